@@ -1,0 +1,273 @@
+"""Boundary polygons: the bundled Afghan provinces, or any polygon file a user brings.
+
+Both loaders return a GeoDataFrame in EPSG:4326 with ``area_id`` and
+``area_name`` columns (plus the file's own attributes), valid polygonal
+geometries with counter-clockwise exterior rings, and ``gdf.attrs["repaired"]``
+listing the ids of polygons that had to be repaired.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from geomap._data import bundled_shapefile
+from geomap.errors import BoundaryError, row_message
+from geomap.schema import AREA_ID, AREA_NAME
+
+PROVINCE_COLUMNS = ("iso", "name", "capital", "name_alt")
+
+
+class RepairWarning(UserWarning):
+    """Some polygons were invalid and have been repaired."""
+
+
+@cache
+def _read_provinces() -> gpd.GeoDataFrame:
+    gdf = gpd.read_file(bundled_shapefile(), engine="pyogrio")
+    gdf[AREA_ID] = gdf["iso"]
+    gdf[AREA_NAME] = gdf["name"]
+    gdf = gdf[[AREA_ID, AREA_NAME, *PROVINCE_COLUMNS, "geometry"]]
+    gdf.attrs["repaired"] = []
+    return gdf
+
+
+def load_provinces() -> gpd.GeoDataFrame:
+    """Load the 34 Afghan provinces bundled with geomap.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per province, sorted by ISO code, EPSG:4326, with columns
+        ``area_id`` (= ``iso``), ``area_name`` (= ``name``), ``iso``
+        (ISO 3166-2:AF, e.g. ``AF-GHA``), ``name``, ``capital``, ``name_alt``
+        (other spellings, ``|``-separated) and ``geometry``.
+
+    Examples
+    --------
+    >>> provinces = load_provinces()
+    >>> len(provinces), provinces.loc[provinces["iso"] == "AF-PAN", "capital"].item()
+    (34, 'Bazarak')
+    """
+    return _read_provinces().copy()
+
+
+def load_boundaries(
+    path: str | os.PathLike,
+    *,
+    id_field: str,
+    name_field: str,
+    crs: str | int | CRS | None = None,
+    encoding: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Load a polygon file (shapefile, GeoPackage, GeoJSON, ...) as map areas.
+
+    Parameters
+    ----------
+    path
+        The file to read.
+    id_field
+        Attribute holding a unique, non-empty id per polygon.
+    name_field
+        Attribute holding the display name.
+    crs
+        The file's coordinate reference system. Required when the file states
+        none (a shapefile without ``.prj``); when given it overrides the file's.
+    encoding
+        Text encoding of the attributes, e.g. ``"cp1256"``. By default a
+        shapefile's ``.cpg`` is honoured and other formats are read as UTF-8.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In EPSG:4326 with ``area_id`` and ``area_name`` first, then the file's
+        attributes and ``geometry``. ``attrs["repaired"]`` lists repaired ids.
+
+    Raises
+    ------
+    BoundaryError
+        The file is missing or unreadable, has no CRS and none was given, lacks
+        the id or name field, has empty or duplicate ids, has non-polygon or
+        empty geometries, has coordinates impossible in its CRS, or has
+        non-UTF-8 names and no ``.cpg`` and no ``encoding``.
+
+    Warns
+    -----
+    RepairWarning
+        When invalid polygons were repaired (their ids are in the message).
+    """
+    path = Path(path)
+    gdf = _read(path, encoding)
+    gdf = _with_crs(gdf, path, crs)
+    ids = _check_fields(gdf, path, id_field, name_field)
+    _check_geometry_types(gdf, path, ids)
+    _check_coordinates(gdf, path)
+    gdf = gdf.to_crs("EPSG:4326")
+    gdf, repaired = _repair(gdf, ids)
+    gdf.insert(0, AREA_NAME, gdf[name_field].where(gdf[name_field].notna(), ids).astype(str))
+    gdf.insert(0, AREA_ID, ids)
+    gdf.attrs["repaired"] = repaired
+    return gdf.reset_index(drop=True)
+
+
+def _read(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+    if not path.exists():
+        raise BoundaryError(f"{path}: boundary file not found; check the path")
+    if encoding is None and path.suffix.lower() == ".shp":
+        _check_shapefile_encoding(path)
+    try:
+        return gpd.read_file(path, engine="pyogrio", encoding=encoding)
+    except LookupError:
+        raise BoundaryError(f"{path}: unknown encoding {encoding!r}; use a Python codec name such as 'cp1256'") from None
+    except UnicodeDecodeError as exc:
+        raise BoundaryError(
+            f"{path}: attributes are not valid {encoding or 'UTF-8'} ({exc.reason} at byte {exc.start}); "
+            "pass the right encoding, e.g. encoding='cp1256' (CLI: --encoding cp1256)"
+        ) from None
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise BoundaryError(f"{path}: cannot be read as a boundary file ({exc}); use shp, gpkg or geojson") from None
+
+
+def _check_shapefile_encoding(path: Path) -> None:
+    """Refuse a shapefile whose text is not UTF-8 and that says nothing of its encoding.
+
+    GDAL would otherwise read it as Latin-1 and silently garble Dari or Pashto names.
+    """
+    if path.with_suffix(".cpg").exists() or path.with_suffix(".CPG").exists():
+        return
+    dbf = next((p for p in (path.with_suffix(".dbf"), path.with_suffix(".DBF")) if p.exists()), None)
+    if dbf is None:
+        return
+    raw = dbf.read_bytes()
+    if len(raw) < 32:
+        return
+    language_driver = raw[29]
+    header_length = int.from_bytes(raw[8:10], "little")
+    if language_driver != 0:
+        return
+    body = raw[header_length:]
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BoundaryError(
+            f"{path}: attribute text is not UTF-8 and the shapefile has no .cpg file; "
+            "pass its encoding, e.g. encoding='cp1256' (CLI: --encoding cp1256), or add a .cpg file naming it"
+        ) from None
+
+
+def _with_crs(gdf: gpd.GeoDataFrame, path: Path, crs: str | int | CRS | None) -> gpd.GeoDataFrame:
+    if crs is not None:
+        try:
+            return gdf.set_crs(CRS.from_user_input(crs), allow_override=True)
+        except CRSError:
+            raise BoundaryError(f"{path}: {crs!r} is not a coordinate reference system; use e.g. 'EPSG:4326'") from None
+    if gdf.crs is None:
+        hint = " (the .prj file is missing)" if path.suffix.lower() == ".shp" else ""
+        raise BoundaryError(
+            f"{path}: the file has no coordinate reference system{hint}; state it, e.g. crs='EPSG:4326' "
+            "(CLI: --crs EPSG:4326) if the coordinates are longitude/latitude"
+        )
+    return gdf
+
+
+def _check_fields(gdf: gpd.GeoDataFrame, path: Path, id_field: str, name_field: str) -> pd.Series:
+    for role, field in (("id", id_field), ("name", name_field)):
+        if field not in gdf.columns:
+            fields = ", ".join(c for c in gdf.columns if c != gdf.geometry.name)
+            raise BoundaryError(f"{path}: no {role} field {field!r}; the fields are: {fields}")
+    raw = gdf[id_field]
+    ids = raw.astype(str).str.strip()
+    for position, (value, text) in enumerate(zip(raw, ids, strict=True)):
+        if pd.isna(value) or text == "":
+            raise BoundaryError(
+                row_message(str(path), position + 1, id_field, value, "empty id; give every polygon an id")
+            )
+    duplicated = ids[ids.duplicated(keep=False)]
+    if not duplicated.empty:
+        value = duplicated.iloc[0]
+        rows = [i + 1 for i in duplicated.index[duplicated == value]]
+        raise BoundaryError(
+            row_message(
+                str(path), rows[0], id_field, value, f"duplicate id (rows {rows}); ids must be unique, or choose another id field"
+            )
+        )
+    return ids.reset_index(drop=True)
+
+
+def _check_geometry_types(gdf: gpd.GeoDataFrame, path: Path, ids: pd.Series) -> None:
+    geoms = gdf.geometry.values
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    polygonal = shapely.get_type_id(geoms)
+    bad = missing | ~pd.Series(polygonal).isin([3, 6]).to_numpy()
+    if bad.any():
+        i = int(bad.nonzero()[0][0])
+        kind = "empty geometry" if missing[i] else f"{geoms[i].geom_type} geometry"
+        raise BoundaryError(
+            row_message(str(path), i + 1, "geometry", ids.iloc[i], f"{kind}; boundaries must be (multi)polygons")
+        )
+
+
+def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    minx, miny, maxx, maxy = gdf.total_bounds
+    crs = gdf.crs
+    if crs.is_geographic:
+        if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+            raise BoundaryError(
+                f"{path}: coordinates reach ({minx:.6g}, {miny:.6g})-({maxx:.6g}, {maxy:.6g}), impossible in "
+                f"{crs.to_string()} (longitude/latitude); the data are probably projected: state the right crs"
+            )
+        return
+    area = crs.area_of_use
+    if area is None:
+        return
+    projected = gpd.GeoSeries(shapely.points([(minx, miny), (maxx, maxy)]), crs=crs).to_crs("EPSG:4326")
+    lon = projected.x.to_numpy()
+    lat = projected.y.to_numpy()
+    finite = pd.notna(lon).all() and pd.notna(lat).all() and (abs(lon) != float("inf")).all()
+    margin = 10.0
+    inside = (
+        finite
+        and lon.min() >= area.west - margin
+        and lon.max() <= area.east + margin
+        and lat.min() >= area.south - margin
+        and lat.max() <= area.north + margin
+    )
+    if not inside:
+        raise BoundaryError(
+            f"{path}: coordinates ({minx:.6g}, {miny:.6g})-({maxx:.6g}, {maxy:.6g}) fall outside where "
+            f"{crs.name} is defined; check the file's CRS and state the right one"
+        )
+
+
+def _repair(gdf: gpd.GeoDataFrame, ids: pd.Series) -> tuple[gpd.GeoDataFrame, list[str]]:
+    geoms = gdf.geometry.values
+    invalid = ~shapely.is_valid(geoms)
+    repaired: list[str] = []
+    if invalid.any():
+        fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        fixed = [_polygonal_part(g) for g in fixed]
+        geoms = geoms.copy()
+        geoms[invalid] = fixed
+        repaired = ids[invalid].tolist()
+        warnings.warn(
+            f"repaired {len(repaired)} invalid polygon(s): {', '.join(repaired)}", RepairWarning, stacklevel=3
+        )
+    gdf = gdf.set_geometry(gpd.GeoSeries(shapely.orient_polygons(geoms), index=gdf.index, crs=gdf.crs))
+    return gdf, repaired
+
+
+def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
+    """Keep only the polygons of a repaired geometry (drop collapsed lines/points)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()

@@ -1,0 +1,58 @@
+"""The geomap exception family.
+
+Every error geomap raises on bad input is a :class:`GeomapError`. Each subclass
+also inherits the matching builtin, so callers can catch either. Messages are one
+line and say what is wrong (file, row, column, value) and what to do about it;
+the CLI prints them as they are.
+"""
+
+from __future__ import annotations
+
+
+class GeomapError(Exception):
+    """Base class of every error geomap raises on purpose."""
+
+
+class InputError(GeomapError, ValueError):
+    """An input file or table is malformed: a bad row, column or value."""
+
+
+class BoundaryError(InputError):
+    """A boundary file cannot be used as it is (no CRS, bad ids, bad coordinates)."""
+
+
+class GeocodeError(GeomapError, LookupError):
+    """Place names could not be resolved where resolution was required."""
+
+
+class GeocoderServiceError(GeomapError, RuntimeError):
+    """An online geocoding service refused or failed in a way that stops the run."""
+
+
+class OutputError(GeomapError, OSError):
+    """An output cannot be written (e.g. it would overwrite an input)."""
+
+
+def row_message(source: str, row: int | None, column: str | None, value: object, why: str) -> str:
+    """Format the one-line message used for a bad value in a table.
+
+    Parameters
+    ----------
+    source
+        The file name (or ``"<DataFrame>"``) the value came from.
+    row
+        1-based data row number as a user would count it in a spreadsheet
+        (header excluded), or ``None`` when not row-specific.
+    column
+        The column or field name, or ``None``.
+    value
+        The offending value; shown with ``repr`` so blanks and quotes are visible.
+    why
+        What is wrong and what to do, e.g. ``"expected YYYY-MM-DD"``.
+    """
+    where = source
+    if row is not None:
+        where += f", row {row}"
+    if column is not None:
+        where += f", column {column!r}"
+    return f"{where}: {value!r}: {why}"

@@ -1,0 +1,169 @@
+"""Status schemes: the statuses a report may carry, with labels, colours and order.
+
+The default, :data:`AFGHANISTAN_2021`, has ``taliban``, ``contested``,
+``government`` (government or resistance control) and ``unknown`` (no report yet).
+Another conflict gets its own scheme, in code with :class:`StatusScheme` or from a
+JSON file with :func:`load_scheme`::
+
+    {"name": "Example", "unknown": "unknown",
+     "statuses": [{"key": "a", "label": "Side A", "color": "#d7301f"},
+                  {"key": "unknown", "label": "No report", "color": "#d9d9d9"}]}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geomap.errors import InputError
+
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Status:
+    """One status: a machine key, a human label and a fill colour (``#rrggbb``)."""
+
+    key: str
+    label: str
+    color: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatusScheme:
+    """An ordered set of statuses, one of which means "no report yet".
+
+    Parameters
+    ----------
+    statuses
+        The statuses in display order (legend, counts).
+    unknown
+        Key of the status given to an area with no report on or before a date.
+    name
+        A title for the scheme.
+    """
+
+    statuses: tuple[Status, ...]
+    unknown: str = "unknown"
+    name: str = ""
+    _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys = [s.key for s in self.statuses]
+        if len(set(keys)) != len(keys):
+            raise InputError(f"status scheme {self.name!r}: duplicate status keys in {keys}; make each key unique")
+        for status in self.statuses:
+            if not _KEY.match(status.key):
+                raise InputError(
+                    f"status scheme {self.name!r}: key {status.key!r} must be lower-case letters, digits, '_' or '-'"
+                )
+            if not _HEX_COLOUR.match(status.color):
+                raise InputError(
+                    f"status scheme {self.name!r}: status {status.key!r} colour {status.color!r} must be #rrggbb"
+                )
+        if self.unknown not in keys:
+            raise InputError(f"status scheme {self.name!r}: the unknown status {self.unknown!r} is not among {keys}")
+        lookup: dict[str, str] = {}
+        for status in self.statuses:
+            for spelling in (status.key, status.label, *status.aliases):
+                lookup[_fold(spelling)] = status.key
+        object.__setattr__(self, "_lookup", lookup)
+
+    @property
+    def keys(self) -> list[str]:
+        """Status keys in display order."""
+        return [s.key for s in self.statuses]
+
+    @property
+    def reportable(self) -> list[str]:
+        """Keys a report may carry (every key but the unknown one)."""
+        return [s.key for s in self.statuses if s.key != self.unknown]
+
+    def get(self, key: str) -> Status:
+        """The :class:`Status` for ``key``."""
+        for status in self.statuses:
+            if status.key == key:
+                return status
+        raise KeyError(key)
+
+    def label(self, key: str) -> str:
+        """The label of ``key``."""
+        return self.get(key).label
+
+    def color(self, key: str) -> str:
+        """The fill colour of ``key``."""
+        return self.get(key).color
+
+    def normalize(self, value: object) -> str | None:
+        """Map a status as written in a report (key, label or alias, any case) to its key.
+
+        Returns ``None`` when the value is not a status of this scheme.
+        """
+        if not isinstance(value, str):
+            return None
+        return self._lookup.get(_fold(value))
+
+    def to_dict(self) -> dict:
+        """A JSON-ready description (the format :func:`load_scheme` reads)."""
+        return {
+            "name": self.name,
+            "unknown": self.unknown,
+            "statuses": [
+                {"key": s.key, "label": s.label, "color": s.color, "aliases": list(s.aliases)} for s in self.statuses
+            ],
+        }
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().replace("_", " ").replace("-", " ").split())
+
+
+AFGHANISTAN_2021 = StatusScheme(
+    name="Afghanistan 2021",
+    unknown="unknown",
+    statuses=(
+        Status("taliban", "Taliban control", "#c62828", ("taliban controlled", "captured", "fallen", "fell")),
+        Status("contested", "Contested", "#f9a825", ("fighting", "besieged", "disputed")),
+        Status(
+            "government",
+            "Government or resistance control",
+            "#1565c0",
+            ("government control", "resistance", "held", "afghan government"),
+        ),
+        Status("unknown", "No report", "#d9d9d9", ("no report", "unreported")),
+    ),
+)
+"""The default scheme for the 2021 Taliban offensive."""
+
+
+def make_scheme(statuses: Sequence[dict], *, unknown: str = "unknown", name: str = "") -> StatusScheme:
+    """Build a :class:`StatusScheme` from dicts with ``key``, ``label``, ``color`` (and ``aliases``)."""
+    try:
+        built = tuple(
+            Status(str(s["key"]), str(s.get("label", s["key"])), str(s["color"]), tuple(s.get("aliases", ())))
+            for s in statuses
+        )
+    except (KeyError, TypeError) as exc:
+        raise InputError(
+            f"status scheme {name!r}: each status needs 'key' and 'color' (missing {exc}); see geomap.scheme"
+        ) from None
+    return StatusScheme(statuses=built, unknown=unknown, name=name)
+
+
+def load_scheme(path: str | Path) -> StatusScheme:
+    """Read a status scheme from a JSON file (format in the module docstring)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: status scheme file not found; check the path") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a valid UTF-8 JSON status scheme ({exc}); see geomap.scheme") from None
+    if not isinstance(data, dict) or not isinstance(data.get("statuses"), list):
+        raise InputError(f'{path}: a status scheme is a JSON object with a "statuses" list; see geomap.scheme')
+    return make_scheme(data["statuses"], unknown=data.get("unknown", "unknown"), name=data.get("name", path.stem))
