@@ -1,0 +1,185 @@
+"""Turn Afghan place names into provinces and coordinates, offline by default.
+
+:func:`geocode` resolves each name with the bundled gazetteer
+(:mod:`geomap.gazetteer`): exact and alias matches on normalised names first, then
+edit-distance matches that are strict enough not to force a foreign or unrelated name
+onto an Afghan place. Names the gazetteer cannot resolve may be sent to an online
+geocoder when (and only when) asked; the network code lives in :mod:`geomap._online`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+
+from geomap.gazetteer import Match, get_gazetteer
+from geomap.schema import LAT, LON, PROVINCE, PROVINCE_ISO
+
+QUERY = "query"
+NAME = "name"
+KIND = "kind"
+CONFIDENCE = "confidence"
+METHOD = "method"
+ALTERNATIVES = "alternatives"
+REASON = "reason"
+#: The columns of :func:`geocode`'s result, in order.
+GEOCODE_COLUMNS = (QUERY, NAME, KIND, PROVINCE_ISO, PROVINCE, LAT, LON, CONFIDENCE, METHOD, ALTERNATIVES, REASON)
+#: Values of the ``method`` column.
+METHODS = ("exact", "alias", "fuzzy", "online", "given")
+#: Lowest confidence of an offline match that is accepted by default.
+DEFAULT_MIN_SCORE = 0.5
+
+REASON_EMPTY = "empty name"
+REASON_FOREIGN = "outside Afghanistan ({name})"
+REASON_UNKNOWN = "no Afghan place with a similar name in the offline gazetteer"
+REASON_LOW = "best match {name} ({iso}) scored {score:.2f}, below min_score {min_score:.2f}"
+
+
+def geocode(
+    names: Iterable[str],
+    *,
+    online: str | Any | None = None,
+    cache: str | os.PathLike | None = None,
+    user_agent: str | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Resolve Afghan place names to a province and coordinates.
+
+    Parameters
+    ----------
+    names
+        Place names in any common spelling (``"Mazar-e Sharif"``, ``"Kondoz"``,
+        ``"Ghazni province"``). Duplicates are allowed and resolved once.
+    online
+        ``None`` (default) stays offline. ``"nominatim"`` or any geopy geocoder
+        instance is asked about the names the offline gazetteer could not resolve,
+        at most once per second, and its answers are kept in ``cache``.
+    cache
+        Path of the SQLite cache of online answers; default
+        ``$XDG_CACHE_HOME/geomap/geocode.sqlite`` (``~/.cache/geomap/geocode.sqlite``).
+    user_agent
+        Required with ``online="nominatim"``: identifies your application to the service.
+    min_score
+        Offline matches with a lower confidence are left unresolved.
+    progress
+        Show a progress bar on stderr for online lookups; ``None`` shows it when
+        stderr is a terminal.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per name, in input order, with columns ``query, name, kind,
+        province_iso, province, lat, lon, confidence, method, alternatives, reason``.
+        Unresolved rows have empty ``name``/``kind``/``province_iso``/``province``,
+        NaN coordinates, confidence 0, an empty ``method`` and a ``reason``.
+
+    Raises
+    ------
+    GeocoderServiceError
+        When an online service refuses access (HTTP 403) or fails for good.
+    ValueError
+        When ``online="nominatim"`` is asked for without a ``user_agent``.
+
+    Examples
+    --------
+    >>> df = geocode(["Mazar-e Sharif", "Ghazni province", "Doha"])
+    >>> df[["name", "kind", "province_iso"]].values.tolist()
+    [['Mazar-i-Sharif', 'capital', 'AF-BAL'], ['Ghazni', 'province', 'AF-GHA'], [None, None, None]]
+    """
+    queries = ["" if _is_missing(n) else str(n) for n in names]
+    unique = list(dict.fromkeys(queries))
+    gazetteer = get_gazetteer()
+    rows = {query: _offline_row(query, gazetteer.resolve(query), min_score) for query in unique}
+    if online is not None:
+        from geomap._online import resolve_online
+
+        pending = [q for q in unique if rows[q][METHOD] == "" and q.strip() and not rows[q].get("_foreign")]
+        found = resolve_online(pending, online=online, cache=cache, user_agent=user_agent, progress=progress)
+        for query, answer in found.items():
+            rows[query] = _online_row(query, answer, rows[query])
+    return _frame([rows[q] for q in queries])
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _unresolved(query: str, reason: str, foreign: bool = False) -> dict:
+    row = {
+        QUERY: query,
+        NAME: None,
+        KIND: None,
+        PROVINCE_ISO: None,
+        PROVINCE: None,
+        LAT: math.nan,
+        LON: math.nan,
+        CONFIDENCE: 0.0,
+        METHOD: "",
+        ALTERNATIVES: "",
+        REASON: reason,
+    }
+    if foreign:
+        row["_foreign"] = True
+    return row
+
+
+def _offline_row(query: str, match: Match | None, min_score: float) -> dict:
+    if not query.strip():
+        return _unresolved(query, REASON_EMPTY)
+    if match is None:
+        return _unresolved(query, REASON_UNKNOWN)
+    entry = match.entry
+    if match.is_foreign:
+        return _unresolved(query, REASON_FOREIGN.format(name=entry.name), foreign=True)
+    if match.confidence < min_score:
+        reason = REASON_LOW.format(name=entry.name, iso=entry.province_iso, score=match.confidence, min_score=min_score)
+        return _unresolved(query, reason)
+    return {
+        QUERY: query,
+        NAME: entry.name,
+        KIND: entry.kind,
+        PROVINCE_ISO: entry.province_iso,
+        PROVINCE: entry.province,
+        LAT: entry.lat,
+        LON: entry.lon,
+        CONFIDENCE: float(match.confidence),
+        METHOD: match.method,
+        ALTERNATIVES: "; ".join(other.label for other in match.alternatives),
+        REASON: "",
+    }
+
+
+def _online_row(query: str, answer: dict | None, offline: dict) -> dict:
+    if not answer:
+        reason = offline[REASON] + "; the online geocoder found no place in Afghanistan"
+        return {**offline, REASON: reason}
+    return {
+        QUERY: query,
+        NAME: answer["name"],
+        KIND: answer.get("kind") or "village",
+        PROVINCE_ISO: answer["province_iso"],
+        PROVINCE: answer["province"],
+        LAT: float(answer["lat"]),
+        LON: float(answer["lon"]),
+        CONFIDENCE: float(answer.get("confidence", 0.6)),
+        METHOD: "online",
+        ALTERNATIVES: "",
+        REASON: "",
+    }
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    columns = {col: [row[col] for row in rows] for col in GEOCODE_COLUMNS}
+    df = pd.DataFrame(columns, columns=list(GEOCODE_COLUMNS))
+    df[LAT] = df[LAT].astype(float)
+    df[LON] = df[LON].astype(float)
+    df[CONFIDENCE] = df[CONFIDENCE].astype(float)
+    return df
+
+
+ProgressFactory = Callable[..., Any]
