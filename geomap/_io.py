@@ -19,9 +19,7 @@ def refuse_overwriting_inputs(output: str | os.PathLike, inputs: Iterable[str | 
             continue
         src = Path(candidate)
         if src.resolve() == out or (src.exists() and out.exists() and os.path.samefile(src, out)):
-            raise OutputError(
-                f"{output}: refusing to overwrite the input file {candidate}; choose another output path"
-            )
+            raise OutputError(f"{output}: refusing to overwrite the input file {candidate}; choose another output path")
 
 
 @contextmanager

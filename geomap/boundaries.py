@@ -127,7 +127,9 @@ def _read(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
     try:
         return gpd.read_file(path, engine="pyogrio", encoding=encoding)
     except LookupError:
-        raise BoundaryError(f"{path}: unknown encoding {encoding!r}; use a Python codec name such as 'cp1256'") from None
+        raise BoundaryError(
+            f"{path}: unknown encoding {encoding!r}; use a Python codec name such as 'cp1256'"
+        ) from None
     except UnicodeDecodeError as exc:
         raise BoundaryError(
             f"{path}: attributes are not valid {encoding or 'UTF-8'} ({exc.reason} at byte {exc.start}); "
@@ -197,7 +199,11 @@ def _check_fields(gdf: gpd.GeoDataFrame, path: Path, id_field: str, name_field: 
         rows = [i + 1 for i in duplicated.index[duplicated == value]]
         raise BoundaryError(
             row_message(
-                str(path), rows[0], id_field, value, f"duplicate id (rows {rows}); ids must be unique, or choose another id field"
+                str(path),
+                rows[0],
+                id_field,
+                value,
+                f"duplicate id (rows {rows}); ids must be unique, or choose another id field",
             )
         )
     return ids.reset_index(drop=True)

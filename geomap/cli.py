@@ -48,7 +48,7 @@ def _cmd_provinces(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     print(f"geomap: warning: {message}", file=sys.stderr)
 
 

@@ -1,0 +1,232 @@
+"""Joining reports to areas: geocode the places, then find the area each lies in.
+
+Rules
+-----
+* A report with ``lat``/``lon`` is placed by its coordinates (method ``given``);
+  otherwise its place name is geocoded (offline unless an online geocoder is given).
+* On the bundled provinces, a geocoded place is assigned the province the
+  gazetteer gives it (the gazetteer was built against the same polygons).
+* Otherwise a point is assigned to the area polygon that contains it. **A point on
+  a border shared by several areas goes to the area whose ``area_id`` sorts first**,
+  so it lands in exactly one. A point outside every polygon but within
+  :data:`SNAP_DEGREES` of one (coastline and border simplification) goes to the
+  nearest; farther away it is unresolved.
+* On user boundaries, a report about a whole province (kind ``province``, or
+  ``level=province``) applies to every area whose representative point lies in
+  that province.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geomap.schema import AREA_ID, AREA_NAME, LAT, LEVEL, LON, PLACE
+
+SNAP_DEGREES = 0.1
+"""How far (in degrees, about 10 km) outside every area a point may lie and still be snapped to the nearest."""
+
+KIND = "kind"
+NAME = "name"
+METHOD = "method"
+CONFIDENCE = "confidence"
+REASON = "reason"
+PROVINCE_ISO = "province_iso"
+
+
+def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float = SNAP_DEGREES) -> np.ndarray:
+    """Index of the area each point lies in, ``-1`` for none.
+
+    Parameters
+    ----------
+    x, y
+        Point longitudes and latitudes (1-D float arrays of equal length).
+    areas
+        Polygon geometries, already in the order that breaks border ties: a point
+        on a shared border goes to the earliest area.
+    snap
+        Points outside every area but within this distance of one go to the nearest.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64`` area index per point.
+
+    Notes
+    -----
+    Points are sorted by longitude once; each prepared polygon then tests only the
+    points inside its bounding box (``shapely.intersects_xy``). That is faster
+    than one R-tree query per point when points far outnumber polygons.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    result = np.full(len(x), -1, dtype=np.int64)
+    if len(x) == 0 or len(areas) == 0:
+        return result
+    valid = ~(np.isnan(x) | np.isnan(y))
+    order = np.argsort(x, kind="stable")
+    order = order[valid[order]]
+    xs = x[order]
+    ys = y[order]
+    bounds = shapely.bounds(areas)
+    for index, geom in enumerate(areas):
+        minx, miny, maxx, maxy = bounds[index]
+        lo, hi = np.searchsorted(xs, [minx, maxx], side="left")[0], np.searchsorted(xs, maxx, side="right")
+        if lo >= hi:
+            continue
+        window = slice(lo, hi)
+        yy = ys[window]
+        candidates = np.flatnonzero((yy >= miny) & (yy <= maxy))
+        if candidates.size == 0:
+            continue
+        candidates = candidates[result[order[window][candidates]] == -1]
+        if candidates.size == 0:
+            continue
+        shapely.prepare(geom)
+        inside = shapely.intersects_xy(geom, xs[window][candidates], yy[candidates])
+        result[order[window][candidates[inside]]] = index
+    if snap > 0:
+        _snap(result, x, y, areas, snap)
+    return result
+
+
+def _snap(result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarray, snap: float) -> None:
+    missing = np.flatnonzero((result == -1) & ~(np.isnan(x) | np.isnan(y)))
+    if missing.size == 0:
+        return
+    tree = shapely.STRtree(areas)
+    points = shapely.points(x[missing], y[missing])
+    pairs, distances = tree.query_nearest(points, max_distance=snap, return_distance=True, all_matches=True)
+    if pairs.size == 0:
+        return
+    # Several areas at the same distance: keep the earliest (lowest index), as on borders.
+    frame = pd.DataFrame({"point": pairs[0], "area": pairs[1], "distance": distances})
+    best = frame.sort_values(["point", "distance", "area"]).drop_duplicates("point")
+    result[missing[best["point"].to_numpy()]] = best["area"].to_numpy()
+
+
+def locate_reports(
+    reports: pd.DataFrame,
+    areas,
+    *,
+    provinces: bool,
+    geocoded: pd.DataFrame | None = None,
+    province_polygons=None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Attach ``area_id``/``area_name`` (and the geocoder's fields) to each report.
+
+    Parameters
+    ----------
+    reports
+        Validated reports (:func:`geomap.reports.read_reports`).
+    areas
+        Area polygons with ``area_id`` and ``area_name`` (EPSG:4326).
+    provinces
+        Whether ``areas`` are the bundled provinces (their ids are ISO codes).
+    geocoded
+        The result of :func:`geomap.geocode.geocode` for the reports' places,
+        one row per report (in order); rows with coordinates are ignored.
+    province_polygons
+        The bundled provinces, used on user boundaries to spread province-wide
+        reports over the areas inside the province.
+
+    Returns
+    -------
+    (located, unresolved)
+        ``located`` has one row per (report, area) with the report's columns plus
+        ``area_id``, ``area_name``, ``name``, ``kind``, ``province_iso``,
+        ``method``, ``confidence``; ``unresolved`` has one row per report that
+        could not be placed, with a ``reason``.
+    """
+    frame = reports.reset_index(drop=True).copy()
+    given = frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
+    frame[NAME] = frame[PLACE]
+    frame[KIND] = np.where(frame[LEVEL].eq("province"), "province", "given")
+    frame[PROVINCE_ISO] = ""
+    frame[METHOD] = "given"
+    frame[CONFIDENCE] = 1.0
+    frame[REASON] = ""
+    if geocoded is not None and (~given).any():
+        g = geocoded.reset_index(drop=True)
+        todo = np.flatnonzero(~given)
+        frame.loc[todo, NAME] = g.loc[todo, "name"].to_numpy()
+        frame.loc[todo, KIND] = g.loc[todo, "kind"].to_numpy()
+        frame.loc[todo, PROVINCE_ISO] = g.loc[todo, "province_iso"].fillna("").to_numpy()
+        frame.loc[todo, METHOD] = g.loc[todo, "method"].to_numpy()
+        frame.loc[todo, CONFIDENCE] = g.loc[todo, "confidence"].to_numpy()
+        frame.loc[todo, REASON] = g.loc[todo, "reason"].fillna("").to_numpy()
+        frame.loc[todo, LAT] = g.loc[todo, "lat"].to_numpy()
+        frame.loc[todo, LON] = g.loc[todo, "lon"].to_numpy()
+        level_province = frame.loc[todo, LEVEL].eq("province").to_numpy()
+        frame.loc[todo[level_province], KIND] = "province"
+    elif (~given).any():
+        frame.loc[~given, REASON] = "no coordinates and no geocoder result"
+
+    area_ids = areas[AREA_ID].to_numpy()
+    area_names = areas[AREA_NAME].to_numpy()
+    index = np.full(len(frame), -1, dtype=np.int64)
+    if provinces:
+        position = pd.Series(np.arange(len(area_ids)), index=area_ids)
+        iso = frame[PROVINCE_ISO].where(~pd.Series(given), "")
+        by_iso = iso.map(position).fillna(-1).astype(np.int64).to_numpy()
+        index = np.where(by_iso >= 0, by_iso, index)
+    need_point = (index == -1) & frame[LAT].notna().to_numpy()
+    if need_point.any():
+        order = np.argsort(area_ids, kind="stable")
+        hit = join_points(
+            frame.loc[need_point, LON].to_numpy(float),
+            frame.loc[need_point, LAT].to_numpy(float),
+            areas.geometry.values[order],
+        )
+        index[need_point] = np.where(hit >= 0, order[np.maximum(hit, 0)], -1)
+    if not provinces:
+        _fill_province_iso(frame, given, province_polygons)
+
+    located_parts = []
+    spread = np.zeros(len(frame), dtype=bool)
+    if not provinces and province_polygons is not None:
+        spread = frame[KIND].eq("province").to_numpy() & frame[PROVINCE_ISO].ne("").to_numpy()
+        if spread.any():
+            located_parts.append(_spread_over_province(frame[spread], areas, province_polygons))
+    placed = (index >= 0) & ~spread
+    main = frame[placed].copy()
+    main[AREA_ID] = area_ids[index[placed]]
+    main[AREA_NAME] = area_names[index[placed]]
+    located_parts.insert(0, main)
+    located = pd.concat(located_parts, ignore_index=True) if len(located_parts) > 1 else main.reset_index(drop=True)
+
+    unresolved = frame[(index < 0) & ~spread].copy()
+    no_reason = unresolved[REASON].eq("")
+    unresolved.loc[no_reason, REASON] = np.where(
+        unresolved.loc[no_reason, LAT].notna(), "outside every boundary polygon", "place not found"
+    )
+    return located, unresolved.reset_index(drop=True)
+
+
+def _fill_province_iso(frame: pd.DataFrame, given: np.ndarray, province_polygons) -> None:
+    if province_polygons is None:
+        return
+    need = frame[PROVINCE_ISO].eq("").to_numpy() & frame[LAT].notna().to_numpy()
+    if not need.any():
+        return
+    hit = join_points(
+        frame.loc[need, LON].to_numpy(float), frame.loc[need, LAT].to_numpy(float), province_polygons.geometry.values
+    )
+    iso = province_polygons[AREA_ID].to_numpy()
+    frame.loc[need, PROVINCE_ISO] = np.where(hit >= 0, iso[np.maximum(hit, 0)], "")
+
+
+def area_provinces(areas, province_polygons) -> np.ndarray:
+    """ISO code of the province each area's representative point lies in (``""`` if none)."""
+    points = shapely.point_on_surface(areas.geometry.values)
+    hit = join_points(shapely.get_x(points), shapely.get_y(points), province_polygons.geometry.values)
+    iso = province_polygons[AREA_ID].to_numpy()
+    return np.where(hit >= 0, iso[np.maximum(hit, 0)], "")
+
+
+def _spread_over_province(rows: pd.DataFrame, areas, province_polygons) -> pd.DataFrame:
+    membership = pd.DataFrame({AREA_ID: areas[AREA_ID].to_numpy(), AREA_NAME: areas[AREA_NAME].to_numpy()}).assign(
+        **{PROVINCE_ISO: area_provinces(areas, province_polygons)}
+    )
+    return rows.drop(columns=[AREA_ID, AREA_NAME], errors="ignore").merge(membership, on=PROVINCE_ISO, how="inner")

@@ -1,0 +1,266 @@
+"""Reading and validating control reports.
+
+A report says that a place had a status on a date::
+
+    date,place,status,source,note
+    2021-08-12,Ghazni,taliban,https://example.org/a,capital taken
+
+Columns: ``date`` (ISO ``YYYY-MM-DD``), ``place``, ``status`` (a key, label or alias
+of the status scheme), and optional ``source``, ``note``, ``lat``/``lon`` (then the
+place is not geocoded) and ``level`` (``province``, ``city`` or ``district``).
+
+Validation checks every row and reports every problem at once; nothing downstream
+runs on invalid input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geomap.errors import InputError, row_message
+from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, REQUIRED_REPORT_COLUMNS, SOURCE, STATUS
+from geomap.scheme import AFGHANISTAN_2021, StatusScheme
+
+ROW = "row"
+LEVELS = ("province", "city", "district")
+AFGHANISTAN_BOUNDS = (60.4, 29.3, 75.0, 38.6)
+"""Longitude/latitude box around Afghanistan (with a small margin) used to check given coordinates."""
+
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+_NUMERIC_DATE = re.compile(r"^\s*\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}\s*$")
+MAX_PROBLEMS_SHOWN = 50
+
+
+class ReportsError(InputError):
+    """Reports failed validation; ``problems`` holds one line per bad value."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        more = len(problems) - len(shown)
+        lines = [f"{source}: {len(problems)} problem(s) in the reports; fix them and run again:"]
+        lines += [f"  {p}" for p in shown]
+        if more:
+            lines.append(f"  ... and {more} more")
+        super().__init__("\n".join(lines))
+
+
+def read_reports(
+    source: str | os.PathLike | pd.DataFrame | list[dict],
+    *,
+    scheme: StatusScheme = AFGHANISTAN_2021,
+    bounds: tuple[float, float, float, float] | None = AFGHANISTAN_BOUNDS,
+) -> pd.DataFrame:
+    """Read and validate reports from a CSV or JSON file, a DataFrame or a list of records.
+
+    Parameters
+    ----------
+    source
+        A ``.csv`` (UTF-8) or ``.json`` (a list of records) path, a DataFrame,
+        or a list of dicts.
+    scheme
+        The status scheme; statuses may be written as its keys, labels or aliases.
+    bounds
+        ``(min_lon, min_lat, max_lon, max_lat)`` that given coordinates must fall
+        in (Afghanistan by default); ``None`` skips the check.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``row`` (the row number a user sees: for CSV the spreadsheet row,
+        header = 1; for JSON and DataFrames the 1-based record number), ``date``
+        (``datetime64``, midnight), ``place``, ``status`` (scheme key), ``source``,
+        ``note``, ``lat``, ``lon`` (NaN when not given) and ``level`` (``""`` when
+        not given), in input order.
+
+    Raises
+    ------
+    InputError
+        The file is missing, not UTF-8, not CSV/JSON, or lacks a required column.
+    ReportsError
+        One or more rows are invalid; the message lists every problem
+        (row, column, value, why).
+    """
+    name, frame, first_row = _load(source)
+    return validate_reports(frame, scheme=scheme, source_name=name, first_row=first_row, bounds=bounds)
+
+
+def _load(source: str | os.PathLike | pd.DataFrame | list[dict]) -> tuple[str, pd.DataFrame, int]:
+    if isinstance(source, pd.DataFrame):
+        return "<DataFrame>", source.copy(), 1
+    if isinstance(source, list):
+        return "<records>", pd.DataFrame.from_records(source), 1
+    path = Path(source)
+    if not path.is_file():
+        raise InputError(f"{path}: reports file not found; check the path")
+    suffix = path.suffix.lower()
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}: line {line} is not UTF-8 (byte {exc.object[exc.start]:#04x}); save the file as UTF-8"
+        ) from None
+    if suffix == ".json":
+        return str(path), _json_frame(path, text), 1
+    if suffix not in (".csv", ".txt", ".tsv", ""):
+        raise InputError(f"{path}: unsupported reports format {suffix!r}; use .csv (UTF-8) or .json")
+    import io
+
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ",")
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{path}: not a valid CSV file ({exc}); check quoting and the number of fields") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: the file is empty; it needs a header row with date,place,status") from None
+    return str(path), frame, 2
+
+
+def _json_frame(path: Path, text: str) -> pd.DataFrame:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    if isinstance(data, dict) and isinstance(data.get("reports"), list):
+        data = data["reports"]
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise InputError(f"{path}: a JSON reports file must be a list of objects with date, place and status")
+    return pd.DataFrame.from_records(data)
+
+
+def validate_reports(
+    frame: pd.DataFrame,
+    *,
+    scheme: StatusScheme = AFGHANISTAN_2021,
+    source_name: str = "<DataFrame>",
+    first_row: int = 1,
+    bounds: tuple[float, float, float, float] | None = AFGHANISTAN_BOUNDS,
+) -> pd.DataFrame:
+    """Validate a raw reports table; see :func:`read_reports` for the result."""
+    frame = frame.rename(columns={c: str(c).strip().lower() for c in frame.columns})
+    missing = [c for c in REQUIRED_REPORT_COLUMNS if c not in frame.columns]
+    if missing:
+        have = ", ".join(map(str, frame.columns)) or "none"
+        raise InputError(
+            f"{source_name}: missing column(s) {', '.join(missing)}; the columns are: {have} "
+            "(reports need date, place and status)"
+        )
+    n = len(frame)
+    rows = np.arange(first_row, first_row + n)
+    problems: list[tuple[int, int, str]] = []  # (row, column order, message)
+
+    def bad(mask: np.ndarray, column: str, order: int, why) -> None:
+        for i in np.flatnonzero(mask):
+            value = frame[column].iloc[i]
+            reason = why(value) if callable(why) else why
+            problems.append((int(rows[i]), order, row_message(source_name, int(rows[i]), column, value, reason)))
+
+    dates, date_bad = _parse_dates(frame[DATE])
+    bad(date_bad, DATE, 0, _date_reason)
+
+    places = _text(frame[PLACE])
+    bad((places == "").to_numpy(), PLACE, 1, "empty place; name the place or remove the row")
+
+    raw_status = frame[STATUS]
+    uniques = pd.unique(raw_status.astype(str))
+    mapping = {u: scheme.normalize(u) for u in uniques}
+    statuses = raw_status.astype(str).map(mapping)
+    allowed = ", ".join(scheme.keys)
+    bad(statuses.isna().to_numpy(), STATUS, 2, f"unknown status; use one of {allowed}")
+
+    lat, lon = _coordinates(frame, bad, bounds)
+
+    if LEVEL in frame.columns:
+        level = _text(frame[LEVEL]).str.lower()
+        bad(~level.isin(("", *LEVELS)).to_numpy(), LEVEL, 5, f"unknown level; use one of {', '.join(LEVELS)}")
+    else:
+        level = pd.Series("", index=frame.index)
+
+    if problems:
+        problems.sort()
+        raise ReportsError(source_name, [p[2] for p in problems])
+
+    out = pd.DataFrame(
+        {
+            ROW: rows,
+            DATE: dates,
+            PLACE: places.to_numpy(),
+            STATUS: statuses.to_numpy(),
+            SOURCE: _text(frame[SOURCE]).to_numpy() if SOURCE in frame.columns else "",
+            NOTE: _text(frame[NOTE]).to_numpy() if NOTE in frame.columns else "",
+            LAT: lat,
+            LON: lon,
+            LEVEL: level.to_numpy(),
+        }
+    )
+    return out
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype(object).where(series.notna(), "").astype(str).str.strip()
+
+
+def _parse_dates(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Parse ISO dates; return (datetime64[ns] array, bad mask)."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        values = pd.to_datetime(series).dt.tz_localize(None) if series.dt.tz is not None else series
+        return values.dt.normalize().to_numpy("datetime64[ns]"), series.isna().to_numpy()
+    text = series.astype(object).map(_date_text)
+    extracted = text.str.extract(_ISO_DATE)
+    iso = extracted[0] + "-" + extracted[1] + "-" + extracted[2]
+    parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    return parsed.to_numpy("datetime64[ns]"), parsed.isna().to_numpy()
+
+
+def _date_text(value: object) -> str:
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def _date_reason(value: object) -> str:
+    text = _date_text(value).strip()
+    if not text:
+        return "empty date; write the date as YYYY-MM-DD"
+    match = _ISO_DATE.match(text)
+    if match:
+        return "no such day in the calendar; check the month and day"
+    if _NUMERIC_DATE.match(text):
+        return "ambiguous date (day and month order unknown); write it as YYYY-MM-DD"
+    return "not a date; write it as YYYY-MM-DD"
+
+
+def _coordinates(frame: pd.DataFrame, bad, bounds) -> tuple[np.ndarray, np.ndarray]:
+    n = len(frame)
+    has_lat, has_lon = LAT in frame.columns, LON in frame.columns
+    if not has_lat and not has_lon:
+        return np.full(n, np.nan), np.full(n, np.nan)
+    lat_raw = frame[LAT] if has_lat else pd.Series("", index=frame.index)
+    lon_raw = frame[LON] if has_lon else pd.Series("", index=frame.index)
+    lat = pd.to_numeric(_text(lat_raw).replace("", np.nan), errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(_text(lon_raw).replace("", np.nan), errors="coerce").to_numpy(float)
+    lat_blank = (_text(lat_raw) == "").to_numpy()
+    lon_blank = (_text(lon_raw) == "").to_numpy()
+    bad(np.isnan(lat) & ~lat_blank, LAT, 3, "not a number; write decimal degrees, e.g. 34.5281")
+    bad(np.isnan(lon) & ~lon_blank, LON, 4, "not a number; write decimal degrees, e.g. 69.1723")
+    only_one = (lat_blank != lon_blank) & (np.isnan(lat) == lat_blank) & (np.isnan(lon) == lon_blank)
+    bad(only_one & lon_blank, LON, 4, "lat is given but lon is empty; give both or neither")
+    bad(only_one & lat_blank, LAT, 3, "lon is given but lat is empty; give both or neither")
+    if bounds is not None:
+        min_lon, min_lat, max_lon, max_lat = bounds
+        both = ~np.isnan(lat) & ~np.isnan(lon)
+        lat_out = both & ((lat < min_lat) | (lat > max_lat))
+        lon_out = both & ((lon < min_lon) | (lon > max_lon))
+        swapped = (lat_out | lon_out) & (lon >= min_lat) & (lon <= max_lat) & (lat >= min_lon) & (lat <= max_lon)
+        where = f"latitude {min_lat}..{max_lat}, longitude {min_lon}..{max_lon}"
+        bad(swapped, LAT, 3, "lat and lon look swapped; lat is north-south (about 29-39 in Afghanistan)")
+        bad(lat_out & ~swapped, LAT, 3, f"outside the mapped area ({where}); check the coordinate")
+        bad(lon_out & ~lat_out & ~swapped, LON, 4, f"outside the mapped area ({where}); check the coordinate")
+    return lat, lon

@@ -1,0 +1,431 @@
+"""Control timelines: every area's status on every reporting date, with its evidence.
+
+Rules
+-----
+* An area's status on a reporting date is that of the **latest report on or
+  before that date** among the reports that count for the area.
+* Which reports count is the aggregation rule (``aggregate``):
+
+  ``"capital"`` (default)
+      On the bundled provinces: reports about the province itself or its
+      capital (gazetteer kinds ``province`` and ``capital``, or reports with
+      coordinates). Reports about other places in the province (district
+      towns, villages) are kept in ``reports`` but do not set the status.
+      On user boundaries every report located in an area counts.
+  ``"latest"``
+      Every report about any place in the area counts; the latest wins.
+  ``"majority"``
+      Each place's latest status counts once; the most common status wins
+      (a tie goes to the most recent among the tied statuses).
+
+* **Conflicts**: when the reports that decide an area's status (those on the
+  latest date) disagree, the area is flagged ``conflict`` and its status is the
+  scheme's ``contested`` status if it has one, otherwise the last such report in
+  input order. All of them are listed as evidence.
+* ``since`` is the date of the first report of the current unbroken run of the
+  same status; ``changed`` says whether the status differs from the previous
+  reporting date (``False`` on the first).
+* Reporting dates default to the distinct report dates; ``freq="D"`` or ``"W"``
+  gives every day or every 7th day from the first report to the last, and
+  ``dates=[...]`` an explicit list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+from collections.abc import Iterable, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geomap.boundaries import load_provinces
+from geomap.errors import GeocodeError, InputError
+from geomap.join import KIND, NAME, locate_reports
+from geomap.reports import AFGHANISTAN_BOUNDS, read_reports
+from geomap.schema import (
+    AREA_ID,
+    AREA_NAME,
+    CHANGED,
+    CONFLICT,
+    DATE,
+    EVIDENCE,
+    LAT,
+    LON,
+    NOTE,
+    PLACE,
+    SINCE,
+    SOURCE,
+    SOURCES,
+    STATUS,
+    STATUS_LABEL,
+)
+from geomap.scheme import AFGHANISTAN_2021, StatusScheme
+
+AGGREGATIONS = ("capital", "latest", "majority")
+DIRECT_KINDS = ("province", "capital", "given")
+FREQUENCIES = {"D": 1, "W": 7}
+
+
+class ControlTimeline:
+    """Every area's control status on every reporting date, with the evidence.
+
+    Build one with :meth:`from_reports`. Attributes: ``areas`` (GeoDataFrame),
+    ``scheme``, ``reporting_dates`` (sorted ``datetime.date`` list), ``reports``
+    (located reports), ``unresolved`` (reports that could not be placed),
+    ``aggregate`` and ``area_noun`` (``"provinces"`` or ``"areas"``).
+    """
+
+    def __init__(
+        self,
+        areas: gpd.GeoDataFrame,
+        reports: pd.DataFrame,
+        *,
+        scheme: StatusScheme = AFGHANISTAN_2021,
+        reporting_dates: Sequence[dt.date] | None = None,
+        aggregate: str = "capital",
+        provinces: bool = True,
+        unresolved: pd.DataFrame | None = None,
+    ):
+        if aggregate not in AGGREGATIONS:
+            raise InputError(f"unknown aggregation rule {aggregate!r}; use one of {', '.join(AGGREGATIONS)}")
+        self.areas = areas.reset_index(drop=True)
+        self.scheme = scheme
+        self.aggregate = aggregate
+        self.provinces = provinces
+        self.area_noun = "provinces" if provinces else "areas"
+        self.reports = reports.reset_index(drop=True)
+        self.unresolved = unresolved if unresolved is not None else self.reports.iloc[0:0]
+        if reporting_dates is None:
+            reporting_dates = sorted({d.date() for d in pd.to_datetime(self.reports[DATE])})
+        self.reporting_dates: list[dt.date] = sorted(set(reporting_dates))
+        self._long: pd.DataFrame | None = None
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_reports(
+        cls,
+        reports: str | os.PathLike | pd.DataFrame | list[dict],
+        *,
+        boundaries: gpd.GeoDataFrame | None = None,
+        scheme: StatusScheme = AFGHANISTAN_2021,
+        dates: Iterable[str | dt.date] | None = None,
+        freq: str | None = None,
+        aggregate: str = "capital",
+        online=None,
+        user_agent: str | None = None,
+        cache: str | os.PathLike | None = None,
+        strict: bool = False,
+    ) -> ControlTimeline:
+        """Read reports, geocode and join them, and build the timeline.
+
+        Parameters
+        ----------
+        reports
+            A CSV/JSON path, a DataFrame or a list of records (see
+            :func:`geomap.reports.read_reports`).
+        boundaries
+            Area polygons from :func:`geomap.boundaries.load_boundaries`;
+            the bundled provinces by default.
+        scheme
+            The status scheme.
+        dates, freq
+            Reporting dates: an explicit list, or a frequency ``"D"``/``"W"``;
+            by default the distinct report dates.
+        aggregate
+            ``"capital"``, ``"latest"`` or ``"majority"`` (module docstring).
+        online, user_agent, cache
+            Passed to :func:`geomap.geocode.geocode` for names the offline
+            gazetteer cannot resolve.
+        strict
+            Raise :class:`GeocodeError` if any report cannot be placed.
+
+        Returns
+        -------
+        ControlTimeline
+        """
+        provinces = boundaries is None
+        areas = load_provinces() if provinces else boundaries
+        bounds = AFGHANISTAN_BOUNDS if provinces else _padded_bounds(areas)
+        table = read_reports(reports, scheme=scheme, bounds=bounds)
+        geocoded = _geocode_places(table, online=online, user_agent=user_agent, cache=cache)
+        located, unresolved = locate_reports(
+            table,
+            areas,
+            provinces=provinces,
+            geocoded=geocoded,
+            province_polygons=None if provinces else load_provinces(),
+        )
+        if strict and len(unresolved):
+            first = unresolved.iloc[0]
+            raise GeocodeError(
+                f"{_source_name(reports)}, row {first['row']}, column 'place': {first[PLACE]!r}: "
+                f"{first['reason']}; {len(unresolved)} report(s) could not be placed (fix the spelling, add lat/lon, "
+                "or drop --strict to map the rest)"
+            )
+        reporting_dates = _reporting_dates(table, dates=dates, freq=freq)
+        return cls(
+            areas,
+            located,
+            scheme=scheme,
+            reporting_dates=reporting_dates,
+            aggregate=aggregate,
+            provinces=provinces,
+            unresolved=unresolved,
+        )
+
+    # ------------------------------------------------------------------ queries
+    def long(self) -> pd.DataFrame:
+        """One row per area per reporting date (sorted by date, then area id).
+
+        Columns: ``area_id, area_name, date, status, status_label, since,
+        changed, conflict, sources, evidence`` (a list of dicts with ``date,
+        place, status, source, note``); on provinces also ``province_iso`` and
+        ``province``.
+        """
+        if self._long is None:
+            self._long = self._evaluate(self.reporting_dates, compare=True)
+        return self._long.copy()
+
+    def status(self, on: str | dt.date | None = None) -> gpd.GeoDataFrame:
+        """The areas with their status as of ``on`` (default: the last reporting date)."""
+        day = _as_date(on) if on is not None else (self.reporting_dates[-1] if self.reporting_dates else None)
+        if day is None:
+            raise InputError("the timeline has no reports, so it has no status to show")
+        state = self._evaluate([day], compare=False)
+        previous = [d for d in self.reporting_dates if d < day]
+        if previous:
+            before = self._evaluate([previous[-1]], compare=False).set_index(AREA_ID)[STATUS]
+            state[CHANGED] = state[STATUS].to_numpy() != before.reindex(state[AREA_ID]).to_numpy()
+        geo = self.areas[[AREA_ID, "geometry"]].merge(state, on=AREA_ID, how="left")
+        return gpd.GeoDataFrame(geo, geometry="geometry", crs=self.areas.crs)
+
+    def changes(self) -> pd.DataFrame:
+        """Rows of :meth:`long` where the status changed from the previous reporting date."""
+        table = self.long()
+        return table[table[CHANGED]].reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Counts of areas per status (columns, scheme order) per reporting date (index)."""
+        table = self.long()
+        counts = pd.crosstab(table[DATE], table[STATUS]).reindex(columns=self.scheme.keys, fill_value=0)
+        counts = counts.reindex(self.reporting_dates, fill_value=0)
+        counts.index.name = DATE
+        counts.columns.name = None
+        return counts.astype(int)
+
+    def describe_counts(self, on: str | dt.date | None = None) -> list[str]:
+        """Sentences such as ``"Taliban control: 11 of 34 provinces"`` for a date (default: last)."""
+        day = _as_date(on) if on is not None else self.reporting_dates[-1]
+        row = self.status(on=day)[STATUS].value_counts()
+        total = len(self.areas)
+        return [f"{s.label}: {int(row.get(s.key, 0))} of {total} {self.area_noun}" for s in self.scheme.statuses]
+
+    def __repr__(self) -> str:
+        span = f"{self.reporting_dates[0]}..{self.reporting_dates[-1]}" if self.reporting_dates else "no dates"
+        return (
+            f"<ControlTimeline: {len(self.areas)} {self.area_noun}, {len(self.reporting_dates)} reporting dates "
+            f"({span}), {len(self.reports)} located reports, {len(self.unresolved)} unresolved>"
+        )
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        head = esc(repr(self))
+        if not self.reporting_dates:
+            return f"<p>{head}</p>"
+        counts = self.summary().tail(12)
+        cells = "".join(
+            f'<th style="text-align:left"><span style="display:inline-block;width:.9em;height:.9em;'
+            f'background:{esc(self.scheme.color(k))};margin-right:.3em"></span>{esc(self.scheme.label(k))}</th>'
+            for k in counts.columns
+        )
+        body = "".join(
+            f"<tr><td>{esc(str(d))}</td>" + "".join(f"<td>{int(v)}</td>" for v in row) + "</tr>"
+            for d, row in zip(counts.index, counts.to_numpy(), strict=True)
+        )
+        note = "" if len(self.summary()) <= 12 else "<p><em>last 12 reporting dates</em></p>"
+        return f"<div><p><strong>{head}</strong></p>{note}<table><tr><th>date</th>{cells}</tr>{body}</table></div>"
+
+    # ------------------------------------------------------------------ engine
+    def _counted(self) -> pd.DataFrame:
+        reports = self.reports
+        if self.aggregate == "capital" and self.provinces and KIND in reports.columns:
+            return reports[reports[KIND].isin(DIRECT_KINDS)]
+        return reports
+
+    def _evaluate(self, days: Sequence[dt.date], *, compare: bool) -> pd.DataFrame:
+        days_ns = np.array([np.datetime64(d, "ns") for d in days], dtype="datetime64[ns]")
+        counted = self._counted()
+        area_ids = self.areas[AREA_ID].to_numpy()
+        n_areas, n_days = len(area_ids), len(days_ns)
+        status = np.full((n_areas, n_days), self.scheme.unknown, dtype=object)
+        since = np.full((n_areas, n_days), None, dtype=object)
+        conflict = np.zeros((n_areas, n_days), dtype=bool)
+        evidence = np.empty((n_areas, n_days), dtype=object)
+        evidence.fill(())
+        position = {a: i for i, a in enumerate(area_ids)}
+        contested = "contested" if "contested" in self.scheme.keys else None
+        for area, group in counted.groupby(AREA_ID, sort=False):
+            i = position[area]
+            decide = _decide_majority if self.aggregate == "majority" else _decide_latest
+            decide(group, days_ns, contested, status[i], since[i], conflict[i], evidence[i])
+        changed = np.zeros((n_areas, n_days), dtype=bool)
+        if compare and n_days > 1:
+            changed[:, 1:] = status[:, 1:] != status[:, :-1]
+        labels = {k: self.scheme.label(k) for k in self.scheme.keys}
+        frame = pd.DataFrame(
+            {
+                AREA_ID: np.tile(area_ids, n_days),
+                AREA_NAME: np.tile(self.areas[AREA_NAME].to_numpy(), n_days),
+                DATE: np.repeat(np.array(list(days), dtype=object), n_areas),
+                STATUS: status.T.ravel(),
+                SINCE: since.T.ravel(),
+                CHANGED: changed.T.ravel(),
+                CONFLICT: conflict.T.ravel(),
+                EVIDENCE: [list(e) for e in evidence.T.ravel()],
+            }
+        )
+        frame.insert(4, STATUS_LABEL, frame[STATUS].map(labels))
+        frame.insert(8, SOURCES, [_join_sources(e) for e in frame[EVIDENCE]])
+        if self.provinces:
+            frame.insert(2, "province_iso", frame[AREA_ID])
+            frame.insert(3, "province", frame[AREA_NAME])
+        return frame.sort_values([DATE, AREA_ID], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------- decisions
+def _evidence_record(row) -> dict:
+    return {
+        DATE: pd.Timestamp(row[0]).date().isoformat(),
+        PLACE: row[1],
+        STATUS: row[2],
+        SOURCE: row[3],
+        NOTE: row[4],
+    }
+
+
+def _per_report_date(group: pd.DataFrame, contested: str | None) -> tuple[np.ndarray, list, list, list]:
+    """Collapse an area's reports to one decided status per report date."""
+    group = group.sort_values(DATE, kind="stable")
+    dates, statuses, conflicts, records = [], [], [], []
+    for day, same_day in group.groupby(DATE, sort=True):
+        values = same_day[STATUS].tolist()
+        distinct = list(dict.fromkeys(values))
+        is_conflict = len(distinct) > 1
+        decided = (contested or values[-1]) if is_conflict else values[0]
+        dates.append(np.datetime64(day, "ns"))
+        statuses.append(decided)
+        conflicts.append(is_conflict)
+        records.append(
+            tuple(
+                _evidence_record(r)
+                for r in same_day[[DATE, PLACE, STATUS, SOURCE, NOTE]].itertuples(index=False, name=None)
+            )
+        )
+    return np.array(dates, dtype="datetime64[ns]"), statuses, conflicts, records
+
+
+def _run_starts(dates: np.ndarray, statuses: list) -> list:
+    starts, current_start = [], None
+    for k, (day, value) in enumerate(zip(dates, statuses, strict=True)):
+        if k == 0 or value != statuses[k - 1]:
+            current_start = pd.Timestamp(day).date()
+        starts.append(current_start)
+    return starts
+
+
+def _decide_latest(group, days_ns, contested, status, since, conflict, evidence) -> None:
+    dates, statuses, conflicts, records = _per_report_date(group, contested)
+    starts = _run_starts(dates, statuses)
+    latest = np.searchsorted(dates, days_ns, side="right") - 1
+    for j, k in enumerate(latest):
+        if k < 0:
+            continue
+        status[j] = statuses[k]
+        since[j] = starts[k]
+        conflict[j] = conflicts[k]
+        evidence[j] = records[k]
+
+
+def _decide_majority(group, days_ns, contested, status, since, conflict, evidence) -> None:
+    places = {name: _per_report_date(g, contested) for name, g in group.groupby(NAME if NAME in group else PLACE)}
+    history: list[tuple[np.datetime64, str]] = []
+    for j, day in enumerate(days_ns):
+        votes: dict[str, list] = {}
+        for dates, statuses, _conflicts, records in places.values():
+            k = np.searchsorted(dates, day, side="right") - 1
+            if k >= 0:
+                votes.setdefault(statuses[k], []).append((dates[k], records[k]))
+        if not votes:
+            continue
+        top = max(len(v) for v in votes.values())
+        tied = [s for s, v in votes.items() if len(v) == top]
+        winner = max(tied, key=lambda s: max(d for d, _ in votes[s]))
+        status[j] = winner
+        conflict[j] = len(tied) > 1
+        evidence[j] = tuple(r for _, recs in votes[winner] for r in recs)
+        if not history or history[-1][1] != winner:
+            history.append((min(d for d, _ in votes[winner]), winner))
+        since[j] = pd.Timestamp(history[-1][0]).date()
+
+
+def _join_sources(records: Iterable[dict]) -> str:
+    return "; ".join(dict.fromkeys(r[SOURCE] for r in records if r[SOURCE]))
+
+
+# ---------------------------------------------------------------------- helpers
+def _geocode_places(table: pd.DataFrame, *, online, user_agent, cache) -> pd.DataFrame | None:
+    need = table[LAT].isna() | table[LON].isna()
+    if not need.any():
+        return None
+    from geomap.geocode import geocode
+
+    unique = pd.unique(table.loc[need, PLACE])
+    kwargs = {}
+    if online is not None:
+        kwargs = {"online": online, "user_agent": user_agent, "cache": cache}
+    result = geocode(list(unique), **kwargs).set_index("query")
+    result = result[~result.index.duplicated()]
+    return result.reindex(table[PLACE].to_numpy()).reset_index(drop=True)
+
+
+def _reporting_dates(table: pd.DataFrame, *, dates, freq: str | None) -> list[dt.date]:
+    if dates is not None and freq is not None:
+        raise InputError("give either explicit reporting dates or a frequency, not both")
+    if dates is not None:
+        parsed = [_as_date(d) for d in dates]
+        if not parsed:
+            raise InputError("the list of reporting dates is empty; give at least one YYYY-MM-DD date")
+        return sorted(set(parsed))
+    observed = sorted({d.date() for d in pd.to_datetime(table[DATE])})
+    if freq is None or not observed:
+        return observed
+    step = FREQUENCIES.get(freq.upper())
+    if step is None:
+        raise InputError(f"unknown frequency {freq!r}; use D (daily) or W (weekly)")
+    days = [observed[0] + dt.timedelta(days=k) for k in range(0, (observed[-1] - observed[0]).days + 1, step)]
+    if days[-1] != observed[-1]:
+        days.append(observed[-1])
+    return days
+
+
+def _as_date(value: str | dt.date) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _padded_bounds(areas: gpd.GeoDataFrame, pad: float = 0.5) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = areas.total_bounds
+    return (minx - pad, miny - pad, maxx + pad, maxy + pad)
+
+
+def _source_name(reports: object) -> str:
+    return str(reports) if isinstance(reports, str | os.PathLike) else "<reports>"
