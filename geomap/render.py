@@ -218,13 +218,13 @@ def map_data(timeline: Any, *, title: str | None = None) -> MapData:
         if SINCE in has:
             value = getattr(row, SINCE)
             value = None if _missing(value) else _as_date(value).isoformat()
-            if not since[i] or since[i][-1][1] != value:
+            if (since[i][-1][1] if since[i] else None) != value:
                 since[i].append((j, value))
         if CONFLICT in has and bool(getattr(row, CONFLICT)):
             conflict[i].append(j)
         if EVIDENCE in has:
             refs = _evidence_refs(getattr(row, EVIDENCE), reports, report_index)
-            if not evidence[i] or evidence[i][-1][1] != refs:
+            if (evidence[i][-1][1] if evidence[i] else []) != refs:
                 evidence[i].append((j, refs))
     return MapData(
         areas=areas,

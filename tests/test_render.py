@@ -1,0 +1,250 @@
+"""Tests for geomap.render that need no browser: page data, escaping, self-containment, size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Polygon
+
+from geomap.errors import InputError
+from geomap.render import (
+    MapData,
+    build_map,
+    control_map,
+    display_geometries,
+    json_for_script,
+    map_html,
+    page_payload,
+)
+from geomap.scheme import AFGHANISTAN_2021
+from geomap.timeline import ControlTimeline
+
+PAYLOAD_TITLE = "Title <img src=x onerror=window.__pwned=1> </script><script>window.__pwned=1</script>"
+PAYLOAD_NAME = "<img src=x onerror=window.__pwned=1>"
+PAYLOAD_GAMMA = "Gamma `${window.__pwned=1}` \\ back\\slash"
+PAYLOAD_PLACE = '<b onmouseover="window.__pwned=1">Dashtak</b>'
+PAYLOAD_NOTE = "</script><script>window.__pwned=1</script> ${alert(1)} `tick` \\ \u2028 end"
+PAYLOAD_SOURCE = "javascript:window.__pwned=1"
+
+
+def squares() -> gpd.GeoDataFrame:
+    """Three neighbouring 1-degree squares in a row (shared borders)."""
+    return gpd.GeoDataFrame(
+        {
+            "area_id": ["A", "B", "C"],
+            "area_name": ["Alpha", PAYLOAD_NAME, PAYLOAD_GAMMA],
+        },
+        geometry=[
+            Polygon([(65, 33), (66, 33), (66, 34), (65, 34)]),
+            Polygon([(66, 33), (67, 33), (67, 34), (66, 34)]),
+            Polygon([(67, 33), (68, 33), (68, 34), (67, 34)]),
+        ],
+        crs="EPSG:4326",
+    )
+
+
+def square_reports() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            ("2021-08-01", "Alphaville", "government", "https://example.org/a?x=1&y=2", "held", 33.5, 65.5),
+            ("2021-08-03", PAYLOAD_PLACE, "taliban", PAYLOAD_SOURCE, PAYLOAD_NOTE, 33.5, 66.5),
+            ("2021-08-05", "Alphaville", "taliban", "`${window.__pwned=1}` \\", "fell", 33.5, 65.5),
+            ("2021-08-07", "Gammatown", "contested", "", "", 33.5, 67.5),
+        ],
+        columns=["date", "place", "status", "source", "note", "lat", "lon"],
+    )
+
+
+@pytest.fixture
+def timeline() -> ControlTimeline:
+    return ControlTimeline.from_reports(square_reports(), boundaries=squares(), aggregate="latest")
+
+
+def embedded_payload(html: str) -> dict:
+    found = re.findall(r'<script type="application/json" id="geomap-data-[^"]+">(.*?)</script>', html, re.S)
+    assert len(found) == 1
+    return json.loads(found[0])
+
+
+def synthetic(n_dates: int, *, n_side: int = 6, seed: int = 0) -> MapData:
+    """A grid of areas with random statuses per date (no reports)."""
+    cells = [
+        Polygon([(65 + x, 33 + y), (66 + x, 33 + y), (66 + x, 34 + y), (65 + x, 34 + y)])
+        for x in range(n_side)
+        for y in range(n_side)
+    ]
+    # Curvy borders so that the geometry has some weight.
+    cells = [shapely.segmentize(c, 0.01) for c in cells]
+    areas = gpd.GeoDataFrame(
+        {"area_id": [f"X{i}" for i in range(len(cells))], "area_name": [f"Cell {i}" for i in range(len(cells))]},
+        geometry=cells,
+        crs="EPSG:4326",
+    )
+    rng = np.random.default_rng(seed)
+    dates = [dt.date(2021, 1, 1) + dt.timedelta(days=k) for k in range(n_dates)]
+    codes = rng.integers(0, 4, size=(len(cells), n_dates), dtype=np.uint8)
+    return MapData(areas=areas, scheme=AFGHANISTAN_2021, dates=dates, codes=codes, area_noun="cells")
+
+
+def test_status_table_follows_the_timeline(timeline):
+    html = map_html(control_map(timeline, self_contained=True))
+    payload = embedded_payload(html)
+    assert payload["dates"] == ["2021-08-01", "2021-08-03", "2021-08-05", "2021-08-07"]
+    assert payload["ids"] == ["A", "B", "C"]
+    assert payload["names"] == ["Alpha", PAYLOAD_NAME, PAYLOAD_GAMMA]
+    # scheme order: taliban 0, contested 1, government 2, unknown 3
+    assert payload["table"] == ["2200", "3000", "3331"]
+    assert [s["label"] for s in payload["statuses"]] == AFGHANISTAN_2021_LABELS
+    assert payload["noun"] == "areas"
+    assert payload["range"] == ["2021-08-01", "2021-08-07"]
+
+
+AFGHANISTAN_2021_LABELS = [s.label for s in AFGHANISTAN_2021.statuses]
+
+
+def test_reports_are_sent_once_and_referenced_by_index(timeline):
+    payload = embedded_payload(map_html(control_map(timeline)))
+    reports = payload["reports"]
+    assert len(reports) == 4
+    assert sorted(r[0] for r in reports) == ["2021-08-01", "2021-08-03", "2021-08-05", "2021-08-07"]
+    by_date = {r[0]: k for k, r in enumerate(reports)}
+    # Alpha: the 08-01 report from the first date, the 08-05 one from the third; runs, not one copy per date.
+    assert payload["evidence"][0] == [[0, [by_date["2021-08-01"]]], [2, [by_date["2021-08-05"]]]]
+    assert payload["evidence"][2] == [[3, [by_date["2021-08-07"]]]]
+    assert payload["since"][1] == [[1, "2021-08-03"]]
+    assert reports[by_date["2021-08-03"]][1:5] == [PAYLOAD_PLACE, 0, PAYLOAD_SOURCE, PAYLOAD_NOTE]
+
+
+def test_data_is_escaped_inside_the_script_element(timeline):
+    html = map_html(control_map(timeline, self_contained=True, title=PAYLOAD_TITLE))
+    assert "<script>window.__pwned" not in html
+    assert "<img src=x" not in html
+    assert "onmouseover" in html  # present, but only inside escaped JSON
+    assert '<b onmouseover="window' not in html
+    assert "\u2028" not in html
+    assert embedded_payload(html)["title"] == PAYLOAD_TITLE
+    # The title never reaches the page outside the JSON (no <title> written by the template).
+    assert "<title>" not in html
+
+
+def test_json_for_script_escapes_markup_and_line_separators():
+    text = json_for_script({"a": "</script><!-- & \u2028\u2029 >"})
+    assert text == '{"a":"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u2028\\u2029 \\u003e"}'
+    assert json.loads(text) == {"a": "</script><!-- & \u2028\u2029 >"}
+
+
+def test_self_contained_page_requests_nothing(timeline):
+    html = map_html(control_map(timeline, self_contained=True, layers="per-date", markers=True))
+    external = re.findall(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html, re.I)
+    assert external == []
+    assert "cdn.jsdelivr" not in html
+    lowered = html.lower()
+    for library in ("jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-markers"):
+        assert library not in lowered
+    assert "L.version" in html or "leafletjs.com" in html  # Leaflet itself is inlined
+    assert "url(images/" not in html  # Leaflet's CSS images are inlined as data URIs
+    assert "tile.openstreetmap" not in html
+    assert '"outline"' in html
+
+
+def test_default_page_uses_folium_cdn_and_tiles(timeline):
+    html = map_html(control_map(timeline))
+    assert 'src="https://cdn.jsdelivr.net/npm/leaflet@' in html
+    assert "tile.openstreetmap.org" in html
+    assert '"outline"' not in html
+
+
+def test_self_contained_with_tiles_asked_for_loads_them(timeline):
+    html = map_html(control_map(timeline, self_contained=True, tiles="OpenTopoMap"))
+    assert "tile.opentopomap.org" in html
+    assert "cdn.jsdelivr" not in html
+
+
+def test_repr_html_of_self_contained_map_is_inlined(timeline):
+    m = control_map(timeline, self_contained=True)
+    shown = m._repr_html_()
+    assert shown.startswith("<div")
+    assert "iframe" in shown
+    assert "geomapControlMap" in shown
+    assert "cdn.jsdelivr" not in shown
+
+
+def test_geometry_is_sent_once_whatever_the_number_of_dates():
+    html = {}
+    for n in (10, 200):
+        html[n] = map_html(build_map(synthetic(n), self_contained=True, simplify_tolerance=0))
+        payload = embedded_payload(html[n])
+        assert len(payload["areas"]["features"]) == 36
+        assert html[n].count('"type":"Feature"') == 36
+    geometry_size = len(json.dumps(embedded_payload(html[10])["areas"], separators=(",", ":")))
+    per_date = (len(html[200]) - len(html[10])) / 190
+    assert geometry_size > 100_000
+    # One more date costs one character per area, nowhere near another set of polygons.
+    assert per_date < 60
+    assert per_date < geometry_size / 1000
+
+
+def test_per_date_layers_share_one_geometry(timeline):
+    m = control_map(timeline, layers="per-date", self_contained=True)
+    html = map_html(m)
+    assert html.count('"type":"Feature"') == 3
+    assert len(re.findall(r"var feature_group_\w+ = L\.featureGroup\(", html)) == 4
+    assert "L.control.layers(" in html
+    for day in ("2021-08-01", "2021-08-03", "2021-08-05", "2021-08-07"):
+        assert f'"{day}"' in html
+
+
+def test_coverage_simplify_keeps_borders_shared():
+    data = synthetic(1, n_side=3)
+    wiggly = shapely.transform(
+        data.areas.geometry.values, lambda xy: xy + 0.002 * np.sin(xy[:, ::-1] * 40), interleaved=True
+    )
+    simplified = display_geometries(wiggly, 0.01)
+    assert shapely.get_num_coordinates(simplified).sum() < shapely.get_num_coordinates(wiggly).sum() / 5
+    assert shapely.is_valid(simplified).all()
+    assert shapely.coverage_is_valid(simplified)
+    coords = shapely.get_coordinates(simplified)
+    assert np.allclose(coords, np.round(coords, 5))
+
+
+def test_zero_tolerance_only_rounds():
+    square = Polygon([(65.1234567, 33), (66, 33), (66, 34.0000049), (65, 34)])
+    (out,) = display_geometries([square], 0)
+    assert shapely.get_coordinates(out).tolist() == [[65.12346, 33], [66, 33], [66, 34], [65, 34], [65.12346, 33]]
+
+
+def test_start_date_picks_the_reporting_date_on_or_before(timeline):
+    def start(value):
+        html = map_html(control_map(timeline, start_date=value))
+        return json.loads(re.search(r"geomapControlMap\([^,]+, (\{.*?\})\);", html).group(1))["start"]
+
+    assert start(None) == 3
+    assert start("2021-08-04") == 1
+    assert start(dt.date(2020, 1, 1)) == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"layers": "stacked"}, "layer mode"),
+        ({"simplify_tolerance": -1}, "must be >= 0"),
+        ({"start_date": "soon"}, "YYYY-MM-DD"),
+    ],
+)
+def test_bad_options_raise_input_error(timeline, options, message):
+    with pytest.raises(InputError, match=message):
+        control_map(timeline, **options)
+
+
+def test_status_table_shape_is_checked():
+    data = synthetic(3)
+    data.codes = data.codes[:, :2]
+    with pytest.raises(InputError, match="status table has shape"):
+        page_payload(data)
