@@ -34,6 +34,7 @@ class RepairWarning(UserWarning):
 @cache
 def _read_provinces() -> gpd.GeoDataFrame:
     gdf = gpd.read_file(bundled_shapefile(), engine="pyogrio")
+    gdf = gdf.set_geometry(shapely.orient_polygons(gdf.geometry.values))  # shapefiles store rings clockwise
     gdf[AREA_ID] = gdf["iso"]
     gdf[AREA_NAME] = gdf["name"]
     gdf = gdf[[AREA_ID, AREA_NAME, *PROVINCE_COLUMNS, "geometry"]]

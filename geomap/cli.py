@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"geomap {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_provinces(sub)
+    _add_export(sub)
     return parser
 
 
@@ -45,6 +46,111 @@ def _cmd_provinces(args: argparse.Namespace) -> int:
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
         sys.stdout.write(table.to_string(index=False) + "\n")
+    return 0
+
+
+def _add_timeline_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by every command that builds a control timeline from a reports file."""
+    p.add_argument(
+        "reports", help="reports file: CSV (UTF-8) or JSON with date, place, status[, source, note, lat, lon]"
+    )
+    g = p.add_argument_group("areas")
+    g.add_argument("--boundaries", metavar="FILE", help="polygon file to map instead of the bundled provinces")
+    g.add_argument("--id-field", metavar="NAME", help="unique id attribute of --boundaries")
+    g.add_argument("--name-field", metavar="NAME", help="display name attribute of --boundaries")
+    g.add_argument("--crs", metavar="CRS", help="CRS of --boundaries when the file has none, e.g. EPSG:4326")
+    g.add_argument("--encoding", metavar="CODEC", help="attribute encoding of --boundaries, e.g. cp1256")
+    t = p.add_argument_group("timeline")
+    t.add_argument("--scheme", metavar="FILE", help="status scheme JSON (default: Afghanistan 2021)")
+    when = t.add_mutually_exclusive_group()
+    when.add_argument("--freq", choices=["D", "W"], help="reporting dates every day (D) or week (W)")
+    when.add_argument("--dates", metavar="LIST", help="comma-separated reporting dates, YYYY-MM-DD")
+    t.add_argument(
+        "--aggregate",
+        choices=["capital", "latest", "majority"],
+        default="capital",
+        help="which reports set a province's status (default: capital = the province and its capital)",
+    )
+    t.add_argument("--strict", action="store_true", help="fail when any report's place cannot be resolved")
+    t.add_argument("--unresolved", metavar="FILE", help="write reports whose place did not resolve to this CSV")
+    o = p.add_argument_group("online geocoding (off by default)")
+    o.add_argument("--online", metavar="SERVICE", help="geocode names the offline gazetteer misses, e.g. nominatim")
+    o.add_argument("--user-agent", metavar="UA", help="user agent for --online (required by the service)")
+    o.add_argument("--cache", metavar="FILE", help="SQLite cache for --online answers")
+
+
+def _timeline_from_args(args: argparse.Namespace):
+    """Build the control timeline that ``_add_timeline_options`` describes; report unresolved places."""
+    from geomap._io import refuse_overwriting_inputs, write_with_atomic
+    from geomap.boundaries import load_boundaries
+    from geomap.errors import InputError
+    from geomap.scheme import AFGHANISTAN_2021, load_scheme
+    from geomap.timeline import ControlTimeline
+
+    boundaries = None
+    if args.boundaries:
+        if not (args.id_field and args.name_field):
+            raise InputError(f"{args.boundaries}: --boundaries needs --id-field and --name-field")
+        boundaries = load_boundaries(
+            args.boundaries, id_field=args.id_field, name_field=args.name_field, crs=args.crs, encoding=args.encoding
+        )
+    scheme = load_scheme(args.scheme) if args.scheme else AFGHANISTAN_2021
+    dates = [d for d in args.dates.split(",") if d.strip()] if args.dates else None
+    timeline = ControlTimeline.from_reports(
+        args.reports,
+        boundaries=boundaries,
+        scheme=scheme,
+        dates=dates,
+        freq=args.freq,
+        aggregate=args.aggregate,
+        online=args.online,
+        user_agent=args.user_agent,
+        cache=args.cache,
+        strict=args.strict,
+    )
+    unresolved = timeline.unresolved
+    if len(unresolved):
+        shown = ", ".join(
+            f"{p!r} (row {r})" for p, r in zip(unresolved["place"][:5], unresolved["row"][:5], strict=True)
+        )
+        more = f" and {len(unresolved) - 5} more" if len(unresolved) > 5 else ""
+        hint = f"; listed in {args.unresolved}" if args.unresolved else "; use --unresolved FILE to list them"
+        print(f"geomap: {len(unresolved)} report(s) not mapped: {shown}{more}{hint}", file=sys.stderr)
+    if args.unresolved:
+        refuse_overwriting_inputs(args.unresolved, [args.reports, args.boundaries, args.scheme])
+        columns = [c for c in ("row", "date", "place", "status", "source", "reason") if c in unresolved.columns]
+        table = unresolved[columns].copy()
+        if "date" in table:
+            table["date"] = table["date"].dt.strftime("%Y-%m-%d")
+        write_with_atomic(args.unresolved, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
+    return timeline
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export",
+        help="export every area's status per reporting date to GeoJSON, GeoPackage, GeoParquet or CSV",
+        description="Export the control timeline. Default: one feature per area per reporting date.",
+    )
+    _add_timeline_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=".geojson, .gpkg, .parquet or .csv")
+    p.add_argument("--format", choices=["geojson", "gpkg", "parquet", "csv"], help="override the extension")
+    shape = p.add_mutually_exclusive_group()
+    shape.add_argument("--as-of", metavar="DATE", help="one feature per area, as of this date (YYYY-MM-DD)")
+    shape.add_argument("--intervals", action="store_true", help="one feature per unchanged stretch (valid_from/to)")
+    p.set_defaults(func=_cmd_export)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from geomap._io import refuse_overwriting_inputs
+    from geomap.export import export
+
+    inputs = [args.reports, args.boundaries, args.scheme, args.unresolved]
+    refuse_overwriting_inputs(args.output, inputs)
+    timeline = _timeline_from_args(args)
+    shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
+    path = export(timeline, args.output, format=args.format, shape=shape, as_of=args.as_of, inputs=inputs)
+    print(path)
     return 0
 
 

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import shutil
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Polygon
+
+from geomap.boundaries import RepairWarning, load_boundaries, load_provinces
+from geomap.errors import BoundaryError
+
+ISO_3166_2_AF = {
+    "AF-BDS", "AF-BDG", "AF-BGL", "AF-BAL", "AF-BAM", "AF-DAY", "AF-FRA", "AF-FYB", "AF-GHA", "AF-GHO", "AF-HEL",
+    "AF-HER", "AF-JOW", "AF-KAB", "AF-KAN", "AF-KAP", "AF-KHO", "AF-KNR", "AF-KDZ", "AF-LAG", "AF-LOG", "AF-NAN",
+    "AF-NIM", "AF-NUR", "AF-PKA", "AF-PIA", "AF-PAN", "AF-PAR", "AF-SAM", "AF-SAR", "AF-TAK", "AF-URU", "AF-WAR",
+    "AF-ZAB",
+}  # fmt: skip
+
+
+def test_provinces_have_the_34_iso_codes():
+    provinces = load_provinces()
+    assert len(provinces) == 34
+    assert set(provinces["iso"]) == ISO_3166_2_AF
+    assert provinces.crs.to_epsg() == 4326
+    assert provinces.is_valid.all()
+    assert (provinces["area_id"] == provinces["iso"]).all()
+
+
+def test_source_faults_are_fixed():
+    provinces = load_provinces().set_index("iso")
+    assert provinces.loc["AF-DAY", "name"] == "Daykundi"
+    assert provinces.loc["AF-PAN", "name"] == "Panjshir"
+    assert provinces.loc["AF-URU", "name"] == "Uruzgan"
+    assert provinces.loc["AF-PAR", "name"] == "Parwan"
+    assert provinces.loc["AF-PAN", "capital"] == "Bazarak"
+    # Each name appears once, and all names are plain ASCII.
+    assert provinces["name"].is_unique
+    assert all(name.isascii() for name in provinces["name"])
+
+
+def test_capitals_lie_in_their_provinces():
+    from geomap._data import provinces_table
+
+    table = provinces_table()
+    provinces = load_provinces().set_index("iso")
+    for row in table.itertuples():
+        point = shapely.Point(row.capital_lon, row.capital_lat)
+        assert provinces.loc[row.iso, "geometry"].contains(point), row.capital
+
+
+def test_provinces_tile_afghanistan_without_overlaps():
+    provinces = load_provinces()
+    union = shapely.union_all(provinces.geometry.values)
+    assert union.geom_type == "Polygon"
+    assert len(union.interiors) == 0
+    # Afghanistan spans about 60.5-74.9 E and 29.4-38.5 N.
+    minx, miny, maxx, maxy = union.bounds
+    assert 60.4 < minx < 60.6 and 74.8 < maxx < 75.0 and 29.3 < miny < 29.5 and 38.4 < maxy < 38.6
+    assert sum(shapely.area(provinces.geometry.values)) == pytest.approx(union.area, rel=1e-6)
+    # Known interior points: Kabul, Herat and Kandahar cities.
+    for lon, lat in [(69.17, 34.53), (62.2, 34.35), (65.71, 31.61)]:
+        assert union.contains(shapely.Point(lon, lat))
+
+
+def test_exterior_rings_are_counter_clockwise():
+    provinces = load_provinces()
+    assert all(shapely.Polygon(p.exterior).exterior.is_ccw for p in provinces.geometry)
+
+
+def test_load_boundaries_standard_columns(tmp_path, squares):
+    path = tmp_path / "areas.gpkg"
+    squares.to_file(path)
+    areas = load_boundaries(path, id_field="code", name_field="label")
+    assert areas["area_id"].tolist() == ["A", "B", "C"]
+    assert areas["area_name"].tolist() == ["Alpha", "Beta", "Gamma"]
+    assert areas.attrs["repaired"] == []
+
+
+def test_shapefile_without_prj_is_refused_then_accepted_with_crs(tmp_path, squares):
+    path = tmp_path / "noprj.shp"
+    squares.to_file(path)
+    path.with_suffix(".prj").unlink()
+    with pytest.raises(BoundaryError, match=r"noprj\.shp: .*no coordinate reference system.*\.prj.*crs='EPSG:4326'"):
+        load_boundaries(path, id_field="code", name_field="label")
+    areas = load_boundaries(path, id_field="code", name_field="label", crs="EPSG:4326")
+    assert areas.crs.to_epsg() == 4326
+
+
+def test_projected_file_is_reprojected(tmp_path, squares):
+    path = tmp_path / "utm.gpkg"
+    squares.to_crs("EPSG:32642").to_file(path)
+    areas = load_boundaries(path, id_field="code", name_field="label")
+    assert areas.crs.to_epsg() == 4326
+    assert areas.total_bounds == pytest.approx([65, 33, 68, 34], abs=1e-6)
+
+
+def test_self_intersecting_polygon_is_repaired_and_reported(tmp_path, squares):
+    bowtie = Polygon([(65, 33), (66, 34), (66, 33), (65, 34)])
+    gdf = squares.copy()
+    gdf.loc[0, "geometry"] = bowtie
+    path = tmp_path / "bowtie.shp"
+    gdf.to_file(path)
+    with pytest.warns(RepairWarning, match="repaired 1 invalid polygon.*: A"):
+        areas = load_boundaries(path, id_field="code", name_field="label")
+    assert areas.attrs["repaired"] == ["A"]
+    assert areas.is_valid.all()
+    repaired = areas.geometry.iloc[0]
+    assert repaired.geom_type in ("Polygon", "MultiPolygon")
+    assert repaired.area == pytest.approx(0.5)
+
+
+def test_duplicate_ids_are_refused_with_rows(tmp_path, squares):
+    gdf = squares.copy()
+    gdf.loc[2, "code"] = "A"
+    path = tmp_path / "dup.geojson"
+    gdf.to_file(path)
+    with pytest.raises(BoundaryError, match=r"dup\.geojson, row 1, column 'code': 'A': duplicate id \(rows \[1, 3\]\)"):
+        load_boundaries(path, id_field="code", name_field="label")
+
+
+def test_missing_id_value_and_missing_field(tmp_path, squares):
+    gdf = squares.copy()
+    gdf["code"] = gdf["code"].astype(object)
+    gdf.loc[1, "code"] = None
+    path = tmp_path / "missing.gpkg"
+    gdf.to_file(path)
+    with pytest.raises(BoundaryError, match=r"row 2, column 'code': .*empty id"):
+        load_boundaries(path, id_field="code", name_field="label")
+    with pytest.raises(BoundaryError, match=r"no id field 'ID'; the fields are: code, label"):
+        load_boundaries(path, id_field="ID", name_field="label")
+
+
+def test_impossible_geographic_coordinates(tmp_path, squares):
+    path = tmp_path / "projected_as_degrees.gpkg"
+    squares.to_crs("EPSG:32642").set_crs("EPSG:4326", allow_override=True).to_file(path)
+    with pytest.raises(BoundaryError, match=r"impossible in .*longitude/latitude.*state the right crs"):
+        load_boundaries(path, id_field="code", name_field="label")
+
+
+def test_non_polygon_geometry_is_refused(tmp_path, squares):
+    gdf = squares.copy()
+    gdf.loc[1, "geometry"] = shapely.Point(66.5, 33.5)
+    path = tmp_path / "mixed.gpkg"
+    gdf.to_file(path)
+    with pytest.raises(BoundaryError, match=r"row 2, column 'geometry': 'B': Point geometry"):
+        load_boundaries(path, id_field="code", name_field="label")
+
+
+DARI = ["کابل", "هرات", "غزني"]  # Dari spellings that cp1256 can encode
+
+
+def _cp1256_shapefile(tmp_path, squares, *, cpg: str | None):
+    gdf = squares.assign(label=DARI)
+    path = tmp_path / "dari.shp"
+    gdf.to_file(path, encoding="cp1256")
+    cpg_path = path.with_suffix(".cpg")
+    if cpg is None:
+        cpg_path.unlink(missing_ok=True)
+    else:
+        cpg_path.write_text(cpg)
+    return path
+
+
+def test_cp1256_names_survive_with_cpg(tmp_path, squares):
+    path = _cp1256_shapefile(tmp_path, squares, cpg="1256")
+    areas = load_boundaries(path, id_field="code", name_field="label")
+    assert areas["area_name"].tolist() == DARI
+
+
+def test_cp1256_without_cpg_needs_an_encoding(tmp_path, squares):
+    path = _cp1256_shapefile(tmp_path, squares, cpg=None)
+    with pytest.raises(BoundaryError, match=r"dari\.shp: attribute text is not UTF-8.*encoding='cp1256'"):
+        load_boundaries(path, id_field="code", name_field="label")
+    areas = load_boundaries(path, id_field="code", name_field="label", encoding="cp1256")
+    assert areas["area_name"].tolist() == DARI
+
+
+def test_utf8_shapefile_without_cpg_reads_fine(tmp_path, squares):
+    gdf = squares.assign(label=DARI)
+    path = tmp_path / "utf8.shp"
+    gdf.to_file(path, encoding="utf-8")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    areas = load_boundaries(path, id_field="code", name_field="label", encoding="utf-8")
+    assert areas["area_name"].tolist() == DARI
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(BoundaryError, match="not found"):
+        load_boundaries(tmp_path / "nope.shp", id_field="a", name_field="b")
+
+
+def test_districts_from_shared_data(districts_path, tmp_path):
+    # Copy without the .prj to also exercise the CRS rule on real data.
+    for part in districts_path.parent.glob(districts_path.stem + ".*"):
+        if part.suffix != ".prj":
+            shutil.copy(part, tmp_path / part.name)
+    copy = tmp_path / districts_path.name
+    with pytest.raises(BoundaryError, match="no coordinate reference system"):
+        load_boundaries(copy, id_field="shapeID", name_field="shapeName")
+    districts = load_boundaries(districts_path, id_field="shapeID", name_field="shapeName")
+    assert len(districts) == 398
+    assert districts["area_id"].is_unique
+    assert districts.is_valid.all()
+    assert pd.api.types.is_string_dtype(districts["area_name"])
+    assert isinstance(districts, gpd.GeoDataFrame)

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from geomap import __version__
+from geomap.cli import main
+
+REPORTS = (
+    "date,place,status,source\n"
+    "2021-08-06,Zaranj,taliban,https://example.org/1\n"
+    "2021-08-12,Ghazni,taliban,https://example.org/2\n"
+    "2021-08-12,Kabul,government,https://example.org/3\n"
+    "2021-08-12,Doha,government,https://example.org/4\n"
+)
+
+
+@pytest.fixture
+def reports(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text(REPORTS, encoding="utf-8")
+    return path
+
+
+def test_version_and_help():
+    out = subprocess.run([sys.executable, "-m", "geomap", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"geomap {__version__}"
+    out = subprocess.run([sys.executable, "-m", "geomap", "--help"], capture_output=True, text=True, check=True)
+    assert "provinces" in out.stdout and "export" in out.stdout
+
+
+def test_provinces_lists_34(capsys):
+    assert main(["provinces", "--csv"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == "iso,name,capital"
+    assert len(lines) == 35
+    assert "AF-PAN,Panjshir,Bazarak" in lines and "AF-DAY,Daykundi,Nili" in lines
+
+
+def test_export_geojson_with_unresolved_list(reports, tmp_path, capsys):
+    out = tmp_path / "out.geojson"
+    unresolved = tmp_path / "unresolved.csv"
+    assert main(["export", str(reports), "-o", str(out), "--unresolved", str(unresolved)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == str(out)
+    assert "1 report(s) not mapped: 'Doha' (row 5)" in captured.err
+    features = json.loads(out.read_text())["features"]
+    assert len(features) == 34 * 2
+    status = {(f["properties"]["province_iso"], f["properties"]["date"]): f["properties"]["status"] for f in features}
+    assert status[("AF-NIM", "2021-08-06")] == "taliban"
+    assert status[("AF-GHA", "2021-08-06")] == "unknown"
+    assert status[("AF-GHA", "2021-08-12")] == "taliban"
+    assert status[("AF-KAB", "2021-08-12")] == "government"
+    assert unresolved.read_text().splitlines()[1].startswith("5,2021-08-12,Doha,government,")
+
+
+def test_strict_fails_and_writes_nothing(reports, tmp_path, capsys):
+    out = tmp_path / "out.geojson"
+    assert main(["export", str(reports), "-o", str(out), "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("geomap: error: ") and "'Doha'" in err
+    assert not out.exists()
+
+
+def test_bad_input_one_line_error_no_traceback(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,place,status\n2021-08-32,Ghazni,taliban\n", encoding="utf-8")
+    out = tmp_path / "out.geojson"
+    result = subprocess.run(
+        [sys.executable, "-m", "geomap", "export", str(bad), "-o", str(out)], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{bad}, row 2, column 'date': '2021-08-32': no such day" in result.stderr
+    assert not out.exists()
+
+
+def test_output_equal_to_input_refused(reports, capsys):
+    before = reports.read_bytes()
+    assert main(["export", str(reports), "-o", str(reports), "--format", "csv"]) == 1
+    assert "refusing to overwrite the input file" in capsys.readouterr().err
+    assert reports.read_bytes() == before
+
+
+def test_export_as_of_and_intervals(reports, tmp_path):
+    out = tmp_path / "asof.csv"
+    assert main(["export", str(reports), "-o", str(out), "--as-of", "2021-08-10"]) == 0
+    lines = out.read_text().splitlines()
+    assert len(lines) == 35
+    assert any(line.startswith("AF-NIM,Nimroz,2021-08-10,taliban") for line in lines)
+    out = tmp_path / "intervals.geojson"
+    assert main(["export", str(reports), "-o", str(out), "--intervals"]) == 0
+    props = [f["properties"] for f in json.loads(out.read_text())["features"]]
+    gha = [(p["status"], p["valid_from"], p["valid_to"]) for p in props if p["province_iso"] == "AF-GHA"]
+    assert gha == [("unknown", "2021-08-06", "2021-08-12"), ("taliban", "2021-08-12", "2021-08-13")]
+
+
+def test_boundaries_options(tmp_path, squares, capsys):
+    path = tmp_path / "squares.gpkg"
+    squares.to_file(path)
+    reports = tmp_path / "r.csv"
+    reports.write_text("date,place,status,lat,lon\n2021-08-01,p,taliban,33.5,66.5\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert main(["export", str(reports), "-o", str(out), "--boundaries", str(path)]) == 1
+    assert "--boundaries needs --id-field and --name-field" in capsys.readouterr().err
+    args = [
+        "export",
+        str(reports),
+        "-o",
+        str(out),
+        "--boundaries",
+        str(path),
+        "--id-field",
+        "code",
+        "--name-field",
+        "label",
+    ]
+    assert main(args) == 0
+    assert "B,Beta,2021-08-01,taliban" in out.read_text()
+
+
+def test_scheme_file(tmp_path, capsys):
+    scheme = tmp_path / "scheme.json"
+    scheme.write_text(json.dumps({"name": "Test", "statuses": [
+        {"key": "north", "label": "Northern side", "color": "#0000ff"},
+        {"key": "unknown", "label": "No report", "color": "#cccccc"}]}))  # fmt: skip
+    reports = tmp_path / "r.csv"
+    reports.write_text("date,place,status\n2021-08-01,Kabul,Northern side\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert main(["export", str(reports), "-o", str(out), "--scheme", str(scheme)]) == 0
+    assert "AF-KAB,Kabul,2021-08-01,north,Northern side" in out.read_text()
+    scheme.write_text("{not json")
+    assert main(["export", str(reports), "-o", str(out), "--scheme", str(scheme)]) == 1
+    assert "not a valid UTF-8 JSON status scheme" in capsys.readouterr().err

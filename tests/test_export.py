@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from geomap.errors import InputError, OutputError
+from geomap.export import export, export_frame
+from geomap.timeline import ControlTimeline
+
+ROWS = pd.DataFrame(
+    {
+        "date": ["2021-08-06", "2021-08-10", "2021-08-12"],
+        "place": ["Zaranj", "Zaranj", "Ghazni"],
+        "status": ["contested", "taliban", "taliban"],
+        "lat": [30.96, 30.96, 33.55],
+        "lon": [61.86, 61.86, 68.42],
+        "source": ["a", "b", "c"],
+        "note": ["", "", 'quote " and </script>'],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def timeline() -> ControlTimeline:
+    return ControlTimeline.from_reports(ROWS)
+
+
+def test_geojson_is_rfc7946(timeline, tmp_path):
+    path = export(timeline, tmp_path / "out.geojson")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert set(data) == {"type", "features"}  # no crs member
+    assert len(data["features"]) == 34 * 3
+    props = data["features"][0]["properties"]
+    assert set(props) >= {"province_iso", "province", "date", "status", "status_label", "since", "changed", "sources"}
+    for feature in data["features"]:
+        geom = shapely.geometry.shape(feature["geometry"])
+        for polygon in getattr(geom, "geoms", [geom]):
+            assert polygon.exterior.is_ccw
+            assert all(not ring.is_ccw for ring in polygon.interiors)
+        for x, y in shapely.get_coordinates(geom):
+            assert -180 <= x <= 180 and -90 <= y <= 90
+            assert len(repr(float(x)).split(".")[-1]) <= 7 and len(repr(float(y)).split(".")[-1]) <= 7
+    nim = [f["properties"] for f in data["features"] if f["properties"]["province_iso"] == "AF-NIM"]
+    assert [(p["date"], p["status"], p["since"], p["changed"]) for p in nim] == [
+        ("2021-08-06", "contested", "2021-08-06", False),
+        ("2021-08-10", "taliban", "2021-08-10", True),
+        ("2021-08-12", "taliban", "2021-08-10", False),
+    ]
+    gdf = pyogrio.read_dataframe(path)
+    assert len(gdf) == 102 and gdf.crs.to_epsg() == 4326
+
+
+def test_geopackage_has_real_date_columns(timeline, tmp_path):
+    path = export(timeline, tmp_path / "out.gpkg")
+    with sqlite3.connect(path) as db:
+        sql = db.execute("select sql from sqlite_master where name = 'control'").fetchone()[0]
+    assert '"date" DATE' in sql and '"since" DATE' in sql
+    gdf = gpd.read_file(path)
+    assert gdf["date"].dt.date.min() == dt.date(2021, 8, 6)
+
+
+def test_geoparquet_and_csv(timeline, tmp_path):
+    gdf = gpd.read_parquet(export(timeline, tmp_path / "out.parquet"))
+    assert len(gdf) == 102 and gdf.crs.to_epsg() == 4326
+    table = pd.read_csv(export(timeline, tmp_path / "out.csv"))
+    assert "geometry" not in table.columns and len(table) == 102
+    evidence = json.loads(
+        table.loc[(table["province_iso"] == "AF-GHA") & (table["date"] == "2021-08-12"), "evidence"].item()
+    )
+    assert evidence[0]["note"] == 'quote " and </script>'
+
+
+def test_as_of_and_intervals(timeline):
+    as_of = export_frame(timeline, shape="as-of", as_of="2021-08-11").set_index("province_iso")
+    assert len(as_of) == 34 and as_of.loc["AF-NIM", "status"] == "taliban"
+    intervals = export_frame(timeline, shape="intervals")
+    nim = intervals[intervals["province_iso"] == "AF-NIM"]
+    assert nim[["status", "valid_from", "valid_to"]].values.tolist() == [
+        ["contested", dt.date(2021, 8, 6), dt.date(2021, 8, 10)],
+        ["taliban", dt.date(2021, 8, 10), dt.date(2021, 8, 13)],
+    ]
+    assert len(intervals[intervals["province_iso"] == "AF-KAB"]) == 1
+
+
+def test_output_equal_to_input_is_refused_and_existing_file_kept(timeline, tmp_path):
+    reports = tmp_path / "reports.csv"
+    ROWS.to_csv(reports, index=False)
+    before = reports.read_bytes()
+    with pytest.raises(OutputError, match="refusing to overwrite the input file"):
+        export(timeline, reports, inputs=[reports])
+    assert reports.read_bytes() == before
+
+
+def test_failed_write_leaves_existing_file(timeline, tmp_path, monkeypatch):
+    path = tmp_path / "out.geojson"
+    path.write_text("previous", encoding="utf-8")
+
+    def boom(gdf, tmp):
+        tmp.write_text("partial", encoding="utf-8")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("geomap.export._write_geojson", boom)
+    with pytest.raises(RuntimeError):
+        export(timeline, path)
+    assert path.read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
+
+
+def test_unknown_format(timeline, tmp_path):
+    with pytest.raises(InputError, match=r"cannot tell the format from the extension '\.shp'"):
+        export(timeline, tmp_path / "out.shp")

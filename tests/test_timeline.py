@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import geomap.geocode
+from geomap.boundaries import load_boundaries
+from geomap.errors import GeocodeError, InputError
+from geomap.timeline import ControlTimeline
+
+D = dt.date
+FAKE_PLACES = {
+    # query: (name, kind, province_iso, lat, lon)
+    "Ghazni": ("Ghazni", "capital", "AF-GHA", 33.55, 68.42),
+    "Ghazni province": ("Ghazni", "province", "AF-GHA", 33.3, 68.0),
+    "Andar": ("Andar", "district", "AF-GHA", 33.3, 68.5),
+    "Muqur": ("Muqur", "district", "AF-GHA", 32.9, 67.8),
+    "Kabul": ("Kabul", "capital", "AF-KAB", 34.53, 69.17),
+    "Herat": ("Herat", "capital", "AF-HER", 34.35, 62.2),
+}
+
+
+def fake_geocode(names, **kwargs):
+    rows = []
+    for q in names:
+        if q in FAKE_PLACES:
+            name, kind, iso, lat, lon = FAKE_PLACES[q]
+            found = {"name": name, "kind": kind, "province_iso": iso, "province": "", "lat": lat, "lon": lon}
+            rows.append({"query": q, **found, "confidence": 1.0, "method": "exact", "alternatives": "", "reason": ""})
+        else:
+            missing = {"name": None, "kind": None, "province_iso": None, "province": None}
+            nowhere = {"lat": float("nan"), "lon": float("nan"), "confidence": 0.0}
+            rows.append({"query": q, **missing, **nowhere, "method": "", "alternatives": "", "reason": "not found"})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(autouse=True)
+def _fake_geocoder(monkeypatch):
+    monkeypatch.setattr(geomap.geocode, "geocode", fake_geocode)
+
+
+def reports(*rows):
+    return pd.DataFrame(rows, columns=["date", "place", "status", "source"])
+
+
+def state(timeline, area, day):
+    table = timeline.long().set_index(["area_id", "date"])
+    return table.loc[(area, D.fromisoformat(day))]
+
+
+def test_latest_report_on_or_before_each_date():
+    tl = ControlTimeline.from_reports(
+        reports(
+            ("2021-08-06", "Ghazni", "contested", "s1"),
+            ("2021-08-12", "Ghazni", "taliban", "s2"),
+            ("2021-08-09", "Kabul", "government", "s3"),
+        )
+    )
+    assert tl.reporting_dates == [D(2021, 8, 6), D(2021, 8, 9), D(2021, 8, 12)]
+    assert state(tl, "AF-GHA", "2021-08-06").status == "contested"
+    assert state(tl, "AF-GHA", "2021-08-09").status == "contested"
+    row = state(tl, "AF-GHA", "2021-08-12")
+    assert (row.status, row.since, row.changed, row.sources) == ("taliban", D(2021, 8, 12), True, "s2")
+    assert row.evidence == [{"date": "2021-08-12", "place": "Ghazni", "status": "taliban", "source": "s2", "note": ""}]
+    assert state(tl, "AF-KAB", "2021-08-06").status == "unknown"
+    assert state(tl, "AF-KAB", "2021-08-09").changed
+    assert not state(tl, "AF-KAB", "2021-08-12").changed
+    assert len(tl.long()) == 34 * 3
+
+
+def test_since_spans_repeated_reports_of_same_status():
+    tl = ControlTimeline.from_reports(
+        reports(
+            ("2021-08-01", "Ghazni", "contested", ""),
+            ("2021-08-05", "Ghazni", "taliban", ""),
+            ("2021-08-09", "Ghazni province", "taliban", ""),
+        )
+    )
+    row = state(tl, "AF-GHA", "2021-08-09")
+    assert row.since == D(2021, 8, 5) and not row.changed
+
+
+def test_district_towns_follow_the_aggregation_rule():
+    rows = reports(
+        ("2021-08-01", "Ghazni", "government", "a"),
+        ("2021-08-03", "Andar", "taliban", "b"),
+        ("2021-08-04", "Muqur", "taliban", "c"),
+    )
+    capital = ControlTimeline.from_reports(rows)
+    assert state(capital, "AF-GHA", "2021-08-04").status == "government"
+    latest = ControlTimeline.from_reports(rows, aggregate="latest")
+    assert state(latest, "AF-GHA", "2021-08-03").status == "taliban"
+    majority = ControlTimeline.from_reports(rows, aggregate="majority")
+    assert state(majority, "AF-GHA", "2021-08-03").status == "taliban"  # 1:1 tie, most recent wins
+    assert state(majority, "AF-GHA", "2021-08-03").conflict
+    row = state(majority, "AF-GHA", "2021-08-04")
+    assert (row.status, row.conflict, row.since) == ("taliban", False, D(2021, 8, 3))
+    assert {e["place"] for e in row.evidence} == {"Andar", "Muqur"}
+    with pytest.raises(InputError, match="unknown aggregation rule 'sometimes'"):
+        ControlTimeline.from_reports(rows, aggregate="sometimes")
+
+
+def test_conflicting_reports_are_flagged_not_dropped():
+    tl = ControlTimeline.from_reports(
+        reports(("2021-08-12", "Herat", "taliban", "x"), ("2021-08-12", "Herat", "government", "y"))
+    )
+    row = state(tl, "AF-HER", "2021-08-12")
+    assert row.conflict and row.status == "contested"
+    assert [e["source"] for e in row.evidence] == ["x", "y"]
+    assert row.sources == "x; y"
+
+
+def test_frequency_and_explicit_dates():
+    rows = reports(("2021-08-01", "Kabul", "government", ""), ("2021-08-15", "Kabul", "taliban", ""))
+    daily = ControlTimeline.from_reports(rows, freq="D")
+    assert len(daily.reporting_dates) == 15
+    weekly = ControlTimeline.from_reports(rows, freq="W")
+    assert weekly.reporting_dates == [D(2021, 8, 1), D(2021, 8, 8), D(2021, 8, 15)]
+    explicit = ControlTimeline.from_reports(rows, dates=["2021-07-30", "2021-08-10"])
+    assert state(explicit, "AF-KAB", "2021-07-30").status == "unknown"
+    assert state(explicit, "AF-KAB", "2021-08-10").status == "government"
+    with pytest.raises(InputError, match="'2021-13-01' is not a date"):
+        ControlTimeline.from_reports(rows, dates=["2021-13-01"])
+    with pytest.raises(InputError, match="unknown frequency 'M'"):
+        ControlTimeline.from_reports(rows, freq="M")
+
+
+def test_summary_status_and_counts():
+    tl = ControlTimeline.from_reports(
+        reports(
+            ("2021-08-12", "Ghazni", "taliban", ""),
+            ("2021-08-12", "Herat", "taliban", ""),
+            ("2021-08-12", "Kabul", "government", ""),
+        )
+    )
+    summary = tl.summary()
+    assert summary.loc[D(2021, 8, 12)].to_dict() == {"taliban": 2, "contested": 0, "government": 1, "unknown": 31}
+    assert tl.describe_counts()[0] == "Taliban control: 2 of 34 provinces"
+    gdf = tl.status(on="2021-08-20")
+    assert len(gdf) == 34 and gdf.crs.to_epsg() == 4326
+    assert gdf.set_index("area_id").loc["AF-HER", "status"] == "taliban"
+    assert tl.changes()["area_id"].tolist() == []  # a single reporting date has no previous one
+
+
+def test_unresolved_listed_and_strict(tmp_path):
+    rows = reports(("2021-08-12", "Ghazni", "taliban", ""), ("2021-08-12", "Doha", "government", ""))
+    tl = ControlTimeline.from_reports(rows)
+    assert tl.unresolved["place"].tolist() == ["Doha"]
+    assert tl.unresolved["reason"].tolist() == ["not found"]
+    with pytest.raises(GeocodeError, match=r"row 2, column 'place': 'Doha': not found; 1 report\(s\)"):
+        ControlTimeline.from_reports(rows, strict=True)
+
+
+def test_user_boundaries_with_coordinates(tmp_path, squares):
+    path = tmp_path / "squares.gpkg"
+    squares.to_file(path)
+    areas = load_boundaries(path, id_field="code", name_field="label")
+    rows = pd.DataFrame(
+        {
+            "date": ["2021-08-01", "2021-08-02"],
+            "place": ["p", "q"],
+            "status": ["taliban", "contested"],
+            "lat": [33.5, 33.5],
+            "lon": [65.5, 67.5],
+        }
+    )
+    tl = ControlTimeline.from_reports(rows, boundaries=areas)
+    assert tl.area_noun == "areas"
+    assert tl.summary().loc[D(2021, 8, 2)].to_dict() == {"taliban": 1, "contested": 1, "government": 0, "unknown": 1}
+    assert "province_iso" not in tl.long().columns
+
+
+def test_repr_html_escapes_text():
+    tl = ControlTimeline.from_reports(reports(("2021-08-12", "Ghazni", "taliban", "<script>x</script>")))
+    html = tl._repr_html_()
+    assert "<table>" in html and "Taliban control" in html and "<script>" not in html
