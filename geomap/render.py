@@ -967,6 +967,7 @@ function geomapControlMap(map, opts) {
     if (d !== null && d !== state.d) setDate(d, true);
   });
 
+  api.layers = areaLayers;
   api.setDate = function (d) { return setDate(d, false); };
   api.step = function () { return setDate(state.d + 1 >= nD ? 0 : state.d + 1, false); };
   api.play = start; api.stop = stop;

@@ -8,7 +8,6 @@ import re
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import Polygon
@@ -24,47 +23,11 @@ from geomap.render import (
     page_payload,
 )
 from geomap.scheme import AFGHANISTAN_2021
-from geomap.timeline import ControlTimeline
-
-PAYLOAD_TITLE = "Title <img src=x onerror=window.__pwned=1> </script><script>window.__pwned=1</script>"
-PAYLOAD_NAME = "<img src=x onerror=window.__pwned=1>"
-PAYLOAD_GAMMA = "Gamma `${window.__pwned=1}` \\ back\\slash"
-PAYLOAD_PLACE = '<b onmouseover="window.__pwned=1">Dashtak</b>'
-PAYLOAD_NOTE = "</script><script>window.__pwned=1</script> ${alert(1)} `tick` \\ \u2028 end"
-PAYLOAD_SOURCE = "javascript:window.__pwned=1"
-
-
-def squares() -> gpd.GeoDataFrame:
-    """Three neighbouring 1-degree squares in a row (shared borders)."""
-    return gpd.GeoDataFrame(
-        {
-            "area_id": ["A", "B", "C"],
-            "area_name": ["Alpha", PAYLOAD_NAME, PAYLOAD_GAMMA],
-        },
-        geometry=[
-            Polygon([(65, 33), (66, 33), (66, 34), (65, 34)]),
-            Polygon([(66, 33), (67, 33), (67, 34), (66, 34)]),
-            Polygon([(67, 33), (68, 33), (68, 34), (67, 34)]),
-        ],
-        crs="EPSG:4326",
-    )
-
-
-def square_reports() -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            ("2021-08-01", "Alphaville", "government", "https://example.org/a?x=1&y=2", "held", 33.5, 65.5),
-            ("2021-08-03", PAYLOAD_PLACE, "taliban", PAYLOAD_SOURCE, PAYLOAD_NOTE, 33.5, 66.5),
-            ("2021-08-05", "Alphaville", "taliban", "`${window.__pwned=1}` \\", "fell", 33.5, 65.5),
-            ("2021-08-07", "Gammatown", "contested", "", "", 33.5, 67.5),
-        ],
-        columns=["date", "place", "status", "source", "note", "lat", "lon"],
-    )
 
 
 @pytest.fixture
-def timeline() -> ControlTimeline:
-    return ControlTimeline.from_reports(square_reports(), boundaries=squares(), aggregate="latest")
+def timeline(square_timeline):
+    return square_timeline
 
 
 def embedded_payload(html: str) -> dict:
@@ -93,12 +56,12 @@ def synthetic(n_dates: int, *, n_side: int = 6, seed: int = 0) -> MapData:
     return MapData(areas=areas, scheme=AFGHANISTAN_2021, dates=dates, codes=codes, area_noun="cells")
 
 
-def test_status_table_follows_the_timeline(timeline):
+def test_status_table_follows_the_timeline(timeline, injection):
     html = map_html(control_map(timeline, self_contained=True))
     payload = embedded_payload(html)
     assert payload["dates"] == ["2021-08-01", "2021-08-03", "2021-08-05", "2021-08-07"]
     assert payload["ids"] == ["A", "B", "C"]
-    assert payload["names"] == ["Alpha", PAYLOAD_NAME, PAYLOAD_GAMMA]
+    assert payload["names"] == ["Alpha", injection.name, injection.gamma]
     # scheme order: taliban 0, contested 1, government 2, unknown 3
     assert payload["table"] == ["2200", "3000", "3331"]
     assert [s["label"] for s in payload["statuses"]] == AFGHANISTAN_2021_LABELS
@@ -109,7 +72,7 @@ def test_status_table_follows_the_timeline(timeline):
 AFGHANISTAN_2021_LABELS = [s.label for s in AFGHANISTAN_2021.statuses]
 
 
-def test_reports_are_sent_once_and_referenced_by_index(timeline):
+def test_reports_are_sent_once_and_referenced_by_index(timeline, injection):
     payload = embedded_payload(map_html(control_map(timeline)))
     reports = payload["reports"]
     assert len(reports) == 4
@@ -119,17 +82,17 @@ def test_reports_are_sent_once_and_referenced_by_index(timeline):
     assert payload["evidence"][0] == [[0, [by_date["2021-08-01"]]], [2, [by_date["2021-08-05"]]]]
     assert payload["evidence"][2] == [[3, [by_date["2021-08-07"]]]]
     assert payload["since"][1] == [[1, "2021-08-03"]]
-    assert reports[by_date["2021-08-03"]][1:5] == [PAYLOAD_PLACE, 0, PAYLOAD_SOURCE, PAYLOAD_NOTE]
+    assert reports[by_date["2021-08-03"]][1:5] == [injection.place, 0, injection.source, injection.note]
 
 
-def test_data_is_escaped_inside_the_script_element(timeline):
-    html = map_html(control_map(timeline, self_contained=True, title=PAYLOAD_TITLE))
+def test_data_is_escaped_inside_the_script_element(timeline, injection):
+    html = map_html(control_map(timeline, self_contained=True, title=injection.title))
     assert "<script>window.__pwned" not in html
     assert "<img src=x" not in html
     assert "onmouseover" in html  # present, but only inside escaped JSON
     assert '<b onmouseover="window' not in html
     assert "\u2028" not in html
-    assert embedded_payload(html)["title"] == PAYLOAD_TITLE
+    assert embedded_payload(html)["title"] == injection.title
     # The title never reaches the page outside the JSON (no <title> written by the template).
     assert "<title>" not in html
 

@@ -1,0 +1,292 @@
+"""Control maps in a real headless Chromium: offline loading, colours, slider, URL fragment, safety."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from geomap.render import control_map, map_html
+from geomap.scheme import AFGHANISTAN_2021
+
+pytestmark = pytest.mark.browser
+
+DATES = ["2021-08-01", "2021-08-03", "2021-08-05", "2021-08-07"]
+COLOR = {s.key: s.color for s in AFGHANISTAN_2021.statuses}
+LABEL = {s.key: s.label for s in AFGHANISTAN_2021.statuses}
+# What the square timeline says (see conftest): A government then Taliban, B Taliban from 08-03, C contested at the end.
+EXPECTED = {
+    "2021-08-01": {"government": 1, "unknown": 2},
+    "2021-08-03": {"government": 1, "taliban": 1, "unknown": 1},
+    "2021-08-05": {"taliban": 2, "unknown": 1},
+    "2021-08-07": {"taliban": 2, "contested": 1},
+}
+CHANGED = {"2021-08-01": 0, "2021-08-03": 1, "2021-08-05": 1, "2021-08-07": 1}
+
+
+@dataclass
+class Visit:
+    page: object
+    url: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def visit(chromium, tmp_path):
+    """Open a page from a file, record every request and block anything but the page itself."""
+    pages = []
+
+    def open_page(html: str, fragment: str = "", *, serve: dict[str, Path] | None = None) -> Visit:
+        path = tmp_path / f"map{len(pages)}.html"
+        path.write_text(html, encoding="utf-8")
+        page = chromium.new_page(viewport={"width": 1100, "height": 760})
+        pages.append(page)
+        seen = Visit(page=page, url=path.as_uri())
+        page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: seen.errors.append(str(e)))
+
+        def on_dialog(dialog):
+            seen.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+
+        def route(r):
+            url = r.request.url
+            seen.requests.append(url)
+            if url.split("#")[0] == seen.url:
+                r.continue_()
+            elif serve and any(url.endswith(suffix) for suffix in serve):
+                local = next(p for suffix, p in serve.items() if url.endswith(suffix))
+                r.fulfill(path=str(local))
+            else:
+                seen.blocked.append(url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.goto(seen.url + fragment)
+        page.wait_for_function("window.geomapMaps && window.geomapMaps.length > 0")
+        return seen
+
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+def fills(page) -> Counter:
+    return Counter(page.eval_on_selector_all("path.leaflet-interactive", "els => els.map(e => e.getAttribute('fill'))"))
+
+
+def thick_outlines(page) -> int:
+    widths = page.eval_on_selector_all(
+        "path.leaflet-interactive", "els => els.map(e => parseFloat(e.getAttribute('stroke-width')))"
+    )
+    return sum(w >= 3 for w in widths)
+
+
+def expected_fills(day: str) -> Counter:
+    return Counter({COLOR[key]: n for key, n in EXPECTED[day].items()})
+
+
+def count_lines(day: str) -> list[str]:
+    return [f"{s.label}: {EXPECTED[day].get(s.key, 0)} of 3 areas" for s in AFGHANISTAN_2021.statuses]
+
+
+def shown(page) -> dict:
+    return {
+        "date": page.text_content(".geomap-date"),
+        "hash": page.evaluate("window.location.hash"),
+        "counts": page.eval_on_selector_all(".geomap-counts li span:last-child", "els => els.map(e => e.textContent)"),
+        "changed": page.text_content(".geomap-changed"),
+    }
+
+
+def test_self_contained_map_loads_offline_with_one_path_per_area(square_timeline, visit):
+    seen = visit(map_html(control_map(square_timeline, self_contained=True)))
+    page = seen.page
+    assert seen.errors == []
+    assert seen.blocked == []
+    assert [u.split("#")[0] for u in seen.requests] == [seen.url]
+    assert page.evaluate("typeof L") == "object"
+    assert page.eval_on_selector_all("svg path.leaflet-interactive", "els => els.length") == 3
+    assert page.eval_on_selector_all("canvas", "els => els.length") == 0
+    # Opens on the last reporting date.
+    assert fills(page) == expected_fills("2021-08-07")
+    now = shown(page)
+    assert now["date"] == "2021-08-07"
+    assert now["counts"] == count_lines("2021-08-07")
+    assert now["changed"] == "1 area changed since 2021-08-05"
+    assert thick_outlines(page) == 1
+    legend = page.eval_on_selector_all(".geomap-legend div span:last-child", "els => els.map(e => e.textContent)")
+    assert legend == [*LABEL.values(), "changed since the previous date"]
+    legend_colors = page.eval_on_selector_all(
+        ".geomap-legend .geomap-swatch", "els => els.map(e => e.style.background)"
+    )
+    assert legend_colors[:4] == [
+        "rgb({}, {}, {})".format(*(int(c[i : i + 2], 16) for i in (1, 3, 5))) for c in COLOR.values()
+    ]
+    assert page.text_content(".geomap-range") == "Reports from 2021-08-01 to 2021-08-07"
+
+
+def test_slider_sets_colours_counts_and_url_fragment(square_timeline, visit):
+    page = visit(map_html(control_map(square_timeline, self_contained=True))).page
+    for index, day in enumerate(DATES):
+        page.eval_on_selector(
+            ".geomap-range-input",
+            "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }",
+            index,
+        )
+        assert fills(page) == expected_fills(day)
+        now = shown(page)
+        assert now["date"] == day
+        assert now["hash"] == f"#{day}"
+        assert now["counts"] == count_lines(day)
+        assert thick_outlines(page) == CHANGED[day]
+    assert shown(page)["changed"] == "1 area changed since 2021-08-05"
+
+
+@pytest.mark.parametrize(
+    ("fragment", "day"),
+    [
+        ("#2021-08-03", "2021-08-03"),
+        ("#2021-08-04", "2021-08-03"),
+        ("#2020-01-01", "2021-08-01"),
+        ("#junk", "2021-08-07"),
+    ],
+)
+def test_url_fragment_opens_on_the_date_on_or_before(square_timeline, visit, fragment, day):
+    page = visit(map_html(control_map(square_timeline, self_contained=True)), fragment).page
+    assert shown(page)["date"] == day
+    assert fills(page) == expected_fills(day)
+
+
+def test_hashchange_and_arrow_keys_move_the_date(square_timeline, visit):
+    page = visit(map_html(control_map(square_timeline, self_contained=True)), "#2021-08-03").page
+    page.evaluate("window.location.hash = '#2021-08-05'")
+    page.wait_for_function("document.querySelector('.geomap-date').textContent === '2021-08-05'")
+    assert fills(page) == expected_fills("2021-08-05")
+    page.click(".geomap-title, .geomap-range")  # focus on the page, not on the slider
+    page.keyboard.press("ArrowLeft")
+    assert shown(page)["date"] == "2021-08-03"
+    assert shown(page)["hash"] == "#2021-08-03"
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert shown(page)["date"] == "2021-08-07"
+    page.keyboard.press("ArrowRight")  # stays on the last date
+    assert shown(page)["date"] == "2021-08-07"
+
+
+def test_play_button_steps_through_the_dates(square_timeline, visit):
+    page = visit(map_html(control_map(square_timeline, self_contained=True)), "#2021-08-01").page
+    page.click(".geomap-play")
+    page.wait_for_function("document.querySelector('.geomap-date').textContent === '2021-08-07'", timeout=10_000)
+    page.wait_for_function("document.querySelector('.geomap-play').textContent.includes('Play')")
+    assert fills(page) == expected_fills("2021-08-07")
+
+
+def test_data_text_displays_literally_and_never_runs(square_timeline, visit, injection):
+    html = map_html(control_map(square_timeline, self_contained=True, title=injection.title, markers=True))
+    seen = visit(html, "#2021-08-03")
+    page = seen.page
+    assert page.text_content(".geomap-title") == injection.title
+    assert page.title() == injection.title
+    assert page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 3 + 2  # areas, places
+    paths = [page.evaluate_handle(f"window.geomapMaps[0].layers[{i}]._path").as_element() for i in range(3)]
+
+    # Area B: tooltip and popup name it literally and list the report behind its status.
+    paths[1].hover(position={"x": 20, "y": 20})
+    tip = page.wait_for_selector(".leaflet-tooltip .geomap-tip")
+    assert tip.query_selector("b").text_content() == injection.name
+    assert "Taliban control on 2021-08-03" in tip.text_content()
+    assert "since 2021-08-03" in tip.text_content()
+    paths[1].click(position={"x": 20, "y": 20})
+    popup = page.wait_for_selector(".leaflet-popup-content .geomap-pop")
+    assert popup.query_selector("b").text_content() == injection.name
+    item = popup.query_selector("li")
+    assert injection.place in item.text_content()
+    assert item.query_selector(".geomap-note").text_content() == injection.note
+    assert item.query_selector("a") is None  # a javascript: source is shown as text, never as a link
+    assert injection.source in item.text_content()
+    assert popup.query_selector("img") is None
+    page.keyboard.press("Escape")
+
+    # Area C: a name with a template literal, backticks and backslashes.
+    paths[2].hover(position={"x": 20, "y": 20})
+    tip = page.wait_for_selector(".leaflet-tooltip .geomap-tip b")
+    page.wait_for_function(
+        "name => document.querySelector('.leaflet-tooltip .geomap-tip b').textContent === name", arg=injection.gamma
+    )
+
+    # Area A on 08-01: an http source becomes a link that opens in a new tab without an opener.
+    page.evaluate("window.geomapMaps[0].setDate(0)")
+    paths[0].click(position={"x": 20, "y": 20})
+    link = page.wait_for_selector(".leaflet-popup-content a")
+    assert link.get_attribute("href") == "https://example.org/a?x=1&y=2"
+    assert link.get_attribute("target") == "_blank"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+
+    # Area A on 08-05: a source made of a template literal and a backslash, shown as text.
+    page.evaluate("window.geomapMaps[0].setDate(2)")
+    paths[0].click(position={"x": 20, "y": 20})
+    page.wait_for_function(
+        "src => [...document.querySelectorAll('.leaflet-popup-content li span')].some(s => s.textContent === src)",
+        arg=injection.template_source,
+    )
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert seen.dialogs == []
+    assert seen.errors == []
+    assert seen.blocked == []
+
+
+def test_markers_follow_the_shown_date(square_timeline, visit):
+    page = visit(map_html(control_map(square_timeline, self_contained=True, markers=True)), "#2021-08-01").page
+    assert page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 3 + 1
+    page.evaluate("window.geomapMaps[0].setDate(3)")
+    colours = fills(page)
+    assert page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 3 + 3
+    # Alphaville fell on 08-05: its circle is red like the two Taliban areas.
+    assert colours[COLOR["taliban"]] == 2 + 2
+    assert colours[COLOR["contested"]] == 1 + 1
+
+
+def test_per_date_layers_in_a_layer_control(square_timeline, visit):
+    seen = visit(map_html(control_map(square_timeline, layers="per-date", self_contained=True)))
+    page = seen.page
+    assert seen.errors == []
+    assert seen.blocked == []
+    names = page.eval_on_selector_all(
+        ".leaflet-control-layers-overlays label span span", "els => els.map(e => e.textContent.trim())"
+    )
+    assert names == DATES
+    checked = page.eval_on_selector_all(".leaflet-control-layers-overlays input", "els => els.map(e => e.checked)")
+    assert checked == [False, False, False, True]
+    assert fills(page) == expected_fills("2021-08-07")
+    page.evaluate("window.location.hash = '#2021-08-03'")
+    page.wait_for_function("window.geomapMaps[0].state.d === 1")
+    assert fills(page) == expected_fills("2021-08-03")
+    assert page.eval_on_selector_all(".leaflet-control-layers-overlays input", "els => els.map(e => e.checked)") == [
+        False,
+        True,
+        False,
+        False,
+    ]
+
+
+def test_default_map_works_with_folium_cdn(square_timeline, visit):
+    """Without self_contained the page loads Leaflet like folium does (served locally here)."""
+    from xstatic.pkg import leaflet
+
+    base = Path(leaflet.BASE_DIR)
+    html = map_html(control_map(square_timeline))
+    seen = visit(html, serve={"/dist/leaflet.js": base / "leaflet.js", "/dist/leaflet.css": base / "leaflet.css"})
+    page = seen.page
+    assert any(re.search(r"cdn\.jsdelivr\.net/npm/leaflet@[\d.]+/dist/leaflet\.js$", u) for u in seen.requests)
+    assert any("tile.openstreetmap.org" in u for u in seen.blocked)
+    assert fills(page) == expected_fills("2021-08-07")
+    assert [e for e in seen.errors if "Failed to load resource" not in e] == []
