@@ -30,19 +30,19 @@ class FuzzyIndex:
         self.groups = dict(groups)
 
 
-def fuzzy_candidates(index: FuzzyIndex, key: str) -> tuple[str, int] | None:
-    """The closest key by optimal-string-alignment distance, or ``None`` if none is close enough.
+def fuzzy_candidates(index: FuzzyIndex, key: str) -> list[tuple[str, int]]:
+    """The keys closest to ``key`` by optimal-string-alignment distance, if close enough.
 
-    Ties on distance go to the key sharing the longest prefix with the query, then to the
-    alphabetically first, so the answer never depends on the order of the index.
+    Returns every key at the smallest distance found (``[(key, distance), ...]``), sorted;
+    an empty list when no key is within :func:`max_edits` of the query (and of itself).
     """
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
     limit = max_edits(len(key))
     if limit == 0:
-        return None
-    best: tuple[int, int, str] | None = None
+        return []
+    found: list[tuple[int, str]] = []
     for length in range(len(key) - limit, len(key) + limit + 1):
         group = index.groups.get(length)
         if not group:
@@ -50,12 +50,13 @@ def fuzzy_candidates(index: FuzzyIndex, key: str) -> tuple[str, int] | None:
         for candidate, distance, _ in process.extract_iter(key, group, scorer=OSA.distance, score_cutoff=limit):
             if max_edits(len(candidate)) < distance:
                 continue  # a short key must be as close for its own length too
-            rank = (distance, -_common_prefix(key, candidate), candidate)
-            if best is None or rank < best:
-                best = rank
-    if best is None:
-        return None
-    return best[2], best[0]
+            if key[0] != candidate[0] and distance > 1:
+                continue  # names rarely change their first letter and another letter too
+            found.append((distance, candidate))
+    if not found:
+        return []
+    best = min(d for d, _ in found)
+    return sorted((c, d) for d, c in found if d == best)
 
 
 def _common_prefix(a: str, b: str) -> int:

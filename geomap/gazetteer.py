@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import pandas as pd
@@ -205,6 +205,8 @@ class Entry:
     population: int = 0
     aliases: tuple[str, ...] = ()
     source: str = ""
+    #: How many of ``aliases`` (the first ones) are curated spellings rather than bulk alternates.
+    curated: int = 0
 
     @property
     def label(self) -> str:
@@ -233,10 +235,22 @@ class Match:
         return self.entry.kind == FOREIGN
 
 
+#: A foreign city at least this large wins over an Afghan village or district spelled alike.
+FOREIGN_CITY_POPULATION = 100_000
+_STRONG_KINDS = ("capital", "province")
+
+
 @dataclass(slots=True)
 class _Key:
-    entry_ids: list[int] = field(default_factory=list)
-    primary: set[int] = field(default_factory=set)
+    # entry id -> (tier, position of the spelling among the entry's names)
+    hits: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+def _tier(entry: Entry, position: int) -> int:
+    """0: a capital's or province's own or curated name; 1: another place's own or curated name; 2: other aliases."""
+    if position > entry.curated:
+        return 2
+    return 0 if entry.kind in _STRONG_KINDS else 1
 
 
 class Gazetteer:
@@ -260,18 +274,27 @@ class Gazetteer:
         self._by_key: dict[str, _Key] = {}
         self._by_skeleton: dict[str, _Key] = {}
         self._memo: dict[str, Match | None] = {}
+        self._fuzzy_keys: set[str] = set()
         for entry_id, entry in enumerate(self.entries):
             for position, spelling in enumerate((entry.name, *entry.aliases)):
                 norm = normalize(spelling)
                 if not norm:
                     continue
                 key = phonetic_key(norm)
-                for table, value in ((self._by_norm, norm), (self._by_key, key), (self._by_skeleton, skeleton(key))):
+                tier = _tier(entry, position)
+                if position > 0 and split_kind(spelling)[1] is not None:
+                    tier = 2  # "Samangan city" names the capital only when the query says "city" too
+                hit = (tier, position)
+                if tier == 2 and len(key) < 5:
+                    continue  # short bulk alternates (codes, other languages' forms) match too much
+                tables = [(self._by_norm, norm), (self._by_key, key)]
+                if tier < 2:  # typos are only forgiven against a place's own or curated names
+                    tables.append((self._by_skeleton, skeleton(key)))
+                    self._fuzzy_keys.add(key)
+                for table, value in tables:
                     slot = table.setdefault(value, _Key())
-                    if entry_id not in slot.entry_ids:
-                        slot.entry_ids.append(entry_id)
-                    if position == 0:
-                        slot.primary.add(entry_id)
+                    if entry_id not in slot.hits or hit < slot.hits[entry_id]:
+                        slot.hits[entry_id] = hit
         self._fuzzy = None
 
     def __len__(self) -> int:
@@ -294,6 +317,11 @@ class Gazetteer:
         Match or None
             ``None`` when nothing is close enough. A match on a known foreign place
             has ``match.is_foreign`` true.
+
+        Examples
+        --------
+        >>> get_gazetteer().resolve("Ghazni Province").entry.kind
+        'province'
         """
         text = "" if name is None else str(name)
         if text in self._memo:
@@ -305,42 +333,57 @@ class Gazetteer:
         return match
 
     def _resolve(self, text: str) -> Match | None:
-        # "Doha, Qatar" / "Ghazni, Afghanistan": the last part may name a country.
-        parts = [p for p in re.split(r"[,;/]", text) if p.strip()]
+        # "Doha, Qatar" / "Ghazni, Afghanistan": a later part may name a country.
+        parts = [p for p in re.split(r"[,;/()]", text) if p.strip()]
         if len(parts) > 1:
-            tail = self._lookup(parts[-1])
-            if tail is not None and tail.is_foreign:
-                return tail
+            for part in parts[1:]:
+                tail = self._lookup(part, fuzzy=False)
+                if tail is not None and tail.is_foreign:
+                    return tail
             text = parts[0]
         return self._lookup(text)
 
-    def _lookup(self, text: str) -> Match | None:
+    def _lookup(self, text: str, *, fuzzy: bool = True) -> Match | None:
         norm, hint = split_kind(text)
         if not norm:
             return None
-        slot = self._by_norm.get(norm)
-        if slot is not None:
-            return self._choose(slot, hint, "exact", 1.0)
         key = phonetic_key(norm)
         slot = self._by_key.get(key)
         if slot is not None:
-            return self._choose(slot, hint, "alias", 0.95)
+            return self._choose(slot, hint, self._by_norm.get(norm))
+        if not fuzzy:
+            return None
         return self._fuzzy_lookup(key, hint)
 
-    def _choose(self, slot: _Key, hint: str | None, method: str, confidence: float) -> Match:
-        ids = slot.entry_ids
+    def _choose(
+        self, slot: _Key, hint: str | None, exact: _Key | None = None, fuzzy_confidence: float | None = None
+    ) -> Match:
+        """Pick the best entry of ``slot``; ``exact`` holds the entries whose spelling matched before folding."""
+        ids = list(slot.hits)
         if hint is not None:
             wanted = {"province": ("province",), "district": ("district",), "city": ("capital", "city")}.get(hint)
             if wanted:
-                narrowed = [i for i in ids if self.entries[i].kind in wanted]
-                ids = narrowed or ids
-        afghan = [i for i in ids if self.entries[i].kind != FOREIGN]
-        ids = afghan or ids  # an Afghan place spelled like a foreign one wins
+                ids = [i for i in ids if self.entries[i].kind in wanted] or ids
         ranked = sorted(ids, key=lambda i: self._rank(i, slot))
-        best = self.entries[ranked[0]]
-        if method == "exact" and ranked[0] not in slot.primary:
-            method = "alias"
-            confidence = min(confidence, 0.95)
+        afghan = [i for i in ranked if self.entries[i].kind != FOREIGN]
+        foreign = [i for i in ranked if self.entries[i].kind == FOREIGN]
+        if afghan and foreign and hint is None:
+            best_afghan, best_foreign = self.entries[afghan[0]], self.entries[foreign[0]]
+            if (
+                slot.hits[afghan[0]][0] > 0
+                and best_foreign.population >= FOREIGN_CITY_POPULATION
+                and best_afghan.population < best_foreign.population // 10
+            ):
+                afghan = []  # Mashhad, Iran, not the village in Badakhshan
+        ranked = afghan or foreign
+        chosen = ranked[0]
+        best = self.entries[chosen]
+        if fuzzy_confidence is not None:
+            method, confidence = "fuzzy", fuzzy_confidence
+        elif exact is not None and exact.hits.get(chosen, (0, -1))[1] == 0:
+            method, confidence = "exact", 1.0
+        else:
+            method, confidence = "alias", 0.95
         others = []
         seen = {best.province_iso}
         for i in ranked[1:]:
@@ -354,32 +397,27 @@ class Gazetteer:
 
     def _rank(self, entry_id: int, slot: _Key) -> tuple:
         entry = self.entries[entry_id]
-        return (
-            entry_id not in slot.primary,  # a place's own name beats another place's alias
-            _KIND_RANK[entry.kind],
-            -entry.population,
-            entry.province_iso,
-            entry.name,
-        )
+        tier, position = slot.hits[entry_id]
+        return (tier, _KIND_RANK[entry.kind], position > 0, -entry.population, entry.province_iso, entry.name)
 
     def _fuzzy_lookup(self, key: str, hint: str | None) -> Match | None:
-        from geomap._fuzzy import fuzzy_candidates
+        from geomap._fuzzy import FuzzyIndex, fuzzy_candidates
 
         if self._fuzzy is None:
-            from geomap._fuzzy import FuzzyIndex
-
-            self._fuzzy = FuzzyIndex(list(self._by_key))
+            self._fuzzy = FuzzyIndex(sorted(self._fuzzy_keys))
         found = fuzzy_candidates(self._fuzzy, key)
-        if found is None:
+        if not found:
             sk = skeleton(key)
-            slot = self._by_skeleton.get(sk) if len(sk) >= 3 and len(key) >= 5 else None
-            if slot is None:
-                return None
-            match = self._choose(slot, hint, "fuzzy", 0.75)
-            return match
-        matched_key, distance = found
+            slot = self._by_skeleton.get(sk) if len(sk) >= 4 and len(key) >= 6 else None
+            return None if slot is None else self._choose(slot, hint, fuzzy_confidence=0.7)
+        distance = found[0][1]
+        merged = _Key()
+        for matched_key, _ in found:
+            for entry_id, hit in self._by_key[matched_key].hits.items():
+                if entry_id not in merged.hits or hit < merged.hits[entry_id]:
+                    merged.hits[entry_id] = hit
         confidence = max(0.5, 0.9 - 0.1 * (distance - 1) - 0.5 * distance / max(len(key), 1))
-        return self._choose(self._by_key[matched_key], hint, "fuzzy", confidence)
+        return self._choose(merged, hint, fuzzy_confidence=confidence)
 
 
 def _split_alt(value: str) -> tuple[str, ...]:
@@ -389,49 +427,58 @@ def _split_alt(value: str) -> tuple[str, ...]:
 def _province_entries() -> list[Entry]:
     entries = []
     for row in provinces_table().itertuples(index=False):
-        entries.append(
-            Entry(
-                row.name, "province", row.iso, row.name, row.capital_lat, row.capital_lon, 0, _split_alt(row.name_alt)
-            )
-        )
-        entries.append(
-            Entry(
-                row.capital,
-                "capital",
-                row.iso,
-                row.name,
-                row.capital_lat,
-                row.capital_lon,
-                0,
-                _split_alt(row.capital_alt),
-                "provinces.csv",
-            )
-        )
+        name_alt, capital_alt = _split_alt(row.name_alt), _split_alt(row.capital_alt)
+        lat, lon = row.capital_lat, row.capital_lon
+        entries.append(Entry(row.name, "province", row.iso, row.name, lat, lon, 0, name_alt, "", len(name_alt)))
+        entries.append(Entry(row.capital, "capital", row.iso, row.name, lat, lon, 0, capital_alt, "", len(capital_alt)))
     return entries
 
 
-def _table_entries(name: str, province_names: dict[str, str]) -> list[Entry]:
+def _table_entries(name: str, province_names: dict[str, str], *, curated: bool) -> list[Entry]:
     path = data_file(name)
     if not path.is_file():
         return []
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     entries = []
     for row in table.itertuples(index=False):
-        iso = row.province_iso
+        aliases = _split_alt(row.aliases)
         entries.append(
             Entry(
-                row.name,
-                row.kind,
-                iso,
-                province_names.get(iso, ""),
-                float(row.lat) if row.lat else float("nan"),
-                float(row.lon) if row.lon else float("nan"),
-                int(float(row.population)) if getattr(row, "population", "") else 0,
-                _split_alt(row.aliases),
-                getattr(row, "source", ""),
+                name=row.name,
+                kind=row.kind,
+                province_iso=row.province_iso,
+                province=province_names.get(row.province_iso, ""),
+                lat=float(row.lat) if row.lat else float("nan"),
+                lon=float(row.lon) if row.lon else float("nan"),
+                population=int(float(row.population)) if row.population else 0,
+                aliases=aliases,
+                source=row.source,
+                curated=len(aliases) if curated or row.source == "geoBoundaries" else 0,
             )
         )
     return entries
+
+
+def _add_curated(entries: list[Entry], curated: list[Entry]) -> list[Entry]:
+    """Add curated rows: new places, or more spellings of a place already listed (same name, kind, province)."""
+    index = {(e.name, e.kind, e.province_iso): i for i, e in enumerate(entries)}
+    out = list(entries)
+    for row in curated:
+        i = index.get((row.name, row.kind, row.province_iso))
+        if i is None:
+            index[(row.name, row.kind, row.province_iso)] = len(out)
+            out.append(row)
+            continue
+        old = out[i]
+        strong, weak = old.aliases[: old.curated], old.aliases[old.curated :]
+        added = tuple(a for a in row.aliases if a not in strong)
+        out[i] = replace(
+            old,
+            aliases=strong + added + tuple(a for a in weak if a not in added),
+            curated=len(strong) + len(added),
+            population=max(old.population, row.population),
+        )
+    return out
 
 
 def build_gazetteer() -> Gazetteer:
@@ -439,19 +486,52 @@ def build_gazetteer() -> Gazetteer:
 
     Use :func:`get_gazetteer` for the cached one.
     """
-    provinces = _province_entries()
-    province_names = {e.province_iso: e.province for e in provinces}
+    entries = _province_entries()
+    province_names = {e.province_iso: e.province for e in entries}
     centroids = _province_centroids()
-    provinces = [
-        Entry(e.name, e.kind, e.province_iso, e.province, *centroids.get(e.province_iso, (e.lat, e.lon)), 0, e.aliases)
-        if e.kind == "province"
+    entries = [
+        replace(e, lat=centroids[e.province_iso][0], lon=centroids[e.province_iso][1])
+        if e.kind == "province" and e.province_iso in centroids
         else e
-        for e in provinces
+        for e in entries
     ]
-    entries = [*provinces]
-    for table in ("aliases.csv", "places.csv", "foreign_places.csv"):
-        entries.extend(_table_entries(table, province_names))
-    return Gazetteer(entries)
+    entries += _table_entries("places.csv", province_names, curated=False)
+    entries = _add_curated(entries, _table_entries("aliases.csv", province_names, curated=True))
+    entries += _table_entries("foreign_places.csv", province_names, curated=False)
+    return Gazetteer(_merge_capitals(entries))
+
+
+def _merge_capitals(entries: list[Entry]) -> list[Entry]:
+    """Fold a town that is a province capital (GeoNames' Kabul, ...) into the capital entry.
+
+    Its alternate names then resolve to the capital rather than to a second entry for
+    the same town.
+    """
+    capitals = {}
+    for i, entry in enumerate(entries):
+        if entry.kind == "capital":
+            for spelling in (entry.name, *entry.aliases):
+                capitals[(entry.province_iso, phonetic_key(normalize(spelling)))] = i
+    merged: dict[int, list[str]] = {}
+    population: dict[int, int] = {}
+    dropped = set()
+    for i, entry in enumerate(entries):
+        if entry.kind not in ("city", "village"):
+            continue
+        target = capitals.get((entry.province_iso, phonetic_key(normalize(entry.name))))
+        if target is not None:
+            dropped.add(i)
+            merged.setdefault(target, []).extend([entry.name, *entry.aliases])
+            population[target] = max(population.get(target, 0), entry.population)
+    out = []
+    for i, entry in enumerate(entries):
+        if i in dropped:
+            continue
+        if i in merged:
+            extra = tuple(a for a in dict.fromkeys(merged[i]) if a not in entry.aliases and a != entry.name)
+            entry = replace(entry, aliases=entry.aliases + extra, population=population[i])
+        out.append(entry)
+    return out
 
 
 def _province_centroids() -> dict[str, tuple[float, float]]:
