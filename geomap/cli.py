@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_provinces(sub)
     _add_export(sub)
+    _add_map(sub)
     return parser
 
 
@@ -151,6 +152,63 @@ def _cmd_export(args: argparse.Namespace) -> int:
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
     path = export(timeline, args.output, format=args.format, shape=shape, as_of=args.as_of, inputs=inputs)
     print(path)
+    return 0
+
+
+def _add_map(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "map",
+        help="draw the control timeline as an HTML map with a date slider",
+        description="Draw every area's status as a Folium choropleth whose colours follow a date slider "
+        "(play/pause, arrow keys, the date in the URL fragment: map.html#2021-08-12). "
+        "Data text is always shown as text, never run.",
+    )
+    _add_timeline_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML file to write")
+    m = p.add_argument_group("map")
+    m.add_argument(
+        "--layers",
+        choices=["slider", "per-date"],
+        default="slider",
+        help="slider (default): one map and a date slider; per-date: one layer per date in a layer control",
+    )
+    m.add_argument(
+        "--self-contained",
+        action="store_true",
+        help="inline Leaflet so the file works offline and loads nothing (no basemap unless --tiles)",
+    )
+    m.add_argument("--title", metavar="TEXT", help="title shown on the map and as the page title")
+    m.add_argument("--markers", action="store_true", help="add a circle per reported place")
+    m.add_argument("--tiles", metavar="NAME", help="basemap name or URL template, or 'none' (default OpenStreetMap)")
+    m.add_argument(
+        "--simplify",
+        type=float,
+        default=0.005,
+        metavar="DEGREES",
+        help="simplify polygons for display, keeping shared borders (default 0.005; 0 keeps them)",
+    )
+    m.add_argument("--start-date", metavar="YYYY-MM-DD", help="date shown on opening (default: the last one)")
+    p.set_defaults(func=_cmd_map)
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from geomap._io import refuse_overwriting_inputs, write_text_atomic
+    from geomap.render import control_map, map_html
+
+    inputs = [args.reports, args.boundaries, args.scheme, args.unresolved]
+    refuse_overwriting_inputs(args.output, inputs)
+    timeline = _timeline_from_args(args)
+    m = control_map(
+        timeline,
+        layers=args.layers,
+        self_contained=args.self_contained,
+        title=args.title,
+        markers=args.markers,
+        tiles=args.tiles,
+        simplify_tolerance=args.simplify,
+        start_date=args.start_date,
+    )
+    print(write_text_atomic(args.output, map_html(m)))
     return 0
 
 

@@ -211,3 +211,61 @@ def test_status_table_shape_is_checked():
     data.codes = data.codes[:, :2]
     with pytest.raises(InputError, match="status table has shape"):
         page_payload(data)
+
+
+def write_province_reports(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "date,place,status,source,note,lat,lon\n"
+        "2021-08-06,Zaranj,taliban,https://example.org/zaranj,first provincial capital taken,30.96,61.86\n"
+        "2021-08-10,Kandahar,contested,,fighting in the city,31.61,65.71\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_cli_map_writes_the_page(tmp_path, capsys):
+    from geomap.cli import main
+
+    reports = write_province_reports(tmp_path)
+    out = tmp_path / "maps" / "map.html"
+    code = main(
+        ["map", str(reports), "-o", str(out), "--self-contained", "--title", "Offensive", "--layers", "per-date"]
+    )
+    assert code == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    html = out.read_text(encoding="utf-8")
+    payload = embedded_payload(html)
+    assert payload["noun"] == "provinces"
+    assert len(payload["ids"]) == 34
+    assert payload["dates"] == ["2021-08-06", "2021-08-10"]
+    assert payload["title"] == "Offensive"
+    table = dict(zip(payload["ids"], payload["table"], strict=True))
+    assert table["AF-NIM"] == "00"  # Taliban on both dates
+    assert table["AF-KAN"] == "31"  # no report, then contested
+    assert "cdn.jsdelivr" not in html
+    assert len(re.findall(r"var feature_group_\w+ = L\.featureGroup\(", html)) == 2
+
+
+def test_cli_map_refuses_to_overwrite_its_input(tmp_path, capsys):
+    from geomap.cli import main
+
+    reports = write_province_reports(tmp_path)
+    before = reports.read_bytes()
+    assert main(["map", str(reports), "-o", str(reports)]) == 1
+    assert "refusing to overwrite the input file" in capsys.readouterr().err
+    assert reports.read_bytes() == before
+
+
+def test_cli_map_failure_leaves_an_existing_map_untouched(tmp_path, capsys):
+    from geomap.cli import main
+
+    reports = write_province_reports(tmp_path)
+    out = tmp_path / "map.html"
+    out.write_text("the previous map", encoding="utf-8")
+    assert main(["map", str(reports), "-o", str(out), "--simplify", "-1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("geomap: error: ")
+    assert "must be >= 0" in err
+    assert out.read_text(encoding="utf-8") == "the previous map"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html", "reports.csv"]
