@@ -267,10 +267,18 @@ class ControlTimeline:
         evidence.fill(())
         position = {a: i for i, a in enumerate(area_ids)}
         contested = "contested" if "contested" in self.scheme.keys else None
-        for area, group in counted.groupby(AREA_ID, sort=False):
-            i = position[area]
-            decide = _decide_majority if self.aggregate == "majority" else _decide_latest
-            decide(group, days_ns, contested, status[i], since[i], conflict[i], evidence[i])
+        if self.aggregate == "majority":
+            by_place = _report_days(counted, [AREA_ID, NAME if NAME in counted else PLACE], contested)
+            places: dict = {}
+            for (area, _place), history in by_place.items():
+                places.setdefault(area, []).append(history)
+            for area, histories in places.items():
+                i = position[area]
+                _decide_majority(histories, days_ns, status[i], since[i], conflict[i], evidence[i])
+        else:
+            for area, history in _report_days(counted, [AREA_ID], contested).items():
+                i = position[area]
+                _decide_latest(history, days_ns, status[i], since[i], conflict[i], evidence[i])
         changed = np.zeros((n_areas, n_days), dtype=bool)
         if compare and n_days > 1:
             changed[:, 1:] = status[:, 1:] != status[:, :-1]
@@ -296,35 +304,48 @@ class ControlTimeline:
 
 
 # ---------------------------------------------------------------------- decisions
-def _evidence_record(row) -> dict:
-    return {
-        DATE: pd.Timestamp(row[0]).date().isoformat(),
-        PLACE: row[1],
-        STATUS: row[2],
-        SOURCE: row[3],
-        NOTE: row[4],
-    }
+def _report_days(frame: pd.DataFrame, keys: list[str], contested: str | None) -> dict:
+    """Collapse reports to one decided status per key (area, or area and place) per report date.
 
-
-def _per_report_date(group: pd.DataFrame, contested: str | None) -> tuple[np.ndarray, list, list, list]:
-    """Collapse an area's reports to one decided status per report date."""
-    group = group.sort_values(DATE, kind="stable")
-    dates, statuses, conflicts, records = [], [], [], []
-    for day, same_day in group.groupby(DATE, sort=True):
-        values = same_day[STATUS].tolist()
-        distinct = list(dict.fromkeys(values))
+    Returns ``{key: (dates, statuses, conflicts, records)}`` with dates as a sorted
+    ``datetime64[ns]`` array and, per date, the decided status, whether the
+    reports disagreed, and the evidence records. Works on plain arrays: one sort,
+    one pass.
+    """
+    if frame.empty:
+        return {}
+    frame = frame.sort_values([*keys, DATE], kind="stable")
+    key_values = (
+        list(zip(*(frame[k].tolist() for k in keys), strict=True)) if len(keys) > 1 else frame[keys[0]].tolist()
+    )
+    days = frame[DATE].to_numpy("datetime64[ns]")
+    statuses = frame[STATUS].tolist()
+    iso_days = np.datetime_as_string(days, unit="D").tolist()
+    records = [
+        {DATE: d, PLACE: p, STATUS: st, SOURCE: so, NOTE: no}
+        for d, p, st, so, no in zip(
+            iso_days, frame[PLACE].tolist(), statuses, frame[SOURCE].tolist(), frame[NOTE].tolist(), strict=True
+        )
+    ]
+    out: dict = {}
+    n = len(statuses)
+    start = 0
+    while start < n:
+        key, day = key_values[start], days[start]
+        stop = start + 1
+        while stop < n and days[stop] == day and key_values[stop] == key:
+            stop += 1
+        values = statuses[start:stop]
+        distinct = set(values)
         is_conflict = len(distinct) > 1
         decided = (contested or values[-1]) if is_conflict else values[0]
-        dates.append(np.datetime64(day, "ns"))
-        statuses.append(decided)
-        conflicts.append(is_conflict)
-        records.append(
-            tuple(
-                _evidence_record(r)
-                for r in same_day[[DATE, PLACE, STATUS, SOURCE, NOTE]].itertuples(index=False, name=None)
-            )
-        )
-    return np.array(dates, dtype="datetime64[ns]"), statuses, conflicts, records
+        entry = out.setdefault(key, ([], [], [], []))
+        entry[0].append(day)
+        entry[1].append(decided)
+        entry[2].append(is_conflict)
+        entry[3].append(tuple(records[start:stop]))
+        start = stop
+    return {k: (np.array(v[0], dtype="datetime64[ns]"), v[1], v[2], v[3]) for k, v in out.items()}
 
 
 def _run_starts(dates: np.ndarray, statuses: list) -> list:
@@ -336,8 +357,8 @@ def _run_starts(dates: np.ndarray, statuses: list) -> list:
     return starts
 
 
-def _decide_latest(group, days_ns, contested, status, since, conflict, evidence) -> None:
-    dates, statuses, conflicts, records = _per_report_date(group, contested)
+def _decide_latest(history, days_ns, status, since, conflict, evidence) -> None:
+    dates, statuses, conflicts, records = history
     starts = _run_starts(dates, statuses)
     latest = np.searchsorted(dates, days_ns, side="right") - 1
     for j, k in enumerate(latest):
@@ -349,12 +370,11 @@ def _decide_latest(group, days_ns, contested, status, since, conflict, evidence)
         evidence[j] = records[k]
 
 
-def _decide_majority(group, days_ns, contested, status, since, conflict, evidence) -> None:
-    places = {name: _per_report_date(g, contested) for name, g in group.groupby(NAME if NAME in group else PLACE)}
+def _decide_majority(places, days_ns, status, since, conflict, evidence) -> None:
     history: list[tuple[np.datetime64, str]] = []
     for j, day in enumerate(days_ns):
         votes: dict[str, list] = {}
-        for dates, statuses, _conflicts, records in places.values():
+        for dates, statuses, _conflicts, records in places:
             k = np.searchsorted(dates, day, side="right") - 1
             if k >= 0:
                 votes.setdefault(statuses[k], []).append((dates[k], records[k]))
