@@ -176,3 +176,31 @@ def test_repr_html_escapes_text():
     tl = ControlTimeline.from_reports(reports(("2021-08-12", "Ghazni", "taliban", "<script>x</script>")))
     html = tl._repr_html_()
     assert "<table>" in html and "Taliban control" in html and "<script>" not in html
+
+
+def test_district_timeline_from_shared_data(districts_path):
+    districts = load_boundaries(districts_path, id_field="shapeID", name_field="shapeName")
+    kabul = districts.geometry.representative_point()
+    # Two district points and one province-wide report (Ghazni, spread over its districts).
+    pick = districts.iloc[[10, 200]]
+    points = kabul.loc[pick.index]
+    rows = pd.DataFrame(
+        {
+            "date": ["2021-08-10", "2021-08-12", "2021-08-12"],
+            "place": ["first", "second", "Ghazni province"],
+            "status": ["taliban", "contested", "taliban"],
+            "lat": [points.iloc[0].y, points.iloc[1].y, None],
+            "lon": [points.iloc[0].x, points.iloc[1].x, None],
+            "level": ["district", "district", "province"],
+        }
+    )
+    tl = ControlTimeline.from_reports(rows, boundaries=districts)
+    last = tl.status(on="2021-08-12").set_index("area_id")
+    assert len(last) == 398
+    assert last.loc[pick.iloc[0]["area_id"], "status"] == "taliban"
+    assert last.loc[pick.iloc[1]["area_id"], "status"] == "contested"
+    ghazni = tl.reports.loc[tl.reports["place"] == "Ghazni province", "area_id"]
+    assert len(ghazni) >= 10
+    assert (last.loc[ghazni, "status"] == "taliban").all()
+    counts = tl.summary().loc[D(2021, 8, 12)]
+    assert counts["taliban"] == 1 + len(ghazni) - int(pick.iloc[0]["area_id"] in set(ghazni))
