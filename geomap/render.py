@@ -335,7 +335,8 @@ def display_geometries(geoms: Sequence[Any] | np.ndarray, tolerance: float) -> n
     """Simplify polygons for display, keeping shared borders shared, and round their coordinates.
 
     Uses :func:`shapely.coverage_simplify`; a polygon that comes out empty or invalid is
-    simplified on its own instead (or kept as it was).
+    simplified on its own instead (or kept as it was), and one that rounding would make
+    invalid keeps its unrounded coordinates.
 
     Parameters
     ----------
@@ -364,7 +365,9 @@ def display_geometries(geoms: Sequence[Any] | np.ndarray, tolerance: float) -> n
             fallback = np.where(shapely.is_empty(alone) | ~shapely.is_valid(alone), original[bad], alone)
             result = result.copy()
             result[bad] = fallback
-    return shapely.transform(result, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    rounded = shapely.transform(result, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    # Rounding can collapse a sliver to too few points; such a polygon keeps its unrounded coordinates.
+    return np.where(shapely.is_valid(rounded) | ~shapely.is_valid(result), rounded, result)
 
 
 def _outline(geoms: np.ndarray) -> Any:
