@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_provinces(sub)
     _add_export(sub)
     _add_map(sub)
+    _add_extract(sub)
+    _add_summary(sub)
+    _add_demo(sub)
     return parser
 
 
@@ -209,6 +212,105 @@ def _cmd_map(args: argparse.Namespace) -> int:
         start_date=args.start_date,
     )
     print(write_text_atomic(args.output, map_html(m)))
+    return 0
+
+
+def _add_extract(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "extract",
+        help="find control reports (place, date, status) in a news article",
+        description="Read a plain-text news article and write the control statements it makes as reports CSV "
+        "(date, place, status, source, note, province_iso, evidence, confidence). Rule-based and offline.",
+    )
+    p.add_argument("article", help="the article as a UTF-8 text file ('-' reads stdin)")
+    p.add_argument("--published", required=True, metavar="YYYY-MM-DD", help="publication date of the article")
+    p.add_argument("--source", metavar="URL", help="written into the source column (e.g. the article's URL)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (default: stdout)")
+    p.set_defaults(func=_cmd_extract)
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from geomap._io import refuse_overwriting_inputs, write_text_atomic
+    from geomap.errors import InputError
+    from geomap.extract import extract_reports
+
+    if args.article == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.article).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(f"{args.article}: article file not found; check the path") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{args.article}: not UTF-8 text ({exc}); save the article as UTF-8") from None
+    reports = extract_reports(text, published=args.published, source=args.source)
+    csv_text = reports.to_csv(index=False, lineterminator="\n")
+    if args.output:
+        refuse_overwriting_inputs(args.output, [None if args.article == "-" else args.article])
+        write_text_atomic(args.output, csv_text)
+        print(f"{args.output}: {len(reports)} report(s)", file=sys.stderr)
+    else:
+        sys.stdout.write(csv_text)
+    return 0
+
+
+def _add_summary(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "summary",
+        help="count areas per status per reporting date (table, optional PNG chart)",
+        description="Print how many areas had each status on each reporting date; --plot draws it as stacked bars.",
+    )
+    _add_timeline_options(p)
+    p.add_argument("--plot", metavar="FILE.png", help="also draw the counts as stacked bars to this PNG")
+    p.add_argument("--csv", action="store_true", help="print CSV instead of aligned columns")
+    p.set_defaults(func=_cmd_summary)
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from geomap._io import refuse_overwriting_inputs, write_with_atomic
+    from geomap.plot import plot_summary, summary_table
+
+    if args.plot:
+        refuse_overwriting_inputs(args.plot, [args.reports, args.boundaries, args.scheme, args.unresolved])
+    timeline = _timeline_from_args(args)
+    table = summary_table(timeline)
+    if args.csv:
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        sys.stdout.write(table.to_string(index=False) + "\n")
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        ax = plot_summary(timeline)
+        try:
+            write_with_atomic(args.plot, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=120))
+        finally:
+            plt.close(ax.figure)
+        print(args.plot, file=sys.stderr)
+    return 0
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="map the bundled August 2021 example: self-contained HTML map and GeoJSON",
+        description="Write the bundled example of the August 2021 offensive as a self-contained HTML map and a "
+        "GeoJSON export (one feature per province per reporting date). Works offline.",
+    )
+    p.add_argument("-o", "--output-dir", default="geomap-demo", metavar="DIR", help="folder (default: ./geomap-demo)")
+    p.set_defaults(func=_cmd_demo)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from geomap.demo import write_demo
+
+    for path in write_demo(args.output_dir):
+        print(path)
     return 0
 
 

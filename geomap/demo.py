@@ -1,0 +1,58 @@
+"""The bundled example: the Taliban offensive of August 2021, ready to map.
+
+``geomap/data/afghanistan-2021.csv`` (a copy of ``examples/afghanistan-2021.csv``)
+holds cited reports of the fall of each provincial capital. :func:`example_reports`
+reads it; :func:`write_demo` writes its self-contained map and GeoJSON export, which
+is what ``geomap demo`` does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from geomap._data import data_file
+
+EXAMPLE_NAME = "afghanistan-2021"
+EXAMPLE_TITLE = "Taliban offensive, August 2021: control of provincial capitals"
+
+
+def example_path() -> Path:
+    """Path of the bundled example reports CSV (works from an installed wheel)."""
+    return data_file(f"{EXAMPLE_NAME}.csv")
+
+
+def example_reports() -> pd.DataFrame:
+    """The bundled example reports: ``date, place, status, source, note`` as text."""
+    return pd.read_csv(example_path(), dtype=str, keep_default_na=False)
+
+
+def write_demo(output_dir: str | os.PathLike = "geomap-demo") -> list[Path]:
+    """Write the example's map and GeoJSON export into ``output_dir``.
+
+    Parameters
+    ----------
+    output_dir
+        Folder to write into (created if missing). Files already there with the
+        same names are replaced atomically.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``[DIR/afghanistan-2021.html, DIR/afghanistan-2021.geojson]``: a self-contained
+        map page (no network needed to open it) and one GeoJSON feature per province
+        per reporting date.
+    """
+    from geomap._io import write_text_atomic
+    from geomap.export import export
+    from geomap.render import control_map, map_html
+    from geomap.timeline import ControlTimeline
+
+    out = Path(output_dir)
+    timeline = ControlTimeline.from_reports(example_path())
+    html = map_html(control_map(timeline, self_contained=True, title=EXAMPLE_TITLE))
+    html_path = write_text_atomic(out / f"{EXAMPLE_NAME}.html", html)
+    geojson_path = export(timeline, out / f"{EXAMPLE_NAME}.geojson", format="geojson")
+    return [html_path, Path(geojson_path)]

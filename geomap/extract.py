@@ -1,0 +1,717 @@
+"""Pull control reports out of news text, with rules rather than a language model.
+
+:func:`extract_reports` reads an article and returns one report per place and date
+that the text makes a control statement about ("the Taliban captured Kunduz",
+"Lashkar Gah remained in government hands", "fighting in Kandahar"), in the reports
+schema (``date, place, status, source, note``) plus ``province_iso``, ``evidence``
+(the sentence) and ``confidence``. The result can be written as CSV and read back
+with :func:`geomap.reports.read_reports`.
+
+How it works, step by step:
+
+1. The text is split into sentences (abbreviations such as ``Aug.`` and ``U.S.`` do
+   not end one).
+2. Candidate place names are runs of capitalised words ("Lashkar Gah",
+   "Pul-e Khumri", "Mazar-i-Sharif"); every sub-run of up to four words is sent to
+   :func:`geomap.geocode.geocode` in one call per text, and the longest resolved
+   spans are kept. Misspellings the geocoder accepts ("Ghanzi") are kept too;
+   foreign places (Doha, Islamabad) and people or organisations do not resolve.
+3. Each place is tied to the control phrase that governs it: a phrase before it
+   ("captured", "the fall of", "fighting in", "government-held") with only filler
+   words between ("the provincial capital of", "Afghanistan's third largest city"),
+   or a phrase after it ("fell to the Taliban", "was overrun", "remained under
+   government control"). Places coordinated with a governed place ("captured Ghazni
+   and Herat") share its phrase; places in distance or direction phrases
+   ("150 km from Kabul", "south of Kabul") and places merely mentioned
+   ("residents in Kabul said") get nothing.
+4. Negation flips a decisive statement ("did not fall" is government control),
+   a denial makes it contested, and a hedge or condition ("could fall",
+   "if they take Kabul", "threatening to capture") drops it.
+5. The date is the one written nearest to the phrase ("on August 12",
+   "12 August 2021", "Aug. 12"), or a weekday ("on Thursday": the latest such day on
+   or before publication), or "yesterday"/"today"; otherwise the publication date
+   with a lower confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from geomap.errors import InputError
+from geomap.schema import DATE, EVIDENCE, NOTE, PLACE, PROVINCE_ISO, SOURCE, STATUS
+
+CONFIDENCE = "confidence"
+#: Columns of :func:`extract_reports`'s result, in order.
+EXTRACT_COLUMNS = (DATE, PLACE, STATUS, SOURCE, NOTE, PROVINCE_ISO, EVIDENCE, CONFIDENCE)
+
+TALIBAN = "taliban"
+GOVERNMENT = "government"
+CONTESTED = "contested"
+
+#: Lowest geocoder confidence for a place mention to count.
+MIN_PLACE_CONFIDENCE = 0.75
+
+#: Words the offline geocoder matches to a place by edit distance although they are not
+#: places in news text ("Taliban" is two letters from "Taloqan").
+NOT_PLACES = frozenset({"the", "taliban", "talibans", "taliban's", "sarah", "afghan", "afghans", "afghanistan"})
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# --- sentences -----------------------------------------------------------------------------------------------------
+
+_ABBREVIATIONS = _word_set(
+    "aug sept sep oct nov dec jan feb mar apr jun jul mr mrs ms dr gen lt col sgt capt maj sen rep gov pres "
+    "st no vs etc approx est jr sr prof rev gen adm brig cpl pvt"
+)
+_SENTENCE_END = re.compile(r"[.!?]['\"’”)]*\s+|\n\s*\n|\n\s*[•*\-–]\s+|\n(?=\s*[A-Z•*\-–])")
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """Split ``text`` into ``(offset, sentence)`` pairs."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        before = text[start : m.start() + 1].rstrip()
+        last_word = re.search(r"([A-Za-z]+)\.$", before)
+        if last_word and m.group(0).startswith(".") and "\n" not in m.group(0):
+            word = last_word.group(1)
+            # "Aug. 12", "U.S. officials", "Sen. Graham": not the end of a sentence
+            if word.casefold() in _ABBREVIATIONS or len(word) == 1:
+                continue
+        _append_sentence(out, text, start, m.end())
+        start = m.end()
+    _append_sentence(out, text, start, len(text))
+    return out
+
+
+def _append_sentence(out: list[tuple[int, str]], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip(" \t\r\n•*-–")
+    if stripped:
+        out.append((start + chunk.index(stripped), stripped))
+
+
+# --- place mentions ------------------------------------------------------------------------------------------------
+
+_WORD = r"[A-Z][A-Za-z’'āīūēōĀ]*(?:-[A-Za-z]+)*"
+_RUN = re.compile(rf"{_WORD}(?:(?:\s+|\s+[ei]\s+|\s*-\s*[ei]\s*-\s*){_WORD})*")
+_CONNECTOR = re.compile(r"^(?:[ei]|-[ei]-?)$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A resolved place name in a sentence (offsets relative to the sentence)."""
+
+    start: int
+    end: int
+    text: str
+    name: str
+    province_iso: str
+    kind: str
+    confidence: float
+
+
+def _runs(sentence: str) -> list[tuple[int, list[tuple[int, int]]]]:
+    """Capitalised runs as lists of ``(start, end)`` word spans."""
+    runs = []
+    for m in _RUN.finditer(sentence):
+        words = [(w.start() + m.start(), w.end() + m.start()) for w in re.finditer(rf"{_WORD}", m.group(0))]
+        runs.append((m.start(), words))
+    return runs
+
+
+def _strip_possessive(text: str) -> str:
+    return re.sub(r"['’]s$", "", text)
+
+
+def _candidates(sentence: str) -> list[tuple[int, int, str]]:
+    """Every sub-run of up to four capitalised words: ``(start, end, text)``."""
+    spans = []
+    for _, words in _runs(sentence):
+        for i in range(len(words)):
+            for j in range(i, min(i + 4, len(words))):
+                start, end = words[i][0], words[j][1]
+                text = _strip_possessive(sentence[start:end])
+                spans.append((start, start + len(text), text))
+    return spans
+
+
+def _usable(row: pd.Series) -> bool:
+    iso = row.get(PROVINCE_ISO)
+    if not isinstance(iso, str) or not iso:
+        return False
+    return float(row.get(CONFIDENCE) or 0) >= MIN_PLACE_CONFIDENCE
+
+
+def _mentions(sentence: str, resolved: dict[str, dict]) -> list[Mention]:
+    """Longest non-overlapping resolved spans, left to right."""
+    found = []
+    for start, end, text in _candidates(sentence):
+        hit = resolved.get(text)
+        if hit is not None:
+            found.append(Mention(start, end, text, hit["name"], hit[PROVINCE_ISO], hit["kind"], hit[CONFIDENCE]))
+    found.sort(key=lambda m: (-(m.end - m.start), m.start))
+    chosen: list[Mention] = []
+    for mention in found:
+        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+            chosen.append(mention)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _resolve_places(names: Iterable[str], geocoder: Callable[[list[str]], pd.DataFrame] | None) -> dict[str, dict]:
+    """Geocode candidate names once; keep the ones that resolve to an Afghan place."""
+    unique = sorted({n for n in names if len(n) >= 3 and not NOT_PLACES.intersection(n.casefold().split())})
+    if not unique:
+        return {}
+    if geocoder is None:
+        from geomap.geocode import geocode as geocoder
+    table = geocoder(unique)
+    return {row["query"]: row.to_dict() for _, row in table.iterrows() if _usable(row)}
+
+
+# --- control phrases -----------------------------------------------------------------------------------------------
+
+_OBJ = r"(?:the\s+)?(?:Taliban|insurgents?|militants?|fighters|rebels)"
+_GOV = (
+    r"(?:the\s+)?(?:(?:Afghan|government|national|security|army|state|local|resistance|pro-government|special)\s+)*"
+    r"(?:government|army|forces|troops|soldiers|commandos|defenders|militias?|resistance|police|fighters)"
+)
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    status: str
+    before: bool  # True: the phrase comes before the place ("captured X"); False: after ("X fell")
+    strength: float = 0.9
+    passive: bool = False  # an "after" participle that needs a passive auxiliary or "by"
+
+
+def _p(pattern: str, status: str, *, before: bool, strength: float = 0.9, passive: bool = False) -> _Pattern:
+    return _Pattern(re.compile(pattern, re.IGNORECASE), status, before, strength, passive)
+
+
+_PATTERNS = (
+    # phrase, then the place
+    _p(
+        r"\b(?:captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|overr(?:an|un|uns|unning)|overt(?:ook|ake|akes|aking|aken)|"
+        r"t(?:ook|ake|akes|aking|aken)\s+(?:full\s+|complete\s+)?(?:control\s+(?:of|over)|over|hold\s+of)|"
+        r"took|taken|sw(?:ept|eeping)\s+into|rolled\s+into|marched\s+into|conquer(?:ed|s|ing)?)\b",
+        TALIBAN,
+        before=True,
+    ),
+    _p(r"\b(?:fall|capture|seizure|takeover|loss|surrender|collapse)\s+of\b", TALIBAN, before=True),
+    _p(r"\bTaliban[- ](?:held|controlled|captured|occupied|run)\b", TALIBAN, before=True),
+    _p(
+        rf"\b{_OBJ}\s+(?:now\s+|also\s+|already\s+|firmly\s+)?(?:control|controls|hold|holds|occupy|occupies)\b",
+        TALIBAN,
+        before=True,
+    ),
+    _p(
+        r"\b(?:recaptur(?:e|ed|es|ing)|ret(?:ook|ake|akes|aking|aken)|regain(?:ed|s|ing)?(?:\s+control\s+(?:of|over))?|"
+        r"reclaim(?:ed|s|ing)?|re-?took|re-?taken)\b",
+        GOVERNMENT,
+        before=True,
+    ),
+    _p(r"\b(?:recapture|retaking|reconquest)\s+of\b", GOVERNMENT, before=True),
+    _p(r"\b(?:government|army)[- ](?:held|controlled)\b", GOVERNMENT, before=True),
+    _p(
+        rf"\b{_GOV}\s+(?:still\s+|now\s+|firmly\s+|continue\s+to\s+|continued\s+to\s+)?"
+        r"(?:hold|holds|held|control|controls|controlled|defend|defends|defended|secured?|kept)"
+        r"(?:\s+(?:on\s+to|onto|control\s+of))?\b",
+        GOVERNMENT,
+        before=True,
+    ),
+    _p(
+        rf"\b(?:drove|driven|pushed|forced|chased|expelled|ousted|cleared|evicted)\s+(?:{_OBJ}\s+)?(?:back\s+)?"
+        r"(?:out\s+of|from)\b",
+        GOVERNMENT,
+        before=True,
+    ),
+    _p(
+        r"\b(?:repell?(?:ed|s|ing)?|repuls(?:e|ed|es|ing)|beat(?:en)?\s+back|fought\s+off|fend(?:ed|ing)?\s+off|"
+        r"foil(?:ed|s)?|thwart(?:ed|s)?|push(?:ed)?\s+back|broke)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,3}?"
+        r"(?:attacks?|assaults?|offensives?|push|advances?|attempts?|siege)\s+"
+        r"(?:(?:to\s+(?:take|capture|seize|enter|overrun))|on|against|in|near|around|into|of)\b",
+        GOVERNMENT,
+        before=True,
+    ),
+    _p(
+        r"\b(?:fighting|clash(?:es|ed|ing)?|battl(?:e|es|ed|ing)|combat|skirmish(?:es)?|gunfights?|firefights?)"
+        r"(?:\s+(?!in\b|for\b|around\b|near\b|inside\b|over\b|outside\b|at\b|on\b)[\w-]+){0,4}?"
+        r"\s+(?:in|for(?:\s+control\s+of)?|around|near|inside|over|outside|at|on\s+the\s+outskirts\s+of|"
+        r"in\s+and\s+around|across)\b",
+        CONTESTED,
+        before=True,
+        strength=0.8,
+    ),
+    _p(
+        r"\b(?:besieg(?:e|ed|es|ing)|surround(?:ed|s|ing)?|encircl(?:e|ed|es|ing)|attack(?:ed|s|ing)?|"
+        r"assault(?:ed|s|ing)?|storm(?:ed|s|ing)|shell(?:ed|s|ing)|enter(?:ed|s|ing)|push(?:ed|es|ing)?\s+into|"
+        r"infiltrat(?:ed|es|ing)|stormed\s+into|breached)\b",
+        CONTESTED,
+        before=True,
+        strength=0.8,
+    ),
+    _p(
+        r"\b(?:siege|encirclement|assault|attacks?|offensive|battle|fight|struggle|push|contest)\s+"
+        r"(?:on|of|against|for(?:\s+control\s+of)?|into)\b",
+        CONTESTED,
+        before=True,
+        strength=0.8,
+    ),
+    _p(r"\b(?:contested|besieged|embattled|beleaguered)\b", CONTESTED, before=True, strength=0.8),
+    # the place, then the phrase
+    _p(
+        r"\b(?:fell|falls|fallen|fall|falling|collapsed|surrendered)(?:\s+to\s+(?:the\s+)?Taliban)?\b",
+        TALIBAN,
+        before=False,
+    ),
+    _p(
+        r"\b(?:captured|seized|overrun|taken(?:\s+over)?|lost|conquered|handed\s+over)\b",
+        TALIBAN,
+        before=False,
+        passive=True,
+    ),
+    _p(
+        r"\b(?:in\s+(?:the\s+)?Taliban(?:['’]s)?\s+hands|under\s+(?:full\s+|complete\s+)?Taliban\s+control|"
+        rf"in\s+the\s+hands\s+of\s+{_OBJ}|(?:controlled|held|occupied|run)\s+by\s+{_OBJ}|"
+        rf"under\s+(?:the\s+)?control\s+of\s+{_OBJ})",
+        TALIBAN,
+        before=False,
+    ),
+    _p(
+        r"\b(?:was|is|became)\s+the\s+(?:[\w-]+\s+){0,3}?(?:capitals?|city|cities|town)(?:\s+[\w-]+){0,4}?\s+to\s+"
+        r"(?:fall|be\s+captured|be\s+taken|be\s+overrun)\b",
+        TALIBAN,
+        before=False,
+    ),
+    _p(r"\b(?:recaptured|retaken|regained|re-?taken)\b", GOVERNMENT, before=False, passive=True),
+    _p(
+        r"\b(?:in\s+(?:the\s+)?government(?:['’]s)?\s+hands|under\s+(?:the\s+)?(?:full\s+|firm\s+)?government\s+control|"
+        rf"in\s+the\s+hands\s+of\s+{_GOV}|"
+        rf"(?:controlled|held|defended|secured|guarded)\s+by\s+{_GOV}|"
+        rf"under\s+(?:the\s+)?control\s+of\s+{_GOV}|held\s+out|holding\s+out|holds\s+out|"
+        r"(?:still\s+|firmly\s+)?government[- ](?:held|controlled))",
+        GOVERNMENT,
+        before=False,
+    ),
+    _p(
+        r"\b(?:under\s+siege|under\s+attack|under\s+(?:heavy\s+)?(?:pressure|fire|threat)|besieged|surrounded|"
+        r"encircled|contested|being\s+attacked|attacked|cut\s+off)\b",
+        CONTESTED,
+        before=False,
+        strength=0.8,
+    ),
+)
+
+# Words that may sit between a phrase and its place without breaking the link.
+_FILLER_BEFORE = _word_set(
+    """the a an its their of city town provincial province capital capitals centre center key strategic strategically
+    important major main commercial ancient northern southern eastern western central north south east west
+    northeastern northwestern southeastern southwestern north-eastern north-western south-eastern south-western
+    north-east north-west south-east south-west far second third fourth fifth largest biggest big
+    afghanistan's country's nation's province's city's region's much most all parts part rest whole entire nearby
+    also now just already then finally eventually largely quickly swiftly control over remote mountainous
+    neighbouring neighboring historic"""
+)
+_FILLER_AFTER = _word_set(
+    """city town province provincial capital centre center itself also now has have had was were is are be been being
+    did does do not n't never yet already finally eventually reportedly largely effectively quickly swiftly completely
+    entirely fully almost nearly mostly then just still firmly remained remains remain stayed stays stay
+    as of last on this week again itself apparently officially both all each too 's defenders garrison no longer
+    """
+)
+_COORDINATION = re.compile(
+    r"^(?:\s*,)?\s*(?:,|and|or|as\s+well\s+as|along\s+with|plus|together\s+with|&)\s*$|^\s*,\s*$"
+)
+_APPOSITION = re.compile(r",[^,;]*?,")
+_DATE_FILLER = re.compile(
+    r"\b(?:on|by|since|early|late|last)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\b|\b(?:on|by)?\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b|\b(?:on|by)?\s*\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sept?|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?\b|\b(?:yesterday|today|tonight|overnight)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:not|never|no\s+longer|yet\s+to|failed\s+to|unable\s+to|fail\s+to)\b|n['’]t\b", re.I)
+_HEDGE = re.compile(
+    r"\b(?:could|would|might|may|will|can|shall|should|must|if|unless|whether|once|expected|likely|poised|about|"
+    r"threaten(?:s|ed|ing)?|risk|verge|brink|close\s+to|set\s+to|aim(?:s|ed|ing)?|plan(?:s|ned|ning)?|"
+    r"want(?:s|ed)?|seek(?:s|ing)?|sought|try(?:ing)?|tried|attempt(?:s|ed|ing)?|bid|vow(?:s|ed)?|hop(?:e|es|ed|ing)|"
+    r"intend(?:s|ed)?|prepar(?:e|es|ed|ing)|ready|fear(?:s|ed)?|warn(?:s|ed)?|predict(?:s|ed)?)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[;:—–]|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b", re.I)
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ied|ies|ying|ial)|reject(?:ed|s)?|refut(?:e|ed|es)|dismiss(?:ed|es)?|disput(?:e|ed|es))\b", re.I
+)
+_CLAIM = re.compile(r"\b(?:claim(?:s|ed|ing)?|reportedly|unconfirmed|allegedly|said\s+it\s+had)\b", re.I)
+_UNOPPOSED = re.compile(r"\bwithout\s+(?:a\s+|any\s+)?(?:fight|fighting|resistance|a\s+shot|opposition)\b", re.I)
+_PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|been|being|be|has|have|had|get|got)\b", re.I)
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:st|nd|rd|th)?|[^\sA-Za-z\d]")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A control statement about one place in one sentence."""
+
+    mention: Mention
+    status: str
+    strength: float
+    cue: str
+    cue_start: int
+
+
+def _gap_is_filler(gap: str, fillers: frozenset[str]) -> bool:
+    gap = _DATE_FILLER.sub(" ", gap.replace("’", "'"))
+    for word in _WORDS.findall(gap):
+        if word in {",", "-", "'", "’"}:
+            continue
+        if word.casefold() not in fillers:
+            return False
+    return gap.count(",") <= 1
+
+
+def _chain_gap(gap: str) -> bool:
+    """True when ``gap`` only joins two places in a list ("and", ", ", an apposition)."""
+    gap = _APPOSITION.sub(",", gap.replace("’", "'"))
+    gap = _DATE_FILLER.sub(" ", gap)
+    gap = re.sub(r"\b(?:the|city|town|province|provincial|capital|of|in|at|also|then|later|neighbouring)\b", " ", gap,
+                 flags=re.I)  # fmt: skip
+    return bool(_COORDINATION.match(gap))
+
+
+def _status_after(pattern: _Pattern, window: str, sentence: str, cue_start: int) -> str | None:
+    """Apply hedges, negation and denials to a phrase's status; ``None`` drops it."""
+    if _HEDGE.search(window):
+        return None
+    status = pattern.status
+    if _NEGATION.search(window):
+        status = {TALIBAN: GOVERNMENT, GOVERNMENT: TALIBAN}.get(status)
+        if status is None:
+            return None
+    if status != CONTESTED and _DENIAL.search(sentence):
+        return CONTESTED
+    return status
+
+
+def _preceding_window(sentence: str, cue_start: int) -> str:
+    """Words of the same clause right before a phrase (up to five)."""
+    head = sentence[:cue_start]
+    breaks = list(_CLAUSE_BREAK.finditer(head))
+    if breaks:
+        head = head[breaks[-1].end() :]
+    words = head.split()
+    window = " ".join(words[-5:])
+    # "managed to capture" happened; "to capture" alone is an intention
+    if re.search(r"\b(?:managed|went\s+on|moved\s+on|succeeded)\s+to\s*$", window, re.I):
+        return ""
+    if re.search(r"\b(?:failed|fail|fails|unable|refused)\s+to\s*$", window, re.I):
+        return window  # a failed attempt: the negation decides
+    if re.search(r"\bto\s*$", window, re.I):
+        return window + " will"
+    # "fell to" is not an infinitive; any earlier condition in the clause still counts
+    if re.search(r"\b(?:if|unless|whether|once)\b", head, re.I):
+        return window + " if"
+    return window
+
+
+def _statements(sentence: str, mentions: list[Mention]) -> list[Statement]:
+    """Control statements about the mentions of one sentence."""
+    out: list[Statement] = []
+    cues = []
+    for pattern in _PATTERNS:
+        for m in pattern.regex.finditer(sentence):
+            cues.append((m, pattern))
+    for m, pattern in cues:
+        if pattern.before:
+            out += _objects_of(sentence, mentions, m, pattern)
+        else:
+            out += _subjects_of(sentence, mentions, m, pattern)
+    return out
+
+
+def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], pattern: _Pattern) -> list[Statement]:
+    status = _status_after(pattern, _preceding_window(sentence, m.start()), sentence, m.start())
+    if status == CONTESTED and m.group(0).lower().startswith("enter") and _UNOPPOSED.search(sentence):
+        status = TALIBAN  # "entered X without a fight": taken, not fought over
+    if status is None:
+        return []
+    found: list[Statement] = []
+    anchor = m.end()
+    for mention in mentions:
+        if mention.start < m.end():
+            continue
+        gap = sentence[anchor : mention.start]
+        linked = _gap_is_filler(gap, _FILLER_BEFORE) if not found else _chain_gap(gap)
+        if not linked and found and "'s" in gap.replace("’", "'") and _gap_is_filler(gap, _FILLER_BEFORE | {"s"}):
+            linked = True  # "Ghazni province's capital city Ghazni"
+        if not linked or (found and _locative(sentence, mention)):
+            if found:
+                continue  # a place in an apposition; a later coordinated place may still follow
+            break
+        found.append(Statement(mention, status, pattern.strength, m.group(0), m.start()))
+        anchor = mention.end
+    return found
+
+
+def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], pattern: _Pattern) -> list[Statement]:
+    found: list[Statement] = []
+    anchor = m.start()
+    for mention in reversed(mentions):
+        if mention.end > m.start():
+            continue
+        gap = sentence[mention.end : anchor]
+        if not found:
+            if _locative(sentence, mention):
+                continue  # "Tarinkot, 110 km north of Kandahar, fell": Kandahar only locates Tarinkot
+            raw_gap = gap
+            gap = _APPOSITION.sub(" ", gap + ",") if gap.lstrip().startswith(",") else _APPOSITION.sub(" ", gap)
+            gap = re.sub(r"^['’]s\b", " ", gap)
+            if not _gap_is_filler(_strip_modal_words(gap), _FILLER_AFTER):
+                break
+            passive = _PASSIVE_AUX.search(raw_gap) or _followed_by_agent(sentence, m.end())
+            if pattern.passive and not passive and not raw_gap.strip().startswith(","):
+                break
+            if _HEDGE.search(raw_gap) or re.search(r"\bto\s*$", raw_gap) or _conditional_before(sentence, mention):
+                return []
+            status = _status_after(pattern, raw_gap, sentence, m.start())
+            if status is None:
+                return []
+            if _followed_by_object(sentence, mentions, m.end()):
+                break  # "X captured Y": X is the subject of an active verb, not a place that fell
+        elif not (_chain_gap(gap) or not re.sub(r"[\s,]|\bin\b", "", gap)):
+            break  # "Mahmud-i-Raqi in Kapisa surrendered" still links both
+        found.append(Statement(mention, status, pattern.strength, m.group(0), m.start()))
+        anchor = mention.start
+    return found
+
+
+_LOCATIVE = re.compile(
+    r"(?:\b(?:km|kilometres|kilometers|miles|mi)\b[^,.;]{0,30}?|\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+"
+    r"(?:\w+\s+)?|\b(?:outside|near|from|to|towards?|toward|via|through|beyond)\s+)(?:of\s+|from\s+)?(?:the\s+)?"
+    r"(?:(?:national|provincial)\s+)?(?:capital\s+|city\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _conditional_before(sentence: str, mention: Mention) -> bool:
+    """True when the clause holding a subject starts with a condition ("If Kabul falls, ...")."""
+    head = sentence[: mention.start]
+    breaks = list(_CLAUSE_BREAK.finditer(head))
+    if breaks:
+        head = head[breaks[-1].end() :]
+    return bool(re.search(r"\b(?:if|unless|whether|once|should)\s+(?:\w+\s+){0,3}$", head, re.I))
+
+
+def _locative(sentence: str, mention: Mention) -> bool:
+    """True when a mention only locates something else ("50 km from X", "north of X", "to X")."""
+    return bool(_LOCATIVE.search(sentence[max(0, mention.start - 60) : mention.start]))
+
+
+def _strip_modal_words(gap: str) -> str:
+    return _HEDGE.sub(" ", gap).replace(" to ", " ")
+
+
+def _followed_by_agent(sentence: str, end: int) -> bool:
+    return bool(re.match(r"\s+by\b", sentence[end:], re.I))
+
+
+def _followed_by_object(sentence: str, mentions: list[Mention], end: int) -> bool:
+    for mention in mentions:
+        if mention.start >= end:
+            return _gap_is_filler(sentence[end : mention.start], _FILLER_BEFORE)
+    return False
+
+
+# --- dates ---------------------------------------------------------------------------------------------------------
+
+_MONTH_RE = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # fmt: skip
+_DATE_PATTERNS = (
+    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    ("md", re.compile(rf"\b{_MONTH_RE}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?", re.I)),
+    ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(?P<y>\d{{4}}))?", re.I)),
+    ("weekday", re.compile(r"\b(?P<last>last\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("relative", re.compile(r"\b(?P<rel>yesterday|today|tonight|this\s+morning|last\s+night|overnight)\b", re.I)),
+)
+_DATE_CONFIDENCE = {"iso": 1.0, "md": 1.0, "dm": 1.0, "weekday": 0.95, "relative": 0.9, "published": 0.7}
+
+
+def _dates_in(sentence: str, published: date) -> list[tuple[int, date, str]]:
+    """Dates written in ``sentence``: ``(position, date, kind)``, none after ``published``."""
+    out = []
+    for kind, regex in _DATE_PATTERNS:
+        for m in regex.finditer(sentence):
+            value = _date_value(kind, m, published)
+            if value is not None and value <= published:
+                out.append((m.start(), value, kind))
+    return out
+
+
+def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:
+    try:
+        if kind == "iso":
+            return date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if kind in {"md", "dm"}:
+            month = _MONTHS[m["mon"].casefold().rstrip(".")]
+            year = int(m["y"]) if m["y"] else published.year
+            value = date(year, month, int(m["d"]))
+            if not m["y"] and value > published:
+                # "on 28 December" in a January article is last year; "the 31 August deadline" is ahead
+                value = date(year - 1, month, int(m["d"])) if (value - published).days > 180 else None
+            return value
+    except (ValueError, KeyError):
+        return None
+    if kind == "weekday":
+        back = (published.weekday() - _WEEKDAYS[m["wd"].casefold()]) % 7
+        if m["last"] and back == 0:
+            back = 7
+        return published - timedelta(days=back)
+    rel = " ".join(m["rel"].casefold().split())
+    if rel in {"yesterday", "last night"}:
+        return published - timedelta(days=1)
+    return published
+
+
+def _date_for(statement: Statement, dates: list[tuple[int, date, str]], published: date) -> tuple[date, str]:
+    if not dates:
+        return published, "published"
+    _, value, kind = min(dates, key=lambda d: abs(d[0] - statement.cue_start))
+    return value, kind
+
+
+def _parse_published(published: date | datetime | str) -> date:
+    if isinstance(published, datetime):
+        return published.date()
+    if isinstance(published, date):
+        return published
+    try:
+        return date.fromisoformat(str(published).strip()[:10])
+    except ValueError:
+        msg = f"published date {published!r} is not a date; give it as YYYY-MM-DD (e.g. 2021-08-12)"
+        raise InputError(msg) from None
+
+
+# --- public API ----------------------------------------------------------------------------------------------------
+
+
+def extract_reports(
+    text: str,
+    *,
+    published: date | str,
+    source: str | None = None,
+    geocoder: Callable[[list[str]], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Find control statements about Afghan places in news text.
+
+    Parameters
+    ----------
+    text
+        The article (plain text; paragraphs separated by blank lines).
+    published
+        Publication date (``datetime.date`` or ``"YYYY-MM-DD"``): relative dates
+        ("on Thursday", "yesterday") count back from it, and a statement with no
+        date of its own gets it, with a lower confidence.
+    source
+        Written into the ``source`` column of every row (e.g. the article's URL).
+    geocoder
+        A callable like :func:`geomap.geocode.geocode` (list of names -> DataFrame with
+        ``query, name, kind, province_iso, confidence``); the offline geocoder by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place and date with columns ``date`` (``YYYY-MM-DD`` text),
+        ``place`` (the geocoder's canonical name), ``status`` (``taliban``,
+        ``government`` or ``contested``), ``source``, ``note`` (how the place was
+        written and the phrase that decided), ``province_iso``, ``evidence`` (the
+        sentence) and ``confidence`` (0-1), sorted by date and place.
+
+    Raises
+    ------
+    InputError
+        If ``published`` is not a date.
+
+    Examples
+    --------
+    >>> extract_reports("The Taliban captured Kunduz on Sunday.", published="2021-08-09")[["date", "place", "status"]]
+             date   place   status
+    0  2021-08-08  Kunduz  taliban
+    """
+    published_on = _parse_published(published)
+    sentences = _sentences(text or "")
+    names = [c[2] for _, s in sentences for c in _candidates(s)]
+    resolved = _resolve_places(names, geocoder)
+    rows = []
+    for _, sentence in sentences:
+        mentions = _mentions(sentence, resolved)
+        if not mentions:
+            continue
+        dates = _dates_in(sentence, published_on)
+        for statement in _statements(sentence, mentions):
+            on, kind = _date_for(statement, dates, published_on)
+            rows.append(_row(statement, sentence, on, kind, source))
+    return _merge(rows)
+
+
+def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: str | None) -> dict:
+    mention = statement.mention
+    written = f"written {mention.text!r}; " if mention.text != mention.name else ""
+    confidence = statement.strength * min(1.0, float(mention.confidence)) * _DATE_CONFIDENCE[date_kind]
+    if _CLAIM.search(sentence) and statement.status == TALIBAN:
+        confidence *= 0.8
+    when = "" if date_kind != "published" else "; no date in the sentence, publication date used"
+    return {
+        DATE: on.isoformat(),
+        PLACE: mention.name,
+        STATUS: statement.status,
+        SOURCE: source or "",
+        NOTE: f"{written}phrase: {' '.join(statement.cue.split())}{when}",
+        PROVINCE_ISO: mention.province_iso,
+        EVIDENCE: " ".join(sentence.split()),
+        CONFIDENCE: round(confidence, 2),
+    }
+
+
+def _merge(rows: list[dict]) -> pd.DataFrame:
+    """One row per (place, date): agreeing statements keep the most confident; a
+    decisive statement beats "contested"; Taliban against government is contested."""
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == CONFIDENCE else "object") for c in EXTRACT_COLUMNS})
+    frame = pd.DataFrame(rows, columns=list(EXTRACT_COLUMNS))
+    merged = []
+    for _, group in frame.groupby([PLACE, DATE], sort=True):
+        statuses = set(group[STATUS])
+        if {TALIBAN, GOVERNMENT} <= statuses:
+            status = CONTESTED
+        elif TALIBAN in statuses:
+            status = TALIBAN
+        elif GOVERNMENT in statuses:
+            status = GOVERNMENT
+        else:
+            status = CONTESTED
+        chosen = group[group[STATUS] == status] if status in statuses else group
+        best = chosen.sort_values(CONFIDENCE, ascending=False).iloc[0].to_dict()
+        if len(statuses) > 1:
+            best[STATUS] = status
+            best[NOTE] += f"; other statements: {', '.join(sorted(statuses - {status}))}"
+            best[EVIDENCE] = " | ".join(dict.fromkeys(group[EVIDENCE]))
+        merged.append(best)
+    out = pd.DataFrame(merged, columns=list(EXTRACT_COLUMNS))
+    return out.sort_values([DATE, PLACE], kind="stable").reset_index(drop=True)

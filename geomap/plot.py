@@ -1,0 +1,83 @@
+"""Charts of a control timeline: how many areas had each status on each reporting date.
+
+:func:`summary_table` gives the counts as a table with the scheme's labels;
+:func:`plot_summary` draws them as stacked bars in the scheme's colours on a
+matplotlib ``Axes``. Nothing here writes files: the caller saves the figure.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from geomap.schema import DATE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+
+def summary_table(timeline: Any, *, labels: bool = True) -> pd.DataFrame:
+    """Counts of areas per status per reporting date.
+
+    Parameters
+    ----------
+    timeline
+        A :class:`geomap.timeline.ControlTimeline`.
+    labels
+        Name the columns with the scheme's labels ("Taliban control") rather than
+        its keys ("taliban").
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per reporting date (column ``date``, ``YYYY-MM-DD`` text), one int
+        column per status in scheme order; each row sums to the number of areas.
+    """
+    counts = timeline.summary()
+    scheme = timeline.scheme
+    table = counts.reindex(columns=scheme.keys, fill_value=0).astype(int)
+    if labels:
+        table.columns = [scheme.label(k) for k in scheme.keys]
+    table.insert(0, DATE, [pd.Timestamp(d).strftime("%Y-%m-%d") for d in counts.index])
+    return table.reset_index(drop=True)
+
+
+def plot_summary(timeline: Any, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+    """Draw the counts per status per reporting date as stacked bars.
+
+    Parameters
+    ----------
+    timeline
+        A :class:`geomap.timeline.ControlTimeline`.
+    ax
+        The matplotlib ``Axes`` to draw on; a new figure is made when ``None``.
+    title
+        Axes title; default names the scheme and the area noun.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on (``ax.figure`` is the figure to save).
+    """
+    import matplotlib.pyplot as plt
+
+    scheme = timeline.scheme
+    counts = timeline.summary().reindex(columns=scheme.keys, fill_value=0).astype(int)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(counts) + 3), 4.5), layout="constrained")
+    ticks = [pd.Timestamp(d).strftime("%Y-%m-%d") for d in counts.index]
+    positions = range(len(ticks))
+    bottom = [0] * len(ticks)
+    for key in scheme.keys:
+        values = counts[key].tolist()
+        ax.bar(positions, values, bottom=bottom, color=scheme.color(key), label=scheme.label(key), width=0.85)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_xticks(list(positions), ticks, rotation=60, ha="right", fontsize=8)
+    noun = getattr(timeline, "area_noun", "areas")
+    ax.set_ylabel(f"number of {noun}")
+    ax.set_xlabel("reporting date")
+    ax.set_ylim(0, max(bottom, default=0) or 1)
+    ax.set_title(title if title is not None else f"{scheme.name or 'Control'}: {noun} by status")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    return ax

@@ -1,0 +1,287 @@
+"""Tests for geomap.extract: place finding, status rules, dates, the CLI, and accuracy on labelled paragraphs."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geomap.cli import main
+from geomap.errors import InputError
+from geomap.extract import EXTRACT_COLUMNS, _sentences, extract_reports
+from geomap.reports import read_reports
+
+CASES = Path(__file__).parent / "data" / "extract_cases.json"
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_f89fa6cb1f38b38b.txt"
+
+
+def pairs(text: str, published: str = "2021-08-12") -> set[tuple[str, str]]:
+    return {(r.province_iso, r.status) for r in extract_reports(text, published=published).itertuples()}
+
+
+def load_cases() -> list[dict]:
+    return json.loads(CASES.read_text(encoding="utf-8"))["cases"]
+
+
+def score(cases: list[dict]) -> tuple[float, float, list[str]]:
+    """Precision and recall of (province_iso, status) pairs, and the ids of imperfect cases."""
+    tp = fp = fn = 0
+    wrong = []
+    for case in cases:
+        got = pairs(case["text"], case["published"])
+        expected = set(case["expect"].items())
+        tp += len(got & expected)
+        fp += len(got - expected)
+        fn += len(expected - got)
+        if got != expected:
+            wrong.append(f"{case['id']}: got {sorted(got)}, expected {sorted(expected)}")
+    return tp / max(1, tp + fp), tp / max(1, tp + fn), wrong
+
+
+# --- accuracy on labelled paragraphs -------------------------------------------------------------------------------
+
+
+def test_cases_file_is_big_enough():
+    cases = load_cases()
+    assert len(cases) >= 60
+    assert len({c["id"] for c in cases}) == len(cases)
+    assert {c["split"] for c in cases} == {"dev", "heldout", "heldout2"}
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout", "heldout2"])
+def test_precision_and_recall(split):
+    precision, recall, wrong = score([c for c in load_cases() if c["split"] == split])
+    assert precision >= 0.9, wrong
+    assert recall >= 0.85, wrong
+
+
+def test_dates_of_labelled_cases():
+    for case in load_cases():
+        if not case.get("dates"):
+            continue
+        found = extract_reports(case["text"], published=case["published"])
+        for iso, expected in case["dates"].items():
+            assert expected in set(found.loc[found["province_iso"] == iso, "date"]), case["id"]
+
+
+# --- status rules --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Insurgents overran Zaranj.", {("AF-NIM", "taliban")}),
+        ("Taloqan fell to the Taliban.", {("AF-TAK", "taliban")}),
+        ("The city of Aybak is in Taliban hands.", {("AF-SAM", "taliban")}),
+        ("Soldiers in Sheberghan surrendered to the Taliban.", {("AF-JOW", "taliban")}),
+        ("The army retook Kunduz.", {("AF-KDZ", "government")}),
+        ("Herat remained in government hands.", {("AF-HER", "government")}),
+        ("Troops repelled an attack on Kandahar.", {("AF-KAN", "government")}),
+        ("Heavy fighting in Farah left dozens dead.", {("AF-FRA", "contested")}),
+        ("Gardez was besieged.", {("AF-PIA", "contested")}),
+        ("Kunduz did not fall.", {("AF-KDZ", "government")}),
+        ("Taloqan has not been captured.", {("AF-TAK", "government")}),
+        ("Kandahar is no longer under government control.", {("AF-KAN", "taliban")}),
+        ("Officials denied that Ghazni had fallen.", {("AF-GHA", "contested")}),
+        ("Militants could capture Jalalabad.", set()),
+        ("The Taliban are trying to seize Khost.", set()),
+        ("If Kabul falls, the republic ends.", set()),
+    ],
+)
+def test_status_rules(text, expected):
+    assert pairs(text) == expected
+
+
+def test_coordinated_places_all_get_the_status():
+    assert pairs("The Taliban seized Farah, Zaranj and Qalat.") == {
+        ("AF-FRA", "taliban"),
+        ("AF-NIM", "taliban"),
+        ("AF-ZAB", "taliban"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Taliban captured Kunduz, 50 km from Taloqan.",
+        "The Taliban captured Kunduz, south of Taloqan.",
+        "The Taliban captured Kunduz as residents of Taloqan watched.",
+    ],
+)
+def test_distance_and_bystander_places_get_nothing(text):
+    assert pairs(text) == {("AF-KDZ", "taliban")}
+
+
+def test_capital_of_province_and_possessive_forms():
+    assert pairs("Militants took the provincial capital of Helmand province.") == {("AF-HEL", "taliban")}
+    assert pairs("Militants seized Uruzgan's capital.") == {("AF-URU", "taliban")}
+
+
+def test_misspelling_is_resolved_and_noted():
+    found = extract_reports("The Taliban have taken Ghanzi.", published="2021-08-12")
+    assert found["place"].tolist() == ["Ghazni"]
+    assert "'Ghanzi'" in found["note"].iloc[0]
+
+
+def test_people_organisations_and_foreign_places_are_not_places():
+    text = (
+        "The Taliban met State Department officials in Doha. Khalilzad flew to Islamabad on Monday. "
+        "The Pentagon said Biden captured the mood."
+    )
+    assert extract_reports(text, published="2021-08-12").empty
+
+
+# --- dates ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected", "published"),
+    [
+        ("on August 12", "2021-08-12", "2021-08-14"),
+        ("on 12 August 2021", "2021-08-12", "2021-08-20"),
+        ("on Aug. 12", "2021-08-12", "2021-08-14"),
+        ("on Thursday", "2021-08-12", "2021-08-12"),  # 12 August 2021 was a Thursday
+        ("on Thursday", "2021-08-12", "2021-08-15"),
+        ("on Wednesday night", "2021-08-11", "2021-08-12"),
+        ("last Thursday", "2021-08-05", "2021-08-12"),
+        ("yesterday", "2021-08-11", "2021-08-12"),
+        ("today", "2021-08-12", "2021-08-12"),
+        ("on 2021-08-10", "2021-08-10", "2021-08-12"),
+    ],
+)
+def test_dates(phrase, expected, published):
+    found = extract_reports(f"The Taliban captured Farah {phrase}.", published=published)
+    assert found["date"].tolist() == [expected]
+
+
+def test_undated_statement_gets_publication_date_and_lower_confidence():
+    dated = extract_reports("The Taliban captured Farah on Tuesday.", published="2021-08-12")
+    undated = extract_reports("The Taliban captured Farah.", published=date(2021, 8, 12))
+    assert undated["date"].tolist() == ["2021-08-12"]
+    assert undated["confidence"].iloc[0] < dated["confidence"].iloc[0]
+    assert "publication date" in undated["note"].iloc[0]
+
+
+def test_future_and_ambiguous_numeric_dates_are_ignored():
+    found = extract_reports(
+        "The Taliban captured Farah on 10/08, before the 31 August deadline.", published="2021-08-12"
+    )
+    assert found["date"].tolist() == ["2021-08-12"]
+
+
+def test_one_row_per_place_and_date():
+    text = "Fighting raged in Kunduz on Sunday. The Taliban captured Kunduz on Sunday. Kunduz fell on Monday."
+    found = extract_reports(text, published="2021-08-10")
+    assert found[["date", "place", "status"]].values.tolist() == [
+        ["2021-08-08", "Kunduz", "taliban"],
+        ["2021-08-09", "Kunduz", "taliban"],
+    ]
+
+
+def test_conflicting_decisive_statements_are_contested():
+    text = "The Taliban captured Farah on Monday. Government forces held Farah on Monday."
+    found = extract_reports(text, published="2021-08-10")
+    assert found["status"].tolist() == ["contested"]
+    assert "other statements" in found["note"].iloc[0]
+
+
+# --- sentences and output ------------------------------------------------------------------------------------------
+
+
+def test_sentences_keep_abbreviations():
+    text = "U.S. officials spoke on Aug. 12, 2021. Sen. Smith agreed.\n\n• A bullet point\nNext line"
+    assert [s for _, s in _sentences(text)] == [
+        "U.S. officials spoke on Aug. 12, 2021.",
+        "Sen. Smith agreed.",
+        "A bullet point",
+        "Next line",
+    ]
+
+
+def test_output_schema_and_reader_round_trip(tmp_path):
+    found = extract_reports(
+        "The Taliban captured Kunduz on Sunday. Herat remained under government control.",
+        published="2021-08-09",
+        source="https://example.org/a",
+    )
+    assert tuple(found.columns) == EXTRACT_COLUMNS
+    assert set(found["source"]) == {"https://example.org/a"}
+    assert found["confidence"].between(0, 1).all()
+    path = tmp_path / "reports.csv"
+    found.to_csv(path, index=False)
+    reports = read_reports(path)
+    assert sorted(reports["status"]) == ["government", "taliban"]
+
+
+def test_empty_text_gives_empty_frame_with_columns():
+    found = extract_reports("", published="2021-08-12")
+    assert found.empty
+    assert tuple(found.columns) == EXTRACT_COLUMNS
+
+
+def test_bad_published_date():
+    with pytest.raises(InputError, match="YYYY-MM-DD"):
+        extract_reports("Kabul fell.", published="12/08/2021")
+
+
+def test_custom_geocoder_is_used():
+    def geocoder(names):
+        known = {"Springfield": "AF-KAB"}
+        return pd.DataFrame(
+            [
+                {"query": n, "name": n, "kind": "city", "province_iso": known.get(n, ""), "confidence": 1.0}
+                for n in names
+            ]
+        )
+
+    found = extract_reports("Militants captured Springfield.", published="2021-08-12", geocoder=geocoder)
+    assert found[["place", "province_iso", "status"]].values.tolist() == [["Springfield", "AF-KAB", "taliban"]]
+
+
+# --- CLI -----------------------------------------------------------------------------------------------------------
+
+
+def test_cli_extract_to_file(tmp_path, capsys):
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "Taliban fighters seized Sharana on Saturday.\n\nPeace talks in Doha stalled.\n", encoding="utf-8"
+    )
+    out = tmp_path / "out" / "reports.csv"
+    assert (
+        main(["extract", str(article), "--published", "2021-08-15", "--source", "https://e.org", "-o", str(out)]) == 0
+    )
+    table = pd.read_csv(out, dtype=str)
+    assert table[["date", "place", "status", "source"]].values.tolist() == [
+        ["2021-08-14", "Sharana", "taliban", "https://e.org"]
+    ]
+    assert "1 report(s)" in capsys.readouterr().err
+
+
+def test_cli_extract_to_stdout_and_errors(tmp_path, capsys):
+    article = tmp_path / "article.txt"
+    article.write_text("Qalat fell on Friday.", encoding="utf-8")
+    assert main(["extract", str(article), "--published", "2021-08-14"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("2021-08-13,Qalat,taliban,")
+    assert main(["extract", str(tmp_path / "missing.txt"), "--published", "2021-08-14"]) == 1
+    assert "article file not found" in capsys.readouterr().err
+    assert main(["extract", str(article), "--published", "yesterday"]) == 1
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["extract", str(article), "--published", "2021-08-14", "-o", str(article)]) == 1
+    assert article.read_text(encoding="utf-8") == "Qalat fell on Friday."
+
+
+# --- the shared seed article ---------------------------------------------------------------------------------------
+
+
+def test_seed_article():
+    if not SEED.exists():
+        pytest.skip(f"seed article not found at {SEED}: this test needs ../shared/seed beside the checkout")
+    found = extract_reports(SEED.read_text(encoding="utf-8"), published="2021-08-12")
+    by_place = {r.place: (r.status, r.date) for r in found.itertuples()}
+    assert by_place["Ghazni"] == ("taliban", "2021-08-12")
+    assert by_place["Herat"] == ("taliban", "2021-08-12")
+    assert by_place.get("Kabul", ("government",))[0] == "government"
+    assert set(found["province_iso"]) <= {"AF-GHA", "AF-HER", "AF-KAB"}
