@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -36,6 +36,7 @@ DEFAULT_MIN_SCORE = 0.5
 REASON_EMPTY = "empty name"
 REASON_FOREIGN = "outside Afghanistan ({name})"
 REASON_UNKNOWN = "no Afghan place with a similar name in the offline gazetteer"
+REASON_NO_ANSWER = "; the online geocoder did not answer (try again later)"
 REASON_LOW = "best match {name} ({iso}) scored {score:.2f}, below min_score {min_score:.2f}"
 
 
@@ -100,8 +101,11 @@ def geocode(
 
         pending = [q for q in unique if rows[q][METHOD] == "" and q.strip() and not rows[q].get("_foreign")]
         found = resolve_online(pending, online=online, cache=cache, user_agent=user_agent, progress=progress)
-        for query, answer in found.items():
-            rows[query] = _online_row(query, answer, rows[query])
+        for query in pending:
+            if query in found:
+                rows[query] = _online_row(query, found[query], rows[query])
+            else:
+                rows[query] = {**rows[query], REASON: rows[query][REASON] + REASON_NO_ANSWER}
     return _frame([rows[q] for q in queries])
 
 
@@ -180,6 +184,3 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     df[LON] = df[LON].astype(float)
     df[CONFIDENCE] = df[CONFIDENCE].astype(float)
     return df
-
-
-ProgressFactory = Callable[..., Any]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from geomap._data import provinces_table
 from geomap.geocode import GEOCODE_COLUMNS, geocode
 
 
@@ -43,3 +46,82 @@ def test_unresolved_row_shape():
     assert math.isnan(row["lat"])
     assert math.isnan(row["lon"])
     assert row["reason"]
+
+
+LABELLED = Path(__file__).parent / "data" / "geocode_labelled.csv"
+#: Lowest share of right answers per kind of query in the labelled set.
+REQUIRED_ACCURACY = {"province": 1.0, "capital": 1.0, "foreign": 1.0, "district": 0.95, "typo": 0.95}
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    table = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
+    result = geocode(table["query"])
+    got_iso = result["province_iso"].fillna("")
+    got_kind = result["kind"].fillna("")
+    right_iso = got_iso == table["expected_iso"]
+    right_kind = ~table["kind"].isin(["province", "capital"]) | (got_kind == table["kind"])
+    return table.assign(got_iso=got_iso, got_kind=got_kind, ok=right_iso & right_kind)
+
+
+def test_labelled_set_is_big_enough(labelled):
+    counts = labelled["kind"].value_counts()
+    assert len(labelled) >= 300
+    assert counts["foreign"] >= 30
+    assert counts["district"] >= 100
+    assert set(labelled.loc[labelled["kind"] == "capital", "expected_iso"]) == set(provinces_table()["iso"])
+    assert set(labelled.loc[labelled["kind"] == "province", "expected_iso"]) == set(provinces_table()["iso"])
+
+
+@pytest.mark.parametrize("kind", sorted(REQUIRED_ACCURACY))
+def test_labelled_accuracy_per_kind(labelled, kind):
+    subset = labelled[labelled["kind"] == kind]
+    wrong = subset.loc[~subset["ok"], ["query", "expected_iso", "got_iso", "got_kind"]]
+    accuracy = subset["ok"].mean()
+    assert accuracy >= REQUIRED_ACCURACY[kind], f"{kind}: {accuracy:.3f}; wrong:\n{wrong.to_string()}"
+
+
+def test_foreign_names_are_never_forced_onto_afghanistan():
+    names = ["Doha", "Doha, Qatar", "Islamabad", "Quetta", "Peshawar", "Tehran", "Mashhad", "Washington", "Pakistan"]
+    df = geocode(names)
+    assert df["province_iso"].isna().all()
+    assert (df["method"] == "").all()
+    assert df["reason"].str.startswith("outside Afghanistan").all()
+
+
+def test_ambiguous_name_is_flagged():
+    row = geocode(["Arghandab"]).iloc[0]
+    assert row["province_iso"] == "AF-KAN"
+    assert "(AF-ZAB)" in row["alternatives"]
+    assert row["confidence"] < 0.95
+
+
+def test_faizabad_means_the_badakhshan_capital():
+    row = geocode(["Faizabad"]).iloc[0]
+    assert (row["kind"], row["province_iso"]) == ("capital", "AF-BDS")
+    assert "AF-JOW" in row["alternatives"]
+
+
+def test_methods_and_confidence_order():
+    df = geocode(["Herat", "Hirat", "Heart", "Kabul, Afghanistan"])
+    assert df["method"].tolist() == ["exact", "alias", "fuzzy", "exact"]
+    assert df["province_iso"].tolist() == ["AF-HER"] * 3 + ["AF-KAB"]
+    assert df["confidence"].iloc[0] > df["confidence"].iloc[1] > df["confidence"].iloc[2] > 0
+
+
+def test_min_score_leaves_weak_matches_unresolved():
+    row = geocode(["Heart"], min_score=0.99).iloc[0]
+    assert row["method"] == ""
+    assert "below min_score" in row["reason"]
+
+
+def test_empty_and_missing_names():
+    df = geocode(["", None, float("nan"), "  "])
+    assert (df["reason"] == "empty name").all()
+    assert df["query"].tolist() == ["", "", "", "  "]
+
+
+def test_coordinates_are_those_of_the_place():
+    df = geocode(["Kandahar", "Kandahar province"])
+    assert df.loc[0, ["lat", "lon"]].tolist() == pytest.approx([31.61332, 65.71013])
+    assert df.loc[1, "lat"] != df.loc[0, "lat"]

@@ -1,0 +1,125 @@
+"""Tests of geomap.gazetteer: normalisation, phonetic keys, the index and its ranking rules."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from geomap.gazetteer import Entry, Gazetteer, get_gazetteer, normalize, phonetic_key, skeleton, split_kind
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Mazār-e Sharīf", "mazar sharif"),
+        ("Mazar-i-Sharif", "mazar sharif"),
+        ("Qal'eh-ye Now", "qaleh now"),
+        ("Qalʻeh-ye Now", "qaleh now"),
+        ("  Ghazni   Province ", "ghazni"),
+        ("Woluswali Zurmat", "zurmat"),
+        ("Wilayat-e Balkh", "balkh"),
+        ("Kabul city", "kabul"),
+        ("", ""),
+    ],
+)
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_split_kind_keeps_the_hint():
+    assert split_kind("Ghazni Province") == ("ghazni", "province")
+    assert split_kind("Zurmat district") == ("zurmat", "district")
+    assert split_kind("Herat") == ("herat", None)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Pol-e Khomri", "Puli Khumri"),
+        ("Kondoz", "Kunduz"),
+        ("Sheberghan", "Shibirghan"),
+        ("Maimana", "Maymana"),
+        ("Qal'eh-ye Naw", "Qala-i-Naw"),
+        ("Taloqan", "Taluqan"),
+        ("Tarin Kowt", "Tarin Kot"),
+        ("Mazari Sharif", "Mazar-e Sharif"),
+        ("Qandahar", "Kandahar"),
+        ("Parvan", "Parwan"),
+    ],
+)
+def test_phonetic_key_folds_transliterations(a, b):
+    assert phonetic_key(normalize(a)) == phonetic_key(normalize(b))
+
+
+def test_phonetic_key_keeps_different_names_apart():
+    assert phonetic_key(normalize("Khost")) != phonetic_key(normalize("Kunduz"))
+    assert skeleton("hirat") == "hrt"
+
+
+def _tiny() -> Gazetteer:
+    nan = math.nan
+    return Gazetteer(
+        [
+            Entry("Alpha", "province", "AF-AAA", "Alpha", nan, nan, 0, ("Alphastan",), "", 1),
+            Entry("Alpha", "capital", "AF-AAA", "Alpha", 1.0, 1.0, 0, (), "", 0),
+            Entry("Betaville", "district", "AF-AAA", "Alpha", 2.0, 2.0, 10, (), "", 0),
+            Entry("Betaville", "district", "AF-BBB", "Beta", 3.0, 3.0, 500, (), "", 0),
+            Entry("Gammatown", "village", "AF-BBB", "Beta", 4.0, 4.0, 0, (), "", 0),
+            Entry("Gammatown", "foreign", "", "", 5.0, 5.0, 2_000_000, (), "", 0),
+        ]
+    )
+
+
+def test_capital_wins_over_province_of_the_same_name_unless_asked():
+    gaz = _tiny()
+    assert gaz.resolve("Alpha").entry.kind == "capital"
+    assert gaz.resolve("Alpha province").entry.kind == "province"
+    assert gaz.resolve("Alphastan").entry.kind == "province"
+
+
+def test_same_name_in_two_provinces_prefers_population_and_lists_the_other():
+    match = _tiny().resolve("Betaville")
+    assert match.entry.province_iso == "AF-BBB"
+    assert [e.province_iso for e in match.alternatives] == ["AF-AAA"]
+    assert match.confidence < 1
+
+
+def test_big_foreign_city_wins_over_an_afghan_village():
+    assert _tiny().resolve("Gammatown").is_foreign
+
+
+def test_fuzzy_match_needs_a_long_enough_name():
+    gaz = _tiny()
+    assert gaz.resolve("Betaxille").entry.name == "Betaville"
+    assert gaz.resolve("Betaxille").method == "fuzzy"
+    assert gaz.resolve("Alph") is None
+
+
+def test_bundled_gazetteer_is_cached_and_has_every_kind():
+    gaz = get_gazetteer()
+    assert gaz is get_gazetteer()
+    kinds = {e.kind for e in gaz.entries}
+    assert {"province", "capital", "district", "city", "village", "foreign"} <= kinds
+    assert sum(e.kind == "province" for e in gaz.entries) == 34
+    assert sum(e.kind == "district" for e in gaz.entries) >= 398
+
+
+def test_every_afghan_entry_has_a_province_and_a_point_inside_the_country():
+    for entry in get_gazetteer().entries:
+        if entry.kind == "foreign":
+            continue
+        assert entry.province_iso.startswith("AF-"), entry
+        assert 29 < entry.lat < 39, entry
+        assert 60 < entry.lon < 75.5, entry
+
+
+def test_importing_builds_nothing():
+    import importlib
+    import subprocess
+    import sys
+
+    code = "import geomap.gazetteer as g, geomap.geocode; print(g.get_gazetteer.cache_info().currsize)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "0"
+    assert importlib.import_module("geomap.gazetteer")
