@@ -112,6 +112,13 @@ def _timeline_from_args(args: argparse.Namespace):
         cache=args.cache,
         strict=args.strict,
     )
+    conflicts = timeline.conflicts()
+    if len(conflicts):
+        shown = ", ".join(
+            f"{row.area_name} {row.date} ({' vs '.join(row.statuses)})" for row in conflicts.head(5).itertuples()
+        )
+        more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+        print(f"geomap: conflicting reports, shown as such: {shown}{more}", file=sys.stderr)
     unresolved = timeline.unresolved
     if len(unresolved):
         shown = ", ".join(

@@ -207,6 +207,36 @@ class ControlTimeline:
         table = self.long()
         return table[table[CHANGED]].reset_index(drop=True)
 
+    def conflicts(self) -> pd.DataFrame:
+        """Report dates on which the reports that decide an area's status disagree.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per area and report date: ``area_id``, ``area_name``, ``date``,
+            ``statuses`` (the distinct statuses, in input order), ``places`` and
+            ``sources`` (``"; "``-joined).
+        """
+        counted = self._counted()
+        columns = [AREA_ID, AREA_NAME, DATE, "statuses", "places", SOURCES]
+        if counted.empty:
+            return pd.DataFrame(columns=columns)
+        groups = counted.groupby([AREA_ID, DATE], sort=True)
+        disagree = groups[STATUS].transform("nunique") > 1
+        rows = []
+        for (area, day), group in counted[disagree].groupby([AREA_ID, DATE], sort=True):
+            rows.append(
+                {
+                    AREA_ID: area,
+                    AREA_NAME: group[AREA_NAME].iloc[0],
+                    DATE: pd.Timestamp(day).date(),
+                    "statuses": list(dict.fromkeys(group[STATUS])),
+                    "places": "; ".join(dict.fromkeys(group[PLACE])),
+                    SOURCES: "; ".join(dict.fromkeys(s for s in group[SOURCE] if s)),
+                }
+            )
+        return pd.DataFrame(rows, columns=columns)
+
     def summary(self) -> pd.DataFrame:
         """Counts of areas per status (columns, scheme order) per reporting date (index)."""
         table = self.long()

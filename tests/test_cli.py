@@ -57,6 +57,14 @@ def test_export_geojson_with_unresolved_list(reports, tmp_path, capsys):
     assert unresolved.read_text().splitlines()[1].startswith("5,2021-08-12,Doha,government,")
 
 
+def test_conflicts_are_listed_on_stderr(tmp_path, capsys):
+    path = tmp_path / "conflict.csv"
+    path.write_text("date,place,status\n2021-08-12,Herat,taliban\n2021-08-12,Herat,government\n", encoding="utf-8")
+    assert main(["export", str(path), "-o", str(tmp_path / "o.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "conflicting reports, shown as such: Herat 2021-08-12 (taliban vs government)" in err
+
+
 def test_strict_fails_and_writes_nothing(reports, tmp_path, capsys):
     out = tmp_path / "out.geojson"
     assert main(["export", str(reports), "-o", str(out), "--strict"]) == 1

@@ -110,6 +110,11 @@ def test_conflicting_reports_are_flagged_not_dropped():
     assert row.conflict and row.status == "contested"
     assert [e["source"] for e in row.evidence] == ["x", "y"]
     assert row.sources == "x; y"
+    listed = tl.conflicts()
+    assert listed[["area_id", "date", "places", "sources"]].values.tolist() == [
+        ["AF-HER", D(2021, 8, 12), "Herat", "x; y"]
+    ]
+    assert listed["statuses"].tolist() == [["taliban", "government"]]
 
 
 def test_frequency_and_explicit_dates():
