@@ -456,7 +456,29 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
     }
     if outline:
         payload["outline"] = _geojson_geometry(_outline(geoms))
+        neighbours = _neighbours(data.areas.total_bounds)
+        if neighbours is not None:
+            payload["neighbours"] = neighbours
     return payload
+
+
+NEIGHBOURS_FILE = "neighbours.geojson"
+"""Afghanistan's neighbours (Natural Earth, simplified), drawn under maps without tiles."""
+
+
+def _neighbours(bounds: Sequence[float]) -> dict | None:
+    """The bundled neighbour polygons when the areas lie among them (Afghanistan), else ``None``."""
+    from geomap._data import data_file
+
+    path = data_file(NEIGHBOURS_FILE)
+    if not path.exists():
+        return None
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    features = collection.get("features", [])
+    extent = shapely.box(*shapely.total_bounds([shapely.geometry.shape(f["geometry"]) for f in features]))
+    if not extent.contains(shapely.box(*bounds)):
+        return None
+    return {"type": "FeatureCollection", "features": [{**f, "properties": {}} for f in features]}
 
 
 def json_for_script(payload: Any) -> str:
@@ -769,9 +791,18 @@ function geomapControlMap(map, opts) {
     return geo;
   }
 
-  // Outline of the whole country when there is no basemap.
+  // Without a basemap: neighbours underneath, the outline of all the areas on top.
+  if (data.neighbours) {
+    map.createPane("geomapBackdrop").style.zIndex = 350;
+    L.geoJSON(data.neighbours, {pane: "geomapBackdrop", interactive: false,
+      style: {fillColor: "#e3e0d8", fillOpacity: 1, color: "#9c978d", weight: 1}}).addTo(map);
+  }
   if (data.outline) {
-    L.geoJSON(data.outline, {interactive: false, style: {fill: false, color: "#333333", weight: 2.2}}).addTo(map);
+    var outlinePane = map.createPane("geomapOutline");
+    outlinePane.style.zIndex = 450;
+    outlinePane.style.pointerEvents = "none";
+    L.geoJSON(data.outline, {pane: "geomapOutline", interactive: false,
+      style: {fill: false, color: "#333333", weight: 2.2}}).addTo(map);
   }
 
   // Panel: title, data range, counts for the shown date.
