@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_extract(sub)
     _add_summary(sub)
     _add_demo(sub)
+    _add_geocode(sub)
     return parser
 
 
@@ -318,6 +319,58 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     for path in write_demo(args.output_dir):
         print(path)
+    return 0
+
+
+def _add_geocode(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "geocode",
+        help="resolve Afghan place names to province, kind and coordinates (offline; online on request)",
+        description="Resolve place names with the bundled offline gazetteer and print CSV with the columns "
+        "query, name, kind, province_iso, province, lat, lon, confidence, method, alternatives, reason.",
+    )
+    p.add_argument("names", nargs="*", metavar="NAME", help="place names to resolve")
+    p.add_argument("--input", "-i", metavar="FILE", help="file with one name per line, or a CSV with a 'place' column")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (atomically) instead of stdout")
+    p.add_argument("--strict", action="store_true", help="exit with status 1 if any name stays unresolved")
+    p.add_argument("--min-score", type=float, default=None, help="lowest confidence accepted offline (default 0.5)")
+    p.add_argument("--online", choices=["nominatim"], help="ask Nominatim about names the gazetteer cannot resolve")
+    p.add_argument("--user-agent", metavar="UA", help="identifies your application to Nominatim (required online)")
+    p.add_argument("--cache", metavar="PATH", help="SQLite cache of online answers (default ~/.cache/geomap)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar for online lookups")
+    p.set_defaults(func=_cmd_geocode)
+
+
+def _cmd_geocode(args: argparse.Namespace) -> int:
+    from geomap._io import refuse_overwriting_inputs, write_text_atomic
+    from geomap.errors import GeocodeError, InputError
+    from geomap.geocode import DEFAULT_MIN_SCORE, geocode, read_place_names
+
+    names = list(args.names)
+    if args.input:
+        names += read_place_names(args.input)
+    if not names:
+        raise InputError("geocode: no names given; pass NAME ... or --input FILE")
+    if args.output:
+        refuse_overwriting_inputs(args.output, [args.input])
+    result = geocode(
+        names,
+        online=args.online,
+        cache=args.cache,
+        user_agent=args.user_agent,
+        min_score=DEFAULT_MIN_SCORE if args.min_score is None else args.min_score,
+        progress=False if args.no_progress else None,
+    )
+    text = result.to_csv(index=False, lineterminator="\n")
+    if args.output:
+        write_text_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    unresolved = result.loc[result["method"] == "", "query"].tolist()
+    if args.strict and unresolved:
+        first = ", ".join(repr(name) for name in unresolved[:5])
+        more = ", ..." if len(unresolved) > 5 else ""
+        raise GeocodeError(f"{len(unresolved)} of {len(names)} names unresolved: {first}{more}")
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -184,3 +185,57 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     df[LON] = df[LON].astype(float)
     df[CONFIDENCE] = df[CONFIDENCE].astype(float)
     return df
+
+
+def read_place_names(path: str | os.PathLike) -> list[str]:
+    """Read place names from a text file (one per line) or a CSV file with a ``place`` column.
+
+    A file is read as CSV when its name ends in ``.csv`` or its first line is a CSV
+    header naming a ``place`` column; otherwise every non-blank line is one name.
+
+    Parameters
+    ----------
+    path
+        The file to read (UTF-8).
+
+    Returns
+    -------
+    list of str
+        The names, in file order.
+
+    Raises
+    ------
+    InputError
+        The file is missing, not UTF-8, or a CSV file without a ``place`` column.
+    """
+    import csv
+
+    from geomap.errors import InputError, row_message
+    from geomap.schema import PLACE
+
+    source = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{source}: no such file; give a text file with one place name per line") from exc
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read the file ({exc.strerror})") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        msg = row_message(
+            source, line, None, data.splitlines()[line - 1][:40], "not UTF-8 text; save the file as UTF-8"
+        )
+        raise InputError(msg) from exc
+    lines = text.splitlines()
+    header = next(csv.reader([lines[0]]), []) if lines else []
+    header = [h.strip().lower() for h in header]
+    if not (source.lower().endswith(".csv") or (len(header) > 1 and PLACE in header)):
+        return [line.strip() for line in lines if line.strip()]
+    if PLACE not in header:
+        why = f"no {PLACE!r} column in the CSV header; name the column of place names {PLACE!r}"
+        raise InputError(row_message(source, None, None, lines[0] if lines else "", why))
+    reader = csv.reader(lines[1:])
+    column = header.index(PLACE)
+    return [row[column].strip() if column < len(row) else "" for row in reader if any(cell.strip() for cell in row)]

@@ -1,0 +1,95 @@
+"""Tests of ``geomap geocode`` (the CLI wiring of geomap.geocode)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from geomap.cli import main
+from geomap.geocode import GEOCODE_COLUMNS
+
+
+def _run(capsys, *argv):
+    status = main(["geocode", *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_names_on_the_command_line(capsys):
+    status, out, err = _run(capsys, "Kondoz", "Ghazni province", "Doha")
+    assert status == 0
+    assert err == ""
+    df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert tuple(df.columns) == GEOCODE_COLUMNS
+    assert df["province_iso"].tolist() == ["AF-KDZ", "AF-GHA", ""]
+    assert df["kind"].tolist() == ["capital", "province", ""]
+
+
+def test_csv_input_with_place_column_to_output_file(capsys, tmp_path):
+    src = tmp_path / "reports.csv"
+    src.write_text('date,place,status\n2021-08-08,Sheberghan,taliban\n2021-08-09,"Pol-e Khomri",taliban\n')
+    out_file = tmp_path / "out.csv"
+    status, out, _ = _run(capsys, "--input", str(src), "-o", str(out_file))
+    assert status == 0
+    assert out == ""
+    df = pd.read_csv(out_file, dtype=str, keep_default_na=False)
+    assert df["query"].tolist() == ["Sheberghan", "Pol-e Khomri"]
+    assert df["province_iso"].tolist() == ["AF-JOW", "AF-BGL"]
+
+
+def test_text_input_one_name_per_line(capsys, tmp_path):
+    src = tmp_path / "names.txt"
+    src.write_text("Doha, Qatar\n\nFirozkoh\n", encoding="utf-8")
+    status, out, _ = _run(capsys, "--input", str(src))
+    df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert status == 0
+    assert df["query"].tolist() == ["Doha, Qatar", "Firozkoh"]
+    assert df["province_iso"].tolist() == ["", "AF-GHO"]
+
+
+def test_strict_fails_naming_the_unresolved(capsys):
+    status, out, err = _run(capsys, "--strict", "Kabul", "Xqzt Qqq", "Islamabad")
+    assert status == 1
+    assert err.strip() == "geomap: error: 2 of 3 names unresolved: 'Xqzt Qqq', 'Islamabad'"
+    assert len(out.splitlines()) == 4  # the table is still written
+
+
+def test_refuses_to_overwrite_the_input(capsys, tmp_path):
+    src = tmp_path / "names.txt"
+    src.write_text("Kabul\n", encoding="utf-8")
+    status, _, err = _run(capsys, "--input", str(src), "-o", str(src))
+    assert status == 1
+    assert "refusing to overwrite" in err
+    assert src.read_text(encoding="utf-8") == "Kabul\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "expected"),
+    [
+        (b"date,status\n2021-08-01,taliban\n", "bad.csv", "no 'place' column"),
+        (b"Kabul\n\xff\xfe Herat\n", "bad.txt", "row 2"),
+    ],
+)
+def test_bad_input_is_one_line(capsys, tmp_path, content, name, expected):
+    src = tmp_path / name
+    src.write_bytes(content)
+    status, out, err = _run(capsys, "--input", str(src))
+    assert status == 1
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert str(src) in err
+    assert expected in err
+
+
+def test_missing_input_file(capsys, tmp_path):
+    status, _, err = _run(capsys, "--input", str(tmp_path / "nope.txt"))
+    assert status == 1
+    assert "no such file" in err
+
+
+def test_online_without_user_agent_is_refused(capsys, tmp_path):
+    status, _, err = _run(capsys, "--online", "nominatim", "--cache", str(tmp_path / "c.sqlite"), "Xqzt Qqq")
+    assert status == 1
+    assert "user agent" in err
