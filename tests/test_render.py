@@ -115,6 +115,16 @@ def test_self_contained_page_requests_nothing(timeline):
     assert "url(images/" not in html  # Leaflet's CSS images are inlined as data URIs
     assert "tile.openstreetmap" not in html
     assert '"outline"' in html
+    assert '"neighbours"' in html
+
+
+def test_neighbours_only_around_afghanistan():
+    data = synthetic(2, n_side=2)
+    data.areas = data.areas.set_geometry(shapely.transform(data.areas.geometry.values, lambda xy: xy - [60, 0]))
+    payload = page_payload(data, outline=True)
+    assert "outline" in payload
+    assert "neighbours" not in payload
+    assert "neighbours" in page_payload(synthetic(2, n_side=2), outline=True)
 
 
 def test_default_page_uses_folium_cdn_and_tiles(timeline):
@@ -145,7 +155,7 @@ def test_geometry_is_sent_once_whatever_the_number_of_dates():
         html[n] = map_html(build_map(synthetic(n), self_contained=True, simplify_tolerance=0))
         payload = embedded_payload(html[n])
         assert len(payload["areas"]["features"]) == 36
-        assert html[n].count('"type":"Feature"') == 36
+        assert html[n].count('"properties":{"i":') == 36
     geometry_size = len(json.dumps(embedded_payload(html[10])["areas"], separators=(",", ":")))
     per_date = (len(html[200]) - len(html[10])) / 190
     assert geometry_size > 100_000
@@ -157,7 +167,7 @@ def test_geometry_is_sent_once_whatever_the_number_of_dates():
 def test_per_date_layers_share_one_geometry(timeline):
     m = control_map(timeline, layers="per-date", self_contained=True)
     html = map_html(m)
-    assert html.count('"type":"Feature"') == 3
+    assert html.count('"properties":{"i":') == 3
     assert len(re.findall(r"var feature_group_\w+ = L\.featureGroup\(", html)) == 4
     assert "L.control.layers(" in html
     for day in ("2021-08-01", "2021-08-03", "2021-08-05", "2021-08-07"):
