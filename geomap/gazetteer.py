@@ -333,30 +333,55 @@ class Gazetteer:
         return match
 
     def _resolve(self, text: str) -> Match | None:
-        # "Doha, Qatar" / "Ghazni, Afghanistan": a later part may name a country.
+        # "Doha, Qatar" / "Tagab, Kapisa" / "Kabul, Afghanistan": later parts may name a
+        # country (then the name is foreign) or a province (then it picks among candidates).
         parts = [p for p in re.split(r"[,;/()]", text) if p.strip()]
         if len(parts) > 1:
+            provinces = set()
             for part in parts[1:]:
                 tail = self._lookup(part, fuzzy=False)
                 if tail is not None and tail.is_foreign:
                     return tail
-            text = parts[0]
-        return self._lookup(text)
+                if tail is not None and tail.entry.kind in _STRONG_KINDS:
+                    provinces.add(tail.entry.province_iso)
+            return self._lookup(parts[0], provinces=provinces)
+        match = self._lookup(text)
+        if match is None:
+            match = self._split_trailing_province(text)
+        return match
 
-    def _lookup(self, text: str, *, fuzzy: bool = True) -> Match | None:
+    def _split_trailing_province(self, text: str) -> Match | None:
+        """``"Bazarak Panjshir"``: a place name followed by the name of its province."""
+        words = text.split()
+        for cut in (1, 2):
+            if len(words) <= cut:
+                break
+            tail = self._lookup(" ".join(words[-cut:]), fuzzy=False)
+            if tail is not None and tail.entry.kind == "province":
+                head = self._lookup(" ".join(words[:-cut]), provinces={tail.entry.province_iso})
+                if head is not None and head.entry.province_iso == tail.entry.province_iso:
+                    return head
+        return None
+
+    def _lookup(self, text: str, *, fuzzy: bool = True, provinces: set[str] | None = None) -> Match | None:
         norm, hint = split_kind(text)
         if not norm:
             return None
         key = phonetic_key(norm)
         slot = self._by_key.get(key)
         if slot is not None:
-            return self._choose(slot, hint, self._by_norm.get(norm))
+            return self._choose(slot, hint, self._by_norm.get(norm), provinces=provinces)
         if not fuzzy:
             return None
-        return self._fuzzy_lookup(key, hint)
+        return self._fuzzy_lookup(key, hint, provinces)
 
     def _choose(
-        self, slot: _Key, hint: str | None, exact: _Key | None = None, fuzzy_confidence: float | None = None
+        self,
+        slot: _Key,
+        hint: str | None,
+        exact: _Key | None = None,
+        fuzzy_confidence: float | None = None,
+        provinces: set[str] | None = None,
     ) -> Match:
         """Pick the best entry of ``slot``; ``exact`` holds the entries whose spelling matched before folding."""
         ids = list(slot.hits)
@@ -364,10 +389,12 @@ class Gazetteer:
             wanted = {"province": ("province",), "district": ("district",), "city": ("capital", "city")}.get(hint)
             if wanted:
                 ids = [i for i in ids if self.entries[i].kind in wanted] or ids
+        if provinces:
+            ids = [i for i in ids if self.entries[i].province_iso in provinces] or ids
         ranked = sorted(ids, key=lambda i: self._rank(i, slot))
         afghan = [i for i in ranked if self.entries[i].kind != FOREIGN]
         foreign = [i for i in ranked if self.entries[i].kind == FOREIGN]
-        if afghan and foreign and hint is None:
+        if afghan and foreign and hint is None and not provinces:
             best_afghan, best_foreign = self.entries[afghan[0]], self.entries[foreign[0]]
             if (
                 slot.hits[afghan[0]][0] > 0
@@ -400,7 +427,7 @@ class Gazetteer:
         tier, position = slot.hits[entry_id]
         return (tier, _KIND_RANK[entry.kind], position > 0, -entry.population, entry.province_iso, entry.name)
 
-    def _fuzzy_lookup(self, key: str, hint: str | None) -> Match | None:
+    def _fuzzy_lookup(self, key: str, hint: str | None, provinces: set[str] | None = None) -> Match | None:
         from geomap._fuzzy import FuzzyIndex, fuzzy_candidates
 
         if self._fuzzy is None:
@@ -409,7 +436,7 @@ class Gazetteer:
         if not found:
             sk = skeleton(key)
             slot = self._by_skeleton.get(sk) if len(sk) >= 4 and len(key) >= 6 else None
-            return None if slot is None else self._choose(slot, hint, fuzzy_confidence=0.7)
+            return None if slot is None else self._choose(slot, hint, fuzzy_confidence=0.7, provinces=provinces)
         distance = found[0][1]
         merged = _Key()
         for matched_key, _ in found:
@@ -417,7 +444,7 @@ class Gazetteer:
                 if entry_id not in merged.hits or hit < merged.hits[entry_id]:
                     merged.hits[entry_id] = hit
         confidence = max(0.5, 0.9 - 0.1 * (distance - 1) - 0.5 * distance / max(len(key), 1))
-        return self._choose(merged, hint, fuzzy_confidence=confidence)
+        return self._choose(merged, hint, fuzzy_confidence=confidence, provinces=provinces)
 
 
 def _split_alt(value: str) -> tuple[str, ...]:

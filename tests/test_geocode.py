@@ -125,3 +125,19 @@ def test_coordinates_are_those_of_the_place():
     df = geocode(["Kandahar", "Kandahar province"])
     assert df.loc[0, ["lat", "lon"]].tolist() == pytest.approx([31.61332, 65.71013])
     assert df.loc[1, "lat"] != df.loc[0, "lat"]
+
+
+@pytest.mark.parametrize(
+    ("query", "iso"),
+    [
+        ("Tagab, Kapisa", "AF-KAP"),
+        ("Qarabagh, Ghazni", "AF-GHA"),
+        ("Qarabagh, Kabul", "AF-KAB"),
+        ("Bazarak Panjshir", "AF-PAN"),
+        ("Sangin Helmand", "AF-HEL"),
+    ],
+)
+def test_a_province_named_after_the_place_picks_among_namesakes(query, iso):
+    row = geocode([query]).iloc[0]
+    assert row["province_iso"] == iso
+    assert row["alternatives"] == ""
