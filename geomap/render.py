@@ -655,6 +655,7 @@ _CSS = """
   padding:8px 10px;font:13px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#222;}
 .geomap-title{font-weight:700;font-size:15px;margin-bottom:2px;max-width:320px;}
 .geomap-range{color:#555;font-size:12px;margin-bottom:6px;}
+.geomap-panel-date{font-weight:600;}
 .geomap-counts{margin:0;padding:0;list-style:none;}
 .geomap-counts li{display:flex;align-items:center;gap:6px;margin:2px 0;}
 .geomap-changed{margin-top:6px;font-weight:600;}

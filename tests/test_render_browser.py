@@ -276,6 +276,15 @@ def test_per_date_layers_in_a_layer_control(square_timeline, visit):
         False,
         False,
     ]
+    # Ticking another date shows it too, and the panel and fragment follow the date just added.
+    page.click(".leaflet-control-layers-overlays label:first-child input")
+    page.wait_for_function("window.geomapMaps[0].state.d === 0")
+    assert page.text_content(".geomap-panel-date") == "On 2021-08-01:"
+    assert page.evaluate("window.location.hash") == "#2021-08-01"
+    assert page.eval_on_selector_all(".geomap-counts li span:last-child", "els => els.map(e => e.textContent)") == [
+        f"{s.label}: {EXPECTED['2021-08-01'].get(s.key, 0)} of 3 areas" for s in AFGHANISTAN_2021.statuses
+    ]
+    assert page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 6
 
 
 def test_default_map_works_with_folium_cdn(square_timeline, visit):
