@@ -77,6 +77,40 @@ GENERIC_WORDS = frozenset(
         "nahiya",
     }
 )
+#: Words common in reports that are a letter or two away from a place name but never mean one.
+NOT_PLACE_NAMES = frozenset(
+    {
+        "taliban",
+        "talib",
+        "talibs",
+        "taleban",
+        "afghan",
+        "afghans",
+        "afghani",
+        "mujahideen",
+        "mujahidin",
+        "government",
+        "army",
+        "police",
+        "militia",
+        "militias",
+        "forces",
+        "commander",
+        "governor",
+        "district",
+        "province",
+        "city",
+        "capital",
+        "border",
+        "airport",
+        "highway",
+        "president",
+        "ministry",
+        "spokesman",
+        "fighters",
+        "officials",
+    }
+)
 # Izafa connectors between two words of a name: Mazar-e Sharif, Qala-i-Naw, Qal'eh-ye Now.
 CONNECTORS = frozenset({"e", "i", "y", "ye", "yi", "ee", "ae"})
 
@@ -365,7 +399,7 @@ class Gazetteer:
 
     def _lookup(self, text: str, *, fuzzy: bool = True, provinces: set[str] | None = None) -> Match | None:
         norm, hint = split_kind(text)
-        if not norm:
+        if not norm or norm in NOT_PLACE_NAMES:
             return None
         key = phonetic_key(norm)
         slot = self._by_key.get(key)

@@ -84,14 +84,16 @@ def geocode(
     ------
     GeocoderServiceError
         When an online service refuses access (HTTP 403) or fails for good.
-    ValueError
-        When ``online="nominatim"`` is asked for without a ``user_agent``.
+    InputError
+        When ``online="nominatim"`` is asked for without a ``user_agent`` (a ``ValueError``).
 
     Examples
     --------
     >>> df = geocode(["Mazar-e Sharif", "Ghazni province", "Doha"])
-    >>> df[["name", "kind", "province_iso"]].values.tolist()
-    [['Mazar-i-Sharif', 'capital', 'AF-BAL'], ['Ghazni', 'province', 'AF-GHA'], [None, None, None]]
+    >>> df[["name", "kind", "province_iso", "method"]].fillna("").values.tolist()
+    [['Mazar-i-Sharif', 'capital', 'AF-BAL', 'exact'], ['Ghazni', 'province', 'AF-GHA', 'exact'], ['', '', '', '']]
+    >>> df.loc[2, "reason"]
+    'outside Afghanistan (Doha)'
     """
     queries = ["" if _is_missing(n) else str(n) for n in names]
     unique = list(dict.fromkeys(queries))
@@ -181,6 +183,8 @@ def _online_row(query: str, answer: dict | None, offline: dict) -> dict:
 def _frame(rows: list[dict]) -> pd.DataFrame:
     columns = {col: [row[col] for row in rows] for col in GEOCODE_COLUMNS}
     df = pd.DataFrame(columns, columns=list(GEOCODE_COLUMNS))
+    for column in (QUERY, NAME, KIND, PROVINCE_ISO, PROVINCE, METHOD, ALTERNATIVES, REASON):
+        df[column] = df[column].astype("str")  # missing values are NaN whatever the mix of rows
     df[LAT] = df[LAT].astype(float)
     df[LON] = df[LON].astype(float)
     df[CONFIDENCE] = df[CONFIDENCE].astype(float)

@@ -141,3 +141,8 @@ def test_a_province_named_after_the_place_picks_among_namesakes(query, iso):
     row = geocode([query]).iloc[0]
     assert row["province_iso"] == iso
     assert row["alternatives"] == ""
+
+
+def test_report_words_are_not_places():
+    df = geocode(["Taliban", "Taleban", "Afghan", "government"])
+    assert df["method"].eq("").all()

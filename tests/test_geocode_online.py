@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 
+import pandas as pd
 import pytest
 from geopy.exc import GeocoderInsufficientPrivileges, GeocoderRateLimited, GeocoderTimedOut
 from geopy.location import Location
@@ -95,7 +96,7 @@ def test_result_outside_afghanistan_is_rejected(clock, tmp_path):
     service = FakeGeocoder({UNKNOWN[0]: TEHRAN_POINT}, clock)
     df = geocode([UNKNOWN[0]], online=service, cache=tmp_path / "c.sqlite")
     assert df.loc[0, "method"] == ""
-    assert df.loc[0, "province_iso"] is None
+    assert pd.isna(df.loc[0, "province_iso"])
 
 
 def test_rate_limited_waits_retry_after(clock, tmp_path):
