@@ -53,12 +53,16 @@ TALIBAN = "taliban"
 GOVERNMENT = "government"
 CONTESTED = "contested"
 
+#: Kinds of geocoder answer that count as a place mention (villages are left out).
+PLACE_KINDS = frozenset({"province", "capital", "city", "district"})
 #: Lowest geocoder confidence for a place mention to count.
 MIN_PLACE_CONFIDENCE = 0.75
 
 #: Words the offline geocoder matches to a place by edit distance although they are not
 #: places in news text ("Taliban" is two letters from "Taloqan").
-NOT_PLACES = frozenset({"the", "taliban", "talibans", "taliban's", "sarah", "afghan", "afghans", "afghanistan"})
+NOT_PLACES = frozenset(
+    {"the", "taliban", "talibans", "taliban's", "sarah", "afghan", "afghans", "afghanistan", "qadir", "uzbek", "uzbeks"}
+)
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -152,8 +156,20 @@ def _candidates(sentence: str) -> list[tuple[int, int, str]]:
 
 
 def _usable(row: pd.Series) -> bool:
+    """Whether a geocoder answer is good enough to count as a place mention in running text.
+
+    Journalists misspell provinces and cities ("Ghanzi"), so those may match by edit
+    distance; a district must match exactly or by a known alias, because many district
+    names are a letter away from personal names ("Kabir", "Zaman"); villages are
+    skipped, their names collide with everyday words ("March").
+    """
     iso = row.get(PROVINCE_ISO)
     if not isinstance(iso, str) or not iso:
+        return False
+    kind = row.get("kind")
+    if kind not in PLACE_KINDS:
+        return False
+    if kind == "district" and row.get("method") not in {"exact", "alias", "given"}:
         return False
     return float(row.get(CONFIDENCE) or 0) >= MIN_PLACE_CONFIDENCE
 
@@ -175,13 +191,32 @@ def _mentions(sentence: str, resolved: dict[str, dict]) -> list[Mention]:
 
 def _resolve_places(names: Iterable[str], geocoder: Callable[[list[str]], pd.DataFrame] | None) -> dict[str, dict]:
     """Geocode candidate names once; keep the ones that resolve to an Afghan place."""
-    unique = sorted({n for n in names if len(n) >= 3 and not NOT_PLACES.intersection(n.casefold().split())})
+    unique = sorted({n for n in names if len(n) >= 3 and not _not_place(n)})
     if not unique:
         return {}
     if geocoder is None:
         from geomap.geocode import geocode as geocoder
-    table = geocoder(unique)
-    return {row["query"]: row.to_dict() for _, row in table.iterrows() if _usable(row)}
+    # "Kandahari" or "Herati" describe people from a place; ask about the stem too to tell
+    stems = {n[:-1] for n in unique if n.endswith("i") and " " not in n}
+    table = geocoder(sorted(set(unique) | stems))
+    answers = {row["query"]: row.to_dict() for _, row in table.iterrows()}
+    resolved = {}
+    for name in unique:
+        row = answers.get(name)
+        if row is None or not _usable(pd.Series(row)):
+            continue
+        stem = answers.get(name[:-1]) if name in stems or name[:-1] in stems else None
+        if row.get("method") != "exact" and stem is not None and stem.get("method") == "exact":
+            continue  # a demonym, not a mention of the place
+        resolved[name] = row
+    return resolved
+
+
+def _not_place(name: str) -> bool:
+    words = name.casefold().split()
+    if NOT_PLACES.intersection(words):
+        return True
+    return len(words) == 1 and (words[0].rstrip(".") in _MONTHS or words[0] in _WEEKDAYS)
 
 
 # --- control phrases -----------------------------------------------------------------------------------------------
@@ -218,7 +253,8 @@ _PATTERNS = (
     _p(r"\b(?:fall|capture|seizure|takeover|loss|surrender|collapse)\s+of\b", TALIBAN, before=True),
     _p(r"\bTaliban[- ](?:held|controlled|captured|occupied|run)\b", TALIBAN, before=True),
     _p(
-        rf"\b{_OBJ}\s+(?:now\s+|also\s+|already\s+|firmly\s+)?(?:control|controls|hold|holds|occupy|occupies)\b",
+        rf"\b{_OBJ}\s+(?:(?:now|also|already|firmly|are|is|were|was)\s+)*(?:control|controls|hold|holds|occupy|occupies|"
+        r"in\s+(?:full\s+)?control\s+of)\b",
         TALIBAN,
         before=True,
     ),
@@ -253,9 +289,9 @@ _PATTERNS = (
     ),
     _p(
         r"\b(?:fighting|clash(?:es|ed|ing)?|battl(?:e|es|ed|ing)|combat|skirmish(?:es)?|gunfights?|firefights?)"
-        r"(?:\s+(?!in\b|for\b|around\b|near\b|inside\b|over\b|outside\b|at\b|on\b)[\w-]+){0,4}?"
+        r"(?:\s+(?!in\b|for\b|around\b|near\b|inside\b|over\b|outside\b|at\b|on\b|into\b)[\w'’-]+){0,10}?"
         r"\s+(?:in|for(?:\s+control\s+of)?|around|near|inside|over|outside|at|on\s+the\s+outskirts\s+of|"
-        r"in\s+and\s+around|across)\b",
+        r"in\s+and\s+around|across|into)\b",
         CONTESTED,
         before=True,
         strength=0.8,
@@ -283,7 +319,13 @@ _PATTERNS = (
         before=False,
     ),
     _p(
-        r"\b(?:captured|seized|overrun|taken(?:\s+over)?|lost|conquered|handed\s+over)\b",
+        r"\b(?:handed|surrendered|gave\s+up|turned)\s+(?:over\s+)?(?:(?:the|their|its)\s+)?"
+        rf"(?:city|province|town|capital|it|control)?\s*(?:over\s+)?to\s+{_OBJ}",
+        TALIBAN,
+        before=False,
+    ),
+    _p(
+        r"\b(?:captured|seized|overrun|taken(?:\s+over)?|lost|conquered|handed(?:\s+over)?(?=\s+to\b)|handed\s+over)\b",
         TALIBAN,
         before=False,
         passive=True,
@@ -312,7 +354,7 @@ _PATTERNS = (
         before=False,
     ),
     _p(
-        r"\b(?:under\s+siege|under\s+attack|under\s+(?:heavy\s+)?(?:pressure|fire|threat)|besieged|surrounded|"
+        r"\b(?:under\s+(?:(?:heavy|sustained|renewed|constant|intense)\s+)?(?:siege|attack|pressure|fire|threat)|besieged|surrounded|"
         r"encircled|contested|being\s+attacked|attacked|cut\s+off)\b",
         CONTESTED,
         before=False,
@@ -328,13 +370,15 @@ _FILLER_BEFORE = _word_set(
     north-east north-west south-east south-west far second third fourth fifth largest biggest big
     afghanistan's country's nation's province's city's region's much most all parts part rest whole entire nearby
     also now just already then finally eventually largely quickly swiftly control over remote mountainous
-    neighbouring neighboring historic"""
+    neighbouring neighboring historic including among them such as one two three four five six seven eight nine
+    ten eleven twelve 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34"""
 )
 _FILLER_AFTER = _word_set(
     """city town province provincial capital centre center itself also now has have had was were is are be been being
     did does do not n't never yet already finally eventually reportedly largely effectively quickly swiftly completely
     entirely fully almost nearly mostly then just still firmly remained remains remain stayed stays stay
     as of last on this week again itself apparently officially both all each too 's defenders garrison no longer
+    governor governors officials elders leaders chief
     """
 )
 _COORDINATION = re.compile(
@@ -391,7 +435,8 @@ def _chain_gap(gap: str) -> bool:
     """True when ``gap`` only joins two places in a list ("and", ", ", an apposition)."""
     gap = _APPOSITION.sub(",", gap.replace("’", "'"))
     gap = _DATE_FILLER.sub(" ", gap)
-    gap = re.sub(r"\b(?:the|city|town|province|provincial|capital|of|in|at|also|then|later|neighbouring)\b", " ", gap,
+    gap = re.sub(r"\b(?:the|city|town|province|provincial|capital|of|in|at|also|then|later|neighbouring|"
+                 r"(?:north|south|east|west|central)(?:-?(?:east|west))?(?:ern)?)\b", " ", gap,
                  flags=re.I)  # fmt: skip
     return bool(_COORDINATION.match(gap))
 
@@ -457,6 +502,8 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
     for mention in mentions:
         if mention.start < m.end():
             continue
+        if _possessed(sentence, mention):
+            break  # "retook Kunduz's prison": the object is the prison, not the city
         gap = sentence[anchor : mention.start]
         linked = _gap_is_filler(gap, _FILLER_BEFORE) if not found else _chain_gap(gap)
         if not linked and found and "'s" in gap.replace("’", "'") and _gap_is_filler(gap, _FILLER_BEFORE | {"s"}):
@@ -503,11 +550,24 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
 
 
 _LOCATIVE = re.compile(
-    r"(?:\b(?:km|kilometres|kilometers|miles|mi)\b[^,.;]{0,30}?|\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+"
-    r"(?:\w+\s+)?|\b(?:outside|near|from|to|towards?|toward|via|through|beyond)\s+)(?:of\s+|from\s+)?(?:the\s+)?"
-    r"(?:(?:national|provincial)\s+)?(?:capital\s+|city\s+of\s+)?$",
+    r"(?:\b(?:km|kilometres|kilometers|miles|mi)\b[^,.;]{0,30}?(?:of|from)\s+"
+    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+"
+    r"|\b(?:outside|near|from|to|towards?|via|through|beyond)\s+)"
+    r"(?:the\s+)?(?:(?:national|provincial)\s+)?(?:capital\s+|city\s+of\s+)?$",
     re.IGNORECASE,
 )
+
+
+_POSSESSED = re.compile(
+    r"^['’]s\s+(?!(?:(?:provincial|central|northern|southern|eastern|western|main|old|inner|outer)\s+)?"
+    r"(?:capital|city|centre|center|provincial|districts?|neighbou?rhoods?|suburbs|outskirts|streets|parts?)\b)[a-z]",
+    re.I,
+)
+
+
+def _possessed(sentence: str, mention: Mention) -> bool:
+    """True when the mention owns the real object ("Kunduz's prison", but not "Ghazni's capital")."""
+    return bool(_POSSESSED.match(sentence[mention.end :]))
 
 
 def _conditional_before(sentence: str, mention: Mention) -> bool:
