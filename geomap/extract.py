@@ -82,7 +82,9 @@ _ABBREVIATIONS = _word_set(
     "aug sept sep oct nov dec jan feb mar apr jun jul mr mrs ms dr gen lt col sgt capt maj sen rep gov pres "
     "st no vs etc approx est jr sr prof rev gen adm brig cpl pvt"
 )
-_SENTENCE_END = re.compile(r"[.!?]['\"’”)]*\s+|\n\s*\n|\n\s*[•*\-–]\s+|\n(?=\s*[A-Z•*\-–])")
+# A sentence ends at . ! ? before a space, at a blank line or at a bullet; a single line break
+# does not end one, so hard-wrapped text ("captured\nKunduz") stays whole.
+_SENTENCE_END = re.compile(r"[.!?]['\"’”)]*\s+|\n\s*\n|\n\s*[•*\-–]\s+|\n(?=\s*[•*\-–])")
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:

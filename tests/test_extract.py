@@ -218,13 +218,25 @@ def test_conflicting_decisive_statements_are_contested():
 
 
 def test_sentences_keep_abbreviations():
-    text = "U.S. officials spoke on Aug. 12, 2021. Sen. Smith agreed.\n\n• A bullet point\nNext line"
+    text = (
+        "U.S. officials spoke on Aug. 12, 2021. Sen. Smith agreed.\n\n• A bullet point\n• Another\n\nHeadline\n\nLast"
+    )
     assert [s for _, s in _sentences(text)] == [
         "U.S. officials spoke on Aug. 12, 2021.",
         "Sen. Smith agreed.",
         "A bullet point",
-        "Next line",
+        "Another",
+        "Headline",
+        "Last",
     ]
+
+
+def test_hard_wrapped_lines_stay_one_sentence():
+    text = "After a week of fighting the Taliban captured\nKunduz on Sunday, officials said.\n"
+    assert [s for _, s in _sentences(text)] == [
+        "After a week of fighting the Taliban captured\nKunduz on Sunday, officials said."
+    ]
+    assert pairs(text, "2021-08-09") == {("AF-KDZ", "taliban")}
 
 
 def test_output_schema_and_reader_round_trip(tmp_path):
