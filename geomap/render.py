@@ -383,8 +383,36 @@ def _outline(geoms: np.ndarray) -> Any:
     return shapely.MultiPolygon(rings) if len(rings) > 1 else (rings[0] if rings else union)
 
 
-def _geojson_geometry(geom: Any) -> dict:
-    return shapely.geometry.mapping(geom)
+def encode_geometry(geom: Any) -> list[list[list[int]]]:
+    """A (multi)polygon as integer deltas: ``[[ring, ...], ...]``, one list per polygon.
+
+    Each ring is a flat list ``[x0, y0, dx1, dy1, ...]`` in units of ``10**-COORDINATE_DECIMALS``
+    degrees: the first point absolute, each next one as the difference from the one before.
+    Short integers instead of decimal numbers make the geometry about half as long as GeoJSON;
+    the page turns them back into GeoJSON coordinates when it loads.
+    """
+    scale = 10**COORDINATE_DECIMALS
+    polygons = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
+    if not polygons and geom.geom_type == "MultiPolygon":
+        polygons = list(geom.geoms)
+    encoded = []
+    for polygon in polygons:
+        rings = []
+        for ring in (polygon.exterior, *polygon.interiors):
+            xy = np.rint(shapely.get_coordinates(ring) * scale).astype(np.int64)
+            rings.append(np.diff(xy, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel().tolist())
+        encoded.append(rings)
+    return encoded
+
+
+def decode_geometry(encoded: list[list[list[int]]]) -> Any:
+    """The inverse of :func:`encode_geometry` (what the page does), as a shapely geometry."""
+    scale = 10**COORDINATE_DECIMALS
+    polygons = []
+    for rings in encoded:
+        coords = [np.cumsum(np.asarray(flat, dtype=np.int64).reshape(-1, 2), axis=0) / scale for flat in rings]
+        polygons.append(shapely.Polygon(coords[0], coords[1:]))
+    return shapely.MultiPolygon(polygons)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -406,14 +434,12 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
     Returns
     -------
     dict
-        ``dates``, ``statuses``, ``names``, ``ids``, ``areas`` (GeoJSON), ``table`` (per area a
-        string of one status character per date), ``since``, ``conflict``, ``evidence``,
-        ``reports``, ``noun``, ``title``, ``range`` and optionally ``outline``.
+        ``dates``, ``statuses``, ``names``, ``ids``, ``areas`` (per area its geometry, see
+        :func:`encode_geometry`), ``scale``, ``table`` (per area a string of one status character
+        per date), ``since``, ``conflict``, ``evidence``, ``reports``, ``noun``, ``title``,
+        ``range`` and, with ``outline``, ``outline`` and ``neighbours`` (around Afghanistan).
     """
     geoms = display_geometries(data.areas.geometry.values, simplify_tolerance)
-    features = [
-        {"type": "Feature", "properties": {"i": i}, "geometry": _geojson_geometry(g)} for i, g in enumerate(geoms)
-    ]
     codes = np.asarray(data.codes)
     if codes.shape != (len(data.areas), len(data.dates)):
         raise InputError(
@@ -447,7 +473,8 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
         "unknown": key_index[data.scheme.unknown],
         "ids": [str(v) for v in data.areas[AREA_ID]],
         "names": [_text(v) for v in data.areas[AREA_NAME]],
-        "areas": {"type": "FeatureCollection", "features": features},
+        "scale": 10**COORDINATE_DECIMALS,
+        "areas": [encode_geometry(g) for g in geoms],
         "table": table,
         "since": [[[j, s] for j, s in runs] for runs in data.since] if data.since else [],
         "conflict": data.conflict or [],
@@ -455,7 +482,7 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
         "reports": reports,
     }
     if outline:
-        payload["outline"] = _geojson_geometry(_outline(geoms))
+        payload["outline"] = encode_geometry(_outline(geoms))
         neighbours = _neighbours(data.areas.total_bounds)
         if neighbours is not None:
             payload["neighbours"] = neighbours
@@ -466,7 +493,7 @@ NEIGHBOURS_FILE = "neighbours.geojson"
 """Afghanistan's neighbours (Natural Earth, simplified), drawn under maps without tiles."""
 
 
-def _neighbours(bounds: Sequence[float]) -> dict | None:
+def _neighbours(bounds: Sequence[float]) -> list | None:
     """The bundled neighbour polygons when the areas lie among them (Afghanistan), else ``None``."""
     from geomap._data import data_file
 
@@ -474,11 +501,10 @@ def _neighbours(bounds: Sequence[float]) -> dict | None:
     if not path.exists():
         return None
     collection = json.loads(path.read_text(encoding="utf-8"))
-    features = collection.get("features", [])
-    extent = shapely.box(*shapely.total_bounds([shapely.geometry.shape(f["geometry"]) for f in features]))
-    if not extent.contains(shapely.box(*bounds)):
+    geoms = [shapely.geometry.shape(f["geometry"]) for f in collection.get("features", [])]
+    if not geoms or not shapely.box(*shapely.total_bounds(geoms)).contains(shapely.box(*bounds)):
         return None
-    return {"type": "FeatureCollection", "features": [{**f, "properties": {}} for f in features]}
+    return [encode_geometry(g) for g in geoms]
 
 
 def json_for_script(payload: Any) -> str:
@@ -508,7 +534,8 @@ def _leaflet_assets() -> tuple[str, str]:
 
     def inline(match: re.Match) -> str:
         image = base / "images" / match.group(1)
-        if not image.exists():
+        # Only the layer control's icons are used: markers here are circles, not Leaflet's default icon.
+        if not match.group(1).startswith("layers") or not image.exists():
             return "none"
         encoded = base64.b64encode(image.read_bytes()).decode("ascii")
         return f"url(data:image/png;base64,{encoded})"
@@ -720,6 +747,23 @@ function geomapControlMap(map, opts) {
     return /ies$/.test(word) ? word.slice(0, -3) + "y" : (/s$/.test(word) ? word.slice(0, -1) : word);
   }
 
+  function decode(polygons) {
+    var scale = data.scale;
+    return {type: "MultiPolygon", coordinates: polygons.map(function (rings) {
+      return rings.map(function (flat) {
+        var x = 0, y = 0, out = new Array(flat.length / 2);
+        for (var k = 0; k < flat.length; k += 2) {
+          x += flat[k]; y += flat[k + 1];
+          out[k / 2] = [x / scale, y / scale];
+        }
+        return out;
+      });
+    })};
+  }
+  var areaFeatures = {type: "FeatureCollection", features: data.areas.map(function (g, i) {
+    return {type: "Feature", properties: {i: i}, geometry: decode(g)};
+  })};
+
   var container = map.getContainer();
   if (opts.plain_background) container.classList.add("geomap-plain");
   if (data.title) { try { document.title = data.title; } catch (e) {} }
@@ -779,7 +823,7 @@ function geomapControlMap(map, opts) {
   }
   function areaLayer(d, fixed) {
     var layers = new Array(nA);
-    var geo = L.geoJSON(data.areas, {
+    var geo = L.geoJSON(areaFeatures, {
       style: function (f) { return styleFor(f.properties.i, fixed ? d : state.d); },
       onEachFeature: function (f, layer) {
         var i = f.properties.i;
@@ -795,14 +839,14 @@ function geomapControlMap(map, opts) {
   // Without a basemap: neighbours underneath, the outline of all the areas on top.
   if (data.neighbours) {
     map.createPane("geomapBackdrop").style.zIndex = 350;
-    L.geoJSON(data.neighbours, {pane: "geomapBackdrop", interactive: false,
+    L.geoJSON(data.neighbours.map(decode), {pane: "geomapBackdrop", interactive: false,
       style: {fillColor: "#e3e0d8", fillOpacity: 1, color: "#9c978d", weight: 1}}).addTo(map);
   }
   if (data.outline) {
     var outlinePane = map.createPane("geomapOutline");
     outlinePane.style.zIndex = 450;
     outlinePane.style.pointerEvents = "none";
-    L.geoJSON(data.outline, {pane: "geomapOutline", interactive: false,
+    L.geoJSON(decode(data.outline), {pane: "geomapOutline", interactive: false,
       style: {fill: false, color: "#333333", weight: 2.2}}).addTo(map);
   }
 

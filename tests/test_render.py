@@ -17,7 +17,9 @@ from geomap.render import (
     MapData,
     build_map,
     control_map,
+    decode_geometry,
     display_geometries,
+    encode_geometry,
     json_for_script,
     map_html,
     page_payload,
@@ -154,11 +156,13 @@ def test_geometry_is_sent_once_whatever_the_number_of_dates():
     for n in (10, 200):
         html[n] = map_html(build_map(synthetic(n), self_contained=True, simplify_tolerance=0))
         payload = embedded_payload(html[n])
-        assert len(payload["areas"]["features"]) == 36
-        assert html[n].count('"properties":{"i":') == 36
-    geometry_size = len(json.dumps(embedded_payload(html[10])["areas"], separators=(",", ":")))
+        assert len(payload["areas"]) == 36
+        assert html[n].count(json_for_script(payload["areas"])) == 1
+        # the first vertex of the first ring of the first cell, the only absolute one of that ring
+        assert html[n].count("[[[6500000,3300000,") == 1
+    geometry_size = len(json_for_script(embedded_payload(html[10])["areas"]))
     per_date = (len(html[200]) - len(html[10])) / 190
-    assert geometry_size > 100_000
+    assert geometry_size > 50_000
     # One more date costs one character per area, nowhere near another set of polygons.
     assert per_date < 60
     assert per_date < geometry_size / 1000
@@ -167,7 +171,9 @@ def test_geometry_is_sent_once_whatever_the_number_of_dates():
 def test_per_date_layers_share_one_geometry(timeline):
     m = control_map(timeline, layers="per-date", self_contained=True)
     html = map_html(m)
-    assert html.count('"properties":{"i":') == 3
+    payload = embedded_payload(html)
+    assert len(payload["areas"]) == 3
+    assert html.count(json_for_script(payload["areas"])) == 1
     assert len(re.findall(r"var feature_group_\w+ = L\.featureGroup\(", html)) == 4
     assert "L.control.layers(" in html
     for day in ("2021-08-01", "2021-08-03", "2021-08-05", "2021-08-07"):
@@ -185,6 +191,18 @@ def test_coverage_simplify_keeps_borders_shared():
     assert shapely.coverage_is_valid(simplified)
     coords = shapely.get_coordinates(simplified)
     assert np.allclose(coords, np.round(coords, 5))
+
+
+def test_geometry_encoding_round_trips():
+    holed = Polygon([(65, 33), (66, 33), (66, 34), (65, 34)], [[(65.2, 33.2), (65.4, 33.2), (65.4, 33.4)]])
+    pair = shapely.MultiPolygon([Polygon([(67.00001, 33), (68, 33), (68, 34.12345)]), holed])
+    encoded = encode_geometry(holed)
+    assert encoded[0][0][:4] == [6500000, 3300000, 100000, 0]
+    assert len(encoded[0]) == 2  # exterior and hole
+    for geom in (holed, pair):
+        assert shapely.equals_exact(
+            decode_geometry(encode_geometry(geom)), shapely.MultiPolygon(shapely.get_parts(geom))
+        )
 
 
 def test_zero_tolerance_only_rounds():
