@@ -611,8 +611,16 @@ _DATE_PATTERNS = (
     ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(?P<y>\d{{4}}))?", re.I)),
     ("weekday", re.compile(r"\b(?P<last>last\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", re.compile(r"\b(?P<rel>yesterday|today|tonight|this\s+morning|last\s+night|overnight)\b", re.I)),
+    (
+        "vague",
+        re.compile(
+            r"\b(?P<rel>(?:last|this|earlier\s+this|past)\s+week(?:end)?|in\s+recent\s+days|(?:earlier\s+)?this\s+month|"
+            r"recently|days\s+ago)\b",
+            re.I,
+        ),
+    ),
 )
-_DATE_CONFIDENCE = {"iso": 1.0, "md": 1.0, "dm": 1.0, "weekday": 0.95, "relative": 0.9, "published": 0.7}
+_DATE_CONFIDENCE = {"iso": 1.0, "md": 1.0, "dm": 1.0, "weekday": 0.95, "relative": 0.9, "vague": 0.6, "published": 0.7}
 
 
 def _dates_in(sentence: str, published: date) -> list[tuple[int, date, str]]:
@@ -645,6 +653,8 @@ def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:
         if m["last"] and back == 0:
             back = 7
         return published - timedelta(days=back)
+    if kind == "vague":
+        return published  # "last week": true by the publication date, the day itself unknown
     rel = " ".join(m["rel"].casefold().split())
     if rel in {"yesterday", "last night"}:
         return published - timedelta(days=1)
@@ -738,7 +748,10 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
     confidence = statement.strength * min(1.0, float(mention.confidence)) * _DATE_CONFIDENCE[date_kind]
     if _CLAIM.search(sentence) and statement.status == TALIBAN:
         confidence *= 0.8
-    when = "" if date_kind != "published" else "; no date in the sentence, publication date used"
+    when = {
+        "published": "; no date in the sentence, publication date used",
+        "vague": "; vague date in the sentence, publication date used",
+    }.get(date_kind, "")
     return {
         DATE: on.isoformat(),
         PLACE: mention.name,

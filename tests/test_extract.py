@@ -191,6 +191,14 @@ def test_undated_statement_gets_publication_date_and_lower_confidence():
     assert "publication date" in undated["note"].iloc[0]
 
 
+def test_vague_date_gives_publication_date_and_lowest_confidence():
+    vague = extract_reports("The Taliban captured Farah last week.", published="2021-08-12")
+    undated = extract_reports("The Taliban captured Farah.", published="2021-08-12")
+    assert vague["date"].tolist() == ["2021-08-12"]
+    assert vague["confidence"].iloc[0] < undated["confidence"].iloc[0]
+    assert "vague date" in vague["note"].iloc[0]
+
+
 def test_future_and_ambiguous_numeric_dates_are_ignored():
     found = extract_reports(
         "The Taliban captured Farah on 10/08, before the 31 August deadline.", published="2021-08-12"
