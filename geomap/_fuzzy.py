@@ -21,48 +21,61 @@ def max_edits(length: int) -> int:
 
 
 class FuzzyIndex:
-    """Phonetic keys grouped by length."""
+    """Phonetic keys grouped by length; ``strong`` keys (capitals' and provinces' names) are more forgiving."""
 
-    def __init__(self, keys: list[str]) -> None:
+    def __init__(self, keys: list[str], strong: set[str] | frozenset[str] = frozenset()) -> None:
         groups: dict[int, list[str]] = defaultdict(list)
         for key in keys:
             groups[len(key)].append(key)
         self.groups = dict(groups)
+        self.strong = frozenset(strong)
+
+
+def allowed_edits(query: str, candidate: str, strong: bool) -> int:
+    """Edits allowed between two keys: by the shorter key, or the longer one for a capital or province.
+
+    A four-letter misspelling of a five-letter capital ("Kbul", "Hrat") is thus forgiven,
+    while two short unrelated words are not.
+    """
+    if strong:
+        return (
+            min(1, max_edits(max(len(query), len(candidate))))
+            if min(len(query), len(candidate)) < 5
+            else max_edits(min(len(query), len(candidate)))
+        )
+    return min(max_edits(len(query)), max_edits(len(candidate)))
 
 
 def fuzzy_candidates(index: FuzzyIndex, key: str) -> list[tuple[str, int]]:
     """The keys closest to ``key`` by optimal-string-alignment distance, if close enough.
 
-    Returns every key at the smallest distance found (``[(key, distance), ...]``), sorted;
-    an empty list when no key is within :func:`max_edits` of the query (and of itself).
+    Returns every key at the smallest distance found (``[(key, distance), ...]``); among
+    those, only the ones needing the fewest insertions and deletions (so a dropped letter
+    beats a changed one); an empty list when no key is close enough.
     """
     from rapidfuzz import process
-    from rapidfuzz.distance import OSA
+    from rapidfuzz.distance import OSA, Indel
 
-    limit = max_edits(len(key))
-    if limit == 0:
+    if len(key) < 4:
         return []
+    limit = max(max_edits(len(key)), 1)
     found: list[tuple[int, str]] = []
     for length in range(len(key) - limit, len(key) + limit + 1):
         group = index.groups.get(length)
         if not group:
             continue
         for candidate, distance, _ in process.extract_iter(key, group, scorer=OSA.distance, score_cutoff=limit):
-            if max_edits(len(candidate)) < distance:
-                continue  # a short key must be as close for its own length too
+            if distance > allowed_edits(key, candidate, candidate in index.strong):
+                continue
+            if distance > 0 and len(key) < 5 and len(candidate) <= len(key):
+                continue  # a four-letter word only matches a longer name it is a shortening of
             if key[0] != candidate[0] and distance > 1:
                 continue  # names rarely change their first letter and another letter too
             found.append((distance, candidate))
     if not found:
         return []
     best = min(d for d, _ in found)
-    return sorted((c, d) for d, c in found if d == best)
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
+    closest = [c for d, c in found if d == best]
+    indel = {c: Indel.distance(key, c) for c in closest}
+    fewest = min(indel.values())
+    return sorted((c, best) for c in closest if indel[c] == fewest)

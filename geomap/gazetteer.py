@@ -73,7 +73,6 @@ GENERIC_WORDS = frozenset(
         "region",
         "valley",
         "bazaar",
-        "shahr",
         "nahiya",
     }
 )
@@ -134,7 +133,6 @@ def _tokens(name: str) -> tuple[list[str], str | None]:
             hint = hint or KIND_WORDS[word]
         elif word not in GENERIC_WORDS:
             kept.append(word)
-    # "shahr" alone is a real word in names such as Maidan Shahr: only drop it when leading.
     return kept, hint
 
 
@@ -200,7 +198,8 @@ def _fold_word(word: str, last: bool) -> str:
         word = word[0] + word[1:].replace("y", "i")
     word = word.replace("e", "i").replace("o", "u")
     word = word.replace("ph", "f").replace("q", "k").replace("gh", "g").replace("kh", "k")
-    word = word.replace("v", "w").replace("ck", "k").replace("au", "aw")
+    word = word.replace("v", "w").replace("ck", "k")
+    word = re.sub(r"aw(?![aeiou])", "au", word)  # Naw/Nau, Dawlat/Daulat
     word = re.sub(r"c(?!h)", "k", word)
     return re.sub(r"(.)\1+", r"\1", word)
 
@@ -309,6 +308,7 @@ class Gazetteer:
         self._by_skeleton: dict[str, _Key] = {}
         self._memo: dict[str, Match | None] = {}
         self._fuzzy_keys: set[str] = set()
+        self._strong_keys: set[str] = set()
         for entry_id, entry in enumerate(self.entries):
             for position, spelling in enumerate((entry.name, *entry.aliases)):
                 norm = normalize(spelling)
@@ -325,6 +325,8 @@ class Gazetteer:
                 if tier < 2:  # typos are only forgiven against a place's own or curated names
                     tables.append((self._by_skeleton, skeleton(key)))
                     self._fuzzy_keys.add(key)
+                    if tier == 0:
+                        self._strong_keys.add(key)
                 for table, value in tables:
                     slot = table.setdefault(value, _Key())
                     if entry_id not in slot.hits or hit < slot.hits[entry_id]:
@@ -465,7 +467,7 @@ class Gazetteer:
         from geomap._fuzzy import FuzzyIndex, fuzzy_candidates
 
         if self._fuzzy is None:
-            self._fuzzy = FuzzyIndex(sorted(self._fuzzy_keys))
+            self._fuzzy = FuzzyIndex(sorted(self._fuzzy_keys), self._strong_keys)
         found = fuzzy_candidates(self._fuzzy, key)
         if not found:
             sk = skeleton(key)
