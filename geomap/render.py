@@ -205,25 +205,41 @@ def map_data(timeline: Any, *, title: str | None = None) -> MapData:
     since: list[list[tuple[int, str | None]]] = [[] for _ in range(len(areas))]
     conflict: list[list[int]] = [[] for _ in range(len(areas))]
     evidence: list[list[tuple[int, list[int]]]] = [[] for _ in range(len(areas))]
-    has = set(long.columns)
-    for row in long.itertuples(index=False):
-        i = area_index.get(getattr(row, AREA_ID))
-        j = date_index.get(_as_date(getattr(row, DATE)))
+    n = len(long)
+    column = {name: long[name].tolist() if name in long.columns else [None] * n for name in (SINCE, CONFLICT, EVIDENCE)}
+    day_index = {value: date_index.get(_as_date(value)) for value in set(long[DATE].tolist())}
+    since_text: dict[Any, str | None] = {}
+    last_raw: list[Any] = [None] * len(areas)
+    rows = zip(
+        long[AREA_ID].tolist(),
+        long[DATE].tolist(),
+        long[STATUS].tolist(),
+        column[SINCE],
+        column[CONFLICT],
+        column[EVIDENCE],
+        strict=True,
+    )
+    for area, day, status, since_value, conflicting, items in rows:
+        i = area_index.get(area)
+        j = day_index[day]
         if i is None or j is None:
             continue
-        status = getattr(row, STATUS)
         if status not in key_index:
             raise InputError(f"timeline status {status!r} is not in the scheme {scheme.keys}")
         codes[i, j] = key_index[status]
-        if SINCE in has:
-            value = getattr(row, SINCE)
-            value = None if _missing(value) else _as_date(value).isoformat()
-            if (since[i][-1][1] if since[i] else None) != value:
-                since[i].append((j, value))
-        if CONFLICT in has and bool(getattr(row, CONFLICT)):
+        if since_value not in since_text:
+            since_text[since_value] = None if _missing(since_value) else _as_date(since_value).isoformat()
+        value = since_text[since_value]
+        if (since[i][-1][1] if since[i] else None) != value:
+            since[i].append((j, value))
+        if conflicting is not None and bool(conflicting):
             conflict[i].append(j)
-        if EVIDENCE in has:
-            refs = _evidence_refs(getattr(row, EVIDENCE), reports, report_index)
+        if isinstance(items, np.ndarray):
+            items = items.tolist()
+        # Evidence mostly stays the same from one date to the next: map it to report indices only when it changes.
+        if items is not None and not (last_raw[i] is not None and items == last_raw[i]):
+            last_raw[i] = items
+            refs = _evidence_refs(items, reports, report_index)
             if (evidence[i][-1][1] if evidence[i] else []) != refs:
                 evidence[i].append((j, refs))
     return MapData(
