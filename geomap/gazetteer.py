@@ -74,6 +74,17 @@ GENERIC_WORDS = frozenset(
         "valley",
         "bazaar",
         "nahiya",
+        "airport",
+        "airfield",
+        "airbase",
+        "base",
+        "pass",
+        "tunnel",
+        "dam",
+        "corridor",
+        "crossing",
+        "gate",
+        "border",
     }
 )
 #: Words common in reports that are a letter or two away from a place name but never mean one.
