@@ -331,3 +331,18 @@ def test_seed_article():
     assert by_place["Herat"] == ("taliban", "2021-08-12")
     assert by_place.get("Kabul", ("government",))[0] == "government"
     assert set(found["province_iso"]) <= {"AF-GHA", "AF-HER", "AF-KAB"}
+
+
+def test_extracted_reports_build_a_timeline(tmp_path):
+    from geomap.timeline import ControlTimeline
+
+    found = extract_reports(
+        "The Taliban captured Kunduz on Sunday. Herat remained under government control on Sunday.",
+        published="2021-08-09",
+    )
+    path = tmp_path / "extracted.csv"
+    found.to_csv(path, index=False)
+    status = ControlTimeline.from_reports(path).status(on="2021-08-08").set_index("area_id")["status"]
+    assert status["AF-KDZ"] == "taliban"
+    assert status["AF-HER"] == "government"
+    assert status["AF-KAB"] == "unknown"
