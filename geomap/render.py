@@ -43,7 +43,18 @@ if TYPE_CHECKING:
 
     from geomap.scheme import StatusScheme
 
-__all__ = ["control_map", "map_html"]
+__all__ = [
+    "MapData",
+    "build_map",
+    "control_map",
+    "decode_geometry",
+    "display_geometries",
+    "encode_geometry",
+    "json_for_script",
+    "map_data",
+    "map_html",
+    "page_payload",
+]
 
 STATUS_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 """One character per status index in the per-area status strings."""
@@ -635,6 +646,7 @@ def _start_index(dates: list[dt.date], start_date: dt.date | str | None) -> int:
     return on_or_before[-1] if on_or_before else 0
 
 
+@cache
 def _control_layer_class() -> type:
     from branca.element import Element, MacroElement
     from jinja2 import Template
