@@ -243,15 +243,30 @@ def _answer(location: Any) -> dict | None:
         return None  # outside Afghanistan: not an answer we can use
     iso, province_name = province
     address = str(getattr(location, "address", "") or "")
+    raw = getattr(location, "raw", None) or {}
+    place_type = str(raw.get("addresstype") or raw.get("type") or "")
     return {
         "name": address.split(",")[0].strip() or address,
-        "kind": "village",
+        "kind": _KIND_OF_TYPE.get(place_type, "village"),
         "province_iso": iso,
         "province": province_name,
         "lat": lat,
         "lon": lon,
         "confidence": 0.6,
     }
+
+
+# Nominatim's address types, as geomap kinds.
+_KIND_OF_TYPE = {
+    "city": "city",
+    "town": "city",
+    "state": "province",
+    "province": "province",
+    "county": "district",
+    "district": "district",
+    "state_district": "district",
+    "municipality": "district",
+}
 
 
 def province_at(lat: float, lon: float) -> tuple[str, str] | None:

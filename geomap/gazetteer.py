@@ -318,6 +318,7 @@ class Gazetteer:
         self._by_key: dict[str, _Key] = {}
         self._by_skeleton: dict[str, _Key] = {}
         self._memo: dict[str, Match | None] = {}
+        self._fuzzy_memo: dict[tuple, Match | None] = {}
         self._fuzzy_keys: set[str] = set()
         self._strong_keys: set[str] = set()
         for entry_id, entry in enumerate(self.entries):
@@ -376,6 +377,7 @@ class Gazetteer:
         match = self._resolve(text)
         if len(self._memo) > 200_000:
             self._memo.clear()
+            self._fuzzy_memo.clear()
         self._memo[text] = match
         return match
 
@@ -475,6 +477,12 @@ class Gazetteer:
         return (tier, _KIND_RANK[entry.kind], position > 0, -entry.population, entry.province_iso, entry.name)
 
     def _fuzzy_lookup(self, key: str, hint: str | None, provinces: set[str] | None = None) -> Match | None:
+        memo_key = (key, hint, frozenset(provinces or ()))
+        if memo_key not in self._fuzzy_memo:
+            self._fuzzy_memo[memo_key] = self._fuzzy_search(key, hint, provinces)
+        return self._fuzzy_memo[memo_key]
+
+    def _fuzzy_search(self, key: str, hint: str | None, provinces: set[str] | None) -> Match | None:
         from geomap._fuzzy import FuzzyIndex, fuzzy_candidates
 
         if self._fuzzy is None:

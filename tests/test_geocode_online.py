@@ -181,3 +181,19 @@ def test_killed_run_loses_no_answer(clock, tmp_path):
     assert asked_again == names[hang_at - 1 :]
     assert not set(asked_again) & set(answered)
     assert (df["method"] == "online").all()
+
+
+def test_progress_bar_on_request_and_kind_from_address_type(clock, tmp_path, capsys):
+    class Typed(FakeGeocoder):
+        def geocode(self, query, exactly_one=True):
+            location = super().geocode(query, exactly_one)
+            if location is None:
+                return None
+            return Location(location.address, (location.latitude, location.longitude), {"addresstype": "town"})
+
+    service = Typed({UNKNOWN[0]: KABUL_POINT}, clock)
+    df = geocode([UNKNOWN[0]], online=service, cache=tmp_path / "c.sqlite", progress=True)
+    assert "geocoding online" in capsys.readouterr().err
+    assert df.loc[0, "kind"] == "city"
+    geocode([UNKNOWN[1]], online=service, cache=tmp_path / "c.sqlite", progress=False)
+    assert capsys.readouterr().err == ""
