@@ -128,9 +128,13 @@ _APOSTROPHES = dict.fromkeys(map(ord, "'`´’‘ʼʻʿʾ′\u02bd"), None)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+# Letters whose accent stands for an h in English transliteration (Čaghčarān, Badahšan).
+_DIGRAPHS = str.maketrans({"č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž": "zh", "Ž": "Zh", "ġ": "gh", "ḵ": "kh"})
+
+
 @cache
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_DIGRAPHS))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold().translate(_APOSTROPHES).replace("ß", "ss")
 
@@ -583,6 +587,14 @@ def build_gazetteer() -> Gazetteer:
     return Gazetteer(_merge_capitals(entries))
 
 
+#: A town this close (in degrees, about 5 km) to a capital and sharing one of its names is the capital.
+CAPITAL_MERGE_DEGREES = 0.05
+
+
+def _near(a: Entry, b: Entry, degrees: float) -> bool:
+    return abs(a.lat - b.lat) <= degrees and abs(a.lon - b.lon) <= degrees
+
+
 def _merge_capitals(entries: list[Entry]) -> list[Entry]:
     """Fold a town that is a province capital (GeoNames' Kabul, ...) into the capital entry.
 
@@ -601,6 +613,12 @@ def _merge_capitals(entries: list[Entry]) -> list[Entry]:
         if entry.kind not in ("city", "village"):
             continue
         target = capitals.get((entry.province_iso, phonetic_key(normalize(entry.name))))
+        if target is None:  # GeoNames may file the capital under another name (Fayroz Koh = Chaghcharan)
+            for spelling in entry.aliases:
+                candidate = capitals.get((entry.province_iso, phonetic_key(normalize(spelling))))
+                if candidate is not None and _near(entries[candidate], entry, CAPITAL_MERGE_DEGREES):
+                    target = candidate
+                    break
         if target is not None:
             dropped.add(i)
             merged.setdefault(target, []).extend([entry.name, *entry.aliases])

@@ -123,3 +123,15 @@ def test_importing_builds_nothing():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "0"
     assert importlib.import_module("geomap.gazetteer")
+
+
+def test_hacek_letters_fold_to_digraphs():
+    assert normalize("Čaghčarān") == "chaghcharan"
+    assert normalize("Badahšan") == "badahshan"
+
+
+def test_every_capital_absorbed_its_geonames_town():
+    capitals = [e for e in get_gazetteer().entries if e.kind == "capital"]
+    assert len(capitals) == 34
+    assert all(e.population > 0 for e in capitals)
+    assert get_gazetteer().resolve("Fayroz Koh").entry.kind == "capital"
