@@ -466,9 +466,10 @@ class Gazetteer:
             method, confidence = "alias", 0.95
         others = []
         seen = {best.province_iso}
+        weakest = max(slot.hits[chosen][0], 1)  # bulk alternate names do not make a name ambiguous
         for i in ranked[1:]:
             other = self.entries[i]
-            if other.kind != FOREIGN and other.province_iso not in seen:
+            if other.kind != FOREIGN and other.province_iso not in seen and slot.hits[i][0] <= weakest:
                 seen.add(other.province_iso)
                 others.append(other)
         if others:
