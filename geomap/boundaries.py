@@ -113,7 +113,7 @@ def load_boundaries(
     _check_geometry_types(gdf, path, ids)
     _check_coordinates(gdf, path)
     gdf = gdf.to_crs("EPSG:4326")
-    gdf, repaired = _repair(gdf, ids)
+    gdf, repaired = _repair(gdf, ids, str(path))
     gdf.insert(0, AREA_NAME, gdf[name_field].where(gdf[name_field].notna(), ids).astype(str))
     gdf.insert(0, AREA_ID, ids)
     gdf.attrs["repaired"] = repaired
@@ -126,7 +126,7 @@ def _read(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
     if encoding is None and path.suffix.lower() == ".shp":
         _check_shapefile_encoding(path)
     try:
-        return gpd.read_file(path, engine="pyogrio", encoding=encoding)
+        gdf = gpd.read_file(path, engine="pyogrio", encoding=encoding)
     except LookupError:
         raise BoundaryError(
             f"{path}: unknown encoding {encoding!r}; use a Python codec name such as 'cp1256'"
@@ -138,6 +138,11 @@ def _read(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
         ) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise BoundaryError(f"{path}: cannot be read as a boundary file ({exc}); use shp, gpkg or geojson") from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
+        raise BoundaryError(f"{path}: the file has no geometries; boundaries must be polygons (shp, gpkg or geojson)")
+    if gdf.empty:
+        raise BoundaryError(f"{path}: the file has no features; boundaries need at least one polygon")
+    return gdf
 
 
 def _check_shapefile_encoding(path: Path) -> None:
@@ -153,10 +158,9 @@ def _check_shapefile_encoding(path: Path) -> None:
     raw = dbf.read_bytes()
     if len(raw) < 32:
         return
-    language_driver = raw[29]
+    # The language-driver byte (raw[29]) is often set to "ANSI" whatever the real code page
+    # is, so without a .cpg only valid UTF-8 is trusted.
     header_length = int.from_bytes(raw[8:10], "little")
-    if language_driver != 0:
-        return
     body = raw[header_length:]
     try:
         body.decode("utf-8")
@@ -233,6 +237,11 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
                 f"{crs.to_string()} (longitude/latitude); the data are probably projected: state the right crs"
             )
         return
+    if max(abs(minx), abs(maxx)) <= 180 and max(abs(miny), abs(maxy)) <= 90 and (maxx - minx) < 360:
+        raise BoundaryError(
+            f"{path}: coordinates ({minx:.6g}, {miny:.6g})-({maxx:.6g}, {maxy:.6g}) look like longitude/latitude "
+            f"degrees, but the CRS is {crs.name} (projected); state crs='EPSG:4326' if they are degrees"
+        )
     area = crs.area_of_use
     if area is None:
         return
@@ -240,7 +249,7 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
     lon = projected.x.to_numpy()
     lat = projected.y.to_numpy()
     finite = pd.notna(lon).all() and pd.notna(lat).all() and (abs(lon) != float("inf")).all()
-    margin = 10.0
+    margin = 1.0
     inside = (
         finite
         and lon.min() >= area.west - margin
@@ -255,13 +264,24 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
         )
 
 
-def _repair(gdf: gpd.GeoDataFrame, ids: pd.Series) -> tuple[gpd.GeoDataFrame, list[str]]:
+def _repair(gdf: gpd.GeoDataFrame, ids: pd.Series, source: str) -> tuple[gpd.GeoDataFrame, list[str]]:
     geoms = gdf.geometry.values
     invalid = ~shapely.is_valid(geoms)
     repaired: list[str] = []
     if invalid.any():
         fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
         fixed = [_polygonal_part(g) for g in fixed]
+        for i, geom in zip(invalid.nonzero()[0], fixed, strict=True):
+            if geom.is_empty:
+                raise BoundaryError(
+                    row_message(
+                        source,
+                        int(i) + 1,
+                        "geometry",
+                        ids.iloc[i],
+                        "the polygon has no area (collapsed rings); fix or remove it",
+                    )
+                )
         geoms = geoms.copy()
         geoms[invalid] = fixed
         repaired = ids[invalid].tolist()

@@ -15,6 +15,8 @@ runs on invalid input.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -33,7 +35,8 @@ AFGHANISTAN_BOUNDS = (60.4, 29.3, 75.0, 38.6)
 """Longitude/latitude box around Afghanistan (with a small margin) used to check given coordinates."""
 
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
-_NUMERIC_DATE = re.compile(r"^\s*\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}\s*$")
+_NUMERIC_DATE = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\s*$")
+_YEAR_FIRST = re.compile(r"^\s*\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}\s*$")
 MAX_PROBLEMS_SHOWN = 50
 
 
@@ -88,15 +91,16 @@ def read_reports(
         One or more rows are invalid; the message lists every problem
         (row, column, value, why).
     """
-    name, frame, first_row = _load(source)
-    return validate_reports(frame, scheme=scheme, source_name=name, first_row=first_row, bounds=bounds)
+    name, frame, rows = _load(source)
+    return validate_reports(frame, scheme=scheme, source_name=name, rows=rows, bounds=bounds)
 
 
-def _load(source: str | os.PathLike | pd.DataFrame | list[dict]) -> tuple[str, pd.DataFrame, int]:
+def _load(source: str | os.PathLike | pd.DataFrame | list[dict]) -> tuple[str, pd.DataFrame, list[int] | None]:
+    """Read the raw table; for CSV also the spreadsheet row of each record."""
     if isinstance(source, pd.DataFrame):
-        return "<DataFrame>", source.copy(), 1
+        return "<DataFrame>", source.copy(), None
     if isinstance(source, list):
-        return "<records>", pd.DataFrame.from_records(source), 1
+        return "<records>", pd.DataFrame.from_records(source), None
     path = Path(source)
     if not path.is_file():
         raise InputError(f"{path}: reports file not found; check the path")
@@ -109,18 +113,46 @@ def _load(source: str | os.PathLike | pd.DataFrame | list[dict]) -> tuple[str, p
             f"{path}: line {line} is not UTF-8 (byte {exc.object[exc.start]:#04x}); save the file as UTF-8"
         ) from None
     if suffix == ".json":
-        return str(path), _json_frame(path, text), 1
+        return str(path), _json_frame(path, text), None
     if suffix not in (".csv", ".txt", ".tsv", ""):
         raise InputError(f"{path}: unsupported reports format {suffix!r}; use .csv (UTF-8) or .json")
-    import io
+    return (str(path), *_csv_frame(path, text, delimiter="\t" if suffix == ".tsv" else ","))
 
+
+def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, list[int]]:
+    """Parse CSV text; also return each record's spreadsheet row (header = row 1).
+
+    Blank lines are skipped but still counted, so row numbers match what an editor shows.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ",")
-    except pd.errors.ParserError as exc:
-        raise InputError(f"{path}: not a valid CSV file ({exc}); check quoting and the number of fields") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: the file is empty; it needs a header row with date,place,status") from None
-    return str(path), frame, 2
+        records = [(reader.line_num, fields) for fields in reader]
+    except csv.Error as exc:
+        raise InputError(f"{path}: row {reader.line_num}: not valid CSV ({exc}); check the quoting") from None
+    records = [(line, fields) for line, fields in records if any(f.strip() for f in fields)]
+    if not records:
+        raise InputError(f"{path}: the file is empty; it needs a header row with date,place,status")
+    header = records[0][1]
+    header = [h.strip() for h in header]
+    if len(header) == 1 and ";" in header[0]:
+        raise InputError(f"{path}: the header {header[0]!r} looks semicolon-separated; save the file with commas")
+    problems = [
+        row_message(
+            str(path),
+            line,
+            None,
+            delimiter.join(fields),
+            f"{len(fields)} fields where the header has {len(header)}; "
+            "check for a missing or extra comma, or quote values that contain commas",
+        )
+        for line, fields in records[1:]
+        if len(fields) != len(header)
+    ]
+    if problems:
+        raise ReportsError(str(path), problems)
+    body = records[1:]
+    frame = pd.DataFrame([fields for _, fields in body], columns=header, dtype=object)
+    return frame, [line for line, _ in body]
 
 
 def _json_frame(path: Path, text: str) -> pd.DataFrame:
@@ -140,11 +172,18 @@ def validate_reports(
     *,
     scheme: StatusScheme = AFGHANISTAN_2021,
     source_name: str = "<DataFrame>",
-    first_row: int = 1,
+    rows: list[int] | None = None,
     bounds: tuple[float, float, float, float] | None = AFGHANISTAN_BOUNDS,
 ) -> pd.DataFrame:
-    """Validate a raw reports table; see :func:`read_reports` for the result."""
-    frame = frame.rename(columns={c: str(c).strip().lower() for c in frame.columns})
+    """Validate a raw reports table; see :func:`read_reports` for the result.
+
+    ``rows`` gives the row number to report for each record (default: 1, 2, ...).
+    """
+    lowered = [str(c).strip().lower() for c in frame.columns]
+    duplicated = sorted({c for c in lowered if lowered.count(c) > 1})
+    if duplicated:
+        raise InputError(f"{source_name}: column(s) {', '.join(duplicated)} appear more than once; keep one of each")
+    frame = frame.set_axis(lowered, axis=1)
     missing = [c for c in REQUIRED_REPORT_COLUMNS if c not in frame.columns]
     if missing:
         have = ", ".join(map(str, frame.columns)) or "none"
@@ -153,12 +192,15 @@ def validate_reports(
             "(reports need date, place and status)"
         )
     n = len(frame)
-    rows = np.arange(first_row, first_row + n)
+    if n == 0:
+        raise InputError(f"{source_name}: there are no reports (only a header); add rows of date,place,status")
+    rows = np.arange(1, n + 1) if rows is None else np.asarray(rows)
     problems: list[tuple[int, int, str]] = []  # (row, column order, message)
 
     def bad(mask: np.ndarray, column: str, order: int, why) -> None:
         for i in np.flatnonzero(mask):
             value = frame[column].iloc[i]
+            value = None if _is_missing(value) else value
             reason = why(value) if callable(why) else why
             problems.append((int(rows[i]), order, row_message(source_name, int(rows[i]), column, value, reason)))
 
@@ -166,14 +208,19 @@ def validate_reports(
     bad(date_bad, DATE, 0, _date_reason)
 
     places = _text(frame[PLACE])
-    bad((places == "").to_numpy(), PLACE, 1, "empty place; name the place or remove the row")
+    not_text = frame[PLACE].map(
+        lambda v: not (isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)))
+    )
+    bad(not_text.to_numpy(), PLACE, 1, "not a place name; write the name as text")
+    bad(((places == "") & ~not_text).to_numpy(), PLACE, 1, "empty place; name the place or remove the row")
 
-    raw_status = frame[STATUS]
-    uniques = pd.unique(raw_status.astype(str))
-    mapping = {u: scheme.normalize(u) for u in uniques}
-    statuses = raw_status.astype(str).map(mapping)
+    raw_status = _text(frame[STATUS])
+    mapping = {u: scheme.normalize(u) for u in pd.unique(raw_status)}
+    statuses = raw_status.map(mapping)
     allowed = ", ".join(scheme.keys)
-    bad(statuses.isna().to_numpy(), STATUS, 2, f"unknown status; use one of {allowed}")
+    empty_status = (raw_status == "").to_numpy()
+    bad(empty_status, STATUS, 2, f"empty status; use one of {allowed}")
+    bad(statuses.isna().to_numpy() & ~empty_status, STATUS, 2, f"unknown status; use one of {allowed}")
 
     lat, lon = _coordinates(frame, bad, bounds)
 
@@ -201,6 +248,10 @@ def validate_reports(
         }
     )
     return out
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -232,8 +283,14 @@ def _date_reason(value: object) -> str:
     match = _ISO_DATE.match(text)
     if match:
         return "no such day in the calendar; check the month and day"
-    if _NUMERIC_DATE.match(text):
-        return "ambiguous date (day and month order unknown); write it as YYYY-MM-DD"
+    if _YEAR_FIRST.match(text):
+        return "write the date as YYYY-MM-DD, with a two-digit month and day and '-' between"
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric:
+        first, second = (int(p) for p in re.split(r"[/.\-]", text)[:2])
+        if first <= 12 and second <= 12:
+            return "ambiguous date (day and month order unknown); write it as YYYY-MM-DD"
+        return "day/month date; write it as YYYY-MM-DD"
     return "not a date; write it as YYYY-MM-DD"
 
 

@@ -71,7 +71,13 @@ class StatusScheme:
         lookup: dict[str, str] = {}
         for status in self.statuses:
             for spelling in (status.key, status.label, *status.aliases):
-                lookup[_fold(spelling)] = status.key
+                folded = _fold(spelling)
+                if lookup.get(folded, status.key) != status.key:
+                    raise InputError(
+                        f"status scheme {self.name!r}: {spelling!r} names both {lookup[folded]!r} and "
+                        f"{status.key!r}; give each status its own label and aliases"
+                    )
+                lookup[folded] = status.key
         object.__setattr__(self, "_lookup", lookup)
 
     @property
@@ -143,16 +149,20 @@ AFGHANISTAN_2021 = StatusScheme(
 
 def make_scheme(statuses: Sequence[dict], *, unknown: str = "unknown", name: str = "") -> StatusScheme:
     """Build a :class:`StatusScheme` from dicts with ``key``, ``label``, ``color`` (and ``aliases``)."""
-    try:
-        built = tuple(
-            Status(str(s["key"]), str(s.get("label", s["key"])), str(s["color"]), tuple(s.get("aliases", ())))
-            for s in statuses
-        )
-    except (KeyError, TypeError) as exc:
-        raise InputError(
-            f"status scheme {name!r}: each status needs 'key' and 'color' (missing {exc}); see geomap.scheme"
-        ) from None
-    return StatusScheme(statuses=built, unknown=unknown, name=name)
+    built = []
+    for position, spec in enumerate(statuses, start=1):
+        if not isinstance(spec, dict) or "key" not in spec or "color" not in spec:
+            raise InputError(
+                f"status scheme {name!r}, status {position}: {spec!r}: each status is an object with "
+                "'key' and 'color' (and optional 'label', 'aliases'); see geomap.scheme"
+            )
+        aliases = spec.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise InputError(
+                f"status scheme {name!r}, status {spec['key']!r}: 'aliases' {aliases!r} must be a list of strings"
+            )
+        built.append(Status(str(spec["key"]), str(spec.get("label", spec["key"])), str(spec["color"]), tuple(aliases)))
+    return StatusScheme(statuses=tuple(built), unknown=unknown, name=name)
 
 
 def load_scheme(path: str | Path) -> StatusScheme:
@@ -162,6 +172,8 @@ def load_scheme(path: str | Path) -> StatusScheme:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: status scheme file not found; check the path") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the status scheme ({exc.strerror}); check the path") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a valid UTF-8 JSON status scheme ({exc}); see geomap.scheme") from None
     if not isinstance(data, dict) or not isinstance(data.get("statuses"), list):

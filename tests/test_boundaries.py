@@ -205,3 +205,36 @@ def test_districts_from_shared_data(districts_path, tmp_path):
     assert districts.is_valid.all()
     assert pd.api.types.is_string_dtype(districts["area_name"])
     assert isinstance(districts, gpd.GeoDataFrame)
+
+
+def test_cp1256_with_ansi_language_driver_and_no_cpg_is_refused(tmp_path, squares):
+    path = _cp1256_shapefile(tmp_path, squares, cpg=None)
+    dbf = path.with_suffix(".dbf")
+    raw = bytearray(dbf.read_bytes())
+    raw[29] = 0x57  # "ANSI", as many desktop GIS tools write whatever the code page
+    dbf.write_bytes(bytes(raw))
+    with pytest.raises(BoundaryError, match="attribute text is not UTF-8"):
+        load_boundaries(path, id_field="code", name_field="label")
+
+
+def test_collapsed_polygon_is_refused(tmp_path, squares):
+    gdf = squares.copy()
+    gdf.loc[1, "geometry"] = Polygon([(66, 33), (66.5, 33), (67, 33), (66, 33)])
+    path = tmp_path / "flat.shp"
+    gdf.to_file(path)
+    with pytest.raises(BoundaryError, match=r"row 2, column 'geometry': 'B': the polygon has no area"):
+        load_boundaries(path, id_field="code", name_field="label")
+
+
+def test_degrees_labelled_as_projected_are_refused(tmp_path, squares):
+    path = tmp_path / "degrees.gpkg"
+    squares.to_file(path)
+    with pytest.raises(BoundaryError, match=r"look like longitude/latitude degrees, but the CRS is .*projected"):
+        load_boundaries(path, id_field="code", name_field="label", crs="EPSG:32642")
+
+
+def test_table_without_geometry_is_refused(tmp_path):
+    path = tmp_path / "table.csv"
+    path.write_text("code,label\nA,Alpha\n", encoding="utf-8")
+    with pytest.raises(BoundaryError, match="has no geometries"):
+        load_boundaries(path, id_field="code", name_field="label")

@@ -112,3 +112,59 @@ def test_datetime_column_and_bom(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes("\ufeffdate,place,status\n2021-08-12,Ghazni,taliban\n".encode())
     assert read_reports(path)["place"].tolist() == ["Ghazni"]
+
+
+def test_scheme_spelling_collisions_and_bad_aliases(tmp_path):
+    from geomap.scheme import load_scheme
+
+    with pytest.raises(InputError, match="'Government' names both 'government' and 'taliban'"):
+        make_scheme(
+            [
+                {"key": "government", "color": "#00ff00"},
+                {"key": "taliban", "label": "Government", "color": "#ff0000"},
+                {"key": "unknown", "color": "#dddddd"},
+            ]
+        )
+    with pytest.raises(InputError, match="'aliases' 'abc' must be a list of strings"):
+        make_scheme([{"key": "a", "color": "#000000", "aliases": "abc"}, {"key": "unknown", "color": "#dddddd"}])
+    with pytest.raises(InputError, match="status 1: 'a': each status is an object"):
+        make_scheme(["a"])
+    with pytest.raises(InputError, match="cannot read the status scheme"):
+        load_scheme(tmp_path)
+
+
+def test_blank_lines_keep_row_numbers_and_ragged_rows_are_named(tmp_path):
+    path = write(tmp_path, "date,place,status\n2021-08-06,Kabul,taliban\n\n2021-08-07,Kabul,bogus\n")
+    with pytest.raises(ReportsError, match=r"row 4, column 'status': 'bogus'"):
+        read_reports(path)
+    path = write(tmp_path, "date,place,status\n2021-08-06,Kabul,taliban,extra\n2021-08-06,Kabul\n")
+    with pytest.raises(ReportsError) as info:
+        read_reports(path)
+    assert [p.split(": ", 1)[0] for p in info.value.problems] == [f"{path}, row 2", f"{path}, row 3"]
+    assert "4 fields where the header has 3" in info.value.problems[0]
+
+
+def test_header_only_semicolons_duplicates_and_non_text(tmp_path):
+    with pytest.raises(InputError, match="there are no reports"):
+        read_reports(write(tmp_path, "date,place,status\n"))
+    with pytest.raises(InputError, match="looks semicolon-separated"):
+        read_reports(write(tmp_path, "date;place;status\n2021-08-06;Kabul;taliban\n"))
+    with pytest.raises(InputError, match="column\\(s\\) date appear more than once"):
+        read_reports(write(tmp_path, "date,Date,place,status\n2021-08-06,2021-08-06,Kabul,taliban\n"))
+    records = [{"date": "2021-08-06", "place": ["Kabul"], "status": "taliban"}]
+    with pytest.raises(ReportsError, match=r"row 1, column 'place': \['Kabul'\]: not a place name"):
+        read_reports(records)
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("2021-8-6", "two-digit month and day"),
+        ("2021/08/12", "two-digit month and day"),
+        ("13/08/2021", "day/month date"),
+        ("08/12/2021", "ambiguous date"),
+    ],
+)
+def test_date_messages(value, why):
+    with pytest.raises(ReportsError, match=why):
+        read_reports(pd.DataFrame({"date": [value], "place": ["Kabul"], "status": ["taliban"]}))
