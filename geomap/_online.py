@@ -202,9 +202,9 @@ def _ask(geocoder: Any, service: str, name: str, limiter: RateLimiter) -> dict |
     from geopy.exc import (
         GeocoderAuthenticationFailure,
         GeocoderInsufficientPrivileges,
+        GeocoderQueryError,
         GeocoderRateLimited,
-        GeocoderTimedOut,
-        GeocoderUnavailable,
+        GeopyError,
     )
 
     extra = 0.0
@@ -219,7 +219,9 @@ def _ask(geocoder: Any, service: str, name: str, limiter: RateLimiter) -> dict |
             retry_after = getattr(exc, "retry_after", None)
             extra = float(retry_after) if retry_after else BACKOFF_SECONDS * 2**attempt
             continue
-        except (GeocoderTimedOut, GeocoderUnavailable):
+        except GeocoderQueryError:
+            return _ERROR  # the service rejected this query: no answer, and asking again will not help now
+        except GeopyError:  # timed out, unavailable, HTTP 5xx ...: try again a little later
             extra = BACKOFF_SECONDS * 2**attempt
             continue
         return _answer(location)

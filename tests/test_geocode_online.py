@@ -197,3 +197,12 @@ def test_progress_bar_on_request_and_kind_from_address_type(clock, tmp_path, cap
     assert df.loc[0, "kind"] == "city"
     geocode([UNKNOWN[1]], online=service, cache=tmp_path / "c.sqlite", progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_server_error_is_retried(clock, tmp_path):
+    from geopy.exc import GeocoderServiceError as GeopyServiceError
+
+    service = FakeGeocoder({UNKNOWN[0]: KABUL_POINT}, clock, raises=[GeopyServiceError("HTTP Error 500")])
+    df = geocode([UNKNOWN[0]], online=service, cache=tmp_path / "c.sqlite")
+    assert len(service.asked) == 2
+    assert df.loc[0, "method"] == "online"
