@@ -160,10 +160,10 @@ def resolve_online(
     An answer is a dict with ``name, kind, province_iso, province, lat, lon, confidence``.
     Names asked before (found or not) are answered from the cache without a request.
     """
+    geocoder, service = make_geocoder(online, user_agent)  # bad settings fail even when nothing is asked
     names = list(dict.fromkeys(names))
     if not names:
         return {}
-    geocoder, service = make_geocoder(online, user_agent)
     store = AnswerCache(cache if cache is not None else default_cache_path())
     limiter = RateLimiter(clock=clock or CLOCK, sleep=sleep or SLEEP)
     answers: dict[str, dict | None] = {}

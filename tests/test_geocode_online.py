@@ -124,9 +124,10 @@ def test_forbidden_stops_with_one_line_error(clock, tmp_path):
     assert "\n" not in str(info.value)
 
 
-def test_nominatim_needs_a_user_agent(tmp_path):
+@pytest.mark.parametrize("names", [[UNKNOWN[0]], ["Kabul"]])
+def test_nominatim_needs_a_user_agent(tmp_path, names):
     with pytest.raises(InputError, match="user agent"):
-        geocode([UNKNOWN[0]], online="nominatim", cache=tmp_path / "c.sqlite")
+        geocode(names, online="nominatim", cache=tmp_path / "c.sqlite")
 
 
 def test_default_cache_path_follows_xdg(monkeypatch, tmp_path):
