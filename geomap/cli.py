@@ -10,9 +10,14 @@ import argparse
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geomap import __version__
 from geomap.errors import GeomapError
+
+if TYPE_CHECKING:
+    from geomap.timeline import ControlTimeline
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
@@ -86,12 +91,14 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
 
 def _timeline_from_args(args: argparse.Namespace):
     """Build the control timeline that ``_add_timeline_options`` describes; report unresolved places."""
-    from geomap._io import refuse_overwriting_inputs, write_with_atomic
+    from geomap._io import refuse_overwriting_inputs
     from geomap.boundaries import load_boundaries
     from geomap.errors import InputError
     from geomap.scheme import AFGHANISTAN_2021, load_scheme
     from geomap.timeline import ControlTimeline
 
+    if args.unresolved:
+        refuse_overwriting_inputs(args.unresolved, [args.reports, args.boundaries, args.scheme])
     boundaries = None
     if args.boundaries:
         if not (args.id_field and args.name_field):
@@ -100,7 +107,7 @@ def _timeline_from_args(args: argparse.Namespace):
             args.boundaries, id_field=args.id_field, name_field=args.name_field, crs=args.crs, encoding=args.encoding
         )
     scheme = load_scheme(args.scheme) if args.scheme else AFGHANISTAN_2021
-    dates = [d for d in args.dates.split(",") if d.strip()] if args.dates else None
+    dates = [d.strip() for d in args.dates.split(",") if d.strip()] if args.dates else None
     timeline = ControlTimeline.from_reports(
         args.reports,
         boundaries=boundaries,
@@ -128,14 +135,21 @@ def _timeline_from_args(args: argparse.Namespace):
         more = f" and {len(unresolved) - 5} more" if len(unresolved) > 5 else ""
         hint = f"; listed in {args.unresolved}" if args.unresolved else "; use --unresolved FILE to list them"
         print(f"geomap: {len(unresolved)} report(s) not mapped: {shown}{more}{hint}", file=sys.stderr)
-    if args.unresolved:
-        refuse_overwriting_inputs(args.unresolved, [args.reports, args.boundaries, args.scheme])
-        columns = [c for c in ("row", "date", "place", "status", "source", "reason") if c in unresolved.columns]
-        table = unresolved[columns].copy()
-        if "date" in table:
-            table["date"] = table["date"].dt.strftime("%Y-%m-%d")
-        write_with_atomic(args.unresolved, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
     return timeline
+
+
+def _write_unresolved(args: argparse.Namespace, timeline: ControlTimeline) -> None:
+    """Write ``--unresolved FILE`` (after the command's main output succeeded)."""
+    if not args.unresolved:
+        return
+    from geomap._io import write_with_atomic
+
+    unresolved = timeline.unresolved
+    columns = [c for c in ("row", "date", "place", "status", "source", "reason") if c in unresolved.columns]
+    table = unresolved[columns].copy()
+    if "date" in table:
+        table["date"] = table["date"].dt.strftime("%Y-%m-%d")
+    write_with_atomic(args.unresolved, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
 
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
@@ -155,13 +169,17 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from geomap._io import refuse_overwriting_inputs
-    from geomap.export import export
+    from geomap.export import _format_of, export
+    from geomap.timeline import _as_date
 
     inputs = [args.reports, args.boundaries, args.scheme, args.unresolved]
     refuse_overwriting_inputs(args.output, inputs)
+    _format_of(Path(args.output), args.format)  # fail on a bad extension before any work
+    as_of = _as_date(args.as_of, "--as-of") if args.as_of else None
     timeline = _timeline_from_args(args)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
-    path = export(timeline, args.output, format=args.format, shape=shape, as_of=args.as_of, inputs=inputs)
+    path = export(timeline, args.output, format=args.format, shape=shape, as_of=as_of)
+    _write_unresolved(args, timeline)
     print(path)
     return 0
 
@@ -220,6 +238,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         start_date=args.start_date,
     )
     print(write_text_atomic(args.output, map_html(m)))
+    _write_unresolved(args, timeline)
     return 0
 
 
@@ -283,6 +302,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     if args.plot:
         refuse_overwriting_inputs(args.plot, [args.reports, args.boundaries, args.scheme, args.unresolved])
     timeline = _timeline_from_args(args)
+    _write_unresolved(args, timeline)
     table = summary_table(timeline)
     if args.csv:
         table.to_csv(sys.stdout, index=False, lineterminator="\n")

@@ -88,7 +88,9 @@ def export_frame(
     if not timeline.reporting_dates:
         raise InputError("the timeline has no reporting dates, so there is nothing to export")
     if shape == "as-of":
-        table = timeline.status(on=_as_date(as_of) if as_of is not None else None).drop(columns="geometry")
+        table = timeline.status(on=_as_date(as_of, "as-of date") if as_of is not None else None).drop(
+            columns="geometry"
+        )
     else:
         table = timeline.long()
     if shape == "intervals":
@@ -198,14 +200,18 @@ def _rfc7946_geometry(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def _write_geojson(gdf: gpd.GeoDataFrame, tmp: Path) -> None:
-    properties = _iso_dates(gdf.drop(columns="geometry"))
-    records = properties.to_dict(orient="records")
-    features = [
-        {"type": "Feature", "properties": _plain(record), "geometry": json.loads(shapely.to_geojson(geom))}
-        for record, geom in zip(records, _rfc7946_geometry(gdf), strict=True)
-    ]
+    properties = _iso_dates(gdf.drop(columns="geometry")).to_dict(orient="records")
+    geometries = shapely.to_geojson(_rfc7946_geometry(gdf))
+    # Serialise each feature's properties with the C encoder and splice in GEOS's geometry JSON:
+    # several times faster than json.dump over the whole collection.
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
     with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump({"type": "FeatureCollection", "features": features}, fh, ensure_ascii=False, separators=(",", ":"))
+        fh.write('{"type":"FeatureCollection","features":[')
+        for k, (record, geometry) in enumerate(zip(properties, geometries, strict=True)):
+            fh.write(("," if k else "") + '{"type":"Feature","properties":')
+            fh.write(encode(_plain(record)))
+            fh.write(',"geometry":' + geometry + "}")
+        fh.write("]}")
 
 
 def _plain(record: dict) -> dict:

@@ -142,7 +142,8 @@ def locate_reports(
     frame = reports.reset_index(drop=True).copy()
     given = frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
     frame[NAME] = frame[PLACE]
-    frame[KIND] = np.where(frame[LEVEL].eq("province"), "province", "given")
+    # Coordinates stand for the area's own status unless the report says it is about a district.
+    frame[KIND] = frame[LEVEL].map({"province": "province", "district": "district"}).fillna("given")
     frame[PROVINCE_ISO] = ""
     frame[METHOD] = "given"
     frame[CONFIDENCE] = 1.0

@@ -16,12 +16,16 @@ Rules
       Every report about any place in the area counts; the latest wins.
   ``"majority"``
       Each place's latest status counts once; the most common status wins
-      (a tie goes to the most recent among the tied statuses).
+      (a tie goes to the most recent among the tied statuses). ``since`` is
+      the date of the report that made the winning status win.
 
+* Reports that carry coordinates count as reports about the province itself,
+  unless their ``level`` is ``district``.
 * **Conflicts**: when the reports that decide an area's status (those on the
   latest date) disagree, the area is flagged ``conflict`` and its status is the
   scheme's ``contested`` status if it has one, otherwise the last such report in
-  input order. All of them are listed as evidence.
+  input order. All of them are listed as evidence. Under ``"majority"``, a
+  conflict is a tie between statuses; the evidence lists every place's vote.
 * ``since`` is the date of the first report of the current unbroken run of the
   same status; ``changed`` says whether the status differs from the previous
   reporting date (``False`` on the first).
@@ -35,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import re
 from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
@@ -148,7 +153,7 @@ class ControlTimeline:
         """
         provinces = boundaries is None
         areas = load_provinces() if provinces else boundaries
-        bounds = AFGHANISTAN_BOUNDS if provinces else _padded_bounds(areas)
+        bounds = AFGHANISTAN_BOUNDS if provinces else _covering_bounds(AFGHANISTAN_BOUNDS, areas)
         table = read_reports(reports, scheme=scheme, bounds=bounds)
         geocoded = _geocode_places(table, online=online, user_agent=user_agent, cache=cache)
         located, unresolved = locate_reports(
@@ -191,9 +196,9 @@ class ControlTimeline:
 
     def status(self, on: str | dt.date | None = None) -> gpd.GeoDataFrame:
         """The areas with their status as of ``on`` (default: the last reporting date)."""
-        day = _as_date(on) if on is not None else (self.reporting_dates[-1] if self.reporting_dates else None)
-        if day is None:
-            raise InputError("the timeline has no reports, so it has no status to show")
+        if on is None and not self.reporting_dates:
+            raise InputError("the timeline has no reporting dates, so it has no status to show")
+        day = _as_date(on, "status date") if on is not None else self.reporting_dates[-1]
         state = self._evaluate([day], compare=False)
         previous = [d for d in self.reporting_dates if d < day]
         if previous:
@@ -221,8 +226,9 @@ class ControlTimeline:
         columns = [AREA_ID, AREA_NAME, DATE, "statuses", "places", SOURCES]
         if counted.empty:
             return pd.DataFrame(columns=columns)
-        groups = counted.groupby([AREA_ID, DATE], sort=True)
-        disagree = groups[STATUS].transform("nunique") > 1
+        # Under "majority" places vote separately, so only reports on one place disagree.
+        keys = [AREA_ID, DATE] + ([NAME] if self.aggregate == "majority" and NAME in counted else [])
+        disagree = counted.groupby(keys, sort=True)[STATUS].transform("nunique") > 1
         rows = []
         for (area, day), group in counted[disagree].groupby([AREA_ID, DATE], sort=True):
             rows.append(
@@ -248,8 +254,7 @@ class ControlTimeline:
 
     def describe_counts(self, on: str | dt.date | None = None) -> list[str]:
         """Sentences such as ``"Taliban control: 11 of 34 provinces"`` for a date (default: last)."""
-        day = _as_date(on) if on is not None else self.reporting_dates[-1]
-        row = self.status(on=day)[STATUS].value_counts()
+        row = self.status(on=on)[STATUS].value_counts()
         total = len(self.areas)
         return [f"{s.label}: {int(row.get(s.key, 0))} of {total} {self.area_noun}" for s in self.scheme.statuses]
 
@@ -401,24 +406,36 @@ def _decide_latest(history, days_ns, status, since, conflict, evidence) -> None:
 
 
 def _decide_majority(places, days_ns, status, since, conflict, evidence) -> None:
-    history: list[tuple[np.datetime64, str]] = []
-    for j, day in enumerate(days_ns):
-        votes: dict[str, list] = {}
-        for dates, statuses, _conflicts, records in places:
-            k = np.searchsorted(dates, day, side="right") - 1
-            if k >= 0:
-                votes.setdefault(statuses[k], []).append((dates[k], records[k]))
-        if not votes:
+    """Each place's latest status votes; the most common wins, a tie goes to the most recent vote."""
+    keys = sorted({s for _dates, statuses, _c, _r in places for s in statuses})
+    code = {k: i for i, k in enumerate(keys)}
+    latest = np.stack([np.searchsorted(dates, days_ns, side="right") - 1 for dates, *_ in places])
+    votes = np.full(latest.shape, -1, dtype=np.int64)
+    vote_dates = np.full(latest.shape, np.iinfo(np.int64).min, dtype=np.int64)
+    for row, (dates, statuses, _conflicts, _records) in enumerate(places):
+        known = latest[row] >= 0
+        votes[row, known] = np.array([code[s] for s in statuses])[latest[row, known]]
+        vote_dates[row, known] = dates.astype(np.int64)[latest[row, known]]
+    counts = np.stack([(votes == c).sum(axis=0) for c in range(len(keys))])
+    newest = np.stack([np.where(votes == c, vote_dates, np.iinfo(np.int64).min).max(axis=0) for c in range(len(keys))])
+    top = counts.max(axis=0)
+    for day in range(len(days_ns)):
+        if top[day] == 0:
             continue
-        top = max(len(v) for v in votes.values())
-        tied = [s for s, v in votes.items() if len(v) == top]
-        winner = max(tied, key=lambda s: max(d for d, _ in votes[s]))
-        status[j] = winner
-        conflict[j] = len(tied) > 1
-        evidence[j] = tuple(r for _, recs in votes[winner] for r in recs)
-        if not history or history[-1][1] != winner:
-            history.append((min(d for d, _ in votes[winner]), winner))
-        since[j] = pd.Timestamp(history[-1][0]).date()
+        tied = np.flatnonzero(counts[:, day] == top[day])
+        winner = int(tied[np.argmax(newest[tied, day])])
+        status[day] = keys[winner]
+        conflict[day] = len(tied) > 1
+        evidence[day] = tuple(
+            record
+            for row, (*_rest, records) in enumerate(places)
+            if latest[row, day] >= 0
+            for record in records[latest[row, day]]
+        )
+        if day > 0 and status[day - 1] == status[day] and since[day - 1] is not None:
+            since[day] = since[day - 1]
+        else:
+            since[day] = pd.Timestamp(int(newest[winner, day])).date()
 
 
 def _join_sources(records: Iterable[dict]) -> str:
@@ -445,7 +462,7 @@ def _reporting_dates(table: pd.DataFrame, *, dates, freq: str | None) -> list[dt
     if dates is not None and freq is not None:
         raise InputError("give either explicit reporting dates or a frequency, not both")
     if dates is not None:
-        parsed = [_as_date(d) for d in dates]
+        parsed = [_as_date(d, "reporting date") for d in dates]
         if not parsed:
             raise InputError("the list of reporting dates is empty; give at least one YYYY-MM-DD date")
         return sorted(set(parsed))
@@ -461,20 +478,31 @@ def _reporting_dates(table: pd.DataFrame, *, dates, freq: str | None) -> list[dt
     return days
 
 
-def _as_date(value: str | dt.date) -> dt.date:
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _as_date(value: str | dt.date, what: str = "date") -> dt.date:
+    """A ``datetime.date`` from a date or a strict ``YYYY-MM-DD`` string; ``what`` names it in errors."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        if _ISO_DAY.match(text):
+            return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+        pass
+    raise InputError(f"{what} {value!r} is not a date; write it as YYYY-MM-DD")
 
 
-def _padded_bounds(areas: gpd.GeoDataFrame, pad: float = 0.5) -> tuple[float, float, float, float]:
+def _covering_bounds(
+    box: tuple[float, float, float, float], areas: gpd.GeoDataFrame, pad: float = 0.5
+) -> tuple[float, float, float, float]:
+    """A box covering both ``box`` and the areas (padded): points outside the areas but inside it are
+    listed as unresolved rather than refused."""
     minx, miny, maxx, maxy = areas.total_bounds
-    return (minx - pad, miny - pad, maxx + pad, maxy + pad)
+    return (min(box[0], minx - pad), min(box[1], miny - pad), max(box[2], maxx + pad), max(box[3], maxy + pad))
 
 
 def _source_name(reports: object) -> str:

@@ -143,3 +143,31 @@ def test_scheme_file(tmp_path, capsys):
     scheme.write_text("{not json")
     assert main(["export", str(reports), "-o", str(out), "--scheme", str(scheme)]) == 1
     assert "not a valid UTF-8 JSON status scheme" in capsys.readouterr().err
+
+
+def test_failed_export_writes_no_unresolved_list(reports, tmp_path, capsys):
+    unresolved = tmp_path / "unresolved.csv"
+    args = ["export", str(reports), "-o", str(tmp_path / "o.geojson"), "--unresolved", str(unresolved)]
+    assert main([*args, "--as-of", "garbage"]) == 1
+    assert "--as-of 'garbage' is not a date" in capsys.readouterr().err
+    assert not unresolved.exists()
+
+
+def test_shapefile_parts_of_an_input_are_protected(tmp_path, squares, capsys):
+    shp = tmp_path / "areas.shp"
+    squares.to_file(shp)
+    dbf = shp.with_suffix(".dbf")
+    before = dbf.read_bytes()
+    reports = tmp_path / "r.csv"
+    reports.write_text("date,place,status,lat,lon\n2021-08-01,p,taliban,33.5,66.5\n", encoding="utf-8")
+    args = ["export", str(reports), "-o", str(dbf), "--format", "csv", "--boundaries", str(shp)]
+    assert main([*args, "--id-field", "code", "--name-field", "label"]) == 1
+    assert "refusing to overwrite the input file" in capsys.readouterr().err
+    assert dbf.read_bytes() == before
+
+
+def test_output_that_is_a_folder(reports, tmp_path, capsys):
+    folder = tmp_path / "out.geojson"
+    folder.mkdir()
+    assert main(["export", str(reports), "-o", str(folder)]) == 1
+    assert f"{folder}: is a folder; give a file name" in capsys.readouterr().err

@@ -17,6 +17,8 @@ FAKE_PLACES = {
     "Ghazni province": ("Ghazni", "province", "AF-GHA", 33.3, 68.0),
     "Andar": ("Andar", "district", "AF-GHA", 33.3, 68.5),
     "Muqur": ("Muqur", "district", "AF-GHA", 32.9, 67.8),
+    "Jaghori": ("Jaghori", "district", "AF-GHA", 33.1, 67.4),
+    "Qarabagh": ("Qarabagh", "district", "AF-GHA", 33.2, 68.1),
     "Kabul": ("Kabul", "capital", "AF-KAB", 34.53, 69.17),
     "Herat": ("Herat", "capital", "AF-HER", 34.35, 62.2),
 }
@@ -97,9 +99,45 @@ def test_district_towns_follow_the_aggregation_rule():
     assert state(majority, "AF-GHA", "2021-08-03").conflict
     row = state(majority, "AF-GHA", "2021-08-04")
     assert (row.status, row.conflict, row.since) == ("taliban", False, D(2021, 8, 3))
-    assert {e["place"] for e in row.evidence} == {"Andar", "Muqur"}
+    assert {e["place"] for e in row.evidence} == {"Ghazni", "Andar", "Muqur"}  # every vote is evidence
     with pytest.raises(InputError, match="unknown aggregation rule 'sometimes'"):
         ControlTimeline.from_reports(rows, aggregate="sometimes")
+
+
+def test_majority_since_starts_when_the_winner_changes():
+    rows = reports(
+        ("2021-08-01", "Ghazni", "government", ""),
+        ("2021-08-01", "Jaghori", "government", ""),
+        ("2021-08-03", "Andar", "taliban", ""),
+        ("2021-08-04", "Qarabagh", "taliban", ""),
+        ("2021-08-05", "Muqur", "taliban", ""),
+    )
+    tl = ControlTimeline.from_reports(rows, aggregate="majority")
+    got = [(r.status, r.since, r.conflict) for r in tl.long().query("area_id == 'AF-GHA'").itertuples()]
+    assert got == [
+        ("government", D(2021, 8, 1), False),
+        ("government", D(2021, 8, 1), False),  # 2 government against 1 taliban
+        ("taliban", D(2021, 8, 4), True),  # a 2:2 tie goes to the most recent vote
+        ("taliban", D(2021, 8, 4), False),
+    ]
+    assert tl.conflicts().empty  # places vote separately: no report contradicts another on one place
+
+
+def test_reports_with_coordinates_and_district_level_do_not_set_the_province():
+    rows = pd.DataFrame(
+        {
+            "date": ["2021-08-01", "2021-08-03", "2021-08-04"],
+            "place": ["Ghazni", "a village", "a point"],
+            "status": ["government", "taliban", "contested"],
+            "lat": [None, 33.3, None],
+            "lon": [None, 68.5, None],
+            "level": ["", "district", ""],
+        }
+    )
+    rows.loc[2, ["lat", "lon"]] = [33.5, 68.4]
+    tl = ControlTimeline.from_reports(rows)
+    assert state(tl, "AF-GHA", "2021-08-03").status == "government"
+    assert state(tl, "AF-GHA", "2021-08-04").status == "contested"
 
 
 def test_conflicting_reports_are_flagged_not_dropped():
