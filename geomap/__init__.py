@@ -1,12 +1,15 @@
 """geomap: maps of who controls which place, on which date.
 
 Reports -> geocode -> join -> timeline -> render / export. The public API is
-re-exported here; importing geomap does no I/O.
+re-exported here; importing geomap does no I/O, and the map and text modules
+(which pull in folium and matplotlib) load on first use.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from geomap.boundaries import load_boundaries, load_provinces
 from geomap.errors import (
@@ -17,16 +20,35 @@ from geomap.errors import (
     InputError,
     OutputError,
 )
-from geomap.scheme import AFGHANISTAN_2021, Status, StatusScheme, load_scheme
+from geomap.export import export, export_frame
+from geomap.geocode import geocode
+from geomap.reports import read_reports
+from geomap.scheme import AFGHANISTAN_2021, Status, StatusScheme, load_scheme, make_scheme
+from geomap.timeline import ControlTimeline
 
 try:
     __version__ = version("geomap")
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0+unknown"
 
+_LAZY = {
+    "control_map": "geomap.render",
+    "map_html": "geomap.render",
+    "extract_reports": "geomap.extract",
+    "plot_summary": "geomap.plot",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'geomap' has no attribute {name!r}")
+
+
 __all__ = [
     "AFGHANISTAN_2021",
     "BoundaryError",
+    "ControlTimeline",
     "GeocodeError",
     "GeocoderServiceError",
     "GeomapError",
@@ -35,7 +57,16 @@ __all__ = [
     "Status",
     "StatusScheme",
     "__version__",
+    "control_map",
+    "export",
+    "export_frame",
+    "extract_reports",
+    "geocode",
     "load_boundaries",
     "load_provinces",
     "load_scheme",
+    "make_scheme",
+    "map_html",
+    "plot_summary",
+    "read_reports",
 ]
