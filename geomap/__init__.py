@@ -1,8 +1,10 @@
 """geomap: maps of who controls which place, on which date.
 
 Reports -> geocode -> join -> timeline -> render / export. The public API is
-re-exported here; importing geomap does no I/O, and the map and text modules
-(which pull in folium and matplotlib) load on first use.
+re-exported here (``geomap.geocode`` and ``geomap.export`` are the modules: use
+``from geomap.geocode import geocode`` and ``from geomap.export import export``).
+Importing geomap does no I/O; the map and text modules (which pull in folium and
+matplotlib) load on first use.
 """
 
 from __future__ import annotations
@@ -20,8 +22,7 @@ from geomap.errors import (
     InputError,
     OutputError,
 )
-from geomap.export import export, export_frame
-from geomap.geocode import geocode
+from geomap.export import export_frame
 from geomap.reports import read_reports
 from geomap.scheme import AFGHANISTAN_2021, Status, StatusScheme, load_scheme, make_scheme
 from geomap.timeline import ControlTimeline
@@ -58,10 +59,8 @@ __all__ = [
     "StatusScheme",
     "__version__",
     "control_map",
-    "export",
     "export_frame",
     "extract_reports",
-    "geocode",
     "load_boundaries",
     "load_provinces",
     "load_scheme",
