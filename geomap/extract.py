@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -52,6 +52,9 @@ EXTRACT_COLUMNS = (DATE, PLACE, STATUS, SOURCE, NOTE, PROVINCE_ISO, EVIDENCE, CO
 TALIBAN = "taliban"
 GOVERNMENT = "government"
 CONTESTED = "contested"
+#: Status of a phrase whose side is named by a pronoun ("in their hands", "under its control"):
+#: the side named last before it decides.
+_ACTOR = "actor"
 
 #: Kinds of geocoder answer that count as a place mention (villages are left out).
 PLACE_KINDS = frozenset({"province", "capital", "city", "district"})
@@ -59,9 +62,10 @@ PLACE_KINDS = frozenset({"province", "capital", "city", "district"})
 MIN_PLACE_CONFIDENCE = 0.75
 
 #: Words the offline geocoder matches to a place by edit distance although they are not
-#: places in news text ("Taliban" is two letters from "Taloqan").
+#: places in news text ("Taliban" is two letters from "Taloqan", "Ghani" one from "Ghazni").
 NOT_PLACES = frozenset(
     {"the", "taliban", "talibans", "taliban's", "sarah", "afghan", "afghans", "afghanistan", "qadir", "uzbek", "uzbeks"}
+    | {"ghani", "ghani's"}
 )
 
 _MONTHS = {
@@ -130,6 +134,7 @@ class Mention:
     province_iso: str
     kind: str
     confidence: float
+    reference: bool = False  # made by "the city", "the valley" or "it" rather than by name
 
 
 def _runs(sentence: str) -> list[tuple[int, list[tuple[int, int]]]]:
@@ -221,6 +226,124 @@ def _not_place(name: str) -> bool:
     return len(words) == 1 and (words[0].rstrip(".") in _MONTHS or words[0] in _WEEKDAYS)
 
 
+# --- references to a place named earlier ---------------------------------------------------------------------------
+
+#: The national capital: "the capital" and "the Afghan capital" stand for it.
+CAPITAL = "Kabul"
+
+_REFERENCE = re.compile(
+    r"\b(?:the|this|that)\s+(?P<adj>(?:(?:embattled|besieged|beleaguered|strategic|key|northern|southern|eastern|"
+    r"western|central|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|"
+    r"southeastern|southwestern|provincial|afghan|national|country's|remote|mountainous|small|tiny|whole|entire|"
+    r"border|besieged|ancient|historic)\s+)*)(?P<noun>city|town|capital|valley|province|district)\b"
+    r"|\b(?P<it>it)\b",
+    re.I,
+)
+# "it" stands for a place only as the subject of a control verb ("it fell", "it was in their hands")
+# or as the object of one ("took it"); elsewhere it is mostly the group, the claim or the weather.
+_IT_SUBJECT = re.compile(
+    r"\s+(?:(?:now|finally|also|still|then|soon|quickly|eventually|too)\s+)?"
+    r"(?:was|is|fell|falls|remained|remains|stayed|surrendered|has\s+(?:been|fallen)|had\s+(?:been|fallen))\b",
+    re.I,
+)
+_IT_OBJECT = re.compile(
+    r"\b(?:took|taken|take|takes|seized|captured|overran|overrun|retook|retaken|recaptured|regained|held|hold|holds|"
+    r"controls?|controlled|defended|surrendered|handed|lost)\s+$",
+    re.I,
+)
+# A place abroad or one the gazetteer does not know named after the antecedent ("fled to Quetta. The city ...")
+# makes "the city" ambiguous.
+_OTHER_PLACE = re.compile(
+    r"\b(?:in|to|at|from|into|towards?|near|across)\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)"
+)
+
+
+@dataclass(frozen=True)
+class Antecedent:
+    """The place a later "the city" or "it" may stand for, and the text written since it."""
+
+    mention: Mention
+    since: str
+
+
+def _references(
+    sentence: str, mentions: list[Mention], earlier: Antecedent | None, resolved: dict[str, dict]
+) -> list[Mention]:
+    """Mentions made by reference ("the provincial capital", "the valley", "it"), resolved to a place.
+
+    Parameters
+    ----------
+    sentence
+        The sentence.
+    mentions
+        Places named in it.
+    earlier
+        The last place named in the paragraph's earlier sentences, if any.
+    resolved
+        Geocoder answers by name, for the national capital.
+
+    Returns
+    -------
+    list of Mention
+        The reference mentions, with the antecedent's name and province; a reference
+        whose antecedent is unknown or ambiguous is left out.
+    """
+    out = []
+    for m in _REFERENCE.finditer(sentence):
+        if any(m.start() < c.end and c.start < m.end() for c in mentions):
+            continue
+        if not m.group("it") and re.match(r"\s*(?:of\b|,?\s*[A-Z])", sentence[m.end() :]):
+            continue  # "the city of Kunduz", "the provincial capital, Aybak": the name follows
+        if m.group("it") and not (_IT_SUBJECT.match(sentence[m.end() :]) or _IT_OBJECT.search(sentence[: m.start()])):
+            continue
+        place = _antecedent(sentence, m, mentions, earlier, resolved)
+        if place is not None:
+            out.append(replace(place, start=m.start(), end=m.end(), text=m.group(0), reference=True))
+    return sorted(mentions + out, key=lambda c: c.start)
+
+
+def _antecedent(
+    sentence: str, m: re.Match[str], mentions: list[Mention], earlier: Antecedent | None, resolved: dict[str, dict]
+) -> Mention | None:
+    """The place a reference stands for: the last one named before it, or the national capital."""
+    noun = (m.group("noun") or "").casefold()
+    adjectives = (m.group("adj") or "").casefold().split()
+    if noun == "capital" and {"afghan", "national", "country's"} & set(adjectives):
+        return _capital_mention(resolved)
+    before = [c for c in mentions if c.end <= m.start()]
+    if before:
+        place, since = before[-1], sentence[before[-1].end : m.start()]
+    elif earlier is not None:
+        place, since = earlier.mention, earlier.since + " " + sentence[: m.start()]
+    else:
+        place, since = None, ""
+    if noun == "capital" and "provincial" not in adjectives and (place is None or place.kind != "province"):
+        return _capital_mention(resolved)  # "the capital" alone is Kabul unless a province was just named
+    if place is None or _other_place(since, resolved):
+        return None
+    return place
+
+
+def _capital_mention(resolved: dict[str, dict]) -> Mention | None:
+    hit = resolved.get(CAPITAL)
+    if hit is None:
+        return None
+    return Mention(0, 0, CAPITAL, hit["name"], hit[PROVINCE_ISO], hit["kind"], hit[CONFIDENCE])
+
+
+def _other_place(text: str, resolved: dict[str, dict]) -> bool:
+    """True when ``text`` names a place that is not a resolved Afghan one ("in Quetta", "to Iran")."""
+    for m in _OTHER_PLACE.finditer(text):
+        name = _strip_possessive(m.group("name"))
+        if name in resolved or _not_place(name) or name.split()[0].casefold() in _NOT_OTHER_PLACE:
+            continue
+        return True
+    return False
+
+
+_NOT_OTHER_PLACE = _word_set("the a an their its his her this that taliban government afghan u.s. us")
+
+
 # --- control phrases -----------------------------------------------------------------------------------------------
 
 _OBJ = r"(?:the\s+)?(?:Taliban|insurgents?|militants?|fighters|rebels)"
@@ -248,11 +371,12 @@ _PATTERNS = (
     _p(
         r"\b(?:captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|overr(?:an|un|uns|unning)|overt(?:ook|ake|akes|aking|aken)|"
         r"t(?:ook|ake|akes|aking|aken)\s+(?:full\s+|complete\s+)?(?:control\s+(?:of|over)|over|hold\s+of)|"
-        r"took|taken|sw(?:ept|eeping)\s+into|rolled\s+into|marched\s+into|conquer(?:ed|s|ing)?)\b",
+        r"took|taken|takes?|taking|sw(?:ept|eeping)\s+into|rolled\s+into|marched\s+into|conquer(?:ed|s|ing)?)\b",
         TALIBAN,
         before=True,
     ),
-    _p(r"\b(?:fall|capture|seizure|takeover|loss|surrender|collapse)\s+of\b", TALIBAN, before=True),
+    _p(r"\b(?:fall|capture|seizure|takeover|handover|loss|surrender|collapse)\s+of\b", TALIBAN, before=True),
+    _p(r"\b(?:hand(?:ed|s|ing)?|turn(?:ed|s|ing)?)\s+over\b(?=[^.;]*\bto\s+" + _OBJ + r"\b)", TALIBAN, before=True),
     _p(r"\bTaliban[- ](?:held|controlled|captured|occupied|run)\b", TALIBAN, before=True),
     _p(
         rf"\b{_OBJ}\s+(?:(?:now|also|already|firmly|are|is|were|was)\s+)*(?:control|controls|hold|holds|occupy|occupies|"
@@ -278,6 +402,12 @@ _PATTERNS = (
     _p(
         rf"\b(?:drove|driven|pushed|forced|chased|expelled|ousted|cleared|evicted)\s+(?:{_OBJ}\s+)?(?:back\s+)?"
         r"(?:out\s+of|from)\b",
+        GOVERNMENT,
+        before=True,
+    ),
+    _p(
+        rf"\b(?:push(?:ed|es|ing)?|beat(?:en|s|ing)?|drove|driven|forced|fought)\s+back\s+{_OBJ}\s+"
+        r"(?:in|from|around|near|at|outside|on\s+the\s+outskirts\s+of)\b",
         GOVERNMENT,
         before=True,
     ),
@@ -356,6 +486,19 @@ _PATTERNS = (
         before=False,
     ),
     _p(
+        r"\b(?:resist(?:s|ed|ing)?|(?:held|holding|holds|hold|stood|standing)\s+firm)\b",
+        GOVERNMENT,
+        before=False,
+        strength=0.8,
+    ),
+    _p(
+        r"\b(?:in\s+(?:their|its)\s+(?:own\s+)?hands|under\s+(?:their|its)\s+(?:own\s+)?(?:full\s+|firm\s+|complete\s+)?control|"
+        r"in\s+(?:full\s+|firm\s+|complete\s+)?control\s+of\s+(?:their|its)\s+forces)\b",
+        _ACTOR,
+        before=False,
+        strength=0.8,
+    ),
+    _p(
         r"\b(?:under\s+(?:(?:heavy|sustained|renewed|constant|intense)\s+)?(?:siege|attack|pressure|fire|threat)|besieged|surrounded|"
         r"encircled|contested|being\s+attacked|attacked|cut\s+off)\b",
         CONTESTED,
@@ -373,7 +516,8 @@ _FILLER_BEFORE = _word_set(
     afghanistan's country's nation's province's city's region's much most all parts part rest whole entire nearby
     also now just already then finally eventually largely quickly swiftly control over remote mountainous
     neighbouring neighboring historic including among them such as one two three four five six seven eight nine
-    ten eleven twelve 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34"""
+    ten eleven twelve both
+    1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34"""
 )
 _FILLER_AFTER = _word_set(
     """city town province provincial capital centre center itself also now has have had was were is are be been being
@@ -478,12 +622,28 @@ def _preceding_window(sentence: str, cue_start: int) -> str:
     return window
 
 
-def _statements(sentence: str, mentions: list[Mention]) -> list[Statement]:
-    """Control statements about the mentions of one sentence."""
+def _statements(sentence: str, mentions: list[Mention], context: str = "") -> list[Statement]:
+    """Control statements about the mentions of one sentence.
+
+    Parameters
+    ----------
+    sentence
+        The sentence.
+    mentions
+        Its place mentions, including resolved references ("the city").
+    context
+        The sentences before it in the same paragraph: they name the side a pronoun
+        stands for ("Fighters entered Kunduz. By evening it was in their hands").
+    """
     out: list[Statement] = []
     cues = []
     for pattern in _PATTERNS:
         for m in pattern.regex.finditer(sentence):
+            if pattern.status == _ACTOR:
+                side = _last_side(context + " " + sentence[: m.start()])
+                if side is None:
+                    continue
+                pattern = replace(pattern, status=side)
             cues.append((m, pattern))
     for m, pattern in cues:
         if pattern.before:
@@ -491,6 +651,17 @@ def _statements(sentence: str, mentions: list[Mention]) -> list[Statement]:
         else:
             out += _subjects_of(sentence, mentions, m, pattern)
     return out
+
+
+_SIDES = re.compile(rf"(?P<tal>\b{_OBJ}\b)|(?P<gov>\b{_GOV}\b|\b(?:government|authorities|ministry|governor)\b)", re.I)
+
+
+def _last_side(text: str) -> str | None:
+    """The side named last in ``text``: ``taliban``, ``government`` or ``None``."""
+    last = None
+    for m in _SIDES.finditer(text):
+        last = GOVERNMENT if m.group("gov") else TALIBAN
+    return last
 
 
 def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], pattern: _Pattern) -> list[Statement]:
@@ -727,19 +898,60 @@ def extract_reports(
     0  2021-08-08  Kunduz  taliban
     """
     published_on = _parse_published(published)
-    sentences = _sentences(text or "")
+    text = text or ""
+    sentences = _sentences(text)
     names = [c[2] for _, s in sentences for c in _candidates(s)]
-    resolved = _resolve_places(names, geocoder)
+    resolved = _resolve_places([*names, CAPITAL], geocoder)
     rows = []
-    for _, sentence in sentences:
-        mentions = _mentions(sentence, resolved)
-        if not mentions:
-            continue
+    earlier: Antecedent | None = None
+    context = ""
+    earlier_dates: list[tuple[int, date, str]] = []
+    previous_rows = 0
+    previous_end = 0
+    for offset, sentence in sentences:
+        if re.search(r"\n\s*\n", text[previous_end:offset]):
+            earlier, context, earlier_dates = None, "", []  # a new paragraph: references do not reach back
+            previous_rows = len(rows)
+        previous_end = offset + len(sentence)
+        mentions = _references(sentence, _mentions(sentence, resolved), earlier, resolved)
+        earlier = _next_antecedent(sentence, mentions, earlier)
+        if _denies_previous(sentence):
+            rows[previous_rows:] = [{**row, STATUS: CONTESTED} for row in rows[previous_rows:]]
+        previous_rows = len(rows)
         dates = _dates_in(sentence, published_on)
-        for statement in _statements(sentence, mentions):
-            on, kind = _date_for(statement, dates, published_on)
+        for statement in _statements(sentence, mentions, context) if mentions else []:
+            # "By evening it was in their hands": undated, it happened on the day the paragraph last gave
+            on, kind = _date_for(
+                statement, dates or (earlier_dates if statement.mention.reference else []), published_on
+            )
             rows.append(_row(statement, sentence, on, kind, source))
+        earlier_dates = dates or earlier_dates
+        context = sentence
     return _merge(rows)
+
+
+_DENIES_PREVIOUS = re.compile(
+    r"\b(?P<verb>den(?:y|ied|ies|ying)|reject(?:ed|s|ing)?|dismiss(?:ed|es|ing)?|disput(?:e|ed|es|ing)|"
+    r"refut(?:e|ed|es|ing))\s+(?:(?:the|this|that|these|those|such|their|its|his|her)\s+)?(?:[\w-]+\s+)?"
+    r"(?:claims?|reports?|assertions?|accounts?|it|this|that|them)\b",
+    re.I,
+)
+
+
+def _denies_previous(sentence: str) -> bool:
+    """True when ``sentence`` denies what the one before it reported ("Officials rejected the claim")."""
+    m = _DENIES_PREVIOUS.search(sentence)
+    return bool(m) and not _NEGATION.search(" ".join(sentence[: m.start()].split()[-3:]))
+
+
+def _next_antecedent(sentence: str, mentions: list[Mention], earlier: Antecedent | None) -> Antecedent | None:
+    """The place later references in the paragraph may stand for, after ``sentence``."""
+    if mentions:
+        last = mentions[-1]
+        return Antecedent(last, sentence[last.end :])
+    if earlier is None or earlier.since.count(".") >= 2:
+        return None  # two sentences without a place: the thread is lost
+    return Antecedent(earlier.mention, earlier.since + " " + sentence)
 
 
 def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: str | None) -> dict:
