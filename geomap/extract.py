@@ -236,6 +236,8 @@ _REFERENCE = re.compile(
     r"western|central|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|"
     r"southeastern|southwestern|provincial|afghan|national|country's|remote|mountainous|small|tiny|whole|entire|"
     r"border|besieged|ancient|historic)\s+)*)(?P<noun>city|town|capital|valley|province|district)\b"
+    r"(?!\s+(?:centre|center|council|police|limits|walls|hall|governor|administration|authorities|officials|"
+    r"residents|mayor|chief|streets|outskirts|edge|hospital|airport|prison|headquarters)\b)"
     r"|\b(?P<it>it)\b",
     re.I,
 )
@@ -310,7 +312,7 @@ def _antecedent(
     adjectives = (m.group("adj") or "").casefold().split()
     if noun == "capital" and {"afghan", "national", "country's"} & set(adjectives):
         return _capital_mention(resolved)
-    before = [c for c in mentions if c.end <= m.start()]
+    before = [c for c in mentions if c.end <= m.start() and not _locative(sentence, c)]
     if before:
         place, since = before[-1], sentence[before[-1].end : m.start()]
     elif earlier is not None:
@@ -377,6 +379,12 @@ _PATTERNS = (
     ),
     _p(r"\b(?:fall|capture|seizure|takeover|handover|loss|surrender|collapse)\s+of\b", TALIBAN, before=True),
     _p(r"\b(?:hand(?:ed|s|ing)?|turn(?:ed|s|ing)?)\s+over\b(?=[^.;]*\bto\s+" + _OBJ + r"\b)", TALIBAN, before=True),
+    _p(
+        r"\b(?:leav(?:e|es|ing)|left|ced(?:e|ed|es|ing)|abandon(?:s|ed|ing)?|yield(?:s|ed|ing)?)\b"
+        rf"(?=\s+(?:[\w'’-]+\s+){{1,6}}?(?:entirely\s+|completely\s+|wholly\s+)?to\s+{_OBJ}\b)",
+        TALIBAN,
+        before=True,
+    ),
     _p(r"\bTaliban[- ](?:held|controlled|captured|occupied|run)\b", TALIBAN, before=True),
     _p(
         rf"\b{_OBJ}\s+(?:(?:now|also|already|firmly|are|is|were|was)\s+)*(?:control|controls|hold|holds|occupy|occupies|"
@@ -394,7 +402,8 @@ _PATTERNS = (
     _p(r"\b(?:government|army)[- ](?:held|controlled)\b", GOVERNMENT, before=True),
     _p(
         rf"\b{_GOV}\s+(?:still\s+|now\s+|firmly\s+|continue\s+to\s+|continued\s+to\s+)?"
-        r"(?:hold|holds|held|control|controls|controlled|defend|defends|defended|secured?|kept)"
+        r"(?:hold|holds|held|control|controls|controlled|defend|defends|defended|secured?|kept|"
+        r"(?:(?:are|is|were|was|remain|remains|remained)\s+)?(?:still\s+|firmly\s+)?in\s+(?:full\s+|firm\s+)?control\s+of)"
         r"(?:\s+(?:on\s+to|onto|control\s+of))?\b",
         GOVERNMENT,
         before=True,
@@ -423,14 +432,14 @@ _PATTERNS = (
         r"\b(?:fighting|clash(?:es|ed|ing)?|battl(?:e|es|ed|ing)|combat|skirmish(?:es)?|gunfights?|firefights?)"
         r"(?:\s+(?!in\b|for\b|around\b|near\b|inside\b|over\b|outside\b|at\b|on\b|into\b)[\w'’-]+){0,10}?"
         r"\s+(?:in|for(?:\s+control\s+of)?|around|near|inside|over|outside|at|on\s+the\s+outskirts\s+of|"
-        r"in\s+and\s+around|across|into)\b",
+        r"in\s+and\s+around|across|into|(?:the\s+)?(?:outskirts|edges?|gates|streets|heart|centre|center)\s+of)\b",
         CONTESTED,
         before=True,
         strength=0.8,
     ),
     _p(
         r"\b(?:besieg(?:e|ed|es|ing)|surround(?:ed|s|ing)?|encircl(?:e|ed|es|ing)|attack(?:ed|s|ing)?|"
-        r"assault(?:ed|s|ing)?|storm(?:ed|s|ing)|shell(?:ed|s|ing)|enter(?:ed|s|ing)|push(?:ed|es|ing)?\s+into|"
+        r"assault(?:ed|s|ing)?|storm(?:ed|s|ing)|shell(?:ed|s|ing)|enter(?:ed|s|ing)|push(?:ed|es|ing)?\s+(?:(?:deeper|further|farther)\s+)?into|"
         r"infiltrat(?:ed|es|ing)|stormed\s+into|breached)\b",
         CONTESTED,
         before=True,
@@ -438,7 +447,7 @@ _PATTERNS = (
     ),
     _p(
         r"\b(?:siege|encirclement|assault|attacks?|offensive|battle|fight|struggle|push|contest)\s+"
-        r"(?:on|of|against|for(?:\s+control\s+of)?|into)\b",
+        r"(?:on|of|against|for(?:\s+control\s+of)?|into|to)\b",
         CONTESTED,
         before=True,
         strength=0.8,
@@ -463,7 +472,7 @@ _PATTERNS = (
         passive=True,
     ),
     _p(
-        r"\b(?:in\s+(?:the\s+)?Taliban(?:['’]s)?\s+hands|under\s+(?:full\s+|complete\s+)?Taliban\s+control|"
+        r"\b(?:in\s+(?:the\s+)?Taliban(?:['’]s)?\s+hands|under\s+(?:full\s+|complete\s+)?Taliban\s+(?:control|rule)|"
         rf"in\s+the\s+hands\s+of\s+{_OBJ}|(?:controlled|held|occupied|run)\s+by\s+{_OBJ}|"
         rf"under\s+(?:the\s+)?control\s+of\s+{_OBJ})",
         TALIBAN,
@@ -500,7 +509,7 @@ _PATTERNS = (
     ),
     _p(
         r"\b(?:under\s+(?:(?:heavy|sustained|renewed|constant|intense)\s+)?(?:siege|attack|pressure|fire|threat)|besieged|surrounded|"
-        r"encircled|contested|being\s+attacked|attacked|cut\s+off)\b",
+        r"encircled|contested|being\s+attacked|attacked|cut\s+off|chang(?:ed|es|ing)\s+hands)\b",
         CONTESTED,
         before=False,
         strength=0.8,
@@ -516,14 +525,15 @@ _FILLER_BEFORE = _word_set(
     afghanistan's country's nation's province's city's region's much most all parts part rest whole entire nearby
     also now just already then finally eventually largely quickly swiftly control over remote mountainous
     neighbouring neighboring historic including among them such as one two three four five six seven eight nine
-    ten eleven twelve both
+    ten eleven twelve both more other another outskirts suburbs edge edges gates approaches
     1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34"""
 )
 _FILLER_AFTER = _word_set(
     """city town province provincial capital centre center itself also now has have had was were is are be been being
     did does do not n't never yet already finally eventually reportedly largely effectively quickly swiftly completely
     entirely fully almost nearly mostly then just still firmly remained remains remain stayed stays stay
-    as of last on this week again itself apparently officially both all each too 's defenders garrison no longer
+    as of last on this week again came come comes coming itself apparently officially both all each too 's
+    defenders garrison no longer
     governor governors officials elders leaders chief
     """
 )
@@ -675,10 +685,13 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
     for mention in mentions:
         if mention.start < m.end():
             continue
-        if _possessed(sentence, mention):
+        if _possessed(sentence, mention) and not (status == CONTESTED and _FACILITY_OF.match(sentence[mention.end :])):
             break  # "retook Kunduz's prison": the object is the prison, not the city
         gap = sentence[anchor : mention.start]
-        linked = _gap_is_filler(gap, _FILLER_BEFORE) if not found else _chain_gap(gap)
+        fillers = _FILLER_BEFORE | _FACILITIES if status == CONTESTED else _FILLER_BEFORE
+        linked = _gap_is_filler(gap, fillers) if not found else _chain_gap(gap)
+        if linked and not found and status != CONTESTED and _EDGE.search(gap):
+            status = CONTESTED  # "captured the outskirts of X": fighting at X, not X taken
         if not linked and found and "'s" in gap.replace("’", "'") and _gap_is_filler(gap, _FILLER_BEFORE | {"s"}):
             linked = True  # "Ghazni province's capital city Ghazni"
         if not linked or (found and _locative(sentence, mention)):
@@ -730,6 +743,18 @@ _LOCATIVE = re.compile(
     re.IGNORECASE,
 )
 
+
+# Fighting at a place's airport or prison is fighting in the place; taking the prison is not taking the place.
+_FACILITIES = _word_set(
+    "airport airbase base prison jail police headquarters compound bazaar market garrison checkpoint checkpoints "
+    "army military governor's office palace university stadium in near at"
+)
+_FACILITY_OF = re.compile(
+    r"^['’]s\s+(?:[\w-]+\s+){0,2}?(?:airport|airbase|base|prison|jail|headquarters|compound|bazaar|market|garrison|"
+    r"checkpoints?|office|palace)\b",
+    re.I,
+)
+_EDGE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches)\b", re.I)
 
 _POSSESSED = re.compile(
     r"^['’]s\s+(?!(?:(?:provincial|central|northern|southern|eastern|western|main|old|inner|outer)\s+)?"
@@ -946,8 +971,9 @@ def _denies_previous(sentence: str) -> bool:
 
 def _next_antecedent(sentence: str, mentions: list[Mention], earlier: Antecedent | None) -> Antecedent | None:
     """The place later references in the paragraph may stand for, after ``sentence``."""
-    if mentions:
-        last = mentions[-1]
+    named = [c for c in mentions if not _locative(sentence, c)]  # "150 km from Kabul" is not the topic
+    if named:
+        last = named[-1]
         return Antecedent(last, sentence[last.end :])
     if earlier is None or earlier.since.count(".") >= 2:
         return None  # two sentences without a place: the thread is lost
