@@ -41,8 +41,9 @@ def row_message(source: str, row: int | None, column: str | None, value: object,
     source
         The file name (or ``"<DataFrame>"``) the value came from.
     row
-        1-based data row number as a user would count it in a spreadsheet
-        (header excluded), or ``None`` when not row-specific.
+        The row as a user sees it: for CSV files the spreadsheet row (the
+        header is row 1), otherwise the 1-based record number; ``None`` when
+        not row-specific.
     column
         The column or field name, or ``None``.
     value

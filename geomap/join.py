@@ -72,7 +72,7 @@ def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float 
     bounds = shapely.bounds(areas)
     for index, geom in enumerate(areas):
         minx, miny, maxx, maxy = bounds[index]
-        lo, hi = np.searchsorted(xs, [minx, maxx], side="left")[0], np.searchsorted(xs, maxx, side="right")
+        lo, hi = np.searchsorted(xs, minx, side="left"), np.searchsorted(xs, maxx, side="right")
         if lo >= hi:
             continue
         window = slice(lo, hi)
@@ -182,7 +182,7 @@ def locate_reports(
         )
         index[need_point] = np.where(hit >= 0, order[np.maximum(hit, 0)], -1)
     if not provinces:
-        _fill_province_iso(frame, given, province_polygons)
+        _fill_province_iso(frame, province_polygons)
 
     located_parts = []
     spread = np.zeros(len(frame), dtype=bool)
@@ -205,7 +205,7 @@ def locate_reports(
     return located, unresolved.reset_index(drop=True)
 
 
-def _fill_province_iso(frame: pd.DataFrame, given: np.ndarray, province_polygons) -> None:
+def _fill_province_iso(frame: pd.DataFrame, province_polygons) -> None:
     if province_polygons is None:
         return
     need = frame[PROVINCE_ISO].eq("").to_numpy() & frame[LAT].notna().to_numpy()

@@ -270,7 +270,8 @@ class ControlTimeline:
         head = esc(repr(self))
         if not self.reporting_dates:
             return f"<p>{head}</p>"
-        counts = self.summary().tail(12)
+        summary = self.summary()
+        counts = summary.tail(12)
         cells = "".join(
             f'<th style="text-align:left"><span style="display:inline-block;width:.9em;height:.9em;'
             f'background:{esc(self.scheme.color(k))};margin-right:.3em"></span>{esc(self.scheme.label(k))}</th>'
@@ -280,7 +281,7 @@ class ControlTimeline:
             f"<tr><td>{esc(str(d))}</td>" + "".join(f"<td>{int(v)}</td>" for v in row) + "</tr>"
             for d, row in zip(counts.index, counts.to_numpy(), strict=True)
         )
-        note = "" if len(self.summary()) <= 12 else "<p><em>last 12 reporting dates</em></p>"
+        note = "" if len(summary) <= 12 else "<p><em>last 12 reporting dates</em></p>"
         return f"<div><p><strong>{head}</strong></p>{note}<table><tr><th>date</th>{cells}</tr>{body}</table></div>"
 
     # ------------------------------------------------------------------ engine

@@ -116,3 +116,17 @@ def test_failed_write_leaves_existing_file(timeline, tmp_path, monkeypatch):
 def test_unknown_format(timeline, tmp_path):
     with pytest.raises(InputError, match=r"cannot tell the format from the extension '\.shp'"):
         export(timeline, tmp_path / "out.shp")
+
+
+def test_rfc7946_geometry_reorients_and_rounds():
+    from geomap.export import _rfc7946_geometry
+
+    clockwise = shapely.Polygon(
+        [(60.123456789, 30.0), (60.0, 31.0), (61.0, 31.0), (61.0, 30.0)],
+        holes=[[(60.2, 30.2), (60.8, 30.2), (60.8, 30.8), (60.2, 30.8)]],  # counter-clockwise hole
+    )
+    assert not clockwise.exterior.is_ccw
+    (fixed,) = _rfc7946_geometry(gpd.GeoDataFrame(geometry=[clockwise], crs="EPSG:4326"))
+    assert fixed.exterior.is_ccw
+    assert not fixed.interiors[0].is_ccw
+    assert 60.1234568 in shapely.get_coordinates(fixed)[:, 0].tolist()
