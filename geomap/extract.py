@@ -260,6 +260,21 @@ _OTHER_PLACE = re.compile(
 )
 
 
+_IT_OBJECT_END = re.compile(
+    r"\s*(?:[.,;:—–)]|$|\s+(?:on|by|from|back|over|after|without|for\s+good|early|late|overnight|yesterday|today|"
+    r"last|this|within|and|again|in\s+(?:the\s+)?(?:morning|afternoon|evening|night)|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)",
+    re.I,
+)
+
+
+def _it_is_a_place(sentence: str, m: re.Match[str]) -> bool:
+    """True when "it" is the subject ("it fell") or the whole object ("took it on Sunday") of a control verb."""
+    if _IT_SUBJECT.match(sentence[m.end() :]):
+        return True
+    return bool(_IT_OBJECT.search(sentence[: m.start()]) and _IT_OBJECT_END.match(sentence[m.end() :]))
+
+
 @dataclass(frozen=True)
 class Antecedent:
     """The place a later "the city" or "it" may stand for, and the text written since it."""
@@ -296,7 +311,7 @@ def _references(
             continue
         if not m.group("it") and re.match(r"\s*(?:of\b|,?\s*[A-Z])", sentence[m.end() :]):
             continue  # "the city of Kunduz", "the provincial capital, Aybak": the name follows
-        if m.group("it") and not (_IT_SUBJECT.match(sentence[m.end() :]) or _IT_OBJECT.search(sentence[: m.start()])):
+        if m.group("it") and not _it_is_a_place(sentence, m):
             continue
         place = _antecedent(sentence, m, mentions, earlier, resolved)
         if place is not None:
@@ -495,7 +510,8 @@ _PATTERNS = (
         before=False,
     ),
     _p(
-        r"\b(?:resist(?:s|ed|ing)?|(?:held|holding|holds|hold|stood|standing)\s+firm)\b",
+        r"\b(?:resist(?:s|ed|ing)?|(?:held|holding|holds|hold|stood|standing)\s+(?:firm|the\s+line)|secure|"
+        r"(?:fully\s+|firmly\s+)?under\s+control)\b",
         GOVERNMENT,
         before=False,
         strength=0.8,
@@ -541,6 +557,21 @@ _COORDINATION = re.compile(
     r"^(?:\s*,)?\s*(?:,|and|or|as\s+well\s+as|along\s+with|plus|together\s+with|&)\s*$|^\s*,\s*$"
 )
 _APPOSITION = re.compile(r",[^,;]*?,")
+# A clause left open before the phrase ("Kunduz, which the group seized") is an aside unless it starts
+# something else ("Lashkar Gah, where the insurgents seized the police headquarters").
+_OPEN_ASIDE = re.compile(
+    r",(?![^,;]*\b(?:where|when|though|although|but|while|whereas|because|if|unless|despite|however)\b)[^,;]*?,", re.I
+)
+
+
+def _without_asides(gap: str) -> str:
+    """``gap`` between a place and a phrase after it, without asides ("X, the capital of Y, fell")."""
+    gap = _APPOSITION.sub(" ", gap)
+    if gap.lstrip().startswith(","):
+        gap = _OPEN_ASIDE.sub(" ", gap + ",")
+    return gap
+
+
 _DATE_FILLER = re.compile(
     r"\b(?:on|by|since|early|late|last)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"(?:\s+(?:morning|afternoon|evening|night))?\b|\b(?:on|by)?\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
@@ -714,16 +745,17 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
             if _locative(sentence, mention):
                 continue  # "Tarinkot, 110 km north of Kandahar, fell": Kandahar only locates Tarinkot
             raw_gap = gap
-            gap = _APPOSITION.sub(" ", gap + ",") if gap.lstrip().startswith(",") else _APPOSITION.sub(" ", gap)
+            gap = _without_asides(gap)
             gap = re.sub(r"^['’]s\b", " ", gap)
             if not _gap_is_filler(_strip_modal_words(gap), _FILLER_AFTER):
                 break
             passive = _PASSIVE_AUX.search(raw_gap) or _followed_by_agent(sentence, m.end())
             if pattern.passive and not passive and not raw_gap.strip().startswith(","):
                 break
-            if _HEDGE.search(raw_gap) or re.search(r"\bto\s*$", raw_gap) or _conditional_before(sentence, mention):
+            # hedges and negations inside an aside ("once home to", "which had not been attacked") do not count
+            if _HEDGE.search(gap) or re.search(r"\bto\s*$", raw_gap) or _conditional_before(sentence, mention):
                 return []
-            status = _status_after(pattern, raw_gap, sentence, m.start())
+            status = _status_after(pattern, gap, sentence, m.start())
             if status is None:
                 return []
             if _followed_by_object(sentence, mentions, m.end()):
@@ -958,7 +990,7 @@ def extract_reports(
 _DENIES_PREVIOUS = re.compile(
     r"\b(?P<verb>den(?:y|ied|ies|ying)|reject(?:ed|s|ing)?|dismiss(?:ed|es|ing)?|disput(?:e|ed|es|ing)|"
     r"refut(?:e|ed|es|ing))\s+(?:(?:the|this|that|these|those|such|their|its|his|her)\s+)?(?:[\w-]+\s+)?"
-    r"(?:claims?|reports?|assertions?|accounts?|it|this|that|them)\b",
+    r"(?:claims?|reports?|assertions?|accounts?|it|this|that|them)\b(?!\s+(?:that|about|of|on|over|from)\b)",
     re.I,
 )
 
