@@ -327,9 +327,9 @@ def _antecedent(
     adjectives = (m.group("adj") or "").casefold().split()
     if noun == "capital" and {"afghan", "national", "country's"} & set(adjectives):
         return _capital_mention(resolved)
-    before = [c for c in mentions if c.end <= m.start() and not _locative(sentence, c)]
-    if before:
-        place, since = before[-1], sentence[before[-1].end : m.start()]
+    topic = _topic(sentence, [c for c in mentions if c.end <= m.start()])
+    if topic is not None:
+        place, since = topic, sentence[topic.end : m.start()]
     elif earlier is not None:
         place, since = earlier.mention, earlier.since + " " + sentence[: m.start()]
     else:
@@ -339,6 +339,14 @@ def _antecedent(
     if place is None or _other_place(since, resolved):
         return None
     return place
+
+
+def _topic(sentence: str, mentions: list[Mention]) -> Mention | None:
+    """The place a later reference most likely stands for: the last one named, skipping places that
+    only locate ("150 km from Kabul") or describe ("the capital of Badghis") another."""
+    named = [c for c in mentions if not _locative(sentence, c)]
+    main = [c for c in named if not re.search(r"\bof\s+(?:the\s+)?$", sentence[: c.start])]
+    return (main or named or [None])[-1]
 
 
 def _capital_mention(resolved: dict[str, dict]) -> Mention | None:
@@ -377,10 +385,13 @@ class _Pattern:
     before: bool  # True: the phrase comes before the place ("captured X"); False: after ("X fell")
     strength: float = 0.9
     passive: bool = False  # an "after" participle that needs a passive auxiliary or "by"
+    sided: bool = False  # a government phrase that is the Taliban's when they are named before it ("resisting")
 
 
-def _p(pattern: str, status: str, *, before: bool, strength: float = 0.9, passive: bool = False) -> _Pattern:
-    return _Pattern(re.compile(pattern, re.IGNORECASE), status, before, strength, passive)
+def _p(
+    pattern: str, status: str, *, before: bool, strength: float = 0.9, passive: bool = False, sided: bool = False
+) -> _Pattern:
+    return _Pattern(re.compile(pattern, re.IGNORECASE), status, before, strength, passive, sided)
 
 
 _PATTERNS = (
@@ -435,6 +446,13 @@ _PATTERNS = (
         GOVERNMENT,
         before=True,
     ),
+    _p(
+        r"\b(?:they|it)\s+(?:(?:still|now|firmly|had|have|has|already|continue\s+to|continued\s+to)\s+)*"
+        r"(?:held|hold|holds|control|controls|controlled|secured|kept)(?:\s+control\s+of)?\b",
+        _ACTOR,
+        before=True,
+    ),
+    _p(r"\b(?:held|holding|hold|holds)\s+out\s+(?:in|at|inside)\b", GOVERNMENT, before=True, sided=True),
     _p(
         r"\b(?:repell?(?:ed|s|ing)?|repuls(?:e|ed|es|ing)|beat(?:en)?\s+back|fought\s+off|fend(?:ed|ing)?\s+off|"
         r"foil(?:ed|s)?|thwart(?:ed|s)?|push(?:ed)?\s+back|broke)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,3}?"
@@ -494,8 +512,9 @@ _PATTERNS = (
         before=False,
     ),
     _p(
-        r"\b(?:was|is|became)\s+the\s+(?:[\w-]+\s+){0,3}?(?:capitals?|city|cities|town)(?:\s+[\w-]+){0,4}?\s+to\s+"
-        r"(?:fall|be\s+captured|be\s+taken|be\s+overrun)\b",
+        r"\b(?:was|is|became|becomes|becoming)\s+the\s+(?:[\w-]+\s+){0,3}?(?:capitals?|city|cities|town)"
+        r"(?:\s+[\w-]+){0,4}?\s+(?:to\s+(?:fall|be\s+captured|be\s+taken|be\s+overrun)|"
+        rf"(?:taken|captured|seized|overrun)\s+by\s+{_OBJ}|lost\s+to)\b",
         TALIBAN,
         before=False,
     ),
@@ -515,7 +534,28 @@ _PATTERNS = (
         GOVERNMENT,
         before=False,
         strength=0.8,
+        sided=True,
     ),
+    _p(
+        r"\b(?:repell?(?:ed|s|ing)?|repuls(?:e|ed|es|ing)|beat\s+back|fought\s+off|fend(?:ed|ing)?\s+off|foil(?:ed|s)?|"
+        r"thwart(?:ed|s)?)\s+(?:an?\s+|the\s+|several\s+|repeated\s+|multiple\s+)?(?:[\w-]+\s+){0,3}?"
+        r"(?:attacks?|assaults?|offensives?|push|advances?|attempts?)\b",
+        GOVERNMENT,
+        before=False,
+        sided=True,
+    ),
+    _p(
+        rf",\s+{_GOV}\s+(?:have\s+|had\s+)?(?:pushed|beat|drove|forced|fought)\s+(?:back\s+)?{_OBJ}(?:\s+back)?\b",
+        GOVERNMENT,
+        before=False,
+    ),
+    _p(
+        r"\b(?:slipp(?:ed|ing)|slips|fell|falls|passed|went)\s+out\s+of\s+(?:the\s+)?(?:Afghan\s+)?"
+        r"(?:government(?:['’]s)?|state)\s+(?:control|hands)\b",
+        TALIBAN,
+        before=False,
+    ),
+    _p(rf"\b(?:abandoned|evacuated|vacated|deserted)\s+by\s+{_GOV}", TALIBAN, before=False, strength=0.7),
     _p(
         r"\b(?:in\s+(?:their|its)\s+(?:own\s+)?hands|under\s+(?:their|its)\s+(?:own\s+)?(?:full\s+|firm\s+|complete\s+)?control|"
         r"in\s+(?:full\s+|firm\s+|complete\s+)?control\s+of\s+(?:their|its)\s+forces)\b",
@@ -685,16 +725,46 @@ def _statements(sentence: str, mentions: list[Mention], context: str = "") -> li
                 if side is None:
                     continue
                 pattern = replace(pattern, status=side)
+            elif pattern.sided and _last_side(_clause_before(sentence, m.start())) == TALIBAN:
+                pattern = replace(pattern, status=TALIBAN)  # "Taliban fighters in Kunduz resisted ..."
             cues.append((m, pattern))
     for m, pattern in cues:
         if pattern.before:
             out += _objects_of(sentence, mentions, m, pattern)
         else:
             out += _subjects_of(sentence, mentions, m, pattern)
+    return _latest_in_sequence(sentence, out)
+
+
+_SEQUENCE = re.compile(r"\b(?:before|until|till|then|eventually|finally|later)\b", re.I)
+
+
+def _latest_in_sequence(sentence: str, statements: list[Statement]) -> list[Statement]:
+    """Drop a decisive statement that a later one in the sentence overturns ("held out for a month
+    before the city was overrun"): the sentence tells what happened last."""
+    decisive = {TALIBAN, GOVERNMENT}
+    out = []
+    for s in statements:
+        overturned = any(
+            t.mention.province_iso == s.mention.province_iso
+            and {s.status, t.status} == decisive
+            and t.cue_start > s.cue_start
+            and _SEQUENCE.search(sentence[s.cue_start : t.cue_start])
+            for t in statements
+        )
+        if not overturned:
+            out.append(s)
     return out
 
 
 _SIDES = re.compile(rf"(?P<tal>\b{_OBJ}\b)|(?P<gov>\b{_GOV}\b|\b(?:government|authorities|ministry|governor)\b)", re.I)
+
+
+def _clause_before(sentence: str, end: int) -> str:
+    """The part of ``sentence``'s clause that comes before ``end``."""
+    head = sentence[:end]
+    breaks = list(_CLAUSE_BREAK.finditer(head))
+    return head[breaks[-1].end() :] if breaks else head
 
 
 def _last_side(text: str) -> str | None:
@@ -1003,9 +1073,8 @@ def _denies_previous(sentence: str) -> bool:
 
 def _next_antecedent(sentence: str, mentions: list[Mention], earlier: Antecedent | None) -> Antecedent | None:
     """The place later references in the paragraph may stand for, after ``sentence``."""
-    named = [c for c in mentions if not _locative(sentence, c)]  # "150 km from Kabul" is not the topic
-    if named:
-        last = named[-1]
+    last = _topic(sentence, mentions)
+    if last is not None:
         return Antecedent(last, sentence[last.end :])
     if earlier is None or earlier.since.count(".") >= 2:
         return None  # two sentences without a place: the thread is lost
