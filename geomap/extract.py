@@ -313,6 +313,8 @@ def _references(
             continue  # "the city of Kunduz", "the provincial capital, Aybak": the name follows
         if m.group("it") and not _it_is_a_place(sentence, m):
             continue
+        if any(re.fullmatch(r"\s*,\s*", sentence[c.end : m.start()]) for c in mentions):
+            continue  # "Bamyan, the central province ...": an apposition, not a new mention
         place = _antecedent(sentence, m, mentions, earlier, resolved)
         if place is not None:
             out.append(replace(place, start=m.start(), end=m.end(), text=m.group(0), reference=True))
@@ -814,6 +816,8 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
         if not found:
             if _locative(sentence, mention):
                 continue  # "Tarinkot, 110 km north of Kandahar, fell": Kandahar only locates Tarinkot
+            if gap.lstrip().startswith(",") and re.search(r"\bof\s+(?:the\s+)?$", sentence[: mention.start]):
+                continue  # "Qala-i-Naw, the capital of Badghis, changed hands": Badghis describes
             raw_gap = gap
             gap = _without_asides(gap)
             gap = re.sub(r"^['’]s\b", " ", gap)
