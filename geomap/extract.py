@@ -374,9 +374,12 @@ _NOT_OTHER_PLACE = _word_set("the a an their its his her this that taliban gover
 # --- control phrases -----------------------------------------------------------------------------------------------
 
 _OBJ = r"(?:the\s+)?(?:Taliban|insurgents?|militants?|fighters|rebels)"
+# Government and resistance forces; "fighters" alone, "Taliban forces" and "insurgent forces" are the other side.
 _GOV = (
+    r"(?<!taliban\s)(?<!insurgent\s)"
     r"(?:the\s+)?(?:(?:Afghan|government|national|security|army|state|local|resistance|pro-government|special)\s+)*"
-    r"(?:government|army|forces|troops|soldiers|commandos|defenders|militias?|resistance|police|fighters)"
+    r"(?:government|army|forces|troops|soldiers|commandos|defenders|militias?|resistance|police|"
+    r"(?<=resistance\s)fighters|(?<=government\s)fighters)"
 )
 
 
@@ -401,12 +404,17 @@ _PATTERNS = (
     _p(
         r"\b(?:captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|overr(?:an|un|uns|unning)|overt(?:ook|ake|akes|aking|aken)|"
         r"t(?:ook|ake|akes|aking|aken)\s+(?:full\s+|complete\s+)?(?:control\s+(?:of|over)|over|hold\s+of)|"
-        r"took|taken|takes?|taking|sw(?:ept|eeping)\s+into|rolled\s+into|marched\s+into|conquer(?:ed|s|ing)?)\b",
+        r"took|taken|takes?|taking|sw(?:ept|eeping)\s+into|rolled\s+into|marched\s+into|walked\s+into|strolled\s+into|conquer(?:ed|s|ing)?)\b",
         TALIBAN,
         before=True,
     ),
     _p(r"\b(?:fall|capture|seizure|takeover|handover|loss|surrender|collapse)\s+of\b", TALIBAN, before=True),
-    _p(r"\b(?:hand(?:ed|s|ing)?|turn(?:ed|s|ing)?)\s+over\b(?=[^.;]*\bto\s+" + _OBJ + r"\b)", TALIBAN, before=True),
+    _p(
+        r"\b(?:hand(?:ed|s|ing)?\s+over|turn(?:ed|s|ing)?\s+over|surrender(?:ed|s|ing)?|gave\s+up|giv(?:e|es|ing)\s+up)\b"
+        rf"(?=\s+(?:[\w'’-]+\s+){{1,6}}?(?:over\s+)?to\s+{_OBJ}\b)",
+        TALIBAN,
+        before=True,
+    ),
     _p(
         r"\b(?:leav(?:e|es|ing)|left|ced(?:e|ed|es|ing)|abandon(?:s|ed|ing)?|yield(?:s|ed|ing)?)\b"
         rf"(?=\s+(?:[\w'’-]+\s+){{1,6}}?(?:entirely\s+|completely\s+|wholly\s+)?to\s+{_OBJ}\b)",
@@ -558,6 +566,21 @@ _PATTERNS = (
         before=False,
     ),
     _p(rf"\b(?:abandoned|evacuated|vacated|deserted)\s+by\s+{_GOV}", TALIBAN, before=False, strength=0.7),
+    _p(rf"\b(?:gone|went|goes|going|passed|switched|defected)\s+(?:over\s+)?to\s+{_OBJ}", TALIBAN, before=False),
+    _p(
+        r"\b(?:gave|give|gives|giving)\s+up(?=\s*(?:[.,;:]|$)|\s+without\b|\s+(?:on|by|late|early|overnight)\b)",
+        TALIBAN,
+        before=False,
+    ),
+    _p(r"\btheirs\b", _ACTOR, before=False, strength=0.8),
+    _p(
+        r"\b(?:still\s+(?:hold|holds|held|holding|stands|stood|standing)|(?:held|holding|holds|hold)\s+on)"
+        r"(?=\s*(?:[.,;:]|$)|\s+(?:against|despite|for|on|after)\b)",
+        GOVERNMENT,
+        before=False,
+        strength=0.8,
+        sided=True,
+    ),
     _p(
         r"\b(?:in\s+(?:their|its)\s+(?:own\s+)?hands|under\s+(?:their|its)\s+(?:own\s+)?(?:full\s+|firm\s+|complete\s+)?control|"
         r"in\s+(?:full\s+|firm\s+|complete\s+)?control\s+of\s+(?:their|its)\s+forces)\b",
@@ -730,6 +753,9 @@ def _statements(sentence: str, mentions: list[Mention], context: str = "") -> li
             elif pattern.sided and _last_side(_clause_before(sentence, m.start())) == TALIBAN:
                 pattern = replace(pattern, status=TALIBAN)  # "Taliban fighters in Kunduz resisted ..."
             cues.append((m, pattern))
+    decisive = [m.span() for m, p in cues if p.status != CONTESTED]
+    # "repelled an assault on X": the assault is part of the decisive phrase, not fighting of its own
+    cues = [(m, p) for m, p in cues if p.status != CONTESTED or not any(a <= m.start() < b for a, b in decisive)]
     for m, pattern in cues:
         if pattern.before:
             out += _objects_of(sentence, mentions, m, pattern)
@@ -738,7 +764,7 @@ def _statements(sentence: str, mentions: list[Mention], context: str = "") -> li
     return _latest_in_sequence(sentence, out)
 
 
-_SEQUENCE = re.compile(r"\b(?:before|until|till|then|eventually|finally|later)\b", re.I)
+_SEQUENCE = re.compile(r"\b(?:before|until|till|then|eventually|finally|later|again)\b", re.I)
 
 
 def _latest_in_sequence(sentence: str, statements: list[Statement]) -> list[Statement]:
@@ -751,7 +777,7 @@ def _latest_in_sequence(sentence: str, statements: list[Statement]) -> list[Stat
             t.mention.province_iso == s.mention.province_iso
             and {s.status, t.status} == decisive
             and t.cue_start > s.cue_start
-            and _SEQUENCE.search(sentence[s.cue_start : t.cue_start])
+            and _SEQUENCE.search(sentence[s.cue_start : t.cue_start + len(t.cue) + 8])  # "was lost again"
             for t in statements
         )
         if not overturned:
@@ -759,7 +785,11 @@ def _latest_in_sequence(sentence: str, statements: list[Statement]) -> list[Stat
     return out
 
 
-_SIDES = re.compile(rf"(?P<tal>\b{_OBJ}\b)|(?P<gov>\b{_GOV}\b|\b(?:government|authorities|ministry|governor)\b)", re.I)
+_SIDES = re.compile(
+    rf"(?P<tal>\b{_OBJ}\b)|(?P<gov>\b{_GOV}\b|\b(?:government|authorities|ministry|governor)\b)"
+    r"(?!\s+(?:headquarters|stations?|compounds?|bases?|posts?|checkpoints?|buildings?|offices?|positions?|convoys?))",
+    re.I,
+)
 
 
 def _clause_before(sentence: str, end: int) -> str:
@@ -821,7 +851,7 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
             raw_gap = gap
             gap = _without_asides(gap)
             gap = re.sub(r"^['’]s\b", " ", gap)
-            if not _gap_is_filler(_strip_modal_words(gap), _FILLER_AFTER):
+            if not _gap_is_filler(_strip_modal_words(gap), _FILLER_AFTER) and not _shared_subject(gap):
                 break
             passive = _PASSIVE_AUX.search(raw_gap) or _followed_by_agent(sentence, m.end())
             if pattern.passive and not passive and not raw_gap.strip().startswith(","):
@@ -857,7 +887,7 @@ _FACILITIES = _word_set(
 )
 _FACILITY_OF = re.compile(
     r"^['’]s\s+(?:[\w-]+\s+){0,2}?(?:airport|airbase|base|prison|jail|headquarters|compound|bazaar|market|garrison|"
-    r"checkpoints?|office|palace)\b",
+    r"checkpoints?|office|palace|districts?|neighbou?rhoods?|suburbs?)\b",
     re.I,
 )
 _EDGE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches)\b", re.I)
@@ -896,10 +926,28 @@ def _followed_by_agent(sentence: str, end: int) -> bool:
     return bool(re.match(r"\s+by\b", sentence[end:], re.I))
 
 
+def _shared_subject(gap: str) -> bool:
+    """True when ``gap`` is another predicate of the same place joined by a conjunction
+    ("X was retaken last month but *was lost again*", "X was attacked and captured")."""
+    joins = list(re.finditer(r"\b(?:but|and|then|before)\b", gap))
+    if not joins:
+        return False
+    head, tail = gap[: joins[-1].start()], gap[joins[-1].end() :]
+    if not _gap_is_filler(_strip_modal_words(tail), _FILLER_AFTER):
+        return False
+    return any(
+        _gap_is_filler(head[: m.start()], _FILLER_AFTER)
+        for pattern in _PATTERNS
+        if not pattern.before
+        for m in pattern.regex.finditer(head)
+    )
+
+
 def _followed_by_object(sentence: str, mentions: list[Mention], end: int) -> bool:
     for mention in mentions:
         if mention.start >= end:
-            return _gap_is_filler(sentence[end : mention.start], _FILLER_BEFORE)
+            gap = sentence[end : mention.start]
+            return "," not in gap and _gap_is_filler(gap, _FILLER_BEFORE)
     return False
 
 
