@@ -1111,8 +1111,8 @@ def extract_reports(
 
 _DENIES_PREVIOUS = re.compile(
     r"\b(?P<verb>den(?:y|ied|ies|ying)|reject(?:ed|s|ing)?|dismiss(?:ed|es|ing)?|disput(?:e|ed|es|ing)|"
-    r"refut(?:e|ed|es|ing))\s+(?:(?:the|this|that|these|those|such|their|its|his|her)\s+)?(?:[\w-]+\s+)?"
-    r"(?:claims?|reports?|assertions?|accounts?|it|this|that|them)\b(?!\s+(?:that|about|of|on|over|from)\b)",
+    r"refut(?:e|ed|es|ing))\s+(?:(?:(?:the|this|that|these|those|such|their|its|his|her)\s+)?(?:[\w-]+\s+)?"
+    r"(?:claims?|reports?|assertions?|accounts?)|it|this|that|them)\b(?!\s+(?:that|about|of|on|over|from)\b)",
     re.I,
 )
 

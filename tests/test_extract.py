@@ -44,19 +44,26 @@ def score(cases: list[dict]) -> tuple[float, float, list[str]]:
 # --- accuracy on labelled paragraphs -------------------------------------------------------------------------------
 
 
+#: Lowest recall asserted per set. 0.9 where the rules reach it; heldout5 (0.90 precision, 0.63 recall before
+#: the second round of rules, 1.00 / 0.90 now) and heldout6 (written after that round: 0.74 / 0.46 on first
+#: contact, 0.97 / 0.84 after the fixes it prompted) still miss statements made only by inference.
+MIN_RECALL = {"heldout5": 0.88, "heldout6": 0.82}
+SPLITS = ["dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"]
+
+
 def test_cases_file_is_big_enough():
     cases = load_cases()
-    assert len(cases) >= 60
+    assert len(cases) >= 300
     assert len({c["id"] for c in cases}) == len(cases)
-    assert {c["split"] for c in cases} == {"dev", "heldout", "heldout2", "heldout3", "heldout4"}
+    assert {c["split"] for c in cases} == set(SPLITS)
+    assert sum(c["split"] == "heldout5" for c in cases) >= 40
 
 
-@pytest.mark.parametrize("split", ["dev", "heldout", "heldout2", "heldout3", "heldout4"])
+@pytest.mark.parametrize("split", SPLITS)
 def test_precision_and_recall(split):
     precision, recall, wrong = score([c for c in load_cases() if c["split"] == split])
     assert precision >= 0.9, wrong
-    # measured on first contact: recall 0.77-0.88 on the held-out sets before the fixes they prompted
-    assert recall >= 0.8, wrong
+    assert recall >= MIN_RECALL.get(split, 0.9), wrong
 
 
 def test_dates_of_labelled_cases():
@@ -158,6 +165,94 @@ def test_list_after_including():
         ("AF-FRA", "taliban"),
         ("AF-SAM", "taliban"),
     }
+
+
+# --- references, pronouns and statements over two sentences -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Taliban pushed into Helmand on Monday. By the afternoon the provincial capital had fallen.", "taliban"),
+        ("Insurgents surrounded Taloqan. The city is now under their control.", "taliban"),
+        ("The Afghan government insists that Nili is still under its control.", "government"),
+        ("Resistance fighters in Panjshir said they had repelled a Taliban assault on the valley.", "government"),
+        ("The Taliban attacked Faizabad on Tuesday. The town held out, officials said.", "government"),
+        ("Fighters entered Kunduz on Sunday. By evening it was in their hands.", "taliban"),
+    ],
+)
+def test_references_to_a_place_named_earlier(text, expected):
+    found = extract_reports(text, published="2021-08-10")
+    assert found["status"].tolist() == [expected]
+
+
+def test_reference_takes_the_date_of_the_sentence_that_named_the_place():
+    found = extract_reports(
+        "Fighters entered Kunduz on Sunday. By evening it was in their hands.", published="2021-08-10"
+    )
+    assert found[["date", "status"]].values.tolist() == [["2021-08-08", "taliban"]]
+    assert "written 'it'" in found["note"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Herat was calm on Monday. The group took it as a sign of weakness.",  # "it" is not the city
+        "Refugees from Herat crossed into Iran. In Mashhad the city is under pressure.",  # a place abroad came between
+        "Ghazni, 150 km from Kabul, was quiet. It was the tenth provincial capital to be visited.",
+        "The Taliban said it had captured the airport.",
+        "Thousands fled Kunduz for Kabul. The capital is struggling to house them.",
+    ],
+)
+def test_references_that_are_not_statements(text):
+    assert pairs(text) == set()
+
+
+def test_the_capital_alone_is_kabul():
+    assert pairs("The Afghan capital remained in government hands on Saturday.") == {("AF-KAB", "government")}
+
+
+def test_denial_in_the_next_sentence_contests():
+    assert pairs("The Taliban said they had seized Charikar. Provincial officials rejected the claim.") == {
+        ("AF-PAR", "contested")
+    }
+    assert pairs("A Taliban commander said Kunduz was in their hands. The governor did not deny it.") == {
+        ("AF-KDZ", "taliban")
+    }
+    assert pairs("The Taliban said they had captured Kunduz. The UN rejected the claim that civilians were hurt.") == {
+        ("AF-KDZ", "taliban")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Taliban take Kandahar as government forces flee", {("AF-KAN", "taliban")}),
+        ("Taliban fighters now hold Ghazni and Herat.", {("AF-GHA", "taliban"), ("AF-HER", "taliban")}),
+        ("Local elders handed over Tarinkot to the Taliban on Friday.", {("AF-URU", "taliban")}),
+        ("Zaranj slipped out of government control on Friday.", {("AF-NIM", "taliban")}),
+        ("Mihtarlam and Asadabad had both gone over to the Taliban.", {("AF-LAG", "taliban"), ("AF-KNR", "taliban")}),
+        ("Government troops in Gardez are resisting a Taliban offensive.", {("AF-PIA", "government")}),
+        ("Taliban fighters in Gardez resisted a government counter-attack.", {("AF-PIA", "taliban")}),
+        ("Afghan troops in Charikar beat back a night attack.", {("AF-PAR", "government")}),
+        ("In Khanabad, commandos pushed back the Taliban.", {("AF-KDZ", "government")}),
+        ("Commandos pushed back the Taliban in Lashkar Gah.", {("AF-HEL", "government")}),
+        ("Taliban fighters laid siege to Faizabad.", {("AF-BDS", "contested")}),
+        ("The Taliban entered the outskirts of Herat.", {("AF-HER", "contested")}),
+        ("Fighting continued near Kunduz's airport.", {("AF-KDZ", "contested")}),
+        ("Troops repelled an assault on Lashkar Gah's prison.", set()),  # the prison, not the city
+        ("Afghan forces held out in Maymana for a month before the city was overrun.", {("AF-FYB", "taliban")}),
+        ("Qala-i-Naw was retaken last month but was lost again on Wednesday.", {("AF-BDG", "taliban")}),
+        ("Lashkar Gah, where the insurgents have seized the police headquarters, is calm.", set()),
+    ],
+)
+def test_second_round_phrases(text, expected):
+    assert pairs(text) == expected
+
+
+def test_president_ghani_is_not_ghazni():
+    # the offline geocoder matches "Ghani" to Ghazni by edit distance
+    assert pairs("Ghani's government collapsed on Sunday.") == set()
 
 
 # --- dates ---------------------------------------------------------------------------------------------------------
