@@ -662,16 +662,14 @@ def _control_layer_class() -> type:
             self.text = text
 
     class ControlLayer(MacroElement):
-        _template = Template(
-            """
-            {% macro html(this, kwargs) %}
-            <script type="application/json" id="{{ this.data_id }}">{{ this.data_json }}</script>
-            {% endmacro %}
-            {% macro script(this, kwargs) %}
-            geomapControlMap({{ this._parent.get_name() }}, {{ this.options_json }});
-            {% endmacro %}
-            """
-        )
+        """Adds the page's data, styles and scripts to the figure.
+
+        Everything goes in through :class:`_Raw` children, never through this element's own
+        template: branca compiles a macro's output as a new Jinja template, so data text in
+        a macro would be evaluated (``{{ ... }}``) at build time.
+        """
+
+        _template = Template("")
 
         def __init__(self, payload: dict, **options: Any) -> None:
             super().__init__()
@@ -696,6 +694,14 @@ def _control_layer_class() -> type:
                 figure.header.add_child(_Raw(f"<script>{script}</script>"), name="leaflet_js_inline", index=1)
             figure.header.add_child(_Raw(f"<style>{_CSS}</style>"), name="geomap_css")
             figure.header.add_child(_Raw(f"<script>{_JS}</script>"), name="geomap_js")
+            figure.html.add_child(
+                _Raw(f'<script type="application/json" id="{self.data_id}">{self.data_json}</script>'),
+                name=self.data_id,
+            )
+            figure.script.add_child(
+                _Raw(f"geomapControlMap({self._parent.get_name()}, {self.options_json});"),
+                name=f"{self.data_id}-init",
+            )
             super().render(**kwargs)
 
     return ControlLayer

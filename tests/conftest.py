@@ -90,11 +90,11 @@ def injection():
     from types import SimpleNamespace
 
     return SimpleNamespace(
-        title="Title <img src=x onerror=window.__pwned=1> </script><script>window.__pwned=1</script>",
-        name="<img src=x onerror=window.__pwned=1>",
-        gamma="Gamma `${window.__pwned=1}` \\ back\\slash",
-        place='<b onmouseover="window.__pwned=1">Dashtak</b>',
-        note="</script><script>window.__pwned=1</script> ${alert(1)} `tick` \\ \u2028 end",
+        title="{{6*7}}<img src=x onerror=window.__pwned=1></script><script>window.__pwned=1</script>",
+        name="<img src=x onerror=window.__pwned=1> {% raw %}",
+        gamma="Gamma `${window.__pwned=1}` \\ back\\slash {# comment #}",
+        place='<b onmouseover="window.__pwned=1">Dashtak</b> {{ 7*7 }}',
+        note="</script><script>window.__pwned=1</script> ${alert(1)} `tick` \\ \u2028 end {{ 7*7 }}",
         source="javascript:window.__pwned=1",
         template_source="`${window.__pwned=1}` \\",
     )

@@ -297,3 +297,29 @@ def test_cli_map_failure_leaves_an_existing_map_untouched(tmp_path, capsys):
     assert "must be >= 0" in err
     assert out.read_text(encoding="utf-8") == "the previous map"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html", "reports.csv"]
+
+
+def test_template_syntax_in_data_is_never_evaluated(tmp_path):
+    """branca compiles macro output as Jinja: data must never reach a template."""
+    import pandas as pd
+
+    from geomap.render import control_map, map_html
+    from geomap.timeline import ControlTimeline
+
+    marker = tmp_path / "evaluated"
+    payload = "{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }} {{ 7*7 }} {% raw %}"
+    reports = pd.DataFrame(
+        {
+            "date": ["2021-08-12"],
+            "place": [payload],
+            "status": ["taliban"],
+            "source": [payload],
+            "note": [payload],
+            "lat": [33.55],
+            "lon": [68.42],
+        }
+    )
+    html = map_html(control_map(ControlTimeline.from_reports(reports), title=payload, self_contained=True))
+    assert not marker.exists()
+    assert html.count("{{ 7*7 }}") >= 3
+    assert " 49 " not in html
