@@ -23,9 +23,12 @@ How it works, step by step:
    government control"). Places coordinated with a governed place ("captured Ghazni
    and Herat") share its phrase; places in distance or direction phrases
    ("150 km from Kabul", "south of Kabul") and places merely mentioned
-   ("residents in Kabul said") get nothing.
+   ("residents in Kabul said") get nothing. "The city", "the valley", "the provincial
+   capital" and "it" stand for the last place named before them in the paragraph
+   ("Fighters entered Kunduz on Sunday. By evening it was in their hands"), and
+   "their"/"its" take the side named last.
 4. Negation flips a decisive statement ("did not fall" is government control),
-   a denial makes it contested, and a hedge or condition ("could fall",
+   a denial (in the sentence or the next one) makes it contested, and a hedge or condition ("could fall",
    "if they take Kabul", "threatening to capture") drops it.
 5. The date is the one written nearest to the phrase ("on August 12",
    "12 August 2021", "Aug. 12"), or a weekday ("on Thursday": the latest such day on
