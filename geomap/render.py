@@ -972,15 +972,30 @@ function geomapControlMap(map, opts) {
       if (api.refreshMarkers) api.refreshMarkers(d);
       if (!fromHash) writeHash(d);
     };
+    // One date at a time, like radio buttons: ticking a date hides the others, and the
+    // shown date cannot be unticked (tick another one instead).
+    var switching = false;
+    // Deferred: the layer control is still handling the click and would not show the change.
     map.on("overlayadd", function (e) {
       var d = groups.indexOf(e.layer);
-      if (d >= 0) { buildGroup(d); show(d, false); }
+      if (d >= 0 && !switching) setTimeout(function () { selectOnly(d, false); }, 0);
+    });
+    map.on("overlayremove", function (e) {
+      var d = groups.indexOf(e.layer);
+      if (d >= 0 && d === state.d && !switching) {
+        setTimeout(function () { if (!map.hasLayer(groups[d])) selectOnly(d, true); }, 0);
+      }
     });
     groups.forEach(function (g, d) { g.on("add", function () { buildGroup(d); }); });
     var selectOnly = function (d, fromHash) {
-      groups.forEach(function (g, k) { if (k !== d && map.hasLayer(g)) map.removeLayer(g); });
-      buildGroup(d);
-      if (!map.hasLayer(groups[d])) groups[d].addTo(map);
+      switching = true;
+      try {
+        groups.forEach(function (g, k) { if (k !== d && map.hasLayer(g)) map.removeLayer(g); });
+        buildGroup(d);
+        if (!map.hasLayer(groups[d])) groups[d].addTo(map);
+      } finally {
+        switching = false;
+      }
       show(d, fromHash);
     };
     var initial = dateFromHash();

@@ -276,15 +276,25 @@ def test_per_date_layers_in_a_layer_control(square_timeline, visit):
         False,
         False,
     ]
-    # Ticking another date shows it too, and the panel and fragment follow the date just added.
+    # Ticking another date shows only that date; the panel and fragment follow it.
+    checkboxes = ".leaflet-control-layers-overlays input"
     page.click(".leaflet-control-layers-overlays label:first-child input")
     page.wait_for_function("window.geomapMaps[0].state.d === 0")
+    page.wait_for_function(f"!document.querySelectorAll('{checkboxes}')[1].checked")
     assert page.text_content(".geomap-panel-date") == "On 2021-08-01:"
     assert page.evaluate("window.location.hash") == "#2021-08-01"
     assert page.eval_on_selector_all(".geomap-counts li span:last-child", "els => els.map(e => e.textContent)") == [
         f"{s.label}: {EXPECTED['2021-08-01'].get(s.key, 0)} of 3 areas" for s in AFGHANISTAN_2021.statuses
     ]
-    assert page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 6
+    assert page.eval_on_selector_all(checkboxes, "els => els.map(e => e.checked)") == [True, False, False, False]
+    assert page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 3
+    assert fills(page) == expected_fills("2021-08-01")
+    # The shown date cannot be unticked into an empty map that the panel would still describe.
+    page.click(".leaflet-control-layers-overlays label:first-child input")
+    page.wait_for_function(f"document.querySelectorAll('{checkboxes}')[0].checked === true")
+    assert page.eval_on_selector_all(checkboxes, "els => els.map(e => e.checked)") == [True, False, False, False]
+    assert fills(page) == expected_fills("2021-08-01")
+    assert seen.errors == []
 
 
 def test_default_map_works_with_folium_cdn(square_timeline, visit):
