@@ -114,8 +114,10 @@ def load_boundaries(
     _check_coordinates(gdf, path)
     gdf = gdf.to_crs("EPSG:4326")
     gdf, repaired = _repair(gdf, ids, str(path))
-    gdf.insert(0, AREA_NAME, gdf[name_field].where(gdf[name_field].notna(), ids).astype(str))
-    gdf.insert(0, AREA_ID, ids)
+    names = gdf[name_field].where(gdf[name_field].notna(), ids).astype(str).to_numpy()
+    gdf = gdf.drop(columns=[c for c in (AREA_ID, AREA_NAME) if c in gdf.columns])  # replaced just below
+    gdf.insert(0, AREA_NAME, names)
+    gdf.insert(0, AREA_ID, ids.to_numpy())
     gdf.attrs["repaired"] = repaired
     return gdf.reset_index(drop=True)
 

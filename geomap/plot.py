@@ -71,13 +71,19 @@ def plot_summary(timeline: Any, ax: Axes | None = None, *, title: str | None = N
     bottom = [0] * len(ticks)
     for key in scheme.keys:
         values = counts[key].tolist()
-        ax.bar(positions, values, bottom=bottom, color=scheme.color(key), label=scheme.label(key), width=0.85)
+        label = _literal(scheme.label(key))
+        ax.bar(positions, values, bottom=bottom, color=scheme.color(key), label=label, width=0.85)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(list(positions), ticks, rotation=60, ha="right", fontsize=8)
     noun = getattr(timeline, "area_noun", "areas")
     ax.set_ylabel(f"number of {noun}")
     ax.set_xlabel("reporting date")
     ax.set_ylim(0, max(bottom, default=0) or 1)
-    ax.set_title(title if title is not None else f"{scheme.name or 'Control'}: {noun} by status")
+    ax.set_title(_literal(title if title is not None else f"{scheme.name or 'Control'}: {noun} by status"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return ax
+
+
+def _literal(text: str) -> str:
+    """Text that matplotlib draws as written: ``$`` would otherwise start mathtext."""
+    return text.replace("$", r"\$")

@@ -738,6 +738,7 @@ _CSS = """
 """
 
 _JS = r"""
+var FILL_OPACITY = 0.78;
 function geomapControlMap(map, opts) {
   "use strict";
   var data = JSON.parse(document.getElementById(opts.dataId).textContent);
@@ -765,6 +766,7 @@ function geomapControlMap(map, opts) {
   function swatch(color) {
     var s = el("span", "geomap-swatch");
     s.style.background = color;
+    s.style.opacity = FILL_OPACITY;  // the same shade as the areas on the map
     return s;
   }
   function safeHref(text) {
@@ -804,7 +806,7 @@ function geomapControlMap(map, opts) {
 
   function styleFor(i, d) {
     var changed = changedAt(i, d);
-    return {fillColor: statuses[code(i, d)].color, fillOpacity: 0.78,
+    return {fillColor: statuses[code(i, d)].color, fillOpacity: FILL_OPACITY,
             color: changed ? "#111111" : "#4d4d4d", weight: changed ? 3 : 0.7, opacity: 1};
   }
   function tooltipFor(i, d) {

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from geomap.errors import InputError
 
-_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_KEY = re.compile(r"[a-z][a-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,11 @@ class StatusScheme:
         if len(set(keys)) != len(keys):
             raise InputError(f"status scheme {self.name!r}: duplicate status keys in {keys}; make each key unique")
         for status in self.statuses:
-            if not _KEY.match(status.key):
+            if not _KEY.fullmatch(status.key):
                 raise InputError(
                     f"status scheme {self.name!r}: key {status.key!r} must be lower-case letters, digits, '_' or '-'"
                 )
-            if not _HEX_COLOUR.match(status.color):
+            if not _HEX_COLOUR.fullmatch(status.color):
                 raise InputError(
                     f"status scheme {self.name!r}: status {status.key!r} colour {status.color!r} must be #rrggbb"
                 )

@@ -238,3 +238,12 @@ def test_table_without_geometry_is_refused(tmp_path):
     path.write_text("code,label\nA,Alpha\n", encoding="utf-8")
     with pytest.raises(BoundaryError, match="has no geometries"):
         load_boundaries(path, id_field="code", name_field="label")
+
+
+def test_file_with_its_own_area_columns(tmp_path, squares):
+    gdf = squares.rename(columns={"code": "area_id"}).assign(area_name=["x", "y", "z"])
+    path = tmp_path / "own.gpkg"
+    gdf.to_file(path)
+    areas = load_boundaries(path, id_field="area_id", name_field="label")
+    assert areas["area_id"].tolist() == ["A", "B", "C"]
+    assert areas["area_name"].tolist() == ["Alpha", "Beta", "Gamma"]

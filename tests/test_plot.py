@@ -84,3 +84,24 @@ def test_cli_summary_refuses_to_overwrite_reports(tmp_path, capsys):
     assert main(["summary", str(reports), "--plot", str(reports)]) == 1
     assert "refusing to overwrite" in capsys.readouterr().err
     assert reports.read_text(encoding="utf-8").startswith("date,place,status")
+
+
+def test_dollar_signs_in_labels_are_drawn_literally(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from geomap.plot import plot_summary
+    from geomap.scheme import make_scheme
+    from geomap.timeline import ControlTimeline
+
+    scheme = make_scheme(
+        [{"key": "a", "label": "A $\\frac{1}{$ b", "color": "#ff0000"}, {"key": "unknown", "color": "#cccccc"}],
+        name="Cost $x^{$",
+    )
+    reports = pd.DataFrame({"date": ["2021-08-01"], "place": ["p"], "status": ["a"], "lat": [34.5], "lon": [69.2]})
+    ax = plot_summary(ControlTimeline.from_reports(reports, scheme=scheme))
+    ax.figure.savefig(tmp_path / "c.png")
+    assert ax.get_legend().get_texts()[0].get_text() == "A \\$\\frac{1}{\\$ b"
+    assert (tmp_path / "c.png").stat().st_size > 1000

@@ -168,3 +168,8 @@ def test_header_only_semicolons_duplicates_and_non_text(tmp_path):
 def test_date_messages(value, why):
     with pytest.raises(ReportsError, match=why):
         read_reports(pd.DataFrame({"date": [value], "place": ["Kabul"], "status": ["taliban"]}))
+
+
+def test_scheme_colour_with_trailing_newline_is_refused():
+    with pytest.raises(InputError, match="must be #rrggbb"):
+        make_scheme([{"key": "a", "color": "#aabbcc\n"}, {"key": "unknown", "color": "#dddddd"}])
