@@ -7,6 +7,7 @@ matplotlib ``Axes``. Nothing here writes files: the caller saves the figure.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -66,15 +67,23 @@ def plot_summary(timeline: Any, ax: Axes | None = None, *, title: str | None = N
     counts = timeline.summary().reindex(columns=scheme.keys, fill_value=0).astype(int)
     if ax is None:
         _, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(counts) + 3), 4.5), layout="constrained")
-    ticks = [pd.Timestamp(d).strftime("%Y-%m-%d") for d in counts.index]
-    positions = range(len(ticks))
-    bottom = [0] * len(ticks)
+    import matplotlib.dates as mdates
+
+    # A real time axis, so that a gap between reporting dates shows as a gap.
+    days = [pd.Timestamp(d).to_pydatetime() for d in counts.index]
+    spacing = min((b - a).days for a, b in pairwise(days)) if len(days) > 1 else 1
+    bottom = [0] * len(days)
     for key in scheme.keys:
         values = counts[key].tolist()
         label = _literal(scheme.label(key))
-        ax.bar(positions, values, bottom=bottom, color=scheme.color(key), label=label, width=0.85)
+        ax.bar(days, values, bottom=bottom, color=scheme.color(key), label=label, width=0.8 * max(spacing, 1))
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_xticks(list(positions), ticks, rotation=60, ha="right", fontsize=8)
+    if len(days) <= 20:
+        ax.set_xticks(days, [d.strftime("%Y-%m-%d") for d in days], rotation=60, ha="right", fontsize=8)
+    else:
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+        ax.tick_params(axis="x", labelrotation=60, labelsize=8)
     noun = getattr(timeline, "area_noun", "areas")
     ax.set_ylabel(f"number of {noun}")
     ax.set_xlabel("reporting date")
