@@ -53,11 +53,16 @@ def fuzzy_candidates(index: FuzzyIndex, key: str) -> list[tuple[str, int]]:
     those, only the ones needing the fewest insertions and deletions (so a dropped letter
     beats a changed one); an empty list when no key is close enough.
     """
+    return fuzzy_matches(index, key)[0]
+
+
+def fuzzy_matches(index: FuzzyIndex, key: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """``(closest, runners_up)``: :func:`fuzzy_candidates` and the other keys at the same distance."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA, Indel
 
     if len(key) < 4:
-        return []
+        return [], []
     limit = max(max_edits(len(key)), 1)
     found: list[tuple[int, str]] = []
     for length in range(len(key) - limit, len(key) + limit + 1):
@@ -73,9 +78,10 @@ def fuzzy_candidates(index: FuzzyIndex, key: str) -> list[tuple[str, int]]:
                 continue  # names rarely change their first letter and another letter too
             found.append((distance, candidate))
     if not found:
-        return []
+        return [], []
     best = min(d for d, _ in found)
     closest = [c for d, c in found if d == best]
     indel = {c: Indel.distance(key, c) for c in closest}
     fewest = min(indel.values())
-    return sorted((c, best) for c in closest if indel[c] == fewest)
+    chosen = sorted((c, best) for c in closest if indel[c] == fewest)
+    return chosen, sorted((c, best) for c in closest if indel[c] != fewest)

@@ -10,7 +10,9 @@ ship inside the package, so nothing is read at import time and no network is nee
 - ``aliases.csv``: a hand-curated table of transliterations, historic and local names
   that neither source carries (``Firozkoh`` = Chaghcharan, ``Gereshk`` ...);
 - ``foreign_places.csv``: well-known places outside Afghanistan (neighbours' border
-  towns, capitals, countries) that must never be matched to an Afghan place.
+  towns, capitals, countries) that must never be matched to an Afghan place;
+- ``not_places.csv``: words common in Afghan news that are never places (ethnic groups,
+  people's names, organisations, months, weekdays).
 
 Names are compared after :func:`normalize` (spelling folded to plain lower-case words)
 and :func:`phonetic_key` (transliteration variants folded to one key), first exactly,
@@ -58,6 +60,10 @@ KIND_WORDS = {
     "municipality": "city",
     "capital": "city",
     "village": "village",
+    "ولایت": "province",
+    "ولسوالی": "district",
+    "ولسوالۍ": "district",
+    "ښار": "city",
 }
 #: Words that carry no part of a name.
 GENERIC_WORDS = frozenset(
@@ -85,6 +91,7 @@ GENERIC_WORDS = frozenset(
         "crossing",
         "gate",
         "border",
+        "افغانستان",
     }
 )
 #: Words common in reports that are a letter or two away from a place name but never mean one.
@@ -121,11 +128,36 @@ NOT_PLACE_NAMES = frozenset(
         "officials",
     }
 )
-# Izafa connectors between two words of a name: Mazar-e Sharif, Qala-i-Naw, Qal'eh-ye Now.
-CONNECTORS = frozenset({"e", "i", "y", "ye", "yi", "ee", "ae"})
+# Izafa connectors between two words of a name: Mazar-e Sharif, Qala-i-Naw, Qal'eh-ye Now; and
+# "and" joining two names: Lal wa Sarjangal, Khost-o-Firing.
+CONNECTORS = frozenset({"e", "i", "y", "ye", "yi", "ee", "ae", "wa", "va", "o"})
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'`´’‘ʼʻʿʾ′\u02bd"), None)
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Latin letters and digits, and the letters of the Arabic script (Dari, Pashto).
+_NON_ALNUM = re.compile(r"[^0-9a-z\u0620-\u064a\u066e-\u06d3\u06d5\u06ee-\u06ff]+")
+# Arabic-script letters written differently in Dari, Pashto, Arabic and Urdu text, folded to the Dari
+# form; tatweel removed; the zero-width non-joiner (half space, "جلال‌آباد") becomes a space.
+_ARABIC_SCRIPT = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # Arabic yeh
+        "\u0649": "\u06cc",  # alef maksura
+        "\u06d0": "\u06cc",  # Pashto yeh
+        "\u06cd": "\u06cc",  # Pashto yeh with tail
+        "\u06ce": "\u06cc",
+        "\u0643": "\u06a9",  # Arabic kaf
+        "\u06ab": "\u06af",  # Pashto gaf
+        "\u0629": "\u0647",  # teh marbuta
+        "\u06c1": "\u0647",  # Urdu heh goal
+        "\u06be": "\u0647",  # heh doachashmee
+        "\u06d5": "\u0647",  # ae
+        "\u0640": None,  # tatweel
+        "\u200c": " ",  # zero-width non-joiner
+        "\u200d": None,
+        "\u200f": None,
+        "\u200e": None,
+    }
+)
+_HAS_ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 # Letters whose accent stands for an h in English transliteration (Čaghčarān, Badahšan).
@@ -134,6 +166,8 @@ _DIGRAPHS = str.maketrans({"č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž":
 
 @cache
 def _fold(text: str) -> str:
+    if _HAS_ARABIC.search(text):
+        text = unicodedata.normalize("NFKC", text).translate(_ARABIC_SCRIPT)
     decomposed = unicodedata.normalize("NFKD", text.translate(_DIGRAPHS))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold().translate(_APOSTROPHES).replace("ß", "ss")
@@ -216,6 +250,7 @@ def _fold_word(word: str, last: bool) -> str:
     word = word.replace("v", "w").replace("ck", "k")
     word = re.sub(r"aw(?![aeiou])", "au", word)  # Naw/Nau, Dawlat/Daulat
     word = re.sub(r"c(?!h)", "k", word)
+    word = re.sub(r"kail$", "kil", word)  # the tribal suffix Khel, Khail, Kheyl
     return re.sub(r"(.)\1+", r"\1", word)
 
 
@@ -258,8 +293,11 @@ class Entry:
 
     @property
     def label(self) -> str:
-        """``"name (province_iso)"`` as shown in ``alternatives``."""
-        return f"{self.name} ({self.province_iso})" if self.province_iso else self.name
+        """``"name (province_iso)"`` as shown in ``alternatives``; ``"name (country)"`` for a foreign place."""
+        if self.province_iso:
+            return f"{self.name} ({self.province_iso})"
+        country = re.search(r"\(([A-Z]{2})\)$", self.source)
+        return f"{self.name} ({country.group(1)})" if country else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,9 +321,20 @@ class Match:
         return self.entry.kind == FOREIGN
 
 
-#: A foreign city at least this large wins over an Afghan village or district spelled alike.
+#: A foreign city at least this large wins over an Afghan village spelled alike (or matched only
+#: through a bulk alternate name), and is listed in ``alternatives`` of an Afghan province,
+#: capital, city or district of the same name. A foreign name spelled as on record also wins
+#: over an Afghan place that only shares its phonetic key ("Kandy" is not the village Kanday).
 FOREIGN_CITY_POPULATION = 100_000
+#: A foreign city at least this large also wins over an Afghan district or town spelled alike.
+FOREIGN_METROPOLIS_POPULATION = 1_000_000
+#: Confidence of a match to a village through the phonetic key alone (the spelling is not one
+#: on record), reported with method ``fuzzy``: a village's name is too small a target for a
+#: transliteration rule to be trusted like a recorded alias.
+PHONETIC_VILLAGE_CONFIDENCE = 0.8
 _STRONG_KINDS = ("capital", "province")
+#: Endings that make a demonym of a place name: Herati, Kandaharis, Kabuli's.
+DEMONYM_ENDINGS = ("is", "i")
 
 
 @dataclass(slots=True)
@@ -316,8 +365,13 @@ class Gazetteer:
     'AF-KDZ'
     """
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(self, entries: Iterable[Entry], not_places: dict[str, str] | None = None) -> None:
         self.entries: list[Entry] = list(entries)
+        #: normalised word -> what it is ("ethnic group", "person", ...): never a place.
+        self.not_places: dict[str, str] = dict.fromkeys(NOT_PLACE_NAMES, "a common word in reports")
+        for word, category in (not_places or {}).items():
+            if normalize(word):
+                self.not_places[normalize(word)] = category
         self._by_norm: dict[str, _Key] = {}
         self._by_key: dict[str, _Key] = {}
         self._by_skeleton: dict[str, _Key] = {}
@@ -335,7 +389,7 @@ class Gazetteer:
                 if position > 0 and split_kind(spelling)[1] is not None:
                     tier = 2  # "Samangan city" names the capital only when the query says "city" too
                 hit = (tier, position)
-                if tier == 2 and len(key) < 5:
+                if tier == 2 and len(key) < (3 if _HAS_ARABIC.search(key) else 5):
                     continue  # short bulk alternates (codes, other languages' forms) match too much
                 tables = [(self._by_norm, norm), (self._by_key, key)]
                 if tier < 2:  # typos are only forgiven against a place's own or curated names
@@ -416,9 +470,46 @@ class Gazetteer:
                     return head
         return None
 
+    def refusal(self, name: str) -> str | None:
+        """Why ``name`` is not a place although it looks like one, or ``None``.
+
+        A word of the not-place list (``"Ghani"``: ``"a person's name"``), or a demonym
+        formed from a province's or capital's name (``"Herati"``: ``"a demonym of Herat"``).
+        """
+        text = "" if name is None else str(name)
+        parts = [p for p in re.split(r"[,;/()]", text) if p.strip()]
+        return self._refusal(split_kind(parts[0] if parts else text)[0])
+
+    def _refusal(self, norm: str) -> str | None:
+        if not norm:
+            return None
+        for word in (norm, norm[:-1] if norm.endswith("s") else None):
+            if word and word in self.not_places:
+                return f"{self.not_places[word]}, not a place"
+        words = norm.split()
+        last = words[-1]
+        for ending in DEMONYM_ENDINGS:
+            if not last.endswith(ending) or len(last) - len(ending) < 3:
+                continue
+            stem = phonetic_key(" ".join([*words[:-1], last[: -len(ending)]]))
+            slot = self._by_key.get(stem)
+            place = None
+            if slot is not None:
+                strong = [i for i, (tier, _) in slot.hits.items() if tier == 0]
+                place = min(strong, key=lambda i: self._rank(i, slot), default=None)
+            if place is None:
+                continue
+            full = self._by_key.get(phonetic_key(norm))
+            if full is not None and any(
+                tier <= 1 and self.entries[i].kind != FOREIGN for i, (tier, _) in full.hits.items()
+            ):
+                return None  # a place is named so (a village called Ghori)
+            return f"a demonym of {self.entries[place].name}, not a place"
+        return None
+
     def _lookup(self, text: str, *, fuzzy: bool = True, provinces: set[str] | None = None) -> Match | None:
         norm, hint = split_kind(text)
-        if not norm or norm in NOT_PLACE_NAMES:
+        if not norm or self._refusal(norm) is not None:
             return None
         key = phonetic_key(norm)
         slot = self._by_key.get(key)
@@ -441,27 +532,48 @@ class Gazetteer:
         if hint is not None:
             wanted = {"province": ("province",), "district": ("district",), "city": ("capital", "city")}.get(hint)
             if wanted:
-                ids = [i for i in ids if self.entries[i].kind in wanted] or ids
+                # "Zabol city" is the Iranian town, not Zabul province
+                ids = [
+                    i
+                    for i in ids
+                    if self.entries[i].kind in wanted
+                    or (hint == "city" and self.entries[i].kind == FOREIGN and self.entries[i].population > 0)
+                ] or ids
         if provinces:
             ids = [i for i in ids if self.entries[i].province_iso in provinces] or ids
-        ranked = sorted(ids, key=lambda i: self._rank(i, slot))
+        recorded = exact.hits if exact is not None and fuzzy_confidence is None else {}
+        # among places of one tier and kind, the one spelled exactly as asked comes first (Jani Khel)
+        ranked = sorted(
+            ids, key=lambda i: (*self._rank(i, slot)[:2], recorded.get(i, (0, -1))[1] != 0, self._rank(i, slot))
+        )
         afghan = [i for i in ranked if self.entries[i].kind != FOREIGN]
         foreign = [i for i in ranked if self.entries[i].kind == FOREIGN]
         if afghan and foreign and hint is None and not provinces:
+            foreign = [i for i in foreign if i in recorded] + [i for i in foreign if i not in recorded]
             best_afghan, best_foreign = self.entries[afghan[0]], self.entries[foreign[0]]
-            if (
-                slot.hits[afghan[0]][0] > 0
-                and best_foreign.population >= FOREIGN_CITY_POPULATION
-                and best_afghan.population < best_foreign.population // 10
+            tier = slot.hits[afghan[0]][0]
+            # an Afghan place's own or curated name, spelled as asked
+            afghan_recorded = any(i in recorded and slot.hits[i][0] < 2 for i in afghan)
+            smaller = best_afghan.population < best_foreign.population // 10
+            if tier > 0 and (
+                (foreign[0] in recorded and not afghan_recorded)  # Kandy, not the village Kanday
+                or (
+                    smaller  # Mashhad, Iran, not the village in Badakhshan
+                    and best_foreign.population >= FOREIGN_CITY_POPULATION
+                    and (best_afghan.kind == "village" or tier == 2)
+                )
+                or (smaller and best_foreign.population >= FOREIGN_METROPOLIS_POPULATION)
             ):
-                afghan = []  # Mashhad, Iran, not the village in Badakhshan
+                afghan = []
         ranked = afghan or foreign
         chosen = ranked[0]
         best = self.entries[chosen]
         if fuzzy_confidence is not None:
             method, confidence = "fuzzy", fuzzy_confidence
-        elif exact is not None and exact.hits.get(chosen, (0, -1))[1] == 0:
+        elif recorded.get(chosen, (0, -1))[1] == 0:
             method, confidence = "exact", 1.0
+        elif best.kind == "village" and chosen not in recorded:  # only the phonetic key matches
+            method, confidence = "fuzzy", PHONETIC_VILLAGE_CONFIDENCE
         else:
             method, confidence = "alias", 0.95
         others = []
@@ -472,6 +584,13 @@ class Gazetteer:
             if other.kind != FOREIGN and other.province_iso not in seen and slot.hits[i][0] <= weakest:
                 seen.add(other.province_iso)
                 others.append(other)
+        if best.kind not in (FOREIGN, "village") and method != "exact":
+            # a large foreign city spelled exactly so: "Zabol" is Zabul province, or Zabol in Iran
+            others += [
+                self.entries[i]
+                for i in foreign
+                if i in recorded and self.entries[i].population >= FOREIGN_CITY_POPULATION
+            ][:1]
         if others:
             confidence *= 0.8
         return Match(best, round(confidence, 3), method, tuple(others))
@@ -488,23 +607,41 @@ class Gazetteer:
         return self._fuzzy_memo[memo_key]
 
     def _fuzzy_search(self, key: str, hint: str | None, provinces: set[str] | None) -> Match | None:
-        from geomap._fuzzy import FuzzyIndex, fuzzy_candidates
+        from geomap._fuzzy import FuzzyIndex, fuzzy_matches
 
         if self._fuzzy is None:
             self._fuzzy = FuzzyIndex(sorted(self._fuzzy_keys), self._strong_keys)
-        found = fuzzy_candidates(self._fuzzy, key)
+        found, runners_up = fuzzy_matches(self._fuzzy, key)
         if not found:
             sk = skeleton(key)
             slot = self._by_skeleton.get(sk) if len(sk) >= 4 and len(key) >= 6 else None
             return None if slot is None else self._choose(slot, hint, fuzzy_confidence=0.7, provinces=provinces)
         distance = found[0][1]
+        confidence = max(0.5, 0.9 - 0.1 * (distance - 1) - 0.5 * distance / max(len(key), 1))
+        match = self._choose(self._merge(found), hint, fuzzy_confidence=confidence, provinces=provinces)
+        if match.is_foreign or not runners_up or provinces:
+            return match
+        # places in other provinces as close to the query (by another kind of edit) are listed too
+        seen = {match.entry.province_iso, *(e.province_iso for e in match.alternatives)}
+        others = list(match.alternatives)
+        close = self._merge(runners_up)
+        for i in sorted(close.hits, key=lambda i: self._rank(i, close)):
+            other = self.entries[i]
+            if other.kind != FOREIGN and other.province_iso not in seen and close.hits[i][0] <= 1:
+                seen.add(other.province_iso)
+                others.append(other)
+        if len(others) == len(match.alternatives):
+            return match
+        scale = 1.0 if match.alternatives else 0.8
+        return Match(match.entry, round(match.confidence * scale, 3), match.method, tuple(others))
+
+    def _merge(self, found: list[tuple[str, int]]) -> _Key:
         merged = _Key()
         for matched_key, _ in found:
             for entry_id, hit in self._by_key[matched_key].hits.items():
                 if entry_id not in merged.hits or hit < merged.hits[entry_id]:
                     merged.hits[entry_id] = hit
-        confidence = max(0.5, 0.9 - 0.1 * (distance - 1) - 0.5 * distance / max(len(key), 1))
-        return self._choose(merged, hint, fuzzy_confidence=confidence, provinces=provinces)
+        return merged
 
 
 def _split_alt(value: str) -> tuple[str, ...]:
@@ -568,6 +705,19 @@ def _add_curated(entries: list[Entry], curated: list[Entry]) -> list[Entry]:
     return out
 
 
+def _not_places() -> dict[str, str]:
+    """Words of ``not_places.csv`` (and their listed variants) -> what they are."""
+    path = data_file("not_places.csv")
+    if not path.is_file():
+        return {}
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    words = {}
+    for row in table.itertuples(index=False):
+        for word in (row.name, *_split_alt(row.aliases)):
+            words[word] = row.category
+    return words
+
+
 def build_gazetteer() -> Gazetteer:
     """Build a fresh :class:`Gazetteer` from the tables bundled with geomap.
 
@@ -585,7 +735,7 @@ def build_gazetteer() -> Gazetteer:
     entries += _table_entries("places.csv", province_names, curated=False)
     entries = _add_curated(entries, _table_entries("aliases.csv", province_names, curated=True))
     entries += _table_entries("foreign_places.csv", province_names, curated=False)
-    return Gazetteer(_merge_capitals(entries))
+    return Gazetteer(_merge_capitals(entries), _not_places())
 
 
 #: A town this close (in degrees, about 5 km) to a capital and sharing one of its names is the capital.

@@ -139,9 +139,11 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict:
     if not query.strip():
         return _unresolved(query, REASON_EMPTY)
     if match is None:
-        return _unresolved(query, REASON_UNKNOWN)
+        return _unresolved(query, get_gazetteer().refusal(query) or REASON_UNKNOWN)
     entry = match.entry
     if match.is_foreign:
+        if match.method == "fuzzy":  # only like a foreign name: not known to be abroad
+            return _unresolved(query, REASON_UNKNOWN)
         return _unresolved(query, REASON_FOREIGN.format(name=entry.name), foreign=True)
     if match.confidence < min_score:
         reason = REASON_LOW.format(name=entry.name, iso=entry.province_iso, score=match.confidence, min_score=min_score)

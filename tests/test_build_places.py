@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geomap._data import data_file
+from geomap._data import data_file, provinces_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -74,6 +74,9 @@ def test_curated_aliases_are_well_formed():
     aliases = pd.read_csv(data_file("aliases.csv"), dtype=str, keep_default_na=False)
     places = pd.read_csv(data_file("places.csv"), dtype=str, keep_default_na=False)
     known = set(zip(places["name"], places["kind"], places["province_iso"], strict=True))
+    provinces = provinces_table()
+    known |= {(name, "province", iso) for name, iso in zip(provinces["name"], provinces["iso"], strict=True)}
+    known |= {(name, "capital", iso) for name, iso in zip(provinces["capital"], provinces["iso"], strict=True)}
     for row in aliases.itertuples(index=False):
         assert row.source, row
         # a row either adds spellings to a listed place or brings its own coordinates
