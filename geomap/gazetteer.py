@@ -173,8 +173,12 @@ def _fold(text: str) -> str:
     return stripped.casefold().translate(_APOSTROPHES).replace("ß", "ss")
 
 
+# A possessive ending: "Kabul's", "Herat’s".
+_POSSESSIVE = re.compile(r"['’`´ʼ]s\b", re.IGNORECASE)
+
+
 def _tokens(name: str) -> tuple[list[str], str | None]:
-    words = _NON_ALNUM.sub(" ", _fold(name)).split()
+    words = _NON_ALNUM.sub(" ", _fold(_POSSESSIVE.sub("", name))).split()
     hint = None
     kept = []
     for word in words:
@@ -392,7 +396,9 @@ class Gazetteer:
                 if tier == 2 and len(key) < (3 if _HAS_ARABIC.search(key) else 5):
                     continue  # short bulk alternates (codes, other languages' forms) match too much
                 tables = [(self._by_norm, norm), (self._by_key, key)]
-                if tier < 2:  # typos are only forgiven against a place's own or curated names
+                # typos are only forgiven against a place's own or curated names, and not against a
+                # name that is also a common word (a village called March does not attract "Match")
+                if tier < 2 and norm not in self.not_places:
                     tables.append((self._by_skeleton, skeleton(key)))
                     self._fuzzy_keys.add(key)
                     if tier == 0:
@@ -501,9 +507,9 @@ class Gazetteer:
                 continue
             full = self._by_key.get(phonetic_key(norm))
             if full is not None and any(
-                tier <= 1 and self.entries[i].kind != FOREIGN for i, (tier, _) in full.hits.items()
+                tier <= 1 and self.entries[i].kind != FOREIGN and i != place for i, (tier, _) in full.hits.items()
             ):
-                return None  # a place is named so (a village called Ghori)
+                return None  # another place is named so (a village called Kabuli)
             return f"a demonym of {self.entries[place].name}, not a place"
         return None
 

@@ -135,3 +135,84 @@ def test_every_capital_absorbed_its_geonames_town():
     assert len(capitals) == 34
     assert all(e.population > 0 for e in capitals)
     assert get_gazetteer().resolve("Fayroz Koh").entry.kind == "capital"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("كابل", "کابل"),  # Arabic kaf and yeh fold to the Dari letters
+        ("غزني", "غزنی"),
+        ("کابُل", "کابل"),  # harakat removed
+        ("کـابل", "کابل"),  # tatweel removed
+        ("جلال\u200cآباد", "جلال اباد"),  # zero-width non-joiner is a space
+        ("ولایت هرات", "هرات"),
+        ("Kabul's", "kabul"),
+        ("Lal-o-Sarjangal", "lal sarjangal"),
+        ("Tala wa Barfak", "tala barfak"),
+    ],
+)
+def test_normalize_arabic_script_possessives_and_joins(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_khel_and_khail_share_a_key():
+    assert phonetic_key(normalize("Yahya Khail")) == phonetic_key(normalize("Yahya Khel"))
+
+
+def _village_and_foreign() -> Gazetteer:
+    nan = math.nan
+    return Gazetteer(
+        [
+            Entry("Alpha", "province", "AF-AAA", "Alpha", nan, nan, 0, (), "", 0),
+            Entry("Alphai", "village", "AF-BBB", "Beta", 2.0, 2.0, 0, (), "", 0),
+            Entry("Sandai", "village", "AF-AAA", "Alpha", 1.0, 1.0, 0, ("Sande",), "GeoNames 1", 0),
+            Entry("Sandy", "foreign", "", "", 5.0, 5.0, 150_000, (), "GeoNames 2 (XX)", 0),
+            Entry("Tolkarani", "district", "AF-AAA", "Alpha", 1.0, 1.0, 0, (), "", 0),
+            Entry("Tolkaram", "district", "AF-BBB", "Beta", 2.0, 2.0, 0, (), "", 0),
+            Entry("Omega", "province", "AF-CCC", "Omega", nan, nan, 0, (), "", 0),
+        ],
+        {"Wordy": "a test word"},
+    )
+
+
+def test_phonetic_likeness_to_a_village_is_not_an_alias():
+    gaz = _village_and_foreign()
+    assert gaz.resolve("Sandy").is_foreign
+    assert gaz.resolve("Sandi").is_foreign
+    match = gaz.resolve("Sanday")  # the village's key, not a spelling on record
+    assert (match.entry.name, match.method, match.confidence) == ("Sandai", "fuzzy", 0.8)
+    assert gaz.resolve("Sandai").method == "exact"
+
+
+def test_demonym_rule_and_its_exception():
+    gaz = _village_and_foreign()
+    assert gaz.resolve("Omegai") is None
+    assert gaz.refusal("Omegais") == "a demonym of Omega, not a place"
+    assert gaz.resolve("Alphai").entry.name == "Alphai"  # a place is named so
+    assert gaz.refusal("Wordy") == "a test word, not a place"
+    assert gaz.refusal("Omega") is None
+
+
+def test_fuzzy_match_lists_an_equally_close_place_in_another_province():
+    match = _village_and_foreign().resolve("Tolkaran")
+    assert match.method == "fuzzy"
+    assert match.entry.name == "Tolkarani"  # a dropped letter beats a changed one
+    assert [e.label for e in match.alternatives] == ["Tolkaram (AF-BBB)"]
+
+
+def test_foreign_label_names_the_country():
+    assert _village_and_foreign().entries[3].label == "Sandy (XX)"
+
+
+def test_same_name_districts_in_two_provinces_are_always_flagged():
+    gaz = get_gazetteer()
+    by_name: dict[str, set[str]] = {}
+    for entry in gaz.entries:
+        if entry.kind == "district":
+            by_name.setdefault(entry.name, set()).add(entry.province_iso)
+    shared = [name for name, provinces in by_name.items() if len(provinces) > 1]
+    assert len(shared) >= 8
+    for name in shared:
+        match = gaz.resolve(name)
+        assert match.alternatives, name
+        assert match.confidence < 0.95, name
