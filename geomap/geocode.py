@@ -102,7 +102,7 @@ def geocode(
     if online is not None:
         from geomap._online import resolve_online
 
-        pending = [q for q in unique if rows[q][METHOD] == "" and q.strip() and not rows[q].get("_foreign")]
+        pending = [q for q in unique if rows[q][METHOD] == "" and q.strip() and not rows[q].get("_settled")]
         found = resolve_online(pending, online=online, cache=cache, user_agent=user_agent, progress=progress)
         for query in pending:
             if query in found:
@@ -116,7 +116,7 @@ def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _unresolved(query: str, reason: str, foreign: bool = False) -> dict:
+def _unresolved(query: str, reason: str, settled: bool = False) -> dict:
     row = {
         QUERY: query,
         NAME: None,
@@ -130,8 +130,8 @@ def _unresolved(query: str, reason: str, foreign: bool = False) -> dict:
         ALTERNATIVES: "",
         REASON: reason,
     }
-    if foreign:
-        row["_foreign"] = True
+    if settled:  # known not to be an Afghan place (abroad, or not a place): not asked online
+        row["_settled"] = True
     return row
 
 
@@ -139,12 +139,13 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict:
     if not query.strip():
         return _unresolved(query, REASON_EMPTY)
     if match is None:
-        return _unresolved(query, get_gazetteer().refusal(query) or REASON_UNKNOWN)
+        refusal = get_gazetteer().refusal(query)
+        return _unresolved(query, refusal or REASON_UNKNOWN, settled=refusal is not None)
     entry = match.entry
     if match.is_foreign:
         if match.method == "fuzzy":  # only like a foreign name: not known to be abroad
             return _unresolved(query, REASON_UNKNOWN)
-        return _unresolved(query, REASON_FOREIGN.format(name=entry.name), foreign=True)
+        return _unresolved(query, REASON_FOREIGN.format(name=entry.name), settled=True)
     if match.confidence < min_score:
         reason = REASON_LOW.format(name=entry.name, iso=entry.province_iso, score=match.confidence, min_score=min_score)
         return _unresolved(query, reason)

@@ -81,3 +81,36 @@ def test_curated_aliases_are_well_formed():
         assert row.source, row
         # a row either adds spellings to a listed place or brings its own coordinates
         assert (row.name, row.kind, row.province_iso) in known or (row.lat and row.lon), row
+
+
+@pytest.mark.parametrize(
+    ("alias", "useful"),
+    [("کابل", True), ("جلال‌آباد", True), ("Kabul", True), ("KBL", False), ("Кабул", False), ("喀布尔", False)],
+)
+def test_latin_and_arabic_script_alternate_names_are_kept(build, alias, useful):
+    assert build._useful_alias(alias) is useful
+
+
+def test_generated_tables_carry_dari_names_and_lookalike_foreign_cities():
+    places = pd.read_csv(data_file("places.csv"), dtype=str, keep_default_na=False)
+    kabul = places[(places["name"] == "Kabul") & (places["kind"] == "city")].iloc[0]
+    assert "کابل" in kabul["aliases"].split("|")
+    jaghatu = places[places["name"] == "Jaghatu"]
+    assert jaghatu["province_iso"].tolist() == ["AF-WAR"]  # split 51/49 by the generalised polygons
+    foreign = pd.read_csv(data_file("foreign_places.csv"), dtype=str, keep_default_na=False)
+    assert {"Kandy", "Jalal-Abad", "Zābol", "Serhetabat"} <= set(foreign["name"])
+    assert "Kushka" in foreign.loc[foreign["name"] == "Serhetabat", "aliases"].iloc[0]
+
+
+def test_bundled_gazetteer_tables_stay_small():
+    for name in ("places.csv", "foreign_places.csv", "aliases.csv", "not_places.csv"):
+        assert data_file(name).stat().st_size < 200_000, name
+
+
+def test_not_place_words_are_documented_and_not_district_names():
+    words = pd.read_csv(data_file("not_places.csv"), dtype=str, keep_default_na=False)
+    assert list(words.columns) == ["name", "category", "aliases"]
+    assert words["category"].str.match(r"^an? ").all()
+    places = pd.read_csv(data_file("places.csv"), dtype=str, keep_default_na=False)
+    big = places.loc[places["kind"].isin(["district", "city"]), "name"].str.casefold()
+    assert not set(words["name"].str.casefold()) & set(big)

@@ -281,3 +281,18 @@ def test_every_province_and_capital_resolves_in_dari_script():
     names = [(name, row.province_iso) for row in rows.itertuples() for name in row.aliases.split("|")]
     df = geocode([n for n, _ in names])
     assert df["province_iso"].tolist() == [iso for _, iso in names]
+
+
+def test_words_known_not_to_be_places_are_not_asked_online(tmp_path):
+    class Recorder:
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def geocode(self, query: str, exactly_one: bool = True):
+            self.asked.append(query)
+
+    service = Recorder()
+    df = geocode(["Xqzt Dand", "Herati", "Rabbani", "Doha"], online=service, cache=tmp_path / "c.sqlite")
+    assert service.asked == ["Xqzt Dand, Afghanistan"]
+    assert df["method"].eq("").all()
+    assert df.loc[1, "reason"] == "a demonym of Herat, not a place"
