@@ -56,8 +56,13 @@ def fuzzy_candidates(index: FuzzyIndex, key: str) -> list[tuple[str, int]]:
     return fuzzy_matches(index, key)[0]
 
 
-def fuzzy_matches(index: FuzzyIndex, key: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
-    """``(closest, runners_up)``: :func:`fuzzy_candidates` and the other keys at the same distance."""
+def fuzzy_matches(
+    index: FuzzyIndex, key: str, exclude: str | None = None
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """``(closest, runners_up)``: :func:`fuzzy_candidates` and the other keys at the same distance.
+
+    ``exclude`` is a key left out of the search (one already matched exactly).
+    """
     from rapidfuzz import process
     from rapidfuzz.distance import OSA, Indel
 
@@ -70,7 +75,7 @@ def fuzzy_matches(index: FuzzyIndex, key: str) -> tuple[list[tuple[str, int]], l
         if not group:
             continue
         for candidate, distance, _ in process.extract_iter(key, group, scorer=OSA.distance, score_cutoff=limit):
-            if distance > allowed_edits(key, candidate, candidate in index.strong):
+            if candidate == exclude or distance > allowed_edits(key, candidate, candidate in index.strong):
                 continue
             if distance > 0 and len(key) < 5 and len(candidate) <= len(key):
                 continue  # a four-letter word only matches a longer name it is a shortening of

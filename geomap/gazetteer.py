@@ -520,7 +520,22 @@ class Gazetteer:
         key = phonetic_key(norm)
         slot = self._by_key.get(key)
         if slot is not None:
-            return self._choose(slot, hint, self._by_norm.get(norm), provinces=provinces)
+            exact = self._by_norm.get(norm)
+            match = self._choose(slot, hint, exact, provinces=provinces)
+            if (
+                fuzzy
+                and match.is_foreign
+                and match.entry.population < FOREIGN_METROPOLIS_POPULATION
+                and re.fullmatch(r"GeoNames \d+ \([A-Z]{2}\)", match.entry.source)  # a town, not a country
+                and not (exact is not None and any(self.entries[i] is match.entry for i in exact.hits))
+            ):
+                # a foreign town (not a country, a metropolis or a hand-listed name) that only sounds
+                # like the query (Koganei for "Khogaani") does not hide a misspelt Afghan district,
+                # town, capital or province
+                afghan = self._fuzzy_lookup(key, hint, provinces)
+                if afghan is not None and not afghan.is_foreign and afghan.entry.kind != "village":
+                    return afghan
+            return match
         if not fuzzy:
             return None
         return self._fuzzy_lookup(key, hint, provinces)
@@ -617,7 +632,12 @@ class Gazetteer:
 
         if self._fuzzy is None:
             self._fuzzy = FuzzyIndex(sorted(self._fuzzy_keys), self._strong_keys)
-        found, runners_up = fuzzy_matches(self._fuzzy, key)
+        # the key itself, when it matched exactly (only a foreign name), is not a misspelling of it
+        found, runners_up = fuzzy_matches(self._fuzzy, key, exclude=key if key in self._by_key else None)
+        afghan = [(k, d) for k, d in found + runners_up if self._has_afghan(k)]
+        if afghan and not any(self._has_afghan(k) for k, _ in found):
+            # a misspelling is read as one of an Afghan place before a foreign one as close
+            found, runners_up = afghan, []
         if not found:
             sk = skeleton(key)
             slot = self._by_skeleton.get(sk) if len(sk) >= 4 and len(key) >= 6 else None
@@ -636,10 +656,11 @@ class Gazetteer:
             if other.kind != FOREIGN and other.province_iso not in seen and close.hits[i][0] <= 1:
                 seen.add(other.province_iso)
                 others.append(other)
-        if len(others) == len(match.alternatives):
-            return match
-        scale = 1.0 if match.alternatives else 0.8
-        return Match(match.entry, round(match.confidence * scale, 3), match.method, tuple(others))
+        # listed, but the confidence stays: the place reached with fewer changed letters is likelier
+        return Match(match.entry, match.confidence, match.method, tuple(others))
+
+    def _has_afghan(self, key: str) -> bool:
+        return any(self.entries[i].kind != FOREIGN for i in self._by_key[key].hits)
 
     def _merge(self, found: list[tuple[str, int]]) -> _Key:
         merged = _Key()

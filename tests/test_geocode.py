@@ -296,3 +296,24 @@ def test_words_known_not_to_be_places_are_not_asked_online(tmp_path):
     assert service.asked == ["Xqzt Dand, Afghanistan"]
     assert df["method"].eq("").all()
     assert df.loc[1, "reason"] == "a demonym of Herat, not a place"
+
+
+@pytest.mark.parametrize(
+    ("query", "iso"),
+    [
+        ("Qush Tpea", "AF-JOW"),  # as close to Kushtia (Bangladesh)
+        ("Alamr", "AF-FYB"),  # as close to Alamar (Cuba)
+        ("Khogaani", "AF-NAN"),  # sounds like Koganei (Japan), misspells Khogayani
+        ("Feizabad", "AF-BDS"),  # sounds like Fyzabad (India), misspells Faizabad
+    ],
+)
+def test_a_misspelling_is_read_as_an_afghan_place_before_a_foreign_town(query, iso):
+    row = geocode([query]).iloc[0]
+    assert row["province_iso"] == iso
+    assert row["method"] == "fuzzy"
+
+
+def test_a_country_or_metropolis_that_sounds_alike_stays_foreign():
+    df = geocode(["Qaatar", "Tehraan", "Pakistaan"])
+    assert df["method"].eq("").all()
+    assert df["reason"].str.startswith("outside Afghanistan").all()
