@@ -332,10 +332,12 @@ class Match:
 FOREIGN_CITY_POPULATION = 100_000
 #: A foreign city at least this large also wins over an Afghan district or town spelled alike.
 FOREIGN_METROPOLIS_POPULATION = 1_000_000
-#: Confidence of a match to a village through the phonetic key alone (the spelling is not one
-#: on record), reported with method ``fuzzy``: a village's name is too small a target for a
-#: transliteration rule to be trusted like a recorded alias.
+#: Confidence of a match through the phonetic key alone (the spelling is not one on record) to a
+#: village, or to a district or town with a key of fewer than ``SHORT_KEY`` letters, reported with
+#: method ``fuzzy``: a transliteration rule is too weak a reason to pick one of hundreds of
+#: villages, and short keys collide with ordinary words ("Back" and the district Bak).
 PHONETIC_VILLAGE_CONFIDENCE = 0.8
+SHORT_KEY = 4
 _STRONG_KINDS = ("capital", "province")
 #: Endings that make a demonym of a place name: Herati, Kandaharis, Kabuli's.
 DEMONYM_ENDINGS = ("is", "i")
@@ -521,7 +523,7 @@ class Gazetteer:
         slot = self._by_key.get(key)
         if slot is not None:
             exact = self._by_norm.get(norm)
-            match = self._choose(slot, hint, exact, provinces=provinces)
+            match = self._choose(slot, hint, exact, provinces=provinces, short=len(key) < SHORT_KEY)
             if (
                 fuzzy
                 and match.is_foreign
@@ -547,6 +549,7 @@ class Gazetteer:
         exact: _Key | None = None,
         fuzzy_confidence: float | None = None,
         provinces: set[str] | None = None,
+        short: bool = False,
     ) -> Match:
         """Pick the best entry of ``slot``; ``exact`` holds the entries whose spelling matched before folding."""
         ids = list(slot.hits)
@@ -593,7 +596,9 @@ class Gazetteer:
             method, confidence = "fuzzy", fuzzy_confidence
         elif recorded.get(chosen, (0, -1))[1] == 0:
             method, confidence = "exact", 1.0
-        elif best.kind == "village" and chosen not in recorded:  # only the phonetic key matches
+        elif chosen not in recorded and (  # only the phonetic key matches
+            best.kind == "village" or (short and best.kind in ("district", "city"))
+        ):
             method, confidence = "fuzzy", PHONETIC_VILLAGE_CONFIDENCE
         else:
             method, confidence = "alias", 0.95

@@ -216,3 +216,12 @@ def test_same_name_districts_in_two_provinces_are_always_flagged():
         match = gaz.resolve(name)
         assert match.alternatives, name
         assert match.confidence < 0.95, name
+
+
+def test_a_short_name_reached_only_through_the_phonetic_key_is_fuzzy():
+    gaz = get_gazetteer()
+    back = gaz.resolve("Back")  # "ck" folds to "k": the district Bak, by sound only
+    assert (back.entry.name, back.method) == ("Bak", "fuzzy")
+    assert back.confidence < 0.95
+    assert gaz.resolve("Bak").method == "exact"
+    assert gaz.resolve("Kowt").method == "alias"  # a spelling on record
