@@ -93,3 +93,14 @@ def test_online_without_user_agent_is_refused(capsys, tmp_path):
     status, _, err = _run(capsys, "--online", "nominatim", "--cache", str(tmp_path / "c.sqlite"), "Xqzt Qqq")
     assert status == 1
     assert "user agent" in err
+
+
+def test_dari_names_and_non_place_words_from_a_file(capsys, tmp_path):
+    src = tmp_path / "names.txt"
+    src.write_text("مزار شریف\nولایت بلخ\nHerati\nHekmatyar\n", encoding="utf-8")
+    status, out, _ = _run(capsys, "--input", str(src))
+    df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert status == 0
+    assert df["province_iso"].tolist() == ["AF-BAL", "AF-BAL", "", ""]
+    assert df["kind"].tolist() == ["capital", "province", "", ""]
+    assert df["reason"].tolist()[2:] == ["a demonym of Herat, not a place", "a person's name, not a place"]
