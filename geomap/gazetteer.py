@@ -373,7 +373,7 @@ class Gazetteer:
 
     def __init__(self, entries: Iterable[Entry], not_places: dict[str, str] | None = None) -> None:
         self.entries: list[Entry] = list(entries)
-        #: normalised word -> what it is ("ethnic group", "person", ...): never a place.
+        #: normalised word -> what it is ("an ethnic group", "a person's name", ...): never a place.
         self.not_places: dict[str, str] = dict.fromkeys(NOT_PLACE_NAMES, "a common word in reports")
         for word, category in (not_places or {}).items():
             if normalize(word):
