@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -309,3 +310,21 @@ def test_default_map_works_with_folium_cdn(square_timeline, visit):
     assert any("tile.openstreetmap.org" in u for u in seen.blocked)
     assert fills(page) == expected_fills("2021-08-07")
     assert [e for e in seen.errors if "Failed to load resource" not in e] == []
+
+
+@pytest.mark.parametrize("day", ["2021-08-06", "2021-08-12", "2021-08-15"])
+def test_demo_map_in_chromium(tmp_path, visit, day):
+    """The map `geomap demo` writes: 34 provinces, offline, colours as the timeline says on each date."""
+    from geomap.demo import example_path, write_demo
+    from geomap.timeline import ControlTimeline
+
+    html_path = next(p for p in write_demo(tmp_path / "demo") if p.suffix == ".html")
+    seen = visit(html_path.read_text(encoding="utf-8"), f"#{day}")
+    expected = (
+        ControlTimeline.from_reports(example_path()).summary().loc[__import__("datetime").date.fromisoformat(day)]
+    )
+    assert seen.page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 34
+    assert fills(seen.page) == Counter({COLOR[k]: int(n) for k, n in expected.items() if n})
+    assert shown(seen.page)["counts"] == [f"{LABEL[k]}: {int(expected[k])} of 34 provinces" for k in expected.index]
+    assert seen.errors == []
+    assert seen.blocked == []
