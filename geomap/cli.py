@@ -99,6 +99,8 @@ def _timeline_from_args(args: argparse.Namespace):
 
     if args.unresolved:
         refuse_overwriting_inputs(args.unresolved, [args.reports, args.boundaries, args.scheme])
+        if Path(args.unresolved).is_dir():
+            raise InputError(f"{args.unresolved}: is a folder; give a file name for --unresolved")
     boundaries = None
     if args.boundaries:
         if not (args.id_field and args.name_field):
@@ -169,13 +171,13 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from geomap._io import refuse_overwriting_inputs
-    from geomap.export import _format_of, export
-    from geomap.timeline import _as_date
+    from geomap.export import export, format_of
+    from geomap.reports import parse_date
 
     inputs = [args.reports, args.boundaries, args.scheme, args.unresolved]
     refuse_overwriting_inputs(args.output, inputs)
-    _format_of(Path(args.output), args.format)  # fail on a bad extension before any work
-    as_of = _as_date(args.as_of, "--as-of") if args.as_of else None
+    format_of(Path(args.output), args.format)  # fail on a bad extension before any work
+    as_of = parse_date(args.as_of, "--as-of") if args.as_of else None
     timeline = _timeline_from_args(args)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
     path = export(timeline, args.output, format=args.format, shape=shape, as_of=as_of)
@@ -263,15 +265,16 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from geomap.errors import InputError
     from geomap.extract import extract_reports
 
-    if args.article == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(args.article).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError(f"{args.article}: article file not found; check the path") from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{args.article}: not UTF-8 text ({exc}); save the article as UTF-8") from None
+    name = "<stdin>" if args.article == "-" else args.article
+    try:
+        raw = sys.stdin.buffer.read() if args.article == "-" else Path(args.article).read_bytes()
+        text = raw.decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{name}: article file not found; check the path") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); save the article as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read the article ({exc.strerror}); give a text file") from None
     reports = extract_reports(text, published=args.published, source=args.source)
     csv_text = reports.to_csv(index=False, lineterminator="\n")
     if args.output:

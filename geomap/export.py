@@ -33,6 +33,7 @@ import shapely
 
 from geomap._io import refuse_overwriting_inputs, write_with_atomic
 from geomap.errors import InputError
+from geomap.reports import parse_date
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,
@@ -46,7 +47,7 @@ from geomap.schema import (
     VALID_FROM,
     VALID_TO,
 )
-from geomap.timeline import ControlTimeline, _as_date
+from geomap.timeline import ControlTimeline
 
 FORMATS = {
     ".geojson": "geojson",
@@ -88,7 +89,7 @@ def export_frame(
     if not timeline.reporting_dates:
         raise InputError("the timeline has no reporting dates, so there is nothing to export")
     if shape == "as-of":
-        table = timeline.status(on=_as_date(as_of, "as-of date") if as_of is not None else None).drop(
+        table = timeline.status(on=parse_date(as_of, "as-of date") if as_of is not None else None).drop(
             columns="geometry"
         )
     else:
@@ -162,14 +163,14 @@ def export(
         ``path`` is one of ``inputs``.
     """
     path = Path(path)
-    kind = _format_of(path, format)
+    kind = format_of(path, format)
     refuse_overwriting_inputs(path, inputs)
     gdf = export_frame(timeline, shape=shape, as_of=as_of)
     writer = {"geojson": _write_geojson, "gpkg": _write_gpkg, "parquet": _write_parquet, "csv": _write_csv}[kind]
     return write_with_atomic(path, lambda tmp: writer(gdf, tmp))
 
 
-def _format_of(path: Path, format: str | None) -> str:
+def format_of(path: Path, format: str | None) -> str:
     if format is not None:
         key = format.lower().lstrip(".")
         aliases = {"json": "geojson", "geoparquet": "parquet", "geopackage": "gpkg"}

@@ -45,7 +45,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from geomap.errors import InputError
+from geomap.reports import parse_date
 from geomap.schema import DATE, EVIDENCE, NOTE, PLACE, PROVINCE_ISO, SOURCE, STATUS
 
 CONFIDENCE = "confidence"
@@ -64,12 +64,6 @@ PLACE_KINDS = frozenset({"province", "capital", "city", "district"})
 #: Lowest geocoder confidence for a place mention to count.
 MIN_PLACE_CONFIDENCE = 0.75
 
-#: Words the offline geocoder matches to a place by edit distance although they are not
-#: places in news text ("Taliban" is two letters from "Taloqan", "Ghani" one from "Ghazni").
-NOT_PLACES = frozenset(
-    {"the", "taliban", "talibans", "taliban's", "sarah", "afghan", "afghans", "afghanistan", "qadir", "uzbek", "uzbeks"}
-    | {"ghani", "ghani's"}
-)
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -123,7 +117,6 @@ def _append_sentence(out: list[tuple[int, str]], text: str, start: int, end: int
 
 _WORD = r"[A-Z][A-Za-z’'āīūēōĀ]*(?:-[A-Za-z]+)*"
 _RUN = re.compile(rf"{_WORD}(?:(?:\s+|\s+[ei]\s+|\s*-\s*[ei]\s*-\s*){_WORD})*")
-_CONNECTOR = re.compile(r"^(?:[ei]|-[ei]-?)$")
 
 
 @dataclass(frozen=True)
@@ -223,9 +216,8 @@ def _resolve_places(names: Iterable[str], geocoder: Callable[[list[str]], pd.Dat
 
 
 def _not_place(name: str) -> bool:
+    """Months and weekdays are dates here; other non-place words are refused by the geocoder."""
     words = name.casefold().split()
-    if NOT_PLACES.intersection(words):
-        return True
     return len(words) == 1 and (words[0].rstrip(".") in _MONTHS or words[0] in _WEEKDAYS)
 
 
@@ -1022,15 +1014,7 @@ def _date_for(statement: Statement, dates: list[tuple[int, date, str]], publishe
 
 
 def _parse_published(published: date | datetime | str) -> date:
-    if isinstance(published, datetime):
-        return published.date()
-    if isinstance(published, date):
-        return published
-    try:
-        return date.fromisoformat(str(published).strip()[:10])
-    except ValueError:
-        msg = f"published date {published!r} is not a date; give it as YYYY-MM-DD (e.g. 2021-08-12)"
-        raise InputError(msg) from None
+    return parse_date(published, "published date")
 
 
 # --- public API ----------------------------------------------------------------------------------------------------

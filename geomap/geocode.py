@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from geomap.errors import InputError
 from geomap.gazetteer import Match, get_gazetteer
 from geomap.schema import LAT, LON, PROVINCE, PROVINCE_ISO
 
@@ -95,6 +96,8 @@ def geocode(
     >>> df.loc[2, "reason"]
     'outside Afghanistan (Doha)'
     """
+    if not 0 <= min_score <= 1:
+        raise InputError(f"min_score {min_score!r} must be between 0 and 1 (a confidence)")
     queries = ["" if _is_missing(n) else str(n) for n in names]
     unique = list(dict.fromkeys(queries))
     gazetteer = get_gazetteer()

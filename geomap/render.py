@@ -35,6 +35,7 @@ import pandas as pd
 import shapely
 
 from geomap.errors import InputError
+from geomap.reports import parse_date
 from geomap.schema import AREA_ID, AREA_NAME, CONFLICT, DATE, EVIDENCE, LAT, LON, NOTE, PLACE, SINCE, SOURCE, STATUS
 
 if TYPE_CHECKING:
@@ -377,8 +378,8 @@ def display_geometries(geoms: Sequence[Any] | np.ndarray, tolerance: float) -> n
     numpy.ndarray
         The geometries, with coordinates rounded to :data:`COORDINATE_DECIMALS`.
     """
-    if tolerance < 0:
-        raise InputError(f"simplify tolerance {tolerance!r} must be >= 0 (0 disables simplification)")
+    if not math.isfinite(tolerance) or tolerance < 0:
+        raise InputError(f"simplify tolerance {tolerance!r} must be >= 0 and finite (0 disables simplification)")
     original = np.asarray(geoms, dtype=object)
     result = original
     if tolerance > 0:
@@ -594,13 +595,19 @@ def build_map(
     payload = page_payload(data, simplify_tolerance=simplify_tolerance, outline=tile_choice is None)
     start = _start_index(data.dates, start_date)
     minx, miny, maxx, maxy = data.areas.total_bounds
-    m = folium.Map(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2],
-        zoom_start=6,
-        tiles=tile_choice,
-        prefer_canvas=False,
-        control_scale=True,
-    )
+    try:
+        m = folium.Map(
+            location=[(miny + maxy) / 2, (minx + maxx) / 2],
+            zoom_start=6,
+            tiles=_tile_layer(tile_choice),
+            prefer_canvas=False,
+            control_scale=True,
+        )
+    except ValueError:
+        raise InputError(
+            f"tiles {tiles!r} is not a known tile provider; use a name such as 'OpenStreetMap' or "
+            "'CartoDB positron', a URL template with {z}/{x}/{y}, or 'none'"
+        ) from None
     if self_contained:
         # Instance attributes shadow folium's CDN lists (Leaflet, jQuery, Bootstrap, Font Awesome).
         m.default_js = []
@@ -635,13 +642,20 @@ def _tile_choice(tiles: str | None, self_contained: bool) -> str | None:
     return tiles
 
 
+def _tile_layer(choice: str | None) -> Any:
+    """A folium tile layer: a provider name as it is, a URL template credited to its host."""
+    import folium
+
+    if choice is None or "{" not in choice:
+        return choice
+    host = re.sub(r"^[a-z]+://", "", choice).split("/")[0]
+    return folium.TileLayer(choice, attr=f"Tiles: {host}")
+
+
 def _start_index(dates: list[dt.date], start_date: dt.date | str | None) -> int:
     if start_date is None:
         return len(dates) - 1
-    try:
-        day = _as_date(start_date)
-    except ValueError:
-        raise InputError(f"start date {start_date!r} is not a date; use YYYY-MM-DD") from None
+    day = parse_date(start_date, "start date")
     on_or_before = [j for j, d in enumerate(dates) if d <= day]
     return on_or_before[-1] if on_or_before else 0
 

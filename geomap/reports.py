@@ -16,6 +16,7 @@ runs on invalid input.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -53,6 +54,30 @@ class ReportsError(InputError):
         if more:
             lines.append(f"  ... and {more} more")
         super().__init__("\n".join(lines))
+
+
+def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
+    """A ``datetime.date`` from a date or a strict ``YYYY-MM-DD`` string.
+
+    The one date parser for options and arguments (``--as-of``, ``--dates``,
+    ``--start-date``, ``--published``); ``what`` names the value in the error.
+
+    Raises
+    ------
+    InputError
+        ``value`` is not a real ``YYYY-MM-DD`` date.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise InputError(f"{what} {value!r} is not a date; write it as YYYY-MM-DD")
 
 
 def read_reports(

@@ -14,7 +14,6 @@ NOTE = "note"
 LAT = "lat"
 LON = "lon"
 LEVEL = "level"
-REPORT_COLUMNS = (DATE, PLACE, STATUS, SOURCE, NOTE, LAT, LON, LEVEL)
 REQUIRED_REPORT_COLUMNS = (DATE, PLACE, STATUS)
 
 # Areas (boundaries)

@@ -39,7 +39,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-import re
 from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
@@ -49,7 +48,7 @@ import pandas as pd
 from geomap.boundaries import load_provinces
 from geomap.errors import GeocodeError, InputError
 from geomap.join import KIND, NAME, locate_reports
-from geomap.reports import AFGHANISTAN_BOUNDS, read_reports
+from geomap.reports import AFGHANISTAN_BOUNDS, parse_date, read_reports
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,
@@ -198,7 +197,7 @@ class ControlTimeline:
         """The areas with their status as of ``on`` (default: the last reporting date)."""
         if on is None and not self.reporting_dates:
             raise InputError("the timeline has no reporting dates, so it has no status to show")
-        day = _as_date(on, "status date") if on is not None else self.reporting_dates[-1]
+        day = parse_date(on, "status date") if on is not None else self.reporting_dates[-1]
         state = self._evaluate([day], compare=False)
         previous = [d for d in self.reporting_dates if d < day]
         if previous:
@@ -463,7 +462,7 @@ def _reporting_dates(table: pd.DataFrame, *, dates, freq: str | None) -> list[dt
     if dates is not None and freq is not None:
         raise InputError("give either explicit reporting dates or a frequency, not both")
     if dates is not None:
-        parsed = [_as_date(d, "reporting date") for d in dates]
+        parsed = [parse_date(d, "reporting date") for d in dates]
         if not parsed:
             raise InputError("the list of reporting dates is empty; give at least one YYYY-MM-DD date")
         return sorted(set(parsed))
@@ -477,24 +476,6 @@ def _reporting_dates(table: pd.DataFrame, *, dates, freq: str | None) -> list[dt
     if days[-1] != observed[-1]:
         days.append(observed[-1])
     return days
-
-
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _as_date(value: str | dt.date, what: str = "date") -> dt.date:
-    """A ``datetime.date`` from a date or a strict ``YYYY-MM-DD`` string; ``what`` names it in errors."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        if _ISO_DAY.match(text):
-            return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise InputError(f"{what} {value!r} is not a date; write it as YYYY-MM-DD")
 
 
 def _covering_bounds(

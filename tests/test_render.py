@@ -323,3 +323,17 @@ def test_template_syntax_in_data_is_never_evaluated(tmp_path):
     assert not marker.exists()
     assert html.count("{{ 7*7 }}") >= 3
     assert " 49 " not in html
+
+
+def test_tiles_and_simplify_options_are_checked(square_timeline):
+    from geomap.errors import InputError
+    from geomap.render import control_map, map_html
+
+    with pytest.raises(InputError, match="'garbage' is not a known tile provider"):
+        control_map(square_timeline, tiles="garbage")
+    html = map_html(control_map(square_timeline, tiles="https://tiles.example.org/{z}/{x}/{y}.png"))
+    assert "https://tiles.example.org/{z}/{x}/{y}.png" in html
+    assert "Tiles: tiles.example.org" in html
+    for bad in (float("nan"), float("inf"), -1.0):
+        with pytest.raises(InputError, match="simplify tolerance"):
+            control_map(square_timeline, simplify_tolerance=bad)
