@@ -241,11 +241,14 @@ def read_place_names(path: str | os.PathLike) -> list[str]:
     lines = text.splitlines()
     header = next(csv.reader([lines[0]]), []) if lines else []
     header = [h.strip().lower() for h in header]
-    if not (source.lower().endswith(".csv") or (len(header) > 1 and PLACE in header)):
+    table_file = Path(path).suffix.lower() in (".csv", ".tsv", ".json")
+    if not (table_file or (len(header) > 1 and PLACE in header)):
         return [line.strip() for line in lines if line.strip()]
-    if PLACE not in header:
-        why = f"no {PLACE!r} column in the CSV header; name the column of place names {PLACE!r}"
-        raise InputError(row_message(source, None, None, lines[0] if lines else "", why))
-    reader = csv.reader(lines[1:])
-    column = header.index(PLACE)
-    return [row[column].strip() if column < len(row) else "" for row in reader if any(cell.strip() for cell in row)]
+    from geomap.reports import read_table
+
+    _, frame, _ = read_table(path)  # the same reader as reports files (CSV, TSV, JSON)
+    frame = frame.rename(columns=lambda c: str(c).strip().lower())
+    if PLACE not in frame.columns:
+        why = f"no {PLACE!r} column; name the column of place names {PLACE!r}"
+        raise InputError(row_message(source, None, None, ", ".join(map(str, frame.columns)), why))
+    return ["" if v is None or v != v else str(v).strip() for v in frame[PLACE]]

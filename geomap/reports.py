@@ -116,12 +116,26 @@ def read_reports(
         One or more rows are invalid; the message lists every problem
         (row, column, value, why).
     """
-    name, frame, rows = _load(source)
+    name, frame, rows = read_table(source)
     return validate_reports(frame, scheme=scheme, source_name=name, rows=rows, bounds=bounds)
 
 
-def _load(source: str | os.PathLike | pd.DataFrame | list[dict]) -> tuple[str, pd.DataFrame, list[int] | None]:
-    """Read the raw table; for CSV also the spreadsheet row of each record."""
+def read_table(
+    source: str | os.PathLike | pd.DataFrame | list[dict],
+) -> tuple[str, pd.DataFrame, list[int] | None]:
+    """Read a raw table (CSV/TSV in UTF-8, a JSON list of records, a DataFrame or records).
+
+    Returns
+    -------
+    (name, frame, rows)
+        The source's name for messages, the table as read (text cells), and for
+        CSV the spreadsheet row of each record (``None`` otherwise).
+
+    Raises
+    ------
+    InputError
+        Missing file, not UTF-8, unsupported format, malformed CSV or JSON.
+    """
     if isinstance(source, pd.DataFrame):
         return "<DataFrame>", source.copy(), None
     if isinstance(source, list):

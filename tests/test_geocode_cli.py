@@ -104,3 +104,14 @@ def test_dari_names_and_non_place_words_from_a_file(capsys, tmp_path):
     assert df["province_iso"].tolist() == ["AF-BAL", "AF-BAL", "", ""]
     assert df["kind"].tolist() == ["capital", "province", "", ""]
     assert df["reason"].tolist()[2:] == ["a demonym of Herat, not a place", "a person's name, not a place"]
+
+
+def test_reports_files_in_json_and_tsv(capsys, tmp_path):
+    json_file = tmp_path / "reports.json"
+    json_file.write_text('[{"date": "2021-08-06", "place": "Kondoz", "status": "taliban"}]', encoding="utf-8")
+    tsv_file = tmp_path / "reports.tsv"
+    tsv_file.write_text("date\tplace\tstatus\n2021-08-06\tLashkargah\ttaliban\n", encoding="utf-8")
+    for path, iso in ((json_file, "AF-KDZ"), (tsv_file, "AF-HEL")):
+        assert main(["geocode", "--input", str(path)]) == 0
+        table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+        assert table["province_iso"].tolist() == [iso]
