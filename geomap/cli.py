@@ -65,7 +65,13 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
         "reports", help="reports file: CSV (UTF-8) or JSON with date, place, status[, source, note, lat, lon]"
     )
     g = p.add_argument_group("areas")
-    g.add_argument("--boundaries", metavar="FILE", help="polygon file to map instead of the bundled provinces")
+    g.add_argument(
+        "--level",
+        choices=["province", "district"],
+        default=None,
+        help="bundled areas to map: the 34 provinces (default) or the 398 districts",
+    )
+    g.add_argument("--boundaries", metavar="FILE", help="polygon file to map instead of the bundled areas")
     g.add_argument("--id-field", metavar="NAME", help="unique id attribute of --boundaries")
     g.add_argument("--name-field", metavar="NAME", help="display name attribute of --boundaries")
     g.add_argument("--crs", metavar="CRS", help="CRS of --boundaries when the file has none, e.g. EPSG:4326")
@@ -102,6 +108,11 @@ def _timeline_from_args(args: argparse.Namespace):
         if Path(args.unresolved).is_dir():
             raise InputError(f"{args.unresolved}: is a folder; give a file name for --unresolved")
     boundaries = None
+    if args.boundaries and args.level:
+        raise InputError(
+            f"{args.boundaries}: --boundaries maps your own areas and --level {args.level} the bundled "
+            f"{args.level}s; give one of them, not both"
+        )
     if args.boundaries:
         if not (args.id_field and args.name_field):
             raise InputError(f"{args.boundaries}: --boundaries needs --id-field and --name-field")
@@ -117,6 +128,7 @@ def _timeline_from_args(args: argparse.Namespace):
         dates=dates,
         freq=args.freq,
         aggregate=args.aggregate,
+        level=args.level or "province",
         online=args.online,
         user_agent=args.user_agent,
         cache=args.cache,
@@ -129,6 +141,7 @@ def _timeline_from_args(args: argparse.Namespace):
         )
         more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
         print(f"geomap: conflicting reports, shown as such: {shown}{more}", file=sys.stderr)
+    _report_province_wide(timeline)
     unresolved = timeline.unresolved
     if len(unresolved):
         shown = ", ".join(
@@ -138,6 +151,21 @@ def _timeline_from_args(args: argparse.Namespace):
         hint = f"; listed in {args.unresolved}" if args.unresolved else "; use --unresolved FILE to list them"
         print(f"geomap: {len(unresolved)} report(s) not mapped: {shown}{more}{hint}", file=sys.stderr)
     return timeline
+
+
+def _report_province_wide(timeline: ControlTimeline) -> None:
+    """Say which reports named only a province and so were spread over its districts."""
+    wide = timeline.province_wide()
+    if wide.empty:
+        return
+    shown = ", ".join(f"{p!r} (row {r})" for p, r in zip(wide["place"][:5], wide["row"][:5], strict=True))
+    more = f" and {len(wide) - 5} more" if len(wide) > 5 else ""
+    print(
+        f"geomap: {len(wide)} report(s) name only a province and were applied to each of its districts, "
+        f"marked province-wide: {shown}{more}; name a district or town (or give lat/lon) to place them, "
+        "or use --strict to refuse them",
+        file=sys.stderr,
+    )
 
 
 def _write_unresolved(args: argparse.Namespace, timeline: ControlTimeline) -> None:
@@ -294,19 +322,35 @@ def _add_summary(sub: argparse._SubParsersAction) -> None:
     )
     _add_timeline_options(p)
     p.add_argument("--plot", metavar="FILE.png", help="also draw the counts as stacked bars to this PNG")
+    p.add_argument(
+        "--by",
+        choices=["province"],
+        help="one row per province and date: its areas per status (with --level district, its districts), "
+        "and at district level the province's status rolled up from them",
+    )
+    p.add_argument(
+        "--rollup",
+        choices=["capital", "majority"],
+        default="capital",
+        help="with --by province at district level: a province takes its capital's district's status "
+        "(capital, default) or its districts' most common status (majority)",
+    )
     p.add_argument("--csv", action="store_true", help="print CSV instead of aligned columns")
     p.set_defaults(func=_cmd_summary)
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
     from geomap._io import refuse_overwriting_inputs, write_with_atomic
-    from geomap.plot import plot_summary, summary_table
+    from geomap.errors import InputError
+    from geomap.plot import plot_summary, summary_by_province, summary_table
 
     if args.plot:
         refuse_overwriting_inputs(args.plot, [args.reports, args.boundaries, args.scheme, args.unresolved])
+    if args.by and args.boundaries:
+        raise InputError(f"{args.boundaries}: --by province needs the bundled areas; drop --boundaries or --by")
     timeline = _timeline_from_args(args)
     _write_unresolved(args, timeline)
-    table = summary_table(timeline)
+    table = summary_by_province(timeline, rollup=args.rollup) if args.by else summary_table(timeline)
     if args.csv:
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
@@ -334,13 +378,19 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
         "GeoJSON export (one feature per province per reporting date). Works offline.",
     )
     p.add_argument("-o", "--output-dir", default="geomap-demo", metavar="DIR", help="folder (default: ./geomap-demo)")
+    p.add_argument(
+        "--level",
+        choices=["province", "district"],
+        default="province",
+        help="map the 34 provinces (default) or the 398 districts",
+    )
     p.set_defaults(func=_cmd_demo)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from geomap.demo import write_demo
 
-    for path in write_demo(args.output_dir):
+    for path in write_demo(args.output_dir, level=args.level):
         print(path)
     return 0
 

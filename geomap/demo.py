@@ -14,9 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from geomap._data import data_file
+from geomap.levels import check_level
 
 EXAMPLE_NAME = "afghanistan-2021"
 EXAMPLE_TITLE = "Taliban offensive, August 2021: control of provincial capitals"
+EXAMPLE_TITLES = {
+    "province": EXAMPLE_TITLE,
+    "district": "Taliban offensive, summer 2021: control of districts",
+}
 
 
 def example_path() -> Path:
@@ -29,7 +34,7 @@ def example_reports() -> pd.DataFrame:
     return pd.read_csv(example_path(), dtype=str, keep_default_na=False)
 
 
-def write_demo(output_dir: str | os.PathLike = "geomap-demo") -> list[Path]:
+def write_demo(output_dir: str | os.PathLike = "geomap-demo", *, level: str = "province") -> list[Path]:
     """Write the example's map and GeoJSON export into ``output_dir``.
 
     Parameters
@@ -37,12 +42,16 @@ def write_demo(output_dir: str | os.PathLike = "geomap-demo") -> list[Path]:
     output_dir
         Folder to write into (created if missing). Files already there with the
         same names are replaced atomically.
+    level
+        ``"province"`` (default) or ``"district"``: at district level the files are
+        named ``afghanistan-2021-districts.*`` and the map shows the 398 districts
+        with province borders over them.
 
     Returns
     -------
     list of pathlib.Path
         ``[DIR/afghanistan-2021.html, DIR/afghanistan-2021.geojson]``: a self-contained
-        map page (no network needed to open it) and one GeoJSON feature per province
+        map page (no network needed to open it) and one GeoJSON feature per area
         per reporting date.
     """
     from geomap._io import write_text_atomic
@@ -50,9 +59,11 @@ def write_demo(output_dir: str | os.PathLike = "geomap-demo") -> list[Path]:
     from geomap.render import control_map, map_html
     from geomap.timeline import ControlTimeline
 
+    check_level(level)
     out = Path(output_dir)
-    timeline = ControlTimeline.from_reports(example_path())
-    html = map_html(control_map(timeline, self_contained=True, title=EXAMPLE_TITLE))
-    html_path = write_text_atomic(out / f"{EXAMPLE_NAME}.html", html)
-    geojson_path = export(timeline, out / f"{EXAMPLE_NAME}.geojson", format="geojson")
+    stem = EXAMPLE_NAME if level == "province" else f"{EXAMPLE_NAME}-{level}s"
+    timeline = ControlTimeline.from_reports(example_path(), level=level)
+    html = map_html(control_map(timeline, self_contained=True, title=EXAMPLE_TITLES[level]))
+    html_path = write_text_atomic(out / f"{stem}.html", html)
+    geojson_path = export(timeline, out / f"{stem}.geojson", format="geojson")
     return [html_path, Path(geojson_path)]

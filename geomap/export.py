@@ -79,8 +79,9 @@ def export_frame(
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, with ``province_iso``/``province`` (on the bundled provinces)
-        or ``area_id``/``area_name``, ``date``, ``status``, ``status_label``,
+        EPSG:4326, with ``province_iso``/``province`` (on the bundled provinces),
+        ``district_id``/``district``/``province_iso``/``province`` (on the bundled
+        districts) or ``area_id``/``area_name``, ``date``, ``status``, ``status_label``,
         ``since``, ``changed``, ``conflict``, ``sources`` and ``evidence``
         (JSON text), dates as ``datetime.date``.
     """
@@ -100,7 +101,8 @@ def export_frame(
     table[EVIDENCE] = [json.dumps(list(e), ensure_ascii=False) for e in table[EVIDENCE]]
     geometry = timeline.areas.set_index(AREA_ID).geometry
     geoms = geometry.reindex(table[AREA_ID]).to_numpy()
-    if timeline.provinces:
+    if timeline.provinces or getattr(timeline, "level", None) == "district":
+        # The level's own columns (province_iso/province, district_id/district) say the same.
         table = table.drop(columns=[AREA_ID, AREA_NAME], errors="ignore")
     gdf = gpd.GeoDataFrame(table.reset_index(drop=True), geometry=list(geoms), crs=timeline.areas.crs)
     return gdf.to_crs("EPSG:4326")

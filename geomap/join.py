@@ -14,6 +14,18 @@ Rules
 * On user boundaries, a report about a whole province (kind ``province``, or
   ``level=province``) applies to every area whose representative point lies in
   that province.
+
+On the bundled districts (:func:`locate_on_districts`) reports land thus:
+
+* a report about a district, a district centre, a town or a village sets the
+  district the place lies in (the district the geocoder names, when it names one);
+* a report about a provincial capital sets the capital's district;
+* a report about a whole province (kind ``province``, or ``level=province``)
+  applies to every district of that province, with ``scope`` set to
+  ``"province-wide"``; it **never overrides a more specific report of the same
+  date** about one of those districts (there it is dropped);
+* a report with coordinates sets the district containing them (with
+  ``level=province``: every district of the province containing them).
 """
 
 from __future__ import annotations
@@ -22,7 +34,18 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geomap.schema import AREA_ID, AREA_NAME, LAT, LEVEL, LON, PLACE
+from geomap.schema import (
+    AREA_ID,
+    AREA_NAME,
+    DATE,
+    DISTRICT_ID,
+    LAT,
+    LEVEL,
+    LON,
+    PLACE,
+    PROVINCE_WIDE,
+    SCOPE,
+)
 
 SNAP_DEGREES = 0.1
 """How far (in degrees, about 10 km) outside every area a point may lie and still be snapped to the nearest."""
@@ -33,6 +56,7 @@ METHOD = "method"
 CONFIDENCE = "confidence"
 REASON = "reason"
 PROVINCE_ISO = "province_iso"
+SPECIFIC = "district"
 
 
 def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float = SNAP_DEGREES) -> np.ndarray:
@@ -139,30 +163,7 @@ def locate_reports(
         ``method``, ``confidence``; ``unresolved`` has one row per report that
         could not be placed, with a ``reason``.
     """
-    frame = reports.reset_index(drop=True).copy()
-    given = frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
-    frame[NAME] = frame[PLACE]
-    # Coordinates stand for the area's own status unless the report says it is about a district.
-    frame[KIND] = frame[LEVEL].map({"province": "province", "district": "district"}).fillna("given")
-    frame[PROVINCE_ISO] = ""
-    frame[METHOD] = "given"
-    frame[CONFIDENCE] = 1.0
-    frame[REASON] = ""
-    if geocoded is not None and (~given).any():
-        g = geocoded.reset_index(drop=True)
-        todo = np.flatnonzero(~given)
-        frame.loc[todo, NAME] = g.loc[todo, "name"].to_numpy()
-        frame.loc[todo, KIND] = g.loc[todo, "kind"].to_numpy()
-        frame.loc[todo, PROVINCE_ISO] = g.loc[todo, "province_iso"].fillna("").to_numpy()
-        frame.loc[todo, METHOD] = g.loc[todo, "method"].to_numpy()
-        frame.loc[todo, CONFIDENCE] = g.loc[todo, "confidence"].to_numpy()
-        frame.loc[todo, REASON] = g.loc[todo, "reason"].fillna("").to_numpy()
-        frame.loc[todo, LAT] = g.loc[todo, "lat"].to_numpy()
-        frame.loc[todo, LON] = g.loc[todo, "lon"].to_numpy()
-        level_province = frame.loc[todo, LEVEL].eq("province").to_numpy()
-        frame.loc[todo[level_province], KIND] = "province"
-    elif (~given).any():
-        frame.loc[~given, REASON] = "no coordinates and no geocoder result"
+    frame, given = _prepare(reports, geocoded)
 
     area_ids = areas[AREA_ID].to_numpy()
     area_names = areas[AREA_NAME].to_numpy()
@@ -205,6 +206,39 @@ def locate_reports(
     return located, unresolved.reset_index(drop=True)
 
 
+def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The reports with the geocoder's fields (``name``, ``kind``, ``province_iso``, coordinates, ...)
+    filled in, and a mask of the reports that came with their own coordinates."""
+    frame = reports.reset_index(drop=True).copy()
+    given = frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
+    frame[NAME] = frame[PLACE]
+    # Coordinates stand for the area's own status unless the report says it is about a district.
+    frame[KIND] = frame[LEVEL].map({"province": "province", "district": "district"}).fillna("given")
+    frame[PROVINCE_ISO] = ""
+    frame[METHOD] = "given"
+    frame[CONFIDENCE] = 1.0
+    frame[REASON] = ""
+    frame[DISTRICT_ID] = ""
+    if geocoded is not None and (~given).any():
+        g = geocoded.reset_index(drop=True)
+        todo = np.flatnonzero(~given)
+        frame.loc[todo, NAME] = g.loc[todo, "name"].to_numpy()
+        frame.loc[todo, KIND] = g.loc[todo, "kind"].to_numpy()
+        frame.loc[todo, PROVINCE_ISO] = g.loc[todo, "province_iso"].fillna("").to_numpy()
+        frame.loc[todo, METHOD] = g.loc[todo, "method"].to_numpy()
+        frame.loc[todo, CONFIDENCE] = g.loc[todo, "confidence"].to_numpy()
+        frame.loc[todo, REASON] = g.loc[todo, "reason"].fillna("").to_numpy()
+        frame.loc[todo, LAT] = g.loc[todo, "lat"].to_numpy()
+        frame.loc[todo, LON] = g.loc[todo, "lon"].to_numpy()
+        if DISTRICT_ID in g.columns:
+            frame.loc[todo, DISTRICT_ID] = g.loc[todo, DISTRICT_ID].fillna("").astype(str).to_numpy()
+        level_province = frame.loc[todo, LEVEL].eq("province").to_numpy()
+        frame.loc[todo[level_province], KIND] = "province"
+    elif (~given).any():
+        frame.loc[~given, REASON] = "no coordinates and no geocoder result"
+    return frame, given
+
+
 def _fill_province_iso(frame: pd.DataFrame, province_polygons) -> None:
     if province_polygons is None:
         return
@@ -231,3 +265,78 @@ def _spread_over_province(rows: pd.DataFrame, areas, province_polygons) -> pd.Da
         **{PROVINCE_ISO: area_provinces(areas, province_polygons)}
     )
     return rows.drop(columns=[AREA_ID, AREA_NAME], errors="ignore").merge(membership, on=PROVINCE_ISO, how="inner")
+
+
+def locate_on_districts(
+    reports: pd.DataFrame, districts, *, geocoded: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Land each report on the bundled districts (rules in the module docstring).
+
+    Parameters
+    ----------
+    reports
+        Validated reports (:func:`geomap.reports.read_reports`).
+    districts
+        District polygons with ``area_id``, ``area_name`` and ``province_iso``
+        (:func:`geomap.levels.level_areas` with ``"district"``).
+    geocoded
+        The geocoder's answer for each report, as for :func:`locate_reports`.
+
+    Returns
+    -------
+    (located, unresolved)
+        As :func:`locate_reports`, and ``located`` also has ``scope``:
+        ``"district"`` for a report about a place in the district,
+        ``"province-wide"`` for a report about the whole province.
+
+    Examples
+    --------
+    A report naming Kandahar province lands on each of Kandahar's districts, except
+    where a report of the same date names the district itself.
+    """
+    frame, _given = _prepare(reports, geocoded)
+    area_ids = districts[AREA_ID].to_numpy()
+    area_names = districts[AREA_NAME].to_numpy()
+    district_iso = districts[PROVINCE_ISO].to_numpy()
+    index = np.full(len(frame), -1, dtype=np.int64)
+    named = frame[DISTRICT_ID].map(pd.Series(np.arange(len(area_ids)), index=area_ids)).fillna(-1)
+    index = np.where(named.to_numpy() >= 0, named.to_numpy().astype(np.int64), index)
+    need_point = (index == -1) & frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
+    if need_point.any():
+        order = np.argsort(area_ids, kind="stable")
+        hit = join_points(
+            frame.loc[need_point, LON].to_numpy(float),
+            frame.loc[need_point, LAT].to_numpy(float),
+            districts.geometry.values[order],
+        )
+        index[need_point] = np.where(hit >= 0, order[np.maximum(hit, 0)], -1)
+    # A province-wide report given by coordinates belongs to the province of the district around them.
+    no_iso = frame[PROVINCE_ISO].eq("").to_numpy() & (index >= 0)
+    frame.loc[no_iso, PROVINCE_ISO] = district_iso[index[no_iso]]
+
+    wide = frame[KIND].eq("province").to_numpy() & frame[PROVINCE_ISO].ne("").to_numpy()
+    specific = (index >= 0) & ~wide
+    main = frame[specific].copy()
+    main[AREA_ID] = area_ids[index[specific]]
+    main[AREA_NAME] = area_names[index[specific]]
+    main[SCOPE] = SPECIFIC
+    membership = pd.DataFrame({AREA_ID: area_ids, AREA_NAME: area_names, PROVINCE_ISO: district_iso})
+    spread = frame[wide].merge(membership, on=PROVINCE_ISO, how="inner", sort=False)
+    spread[SCOPE] = PROVINCE_WIDE
+    located = pd.concat([main, _not_overriding(spread, main)], ignore_index=True)
+
+    unresolved = frame[(index < 0) & ~wide].copy()
+    no_reason = unresolved[REASON].eq("")
+    unresolved.loc[no_reason, REASON] = np.where(
+        unresolved.loc[no_reason, LAT].notna(), "outside every district", "place not found"
+    )
+    return located, unresolved.reset_index(drop=True)
+
+
+def _not_overriding(spread: pd.DataFrame, specific: pd.DataFrame) -> pd.DataFrame:
+    """Province-wide rows, less those on a district and date that a specific report already speaks for."""
+    if spread.empty or specific.empty:
+        return spread
+    taken = pd.MultiIndex.from_arrays([specific[AREA_ID], specific[DATE]])
+    keep = ~pd.MultiIndex.from_arrays([spread[AREA_ID], spread[DATE]]).isin(taken)
+    return spread[keep]

@@ -44,6 +44,42 @@ def summary_table(timeline: Any, *, labels: bool = True) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def summary_by_province(timeline: Any, *, rollup: str = "capital", labels: bool = True) -> pd.DataFrame:
+    """Areas per status per province per reporting date; at district level with the province's rolled-up status.
+
+    Parameters
+    ----------
+    timeline
+        A :class:`geomap.timeline.ControlTimeline` on the bundled provinces or districts.
+    rollup
+        At district level, the roll-up rule for the ``status`` column: ``"capital"``
+        or ``"majority"`` (see :mod:`geomap.levels`).
+    labels
+        Name the count columns with the scheme's labels rather than its keys.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date`` (text), ``province_iso``, ``province``, one int column per status,
+        the number of areas; at district level then ``status`` (the rolled-up
+        status's label) and ``rule`` (e.g. ``"capital: capital district Kandahar"``).
+    """
+    scheme = timeline.scheme
+    if getattr(timeline, "level", None) == "district":
+        table = timeline.rollup(rule=rollup)
+        table["rule"] = [f"{rollup}: {why}" if why else rollup for why in table["decided_by"]]
+        table = table.drop(columns=["status", "decided_by"]).rename(columns={"status_label": "status"})
+        tail = ["districts", "status", "rule"]
+    else:
+        table = timeline.summary(by="province").rename(columns={"districts": "areas"})
+        tail = ["areas"]
+    table = table[["date", "province_iso", "province", *scheme.keys, *tail]].copy()
+    table["date"] = [pd.Timestamp(d).strftime("%Y-%m-%d") for d in table["date"]]
+    if labels:
+        table = table.rename(columns={k: scheme.label(k) for k in scheme.keys})
+    return table.reset_index(drop=True)
+
+
 def plot_summary(timeline: Any, ax: Axes | None = None, *, title: str | None = None) -> Axes:
     """Draw the counts per status per reporting date as stacked bars.
 

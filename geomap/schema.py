@@ -24,6 +24,12 @@ AREA_NAME = "area_name"
 PROVINCE_ISO = "province_iso"
 PROVINCE = "province"
 
+# Districts
+DISTRICT_ID = "district_id"
+DISTRICT = "district"
+SCOPE = "scope"
+PROVINCE_WIDE = "province-wide"
+
 # Timeline output
 STATUS_LABEL = "status_label"
 SINCE = "since"

@@ -21,6 +21,14 @@ Rules
 
 * Reports that carry coordinates count as reports about the province itself,
   unless their ``level`` is ``district``.
+* **Levels**: ``level="province"`` (default) maps the bundled provinces,
+  ``level="district"`` the bundled districts. How reports land on districts
+  (districts, towns and villages set their district, a capital its district, a
+  province-wide report every district of the province unless a report of the
+  same date names the district) is described in :mod:`geomap.join`. On
+  districts every report that lands in a district counts, so ``"capital"`` and
+  ``"latest"`` agree there. Province-wide evidence records carry
+  ``"scope": "province-wide"``.
 * **Conflicts**: when the reports that decide an area's status (those on the
   latest date) disagree, the area is flagged ``conflict`` and its status is the
   scheme's ``contested`` status if it has one, otherwise the last such report in
@@ -47,7 +55,8 @@ import pandas as pd
 
 from geomap.boundaries import load_provinces
 from geomap.errors import GeocodeError, InputError
-from geomap.join import KIND, NAME, locate_reports
+from geomap.join import KIND, NAME, locate_on_districts, locate_reports
+from geomap.levels import check_level, level_areas, province_counts, province_rollup
 from geomap.reports import AFGHANISTAN_BOUNDS, parse_date, read_reports
 from geomap.schema import (
     AREA_ID,
@@ -55,11 +64,17 @@ from geomap.schema import (
     CHANGED,
     CONFLICT,
     DATE,
+    DISTRICT,
+    DISTRICT_ID,
     EVIDENCE,
     LAT,
     LON,
     NOTE,
     PLACE,
+    PROVINCE,
+    PROVINCE_ISO,
+    PROVINCE_WIDE,
+    SCOPE,
     SINCE,
     SOURCE,
     SOURCES,
@@ -79,7 +94,9 @@ class ControlTimeline:
     Build one with :meth:`from_reports`. Attributes: ``areas`` (GeoDataFrame),
     ``scheme``, ``reporting_dates`` (sorted ``datetime.date`` list), ``reports``
     (located reports), ``unresolved`` (reports that could not be placed),
-    ``aggregate`` and ``area_noun`` (``"provinces"`` or ``"areas"``).
+    ``aggregate``, ``level`` (``"province"``, ``"district"`` or ``None`` for
+    user boundaries) and ``area_noun`` (``"provinces"``, ``"districts"`` or
+    ``"areas"``).
     """
 
     def __init__(
@@ -92,14 +109,18 @@ class ControlTimeline:
         aggregate: str = "capital",
         provinces: bool = True,
         unresolved: pd.DataFrame | None = None,
+        level: str | None = None,
     ):
         if aggregate not in AGGREGATIONS:
             raise InputError(f"unknown aggregation rule {aggregate!r}; use one of {', '.join(AGGREGATIONS)}")
         self.areas = areas.reset_index(drop=True)
         self.scheme = scheme
         self.aggregate = aggregate
-        self.provinces = provinces
-        self.area_noun = "provinces" if provinces else "areas"
+        if level is None and provinces:
+            level = "province"
+        self.level = check_level(level) if level is not None else None
+        self.provinces = self.level == "province"
+        self.area_noun = f"{self.level}s" if self.level else "areas"
         self.reports = reports.reset_index(drop=True)
         self.unresolved = unresolved if unresolved is not None else self.reports.iloc[0:0]
         if reporting_dates is None:
@@ -118,6 +139,7 @@ class ControlTimeline:
         dates: Iterable[str | dt.date] | None = None,
         freq: str | None = None,
         aggregate: str = "capital",
+        level: str = "province",
         online=None,
         user_agent: str | None = None,
         cache: str | os.PathLike | None = None,
@@ -140,28 +162,42 @@ class ControlTimeline:
             by default the distinct report dates.
         aggregate
             ``"capital"``, ``"latest"`` or ``"majority"`` (module docstring).
+        level
+            ``"province"`` (default) or ``"district"``: which bundled areas to
+            map. ``"district"`` together with ``boundaries`` is refused: the
+            boundaries would replace the districts, so say which one you mean.
         online, user_agent, cache
             Passed to :func:`geomap.geocode.geocode` for names the offline
             gazetteer cannot resolve.
         strict
-            Raise :class:`GeocodeError` if any report cannot be placed.
+            Raise :class:`GeocodeError` if any report cannot be placed, or (at
+            district level) if a report's place resolves only to a province.
 
         Returns
         -------
         ControlTimeline
         """
-        provinces = boundaries is None
-        areas = load_provinces() if provinces else boundaries
-        bounds = AFGHANISTAN_BOUNDS if provinces else _covering_bounds(AFGHANISTAN_BOUNDS, areas)
+        check_level(level)
+        if boundaries is not None and level != "province":
+            raise InputError(
+                f"level={level!r} maps the bundled {level}s, and boundaries replace them; "
+                "give either the level or your own boundaries (CLI: --level or --boundaries), not both"
+            )
+        provinces = boundaries is None and level == "province"
+        areas = level_areas(level) if boundaries is None else boundaries
+        bounds = AFGHANISTAN_BOUNDS if boundaries is None else _covering_bounds(AFGHANISTAN_BOUNDS, areas)
         table = read_reports(reports, scheme=scheme, bounds=bounds)
         geocoded = _geocode_places(table, online=online, user_agent=user_agent, cache=cache)
-        located, unresolved = locate_reports(
-            table,
-            areas,
-            provinces=provinces,
-            geocoded=geocoded,
-            province_polygons=None if provinces else load_provinces(),
-        )
+        if boundaries is None and level == "district":
+            located, unresolved = locate_on_districts(table, areas, geocoded=geocoded)
+        else:
+            located, unresolved = locate_reports(
+                table,
+                areas,
+                provinces=provinces,
+                geocoded=geocoded,
+                province_polygons=None if provinces else load_provinces(),
+            )
         if strict and len(unresolved):
             first = unresolved.iloc[0]
             raise GeocodeError(
@@ -169,6 +205,16 @@ class ControlTimeline:
                 f"{first['reason']}; {len(unresolved)} report(s) could not be placed (fix the spelling, add lat/lon, "
                 "or drop --strict to map the rest)"
             )
+        if strict and SCOPE in located:
+            wide = located[located[SCOPE].eq(PROVINCE_WIDE)]
+            if len(wide):
+                first = wide.iloc[0]
+                count = wide["row"].nunique()
+                raise GeocodeError(
+                    f"{_source_name(reports)}, row {first['row']}, column 'place': {first[PLACE]!r}: names only a "
+                    f"province, not a district; {count} report(s) like it (name the district, town or village, add "
+                    "lat/lon, or drop --strict to apply them to every district of the province)"
+                )
         reporting_dates = _reporting_dates(table, dates=dates, freq=freq)
         return cls(
             areas,
@@ -178,6 +224,7 @@ class ControlTimeline:
             aggregate=aggregate,
             provinces=provinces,
             unresolved=unresolved,
+            level=None if boundaries is not None else level,
         )
 
     # ------------------------------------------------------------------ queries
@@ -186,8 +233,10 @@ class ControlTimeline:
 
         Columns: ``area_id, area_name, date, status, status_label, since,
         changed, conflict, sources, evidence`` (a list of dicts with ``date,
-        place, status, source, note``); on provinces also ``province_iso`` and
-        ``province``.
+        place, status, source, note``, and ``scope: "province-wide"`` for a
+        province-wide report at district level); on provinces also
+        ``province_iso`` and ``province``; on districts ``district_id``,
+        ``district``, ``province_iso`` and ``province``.
         """
         if self._long is None:
             self._long = self._evaluate(self.reporting_dates, compare=True)
@@ -242,14 +291,79 @@ class ControlTimeline:
             )
         return pd.DataFrame(rows, columns=columns)
 
-    def summary(self) -> pd.DataFrame:
-        """Counts of areas per status (columns, scheme order) per reporting date (index)."""
+    def summary(self, by: str | None = None) -> pd.DataFrame:
+        """Counts of areas per status per reporting date.
+
+        Parameters
+        ----------
+        by
+            ``None`` (default): one row per reporting date (the index), one column
+            per status in scheme order. ``"province"``: one row per date and
+            province (see :func:`geomap.levels.province_counts`), on the bundled
+            levels only; at district level it counts districts per province.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        if by is not None:
+            if by != "province":
+                raise InputError(f"unknown summary grouping {by!r}; use 'province' (or none)")
+            return province_counts(self.long(), list(self.scheme.keys))
         table = self.long()
         counts = pd.crosstab(table[DATE], table[STATUS]).reindex(columns=self.scheme.keys, fill_value=0)
         counts = counts.reindex(self.reporting_dates, fill_value=0)
         counts.index.name = DATE
         counts.columns.name = None
         return counts.astype(int)
+
+    def rollup(self, rule: str = "capital") -> pd.DataFrame:
+        """Each province's status per reporting date, derived from its districts' statuses.
+
+        Parameters
+        ----------
+        rule
+            ``"capital"`` (the status of the capital's district) or ``"majority"``
+            (the most common known status among its districts); see
+            :mod:`geomap.levels`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``date, province_iso, province, status, status_label, rule,
+            decided_by`` and the district counts per status.
+
+        Raises
+        ------
+        InputError
+            The timeline is not at district level, or the rule is unknown.
+        """
+        if self.level != "district":
+            raise InputError("a province roll-up needs a district-level timeline; build it with level='district'")
+        scheme = self.scheme
+        labels = {k: scheme.label(k) for k in scheme.keys}
+        return province_rollup(self.long(), keys=list(scheme.keys), labels=labels, unknown=scheme.unknown, rule=rule)
+
+    def province_wide(self) -> pd.DataFrame:
+        """The reports that named only a province and were applied to each of its districts.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per such report (``row``, ``date``, ``place``, ``status``,
+            ``province_iso``, ``districts``: how many districts it set); empty
+            below district level.
+        """
+        columns = ["row", DATE, PLACE, STATUS, PROVINCE_ISO, "districts"]
+        if SCOPE not in self.reports.columns:
+            return pd.DataFrame(columns=columns)
+        wide = self.reports[self.reports[SCOPE].eq(PROVINCE_WIDE)]
+        if wide.empty:
+            return pd.DataFrame(columns=columns)
+        grouped = wide.groupby("row", sort=True)
+        out = grouped[[DATE, PLACE, STATUS, PROVINCE_ISO]].first()
+        out["districts"] = grouped[AREA_ID].nunique()
+        return out.reset_index()[columns]
 
     def describe_counts(self, on: str | dt.date | None = None) -> list[str]:
         """Sentences such as ``"Taliban control: 11 of 34 provinces"`` for a date (default: last)."""
@@ -333,8 +447,11 @@ class ControlTimeline:
         frame.insert(4, STATUS_LABEL, frame[STATUS].map(labels))
         frame.insert(8, SOURCES, [_join_sources(e) for e in frame[EVIDENCE]])
         if self.provinces:
-            frame.insert(2, "province_iso", frame[AREA_ID])
-            frame.insert(3, "province", frame[AREA_NAME])
+            frame.insert(2, PROVINCE_ISO, frame[AREA_ID])
+            frame.insert(3, PROVINCE, frame[AREA_NAME])
+        elif self.level == "district":
+            for position, column in enumerate((DISTRICT_ID, DISTRICT, PROVINCE_ISO, PROVINCE), start=2):
+                frame.insert(position, column, np.tile(self.areas[column].to_numpy(), n_days))
         return frame.sort_values([DATE, AREA_ID], kind="stable").reset_index(drop=True)
 
 
@@ -362,6 +479,10 @@ def _report_days(frame: pd.DataFrame, keys: list[str], contested: str | None) ->
             iso_days, frame[PLACE].tolist(), statuses, frame[SOURCE].tolist(), frame[NOTE].tolist(), strict=True
         )
     ]
+    if SCOPE in frame.columns:
+        for record, scope in zip(records, frame[SCOPE].tolist(), strict=True):
+            if scope == PROVINCE_WIDE:
+                record[SCOPE] = PROVINCE_WIDE
     out: dict = {}
     n = len(statuses)
     start = 0

@@ -54,3 +54,126 @@ def test_province_report_spreads_over_user_areas(tmp_path, districts_path):
     located, _ = locate_reports(reports, districts, provinces=False, geocoded=geocoded, province_polygons=provinces)
     assert set(located["area_id"]) == set(districts.loc[owner == "AF-GHA", "area_id"])
     assert len(located) == (owner == "AF-GHA").sum() >= 10
+
+
+# ----------------------------------------------------------------------------------------------------
+# Landing on districts: four square districts in two provinces (P1: D1, D2; P2: D3, D4)
+
+
+def tiny_districts():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    return gpd.GeoDataFrame(
+        {
+            "area_id": ["D1", "D2", "D3", "D4"],
+            "area_name": ["One", "Two", "Three", "Four"],
+            "province_iso": ["AF-P1", "AF-P1", "AF-P2", "AF-P2"],
+        },
+        geometry=[box(65, 33, 66, 34), box(66, 33, 67, 34), box(67, 33, 68, 34), box(68, 33, 69, 34)],
+        crs="EPSG:4326",
+    )
+
+
+TINY_PLACES = {
+    # query: (kind, province_iso, lat, lon)
+    "Onetown": ("district", "AF-P1", 33.5, 65.5),
+    "Twoville": ("village", "AF-P1", 33.2, 66.8),
+    "Capitalabad": ("capital", "AF-P2", 33.5, 67.5),
+    "Bazaar": ("city", "AF-P2", 33.9, 68.9),
+    "Province One": ("province", "AF-P1", 33.5, 66.0),
+}
+
+
+def tiny_geocode(places):
+    rows = []
+    for place in places:
+        kind, iso, lat, lon = TINY_PLACES.get(place, (None, None, float("nan"), float("nan")))
+        found = kind is not None
+        rows.append({"query": place, "name": place if found else None, "kind": kind, "province_iso": iso,
+                     "lat": lat, "lon": lon, "confidence": 1.0 if found else 0.0,
+                     "method": "exact" if found else "", "reason": "" if found else "place not found"})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def land(rows):
+    from geomap.join import locate_on_districts
+
+    frame = pd.DataFrame(rows, columns=["date", "place", "status", "lat", "lon", "level"][: len(rows[0])])
+    reports = read_reports(frame)
+    return locate_on_districts(reports, tiny_districts(), geocoded=tiny_geocode(reports["place"]))
+
+
+def landed(located):
+    return sorted(zip(located["place"], located["area_id"], located["scope"], strict=True))
+
+
+def test_district_town_village_and_capital_set_their_own_district():
+    located, unresolved = land(
+        [
+            ("2021-08-01", "Onetown", "taliban"),
+            ("2021-08-01", "Twoville", "government"),
+            ("2021-08-01", "Capitalabad", "contested"),
+            ("2021-08-01", "Bazaar", "taliban"),
+        ]
+    )
+    assert landed(located) == [
+        ("Bazaar", "D4", "district"),
+        ("Capitalabad", "D3", "district"),
+        ("Onetown", "D1", "district"),
+        ("Twoville", "D2", "district"),
+    ]
+    assert unresolved.empty
+
+
+def test_province_report_spreads_over_its_districts_marked_province_wide():
+    located, _ = land([("2021-08-02", "Province One", "taliban")])
+    assert landed(located) == [("Province One", "D1", "province-wide"), ("Province One", "D2", "province-wide")]
+
+
+def test_province_report_never_overrides_a_same_date_district_report():
+    located, _ = land(
+        [
+            ("2021-08-02", "Province One", "taliban"),
+            ("2021-08-02", "Onetown", "government"),  # same date: the district report stands alone
+            ("2021-08-01", "Twoville", "government"),  # earlier date: the province report is newer
+        ]
+    )
+    assert landed(located) == [
+        ("Onetown", "D1", "district"),
+        ("Province One", "D2", "province-wide"),
+        ("Twoville", "D2", "district"),
+    ]
+
+
+def test_coordinates_go_to_the_containing_district_and_level_province_spreads():
+    located, unresolved = land(
+        [
+            ("2021-08-01", "somewhere", "taliban", 33.5, 68.5, ""),
+            ("2021-08-03", "edge", "taliban", 33.5, 67.0, ""),  # on the D2|D3 border: the id sorting first
+            ("2021-08-01", "whole province", "government", 33.5, 65.2, "province"),
+            ("2021-08-01", "far away", "government", 33.5, 61.0, ""),
+        ]
+    )
+    assert landed(located) == [
+        ("edge", "D2", "district"),
+        ("somewhere", "D4", "district"),
+        ("whole province", "D1", "province-wide"),
+        ("whole province", "D2", "province-wide"),
+    ]
+    assert unresolved[["place", "reason"]].values.tolist() == [["far away", "outside every district"]]
+
+
+def test_the_geocoders_district_id_wins_over_the_point():
+    from geomap.join import locate_on_districts
+
+    reports = read_reports(pd.DataFrame({"date": ["2021-08-01"], "place": ["Onetown"], "status": ["taliban"]}))
+    geocoded = tiny_geocode(["Onetown"]).assign(district_id=["D2"])
+    located, _ = locate_on_districts(reports, tiny_districts(), geocoded=geocoded)
+    assert located["area_id"].tolist() == ["D2"]
+
+
+def test_unknown_place_is_unresolved_at_district_level():
+    located, unresolved = land([("2021-08-01", "Nowhere-e Sharif", "taliban")])
+    assert located.empty
+    assert unresolved[["place", "reason"]].values.tolist() == [["Nowhere-e Sharif", "place not found"]]
