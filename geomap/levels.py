@@ -114,6 +114,11 @@ def _load_district_polygons() -> gpd.GeoDataFrame:
     if load_districts is not None:
         gdf = load_districts()
         return gdf.rename(columns={"iso": PROVINCE_ISO}) if PROVINCE_ISO not in gdf else gdf
+    if not _SHARED_DISTRICTS.exists():
+        raise InputError(
+            "the district polygons are not in this build of geomap; map districts from your own file with "
+            "--boundaries FILE --id-field ... --name-field ..."
+        )
     gdf = load_boundaries(_SHARED_DISTRICTS, id_field="shapeID", name_field="shapeName")
     gdf[AREA_NAME] = gdf[AREA_NAME].str.split().str.join(" ")
     gdf[PROVINCE_ISO] = _largest_overlap(gdf, load_provinces())
