@@ -238,7 +238,12 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
     )
     m.add_argument("--title", metavar="TEXT", help="title shown on the map and as the page title")
     m.add_argument("--markers", action="store_true", help="add a circle per reported place")
-    m.add_argument("--tiles", metavar="NAME", help="basemap name or URL template, or 'none' (default OpenStreetMap)")
+    m.add_argument(
+        "--tiles",
+        metavar="NAME|URL",
+        help="basemap provider name or http(s) URL template with {z}/{x}/{y}, or 'none' (default OpenStreetMap)",
+    )
+    m.add_argument("--tile-attribution", metavar="TEXT", help="credit for --tiles, shown as plain text")
     m.add_argument(
         "--simplify",
         type=float,
@@ -264,6 +269,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         title=args.title,
         markers=args.markers,
         tiles=args.tiles,
+        tile_attribution=args.tile_attribution,
         simplify_tolerance=args.simplify,
         start_date=args.start_date,
     )

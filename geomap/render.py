@@ -55,6 +55,7 @@ __all__ = [
     "map_data",
     "map_html",
     "page_payload",
+    "tile_source",
 ]
 
 STATUS_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -117,6 +118,7 @@ def control_map(
     title: str | None = None,
     markers: bool = False,
     tiles: str | None = None,
+    tile_attribution: str | None = None,
     simplify_tolerance: float = 0.005,
     start_date: dt.date | str | None = None,
 ) -> folium.Map:
@@ -173,6 +175,7 @@ def control_map(
         self_contained=self_contained,
         markers=markers,
         tiles=tiles,
+        tile_attribution=tile_attribution,
         simplify_tolerance=simplify_tolerance,
         start_date=start_date,
     )
@@ -582,6 +585,7 @@ def build_map(
     self_contained: bool = False,
     markers: bool = False,
     tiles: str | None = None,
+    tile_attribution: str | None = None,
     simplify_tolerance: float = 0.005,
     start_date: dt.date | str | None = None,
 ) -> folium.Map:
@@ -592,22 +596,19 @@ def build_map(
         raise InputError(f"layers={layers!r} is not a layer mode; use one of {', '.join(_LAYER_MODES)}")
     _check_scheme(data.scheme)
     tile_choice = _tile_choice(tiles, self_contained)
+    tile_info = None if tile_choice is None else tile_source(tile_choice, tile_attribution)
     payload = page_payload(data, simplify_tolerance=simplify_tolerance, outline=tile_choice is None)
     start = _start_index(data.dates, start_date)
     minx, miny, maxx, maxy = data.areas.total_bounds
-    try:
-        m = folium.Map(
-            location=[(miny + maxy) / 2, (minx + maxx) / 2],
-            zoom_start=6,
-            tiles=_tile_layer(tile_choice),
-            prefer_canvas=False,
-            control_scale=True,
-        )
-    except ValueError:
-        raise InputError(
-            f"tiles {tiles!r} is not a known tile provider; use a name such as 'OpenStreetMap' or "
-            "'CartoDB positron', a URL template with {z}/{x}/{y}, or 'none'"
-        ) from None
+    # No tiles through folium: its templates would evaluate template syntax in a URL at build time.
+    # The page adds the tile layer itself from the checked URL, passed as data.
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=6,
+        tiles=None,
+        prefer_canvas=False,
+        control_scale=True,
+    )
     if self_contained:
         # Instance attributes shadow folium's CDN lists (Leaflet, jQuery, Bootstrap, Font Awesome).
         m.default_js = []
@@ -625,6 +626,7 @@ def build_map(
         markers=markers,
         self_contained=self_contained,
         plain_background=tile_choice is None,
+        tiles=tile_info,
         groups=[g.get_name() for g in groups],
     )
     layer.add_to(m)
@@ -639,17 +641,73 @@ def _tile_choice(tiles: str | None, self_contained: bool) -> str | None:
         return None if self_contained else "OpenStreetMap"
     if str(tiles).strip().lower() in {"", "none"}:
         return None
-    return tiles
+    return str(tiles)
 
 
-def _tile_layer(choice: str | None) -> Any:
-    """A folium tile layer: a provider name as it is, a URL template credited to its host."""
-    import folium
+_TILE_URL_RE = re.compile(
+    r"https?://(?P<host>(?:\{s\}\.)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?)"
+    r"(?:/[A-Za-z0-9._~!$&()*+,;=:@%/?-]*|\{[a-z]\})*"
+)
+_TILE_PLACEHOLDERS = {"{z}", "{x}", "{y}"}
+_TILE_ALLOWED = {"{z}", "{x}", "{y}", "{s}", "{r}"}
 
-    if choice is None or "{" not in choice:
-        return choice
-    host = re.sub(r"^[a-z]+://", "", choice).split("/")[0]
-    return folium.TileLayer(choice, attr=f"Tiles: {host}")
+
+def tile_source(tiles: str, attribution: str | None = None) -> dict[str, Any]:
+    """Check a basemap choice and say how the page loads it.
+
+    Parameters
+    ----------
+    tiles
+        A tile provider name known to xyzservices (``"OpenStreetMap"``, ``"CartoDB positron"``)
+        or an ``http(s)`` URL template with ``{z}``, ``{x}`` and ``{y}`` (``{s}`` and ``{r}``
+        allowed too).
+    attribution
+        Credit shown in the map's corner, as plain text. Default: the provider's own credit,
+        or ``"Tiles: <host>"`` for a URL.
+
+    Returns
+    -------
+    dict
+        ``url``, ``attribution`` (HTML: a provider's credit or escaped text) and ``max_zoom``.
+        The page gives them to Leaflet as data; they never pass through a template.
+
+    Raises
+    ------
+    InputError
+        Not a known provider and not a valid tile URL template.
+    """
+    import html
+
+    text = str(tiles).strip()
+    credit = None if attribution is None else html.escape(str(attribution), quote=True)
+    if "://" in text or "{" in text or "/" in text:
+        match = _TILE_URL_RE.fullmatch(text)
+        braces = set(re.findall(r"\{[^{}]*\}", text))
+        if match is None or not _TILE_PLACEHOLDERS <= braces or not braces <= _TILE_ALLOWED or text.count("{") != text.count("}"):
+            raise InputError(
+                f"tiles {text!r} is not a tile URL template: use http(s)://host/path/{{z}}/{{x}}/{{y}}.png "
+                "(placeholders {z}, {x}, {y}, optional {s} and {r}; no spaces, quotes or markup)"
+            )
+        host = match.group("host").replace("{s}.", "")
+        return {"url": text, "attribution": credit or html.escape(f"Tiles: {host}"), "max_zoom": 19, "subdomains": "abc"}
+    import xyzservices
+
+    try:
+        provider = xyzservices.providers.query_name(text)
+    except ValueError:
+        raise InputError(
+            f"tiles {text!r} is not a known tile provider; use a name such as 'OpenStreetMap' or "
+            "'CartoDB positron', a URL template with {z}/{x}/{y}, or 'none'"
+        ) from None
+    if provider.requires_token():
+        raise InputError(f"tile provider {text!r} needs an API key; pass its URL template with the key instead")
+    return {
+        "url": provider.build_url(scale_factor="{r}"),
+        # The provider's credit comes from the xyzservices package (links to its data source), not from the user.
+        "attribution": credit or provider.html_attribution,
+        "max_zoom": int(provider.get("max_zoom", 19)),
+        "subdomains": str(provider.get("subdomains", "abc")),
+    }
 
 
 def _start_index(dates: list[dt.date], start_date: dt.date | str | None) -> int:
@@ -814,6 +872,11 @@ function geomapControlMap(map, opts) {
     return {type: "Feature", properties: {i: i}, geometry: decode(g)};
   })};
 
+  if (opts.tiles) {
+    // The URL was checked in Python; the attribution is a provider's credit or escaped text.
+    L.tileLayer(opts.tiles.url, {attribution: opts.tiles.attribution, maxZoom: opts.tiles.max_zoom,
+      subdomains: opts.tiles.subdomains}).addTo(map);
+  }
   var container = map.getContainer();
   if (opts.plain_background) container.classList.add("geomap-plain");
   if (data.title) { try { document.title = data.title; } catch (e) {} }

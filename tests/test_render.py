@@ -325,15 +325,83 @@ def test_template_syntax_in_data_is_never_evaluated(tmp_path):
     assert " 49 " not in html
 
 
-def test_tiles_and_simplify_options_are_checked(square_timeline):
+TILE_PAYLOAD = "https://t.example/{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}/{z}/{x}/{y}.png"
+
+
+@pytest.mark.parametrize(
+    "tiles",
+    [
+        TILE_PAYLOAD,
+        "https://<img src=x onerror=alert(1)>/{z}/{x}/{y}.png",
+        "https://t.example/{z}/{x}/{y}.png{% raw %}",
+        "https://t.example/{z}/{x}.png",
+        "javascript:alert(1)//{z}/{x}/{y}",
+        "ftp://t.example/{z}/{x}/{y}.png",
+        "https://t.example/{z}/{x}/{y}.png\"onerror=\"alert(1)",
+        "https://t.example/{z}/{x}/{y} .png",
+        "https://t.example/{z}/{x}/{y}/{q}.png",
+    ],
+)
+def test_bad_tile_urls_are_refused_before_anything_runs(square_timeline, tmp_path, tiles):
     from geomap.errors import InputError
-    from geomap.render import control_map, map_html
+    from geomap.render import control_map
+
+    marker = tmp_path / "evaluated"
+    with pytest.raises(InputError, match="not a tile URL template") as info:
+        control_map(square_timeline, tiles=tiles.replace("MARKER", str(marker)))
+    assert "\n" not in str(info.value)
+    assert not marker.exists()
+
+
+def test_cli_refuses_a_template_in_tiles_and_runs_nothing(tmp_path, capsys):
+    from geomap.cli import main
+
+    reports = write_province_reports(tmp_path)
+    marker = tmp_path / "evaluated"
+    out = tmp_path / "map.html"
+    code = main(["map", str(reports), "-o", str(out), "--tiles", TILE_PAYLOAD.replace("MARKER", str(marker))])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "not a tile URL template" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not marker.exists()
+    assert not out.exists()
+
+
+def test_tile_url_and_credit_reach_the_page_as_data(square_timeline):
+    from geomap.errors import InputError
+    from geomap.render import control_map, map_html, tile_source
 
     with pytest.raises(InputError, match="'garbage' is not a known tile provider"):
         control_map(square_timeline, tiles="garbage")
-    html = map_html(control_map(square_timeline, tiles="https://tiles.example.org/{z}/{x}/{y}.png"))
-    assert "https://tiles.example.org/{z}/{x}/{y}.png" in html
-    assert "Tiles: tiles.example.org" in html
+    url = "https://{s}.tiles.example.org:8080/v1/{z}/{x}/{y}{r}.png?key=a&b=c"
+    assert tile_source(url) == {
+        "url": url,
+        "attribution": "Tiles: tiles.example.org:8080",
+        "max_zoom": 19,
+        "subdomains": "abc",
+    }
+    credit = "<img src=x onerror=alert(1)> & {{ 7*7 }}"
+    assert tile_source(url, credit)["attribution"] == "&lt;img src=x onerror=alert(1)&gt; &amp; {{ 7*7 }}"
+    html = map_html(control_map(square_timeline, tiles=url, tile_attribution=credit))
+    payload = embedded_options(html)
+    assert payload["tiles"]["url"] == url
+    assert payload["tiles"]["attribution"] == "&lt;img src=x onerror=alert(1)&gt; &amp; {{ 7*7 }}"
+    assert "<img src=x" not in html
+    osm = tile_source("OpenStreetMap")
+    assert osm["url"].startswith("https://tile.openstreetmap.org/{z}/{x}/{y}")
+    assert "openstreetmap.org/copyright" in osm["attribution"]
+
+
+def embedded_options(html: str) -> dict:
+    match = re.search(r"geomapControlMap\([a-z_0-9]+, (\{.*?\})\);", html)
+    return json.loads(match.group(1))
+
+
+def test_simplify_option_is_checked(square_timeline):
+    from geomap.errors import InputError
+    from geomap.render import control_map
+
     for bad in (float("nan"), float("inf"), -1.0):
         with pytest.raises(InputError, match="simplify tolerance"):
             control_map(square_timeline, simplify_tolerance=bad)

@@ -328,3 +328,36 @@ def test_demo_map_in_chromium(tmp_path, visit, day):
     assert shown(seen.page)["counts"] == [f"{LABEL[k]}: {int(expected[k])} of 34 provinces" for k in expected.index]
     assert seen.errors == []
     assert seen.blocked == []
+
+
+def test_tile_credit_scheme_labels_and_ids_display_literally(square_areas, square_reports, visit, injection):
+    from geomap.scheme import make_scheme
+    from geomap.timeline import ControlTimeline
+
+    labels = {
+        "government": "<img src=x onerror=window.__pwned=1> {{ 7*7 }}",
+        "taliban": "</script><script>window.__pwned=1</script>",
+        "contested": "`${window.__pwned=1}`",
+        "unknown": "&lt;b&gt; entity",
+    }
+    scheme = make_scheme([{"key": s.key, "label": labels[s.key], "color": s.color} for s in AFGHANISTAN_2021.statuses])
+    areas = square_areas.assign(area_id=["<i>A</i>", "B'\"", "{{C}}"])
+    timeline = ControlTimeline.from_reports(square_reports, boundaries=areas, scheme=scheme, aggregate="latest")
+    credit = "<img src=x onerror=window.__pwned=1> Tiles & co {{ 7*7 }}"
+    html = map_html(
+        control_map(
+            timeline, self_contained=True, tiles="https://tiles.example.org/{z}/{x}/{y}.png", tile_attribution=credit
+        )
+    )
+    seen = visit(html, "#2021-08-07")
+    page = seen.page
+    attribution = page.text_content(".leaflet-control-attribution")
+    assert credit in attribution
+    assert page.query_selector(".leaflet-control-attribution img") is None
+    text = page.text_content(".leaflet-container")
+    for label in labels.values():
+        assert label in text
+    assert page.query_selector(".leaflet-container img:not(.leaflet-tile)") is None
+    assert any(url.startswith("https://tiles.example.org/") for url in seen.blocked)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert seen.dialogs == []
