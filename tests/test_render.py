@@ -17,7 +17,6 @@ from geomap.render import (
     MapData,
     build_map,
     control_map,
-    decode_geometry,
     display_geometries,
     encode_geometry,
     json_for_script,
@@ -193,16 +192,13 @@ def test_coverage_simplify_keeps_borders_shared():
     assert np.allclose(coords, np.round(coords, 5))
 
 
-def test_geometry_encoding_round_trips():
+def test_geometry_encoding_is_integer_deltas():
     holed = Polygon([(65, 33), (66, 33), (66, 34), (65, 34)], [[(65.2, 33.2), (65.4, 33.2), (65.4, 33.4)]])
     pair = shapely.MultiPolygon([Polygon([(67.00001, 33), (68, 33), (68, 34.12345)]), holed])
     encoded = encode_geometry(holed)
     assert encoded[0][0][:4] == [6500000, 3300000, 100000, 0]
     assert len(encoded[0]) == 2  # exterior and hole
-    for geom in (holed, pair):
-        assert shapely.equals_exact(
-            decode_geometry(encode_geometry(geom)), shapely.MultiPolygon(shapely.get_parts(geom))
-        )
+    assert encode_geometry(pair)[0][0] == [6700001, 3300000, 99999, 0, 0, 112345, -99999, -112345]
 
 
 def test_zero_tolerance_only_rounds():
@@ -337,7 +333,7 @@ TILE_PAYLOAD = "https://t.example/{{ cycler.__init__.__globals__.os.popen('touch
         "https://t.example/{z}/{x}.png",
         "javascript:alert(1)//{z}/{x}/{y}",
         "ftp://t.example/{z}/{x}/{y}.png",
-        "https://t.example/{z}/{x}/{y}.png\"onerror=\"alert(1)",
+        'https://t.example/{z}/{x}/{y}.png"onerror="alert(1)',
         "https://t.example/{z}/{x}/{y} .png",
         "https://t.example/{z}/{x}/{y}/{q}.png",
     ],

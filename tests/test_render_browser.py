@@ -361,3 +361,18 @@ def test_tile_credit_scheme_labels_and_ids_display_literally(square_areas, squar
     assert any(url.startswith("https://tiles.example.org/") for url in seen.blocked)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert seen.dialogs == []
+
+
+def test_the_page_decodes_geometry_as_encoded(square_timeline, visit):
+    """The page's decoder (the only one) gives back the rounded coordinates, holes and parts included."""
+    import shapely
+    from shapely.geometry import Polygon, shape
+
+    from geomap.render import encode_geometry
+
+    holed = Polygon([(65, 33), (66, 33), (66, 34), (65, 34)], [[(65.2, 33.2), (65.4, 33.2), (65.4, 33.4)]])
+    pair = shapely.MultiPolygon([Polygon([(67.00001, 33), (68, 33), (68, 34.12345)]), holed])
+    page = visit(map_html(control_map(square_timeline, self_contained=True))).page
+    for geom in (holed, pair):
+        decoded = page.evaluate("([g, s]) => geomapDecode(g, s)", [encode_geometry(geom), 100000])
+        assert shapely.equals_exact(shape(decoded), shapely.MultiPolygon(shapely.get_parts(geom)), 1e-9)

@@ -1,0 +1,103 @@
+"""MapData -> the JSON object the page reads, made safe to sit inside a script element."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from geomap.errors import InputError
+from geomap.render.geometry import COORDINATE_DECIMALS, display_geometries, encode_geometry, neighbours, outline_of
+from geomap.render.mapdata import STATUS_ALPHABET, MapData, _text
+from geomap.schema import AREA_ID, AREA_NAME
+
+if TYPE_CHECKING:
+    pass
+
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
+
+# --------------------------------------------------------------------------------------------------
+# MapData -> page data (JSON)
+
+
+def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: bool = False) -> dict:
+    """The JSON object the page reads: geometry once, a status table, reports once.
+
+    Parameters
+    ----------
+    data
+        What to show.
+    simplify_tolerance
+        See :func:`display_geometries`.
+    outline
+        Also send the outline of the areas' union (drawn when there are no tiles).
+
+    Returns
+    -------
+    dict
+        ``dates``, ``statuses``, ``names``, ``ids``, ``areas`` (per area its geometry, see
+        :func:`encode_geometry`), ``scale``, ``table`` (per area a string of one status character
+        per date), ``since``, ``conflict``, ``evidence``, ``reports``, ``noun``, ``title``,
+        ``range`` and, with ``outline``, ``outline`` and ``neighbours`` (around Afghanistan).
+    """
+    geoms = display_geometries(data.areas.geometry.values, simplify_tolerance)
+    codes = np.asarray(data.codes)
+    if codes.shape != (len(data.areas), len(data.dates)):
+        raise InputError(
+            f"status table has shape {codes.shape}; expected {(len(data.areas), len(data.dates))} (areas, dates)"
+        )
+    alphabet = np.frombuffer(STATUS_ALPHABET.encode("ascii"), dtype=np.uint8)
+    chars = alphabet[codes.astype(np.intp)]
+    table = [row.tobytes().decode("ascii") for row in chars]
+    report_dates = sorted(r["date"] for r in data.reports if r.get("date"))
+    first = report_dates[0] if report_dates else data.dates[0].isoformat()
+    last = report_dates[-1] if report_dates else data.dates[-1].isoformat()
+    key_index = {key: i for i, key in enumerate(data.scheme.keys)}
+    reports = [
+        [
+            r["date"],
+            r["place"],
+            key_index.get(r["status"], -1),
+            r["source"],
+            r["note"],
+            r.get("lat"),
+            r.get("lon"),
+        ]
+        for r in data.reports
+    ]
+    payload = {
+        "title": data.title,
+        "noun": data.area_noun,
+        "dates": [d.isoformat() for d in data.dates],
+        "range": [first, last],
+        "statuses": [{"label": s.label, "color": s.color} for s in data.scheme.statuses],
+        "unknown": key_index[data.scheme.unknown],
+        "ids": [str(v) for v in data.areas[AREA_ID]],
+        "names": [_text(v) for v in data.areas[AREA_NAME]],
+        "scale": 10**COORDINATE_DECIMALS,
+        "areas": [encode_geometry(g) for g in geoms],
+        "table": table,
+        "since": [[[j, s] for j, s in runs] for runs in data.since] if data.since else [],
+        "conflict": data.conflict or [],
+        "evidence": [[[j, refs] for j, refs in runs] for runs in data.evidence] if data.evidence else [],
+        "reports": reports,
+    }
+    if outline:
+        payload["outline"] = encode_geometry(outline_of(geoms))
+        around = neighbours(data.areas.total_bounds)
+        if around is not None:
+            payload["neighbours"] = around
+    return payload
+
+
+def json_for_script(payload: Any) -> str:
+    """JSON safe to place inside ``<script type="application/json">``.
+
+    ``<``, ``>``, ``&`` and the line separators U+2028/U+2029 are written as ``\\u`` escapes,
+    so no text in the data can close the script element or start markup.
+    """
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _JSON_ESCAPE_RE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
