@@ -13,7 +13,7 @@ from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from geomap.boundaries import load_boundaries, load_provinces
+from geomap.boundaries import load_boundaries, load_districts, load_provinces
 from geomap.errors import (
     BoundaryError,
     GeocodeError,
@@ -62,6 +62,7 @@ __all__ = [
     "export_frame",
     "extract_reports",
     "load_boundaries",
+    "load_districts",
     "load_provinces",
     "load_scheme",
     "make_scheme",

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 SHAPEFILE_NAME = "afghanistan_provinces.shp"
+DISTRICTS_SHAPEFILE_NAME = "afghanistan_districts.shp"
 
 
 def data_file(name: str) -> Path:
@@ -20,19 +21,19 @@ def data_file(name: str) -> Path:
     return Path(str(resources.files("geomap") / "data" / name))
 
 
-def bundled_shapefile() -> Path:
-    """Path of the bundled province shapefile.
+def bundled_shapefile(name: str = SHAPEFILE_NAME) -> Path:
+    """Path of a bundled shapefile (the provinces unless ``name`` says otherwise).
 
-    A wheel carries it as ``geomap/shapefiles/``; an editable install of a
-    checkout reads it from the top-level ``shapefiles/`` folder.
+    A wheel carries them as ``geomap/shapefiles/``; an editable install of a
+    checkout reads them from the top-level ``shapefiles/`` folder.
     """
-    packaged = Path(str(resources.files("geomap") / "shapefiles" / SHAPEFILE_NAME))
+    packaged = Path(str(resources.files("geomap") / "shapefiles" / name))
     if packaged.is_file():
         return packaged
-    checkout = Path(__file__).resolve().parents[1] / "shapefiles" / SHAPEFILE_NAME
+    checkout = Path(__file__).resolve().parents[1] / "shapefiles" / name
     if checkout.is_file():
         return checkout
-    raise FileNotFoundError(f"the bundled province shapefile is missing (looked in {packaged} and {checkout})")
+    raise FileNotFoundError(f"the bundled shapefile {name} is missing (looked in {packaged} and {checkout})")
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Boundary polygons: the bundled Afghan provinces, or any polygon file a user brings.
+"""Boundary polygons: the bundled Afghan provinces and districts, or any polygon file a user brings.
 
 Both loaders return a GeoDataFrame in EPSG:4326 with ``area_id`` and
 ``area_name`` columns (plus the file's own attributes), valid polygonal
@@ -20,11 +20,14 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from geomap._data import bundled_shapefile
+from geomap._data import DISTRICTS_SHAPEFILE_NAME, bundled_shapefile
 from geomap.errors import BoundaryError, row_message
-from geomap.schema import AREA_ID, AREA_NAME
+from geomap.schema import AREA_ID, AREA_NAME, DISTRICT_ID, PROVINCE, PROVINCE_ISO
 
 PROVINCE_COLUMNS = ("iso", "name", "capital", "name_alt")
+DISTRICT_COLUMNS = (DISTRICT_ID, "name", "name_alt", PROVINCE_ISO, PROVINCE)
+#: Shapefile field names (at most 10 characters) of the bundled districts, and their column names.
+_DISTRICT_FIELDS = {"id": DISTRICT_ID, "prov_iso": PROVINCE_ISO}
 
 
 class RepairWarning(UserWarning):
@@ -37,7 +40,21 @@ def _read_provinces() -> gpd.GeoDataFrame:
     gdf = gdf.set_geometry(shapely.orient_polygons(gdf.geometry.values))  # shapefiles store rings clockwise
     gdf[AREA_ID] = gdf["iso"]
     gdf[AREA_NAME] = gdf["name"]
+    gdf["name_alt"] = gdf["name_alt"].fillna("")
     gdf = gdf[[AREA_ID, AREA_NAME, *PROVINCE_COLUMNS, "geometry"]]
+    gdf.attrs["repaired"] = []
+    return gdf
+
+
+@cache
+def _read_districts() -> gpd.GeoDataFrame:
+    gdf = gpd.read_file(bundled_shapefile(DISTRICTS_SHAPEFILE_NAME), engine="pyogrio")
+    gdf = gdf.set_geometry(shapely.orient_polygons(gdf.geometry.values))
+    gdf = gdf.rename(columns=_DISTRICT_FIELDS)
+    gdf["name_alt"] = gdf["name_alt"].fillna("")
+    gdf[AREA_ID] = gdf[DISTRICT_ID]
+    gdf[AREA_NAME] = gdf["name"]
+    gdf = gdf[[AREA_ID, AREA_NAME, *DISTRICT_COLUMNS, "geometry"]]
     gdf.attrs["repaired"] = []
     return gdf
 
@@ -60,6 +77,31 @@ def load_provinces() -> gpd.GeoDataFrame:
     (34, 'Bazarak')
     """
     return _read_provinces().copy()
+
+
+def load_districts() -> gpd.GeoDataFrame:
+    """Load the 398 Afghan districts bundled with geomap.
+
+    The districts are geoBoundaries AFG ADM2 (AIMS 2014), simplified together so
+    that neighbours still share their edges; the bundled provinces are the union
+    of their districts, so every district lies exactly inside its province.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per district, sorted by id, EPSG:4326, with columns ``area_id``
+        (= ``district_id``), ``area_name`` (= ``name``), ``district_id`` (the
+        province's ISO code and the name in lower case, e.g. ``AF-GHA-muqur``),
+        ``name``, ``name_alt`` (other spellings, ``|``-separated),
+        ``province_iso``, ``province`` and ``geometry``.
+
+    Examples
+    --------
+    >>> districts = load_districts()
+    >>> len(districts), districts.loc[districts["district_id"] == "AF-GHA-muqur", "province"].item()
+    (398, 'Ghazni')
+    """
+    return _read_districts().copy()
 
 
 def load_boundaries(

@@ -8,7 +8,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon
 
-from geomap.boundaries import RepairWarning, load_boundaries, load_provinces
+from geomap.boundaries import RepairWarning, load_boundaries, load_districts, load_provinces
 from geomap.errors import BoundaryError
 
 ISO_3166_2_AF = {
@@ -67,6 +67,58 @@ def test_provinces_tile_afghanistan_without_overlaps():
 def test_exterior_rings_are_counter_clockwise():
     provinces = load_provinces()
     assert all(shapely.Polygon(p.exterior).exterior.is_ccw for p in provinces.geometry)
+
+
+def test_districts_are_398_valid_polygons_with_stable_ids():
+    districts = load_districts()
+    assert len(districts) == 398
+    assert districts.crs.to_epsg() == 4326
+    assert districts["district_id"].is_unique
+    assert (districts["area_id"] == districts["district_id"]).all()
+    assert districts.is_valid.all() and not districts.is_empty.any()
+    assert set(districts["province_iso"]) == ISO_3166_2_AF
+    # The id is the province's ISO code and the name in lower case.
+    assert all(i.startswith(p + "-") for i, p in zip(districts["district_id"], districts["province_iso"], strict=True))
+    assert districts["district_id"].is_monotonic_increasing
+
+
+def test_districts_do_not_overlap():
+    districts = load_districts()
+    assert shapely.coverage_is_valid(districts.geometry.to_numpy())
+    union = shapely.union_all(districts.geometry.to_numpy())
+    assert sum(shapely.area(districts.geometry.to_numpy())) == pytest.approx(union.area, rel=1e-9)
+
+
+def test_provinces_are_the_union_of_their_districts():
+    districts = load_districts()
+    provinces = load_provinces().set_index("iso")
+    for iso, group in districts.groupby("province_iso"):
+        province = provinces.loc[iso, "geometry"]
+        assert all(province.covers(geom) for geom in group.geometry), iso
+        assert shapely.union_all(group.geometry.to_numpy()).symmetric_difference(province).area < 1e-9, iso
+
+
+def test_namesake_districts_sit_in_their_own_provinces():
+    districts = load_districts().set_index("district_id")
+    # Same spelling, different provinces: each keeps its own province.
+    assert districts.loc["AF-GHA-muqur", "province"] == "Ghazni"
+    assert districts.loc["AF-BDG-muqur", "province"] == "Badghis"
+    assert districts.loc["AF-KAB-surobi", "province_iso"] == "AF-KAB"
+    assert districts.loc["AF-PKA-sarobi", "province_iso"] == "AF-PKA"
+    # Districts the generalised province lines split almost evenly are placed by the AIMS list.
+    assert districts.loc["AF-KHO-mosa-khail", "province"] == "Khost"
+    assert districts.loc["AF-WAR-jaghatu", "province"] == "Wardak"
+    # Bracketed names in the source become other spellings.
+    assert "Ghorbund" in districts.loc["AF-PAR-sia-gird", "name_alt"].split("|")
+    assert districts.loc["AF-PAR-sia-gird", "name"] == "Sia Gird"
+
+
+def test_district_contains_known_towns():
+    districts = load_districts()
+    towns = [(69.17, 34.53, "AF-KAB-kabul"), (68.42, 33.55, "AF-GHA-ghazni"), (62.2, 34.35, "AF-HER-hirat")]
+    for lon, lat, expected in towns:
+        hit = districts[districts.contains(shapely.Point(lon, lat))]
+        assert hit["district_id"].tolist() == [expected]
 
 
 def test_load_boundaries_standard_columns(tmp_path, squares):

@@ -28,10 +28,11 @@ def test_wheel_contains_shapefile_and_tables(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for suffix in ("shp", "shx", "dbf", "prj", "cpg"):
         assert f"geomap/shapefiles/afghanistan_provinces.{suffix}" in names
+        assert f"geomap/shapefiles/afghanistan_districts.{suffix}" in names
     assert "geomap/data/provinces.csv" in names
 
 
-def test_provinces_load_from_installed_wheel(wheel, tmp_path):
+def test_provinces_and_districts_load_from_installed_wheel(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
@@ -41,7 +42,9 @@ def test_provinces_load_from_installed_wheel(wheel, tmp_path):
     script = (
         "import geomap, geomap.boundaries as b, shapely; p = b.load_provinces(); "
         "print(geomap.__file__); print(len(p), p['iso'].nunique(), bool(p.is_valid.all()), "
-        "sorted(set(p['iso']) & {'AF-DAY', 'AF-PAN'}))"
+        "sorted(set(p['iso']) & {'AF-DAY', 'AF-PAN'})); d = b.load_districts(); "
+        "print(len(d), bool(d.is_valid.all()), "
+        "all(p.set_index('iso').geometry[i].covers(g) for i, g in zip(d['province_iso'], d.geometry)))"
     )
     # The dependencies come from this environment; geomap itself only from the wheel.
     site = sysconfig.get_paths()["purelib"]
@@ -54,6 +57,7 @@ def test_provinces_load_from_installed_wheel(wheel, tmp_path):
         text=True,
         check=True,
     )
-    where, summary = result.stdout.strip().splitlines()
+    where, summary, districts = result.stdout.strip().splitlines()
     assert where.startswith(str(target))
     assert summary == "34 34 True ['AF-DAY', 'AF-PAN']"
+    assert districts == "398 True True"
