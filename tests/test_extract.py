@@ -11,7 +11,8 @@ import pytest
 
 from geomap.cli import main
 from geomap.errors import InputError
-from geomap.extract import EXTRACT_COLUMNS, _sentences, extract_reports
+from geomap.extract import EXTRACT_COLUMNS, extract_reports
+from geomap.extract.sentences import MAX_SENTENCE, _sentences, clean_text
 from geomap.reports import read_reports
 
 CASES = Path(__file__).parent / "data" / "extract_cases.json"
@@ -332,6 +333,39 @@ def test_sentences_keep_abbreviations():
         "Headline",
         "Last",
     ]
+
+
+def test_sentence_split_of_long_runs_is_bounded():
+    # a text of nothing but abbreviations never ends a sentence; it is cut into bounded pieces at spaces
+    text = "Gen. U.S. Aug. Mr. " * 2000
+    pieces = _sentences(text)
+    assert all(len(s) <= MAX_SENTENCE for _, s in pieces)
+    assert sum(len(s) for _, s in pieces) >= len(text.strip()) - len(pieces)
+    assert all(text[offset : offset + len(s)] == s for offset, s in pieces)
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "KABUL, Afghanistan (AP) — ",
+        "KABUL (Wire Service) – ",
+        "Kabul, Aug. 14 (Agency) - ",
+        "KABUL: ",
+        "Kabul, Afghanistan — ",
+        "MAZAR-I-SHARIF, Aug 13 (Agency) -- ",
+    ],
+)
+def test_dateline_is_not_a_statement_about_its_city(dateline):
+    text = f"Headline\n\n{dateline}Fighting raged around Kunduz on Friday, officials said."
+    assert clean_text(text).endswith("Fighting raged around Kunduz on Friday, officials said.")
+    assert len(clean_text(text)) == len(text)
+    assert pairs(text, "2021-08-14") == {("AF-KDZ", "contested")}
+
+
+def test_dateline_needs_its_form():
+    # a capitalised sentence opening with a dash aside is not a dateline
+    text = "Taliban fighters — hundreds of them — captured Kunduz on Sunday."
+    assert clean_text(text) == text
 
 
 def test_hard_wrapped_lines_stay_one_sentence():

@@ -1,0 +1,57 @@
+"""The extractor's phrase lists, read from the TOML files in ``data/`` (a phrase is a data change)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+
+@cache
+def _load(name: str) -> dict:
+    return tomllib.loads(files("geomap.extract").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+def words(name: str) -> frozenset[str]:
+    """A word list of ``words.toml`` as a set of lower-case words."""
+    return frozenset(_load("words.toml")["words"][name].split())
+
+
+def side(name: str) -> str:
+    """The regular expression naming one side (``taliban`` or ``government``)."""
+    return _load("words.toml")["sides"][name]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A control phrase of ``control_phrases.toml``."""
+
+    name: str
+    regex: re.Pattern[str]
+    status: str
+    before: bool  # True: the phrase comes before the place ("captured X"); False: after ("X fell")
+    strength: float = 0.9
+    passive: bool = False  # an "after" participle that needs a passive auxiliary or "by"
+    sided: bool = False  # a government phrase that is the Taliban's when they are named before it ("resisting")
+
+
+@cache
+def control_phrases() -> tuple[Phrase, ...]:
+    """Every control phrase, compiled, in file order."""
+    out = []
+    for entry in _load("control_phrases.toml")["phrase"]:
+        pattern = entry["pattern"].replace("<TALIBAN>", side("taliban")).replace("<GOVERNMENT>", side("government"))
+        out.append(
+            Phrase(
+                name=entry["name"],
+                regex=re.compile(pattern, re.IGNORECASE),
+                status=entry["status"],
+                before=entry["position"] == "before",
+                strength=float(entry.get("strength", 0.9)),
+                passive=bool(entry.get("passive", False)),
+                sided=bool(entry.get("sided", False)),
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,37 @@
+"""Values shared by the extractor's steps: the statuses, a place mention and a control statement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TALIBAN = "taliban"
+GOVERNMENT = "government"
+CONTESTED = "contested"
+#: Status of a phrase whose side is named by a pronoun ("in their hands", "under its control"):
+#: the side named last before it decides.
+ACTOR = "actor"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A resolved place name in a sentence (offsets relative to the sentence)."""
+
+    start: int
+    end: int
+    text: str
+    name: str
+    province_iso: str
+    kind: str
+    confidence: float
+    reference: bool = False  # made by "the city", "the valley" or "it" rather than by name
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A control statement about one place in one sentence."""
+
+    mention: Mention
+    status: str
+    strength: float
+    cue: str
+    cue_start: int

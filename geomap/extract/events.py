@@ -1,0 +1,317 @@
+"""Step 4: control statements: which phrase governs which place, with what status."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from geomap.extract._data import Phrase as _Pattern
+from geomap.extract._data import control_phrases, side, words
+from geomap.extract._model import ACTOR as _ACTOR
+from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Mention, Statement
+from geomap.extract.claims import _DENIAL, _NEGATION
+from geomap.extract.mentions import _locative
+
+_OBJ = side("taliban")
+_GOV = side("government")
+_PATTERNS = control_phrases()
+_FILLER_BEFORE = words("filler_before")
+_FILLER_AFTER = words("filler_after")
+_COORDINATION = re.compile(
+    r"^(?:\s*,)?\s*(?:,|and|or|as\s+well\s+as|along\s+with|plus|together\s+with|&)\s*$|^\s*,\s*$"
+)
+_APPOSITION = re.compile(r",[^,;]*?,")
+# A clause left open before the phrase ("Kunduz, which the group seized") is an aside unless it starts
+# something else ("Lashkar Gah, where the insurgents seized the police headquarters").
+_OPEN_ASIDE = re.compile(
+    r",(?![^,;]*\b(?:where|when|though|although|but|while|whereas|because|if|unless|despite|however)\b)[^,;]*?,", re.I
+)
+
+
+def _without_asides(gap: str) -> str:
+    """``gap`` between a place and a phrase after it, without asides ("X, the capital of Y, fell")."""
+    gap = _APPOSITION.sub(" ", gap)
+    if gap.lstrip().startswith(","):
+        gap = _OPEN_ASIDE.sub(" ", gap + ",")
+    return gap
+
+
+_DATE_FILLER = re.compile(
+    r"\b(?:on|by|since|early|late|last)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\b|\b(?:on|by)?\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b|\b(?:on|by)?\s*\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sept?|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?\b|\b(?:yesterday|today|tonight|overnight)\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:could|would|might|may|will|can|shall|should|must|if|unless|whether|once|expected|likely|poised|about|"
+    r"threaten(?:s|ed|ing)?|risk|verge|brink|close\s+to|set\s+to|aim(?:s|ed|ing)?|plan(?:s|ned|ning)?|"
+    r"want(?:s|ed)?|seek(?:s|ing)?|sought|try(?:ing)?|tried|attempt(?:s|ed|ing)?|bid|vow(?:s|ed)?|hop(?:e|es|ed|ing)|"
+    r"intend(?:s|ed)?|prepar(?:e|es|ed|ing)|ready|fear(?:s|ed)?|warn(?:s|ed)?|predict(?:s|ed)?)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[;:—–]|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b", re.I)
+_UNOPPOSED = re.compile(r"\bwithout\s+(?:a\s+|any\s+)?(?:fight|fighting|resistance|a\s+shot|opposition)\b", re.I)
+_PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|been|being|be|has|have|had|get|got)\b", re.I)
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:st|nd|rd|th)?|[^\sA-Za-z\d]")
+
+
+def _gap_is_filler(gap: str, fillers: frozenset[str]) -> bool:
+    gap = _DATE_FILLER.sub(" ", gap.replace("’", "'"))
+    for word in _WORDS.findall(gap):
+        if word in {",", "-", "'", "’"}:
+            continue
+        if word.casefold() not in fillers:
+            return False
+    return gap.count(",") <= 1
+
+
+def _chain_gap(gap: str) -> bool:
+    """True when ``gap`` only joins two places in a list ("and", ", ", an apposition)."""
+    gap = _APPOSITION.sub(",", gap.replace("’", "'"))
+    gap = _DATE_FILLER.sub(" ", gap)
+    gap = re.sub(r"\b(?:the|city|town|province|provincial|capital|of|in|at|also|then|later|neighbouring|"
+                 r"(?:north|south|east|west|central)(?:-?(?:east|west))?(?:ern)?)\b", " ", gap,
+                 flags=re.I)  # fmt: skip
+    return bool(_COORDINATION.match(gap))
+
+
+def _status_after(pattern: _Pattern, window: str, sentence: str, cue_start: int) -> str | None:
+    """Apply hedges, negation and denials to a phrase's status; ``None`` drops it."""
+    if _HEDGE.search(window):
+        return None
+    status = pattern.status
+    if _NEGATION.search(window):
+        status = {TALIBAN: GOVERNMENT, GOVERNMENT: TALIBAN}.get(status)
+        if status is None:
+            return None
+    if status != CONTESTED and _DENIAL.search(sentence):
+        return CONTESTED
+    return status
+
+
+def _preceding_window(sentence: str, cue_start: int) -> str:
+    """Words of the same clause right before a phrase (up to five)."""
+    head = sentence[:cue_start]
+    breaks = list(_CLAUSE_BREAK.finditer(head))
+    if breaks:
+        head = head[breaks[-1].end() :]
+    words = head.split()
+    window = " ".join(words[-5:])
+    # "managed to capture" happened; "to capture" alone is an intention
+    if re.search(r"\b(?:managed|went\s+on|moved\s+on|succeeded)\s+to\s*$", window, re.I):
+        return ""
+    if re.search(r"\b(?:failed|fail|fails|unable|refused)\s+to\s*$", window, re.I):
+        return window  # a failed attempt: the negation decides
+    if re.search(r"\bto\s*$", window, re.I):
+        return window + " will"
+    # "fell to" is not an infinitive; any earlier condition in the clause still counts
+    if re.search(r"\b(?:if|unless|whether|once)\b", head, re.I):
+        return window + " if"
+    return window
+
+
+def _statements(sentence: str, mentions: list[Mention], context: str = "") -> list[Statement]:
+    """Control statements about the mentions of one sentence.
+
+    Parameters
+    ----------
+    sentence
+        The sentence.
+    mentions
+        Its place mentions, including resolved references ("the city").
+    context
+        The sentences before it in the same paragraph: they name the side a pronoun
+        stands for ("Fighters entered Kunduz. By evening it was in their hands").
+    """
+    out: list[Statement] = []
+    cues = []
+    for pattern in _PATTERNS:
+        for m in pattern.regex.finditer(sentence):
+            if pattern.status == _ACTOR:
+                side = _last_side(context + " " + sentence[: m.start()])
+                if side is None:
+                    continue
+                pattern = replace(pattern, status=side)
+            elif pattern.sided and _last_side(_clause_before(sentence, m.start())) == TALIBAN:
+                pattern = replace(pattern, status=TALIBAN)  # "Taliban fighters in Kunduz resisted ..."
+            cues.append((m, pattern))
+    decisive = [m.span() for m, p in cues if p.status != CONTESTED]
+    # "repelled an assault on X": the assault is part of the decisive phrase, not fighting of its own
+    cues = [(m, p) for m, p in cues if p.status != CONTESTED or not any(a <= m.start() < b for a, b in decisive)]
+    for m, pattern in cues:
+        if pattern.before:
+            out += _objects_of(sentence, mentions, m, pattern)
+        else:
+            out += _subjects_of(sentence, mentions, m, pattern)
+    return _latest_in_sequence(sentence, out)
+
+
+_SEQUENCE = re.compile(r"\b(?:before|until|till|then|eventually|finally|later|again)\b", re.I)
+
+
+def _latest_in_sequence(sentence: str, statements: list[Statement]) -> list[Statement]:
+    """Drop a decisive statement that a later one in the sentence overturns ("held out for a month
+    before the city was overrun"): the sentence tells what happened last."""
+    decisive = {TALIBAN, GOVERNMENT}
+    out = []
+    for s in statements:
+        overturned = any(
+            t.mention.province_iso == s.mention.province_iso
+            and {s.status, t.status} == decisive
+            and t.cue_start > s.cue_start
+            and _SEQUENCE.search(sentence[s.cue_start : t.cue_start + len(t.cue) + 8])  # "was lost again"
+            for t in statements
+        )
+        if not overturned:
+            out.append(s)
+    return out
+
+
+_SIDES = re.compile(
+    rf"(?P<tal>\b{_OBJ}\b)|(?P<gov>\b{_GOV}\b|\b(?:government|authorities|ministry|governor)\b)"
+    r"(?!\s+(?:headquarters|stations?|compounds?|bases?|posts?|checkpoints?|buildings?|offices?|positions?|convoys?))",
+    re.I,
+)
+
+
+def _clause_before(sentence: str, end: int) -> str:
+    """The part of ``sentence``'s clause that comes before ``end``."""
+    head = sentence[:end]
+    breaks = list(_CLAUSE_BREAK.finditer(head))
+    return head[breaks[-1].end() :] if breaks else head
+
+
+def _last_side(text: str) -> str | None:
+    """The side named last in ``text``: ``taliban``, ``government`` or ``None``."""
+    last = None
+    for m in _SIDES.finditer(text):
+        last = GOVERNMENT if m.group("gov") else TALIBAN
+    return last
+
+
+def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], pattern: _Pattern) -> list[Statement]:
+    status = _status_after(pattern, _preceding_window(sentence, m.start()), sentence, m.start())
+    if status == CONTESTED and m.group(0).lower().startswith("enter") and _UNOPPOSED.search(sentence):
+        status = TALIBAN  # "entered X without a fight": taken, not fought over
+    if status is None:
+        return []
+    found: list[Statement] = []
+    anchor = m.end()
+    for mention in mentions:
+        if mention.start < m.end():
+            continue
+        if _possessed(sentence, mention) and not (status == CONTESTED and _FACILITY_OF.match(sentence[mention.end :])):
+            break  # "retook Kunduz's prison": the object is the prison, not the city
+        gap = sentence[anchor : mention.start]
+        fillers = _FILLER_BEFORE | _FACILITIES if status == CONTESTED else _FILLER_BEFORE
+        linked = _gap_is_filler(gap, fillers) if not found else _chain_gap(gap)
+        if linked and not found and status != CONTESTED and _EDGE.search(gap):
+            status = CONTESTED  # "captured the outskirts of X": fighting at X, not X taken
+        if not linked and found and "'s" in gap.replace("’", "'") and _gap_is_filler(gap, _FILLER_BEFORE | {"s"}):
+            linked = True  # "Ghazni province's capital city Ghazni"
+        if not linked or (found and _locative(sentence, mention)):
+            if found:
+                continue  # a place in an apposition; a later coordinated place may still follow
+            break
+        found.append(Statement(mention, status, pattern.strength, m.group(0), m.start()))
+        anchor = mention.end
+    return found
+
+
+def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], pattern: _Pattern) -> list[Statement]:
+    found: list[Statement] = []
+    anchor = m.start()
+    for mention in reversed(mentions):
+        if mention.end > m.start():
+            continue
+        gap = sentence[mention.end : anchor]
+        if not found:
+            if _locative(sentence, mention):
+                continue  # "Tarinkot, 110 km north of Kandahar, fell": Kandahar only locates Tarinkot
+            if gap.lstrip().startswith(",") and re.search(r"\bof\s+(?:the\s+)?$", sentence[: mention.start]):
+                continue  # "Qala-i-Naw, the capital of Badghis, changed hands": Badghis describes
+            raw_gap = gap
+            gap = _without_asides(gap)
+            gap = re.sub(r"^['’]s\b", " ", gap)
+            if not _gap_is_filler(_strip_modal_words(gap), _FILLER_AFTER) and not _shared_subject(gap):
+                break
+            passive = _PASSIVE_AUX.search(raw_gap) or _followed_by_agent(sentence, m.end())
+            if pattern.passive and not passive and not raw_gap.strip().startswith(","):
+                break
+            # hedges and negations inside an aside ("once home to", "which had not been attacked") do not count
+            if _HEDGE.search(gap) or re.search(r"\bto\s*$", raw_gap) or _conditional_before(sentence, mention):
+                return []
+            status = _status_after(pattern, gap, sentence, m.start())
+            if status is None:
+                return []
+            if _followed_by_object(sentence, mentions, m.end()):
+                break  # "X captured Y": X is the subject of an active verb, not a place that fell
+        elif not (_chain_gap(gap) or not re.sub(r"[\s,]|\bin\b", "", gap)):
+            break  # "Mahmud-i-Raqi in Kapisa surrendered" still links both
+        found.append(Statement(mention, status, pattern.strength, m.group(0), m.start()))
+        anchor = mention.start
+    return found
+
+
+# Fighting at a place's airport or prison is fighting in the place; taking the prison is not taking the place.
+_FACILITIES = words("facilities")
+_FACILITY_OF = re.compile(
+    r"^['’]s\s+(?:[\w-]+\s+){0,2}?(?:airport|airbase|base|prison|jail|headquarters|compound|bazaar|market|garrison|"
+    r"checkpoints?|office|palace|districts?|neighbou?rhoods?|suburbs?)\b",
+    re.I,
+)
+_EDGE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches)\b", re.I)
+
+_POSSESSED = re.compile(
+    r"^['’]s\s+(?!(?:(?:provincial|central|northern|southern|eastern|western|main|old|inner|outer)\s+)?"
+    r"(?:capital|city|centre|center|provincial|districts?|neighbou?rhoods?|suburbs|outskirts|streets|parts?)\b)[a-z]",
+    re.I,
+)
+
+
+def _possessed(sentence: str, mention: Mention) -> bool:
+    """True when the mention owns the real object ("Kunduz's prison", but not "Ghazni's capital")."""
+    return bool(_POSSESSED.match(sentence[mention.end :]))
+
+
+def _conditional_before(sentence: str, mention: Mention) -> bool:
+    """True when the clause holding a subject starts with a condition ("If Kabul falls, ...")."""
+    head = sentence[: mention.start]
+    breaks = list(_CLAUSE_BREAK.finditer(head))
+    if breaks:
+        head = head[breaks[-1].end() :]
+    return bool(re.search(r"\b(?:if|unless|whether|once|should)\s+(?:\w+\s+){0,3}$", head, re.I))
+
+
+def _strip_modal_words(gap: str) -> str:
+    return _HEDGE.sub(" ", gap).replace(" to ", " ")
+
+
+def _followed_by_agent(sentence: str, end: int) -> bool:
+    return bool(re.match(r"\s+by\b", sentence[end:], re.I))
+
+
+def _shared_subject(gap: str) -> bool:
+    """True when ``gap`` is another predicate of the same place joined by a conjunction
+    ("X was retaken last month but *was lost again*", "X was attacked and captured")."""
+    joins = list(re.finditer(r"\b(?:but|and|then|before)\b", gap))
+    if not joins:
+        return False
+    head, tail = gap[: joins[-1].start()], gap[joins[-1].end() :]
+    if not _gap_is_filler(_strip_modal_words(tail), _FILLER_AFTER):
+        return False
+    return any(
+        _gap_is_filler(head[: m.start()], _FILLER_AFTER)
+        for pattern in _PATTERNS
+        if not pattern.before
+        for m in pattern.regex.finditer(head)
+    )
+
+
+def _followed_by_object(sentence: str, mentions: list[Mention], end: int) -> bool:
+    for mention in mentions:
+        if mention.start >= end:
+            gap = sentence[end : mention.start]
+            return "," not in gap and _gap_is_filler(gap, _FILLER_BEFORE)
+    return False

@@ -1,0 +1,141 @@
+"""Step 2: place mentions: capitalised runs resolved with the geocoder."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+import pandas as pd
+
+from geomap.extract._model import Mention
+from geomap.extract.dates import _MONTHS, _WEEKDAYS
+from geomap.schema import PROVINCE_ISO
+
+CONFIDENCE = "confidence"
+#: Kinds of geocoder answer that count as a place mention (villages are left out).
+PLACE_KINDS = frozenset({"province", "capital", "city", "district"})
+#: Lowest geocoder confidence for a place mention to count.
+MIN_PLACE_CONFIDENCE = 0.75
+
+
+_WORD = re.compile(r"[A-Z][A-Za-z’'āīūēōĀ]*(?:-[A-Za-z]+)*")
+# What may join two capitalised words of one name: spaces, or a linking vowel ("Sar e Pol", "Pul - e - Khumri").
+_JOINER = re.compile(r"\s+|\s+[ei]\s+|\s*-\s*[ei]\s*-\s*")
+#: Longest name looked up, in words.
+MAX_NAME_WORDS = 4
+
+
+_RUN = re.compile(rf"{_WORD.pattern}(?:(?:{_JOINER.pattern}){_WORD.pattern})*")
+
+
+def _runs(sentence: str) -> list[list[tuple[int, int]]]:
+    """Capitalised runs as lists of ``(start, end)`` word spans.
+
+    The run pattern is linear: a joiner starts with a space or a hyphen and a word with a capital,
+    so there is one way to read any run, however long.
+    """
+    runs = []
+    for m in _RUN.finditer(sentence):
+        if m.end() - m.start() == len(m.group(0).split(None, 1)[0]):
+            runs.append([m.span()])  # one word, the usual case
+        else:
+            runs.append([w.span() for w in _WORD.finditer(sentence, m.start(), m.end())])
+    return runs
+
+
+def _strip_possessive(text: str) -> str:
+    return text[:-2] if text.endswith(("'s", "’s")) else text
+
+
+def _candidates(sentence: str) -> list[tuple[int, int, str]]:
+    """Every sub-run of up to :data:`MAX_NAME_WORDS` capitalised words of three letters or more:
+    ``(start, end, text)``, a possessive ending left out."""
+    spans = []
+    for words in _runs(sentence):
+        last = len(words)
+        for i in range(last):
+            start = words[i][0]
+            for j in range(i, min(i + MAX_NAME_WORDS, last)):
+                text = sentence[start : words[j][1]]
+                if text.endswith(("'s", "’s")):
+                    text = text[:-2]
+                if len(text) >= 3:
+                    spans.append((start, start + len(text), text))
+    return spans
+
+
+def _usable(row: pd.Series) -> bool:
+    """Whether a geocoder answer is good enough to count as a place mention in running text.
+
+    Journalists misspell provinces and cities ("Ghanzi"), so those may match by edit
+    distance; a district must match exactly or by a known alias, because many district
+    names are a letter away from personal names ("Kabir", "Zaman"); villages are
+    skipped, their names collide with everyday words ("March").
+    """
+    iso = row.get(PROVINCE_ISO)
+    if not isinstance(iso, str) or not iso:
+        return False
+    kind = row.get("kind")
+    if kind not in PLACE_KINDS:
+        return False
+    if kind == "district" and row.get("method") not in {"exact", "alias", "given"}:
+        return False
+    return float(row.get(CONFIDENCE) or 0) >= MIN_PLACE_CONFIDENCE
+
+
+def _mentions(sentence: str, resolved: dict[str, dict], candidates: list[tuple[int, int, str]]) -> list[Mention]:
+    """Longest non-overlapping resolved spans among ``candidates`` (of :func:`_candidates`), left to right."""
+    found = []
+    for start, end, text in candidates:
+        hit = resolved.get(text)
+        if hit is not None:
+            found.append(Mention(start, end, text, hit["name"], hit[PROVINCE_ISO], hit["kind"], hit[CONFIDENCE]))
+    found.sort(key=lambda m: (-(m.end - m.start), m.start))
+    chosen: list[Mention] = []
+    for mention in found:
+        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+            chosen.append(mention)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _resolve_places(names: Iterable[str], geocoder: Callable[[list[str]], pd.DataFrame] | None) -> dict[str, dict]:
+    """Geocode candidate names once; keep the ones that resolve to an Afghan place."""
+    unique = sorted({n for n in names if len(n) >= 3 and not _not_place(n)})
+    if not unique:
+        return {}
+    if geocoder is None:
+        from geomap.geocode import geocode as geocoder
+    # "Kandahari" or "Herati" describe people from a place; ask about the stem too to tell
+    stems = {n[:-1] for n in unique if n.endswith("i") and " " not in n}
+    table = geocoder(sorted(set(unique) | stems))
+    answers = {row["query"]: row.to_dict() for _, row in table.iterrows()}
+    resolved = {}
+    for name in unique:
+        row = answers.get(name)
+        if row is None or not _usable(pd.Series(row)):
+            continue
+        stem = answers.get(name[:-1]) if name in stems or name[:-1] in stems else None
+        if row.get("method") != "exact" and stem is not None and stem.get("method") == "exact":
+            continue  # a demonym, not a mention of the place
+        resolved[name] = row
+    return resolved
+
+
+def _not_place(name: str) -> bool:
+    """Months and weekdays are dates here; other non-place words are refused by the geocoder."""
+    words = name.casefold().split()
+    return len(words) == 1 and (words[0].rstrip(".") in _MONTHS or words[0] in _WEEKDAYS)
+
+
+_LOCATIVE = re.compile(
+    r"(?:\b(?:km|kilometres|kilometers|miles|mi)\b[^,.;]{0,30}?(?:of|from)\s+"
+    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+"
+    r"|\b(?:outside|near|from|to|towards?|via|through|beyond)\s+)"
+    r"(?:the\s+)?(?:(?:national|provincial)\s+)?(?:capital\s+|city\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _locative(sentence: str, mention: Mention) -> bool:
+    """True when a mention only locates something else ("50 km from X", "north of X", "to X")."""
+    return bool(_LOCATIVE.search(sentence[max(0, mention.start - 60) : mention.start]))

@@ -1,0 +1,86 @@
+"""Step 1: clean the text and split it into sentences, in time linear in its length.
+
+A sentence ends at ``.``, ``!`` or ``?`` before a space, at a blank line or at a bullet; a
+single line break does not end one, so hard-wrapped text ("captured\\nKunduz") stays whole.
+Abbreviations ("Aug. 12", "U.S. officials", "Gen. Miller") do not end a sentence; the test
+looks only at the word before the stop, so a text of nothing but abbreviations is still split
+in linear time. A run longer than :data:`MAX_SENTENCE` characters without an end is cut at a
+space: later steps then never see more than that at once.
+
+A dateline at the head of a paragraph ("KABUL, Afghanistan (AP) —", "Herat, Aug 13 (Reuters) -",
+"KABUL:") says where the story was filed, not what happened there: it is blanked out (same
+length, so offsets still point into the original text).
+"""
+
+from __future__ import annotations
+
+import re
+
+from geomap.extract._data import words
+
+#: Longest sentence handed to the later steps; longer runs are cut at a space.
+MAX_SENTENCE = 2000
+
+_ABBREVIATIONS = words("abbreviations")
+
+
+def _not_after_abbreviation() -> str:
+    """Look-behinds that keep a full stop after an abbreviation or a single letter from ending a sentence."""
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(_ABBREVIATIONS):
+        by_length.setdefault(len(word), []).append(re.escape(word))
+    behind = [rf"(?<!\b(?i:{'|'.join(group)})\.)" for _, group in sorted(by_length.items())]
+    return "".join(behind) + r"(?<![^A-Za-z][A-Za-z]\.)(?<!^[A-Za-z]\.)"
+
+
+# Each alternative is a single scan, and abbreviations are refused by look-behinds in the regex itself, so
+# the split is one linear pass with no Python work per refused full stop.
+_SENTENCE_END = re.compile(
+    rf"[!?]['\"’”)]*\s+|\.{_not_after_abbreviation()}['\"’”)]*\s+|\n\s*\n|\n\s*[•*\-–]\s+|\n(?=\s*[•*\-–])"
+)
+_DASH = r"(?:\.?[ \t]*[-–—]{1,2}|:)"
+_AGENCY = r"(?:[ \t]*\([^()\n]{1,60}\))"
+_DATELINE = re.compile(
+    r"^[ \t]*(?:"
+    # KABUL, Afghanistan (AP) —   KABUL (Dispatches) –   KABUL:   MAZAR-I-SHARIF, Aug 13 (Reuters) -
+    rf"[A-Z][A-Z'’.-]{{2,25}}(?:[ -][A-Z][A-Z'’.-]{{0,25}}){{0,3}}"
+    r"(?:,[ \t]*[A-Z][A-Za-z.]{1,15}(?:[ \t]+\d{1,2}(?:st|nd|rd|th)?)?(?:,?[ \t]+\d{4})?)?"
+    rf"(?:{_AGENCY}?{_DASH}|{_AGENCY}[ \t])"
+    # Kabul, May 12 (EFE).-   Herat, Afghanistan —
+    rf"|[A-Z][a-z]{{2,20}}(?:[ -][A-Z][a-z]{{1,20}}){{0,2}},[ \t]*(?:Afghanistan|[A-Z][a-z]{{2,8}}\.?[ \t]+\d{{1,2}})"
+    rf"(?:,?[ \t]+\d{{4}})?{_AGENCY}?{_DASH}"
+    r")[ \t]*",
+    re.MULTILINE,
+)
+
+
+def clean_text(text: str) -> str:
+    """``text`` with datelines blanked out (same length, so offsets stay valid)."""
+    return _DATELINE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """Split ``text`` into ``(offset, sentence)`` pairs."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        _append_sentence(out, text, start, m.end())
+        start = m.end()
+    _append_sentence(out, text, start, len(text))
+    return out
+
+
+def _append_sentence(out: list[tuple[int, str]], text: str, start: int, end: int) -> None:
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        _append_piece(out, text, start, cut)
+        start = cut
+    _append_piece(out, text, start, end)
+
+
+def _append_piece(out: list[tuple[int, str]], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip(" \t\r\n•*-–")
+    if stripped:
+        out.append((start + chunk.index(stripped), stripped))
