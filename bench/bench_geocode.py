@@ -10,11 +10,22 @@ Figures: time of the first call (index build), throughput on 10,000 report-like 
 (names repeated, about one in five misspelt), unique misspelt queries per second, and
 accuracy per kind of query on ``tests/data/geocode_labelled.csv`` (``foreign``: places abroad
 and ``word``: words of the news that are not places, both right when left unresolved).
+
+Real spellings: ``../shared/realnames-dev/places.csv`` (names as a public dataset spells
+them, beside the checkout; skipped with a message when absent) scored per kind as right,
+unresolved and wrong province, with the wrong-province rate of all scored answers
+printed on its own (rows of kind ``ambiguous`` are not scored), beside the exact baseline.
+
+Start-up: wall time of a fresh interpreter running ``geomap --version`` and
+``geomap geocode Kabul``, beside ``python -c pass`` and ``python -c "import pandas"``
+(median of 5 runs each).
 """
 
 from __future__ import annotations
 
 import random
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,6 +35,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 LABELLED = ROOT / "tests" / "data" / "geocode_labelled.csv"
+REALNAMES = ROOT.parent / "shared" / "realnames-dev" / "places.csv"
+STARTUP_RUNS = 5
 N_REPORT_QUERIES = 10_000
 SEED = 2021
 
@@ -93,6 +106,64 @@ def accuracy_table(labelled: pd.DataFrame, ours: list, base: list) -> pd.DataFra
     return pd.DataFrame(rows, columns=["kind", "n", "geomap", "exact baseline"])
 
 
+def realnames_table(expected: pd.Series, kinds: pd.Series, answers: dict[str, list]) -> pd.DataFrame:
+    """Right / unresolved / wrong-province shares per kind for each geocoder's answers."""
+    scored = kinds != "ambiguous"
+    rows = []
+    for kind in [*sorted(kinds[scored].unique()), "all"]:
+        mask = scored if kind == "all" else kinds == kind
+        row = {"kind": kind, "n": int(mask.sum())}
+        for label, got in answers.items():
+            got = pd.Series(got, index=expected.index)[mask]
+            want = expected[mask]
+            row[f"{label} right"] = (got == want).mean()
+            row[f"{label} unresolved"] = got.isna().mean()
+            row[f"{label} wrong"] = (got.notna() & (got != want)).mean()
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def print_realnames(baseline: ExactBaseline) -> None:
+    if not REALNAMES.is_file():
+        print(f"\nreal spellings: skipped ({REALNAMES} not found; it lives in ../shared beside the checkout)")
+        return
+    from geomap.geocode import geocode
+
+    real = pd.read_csv(REALNAMES, dtype=str, keep_default_na=False)
+    start = time.perf_counter()
+    result = geocode(real["query"])
+    seconds = time.perf_counter() - start
+    ours = [iso if isinstance(iso, str) else None for iso in result["province_iso"]]
+    base = baseline.geocode(real["query"].tolist())
+    table = realnames_table(real["expected_iso"], real["kind"], {"geomap": ours, "exact": base})
+    print(f"\nreal spellings: {REALNAMES.name} of realnames-dev, {len(real)} names ({seconds:.2f}s)")
+    print(table.to_string(index=False, float_format="{:.1%}".format))
+    wrong = table.loc[table["kind"] == "all", ["geomap wrong", "exact wrong"]].iloc[0]
+    print(f"wrong province, all scored answers: geomap {wrong['geomap wrong']:.1%}, exact {wrong['exact wrong']:.1%}")
+
+
+def _wall(argv: list[str]) -> float:
+    times = []
+    for _ in range(STARTUP_RUNS):
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def print_startup() -> None:
+    geomap = str(Path(sys.executable).with_name("geomap"))
+    rows = [
+        ("python -c pass", [sys.executable, "-c", "pass"]),
+        ('python -c "import pandas"', [sys.executable, "-c", "import pandas"]),
+        ("geomap --version", [geomap, "--version"]),
+        ("geomap geocode Kabul", [geomap, "geocode", "Kabul"]),
+    ]
+    print(f"\nstart-up (median of {STARTUP_RUNS} fresh processes)")
+    for label, argv in rows:
+        print(f"{label:44}{_wall(argv):>15.3f}s")
+
+
 def _rate(n: int, seconds: float) -> str:
     return f"{n / seconds:,.0f}/s"
 
@@ -151,6 +222,8 @@ def main() -> int:
     print(f"accuracy on {LABELLED.relative_to(ROOT)} (right province; foreign and word: left unresolved)")
     table = accuracy_table(labelled, ours_iso, base_iso)
     print(table.to_string(index=False, formatters={"geomap": "{:.1%}".format, "exact baseline": "{:.1%}".format}))
+    print_realnames(baseline)
+    print_startup()
     return 0
 
 

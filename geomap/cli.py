@@ -406,7 +406,8 @@ def _add_geocode(sub: argparse._SubParsersAction) -> None:
         "geocode",
         help="resolve Afghan place names to province, kind and coordinates (offline; online on request)",
         description="Resolve place names with the bundled offline gazetteer and print CSV with the columns "
-        "query, name, kind, province_iso, province, lat, lon, confidence, method, alternatives, reason.",
+        "query, name, kind, province_iso, province, district_id, district, lat, lon, confidence, method, "
+        "alternatives, reason.",
     )
     p.add_argument("names", nargs="*", metavar="NAME", help="place names to resolve")
     p.add_argument("--input", "-i", metavar="FILE", help="file with one name per line, or a CSV with a 'place' column")
@@ -440,7 +441,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         min_score=DEFAULT_MIN_SCORE if args.min_score is None else args.min_score,
         progress=False if args.no_progress else None,
     )
-    text = result.to_csv(index=False, lineterminator="\n")
+    text = result.drop(columns=result.geometry.name).to_csv(index=False, lineterminator="\n")
     if args.output:
         write_text_atomic(args.output, text)
     else:

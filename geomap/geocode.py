@@ -1,10 +1,12 @@
-"""Turn Afghan place names into provinces and coordinates, offline by default.
+"""Turn Afghan place names into provinces, districts and coordinates, offline by default.
 
 :func:`geocode` resolves each name with the bundled gazetteer
 (:mod:`geomap.gazetteer`): exact and alias matches on normalised names first, then
 edit-distance matches that are strict enough not to force a foreign or unrelated name
-onto an Afghan place. Names the gazetteer cannot resolve may be sent to an online
-geocoder when (and only when) asked; the network code lives in :mod:`geomap._online`.
+onto an Afghan place. The district of each resolved place is the bundled district
+(:func:`geomap.boundaries.load_districts`) that contains its coordinates. Names the
+gazetteer cannot resolve may be sent to an online geocoder when (and only when) asked;
+the network code lives in :mod:`geomap._online`.
 """
 
 from __future__ import annotations
@@ -12,14 +14,19 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from geomap.errors import InputError
 from geomap.gazetteer import Match, get_gazetteer
-from geomap.schema import LAT, LON, PROVINCE, PROVINCE_ISO
+from geomap.schema import DISTRICT, DISTRICT_ID, LAT, LON, PROVINCE, PROVINCE_ISO
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 QUERY = "query"
 NAME = "name"
@@ -29,7 +36,23 @@ METHOD = "method"
 ALTERNATIVES = "alternatives"
 REASON = "reason"
 #: The columns of :func:`geocode`'s result, in order.
-GEOCODE_COLUMNS = (QUERY, NAME, KIND, PROVINCE_ISO, PROVINCE, LAT, LON, CONFIDENCE, METHOD, ALTERNATIVES, REASON)
+GEOCODE_COLUMNS = (
+    QUERY,
+    NAME,
+    KIND,
+    PROVINCE_ISO,
+    PROVINCE,
+    DISTRICT_ID,
+    DISTRICT,
+    LAT,
+    LON,
+    CONFIDENCE,
+    METHOD,
+    ALTERNATIVES,
+    REASON,
+)
+#: A point this close (degrees, about 5 km) outside every bundled district goes to the nearest one.
+DISTRICT_SNAP_DEGREES = 0.05
 #: Values of the ``method`` column.
 METHODS = ("exact", "alias", "fuzzy", "online", "given")
 #: Lowest confidence of an offline match that is accepted by default.
@@ -50,8 +73,8 @@ def geocode(
     user_agent: str | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
     progress: bool | None = None,
-) -> pd.DataFrame:
-    """Resolve Afghan place names to a province and coordinates.
+) -> gpd.GeoDataFrame:
+    """Resolve Afghan place names to a province, a district and coordinates.
 
     Parameters
     ----------
@@ -75,11 +98,14 @@ def geocode(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per name, in input order, with columns ``query, name, kind,
-        province_iso, province, lat, lon, confidence, method, alternatives, reason``.
-        Unresolved rows have empty ``name``/``kind``/``province_iso``/``province``,
-        NaN coordinates, confidence 0, an empty ``method`` and a ``reason``.
+    geopandas.GeoDataFrame
+        One row per name, in input order, in EPSG:4326, with columns ``query, name,
+        kind, province_iso, province, district_id, district, lat, lon, confidence,
+        method, alternatives, reason`` and a point ``geometry``. ``district_id`` and
+        ``district`` name the bundled district containing the point (empty for a
+        whole province). Unresolved rows have empty ``name``/``kind``/``province_iso``/
+        ``province``/``district_id``/``district``, NaN coordinates, an empty
+        geometry, confidence 0, an empty ``method`` and a ``reason``.
 
     Raises
     ------
@@ -91,8 +117,9 @@ def geocode(
     Examples
     --------
     >>> df = geocode(["Mazar-e Sharif", "Ghazni province", "Doha"])
-    >>> df[["name", "kind", "province_iso", "method"]].fillna("").values.tolist()
-    [['Mazar-i-Sharif', 'capital', 'AF-BAL', 'exact'], ['Ghazni', 'province', 'AF-GHA', 'exact'], ['', '', '', '']]
+    >>> df[["name", "kind", "province_iso", "district", "method"]].fillna("").values.tolist()
+    [['Mazar-i-Sharif', 'capital', 'AF-BAL', 'Mazari Sharif', 'exact'], ['Ghazni', 'province', 'AF-GHA', '', 'exact'], \
+['', '', '', '', '']]
     >>> df.loc[2, "reason"]
     'outside Afghanistan (Doha)'
     """
@@ -112,7 +139,7 @@ def geocode(
                 rows[query] = _online_row(query, found[query], rows[query])
             else:
                 rows[query] = {**rows[query], REASON: rows[query][REASON] + REASON_NO_ANSWER}
-    return _frame([rows[q] for q in queries])
+    return _with_districts(_frame([rows[q] for q in queries]))
 
 
 def _is_missing(value: object) -> bool:
@@ -187,14 +214,66 @@ def _online_row(query: str, answer: dict | None, offline: dict) -> dict:
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    columns = {col: [row[col] for row in rows] for col in GEOCODE_COLUMNS}
+    columns = {col: [row.get(col) for row in rows] for col in GEOCODE_COLUMNS}
     df = pd.DataFrame(columns, columns=list(GEOCODE_COLUMNS))
-    for column in (QUERY, NAME, KIND, PROVINCE_ISO, PROVINCE, METHOD, ALTERNATIVES, REASON):
+    for column in (QUERY, NAME, KIND, PROVINCE_ISO, PROVINCE, DISTRICT_ID, DISTRICT, METHOD, ALTERNATIVES, REASON):
         df[column] = df[column].astype("str")  # missing values are NaN whatever the mix of rows
     df[LAT] = df[LAT].astype(float)
     df[LON] = df[LON].astype(float)
     df[CONFIDENCE] = df[CONFIDENCE].astype(float)
     return df
+
+
+def _with_districts(df: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Add the bundled district containing each place (none for a whole province) and point geometries."""
+    import geopandas as gpd
+    import shapely
+
+    points = shapely.points(df[LON].to_numpy(), df[LAT].to_numpy())
+    located = ~np.isnan(df[LON].to_numpy()) & ~np.isnan(df[LAT].to_numpy())
+    points[~located] = None
+    wanted = located & (df[KIND] != "province").to_numpy()
+    ids, names = _district_of(points[wanted], df.loc[wanted, PROVINCE_ISO].to_numpy(dtype=object))
+    df.loc[wanted, DISTRICT_ID] = ids
+    df.loc[wanted, DISTRICT] = names
+    return gpd.GeoDataFrame(df, geometry=points, crs="EPSG:4326")
+
+
+def _district_of(points: np.ndarray, provinces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """District id and name of each point: the district of its province containing it, or the nearest one.
+
+    A point outside every district by a few km goes to the nearest district; a point whose
+    district lies in another province than the place's (approximate coordinates near a
+    province line) goes to the nearest district of the place's own province.
+    """
+    import shapely
+
+    tree, ids, names = _district_index()
+    found = np.full(len(points), -1)
+    point_at, district_at = tree.query(points, predicate="within")
+    found[point_at[::-1]] = district_at[::-1]  # on a shared edge: the district that comes first
+    missing = np.flatnonzero(found < 0)
+    if len(missing):
+        point_at, district_at = tree.query_nearest(points[missing], max_distance=DISTRICT_SNAP_DEGREES)
+        found[missing[point_at[::-1]]] = district_at[::-1]
+    for i in np.flatnonzero(found >= 0):
+        if provinces[i] and not ids[found[i]].startswith(f"{provinces[i]}-"):
+            own = np.flatnonzero(np.char.startswith(ids.astype(str), f"{provinces[i]}-"))
+            found[i] = own[int(np.argmin(shapely.distance(tree.geometries[own], points[i])))] if len(own) else -1
+    out_ids = np.where(found >= 0, ids[found], None)
+    out_names = np.where(found >= 0, names[found], None)
+    return out_ids, out_names
+
+
+@cache
+def _district_index():
+    import shapely
+
+    from geomap.boundaries import load_districts
+
+    districts = load_districts()
+    tree = shapely.STRtree(districts.geometry.to_numpy())
+    return tree, districts[DISTRICT_ID].to_numpy(dtype=object), districts["name"].to_numpy(dtype=object)
 
 
 def read_place_names(path: str | os.PathLike) -> list[str]:

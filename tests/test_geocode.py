@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from geomap._data import provinces_table
 from geomap.geocode import GEOCODE_COLUMNS, geocode
@@ -14,9 +17,49 @@ from geomap.geocode import GEOCODE_COLUMNS, geocode
 
 def test_columns_and_order_with_duplicates():
     df = geocode(["Kabul", "Mazar-e Sharif", "Kabul"])
-    assert tuple(df.columns) == GEOCODE_COLUMNS
+    assert tuple(df.columns) == (*GEOCODE_COLUMNS, "geometry")
     assert df["query"].tolist() == ["Kabul", "Mazar-e Sharif", "Kabul"]
     assert df["province_iso"].tolist() == ["AF-KAB", "AF-BAL", "AF-KAB"]
+
+
+def test_result_is_a_geodataframe_of_points_in_wgs84():
+    df = geocode(["Kabul", "Doha", "Ghazni province"])
+    assert isinstance(df, gpd.GeoDataFrame)
+    assert df.crs.to_epsg() == 4326
+    assert (df.geometry.iloc[0].x, df.geometry.iloc[0].y) == (df.loc[0, "lon"], df.loc[0, "lat"])
+    assert df.geometry.iloc[1] is None  # unresolved: no point
+
+
+@pytest.mark.parametrize(
+    ("query", "district_id", "district"),
+    [
+        ("Kabul", "AF-KAB-kabul", "Kabul"),
+        ("Mazar-e Sharif", "AF-BAL-mazari-sharif", "Mazari Sharif"),
+        ("Zurmat", "AF-PIA-zurmat", "Zurmat"),
+        ("Spin Boldak", "AF-KAN-spin-boldak", "Spin Boldak"),
+        ("Sheberghan", "AF-JOW-shibirghan", "Shibirghan"),
+    ],
+)
+def test_every_answer_carries_its_district(query, district_id, district):
+    row = geocode([query]).iloc[0]
+    assert (row["district_id"], row["district"]) == (district_id, district)
+    assert row["district_id"].startswith(row["province_iso"] + "-")
+
+
+def test_a_whole_province_has_no_district_and_unresolved_names_none():
+    df = geocode(["Ghazni province", "Doha", ""])
+    assert df["district_id"].isna().all()
+    assert df["district"].isna().all()
+
+
+def test_district_of_a_point_near_a_province_line_stays_in_the_places_province():
+    from geomap.geocode import _district_of
+
+    # a point in Uruzgan's Chora, stated to be a place of Daykundi: the nearest Daykundi district
+    ids, _ = _district_of(np.array([shapely.Point(66.3, 33.1)]), np.array(["AF-DAY"], dtype=object))
+    assert ids[0].startswith("AF-DAY-")
+    ids, _ = _district_of(np.array([shapely.Point(66.3, 33.1)]), np.array(["AF-URU"], dtype=object))
+    assert ids[0] == "AF-URU-chora"
 
 
 @pytest.mark.parametrize(
