@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_summary(sub)
     _add_demo(sub)
     _add_geocode(sub)
+    _add_import(sub)
     return parser
 
 
@@ -194,6 +195,12 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     shape = p.add_mutually_exclusive_group()
     shape.add_argument("--as-of", metavar="DATE", help="one feature per area, as of this date (YYYY-MM-DD)")
     shape.add_argument("--intervals", action="store_true", help="one feature per unchanged stretch (valid_from/to)")
+    p.add_argument(
+        "--style",
+        metavar="FILE.qml",
+        help="also write the QGIS style (colours by status, time settings) to this .qml file; "
+        "a .gpkg export carries it inside already",
+    )
     p.set_defaults(func=_cmd_export)
 
 
@@ -205,13 +212,29 @@ def _cmd_export(args: argparse.Namespace) -> int:
     inputs = [args.reports, args.boundaries, args.scheme, args.unresolved]
     refuse_overwriting_inputs(args.output, inputs)
     format_of(Path(args.output), args.format)  # fail on a bad extension before any work
+    if args.style:
+        _check_style_path(args.style, [*inputs, args.output])
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else None
     timeline = _timeline_from_args(args)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
     path = export(timeline, args.output, format=args.format, shape=shape, as_of=as_of)
     _write_unresolved(args, timeline)
     print(path)
+    if args.style:
+        from geomap._io import write_text_atomic
+        from geomap.style import qml_style
+
+        print(write_text_atomic(args.style, qml_style(timeline.scheme, shape=shape)))
     return 0
+
+
+def _check_style_path(style: str, taken: list) -> None:
+    from geomap._io import refuse_overwriting_inputs
+    from geomap.errors import InputError
+
+    if Path(style).suffix.lower() != ".qml":
+        raise InputError(f"{style}: --style writes a QGIS .qml file; give a name ending in .qml")
+    refuse_overwriting_inputs(style, taken)
 
 
 def _add_map(sub: argparse._SubParsersAction) -> None:
@@ -451,6 +474,49 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         first = ", ".join(repr(name) for name in unresolved[:5])
         more = ", ..." if len(unresolved) > 5 else ""
         raise GeocodeError(f"{len(unresolved)} of {len(names)} names unresolved: {first}{more}")
+    return 0
+
+
+def _add_import(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import",
+        help="turn ACLED or UCDP GED event exports into reports",
+        description="Read an ACLED or UCDP GED export (CSV, the source's standard columns) and write reports CSV "
+        "(date, place, status, source, note, lat, lon, level, place_precision, date_precision, event_id). "
+        "Territorial events give the side of the actor that holds the place; battles give 'contested'. "
+        "Actors with no side in the mapping are listed with a count, and their events skipped.",
+    )
+    p.add_argument("layout", choices=["acled", "ucdp"], help="the export's layout")
+    p.add_argument("events", help="the event export (CSV, UTF-8)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the reports CSV here (default: stdout)")
+    p.add_argument("--actors", metavar="FILE", help="actor-to-side mapping, JSON or YAML (default: Afghanistan 2021)")
+    p.add_argument("--scheme", metavar="FILE", help="status scheme JSON (default: Afghanistan 2021)")
+    p.add_argument("--strict", action="store_true", help="fail when any actor has no side in the mapping")
+    p.set_defaults(func=_cmd_import)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from geomap._io import refuse_overwriting_inputs, write_text_atomic
+    from geomap.importers import import_events
+    from geomap.scheme import AFGHANISTAN_2021, load_scheme
+
+    if args.output:
+        refuse_overwriting_inputs(args.output, [args.events, args.actors, args.scheme])
+    scheme = load_scheme(args.scheme) if args.scheme else AFGHANISTAN_2021
+    result = import_events(args.events, args.layout, mapping=args.actors, scheme=scheme, strict=args.strict)
+    for line in result.unmapped_lines():
+        print(f"geomap: warning: {line}", file=sys.stderr)
+    text = result.reports.to_csv(index=False, lineterminator="\n")
+    if args.output:
+        write_text_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    skipped = ", ".join(f"{count} {why}" for why, count in result.skipped.items())
+    print(
+        f"geomap: {result.events} event(s) read, {len(result.reports)} report(s) written"
+        + (f"; skipped: {skipped}" if skipped else ""),
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -15,7 +15,9 @@ Shapes
 Formats come from the file extension (``.geojson``/``.json``, ``.gpkg``,
 ``.parquet``/``.geoparquet``, ``.csv``) or ``format=``. GeoJSON follows RFC 7946
 (WGS84 longitude/latitude, counter-clockwise exterior rings, at most 7
-decimals, no ``crs`` member). Every file is written atomically.
+decimals, no ``crs`` member). Every file is written atomically. A GeoPackage
+carries a default QGIS style (:mod:`geomap.style`): it opens coloured by status,
+and long and interval layers open with their time settings.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from geomap.schema import (
     VALID_FROM,
     VALID_TO,
 )
+from geomap.style import write_gpkg_style
 from geomap.timeline import ControlTimeline
 
 FORMATS = {
@@ -60,6 +63,7 @@ FORMATS = {
 SHAPES = ("long", "as-of", "intervals")
 COORDINATE_DECIMALS = 7
 DATE_COLUMNS = (DATE, SINCE, VALID_FROM, VALID_TO)
+GPKG_LAYER = "control"
 
 
 def export_frame(
@@ -169,7 +173,13 @@ def export(
     refuse_overwriting_inputs(path, inputs)
     gdf = export_frame(timeline, shape=shape, as_of=as_of)
     writer = {"geojson": _write_geojson, "gpkg": _write_gpkg, "parquet": _write_parquet, "csv": _write_csv}[kind]
-    return write_with_atomic(path, lambda tmp: writer(gdf, tmp))
+
+    def write(tmp: Path) -> None:
+        writer(gdf, tmp)
+        if kind == "gpkg":
+            write_gpkg_style(tmp, timeline.scheme, layer=GPKG_LAYER, shape=shape)
+
+    return write_with_atomic(path, write)
 
 
 def format_of(path: Path, format: str | None) -> str:
@@ -232,7 +242,7 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, tmp: Path) -> None:
     import pyogrio
 
     # Through Arrow, datetime.date columns become GeoPackage DATE fields (not text).
-    pyogrio.write_dataframe(gdf, tmp, driver="GPKG", layer="control", use_arrow=True)
+    pyogrio.write_dataframe(gdf, tmp, driver="GPKG", layer=GPKG_LAYER, use_arrow=True)
 
 
 def _write_parquet(gdf: gpd.GeoDataFrame, tmp: Path) -> None:

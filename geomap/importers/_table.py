@@ -1,0 +1,167 @@
+"""What the event importers share: reading the CSV, checking columns, collecting problems, the output table."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geomap._data import provinces_table
+from geomap.errors import InputError, row_message
+from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, SOURCE, STATUS
+
+PLACE_PRECISION = "place_precision"
+DATE_PRECISION = "date_precision"
+EVENT_ID = "event_id"
+REPORT_COLUMNS = (DATE, PLACE, STATUS, SOURCE, NOTE, LAT, LON, LEVEL, PLACE_PRECISION, DATE_PRECISION, EVENT_ID)
+MAX_PROBLEMS_SHOWN = 50
+
+
+class EventsError(InputError):
+    """An event file failed validation; ``problems`` holds one line per bad value (row and column named)."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        lines = [f"{source}: {len(problems)} problem(s) in the events; fix them and run again:"]
+        lines += [f"  {p}" for p in shown]
+        if len(problems) > len(shown):
+            lines.append(f"  ... and {len(problems) - len(shown)} more")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Problems:
+    """Bad values found while converting one file, reported together."""
+
+    source: str
+    lines: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def add(self, mask: np.ndarray, frame: pd.DataFrame, column: str, why: str | Callable[[str], str]) -> None:
+        """Record ``why`` for every row of ``frame`` where ``mask`` is true (``frame`` has a ``_row`` column)."""
+        order = list(frame.columns).index(column) if column in frame.columns else 0
+        for i in np.flatnonzero(mask):
+            value = frame[column].iat[i]
+            row = int(frame["_row"].iat[i])
+            reason = why(value) if callable(why) else why
+            self.lines.append((row, order, row_message(self.source, row, column, value, reason)))
+
+    def raise_if_any(self) -> None:
+        if self.lines:
+            self.lines.sort()
+            raise EventsError(self.source, [line for _, _, line in self.lines])
+
+
+def read_events(path: str | os.PathLike) -> tuple[str, pd.DataFrame]:
+    """Read an event export (CSV or TSV, UTF-8) as text cells, with each record's spreadsheet row in ``_row``."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: event file not found; check the path")
+    with open(path, encoding="utf-8-sig", errors="strict", newline="") as fh:
+        try:
+            head = fh.readline()
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: line 1 is not UTF-8; save the file as UTF-8") from None
+    delimiter = "\t" if path.suffix.lower() == ".tsv" or head.count("\t") > head.count(",") else ","
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            engine="c",
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: the file is empty; export the events with their header row") from None
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{path}: not valid CSV ({str(exc).strip()}); check the quoting") from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame["_row"] = np.arange(2, len(frame) + 2)
+    return str(path), frame
+
+
+def require_columns(source: str, frame: pd.DataFrame, required: Iterable[str], layout: str, other: str) -> None:
+    """Refuse a table missing any of ``required`` with one line naming them (header = row 1)."""
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{source}, row 1: missing {layout} column(s) {', '.join(missing)}; export the events with "
+            f"{layout}'s standard columns (or use `geomap import {other}` for {other.upper()} files)"
+        )
+
+
+def parse_event_dates(values: pd.Series, formats: Iterable[str]) -> pd.Series:
+    """Dates in any of ``formats`` (the first that parses wins); ``NaT`` where none does."""
+    text = values.str.strip()
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for fmt in formats:
+        todo = parsed.isna()
+        if not todo.any():
+            break
+        candidate = text[todo] if fmt != "iso" else text[todo].str.slice(0, 10)
+        parsed[todo] = pd.to_datetime(candidate, format="%Y-%m-%d" if fmt == "iso" else fmt, errors="coerce")
+    return parsed
+
+
+def integer_codes(values: pd.Series, allowed: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and a mask of the values that are not one of ``allowed``."""
+    numbers = pd.to_numeric(values.str.strip(), errors="coerce")
+    ok = numbers.isin(list(allowed)).to_numpy()
+    return np.where(ok, numbers.fillna(0).to_numpy(), 0).astype(int), ~ok
+
+
+def coordinates(frame: pd.DataFrame, problems: Problems, lat_col: str, lon_col: str, rows: np.ndarray) -> tuple:
+    """Latitude and longitude as floats; bad ones (on ``rows``) recorded as problems."""
+    lat = pd.to_numeric(frame[lat_col].str.strip(), errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(frame[lon_col].str.strip(), errors="coerce").to_numpy(float)
+    bad_lat = rows & (np.isnan(lat) | (np.abs(lat) > 90))
+    bad_lon = rows & (np.isnan(lon) | (np.abs(lon) > 180))
+    problems.add(bad_lat, frame, lat_col, "not a latitude; write decimal degrees, e.g. 34.5281")
+    problems.add(bad_lon, frame, lon_col, "not a longitude; write decimal degrees, e.g. 69.1723")
+    return lat, lon
+
+
+def _fold_place(name: str) -> str:
+    words = " ".join(str(name).casefold().replace("-", " ").split()).split(" ")
+    while len(words) > 1 and words[-1] in ("town", "city", "village", "centre", "center", "district"):
+        words.pop()
+    return " ".join(words)
+
+
+def capital_names() -> set[str]:
+    """Folded spellings of the 34 provincial capitals."""
+    table = provinces_table()
+    names = set(table["capital"].map(_fold_place))
+    for alternates in table["capital_alt"]:
+        names.update(_fold_place(a) for a in alternates.split("|") if a)
+    return names
+
+
+def point_level(locations: pd.Series) -> np.ndarray:
+    """``""`` (the point stands for its area) for a provincial capital, ``"district"`` for any other place.
+
+    On the bundled provinces only reports about a province or its capital set the
+    province's status by default, so a village event is evidence, not a decision.
+    """
+    capitals = capital_names()
+    unique = pd.unique(locations)
+    level = {name: "" if _fold_place(name) in capitals else "district" for name in unique}
+    return locations.map(level).to_numpy(object)
+
+
+def reports_frame(columns: dict[str, object], keep: np.ndarray) -> pd.DataFrame:
+    """The importer's output: reports columns (ISO dates) for the rows in ``keep``, in file order."""
+    out = pd.DataFrame({name: columns[name] for name in REPORT_COLUMNS})
+    out = out[keep].reset_index(drop=True)
+    out[DATE] = pd.to_datetime(out[DATE]).dt.strftime("%Y-%m-%d")
+    return out
