@@ -17,7 +17,7 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from qgis.core import QgsApplication, QgsVectorLayer, QgsVectorLayerTemporalProperties  # noqa: E402
+from qgis.core import QgsApplication, QgsVectorLayer, QgsVectorLayerTemporalProperties
 
 
 def describe(path: str) -> dict:

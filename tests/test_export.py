@@ -62,7 +62,7 @@ def test_geopackage_has_real_date_columns(timeline, tmp_path):
     with sqlite3.connect(path) as db:
         sql = db.execute("select sql from sqlite_master where name = 'control'").fetchone()[0]
     assert '"date" DATE' in sql and '"since" DATE' in sql
-    gdf = gpd.read_file(path)
+    gdf = gpd.read_file(path, layer="control")  # the file also holds layer_styles
     assert gdf["date"].dt.date.min() == dt.date(2021, 8, 6)
 
 

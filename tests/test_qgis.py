@@ -61,9 +61,7 @@ def qgis_view(tmp_path_factory) -> dict:
     python = _qgis_python()
     folder = tmp_path_factory.mktemp("qgis")
     timeline = ControlTimeline.from_reports(ROWS, scheme=SCHEME)
-    paths = {
-        shape: str(export(timeline, folder / f"{shape}.gpkg", shape=shape)) for shape in ("intervals", "long")
-    }
+    paths = {shape: str(export(timeline, folder / f"{shape}.gpkg", shape=shape)) for shape in ("intervals", "long")}
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(folder)}
     done = subprocess.run(
         [python, str(PROBE), *paths.values()], capture_output=True, text=True, timeout=300, env=env, check=False

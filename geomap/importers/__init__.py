@@ -32,6 +32,7 @@ from geomap.scheme import AFGHANISTAN_2021, StatusScheme
 
 LAYOUTS = {acled.NAME: acled, ucdp.NAME: ucdp}
 TITLES = {acled.NAME: "ACLED", ucdp.NAME: "UCDP GED"}
+_WITH_ARTICLE = {acled.NAME: "an ACLED", ucdp.NAME: "a UCDP GED"}
 
 
 @dataclass
@@ -128,7 +129,7 @@ def import_events(
         )
     if found != layout:
         raise InputError(
-            f"{source}, row 1: the columns are those of a {TITLES[found]} export, not {TITLES[layout]}; "
+            f"{source}, row 1: the columns are those of {_WITH_ARTICLE[found]} export, not {TITLES[layout]}; "
             f"use `geomap import {found} {source}`"
         )
     actor_mapping = mapping if isinstance(mapping, ActorMapping) else load_actor_mapping(mapping, scheme=scheme)

@@ -1,0 +1,239 @@
+"""ACLED and UCDP GED event exports turned into reports (test files written by us in each documented layout)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geomap.cli import main
+from geomap.errors import InputError
+from geomap.importers import EventsError, detect_layout, import_events, load_actor_mapping
+from geomap.reports import read_reports
+from geomap.scheme import make_scheme
+from geomap.timeline import ControlTimeline
+
+EVENTS = Path(__file__).parent / "data" / "events"
+ACLED = EVENTS / "acled-sample.csv"
+UCDP = EVENTS / "ucdp-sample.csv"
+
+
+def _rewrite(path: Path, tmp_path: Path, changes: dict[int, dict[str, str]], drop: tuple[str, ...] = ()) -> Path:
+    """A copy of ``path`` with cells changed (keys: 0-based record) and columns dropped."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for index, cells in changes.items():
+        rows[index].update(cells)
+    fields = [f for f in rows[0] if f not in drop]
+    out = tmp_path / path.name
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return out
+
+
+def test_acled_events_become_reports_with_precision_and_evidence():
+    result = import_events(ACLED, "acled")
+    reports = result.reports
+    assert reports[["event_id", "date", "place", "status", "level", "place_precision", "date_precision"]].to_dict(
+        "records"
+    ) == [
+        dict(event_id="TST0001", date="2021-08-06", place="Zaranj", status="taliban", level="",
+             place_precision=1, date_precision=1),
+        dict(event_id="TST0002", date="2021-08-12", place="Ghazni", status="contested", level="",
+             place_precision=1, date_precision=1),
+        dict(event_id="TST0003", date="2021-08-12", place="Guzara", status="taliban", level="district",
+             place_precision=2, date_precision=2),
+        dict(event_id="TST0004", date="2021-08-10", place="Kunduz", status="government", level="province",
+             place_precision=3, date_precision=1),
+        dict(event_id="TST0008", date="2021-08-14", place="Bamyan", status="taliban", level="",
+             place_precision=1, date_precision=3),
+    ]  # fmt: skip
+    first = reports.iloc[0]
+    assert (first["lat"], first["lon"]) == (30.9597, 61.8603)
+    assert first["source"] == "Example Wire"
+    assert first["note"] == "ACLED TST0001, Non-state actor overtakes territory: Made-up test event: the city is taken."
+    assert result.skipped == {
+        "not about control": 2,
+        "an actor with no side in the mapping": 2,
+        "an actor that takes no side": 1,
+    }
+    assert result.unmapped.to_dict("records") == [
+        {"actor": "Hypothetical Valley Militia", "column": "actor2", "first_row": 7, "events": 2}
+    ]
+    assert result.unmapped_lines() == [
+        f"{ACLED}, row 7, column 'actor2': 'Hypothetical Valley Militia': no side in the actor mapping; "
+        "2 event(s) skipped; add it under 'sides' or 'ignore' in the mapping"
+    ]
+
+
+def test_ucdp_events_become_contested_reports():
+    result = import_events(UCDP, "ucdp")
+    columns = ["event_id", "date", "place", "status", "level", "place_precision", "date_precision"]
+    assert result.reports[columns].to_dict("records") == [
+        dict(event_id="900001", date="2021-08-03", place="Lashkar Gah town", status="contested", level="",
+             place_precision=1, date_precision=1),
+        dict(event_id="900002", date="2021-08-02", place="Kandahar province", status="contested", level="province",
+             place_precision=3, date_precision=2),
+        dict(event_id="900006", date="2021-08-07", place="Nad Ali district", status="contested", level="district",
+             place_precision=2, date_precision=2),
+    ]  # fmt: skip
+    assert result.reports["note"].iloc[0] == (
+        "UCDP GED 900001, Government of Afghanistan - Taleban: Made-up test event in the city"
+    )
+    assert result.skipped == {
+        "not about control": 1,
+        "an actor with no side in the mapping": 1,
+        "an actor that takes no side": 1,
+        "a country-wide or offshore location": 1,
+    }
+    assert result.unmapped[["actor", "column", "first_row", "events"]].values.tolist() == [
+        ["Hypothetical Front", "side_b", 8, 1]
+    ]
+
+
+def test_imported_reports_map_onto_provinces():
+    reports = import_events(ACLED, "acled").reports
+    timeline = ControlTimeline.from_reports(reports)
+    state = timeline.status(on="2021-08-15").set_index("area_id")["status"]
+    assert state["AF-NIM"] == "taliban"  # Zaranj taken
+    assert state["AF-GHA"] == "contested"  # clash in the capital
+    assert state["AF-KDZ"] == "government"  # province-level event covers the province
+    assert state["AF-BAM"] == "taliban"
+    assert state["AF-HER"] == "unknown"  # a district centre alone does not decide the province
+    assert len(read_reports(reports)) == 5
+
+
+def test_layouts_are_told_apart():
+    acled = pd.read_csv(ACLED, dtype=str, nrows=1)
+    ucdp = pd.read_csv(UCDP, dtype=str, nrows=1)
+    assert detect_layout(acled) == "acled" and detect_layout(ucdp) == "ucdp"
+    assert detect_layout(pd.DataFrame(columns=["date", "place", "status"])) is None
+
+
+def test_wrong_or_neither_layout_is_one_line(tmp_path):
+    with pytest.raises(InputError, match=r"row 1: the columns are those of an ACLED export, not UCDP GED"):
+        import_events(ACLED, "ucdp")
+    other = tmp_path / "reports.csv"
+    other.write_text("date,place,status\n2021-08-12,Ghazni,taliban\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"reports.csv, row 1: neither an ACLED nor a UCDP GED export") as info:
+        import_events(other, "acled")
+    assert "\n" not in str(info.value)
+
+
+def test_missing_required_columns_are_named(tmp_path):
+    path = _rewrite(ACLED, tmp_path, {}, drop=("geo_precision", "time_precision"))
+    # Without geo_precision the file no longer looks like ACLED at all.
+    with pytest.raises(InputError, match="neither an ACLED nor a UCDP GED export"):
+        import_events(path, "acled")
+    path = _rewrite(ACLED, tmp_path, {}, drop=("time_precision", "admin1"))
+    with pytest.raises(InputError, match=r"row 1: missing ACLED column\(s\) time_precision, admin1"):
+        import_events(path, "acled")
+
+
+def test_bad_values_are_listed_one_line_each_with_row_and_column(tmp_path):
+    path = _rewrite(
+        ACLED,
+        tmp_path,
+        {
+            0: {"event_type": "Skirmish"},
+            1: {"sub_event_type": "Armed standoff"},
+            2: {"event_date": "12/08/2021"},
+            3: {"geo_precision": "7", "latitude": "north"},
+            4: {"time_precision": "9"},  # a protest: not about control, so its precision is not checked
+        },
+    )
+    with pytest.raises(EventsError) as info:
+        import_events(path, "acled")
+    assert info.value.problems == [
+        f"{path}, row 2, column 'event_type': 'Skirmish': unknown ACLED event type; expected one of Battles, "
+        "Explosions/Remote violence, Violence against civilians, Protests, Riots, Strategic developments",
+        f"{path}, row 3, column 'sub_event_type': 'Armed standoff': not an ACLED sub-event type of this event "
+        "type; see geomap/data/acled_event_types.csv",
+        f"{path}, row 4, column 'event_date': '12/08/2021': not a date; expected 2021-08-12 or 12 August 2021",
+        f"{path}, row 5, column 'latitude': 'north': not a latitude; write decimal degrees, e.g. 34.5281",
+        f"{path}, row 5, column 'geo_precision': '7': expected 1 (exact), 2 (near) or 3 (province)",
+    ]
+
+
+def test_ucdp_bad_codes(tmp_path):
+    path = _rewrite(UCDP, tmp_path, {0: {"type_of_violence": "4"}, 1: {"date_prec": "0", "side_b": ""}})
+    with pytest.raises(EventsError) as info:
+        import_events(path, "ucdp")
+    assert [p.split(": ", 1)[0] for p in info.value.problems] == [
+        f"{path}, row 2, column 'type_of_violence'",
+        f"{path}, row 3, column 'side_b'",
+        f"{path}, row 3, column 'date_prec'",
+    ]
+
+
+def test_custom_mapping_json_and_yaml(tmp_path):
+    mapping = {
+        "sides": {"taliban": ["Taliban"], "government": ["Military Forces of Afghanistan*", "Hypothetical*"]},
+        "ignore": ["Islamic State*", "Police*"],
+    }
+    as_json = tmp_path / "actors.json"
+    as_json.write_text(json.dumps(mapping), encoding="utf-8")
+    result = import_events(ACLED, "acled", mapping=as_json)
+    assert result.unmapped.empty
+    assert result.reports["event_id"].tolist() == ["TST0001", "TST0003", "TST0004", "TST0006", "TST0008", "TST0010"]
+    yaml = pytest.importorskip("yaml")
+    as_yaml = tmp_path / "actors.yaml"
+    as_yaml.write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    assert import_events(ACLED, "acled", mapping=as_yaml).reports.equals(result.reports)
+
+
+def test_mapping_errors():
+    with pytest.raises(InputError, match="side 'rebels' is not a status of the scheme"):
+        load_actor_mapping({"sides": {"rebels": ["X"]}})
+    with pytest.raises(InputError, match=r"sides\.taliban must be a list of actor names"):
+        load_actor_mapping({"sides": {"taliban": "Taliban"}})
+    with pytest.raises(InputError, match="an actor mapping is an object"):
+        load_actor_mapping({"taliban": ["Taliban"]})
+    mapping = load_actor_mapping()
+    assert mapping.side("  taliban ") == "taliban"
+    assert mapping.side("Government of Afghanistan, Government of United States of America") == "government"
+    assert mapping.side("Civilians (Afghanistan)") == ""
+    assert mapping.side("Militia (Pro-Government)") == "government"  # sides are tried before ignore
+    assert mapping.side("Somebody Else") is None
+
+
+def test_mapping_without_contested_status_skips_clashes():
+    scheme = make_scheme(
+        [
+            {"key": "taliban", "color": "#c62828"},
+            {"key": "government", "color": "#1565c0"},
+            {"key": "unknown", "color": "#d9d9d9"},
+        ]
+    )
+    result = import_events(ACLED, "acled", scheme=scheme)
+    assert "contested" not in set(result.reports["status"])
+    assert result.skipped["fighting (the scheme has no contested status)"] == 1
+
+
+def test_strict_refuses_unmapped_actors():
+    with pytest.raises(InputError, match=r"row 7, column 'actor2': 'Hypothetical Valley Militia'"):
+        import_events(ACLED, "acled", strict=True)
+
+
+def test_cli_import_writes_reports_and_lists_unmapped(tmp_path, capsys):
+    out = tmp_path / "reports.csv"
+    assert main(["import", "acled", str(ACLED), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: " in err and "'Hypothetical Valley Militia': no side in the actor mapping" in err
+    assert "10 event(s) read, 5 report(s) written" in err
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(table.columns) == [
+        "date", "place", "status", "source", "note", "lat", "lon", "level", "place_precision", "date_precision",
+        "event_id",
+    ]  # fmt: skip
+    assert main(["import", "acled", str(ACLED), "--strict"]) == 1
+    assert main(["import", "ucdp", str(ACLED)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("geomap: error: ") and "use `geomap import acled" in err[-1]
+    assert main(["import", "acled", str(ACLED), "-o", str(ACLED)]) == 1
+    assert ACLED.read_text(encoding="utf-8").startswith("event_id_cnty,")
