@@ -201,6 +201,12 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
         help="also write the QGIS style (colours by status, time settings) to this .qml file; "
         "a .gpkg export carries it inside already",
     )
+    p.add_argument(
+        "--datapackage",
+        action="store_true",
+        help="also write a Frictionless datapackage.json beside the export (fields, types, status scheme, "
+        "sources and licences)",
+    )
     p.set_defaults(func=_cmd_export)
 
 
@@ -214,6 +220,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     format_of(Path(args.output), args.format)  # fail on a bad extension before any work
     if args.style:
         _check_style_path(args.style, [*inputs, args.output])
+    if args.datapackage:
+        from geomap.datapackage import DESCRIPTOR_NAME
+
+        refuse_overwriting_inputs(Path(args.output).with_name(DESCRIPTOR_NAME), [*inputs, args.style])
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else None
     timeline = _timeline_from_args(args)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
@@ -225,6 +235,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
         from geomap.style import qml_style
 
         print(write_text_atomic(args.style, qml_style(timeline.scheme, shape=shape)))
+    if args.datapackage:
+        from geomap.datapackage import write_datapackage
+
+        kind = format_of(Path(args.output), args.format)
+        bundled = not getattr(args, "boundaries", None)
+        options = dict(format=kind, scheme=timeline.scheme, shape=shape, bundled_boundaries=bundled)
+        print(write_datapackage(path, **options, reports=args.reports))
     return 0
 
 
