@@ -212,8 +212,8 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from geomap._io import refuse_overwriting_inputs
+    from geomap.dates import parse_date
     from geomap.export import export, format_of
-    from geomap.reports import parse_date
 
     inputs = [args.reports, args.boundaries, args.scheme, args.unresolved]
     refuse_overwriting_inputs(args.output, inputs)

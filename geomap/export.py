@@ -34,8 +34,8 @@ import pandas as pd
 import shapely
 
 from geomap._io import refuse_overwriting_inputs, write_with_atomic
+from geomap.dates import parse_date
 from geomap.errors import InputError
-from geomap.reports import parse_date
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,

@@ -16,28 +16,26 @@ runs on invalid input.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import os
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from geomap.dates import date_problem, parse_date, parse_date_column
 from geomap.errors import InputError, row_message
 from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, REQUIRED_REPORT_COLUMNS, SOURCE, STATUS
 from geomap.scheme import AFGHANISTAN_2021, StatusScheme
+
+__all__ = ["ReportsError", "parse_date", "read_reports", "read_table", "validate_reports"]
 
 ROW = "row"
 LEVELS = ("province", "city", "district")
 AFGHANISTAN_BOUNDS = (60.4, 29.3, 75.0, 38.6)
 """Longitude/latitude box around Afghanistan (with a small margin) used to check given coordinates."""
 
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
-_NUMERIC_DATE = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\s*$")
-_YEAR_FIRST = re.compile(r"^\s*\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}\s*$")
 MAX_PROBLEMS_SHOWN = 50
 
 
@@ -54,30 +52,6 @@ class ReportsError(InputError):
         if more:
             lines.append(f"  ... and {more} more")
         super().__init__("\n".join(lines))
-
-
-def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
-    """A ``datetime.date`` from a date or a strict ``YYYY-MM-DD`` string.
-
-    The one date parser for options and arguments (``--as-of``, ``--dates``,
-    ``--start-date``, ``--published``); ``what`` names the value in the error.
-
-    Raises
-    ------
-    InputError
-        ``value`` is not a real ``YYYY-MM-DD`` date.
-    """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise InputError(f"{what} {value!r} is not a date; write it as YYYY-MM-DD")
 
 
 def read_reports(
@@ -243,8 +217,8 @@ def validate_reports(
             reason = why(value) if callable(why) else why
             problems.append((int(rows[i]), order, row_message(source_name, int(rows[i]), column, value, reason)))
 
-    dates, date_bad = _parse_dates(frame[DATE])
-    bad(date_bad, DATE, 0, _date_reason)
+    dates, date_bad = parse_date_column(frame[DATE])
+    bad(date_bad, DATE, 0, date_problem)
 
     places = _text(frame[PLACE])
     not_text = frame[PLACE].map(
@@ -295,42 +269,6 @@ def _is_missing(value: object) -> bool:
 
 def _text(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
-
-
-def _parse_dates(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Parse ISO dates; return (datetime64[ns] array, bad mask)."""
-    if pd.api.types.is_datetime64_any_dtype(series):
-        values = pd.to_datetime(series).dt.tz_localize(None) if series.dt.tz is not None else series
-        return values.dt.normalize().to_numpy("datetime64[ns]"), series.isna().to_numpy()
-    text = series.astype(object).map(_date_text)
-    extracted = text.str.extract(_ISO_DATE)
-    iso = extracted[0] + "-" + extracted[1] + "-" + extracted[2]
-    parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
-    return parsed.to_numpy("datetime64[ns]"), parsed.isna().to_numpy()
-
-
-def _date_text(value: object) -> str:
-    if hasattr(value, "isoformat") and not isinstance(value, str):
-        return value.isoformat()
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-
-
-def _date_reason(value: object) -> str:
-    text = _date_text(value).strip()
-    if not text:
-        return "empty date; write the date as YYYY-MM-DD"
-    match = _ISO_DATE.match(text)
-    if match:
-        return "no such day in the calendar; check the month and day"
-    if _YEAR_FIRST.match(text):
-        return "write the date as YYYY-MM-DD, with a two-digit month and day and '-' between"
-    numeric = _NUMERIC_DATE.match(text)
-    if numeric:
-        first, second = (int(p) for p in re.split(r"[/.\-]", text)[:2])
-        if first <= 12 and second <= 12:
-            return "ambiguous date (day and month order unknown); write it as YYYY-MM-DD"
-        return "day/month date; write it as YYYY-MM-DD"
-    return "not a date; write it as YYYY-MM-DD"
 
 
 def _coordinates(frame: pd.DataFrame, bad, bounds) -> tuple[np.ndarray, np.ndarray]:

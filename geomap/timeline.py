@@ -54,10 +54,11 @@ import numpy as np
 import pandas as pd
 
 from geomap.boundaries import load_provinces
+from geomap.dates import parse_date
 from geomap.errors import GeocodeError, InputError
 from geomap.join import KIND, NAME, locate_on_districts, locate_reports
 from geomap.levels import check_level, level_areas, province_counts, province_rollup
-from geomap.reports import AFGHANISTAN_BOUNDS, parse_date, read_reports
+from geomap.reports import AFGHANISTAN_BOUNDS, read_reports
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,

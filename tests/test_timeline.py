@@ -164,7 +164,7 @@ def test_frequency_and_explicit_dates():
     explicit = ControlTimeline.from_reports(rows, dates=["2021-07-30", "2021-08-10"])
     assert state(explicit, "AF-KAB", "2021-07-30").status == "unknown"
     assert state(explicit, "AF-KAB", "2021-08-10").status == "government"
-    with pytest.raises(InputError, match="'2021-13-01' is not a date"):
+    with pytest.raises(InputError, match="'2021-13-01': no such day in the calendar"):
         ControlTimeline.from_reports(rows, dates=["2021-13-01"])
     with pytest.raises(InputError, match="unknown frequency 'M'"):
         ControlTimeline.from_reports(rows, freq="M")

@@ -1,0 +1,151 @@
+"""The one date parser of geomap, with the supported range enforced.
+
+Every date geomap reads (a report's ``date`` cell, ``--dates``, ``--as-of``,
+``--start-date``, ``--published``, ``status(on=)``) goes through this module.
+Dates are written ``YYYY-MM-DD``; a report's cell may add a time of day
+(``2021-08-12T14:30`` or ``2021-08-12 14:30:05``), which must itself be a real
+time and is then dropped.
+
+geomap keeps dates as nanosecond timestamps, so the supported range is
+:data:`MIN_DATE` to :data:`MAX_DATE` (1678-01-01 to 2261-12-31). A date outside it
+is refused with a clear error instead of wrapping round to another date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from geomap.errors import InputError
+
+MIN_DATE = dt.date(1678, 1, 1)
+"""The first date geomap accepts."""
+MAX_DATE = dt.date(2261, 12, 31)
+"""The last date geomap accepts."""
+SUPPORTED_RANGE = f"{MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
+
+_DATE = r"(\d{4})-(\d{2})-(\d{2})"
+_TIME = r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+_ISO_DATE = re.compile(rf"^\s*{_DATE}\s*$")
+_ISO_DATE_TIME = re.compile(rf"^\s*{_DATE}{_TIME}\s*$")
+_NUMERIC_DATE = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\s*$")
+_YEAR_FIRST = re.compile(r"^\s*\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}\s*$")
+_OUT_OF_RANGE = f"outside the supported dates ({SUPPORTED_RANGE}); check the year"
+
+
+def in_range(day: dt.date) -> bool:
+    """Whether ``day`` lies in the supported range."""
+    return MIN_DATE <= day <= MAX_DATE
+
+
+def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
+    """A ``datetime.date`` from a date object or a strict ``YYYY-MM-DD`` string.
+
+    Parameters
+    ----------
+    value
+        ``"2021-08-12"``, a ``datetime.date``/``datetime.datetime`` or a
+        ``pandas.Timestamp``.
+    what
+        Names the value in the error, e.g. ``"--as-of"``.
+
+    Returns
+    -------
+    datetime.date
+
+    Raises
+    ------
+    InputError
+        ``value`` is not a real ``YYYY-MM-DD`` date, or lies outside
+        :data:`MIN_DATE` .. :data:`MAX_DATE`.
+
+    Examples
+    --------
+    >>> parse_date("2021-08-15")
+    datetime.date(2021, 8, 15)
+    """
+    if value is None or value is pd.NaT:
+        raise InputError(f"{what} is empty; write it as YYYY-MM-DD")
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        text = str(value)
+        if not _ISO_DATE.match(text):
+            raise InputError(f"{what} {_shown(value)} is not a date; write it as YYYY-MM-DD")
+        try:
+            day = dt.date.fromisoformat(text.strip())
+        except ValueError:
+            raise InputError(f"{what} {_shown(value)}: no such day in the calendar; check the month and day") from None
+    if not in_range(day):
+        raise InputError(f"{what} {_shown(value)} is {_OUT_OF_RANGE}")
+    return day
+
+
+def parse_date_column(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a column of report dates at once.
+
+    Cells may be ``YYYY-MM-DD`` text (optionally with a real time of day, which is
+    dropped), ``datetime.date``/``datetime`` objects or a datetime64 column.
+
+    Returns
+    -------
+    (dates, bad)
+        ``datetime64[ns]`` midnights (``NaT`` where bad) and the mask of cells
+        that are not supported dates; :func:`date_problem` says why for each.
+    """
+    if pd.api.types.is_datetime64_any_dtype(series):
+        values = series.dt.tz_localize(None) if series.dt.tz is not None else series
+        values = values.dt.normalize()
+        days = values.to_numpy("datetime64[ns]")
+        return days, values.isna().to_numpy()
+    text = series.astype(object).map(_date_text)
+    parts = text.str.extract(_ISO_DATE_TIME).apply(pd.to_numeric, errors="coerce")
+    year, month, day, hour, minute, second = (parts[k] for k in range(6))
+    clock_ok = (hour.isna() | (hour < 24)) & (minute.isna() | (minute < 60)) & (second.isna() | (second < 60))
+    year_ok = year.between(MIN_DATE.year, MAX_DATE.year)
+    usable = year_ok & clock_ok & month.between(1, 12) & day.between(1, 31)
+    parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    if usable.any():
+        frame = pd.DataFrame({"year": year[usable], "month": month[usable], "day": day[usable]}).astype(int)
+        parsed[usable] = pd.to_datetime(frame, errors="coerce")
+    return parsed.to_numpy("datetime64[ns]"), parsed.isna().to_numpy()
+
+
+def date_problem(value: object) -> str:
+    """Why a report's date cell is not a supported date, and what to write instead."""
+    text = _date_text(value).strip()
+    if not text:
+        return "empty date; write the date as YYYY-MM-DD"
+    match = _ISO_DATE_TIME.match(text)
+    if match:
+        year, _, _, hour, minute, second = (int(g) if g else None for g in match.groups())
+        if not MIN_DATE.year <= year <= MAX_DATE.year:
+            return _OUT_OF_RANGE
+        if (hour or 0) > 23 or (minute or 0) > 59 or (second or 0) > 59:
+            return "no such time of day; write the date as YYYY-MM-DD, or a real time such as 2021-08-12T14:30"
+        return "no such day in the calendar; check the month and day"
+    if _YEAR_FIRST.match(text):
+        return "write the date as YYYY-MM-DD, with a two-digit month and day and '-' between"
+    if _NUMERIC_DATE.match(text):
+        first, second = (int(p) for p in re.split(r"[/.\-]", text)[:2])
+        if first <= 12 and second <= 12:
+            return "ambiguous date (day and month order unknown); write it as YYYY-MM-DD"
+        return "day/month date; write it as YYYY-MM-DD"
+    return "not a date; write it as YYYY-MM-DD"
+
+
+def _date_text(value: object) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _shown(value: object) -> str:
+    return repr(value.isoformat()) if isinstance(value, dt.date) else repr(value)
