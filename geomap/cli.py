@@ -7,9 +7,11 @@ stderr with a non-zero exit status; warnings are printed as one line each.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,7 +107,7 @@ def _timeline_from_args(args: argparse.Namespace):
     from geomap.timeline import ControlTimeline
 
     if args.unresolved:
-        refuse_overwriting_inputs(args.unresolved, [args.reports, args.boundaries, args.scheme])
+        refuse_overwriting_inputs(args.unresolved, _run_inputs(args))
         if Path(args.unresolved).is_dir():
             raise InputError(f"{args.unresolved}: is a folder; give a file name for --unresolved")
     boundaries = None
@@ -143,6 +145,21 @@ def _timeline_from_args(args: argparse.Namespace):
         more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
         print(f"geomap: conflicting reports, shown as such: {shown}{more}", file=sys.stderr)
     _report_province_wide(timeline)
+    return timeline
+
+
+def _run_inputs(args: argparse.Namespace) -> list[str | Path | None]:
+    """Every file a timeline command reads, which no output may replace."""
+    cache = getattr(args, "cache", None)
+    if cache is None and getattr(args, "online", None):
+        from geomap._online import default_cache_path
+
+        cache = default_cache_path()
+    return [args.reports, args.boundaries, args.scheme, cache]
+
+
+def _report_unresolved(args: argparse.Namespace, timeline: ControlTimeline) -> None:
+    """Say which reports were not mapped (once the outputs, ``--unresolved`` included, are written)."""
     unresolved = timeline.unresolved
     if len(unresolved):
         shown = ", ".join(
@@ -151,7 +168,6 @@ def _timeline_from_args(args: argparse.Namespace):
         more = f" and {len(unresolved) - 5} more" if len(unresolved) > 5 else ""
         hint = f"; listed in {args.unresolved}" if args.unresolved else "; use --unresolved FILE to list them"
         print(f"geomap: {len(unresolved)} report(s) not mapped: {shown}{more}{hint}", file=sys.stderr)
-    return timeline
 
 
 def _report_province_wide(timeline: ControlTimeline) -> None:
@@ -170,7 +186,8 @@ def _report_province_wide(timeline: ControlTimeline) -> None:
 
 
 def _write_unresolved(args: argparse.Namespace, timeline: ControlTimeline) -> None:
-    """Write ``--unresolved FILE`` (after the command's main output succeeded)."""
+    """Write ``--unresolved FILE``: called just before the main output is published, so a failure here
+    leaves no main output behind and a published main output always has its list."""
     if not args.unresolved:
         return
     from geomap._io import write_with_atomic
@@ -211,13 +228,13 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from geomap._io import refuse_overwriting_inputs
+    from geomap._io import atomic_path, refuse_overwriting_inputs
     from geomap.dates import parse_date
     from geomap.export import export, format_of
 
-    inputs = [args.reports, args.boundaries, args.scheme, args.unresolved]
+    inputs = [*_run_inputs(args), args.unresolved]
     refuse_overwriting_inputs(args.output, inputs)
-    format_of(Path(args.output), args.format)  # fail on a bad extension before any work
+    kind = format_of(Path(args.output), args.format)  # fail on a bad extension before any work
     if args.style:
         _check_style_path(args.style, [*inputs, args.output])
     if args.datapackage:
@@ -227,8 +244,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else None
     timeline = _timeline_from_args(args)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
-    path = export(timeline, args.output, format=args.format, shape=shape, as_of=as_of)
-    _write_unresolved(args, timeline)
+    with atomic_path(args.output) as tmp:
+        export(timeline, tmp, format=kind, shape=shape, as_of=as_of)
+        _write_unresolved(args, timeline)
+    _report_unresolved(args, timeline)
+    path = Path(args.output)
     print(path)
     if args.style:
         from geomap._io import write_text_atomic
@@ -238,7 +258,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.datapackage:
         from geomap.datapackage import write_datapackage
 
-        kind = format_of(Path(args.output), args.format)
         bundled = not getattr(args, "boundaries", None)
         options = dict(format=kind, scheme=timeline.scheme, shape=shape, bundled_boundaries=bundled)
         print(write_datapackage(path, **options, reports=args.reports))
@@ -296,11 +315,10 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    from geomap._io import refuse_overwriting_inputs, write_text_atomic
+    from geomap._io import atomic_path, refuse_overwriting_inputs
     from geomap.render import control_map, map_html
 
-    inputs = [args.reports, args.boundaries, args.scheme, args.unresolved]
-    refuse_overwriting_inputs(args.output, inputs)
+    refuse_overwriting_inputs(args.output, [*_run_inputs(args), args.unresolved])
     timeline = _timeline_from_args(args)
     m = control_map(
         timeline,
@@ -313,8 +331,12 @@ def _cmd_map(args: argparse.Namespace) -> int:
         simplify_tolerance=args.simplify,
         start_date=args.start_date,
     )
-    print(write_text_atomic(args.output, map_html(m)))
-    _write_unresolved(args, timeline)
+    page = map_html(m)
+    with atomic_path(args.output) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+        _write_unresolved(args, timeline)
+    _report_unresolved(args, timeline)
+    print(args.output)
     return 0
 
 
@@ -340,6 +362,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from geomap.extract import extract_reports
 
     name = "<stdin>" if args.article == "-" else args.article
+    if args.output:
+        refuse_overwriting_inputs(args.output, [None if args.article == "-" else args.article])
     try:
         raw = sys.stdin.buffer.read() if args.article == "-" else Path(args.article).read_bytes()
         text = raw.decode("utf-8-sig")
@@ -352,7 +376,6 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     reports = extract_reports(text, published=args.published, source=args.source)
     csv_text = reports.to_csv(index=False, lineterminator="\n")
     if args.output:
-        refuse_overwriting_inputs(args.output, [None if args.article == "-" else args.article])
         write_text_atomic(args.output, csv_text)
         print(f"{args.output}: {len(reports)} report(s)", file=sys.stderr)
     else:
@@ -386,21 +409,16 @@ def _add_summary(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from geomap._io import refuse_overwriting_inputs, write_with_atomic
+    from geomap._io import atomic_path, refuse_overwriting_inputs
     from geomap.errors import InputError
     from geomap.plot import plot_summary, summary_by_province, summary_table
 
     if args.plot:
-        refuse_overwriting_inputs(args.plot, [args.reports, args.boundaries, args.scheme, args.unresolved])
+        refuse_overwriting_inputs(args.plot, [*_run_inputs(args), args.unresolved])
     if args.by and args.boundaries:
         raise InputError(f"{args.boundaries}: --by province needs the bundled areas; drop --boundaries or --by")
     timeline = _timeline_from_args(args)
-    _write_unresolved(args, timeline)
     table = summary_by_province(timeline, rollup=args.rollup) if args.by else summary_table(timeline)
-    if args.csv:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
-    else:
-        sys.stdout.write(table.to_string(index=False) + "\n")
     if args.plot:
         import matplotlib
 
@@ -409,9 +427,19 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
         ax = plot_summary(timeline)
         try:
-            write_with_atomic(args.plot, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=120))
+            with atomic_path(args.plot) as tmp:
+                ax.figure.savefig(tmp, format="png", dpi=120)
+                _write_unresolved(args, timeline)
         finally:
             plt.close(ax.figure)
+    else:
+        _write_unresolved(args, timeline)
+    _report_unresolved(args, timeline)
+    if args.csv:
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        sys.stdout.write(table.to_string(index=False) + "\n")
+    if args.plot:
         print(args.plot, file=sys.stderr)
     return 0
 
@@ -472,7 +500,10 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     if not names:
         raise InputError("geocode: no names given; pass NAME ... or --input FILE")
     if args.output:
-        refuse_overwriting_inputs(args.output, [args.input])
+        from geomap._online import default_cache_path
+
+        cache = args.cache or (default_cache_path() if args.online else None)
+        refuse_overwriting_inputs(args.output, [args.input, cache])
     result = geocode(
         names,
         online=args.online,
@@ -541,6 +572,24 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     print(f"geomap: warning: {message}", file=sys.stderr)
 
 
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while a command runs, so a killed write removes its temporary file."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status."""
     parser = build_parser()
@@ -550,7 +599,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     warnings.showwarning = _show_warning
     try:
-        return int(args.func(args) or 0)
+        with _terminate_as_interrupt():
+            return int(args.func(args) or 0)
     except GeomapError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
