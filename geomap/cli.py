@@ -92,10 +92,20 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
     )
     t.add_argument("--strict", action="store_true", help="fail when any report's place cannot be resolved")
     t.add_argument("--unresolved", metavar="FILE", help="write reports whose place did not resolve to this CSV")
+    _add_raw_csv(p)
     o = p.add_argument_group("online geocoding (off by default)")
     o.add_argument("--online", metavar="SERVICE", help="geocode names the offline gazetteer misses, e.g. nominatim")
     o.add_argument("--user-agent", metavar="UA", help="user agent for --online (required by the service)")
     o.add_argument("--cache", metavar="FILE", help="SQLite cache for --online answers")
+
+
+def _add_raw_csv(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="write CSV cells as they are; by default text starting with = + - @ gets a leading ' "
+        "so spreadsheets show it instead of running it as a formula",
+    )
 
 
 def _timeline_from_args(args: argparse.Namespace):
@@ -190,14 +200,15 @@ def _write_unresolved(args: argparse.Namespace, timeline: ControlTimeline) -> No
     leaves no main output behind and a published main output always has its list."""
     if not args.unresolved:
         return
-    from geomap._io import write_with_atomic
+    from geomap._csv import csv_text
+    from geomap._io import write_text_atomic
 
     unresolved = timeline.unresolved
     columns = [c for c in ("row", "date", "place", "status", "source", "reason") if c in unresolved.columns]
     table = unresolved[columns].copy()
     if "date" in table:
         table["date"] = table["date"].dt.strftime("%Y-%m-%d")
-    write_with_atomic(args.unresolved, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
+    write_text_atomic(args.unresolved, csv_text(table, raw=args.raw_csv))
 
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
@@ -245,7 +256,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     timeline = _timeline_from_args(args)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
     with atomic_path(args.output) as tmp:
-        export(timeline, tmp, format=kind, shape=shape, as_of=as_of)
+        export(timeline, tmp, format=kind, shape=shape, as_of=as_of, raw_csv=args.raw_csv)
         _write_unresolved(args, timeline)
     _report_unresolved(args, timeline)
     path = Path(args.output)
@@ -351,12 +362,14 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--published", required=True, metavar="YYYY-MM-DD", help="publication date of the article")
     p.add_argument("--source", metavar="URL", help="written into the source column (e.g. the article's URL)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (default: stdout)")
+    _add_raw_csv(p)
     p.set_defaults(func=_cmd_extract)
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from geomap._csv import csv_text
     from geomap._io import refuse_overwriting_inputs, write_text_atomic
     from geomap.errors import InputError
     from geomap.extract import extract_reports
@@ -374,12 +387,12 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError(f"{name}: cannot read the article ({exc.strerror}); give a text file") from None
     reports = extract_reports(text, published=args.published, source=args.source)
-    csv_text = reports.to_csv(index=False, lineterminator="\n")
+    text = csv_text(reports, raw=args.raw_csv)
     if args.output:
-        write_text_atomic(args.output, csv_text)
+        write_text_atomic(args.output, text)
         print(f"{args.output}: {len(reports)} report(s)", file=sys.stderr)
     else:
-        sys.stdout.write(csv_text)
+        sys.stdout.write(text)
     return 0
 
 
@@ -436,7 +449,9 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         _write_unresolved(args, timeline)
     _report_unresolved(args, timeline)
     if args.csv:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        from geomap._csv import csv_text
+
+        sys.stdout.write(csv_text(table, raw=args.raw_csv))
     else:
         sys.stdout.write(table.to_string(index=False) + "\n")
     if args.plot:
@@ -486,6 +501,7 @@ def _add_geocode(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--user-agent", metavar="UA", help="identifies your application to Nominatim (required online)")
     p.add_argument("--cache", metavar="PATH", help="SQLite cache of online answers (default ~/.cache/geomap)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar for online lookups")
+    _add_raw_csv(p)
     p.set_defaults(func=_cmd_geocode)
 
 
@@ -512,7 +528,9 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         min_score=DEFAULT_MIN_SCORE if args.min_score is None else args.min_score,
         progress=False if args.no_progress else None,
     )
-    text = result.drop(columns=result.geometry.name).to_csv(index=False, lineterminator="\n")
+    from geomap._csv import csv_text
+
+    text = csv_text(result.drop(columns=result.geometry.name), raw=args.raw_csv)
     if args.output:
         write_text_atomic(args.output, text)
     else:

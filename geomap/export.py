@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geomap._csv import csv_text
 from geomap._io import refuse_overwriting_inputs, write_with_atomic
 from geomap.dates import parse_date
 from geomap.errors import InputError
@@ -140,6 +141,7 @@ def export(
     shape: str = "long",
     as_of: str | dt.date | None = None,
     inputs: Iterable[str | os.PathLike | None] = (),
+    raw_csv: bool = False,
 ) -> Path:
     """Write the timeline to a GIS file, atomically.
 
@@ -155,6 +157,10 @@ def export(
         See :func:`export_frame`.
     inputs
         Paths the output must not overwrite (the reports file, boundaries).
+    raw_csv
+        CSV only: write text cells exactly as they are. By default a cell that a
+        spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) is
+        written with a leading apostrophe; see :mod:`geomap._csv`.
 
     Returns
     -------
@@ -175,6 +181,9 @@ def export(
     writer = {"geojson": _write_geojson, "gpkg": _write_gpkg, "parquet": _write_parquet, "csv": _write_csv}[kind]
 
     def write(tmp: Path) -> None:
+        if kind == "csv":
+            _write_csv(gdf, tmp, raw=raw_csv)
+            return
         writer(gdf, tmp)
         if kind == "gpkg":
             write_gpkg_style(tmp, timeline.scheme, layer=GPKG_LAYER, shape=shape)
@@ -249,5 +258,5 @@ def _write_parquet(gdf: gpd.GeoDataFrame, tmp: Path) -> None:
     gdf.to_parquet(tmp, index=False)
 
 
-def _write_csv(gdf: gpd.GeoDataFrame, tmp: Path) -> None:
-    _iso_dates(gdf.drop(columns="geometry")).to_csv(tmp, index=False, lineterminator="\n")
+def _write_csv(gdf: gpd.GeoDataFrame, tmp: Path, *, raw: bool) -> None:
+    tmp.write_text(csv_text(_iso_dates(gdf.drop(columns="geometry")), raw=raw), encoding="utf-8")

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geomap._csv import restore_formulas
 from geomap.dates import date_problem, parse_date, parse_date_column
 from geomap.errors import InputError, row_message
 from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, REQUIRED_REPORT_COLUMNS, SOURCE, STATUS
@@ -164,7 +165,7 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
     if problems:
         raise ReportsError(str(path), problems)
     body = records[1:]
-    frame = pd.DataFrame([fields for _, fields in body], columns=header, dtype=object)
+    frame = pd.DataFrame([[restore_formulas(f) for f in fields] for _, fields in body], columns=header, dtype=object)
     return frame, [line for line, _ in body]
 
 

@@ -1,0 +1,54 @@
+"""CSV text that is safe to open in a spreadsheet.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read
+by Excel, LibreOffice and Google Sheets as a formula, so a report's note such as
+``=HYPERLINK("http://evil.example", "click")`` would run when a shared CSV is opened.
+Every CSV geomap writes therefore prefixes such text cells with an apostrophe, which
+spreadsheets show as plain text (the OWASP advice on CSV injection); numbers are left
+alone. ``raw=True`` (CLI ``--raw-csv``) writes cells exactly as they are. geomap's own
+reports reader removes the apostrophe again, so its CSV files read back unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula."""
+_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
+def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells that a spreadsheet would run start with ``'``."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        risky = _formula_cells(values)
+        if risky.any():
+            cells = values.astype(object).copy()
+            cells[risky] = "'" + values[risky].astype(str)
+            out[column] = cells
+    if any(isinstance(c, str) and c.startswith(FORMULA_START) for c in out.columns):
+        out.columns = ["'" + c if isinstance(c, str) and c.startswith(FORMULA_START) else c for c in out.columns]
+    return out
+
+
+def _formula_cells(values: pd.Series) -> pd.Series:
+    try:
+        return values.str.startswith(FORMULA_START).fillna(False).astype(bool)
+    except AttributeError:  # not a text column (dates, lists): check cell by cell
+        return values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).astype(bool)
+
+
+def restore_formulas(text: str) -> str:
+    """Undo :func:`neutralize_formulas` on one cell read back from a geomap CSV."""
+    return _NEUTRALISED.sub("", text)
+
+
+def csv_text(frame: pd.DataFrame, *, raw: bool = False) -> str:
+    """``frame`` as CSV text (no index, ``\\n`` line ends), formula cells neutralised unless ``raw``."""
+    return (frame if raw else neutralize_formulas(frame)).to_csv(index=False, lineterminator="\n")
