@@ -590,6 +590,12 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     print(f"geomap: warning: {message}", file=sys.stderr)
 
 
+def _has_lone_surrogate(text: str) -> bool:
+    from geomap._json import has_lone_surrogate
+
+    return has_lone_surrogate(text)
+
+
 @contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """Treat SIGTERM like Ctrl-C while a command runs, so a killed write removes its temporary file."""
@@ -616,6 +622,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     warnings.showwarning = _show_warning
+    undecodable = next((k for k, v in vars(args).items() if isinstance(v, str) and _has_lone_surrogate(v)), None)
+    if undecodable is not None:
+        option = "--" + undecodable.replace("_", "-")
+        print(f"geomap: error: {option} holds bytes that are not text in this locale; pass UTF-8", file=sys.stderr)
+        return EXIT_ERROR
+    names = getattr(args, "names", None) or []
+    if any(_has_lone_surrogate(n) for n in names):
+        print("geomap: error: a NAME holds bytes that are not text in this locale; pass UTF-8", file=sys.stderr)
+        return EXIT_ERROR
     try:
         with _terminate_as_interrupt():
             return int(args.func(args) or 0)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geomap._csv import restore_formulas
+from geomap._json import load_json
 from geomap.dates import date_problem, parse_date, parse_date_column
 from geomap.errors import InputError, row_message
 from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, REQUIRED_REPORT_COLUMNS, SOURCE, STATUS
@@ -170,10 +170,7 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
 
 
 def _json_frame(path: Path, text: str) -> pd.DataFrame:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    data = load_json(text, str(path))
     if isinstance(data, dict) and isinstance(data.get("reports"), list):
         data = data["reports"]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
@@ -235,6 +232,11 @@ def validate_reports(
     empty_status = (raw_status == "").to_numpy()
     bad(empty_status, STATUS, 2, f"empty status; use one of {allowed}")
     bad(statuses.isna().to_numpy() & ~empty_status, STATUS, 2, f"unknown status; use one of {allowed}")
+
+    for order, column in ((1, PLACE), (2, STATUS), (6, SOURCE), (7, NOTE)):
+        if column in frame.columns:
+            broken = _text(frame[column]).str.contains("[\ud800-\udfff]", regex=True).to_numpy(bool)
+            bad(broken, column, order, "holds a lone UTF-16 surrogate, which is not a character; fix the text")
 
     lat, lon = _coordinates(frame, bad, bounds)
 

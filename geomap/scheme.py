@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geomap._json import load_json
 from geomap.errors import InputError
 
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -156,12 +157,21 @@ def make_scheme(statuses: Sequence[dict], *, unknown: str = "unknown", name: str
                 f"status scheme {name!r}, status {position}: {spec!r}: each status is an object with "
                 "'key' and 'color' (and optional 'label', 'aliases'); see geomap.scheme"
             )
+        for member in ("key", "label", "color"):
+            if member in spec and not isinstance(spec[member], str):
+                raise InputError(
+                    f"status scheme {name!r}, status {position}: {member!r} is {_shown(spec[member])}; "
+                    "it must be text (a JSON string)"
+                )
         aliases = spec.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise InputError(
-                f"status scheme {name!r}, status {spec['key']!r}: 'aliases' {aliases!r} must be a list of strings"
+                f"status scheme {name!r}, status {spec['key']!r}: 'aliases' {_shown(aliases)} must be a list of strings"
             )
-        built.append(Status(str(spec["key"]), str(spec.get("label", spec["key"])), str(spec["color"]), tuple(aliases)))
+        label = spec.get("label", spec["key"])
+        if not label.strip():
+            raise InputError(f"status scheme {name!r}, status {spec['key']!r}: the label is empty; give it a name")
+        built.append(Status(spec["key"], label, spec["color"], tuple(aliases)))
     return StatusScheme(statuses=tuple(built), unknown=unknown, name=name)
 
 
@@ -169,13 +179,26 @@ def load_scheme(path: str | Path) -> StatusScheme:
     """Read a status scheme from a JSON file (format in the module docstring)."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{path}: status scheme file not found; check the path") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read the status scheme ({exc.strerror}); check the path") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a valid UTF-8 JSON status scheme ({exc}); see geomap.scheme") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 (byte {exc.start}); save the status scheme as UTF-8 JSON") from None
+    data = load_json(text, str(path))
     if not isinstance(data, dict) or not isinstance(data.get("statuses"), list):
         raise InputError(f'{path}: a status scheme is a JSON object with a "statuses" list; see geomap.scheme')
-    return make_scheme(data["statuses"], unknown=data.get("unknown", "unknown"), name=data.get("name", path.stem))
+    name, unknown = data.get("name", path.stem), data.get("unknown", "unknown")
+    for member, value in (("name", name), ("unknown", unknown)):
+        if not isinstance(value, str):
+            raise InputError(f"{path}: {member!r} is {_shown(value)}; it must be text (a JSON string)")
+    return make_scheme(data["statuses"], unknown=unknown, name=name)
+
+
+def _shown(value: object) -> str:
+    """A JSON value as the user wrote it: ``null``, ``{"x": 1}``, ``"text"``."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
