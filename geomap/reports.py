@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geomap._csv import restore_formulas
-from geomap._json import load_json
+from geomap._json import has_lone_surrogate, load_json
 from geomap.dates import date_problem, parse_date, parse_date_column
 from geomap.errors import InputError, row_message
 from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, REQUIRED_REPORT_COLUMNS, SOURCE, STATUS
@@ -235,7 +235,7 @@ def validate_reports(
 
     for order, column in ((1, PLACE), (2, STATUS), (6, SOURCE), (7, NOTE)):
         if column in frame.columns:
-            broken = _text(frame[column]).str.contains("[\ud800-\udfff]", regex=True).to_numpy(bool)
+            broken = _lone_surrogates(_text(frame[column]))
             bad(broken, column, order, "holds a lone UTF-16 surrogate, which is not a character; fix the text")
 
     lat, lon = _coordinates(frame, bad, bounds)
@@ -264,6 +264,14 @@ def validate_reports(
         }
     )
     return out
+
+
+def _lone_surrogates(texts: pd.Series) -> np.ndarray:
+    """Mask of cells holding a lone surrogate (text no UTF-8 file can hold); one scan when there are none."""
+    values = texts.tolist()
+    if not has_lone_surrogate("\x00".join(values)):
+        return np.zeros(len(values), dtype=bool)
+    return np.array([has_lone_surrogate(v) for v in values], dtype=bool)
 
 
 def _is_missing(value: object) -> bool:
