@@ -9,7 +9,12 @@ Used by :func:`geomap.geocode.geocode` when ``online=`` is given. Rules:
 - HTTP 403 / bad credentials: stop with a one-line :class:`GeocoderServiceError`;
 - every definite answer (found or not found, never an error) is committed at once to a
   SQLite cache in WAL mode, so an interrupted run loses nothing and a rerun does not ask
-  the service again.
+  the service again;
+- processes sharing a cache share its pace and its answers: each request takes the next free
+  slot from a ``pacing`` row in the cache (so N runs together ask no faster than one), and a
+  name being asked is *claimed* in the cache, so another run waits for that answer instead of
+  asking the same name again. A claim of a process that died (or that is older than
+  :data:`CLAIM_SECONDS`) is taken over.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +38,16 @@ MAX_RETRIES = 3
 #: Back-off in seconds when a 429 carries no Retry-After, doubled on each retry.
 BACKOFF_SECONDS = 2.0
 CACHE_FILE_NAME = "geocode.sqlite"
-#: The clock and sleep used between requests (tests swap them for fakes).
-CLOCK: Callable[[], float] = time.monotonic
+#: The clock and sleep used between requests (tests swap them for fakes). The clock is wall time,
+#: because the pace is shared through the cache by every process that uses it.
+CLOCK: Callable[[], float] = time.time
 SLEEP: Callable[[float], object] = time.sleep
+#: A claim older than this is taken over even if its process still runs (it is stuck).
+CLAIM_SECONDS = 120.0
+#: How often a run waiting for another run's answer looks at the cache again.
+POLL_SECONDS = 0.2
+#: A shared "next request at" further ahead than this is a clock jump, not a back-off, and is ignored.
+MAX_SHARED_WAIT_SECONDS = 3600.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -44,8 +57,24 @@ CREATE TABLE IF NOT EXISTS answers (
     answer TEXT,
     asked_at REAL NOT NULL,
     PRIMARY KEY (service, query)
+);
+CREATE TABLE IF NOT EXISTS pacing (
+    service TEXT PRIMARY KEY,
+    next_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS claims (
+    service TEXT NOT NULL,
+    query TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    claimed_at REAL NOT NULL,
+    PRIMARY KEY (service, query)
 )
 """
+_ANSWER_COLUMNS = {"service", "query", "found", "answer", "asked_at"}
+
+
+class CacheError(InputError):
+    """The geocoding cache file is damaged or is not a geomap cache."""
 
 
 def default_cache_path() -> Path:
@@ -55,73 +84,159 @@ def default_cache_path() -> Path:
 
 
 class AnswerCache:
-    """Durable answers of an online geocoder, one committed row per question.
+    """Durable answers of an online geocoder, one committed row per question, shared between processes.
 
     Parameters
     ----------
     path
         The SQLite file; its folder is created if needed.
+
+    Raises
+    ------
+    CacheError
+        The file is not a SQLite database, is damaged, or holds another program's tables.
     """
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
+        self.pid = os.getpid()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path)
+            self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            msg = f"{self.path}: cannot open the geocoding cache ({exc}); pass another path with cache= (CLI: --cache)"
+            raise CacheError(msg) from None
+        with self._guard():
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(_SCHEMA)
-            self._db.commit()
-        except (OSError, sqlite3.Error) as exc:
-            msg = f"{self.path}: cannot open the geocoding cache ({exc}); pass another path with cache="
-            raise InputError(msg) from exc
+            self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(answers)")}
+        if not columns >= _ANSWER_COLUMNS:
+            self._db.close()
+            raise CacheError(
+                f"{self.path}: is a SQLite file but not a geomap geocoding cache (its 'answers' table has "
+                f"columns {sorted(columns)}); pass another path with cache= (CLI: --cache)"
+            )
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn SQLite failures into one :class:`CacheError` saying what to do."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            msg = (
+                f"{self.path}: the geocoding cache is damaged or unreadable ({exc}); "
+                "delete it (answers will be asked again) or pass another path with cache= (CLI: --cache)"
+            )
+            raise CacheError(msg) from None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once so processes queue for it."""
+        with self._guard():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def get(self, service: str, query: str) -> tuple[bool, dict | None]:
         """``(known, answer)``: whether the question was answered before, and the answer (``None`` = not found)."""
-        row = self._db.execute(
-            "SELECT found, answer FROM answers WHERE service=? AND query=?", (service, query)
-        ).fetchone()
+        with self._guard():
+            row = self._db.execute(
+                "SELECT found, answer FROM answers WHERE service=? AND query=?", (service, query)
+            ).fetchone()
         if row is None:
             return False, None
-        return True, (json.loads(row[1]) if row[0] else None)
+        try:
+            return True, (json.loads(row[1]) if row[0] else None)
+        except (TypeError, ValueError):
+            return False, None  # a damaged row: ask again, and the new answer replaces it
 
     def put(self, service: str, query: str, answer: dict | None) -> None:
-        """Store one answer and commit it."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
-            (service, query, int(answer is not None), json.dumps(answer) if answer else None, time.time()),
-        )
-        self._db.commit()
+        """Store one answer, release its claim, and commit."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
+                (service, query, int(answer is not None), json.dumps(answer) if answer else None, time.time()),
+            )
+            db.execute("DELETE FROM claims WHERE service=? AND query=? AND pid=?", (service, query, self.pid))
+
+    def claim(self, service: str, query: str, now: float) -> str:
+        """Claim ``query`` for this process: ``"answered"`` (ask nothing), ``"busy"`` (another live run is
+        asking it) or ``"claimed"`` (this run asks it)."""
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM answers WHERE service=? AND query=?", (service, query)).fetchone():
+                return "answered"
+            held = db.execute("SELECT pid, claimed_at FROM claims WHERE service=? AND query=?", (service, query))
+            row = held.fetchone()
+            if row is not None and row[0] != self.pid and _alive(row[0]) and abs(now - row[1]) < CLAIM_SECONDS:
+                return "busy"
+            db.execute("INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?)", (service, query, self.pid, now))
+            return "claimed"
+
+    def release(self, service: str, query: str) -> None:
+        """Give up this process's claim on ``query`` (no definite answer was had)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM claims WHERE service=? AND query=? AND pid=?", (service, query, self.pid))
+
+    def next_slot(self, service: str, min_delay: float, now: float, not_before: float = 0.0) -> float:
+        """Reserve the next request time for ``service`` shared by every process using this cache.
+
+        Returns the time (on the same clock as ``now``) at which this process may send its request;
+        the next reservation gets a slot at least ``min_delay`` later. ``not_before`` pushes the
+        shared pace back (a Retry-After or a back-off), for every process.
+        """
+        with self._transaction() as db:
+            row = db.execute("SELECT next_at FROM pacing WHERE service=?", (service,)).fetchone()
+            shared = row[0] if row is not None else now
+            if shared - now > MAX_SHARED_WAIT_SECONDS:
+                shared = now  # written on another clock (or before a clock jump): not a real wait
+            slot = max(now, shared, not_before)
+            db.execute("INSERT OR REPLACE INTO pacing VALUES (?, ?)", (service, slot + min_delay))
+        return slot
 
     def close(self) -> None:
         """Close the database."""
         self._db.close()
 
 
-class RateLimiter:
-    """Space calls at least ``min_delay`` seconds apart, with a swappable clock and sleep."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+class SharedRateLimiter:
+    """Space requests at least ``min_delay`` apart across every process sharing ``store``."""
 
     def __init__(
         self,
+        store: AnswerCache,
+        service: str,
         min_delay: float = MIN_DELAY_SECONDS,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
         sleep: Callable[[float], object] = time.sleep,
     ) -> None:
+        self.store = store
+        self.service = service
         self.min_delay = min_delay
         self.clock = clock
         self.sleep = sleep
-        self._last: float | None = None
 
     def wait(self, extra: float = 0.0) -> None:
-        """Sleep until the next call is allowed (plus ``extra`` seconds)."""
-        if self._last is not None:
-            due = self._last + self.min_delay - self.clock()
-            if due > 0 or extra > 0:
-                self.sleep(max(due, 0.0) + extra)
-        elif extra > 0:
-            self.sleep(extra)
-        self._last = self.clock()
+        """Sleep until this process's next request slot (``extra`` seconds of back-off first, for everyone)."""
+        now = self.clock()
+        slot = self.store.next_slot(self.service, self.min_delay, now, now + extra if extra > 0 else 0.0)
+        if slot > now:
+            self.sleep(slot - now)
 
 
 def make_geocoder(online: str | Any, user_agent: str | None) -> tuple[Any, str]:
@@ -165,7 +280,8 @@ def resolve_online(
     if not names:
         return {}
     store = AnswerCache(cache if cache is not None else default_cache_path())
-    limiter = RateLimiter(clock=clock or CLOCK, sleep=sleep or SLEEP)
+    clock, sleep = clock or CLOCK, sleep or SLEEP
+    limiter = SharedRateLimiter(store, service, MIN_DELAY_SECONDS, clock=clock, sleep=sleep)
     answers: dict[str, dict | None] = {}
     try:
         todo = []
@@ -175,15 +291,45 @@ def resolve_online(
                 answers[name] = answer
             else:
                 todo.append(name)
+        waiting: list[str] = []
         for name in _progress(todo, progress):
-            outcome = _ask(geocoder, service, name, limiter)
-            if outcome is _ERROR:
-                continue  # not a definite answer: not cached, asked again next run
-            answers[name] = outcome
-            store.put(service, name, outcome)
+            if not _settle(store, service, name, geocoder, limiter, answers, clock):
+                waiting.append(name)  # another run is asking it: take its answer later
+        while waiting:
+            sleep(POLL_SECONDS)
+            waiting = [n for n in waiting if not _settle(store, service, n, geocoder, limiter, answers, clock)]
     finally:
         store.close()
     return answers
+
+
+def _settle(
+    store: AnswerCache,
+    service: str,
+    name: str,
+    geocoder: Any,
+    limiter: SharedRateLimiter,
+    answers: dict[str, dict | None],
+    clock: Callable[[], float],
+) -> bool:
+    """Answer ``name`` from the cache or the service; ``False`` while another run is asking it."""
+    state = store.claim(service, name, clock())
+    if state == "busy":
+        return False
+    if state == "claimed":
+        try:
+            outcome = _ask(geocoder, service, name, limiter)
+        except BaseException:
+            store.release(service, name)
+            raise
+        if outcome is _ERROR:
+            store.release(service, name)
+            return True  # not a definite answer: not cached, asked again next run
+        store.put(service, name, outcome)
+    known, answer = store.get(service, name)
+    if known:
+        answers[name] = answer
+    return True
 
 
 _ERROR = object()
@@ -198,7 +344,7 @@ def _progress(items: list[str], progress: bool | None) -> Iterable[str]:
     return tqdm(items, desc="geocoding online", unit="name", file=sys.stderr)
 
 
-def _ask(geocoder: Any, service: str, name: str, limiter: RateLimiter) -> dict | object | None:
+def _ask(geocoder: Any, service: str, name: str, limiter: SharedRateLimiter) -> dict | object | None:
     from geopy.exc import (
         GeocoderAuthenticationFailure,
         GeocoderInsufficientPrivileges,

@@ -8,6 +8,8 @@ listing the ids of polygons that had to be repaired.
 
 from __future__ import annotations
 
+import errno
+import math
 import os
 import warnings
 from functools import cache
@@ -17,8 +19,8 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
-from pyproj import CRS
-from pyproj.exceptions import CRSError
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError, ProjError
 
 from geomap._data import DISTRICTS_SHAPEFILE_NAME, bundled_shapefile
 from geomap.errors import BoundaryError, row_message
@@ -165,12 +167,17 @@ def load_boundaries(
 
 
 def _read(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
-    if not path.exists():
-        raise BoundaryError(f"{path}: boundary file not found; check the path")
-    if encoding is None and path.suffix.lower() == ".shp":
-        _check_shapefile_encoding(path)
+    check_readable(path, "boundary file")
+    if path.suffix.lower() == ".shp":
+        if _companion(path, ".dbf") is None:
+            raise BoundaryError(
+                f"{path}: the shapefile's attribute table ({path.stem}.dbf) is missing; "
+                "copy it beside the .shp (ids and names live there)"
+            )
+        if encoding is None:
+            _check_shapefile_encoding(path)
     try:
-        gdf = gpd.read_file(path, engine="pyogrio", encoding=encoding)
+        gdf = _read_file(path, encoding)
     except LookupError:
         raise BoundaryError(
             f"{path}: unknown encoding {encoding!r}; use a Python codec name such as 'cp1256'"
@@ -180,13 +187,56 @@ def _read(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
             f"{path}: attributes are not valid {encoding or 'UTF-8'} ({exc.reason} at byte {exc.start}); "
             "pass the right encoding, e.g. encoding='cp1256' (CLI: --encoding cp1256)"
         ) from None
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise BoundaryError(f"{path}: cannot be read as a boundary file ({exc}); use shp, gpkg or geojson") from None
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
+        raise BoundaryError(
+            f"{path}: cannot be read as a boundary file ({_one_line(exc)}); use shp, gpkg or geojson"
+        ) from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         raise BoundaryError(f"{path}: the file has no geometries; boundaries must be polygons (shp, gpkg or geojson)")
     if gdf.empty:
         raise BoundaryError(f"{path}: the file has no features; boundaries need at least one polygon")
     return gdf
+
+
+def _read_file(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+    """Read with pyogrio; a ring that is not closed or has too few points is refused with its row."""
+    try:
+        return gpd.read_file(path, engine="pyogrio", encoding=encoding)
+    except shapely.errors.GEOSException:
+        pass
+    gdf = gpd.read_file(path, engine="pyogrio", encoding=encoding, on_invalid="ignore")
+    broken = gdf.geometry.isna().to_numpy().nonzero()[0]
+    row = int(broken[0]) + 1 if len(broken) else None
+    where = f", row {row}" if row is not None else ""
+    raise BoundaryError(
+        f"{path}{where}: a polygon ring is not closed or has fewer than 4 points; "
+        "fix the geometry (e.g. QGIS: Vector > Geometry Tools > Check Validity)"
+    )
+
+
+def check_readable(path: Path, what: str) -> None:
+    """Raise :class:`BoundaryError` saying why ``path`` cannot be opened (missing, a link loop, a folder)."""
+    if path.is_symlink() and not path.exists():
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise BoundaryError(f"{path}: is a loop of symbolic links; give the real {what}") from None
+        raise BoundaryError(f"{path}: is a link to a missing file; give the real {what}")
+    if not path.exists():
+        raise BoundaryError(f"{path}: {what} not found; check the path")
+
+
+def _companion(path: Path, suffix: str) -> Path | None:
+    """The file beside ``path`` with ``suffix`` in either letter case, if there is one."""
+    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _check_shapefile_encoding(path: Path) -> None:
@@ -222,6 +272,12 @@ def _with_crs(gdf: gpd.GeoDataFrame, path: Path, crs: str | int | CRS | None) ->
         except CRSError:
             raise BoundaryError(f"{path}: {crs!r} is not a coordinate reference system; use e.g. 'EPSG:4326'") from None
     if gdf.crs is None:
+        prj = _companion(path, ".prj") if path.suffix.lower() == ".shp" else None
+        if prj is not None:
+            raise BoundaryError(
+                f"{prj}: not a coordinate reference system GDAL can read; fix the .prj or state the CRS, "
+                "e.g. crs='EPSG:4326' (CLI: --crs EPSG:4326) if the coordinates are longitude/latitude"
+            )
         hint = " (the .prj file is missing)" if path.suffix.lower() == ".shp" else ""
         raise BoundaryError(
             f"{path}: the file has no coordinate reference system{hint}; state it, e.g. crs='EPSG:4326' "
@@ -233,8 +289,9 @@ def _with_crs(gdf: gpd.GeoDataFrame, path: Path, crs: str | int | CRS | None) ->
 def _check_fields(gdf: gpd.GeoDataFrame, path: Path, id_field: str, name_field: str) -> pd.Series:
     for role, field in (("id", id_field), ("name", name_field)):
         if field not in gdf.columns:
-            fields = ", ".join(c for c in gdf.columns if c != gdf.geometry.name)
-            raise BoundaryError(f"{path}: no {role} field {field!r}; the fields are: {fields}")
+            fields = ", ".join(str(c) for c in gdf.columns if c != gdf.geometry.name)
+            have = f"the fields are: {fields}" if fields else "the file has no attribute fields at all"
+            raise BoundaryError(f"{path}: no {role} field {field!r}; {have}")
     raw = gdf[id_field]
     ids = raw.astype(str).str.strip()
     for position, (value, text) in enumerate(zip(raw, ids, strict=True)):
@@ -272,40 +329,84 @@ def _check_geometry_types(gdf: gpd.GeoDataFrame, path: Path, ids: pd.Series) -> 
 
 
 def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
-    minx, miny, maxx, maxy = gdf.total_bounds
+    """Refuse coordinates that cannot be in the file's CRS, judged by that CRS's own range.
+
+    Geographic: longitude -180..180 and latitude -90..90. Projected: every corner of the extent and a
+    sample of vertices must map to a real longitude/latitude within :data:`AREA_OF_USE_MARGIN` degrees
+    of the CRS's area of use, and back to the same point (within 1 m). So all of Afghanistan in UTM 42N,
+    well outside the zone's nominal 6 degrees, is fine, while coordinates of another zone are not.
+    Degrees mislabelled as projected (an extent within -180..180, -90..90 that, read as
+    longitude/latitude, lies in the CRS's area of use) are refused with a hint to state EPSG:4326.
+    """
+    minx, miny, maxx, maxy = (float(v) for v in gdf.total_bounds)
     crs = gdf.crs
+    box = f"({minx:.6g}, {miny:.6g})-({maxx:.6g}, {maxy:.6g})"
+    if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
+        raise BoundaryError(f"{path}: coordinates {box} are not all finite numbers; fix the geometries")
     if crs.is_geographic:
         if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
             raise BoundaryError(
-                f"{path}: coordinates reach ({minx:.6g}, {miny:.6g})-({maxx:.6g}, {maxy:.6g}), impossible in "
+                f"{path}: coordinates reach {box}, impossible in "
                 f"{crs.to_string()} (longitude/latitude); the data are probably projected: state the right crs"
             )
         return
-    if max(abs(minx), abs(maxx)) <= 180 and max(abs(miny), abs(maxy)) <= 90 and (maxx - minx) < 360:
-        raise BoundaryError(
-            f"{path}: coordinates ({minx:.6g}, {miny:.6g})-({maxx:.6g}, {maxy:.6g}) look like longitude/latitude "
-            f"degrees, but the CRS is {crs.name} (projected); state crs='EPSG:4326' if they are degrees"
-        )
     area = crs.area_of_use
-    if area is None:
-        return
-    projected = gpd.GeoSeries(shapely.points([(minx, miny), (maxx, maxy)]), crs=crs).to_crs("EPSG:4326")
-    lon = projected.x.to_numpy()
-    lat = projected.y.to_numpy()
-    finite = pd.notna(lon).all() and pd.notna(lat).all() and (abs(lon) != float("inf")).all()
-    margin = 1.0
-    inside = (
-        finite
-        and lon.min() >= area.west - margin
-        and lon.max() <= area.east + margin
-        and lat.min() >= area.south - margin
-        and lat.max() <= area.north + margin
-    )
-    if not inside:
+    within_degrees = minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90
+    if within_degrees and (
+        area is None or (minx <= area.east and maxx >= area.west and miny <= area.north and maxy >= area.south)
+    ):
         raise BoundaryError(
-            f"{path}: coordinates ({minx:.6g}, {miny:.6g})-({maxx:.6g}, {maxy:.6g}) fall outside where "
-            f"{crs.name} is defined; check the file's CRS and state the right one"
+            f"{path}: coordinates {box} look like longitude/latitude degrees, but the CRS is {crs.name} "
+            "(projected, in metres or feet); state crs='EPSG:4326' (CLI: --crs EPSG:4326) if they are degrees"
         )
+    if not _round_trips(gdf, crs, (minx, miny, maxx, maxy)):
+        raise BoundaryError(
+            f"{path}: coordinates {box} are outside the range of {crs.name}: they do not map to real "
+            "longitudes and latitudes near where it is used; check the file's CRS and state the right one"
+        )
+
+
+#: How far (degrees) outside a projected CRS's area of use its coordinates are still believed.
+AREA_OF_USE_MARGIN = 30.0
+
+
+def _near_area(lon: float, lat: float, area) -> bool:
+    """Whether a point lies within :data:`AREA_OF_USE_MARGIN` degrees of a CRS's area of use."""
+    margin = AREA_OF_USE_MARGIN
+    if not area.south - margin <= lat <= area.north + margin:
+        return False
+    if area.east - area.west >= 360 - 2 * margin:
+        return True
+    west, east = area.west - margin, area.east + margin
+    if area.west > area.east:  # the area crosses the antimeridian
+        east += 360
+    return any(west <= lon + shift <= east for shift in (-360.0, 0.0, 360.0))
+
+
+def _round_trips(gdf: gpd.GeoDataFrame, crs: CRS, bounds: tuple[float, float, float, float]) -> bool:
+    """Whether the extent's corners and a sample of vertices project to lon/lat near the CRS's area of use
+    and back unchanged."""
+    minx, miny, maxx, maxy = bounds
+    coords = shapely.get_coordinates(gdf.geometry.values)
+    step = max(1, len(coords) // 2000)
+    xs = [minx, maxx, minx, maxx, *coords[::step, 0].tolist()]
+    ys = [miny, miny, maxy, maxy, *coords[::step, 1].tolist()]
+    try:
+        inverse = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        lon, lat = inverse.transform(xs, ys, errcheck=True)
+        back_x, back_y = forward.transform(lon, lat, errcheck=True)
+    except (CRSError, ProjError):
+        return False
+    area = crs.area_of_use
+    for x, y, lo, la, bx, by in zip(xs, ys, lon, lat, back_x, back_y, strict=True):
+        if not (math.isfinite(lo) and math.isfinite(la) and abs(la) <= 90):
+            return False
+        if area is not None and not _near_area(lo, la, area):
+            return False
+        if not (math.isfinite(bx) and math.isfinite(by)) or math.hypot(bx - x, by - y) > 1.0:
+            return False
+    return True
 
 
 def _repair(gdf: gpd.GeoDataFrame, ids: pd.Series, source: str) -> tuple[gpd.GeoDataFrame, list[str]]:

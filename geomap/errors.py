@@ -51,6 +51,8 @@ def row_message(source: str, row: int | None, column: str | None, value: object,
     why
         What is wrong and what to do, e.g. ``"expected YYYY-MM-DD"``.
     """
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()  # numpy scalars: show 1.5 and True, not np.float64(1.5) and np.True_
     where = source
     if row is not None:
         where += f", row {row}"

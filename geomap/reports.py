@@ -190,10 +190,20 @@ def validate_reports(
 
     ``rows`` gives the row number to report for each record (default: 1, 2, ...).
     """
+    _refuse_lone_surrogates(frame, source_name, rows)
     lowered = [str(c).strip().lower() for c in frame.columns]
+    for position, name in enumerate(lowered):
+        if name == "" and _text(frame.iloc[:, position]).ne("").any():
+            raise InputError(
+                f"{source_name}: column {position + 1} holds values but its header is blank; name it or delete it"
+            )
+    keep = [i for i, name in enumerate(lowered) if name != ""]  # blank, empty columns: trailing commas
+    frame = frame.iloc[:, keep]
+    lowered = [lowered[i] for i in keep]
     duplicated = sorted({c for c in lowered if lowered.count(c) > 1})
     if duplicated:
-        raise InputError(f"{source_name}: column(s) {', '.join(duplicated)} appear more than once; keep one of each")
+        shown = ", ".join(repr(c) for c in duplicated)
+        raise InputError(f"{source_name}: column(s) {shown} appear more than once; keep one of each")
     frame = frame.set_axis(lowered, axis=1)
     missing = [c for c in REQUIRED_REPORT_COLUMNS if c not in frame.columns]
     if missing:
@@ -233,11 +243,6 @@ def validate_reports(
     bad(empty_status, STATUS, 2, f"empty status; use one of {allowed}")
     bad(statuses.isna().to_numpy() & ~empty_status, STATUS, 2, f"unknown status; use one of {allowed}")
 
-    for order, column in ((1, PLACE), (2, STATUS), (6, SOURCE), (7, NOTE)):
-        if column in frame.columns:
-            broken = _lone_surrogates(_text(frame[column]))
-            bad(broken, column, order, "holds a lone UTF-16 surrogate, which is not a character; fix the text")
-
     lat, lon = _coordinates(frame, bad, bounds)
 
     if LEVEL in frame.columns:
@@ -266,12 +271,30 @@ def validate_reports(
     return out
 
 
-def _lone_surrogates(texts: pd.Series) -> np.ndarray:
-    """Mask of cells holding a lone surrogate (text no UTF-8 file can hold); one scan when there are none."""
-    values = texts.tolist()
-    if not has_lone_surrogate("\x00".join(values)):
-        return np.zeros(len(values), dtype=bool)
-    return np.array([has_lone_surrogate(v) for v in values], dtype=bool)
+def _refuse_lone_surrogates(frame: pd.DataFrame, source_name: str, rows: list[int] | None) -> None:
+    """Refuse text cells holding a lone surrogate (text no UTF-8 file or page can hold).
+
+    Only a DataFrame or records can carry one (files are decoded strictly); one scan per text column
+    when there are none.
+    """
+    problems = []
+    for position, name in enumerate(frame.columns):
+        if has_lone_surrogate(str(name)):
+            raise InputError(f"{source_name}: column {position + 1}'s name holds a lone UTF-16 surrogate; fix it")
+        values = frame.iloc[:, position]
+        if values.dtype != object:
+            continue
+        texts = [v for v in values.tolist() if isinstance(v, str)]
+        if not has_lone_surrogate("\x00".join(texts)):
+            continue
+        for i, value in enumerate(values.tolist()):
+            if isinstance(value, str) and has_lone_surrogate(value):
+                row = int(rows[i]) if rows is not None else i + 1
+                why = "holds a lone UTF-16 surrogate, which is not a character; fix the text"
+                shown = value.encode("utf-8", "backslashreplace").decode("utf-8")
+                problems.append(row_message(source_name, row, str(name), shown, why))
+    if problems:
+        raise ReportsError(source_name, problems)
 
 
 def _is_missing(value: object) -> bool:

@@ -142,7 +142,7 @@ def test_scheme_file(tmp_path, capsys):
     assert "AF-KAB,Kabul,2021-08-01,north,Northern side" in out.read_text()
     scheme.write_text("{not json")
     assert main(["export", str(reports), "-o", str(out), "--scheme", str(scheme)]) == 1
-    assert "not a valid UTF-8 JSON status scheme" in capsys.readouterr().err
+    assert "scheme.json: line 1: not valid JSON" in capsys.readouterr().err
 
 
 def test_failed_export_writes_no_unresolved_list(reports, tmp_path, capsys):

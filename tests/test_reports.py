@@ -125,7 +125,7 @@ def test_scheme_spelling_collisions_and_bad_aliases(tmp_path):
                 {"key": "unknown", "color": "#dddddd"},
             ]
         )
-    with pytest.raises(InputError, match="'aliases' 'abc' must be a list of strings"):
+    with pytest.raises(InputError, match="'aliases' \"abc\" must be a list of strings"):
         make_scheme([{"key": "a", "color": "#000000", "aliases": "abc"}, {"key": "unknown", "color": "#dddddd"}])
     with pytest.raises(InputError, match="status 1: 'a': each status is an object"):
         make_scheme(["a"])
@@ -149,7 +149,7 @@ def test_header_only_semicolons_duplicates_and_non_text(tmp_path):
         read_reports(write(tmp_path, "date,place,status\n"))
     with pytest.raises(InputError, match="looks semicolon-separated"):
         read_reports(write(tmp_path, "date;place;status\n2021-08-06;Kabul;taliban\n"))
-    with pytest.raises(InputError, match="column\\(s\\) date appear more than once"):
+    with pytest.raises(InputError, match="column\\(s\\) 'date' appear more than once"):
         read_reports(write(tmp_path, "date,Date,place,status\n2021-08-06,2021-08-06,Kabul,taliban\n"))
     records = [{"date": "2021-08-06", "place": ["Kabul"], "status": "taliban"}]
     with pytest.raises(ReportsError, match=r"row 1, column 'place': \['Kabul'\]: not a place name"):

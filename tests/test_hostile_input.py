@@ -1,0 +1,169 @@
+"""Broken and hostile input files: a one-line error naming what to fix, never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from geomap.boundaries import load_boundaries, load_provinces
+from geomap.cli import main
+from geomap.errors import BoundaryError, InputError, row_message
+from geomap.reports import read_reports
+from geomap.scheme import load_scheme
+
+REPORTS = "date,place,status\n2021-08-12,Ghazni,taliban\n"
+
+
+def run(argv, capsys) -> str:
+    """Run the CLI, expect a one-line error, return it."""
+    assert main([str(a) for a in argv]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("geomap: error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.fixture
+def reports(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text(REPORTS, encoding="utf-8")
+    return path
+
+
+def test_deeply_nested_json_reports(tmp_path, capsys):
+    path = tmp_path / "nested.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    err = run(["export", path, "-o", tmp_path / "o.geojson"], capsys)
+    assert "nested too deeply" in err
+
+
+@pytest.mark.parametrize("field", ["place", "note", "status"])
+def test_lone_surrogate_escape_in_json_reports(field, tmp_path, capsys):
+    record = {"date": "2021-08-12", "place": "Ghazni", "status": "taliban", "note": "ok"}
+    record[field] = "x\\ud800y"
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps([record]).replace("\\\\ud800", "\\ud800"), encoding="utf-8")
+    err = run(["export", path, "-o", tmp_path / "o.csv"], capsys)
+    assert f"record 1, field '{field}'" in err and "lone UTF-16 surrogate" in err
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_lone_surrogate_in_a_dataframe_names_row_and_column():
+    frame = pd.DataFrame({"date": ["2021-08-12"], "place": ["Gha\udc80zni"], "status": ["taliban"]}, dtype=object)
+    with pytest.raises(InputError, match=r"row 1, column 'place'.*lone UTF-16 surrogate"):
+        read_reports(frame)
+
+
+def test_undecodable_command_line_text(reports, tmp_path, capsys):
+    err = run(["map", reports, "-o", tmp_path / "m.html", "--title", "a\udcffb"], capsys)
+    assert "--title holds bytes that are not text" in err
+    assert "a NAME holds bytes" in run(["geocode", "Gha\udcffzni"], capsys)
+
+
+@pytest.mark.parametrize("option", ["reports", "--boundaries", "--scheme"])
+def test_symlink_loops_as_inputs(option, reports, tmp_path, capsys):
+    loop = tmp_path / "loop"
+    loop.symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(loop)
+    argv = ["export", reports, "-o", tmp_path / "o.geojson"]
+    if option == "reports":
+        argv[1] = loop
+    else:
+        argv += [option, loop, "--id-field", "id", "--name-field", "name"]
+    err = run(argv, capsys)
+    assert str(loop) in err and ("loop" in err or "Too many levels of symbolic links" in err)
+
+
+def _polygon_file(tmp_path, ring) -> str:
+    path = tmp_path / "b.geojson"
+    feature = {"type": "Feature", "properties": {"id": "A", "name": "A"}}
+    feature["geometry"] = {"type": "Polygon", "coordinates": [ring]}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "ring", [[[65, 33], [66, 33], [66, 34], [65, 34]], [[65, 33], [66, 33]]], ids=["unclosed", "two-points"]
+)
+def test_broken_rings_are_refused_with_the_row(ring, tmp_path):
+    with pytest.raises(BoundaryError, match=r"b.geojson, row 1: a polygon ring is not closed or has fewer than 4"):
+        load_boundaries(_polygon_file(tmp_path, ring), id_field="id", name_field="name")
+
+
+def test_garbage_prj_is_not_reported_missing(tmp_path, squares):
+    squares.to_file(tmp_path / "sq.shp")
+    (tmp_path / "sq.prj").write_text("this is not WKT", encoding="utf-8")
+    with pytest.raises(BoundaryError, match=r"sq.prj: not a coordinate reference system GDAL can read"):
+        load_boundaries(tmp_path / "sq.shp", id_field="code", name_field="label")
+
+
+def test_missing_dbf_is_named(tmp_path, squares):
+    squares.to_file(tmp_path / "sq.shp")
+    (tmp_path / "sq.dbf").unlink()
+    with pytest.raises(BoundaryError, match=r"attribute table \(sq.dbf\) is missing"):
+        load_boundaries(tmp_path / "sq.shp", id_field="code", name_field="label")
+
+
+def test_provinces_in_utm_42n_are_accepted(tmp_path):
+    path = tmp_path / "utm.gpkg"
+    load_provinces().to_crs("EPSG:32642").to_file(path)
+    gdf = load_boundaries(path, id_field="iso", name_field="name")
+    assert len(gdf) == 34 and gdf.crs.to_epsg() == 4326
+    kabul = gdf.loc[gdf["area_id"] == "AF-KAB"].geometry.iloc[0]
+    assert kabul.contains(gpd.points_from_xy([69.17], [34.53])[0])
+
+
+def test_projected_crs_is_judged_by_its_range(tmp_path, squares):
+    degrees_as_utm = tmp_path / "deg.gpkg"
+    squares.set_crs("EPSG:32642", allow_override=True).to_file(degrees_as_utm)
+    with pytest.raises(BoundaryError, match="look like longitude/latitude degrees"):
+        load_boundaries(degrees_as_utm, id_field="code", name_field="label")
+    beyond_the_pole = tmp_path / "far.gpkg"
+    utm = load_provinces().to_crs("EPSG:32642")
+    utm.set_geometry(utm.geometry.translate(yoff=2e7)).to_file(beyond_the_pole)
+    with pytest.raises(BoundaryError, match="outside the range of WGS 84 / UTM zone 42N"):
+        load_boundaries(beyond_the_pole, id_field="iso", name_field="name")
+
+
+def test_values_are_shown_as_written_not_as_numpy_reprs():
+    assert row_message("r.csv", 2, "lat", np.float64(np.inf), "bad") == "r.csv, row 2, column 'lat': inf: bad"
+    assert row_message("r.csv", 2, "x", np.True_, "bad").endswith(": True: bad")
+
+
+def test_blank_header_names(tmp_path):
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("date,place,status,\n2021-08-12,Ghazni,taliban,\n", encoding="utf-8")
+    assert read_reports(trailing)["place"].tolist() == ["Ghazni"]
+    holding = tmp_path / "holding.csv"
+    holding.write_text("date,place,status,\n2021-08-12,Ghazni,taliban,x\n", encoding="utf-8")
+    with pytest.raises(InputError, match="column 4 holds values but its header is blank"):
+        read_reports(holding)
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        ({"key": "a", "label": {"x": 1}, "color": "#d7301f"}, "'label' is {\"x\": 1}"),
+        ({"key": "a", "label": None, "color": "#d7301f"}, "'label' is null"),
+        ({"key": "a", "label": "  ", "color": "#d7301f"}, "the label is empty"),
+        ({"key": "a", "color": 12}, "'color' is 12"),
+    ],
+)
+def test_scheme_values_must_be_text(status, shown, tmp_path):
+    path = tmp_path / "s.json"
+    unknown = {"key": "unknown", "label": "No report", "color": "#d9d9d9"}
+    path.write_text(json.dumps({"statuses": [status, unknown]}), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scheme(path)
+    assert shown in str(info.value)
+
+
+def test_damaged_geocoding_cache(tmp_path, capsys):
+    cache = tmp_path / "cache.sqlite"
+    cache.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 40)
+    err = run(["geocode", "Qwertyabadxyz", "--online", "nominatim", "--user-agent", "t", "--cache", cache], capsys)
+    assert str(cache) in err and "geocoding cache" in err
