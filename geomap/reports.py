@@ -220,7 +220,7 @@ def validate_reports(
 
     def bad(mask: np.ndarray, column: str, order: int, why) -> None:
         for i in np.flatnonzero(mask):
-            value = frame[column].iloc[i]
+            value = frame[column].iloc[i] if column in frame.columns else None
             value = None if _is_missing(value) else value
             reason = why(value) if callable(why) else why
             problems.append((int(rows[i]), order, row_message(source_name, int(rows[i]), column, value, reason)))

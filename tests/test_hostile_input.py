@@ -167,3 +167,8 @@ def test_damaged_geocoding_cache(tmp_path, capsys):
     cache.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 40)
     err = run(["geocode", "Qwertyabadxyz", "--online", "nominatim", "--user-agent", "t", "--cache", cache], capsys)
     assert str(cache) in err and "geocoding cache" in err
+
+
+def test_lat_without_a_lon_column_is_a_problem_not_a_crash():
+    with pytest.raises(InputError, match="row 1, column 'lon': None: lat is given but lon is empty"):
+        read_reports([{"date": "2021-08-12", "place": "Ghazni", "status": "taliban", "lat": "34.5"}])
