@@ -338,6 +338,14 @@ FOREIGN_METROPOLIS_POPULATION = 1_000_000
 #: villages, and short keys collide with ordinary words ("Back" and the district Bak).
 PHONETIC_VILLAGE_CONFIDENCE = 0.8
 SHORT_KEY = 4
+#: Confidence of a misspelling as close to places in other provinces as to the one chosen: below
+#: the default ``min_score``, so such a name stays unresolved with the candidates listed.
+CROSS_PROVINCE_FUZZY_CONFIDENCE = 0.45
+#: Confidence of a village of the settlement gazetteer found in one province only.
+VILLAGE_CONFIDENCE = 0.85
+#: Confidence of a village name found in several provinces: below the default ``min_score``, so
+#: the name stays unresolved with the candidates in ``alternatives``.
+AMBIGUOUS_VILLAGE_CONFIDENCE = 0.3
 _STRONG_KINDS = ("capital", "province")
 #: Endings that make a demonym of a place name: Herati, Kandaharis, Kabuli's.
 DEMONYM_ENDINGS = ("is", "i")
@@ -410,6 +418,7 @@ class Gazetteer:
                     if entry_id not in slot.hits or hit < slot.hits[entry_id]:
                         slot.hits[entry_id] = hit
         self._fuzzy = None
+        self._province_names = {e.province_iso: e.province for e in self.entries if e.kind == "province"}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -459,11 +468,65 @@ class Gazetteer:
                     return tail
                 if tail is not None and tail.entry.kind in _STRONG_KINDS:
                     provinces.add(tail.entry.province_iso)
-            return self._lookup(parts[0], provinces=provinces)
+            return self._with_villages(parts[0], self._lookup(parts[0], provinces=provinces), provinces)
         match = self._lookup(text)
         if match is None:
             match = self._split_trailing_province(text)
-        return match
+        head, province = self._trailing_province(text)
+        return self._with_villages(head, match, {province} if province else set())
+
+    def _trailing_province(self, text: str) -> tuple[str, str | None]:
+        """``"Deh Bala Nangarhar"`` -> ``("Deh Bala", "AF-NAN")``; the text and None when no province ends it."""
+        words = text.split()
+        for cut in (1, 2):
+            if len(words) <= cut:
+                break
+            tail = self._lookup(" ".join(words[-cut:]), fuzzy=False)
+            if tail is not None and tail.entry.kind == "province":
+                return " ".join(words[:-cut]), tail.entry.province_iso
+        return text, None
+
+    def _with_villages(self, text: str, match: Match | None, provinces: set[str]) -> Match | None:
+        """Weigh the settlement gazetteer against ``match`` (the answer of the main tables).
+
+        A place's own or curated name (an exact or alias match) stands. Otherwise villages
+        spelled like ``text`` (same phonetic key) are looked up, within ``provinces`` when
+        the text names one: villages of one province answer the name (before a misspelling
+        of a place elsewhere); villages of several provinces make it ambiguous, so the
+        answer comes back with them in ``alternatives`` and a confidence below the default
+        ``min_score`` (unresolved) unless the main answer lies in one of those provinces.
+        """
+        if match is not None and (match.method in ("exact", "alias") or match.is_foreign):
+            return match
+        norm, hint = split_kind(text)
+        if not norm or hint == "province" or self._refusal(norm) is not None:
+            return match
+        from geomap._villages import get_villages
+
+        found = get_villages().lookup(phonetic_key(norm))
+        if provinces:
+            found = [v for v in found if v.province_iso in provinces]
+        if not found:
+            return match
+        by_province: dict[str, list] = {}
+        for village in found:
+            by_province.setdefault(village.province_iso, []).append(village)
+        if match is not None and match.entry.province_iso in by_province:
+            return match  # the main tables and the villages agree on the province
+        entries = [self._village_entry(group[0]) for group in by_province.values()]
+        entries.sort(key=lambda e: (-len(by_province[e.province_iso]), e.province_iso))
+        if match is not None:
+            entries.append(match.entry)  # a misspelling of a place elsewhere stays a candidate
+        exact = any(normalize(v.name) == norm for v in by_province[entries[0].province_iso])
+        method = "exact" if exact else "alias"
+        if len(entries) == 1:
+            return Match(entries[0], VILLAGE_CONFIDENCE, method)
+        return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method, tuple(entries[1:]))
+
+    def _village_entry(self, village) -> Entry:
+        iso = village.province_iso
+        return Entry(village.name, "village", iso, self._province_names.get(iso, ""), village.lat, village.lon,
+                     0, (), f"GeoNames {village.geonameid}", 0)  # fmt: skip
 
     def _split_trailing_province(self, text: str) -> Match | None:
         """``"Bazarak Panjshir"``: a place name followed by the name of its province."""
@@ -633,6 +696,18 @@ class Gazetteer:
         return self._fuzzy_memo[memo_key]
 
     def _fuzzy_search(self, key: str, hint: str | None, provinces: set[str] | None) -> Match | None:
+        match = self._fuzzy_candidates(key, hint, provinces)
+        if match is None or match.is_foreign or not match.alternatives:
+            return match
+        chosen = phonetic_key(normalize(match.entry.name))
+        if all(phonetic_key(normalize(other.name)) == chosen for other in match.alternatives):
+            return match  # namesakes (Fayzabad in three provinces): as ambiguous as the name spelled right
+        # a misspelling as close to differently named places in two provinces cannot say which: a
+        # wrong province colours the wrong area, so the answer is held below the default min_score
+        confidence = min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
+        return Match(match.entry, confidence, match.method, match.alternatives)
+
+    def _fuzzy_candidates(self, key: str, hint: str | None, provinces: set[str] | None) -> Match | None:
         from geomap._fuzzy import FuzzyIndex, fuzzy_matches
 
         if self._fuzzy is None:
@@ -661,7 +736,7 @@ class Gazetteer:
             if other.kind != FOREIGN and other.province_iso not in seen and close.hits[i][0] <= 1:
                 seen.add(other.province_iso)
                 others.append(other)
-        # listed, but the confidence stays: the place reached with fewer changed letters is likelier
+        # listed first after the place reached with fewer changed letters
         return Match(match.entry, match.confidence, match.method, tuple(others))
 
     def _has_afghan(self, key: str) -> bool:

@@ -178,7 +178,10 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict:
         return _unresolved(query, REASON_FOREIGN.format(name=entry.name), settled=True)
     if match.confidence < min_score:
         reason = REASON_LOW.format(name=entry.name, iso=entry.province_iso, score=match.confidence, min_score=min_score)
-        return _unresolved(query, reason)
+        row = _unresolved(query, reason)
+        # the candidates are kept, so a user can pick one or add the province to the name
+        row[ALTERNATIVES] = "; ".join(e.label for e in (entry, *match.alternatives))
+        return row
     return {
         QUERY: query,
         NAME: entry.name,

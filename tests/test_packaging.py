@@ -30,6 +30,7 @@ def test_wheel_contains_shapefile_and_tables(wheel):
         assert f"geomap/shapefiles/afghanistan_provinces.{suffix}" in names
         assert f"geomap/shapefiles/afghanistan_districts.{suffix}" in names
     assert "geomap/data/provinces.csv" in names
+    assert "geomap/data/villages.tsv.gz" in names
 
 
 def test_provinces_and_districts_load_from_installed_wheel(wheel, tmp_path):
