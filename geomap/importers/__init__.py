@@ -20,13 +20,22 @@ sources: ``place_precision`` 1 (the place itself), 2 (near it, or its district),
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from geomap.errors import InputError
 from geomap.importers import acled, ucdp
-from geomap.importers._table import DATE_PRECISION, EVENT_ID, PLACE_PRECISION, REPORT_COLUMNS, EventsError, read_events
+from geomap.importers._table import (
+    DATE_PRECISION,
+    EVENT_ID,
+    PLACE_PRECISION,
+    REPORT_COLUMNS,
+    EventsError,
+    read_events,
+    read_header,
+)
 from geomap.importers.actors import ActorMapping, load_actor_mapping
 from geomap.scheme import AFGHANISTAN_2021, StatusScheme
 
@@ -71,10 +80,11 @@ class ImportResult:
         ]
 
 
-def detect_layout(frame: pd.DataFrame) -> str | None:
-    """``"acled"`` or ``"ucdp"`` from the table's columns, or ``None`` for neither."""
+def detect_layout(columns: Iterable[str] | pd.DataFrame) -> str | None:
+    """``"acled"`` or ``"ucdp"`` from a table's column names (or a table), or ``None`` for neither."""
+    names = {str(c).strip().lower() for c in (columns.columns if isinstance(columns, pd.DataFrame) else columns)}
     for name, module in LAYOUTS.items():
-        if all(column in frame.columns for column in module.SIGNATURE):
+        if all(column in names for column in module.SIGNATURE):
             return name
     return None
 
@@ -118,11 +128,11 @@ def import_events(
     """
     if layout not in LAYOUTS:
         raise InputError(f"unknown event layout {layout!r}; use one of {', '.join(LAYOUTS)}")
-    source, frame = read_events(path)
-    found = detect_layout(frame)
+    source, _, columns = read_header(path)
+    found = detect_layout(columns)
     if found is None:
         module = LAYOUTS[layout]
-        missing = [c for c in module.REQUIRED if c not in frame.columns]
+        missing = [c for c in module.REQUIRED if c not in columns]
         raise InputError(
             f"{source}, row 1: neither an ACLED nor a UCDP GED export (no {', '.join(missing[:4])} column"
             f"{'s' if len(missing) > 1 else ''}); export the events with the source's standard columns"
@@ -133,6 +143,8 @@ def import_events(
             f"use `geomap import {found} {source}`"
         )
     actor_mapping = mapping if isinstance(mapping, ActorMapping) else load_actor_mapping(mapping, scheme=scheme)
+    module = LAYOUTS[layout]
+    _, frame = read_events(path, wanted=(*module.REQUIRED, *module.OPTIONAL))
     reports, unmapped, skipped = LAYOUTS[layout].convert(source, frame, actor_mapping, scheme)
     result = ImportResult(reports, unmapped, skipped, source=source, layout=layout, events=len(frame))
     if strict and len(unmapped):

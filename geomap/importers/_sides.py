@@ -58,11 +58,13 @@ def decide_statuses(
         status[fought] = CONTESTED
 
     blocked = unmapped1 | unmapped2
+    neutral = ((takes & (side1 == IGNORED)) | (clash & has2 & ((side1 == IGNORED) | (side2 == IGNORED)))) & ~blocked
     skipped = {
         "not about control": int((effect == NONE).sum()),
         "an actor with no side in the mapping": int(blocked.sum()),
-        "an actor that takes no side": int(((takes & ~real1) | (clash & ~(real1 & real2))).sum() - blocked.sum()),
+        "an actor that takes no side": int(neutral.sum()),
         "fighting within one side": int((clash & real1 & real2 & (side1 == side2)).sum()),
+        "fighting with one named side": int((clash & ~has2 & ~blocked).sum()),
     }
     if not can_contest:
         skipped["fighting (the scheme has no contested status)"] = int(fought.sum())

@@ -58,17 +58,31 @@ class Problems:
             raise EventsError(self.source, [line for _, _, line in self.lines])
 
 
-def read_events(path: str | os.PathLike) -> tuple[str, pd.DataFrame]:
-    """Read an event export (CSV or TSV, UTF-8) as text cells, with each record's spreadsheet row in ``_row``."""
+def read_header(path: str | os.PathLike) -> tuple[str, str, list[str]]:
+    """The file's name, its delimiter and its column names (stripped, lower case)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: event file not found; check the path")
-    with open(path, encoding="utf-8-sig", errors="strict", newline="") as fh:
-        try:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
             head = fh.readline()
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: line 1 is not UTF-8; save the file as UTF-8") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: line 1 is not UTF-8; save the file as UTF-8") from None
+    if not head.strip():
+        raise InputError(f"{path}: the file is empty; export the events with their header row")
     delimiter = "\t" if path.suffix.lower() == ".tsv" or head.count("\t") > head.count(",") else ","
+    names = next(csv.reader([head], delimiter=delimiter))
+    return str(path), delimiter, [n.strip().lower() for n in names]
+
+
+def read_events(path: str | os.PathLike, wanted: Iterable[str] | None = None) -> tuple[str, pd.DataFrame]:
+    """Read an event export (CSV or TSV, UTF-8) as text cells, with each record's spreadsheet row in ``_row``.
+
+    Only the columns in ``wanted`` (all when ``None``) are parsed: an export has
+    some 30-50 columns and geomap reads a dozen.
+    """
+    source, delimiter, _ = read_header(path)
+    keep = None if wanted is None else set(wanted)
     try:
         frame = pd.read_csv(
             path,
@@ -77,17 +91,17 @@ def read_events(path: str | os.PathLike) -> tuple[str, pd.DataFrame]:
             keep_default_na=False,
             encoding="utf-8-sig",
             engine="c",
-            quoting=csv.QUOTE_MINIMAL,
+            usecols=None if keep is None else (lambda name: str(name).strip().lower() in keep),
         )
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+        raise InputError(f"{source}: not UTF-8 (byte {exc.start}); save the file as UTF-8") from None
     except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: the file is empty; export the events with their header row") from None
+        raise InputError(f"{source}: the file is empty; export the events with their header row") from None
     except pd.errors.ParserError as exc:
-        raise InputError(f"{path}: not valid CSV ({str(exc).strip()}); check the quoting") from None
+        raise InputError(f"{source}: not valid CSV ({str(exc).strip()}); check the quoting") from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     frame["_row"] = np.arange(2, len(frame) + 2)
-    return str(path), frame
+    return source, frame
 
 
 def require_columns(source: str, frame: pd.DataFrame, required: Iterable[str], layout: str, other: str) -> None:
@@ -115,9 +129,10 @@ def parse_event_dates(values: pd.Series, formats: Iterable[str]) -> pd.Series:
 
 def integer_codes(values: pd.Series, allowed: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and a mask of the values that are not one of ``allowed``."""
-    numbers = pd.to_numeric(values.str.strip(), errors="coerce")
-    ok = numbers.isin(list(allowed)).to_numpy()
-    return np.where(ok, numbers.fillna(0).to_numpy(), 0).astype(int), ~ok
+    codes = {str(code): code for code in allowed}
+    numbers = values.str.strip().map(codes)
+    ok = numbers.notna().to_numpy()
+    return numbers.fillna(0).to_numpy().astype(int), ~ok
 
 
 def coordinates(frame: pd.DataFrame, problems: Problems, lat_col: str, lon_col: str, rows: np.ndarray) -> tuple:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from geomap._data import data_file
-from geomap.importers._sides import CLASH, NONE, TAKES, decide_statuses
+from geomap.importers._sides import NONE, TAKES, decide_statuses
 from geomap.importers._table import (
     DATE_PRECISION,
     EVENT_ID,
@@ -60,6 +60,7 @@ REQUIRED = (
     "longitude",
     "geo_precision",
 )
+OPTIONAL = ("source", "notes")
 SIGNATURE = ("event_id_cnty", "sub_event_type", "geo_precision")
 """Columns that tell an ACLED export from other tables."""
 DATE_FORMATS = ("iso", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y")
@@ -84,7 +85,9 @@ def convert(source: str, frame: pd.DataFrame, mapping: ActorMapping, scheme: Sta
     kinds = {key[0] for key in known}
     event_type = frame["event_type"].str.strip().str.casefold()
     sub_type = frame["sub_event_type"].str.strip().str.casefold()
-    effect = pd.Series(list(zip(event_type, sub_type, strict=True)), dtype=object).map(known).to_numpy(object)
+    # One text key per event, so the lookup is a single vectorised map.
+    keyed = {f"{kind}\x1f{sub}": effect for (kind, sub), effect in known.items()}
+    effect = (event_type + "\x1f" + sub_type).map(keyed).to_numpy(object)
     bad_type = ~event_type.isin(kinds).to_numpy()
     problems.add(bad_type, frame, "event_type", f"unknown ACLED event type; expected one of {_event_type_names()}")
     problems.add(
@@ -96,9 +99,6 @@ def convert(source: str, frame: pd.DataFrame, mapping: ActorMapping, scheme: Sta
     effect = np.where(pd.isna(effect), NONE, effect)
     relevant = effect != NONE
     problems.add(relevant & (frame["actor1"].str.strip() == "").to_numpy(), frame, "actor1", "empty actor")
-    problems.add(
-        (effect == CLASH) & (frame["actor2"].str.strip() == "").to_numpy(), frame, "actor2", "empty actor in a clash"
-    )
 
     dates = parse_event_dates(frame["event_date"], DATE_FORMATS)
     problems.add(

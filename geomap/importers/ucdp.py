@@ -60,6 +60,7 @@ REQUIRED = (
     "latitude",
     "longitude",
 )
+OPTIONAL = ("where_description", "dyad_name", "source_article", "source_office")
 SIGNATURE = ("side_a", "where_prec", "type_of_violence")
 """Columns that tell a GED export from other tables."""
 DATE_FORMATS = ("iso", "%d/%m/%Y")
