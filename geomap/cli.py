@@ -91,6 +91,14 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
         help="which reports set a province's status (default: capital = the province and its capital)",
     )
     t.add_argument("--strict", action="store_true", help="fail when any report's place cannot be resolved")
+    t.add_argument(
+        "--min-precision",
+        type=int,
+        choices=[1, 2, 3],
+        metavar="N",
+        help="keep only reports whose place and date are at least this precise: 1 = the place and the day, "
+        "2 = near it or its district, and the week; 3 = keep all (place_precision/date_precision columns)",
+    )
     t.add_argument("--unresolved", metavar="FILE", help="write reports whose place did not resolve to this CSV")
     _add_raw_csv(p)
     o = p.add_argument_group("online geocoding (off by default)")
@@ -146,7 +154,14 @@ def _timeline_from_args(args: argparse.Namespace):
         user_agent=args.user_agent,
         cache=args.cache,
         strict=args.strict,
+        min_precision=getattr(args, "min_precision", None),
     )
+    if timeline.imprecise_dropped:
+        print(
+            f"geomap: {timeline.imprecise_dropped} report(s) less precise than --min-precision "
+            f"{args.min_precision} left out",
+            file=sys.stderr,
+        )
     conflicts = timeline.conflicts()
     if len(conflicts):
         shown = ", ".join(

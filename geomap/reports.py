@@ -7,7 +7,8 @@ A report says that a place had a status on a date::
 
 Columns: ``date`` (ISO ``YYYY-MM-DD``), ``place``, ``status`` (a key, label or alias
 of the status scheme), and optional ``source``, ``note``, ``lat``/``lon`` (then the
-place is not geocoded) and ``level`` (``province``, ``city`` or ``district``).
+place is not geocoded), ``level`` (``province``, ``city`` or ``district``) and
+``place_precision``/``date_precision`` (1-3, see :mod:`geomap.precision`).
 
 Validation checks every row and reports every problem at once; nothing downstream
 runs on invalid input.
@@ -27,6 +28,8 @@ from geomap._csv import restore_formulas
 from geomap._json import has_lone_surrogate, load_json
 from geomap.dates import date_problem, parse_date, parse_date_column
 from geomap.errors import InputError, row_message
+from geomap.precision import DATE_PRECISION, PLACE_PRECISION
+from geomap.precision import LEVELS as PRECISION_LEVELS
 from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, REQUIRED_REPORT_COLUMNS, SOURCE, STATUS
 from geomap.scheme import AFGHANISTAN_2021, StatusScheme
 
@@ -80,8 +83,9 @@ def read_reports(
         Columns ``row`` (the row number a user sees: for CSV the spreadsheet row,
         header = 1; for JSON and DataFrames the 1-based record number), ``date``
         (``datetime64``, midnight), ``place``, ``status`` (scheme key), ``source``,
-        ``note``, ``lat``, ``lon`` (NaN when not given) and ``level`` (``""`` when
-        not given), in input order.
+        ``note``, ``lat``, ``lon`` (NaN when not given), ``level`` (``""`` when
+        not given) and ``place_precision``/``date_precision`` (1 when not
+        given), in input order.
 
     Raises
     ------
@@ -251,6 +255,13 @@ def validate_reports(
     else:
         level = pd.Series("", index=frame.index)
 
+    precision = {}
+    for order, column in enumerate((PLACE_PRECISION, DATE_PRECISION), start=6):
+        codes = _text(frame[column]) if column in frame.columns else pd.Series("", index=frame.index)
+        parsed = codes.map({"": 1, **{str(k): k for k in PRECISION_LEVELS}})
+        bad(parsed.isna().to_numpy(), column, order, "unknown precision; use 1 (exact), 2 (approximate) or 3 (broad)")
+        precision[column] = parsed.fillna(1).to_numpy().astype(int)
+
     if problems:
         problems.sort()
         raise ReportsError(source_name, [p[2] for p in problems])
@@ -266,6 +277,7 @@ def validate_reports(
             LAT: lat,
             LON: lon,
             LEVEL: level.to_numpy(),
+            **precision,
         }
     )
     return out

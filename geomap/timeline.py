@@ -58,6 +58,8 @@ from geomap.dates import parse_date
 from geomap.errors import GeocodeError, InputError
 from geomap.join import KIND, NAME, locate_on_districts, locate_reports
 from geomap.levels import check_level, level_areas, province_counts, province_rollup
+from geomap.precision import DATE_PRECISION, PLACE_PRECISION, PRECISION, keep_mask
+from geomap.precision import describe as describe_precision
 from geomap.reports import AFGHANISTAN_BOUNDS, read_reports
 from geomap.schema import (
     AREA_ID,
@@ -124,6 +126,7 @@ class ControlTimeline:
         self.area_noun = f"{self.level}s" if self.level else "areas"
         self.reports = reports.reset_index(drop=True)
         self.unresolved = unresolved if unresolved is not None else self.reports.iloc[0:0]
+        self.imprecise_dropped = 0
         if reporting_dates is None:
             reporting_dates = sorted({d.date() for d in pd.to_datetime(self.reports[DATE])})
         self.reporting_dates: list[dt.date] = sorted(set(reporting_dates))
@@ -145,6 +148,7 @@ class ControlTimeline:
         user_agent: str | None = None,
         cache: str | os.PathLike | None = None,
         strict: bool = False,
+        min_precision: int | None = None,
     ) -> ControlTimeline:
         """Read reports, geocode and join them, and build the timeline.
 
@@ -173,6 +177,10 @@ class ControlTimeline:
         strict
             Raise :class:`GeocodeError` if any report cannot be placed, or (at
             district level) if a report's place resolves only to a province.
+        min_precision
+            Keep only reports at least this precise in place and date (1-3,
+            :mod:`geomap.precision`); ``None`` keeps all. The number dropped
+            is in the timeline's ``imprecise_dropped``.
 
         Returns
         -------
@@ -188,6 +196,8 @@ class ControlTimeline:
         areas = level_areas(level) if boundaries is None else boundaries
         bounds = AFGHANISTAN_BOUNDS if boundaries is None else _covering_bounds(AFGHANISTAN_BOUNDS, areas)
         table = read_reports(reports, scheme=scheme, bounds=bounds)
+        keep = keep_mask(table, min_precision)
+        table = table[keep].reset_index(drop=True)
         geocoded = _geocode_places(table, online=online, user_agent=user_agent, cache=cache)
         if boundaries is None and level == "district":
             located, unresolved = locate_on_districts(table, areas, geocoded=geocoded)
@@ -217,7 +227,7 @@ class ControlTimeline:
                     "lat/lon, or drop --strict to apply them to every district of the province)"
                 )
         reporting_dates = _reporting_dates(table, dates=dates, freq=freq)
-        return cls(
+        timeline = cls(
             areas,
             located,
             scheme=scheme,
@@ -227,6 +237,8 @@ class ControlTimeline:
             unresolved=unresolved,
             level=None if boundaries is not None else level,
         )
+        timeline.imprecise_dropped = int((~keep).sum())
+        return timeline
 
     # ------------------------------------------------------------------ queries
     def long(self) -> pd.DataFrame:
@@ -480,6 +492,11 @@ def _report_days(frame: pd.DataFrame, keys: list[str], contested: str | None) ->
             iso_days, frame[PLACE].tolist(), statuses, frame[SOURCE].tolist(), frame[NOTE].tolist(), strict=True
         )
     ]
+    if PLACE_PRECISION in frame.columns and DATE_PRECISION in frame.columns:
+        # Only imprecise reports carry the key, so evidence of precise ones stays as it was.
+        places, days_known = frame[PLACE_PRECISION].to_numpy(), frame[DATE_PRECISION].to_numpy()
+        for k in np.flatnonzero((places > 1) | (days_known > 1)):
+            records[k][PRECISION] = describe_precision(places[k], days_known[k])
     if SCOPE in frame.columns:
         for record, scope in zip(records, frame[SCOPE].tolist(), strict=True):
             if scope == PROVINCE_WIDE:

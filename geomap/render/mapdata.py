@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from geomap.errors import InputError
+from geomap.precision import DATE_PRECISION, PLACE_PRECISION, PRECISION
+from geomap.precision import describe as describe_precision
 from geomap.render.geometry import COORDINATE_DECIMALS
 from geomap.schema import AREA_ID, AREA_NAME, CONFLICT, DATE, EVIDENCE, LAT, LON, NOTE, PLACE, SINCE, SOURCE, STATUS
 
@@ -207,6 +209,7 @@ def _report_table(reports: pd.DataFrame | None) -> tuple[list[dict], dict[Hashab
                 "note": key[4],
                 "lat": _number(row.get(LAT)) if LAT in columns else None,
                 "lon": _number(row.get(LON)) if LON in columns else None,
+                "precision": describe_precision(row.get(PLACE_PRECISION, 1), row.get(DATE_PRECISION, 1)),
             }
         )
     return table, index
@@ -222,7 +225,7 @@ def _evidence_refs(items: Any, reports: list[dict], index: dict[Hashable, int]) 
             index[key] = len(reports)
             reports.append(
                 {"date": key[0], "place": key[1], "status": key[2], "source": key[3], "note": key[4]}
-                | {"lat": None, "lon": None}
+                | {"lat": None, "lon": None, "precision": _text(item.get(PRECISION, ""))}
             )
         refs.append(index[key])
     return refs

@@ -65,6 +65,7 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
             r["note"],
             r.get("lat"),
             r.get("lon"),
+            r.get("precision", ""),
         ]
         for r in data.reports
     ]

@@ -74,9 +74,14 @@ function geomapControlMap(map, opts) {
   if (opts.plain_background) container.classList.add("geomap-plain");
   if (data.title) { try { document.title = data.title; } catch (e) {} }
 
+  // An area whose status rests only on reports with an approximate place or date is drawn lighter.
+  function impreciseAt(i, d) {
+    var refs = data.evidence.length ? runValue(data.evidence[i], d, []) : [];
+    return refs.length > 0 && refs.every(function (k) { return data.reports[k] && data.reports[k][7]; });
+  }
   function styleFor(i, d) {
     var changed = changedAt(i, d);
-    return {fillColor: statuses[code(i, d)].color, fillOpacity: FILL_OPACITY,
+    return {fillColor: statuses[code(i, d)].color, fillOpacity: impreciseAt(i, d) ? FILL_OPACITY / 2 : FILL_OPACITY,
             color: changed ? "#111111" : "#4d4d4d", weight: changed ? 3 : 0.7, opacity: 1};
   }
   function tooltipFor(i, d) {
@@ -87,6 +92,7 @@ function geomapControlMap(map, opts) {
     if (since) box.appendChild(el("div", null, "since " + since));
     if (changedAt(i, d)) box.appendChild(el("div", null, "changed since " + dates[d - 1]));
     if (data.conflict[i] && data.conflict[i].indexOf(d) >= 0) box.appendChild(el("div", null, "conflicting reports"));
+    if (impreciseAt(i, d)) box.appendChild(el("div", "geomap-imprecise", "\u2248 only approximate reports"));
     return box;
   }
   function reportItem(r) {
@@ -110,6 +116,7 @@ function geomapControlMap(map, opts) {
       li.appendChild(line);
     }
     if (r[4]) li.appendChild(el("div", "geomap-note", r[4]));
+    if (r[7]) li.appendChild(el("div", "geomap-imprecise", "\u2248 " + r[7]));
     return li;
   }
   function popupFor(i, d) {
