@@ -237,3 +237,24 @@ def test_cli_import_writes_reports_and_lists_unmapped(tmp_path, capsys):
     assert err[-1].startswith("geomap: error: ") and "use `geomap import acled" in err[-1]
     assert main(["import", "acled", str(ACLED), "-o", str(ACLED)]) == 1
     assert ACLED.read_text(encoding="utf-8").startswith("event_id_cnty,")
+
+
+def test_hdx_hashtag_row_and_float_codes_are_read(tmp_path):
+    with open(ACLED, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    hashtags = ["#" + name.replace("_", "+") for name in rows[0]]
+    for row in rows[1:]:
+        row[3] = row[3] + ".0"  # time_precision written as a float by a spreadsheet
+    path = tmp_path / "hdx.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([rows[0], hashtags, *rows[1:]])
+    result = import_events(path, "acled")
+    assert result.reports["event_id"].tolist() == ["TST0001", "TST0002", "TST0003", "TST0004", "TST0008"]
+    assert result.unmapped["first_row"].tolist() == [8]  # spreadsheet rows count the hashtag row
+
+
+def test_clash_with_one_named_side_is_skipped_not_guessed(tmp_path):
+    path = _rewrite(ACLED, tmp_path, {1: {"actor2": ""}})
+    result = import_events(path, "acled")
+    assert "TST0002" not in set(result.reports["event_id"])
+    assert result.skipped["fighting with one named side"] == 1

@@ -101,7 +101,15 @@ def read_events(path: str | os.PathLike, wanted: Iterable[str] | None = None) ->
         raise InputError(f"{source}: not valid CSV ({str(exc).strip()}); check the quoting") from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     frame["_row"] = np.arange(2, len(frame) + 2)
+    if len(frame) and _is_hxl_row(frame.iloc[0]):
+        # Exports from HDX carry a second header row of HXL hashtags (#date, #event+type, ...).
+        frame = frame.iloc[1:]
     return source, frame
+
+
+def _is_hxl_row(row: pd.Series) -> bool:
+    cells = [str(v).strip() for name, v in row.items() if name != "_row" and str(v).strip()]
+    return bool(cells) and all(cell.startswith("#") for cell in cells)
 
 
 def require_columns(source: str, frame: pd.DataFrame, required: Iterable[str], layout: str, other: str) -> None:
@@ -129,7 +137,7 @@ def parse_event_dates(values: pd.Series, formats: Iterable[str]) -> pd.Series:
 
 def integer_codes(values: pd.Series, allowed: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and a mask of the values that are not one of ``allowed``."""
-    codes = {str(code): code for code in allowed}
+    codes = {text: code for code in allowed for text in (str(code), f"{code}.0")}
     numbers = values.str.strip().map(codes)
     ok = numbers.notna().to_numpy()
     return numbers.fillna(0).to_numpy().astype(int), ~ok
