@@ -127,6 +127,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp, target)
     except BaseException as exc:
         _remove_temporary(tmp)
+        if isinstance(exc, OutputError) and str(tmp) in str(exc):
+            raise OutputError(str(exc).replace(str(tmp), str(path))) from None  # name the file the user asked for
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise OutputError(f"{path}: could not be written ({_os_reason(exc)}); nothing was changed") from None
         raise

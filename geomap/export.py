@@ -36,7 +36,7 @@ import shapely
 from geomap._csv import csv_text
 from geomap._io import refuse_overwriting_inputs, write_with_atomic
 from geomap.dates import parse_date
-from geomap.errors import InputError
+from geomap.errors import InputError, OutputError
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,
@@ -251,7 +251,12 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, tmp: Path) -> None:
     import pyogrio
 
     # Through Arrow, datetime.date columns become GeoPackage DATE fields (not text).
-    pyogrio.write_dataframe(gdf, tmp, driver="GPKG", layer=GPKG_LAYER, use_arrow=True)
+    try:
+        pyogrio.write_dataframe(gdf, tmp, driver="GPKG", layer=GPKG_LAYER, use_arrow=True)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
+        # GDAL reports a full disk or an I/O failure as a layer error, not as an OSError
+        reason = " ".join(str(exc).split())[:200]
+        raise OutputError(f"{tmp}: could not be written (GDAL: {reason}); nothing was changed") from None
 
 
 def _write_parquet(gdf: gpd.GeoDataFrame, tmp: Path) -> None:

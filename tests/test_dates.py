@@ -117,3 +117,11 @@ def test_every_date_option_enforces_the_range(command, shown, reports, tmp_path,
     assert err.startswith("geomap: error: ") and err.count("\n") == 1
     assert shown in err and "outside the supported dates (1678-01-01 to 2261-12-31)" in err
     assert not list(tmp_path.glob("out*"))
+
+
+def test_extracted_dates_outside_the_range_are_not_used():
+    from geomap.extract import extract_reports
+
+    rows = extract_reports("The Taliban captured Ghazni on 12 August 1500.", published="2021-08-15")
+    assert rows["date"].tolist() == ["2021-08-15"]  # the publication date, said so in the note
+    assert "publication date used" in rows["note"].iloc[0]

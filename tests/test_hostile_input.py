@@ -172,3 +172,54 @@ def test_damaged_geocoding_cache(tmp_path, capsys):
 def test_lat_without_a_lon_column_is_a_problem_not_a_crash():
     with pytest.raises(InputError, match="row 1, column 'lon': None: lat is given but lon is empty"):
         read_reports([{"date": "2021-08-12", "place": "Ghazni", "status": "taliban", "lat": "34.5"}])
+
+
+PAYLOAD = "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}<img src=x onerror=alert(1)>{{ 7*7 }}"
+
+
+def test_payloads_in_title_scheme_and_tile_credit_never_run(reports, tmp_path, capsys):
+    marker = tmp_path / "ran"
+    payload = PAYLOAD.replace("MARKER", str(marker))
+    scheme = tmp_path / "scheme.json"
+    statuses = [
+        {"key": "taliban", "label": payload, "color": "#c62828", "aliases": [payload]},
+        {"key": "unknown", "label": "No report " + payload, "color": "#d9d9d9"},
+    ]
+    scheme.write_text(json.dumps({"name": payload, "statuses": statuses}), encoding="utf-8")
+    out = tmp_path / "map.html"
+    argv = ["map", reports, "-o", out, "--scheme", scheme, "--title", payload, "--self-contained"]
+    argv += ["--tiles", "https://t.example/{z}/{x}/{y}.png", "--tile-attribution", payload]
+    assert main([str(a) for a in argv]) == 0, capsys.readouterr().err
+    page = out.read_text(encoding="utf-8")
+    assert not marker.exists()
+    assert "<img src=x" not in page  # only ever as escaped data
+    assert "{{ 7*7 }}" in page  # shown as written, never evaluated
+    err = run(
+        ["map", reports, "-o", tmp_path / "m2.html", "--tiles", "https://t.example/" + payload + "/{z}/{x}/{y}.png"],
+        capsys,
+    )
+    assert "not a tile URL template" in err and not marker.exists()
+
+
+FULL_DISK = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG, as on a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, (60_000, 60_000))
+from geomap.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_full_disk_during_a_geopackage_write_is_one_line_and_changes_nothing(reports, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.gpkg"
+    out.write_bytes(b"the previous export")
+    argv = [sys.executable, "-c", FULL_DISK, "export", str(reports), "-o", str(out)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"geomap: error: {out}: could not be written (")
+    assert done.stderr.count("\n") == 1 and "nothing was changed" in done.stderr
+    assert out.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.gpkg", "reports.csv"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from geomap.dates import in_range, parse_date
 from geomap.extract._model import Statement
-from geomap.reports import parse_date
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -41,7 +41,7 @@ def _dates_in(sentence: str, published: date) -> list[tuple[int, date, str]]:
     for kind, regex in _DATE_PATTERNS:
         for m in regex.finditer(sentence):
             value = _date_value(kind, m, published)
-            if value is not None and value <= published:
+            if value is not None and in_range(value) and value <= published:  # 1500 or 3000: not a date to map
                 out.append((m.start(), value, kind))
     return out
 
