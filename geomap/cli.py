@@ -657,6 +657,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file that vanished or cannot be read mid-run: say which, without a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"geomap: error: {where}{exc.strerror or exc}; check the file and run again", file=sys.stderr)
+        return EXIT_ERROR
+    except MemoryError:
+        print("geomap: error: out of memory; split the input into smaller files", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -223,3 +223,14 @@ def test_a_full_disk_during_a_geopackage_write_is_one_line_and_changes_nothing(r
     assert done.stderr.count("\n") == 1 and "nothing was changed" in done.stderr
     assert out.read_bytes() == b"the previous export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.gpkg", "reports.csv"]
+
+
+def test_an_os_error_mid_run_is_one_line(monkeypatch, capsys):
+    import geomap.cli as cli
+
+    def vanished(args):
+        raise PermissionError(13, "Permission denied", "/data/reports.csv")
+
+    monkeypatch.setattr(cli, "_cmd_provinces", vanished)
+    err = run(["provinces"], capsys)
+    assert err == "geomap: error: /data/reports.csv: Permission denied; check the file and run again\n"
