@@ -9,8 +9,10 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 SHAPEFILE_NAME = "afghanistan_provinces.shp"
 DISTRICTS_SHAPEFILE_NAME = "afghanistan_districts.shp"
@@ -38,6 +40,8 @@ def bundled_shapefile(name: str = SHAPEFILE_NAME) -> Path:
 
 @cache
 def _provinces_table() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.read_csv(data_file("provinces.csv"), dtype=str, keep_default_na=False).assign(
         capital_lat=lambda df: df["capital_lat"].astype(float),
         capital_lon=lambda df: df["capital_lon"].astype(float),

@@ -21,13 +21,18 @@ then by edit distance. The rules are described in ``docs/geocoding.md``.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
-
-import pandas as pd
+from pathlib import Path
 
 from geomap._data import data_file, provinces_table
 
@@ -424,7 +429,7 @@ class Gazetteer:
         return len(self.entries)
 
     def __repr__(self) -> str:
-        counts = pd.Series([e.kind for e in self.entries]).value_counts().to_dict() if self.entries else {}
+        counts = dict(Counter(e.kind for e in self.entries).most_common())
         return f"Gazetteer({len(self.entries)} entries: {counts})"
 
     def resolve(self, name: str) -> Match | None:
@@ -769,6 +774,8 @@ def _table_entries(name: str, province_names: dict[str, str], *, curated: bool) 
     path = data_file(name)
     if not path.is_file():
         return []
+    import pandas as pd
+
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     entries = []
     for row in table.itertuples(index=False):
@@ -817,6 +824,8 @@ def _not_places() -> dict[str, str]:
     path = data_file("not_places.csv")
     if not path.is_file():
         return {}
+    import pandas as pd
+
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     words = {}
     for row in table.itertuples(index=False):
@@ -896,17 +905,75 @@ def _province_centroids() -> dict[str, tuple[float, float]]:
     path = data_file("province_centroids.csv")
     if not path.is_file():
         return {}
+    import pandas as pd
+
     table = pd.read_csv(path, dtype={"iso": str})
     return {row.iso: (float(row.lat), float(row.lon)) for row in table.itertuples(index=False)}
 
 
+#: The compiled index in ``geomap/data``, written by ``scripts/build_gazetteer.py``.
+COMPILED_FILE = "gazetteer.pickle.gz"
+#: The tables the index is built from; the compiled index records a digest of them.
+SOURCE_TABLES = (
+    "provinces.csv",
+    "places.csv",
+    "aliases.csv",
+    "foreign_places.csv",
+    "not_places.csv",
+    "province_centroids.csv",
+)
+
+
+def source_fingerprint() -> str:
+    """A digest of the source tables and of this module's code, stored in the compiled index."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in SOURCE_TABLES:
+        path = data_file(name)
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
+def compile_gazetteer(path: str | os.PathLike) -> Gazetteer:
+    """Build the gazetteer from the bundled tables and write it, ready to load, to ``path``."""
+    gazetteer = build_gazetteer()
+    payload = pickle.dumps({"fingerprint": source_fingerprint(), "gazetteer": gazetteer}, protocol=5)
+    payload = gzip.compress(payload, compresslevel=9, mtime=0)
+    target = Path(path)
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
+        handle.write(payload)
+    os.chmod(handle.name, 0o644)
+    os.replace(handle.name, target)
+    return gazetteer
+
+
+def load_compiled(path: str | os.PathLike | None = None) -> Gazetteer | None:
+    """The compiled index shipped with geomap, or ``None`` when missing or out of date.
+
+    It is geomap's own file, written by ``scripts/build_gazetteer.py`` from the tables beside
+    it; it is used only while its recorded digest matches those tables and this module.
+    ``path`` reads another file written by :func:`compile_gazetteer` instead.
+    """
+    path = data_file(COMPILED_FILE) if path is None else Path(path)
+    if not path.is_file():
+        return None
+    try:
+        payload = pickle.loads(gzip.decompress(path.read_bytes()))
+    except Exception:  # written by another version of the code: build from the tables instead
+        return None
+    if not isinstance(payload, dict) or payload.get("fingerprint") != source_fingerprint():
+        return None
+    gazetteer = payload.get("gazetteer")
+    return gazetteer if isinstance(gazetteer, Gazetteer) else None
+
+
 @cache
 def get_gazetteer() -> Gazetteer:
-    """The gazetteer built from geomap's bundled tables, built once on first call.
+    """The gazetteer of geomap's bundled tables: the compiled index, or built on first call.
 
     Returns
     -------
     Gazetteer
         Its ``entries`` attribute lists every place; ``resolve(name)`` finds one.
     """
-    return build_gazetteer()
+    return load_compiled() or build_gazetteer()

@@ -223,3 +223,30 @@ def test_a_short_name_reached_only_through_the_phonetic_key_is_fuzzy():
     assert back.confidence < 0.95
     assert gaz.resolve("Bak").method == "exact"
     assert gaz.resolve("Kowt").method == "alias"  # a spelling on record
+
+
+def test_compiled_index_is_fresh_and_equals_the_built_one():
+    from geomap.gazetteer import build_gazetteer, load_compiled
+
+    compiled = load_compiled()
+    assert compiled is not None, "rerun scripts/build_gazetteer.py after changing the tables or gazetteer.py"
+    built = build_gazetteer()
+    assert list(map(repr, compiled.entries)) == list(map(repr, built.entries))  # repr: NaN != NaN
+    for name in ("Kondoz", "Mazar-e Sharif", "Ghazni province", "Zabol", "Herati", "کابل", "Ghanzi", "Doha"):
+        assert repr(compiled.resolve(name)) == repr(built.resolve(name)), name
+
+
+def test_an_out_of_date_compiled_index_is_ignored(monkeypatch):
+    import geomap.gazetteer as gazetteer_module
+
+    monkeypatch.setattr(gazetteer_module, "source_fingerprint", lambda: "changed tables")
+    assert gazetteer_module.load_compiled() is None
+
+
+def test_compile_writes_a_loadable_index(tmp_path):
+    import geomap.gazetteer as gazetteer_module
+
+    target = tmp_path / "gazetteer.pickle.gz"
+    gazetteer_module.compile_gazetteer(target)
+    loaded = gazetteer_module.load_compiled(target)
+    assert loaded is not None and loaded.resolve("Kondoz").entry.province_iso == "AF-KDZ"
