@@ -37,6 +37,8 @@ __all__ = ["ReportsError", "parse_date", "read_reports", "read_table", "validate
 
 ROW = "row"
 LEVELS = ("province", "city", "district")
+#: Finer levels written by ``geomap extract``, read as a point place (``city``).
+LEVEL_SYNONYMS = {"capital": "city", "town": "city", "crossing": "city", "facility": "city"}
 AFGHANISTAN_BOUNDS = (60.4, 29.3, 75.0, 38.6)
 """Longitude/latitude box around Afghanistan (with a small margin) used to check given coordinates."""
 
@@ -250,7 +252,7 @@ def validate_reports(
     lat, lon = _coordinates(frame, bad, bounds)
 
     if LEVEL in frame.columns:
-        level = _text(frame[LEVEL]).str.lower()
+        level = _text(frame[LEVEL]).str.lower().replace(LEVEL_SYNONYMS)
         bad(~level.isin(("", *LEVELS)).to_numpy(), LEVEL, 5, f"unknown level; use one of {', '.join(LEVELS)}")
     else:
         level = pd.Series("", index=frame.index)

@@ -36,7 +36,18 @@ How it works, step by step:
    with a lower confidence.
 """
 
+from geomap.extract.batch import BATCH_COLUMNS, Article, Skipped, extract_batch, load_articles, read_meta
 from geomap.extract.extractor import extract_reports
 from geomap.extract.rows import CONFIDENCE, EXTRACT_COLUMNS
 
-__all__ = ["CONFIDENCE", "EXTRACT_COLUMNS", "extract_reports"]
+__all__ = [
+    "BATCH_COLUMNS",
+    "CONFIDENCE",
+    "EXTRACT_COLUMNS",
+    "Article",
+    "Skipped",
+    "extract_batch",
+    "extract_reports",
+    "load_articles",
+    "read_meta",
+]

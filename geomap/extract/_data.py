@@ -35,6 +35,8 @@ class Phrase:
     strength: float = 0.9
     passive: bool = False  # an "after" participle that needs a passive auxiliary or "by"
     sided: bool = False  # a government phrase that is the Taliban's when they are named before it ("resisting")
+    agent: bool = False  # the side that acts decides the status
+    negatable: bool = True  # a negation before the phrase flips it
 
 
 @cache
@@ -52,6 +54,8 @@ def control_phrases() -> tuple[Phrase, ...]:
                 strength=float(entry.get("strength", 0.9)),
                 passive=bool(entry.get("passive", False)),
                 sided=bool(entry.get("sided", False)),
+                agent=bool(entry.get("agent", False)),
+                negatable=bool(entry.get("negatable", True)),
             )
         )
     return tuple(out)

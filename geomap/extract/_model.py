@@ -24,6 +24,7 @@ class Mention:
     kind: str
     confidence: float
     reference: bool = False  # made by "the city", "the valley" or "it" rather than by name
+    district: str = ""  # the district the place lies in, when known
 
 
 @dataclass(frozen=True)
@@ -35,3 +36,4 @@ class Statement:
     strength: float
     cue: str
     cue_start: int
+    level: str = ""  # set when the statement is about a part of the place ("facility") or one of its districts

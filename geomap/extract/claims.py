@@ -14,7 +14,7 @@ _CLAIM = re.compile(r"\b(?:claim(?:s|ed|ing)?|reportedly|unconfirmed|allegedly|s
 _DENIES_PREVIOUS = re.compile(
     r"\b(?P<verb>den(?:y|ied|ies|ying)|reject(?:ed|s|ing)?|dismiss(?:ed|es|ing)?|disput(?:e|ed|es|ing)|"
     r"refut(?:e|ed|es|ing))\s+(?:(?:(?:the|this|that|these|those|such|their|its|his|her)\s+)?(?:[\w-]+\s+)?"
-    r"(?:claims?|reports?|assertions?|accounts?)|it|this|that|them)\b(?!\s+(?:that|about|of|on|over|from)\b)",
+    r"(?:claims?|reports?|assertions?|accounts?|allegations?|statements?|news|rumou?rs?)|it|this|that|them)\b(?!\s+(?:that|about|of|on|over|from)\b)",
     re.I,
 )
 
@@ -23,3 +23,41 @@ def _denies_previous(sentence: str) -> bool:
     """True when ``sentence`` denies what the one before it reported ("Officials rejected the claim")."""
     m = _DENIES_PREVIOUS.search(sentence)
     return bool(m) and not _NEGATION.search(" ".join(sentence[: m.start()].split()[-3:]))
+
+
+# Who says so: a side named as the speaker ("the Taliban claimed", "a Taliban spokesman said", "officials said").
+_SPEECH = re.compile(
+    r"\b(?:claim(?:s|ed|ing)?|said|says|announced|announces|declared|declares|confirmed|confirms|told|stated|"
+    r"according\s+to|quoted|reported)\b",
+    re.I,
+)
+_TALIBAN_SPEAKER = re.compile(r"\b(?:Taliban|insurgents?|militants?|Mujahid|Islamic\s+Emirate)\b", re.I)
+_GOVERNMENT_SPEAKER = re.compile(
+    r"\b(?:officials?|government|ministry|governor|police|army|spokes(?:man|woman|person)|authorities|"
+    r"council|commander|MoD|ANDSF|security\s+sources?|forces|resistance|Front|NRF|Massoud|Saleh)\b"
+)
+
+
+def speaker(clause: str) -> str:
+    """The side that speaks in ``clause`` (``taliban``, ``government`` or ``""``): the Taliban when they
+    are named as a speaker, the government when officials, a ministry or forces are."""
+    if not _SPEECH.search(clause):
+        return ""
+    if _TALIBAN_SPEAKER.search(clause):
+        return "taliban"
+    if _GOVERNMENT_SPEAKER.search(clause):
+        return "government"
+    return ""
+
+
+def denier(sentence: str) -> str:
+    """The side that denies in ``sentence`` (``taliban``, ``government``, ``"other"`` or ``""``)."""
+    m = _DENIAL.search(sentence)
+    if m is None:
+        return ""
+    head = sentence[: m.start()]
+    if _TALIBAN_SPEAKER.search(head):
+        return "taliban"
+    if _GOVERNMENT_SPEAKER.search(head):
+        return "government"
+    return "other"

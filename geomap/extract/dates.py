@@ -32,7 +32,49 @@ _DATE_PATTERNS = (
         ),
     ),
 )
-_DATE_CONFIDENCE = {"iso": 1.0, "md": 1.0, "dm": 1.0, "weekday": 0.95, "relative": 0.9, "vague": 0.6, "published": 0.7}
+_DATE_CONFIDENCE = {
+    "iso": 1.0, "md": 1.0, "dm": 1.0, "weekday": 0.95, "relative": 0.92, "later": 0.9, "carried": 0.85,
+    "vague": 0.65, "published": 0.75,
+}  # fmt: skip
+#: How each kind of date is reported in the ``date_basis`` column.
+DATE_BASIS = {
+    "iso": "explicit", "md": "explicit", "dm": "explicit", "weekday": "weekday", "relative": "relative",
+    "later": "relative", "carried": "carried", "vague": "publication", "published": "publication",
+}  # fmt: skip
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+# "a day later", "two days later", "the next day": counted from the date the text gave before
+_LATER = re.compile(
+    r"\b(?:(?P<n>an?|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)\s+(?:later|after)|"
+    r"the\s+(?:next|following)\s+(?P<next>day|morning|evening|night))\b",
+    re.I,
+)
+# "overran Kunduz in 2015 and 2016": history, not news of the day
+_PAST_YEAR = re.compile(
+    r"\b(?:in|since|during|until|of|back\s+in)\s+(?:(?:early|late|mid)[- ]?)?(?P<y>(?:19|20)\d{2})\b", re.I
+)
+
+
+def _later_dates(sentence: str, anchor: date | None, dates: list[tuple[int, date, str]]) -> list[tuple[int, date, str]]:
+    """Dates written relative to the one given before ("a day later"): ``(position, date, "later")``."""
+    out = []
+    for m in _LATER.finditer(sentence):
+        before = [d for d in dates if d[0] < m.start()]
+        base = before[-1][1] if before else anchor
+        if base is None:
+            continue
+        if m["next"]:
+            days = 1
+        else:
+            n = m["n"].casefold()
+            days = int(n) if n.isdigit() else _NUMBER_WORDS[n]
+            days *= 7 if m["unit"].casefold().startswith("week") else 1
+        out.append((m.start(), base + timedelta(days=days), "later"))
+    return out
+
+
+def _history(sentence: str, published: date) -> list[int]:
+    """Positions of years before the publication year ("in 2015"): statements nearest them are history."""
+    return [m.start() for m in _PAST_YEAR.finditer(sentence) if int(m["y"]) < published.year]
 
 
 def _dates_in(sentence: str, published: date) -> list[tuple[int, date, str]]:
@@ -73,9 +115,13 @@ def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:
     return published
 
 
-def _date_for(statement: Statement, dates: list[tuple[int, date, str]], published: date) -> tuple[date, str]:
+def _date_for(
+    statement: Statement, dates: list[tuple[int, date, str]], published: date, carried: date | None = None
+) -> tuple[date, str]:
+    """The date of a statement: the one written nearest its phrase, else the date the paragraph gave
+    last (``carried``), else the publication date."""
     if not dates:
-        return published, "published"
+        return (carried, "carried") if carried is not None else (published, "published")
     _, value, kind = min(dates, key=lambda d: abs(d[0] - statement.cue_start))
     return value, kind
 

@@ -28,9 +28,17 @@ _OPEN_ASIDE = re.compile(
 )
 
 
+_PURPOSE = re.compile(r"\bfor\s+(?:an?|the|another|a\s+new|a\s+final)?\s*$", re.I)
+
+
 def _without_asides(gap: str) -> str:
-    """``gap`` between a place and a phrase after it, without asides ("X, the capital of Y, fell")."""
-    gap = _APPOSITION.sub(" ", gap)
+    """``gap`` between a place and a phrase after it, without asides ("X, the capital of Y, fell";
+    "X, the capital of Y, which lies 70 km from Z, was captured")."""
+    for _ in range(4):  # asides in a row collapse one by one to the comma that ends the last
+        shorter = _APPOSITION.sub(",", gap, count=1)
+        if shorter == gap:
+            break
+        gap = shorter
     if gap.lstrip().startswith(","):
         gap = _OPEN_ASIDE.sub(" ", gap + ",")
     return gap
@@ -61,7 +69,8 @@ def _gap_is_filler(gap: str, fillers: frozenset[str]) -> bool:
     for word in _WORDS.findall(gap):
         if word in {",", "-", "'", "’"}:
             continue
-        if word.casefold() not in fillers:
+        folded = word.casefold()
+        if folded not in fillers and not ("-" in folded and all(p in fillers for p in folded.split("-"))):
             return False
     return gap.count(",") <= 1
 
@@ -81,7 +90,9 @@ def _status_after(pattern: _Pattern, window: str, sentence: str, cue_start: int)
     if _HEDGE.search(window):
         return None
     status = pattern.status
-    if _NEGATION.search(window):
+    if status == CONTESTED and _PURPOSE.search(window):
+        return None  # "gathering forces for an attack on Kabul": a purpose, not fighting
+    if pattern.negatable and _NEGATION.search(window):
         status = {TALIBAN: GOVERNMENT, GOVERNMENT: TALIBAN}.get(status)
         if status is None:
             return None
@@ -135,6 +146,10 @@ def _statements(sentence: str, mentions: list[Mention], context: str = "") -> li
                 pattern = replace(pattern, status=side)
             elif pattern.sided and _last_side(_clause_before(sentence, m.start())) == TALIBAN:
                 pattern = replace(pattern, status=TALIBAN)  # "Taliban fighters in Kunduz resisted ..."
+            elif pattern.agent:
+                actor = _agent(sentence, m, pattern)
+                if actor is not None and actor != pattern.status:
+                    pattern = replace(pattern, status=actor)
             cues.append((m, pattern))
     decisive = [m.span() for m, p in cues if p.status != CONTESTED]
     # "repelled an assault on X": the assault is part of the decisive phrase, not fighting of its own
@@ -175,6 +190,42 @@ _SIDES = re.compile(
 )
 
 
+# Words that may sit between the side that acts and its verb ("the Taliban have now captured").
+_AUXILIARY = re.compile(
+    r"(?:\s+(?:have|has|had|also|then|later|again|now|reportedly|quickly|swiftly|finally|eventually|successfully|"
+    r"once|managed\s+to|were\s+able\s+to|was\s+able\s+to|on\s+\w+|in\s+\w+|yesterday|today|overnight|briefly|"
+    r"soon|after|that|backed\s+by\s+[\w-]+(?:\s+[\w-]+)?|and|,))*\s*$",
+    re.I,
+)
+_BY_SIDE = re.compile(rf"\s+(?:[\w'’-]+\s+){{0,3}}?by\s+(?:(?P<tal>{_OBJ})|(?P<gov>{_GOV}))", re.I)
+_FROM_SIDE = re.compile(
+    rf"\bfrom\s+(?:(?P<tal>{_OBJ}|(?:the\s+)?Taliban\s+\w+)|(?P<gov>{_GOV}|(?:the\s+)?(?:Afghan\s+)?government))\b",
+    re.I,
+)
+
+
+def _agent(sentence: str, m: re.Match[str], pattern: _Pattern) -> str | None:
+    """The side that does what the phrase says: the subject right before it ("the Taliban retook"),
+    the agent of a passive ("was retaken by the Taliban"), or the other side of "from" ("recaptured X
+    from the Taliban")."""
+    if not pattern.before:
+        by = _BY_SIDE.match(sentence, m.end())
+        return None if by is None else (TALIBAN if by.group("tal") else GOVERNMENT)
+    clause = _clause_before(sentence, m.start())
+    tail = re.search(r"[^,]*$", clause).group(0)
+    actor = None
+    for found in _SIDES.finditer(tail):
+        if _AUXILIARY.fullmatch(tail, found.end()):
+            actor = GOVERNMENT if found.group("gov") else TALIBAN
+    after = sentence[m.end() : m.end() + 160]
+    after = after[: min([i for i in (after.find("."), after.find(";")) if i >= 0], default=len(after))]
+    source = _FROM_SIDE.search(after)
+    if source is not None:
+        taken_from = TALIBAN if source.group("tal") else GOVERNMENT
+        return GOVERNMENT if taken_from == TALIBAN else TALIBAN
+    return actor
+
+
 def _clause_before(sentence: str, end: int) -> str:
     """The part of ``sentence``'s clause that comes before ``end``."""
     head = sentence[:end]
@@ -201,11 +252,22 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
     for mention in mentions:
         if mention.start < m.end():
             continue
-        if _possessed(sentence, mention) and not (status == CONTESTED and _FACILITY_OF.match(sentence[mention.end :])):
-            break  # "retook Kunduz's prison": the object is the prison, not the city
+        level = ""
+        if _possessed(sentence, mention):
+            if not _FACILITY_OF.match(sentence[mention.end :]):
+                break  # "retook Kunduz's governor": the object is not the place
+            level = "facility"  # "retook Kunduz's prison": a facility of the place
         gap = sentence[anchor : mention.start]
         fillers = _FILLER_BEFORE | _FACILITIES if status == CONTESTED else _FILLER_BEFORE
         linked = _gap_is_filler(gap, fillers) if not found else _chain_gap(gap)
+        if not linked and not found:
+            part = (
+                "" if mention.reference else _part_named_in(gap)
+            )  # "captured Bano and Deh Salah districts in Baghlan"
+            if part:
+                linked, level = True, part
+            elif _unknown_names_first(gap):
+                linked = True  # "captured Bano, Deh Salah and ...": a list whose first names the gazetteer lacks
         if linked and not found and status != CONTESTED and _EDGE.search(gap):
             status = CONTESTED  # "captured the outskirts of X": fighting at X, not X taken
         if not linked and found and "'s" in gap.replace("’", "'") and _gap_is_filler(gap, _FILLER_BEFORE | {"s"}):
@@ -214,14 +276,60 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
             if found:
                 continue  # a place in an apposition; a later coordinated place may still follow
             break
-        found.append(Statement(mention, status, pattern.strength, m.group(0), m.start()))
+        found.append(Statement(mention, status, pattern.strength, m.group(0), m.start(), level=level))
         anchor = mention.end
     return found
+
+
+_PART_NOUNS = {
+    "district": "district", "districts": "district", "dam": "facility", "airport": "facility", "base": "facility",
+    "prison": "facility", "headquarters": "facility", "crossing": "crossing", "port": "crossing", "town": "town",
+    "towns": "town", "village": "town", "villages": "town", "area": "town", "areas": "town", "valley": "town",
+}  # fmt: skip
+_PART_TOKENS = re.compile(r"[A-Za-z][A-Za-z'’-]*|,")
+
+
+def _unknown_names_first(gap: str) -> bool:
+    """True when ``gap`` is filler, then capitalised names the gazetteer does not know, then a list separator."""
+    tokens = _PART_TOKENS.findall(gap)
+    if len(tokens) < 2 or tokens[-1].casefold() not in {",", "and"}:
+        return False
+    lead = 0
+    while lead < len(tokens) and not tokens[lead][0].isupper() and tokens[lead].casefold() in _FILLER_BEFORE:
+        lead += 1
+    names = tokens[lead:]
+    return bool(names) and names[0][0].isupper() and all(t[0].isupper() or t in {",", "and"} for t in names)
+
+
+def _part_named_in(gap: str) -> str:
+    """The level of an unlisted part ("district", "facility", ...) when ``gap`` names places the gazetteer does
+    not know, placed in the place that follows ("Bano and Deh Salah districts in", "Salma Dam in"); else ``""``."""
+    tokens = _PART_TOKENS.findall(gap)
+    if len(tokens) < 3 or tokens[-1].casefold() not in {"in", "of"}:
+        return ""
+    body = tokens[:-1]
+    while body and body[-1].casefold() in _FILLER_BEFORE:  # "in the northern"
+        body.pop()
+    level = _PART_NOUNS.get(body[-1].casefold(), "") if body else ""
+    names = body[:-1] if level else body
+    lead = 0
+    while lead < len(names) and names[lead].casefold() in _FILLER_BEFORE and not names[lead][0].isupper():
+        lead += 1
+    names = names[lead:]
+    if not names or not names[0][0].isupper():
+        return ""
+    if not all(t[0].isupper() or t in {",", "and"} or "-" in t for t in names):
+        return ""
+    return level or "town"
+
+
+_FACILITY_WORD = re.compile(r"\b(?:headquarters|airport|air\s*base|prison|jail|compound|garrison|palace|dam)\b", re.I)
 
 
 def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], pattern: _Pattern) -> list[Statement]:
     found: list[Statement] = []
     anchor = m.start()
+    level = ""
     for mention in reversed(mentions):
         if mention.end > m.start():
             continue
@@ -234,7 +342,8 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
             raw_gap = gap
             gap = _without_asides(gap)
             gap = re.sub(r"^['’]s\b", " ", gap)
-            if not _gap_is_filler(_strip_modal_words(gap), _FILLER_AFTER) and not _shared_subject(gap):
+            fillers = _FILLER_AFTER | _FACILITY_AFTER
+            if not _gap_is_filler(_strip_modal_words(gap), fillers) and not _shared_subject(gap):
                 break
             passive = _PASSIVE_AUX.search(raw_gap) or _followed_by_agent(sentence, m.end())
             if pattern.passive and not passive and not raw_gap.strip().startswith(","):
@@ -245,17 +354,44 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
             status = _status_after(pattern, gap, sentence, m.start())
             if status is None:
                 return []
+            if _FACILITY_WORD.search(gap):
+                level = "facility"  # "the Lashkar Gah police headquarters were taken"
             if _followed_by_object(sentence, mentions, m.end()):
                 break  # "X captured Y": X is the subject of an active verb, not a place that fell
         elif not (_chain_gap(gap) or not re.sub(r"[\s,]|\bin\b", "", gap)):
             break  # "Mahmud-i-Raqi in Kapisa surrendered" still links both
-        found.append(Statement(mention, status, pattern.strength, m.group(0), m.start()))
+        found.append(Statement(mention, status, pattern.strength, m.group(0), m.start(), level=level))
         anchor = mention.start
     return found
 
 
 # Fighting at a place's airport or prison is fighting in the place; taking the prison is not taking the place.
 _FACILITIES = words("facilities")
+# "the Lashkar Gah regional police headquarters were taken": the place's facility, then the phrase
+_FACILITY_AFTER = frozenset(
+    [
+        "regional",
+        "provincial",
+        "district",
+        "police",
+        "army",
+        "military",
+        "main",
+        "central",
+        "headquarters",
+        "airport",
+        "airbase",
+        "base",
+        "prison",
+        "jail",
+        "compound",
+        "garrison",
+        "palace",
+        "dam",
+        "office",
+        "governor's",
+    ]
+)
 _FACILITY_OF = re.compile(
     r"^['’]s\s+(?:[\w-]+\s+){0,2}?(?:airport|airbase|base|prison|jail|headquarters|compound|bazaar|market|garrison|"
     r"checkpoints?|office|palace|districts?|neighbou?rhoods?|suburbs?)\b",

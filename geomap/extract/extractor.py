@@ -8,15 +8,15 @@ from datetime import date
 
 import pandas as pd
 
-from geomap.extract._model import CONTESTED
-from geomap.extract.claims import _denies_previous
-from geomap.extract.dates import _date_for, _dates_in, _parse_published
+from geomap.extract._model import CONTESTED, Statement
+from geomap.extract.claims import _denies_previous, denier
+from geomap.extract.dates import _date_for, _dates_in, _history, _later_dates, _parse_published
 from geomap.extract.events import _statements
-from geomap.extract.mentions import _candidates, _mentions, _resolve_places
+from geomap.extract.mentions import _candidates, _mentions, _resolve_places, place_by_text
 from geomap.extract.references import CAPITAL, Antecedent, _next_antecedent, _references
-from geomap.extract.rows import _merge, _row
+from geomap.extract.rows import CONFIDENCE, DENIED_BY, _merge, _row
 from geomap.extract.sentences import _sentences, clean_text
-from geomap.schema import STATUS
+from geomap.schema import PROVINCE_ISO, STATUS
 
 
 def extract_reports(
@@ -63,35 +63,75 @@ def extract_reports(
     0  2021-08-08  Kunduz  taliban
     """
     published_on = _parse_published(published)
-    text = text or ""
-    text = clean_text(text)
+    text = clean_text(text or "")
     sentences = _sentences(text)
     candidates = [_candidates(s) for _, s in sentences]
     names = [c[2] for found in candidates for c in found]
     resolved = _resolve_places([*names, CAPITAL], geocoder)
-    rows = []
+    rows: list[dict] = []
     earlier: Antecedent | None = None
     context = ""
-    earlier_dates: list[tuple[int, date, str]] = []
+    carried: date | None = None  # the last date the paragraph gave
     previous_rows = 0
+    recent_rows = 0  # where the rows of the last sentence that made any begin
     previous_end = 0
     for (offset, sentence), named in zip(sentences, candidates, strict=True):
-        if re.search(r"\n\s*\n", text[previous_end:offset]):
-            earlier, context, earlier_dates = None, "", []  # a new paragraph: references do not reach back
+        if _PARAGRAPH_BREAK.search(text, previous_end, offset):
+            earlier, context, carried = None, "", None  # a new paragraph: references and dates do not reach back
             previous_rows = len(rows)
         previous_end = offset + len(sentence)
-        mentions = _references(sentence, _mentions(sentence, resolved, named), earlier, resolved)
+        mentions = _references(
+            sentence, place_by_text(sentence, _mentions(sentence, resolved, named)), earlier, resolved
+        )
         earlier = _next_antecedent(sentence, mentions, earlier)
         if _denies_previous(sentence):
-            rows[previous_rows:] = [{**row, STATUS: CONTESTED} for row in rows[previous_rows:]]
+            _contest_denied(rows, previous_rows, recent_rows, denier(sentence), {m.province_iso for m in mentions})
+        recent_rows = previous_rows if previous_rows < len(rows) else recent_rows
         previous_rows = len(rows)
-        dates = _dates_in(sentence, published_on)
-        for statement in _statements(sentence, mentions, context) if mentions else []:
-            # "By evening it was in their hands": undated, it happened on the day the paragraph last gave
-            on, kind = _date_for(
-                statement, dates or (earlier_dates if statement.mention.reference else []), published_on
-            )
+        explicit = _dates_in(sentence, published_on)
+        dates = sorted(explicit + _later_dates(sentence, carried, explicit))
+        history = _history(sentence, published_on)
+        plain, asides = _without_brackets(sentence)
+        statable = [m for m in mentions if not any(a <= m.start < b for a, b in asides)]
+        for statement in _statements(plain, statable, context) if statable else []:
+            if _is_history(statement, dates, history):
+                continue  # "overran Kunduz in 2015": not news of the day
+            on, kind = _date_for(statement, dates, published_on, carried)
             rows.append(_row(statement, sentence, on, kind, source))
-        earlier_dates = dates or earlier_dates
+        carried = max((d[1] for d in dates), default=carried) if dates else carried
         context = sentence
     return _merge(rows)
+
+
+def _contest_denied(rows: list[dict], previous: int, recent: int, by: str, places: set[str]) -> None:
+    """A denial ("officials rejected the claim") contests the sentence before it; when that one made no
+    statement, the last sentence that did (a claim may be denied a paragraph later). A denial that names
+    places contests only rows about them."""
+    start = previous if previous < len(rows) else recent
+    for i in range(start, len(rows)):
+        if places and rows[i][PROVINCE_ISO] not in places:
+            continue
+        rows[i] = {**rows[i], STATUS: CONTESTED, DENIED_BY: by, CONFIDENCE: round(rows[i][CONFIDENCE] * 0.75, 2)}
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Brackets and parentheses hold asides ("Zaranj [the capital of Nimruz] has been seized", "(AP)"): blanked
+# for the phrase rules, so they neither break nor make a link; the dates in them still count.
+_BRACKETS = re.compile(r"\[[^\[\]\n]{0,300}\]|\([^()\n]{0,300}\)")
+
+
+def _without_brackets(sentence: str) -> tuple[str, list[tuple[int, int]]]:
+    """``sentence`` with bracketed asides blanked (same length) and their spans."""
+    spans = [m.span() for m in _BRACKETS.finditer(sentence)]
+    if not spans:
+        return sentence, []
+    return _BRACKETS.sub(lambda m: " " * len(m.group(0)), sentence), spans
+
+
+def _is_history(statement: Statement, dates: list[tuple[int, date, str]], history: list[int]) -> bool:
+    """True when the year written nearest the statement's phrase is before the publication year."""
+    if not history:
+        return False
+    nearest_history = min(abs(p - statement.cue_start) for p in history)
+    nearest_date = min((abs(p - statement.cue_start) for p, _, _ in dates), default=None)
+    return nearest_date is None or nearest_history < nearest_date

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 import pandas as pd
 
@@ -89,7 +90,12 @@ def _mentions(sentence: str, resolved: dict[str, dict], candidates: list[tuple[i
     for start, end, text in candidates:
         hit = resolved.get(text)
         if hit is not None:
-            found.append(Mention(start, end, text, hit["name"], hit[PROVINCE_ISO], hit["kind"], hit[CONFIDENCE]))
+            found.append(
+                Mention(
+                    start, end, text, hit["name"], hit[PROVINCE_ISO], hit["kind"], hit[CONFIDENCE],
+                    district=hit.get("district") or "",
+                )
+            )  # fmt: skip
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     chosen: list[Mention] = []
     for mention in found:
@@ -139,3 +145,34 @@ _LOCATIVE = re.compile(
 def _locative(sentence: str, mention: Mention) -> bool:
     """True when a mention only locates something else ("50 km from X", "north of X", "to X")."""
     return bool(_LOCATIVE.search(sentence[max(0, mention.start - 60) : mention.start]))
+
+
+# "Dawlatabad district in northern Faryab province", "Tagab, Kishim and Tashkan districts of Badakhshan",
+# "Doshi in Baghlan": the text says which province the districts before it lie in.
+_PLACED_IN = re.compile(
+    r"(?:\s+districts?)?(?:\s+(?:centres?|centers?))?\s*,?\s+(?:in|of)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west|central|north-?eastern|north-?western|south-?eastern|south-?western|"
+    r"northern|southern|eastern|western|neighbou?ring)\s+)?$",
+    re.I,
+)
+_LIST_GAP = re.compile(r"\s*(?:,|\band\b|,\s*and\b)?\s*(?:[A-Z][\w'’-]*\s*(?:,|\band\b)\s*){0,4}")
+
+
+def place_by_text(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """Districts and towns placed in the province the text names right after them: the province as the
+    text gives it wins over the gazetteer's (several districts share a name across provinces)."""
+    out = list(mentions)
+    for k, province in enumerate(out):
+        if province.kind != "province" and not province.text.casefold().endswith("province"):
+            continue
+        if k == 0 or not _PLACED_IN.search(sentence[max(0, out[k - 1].end) : province.start]):
+            continue
+        j = k - 1
+        while j >= 0 and out[j].kind in {"district", "city"} and not out[j].reference:
+            if out[j].province_iso != province.province_iso:
+                out[j] = replace(out[j], province_iso=province.province_iso, district=out[j].name)
+            gap = sentence[out[j - 1].end : out[j].start] if j > 0 else ""
+            if j == 0 or not _LIST_GAP.fullmatch(gap):
+                break
+            j -= 1
+    return out

@@ -16,10 +16,11 @@ CAPITAL = "Kabul"
 _REFERENCE = re.compile(
     r"\b(?:the|this|that)\s+(?P<adj>(?:(?:embattled|besieged|beleaguered|strategic|key|northern|southern|eastern|"
     r"western|central|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|"
-    r"southeastern|southwestern|provincial|afghan|national|country's|remote|mountainous|small|tiny|whole|entire|"
+    r"southeastern|southwestern|provincial|afghan|national|country['’]s|nation['’]s|remote|mountainous|small|tiny|whole|entire|"
     r"border|besieged|ancient|historic)\s+)*)(?P<noun>city|town|capital|valley|province|district)\b"
-    r"(?!\s+(?:centre|center|council|police|limits|walls|hall|governor|administration|authorities|officials|"
-    r"residents|mayor|chief|streets|outskirts|edge|hospital|airport|prison|headquarters)\b)"
+    # "the city council", "the district governor" are people; "the district headquarters" is the place
+    r"(?!\s+(?:council|limits|hall|governor|administration|authorities|officials|residents|mayor|chief|"
+    r"police\s+chief)\b)"
     r"|\b(?P<it>it)\b",
     re.I,
 )
@@ -91,7 +92,7 @@ def _references(
     for m in _REFERENCE.finditer(sentence):
         if any(m.start() < c.end and c.start < m.end() for c in mentions):
             continue
-        if not m.group("it") and re.match(r"\s*(?:of\b|,?\s*[A-Z])", sentence[m.end() :]):
+        if not m.group("it") and re.match(r"\s*(?:of\s+(?!\d)|,?\s*[A-Z])", sentence[m.end() :]):
             continue  # "the city of Kunduz", "the provincial capital, Aybak": the name follows
         if m.group("it") and not _it_is_a_place(sentence, m):
             continue
@@ -137,7 +138,9 @@ def _capital_mention(resolved: dict[str, dict]) -> Mention | None:
     hit = resolved.get(CAPITAL)
     if hit is None:
         return None
-    return Mention(0, 0, CAPITAL, hit["name"], hit[PROVINCE_ISO], hit["kind"], hit[CONFIDENCE])
+    return Mention(
+        0, 0, CAPITAL, hit["name"], hit[PROVINCE_ISO], hit["kind"], hit[CONFIDENCE], district=hit.get("district") or ""
+    )
 
 
 def _other_place(text: str, resolved: dict[str, dict]) -> bool:

@@ -1,0 +1,261 @@
+"""Step 8: many articles at once: read them with their metadata, extract each, and merge the same
+event reported by several articles into one report with all its sources.
+
+Metadata come from, in order of precedence: a ``--meta`` CSV (``path, published, source``), a JSON
+sidecar beside the article (``NN.json`` with ``published`` and ``url`` or ``source``), or front matter
+at the head of the article (``---`` lines holding ``published: 2021-08-12`` and ``source: URL``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from geomap.errors import InputError
+from geomap.extract.extractor import extract_reports
+from geomap.extract.rows import CONFIDENCE, EXTRACT_COLUMNS
+from geomap.schema import DATE, NOTE, PLACE, PROVINCE_ISO, SOURCE, STATUS
+
+SOURCES = "sources"
+N_SOURCES = "n_sources"
+FLAG = "flag"
+#: Columns of :func:`extract_batch`'s merged result.
+BATCH_COLUMNS = (*EXTRACT_COLUMNS, SOURCES, N_SOURCES, FLAG)
+#: Two articles giving the same place and status this many days apart or less disagree on the date.
+DATE_TOLERANCE_DAYS = 3
+#: Largest article read, in bytes; a longer file is refused with its name.
+MAX_ARTICLE_BYTES = 20_000_000
+_TEXT_SUFFIXES = (".txt", ".text", ".md")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>(?:[^\n]{0,500}\n){0,40}?)---[ \t]*\r?\n")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article to extract: its text, publication date and source (URL or name)."""
+
+    path: str
+    text: str
+    published: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An article that could not be read, and why."""
+
+    path: str
+    reason: str
+
+
+def article_paths(inputs: Iterable[str | Path]) -> list[Path]:
+    """Text files named by ``inputs``: files as given, folders searched for ``*.txt``/``*.md``."""
+    out: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _TEXT_SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def read_meta(path: str | Path) -> dict[str, dict[str, str]]:
+    """Read a metadata CSV (``path, published[, source|url]``) into ``{resolved path: {published, source}}``.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, has no ``path``/``published`` columns, or a row has no path.
+    """
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            columns = {c.strip().casefold() for c in reader.fieldnames or []}
+            if not {"path", "published"} <= columns:
+                msg = (
+                    f"{path}: needs the columns path and published (and optionally source or url); "
+                    f"found {sorted(columns)}"
+                )
+                raise InputError(msg)
+            meta = {}
+            for number, raw in enumerate(reader, start=2):
+                row = {k.strip().casefold(): (v or "").strip() for k, v in raw.items() if k}
+                if not row.get("path"):
+                    raise InputError(f"{path}: row {number}, column path: empty; give the article's file path")
+                key = str((path.parent / row["path"]).resolve())
+                meta[key] = {"published": row.get("published", ""), "source": row.get("source") or row.get("url", "")}
+            return meta
+    except FileNotFoundError:
+        raise InputError(f"{path}: metadata file not found; check the path") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: metadata file is not UTF-8 text; save it as UTF-8 CSV") from None
+
+
+def _sidecar(path: Path) -> dict[str, str]:
+    side = path.with_suffix(".json")
+    if not side.is_file():
+        return {}
+    try:
+        data = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {"published": str(data.get("published") or ""), "source": str(data.get("url") or data.get("source") or "")}
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    m = _FRONT_MATTER.match(text)
+    if m is None:
+        return {}, text
+    fields = {}
+    for line in m.group("body").splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            fields[key.strip().casefold()] = value.strip().strip("\"'")
+    meta = {
+        "published": fields.get("published") or fields.get("date", ""),
+        "source": fields.get("source") or fields.get("url", ""),
+    }
+    # blank the front matter instead of cutting it, so offsets into the text stay those of the file
+    return meta, " " * m.end() + text[m.end() :]
+
+
+def _read_text(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise InputError(f"{path}: {size:,} bytes, larger than {MAX_ARTICLE_BYTES:,}; split the file")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{path}: a binary file, not text; give the article as UTF-8 text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the article as UTF-8") from None
+
+
+def load_articles(
+    paths: Iterable[str | Path], *, meta: dict[str, dict[str, str]] | None = None, published: str | None = None
+) -> Iterator[Article | Skipped]:
+    """Read each article with its publication date and source; an unreadable one is a :class:`Skipped`.
+
+    ``published`` is the date for articles that give none of their own.
+    """
+    meta = meta or {}
+    for path in map(Path, paths):
+        try:
+            text = _read_text(path)
+        except FileNotFoundError:
+            yield Skipped(str(path), "file not found")
+            continue
+        except InputError as exc:
+            yield Skipped(str(path), str(exc).removeprefix(f"{path}: "))
+            continue
+        except OSError as exc:
+            yield Skipped(str(path), f"cannot read it ({exc.strerror})")
+            continue
+        front, text = _front_matter(text)
+        info = {"published": published or "", "source": ""}
+        for found in (_sidecar(path), front, meta.get(str(path.resolve()), {})):
+            info.update({k: v for k, v in found.items() if v})
+        if not text.strip():
+            yield Skipped(str(path), "empty file")
+        elif not info["published"]:
+            yield Skipped(str(path), "no publication date (give it in --meta, a JSON sidecar or front matter)")
+        else:
+            yield Article(str(path), text, info["published"], info["source"] or str(path))
+
+
+def extract_batch(
+    articles: Iterable[Article],
+    *,
+    merge: bool = True,
+    geocoder: Callable[[list[str]], pd.DataFrame] | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Extract reports from many articles in one process.
+
+    Parameters
+    ----------
+    articles
+        The articles (see :func:`load_articles`).
+    merge
+        Merge the same event (place, status and date) reported by several articles into one row
+        with all their sources (``sources``, ``n_sources``); rows that disagree with another
+        article's on the status or the date of the same place are kept, each with a ``flag``.
+    geocoder
+        As for :func:`geomap.extract.extract_reports`.
+    progress
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of every article (``source`` is each article's source); with ``merge`` the
+        columns of :data:`BATCH_COLUMNS`.
+
+    Raises
+    ------
+    InputError
+        If an article's publication date is not a date (the message names the article).
+    """
+    items = list(articles)
+    if progress:
+        from tqdm import tqdm
+
+        items = tqdm(items, desc="extract", unit="article")
+    frames = []
+    for article in items:
+        try:
+            found = extract_reports(article.text, published=article.published, source=article.source, geocoder=geocoder)
+        except InputError as exc:
+            raise InputError(f"{article.path}: {exc}") from None
+        frames.append(found)
+    table = pd.concat(frames, ignore_index=True) if frames else extract_reports("", published="2000-01-01")
+    return merge_articles(table) if merge else table
+
+
+def merge_articles(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per place, status and date across articles, with every source and their count; a row
+    whose status or date another article contradicts for the same place is flagged, never merged away."""
+    if table.empty:
+        return pd.DataFrame({c: pd.Series(dtype=table[c].dtype if c in table else "object") for c in BATCH_COLUMNS})
+    rows = []
+    for _, group in table.groupby([PLACE, PROVINCE_ISO, STATUS, DATE], sort=False):
+        best = group.sort_values(CONFIDENCE, ascending=False).iloc[0].to_dict()
+        sources = list(dict.fromkeys(s for s in group[SOURCE] if s))
+        best[SOURCES] = " | ".join(sources)
+        best[N_SOURCES] = max(1, len(sources))
+        best[FLAG] = ""
+        rows.append(best)
+    merged = pd.DataFrame(rows)
+    merged[FLAG] = [_flag(row, merged) for row in merged.itertuples(index=False)]
+    merged[NOTE] = merged[NOTE].where(
+        merged[N_SOURCES] < 2, merged[NOTE] + "; reported by " + merged[N_SOURCES].astype(str) + " articles"
+    )
+    out = merged.reindex(columns=list(BATCH_COLUMNS))
+    return out.sort_values([DATE, PLACE, STATUS], kind="stable").reset_index(drop=True)
+
+
+def _flag(row, merged: pd.DataFrame) -> str:
+    same_place = merged[(merged[PLACE] == row.place) & (merged[PROVINCE_ISO] == row.province_iso)]
+    day = date.fromisoformat(row.date)
+    window = {(day + timedelta(days=d)).isoformat() for d in range(-DATE_TOLERANCE_DAYS, DATE_TOLERANCE_DAYS + 1)}
+    notes = []
+    other_status = same_place[(same_place[STATUS] != row.status) & (same_place[DATE] == row.date)]
+    if not other_status.empty:
+        notes.append(f"status disagrees: {', '.join(sorted(set(other_status[STATUS])))} on the same date")
+    other_date = same_place[
+        (same_place[STATUS] == row.status) & (same_place[DATE] != row.date) & same_place[DATE].isin(window)
+    ]
+    if not other_date.empty:
+        notes.append(f"date disagrees: also {', '.join(sorted(set(other_date[DATE])))}")
+    return "; ".join(notes)
