@@ -13,8 +13,8 @@ on one half can be checked on the other.
 
 Baseline: the single-module extractor as it was before the package rewrite, measured with the
 set's own ``score.py`` (its figures are fixed below; that code is no longer in the tree).
-Time: the whole set in one :func:`geomap.extract.extract_batch` call, the geocoder warm, beside
-the start-up of a ``geomap extract`` process.
+Time: the whole set in one :func:`geomap.extract.extract_batch` call, the geocoder warm; and the time
+per KB on hostile texts of nothing but abbreviations from 10 KB to 5 MB (target: flat within 2x, 5 MB < 30 s).
 """
 
 from __future__ import annotations
@@ -194,7 +194,22 @@ def main(argv: list[str]) -> int:
             line += f"{fmt(before) if before is not None else '-':>12}{fmt(now):>10}"
         print(line)
     print(f"time for the {len(articles)} texts in one batch: {seconds:.2f} s (target < 10 s)")
+    hostile_text_times()
     return 0
+
+
+def hostile_text_times() -> None:
+    """Time per KB on texts of nothing but abbreviations (no sentence ends) from 10 KB to 5 MB: it should stay flat."""
+    from geomap.extract import extract_reports
+
+    unit = "Gen. U.S. Aug. Mr. Dr. Kunduz Jan. "
+    print("text of abbreviations      size      time   ms per KB")
+    for size in (10_000, 1_000_000, 5_000_000):
+        text = (unit * (size // len(unit) + 1))[:size]
+        start = time.perf_counter()
+        extract_reports(text, published="2021-08-12")
+        took = time.perf_counter() - start
+        print(f"{'':<22}{size / 1e6:>8.2f} MB {took:>8.2f} s {took / (size / 1000) * 1000:>8.2f}")
 
 
 if __name__ == "__main__":

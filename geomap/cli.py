@@ -369,14 +369,22 @@ def _cmd_map(args: argparse.Namespace) -> int:
 def _add_extract(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "extract",
-        help="find control reports (place, date, status) in a news article",
-        description="Read a plain-text news article and write the control statements it makes as reports CSV "
-        "(date, place, status, source, note, province_iso, evidence, confidence). Rule-based and offline.",
+        help="find control reports (place, date, status) in news articles",
+        description="Read plain-text news articles and write the control statements they make as one reports CSV "
+        "(date, place, status, source, note, province_iso, evidence, confidence, level, district, date_basis, "
+        "claimed_by, denied_by). Several articles or a folder: the same event reported by several articles "
+        "becomes one row with all its sources (sources, n_sources); disagreements are flagged. Rule-based, offline.",
     )
-    p.add_argument("article", help="the article as a UTF-8 text file ('-' reads stdin)")
-    p.add_argument("--published", required=True, metavar="YYYY-MM-DD", help="publication date of the article")
-    p.add_argument("--source", metavar="URL", help="written into the source column (e.g. the article's URL)")
+    p.add_argument("articles", nargs="+", help="UTF-8 text files or folders of them ('-' reads one article from stdin)")
+    p.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        help="publication date (required for one article; in a batch, for articles without their own)",
+    )
+    p.add_argument("--meta", metavar="CSV", help="articles' metadata: columns path, published and source (or url)")
+    p.add_argument("--source", metavar="URL", help="source of a single article (e.g. its URL)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (default: stdout)")
+    p.add_argument("--review", metavar="FILE.html", help="also write a review page of the proposed reports")
     _add_raw_csv(p)
     p.set_defaults(func=_cmd_extract)
 
@@ -387,22 +395,50 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from geomap._csv import csv_text
     from geomap._io import refuse_overwriting_inputs, write_text_atomic
     from geomap.errors import InputError
-    from geomap.extract import extract_reports
+    from geomap.extract import Article, Skipped, extract_batch, extract_reports, load_articles, read_meta
+    from geomap.extract.review import review_page
 
-    name = "<stdin>" if args.article == "-" else args.article
-    if args.output:
-        refuse_overwriting_inputs(args.output, [None if args.article == "-" else args.article])
-    try:
-        raw = sys.stdin.buffer.read() if args.article == "-" else Path(args.article).read_bytes()
-        text = raw.decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{name}: article file not found; check the path") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); save the article as UTF-8") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read the article ({exc.strerror}); give a text file") from None
-    reports = extract_reports(text, published=args.published, source=args.source)
+    inputs = [a for a in args.articles if a != "-"]
+    for out in (args.output, args.review):
+        if out:
+            refuse_overwriting_inputs(out, [*inputs, args.meta])
+    single = len(args.articles) == 1 and (args.articles[0] == "-" or not Path(args.articles[0]).is_dir())
+    unstated: list[dict] = []
+    if single and not args.meta:
+        name = "<stdin>" if args.articles[0] == "-" else args.articles[0]
+        if not args.published:
+            raise InputError(f"{name}: no publication date; give --published YYYY-MM-DD")
+        try:
+            raw = sys.stdin.buffer.read() if args.articles[0] == "-" else Path(name).read_bytes()
+            if b"\x00" in raw[:8192]:
+                raise InputError(f"{name}: a binary file, not text; give the article as UTF-8 text")
+            text = raw.decode("utf-8-sig")
+        except FileNotFoundError:
+            raise InputError(f"{name}: article file not found; check the path") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); save the article as UTF-8") from None
+        except IsADirectoryError:
+            raise InputError(f"{name}: a folder; give text files") from None
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read the article ({exc.strerror}); give a text file") from None
+        reports = extract_reports(text, published=args.published, source=args.source, unstated=unstated)
+    else:
+        from geomap.extract.batch import article_paths
+
+        meta = read_meta(args.meta) if args.meta else None
+        articles: list[Article] = []
+        for item in load_articles(article_paths(inputs), meta=meta, published=args.published):
+            if isinstance(item, Skipped):
+                print(f"{item.path}: skipped: {item.reason}", file=sys.stderr)
+            else:
+                articles.append(item)
+        if not articles:
+            raise InputError(f"{', '.join(args.articles)}: no article could be read; see the reasons above")
+        reports = extract_batch(articles, progress=sys.stderr.isatty(), unstated=unstated)
     text = csv_text(reports, raw=args.raw_csv)
+    if args.review:
+        write_text_atomic(args.review, review_page(reports, unstated))
+        print(f"{args.review}: review page of {len(reports)} report(s)", file=sys.stderr)
     if args.output:
         write_text_atomic(args.output, text)
         print(f"{args.output}: {len(reports)} report(s)", file=sys.stderr)

@@ -487,3 +487,134 @@ def test_people_named_like_places_are_not_places():
     )
     found = extract_reports(text, published="2021-08-10")
     assert found[["place", "status"]].values.tolist() == [["Kunduz", "taliban"]]
+
+
+# --- real reporting: classes of statement seen in news text (paragraphs written for these tests) ---------------
+
+
+def rows(text, published="2021-08-13"):
+    return extract_reports(text, published=published)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Local militias re-captured Kunduz from the Taliban on Monday.", "government"),
+        ("The Taliban regained control of Kunduz on Monday.", "taliban"),
+        ("Kunduz was retaken by the Taliban on Monday.", "taliban"),
+        ("Kunduz was taken by local militia groups on Monday.", "government"),
+        ("Government forces captured Kunduz on Monday after a week of fighting.", "government"),
+        ("The insurgents re-occupied Kunduz on Monday.", "taliban"),
+        ("Afghan commandos took back Kunduz on Monday.", "government"),
+    ],
+)
+def test_the_side_that_acts_decides_the_direction(text, expected):
+    assert pairs(text) == {("AF-KDZ", expected)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Taliban seized three provincial capitals: Farah, Ghazni and Zaranj.",
+        "The insurgents took three capitals over the weekend — Farah, Ghazni and Zaranj.",
+        "Farah, Ghazni and Nimroz provinces have fallen to the Taliban.",
+        "The Taliban captured the capitals of Farah, Ghazni and Nimroz provinces.",
+    ],
+)
+def test_lists_after_a_colon_a_dash_or_before_a_plural_noun(text):
+    assert pairs(text) == {("AF-FRA", "taliban"), ("AF-GHA", "taliban"), ("AF-NIM", "taliban")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Taliban seized their first provincial capital, Zaranj, on Friday.",
+        "On Friday the militants overran the remote south-western capital, Zaranj.",
+        "Zaranj [the capital of Nimroz province] was captured by the Taliban on Friday.",
+        "Zaranj, the capital of Nimroz, which lies on the border with Iran, was captured on Friday.",
+    ],
+)
+def test_descriptors_brackets_and_asides_before_the_place(text):
+    found = rows(text)
+    assert found[["place", "province_iso", "status", "date"]].values.tolist() == [
+        ["Zaranj", "AF-NIM", "taliban", "2021-08-13"]
+    ]
+
+
+def test_date_carried_from_the_sentence_before_and_counted_from_it():
+    text = (
+        "On Tuesday the Taliban entered Kunduz after a week of fighting. They captured Taloqan too. "
+        "A day later they took Pul-i-Khumri.\n\nThe Taliban also captured Zaranj."
+    )
+    found = rows(text, "2021-08-13").set_index("place")
+    assert found.loc["Kunduz", ["date", "date_basis"]].tolist() == ["2021-08-10", "weekday"]
+    assert found.loc["Taloqan", ["date", "date_basis"]].tolist() == ["2021-08-10", "carried"]
+    assert found.loc["Pul-i-Khumri", ["date", "date_basis"]].tolist() == ["2021-08-11", "relative"]
+    # a new paragraph does not carry the date
+    assert found.loc["Zaranj", ["date", "date_basis"]].tolist() == ["2021-08-13", "publication"]
+
+
+def test_history_is_not_news_of_the_day():
+    assert pairs("The Taliban briefly overran Kunduz in 2015 and again in 2016.") == set()
+    assert pairs("The Taliban, who overran Kunduz in 2015, captured Herat on Thursday.") == {("AF-HER", "taliban")}
+
+
+def test_denial_reaches_back_and_names_who_denies():
+    text = (
+        "The Taliban claimed to have captured Panjshir on Monday.\n\n"
+        "Resistance commanders, speaking from the valley, rejected the claim."
+    )
+    found = rows(text)
+    assert found[["province_iso", "status", "claimed_by", "denied_by"]].values.tolist() == [
+        ["AF-PAN", "contested", "taliban", "government"]
+    ]
+    assert found["confidence"].iloc[0] < 0.8
+
+
+def test_a_side_does_not_deny_its_own_gains():
+    text = (
+        "The Taliban said they had captured Ghazni on Monday. "
+        "A Taliban spokesman rejected claims by the government that its forces had retaken Herat."
+    )
+    assert ("AF-GHA", "taliban") in pairs(text)
+
+
+def test_district_placed_in_the_province_the_text_names():
+    # two districts called Tagab exist; the text says which one
+    found = rows("The Taliban captured the centres of Tagab and Kishim districts of Badakhshan on Friday.")
+    assert set(found["province_iso"]) == {"AF-BDS"}
+    assert set(found["level"]) == {"district"}
+
+
+def test_unknown_parts_are_placed_in_the_province_named_after_them():
+    found = rows("Afghan forces repelled a Taliban attack on Dahla Dam in Kandahar province on Friday.")
+    assert found[["province_iso", "status", "level"]].values.tolist() == [["AF-KAN", "government", "facility"]]
+
+
+def test_a_purpose_is_not_fighting():
+    assert pairs("The insurgents are massing in the hills for an attack on Kabul.") == set()
+    assert pairs("The Taliban launched an offensive to capture Lashkar Gah on Friday.") == {("AF-HEL", "contested")}
+
+
+def test_the_province_refers_to_the_last_province_named():
+    text = "Pul-i-Alam, the capital of Logar province, fell on Friday. The Taliban now control most of the province."
+    assert pairs(text) == {("AF-LOG", "taliban")}
+
+
+def test_rows_say_level_date_basis_and_confidence_that_separates():
+    found = rows(
+        "The Taliban captured Ghazni on 12 August. Fighting was reported in Kandahar. "
+        "The Taliban claimed they had seized Herat.",
+        "2021-08-13",
+    ).set_index("place")
+    assert found.loc["Ghazni", ["level", "date_basis"]].tolist() == ["capital", "explicit"]
+    assert found.loc["Ghazni", "confidence"] >= 0.8
+    assert found.loc["Kandahar", "date_basis"] == "carried"
+    assert found.loc["Herat", "claimed_by"] == "taliban"
+    assert found.loc["Herat", "confidence"] < found.loc["Ghazni", "confidence"]
+
+
+def test_long_capitalised_run_is_bounded_and_still_read():
+    run = " ".join(["Kunduz", "Alpha", "Bravo", "Charlie"] * 2500)
+    found = rows(f"The Taliban captured {run}.")
+    assert ("AF-KDZ", "taliban") in {(r.province_iso, r.status) for r in found.itertuples()}

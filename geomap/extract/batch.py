@@ -180,6 +180,7 @@ def extract_batch(
     merge: bool = True,
     geocoder: Callable[[list[str]], pd.DataFrame] | None = None,
     progress: bool = False,
+    unstated: list[dict] | None = None,
 ) -> pd.DataFrame:
     """Extract reports from many articles in one process.
 
@@ -195,6 +196,9 @@ def extract_batch(
         As for :func:`geomap.extract.extract_reports`.
     progress
         Show a progress bar on stderr.
+    unstated
+        As for :func:`geomap.extract.extract_reports`: collects the sentences naming a place
+        without a statement.
 
     Returns
     -------
@@ -215,7 +219,13 @@ def extract_batch(
     frames = []
     for article in items:
         try:
-            found = extract_reports(article.text, published=article.published, source=article.source, geocoder=geocoder)
+            found = extract_reports(
+                article.text,
+                published=article.published,
+                source=article.source,
+                geocoder=geocoder,
+                unstated=unstated,
+            )
         except InputError as exc:
             raise InputError(f"{article.path}: {exc}") from None
         frames.append(found)

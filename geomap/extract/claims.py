@@ -34,7 +34,8 @@ _SPEECH = re.compile(
 _TALIBAN_SPEAKER = re.compile(r"\b(?:Taliban|insurgents?|militants?|Mujahid|Islamic\s+Emirate)\b", re.I)
 _GOVERNMENT_SPEAKER = re.compile(
     r"\b(?:officials?|government|ministry|governor|police|army|spokes(?:man|woman|person)|authorities|"
-    r"council|commander|MoD|ANDSF|security\s+sources?|forces|resistance|Front|NRF|Massoud|Saleh)\b"
+    r"council|commanders?|MoD|ANDSF|security\s+sources?|forces|resistance|Front|NRF|Massoud|Saleh)\b",
+    re.I,
 )
 
 

@@ -48,7 +48,8 @@ _DATE_FILLER = re.compile(
     r"\b(?:on|by|since|early|late|last)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"(?:\s+(?:morning|afternoon|evening|night))?\b|\b(?:on|by)?\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
     r"[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b|\b(?:on|by)?\s*\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|"
-    r"sept?|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?\b|\b(?:yesterday|today|tonight|overnight)\b",
+    r"sept?|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?\b|\b(?:yesterday|today|tonight|overnight)\b"
+    r"|\b(?:over|during|in|within)\s+the\s+(?:past\s+|last\s+)?(?:weekend|week|night|\d{1,3}\s+hours|few\s+days)\b",
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
@@ -66,13 +67,17 @@ _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:st|nd|rd|th)?|[^\sA-Za-z\d]")
 
 def _gap_is_filler(gap: str, fillers: frozenset[str]) -> bool:
     gap = _DATE_FILLER.sub(" ", gap.replace("’", "'"))
+    separators = 0
     for word in _WORDS.findall(gap):
-        if word in {",", "-", "'", "’"}:
+        if word in {",", ":", "—", "–"}:
+            separators += 1  # "seized three capitals: X, Y and Z", "took three capitals — X, Y and Z"
+            continue
+        if word in {"-", "'", "’"}:
             continue
         folded = word.casefold()
         if folded not in fillers and not ("-" in folded and all(p in fillers for p in folded.split("-"))):
             return False
-    return gap.count(",") <= 1
+    return separators <= 1
 
 
 def _chain_gap(gap: str) -> bool:

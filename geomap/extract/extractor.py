@@ -25,6 +25,7 @@ def extract_reports(
     published: date | str,
     source: str | None = None,
     geocoder: Callable[[list[str]], pd.DataFrame] | None = None,
+    unstated: list[dict] | None = None,
 ) -> pd.DataFrame:
     """Find control statements about Afghan places in news text.
 
@@ -41,6 +42,9 @@ def extract_reports(
     geocoder
         A callable like :func:`geomap.geocode.geocode` (list of names -> DataFrame with
         ``query, name, kind, province_iso, confidence``); the offline geocoder by default.
+    unstated
+        If given, each sentence that names an Afghan place but makes no statement about it is
+        appended to it as ``{"source", "sentence", "places"}`` (for a review page).
 
     Returns
     -------
@@ -94,10 +98,14 @@ def extract_reports(
         plain, asides = _without_brackets(sentence)
         statable = [m for m in mentions if not any(a <= m.start < b for a, b in asides)]
         for statement in _statements(plain, statable, context) if statable else []:
-            if _is_history(statement, dates, history):
+            if _is_history(statement, plain, dates, history):
                 continue  # "overran Kunduz in 2015": not news of the day
             on, kind = _date_for(statement, dates, published_on, carried)
             rows.append(_row(statement, sentence, on, kind, source))
+        if unstated is not None and len(rows) == previous_rows and statable:
+            places = list(dict.fromkeys(m.text for m in statable if not m.reference))
+            if places:
+                unstated.append({"source": source or "", "sentence": " ".join(sentence.split()), "places": places})
         carried = max((d[1] for d in dates), default=carried) if dates else carried
         context = sentence
     return _merge(rows)
@@ -106,11 +114,13 @@ def extract_reports(
 def _contest_denied(rows: list[dict], previous: int, recent: int, by: str, places: set[str]) -> None:
     """A denial ("officials rejected the claim") contests the sentence before it; when that one made no
     statement, the last sentence that did (a claim may be denied a paragraph later). A denial that names
-    places contests only rows about them."""
+    places contests only rows about them; a side's denial leaves its own gains alone."""
     start = previous if previous < len(rows) else recent
     for i in range(start, len(rows)):
         if places and rows[i][PROVINCE_ISO] not in places:
             continue
+        if by == rows[i][STATUS]:
+            continue  # a side denies the other side's gains, not its own
         rows[i] = {**rows[i], STATUS: CONTESTED, DENIED_BY: by, CONFIDENCE: round(rows[i][CONFIDENCE] * 0.75, 2)}
 
 
@@ -128,10 +138,16 @@ def _without_brackets(sentence: str) -> tuple[str, list[tuple[int, int]]]:
     return _BRACKETS.sub(lambda m: " " * len(m.group(0)), sentence), spans
 
 
-def _is_history(statement: Statement, dates: list[tuple[int, date, str]], history: list[int]) -> bool:
-    """True when the year written nearest the statement's phrase is before the publication year."""
+_CLAUSE_EDGE = re.compile(r"[,;:()—–]")
+
+
+def _is_history(statement: Statement, sentence: str, dates: list[tuple[int, date, str]], history: list[int]) -> bool:
+    """True when the year written nearest the statement's phrase, in its clause, is before the publication
+    year ("overran Kunduz in 2015"; not "who overran Kunduz in 2015, took Herat on Thursday")."""
+    cue = statement.cue_start
+    history = [p for p in history if not _CLAUSE_EDGE.search(sentence, min(p, cue), max(p, cue))]
     if not history:
         return False
-    nearest_history = min(abs(p - statement.cue_start) for p in history)
+    nearest_history = min(abs(p - cue) for p in history)
     nearest_date = min((abs(p - statement.cue_start) for p, _, _ in dates), default=None)
     return nearest_date is None or nearest_history < nearest_date

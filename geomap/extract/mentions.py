@@ -65,7 +65,7 @@ def _candidates(sentence: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _usable(row: pd.Series) -> bool:
+def _usable(row: dict) -> bool:
     """Whether a geocoder answer is good enough to count as a place mention in running text.
 
     Journalists misspell provinces and cities ("Ghanzi"), so those may match by edit
@@ -93,7 +93,7 @@ def _mentions(sentence: str, resolved: dict[str, dict], candidates: list[tuple[i
             found.append(
                 Mention(
                     start, end, text, hit["name"], hit[PROVINCE_ISO], hit["kind"], hit[CONFIDENCE],
-                    district=hit.get("district") or "",
+                    district=_text(hit.get("district")),
                 )
             )  # fmt: skip
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
@@ -109,22 +109,39 @@ def _resolve_places(names: Iterable[str], geocoder: Callable[[list[str]], pd.Dat
     unique = sorted({n for n in names if len(n) >= 3 and not _not_place(n)})
     if not unique:
         return {}
-    if geocoder is None:
-        from geomap.geocode import geocode as geocoder
     # "Kandahari" or "Herati" describe people from a place; ask about the stem too to tell
     stems = {n[:-1] for n in unique if n.endswith("i") and " " not in n}
-    table = geocoder(sorted(set(unique) | stems))
-    answers = {row["query"]: row.to_dict() for _, row in table.iterrows()}
+    answers = _answers(sorted(set(unique) | stems), geocoder)
     resolved = {}
     for name in unique:
         row = answers.get(name)
-        if row is None or not _usable(pd.Series(row)):
+        if row is None or not _usable(row):
             continue
         stem = answers.get(name[:-1]) if name in stems or name[:-1] in stems else None
         if row.get("method") != "exact" and stem is not None and stem.get("method") == "exact":
             continue  # a demonym, not a mention of the place
         resolved[name] = row
     return resolved
+
+
+#: Answers of the offline geocoder kept between articles of one process (it is deterministic); bounded.
+_ANSWER_CACHE: dict[str, dict] = {}
+_ANSWER_CACHE_SIZE = 200_000
+
+
+def _answers(names: list[str], geocoder: Callable[[list[str]], pd.DataFrame] | None) -> dict[str, dict]:
+    """Geocoder answers by query. The offline geocoder's answers are cached, so a batch of articles asks
+    about each name once; a geocoder passed in is always asked."""
+    if geocoder is not None:
+        return {row["query"]: row for row in geocoder(names).to_dict("records")}
+    from geomap.geocode import geocode
+
+    missing = [n for n in names if n not in _ANSWER_CACHE]
+    if missing:
+        if len(_ANSWER_CACHE) + len(missing) > _ANSWER_CACHE_SIZE:
+            _ANSWER_CACHE.clear()
+        _ANSWER_CACHE.update({row["query"]: row for row in geocode(missing).to_dict("records")})
+    return {n: _ANSWER_CACHE[n] for n in names if n in _ANSWER_CACHE}
 
 
 def _not_place(name: str) -> bool:
@@ -176,3 +193,7 @@ def place_by_text(sentence: str, mentions: list[Mention]) -> list[Mention]:
                 break
             j -= 1
     return out
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""

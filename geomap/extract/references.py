@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from geomap.extract._data import words
 from geomap.extract._model import Mention
-from geomap.extract.mentions import CONFIDENCE, _locative, _not_place, _strip_possessive
+from geomap.extract.mentions import CONFIDENCE, _locative, _not_place, _strip_possessive, _text
 from geomap.schema import PROVINCE_ISO
 
 #: The national capital: "the capital" and "the Afghan capital" stand for it.
@@ -64,6 +64,7 @@ class Antecedent:
 
     mention: Mention
     since: str
+    province: Mention | None = None  # the last province named, for "the province"
 
 
 def _references(
@@ -109,9 +110,15 @@ def _antecedent(
 ) -> Mention | None:
     """The place a reference stands for: the last one named before it, or the national capital."""
     noun = (m.group("noun") or "").casefold()
-    adjectives = (m.group("adj") or "").casefold().split()
-    if noun == "capital" and {"afghan", "national", "country's"} & set(adjectives):
+    adjectives = (m.group("adj") or "").casefold().replace("’", "'").split()
+    if noun == "capital" and {"afghan", "national", "country's", "nation's"} & set(adjectives):
         return _capital_mention(resolved)
+    if noun == "province":
+        named = [c for c in mentions if c.end <= m.start() and c.kind == "province"]
+        if named:
+            return named[-1]
+        if earlier is not None and earlier.province is not None:
+            return earlier.province
     topic = _topic(sentence, [c for c in mentions if c.end <= m.start()])
     if topic is not None:
         place, since = topic, sentence[topic.end : m.start()]
@@ -139,7 +146,7 @@ def _capital_mention(resolved: dict[str, dict]) -> Mention | None:
     if hit is None:
         return None
     return Mention(
-        0, 0, CAPITAL, hit["name"], hit[PROVINCE_ISO], hit["kind"], hit[CONFIDENCE], district=hit.get("district") or ""
+        0, 0, CAPITAL, hit["name"], hit[PROVINCE_ISO], hit["kind"], hit[CONFIDENCE], district=_text(hit.get("district"))
     )
 
 
@@ -158,9 +165,11 @@ _NOT_OTHER_PLACE = words("not_other_place")
 
 def _next_antecedent(sentence: str, mentions: list[Mention], earlier: Antecedent | None) -> Antecedent | None:
     """The place later references in the paragraph may stand for, after ``sentence``."""
+    provinces = [c for c in mentions if c.kind == "province" and not c.reference]
+    province = provinces[-1] if provinces else (earlier.province if earlier is not None else None)
     last = _topic(sentence, mentions)
     if last is not None:
-        return Antecedent(last, sentence[last.end :])
+        return Antecedent(last, sentence[last.end :], province)
     if earlier is None or earlier.since.count(".") >= 2:
         return None  # two sentences without a place: the thread is lost
-    return Antecedent(earlier.mention, earlier.since + " " + sentence)
+    return Antecedent(earlier.mention, earlier.since + " " + sentence, province)

@@ -1,0 +1,94 @@
+"""Step 9: a review page for proposed reports: each row with its sentence, the place and the phrase
+marked, and the sentences that named an Afghan place without a statement.
+
+The page is one self-contained HTML file. Its script and stylesheet are files in ``static/``; the
+rows reach the page as JSON in a ``<script type="application/json">`` element (with ``<``, ``>``
+and ``&`` escaped) and are put on the page with ``textContent``: text from an article is only ever
+shown, never run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from importlib import resources
+
+import pandas as pd
+
+from geomap.schema import DATE, EVIDENCE, NOTE, PLACE, PROVINCE_ISO, SOURCE, STATUS
+
+_PHRASE = re.compile(r"phrase: ([^;]*)")
+_WRITTEN = re.compile(r"written '([^']*)'|written \"([^\"]*)\"")
+_REVIEW_FIELDS = (
+    "confidence", "level", "district", "date_basis", "claimed_by", "denied_by", "n_sources", "sources", "flag",
+)  # fmt: skip
+
+
+def _json_for_script(data: object) -> str:
+    """JSON that cannot close or open a tag inside a ``<script>`` element."""
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _row_data(row: dict) -> dict:
+    note = str(row.get(NOTE) or "")
+    phrase = _PHRASE.search(note)
+    written = _WRITTEN.search(note)
+    out = {
+        "date": row.get(DATE, ""),
+        "place": row.get(PLACE, ""),
+        "status": row.get(STATUS, ""),
+        "province_iso": row.get(PROVINCE_ISO, ""),
+        "source": row.get(SOURCE, ""),
+        "note": note,
+        "evidence": row.get(EVIDENCE, ""),
+        "written": (written.group(1) or written.group(2)) if written else row.get(PLACE, ""),
+        "trigger": phrase.group(1).strip() if phrase else "",
+    }
+    for field in _REVIEW_FIELDS:
+        if field in row and not pd.isna(row[field]):
+            out[field] = row[field]
+    return out
+
+
+def review_page(reports: pd.DataFrame, unstated: list[dict] | None = None, *, title: str = "Proposed reports") -> str:
+    """The review page as HTML text.
+
+    Parameters
+    ----------
+    reports
+        Rows of :func:`geomap.extract.extract_reports` or :func:`geomap.extract.extract_batch`.
+    unstated
+        Sentences that named an Afghan place without a statement (``{"source", "sentence", "places"}``).
+    title
+        The page title (shown as text).
+
+    Returns
+    -------
+    str
+        A self-contained HTML page (no outside request).
+    """
+    static = resources.files("geomap.extract") / "static"
+    css = (static / "review.css").read_text(encoding="utf-8")
+    script = (static / "review.js").read_text(encoding="utf-8")
+    data = {
+        "title": title,
+        "rows": [_row_data(r) for r in reports.to_dict("records")],
+        "unstated": list(unstated or []),
+    }
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
+        '<header><h1 id="title"></h1><p id="summary"></p>\n'
+        '<label>Show <select id="filter"><option value="all">all rows</option>'
+        '<option value="low">confidence below 0.8</option><option value="flagged">flagged</option>'
+        '</select></label> <button id="export" type="button">Download accepted rows (CSV)</button></header>\n'
+        '<main><table id="rows"><thead><tr><th>accept</th><th>date</th><th>place</th><th>status</th>'
+        "<th>confidence</th><th>evidence</th><th>details</th></tr></thead><tbody></tbody></table>\n"
+        '<h2>Sentences naming a place without a statement</h2><ul id="unstated"></ul></main>\n'
+        f'<script type="application/json" id="review-data">{_json_for_script(data)}</script>\n'
+        f"<script>\n{script}</script>\n</body>\n</html>\n"
+    )

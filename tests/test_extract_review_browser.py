@@ -1,0 +1,55 @@
+"""The extraction review page in headless Chromium: rows and marks shown, injection strings shown as text."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.extract import Article, extract_batch
+from geomap.extract.review import review_page
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = '<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=1</script> {{7*7}} ${1+1}'
+
+
+def test_review_page_shows_rows_marks_and_hostile_text_literally(chromium, tmp_path):
+    text = (
+        f"The Taliban captured Kunduz on Sunday {HOSTILE}.\n\n"
+        "Government forces still hold Herat, officials said on Monday.\n\n"
+        f"Residents of Kabul watched the news {HOSTILE}.\n"
+    )
+    unstated: list[dict] = []
+    table = extract_batch([Article("a.txt", text, "2021-08-10", HOSTILE)], unstated=unstated)
+    path = tmp_path / "review.html"
+    path.write_text(review_page(table, unstated, title=HOSTILE), encoding="utf-8")
+    page = chromium.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    def route(r):
+        requests.append(r.request.url)
+        if r.request.url == path.as_uri():
+            r.continue_()
+        else:
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri())
+    rows = page.eval_on_selector_all("#rows tbody tr", "els => els.map(e => e.children[2].textContent)")
+    assert sorted(rows) == ["Herat", "Kunduz"]
+    marks = page.eval_on_selector_all("mark", "els => els.map(e => [e.className, e.textContent])")
+    assert ["place", "Kunduz"] in marks and ["trigger", "captured"] in marks
+    assert page.text_content("#title") == HOSTILE
+    evidence = page.eval_on_selector_all("#rows tbody tr td:nth-child(6)", "els => els.map(e => e.textContent)")
+    assert any(HOSTILE in e for e in evidence)
+    assert HOSTILE in page.text_content("#unstated")
+    assert page.evaluate("window.__pwned") is None
+    assert page.eval_on_selector_all("#rows img, #unstated img", "els => els.length") == 0
+    assert [u for u in requests if u != path.as_uri()] == []
+    assert errors == []
+    # rejecting a row updates the count
+    page.click("#rows tbody tr input[type=checkbox]")
+    assert "1 accepted" in page.text_content("#summary")
+    page.close()
