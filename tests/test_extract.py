@@ -618,3 +618,16 @@ def test_long_capitalised_run_is_bounded_and_still_read():
     run = " ".join(["Kunduz", "Alpha", "Bravo", "Charlie"] * 2500)
     found = rows(f"The Taliban captured {run}.")
     assert ("AF-KDZ", "taliban") in {(r.province_iso, r.status) for r in found.itertuples()}
+
+
+def test_literal_prefilter_never_hides_a_match():
+    # the cheap test before each control phrase's regex must hold for every phrase on every labelled paragraph
+    from geomap.extract._data import _literals, control_phrases
+
+    texts = [c["text"] for c in load_cases()]
+    assert _literals(r"\bmilitias?\s+re-?took\b") == ("militia", "took")
+    for phrase in control_phrases():
+        for text in texts:
+            if phrase.regex.search(text):
+                assert phrase.may_match(text.lower()), (phrase.name, text)
+    assert not any(p.may_match("gen. u.s. aug. mr. dr. kunduz jan.") for p in control_phrases())

@@ -37,6 +37,40 @@ class Phrase:
     sided: bool = False  # a government phrase that is the Taliban's when they are named before it ("resisting")
     agent: bool = False  # the side that acts decides the status
     negatable: bool = True  # a negation before the phrase flips it
+    literals: tuple[str, ...] = ()  # every match holds one of these (lower case): a cheap test before the regex
+
+    def may_match(self, folded: str) -> bool:
+        """False when ``folded`` (a lower-cased sentence) cannot hold a match: none of the literals is in it."""
+        return not self.literals or any(word in folded for word in self.literals)
+
+
+def _literals(pattern: str) -> tuple[str, ...]:
+    """Runs of three or more letters that the pattern's text spells out, cut before an optional letter
+    ("militias?" gives "militia") and with escapes (``\\s``, ``\\b``) left out. Every path through a
+    control phrase spells at least one such run, so a sentence without any cannot match."""
+    runs: list[str] = []
+    current = ""
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            runs.append(current)
+            current = ""
+            continue
+        if char.isalpha():
+            following = pattern[i + 1] if i + 1 < len(pattern) else ""
+            if following in "?*{":
+                runs.append(current)
+                current = ""
+            else:
+                current += char.lower()
+        else:
+            runs.append(current)
+            current = ""
+        i += 1
+    runs.append(current)
+    return tuple(sorted({r for r in runs if len(r) >= 3}))
 
 
 @cache
@@ -56,6 +90,7 @@ def control_phrases() -> tuple[Phrase, ...]:
                 sided=bool(entry.get("sided", False)),
                 agent=bool(entry.get("agent", False)),
                 negatable=bool(entry.get("negatable", True)),
+                literals=_literals(pattern),
             )
         )
     return tuple(out)

@@ -142,7 +142,10 @@ def _statements(sentence: str, mentions: list[Mention], context: str = "") -> li
     """
     out: list[Statement] = []
     cues = []
+    folded = sentence.lower()
     for pattern in _PATTERNS:
+        if not pattern.may_match(folded):
+            continue
         for m in pattern.regex.finditer(sentence):
             if pattern.status == _ACTOR:
                 side = _last_side(context + " " + sentence[: m.start()])
