@@ -182,14 +182,18 @@ def _fold(text: str) -> str:
 _POSSESSIVE = re.compile(r"['’`´ʼ]s\b", re.IGNORECASE)
 
 
-def _tokens(name: str) -> tuple[list[str], str | None]:
+#: Generic words that are never part of a name, even when weighed.
+_FILLER_WORDS = frozenset({"the", "of", "in", "afghanistan", "افغانستان"})
+
+
+def _tokens(name: str, keep_generic: bool = False) -> tuple[list[str], str | None]:
     words = _NON_ALNUM.sub(" ", _fold(_POSSESSIVE.sub("", name))).split()
     hint = None
     kept = []
     for word in words:
         if word in KIND_WORDS:
             hint = hint or KIND_WORDS[word]
-        elif word not in GENERIC_WORDS:
+        elif word not in GENERIC_WORDS or (keep_generic and word not in _FILLER_WORDS):
             kept.append(word)
     return kept, hint
 
@@ -474,11 +478,28 @@ class Gazetteer:
                 if tail is not None and tail.entry.kind in _STRONG_KINDS:
                     provinces.add(tail.entry.province_iso)
             return self._with_villages(parts[0], self._lookup(parts[0], provinces=provinces), provinces)
-        match = self._lookup(text)
+        match = self._with_generic_words(text) or self._lookup(text)
         if match is None:
             match = self._split_trailing_province(text)
         head, province = self._trailing_province(text)
         return self._with_villages(head, match, {province} if province else set())
+
+    def _with_generic_words(self, text: str) -> Match | None:
+        """A place whose own or curated name includes the generic words of ``text`` ("Markaz-e Behsud").
+
+        Generic words (``markaz``, ``center``, ``bazaar``, ...) are usually dropped, but when the
+        name with them kept is a place's name on record, that place is meant, not the namesake
+        of the shorter name elsewhere. Only exact and alias matches count.
+        """
+        words, hint = _tokens(text, keep_generic=True)
+        if words == _tokens(text)[0]:
+            return None
+        norm = " ".join(w for w in words if w not in CONNECTORS)
+        slot = self._by_key.get(phonetic_key(norm)) if norm else None
+        if slot is None:
+            return None
+        match = self._choose(slot, hint, self._by_norm.get(norm))
+        return match if match.method in ("exact", "alias") and not match.is_foreign else None
 
     def _trailing_province(self, text: str) -> tuple[str, str | None]:
         """``"Deh Bala Nangarhar"`` -> ``("Deh Bala", "AF-NAN")``; the text and None when no province ends it."""

@@ -371,3 +371,17 @@ def test_a_misspelling_close_to_places_in_several_provinces_is_held_back_with_th
     # with the province named, in or beside the name, the district is found
     assert geocode(["Khogaani, Nangarhar"]).loc[0, "province_iso"] == "AF-NAN"
     assert geocode(["Khogaani Nangarhar"]).loc[0, "district_id"] == "AF-NAN-khogayani"
+
+
+@pytest.mark.parametrize(
+    ("query", "iso", "name"),
+    [
+        ("Markaz-e Behsud", "AF-WAR", "Markazi Bihsud"),  # not Nangarhar's Behsud, the name without "markaz"
+        ("Markazi Bihsud", "AF-WAR", "Markazi Bihsud"),
+        ("Kabul airport", "AF-KAB", "Kabul"),  # no place is named with the generic word: it is dropped
+        ("Bazaar-e Panjwai", "AF-KAN", "Panjwayi"),
+    ],
+)
+def test_generic_words_are_weighed_not_just_dropped(query, iso, name):
+    row = geocode([query]).iloc[0]
+    assert (row["province_iso"], row["name"]) == (iso, name)
