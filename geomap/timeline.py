@@ -53,6 +53,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geomap._columnar import Decisions, decide
 from geomap.boundaries import load_provinces
 from geomap.dates import parse_date
 from geomap.errors import GeocodeError, InputError
@@ -131,6 +132,7 @@ class ControlTimeline:
             reporting_dates = sorted({d.date() for d in pd.to_datetime(self.reports[DATE])})
         self.reporting_dates: list[dt.date] = sorted(set(reporting_dates))
         self._long: pd.DataFrame | None = None
+        self._decided: Decisions | None = None
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -241,7 +243,7 @@ class ControlTimeline:
         return timeline
 
     # ------------------------------------------------------------------ queries
-    def long(self) -> pd.DataFrame:
+    def long(self, *, evidence: bool = True) -> pd.DataFrame:
         """One row per area per reporting date (sorted by date, then area id).
 
         Columns: ``area_id, area_name, date, status, status_label, since,
@@ -250,7 +252,16 @@ class ControlTimeline:
         province-wide report at district level); on provinces also
         ``province_iso`` and ``province``; on districts ``district_id``,
         ``district``, ``province_iso`` and ``province``.
+
+        Parameters
+        ----------
+        evidence
+            ``False`` leaves out ``sources`` and ``evidence``: the table then costs
+            memory in proportion to areas x dates only, however many reports there
+            are (:meth:`evidence_rows` gives the evidence as report positions).
         """
+        if not evidence:
+            return self._frame(self.reporting_dates, self._decisions(), compare=True, evidence=False)
         if self._long is None:
             self._long = self._evaluate(self.reporting_dates, compare=True)
         return self._long.copy()
@@ -289,20 +300,27 @@ class ControlTimeline:
             return pd.DataFrame(columns=columns)
         # Under "majority" places vote separately, so only reports on one place disagree.
         keys = [AREA_ID, DATE] + ([NAME] if self.aggregate == "majority" and NAME in counted else [])
-        disagree = counted.groupby(keys, sort=True)[STATUS].transform("nunique") > 1
-        rows = []
-        for (area, day), group in counted[disagree].groupby([AREA_ID, DATE], sort=True):
-            rows.append(
-                {
-                    AREA_ID: area,
-                    AREA_NAME: group[AREA_NAME].iloc[0],
-                    DATE: pd.Timestamp(day).date(),
-                    "statuses": list(dict.fromkeys(group[STATUS])),
-                    "places": "; ".join(dict.fromkeys(group[PLACE])),
-                    SOURCES: "; ".join(dict.fromkeys(s for s in group[SOURCE] if s)),
-                }
-            )
-        return pd.DataFrame(rows, columns=columns)
+        disagree = counted.groupby(keys, sort=False)[STATUS].transform("nunique") > 1
+        rows = counted[disagree.to_numpy()].sort_values([AREA_ID, DATE], kind="stable")
+        if rows.empty:
+            return pd.DataFrame(columns=columns)
+        by_day = [AREA_ID, DATE]
+        first = rows.drop_duplicates(by_day).set_index(by_day)
+        statuses = rows.drop_duplicates([*by_day, STATUS]).groupby(by_day, sort=False)[STATUS].agg(list)
+        places = rows.drop_duplicates([*by_day, PLACE]).groupby(by_day, sort=False)[PLACE].agg("; ".join)
+        cited = rows[rows[SOURCE].astype(bool)].drop_duplicates([*by_day, SOURCE])
+        sources = cited.groupby(by_day, sort=False)[SOURCE].agg("; ".join).reindex(first.index, fill_value="")
+        out = pd.DataFrame(
+            {
+                AREA_ID: first.index.get_level_values(0),
+                AREA_NAME: first[AREA_NAME].to_numpy(),
+                DATE: first.index.get_level_values(1).date,
+                "statuses": statuses.reindex(first.index).to_numpy(),
+                "places": places.reindex(first.index).to_numpy(),
+                SOURCES: sources.to_numpy(),
+            }
+        )
+        return out
 
     def summary(self, by: str | None = None) -> pd.DataFrame:
         """Counts of areas per status per reporting date.
@@ -411,170 +429,141 @@ class ControlTimeline:
         return f"<div><p><strong>{head}</strong></p>{note}<table><tr><th>date</th>{cells}</tr>{body}</table></div>"
 
     # ------------------------------------------------------------------ engine
+    def evidence_rows(self) -> list[np.ndarray]:
+        """Per row of :meth:`long`, the positions in ``reports`` of its evidence reports (in evidence order)."""
+        decisions = self._decisions()
+        return [decisions.cell_rows(c) for c in self._long_cells(len(self.reporting_dates))]
+
     def _counted(self) -> pd.DataFrame:
         reports = self.reports
         if self.aggregate == "capital" and self.provinces and KIND in reports.columns:
             return reports[reports[KIND].isin(DIRECT_KINDS)]
         return reports
 
-    def _evaluate(self, days: Sequence[dt.date], *, compare: bool) -> pd.DataFrame:
-        days_ns = np.array([np.datetime64(d, "ns") for d in days], dtype="datetime64[ns]")
+    def _status_keys(self) -> list[str]:
+        """Status codes of the engine: sorted keys (majority ties go to the first), any stray status included."""
+        return sorted(set(self.scheme.keys) | set(pd.unique(self.reports[STATUS])))
+
+    def _decisions(self, days: Sequence[dt.date] | None = None) -> Decisions:
+        """The engine's arrays for ``days`` (default: the reporting dates, computed once)."""
+        if days is None:
+            if self._decided is None:
+                self._decided = self._decide(self.reporting_dates)
+            return self._decided
+        return self._decide(days)
+
+    def _decide(self, days: Sequence[dt.date]) -> Decisions:
         counted = self._counted()
-        area_ids = self.areas[AREA_ID].to_numpy()
-        n_areas, n_days = len(area_ids), len(days_ns)
-        status = np.full((n_areas, n_days), self.scheme.unknown, dtype=object)
-        since = np.full((n_areas, n_days), None, dtype=object)
-        conflict = np.zeros((n_areas, n_days), dtype=bool)
-        evidence = np.empty((n_areas, n_days), dtype=object)
-        evidence.fill(())
-        position = {a: i for i, a in enumerate(area_ids)}
-        contested = "contested" if "contested" in self.scheme.keys else None
+        keys = self._status_keys()
+        area = pd.Index(self.areas[AREA_ID]).get_indexer(counted[AREA_ID])
+        mine = area >= 0
+        counted, area = counted[mine], area[mine]
+        place = None
         if self.aggregate == "majority":
-            by_place = _report_days(counted, [AREA_ID, NAME if NAME in counted else PLACE], contested)
-            places: dict = {}
-            for (area, _place), history in by_place.items():
-                places.setdefault(area, []).append(history)
-            for area, histories in places.items():
-                i = position[area]
-                _decide_majority(histories, days_ns, status[i], since[i], conflict[i], evidence[i])
-        else:
-            for area, history in _report_days(counted, [AREA_ID], contested).items():
-                i = position[area]
-                _decide_latest(history, days_ns, status[i], since[i], conflict[i], evidence[i])
-        changed = np.zeros((n_areas, n_days), dtype=bool)
+            names = counted[NAME if NAME in counted else PLACE]
+            place = pd.factorize(names, sort=True, use_na_sentinel=False)[0]
+        contested = keys.index("contested") if "contested" in self.scheme.keys else None
+        return decide(
+            area.astype(np.int64),
+            _day_numbers(counted[DATE]),
+            pd.Categorical(counted[STATUS], categories=keys).codes.astype(np.int64),
+            counted.index.to_numpy(np.int64),  # positions in self.reports (a RangeIndex)
+            np.array(list(days), dtype="datetime64[D]").astype(np.int64),
+            n_areas=len(self.areas),
+            unknown=keys.index(self.scheme.unknown),
+            contested=contested,
+            place=place,
+        )
+
+    def _long_cells(self, n_days: int) -> np.ndarray:
+        """Engine cell of each row of the long table (dates, then area ids, ascending)."""
+        area_order = np.argsort(self.areas[AREA_ID].to_numpy(), kind="stable")
+        return (area_order[None, :] * n_days + np.arange(n_days)[:, None]).ravel()
+
+    def _evaluate(self, days: Sequence[dt.date], *, compare: bool) -> pd.DataFrame:
+        days = list(days)
+        decisions = self._decisions() if compare and days == self.reporting_dates else self._decisions(days)
+        return self._frame(days, decisions, compare=compare)
+
+    def _frame(
+        self, days: list[dt.date], decisions: Decisions, *, compare: bool, evidence: bool = True
+    ) -> pd.DataFrame:
+        n_days = len(days)
+        cells = self._long_cells(n_days)
+        keys = np.array(self._status_keys(), dtype=object)
+        status = decisions.status.ravel()[cells]
+        changed = np.zeros(len(cells), dtype=bool)
         if compare and n_days > 1:
-            changed[:, 1:] = status[:, 1:] != status[:, :-1]
-        labels = {k: self.scheme.label(k) for k in self.scheme.keys}
+            flat = decisions.status.ravel()
+            later = cells % n_days > 0
+            changed[later] = flat[cells[later]] != flat[cells[later] - 1]
+        area_index = cells // n_days
+        labels = {k: self.scheme.label(k) if k in self.scheme.keys else k for k in keys}
         frame = pd.DataFrame(
             {
-                AREA_ID: np.tile(area_ids, n_days),
-                AREA_NAME: np.tile(self.areas[AREA_NAME].to_numpy(), n_days),
-                DATE: np.repeat(np.array(list(days), dtype=object), n_areas),
-                STATUS: status.T.ravel(),
-                SINCE: since.T.ravel(),
-                CHANGED: changed.T.ravel(),
-                CONFLICT: conflict.T.ravel(),
-                EVIDENCE: [list(e) for e in evidence.T.ravel()],
+                AREA_ID: self.areas[AREA_ID].to_numpy()[area_index],
+                AREA_NAME: self.areas[AREA_NAME].to_numpy()[area_index],
+                DATE: np.array(days, dtype=object)[cells % n_days] if n_days else np.array([], dtype=object),
+                STATUS: keys[status],
+                SINCE: decisions.since.ravel()[cells].view("datetime64[D]").astype(object),
+                CHANGED: changed,
+                CONFLICT: decisions.conflict.ravel()[cells],
             }
         )
         frame.insert(4, STATUS_LABEL, frame[STATUS].map(labels))
-        frame.insert(8, SOURCES, [_join_sources(e) for e in frame[EVIDENCE]])
+        if evidence:
+            records = _evidence_records(self.reports, decisions, cells)
+            frame[EVIDENCE] = records
+            frame.insert(8, SOURCES, [_join_sources(e) for e in records])
         if self.provinces:
             frame.insert(2, PROVINCE_ISO, frame[AREA_ID])
             frame.insert(3, PROVINCE, frame[AREA_NAME])
         elif self.level == "district":
             for position, column in enumerate((DISTRICT_ID, DISTRICT, PROVINCE_ISO, PROVINCE), start=2):
-                frame.insert(position, column, np.tile(self.areas[column].to_numpy(), n_days))
-        return frame.sort_values([DATE, AREA_ID], kind="stable").reset_index(drop=True)
+                frame.insert(position, column, self.areas[column].to_numpy()[area_index])
+        return frame
 
 
-# ---------------------------------------------------------------------- decisions
-def _report_days(frame: pd.DataFrame, keys: list[str], contested: str | None) -> dict:
-    """Collapse reports to one decided status per key (area, or area and place) per report date.
-
-    Returns ``{key: (dates, statuses, conflicts, records)}`` with dates as a sorted
-    ``datetime64[ns]`` array and, per date, the decided status, whether the
-    reports disagreed, and the evidence records. Works on plain arrays: one sort,
-    one pass.
-    """
-    if frame.empty:
-        return {}
-    frame = frame.sort_values([*keys, DATE], kind="stable")
-    key_values = (
-        list(zip(*(frame[k].tolist() for k in keys), strict=True)) if len(keys) > 1 else frame[keys[0]].tolist()
-    )
-    days = frame[DATE].to_numpy("datetime64[ns]")
-    statuses = frame[STATUS].tolist()
-    iso_days = np.datetime_as_string(days, unit="D").tolist()
-    records = [
-        {DATE: d, PLACE: p, STATUS: st, SOURCE: so, NOTE: no}
-        for d, p, st, so, no in zip(
-            iso_days, frame[PLACE].tolist(), statuses, frame[SOURCE].tolist(), frame[NOTE].tolist(), strict=True
-        )
-    ]
-    if PLACE_PRECISION in frame.columns and DATE_PRECISION in frame.columns:
-        # Only imprecise reports carry the key, so evidence of precise ones stays as it was.
-        places, days_known = frame[PLACE_PRECISION].to_numpy(), frame[DATE_PRECISION].to_numpy()
-        for k in np.flatnonzero((places > 1) | (days_known > 1)):
-            records[k][PRECISION] = describe_precision(places[k], days_known[k])
-    if SCOPE in frame.columns:
-        for record, scope in zip(records, frame[SCOPE].tolist(), strict=True):
-            if scope == PROVINCE_WIDE:
-                record[SCOPE] = PROVINCE_WIDE
-    out: dict = {}
-    n = len(statuses)
-    start = 0
-    while start < n:
-        key, day = key_values[start], days[start]
-        stop = start + 1
-        while stop < n and days[stop] == day and key_values[stop] == key:
-            stop += 1
-        values = statuses[start:stop]
-        distinct = set(values)
-        is_conflict = len(distinct) > 1
-        decided = (contested or values[-1]) if is_conflict else values[0]
-        entry = out.setdefault(key, ([], [], [], []))
-        entry[0].append(day)
-        entry[1].append(decided)
-        entry[2].append(is_conflict)
-        entry[3].append(tuple(records[start:stop]))
-        start = stop
-    return {k: (np.array(v[0], dtype="datetime64[ns]"), v[1], v[2], v[3]) for k, v in out.items()}
+# ---------------------------------------------------------------------- evidence
+def _day_numbers(dates: pd.Series) -> np.ndarray:
+    return dates.to_numpy("datetime64[ns]").astype("datetime64[D]").astype(np.int64)
 
 
-def _run_starts(dates: np.ndarray, statuses: list) -> list:
-    starts, current_start = [], None
-    for k, (day, value) in enumerate(zip(dates, statuses, strict=True)):
-        if k == 0 or value != statuses[k - 1]:
-            current_start = pd.Timestamp(day).date()
-        starts.append(current_start)
-    return starts
-
-
-def _decide_latest(history, days_ns, status, since, conflict, evidence) -> None:
-    dates, statuses, conflicts, records = history
-    starts = _run_starts(dates, statuses)
-    latest = np.searchsorted(dates, days_ns, side="right") - 1
-    for j, k in enumerate(latest):
-        if k < 0:
-            continue
-        status[j] = statuses[k]
-        since[j] = starts[k]
-        conflict[j] = conflicts[k]
-        evidence[j] = records[k]
-
-
-def _decide_majority(places, days_ns, status, since, conflict, evidence) -> None:
-    """Each place's latest status votes; the most common wins, a tie goes to the most recent vote."""
-    keys = sorted({s for _dates, statuses, _c, _r in places for s in statuses})
-    code = {k: i for i, k in enumerate(keys)}
-    latest = np.stack([np.searchsorted(dates, days_ns, side="right") - 1 for dates, *_ in places])
-    votes = np.full(latest.shape, -1, dtype=np.int64)
-    vote_dates = np.full(latest.shape, np.iinfo(np.int64).min, dtype=np.int64)
-    for row, (dates, statuses, _conflicts, _records) in enumerate(places):
-        known = latest[row] >= 0
-        votes[row, known] = np.array([code[s] for s in statuses])[latest[row, known]]
-        vote_dates[row, known] = dates.astype(np.int64)[latest[row, known]]
-    counts = np.stack([(votes == c).sum(axis=0) for c in range(len(keys))])
-    newest = np.stack([np.where(votes == c, vote_dates, np.iinfo(np.int64).min).max(axis=0) for c in range(len(keys))])
-    top = counts.max(axis=0)
-    for day in range(len(days_ns)):
-        if top[day] == 0:
-            continue
-        tied = np.flatnonzero(counts[:, day] == top[day])
-        winner = int(tied[np.argmax(newest[tied, day])])
-        status[day] = keys[winner]
-        conflict[day] = len(tied) > 1
-        evidence[day] = tuple(
-            record
-            for row, (*_rest, records) in enumerate(places)
-            if latest[row, day] >= 0
-            for record in records[latest[row, day]]
-        )
-        if day > 0 and status[day - 1] == status[day] and since[day - 1] is not None:
-            since[day] = since[day - 1]
+def _evidence_records(reports: pd.DataFrame, decisions: Decisions, cells: np.ndarray) -> list[list[dict]]:
+    """Evidence dicts per cell. Each report's dict is built once and shared by every cell citing it."""
+    offsets, cell_groups = decisions.cell_offsets, decisions.cell_groups
+    group_offsets, rows = decisions.group_offsets, decisions.rows
+    cited: dict[int, tuple[dict, ...]] = {}
+    per_cell = [cell_groups[offsets[c] : offsets[c + 1]].tolist() for c in cells]
+    needed = sorted({g for groups in per_cell for g in groups})
+    if needed:
+        positions = np.concatenate([rows[group_offsets[g] : group_offsets[g + 1]] for g in needed])
+        table = reports.iloc[np.unique(positions)]
+        iso = np.datetime_as_string(table[DATE].to_numpy("datetime64[D]"), unit="D").tolist()
+        columns = (table[PLACE].tolist(), table[STATUS].tolist(), table[SOURCE].tolist(), table[NOTE].tolist())
+        fields = zip(iso, *columns, strict=True)
+        record = {
+            int(i): {DATE: d, PLACE: p, STATUS: st, SOURCE: so, NOTE: no}
+            for i, (d, p, st, so, no) in zip(np.unique(positions), fields, strict=True)
+        }
+        if PLACE_PRECISION in table.columns and DATE_PRECISION in table.columns:
+            # Only imprecise reports carry the key, so evidence of precise ones stays as it was.
+            places, days_known = table[PLACE_PRECISION].to_numpy(), table[DATE_PRECISION].to_numpy()
+            for k in np.flatnonzero((places > 1) | (days_known > 1)):
+                record[int(np.unique(positions)[k])][PRECISION] = describe_precision(places[k], days_known[k])
+        if SCOPE in table.columns:
+            for i, scope in zip(np.unique(positions), table[SCOPE].tolist(), strict=True):
+                if scope == PROVINCE_WIDE:
+                    record[int(i)][SCOPE] = PROVINCE_WIDE
+        for g in needed:
+            cited[g] = tuple(record[int(i)] for i in rows[group_offsets[g] : group_offsets[g + 1]])
+    out = []
+    for groups in per_cell:
+        if len(groups) == 1:
+            out.append(list(cited[groups[0]]))
         else:
-            since[day] = pd.Timestamp(int(newest[winner, day])).date()
+            out.append([r for g in groups for r in cited[g]])
+    return out
 
 
 def _join_sources(records: Iterable[dict]) -> str:

@@ -19,9 +19,15 @@ from geomap.schema import (
     CHANGED,
     CONFLICT,
     DATE,
+    DISTRICT,
+    DISTRICT_ID,
     EVIDENCE,
     NOTE,
     PLACE,
+    PROVINCE,
+    PROVINCE_ISO,
+    PROVINCE_WIDE,
+    SCOPE,
     SINCE,
     SOURCE,
     SOURCES,
@@ -124,8 +130,11 @@ def evaluate(self, days: Sequence[dt.date], *, compare: bool) -> pd.DataFrame:
     frame.insert(4, STATUS_LABEL, frame[STATUS].map(labels))
     frame.insert(8, SOURCES, [_join_sources(e) for e in frame[EVIDENCE]])
     if self.provinces:
-        frame.insert(2, "province_iso", frame[AREA_ID])
-        frame.insert(3, "province", frame[AREA_NAME])
+        frame.insert(2, PROVINCE_ISO, frame[AREA_ID])
+        frame.insert(3, PROVINCE, frame[AREA_NAME])
+    elif self.level == "district":
+        for position, column in enumerate((DISTRICT_ID, DISTRICT, PROVINCE_ISO, PROVINCE), start=2):
+            frame.insert(position, column, np.tile(self.areas[column].to_numpy(), n_days))
     return frame.sort_values([DATE, AREA_ID], kind="stable").reset_index(drop=True)
 
 
@@ -152,6 +161,10 @@ def _report_days(frame: pd.DataFrame, keys: list[str], contested: str | None) ->
             iso_days, frame[PLACE].tolist(), statuses, frame[SOURCE].tolist(), frame[NOTE].tolist(), strict=True
         )
     ]
+    if SCOPE in frame.columns:
+        for record, scope in zip(records, frame[SCOPE].tolist(), strict=True):
+            if scope == PROVINCE_WIDE:
+                record[SCOPE] = PROVINCE_WIDE
     out: dict = {}
     n = len(statuses)
     start = 0

@@ -1,0 +1,211 @@
+"""The columnar timeline engine: every area's status on every reporting date as arrays.
+
+The rules are those of :mod:`geomap.timeline`; this module only computes them with whole-array
+operations, so the cost is a few sorts of the reports plus work proportional to areas x dates:
+
+1. **Report days.** One stable sort puts the counted reports in (track, day) order, where a
+   track is an area (``capital``/``latest``) or an area's place (``majority``). Each run of
+   equal (track, day) is a *group*: its decided status is the reports' status, or the
+   contested status (else the last report in input order) when they disagree.
+2. **As-of join.** For every track and reporting date, a binary search over the groups' sorted
+   (track, day) keys finds the latest group on or before the date.
+3. **Aggregation.** ``capital``/``latest`` take that group; ``majority`` counts the places'
+   votes per area and date with one ``bincount`` and breaks ties by the newest vote.
+
+Evidence is never copied per area-date: each cell points at groups, each group at a slice of
+report positions (rows of ``ControlTimeline.reports``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NO_DAY = np.iinfo(np.int64).min
+_CELLS_PER_CHUNK = 4_000_000
+"""Upper bound on track x date cells held at once by the majority rule (bounds its memory)."""
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Statuses of ``n_areas`` areas on ``n_days`` days, with references to the evidence.
+
+    Cell ``(a, j)`` is ``a * n_days + j``. Its evidence is the report positions
+    ``rows[group_offsets[g]:group_offsets[g + 1]]`` for each group ``g`` in
+    ``cell_groups[cell_offsets[c]:cell_offsets[c + 1]]``, in order.
+    """
+
+    status: np.ndarray  # (n_areas, n_days) codes into the key list; the unknown code where no report
+    since: np.ndarray  # (n_areas, n_days) int64 days since 1970-01-01; NO_DAY where unknown
+    conflict: np.ndarray  # (n_areas, n_days) bool
+    cell_offsets: np.ndarray  # (n_areas * n_days + 1,) int64
+    cell_groups: np.ndarray  # int64 group ids
+    group_offsets: np.ndarray  # (n_groups + 1,) int64 into rows
+    rows: np.ndarray  # int64 report positions, grouped
+
+    def cell_rows(self, cell: int) -> np.ndarray:
+        """Report positions behind one cell, in evidence order."""
+        groups = self.cell_groups[self.cell_offsets[cell] : self.cell_offsets[cell + 1]]
+        if len(groups) == 1:
+            g = groups[0]
+            return self.rows[self.group_offsets[g] : self.group_offsets[g + 1]]
+        parts = [self.rows[self.group_offsets[g] : self.group_offsets[g + 1]] for g in groups]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Groups:
+    rows: np.ndarray  # report positions in (track, day, input) order
+    offsets: np.ndarray  # group starts in rows, plus the end
+    track: np.ndarray  # per group
+    day: np.ndarray  # per group
+    decided: np.ndarray  # per group
+    conflict: np.ndarray  # per group
+
+
+def decide(
+    area: np.ndarray,
+    day: np.ndarray,
+    status: np.ndarray,
+    position: np.ndarray,
+    query_days: np.ndarray,
+    *,
+    n_areas: int,
+    unknown: int,
+    contested: int | None,
+    place: np.ndarray | None = None,
+) -> Decisions:
+    """Decide every area's status on every query day.
+
+    Parameters
+    ----------
+    area, day, status, position
+        Per counted report: area index (``0..n_areas-1``), day (int days since the epoch),
+        status code and position in the reports table, in input order.
+    query_days
+        Sorted int days to decide.
+    n_areas
+        Number of areas.
+    unknown, contested
+        Codes of the unknown status and of the contested status (``None`` if the scheme has none).
+    place
+        Per report, a place code whose order is the places' sort order; given, the majority rule
+        applies (each place's latest status votes).
+    """
+    query_days = np.asarray(query_days, dtype=np.int64)
+    if place is None:
+        groups = _groups(area, day, status, position, contested)
+        return _decide_latest(groups, query_days, n_areas=n_areas, unknown=unknown)
+    n_places = int(place.max()) + 1 if len(place) else 1
+    track_ids, track = np.unique(area.astype(np.int64) * n_places + place, return_inverse=True)
+    groups = _groups(track.astype(np.int64), day, status, position, contested)
+    return _decide_majority(groups, track_ids // n_places, query_days, n_areas=n_areas, unknown=unknown)
+
+
+def _groups(track: np.ndarray, day: np.ndarray, status: np.ndarray, position: np.ndarray, contested) -> _Groups:
+    n = len(track)
+    order = np.lexsort((day, track))  # stable: input order within a (track, day)
+    t, d, s = track[order], day[order], status[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (t[1:] != t[:-1]) | (d[1:] != d[:-1])
+    starts = np.flatnonzero(new)
+    offsets = np.append(starts, n).astype(np.int64)
+    if n:
+        conflict = np.minimum.reduceat(s, starts) != np.maximum.reduceat(s, starts)
+        decided = s[offsets[1:] - 1]
+    else:
+        conflict = np.zeros(0, dtype=bool)
+        decided = s[:0]
+    if contested is not None:
+        decided = np.where(conflict, contested, decided)
+    return _Groups(position[order].astype(np.int64), offsets, t[starts], d[starts], decided, conflict)
+
+
+def _latest_group(groups: _Groups, tracks: np.ndarray, query_days: np.ndarray) -> np.ndarray:
+    """For each track (rows) and query day (columns): the latest group on or before the day, or -1."""
+    if len(groups.track) == 0:
+        return np.full((len(tracks), len(query_days)), -1, dtype=np.int64)
+    base = min(int(groups.day.min()), int(query_days.min())) - 1
+    span = max(int(groups.day.max()), int(query_days.max())) - base + 1
+    keys = groups.track * span + (groups.day - base)
+    wanted = tracks[:, None] * span + (query_days - base)[None, :]
+    found = np.searchsorted(keys, wanted, side="right") - 1
+    valid = found >= 0
+    valid[valid] = groups.track[found[valid]] == np.broadcast_to(tracks[:, None], found.shape)[valid]
+    return np.where(valid, found, -1)
+
+
+def _decide_latest(groups: _Groups, query_days: np.ndarray, *, n_areas: int, unknown: int) -> Decisions:
+    n_groups = len(groups.track)
+    # since: the day of the first group of the current run of equal decided statuses on the track.
+    run_start = np.ones(n_groups, dtype=bool)
+    run_start[1:] = (groups.track[1:] != groups.track[:-1]) | (groups.decided[1:] != groups.decided[:-1])
+    first = np.maximum.accumulate(np.where(run_start, np.arange(n_groups), 0)) if n_groups else run_start
+    run_day = groups.day[first] if n_groups else groups.day
+    latest = _latest_group(groups, np.arange(n_areas, dtype=np.int64), query_days)
+    known = latest >= 0
+    k = np.where(known, latest, 0)
+    if n_groups:
+        status = np.where(known, groups.decided[k], unknown)
+        since = np.where(known, run_day[k], NO_DAY)
+        conflict = known & groups.conflict[k]
+    else:
+        status = np.full(latest.shape, unknown)
+        since = np.full(latest.shape, NO_DAY, dtype=np.int64)
+        conflict = np.zeros(latest.shape, dtype=bool)
+    flat_known = known.ravel()
+    cell_offsets = np.zeros(flat_known.size + 1, dtype=np.int64)
+    np.cumsum(flat_known, out=cell_offsets[1:])
+    return Decisions(status, since, conflict, cell_offsets, latest.ravel()[flat_known], groups.offsets, groups.rows)
+
+
+def _decide_majority(
+    groups: _Groups, track_area: np.ndarray, query_days: np.ndarray, *, n_areas: int, unknown: int
+) -> Decisions:
+    n_days = len(query_days)
+    n_tracks = len(track_area)
+    n_keys = int(max(groups.decided.max(initial=0), unknown)) + 1
+    status = np.full((n_areas, n_days), unknown, dtype=np.int64)
+    top = np.zeros((n_areas, n_days), dtype=np.int64)
+    newest_winner = np.full((n_areas, n_days), NO_DAY, dtype=np.int64)
+    conflict = np.zeros((n_areas, n_days), dtype=bool)
+    cells, cell_groups = [], []
+    chunk = max(1, _CELLS_PER_CHUNK // max(1, n_tracks))
+    for j0 in range(0, n_days, chunk):
+        days = query_days[j0 : j0 + chunk]
+        width = len(days)
+        latest = _latest_group(groups, np.arange(n_tracks, dtype=np.int64), days)
+        tt, jj = np.nonzero(latest >= 0)  # row-major: track order within each day
+        g = latest[tt, jj]
+        votes = groups.decided[g]
+        slot = (jj * n_areas + track_area[tt]) * n_keys + votes
+        counts = np.bincount(slot, minlength=width * n_areas * n_keys).reshape(width, n_areas, n_keys)
+        newest = np.full(width * n_areas * n_keys, NO_DAY, dtype=np.int64)
+        np.maximum.at(newest, slot, groups.day[g])
+        newest = newest.reshape(width, n_areas, n_keys)
+        best = counts.max(axis=2)
+        tied = (counts == best[..., None]) & (best[..., None] > 0)
+        # Among the tied statuses the most recent vote wins; equal dates go to the first key (sorted keys).
+        winner = np.argmax(np.where(tied, newest, NO_DAY), axis=2)
+        voted = best > 0
+        status[:, j0 : j0 + width] = np.where(voted, winner, unknown).T
+        top[:, j0 : j0 + width] = best.T
+        newest_winner[:, j0 : j0 + width] = np.take_along_axis(newest, winner[..., None], axis=2)[..., 0].T
+        conflict[:, j0 : j0 + width] = (voted & (tied.sum(axis=2) > 1)).T
+        cells.append(track_area[tt] * n_days + j0 + jj)
+        cell_groups.append(g)
+    # since: the newest winning vote at the start of the current run of equal statuses (a run
+    # also restarts after a date without votes).
+    voted = top > 0
+    start = np.ones((n_areas, n_days), dtype=bool)
+    if n_days > 1:
+        start[:, 1:] = (status[:, 1:] != status[:, :-1]) | ~voted[:, :-1]
+    first = np.maximum.accumulate(np.where(start, np.arange(n_days)[None, :], 0), axis=1)
+    since = np.where(voted, np.take_along_axis(newest_winner, first, axis=1), NO_DAY)
+    cell = np.concatenate(cells) if cells else np.empty(0, dtype=np.int64)
+    group = np.concatenate(cell_groups) if cell_groups else np.empty(0, dtype=np.int64)
+    order = np.argsort(cell, kind="stable")
+    cell_offsets = np.zeros(n_areas * n_days + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cell, minlength=n_areas * n_days), out=cell_offsets[1:])
+    return Decisions(status, since, conflict, cell_offsets, group[order], groups.offsets, groups.rows)
