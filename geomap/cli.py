@@ -250,17 +250,24 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
         help="also write a Frictionless datapackage.json beside the export (fields, types, status scheme, "
         "sources and licences)",
     )
+    p.add_argument(
+        "--compact",
+        action="store_true",
+        help="parquet/csv: no geometry per row; each area's geometry once in FILE.areas.parquet, joined by id",
+    )
     p.set_defaults(func=_cmd_export)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from geomap._io import atomic_path, refuse_overwriting_inputs
     from geomap.dates import parse_date
-    from geomap.export import export, format_of
+    from geomap.export import compact_areas_path, export, format_of
 
     inputs = [*_run_inputs(args), args.unresolved]
     refuse_overwriting_inputs(args.output, inputs)
     kind = format_of(Path(args.output), args.format)  # fail on a bad extension before any work
+    if args.compact:
+        refuse_overwriting_inputs(compact_areas_path(args.output), [*inputs, args.output])
     if args.style:
         _check_style_path(args.style, [*inputs, args.output])
     if args.datapackage:
@@ -271,7 +278,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
     timeline = _timeline_from_args(args)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
     with atomic_path(args.output) as tmp:
-        export(timeline, tmp, format=kind, shape=shape, as_of=as_of, raw_csv=args.raw_csv)
+        areas_path = compact_areas_path(args.output) if args.compact else None
+        export(
+            timeline,
+            tmp,
+            format=kind,
+            shape=shape,
+            as_of=as_of,
+            raw_csv=args.raw_csv,
+            compact=args.compact,
+            areas_path=areas_path,
+        )
         _write_unresolved(args, timeline)
     _report_unresolved(args, timeline)
     path = Path(args.output)

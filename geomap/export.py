@@ -25,12 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import shapely
 
 from geomap._csv import csv_text
@@ -43,7 +45,11 @@ from geomap.schema import (
     CHANGED,
     CONFLICT,
     DATE,
+    DISTRICT,
+    DISTRICT_ID,
     EVIDENCE,
+    PROVINCE,
+    PROVINCE_ISO,
     SINCE,
     SOURCES,
     STATUS,
@@ -65,6 +71,9 @@ SHAPES = ("long", "as-of", "intervals")
 COORDINATE_DECIMALS = 7
 DATE_COLUMNS = (DATE, SINCE, VALID_FROM, VALID_TO)
 GPKG_LAYER = "control"
+GEOMETRY = "geometry"
+Batch = tuple[pd.DataFrame, np.ndarray]
+"""Rows of an export without geometry, and each row's position among the timeline's areas."""
 
 
 def export_frame(
@@ -94,6 +103,15 @@ def export_frame(
         raise InputError(f"unknown export shape {shape!r}; use one of {', '.join(SHAPES)}")
     if not timeline.reporting_dates:
         raise InputError("the timeline has no reporting dates, so there is nothing to export")
+    table, positions = _shape_table(timeline, shape=shape, as_of=as_of)
+    areas = _areas_4326(timeline)
+    return gpd.GeoDataFrame(table, geometry=areas.geometry.to_numpy()[positions], crs="EPSG:4326")
+
+
+def _shape_table(
+    timeline: ControlTimeline, *, shape: str, as_of: str | dt.date | None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The whole table of an ``as-of``/``intervals``/``long`` export, and each row's area position."""
     if shape == "as-of":
         table = timeline.status(on=parse_date(as_of, "as-of date") if as_of is not None else None).drop(
             columns="geometry"
@@ -102,15 +120,33 @@ def export_frame(
         table = timeline.long()
     if shape == "intervals":
         table = _intervals(table, timeline.reporting_dates)
-    table = table.copy()
+    return _flat(timeline, table)
+
+
+def _flat(timeline: ControlTimeline, table: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Evidence as JSON text, the level's own id columns in place of area_id/area_name; plus area positions."""
+    table = table.reset_index(drop=True)
     table[EVIDENCE] = [json.dumps(list(e), ensure_ascii=False) for e in table[EVIDENCE]]
-    geometry = timeline.areas.set_index(AREA_ID).geometry
-    geoms = geometry.reindex(table[AREA_ID]).to_numpy()
+    positions = pd.Index(timeline.areas[AREA_ID]).get_indexer(table[AREA_ID])
     if timeline.provinces or getattr(timeline, "level", None) == "district":
         # The level's own columns (province_iso/province, district_id/district) say the same.
         table = table.drop(columns=[AREA_ID, AREA_NAME], errors="ignore")
-    gdf = gpd.GeoDataFrame(table.reset_index(drop=True), geometry=list(geoms), crs=timeline.areas.crs)
-    return gdf.to_crs("EPSG:4326")
+    return table, positions
+
+
+def _batches(
+    timeline: ControlTimeline, *, shape: str, as_of: str | dt.date | None
+) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """The export table in batches (the long shape a few reporting dates at a time), with area positions."""
+    if shape != "long":
+        yield _shape_table(timeline, shape=shape, as_of=as_of)
+        return
+    for batch in timeline.iter_long():
+        yield _flat(timeline, batch)
+
+
+def _areas_4326(timeline: ControlTimeline) -> gpd.GeoDataFrame:
+    return timeline.areas.to_crs("EPSG:4326")
 
 
 def _intervals(table: pd.DataFrame, dates: list[dt.date]) -> pd.DataFrame:
@@ -142,8 +178,14 @@ def export(
     as_of: str | dt.date | None = None,
     inputs: Iterable[str | os.PathLike | None] = (),
     raw_csv: bool = False,
+    compact: bool = False,
+    areas_path: str | os.PathLike | None = None,
 ) -> Path:
-    """Write the timeline to a GIS file, atomically.
+    """Write the timeline to a GIS file, atomically, in batches of reporting dates.
+
+    The long shape is written a few reporting dates at a time (Parquet row groups,
+    GeoPackage appends, GeoJSON features streamed), each area's geometry converted
+    once and referenced by its rows, so memory does not grow with dates x areas.
 
     Parameters
     ----------
@@ -161,11 +203,18 @@ def export(
         CSV only: write text cells exactly as they are. By default a cell that a
         spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) is
         written with a leading apostrophe; see :mod:`geomap._csv`.
+    compact
+        Parquet or CSV only: leave geometry out of the table and write each area's
+        geometry once to ``<name>.areas.parquet`` (GeoParquet) beside it, to be joined
+        by the id column (``province_iso``, ``district_id`` or ``area_id``).
+    areas_path
+        Where a compact export writes the areas (default: beside ``path``, see
+        :func:`compact_areas_path`).
 
     Returns
     -------
     pathlib.Path
-        The written path.
+        The written path (the table).
 
     Raises
     ------
@@ -177,14 +226,26 @@ def export(
     path = Path(path)
     kind = format_of(path, format)
     refuse_overwriting_inputs(path, inputs)
-    gdf = export_frame(timeline, shape=shape, as_of=as_of)
+    if shape not in SHAPES:
+        raise InputError(f"unknown export shape {shape!r}; use one of {', '.join(SHAPES)}")
+    if not timeline.reporting_dates:
+        raise InputError("the timeline has no reporting dates, so there is nothing to export")
+    if compact and kind not in ("parquet", "csv"):
+        raise InputError(f"{path}: compact exports are Parquet or CSV (geometry goes to a separate areas file)")
+    areas = _areas_4326(timeline)
+    batches = _batches(timeline, shape=shape, as_of=as_of)
+    if compact:
+        areas_path = Path(areas_path) if areas_path is not None else compact_areas_path(path)
+        refuse_overwriting_inputs(areas_path, inputs)
+        write_with_atomic(areas_path, lambda tmp: _write_areas(timeline, areas, tmp))
+        areas = None
     writer = {"geojson": _write_geojson, "gpkg": _write_gpkg, "parquet": _write_parquet, "csv": _write_csv}[kind]
 
     def write(tmp: Path) -> None:
         if kind == "csv":
-            _write_csv(gdf, tmp, raw=raw_csv)
+            _write_csv(batches, areas, tmp, raw=raw_csv)
             return
-        writer(gdf, tmp)
+        writer(batches, areas, tmp)
         if kind == "gpkg":
             write_gpkg_style(tmp, timeline.scheme, layer=GPKG_LAYER, shape=shape)
 
@@ -216,23 +277,44 @@ def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def compact_areas_path(path: str | os.PathLike) -> Path:
+    """Where a compact export keeps the areas' geometry: ``name.areas.parquet`` beside ``name.ext``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.areas.parquet")
+
+
+def _id_columns(timeline: ControlTimeline) -> list[str]:
+    if timeline.provinces:
+        return [PROVINCE_ISO, PROVINCE]
+    if getattr(timeline, "level", None) == "district":
+        return [DISTRICT_ID, DISTRICT, PROVINCE_ISO, PROVINCE]
+    return [AREA_ID, AREA_NAME]
+
+
+def _write_areas(timeline: ControlTimeline, areas: gpd.GeoDataFrame, tmp: Path) -> None:
+    source = {PROVINCE_ISO: AREA_ID, PROVINCE: AREA_NAME} if timeline.provinces else {}
+    table = pd.DataFrame({c: areas[source.get(c, c)].to_numpy() for c in _id_columns(timeline)})
+    gpd.GeoDataFrame(table, geometry=areas.geometry.to_numpy(), crs="EPSG:4326").to_parquet(tmp, index=False)
+
+
 def _rfc7946_geometry(gdf: gpd.GeoDataFrame) -> np.ndarray:
     geoms = shapely.orient_polygons(gdf.geometry.values, exterior_cw=False)
     return shapely.transform(geoms, lambda coords: np.round(coords, COORDINATE_DECIMALS))
 
 
-def _write_geojson(gdf: gpd.GeoDataFrame, tmp: Path) -> None:
-    properties = _iso_dates(gdf.drop(columns="geometry")).to_dict(orient="records")
-    geometries = shapely.to_geojson(_rfc7946_geometry(gdf))
-    # Serialise each feature's properties with the C encoder and splice in GEOS's geometry JSON:
-    # several times faster than json.dump over the whole collection.
+def _write_geojson(batches: Iterable[Batch], areas: gpd.GeoDataFrame, tmp: Path) -> None:
+    # Each area's geometry is encoded once; each feature's properties go through the C encoder.
+    geometries = shapely.to_geojson(_rfc7946_geometry(areas))
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write('{"type":"FeatureCollection","features":[')
-        for k, (record, geometry) in enumerate(zip(properties, geometries, strict=True)):
-            fh.write(("," if k else "") + '{"type":"Feature","properties":')
-            fh.write(encode(_plain(record)))
-            fh.write(',"geometry":' + geometry + "}")
+        first = True
+        for table, positions in batches:
+            for record, position in zip(_iso_dates(table).to_dict(orient="records"), positions, strict=True):
+                fh.write(("" if first else ",") + '{"type":"Feature","properties":')
+                fh.write(encode(_plain(record)))
+                fh.write(',"geometry":' + geometries[position] + "}")
+                first = False
         fh.write("]}")
 
 
@@ -247,21 +329,95 @@ def _plain(record: dict) -> dict:
     return plain
 
 
-def _write_gpkg(gdf: gpd.GeoDataFrame, tmp: Path) -> None:
+def _arrow_batches(batches: Iterable[Batch], areas: gpd.GeoDataFrame | None) -> Iterator[pa.Table]:
+    """Each batch as an Arrow table of one fixed schema; geometry as WKB, converted once per area."""
+    wkb = shapely.to_wkb(areas.geometry.to_numpy()) if areas is not None else None
+    schema = None
+    for table, positions in batches:
+        frame = table.copy()
+        if wkb is not None:
+            frame[GEOMETRY] = wkb[positions]
+        if schema is None:
+            schema = _arrow_schema(frame)
+        yield pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+def _arrow_schema(frame: pd.DataFrame) -> pa.Schema:
+    """Types fixed by column, so that a batch where a column happens to be empty keeps its type."""
+    fields = []
+    for column in frame.columns:
+        if column in DATE_COLUMNS:
+            kind = pa.date32()
+        elif column == GEOMETRY:
+            kind = pa.binary()
+        elif pd.api.types.is_bool_dtype(frame[column]):
+            kind = pa.bool_()
+        elif pd.api.types.is_integer_dtype(frame[column]):
+            kind = pa.int64()
+        elif pd.api.types.is_float_dtype(frame[column]):
+            kind = pa.float64()
+        else:
+            kind = pa.string()
+        fields.append(pa.field(column, kind))
+    return pa.schema(fields)
+
+
+def _geo_metadata(areas: gpd.GeoDataFrame) -> bytes:
+    """GeoParquet 1.0 file metadata for a WKB ``geometry`` column in EPSG:4326."""
+    types = sorted(set(areas.geometry.geom_type.dropna()))
+    column = {
+        "encoding": "WKB",
+        "geometry_types": types,
+        "crs": areas.crs.to_json_dict(),
+        "bbox": [float(v) for v in areas.total_bounds],
+    }
+    return json.dumps({"version": "1.0.0", "primary_column": GEOMETRY, "columns": {GEOMETRY: column}}).encode()
+
+
+def _write_parquet(batches: Iterable[Batch], areas: gpd.GeoDataFrame | None, tmp: Path) -> None:
+    writer = None
+    try:
+        for table in _arrow_batches(batches, areas):
+            if writer is None:
+                schema = table.schema
+                if areas is not None:
+                    schema = schema.with_metadata({b"geo": _geo_metadata(areas)})
+                writer = pq.ParquetWriter(tmp, schema)
+            writer.write_table(table.replace_schema_metadata(writer.schema.metadata))  # one row group per batch
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _write_gpkg(batches: Iterable[Batch], areas: gpd.GeoDataFrame, tmp: Path) -> None:
     import pyogrio
 
-    # Through Arrow, datetime.date columns become GeoPackage DATE fields (not text).
+    # Each batch is appended in its own transactions; date columns become GeoPackage DATE fields.
     try:
-        pyogrio.write_dataframe(gdf, tmp, driver="GPKG", layer=GPKG_LAYER, use_arrow=True)
+        for k, table in enumerate(_arrow_batches(batches, areas)):
+            pyogrio.write_arrow(
+                table,
+                tmp,
+                driver="GPKG",
+                layer=GPKG_LAYER,
+                geometry_name=GEOMETRY,
+                geometry_type=_layer_geometry_type(areas),
+                crs="EPSG:4326",
+                append=k > 0,
+            )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
         # GDAL reports a full disk or an I/O failure as a layer error, not as an OSError
         reason = " ".join(str(exc).split())[:200]
         raise OutputError(f"{tmp}: could not be written (GDAL: {reason}); nothing was changed") from None
 
 
-def _write_parquet(gdf: gpd.GeoDataFrame, tmp: Path) -> None:
-    gdf.to_parquet(tmp, index=False)
+def _layer_geometry_type(areas: gpd.GeoDataFrame) -> str:
+    types = set(areas.geometry.geom_type.dropna())
+    return types.pop() if len(types) == 1 else "Unknown"
 
 
-def _write_csv(gdf: gpd.GeoDataFrame, tmp: Path, *, raw: bool) -> None:
-    tmp.write_text(csv_text(_iso_dates(gdf.drop(columns="geometry")), raw=raw), encoding="utf-8")
+def _write_csv(batches: Iterable[Batch], areas: gpd.GeoDataFrame | None, tmp: Path, *, raw: bool = False) -> None:
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        for k, (table, _positions) in enumerate(batches):
+            text = csv_text(_iso_dates(table), raw=raw)
+            fh.write(text if k == 0 else text.split("\n", 1)[1])

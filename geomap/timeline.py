@@ -47,7 +47,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -90,6 +90,8 @@ from geomap.scheme import AFGHANISTAN_2021, StatusScheme
 AGGREGATIONS = ("capital", "latest", "majority")
 DIRECT_KINDS = ("province", "capital", "given")
 FREQUENCIES = {"D": 1, "W": 7}
+BATCH_ROWS = 20_000
+"""Rows per batch of :meth:`ControlTimeline.iter_long` (bounds the memory of streaming exports)."""
 
 
 class ControlTimeline:
@@ -265,6 +267,25 @@ class ControlTimeline:
         if self._long is None:
             self._long = self._evaluate(self.reporting_dates, compare=True)
         return self._long.copy()
+
+    def iter_long(self, *, batch_rows: int | None = None) -> Iterator[pd.DataFrame]:
+        """The rows of :meth:`long` in batches of whole reporting dates, for writing without holding them all.
+
+        Parameters
+        ----------
+        batch_rows
+            About how many rows per batch (at least one reporting date each;
+            default :data:`BATCH_ROWS`).
+
+        Yields
+        ------
+        pandas.DataFrame
+            Consecutive slices of :meth:`long` (same columns, evidence included).
+        """
+        decisions = self._decisions()
+        step = max(1, (batch_rows or BATCH_ROWS) // max(1, len(self.areas)))
+        for start in range(0, len(self.reporting_dates), step):
+            yield self._frame(self.reporting_dates, decisions, compare=True, window=(start, start + step))
 
     def status(self, on: str | dt.date | None = None) -> gpd.GeoDataFrame:
         """The areas with their status as of ``on`` (default: the last reporting date)."""
@@ -475,10 +496,12 @@ class ControlTimeline:
             place=place,
         )
 
-    def _long_cells(self, n_days: int) -> np.ndarray:
-        """Engine cell of each row of the long table (dates, then area ids, ascending)."""
+    def _long_cells(self, n_days: int, window: tuple[int, int] | None = None) -> np.ndarray:
+        """Engine cell of each row of the long table (dates, then area ids, ascending), for dates in ``window``."""
         area_order = np.argsort(self.areas[AREA_ID].to_numpy(), kind="stable")
-        return (area_order[None, :] * n_days + np.arange(n_days)[:, None]).ravel()
+        start, stop = window if window is not None else (0, n_days)
+        days = np.arange(start, min(stop, n_days))
+        return (area_order[None, :] * n_days + days[:, None]).ravel()
 
     def _evaluate(self, days: Sequence[dt.date], *, compare: bool) -> pd.DataFrame:
         days = list(days)
@@ -486,10 +509,16 @@ class ControlTimeline:
         return self._frame(days, decisions, compare=compare)
 
     def _frame(
-        self, days: list[dt.date], decisions: Decisions, *, compare: bool, evidence: bool = True
+        self,
+        days: list[dt.date],
+        decisions: Decisions,
+        *,
+        compare: bool,
+        evidence: bool = True,
+        window: tuple[int, int] | None = None,
     ) -> pd.DataFrame:
         n_days = len(days)
-        cells = self._long_cells(n_days)
+        cells = self._long_cells(n_days, window)
         keys = np.array(self._status_keys(), dtype=object)
         status = decisions.status.ravel()[cells]
         changed = np.zeros(len(cells), dtype=bool)

@@ -1,0 +1,296 @@
+"""Benchmark: event-data scale, from 10^4 to 5x10^6 reports over the 398 districts.
+
+Prints, in one run, per size: the time and peak memory (RSS) of each stage beside
+``pandas.read_csv`` of the same file (the floor), each measured in a fresh subprocess
+(the stage's peak is sampled from /proc while it runs, so one stage's memory does
+not hide another's):
+
+* ``pandas read_csv`` - the floor;
+* ``timeline`` - read and validate the CSV, join the points to the districts and
+  decide every district's status on every one of the 1,095 daily reporting dates
+  (target: <= 5x the floor, peak <= 4 GB at 5M reports);
+* ``export parquet`` / ``export compact`` / ``export gpkg`` - the long table of
+  398 x 1,095 area-dates, streamed (target: the export's own peak <= 1 GB);
+* ``map`` - a self-contained page with bounded evidence (target at 1M reports:
+  <= 3 MB, <= 30 s);
+* ``dask`` (``--dask``) - the same timeline on a local cluster, table compared
+  byte for byte with the in-process one;
+* ``bad row`` (``--bad-row``) - a malformed line near row 3,000,000 must be named by
+  ``geomap export`` with its row number, and nothing written.
+
+Reports are synthetic: random points inside the districts, three statuses, three
+years of daily dates. Needs ../shared/data (the districts); skipped with a message
+when it is absent.
+
+Run: ``python bench/bench_scale.py [--max-reports 1000000] [--dask] [--bad-row]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+DISTRICTS = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "data"
+    / "afghanistan-districts-geoboundaries"
+    / "geoBoundaries-AFG-ADM2.shp"
+)
+SIZES = (10_000, 100_000, 1_000_000, 5_000_000)
+DAYS = 1_095
+START = "2019-01-01"
+STATUSES = ("taliban", "contested", "government")
+CHUNK = 500_000
+
+
+# ------------------------------------------------------------------------------------- data
+def make_reports(n: int, path: Path, seed: int = 16) -> None:
+    """Write ``n`` synthetic reports with coordinates inside the districts (in chunks, bounded memory)."""
+    import numpy as np
+    import pandas as pd
+
+    from geomap.boundaries import load_boundaries
+    from geomap.join import join_points
+
+    districts = load_boundaries(DISTRICTS, id_field="shapeID", name_field="shapeName")
+    rng = np.random.default_rng(seed)
+    minx, miny, maxx, maxy = districts.total_bounds
+    x = rng.uniform(minx, maxx, 400_000)
+    y = rng.uniform(miny, maxy, 400_000)
+    inside = join_points(x, y, districts.geometry.values, snap=0) >= 0
+    pool_x, pool_y = np.round(x[inside], 5), np.round(y[inside], 5)
+    start = np.datetime64(START)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("date,place,status,source,lat,lon\n")
+        for first in range(0, n, CHUNK):
+            size = min(CHUNK, n - first)
+            pick = rng.integers(0, len(pool_x), size)
+            ids = np.arange(first, first + size)
+            chunk = pd.DataFrame(
+                {
+                    "date": np.datetime_as_string(start + rng.integers(0, DAYS, size), unit="D"),
+                    "place": np.char.add("site ", (pick % 5000).astype(str)),
+                    "status": np.array(STATUSES)[rng.integers(0, len(STATUSES), size)],
+                    "source": np.char.add("https://example.org/r/", ids.astype(str)),
+                    "lat": pool_y[pick],
+                    "lon": pool_x[pick],
+                }
+            )
+            chunk.to_csv(fh, header=False, index=False, lineterminator="\n")
+
+
+def add_bad_row(path: Path, line: int) -> None:
+    """Rewrite ``path`` with line ``line`` replaced by a row with one field too many."""
+    tmp = path.with_suffix(".tmp")
+    with open(path, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8") as dst:
+        for k, text in enumerate(src, start=1):
+            dst.write("2020-01-01,site 1,taliban,https://example.org/bad,34.5,69.1,extra\n" if k == line else text)
+    tmp.replace(path)
+
+
+# ------------------------------------------------------------------------------------- stages
+class PeakRSS:
+    """Sample this process's resident memory every few milliseconds while a stage runs."""
+
+    def __init__(self, interval: float = 0.005):
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def now() -> int:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.now())
+            time.sleep(self.interval)
+
+    def __enter__(self) -> PeakRSS:
+        self.before = self.now()
+        self.peak = self.before
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.now())
+
+
+def measure(results: dict, name: str, action):
+    with PeakRSS() as rss:
+        start = time.perf_counter()
+        value = action()
+        seconds = time.perf_counter() - start
+    results[name] = {"seconds": seconds, "peak": rss.peak, "before": rss.before}
+    return value
+
+
+def floor_worker(csv_path: str) -> None:
+    """Read the CSV with pandas in this (fresh) process and print the measurement as JSON."""
+    import pandas as pd
+
+    results: dict = {}
+    measure(results, "pandas read_csv", lambda: pd.read_csv(csv_path))
+    print(json.dumps(results))
+
+
+def timeline_worker(csv_path: str, out_dir: str, stages: list[str], engine: str) -> None:
+    from geomap.boundaries import load_boundaries
+    from geomap.export import export
+    from geomap.timeline import ControlTimeline
+
+    results: dict = {}
+    out = Path(out_dir)
+    districts = load_boundaries(DISTRICTS, id_field="shapeID", name_field="shapeName")
+
+    def build():
+        options = {} if engine == "pandas" else {"engine": engine}
+        timeline = ControlTimeline.from_reports(csv_path, boundaries=districts, freq="D", **options)
+        timeline.long(evidence=False)  # decide every area on every date
+        return timeline
+
+    timeline = measure(results, "timeline", build)
+    results["timeline"]["cells"] = len(timeline.areas) * len(timeline.reporting_dates)
+    if "export" in stages:
+        measure(results, "export parquet", lambda: export(timeline, out / "long.parquet"))
+        results["export parquet"]["bytes"] = (out / "long.parquet").stat().st_size
+        measure(results, "export compact", lambda: export(timeline, out / "compact.parquet", compact=True))
+        results["export compact"]["bytes"] = sum(p.stat().st_size for p in out.glob("compact*.parquet"))
+        if "gpkg" in stages:
+            measure(results, "export gpkg", lambda: export(timeline, out / "long.gpkg"))
+            results["export gpkg"]["bytes"] = (out / "long.gpkg").stat().st_size
+    if "map" in stages:
+        from geomap.render import control_map, map_html
+
+        html = measure(results, "map", lambda: map_html(control_map(timeline, self_contained=True)))
+        results["map"]["bytes"] = len(html.encode())
+    print(json.dumps(results))
+
+
+def run_worker(args: list[str]) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--worker", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        return {"error": {"message": tail[0]}}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bad_row_check(csv_path: Path, out_dir: Path) -> str:
+    """Run ``geomap export`` on a file with a malformed row; report what it said and whether it wrote."""
+    output = out_dir / "bad.parquet"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "geomap",
+            "export",
+            str(csv_path),
+            "--boundaries",
+            str(DISTRICTS),
+            "--id-field",
+            "shapeID",
+            "--name-field",
+            "shapeName",
+            "-o",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    first = (done.stderr.strip().splitlines() or [""])[0]
+    return f"exit {done.returncode}, wrote {'something' if output.exists() else 'nothing'}: {first[:160]}"
+
+
+# ------------------------------------------------------------------------------------- report
+def mb(value: int) -> str:
+    return f"{value / 2**20:,.0f} MB"
+
+
+def print_size(n: int, floor: dict, stages: dict) -> None:
+    base = floor.get("pandas read_csv", {})
+    floor_s = base.get("seconds")
+    print(f"\n{n:,} reports")
+    print(f"  {'stage':<18}{'time':>10}{'x floor':>9}{'peak RSS':>11}{'stage adds':>12}{'output':>11}")
+    rows = [("pandas read_csv", base), *stages.items()]
+    for name, row in rows:
+        if "seconds" not in row:
+            print(f"  {name:<18}  failed: {row.get('message', '')}")
+            continue
+        ratio = f"{row['seconds'] / floor_s:.1f}x" if floor_s else "-"
+        added = mb(row["peak"] - row["before"])
+        size = mb(row["bytes"]) if "bytes" in row else ""
+        print(f"  {name:<18}{row['seconds']:>9.1f}s{ratio:>9}{mb(row['peak']):>11}{added:>12}{size:>11}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-reports", type=int, default=5_000_000, help="largest size to run (default 5,000,000)")
+    parser.add_argument("--sizes", help="comma-separated sizes instead of 10^4..5x10^6")
+    parser.add_argument("--gpkg", action="store_true", help="also time the GeoPackage export")
+    parser.add_argument("--no-map", action="store_true", help="skip the map stage")
+    parser.add_argument("--map-max", type=int, default=1_000_000, help="largest size to draw a map of")
+    parser.add_argument("--dask", action="store_true", help="also run the Dask engine and compare its table")
+    parser.add_argument("--bad-row", action="store_true", help="check a malformed row at line 3,000,000")
+    parser.add_argument("--keep", metavar="DIR", help="keep the generated CSV files in this folder")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        kind, csv_path, out_dir, *rest = args.worker
+        if kind == "floor":
+            floor_worker(csv_path)
+        else:
+            timeline_worker(csv_path, out_dir, rest[1:], engine=rest[0])
+        return 0
+    if not DISTRICTS.exists():
+        print(f"skipped: {DISTRICTS} not found (the 398 districts live in ../shared/data)")
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(SIZES)
+    sizes = [n for n in sizes if n <= args.max_reports]
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="geomap-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"Synthetic reports over the 398 districts, {DAYS} daily dates from {START}; CSV files in {folder}")
+    for n in sizes:
+        csv_path = folder / f"reports-{n}.csv"
+        if not csv_path.exists():
+            make_reports(n, csv_path)
+        out = Path(tempfile.mkdtemp(prefix=f"out-{n}-", dir=folder))
+        floor = run_worker(["floor", str(csv_path), str(out)])
+        stages = ["export"] + (["gpkg"] if args.gpkg else []) + ([] if args.no_map or n > args.map_max else ["map"])
+        measured = run_worker(["timeline", str(csv_path), str(out), "pandas", *stages])
+        if args.dask:
+            dask_out = Path(tempfile.mkdtemp(prefix=f"dask-{n}-", dir=folder))
+            dask = run_worker(["timeline", str(csv_path), str(dask_out), "dask", "export"])
+            measured["dask timeline"] = dask.get("timeline", dask.get("error", {}))
+            same = (dask_out / "long.parquet").exists() and (
+                (dask_out / "long.parquet").read_bytes() == (out / "long.parquet").read_bytes()
+            )
+            measured["dask timeline"]["message"] = "table byte-identical" if same else "TABLE DIFFERS"
+        print_size(n, floor, measured)
+        if args.dask:
+            print(f"  dask long.parquet vs in-process: {measured['dask timeline']['message']}")
+        for leftover in out.glob("*"):
+            leftover.unlink()
+    if args.bad_row:
+        n = 3_000_000
+        csv_path = folder / f"reports-{n}-bad.csv"
+        make_reports(n, csv_path)
+        add_bad_row(csv_path, 3_000_000)
+        print(f"\nmalformed line 3,000,000 of {n + 1:,}: {bad_row_check(csv_path, folder)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
