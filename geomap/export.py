@@ -126,7 +126,8 @@ def _shape_table(
 def _flat(timeline: ControlTimeline, table: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """Evidence as JSON text, the level's own id columns in place of area_id/area_name; plus area positions."""
     table = table.reset_index(drop=True)
-    table[EVIDENCE] = [json.dumps(list(e), ensure_ascii=False) for e in table[EVIDENCE]]
+    if not all(isinstance(e, str) for e in table[EVIDENCE].head(1)):
+        table[EVIDENCE] = [json.dumps(list(e), ensure_ascii=False) for e in table[EVIDENCE]]
     positions = pd.Index(timeline.areas[AREA_ID]).get_indexer(table[AREA_ID])
     if timeline.provinces or getattr(timeline, "level", None) == "district":
         # The level's own columns (province_iso/province, district_id/district) say the same.
@@ -141,7 +142,7 @@ def _batches(
     if shape != "long":
         yield _shape_table(timeline, shape=shape, as_of=as_of)
         return
-    for batch in timeline.iter_long():
+    for batch in timeline.iter_long(evidence="json"):
         yield _flat(timeline, batch)
 
 

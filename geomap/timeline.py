@@ -46,8 +46,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -268,7 +270,7 @@ class ControlTimeline:
             self._long = self._evaluate(self.reporting_dates, compare=True)
         return self._long.copy()
 
-    def iter_long(self, *, batch_rows: int | None = None) -> Iterator[pd.DataFrame]:
+    def iter_long(self, *, batch_rows: int | None = None, evidence: str = "records") -> Iterator[pd.DataFrame]:
         """The rows of :meth:`long` in batches of whole reporting dates, for writing without holding them all.
 
         Parameters
@@ -276,6 +278,9 @@ class ControlTimeline:
         batch_rows
             About how many rows per batch (at least one reporting date each;
             default :data:`BATCH_ROWS`).
+        evidence
+            ``"records"`` (lists of dicts, as in :meth:`long`) or ``"json"`` (their JSON
+            text, as the exports write it; built once per report day, not per row).
 
         Yields
         ------
@@ -285,7 +290,8 @@ class ControlTimeline:
         decisions = self._decisions()
         step = max(1, (batch_rows or BATCH_ROWS) // max(1, len(self.areas)))
         for start in range(0, len(self.reporting_dates), step):
-            yield self._frame(self.reporting_dates, decisions, compare=True, window=(start, start + step))
+            window = (start, start + step)
+            yield self._frame(self.reporting_dates, decisions, compare=True, evidence=evidence, window=window)
 
     def status(self, on: str | dt.date | None = None) -> gpd.GeoDataFrame:
         """The areas with their status as of ``on`` (default: the last reporting date)."""
@@ -514,7 +520,7 @@ class ControlTimeline:
         decisions: Decisions,
         *,
         compare: bool,
-        evidence: bool = True,
+        evidence: bool | str = True,
         window: tuple[int, int] | None = None,
     ) -> pd.DataFrame:
         n_days = len(days)
@@ -530,69 +536,90 @@ class ControlTimeline:
         labels = {k: self.scheme.label(k) if k in self.scheme.keys else k for k in keys}
         frame = pd.DataFrame(
             {
-                AREA_ID: self.areas[AREA_ID].to_numpy()[area_index],
-                AREA_NAME: self.areas[AREA_NAME].to_numpy()[area_index],
+                AREA_ID: _take(self.areas[AREA_ID], area_index),
+                AREA_NAME: _take(self.areas[AREA_NAME], area_index),
                 DATE: np.array(days, dtype=object)[cells % n_days] if n_days else np.array([], dtype=object),
-                STATUS: keys[status],
+                STATUS: _take(pd.Series(keys), status),
                 SINCE: decisions.since.ravel()[cells].view("datetime64[D]").astype(object),
                 CHANGED: changed,
                 CONFLICT: decisions.conflict.ravel()[cells],
             }
         )
-        frame.insert(4, STATUS_LABEL, frame[STATUS].map(labels))
+        frame.insert(4, STATUS_LABEL, _take(pd.Series([labels[k] for k in keys]), status))
         if evidence:
-            records = _evidence_records(self.reports, decisions, cells)
-            frame[EVIDENCE] = records
-            frame.insert(8, SOURCES, [_join_sources(e) for e in records])
+            values, sources = _evidence_columns(self.reports, decisions, cells, as_json=evidence == "json")
+            frame[EVIDENCE] = values
+            frame.insert(8, SOURCES, sources)
         if self.provinces:
             frame.insert(2, PROVINCE_ISO, frame[AREA_ID])
             frame.insert(3, PROVINCE, frame[AREA_NAME])
         elif self.level == "district":
             for position, column in enumerate((DISTRICT_ID, DISTRICT, PROVINCE_ISO, PROVINCE), start=2):
-                frame.insert(position, column, self.areas[column].to_numpy()[area_index])
+                frame.insert(position, column, _take(self.areas[column], area_index))
         return frame
 
 
 # ---------------------------------------------------------------------- evidence
+def _take(values: pd.Series, index: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """``values[index]`` keeping the column's dtype (string columns are taken without a round trip through Python)."""
+    return values.array.take(index) if len(values) else values.to_numpy()[index]
+
+
 def _day_numbers(dates: pd.Series) -> np.ndarray:
     return dates.to_numpy("datetime64[ns]").astype("datetime64[D]").astype(np.int64)
 
 
-def _evidence_records(reports: pd.DataFrame, decisions: Decisions, cells: np.ndarray) -> list[list[dict]]:
-    """Evidence dicts per cell. Each report's dict is built once and shared by every cell citing it."""
+def _evidence_columns(
+    reports: pd.DataFrame, decisions: Decisions, cells: np.ndarray, *, as_json: bool = False
+) -> tuple[Any, Any]:
+    """Evidence (lists of dicts, or their JSON text) and joined sources for each cell.
+
+    Work is done once per distinct evidence set (a report day, or under ``majority`` the
+    places' votes), not once per cell: cells only index into the sets' results.
+    """
     offsets, cell_groups = decisions.cell_offsets, decisions.cell_groups
     group_offsets, rows = decisions.group_offsets, decisions.rows
-    cited: dict[int, tuple[dict, ...]] = {}
-    per_cell = [cell_groups[offsets[c] : offsets[c + 1]].tolist() for c in cells]
-    needed = sorted({g for groups in per_cell for g in groups})
+    counts = offsets[cells + 1] - offsets[cells]
+    if len(cells) == 0 or counts.max(initial=0) <= 1:
+        first = np.full(len(cells), -1, dtype=np.int64)
+        some = counts > 0
+        first[some] = cell_groups[offsets[cells[some]]]
+        sets, inverse = np.unique(first, return_inverse=True)
+        members = [[int(g)] if g >= 0 else [] for g in sets]
+    else:
+        keys = [tuple(cell_groups[offsets[c] : offsets[c + 1]].tolist()) for c in cells]
+        index: dict[tuple, int] = {}
+        inverse = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
+        members = [list(k) for k in index]
+    needed = sorted({g for groups in members for g in groups})
+    record: dict[int, dict] = {}
     if needed:
-        positions = np.concatenate([rows[group_offsets[g] : group_offsets[g + 1]] for g in needed])
-        table = reports.iloc[np.unique(positions)]
+        positions = np.unique(np.concatenate([rows[group_offsets[g] : group_offsets[g + 1]] for g in needed]))
+        table = reports.iloc[positions]
         iso = np.datetime_as_string(table[DATE].to_numpy("datetime64[D]"), unit="D").tolist()
         columns = (table[PLACE].tolist(), table[STATUS].tolist(), table[SOURCE].tolist(), table[NOTE].tolist())
-        fields = zip(iso, *columns, strict=True)
-        record = {
-            int(i): {DATE: d, PLACE: p, STATUS: st, SOURCE: so, NOTE: no}
-            for i, (d, p, st, so, no) in zip(np.unique(positions), fields, strict=True)
-        }
+        for i, (d, p, st, so, no) in zip(positions.tolist(), zip(iso, *columns, strict=True), strict=True):
+            record[i] = {DATE: d, PLACE: p, STATUS: st, SOURCE: so, NOTE: no}
         if PLACE_PRECISION in table.columns and DATE_PRECISION in table.columns:
             # Only imprecise reports carry the key, so evidence of precise ones stays as it was.
             places, days_known = table[PLACE_PRECISION].to_numpy(), table[DATE_PRECISION].to_numpy()
             for k in np.flatnonzero((places > 1) | (days_known > 1)):
-                record[int(np.unique(positions)[k])][PRECISION] = describe_precision(places[k], days_known[k])
+                record[int(positions[k])][PRECISION] = describe_precision(places[k], days_known[k])
         if SCOPE in table.columns:
-            for i, scope in zip(np.unique(positions), table[SCOPE].tolist(), strict=True):
+            for i, scope in zip(positions.tolist(), table[SCOPE].tolist(), strict=True):
                 if scope == PROVINCE_WIDE:
-                    record[int(i)][SCOPE] = PROVINCE_WIDE
-        for g in needed:
-            cited[g] = tuple(record[int(i)] for i in rows[group_offsets[g] : group_offsets[g + 1]])
-    out = []
-    for groups in per_cell:
-        if len(groups) == 1:
-            out.append(list(cited[groups[0]]))
-        else:
-            out.append([r for g in groups for r in cited[g]])
-    return out
+                    record[i][SCOPE] = PROVINCE_WIDE
+    evidence = np.empty(len(members), dtype=object)
+    sources = np.empty(len(members), dtype=object)
+    for k, groups in enumerate(members):
+        items = [record[i] for g in groups for i in rows[group_offsets[g] : group_offsets[g + 1]].tolist()]
+        evidence[k] = json.dumps(items, ensure_ascii=False) if as_json else items
+        sources[k] = _join_sources(items)
+    texts = _take(pd.Series(sources), inverse) if len(sources) else sources[inverse]
+    if as_json:
+        return (_take(pd.Series(evidence), inverse) if len(evidence) else evidence[inverse]), texts
+    lists = np.array([list(items) for items in evidence[inverse]] + [None], dtype=object)[:-1]  # a fresh list per row
+    return lists, texts
 
 
 def _join_sources(records: Iterable[dict]) -> str:
