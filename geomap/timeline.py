@@ -461,6 +461,31 @@ class ControlTimeline:
         decisions = self._decisions()
         return [decisions.cell_rows(c) for c in self._long_cells(len(self.reporting_dates))]
 
+    def latest_evidence(self, limit: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+        """At most ``limit`` latest evidence reports of each row of :meth:`long`, as shared sets.
+
+        Rows with the same evidence (an area on dates between two report days) share one set,
+        so the work and the result grow with the report days, not with areas x dates.
+
+        Returns
+        -------
+        (sets, row_set, totals)
+            ``sets[k]``: positions in ``reports`` of set ``k``'s latest ``limit`` reports, oldest
+            first; ``row_set``: each long row's set; ``totals[k]``: how many reports set ``k`` has.
+        """
+        decisions = self._decisions()
+        members, row_set = _evidence_sets(decisions, self._long_cells(len(self.reporting_dates)))
+        day = _day_numbers(self.reports[DATE]) if len(self.reports) else np.empty(0, dtype=np.int64)
+        sets, totals = [], np.zeros(len(members), dtype=np.int64)
+        for k, groups in enumerate(members):
+            parts = [decisions.rows[decisions.group_offsets[g] : decisions.group_offsets[g + 1]] for g in groups]
+            positions = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+            totals[k] = len(positions)
+            if len(positions) > limit:
+                positions = positions[np.argsort(day[positions], kind="stable")][len(positions) - limit :]
+            sets.append(positions)
+        return sets, row_set, totals
+
     def _counted(self) -> pd.DataFrame:
         reports = self.reports
         if self.aggregate == "capital" and self.provinces and KIND in reports.columns:
@@ -569,6 +594,22 @@ def _day_numbers(dates: pd.Series) -> np.ndarray:
     return dates.to_numpy("datetime64[ns]").astype("datetime64[D]").astype(np.int64)
 
 
+def _evidence_sets(decisions: Decisions, cells: np.ndarray) -> tuple[list[list[int]], np.ndarray]:
+    """The distinct evidence sets (lists of groups) among ``cells``, and each cell's set."""
+    offsets, cell_groups = decisions.cell_offsets, decisions.cell_groups
+    counts = offsets[cells + 1] - offsets[cells]
+    if len(cells) == 0 or counts.max(initial=0) <= 1:
+        first = np.full(len(cells), -1, dtype=np.int64)
+        some = counts > 0
+        first[some] = cell_groups[offsets[cells[some]]]
+        sets, inverse = np.unique(first, return_inverse=True)
+        return [[int(g)] if g >= 0 else [] for g in sets], inverse
+    keys = [tuple(cell_groups[offsets[c] : offsets[c + 1]].tolist()) for c in cells]
+    index: dict[tuple, int] = {}
+    inverse = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
+    return [list(k) for k in index], inverse
+
+
 def _evidence_columns(
     reports: pd.DataFrame, decisions: Decisions, cells: np.ndarray, *, as_json: bool = False
 ) -> tuple[Any, Any]:
@@ -577,20 +618,8 @@ def _evidence_columns(
     Work is done once per distinct evidence set (a report day, or under ``majority`` the
     places' votes), not once per cell: cells only index into the sets' results.
     """
-    offsets, cell_groups = decisions.cell_offsets, decisions.cell_groups
     group_offsets, rows = decisions.group_offsets, decisions.rows
-    counts = offsets[cells + 1] - offsets[cells]
-    if len(cells) == 0 or counts.max(initial=0) <= 1:
-        first = np.full(len(cells), -1, dtype=np.int64)
-        some = counts > 0
-        first[some] = cell_groups[offsets[cells[some]]]
-        sets, inverse = np.unique(first, return_inverse=True)
-        members = [[int(g)] if g >= 0 else [] for g in sets]
-    else:
-        keys = [tuple(cell_groups[offsets[c] : offsets[c + 1]].tolist()) for c in cells]
-        index: dict[tuple, int] = {}
-        inverse = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
-        members = [list(k) for k in index]
+    members, inverse = _evidence_sets(decisions, cells)
     needed = sorted({g for groups in members for g in groups})
     record: dict[int, dict] = {}
     if needed:

@@ -84,7 +84,7 @@ def control_map(
     """
     if layers not in _LAYER_MODES:
         raise InputError(f"layers={layers!r} is not a layer mode; use one of {', '.join(_LAYER_MODES)}")
-    data = map_data(timeline, title=title)
+    data = map_data(timeline, title=title, markers=markers)
     return build_map(
         data,
         layers=layers,

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from geomap.errors import InputError
-from geomap.precision import DATE_PRECISION, PLACE_PRECISION, PRECISION
+from geomap.precision import DATE_PRECISION, PLACE_PRECISION
 from geomap.precision import describe as describe_precision
 from geomap.render.geometry import COORDINATE_DECIMALS
-from geomap.schema import AREA_ID, AREA_NAME, CONFLICT, DATE, EVIDENCE, LAT, LON, NOTE, PLACE, SINCE, SOURCE, STATUS
+from geomap.schema import AREA_ID, AREA_NAME, CONFLICT, DATE, LAT, LON, NOTE, PLACE, SINCE, SOURCE, STATUS
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from geomap.scheme import StatusScheme
 
 STATUS_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+MAX_EVIDENCE = 5
+"""Evidence reports shown per area and date (the latest; the page counts the rest)."""
+MAX_REPORTS = 5_000
+"""About how many reports a page carries in all, so its size does not grow with the reports."""
 
 
 @dataclass
@@ -43,14 +47,19 @@ class MapData:
     codes
         ``(n_areas, n_dates)`` integer array: index into ``scheme.keys`` of each area's status per date.
     since
-        Per area, ``(date_index, since_iso_or_None)`` pairs, one each time the value changes.
+        Per area, ``(date_index, since_iso_or_None)`` pairs where ``since`` is not the first date
+        of the status's current run in ``codes`` (which the page derives); ``0`` returns to deriving.
     conflict
         Per area, the date indices on which its reports conflict.
     evidence
-        Per area, ``(date_index, [report indices])`` pairs, one each time the evidence changes.
+        Per area, ``(date_index, [report indices])`` pairs, one each time the evidence changes:
+        at most the latest few reports per area and date, and only for the dates the page keeps.
     reports
         The reports, each sent once: dicts with ``date``, ``place``, ``status`` (key), ``source``,
         ``note``, ``lat``, ``lon``.
+    counts
+        ``(n_areas, n_dates)`` number of evidence reports per area and date (``None``: as many
+        as ``evidence`` lists).
     area_noun
         What to call the areas in counts ("provinces", "districts", "areas").
     title
@@ -65,6 +74,7 @@ class MapData:
     conflict: list[list[int]] = field(default_factory=list)
     evidence: list[list[tuple[int, list[int]]]] = field(default_factory=list)
     reports: list[dict] = field(default_factory=list)
+    counts: np.ndarray | None = None
     area_noun: str = "areas"
     title: str | None = None
 
@@ -73,8 +83,22 @@ class MapData:
 # Timeline -> MapData
 
 
-def map_data(timeline: Any, *, title: str | None = None) -> MapData:
-    """Gather what the page needs from a control timeline (see :class:`MapData`)."""
+def map_data(
+    timeline: Any,
+    *,
+    title: str | None = None,
+    markers: bool = False,
+    max_evidence: int = MAX_EVIDENCE,
+    max_reports: int = MAX_REPORTS,
+) -> MapData:
+    """Gather what the page needs from a control timeline (see :class:`MapData`).
+
+    The page stays bounded however many reports there are: each area and date carries at
+    most ``max_evidence`` of its latest evidence reports and the count of the rest, and the
+    page carries at most about ``max_reports`` reports in all (those behind the last date
+    first, then those behind status changes, newest first; other dates show the count only).
+    With ``markers`` every located report is sent, so that each place can be drawn.
+    """
     scheme = timeline.scheme
     check_scheme(scheme)
     areas = timeline.areas[[AREA_ID, AREA_NAME, "geometry"]].reset_index(drop=True)
@@ -83,52 +107,28 @@ def map_data(timeline: Any, *, title: str | None = None) -> MapData:
         raise InputError("the timeline has no areas to draw; check the boundaries")
     if not dates:
         raise InputError("the timeline has no reporting dates; check that the reports have dates")
-    reports, report_index = _report_table(timeline.reports)
-    long = timeline.long()
+    reports, report_index = _report_table(timeline.reports if markers else None)
+    long = timeline.long(evidence=False)
+    n_areas, n_dates = len(areas), len(dates)
     key_index = {key: i for i, key in enumerate(scheme.keys)}
-    area_index = {area: i for i, area in enumerate(areas[AREA_ID])}
-    date_index = {d: j for j, d in enumerate(dates)}
-    codes = np.full((len(areas), len(dates)), key_index[scheme.unknown], dtype=np.uint8)
-    since: list[list[tuple[int, str | None]]] = [[] for _ in range(len(areas))]
-    conflict: list[list[int]] = [[] for _ in range(len(areas))]
-    evidence: list[list[tuple[int, list[int]]]] = [[] for _ in range(len(areas))]
-    n = len(long)
-    column = {name: long[name].tolist() if name in long.columns else [None] * n for name in (SINCE, CONFLICT, EVIDENCE)}
-    day_index = {value: date_index.get(_as_date(value)) for value in set(long[DATE].tolist())}
-    since_text: dict[Any, str | None] = {}
-    last_raw: list[Any] = [None] * len(areas)
-    rows = zip(
-        long[AREA_ID].tolist(),
-        long[DATE].tolist(),
-        long[STATUS].tolist(),
-        column[SINCE],
-        column[CONFLICT],
-        column[EVIDENCE],
-        strict=True,
+    unknown_status = sorted(set(long[STATUS].unique()) - set(key_index))
+    if unknown_status:
+        raise InputError(f"timeline status {unknown_status[0]!r} is not in the scheme {scheme.keys}")
+    # long is sorted by date, then area id: row r is date r // n_areas, area area_order[r % n_areas].
+    area_order = np.argsort(areas[AREA_ID].to_numpy(), kind="stable")
+    row_area = np.tile(area_order, n_dates)
+    row_date = np.repeat(np.arange(n_dates), n_areas)
+    codes = np.full((n_areas, n_dates), key_index[scheme.unknown], dtype=np.uint8)
+    codes[row_area, row_date] = long[STATUS].map(key_index).to_numpy(np.uint8)
+    since = _since_exceptions(long[SINCE].to_numpy(object), row_area, row_date, codes, dates, key_index[scheme.unknown])
+    conflict: list[list[int]] = [[] for _ in range(n_areas)]
+    for i, j in zip(row_area[long[CONFLICT].to_numpy(bool)], row_date[long[CONFLICT].to_numpy(bool)], strict=True):
+        conflict[int(i)].append(int(j))
+    for runs in conflict:
+        runs.sort()
+    evidence, totals = _bounded_evidence(
+        timeline, reports, report_index, row_area, row_date, codes, max_evidence, max_reports
     )
-    for area, day, status, since_value, conflicting, items in rows:
-        i = area_index.get(area)
-        j = day_index[day]
-        if i is None or j is None:
-            continue
-        if status not in key_index:
-            raise InputError(f"timeline status {status!r} is not in the scheme {scheme.keys}")
-        codes[i, j] = key_index[status]
-        if since_value not in since_text:
-            since_text[since_value] = None if _missing(since_value) else _as_date(since_value).isoformat()
-        value = since_text[since_value]
-        if (since[i][-1][1] if since[i] else None) != value:
-            since[i].append((j, value))
-        if conflicting is not None and bool(conflicting):
-            conflict[i].append(j)
-        if isinstance(items, np.ndarray):
-            items = items.tolist()
-        # Evidence mostly stays the same from one date to the next: map it to report indices only when it changes.
-        if items is not None and not (last_raw[i] is not None and items == last_raw[i]):
-            last_raw[i] = items
-            refs = _evidence_refs(items, reports, report_index)
-            if (evidence[i][-1][1] if evidence[i] else []) != refs:
-                evidence[i].append((j, refs))
     return MapData(
         areas=areas,
         scheme=scheme,
@@ -138,9 +138,95 @@ def map_data(timeline: Any, *, title: str | None = None) -> MapData:
         conflict=conflict,
         evidence=evidence,
         reports=reports,
+        counts=totals,
         area_noun=str(getattr(timeline, "area_noun", "areas") or "areas"),
         title=title,
     )
+
+
+def _since_exceptions(
+    values: np.ndarray, row_area: np.ndarray, row_date: np.ndarray, codes: np.ndarray, dates: list, unknown: int
+) -> list[list[tuple[int, str | None]]]:
+    """``since`` runs only where it differs from what the page derives: the first date of the status's run."""
+    n_areas, n_dates = codes.shape
+    given = np.empty((n_areas, n_dates), dtype=object)
+    given[row_area, row_date] = [None if _missing(v) else _as_date(v).isoformat() for v in values]
+    start = np.ones((n_areas, n_dates), dtype=bool)
+    start[:, 1:] = codes[:, 1:] != codes[:, :-1]
+    first = np.maximum.accumulate(np.where(start, np.arange(n_dates)[None, :], 0), axis=1)
+    iso = np.array([d.isoformat() for d in dates], dtype=object)
+    derived = np.where(codes == unknown, None, iso[first])
+    runs: list[list[tuple[int, str | None]]] = [[] for _ in range(n_areas)]
+    for i in range(n_areas):
+        explicit = given[i] != derived[i]
+        current: tuple[bool, str | None] = (False, None)
+        for j in range(n_dates):
+            wanted = (True, given[i, j]) if explicit[j] else (False, None)
+            if wanted != current:
+                # A run value of 0 tells the page to go back to deriving since from the status table.
+                runs[i].append((j, wanted[1] if wanted[0] else 0))
+                current = wanted
+    return runs
+
+
+def _bounded_evidence(
+    timeline: Any,
+    reports: list[dict],
+    report_index: dict[Hashable, int],
+    row_area: np.ndarray,
+    row_date: np.ndarray,
+    codes: np.ndarray,
+    max_evidence: int,
+    max_reports: int,
+) -> tuple[list[list[tuple[int, list[int]]]], np.ndarray]:
+    n_areas, n_dates = codes.shape
+    sets, row_set, totals = timeline.latest_evidence(max_evidence)
+    cell_set = np.full((n_areas, n_dates), -1, dtype=np.int64)
+    cell_set[row_area, row_date] = row_set
+    counts = np.where(cell_set >= 0, totals[np.maximum(cell_set, 0)] if len(totals) else 0, 0)
+    # Which sets travel with the page: those behind the last date, then behind changes, newest first.
+    changed = np.zeros((n_areas, n_dates), dtype=bool)
+    changed[:, 0] = True
+    changed[:, 1:] = codes[:, 1:] != codes[:, :-1]
+    rank = np.full(len(sets), -1, dtype=np.int64)  # higher is kept first
+    flat_set, flat_date = cell_set.ravel(), np.broadcast_to(np.arange(n_dates), cell_set.shape).ravel()
+    score = flat_date + changed.ravel() * n_dates + (flat_date == n_dates - 1) * 2 * n_dates
+    has = flat_set >= 0
+    np.maximum.at(rank, flat_set[has], score[has])
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    order = np.argsort(-rank, kind="stable")
+    kept = np.zeros(len(sets), dtype=bool)
+    kept[order[np.cumsum(sizes[order]) <= max_reports]] = True
+    table = timeline.reports
+    refs_of: dict[int, list[int]] = {}
+    evidence: list[list[tuple[int, list[int]]]] = [[] for _ in range(n_areas)]
+    for i in range(n_areas):
+        last: list[int] | None = None
+        for j, k in enumerate(cell_set[i].tolist()):
+            if k < 0 or not kept[k]:
+                refs: list[int] = []
+            else:
+                if k not in refs_of:
+                    refs_of[k] = [_cite(table, int(p), reports, report_index) for p in sets[k]]
+                refs = refs_of[k]
+            if refs != (last if last is not None else []):
+                evidence[i].append((j, refs))
+            last = refs
+    return evidence, counts
+
+
+def _cite(table: pd.DataFrame, position: int, reports: list[dict], index: dict[Hashable, int]) -> int:
+    """The page index of report ``position`` of ``table``, adding it to ``reports`` the first time."""
+    row = table.iloc[position]
+    key = _report_key(row.get(DATE), row.get(PLACE), row.get(STATUS), row.get(SOURCE), row.get(NOTE))
+    if key not in index:
+        index[key] = len(reports)
+        reports.append(
+            {"date": key[0], "place": key[1], "status": key[2], "source": key[3], "note": key[4]}
+            | {"lat": None, "lon": None}
+            | {"precision": describe_precision(row.get(PLACE_PRECISION, 1), row.get(DATE_PRECISION, 1))}
+        )
+    return index[key]
 
 
 def check_scheme(scheme: StatusScheme) -> None:
@@ -213,19 +299,3 @@ def _report_table(reports: pd.DataFrame | None) -> tuple[list[dict], dict[Hashab
             }
         )
     return table, index
-
-
-def _evidence_refs(items: Any, reports: list[dict], index: dict[Hashable, int]) -> list[int]:
-    if items is None or (not isinstance(items, list | tuple) and _missing(items)):
-        return []
-    refs = []
-    for item in items:
-        key = _report_key(item.get(DATE), item.get(PLACE), item.get(STATUS), item.get(SOURCE), item.get(NOTE))
-        if key not in index:
-            index[key] = len(reports)
-            reports.append(
-                {"date": key[0], "place": key[1], "status": key[2], "source": key[3], "note": key[4]}
-                | {"lat": None, "lon": None, "precision": _text(item.get(PRECISION, ""))}
-            )
-        refs.append(index[key])
-    return refs

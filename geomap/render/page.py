@@ -40,7 +40,8 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
     dict
         ``dates``, ``statuses``, ``names``, ``ids``, ``areas`` (per area its geometry, see
         :func:`encode_geometry`), ``scale``, ``table`` (per area a string of one status character
-        per date), ``since``, ``conflict``, ``evidence``, ``reports``, ``noun``, ``title``,
+        per date), ``since``, ``conflict``, ``evidence``, ``reports``, ``counts`` (per area a
+        string of one :data:`COUNT_ALPHABET` character per date), ``noun``, ``title``,
         ``range`` and, with ``outline``, ``outline`` and ``neighbours`` (around Afghanistan).
     """
     geoms = display_geometries(data.areas.geometry.values, simplify_tolerance)
@@ -85,6 +86,7 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
         "conflict": data.conflict or [],
         "evidence": [[[j, refs] for j, refs in runs] for runs in data.evidence] if data.evidence else [],
         "reports": reports,
+        "counts": _count_table(data.counts),
     }
     if outline:
         payload["outline"] = encode_geometry(outline_of(geoms))
@@ -92,6 +94,18 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
         if around is not None:
             payload["neighbours"] = around
     return payload
+
+
+COUNT_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+"""One character per area and date for the number of evidence reports; the last means that many or more."""
+
+
+def _count_table(counts: np.ndarray | None) -> list[str]:
+    if counts is None:
+        return []
+    alphabet = np.frombuffer(COUNT_ALPHABET.encode("ascii"), dtype=np.uint8)
+    chars = alphabet[np.minimum(np.asarray(counts), len(COUNT_ALPHABET) - 1).astype(np.intp)]
+    return [row.tobytes().decode("ascii") for row in chars]
 
 
 def json_for_script(payload: Any) -> str:

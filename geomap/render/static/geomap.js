@@ -28,6 +28,21 @@ function geomapControlMap(map, opts) {
   }
   function code(i, d) { return codes[i * nD + d]; }
   function changedAt(i, d) { return d > 0 && code(i, d) !== code(i, d - 1); }
+  var COUNTS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  function sinceOf(i, d) {
+    // Sent only where it is not the first date of the status's current run; 0 means derive it.
+    var given = runValue(data.since[i], d, 0);
+    if (given !== 0) return given;
+    if (code(i, d) === data.unknown) return null;
+    var k = d;
+    while (k > 0 && code(i, k - 1) === code(i, d)) k--;
+    return dates[k];
+  }
+  function countOf(i, d, shown) {
+    if (!data.counts || !data.counts[i]) return shown;
+    var n = COUNTS.indexOf(data.counts[i].charAt(d));
+    return n < 0 ? shown : n;
+  }
   function runValue(runs, d, empty) {
     var value = empty;
     if (!runs) return value;
@@ -88,7 +103,7 @@ function geomapControlMap(map, opts) {
     var box = el("div", "geomap-tip");
     box.appendChild(el("b", null, names[i]));
     box.appendChild(el("div", null, statusLabel(code(i, d)) + " on " + dates[d]));
-    var since = runValue(data.since[i], d, null);
+    var since = sinceOf(i, d);
     if (since) box.appendChild(el("div", null, "since " + since));
     if (changedAt(i, d)) box.appendChild(el("div", null, "changed since " + dates[d - 1]));
     if (data.conflict[i] && data.conflict[i].indexOf(d) >= 0) box.appendChild(el("div", null, "conflicting reports"));
@@ -124,13 +139,21 @@ function geomapControlMap(map, opts) {
     box.appendChild(el("b", null, names[i]));
     box.appendChild(el("div", null, statusLabel(code(i, d)) + " on " + dates[d]));
     var refs = runValue(data.evidence[i], d, []);
-    if (!refs.length) {
+    var total = countOf(i, d, refs.length);
+    var plus = total === COUNTS.length - 1 ? "+" : "";
+    if (!total) {
       box.appendChild(el("div", null, "No report on or before this date."));
+    } else if (!refs.length) {
+      box.appendChild(el("div", null, total + plus + (total === 1 ? " report" : " reports") +
+        " (not carried in this page; export the timeline to read them)"));
     } else {
-      box.appendChild(el("div", null, refs.length === 1 ? "Report:" : refs.length + " reports:"));
+      box.appendChild(el("div", null, total === 1 ? "Report:" : total + plus + " reports:"));
       var list = el("ol");
       refs.forEach(function (k) { if (data.reports[k]) list.appendChild(reportItem(data.reports[k])); });
       box.appendChild(list);
+      if (total > refs.length) {
+        box.appendChild(el("div", null, "and " + (total - refs.length) + plus + " earlier (in the export)"));
+      }
     }
     return box;
   }

@@ -1,0 +1,70 @@
+"""Bounded pages: the map's size follows areas x dates and a report budget, not the number of reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import box
+
+from geomap.render import control_map, map_html
+from geomap.render.mapdata import map_data
+from geomap.render.page import COUNT_ALPHABET, page_payload
+from geomap.timeline import ControlTimeline
+
+START = dt.date(2021, 8, 1)
+
+
+def timeline_of(rows, dates=None) -> ControlTimeline:
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["A", "B"], "area_name": ["Alpha", "Beta"]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+        crs="EPSG:4326",
+    )
+    reports = pd.DataFrame(rows, columns=["area_id", "day", "place", "status", "source"])
+    reports["date"] = pd.to_datetime([START + dt.timedelta(days=d) for d in reports.pop("day")])
+    reports["area_name"] = reports["area_id"].map({"A": "Alpha", "B": "Beta"})
+    reports["note"] = ""
+    reports["row"] = range(2, len(reports) + 2)
+    return ControlTimeline(areas, reports, reporting_dates=dates, aggregate="latest", provinces=False)
+
+
+def test_an_area_date_carries_its_latest_reports_and_counts_the_rest():
+    rows = [("A", 0, f"village {k}", "taliban", f"https://example.org/{k}") for k in range(12)]
+    data = map_data(timeline_of(rows), max_evidence=5)
+    assert len(data.reports) == 5
+    assert [r["place"] for r in data.reports] == [f"village {k}" for k in range(7, 12)]
+    assert data.evidence[0] == [(0, [0, 1, 2, 3, 4])]
+    assert data.counts.tolist() == [[12], [0]]
+    assert page_payload(data)["counts"] == [COUNT_ALPHABET[12], "0"]
+
+
+def test_page_report_budget_keeps_the_last_date_and_the_changes():
+    statuses = ["taliban", "taliban", "government", "government", "government", "contested"]
+    rows = [("A", d, f"town {d}", s, "") for d, s in enumerate(statuses)]
+    data = map_data(timeline_of(rows), max_reports=2)
+    kept = {r["place"] for r in data.reports}
+    # The last date (a change too) first, then the newest other change; same-status days go without.
+    assert kept == {"town 5", "town 2"}
+    runs = dict(data.evidence[0])
+    assert runs[5] == [next(k for k, r in enumerate(data.reports) if r["place"] == "town 5")]
+    assert runs[3] == []  # counted, not carried
+    assert data.counts[0].tolist() == [1] * 6
+
+
+def test_page_size_does_not_follow_the_number_of_reports():
+    def page(n):
+        rows = [("AB"[k % 2], k % 30, f"site {k}", ("taliban", "government")[k % 3 % 2], f"u{k}") for k in range(n)]
+        return len(map_html(control_map(timeline_of(rows), self_contained=True, tiles="none")))
+
+    small, large = page(300), page(6000)
+    assert large < small * 1.2
+
+
+def test_since_between_reporting_dates_is_sent():
+    rows = [("A", 0, "x", "contested", ""), ("A", 3, "x", "taliban", "")]
+    data = map_data(timeline_of(rows, dates=[START + dt.timedelta(days=d) for d in (0, 7)]))
+    # On the second date Alpha has been taliban since day 3, which is not a reporting date.
+    assert data.since[0] == [(1, "2021-08-04")]
+    assert data.since[1] == []
