@@ -101,6 +101,19 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
     )
     t.add_argument("--unresolved", metavar="FILE", help="write reports whose place did not resolve to this CSV")
     _add_raw_csv(p)
+    e = p.add_argument_group("engine")
+    e.add_argument(
+        "--engine",
+        choices=["pandas", "dask"],
+        default="pandas",
+        help="pandas (default, in process) or dask: join and per-date aggregation on Dask (pip install 'geomap[dask]')",
+    )
+    e.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(default: a local cluster of 2 worker processes)",
+    )
     o = p.add_argument_group("online geocoding (off by default)")
     o.add_argument("--online", metavar="SERVICE", help="geocode names the offline gazetteer misses, e.g. nominatim")
     o.add_argument("--user-agent", metavar="UA", help="user agent for --online (required by the service)")
@@ -142,20 +155,34 @@ def _timeline_from_args(args: argparse.Namespace):
         )
     scheme = load_scheme(args.scheme) if args.scheme else AFGHANISTAN_2021
     dates = [d.strip() for d in args.dates.split(",") if d.strip()] if args.dates else None
-    timeline = ControlTimeline.from_reports(
-        args.reports,
-        boundaries=boundaries,
-        scheme=scheme,
-        dates=dates,
-        freq=args.freq,
-        aggregate=args.aggregate,
-        level=args.level or "province",
-        online=args.online,
-        user_agent=args.user_agent,
-        cache=args.cache,
-        strict=args.strict,
-        min_precision=getattr(args, "min_precision", None),
-    )
+    client = None
+    if args.engine == "dask":
+        from geomap._dask import connect
+
+        client = connect(args.scheduler)
+    try:
+        timeline = ControlTimeline.from_reports(
+            args.reports,
+            boundaries=boundaries,
+            scheme=scheme,
+            dates=dates,
+            freq=args.freq,
+            aggregate=args.aggregate,
+            level=args.level or "province",
+            online=args.online,
+            user_agent=args.user_agent,
+            cache=args.cache,
+            strict=args.strict,
+            min_precision=getattr(args, "min_precision", None),
+            engine=args.engine,
+        )
+        if client is not None:
+            timeline.long(evidence=False)  # decide every date while the cluster is up
+    finally:
+        if client is not None:
+            from geomap._dask import disconnect
+
+            disconnect(client)
     if timeline.imprecise_dropped:
         print(
             f"geomap: {timeline.imprecise_dropped} report(s) less precise than --min-precision "

@@ -137,6 +137,7 @@ def locate_reports(
     provinces: bool,
     geocoded: pd.DataFrame | None = None,
     province_polygons=None,
+    engine: str = "pandas",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Attach ``area_id``/``area_name`` (and the geocoder's fields) to each report.
 
@@ -154,6 +155,8 @@ def locate_reports(
     province_polygons
         The bundled provinces, used on user boundaries to spread province-wide
         reports over the areas inside the province.
+    engine
+        ``"pandas"`` or ``"dask"`` (points joined on Dask partitions, same result).
 
     Returns
     -------
@@ -176,7 +179,10 @@ def locate_reports(
     need_point = (index == -1) & frame[LAT].notna().to_numpy()
     if need_point.any():
         order = np.argsort(area_ids, kind="stable")
-        hit = join_points(
+        points_in = join_points
+        if engine == "dask":
+            from geomap._dask import join_points_dask as points_in
+        hit = points_in(
             frame.loc[need_point, LON].to_numpy(float),
             frame.loc[need_point, LAT].to_numpy(float),
             areas.geometry.values[order],
@@ -268,7 +274,7 @@ def _spread_over_province(rows: pd.DataFrame, areas, province_polygons) -> pd.Da
 
 
 def locate_on_districts(
-    reports: pd.DataFrame, districts, *, geocoded: pd.DataFrame | None = None
+    reports: pd.DataFrame, districts, *, geocoded: pd.DataFrame | None = None, engine: str = "pandas"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Land each report on the bundled districts (rules in the module docstring).
 
@@ -304,7 +310,10 @@ def locate_on_districts(
     need_point = (index == -1) & frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
     if need_point.any():
         order = np.argsort(area_ids, kind="stable")
-        hit = join_points(
+        points_in = join_points
+        if engine == "dask":
+            from geomap._dask import join_points_dask as points_in
+        hit = points_in(
             frame.loc[need_point, LON].to_numpy(float),
             frame.loc[need_point, LAT].to_numpy(float),
             districts.geometry.values[order],

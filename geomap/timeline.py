@@ -90,6 +90,7 @@ from geomap.schema import (
 from geomap.scheme import AFGHANISTAN_2021, StatusScheme
 
 AGGREGATIONS = ("capital", "latest", "majority")
+ENGINES = ("pandas", "dask")
 DIRECT_KINDS = ("province", "capital", "given")
 FREQUENCIES = {"D": 1, "W": 7}
 BATCH_ROWS = 20_000
@@ -118,9 +119,13 @@ class ControlTimeline:
         provinces: bool = True,
         unresolved: pd.DataFrame | None = None,
         level: str | None = None,
+        engine: str = "pandas",
     ):
         if aggregate not in AGGREGATIONS:
             raise InputError(f"unknown aggregation rule {aggregate!r}; use one of {', '.join(AGGREGATIONS)}")
+        if engine not in ENGINES:
+            raise InputError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+        self.engine = engine
         self.areas = areas.reset_index(drop=True)
         self.scheme = scheme
         self.aggregate = aggregate
@@ -155,6 +160,7 @@ class ControlTimeline:
         cache: str | os.PathLike | None = None,
         strict: bool = False,
         min_precision: int | None = None,
+        engine: str = "pandas",
     ) -> ControlTimeline:
         """Read reports, geocode and join them, and build the timeline.
 
@@ -187,6 +193,10 @@ class ControlTimeline:
             Keep only reports at least this precise in place and date (1-3,
             :mod:`geomap.precision`); ``None`` keeps all. The number dropped
             is in the timeline's ``imprecise_dropped``.
+        engine
+            ``"pandas"`` (default, in process) or ``"dask"``: the join and the
+            per-date aggregation on Dask (the active ``distributed`` client if
+            any), with the same results; needs ``pip install 'geomap[dask]'``.
 
         Returns
         -------
@@ -206,7 +216,7 @@ class ControlTimeline:
         table = table[keep].reset_index(drop=True)
         geocoded = _geocode_places(table, online=online, user_agent=user_agent, cache=cache)
         if boundaries is None and level == "district":
-            located, unresolved = locate_on_districts(table, areas, geocoded=geocoded)
+            located, unresolved = locate_on_districts(table, areas, geocoded=geocoded, engine=engine)
         else:
             located, unresolved = locate_reports(
                 table,
@@ -214,6 +224,7 @@ class ControlTimeline:
                 provinces=provinces,
                 geocoded=geocoded,
                 province_polygons=None if provinces else load_provinces(),
+                engine=engine,
             )
         if strict and len(unresolved):
             first = unresolved.iloc[0]
@@ -242,6 +253,7 @@ class ControlTimeline:
             provinces=provinces,
             unresolved=unresolved,
             level=None if boundaries is not None else level,
+            engine=engine,
         )
         timeline.imprecise_dropped = int((~keep).sum())
         return timeline
@@ -515,7 +527,10 @@ class ControlTimeline:
             names = counted[NAME if NAME in counted else PLACE]
             place = pd.factorize(names, sort=True, use_na_sentinel=False)[0]
         contested = keys.index("contested") if "contested" in self.scheme.keys else None
-        return decide(
+        engine = decide
+        if self.engine == "dask":
+            from geomap._dask import decide_dask as engine
+        return engine(
             area.astype(np.int64),
             _day_numbers(counted[DATE]),
             pd.Categorical(counted[STATUS], categories=keys).codes.astype(np.int64),
