@@ -103,6 +103,11 @@ def parse_date_column(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         values = values.dt.normalize()
         days = values.to_numpy("datetime64[ns]")
         return days, values.isna().to_numpy()
+    if _all_plain_iso(series):
+        # The common case without a Python loop: every cell is exactly YYYY-MM-DD.
+        parsed = pd.Series(pd.to_datetime(series, format="%Y-%m-%d", errors="coerce"), index=series.index)
+        parsed = parsed.where(parsed.dt.year.between(MIN_DATE.year, MAX_DATE.year))
+        return parsed.to_numpy("datetime64[ns]"), parsed.isna().to_numpy()
     text = series.astype(object).map(_date_text)
     parts = text.str.extract(_ISO_DATE_TIME).apply(pd.to_numeric, errors="coerce")
     year, month, day, hour, minute, second = (parts[k] for k in range(6))
@@ -114,6 +119,16 @@ def parse_date_column(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         frame = pd.DataFrame({"year": year[usable], "month": month[usable], "day": day[usable]}).astype(int)
         parsed[usable] = pd.to_datetime(frame, errors="coerce")
     return parsed.to_numpy("datetime64[ns]"), parsed.isna().to_numpy()
+
+
+def _all_plain_iso(series: pd.Series) -> bool:
+    """Whether every cell is text of exactly the form YYYY-MM-DD (checked without a Python loop)."""
+    if not pd.api.types.is_string_dtype(series):
+        return False
+    try:
+        return bool(series.str.fullmatch(r"\d{4}-\d{2}-\d{2}", na=False).all())
+    except AttributeError:  # an object column holding something other than text
+        return False
 
 
 def date_problem(value: object) -> str:

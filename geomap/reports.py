@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from geomap._csv import restore_formulas
+from geomap._fastcsv import read_plain_csv
 from geomap._json import has_lone_surrogate, load_json
 from geomap.dates import date_problem, parse_date, parse_date_column
 from geomap.errors import InputError, row_message
@@ -103,7 +104,7 @@ def read_reports(
 
 def read_table(
     source: str | os.PathLike | pd.DataFrame | list[dict],
-) -> tuple[str, pd.DataFrame, list[int] | None]:
+) -> tuple[str, pd.DataFrame, list[int] | np.ndarray | None]:
     """Read a raw table (CSV/TSV in UTF-8, a JSON list of records, a DataFrame or records).
 
     Returns
@@ -125,6 +126,10 @@ def read_table(
     if not path.is_file():
         raise InputError(f"{path}: reports file not found; check the path")
     suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv", ""):
+        plain = read_plain_csv(path, delimiter="\t" if suffix == ".tsv" else ",")
+        if plain is not None:
+            return str(path), plain[0], plain[1]
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -189,7 +194,7 @@ def validate_reports(
     *,
     scheme: StatusScheme = AFGHANISTAN_2021,
     source_name: str = "<DataFrame>",
-    rows: list[int] | None = None,
+    rows: list[int] | np.ndarray | None = None,
     bounds: tuple[float, float, float, float] | None = AFGHANISTAN_BOUNDS,
 ) -> pd.DataFrame:
     """Validate a raw reports table; see :func:`read_reports` for the result.
@@ -235,9 +240,12 @@ def validate_reports(
     bad(date_bad, DATE, 0, date_problem)
 
     places = _text(frame[PLACE])
-    not_text = frame[PLACE].map(
-        lambda v: not (isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)))
-    )
+    if isinstance(frame[PLACE].dtype, pd.StringDtype):
+        not_text = pd.Series(False, index=frame.index)
+    else:
+        not_text = frame[PLACE].map(
+            lambda v: not (isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)))
+        )
     bad(not_text.to_numpy(), PLACE, 1, "not a place name; write the name as text")
     bad(((places == "") & ~not_text).to_numpy(), PLACE, 1, "empty place; name the place or remove the row")
 
@@ -316,6 +324,8 @@ def _is_missing(value: object) -> bool:
 
 
 def _text(series: pd.Series) -> pd.Series:
+    if isinstance(series.dtype, pd.StringDtype):
+        return series.fillna("").str.strip()  # stays in Arrow: no Python object per value
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
 
 

@@ -138,7 +138,7 @@ class ControlTimeline:
         self.unresolved = unresolved if unresolved is not None else self.reports.iloc[0:0]
         self.imprecise_dropped = 0
         if reporting_dates is None:
-            reporting_dates = sorted({d.date() for d in pd.to_datetime(self.reports[DATE])})
+            reporting_dates = _distinct_days(self.reports[DATE])
         self.reporting_dates: list[dt.date] = sorted(set(reporting_dates))
         self._long: pd.DataFrame | None = None
         self._decided: Decisions | None = None
@@ -694,7 +694,7 @@ def _reporting_dates(table: pd.DataFrame, *, dates, freq: str | None) -> list[dt
         if not parsed:
             raise InputError("the list of reporting dates is empty; give at least one YYYY-MM-DD date")
         return sorted(set(parsed))
-    observed = sorted({d.date() for d in pd.to_datetime(table[DATE])})
+    observed = _distinct_days(table[DATE])
     if freq is None or not observed:
         return observed
     step = FREQUENCIES.get(freq.upper())
@@ -704,6 +704,12 @@ def _reporting_dates(table: pd.DataFrame, *, dates, freq: str | None) -> list[dt
     if days[-1] != observed[-1]:
         days.append(observed[-1])
     return days
+
+
+def _distinct_days(dates: pd.Series) -> list[dt.date]:
+    """The sorted distinct days of a datetime column, as ``datetime.date``."""
+    days = np.unique(pd.to_datetime(dates).to_numpy("datetime64[D]"))
+    return [d.item() for d in days[~np.isnat(days)]]
 
 
 def _covering_bounds(
