@@ -79,3 +79,17 @@ def test_unknown_engine_is_refused(grid):
 
     with pytest.raises(InputError, match="unknown engine 'spark'; use one of pandas, dask"):
         ControlTimeline.from_reports(reports(5, 1), boundaries=grid, engine="spark")
+
+
+def test_cli_runs_on_a_given_scheduler(cluster, grid, tmp_path):
+    from geomap.cli import main
+
+    grid.to_file(tmp_path / "grid.gpkg")
+    reports(400, seed=7).to_csv(tmp_path / "reports.csv", index=False)
+    common = ["export", str(tmp_path / "reports.csv"), "--boundaries", str(tmp_path / "grid.gpkg")]
+    common += ["--id-field", "area_id", "--name-field", "area_name"]
+    assert main([*common, "-o", str(tmp_path / "local.csv")]) == 0
+    address = cluster.scheduler.address
+    assert main([*common, "-o", str(tmp_path / "dask.csv"), "--engine", "dask", "--scheduler", address]) == 0
+    assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
+    assert len(cluster.scheduler_info()["workers"]) == 2  # the CLI left the shared cluster running

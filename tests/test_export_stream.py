@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -76,3 +77,15 @@ def test_compact_is_refused_for_formats_that_carry_geometry(timeline, tmp_path):
     with pytest.raises(InputError, match="compact"):
         export(timeline, tmp_path / "long.gpkg", compact=True)
     assert not list(tmp_path.iterdir())
+
+
+def test_cli_compact_export(tmp_path):
+    from geomap.cli import main
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "afghanistan-2021.csv"
+    assert main(["export", str(example), "-o", str(tmp_path / "control.parquet"), "--compact"]) == 0
+    table = pd.read_parquet(tmp_path / "control.parquet")
+    areas = gpd.read_parquet(tmp_path / "control.areas.parquet")
+    assert len(areas) == 34
+    assert set(table["province_iso"]) == set(areas["province_iso"])
+    assert len(table) == 34 * table["date"].nunique()
