@@ -102,7 +102,7 @@ def test_failed_write_leaves_existing_file(timeline, tmp_path, monkeypatch):
     path = tmp_path / "out.geojson"
     path.write_text("previous", encoding="utf-8")
 
-    def boom(gdf, tmp):
+    def boom(batches, areas, tmp):
         tmp.write_text("partial", encoding="utf-8")
         raise RuntimeError("disk full")
 
