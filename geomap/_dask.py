@@ -136,7 +136,7 @@ def connect(address: str | None = None, *, workers: int = 2) -> Any:
             return Client(address, timeout="10s")
         except OSError as exc:
             raise InputError(f"cannot reach the Dask scheduler {address!r} ({exc}); check the address") from None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
     return Client(cluster)
 
 
