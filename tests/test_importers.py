@@ -258,3 +258,10 @@ def test_clash_with_one_named_side_is_skipped_not_guessed(tmp_path):
     result = import_events(path, "acled")
     assert "TST0002" not in set(result.reports["event_id"])
     assert result.skipped["fighting with one named side"] == 1
+
+
+def test_line_breaks_inside_notes_are_read(tmp_path):
+    path = _rewrite(ACLED, tmp_path, {0: {"notes": "first line\nsecond line"}})
+    result = import_events(path, "acled")
+    assert result.reports["note"].iloc[0].endswith("first line\nsecond line")
+    assert result.unmapped["first_row"].tolist() == [7]  # records, as a spreadsheet counts them

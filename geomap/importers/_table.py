@@ -81,30 +81,35 @@ def read_events(path: str | os.PathLike, wanted: Iterable[str] | None = None) ->
     Only the columns in ``wanted`` (all when ``None``) are parsed: an export has
     some 30-50 columns and geomap reads a dozen.
     """
-    source, delimiter, _ = read_header(path)
+    source, delimiter, names = read_header(path)
     keep = None if wanted is None else set(wanted)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        raw_names = next(csv.reader([fh.readline()], delimiter=delimiter))
+    usecols = None if keep is None else [raw for raw, name in zip(raw_names, names, strict=True) if name in keep]
+    options = dict(sep=delimiter, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=usecols)
     try:
-        frame = pd.read_csv(
-            path,
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-            engine="c",
-            usecols=None if keep is None else (lambda name: str(name).strip().lower() in keep),
-        )
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: not UTF-8 (byte {exc.start}); save the file as UTF-8") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{source}: the file is empty; export the events with their header row") from None
-    except pd.errors.ParserError as exc:
-        raise InputError(f"{source}: not valid CSV ({str(exc).strip()}); check the quoting") from None
+        # Arrow's multi-threaded reader is about 4x faster than pandas' own on a large export.
+        frame = pd.read_csv(path, engine="pyarrow", **options)
+    except Exception:  # any trouble (a line break inside a quoted note, ...): pandas reads it, or says why not
+        frame = _read_with_pandas(source, path, options)
+    frame = frame.fillna("")  # Arrow may leave an empty cell null
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     frame["_row"] = np.arange(2, len(frame) + 2)
     if len(frame) and _is_hxl_row(frame.iloc[0]):
         # Exports from HDX carry a second header row of HXL hashtags (#date, #event+type, ...).
         frame = frame.iloc[1:]
     return source, frame
+
+
+def _read_with_pandas(source: str, path, options: dict) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, engine="c", **options)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}: not UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{source}: the file is empty; export the events with their header row") from None
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{source}: not valid CSV ({str(exc).strip()}); check the quoting") from None
 
 
 def _is_hxl_row(row: pd.Series) -> bool:
