@@ -37,6 +37,8 @@ def control_map(
     tile_attribution: str | None = None,
     simplify_tolerance: float = 0.005,
     start_date: dt.date | str | None = None,
+    labels: bool = True,
+    date_format: str | None = None,
 ) -> folium.Map:
     """Draw a control timeline as a Folium choropleth with a date slider.
 
@@ -59,6 +61,11 @@ def control_map(
     tiles
         A Folium/xyzservices tile name or URL template. ``None``: ``"OpenStreetMap"``, or no
         tiles when ``self_contained``. ``"none"``: no tiles.
+    labels
+        Names on the map: areas (inside each area), capitals (dots), neighbouring countries,
+        shown by zoom level so they never overlap; ``False`` for none.
+    date_format
+        ``strftime`` format of the dates shown (default "12 Aug 2021"; the URL fragment stays ISO).
     simplify_tolerance
         Tolerance in degrees for simplifying the polygons for display (shared borders stay
         shared, see :func:`shapely.coverage_simplify`); ``0`` keeps them as they are.
@@ -94,6 +101,8 @@ def control_map(
         tile_attribution=tile_attribution,
         simplify_tolerance=simplify_tolerance,
         start_date=start_date,
+        labels=labels,
+        date_format=date_format,
     )
 
 
@@ -164,6 +173,8 @@ def build_map(
     tile_attribution: str | None = None,
     simplify_tolerance: float = 0.005,
     start_date: dt.date | str | None = None,
+    labels: bool = True,
+    date_format: str | None = None,
 ) -> folium.Map:
     """Build the Folium map from :class:`MapData` (see :func:`control_map` for the options)."""
     import folium
@@ -173,7 +184,13 @@ def build_map(
     check_scheme(data.scheme)
     tile_choice = choose_tiles(tiles, self_contained)
     tile_info = None if tile_choice is None else tile_source(tile_choice, tile_attribution)
-    payload = page_payload(data, simplify_tolerance=simplify_tolerance, outline=tile_choice is None)
+    payload = page_payload(
+        data,
+        simplify_tolerance=simplify_tolerance,
+        outline=tile_choice is None,
+        labels=labels,
+        date_format=date_format,
+    )
     start = _start_index(data.dates, start_date)
     minx, miny, maxx, maxy = data.areas.total_bounds
     # No tiles through folium: its templates would evaluate template syntax in a URL at build time.
@@ -202,13 +219,14 @@ def build_map(
         markers=markers,
         self_contained=self_contained,
         plain_background=tile_choice is None,
+        labels=labels,
         tiles=tile_info,
         groups=[g.get_name() for g in groups],
     )
     layer.add_to(m)
     if layers == "per-date":
         folium.LayerControl(collapsed=len(groups) > 12).add_to(m)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    # The page fits the areas itself, leaving room for its panel (see static/geomap.js).
     return m
 
 

@@ -19,7 +19,7 @@ from shapely.ops import polylabel
 
 from geomap.render.geometry import NEIGHBOURS_FILE
 
-__all__ = ["area_label_points", "capital_points", "country_labels"]
+__all__ = ["area_label_candidates", "area_label_points", "capital_points", "country_labels"]
 
 
 def area_label_points(geoms: Sequence[Any] | np.ndarray) -> np.ndarray:
@@ -49,6 +49,42 @@ def area_label_points(geoms: Sequence[Any] | np.ndarray) -> np.ndarray:
             point = largest.representative_point()
         points[i] = (point.x, point.y)
     return points
+
+
+def area_label_candidates(geoms: Sequence[Any] | np.ndarray) -> list[list[tuple[float, float]]]:
+    """Places for each area's name, best first: its pole of inaccessibility, then those of its
+    upper, lower, left and right halves and of its four quarters (split through the first point).
+
+    A renderer takes the first candidate where the name touches no other name, so a small area
+    crowded by its neighbours' names can still be named inside itself.
+    """
+    best = area_label_points(geoms)
+    candidates = []
+    for geom, (x, y) in zip(geoms, best, strict=True):
+        if np.isnan(x):
+            candidates.append([])
+            continue
+        found = [(float(x), float(y))]
+        minx, miny, maxx, maxy = geom.bounds
+        halves = (
+            shapely.box(minx, y, maxx, maxy),
+            shapely.box(minx, miny, maxx, y),
+            shapely.box(minx, miny, x, maxy),
+            shapely.box(x, miny, maxx, maxy),
+            shapely.box(x, y, maxx, maxy),
+            shapely.box(minx, y, x, maxy),
+            shapely.box(minx, miny, x, y),
+            shapely.box(x, miny, maxx, y),
+        )
+        for half in halves:
+            part = shapely.intersection(geom, half)
+            if part.is_empty or part.area < 0.1 * geom.area:
+                continue
+            (point,) = area_label_points([part])
+            if not np.isnan(point[0]):
+                found.append((float(point[0]), float(point[1])))
+        candidates.append(found)
+    return candidates
 
 
 def capital_points(area_ids: Sequence[Any], geoms: Sequence[Any] | np.ndarray) -> list[tuple[int, str, float, float]]:

@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from geomap.errors import InputError
 from geomap.render.geometry import COORDINATE_DECIMALS, display_geometries, encode_geometry, neighbours, outline_of
+from geomap.render.labels import area_label_candidates, capital_points, country_labels
 from geomap.render.mapdata import STATUS_ALPHABET, MapData, _text
+from geomap.render.style import HATCHED_STATUSES, check_date_format, format_date
 from geomap.schema import AREA_ID, AREA_NAME
-
-if TYPE_CHECKING:
-    pass
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
 
-# --------------------------------------------------------------------------------------------------
-# MapData -> page data (JSON)
 
-
-def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: bool = False) -> dict:
+def page_payload(
+    data: MapData,
+    *,
+    simplify_tolerance: float = 0.005,
+    outline: bool = False,
+    labels: bool = True,
+    date_format: str | None = None,
+) -> dict:
     """The JSON object the page reads: geometry once, a status table, reports once.
 
     Parameters
@@ -34,6 +37,10 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
         See :func:`display_geometries`.
     outline
         Also send the outline of the areas' union (drawn when there are no tiles).
+    labels
+        Send where the names go (areas, capitals, neighbouring countries).
+    date_format
+        ``strftime`` format of the dates shown; default "12 Aug 2021" (see :func:`format_date`).
 
     Returns
     -------
@@ -41,9 +48,13 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
         ``dates``, ``statuses``, ``names``, ``ids``, ``areas`` (per area its geometry, see
         :func:`encode_geometry`), ``scale``, ``table`` (per area a string of one status character
         per date), ``since``, ``conflict``, ``evidence``, ``reports``, ``counts`` (per area a
-        string of one :data:`COUNT_ALPHABET` character per date), ``noun``, ``title``,
-        ``range`` and, with ``outline``, ``outline`` and ``neighbours`` (around Afghanistan).
+        string of one :data:`COUNT_ALPHABET` character per date), ``noun``, ``title``, ``range``,
+        ``bounds``, with a ``date_format`` ``date_labels`` and ``other_date_labels``, with
+        ``labels`` ``labels`` (``points`` per area, ``capitals``, ``countries``; coordinates in
+        ``scale`` units) and, with ``outline``, ``outline`` and ``neighbours`` (borders around
+        Afghanistan).
     """
+    date_format = check_date_format(date_format)
     geoms = display_geometries(data.areas.geometry.values, simplify_tolerance)
     codes = np.asarray(data.codes)
     if codes.shape != (len(data.areas), len(data.dates)):
@@ -75,7 +86,9 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
         "noun": data.area_noun,
         "dates": [d.isoformat() for d in data.dates],
         "range": [first, last],
-        "statuses": [{"label": s.label, "color": s.color} for s in data.scheme.statuses],
+        "statuses": [
+            {"label": s.label, "color": s.color, "hatch": s.key in HATCHED_STATUSES} for s in data.scheme.statuses
+        ],
         "unknown": key_index[data.scheme.unknown],
         "ids": [str(v) for v in data.areas[AREA_ID]],
         "names": [_text(v) for v in data.areas[AREA_NAME]],
@@ -88,6 +101,14 @@ def page_payload(data: MapData, *, simplify_tolerance: float = 0.005, outline: b
         "reports": reports,
         "counts": _count_table(data.counts),
     }
+    shown_dates = {*payload["dates"], first, last}
+    shown_dates.update(r[0] for r in reports if r[0])
+    shown_dates.update(s for runs in data.since for _, s in runs if s)
+    payload["date_labels"] = {day: format_date(day, date_format) for day in sorted(shown_dates)}
+    minx, miny, maxx, maxy = (float(v) for v in data.areas.total_bounds)
+    payload["bounds"] = [[miny, minx], [maxy, maxx]]
+    if labels:
+        payload["labels"] = _label_payload(data, geoms)
     if outline:
         payload["outline"] = encode_geometry(outline_of(geoms))
         around = neighbours(data.areas.total_bounds)
@@ -106,6 +127,20 @@ def _count_table(counts: np.ndarray | None) -> list[str]:
     alphabet = np.frombuffer(COUNT_ALPHABET.encode("ascii"), dtype=np.uint8)
     chars = alphabet[np.minimum(np.asarray(counts), len(COUNT_ALPHABET) - 1).astype(np.intp)]
     return [row.tobytes().decode("ascii") for row in chars]
+
+
+def _label_payload(data: MapData, geoms: Any) -> dict:
+    """Label anchors in the page's integer units: one point per area, capitals, countries."""
+    scale = 10**COORDINATE_DECIMALS
+
+    def units(x: float, y: float) -> list[int]:
+        return [round(x * scale), round(y * scale)]
+
+    return {
+        "points": [[units(x, y) for x, y in options] for options in area_label_candidates(geoms)],
+        "capitals": [[i, name, *units(x, y)] for i, name, x, y in capital_points(data.areas[AREA_ID].tolist(), geoms)],
+        "countries": [[name, *units(x, y)] for name, x, y in country_labels(data.areas.total_bounds)],
+    }
 
 
 def json_for_script(payload: Any) -> str:

@@ -57,7 +57,7 @@ function geomapControlMap(map, opts) {
   }
   function swatch(color) {
     var s = el("span", "geomap-swatch");
-    s.style.background = color;
+    s.style.backgroundColor = color;
     s.style.opacity = FILL_OPACITY;  // the same shade as the areas on the map
     return s;
   }
@@ -75,7 +75,10 @@ function geomapControlMap(map, opts) {
     return /ies$/.test(word) ? word.slice(0, -3) + "y" : (/s$/.test(word) ? word.slice(0, -1) : word);
   }
 
+  function dl(iso) { return (data.date_labels && data.date_labels[iso]) || iso; }
   function decode(polygons) { return geomapDecode(polygons, data.scale); }
+  var patternBase = "geomap-hatch-" + opts.dataId.replace(/[^A-Za-z0-9_-]/g, "") + "-";
+  function fillFor(k) { return statuses[k].hatch ? "url(#" + patternBase + k + ")" : statuses[k].color; }
   var areaFeatures = {type: "FeatureCollection", features: data.areas.map(function (g, i) {
     return {type: "Feature", properties: {i: i}, geometry: decode(g)};
   })};
@@ -96,16 +99,16 @@ function geomapControlMap(map, opts) {
   }
   function styleFor(i, d) {
     var changed = changedAt(i, d);
-    return {fillColor: statuses[code(i, d)].color, fillOpacity: impreciseAt(i, d) ? FILL_OPACITY / 2 : FILL_OPACITY,
+    return {fillColor: fillFor(code(i, d)), fillOpacity: impreciseAt(i, d) ? FILL_OPACITY / 2 : FILL_OPACITY,
             color: changed ? "#111111" : "#4d4d4d", weight: changed ? 3 : 0.7, opacity: 1};
   }
   function tooltipFor(i, d) {
     var box = el("div", "geomap-tip");
     box.appendChild(el("b", null, names[i]));
-    box.appendChild(el("div", null, statusLabel(code(i, d)) + " on " + dates[d]));
+    box.appendChild(el("div", null, statusLabel(code(i, d)) + " on " + dl(dates[d])));
     var since = sinceOf(i, d);
-    if (since) box.appendChild(el("div", null, "since " + since));
-    if (changedAt(i, d)) box.appendChild(el("div", null, "changed since " + dates[d - 1]));
+    if (since) box.appendChild(el("div", null, "since " + dl(since)));
+    if (changedAt(i, d)) box.appendChild(el("div", null, "changed since " + dl(dates[d - 1])));
     if (data.conflict[i] && data.conflict[i].indexOf(d) >= 0) box.appendChild(el("div", null, "conflicting reports"));
     if (impreciseAt(i, d)) box.appendChild(el("div", "geomap-imprecise", "\u2248 only approximate reports"));
     return box;
@@ -113,7 +116,7 @@ function geomapControlMap(map, opts) {
   function reportItem(r) {
     var li = el("li");
     var head = el("div");
-    head.appendChild(el("span", null, r[0] + " · " + r[1] + " · " + statusLabel(r[2])));
+    head.appendChild(el("span", null, dl(r[0]) + " · " + r[1] + " · " + statusLabel(r[2])));
     li.appendChild(head);
     if (r[3]) {
       var href = safeHref(r[3]);
@@ -137,7 +140,7 @@ function geomapControlMap(map, opts) {
   function popupFor(i, d) {
     var box = el("div", "geomap-pop");
     box.appendChild(el("b", null, names[i]));
-    box.appendChild(el("div", null, statusLabel(code(i, d)) + " on " + dates[d]));
+    box.appendChild(el("div", null, statusLabel(code(i, d)) + " on " + dl(dates[d])));
     var refs = runValue(data.evidence[i], d, []);
     var total = countOf(i, d, refs.length);
     var plus = total === COUNTS.length - 1 ? "+" : "";
@@ -165,7 +168,7 @@ function geomapControlMap(map, opts) {
         var i = f.properties.i;
         layers[i] = layer;
         layer.bindTooltip(function () { return tooltipFor(i, fixed ? d : state.d); }, {sticky: true});
-        layer.bindPopup(function () { return popupFor(i, fixed ? d : state.d); }, {maxWidth: 380});
+        layer.bindPopup(function () { return popupFor(i, fixed ? d : state.d); }, popupOptions());
       }
     });
     geo.areaLayers = layers;
@@ -190,44 +193,95 @@ function geomapControlMap(map, opts) {
       style: {fill: false, color: "#333333", weight: 2.2}}).addTo(map);
   }
 
-  // Panel: title, data range, counts for the shown date.
+  // One panel: title, the date (large), the slider, the legend with counts, what changed.
   var panel = L.control({position: "topright"});
   var panelBox = el("div", "geomap-box geomap-panel");
+  var headBox = el("div", "geomap-head");
+  var dateText = el("div", "geomap-date");
+  headBox.appendChild(dateText);
+  var controls = el("span", "geomap-buttons");
+  headBox.appendChild(controls);
+  var toggle = el("button", "geomap-toggle", "\u25BE");
+  toggle.type = "button"; toggle.title = "Show or hide the legend";
+  toggle.setAttribute("aria-expanded", "true");
+  headBox.appendChild(toggle);
   if (data.title) panelBox.appendChild(el("div", "geomap-title", data.title));
-  panelBox.appendChild(el("div", "geomap-range", "Reports from " + data.range[0] + " to " + data.range[1]));
-  var panelDate = el("div", "geomap-panel-date");
-  panelBox.appendChild(panelDate);
+  panelBox.appendChild(headBox);
+  var bodyBox = el("div", "geomap-body");
+  panelBox.appendChild(bodyBox);
   var countList = el("ul", "geomap-counts");
   var countItems = statuses.map(function (s) {
     var li = el("li");
-    li.appendChild(swatch(s.color));
-    var text = el("span");
-    li.appendChild(text);
+    var sw = swatch(s.color);
+    if (s.hatch) sw.classList.add("geomap-hatch");
+    li.appendChild(sw);
+    li.appendChild(el("span", "geomap-key", s.label));
+    var n = el("span", "geomap-count");
+    li.appendChild(n);
     countList.appendChild(li);
-    return text;
+    return n;
   });
-  panelBox.appendChild(countList);
-  var changedLine = el("div", "geomap-changed");
-  panelBox.appendChild(changedLine);
-  panel.onAdd = function () { L.DomEvent.disableClickPropagation(panelBox); return panelBox; };
+  var changedItem = el("li", "geomap-changed");
+  changedItem.appendChild(el("span", "geomap-swatch geomap-changed-swatch"));
+  var changedLine = el("span", "geomap-key");
+  changedItem.appendChild(changedLine);
+  var changedCount = el("span", "geomap-count");
+  changedItem.appendChild(changedCount);
+  countList.appendChild(changedItem);
+  bodyBox.appendChild(countList);
+  var rangeLine = el("div", "geomap-range", nD + " reporting " + (nD === 1 ? "date" : "dates") + ", reports " +
+    dl(data.range[0]) + " \u2013 " + dl(data.range[1]));
+  bodyBox.appendChild(rangeLine);
+  panel.onAdd = function () {
+    L.DomEvent.disableClickPropagation(panelBox);
+    L.DomEvent.disableScrollPropagation(panelBox);
+    return panelBox;
+  };
   panel.addTo(map);
 
-  // Legend.
-  var legend = L.control({position: "bottomright"});
-  var legendBox = el("div", "geomap-box geomap-legend");
-  legendBox.appendChild(el("h4", null, "Status"));
-  statuses.forEach(function (s) {
-    var line = el("div");
-    line.appendChild(swatch(s.color));
-    line.appendChild(el("span", null, s.label));
-    legendBox.appendChild(line);
+  // Small screens (a phone, a narrow notebook cell): the panel folds to its first line, and opens on tap.
+  var small = false;
+  function setCollapsed(collapsed) {
+    panelBox.classList.toggle("geomap-collapsed", collapsed);
+    toggle.textContent = collapsed ? "\u25BE" : "\u25B4";
+    toggle.setAttribute("aria-expanded", collapsed ? "false" : "true");
+    fitPanel();
+  }
+  function fitPanel() {
+    var size = map.getSize();
+    // Room left by the zoom control (left) and the attribution (bottom).
+    panelBox.style.maxHeight = Math.max(60, size.y - 20 - 34) + "px";
+    panelBox.style.maxWidth = Math.max(160, size.x - 20 - 54) + "px";
+  }
+  function layout() {
+    var size = map.getSize();
+    var nowSmall = size.x < 640 || size.y < 460;
+    container.classList.toggle("geomap-small", nowSmall);
+    if (nowSmall !== small) { small = nowSmall; setCollapsed(small); }
+    fitPanel();
+  }
+  L.DomEvent.on(toggle, "click", function () { setCollapsed(!panelBox.classList.contains("geomap-collapsed")); });
+  map.on("resize", layout);
+  layout();
+
+  function popupOptions() {
+    var size = map.getSize();
+    var top = small ? panelBox.offsetHeight + 20 : 10;
+    var right = small ? 10 : Math.min(panelBox.offsetWidth + 20, size.x / 2);
+    return {maxWidth: Math.max(160, Math.min(380, size.x - 60 - (small ? 0 : right))),
+      maxHeight: Math.max(120, size.y - top - 60), autoPanPaddingTopLeft: L.point(54, top),
+      autoPanPaddingBottomRight: L.point(right, 30)};
+  }
+  // One tooltip or popup at a time: opening a popup closes the tooltips and keeps them closed.
+  var popupOpen = false;
+  map.on("popupopen", function (e) {
+    popupOpen = true;
+    map.eachLayer(function (layer) { if (layer.getTooltip && layer.isTooltipOpen && layer.isTooltipOpen()) layer.closeTooltip(); });
+    if (small && !panelBox.classList.contains("geomap-collapsed")) setCollapsed(true);
+    if (e.popup && e.popup.options) L.Util.extend(e.popup.options, popupOptions());
   });
-  var changedKey = el("div");
-  changedKey.appendChild(el("span", "geomap-swatch geomap-changed-swatch"));
-  changedKey.appendChild(el("span", null, "changed since the previous date"));
-  legendBox.appendChild(changedKey);
-  legend.onAdd = function () { return legendBox; };
-  legend.addTo(map);
+  map.on("popupclose", function () { popupOpen = false; });
+  map.on("tooltipopen", function (e) { if (popupOpen && e.tooltip) map.closeTooltip(e.tooltip); });
 
   function updatePanel(d) {
     var counts = statuses.map(function () { return 0; });
@@ -236,12 +290,10 @@ function geomapControlMap(map, opts) {
       counts[code(i, d)]++;
       if (changedAt(i, d)) changed++;
     }
-    panelDate.textContent = "On " + dates[d] + ":";
-    countItems.forEach(function (node, k) {
-      node.textContent = statuses[k].label + ": " + counts[k] + " of " + nA + " " + noun();
-    });
-    changedLine.textContent = d === 0 ? "First reporting date" :
-      changed + " " + plural(changed, noun()) + " changed since " + dates[d - 1];
+    dateText.textContent = dl(dates[d]);
+    countItems.forEach(function (node, k) { node.textContent = counts[k] + " of " + nA; });
+    changedLine.textContent = d === 0 ? "changed: first reporting date" : "changed since " + dl(dates[d - 1]);
+    changedCount.textContent = d === 0 ? "" : String(changed);
     return counts;
   }
 
@@ -262,6 +314,159 @@ function geomapControlMap(map, opts) {
   window.geomapMaps = window.geomapMaps || [];
   window.geomapMaps.push(api);
 
+  // Hatching (e.g. contested): an SVG pattern of the status colour with dark stripes, so it reads in greyscale.
+  function ensurePatterns() {
+    var svg = map.getPane("overlayPane").querySelector("svg");
+    if (!svg) return;
+    var NS = "http://www.w3.org/2000/svg";
+    statuses.forEach(function (s, k) {
+      if (!s.hatch || document.getElementById(patternBase + k)) return;
+      var defs = svg.querySelector("defs");
+      if (!defs) { defs = document.createElementNS(NS, "defs"); svg.insertBefore(defs, svg.firstChild); }
+      var pattern = document.createElementNS(NS, "pattern");
+      pattern.setAttribute("id", patternBase + k);
+      pattern.setAttribute("data-color", s.color);
+      pattern.setAttribute("patternUnits", "userSpaceOnUse");
+      pattern.setAttribute("width", "8");
+      pattern.setAttribute("height", "8");
+      pattern.setAttribute("patternTransform", "rotate(45)");
+      var base = document.createElementNS(NS, "rect");
+      base.setAttribute("width", "8"); base.setAttribute("height", "8"); base.setAttribute("fill", s.color);
+      var stripe = document.createElementNS(NS, "rect");
+      stripe.setAttribute("width", "2.5"); stripe.setAttribute("height", "8");
+      stripe.setAttribute("fill", "#2b2b2b"); stripe.setAttribute("fill-opacity", "0.6");
+      pattern.appendChild(base); pattern.appendChild(stripe);
+      defs.appendChild(pattern);
+    });
+  }
+
+  // Fit the areas into the part of the map the panel leaves free.
+  function fitView() {
+    var size = map.getSize();
+    var topLeft = [54, 10], bottomRight = [10, 30];
+    if (small) topLeft[1] = panelBox.offsetHeight + 20;
+    else bottomRight[0] = panelBox.offsetWidth + 20;
+    if (size.x - topLeft[0] - bottomRight[0] < 120) { topLeft[0] = 10; bottomRight[0] = 10; }
+    if (size.y - topLeft[1] - bottomRight[1] < 120) { topLeft[1] = 10; bottomRight[1] = 10; }
+    map.options.zoomSnap = 0.1;
+    map.fitBounds(L.latLngBounds(data.bounds), {paddingTopLeft: topLeft, paddingBottomRight: bottomRight,
+      animate: false});
+  }
+
+  // Names: countries, then areas, then capitals; each drawn only where it touches
+  // no name already placed at this zoom (and an area's name only where its area is big enough).
+  var labels = [];
+  var areaBounds = areaFeatures.features.map(function (f) { return L.geoJSON(f).getBounds(); });
+  function makeLabel(kind, text, lat, lng, area) {
+    var node = el("div", "geomap-label geomap-label-" + kind);
+    var inner = el("div", "geomap-label-inner");
+    if (kind === "capital") inner.appendChild(el("span", "geomap-dot"));
+    inner.appendChild(el("span", "geomap-label-text", text));
+    node.appendChild(inner);
+    labelPane.appendChild(node);
+    return {kind: kind, node: node, latlng: L.latLng(lat, lng), area: area, w: 0, h: 0};
+  }
+  var labelPane = null;
+  function addLabels() {
+    if (!opts.labels || !data.labels) return;
+    labelPane = map.createPane("geomapLabels");
+    labelPane.style.zIndex = 460;
+    labelPane.style.pointerEvents = "none";
+    labelPane.classList.add("leaflet-zoom-hide");
+    var sc = data.scale, spec = data.labels;
+    (spec.countries || []).forEach(function (c) { labels.push(makeLabel("country", c[0], c[2] / sc, c[1] / sc, null)); });
+    var order = [];
+    (spec.points || []).forEach(function (p, i) { if (p && p.length) order.push(i); });
+    function extent(i) {
+      var b = areaBounds[i];
+      return (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());
+    }
+    // Smallest areas first: they have the fewest places for a name; large ones have several candidates.
+    order.sort(function (a, b) { return extent(a) - extent(b); });
+    order.forEach(function (i) {
+      var options = spec.points[i];
+      var lab = makeLabel("area", names[i], options[0][1] / sc, options[0][0] / sc, i);
+      lab.options = options.map(function (p) { return L.latLng(p[1] / sc, p[0] / sc); });
+      labels.push(lab);
+    });
+    (spec.capitals || []).forEach(function (c) { labels.push(makeLabel("capital", c[1], c[3] / sc, c[2] / sc, c[0])); });
+    labels.forEach(function (lab) {
+      var inner = lab.node.firstChild;
+      lab.w = inner.offsetWidth; lab.h = inner.offsetHeight;
+    });
+    map.on("zoomend viewreset moveend resize", placeLabels);
+    api.labels = labels;
+  }
+  function placeLabels() {
+    if (!labelPane) return;
+    var placed = [];
+    function free(box) {
+      for (var k = 0; k < placed.length; k++) {
+        var o = placed[k];
+        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return false;
+      }
+      return true;
+    }
+    // The controls are obstacles: no name is drawn under the panel, the zoom buttons or the scale.
+    var origin = map.containerPointToLayerPoint([0, 0]);
+    var outer = container.getBoundingClientRect();
+    var size = map.getSize();
+    container.querySelectorAll(".leaflet-control").forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (!r.width) return;
+      placed.push([r.left - outer.left + origin.x, r.top - outer.top + origin.y,
+        r.right - outer.left + origin.x, r.bottom - outer.top + origin.y]);
+    });
+    var view = [origin.x + 2, origin.y + 2, origin.x + size.x - 2, origin.y + size.y - 2];
+    function inView(box) { return box[0] >= view[0] && box[1] >= view[1] && box[2] <= view[2] && box[3] <= view[3]; }
+    labels.forEach(function (lab) {
+      var w = lab.w, h = lab.h, pad = 2, box = null, at = null;
+      if (lab.kind === "capital") {
+        // The dot on the place, the name to its right (or left).
+        var c = map.latLngToLayerPoint(lab.latlng);
+        var right = [c.x - 5 - pad, c.y - h / 2 - pad, c.x - 5 + w + pad, c.y + h / 2 + pad];
+        var left = [c.x + 5 - w - pad, c.y - h / 2 - pad, c.x + 5 + pad, c.y + h / 2 + pad];
+        if (free(right) && inView(right)) { box = right; lab.node.classList.remove("geomap-left"); }
+        else if (free(left) && inView(left)) { box = left; lab.node.classList.add("geomap-left"); }
+        at = c;
+      } else if (lab.kind === "country") {
+        // A country's name stays in view: it slides in from the edge rather than being cut off.
+        var q = map.latLngToLayerPoint(lab.latlng);
+        var shifts = [[0, 0], [0, 40], [0, -40], [80, 0], [-80, 0], [0, 80], [0, -80], [160, 0], [-160, 0]];
+        for (var m = 0; m < shifts.length && !box; m++) {
+          var x = Math.max(view[0] + w / 2 + 6, Math.min(view[2] - w / 2 - 6, q.x + shifts[m][0]));
+          var y = Math.max(view[1] + h / 2 + 6, Math.min(view[3] - h / 2 - 6, q.y + shifts[m][1]));
+          var around = [x - w / 2 - pad, y - h / 2 - pad, x + w / 2 + pad, y + h / 2 + pad];
+          if (free(around)) { box = around; at = L.point(x, y); }
+        }
+      } else {
+        var b = areaBounds[lab.area];
+        var sw = map.latLngToLayerPoint(b.getSouthWest()), ne = map.latLngToLayerPoint(b.getNorthEast());
+        if (w <= (ne.x - sw.x) * 1.5 && h <= (sw.y - ne.y) * 1.2) {
+          for (var k = 0; k < lab.options.length && !box; k++) {
+            var p = map.latLngToLayerPoint(lab.options[k]);
+            var centred = [p.x - w / 2 - pad, p.y - h / 2 - pad, p.x + w / 2 + pad, p.y + h / 2 + pad];
+            if (free(centred) && inView(centred)) { box = centred; at = p; }
+          }
+        }
+      }
+      if (box) {
+        placed.push(box);
+        L.DomUtil.setPosition(lab.node, at);
+        lab.node.style.visibility = "visible";
+        lab.box = box;
+      } else {
+        lab.node.style.visibility = "hidden";
+        lab.box = null;
+      }
+      lab.shown = !!box;
+    });
+  }
+
+  fitView();
+  addLabels();
+  placeLabels();
+
   if (opts.markers) addMarkers();
 
   if (opts.mode === "per-date") {
@@ -271,6 +476,7 @@ function geomapControlMap(map, opts) {
       if (built[d]) return;
       built[d] = true;
       areaLayer(d, true).addTo(groups[d]);
+      ensurePatterns();
     };
     var show = function (d, fromHash) {
       state.d = d;
@@ -315,34 +521,22 @@ function geomapControlMap(map, opts) {
   }
 
   var geo = areaLayer(0, false).addTo(map);
+  ensurePatterns();
   var areaLayers = geo.areaLayers;
   var shown = new Array(nA);
 
-  // Slider control: the date (large), play/pause, previous/next, range input.
-  var slider = L.control({position: "bottomleft"});
-  var sliderBox = el("div", "geomap-box geomap-slider");
-  var dateText = el("div", "geomap-date");
-  sliderBox.appendChild(dateText);
-  var rowBox = el("div", "geomap-row");
+  // Slider: play/pause and previous/next beside the date, the range input under it.
   var prev = el("button", "geomap-prev", "\u25C0");
   prev.type = "button"; prev.title = "Previous date (left arrow)";
   var play = el("button", "geomap-play", "\u25B6 Play");
   play.type = "button"; play.title = "Play / pause";
   var next = el("button", "geomap-next", "\u25B6");
   next.type = "button"; next.title = "Next date (right arrow)";
+  controls.appendChild(prev); controls.appendChild(play); controls.appendChild(next);
   var range = el("input", "geomap-range-input");
   range.type = "range"; range.min = "0"; range.max = String(nD - 1); range.step = "1";
   range.setAttribute("aria-label", "Reporting date");
-  rowBox.appendChild(play); rowBox.appendChild(prev); rowBox.appendChild(range); rowBox.appendChild(next);
-  sliderBox.appendChild(rowBox);
-  sliderBox.appendChild(el("div", "geomap-hint", nD + " reporting dates, " + dates[0] + " to " + dates[nD - 1] +
-    " \u00B7 arrow keys step"));
-  slider.onAdd = function () {
-    L.DomEvent.disableClickPropagation(sliderBox);
-    L.DomEvent.disableScrollPropagation(sliderBox);
-    return sliderBox;
-  };
-  slider.addTo(map);
+  panelBox.insertBefore(range, bodyBox);
 
   function restyle(d) {
     var front = [];
@@ -365,7 +559,6 @@ function geomapControlMap(map, opts) {
     state.d = d;
     restyle(d);
     state.counts = updatePanel(d);
-    dateText.textContent = dates[d];
     range.value = String(d);
     if (api.refreshMarkers) api.refreshMarkers(d);
     geo.eachLayer(function (layer) { if (layer.isTooltipOpen && layer.isTooltipOpen()) layer.closeTooltip(); });
