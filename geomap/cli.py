@@ -373,6 +373,12 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
         help="basemap provider name or http(s) URL template with {z}/{x}/{y}, or 'none' (default OpenStreetMap)",
     )
     m.add_argument("--tile-attribution", metavar="TEXT", help="credit for --tiles, shown as plain text")
+    m.add_argument("--no-labels", action="store_true", help="no names of areas, capitals and countries on the map")
+    m.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="strftime format of the dates shown (default '12 Aug 2021' style; e.g. '%%Y-%%m-%%d')",
+    )
     m.add_argument(
         "--simplify",
         type=float,
@@ -398,6 +404,8 @@ def _cmd_map(args: argparse.Namespace) -> int:
         markers=args.markers,
         tiles=args.tiles,
         tile_attribution=args.tile_attribution,
+        labels=not args.no_labels,
+        date_format=args.date_format,
         simplify_tolerance=args.simplify,
         start_date=args.start_date,
     )

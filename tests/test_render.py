@@ -403,3 +403,52 @@ def test_simplify_option_is_checked(square_timeline):
     for bad in (float("nan"), float("inf"), -1.0):
         with pytest.raises(InputError, match="simplify tolerance"):
             control_map(square_timeline, simplify_tolerance=bad)
+
+
+def test_labels_sit_inside_their_areas_with_capitals_and_neighbours():
+    from geomap.boundaries import load_provinces
+    from geomap.render.labels import area_label_candidates, capital_points, country_labels
+
+    provinces = load_provinces()
+    candidates = area_label_candidates(provinces.geometry.values)
+    assert len(candidates) == 34
+    for geom, options in zip(provinces.geometry.values, candidates, strict=True):
+        assert 1 <= len(options) <= 9
+        assert all(geom.contains(shapely.Point(x, y)) for x, y in options)
+    capitals = capital_points(provinces["area_id"].tolist(), provinces.geometry.values)
+    assert len(capitals) == 34
+    assert ("Kabul", "Kabul") in {(provinces["area_name"][i], name) for i, name, _, _ in capitals}
+    names = {name for name, _, _ in country_labels(provinces.total_bounds)}
+    assert names == {"Iran", "Pakistan", "Turkmenistan", "Uzbekistan", "Tajikistan", "China"}
+    # Boundaries elsewhere get neither capitals nor neighbours.
+    assert capital_points(["x"], [shapely.box(0, 0, 1, 1)]) == []
+    assert country_labels([0, 0, 1, 1]) == []
+
+
+def test_labels_and_date_format_options(timeline):
+    on = embedded_payload(map_html(control_map(timeline, self_contained=True)))
+    assert len(on["labels"]["points"]) == 3
+    assert "date_labels" not in on  # the page writes the default "7 Aug 2021" itself
+    off = embedded_payload(map_html(control_map(timeline, self_contained=True, labels=False)))
+    assert "labels" not in off
+    custom = embedded_payload(map_html(control_map(timeline, date_format="%d %B %Y")))
+    assert custom["date_labels"][-1] == "07 August 2021"
+    assert custom["dates"][-1] == "2021-08-07"  # the data and the URL fragment stay ISO
+    with pytest.raises(InputError, match="date format 'no directive'"):
+        control_map(timeline, date_format="no directive")
+
+
+def test_cli_map_no_labels_and_date_format(tmp_path, capsys):
+    from geomap.cli import main
+
+    reports = write_province_reports(tmp_path)
+    out = tmp_path / "map.html"
+    assert main(["map", str(reports), "-o", str(out), "--no-labels", "--date-format", "%Y/%m/%d"]) == 0
+    payload = embedded_payload(out.read_text(encoding="utf-8"))
+    assert "labels" not in payload
+    assert payload["date_labels"] == [d.replace("-", "/") for d in payload["dates"]]
+    bad = tmp_path / "bad.html"
+    assert main(["map", str(reports), "-o", str(bad), "--date-format", "x" * 80 + "%Y"]) == 1
+    err = capsys.readouterr().err
+    assert "date format" in err and len(err.strip().splitlines()) == 1
+    assert not bad.exists()

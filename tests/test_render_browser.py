@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from geomap.render import control_map, map_html
+from geomap.render.style import format_date
 from geomap.scheme import AFGHANISTAN_2021
 
 pytestmark = pytest.mark.browser
@@ -80,8 +81,23 @@ def visit(chromium, tmp_path):
         page.close()
 
 
+FILL_OF_PATH = """els => els.map(e => {
+    const fill = e.getAttribute('fill');
+    const hatch = /^url\\(#(.+)\\)$/.exec(fill);
+    return hatch ? 'hatched ' + document.getElementById(hatch[1]).dataset.color : fill;
+})"""
+
+
 def fills(page) -> Counter:
-    return Counter(page.eval_on_selector_all("path.leaflet-interactive", "els => els.map(e => e.getAttribute('fill'))"))
+    """Fill colours of the area paths; a hatched fill counts as its pattern's colour."""
+    return Counter(
+        f.removeprefix("hatched ") for f in page.eval_on_selector_all("path.leaflet-interactive", FILL_OF_PATH)
+    )
+
+
+def hatched(page) -> Counter:
+    found = page.eval_on_selector_all("path.leaflet-interactive", FILL_OF_PATH)
+    return Counter(f.removeprefix("hatched ") for f in found if f.startswith("hatched "))
 
 
 def thick_outlines(page) -> int:
@@ -95,16 +111,26 @@ def expected_fills(day: str) -> Counter:
     return Counter({COLOR[key]: n for key, n in EXPECTED[day].items()})
 
 
+SHOWN = {day: format_date(day) for day in DATES}  # "2021-08-07" -> "7 Aug 2021"
+ISO_OF = {text: day for day, text in SHOWN.items()}
+KEY_AND_COUNT = (
+    "els => els.map(e => e.querySelector('.geomap-key').textContent + ': ' + "
+    "e.querySelector('.geomap-count').textContent)"
+)
+
+
 def count_lines(day: str) -> list[str]:
-    return [f"{s.label}: {EXPECTED[day].get(s.key, 0)} of 3 areas" for s in AFGHANISTAN_2021.statuses]
+    return [f"{s.label}: {EXPECTED[day].get(s.key, 0)} of 3" for s in AFGHANISTAN_2021.statuses]
 
 
 def shown(page) -> dict:
+    """What the panel says: the date (as ISO), the URL fragment, the counts, what changed."""
+    text = page.text_content(".geomap-date")
     return {
-        "date": page.text_content(".geomap-date"),
+        "date": ISO_OF.get(text, text),
         "hash": page.evaluate("window.location.hash"),
-        "counts": page.eval_on_selector_all(".geomap-counts li span:last-child", "els => els.map(e => e.textContent)"),
-        "changed": page.text_content(".geomap-changed"),
+        "counts": page.eval_on_selector_all(".geomap-counts li:not(.geomap-changed)", KEY_AND_COUNT),
+        "changed": page.eval_on_selector_all(".geomap-counts li.geomap-changed", KEY_AND_COUNT)[0],
     }
 
 
@@ -122,17 +148,20 @@ def test_self_contained_map_loads_offline_with_one_path_per_area(square_timeline
     now = shown(page)
     assert now["date"] == "2021-08-07"
     assert now["counts"] == count_lines("2021-08-07")
-    assert now["changed"] == "1 area changed since 2021-08-05"
+    assert now["changed"] == "changed since 5 Aug 2021: 1"
     assert thick_outlines(page) == 1
-    legend = page.eval_on_selector_all(".geomap-legend div span:last-child", "els => els.map(e => e.textContent)")
-    assert legend == [*LABEL.values(), "changed since the previous date"]
+    legend = page.eval_on_selector_all(".geomap-counts .geomap-key", "els => els.map(e => e.textContent)")
+    assert legend == [*LABEL.values(), "changed since 5 Aug 2021"]
     legend_colors = page.eval_on_selector_all(
-        ".geomap-legend .geomap-swatch", "els => els.map(e => e.style.background)"
+        ".geomap-counts .geomap-swatch", "els => els.map(e => e.style.backgroundColor)"
     )
     assert legend_colors[:4] == [
         "rgb({}, {}, {})".format(*(int(c[i : i + 2], 16) for i in (1, 3, 5))) for c in COLOR.values()
     ]
-    assert page.text_content(".geomap-range") == "Reports from 2021-08-01 to 2021-08-07"
+    assert page.text_content(".geomap-range") == "3 areas, 4 reporting dates, reports 1 Aug 2021 \u2013 7 Aug 2021"
+    # Contested is hatched on the map and in the legend, so it reads without colour.
+    assert hatched(page) == Counter({COLOR["contested"]: 1})
+    assert page.eval_on_selector_all(".geomap-counts .geomap-hatch", "els => els.length") == 1
 
 
 def test_slider_sets_colours_counts_and_url_fragment(square_timeline, visit):
@@ -149,7 +178,7 @@ def test_slider_sets_colours_counts_and_url_fragment(square_timeline, visit):
         assert now["hash"] == f"#{day}"
         assert now["counts"] == count_lines(day)
         assert thick_outlines(page) == CHANGED[day]
-    assert shown(page)["changed"] == "1 area changed since 2021-08-05"
+    assert shown(page)["changed"] == "changed since 5 Aug 2021: 1"
 
 
 @pytest.mark.parametrize(
@@ -170,7 +199,7 @@ def test_url_fragment_opens_on_the_date_on_or_before(square_timeline, visit, fra
 def test_hashchange_and_arrow_keys_move_the_date(square_timeline, visit):
     page = visit(map_html(control_map(square_timeline, self_contained=True)), "#2021-08-03").page
     page.evaluate("window.location.hash = '#2021-08-05'")
-    page.wait_for_function("document.querySelector('.geomap-date').textContent === '2021-08-05'")
+    page.wait_for_function("document.querySelector('.geomap-date').textContent === '5 Aug 2021'")
     assert fills(page) == expected_fills("2021-08-05")
     page.click(".geomap-title, .geomap-range")  # focus on the page, not on the slider
     page.keyboard.press("ArrowLeft")
@@ -188,7 +217,7 @@ def test_play_button_steps_through_the_dates(square_timeline, visit):
     page.clock.install()  # a fake clock: the play timer runs without waiting
     page.click(".geomap-play")
     page.clock.run_for(10_000)
-    assert page.text_content(".geomap-date") == "2021-08-07"
+    assert page.text_content(".geomap-date") == "7 Aug 2021"
     assert "Play" in page.text_content(".geomap-play")
     assert fills(page) == expected_fills("2021-08-07")
 
@@ -206,8 +235,8 @@ def test_data_text_displays_literally_and_never_runs(square_timeline, visit, inj
     paths[1].hover(position={"x": 20, "y": 20})
     tip = page.wait_for_selector(".leaflet-tooltip .geomap-tip")
     assert tip.query_selector("b").text_content() == injection.name
-    assert "Taliban control on 2021-08-03" in tip.text_content()
-    assert "since 2021-08-03" in tip.text_content()
+    assert "Taliban control on 3 Aug 2021" in tip.text_content()
+    assert "since 3 Aug 2021" in tip.text_content()
     paths[1].click(position={"x": 20, "y": 20})
     popup = page.wait_for_selector(".leaflet-popup-content .geomap-pop")
     assert popup.query_selector("b").text_content() == injection.name
@@ -284,11 +313,9 @@ def test_per_date_layers_in_a_layer_control(square_timeline, visit):
     page.click(".leaflet-control-layers-overlays label:first-child input")
     page.wait_for_function("window.geomapMaps[0].state.d === 0")
     page.wait_for_function(f"!document.querySelectorAll('{checkboxes}')[1].checked")
-    assert page.text_content(".geomap-panel-date") == "On 2021-08-01:"
+    assert shown(page)["date"] == "2021-08-01"
     assert page.evaluate("window.location.hash") == "#2021-08-01"
-    assert page.eval_on_selector_all(".geomap-counts li span:last-child", "els => els.map(e => e.textContent)") == [
-        f"{s.label}: {EXPECTED['2021-08-01'].get(s.key, 0)} of 3 areas" for s in AFGHANISTAN_2021.statuses
-    ]
+    assert shown(page)["counts"] == count_lines("2021-08-01")
     assert page.eval_on_selector_all(checkboxes, "els => els.map(e => e.checked)") == [True, False, False, False]
     assert page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 3
     assert fills(page) == expected_fills("2021-08-01")
@@ -325,7 +352,8 @@ def test_demo_map_in_chromium(tmp_path, visit, day):
     expected = ControlTimeline.from_reports(example_path()).summary().loc[dt.date.fromisoformat(day)]
     assert seen.page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 34
     assert fills(seen.page) == Counter({COLOR[k]: int(n) for k, n in expected.items() if n})
-    assert shown(seen.page)["counts"] == [f"{LABEL[k]}: {int(expected[k])} of 34 provinces" for k in expected.index]
+    assert shown(seen.page)["counts"] == [f"{LABEL[k]}: {int(expected[k])} of 34" for k in expected.index]
+    assert seen.page.text_content(".geomap-range").startswith("34 provinces, 13 reporting dates")
     assert seen.errors == []
     assert seen.blocked == []
 
@@ -376,3 +404,108 @@ def test_the_page_decodes_geometry_as_encoded(square_timeline, visit):
     for geom in (holed, pair):
         decoded = page.evaluate("([g, s]) => geomapDecode(g, s)", [encode_geometry(geom), 100000])
         assert shapely.equals_exact(shape(decoded), shapely.MultiPolygon(shapely.get_parts(geom)), 1e-9)
+
+
+SCREENS = {"phone": (390, 844), "tablet": (768, 1024), "small laptop": (1024, 600), "desktop": (1280, 900)}
+SCREENS["notebook cell"] = (900, 450)
+CONTROLS = [".leaflet-control-zoom", ".geomap-panel", ".leaflet-control-attribution", ".leaflet-control-scale"]
+BOXES = """sels => sels.map(s => { const r = document.querySelector(s).getBoundingClientRect();
+    return [s, r.left, r.top, r.right, r.bottom]; })"""
+LABEL_BOXES = """() => [...document.querySelectorAll('.geomap-label')].filter(n => n.style.visibility === 'visible')
+    .map(n => { const r = n.firstChild.getBoundingClientRect();
+      return [n.className, n.textContent, r.left, r.top, r.right, r.bottom]; })"""
+
+
+def overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.fixture(scope="module")
+def demo_html():
+    from geomap.demo import example_path
+    from geomap.timeline import ControlTimeline
+
+    timeline = ControlTimeline.from_reports(example_path())
+    return map_html(control_map(timeline, self_contained=True, title="Taliban offensive, summer 2021 <b>{{x}}</b>"))
+
+
+def check_layout(page, width, height):
+    boxes = page.evaluate(BOXES, CONTROLS)
+    for name, left, top, right, bottom in boxes:
+        assert right > left and bottom > top, name
+        assert left >= 0 and top >= 0 and right <= width and bottom <= height, (name, left, top, right, bottom)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not overlaps(a[1:], b[1:]), (a, b)
+    labels = page.evaluate(LABEL_BOXES)
+    for i, a in enumerate(labels):
+        assert a[2] >= 0 and a[3] >= 0 and a[4] <= width and a[5] <= height, a
+        for b in labels[i + 1 :]:
+            assert not overlaps(a[2:], b[2:]), (a, b)
+        for control in boxes:
+            assert not overlaps(a[2:], control[1:]), (a, control)
+    return labels
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_layout_at_every_screen_size(chromium, demo_html, tmp_path, screen):
+    """Controls never overlap each other and stay in view; names never overlap; popups stay in view."""
+    width, height = SCREENS[screen]
+    path = tmp_path / "map.html"
+    path.write_text(demo_html, encoding="utf-8")
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(path.as_uri() + "#2021-08-12")
+        page.wait_for_function("window.geomapMaps && window.geomapMaps.length > 0")
+        small = width < 640 or height < 460
+        assert page.is_visible(".geomap-title") is not small  # folded to one line on small screens
+        labels = check_layout(page, width, height)
+        areas = [text for kind, text, *_ in labels if "geomap-label-area" in kind]
+        countries = [text for kind, text, *_ in labels if "geomap-label-country" in kind]
+        assert len(countries) >= 4
+        if screen == "desktop":
+            assert len(areas) == 34  # every province named at the default desktop view
+            assert "Kabul" in areas and "Panjshir" in areas
+        else:
+            assert len(areas) >= 12
+        if small:
+            page.click(".geomap-toggle")
+            assert page.is_visible(".geomap-title")
+            assert page.text_content(".geomap-title") == "Taliban offensive, summer 2021 <b>{{x}}</b>"
+            check_layout(page, width, height)
+        # Zoomed in, more names fit and capitals appear as dots with names; still no overlap.
+        page.evaluate("() => { const m = window.geomapMaps[0].map; m.setZoom(m.getZoom() + 1, {animate: false}); }")
+        zoomed = check_layout(page, width, height)
+        assert any("geomap-label-capital" in kind for kind, *_ in zoomed)
+        # A popup opens inside the view, with no tooltip beside it and no focus rectangle.
+        api = "window.geomapMaps[0]"
+        index = page.evaluate(f"{api}.data.names.indexOf('Ghazni')")
+        page.evaluate(
+            f"() => {{ const m = {api}.map; m.setView({api}.layers[{index}].getBounds().getCenter(), m.getZoom(), "
+            "{animate: false}); }"
+        )
+        page.mouse.move(width / 2, height / 2)
+        page.mouse.click(width / 2, height / 2)
+        popup = page.wait_for_selector(".leaflet-popup-content-wrapper")
+        page.wait_for_timeout(350)  # the pan that brings the popup into view
+        box = popup.bounding_box()
+        assert box["x"] >= 0 and box["y"] >= 0, box
+        assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, box
+        assert "Ghazni" in popup.text_content()
+        assert page.query_selector(".leaflet-tooltip") is None or not page.is_visible(".leaflet-tooltip")
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline == "none" or page.evaluate("document.activeElement === document.body")
+        assert errors == []
+    finally:
+        page.close()
+
+
+def test_date_format_and_no_labels_in_the_page(square_timeline, visit):
+    html = map_html(control_map(square_timeline, self_contained=True, date_format="%d.%m.%Y", labels=False))
+    page = visit(html, "#2021-08-05").page
+    assert page.text_content(".geomap-date") == "05.08.2021"
+    assert page.evaluate("window.location.hash") == "#2021-08-05"
+    assert "changed since 03.08.2021" in page.text_content(".geomap-changed")
+    assert page.query_selector(".geomap-label") is None

@@ -101,10 +101,15 @@ def page_payload(
         "reports": reports,
         "counts": _count_table(data.counts),
     }
-    shown_dates = {*payload["dates"], first, last}
-    shown_dates.update(r[0] for r in reports if r[0])
-    shown_dates.update(s for runs in data.since for _, s in runs if s)
-    payload["date_labels"] = {day: format_date(day, date_format) for day in sorted(shown_dates)}
+    if date_format is not None:
+        # The page writes the default "12 Aug 2021" itself; another format travels as text:
+        # the reporting dates' labels in date order, other dates shown (reports, "since") by ISO date.
+        payload["date_labels"] = [format_date(day, date_format) for day in data.dates]
+        others = {first, last}
+        others.update(r[0] for r in reports if r[0])
+        others.update(s for runs in data.since for _, s in runs if s)
+        others.difference_update(payload["dates"])
+        payload["other_date_labels"] = {day: format_date(day, date_format) for day in sorted(others)}
     minx, miny, maxx, maxy = (float(v) for v in data.areas.total_bounds)
     payload["bounds"] = [[miny, minx], [maxy, maxx]]
     if labels:

@@ -75,7 +75,18 @@ function geomapControlMap(map, opts) {
     return /ies$/.test(word) ? word.slice(0, -3) + "y" : (/s$/.test(word) ? word.slice(0, -1) : word);
   }
 
-  function dl(iso) { return (data.date_labels && data.date_labels[iso]) || iso; }
+  var dateLabels = {};
+  if (data.date_labels) dates.forEach(function (iso, j) { dateLabels[iso] = data.date_labels[j]; });
+  if (data.other_date_labels) Object.keys(data.other_date_labels).forEach(function (iso) {
+    dateLabels[iso] = data.other_date_labels[iso];
+  });
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  // A date as shown: the format asked for (sent as text), else "12 Aug 2021" (as geomap.render.style.format_date).
+  function dl(iso) {
+    if (Object.prototype.hasOwnProperty.call(dateLabels, iso)) return dateLabels[iso];
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    return m ? parseInt(m[3], 10) + " " + MONTHS[parseInt(m[2], 10) - 1] + " " + m[1] : iso;
+  }
   function decode(polygons) { return geomapDecode(polygons, data.scale); }
   var patternBase = "geomap-hatch-" + opts.dataId.replace(/[^A-Za-z0-9_-]/g, "") + "-";
   function fillFor(k) { return statuses[k].hatch ? "url(#" + patternBase + k + ")" : statuses[k].color; }
@@ -168,7 +179,7 @@ function geomapControlMap(map, opts) {
         var i = f.properties.i;
         layers[i] = layer;
         layer.bindTooltip(function () { return tooltipFor(i, fixed ? d : state.d); }, {sticky: true});
-        layer.bindPopup(function () { return popupFor(i, fixed ? d : state.d); }, popupOptions());
+        layer.bindPopup(function () { sizePopup(layer); return popupFor(i, fixed ? d : state.d); });
       }
     });
     geo.areaLayers = layers;
@@ -198,6 +209,8 @@ function geomapControlMap(map, opts) {
   var panelBox = el("div", "geomap-box geomap-panel");
   var headBox = el("div", "geomap-head");
   var dateText = el("div", "geomap-date");
+  // As wide as the longest date, so the panel keeps its width from date to date.
+  dateText.style.minWidth = Math.max.apply(null, dates.map(function (x) { return dl(x).length; })) * 0.62 + "em";
   headBox.appendChild(dateText);
   var controls = el("span", "geomap-buttons");
   headBox.appendChild(controls);
@@ -229,9 +242,24 @@ function geomapControlMap(map, opts) {
   changedItem.appendChild(changedCount);
   countList.appendChild(changedItem);
   bodyBox.appendChild(countList);
-  var rangeLine = el("div", "geomap-range", nD + " reporting " + (nD === 1 ? "date" : "dates") + ", reports " +
+  var rangeLine = el("div", "geomap-range", nA + " " + plural(nA, noun()) + ", " +
+    nD + " reporting " + (nD === 1 ? "date" : "dates") + ", reports " +
     dl(data.range[0]) + " \u2013 " + dl(data.range[1]));
   bodyBox.appendChild(rangeLine);
+  // Slider (not with per-date layers): play/pause and previous/next beside the date, the range input under it.
+  var prev = el("button", "geomap-prev", "\u25C0");
+  prev.type = "button"; prev.title = "Previous date (left arrow)";
+  var play = el("button", "geomap-play", "\u25B6 Play");
+  play.type = "button"; play.title = "Play / pause";
+  var next = el("button", "geomap-next", "\u25B6");
+  next.type = "button"; next.title = "Next date (right arrow)";
+  var range = el("input", "geomap-range-input");
+  range.type = "range"; range.min = "0"; range.max = String(nD - 1); range.step = "1";
+  range.setAttribute("aria-label", "Reporting date");
+  if (opts.mode !== "per-date") {
+    controls.appendChild(prev); controls.appendChild(play); controls.appendChild(next);
+    panelBox.insertBefore(range, bodyBox);
+  }
   panel.onAdd = function () {
     L.DomEvent.disableClickPropagation(panelBox);
     L.DomEvent.disableScrollPropagation(panelBox);
@@ -246,6 +274,7 @@ function geomapControlMap(map, opts) {
     toggle.textContent = collapsed ? "\u25BE" : "\u25B4";
     toggle.setAttribute("aria-expanded", collapsed ? "false" : "true");
     fitPanel();
+    placeLabels();  // the panel's new size changes where names may go
   }
   function fitPanel() {
     var size = map.getSize();
@@ -268,17 +297,22 @@ function geomapControlMap(map, opts) {
     var size = map.getSize();
     var top = small ? panelBox.offsetHeight + 20 : 10;
     var right = small ? 10 : Math.min(panelBox.offsetWidth + 20, size.x / 2);
-    return {maxWidth: Math.max(160, Math.min(380, size.x - 60 - (small ? 0 : right))),
+    // maxWidth is the content's; the popup's frame adds about 50 px.
+    return {maxWidth: Math.max(150, Math.min(380, size.x - 54 - 10 - 50 - (small ? 0 : right))),
       maxHeight: Math.max(120, size.y - top - 60), autoPanPaddingTopLeft: L.point(54, top),
       autoPanPaddingBottomRight: L.point(right, 30)};
+  }
+  // Called as the popup's content is built, before Leaflet sizes and pans it: fit it to the map as it is now.
+  function sizePopup(layer) {
+    var popup = layer.getPopup();
+    if (popup) L.Util.extend(popup.options, popupOptions());
   }
   // One tooltip or popup at a time: opening a popup closes the tooltips and keeps them closed.
   var popupOpen = false;
   map.on("popupopen", function (e) {
     popupOpen = true;
-    map.eachLayer(function (layer) { if (layer.getTooltip && layer.isTooltipOpen && layer.isTooltipOpen()) layer.closeTooltip(); });
+    map.eachLayer(function (layer) { if (layer.getTooltip && layer.getTooltip() && layer.isTooltipOpen()) layer.closeTooltip(); });
     if (small && !panelBox.classList.contains("geomap-collapsed")) setCollapsed(true);
-    if (e.popup && e.popup.options) L.Util.extend(e.popup.options, popupOptions());
   });
   map.on("popupclose", function () { popupOpen = false; });
   map.on("tooltipopen", function (e) { if (popupOpen && e.tooltip) map.closeTooltip(e.tooltip); });
@@ -512,6 +546,7 @@ function geomapControlMap(map, opts) {
     };
     var initial = dateFromHash();
     selectOnly(initial === null ? opts.start : initial, true);
+    placeLabels();
     window.addEventListener("hashchange", function () {
       var d = dateFromHash();
       if (d !== null) selectOnly(d, true);
@@ -524,19 +559,6 @@ function geomapControlMap(map, opts) {
   ensurePatterns();
   var areaLayers = geo.areaLayers;
   var shown = new Array(nA);
-
-  // Slider: play/pause and previous/next beside the date, the range input under it.
-  var prev = el("button", "geomap-prev", "\u25C0");
-  prev.type = "button"; prev.title = "Previous date (left arrow)";
-  var play = el("button", "geomap-play", "\u25B6 Play");
-  play.type = "button"; play.title = "Play / pause";
-  var next = el("button", "geomap-next", "\u25B6");
-  next.type = "button"; next.title = "Next date (right arrow)";
-  controls.appendChild(prev); controls.appendChild(play); controls.appendChild(next);
-  var range = el("input", "geomap-range-input");
-  range.type = "range"; range.min = "0"; range.max = String(nD - 1); range.step = "1";
-  range.setAttribute("aria-label", "Reporting date");
-  panelBox.insertBefore(range, bodyBox);
 
   function restyle(d) {
     var front = [];
@@ -561,7 +583,7 @@ function geomapControlMap(map, opts) {
     state.counts = updatePanel(d);
     range.value = String(d);
     if (api.refreshMarkers) api.refreshMarkers(d);
-    geo.eachLayer(function (layer) { if (layer.isTooltipOpen && layer.isTooltipOpen()) layer.closeTooltip(); });
+    geo.eachLayer(function (layer) { if (layer.getTooltip() && layer.isTooltipOpen()) layer.closeTooltip(); });
     state.lastStepMs = performance.now() - t0;
     if (!fromHash) writeHash(d);
     return state.lastStepMs;
@@ -600,6 +622,7 @@ function geomapControlMap(map, opts) {
   api.play = start; api.stop = stop;
   var initialDate = dateFromHash();
   setDate(initialDate === null ? opts.start : initialDate, initialDate === null);
+  placeLabels();
   return api;
 
   function addMarkers() {
@@ -622,13 +645,14 @@ function geomapControlMap(map, opts) {
         return box;
       });
       circle.bindPopup(function () {
+        sizePopup(circle);
         var box = el("div", "geomap-pop");
         box.appendChild(el("b", null, p.name));
         var list = el("ol");
         p.reports.forEach(function (k) { list.appendChild(reportItem(data.reports[k])); });
         box.appendChild(list);
         return box;
-      }, {maxWidth: 380});
+      });
       return {circle: circle, place: p};
     });
     api.refreshMarkers = function (d) {
