@@ -35,6 +35,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
 _LAZY = {
     "control_map": "geomap.render",
     "map_html": "geomap.render",
+    "render_animation": "geomap.render",
+    "render_image": "geomap.render",
     "extract_reports": "geomap.extract",
     "plot_summary": "geomap.plot",
 }
@@ -69,4 +71,6 @@ __all__ = [
     "map_html",
     "plot_summary",
     "read_reports",
+    "render_animation",
+    "render_image",
 ]

@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_map(sub)
     _add_extract(sub)
     _add_summary(sub)
+    _add_image(sub)
+    _add_animate(sub)
     _add_demo(sub)
     _add_geocode(sub)
     _add_import(sub)
@@ -412,6 +414,130 @@ def _cmd_map(args: argparse.Namespace) -> int:
     page = map_html(m)
     with atomic_path(args.output) as tmp:
         tmp.write_text(page, encoding="utf-8")
+        _write_unresolved(args, timeline)
+    _report_unresolved(args, timeline)
+    print(args.output)
+    return 0
+
+
+def _add_picture_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by ``image`` and ``animate``."""
+    g = p.add_argument_group("picture")
+    g.add_argument("--title", metavar="TEXT", help="title above the legend")
+    g.add_argument("--no-labels", action="store_true", help="no names of areas, capitals and countries")
+    g.add_argument("--date-format", metavar="FORMAT", help="strftime format of dates (default '12 Aug 2021' style)")
+    g.add_argument("--credit", metavar="TEXT", help="source line at the bottom (default: the boundaries' sources)")
+
+
+def _picture_output(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
+    """The output's format from its extension, checked before any work is done."""
+    from geomap._io import refuse_overwriting_inputs
+    from geomap.errors import InputError
+
+    suffix = Path(args.output).suffix.lower().lstrip(".")
+    if suffix not in formats:
+        raise InputError(
+            f"{args.output}: unknown picture format {('.' + suffix) if suffix else '(no extension)'}; "
+            f"name the output with one of {', '.join('.' + f for f in formats)}"
+        )
+    refuse_overwriting_inputs(args.output, [*_run_inputs(args), args.unresolved])
+    return suffix
+
+
+def _add_image(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "image",
+        help="draw the map on one date (or a grid of dates) as PNG, SVG or PDF",
+        description="Draw every area's status on one reporting date as a still image, with title, date, legend "
+        "with counts, names, scale and source line; --grid draws every reporting date (choose them with --dates) "
+        "as small multiples on one sheet.",
+    )
+    _add_timeline_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="map.png, map.svg or map.pdf")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="date shown (the reporting date on or before it; default last)")
+    p.add_argument("--grid", action="store_true", help="one small map per reporting date on one sheet")
+    p.add_argument("--dpi", type=int, default=300, help="resolution of PNG output (default 300)")
+    p.add_argument("--width", type=float, default=10.0, metavar="INCHES", help="figure width (default 10)")
+    _add_picture_options(p)
+    p.set_defaults(func=_cmd_image)
+
+
+def _cmd_image(args: argparse.Namespace) -> int:
+    from geomap._io import atomic_path
+    from geomap.errors import InputError
+    from geomap.render.image import IMAGE_FORMATS, render_image
+
+    fmt = _picture_output(args, IMAGE_FORMATS)
+    if not 50 <= args.dpi <= 1200:
+        raise InputError(f"--dpi {args.dpi} must be between 50 and 1200")
+    if not 2 <= args.width <= 40:
+        raise InputError(f"--width {args.width} must be between 2 and 40 inches")
+    timeline = _timeline_from_args(args)
+    figure = render_image(
+        timeline,
+        date=args.date,
+        grid=args.grid,
+        title=args.title,
+        labels=not args.no_labels,
+        date_format=args.date_format,
+        width=args.width,
+        credit=args.credit,
+    )
+    with atomic_path(args.output) as tmp:
+        figure.savefig(tmp, format=fmt, dpi=args.dpi, facecolor="white")
+        _write_unresolved(args, timeline)
+    _report_unresolved(args, timeline)
+    print(args.output)
+    return 0
+
+
+def _add_animate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "animate",
+        help="draw the map on every reporting date as a GIF or MP4",
+        description="One frame per reporting date, the date large, with counts and the same colours, names and "
+        "legend as the HTML map. MP4 needs the imageio-ffmpeg package.",
+    )
+    _add_timeline_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="timeline.gif or timeline.mp4")
+    p.add_argument("--width", type=int, default=800, metavar="PIXELS", help="frame width (default 800)")
+    p.add_argument("--seconds", type=float, default=0.8, help="seconds per date (default 0.8)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    _add_picture_options(p)
+    p.set_defaults(func=_cmd_animate)
+
+
+def _cmd_animate(args: argparse.Namespace) -> int:
+    from geomap._io import atomic_path
+    from geomap.errors import InputError
+    from geomap.render.image import ANIMATION_FORMATS, render_animation
+
+    fmt = _picture_output(args, ANIMATION_FORMATS)
+    if not 0.05 <= args.seconds <= 60:
+        raise InputError(f"--seconds {args.seconds} must be between 0.05 and 60")
+    timeline = _timeline_from_args(args)
+    bar = None
+    if not args.no_progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(timeline.reporting_dates), unit="frame", desc="frames", file=sys.stderr, leave=False)
+    try:
+        video = render_animation(
+            timeline,
+            format=fmt,
+            width_px=args.width,
+            seconds_per_date=args.seconds,
+            title=args.title,
+            labels=not args.no_labels,
+            date_format=args.date_format,
+            credit=args.credit,
+            progress=(lambda done, total: bar.update(1)) if bar is not None else None,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    with atomic_path(args.output) as tmp:
+        tmp.write_bytes(video)
         _write_unresolved(args, timeline)
     _report_unresolved(args, timeline)
     print(args.output)

@@ -448,6 +448,16 @@ class ControlTimeline:
             f"({span}), {len(self.reports)} located reports, {len(self.unresolved)} unresolved>"
         )
 
+    def plot(self, date: dt.date | str | None = None, **options: object) -> object:
+        """Draw the map on ``date`` (default the last reporting date) as a matplotlib figure.
+
+        A shortcut for :func:`geomap.render.image.render_image` (same options: ``grid``, ``title``,
+        ``labels``, ``date_format``, ``width``, ``credit``); save the result with ``savefig``.
+        """
+        from geomap.render.image import render_image
+
+        return render_image(self, date=date, **options)
+
     def _repr_html_(self) -> str:
         esc = html.escape
         head = esc(repr(self))

@@ -4,7 +4,9 @@ The steps, one module each: :mod:`~geomap.render.mapdata` gathers what the map s
 timeline (:class:`MapData`); :mod:`~geomap.render.geometry` simplifies and encodes the areas;
 :mod:`~geomap.render.page` turns both into the JSON the page reads; :mod:`~geomap.render.tiles`
 checks a basemap; :mod:`~geomap.render.element` builds the :class:`folium.Map` with the page's
-script and stylesheet (``static/geomap.js``, ``static/geomap.css``).
+script and stylesheet (``static/geomap.js``, ``static/geomap.css``); :mod:`~geomap.render.image`
+draws still images and animations with matplotlib in the same colours, hatching and names
+(:mod:`~geomap.render.style`, :mod:`~geomap.render.labels`).
 
 :func:`control_map` turns a :class:`geomap.timeline.ControlTimeline` into a
 :class:`folium.Map`; :func:`map_html` returns the complete HTML document. Nothing here writes
@@ -23,6 +25,7 @@ of their union over the neighbouring countries.
 
 from geomap.render.element import build_map, control_map, map_html, page_assets
 from geomap.render.geometry import COORDINATE_DECIMALS, display_geometries, encode_geometry
+from geomap.render.image import render_animation, render_image
 from geomap.render.mapdata import STATUS_ALPHABET, MapData, map_data
 from geomap.render.page import json_for_script, page_payload
 from geomap.render.tiles import tile_source
@@ -40,5 +43,7 @@ __all__ = [
     "map_html",
     "page_assets",
     "page_payload",
+    "render_animation",
+    "render_image",
     "tile_source",
 ]
