@@ -485,6 +485,8 @@ class _MapDrawer:
             # Keep a country's name in view, as the page does.
             lon = min(max(lon, xmin + (xmax - xmin) * 0.1), xmax - (xmax - xmin) * 0.1)
             lat = min(max(lat, ymin + (ymax - ymin) * 0.04), ymax - (ymax - ymin) * 0.04)
+            if scene.outline[0].contains_point((lon, lat)):
+                continue  # pushed into view it would sit on the areas themselves
             x, y = to_px((lon, lat))
             b = box(x, y, name.upper(), 8 * s)
             if free(b):
