@@ -150,7 +150,10 @@ def _since_exceptions(
     """``since`` runs only where it differs from what the page derives: the first date of the status's run."""
     n_areas, n_dates = codes.shape
     given = np.empty((n_areas, n_dates), dtype=object)
-    given[row_area, row_date] = [None if _missing(v) else _as_date(v).isoformat() for v in values]
+    days = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").to_numpy("datetime64[D]")
+    text = np.datetime_as_string(days, unit="D").astype(object)
+    text[np.isnat(days)] = None
+    given[row_area, row_date] = text
     start = np.ones((n_areas, n_dates), dtype=bool)
     start[:, 1:] = codes[:, 1:] != codes[:, :-1]
     first = np.maximum.accumulate(np.where(start, np.arange(n_dates)[None, :], 0), axis=1)
@@ -198,6 +201,9 @@ def _bounded_evidence(
     kept = np.zeros(len(sets), dtype=bool)
     kept[order[np.cumsum(sizes[order]) <= max_reports]] = True
     table = timeline.reports
+    cited = np.unique(np.concatenate([sets[k] for k in np.flatnonzero(kept)] or [np.empty(0, dtype=np.int64)]))
+    columns = [c for c in (DATE, PLACE, STATUS, SOURCE, NOTE, PLACE_PRECISION, DATE_PRECISION) if c in table.columns]
+    rows = dict(zip(cited.tolist(), table.iloc[cited][columns].to_dict("records"), strict=True))
     refs_of: dict[int, list[int]] = {}
     evidence: list[list[tuple[int, list[int]]]] = [[] for _ in range(n_areas)]
     for i in range(n_areas):
@@ -207,7 +213,7 @@ def _bounded_evidence(
                 refs: list[int] = []
             else:
                 if k not in refs_of:
-                    refs_of[k] = [_cite(table, int(p), reports, report_index) for p in sets[k]]
+                    refs_of[k] = [_cite(rows[int(p)], reports, report_index) for p in sets[k]]
                 refs = refs_of[k]
             if refs != (last if last is not None else []):
                 evidence[i].append((j, refs))
@@ -215,9 +221,8 @@ def _bounded_evidence(
     return evidence, counts
 
 
-def _cite(table: pd.DataFrame, position: int, reports: list[dict], index: dict[Hashable, int]) -> int:
-    """The page index of report ``position`` of ``table``, adding it to ``reports`` the first time."""
-    row = table.iloc[position]
+def _cite(row: dict, reports: list[dict], index: dict[Hashable, int]) -> int:
+    """The page index of the report ``row``, adding it to ``reports`` the first time."""
     key = _report_key(row.get(DATE), row.get(PLACE), row.get(STATUS), row.get(SOURCE), row.get(NOTE))
     if key not in index:
         index[key] = len(reports)
