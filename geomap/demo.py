@@ -51,8 +51,9 @@ def write_demo(output_dir: str | os.PathLike = "geomap-demo", *, level: str = "p
     -------
     list of pathlib.Path
         ``[DIR/afghanistan-2021.html, DIR/afghanistan-2021.geojson]``: a self-contained
-        map page (no network needed to open it) and one GeoJSON feature per area
-        per reporting date.
+        map page (no network needed to open it) and a GeoJSON export: one feature per
+        province per reporting date, or at district level one feature per district per
+        unchanged stretch (``valid_from``, exclusive ``valid_to``).
     """
     from geomap._io import write_text_atomic
     from geomap.export import export
@@ -65,5 +66,8 @@ def write_demo(output_dir: str | os.PathLike = "geomap-demo", *, level: str = "p
     timeline = ControlTimeline.from_reports(example_path(), level=level)
     html = map_html(control_map(timeline, self_contained=True, title=EXAMPLE_TITLES[level]))
     html_path = write_text_atomic(out / f"{stem}.html", html)
-    geojson_path = export(timeline, out / f"{stem}.geojson", format="geojson")
+    # 398 districts on every reporting date would repeat each outline ~20 times: one feature per
+    # unchanged stretch (valid_from/valid_to) says the same in a file a tenth of the size.
+    shape = "long" if level == "province" else "intervals"
+    geojson_path = export(timeline, out / f"{stem}.geojson", format="geojson", shape=shape)
     return [html_path, Path(geojson_path)]

@@ -18,7 +18,9 @@ Rules
 On the bundled districts (:func:`locate_on_districts`) reports land thus:
 
 * a report about a district, a district centre, a town or a village sets the
-  district the place lies in (the district the geocoder names, when it names one);
+  district the place lies in: the district the geocoder names, when it names one,
+  else for a district the bundled district of that name in that province, else the
+  district containing the place's point;
 * a report about a provincial capital sets the capital's district;
 * a report about a whole province (kind ``province``, or ``level=province``)
   applies to every district of that province, with ``scope`` set to
@@ -307,6 +309,9 @@ def locate_on_districts(
     index = np.full(len(frame), -1, dtype=np.int64)
     named = frame[DISTRICT_ID].map(pd.Series(np.arange(len(area_ids)), index=area_ids)).fillna(-1)
     index = np.where(named.to_numpy() >= 0, named.to_numpy().astype(np.int64), index)
+    # A district the geocoder found by name is that district, wherever its point was put.
+    by_name = _district_by_name(frame[NAME], frame[PROVINCE_ISO], area_names, district_iso)
+    index = np.where((index == -1) & frame[KIND].eq("district").to_numpy(), by_name, index)
     need_point = (index == -1) & frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
     if need_point.any():
         order = np.argsort(area_ids, kind="stable")
@@ -340,6 +345,19 @@ def locate_on_districts(
         unresolved.loc[no_reason, LAT].notna(), "outside every district", "place not found"
     )
     return located, unresolved.reset_index(drop=True)
+
+
+def _district_by_name(names: pd.Series, isos: pd.Series, area_names: np.ndarray, area_isos: np.ndarray) -> np.ndarray:
+    """Index of the district with this name in this province (``-1`` if none, or more than one)."""
+    keys = pd.Series([f"{_fold(n)}|{i}" for n, i in zip(area_names, area_isos, strict=True)])
+    unique = keys[~keys.duplicated(keep=False)]
+    lookup = pd.Series(unique.index.to_numpy(), index=unique.to_numpy())
+    wanted = [f"{_fold(n)}|{i}" if isinstance(n, str) else "" for n, i in zip(names, isos, strict=True)]
+    return pd.Series(wanted).map(lookup).fillna(-1).astype(np.int64).to_numpy()
+
+
+def _fold(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
 def _not_overriding(spread: pd.DataFrame, specific: pd.DataFrame) -> pd.DataFrame:

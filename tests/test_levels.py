@@ -140,3 +140,178 @@ def test_district_level_with_boundaries_is_refused(square_areas):
         ControlTimeline.from_reports(
             [{"date": "2021-08-01", "place": "Kabul", "status": "taliban"}], boundaries=square_areas, level="district"
         )
+
+
+# ----------------------------------------------------------------------------------------------------
+# The bundled districts, end to end
+
+
+@pytest.fixture(scope="module")
+def districts():
+    from geomap.levels import level_areas
+
+    try:
+        return level_areas("district")
+    except InputError as exc:
+        pytest.skip(str(exc))
+
+
+def test_bundled_districts_have_ids_names_and_provinces(districts):
+    from geomap.levels import capital_districts
+
+    assert len(districts) == 398
+    assert districts["area_id"].is_unique
+    assert (districts["area_id"] == districts["district_id"]).all()
+    assert districts["district"].str.len().gt(0).all()
+    assert districts["province_iso"].nunique() == 34
+    assert districts["province"].notna().all()
+    assert districts.geometry.is_valid.all()
+    capitals = capital_districts()
+    by_id = districts.set_index("area_id")
+    assert by_id.loc[capitals["AF-KAN"], "province_iso"] == "AF-KAN"
+    assert (by_id.loc[capitals.to_numpy(), "province_iso"].to_numpy() == capitals.index.to_numpy()).all()
+
+
+SPELLINGS = {
+    # district name in the bundled file: spellings a report may use
+    "Spin Boldak": ["Spin Boldak", "Spin Buldak", "Spinboldak"],
+    "Panjwayi": ["Panjwayi", "Panjwai"],
+    "Imam Sahib": ["Imam Sahib"],
+    "Nirkh": ["Nerkh", "Nirkh", "Nirkh district"],
+    "Puli Hisar": ["Pul-e Hesar", "Pul-e-Hisar", "Puli Hisar"],
+}
+
+
+@pytest.mark.parametrize("district", sorted(SPELLINGS))
+def test_a_report_naming_a_district_colours_exactly_that_district(districts, district):
+    reports = [{"date": "2021-07-14", "place": spelling, "status": "taliban"} for spelling in SPELLINGS[district]]
+    timeline = ControlTimeline.from_reports(reports, level="district")
+    assert timeline.unresolved.empty
+    state = timeline.status()
+    coloured = state.loc[state["status"] != "unknown", "area_id"].tolist()
+    assert len(coloured) == 1
+    assert districts.set_index("area_id").loc[coloured[0], "district"] == district
+
+
+def test_capital_sets_its_district_and_province_report_the_rest(districts):
+    from geomap.levels import capital_districts
+
+    reports = [
+        {"date": "2021-08-13", "place": "Kandahar province", "status": "taliban"},
+        {"date": "2021-08-13", "place": "Kandahar", "status": "government"},
+    ]
+    timeline = ControlTimeline.from_reports(reports, level="district")
+    state = timeline.status()
+    kandahar = state[state["province_iso"] == "AF-KAN"].set_index("area_id")["status"]
+    capital = capital_districts()["AF-KAN"]
+    assert kandahar[capital] == "government"
+    assert (kandahar.drop(capital) == "taliban").all() and len(kandahar) > 10
+    assert (state.loc[state["province_iso"] != "AF-KAN", "status"] == "unknown").all()
+
+
+# ----------------------------------------------------------------------------------------------------
+# The command line at district level
+
+
+def write_reports(path, rows):
+    path.write_text("date,place,status\n" + "".join(f"{d},{p},{s}\n" for d, p, s in rows), encoding="utf-8")
+    return path
+
+
+def test_cli_export_at_district_level_carries_district_and_province(tmp_path, districts, capsys):
+    import pyogrio
+
+    from geomap.cli import main
+
+    reports = write_reports(
+        tmp_path / "r.csv", [("2021-07-14", "Spin Buldak", "taliban"), ("2021-08-13", "Kandahar", "taliban")]
+    )
+    out = tmp_path / "d.gpkg"
+    assert main(["export", str(reports), "--level", "district", "-o", str(out)]) == 0
+    table = pyogrio.read_dataframe(out)
+    assert len(table) == 398 * 2
+    assert {"district_id", "district", "province_iso", "province"} <= set(table.columns)
+    assert "area_id" not in table.columns
+    fallen = table[(table["status"] == "taliban") & (table["date"].astype(str) == "2021-08-13")]
+    assert sorted(fallen["district"]) == ["Kandahar", "Spin Boldak"]
+    assert set(fallen["province_iso"]) == {"AF-KAN"}
+    assert table["district_id"].nunique() == 398
+
+
+def test_cli_summary_counts_districts_and_by_province(tmp_path, districts, capsys):
+    from geomap.cli import main
+
+    reports = write_reports(
+        tmp_path / "r.csv",
+        [
+            ("2021-07-14", "Spin Boldak", "taliban"),
+            ("2021-07-14", "Panjwai", "taliban"),
+            ("2021-07-15", "Kandahar", "government"),
+        ],
+    )
+    assert main(["summary", str(reports), "--level", "district", "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:] == ["2021-07-14,2,0,0,396", "2021-07-15,2,0,1,395"]
+    assert main(["summary", str(reports), "--level", "district", "--by", "province", "--csv"]) == 0
+    table = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
+    kandahar = table[table["province_iso"] == "AF-KAN"].set_index("date")
+    assert kandahar.loc["2021-07-14", ["Taliban control", "No report", "status"]].tolist() == [2, 14, "No report"]
+    assert kandahar.loc["2021-07-15", "status"] == "Government or resistance control"
+    assert kandahar.loc["2021-07-15", "rule"] == "capital: capital district Kandahar"
+    assert (table.groupby("date")["districts"].sum() == 398).all()
+    assert (
+        main(["summary", str(reports), "--level", "district", "--by", "province", "--rollup", "majority", "--csv"]) == 0
+    )
+    table = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
+    assert table.set_index(["date", "province_iso"]).loc[("2021-07-15", "AF-KAN"), "status"] == "Taliban control"
+
+
+def test_cli_refuses_district_level_with_boundaries_and_province_only_reports_under_strict(tmp_path, districts, capsys):
+    from geomap.cli import main
+
+    rows = [("2021-08-15", "Spin Boldak", "taliban"), ("2021-08-15", "Helmand province", "taliban")]
+    reports = write_reports(tmp_path / "r.csv", rows)
+    out = tmp_path / "m.html"
+    assert main(["map", str(reports), "--level", "district", "--boundaries", str(reports), "-o", str(out)]) == 1
+    assert "--boundaries maps your own areas and --level district the bundled districts" in capsys.readouterr().err
+    assert main(["map", str(reports), "--level", "district", "--strict", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "row 3, column 'place': 'Helmand province': names only a province, not a district" in err
+    assert not out.exists() and not list(tmp_path.glob(".*tmp*"))
+    assert main(["map", str(reports), "--level", "district", "--self-contained", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "1 report(s) name only a province and were applied to each of its districts" in err
+    assert "'Helmand province' (row 3)" in err
+    html = out.read_text(encoding="utf-8")
+    assert '"noun": "districts"' in html or '"noun":"districts"' in html
+
+
+def test_demo_at_district_level(tmp_path, districts, capsys):
+    import json
+
+    from geomap.cli import main
+    from geomap.demo import example_reports
+
+    out = tmp_path / "demo"
+    assert main(["demo", "--level", "district", "-o", str(out)]) == 0
+    html_path, geojson_path = out / "afghanistan-2021-districts.html", out / "afghanistan-2021-districts.geojson"
+    assert capsys.readouterr().out.split() == [str(html_path), str(geojson_path)]
+    features = json.loads(geojson_path.read_text(encoding="utf-8"))["features"]
+    days = sorted(example_reports()["date"].unique())
+    by_day = {
+        day: [f["properties"] for f in features if f["properties"]["valid_from"] <= day < f["properties"]["valid_to"]]
+        for day in days
+    }
+    assert all(len(rows) == 398 for rows in by_day.values())
+    taliban = {day: sum(r["status"] == "taliban" for r in rows) for day, rows in by_day.items()}
+    assert taliban["2021-05-11"] == 1  # Nerkh
+    assert taliban["2021-07-14"] == 5  # and Imam Sahib, Panjwayi, Kohsan, Spin Boldak
+    assert taliban["2021-09-06"] == 398
+    panjshir = {r["status"] for r in by_day["2021-08-15"] if r["province_iso"] == "AF-PAN"}
+    assert panjshir == {"government"}
+    andarab = [r for r in by_day["2021-08-20"] if r["district"] in ("Andarab", "Dih Salah", "Puli Hisar")]
+    assert [r["status"] for r in andarab] == ["government"] * 3
+    wide = [r for r in by_day["2021-08-15"] if r["province_iso"] == "AF-HEL"]
+    assert len(wide) > 10
+    assert all(any(e.get("scope") == "province-wide" for e in json.loads(r["evidence"])) for r in wide)
