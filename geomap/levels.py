@@ -22,14 +22,12 @@ Roll-up rules (``rule=``)
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from geomap.boundaries import load_boundaries, load_provinces
+from geomap.boundaries import load_districts, load_provinces
 from geomap.errors import InputError
 from geomap.schema import (
     AREA_ID,
@@ -48,14 +46,6 @@ LEVELS = ("province", "district")
 
 ROLLUP_RULES = ("capital", "majority")
 """How a province's status is derived from its districts' statuses (module docstring)."""
-
-_SHARED_DISTRICTS = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "data"
-    / "afghanistan-districts-geoboundaries"
-    / "geoBoundaries-AFG-ADM2.shp"
-)
 
 
 def check_level(level: str) -> str:
@@ -94,45 +84,12 @@ def level_areas(level: str) -> gpd.GeoDataFrame:
 
 @cache
 def _districts() -> gpd.GeoDataFrame:
-    gdf = _load_district_polygons()
-    names = load_provinces().set_index("iso")["name"]
-    gdf[PROVINCE] = gdf[PROVINCE_ISO].map(names)
-    gdf[DISTRICT_ID] = gdf[AREA_ID]
+    gdf = load_districts()
     gdf[DISTRICT] = gdf[AREA_NAME]
     columns = [AREA_ID, AREA_NAME, DISTRICT_ID, DISTRICT, PROVINCE_ISO, PROVINCE, "geometry"]
     gdf = gdf[columns].sort_values(AREA_ID, kind="stable").reset_index(drop=True)
     gdf.attrs["repaired"] = []
     return gdf
-
-
-def _load_district_polygons() -> gpd.GeoDataFrame:
-    """``area_id``, ``area_name``, ``province_iso`` and ``geometry`` of the 398 districts."""
-    try:
-        from geomap.boundaries import load_districts  # type: ignore[attr-defined]
-    except ImportError:
-        load_districts = None
-    if load_districts is not None:
-        gdf = load_districts()
-        return gdf.rename(columns={"iso": PROVINCE_ISO}) if PROVINCE_ISO not in gdf else gdf
-    if not _SHARED_DISTRICTS.exists():
-        raise InputError(
-            "the district polygons are not in this build of geomap; map districts from your own file with "
-            "--boundaries FILE --id-field ... --name-field ..."
-        )
-    gdf = load_boundaries(_SHARED_DISTRICTS, id_field="shapeID", name_field="shapeName")
-    gdf[AREA_NAME] = gdf[AREA_NAME].str.split().str.join(" ")
-    gdf[PROVINCE_ISO] = _largest_overlap(gdf, load_provinces())
-    return gdf
-
-
-def _largest_overlap(areas: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> np.ndarray:
-    tree = shapely.STRtree(provinces.geometry.values)
-    left, right = tree.query(areas.geometry.values, predicate="intersects")
-    overlap = shapely.area(shapely.intersection(areas.geometry.values[left], provinces.geometry.values[right]))
-    best = pd.DataFrame({"a": left, "p": right, "o": overlap}).sort_values(["a", "o"], ascending=[True, False])
-    best = best.drop_duplicates("a").set_index("a")["p"]
-    iso = provinces["iso"].to_numpy()
-    return np.array([iso[best[i]] if i in best.index else "" for i in range(len(areas))], dtype=object)
 
 
 # ---------------------------------------------------------------------- counts and roll-ups
