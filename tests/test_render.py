@@ -452,3 +452,30 @@ def test_cli_map_no_labels_and_date_format(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "date format" in err and len(err.strip().splitlines()) == 1
     assert not bad.exists()
+
+
+def test_district_map_sends_province_names_and_borders_once():
+    data = synthetic(2, n_side=2)  # cells (65,33) (65,34) in West, (66,33) (66,34) in East
+    data.groups = ["West", "West", "East", "East"]
+    data.reports = [
+        {"date": "2021-01-01", "place": "West province", "status": "taliban", "source": "", "note": "",
+         "province_wide": True},
+        {"date": "2021-01-01", "place": "Town", "status": "government", "source": "", "note": ""},
+    ]  # fmt: skip
+    payload = page_payload(data, simplify_tolerance=0)
+    assert payload["groups"]["names"] == ["West", "East"]
+    assert payload["groups"]["of"] == [0, 0, 1, 1]
+    scale = payload["scale"]
+    lines = shapely.union_all(
+        [
+            shapely.LineString(np.cumsum(np.array(flat).reshape(-1, 2), axis=0) / scale)
+            for flat in payload["groups"]["borders"]
+        ]
+    )
+    # The outline of the 2x2 block (8) and the line between the provinces (2); not the edges inside one.
+    assert lines.length == pytest.approx(10)
+    assert lines.covers(shapely.LineString([(66, 33.2), (66, 34.8)]))
+    assert not lines.intersects(shapely.LineString([(65.2, 34), (65.8, 34)]))
+    assert [len(r) for r in payload["reports"]] == [9, 8]
+    assert payload["reports"][0][8] == 1
+    assert "groups" not in page_payload(synthetic(2, n_side=2), simplify_tolerance=0)

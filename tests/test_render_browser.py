@@ -509,3 +509,40 @@ def test_date_format_and_no_labels_in_the_page(square_timeline, visit):
     assert page.evaluate("window.location.hash") == "#2021-08-05"
     assert "changed since 03.08.2021" in page.text_content(".geomap-changed")
     assert page.query_selector(".geomap-label") is None
+
+
+def test_district_demo_map_in_chromium(tmp_path, visit):
+    """`geomap demo --level district`: 398 districts under province borders, names of both in tooltips."""
+    from geomap.demo import example_path, write_demo
+    from geomap.timeline import ControlTimeline
+
+    day = "2021-08-20"
+    html_path = next(p for p in write_demo(tmp_path / "demo", level="district") if p.suffix == ".html")
+    seen = visit(html_path.read_text(encoding="utf-8"), f"#{day}")
+    page = seen.page
+    timeline = ControlTimeline.from_reports(example_path(), level="district")
+    expected = timeline.summary().loc[dt.date.fromisoformat(day)]
+    assert page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 398
+    assert fills(page) == Counter({COLOR[k]: int(n) for k, n in expected.items() if n})
+    assert shown(page)["counts"] == [f"{LABEL[k]}: {int(expected[k])} of 398 districts" for k in expected.index]
+    assert page.eval_on_selector_all(".leaflet-geomapGroups-pane path", "els => els.length") >= 1
+    tip = page.evaluate(
+        """() => {
+          const api = window.geomapMaps[0], i = api.data.names.indexOf("Spin Boldak");
+          api.layers[i].openTooltip(api.layers[i].getBounds().getCenter());
+          return document.querySelector(".leaflet-tooltip .geomap-tip").innerText;
+        }"""
+    )
+    assert tip.splitlines()[:2] == ["Spin Boldak", "Kandahar province"]
+    assert tip.splitlines()[2].startswith("Taliban control on ")
+    popup = page.evaluate(
+        """() => {
+          const api = window.geomapMaps[0], i = api.data.names.indexOf("Nad Ali");
+          api.layers[i].openPopup(api.layers[i].getBounds().getCenter());
+          return document.querySelector(".leaflet-popup .geomap-pop").innerText;
+        }"""
+    )
+    assert "Helmand province" in popup
+    assert " · Helmand province · Taliban control · province-wide" in popup
+    assert seen.errors == []
+    assert seen.blocked == []

@@ -18,7 +18,22 @@ from geomap.errors import InputError
 from geomap.precision import DATE_PRECISION, PLACE_PRECISION
 from geomap.precision import describe as describe_precision
 from geomap.render.geometry import COORDINATE_DECIMALS
-from geomap.schema import AREA_ID, AREA_NAME, CONFLICT, DATE, LAT, LON, NOTE, PLACE, SINCE, SOURCE, STATUS
+from geomap.schema import (
+    AREA_ID,
+    AREA_NAME,
+    CONFLICT,
+    DATE,
+    LAT,
+    LON,
+    NOTE,
+    PLACE,
+    PROVINCE,
+    PROVINCE_WIDE,
+    SCOPE,
+    SINCE,
+    SOURCE,
+    STATUS,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -56,12 +71,15 @@ class MapData:
         at most the latest few reports per area and date, and only for the dates the page keeps.
     reports
         The reports, each sent once: dicts with ``date``, ``place``, ``status`` (key), ``source``,
-        ``note``, ``lat``, ``lon``.
+        ``note``, ``lat``, ``lon`` and ``province_wide`` (a province's report spread over its districts).
     counts
         ``(n_areas, n_dates)`` number of evidence reports per area and date (``None``: as many
         as ``evidence`` lists).
     area_noun
         What to call the areas in counts ("provinces", "districts", "areas").
+    groups
+        Per area, the name of the province it lies in (district maps), or ``None``; the page
+        names it in tooltips and popups and draws the provinces' borders over the areas.
     title
         The map's title, or ``None``.
     """
@@ -77,6 +95,7 @@ class MapData:
     counts: np.ndarray | None = None
     area_noun: str = "areas"
     title: str | None = None
+    groups: list[str] | None = None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -141,6 +160,7 @@ def map_data(
         counts=totals,
         area_noun=str(getattr(timeline, "area_noun", "areas") or "areas"),
         title=title,
+        groups=_provinces_of(timeline),
     )
 
 
@@ -230,8 +250,16 @@ def _cite(row: dict, reports: list[dict], index: dict[Hashable, int]) -> int:
             {"date": key[0], "place": key[1], "status": key[2], "source": key[3], "note": key[4]}
             | {"lat": None, "lon": None}
             | {"precision": describe_precision(row.get(PLACE_PRECISION, 1), row.get(DATE_PRECISION, 1))}
+            | {"province_wide": row.get(SCOPE) == PROVINCE_WIDE}
         )
     return index[key]
+
+
+def _provinces_of(timeline: Any) -> list[str] | None:
+    """The province of each district on a district map, else ``None``."""
+    if getattr(timeline, "level", None) != "district" or PROVINCE not in timeline.areas.columns:
+        return None
+    return [_text(v) for v in timeline.areas[PROVINCE].reset_index(drop=True)]
 
 
 def check_scheme(scheme: StatusScheme) -> None:
@@ -301,6 +329,7 @@ def _report_table(reports: pd.DataFrame | None) -> tuple[list[dict], dict[Hashab
                 "lat": _number(row.get(LAT)) if LAT in columns else None,
                 "lon": _number(row.get(LON)) if LON in columns else None,
                 "precision": describe_precision(row.get(PLACE_PRECISION, 1), row.get(DATE_PRECISION, 1)),
+                "province_wide": row.get(SCOPE) == PROVINCE_WIDE,
             }
         )
     return table, index

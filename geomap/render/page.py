@@ -7,9 +7,17 @@ import re
 from typing import Any
 
 import numpy as np
+import shapely
 
 from geomap.errors import InputError
-from geomap.render.geometry import COORDINATE_DECIMALS, display_geometries, encode_geometry, neighbours, outline_of
+from geomap.render.geometry import (
+    COORDINATE_DECIMALS,
+    display_geometries,
+    encode_geometry,
+    encode_lines,
+    neighbours,
+    outline_of,
+)
 from geomap.render.labels import area_label_candidates, capital_points, country_labels
 from geomap.render.mapdata import STATUS_ALPHABET, MapData, _text
 from geomap.render.style import HATCHED_STATUSES, check_date_format, format_date
@@ -52,7 +60,9 @@ def page_payload(
         ``bounds``, with a ``date_format`` ``date_labels`` and ``other_date_labels``, with
         ``labels`` ``labels`` (``points`` per area, ``capitals``, ``countries``; coordinates in
         ``scale`` units) and, with ``outline``, ``outline`` and ``neighbours`` (borders around
-        Afghanistan).
+        Afghanistan); on a district map
+        ``groups`` (province names and borders, see :func:`_groups`). A report of a whole province
+        spread over its districts carries a ninth element, ``1``.
     """
     date_format = check_date_format(date_format)
     geoms = display_geometries(data.areas.geometry.values, simplify_tolerance)
@@ -78,6 +88,7 @@ def page_payload(
             r.get("lat"),
             r.get("lon"),
             r.get("precision", ""),
+            *([1] if r.get("province_wide") else []),
         ]
         for r in data.reports
     ]
@@ -114,6 +125,8 @@ def page_payload(
     payload["bounds"] = [[miny, minx], [maxy, maxx]]
     if labels:
         payload["labels"] = _label_payload(data, geoms)
+    if data.groups is not None:
+        payload["groups"] = _groups(geoms, data.groups)
     if outline:
         payload["outline"] = encode_geometry(outline_of(geoms))
         around = neighbours(data.areas.total_bounds)
@@ -146,6 +159,21 @@ def _label_payload(data: MapData, geoms: Any) -> dict:
         "capitals": [[i, name, *units(x, y)] for i, name, x, y in capital_points(data.areas[AREA_ID].tolist(), geoms)],
         "countries": [[name, *units(x, y)] for name, x, y in country_labels(data.areas.total_bounds)],
     }
+
+
+def _groups(geoms: np.ndarray, groups: list[str]) -> dict:
+    """Province names per area (``names`` once, ``of`` an index per area) and the provinces' borders
+    (``borders``, lines as :func:`encode_lines`), taken from the displayed areas so they match them."""
+    names = list(dict.fromkeys(groups))
+    position = {name: k for k, name in enumerate(names)}
+    of = np.array([position[g] for g in groups], dtype=np.int64)
+    return {"names": names, "of": of.tolist(), "borders": encode_lines(_group_borders(geoms, of))}
+
+
+def _group_borders(geoms: np.ndarray, of: np.ndarray) -> Any:
+    """The borders of each group's union of areas, every shared border once."""
+    unions = np.array([shapely.union_all(geoms[of == k]) for k in range(int(of.max()) + 1)], dtype=object)
+    return shapely.line_merge(shapely.union_all(shapely.boundary(unions)))
 
 
 def json_for_script(payload: Any) -> str:

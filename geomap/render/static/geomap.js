@@ -113,9 +113,14 @@ function geomapControlMap(map, opts) {
     return {fillColor: fillFor(code(i, d)), fillOpacity: impreciseAt(i, d) ? FILL_OPACITY / 2 : FILL_OPACITY,
             color: changed ? "#111111" : "#4d4d4d", weight: changed ? 3 : 0.7, opacity: 1};
   }
+  // On a district map: the province each district lies in.
+  function groupLine(box, i) {
+    if (data.groups) box.appendChild(el("div", "geomap-group", data.groups.names[data.groups.of[i]] + " province"));
+  }
   function tooltipFor(i, d) {
     var box = el("div", "geomap-tip");
     box.appendChild(el("b", null, names[i]));
+    groupLine(box, i);
     box.appendChild(el("div", null, statusLabel(code(i, d)) + " on " + dl(dates[d])));
     var since = sinceOf(i, d);
     if (since) box.appendChild(el("div", null, "since " + dl(since)));
@@ -128,6 +133,7 @@ function geomapControlMap(map, opts) {
     var li = el("li");
     var head = el("div");
     head.appendChild(el("span", null, dl(r[0]) + " · " + r[1] + " · " + statusLabel(r[2])));
+    if (r[8]) head.appendChild(el("span", "geomap-wide", " · province-wide"));
     li.appendChild(head);
     if (r[3]) {
       var href = safeHref(r[3]);
@@ -151,6 +157,7 @@ function geomapControlMap(map, opts) {
   function popupFor(i, d) {
     var box = el("div", "geomap-pop");
     box.appendChild(el("b", null, names[i]));
+    groupLine(box, i);
     box.appendChild(el("div", null, statusLabel(code(i, d)) + " on " + dl(dates[d])));
     var refs = runValue(data.evidence[i], d, []);
     var total = countOf(i, d, refs.length);
@@ -195,6 +202,14 @@ function geomapControlMap(map, opts) {
       L.geoJSON({type: "MultiLineString", coordinates: lines}, {pane: "geomapBackdrop", interactive: false,
         style: {color: "#8f8a80", weight: 1.2, opacity: band[0]}}).addTo(map);
     });
+  }
+  if (data.groups) {
+    // Province borders over the districts, under the outline; clicks go through to the districts.
+    var bordersPane = map.createPane("geomapGroups");
+    bordersPane.style.zIndex = 440;
+    bordersPane.style.pointerEvents = "none";
+    L.geoJSON({type: "MultiLineString", coordinates: geomapDecode([data.groups.borders], data.scale).coordinates[0]},
+      {pane: "geomapGroups", interactive: false, style: {color: "#222222", weight: 1.8, opacity: 0.9}}).addTo(map);
   }
   if (data.outline) {
     var outlinePane = map.createPane("geomapOutline");
