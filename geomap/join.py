@@ -310,8 +310,11 @@ def locate_on_districts(
     named = frame[DISTRICT_ID].map(pd.Series(np.arange(len(area_ids)), index=area_ids)).fillna(-1)
     index = np.where(named.to_numpy() >= 0, named.to_numpy().astype(np.int64), index)
     # A district the geocoder found by name is that district, wherever its point was put.
-    by_name = _district_by_name(frame[NAME], frame[PROVINCE_ISO], area_names, district_iso)
-    index = np.where((index == -1) & frame[KIND].eq("district").to_numpy(), by_name, index)
+    by_name = np.flatnonzero((index == -1) & frame[KIND].eq("district").to_numpy())
+    if by_name.size:
+        index[by_name] = _district_by_name(
+            frame[NAME].to_numpy()[by_name], frame[PROVINCE_ISO].to_numpy()[by_name], area_names, district_iso
+        )
     need_point = (index == -1) & frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
     if need_point.any():
         order = np.argsort(area_ids, kind="stable")
@@ -347,13 +350,13 @@ def locate_on_districts(
     return located, unresolved.reset_index(drop=True)
 
 
-def _district_by_name(names: pd.Series, isos: pd.Series, area_names: np.ndarray, area_isos: np.ndarray) -> np.ndarray:
+def _district_by_name(names: np.ndarray, isos: np.ndarray, area_names: np.ndarray, area_isos: np.ndarray) -> np.ndarray:
     """Index of the district with this name in this province (``-1`` if none, or more than one)."""
     keys = pd.Series([f"{_fold(n)}|{i}" for n, i in zip(area_names, area_isos, strict=True)])
     unique = keys[~keys.duplicated(keep=False)]
     lookup = pd.Series(unique.index.to_numpy(), index=unique.to_numpy())
     wanted = [f"{_fold(n)}|{i}" if isinstance(n, str) else "" for n, i in zip(names, isos, strict=True)]
-    return pd.Series(wanted).map(lookup).fillna(-1).astype(np.int64).to_numpy()
+    return pd.Series(wanted, dtype=object).map(lookup).fillna(-1).astype(np.int64).to_numpy()
 
 
 def _fold(name: str) -> str:

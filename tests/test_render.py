@@ -472,9 +472,9 @@ def test_district_map_sends_province_names_and_borders_once():
             for flat in payload["groups"]["borders"]
         ]
     )
-    # The outline of the 2x2 block (8) and the line between the provinces (2); not the edges inside one.
-    assert lines.length == pytest.approx(10)
-    assert lines.covers(shapely.LineString([(66, 33.2), (66, 34.8)]))
+    # Only the line between the provinces: not the edges inside one, nor the outer edge (the outline's).
+    assert lines.length == pytest.approx(2)
+    assert lines.covers(shapely.LineString([(66, 33), (66, 35)]))
     assert not lines.intersects(shapely.LineString([(65.2, 34), (65.8, 34)]))
     assert [len(r) for r in payload["reports"]] == [9, 8]
     assert payload["reports"][0][8] == 1

@@ -162,8 +162,9 @@ def _label_payload(data: MapData, geoms: Any) -> dict:
 
 
 def _groups(geoms: np.ndarray, groups: list[str]) -> dict:
-    """Province names per area (``names`` once, ``of`` an index per area) and the provinces' borders
-    (``borders``, lines as :func:`encode_lines`), taken from the displayed areas so they match them."""
+    """Province names per area (``names`` once, ``of`` an index per area) and the borders between
+    provinces (``borders``, lines as :func:`encode_lines`), taken from the displayed areas so they
+    match them."""
     names = list(dict.fromkeys(groups))
     position = {name: k for k, name in enumerate(names)}
     of = np.array([position[g] for g in groups], dtype=np.int64)
@@ -171,9 +172,45 @@ def _groups(geoms: np.ndarray, groups: list[str]) -> dict:
 
 
 def _group_borders(geoms: np.ndarray, of: np.ndarray) -> Any:
-    """The borders of each group's union of areas, every shared border once."""
-    unions = np.array([shapely.union_all(geoms[of == k]) for k in range(int(of.max()) + 1)], dtype=object)
-    return shapely.line_merge(shapely.union_all(shapely.boundary(unions)))
+    """The borders between areas of different groups, each once (the outer edge is the outline's).
+
+    A ring segment of an area is a border when an area of another group lies along it and
+    none of its own group does. Its midpoint is tested first against the other areas' edges
+    (two-point lines: cheap), then, for the few segments no other edge matches (the outer
+    edge, neighbours simplified apart), against the areas themselves. That works even where
+    neighbours do not share vertices exactly, and needs no polygon union.
+    """
+    rings, ring_area = shapely.get_rings(geoms, return_index=True)
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    same = ring_of[:-1] == ring_of[1:]
+    a, b = coords[:-1][same], coords[1:][same]
+    own = ring_area[ring_of[:-1][same]]
+    mid = shapely.points((a + b) / 2)
+    near = 2 * 10**-COORDINATE_DECIMALS
+    point, edge = shapely.STRtree(shapely.linestrings(np.stack([a, b], axis=1))).query(
+        mid, predicate="dwithin", distance=near
+    )
+    point, area = point[own[edge] != own[point]], own[edge][own[edge] != own[point]]
+    alone = np.setdiff1d(np.arange(len(a)), point)
+    if alone.size:
+        hit, hit_area = shapely.STRtree(geoms).query(mid[alone], predicate="dwithin", distance=near)
+        others = hit_area != own[alone[hit]]
+        point = np.concatenate([point, alone[hit[others]]])
+        area = np.concatenate([area, hit_area[others]])
+    across = of[area] != of[own[point]]
+    border = np.zeros(len(a), dtype=bool)
+    border[point[across]] = True
+    border[point[~across]] = False  # a segment along an area of its own group is inside the group
+    a, b = a[border], b[border]
+    # A border between two groups comes once from each side: keep one copy.
+    scale = 10**COORDINATE_DECIMALS
+    ia, ib = np.rint(a * scale).astype(np.int64), np.rint(b * scale).astype(np.int64)
+    swap = (ia[:, 0] > ib[:, 0]) | ((ia[:, 0] == ib[:, 0]) & (ia[:, 1] > ib[:, 1]))
+    lo, hi = np.where(swap[:, None], ib, ia), np.where(swap[:, None], ia, ib)
+    _, first = np.unique(np.hstack([lo, hi]), axis=0, return_index=True)
+    first = np.sort(first)
+    segments = shapely.linestrings(np.stack([lo[first], hi[first]], axis=1) / scale)
+    return shapely.line_merge(shapely.multilinestrings(segments))
 
 
 def json_for_script(payload: Any) -> str:
