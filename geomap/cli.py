@@ -642,7 +642,6 @@ def _add_summary(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--rollup",
         choices=["capital", "majority"],
-        default="capital",
         help="with --by province at district level: a province takes its capital's district's status "
         "(capital, default) or its districts' most common status (majority)",
     )
@@ -657,10 +656,14 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
     if args.plot:
         refuse_overwriting_inputs(args.plot, [*_run_inputs(args), args.unresolved])
+    if args.rollup and not (args.by and args.level == "district"):
+        raise InputError(
+            f"--rollup {args.rollup} rolls districts up into provinces; use it with --level district --by province"
+        )
     if args.by and args.boundaries:
         raise InputError(f"{args.boundaries}: --by province needs the bundled areas; drop --boundaries or --by")
     timeline = _timeline_from_args(args)
-    table = summary_by_province(timeline, rollup=args.rollup) if args.by else summary_table(timeline)
+    table = summary_by_province(timeline, rollup=args.rollup or "capital") if args.by else summary_table(timeline)
     if args.plot:
         import matplotlib
 

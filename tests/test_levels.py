@@ -264,6 +264,8 @@ def test_cli_summary_counts_districts_and_by_province(tmp_path, districts, capsy
     )
     table = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
     assert table.set_index(["date", "province_iso"]).loc[("2021-07-15", "AF-KAN"), "status"] == "Taliban control"
+    assert main(["summary", str(reports), "--rollup", "majority"]) == 1
+    assert "use it with --level district --by province" in capsys.readouterr().err
 
 
 def test_cli_refuses_district_level_with_boundaries_and_province_only_reports_under_strict(tmp_path, districts, capsys):
