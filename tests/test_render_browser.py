@@ -524,7 +524,7 @@ def test_district_demo_map_in_chromium(tmp_path, visit):
     expected = timeline.summary().loc[dt.date.fromisoformat(day)]
     assert page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 398
     assert fills(page) == Counter({COLOR[k]: int(n) for k, n in expected.items() if n})
-    assert shown(page)["counts"] == [f"{LABEL[k]}: {int(expected[k])} of 398 districts" for k in expected.index]
+    assert shown(page)["counts"] == [f"{LABEL[k]}: {int(expected[k])} of 398" for k in expected.index]
     assert page.eval_on_selector_all(".leaflet-geomapGroups-pane path", "els => els.length") >= 1
     tip = page.evaluate(
         """() => {

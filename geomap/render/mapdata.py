@@ -222,7 +222,9 @@ def _bounded_evidence(
     kept[order[np.cumsum(sizes[order]) <= max_reports]] = True
     table = timeline.reports
     cited = np.unique(np.concatenate([sets[k] for k in np.flatnonzero(kept)] or [np.empty(0, dtype=np.int64)]))
-    columns = [c for c in (DATE, PLACE, STATUS, SOURCE, NOTE, PLACE_PRECISION, DATE_PRECISION) if c in table.columns]
+    columns = [
+        c for c in (DATE, PLACE, STATUS, SOURCE, NOTE, PLACE_PRECISION, DATE_PRECISION, SCOPE) if c in table.columns
+    ]
     rows = dict(zip(cited.tolist(), table.iloc[cited][columns].to_dict("records"), strict=True))
     refs_of: dict[int, list[int]] = {}
     evidence: list[list[tuple[int, list[int]]]] = [[] for _ in range(n_areas)]
