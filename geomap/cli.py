@@ -136,8 +136,9 @@ def _timeline_from_args(args: argparse.Namespace):
     from geomap._io import refuse_overwriting_inputs
     from geomap.boundaries import load_boundaries
     from geomap.errors import InputError
-    from geomap.scheme import AFGHANISTAN_2021, load_scheme
-    from geomap.timeline import ControlTimeline
+    from geomap.geocode import Geocoder
+    from geomap.pipeline import build_timeline
+    from geomap.scheme import load_scheme
 
     if args.unresolved:
         refuse_overwriting_inputs(args.unresolved, _run_inputs(args))
@@ -155,25 +156,24 @@ def _timeline_from_args(args: argparse.Namespace):
         boundaries = load_boundaries(
             args.boundaries, id_field=args.id_field, name_field=args.name_field, crs=args.crs, encoding=args.encoding
         )
-    scheme = load_scheme(args.scheme) if args.scheme else AFGHANISTAN_2021
+    scheme = load_scheme(args.scheme) if args.scheme else None
     dates = [d.strip() for d in args.dates.split(",") if d.strip()] if args.dates else None
+    geocoder = Geocoder(online=args.online, user_agent=args.user_agent, cache=args.cache)
     client = None
     if args.engine == "dask":
         from geomap._dask import connect
 
         client = connect(args.scheduler)
     try:
-        timeline = ControlTimeline.from_reports(
+        timeline = build_timeline(
             args.reports,
             boundaries=boundaries,
             scheme=scheme,
+            geocoder=geocoder,
             dates=dates,
             freq=args.freq,
             aggregate=args.aggregate,
             level=args.level or "province",
-            online=args.online,
-            user_agent=args.user_agent,
-            cache=args.cache,
             strict=args.strict,
             min_precision=getattr(args, "min_precision", None),
             engine=args.engine,
@@ -853,7 +853,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    warnings.showwarning = _show_warning
     undecodable = next((k for k, v in vars(args).items() if isinstance(v, str) and _has_lone_surrogate(v)), None)
     if undecodable is not None:
         option = "--" + undecodable.replace("_", "-")
@@ -864,7 +863,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("geomap: error: a NAME holds bytes that are not text in this locale; pass UTF-8", file=sys.stderr)
         return EXIT_ERROR
     try:
-        with _terminate_as_interrupt():
+        with _terminate_as_interrupt(), warnings.catch_warnings():  # one-line warnings only while the command runs
+            warnings.showwarning = _show_warning
             return int(args.func(args) or 0)
     except GeomapError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)

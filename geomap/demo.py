@@ -57,13 +57,13 @@ def write_demo(output_dir: str | os.PathLike = "geomap-demo", *, level: str = "p
     """
     from geomap._io import write_text_atomic
     from geomap.export import export
+    from geomap.pipeline import build_timeline
     from geomap.render import control_map, map_html
-    from geomap.timeline import ControlTimeline
 
     check_level(level)
     out = Path(output_dir)
     stem = EXAMPLE_NAME if level == "province" else f"{EXAMPLE_NAME}-{level}s"
-    timeline = ControlTimeline.from_reports(example_path(), level=level)
+    timeline = build_timeline(example_path(), level=level)
     html = map_html(control_map(timeline, self_contained=True, title=EXAMPLE_TITLES[level]))
     html_path = write_text_atomic(out / f"{stem}.html", html)
     # 398 districts on every reporting date would repeat each outline ~20 times: one feature per

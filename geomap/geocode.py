@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,8 @@ def geocode(
     user_agent: str | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
     progress: bool | None = None,
+    clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], object] | None = None,
 ) -> gpd.GeoDataFrame:
     """Resolve Afghan place names to a province, a district and coordinates.
 
@@ -95,6 +98,9 @@ def geocode(
     progress
         Show a progress bar on stderr for online lookups; ``None`` shows it when
         stderr is a terminal.
+    clock, sleep
+        The clock and sleep that space online requests (``time.monotonic`` and
+        ``time.sleep`` by default); tests pass fakes so they never wait.
 
     Returns
     -------
@@ -133,7 +139,9 @@ def geocode(
         from geomap._online import resolve_online
 
         pending = [q for q in unique if rows[q][METHOD] == "" and q.strip() and not rows[q].get("_settled")]
-        found = resolve_online(pending, online=online, cache=cache, user_agent=user_agent, progress=progress)
+        found = resolve_online(
+            pending, online=online, cache=cache, user_agent=user_agent, progress=progress, clock=clock, sleep=sleep
+        )
         for query in pending:
             if query in found:
                 rows[query] = _online_row(query, found[query], rows[query])
@@ -334,3 +342,84 @@ def read_place_names(path: str | os.PathLike) -> list[str]:
         why = f"no {PLACE!r} column; name the column of place names {PLACE!r}"
         raise InputError(row_message(source, None, None, ", ".join(map(str, frame.columns)), why))
     return ["" if v is None or v != v else str(v).strip() for v in frame[PLACE]]
+
+
+@dataclass(frozen=True)
+class Geocoder:
+    """A geocoder as one object: offline by default, online when asked.
+
+    Call it with a list of names to get the table :func:`geocode` returns. Pass it
+    wherever geomap resolves place names (:func:`geomap.pipeline.build_timeline`,
+    :func:`geomap.extract.extract_reports`); any callable with the same signature
+    works there too.
+
+    Parameters
+    ----------
+    online
+        ``None`` (default) stays offline. ``"nominatim"`` or a geopy geocoder
+        instance is asked about names the offline gazetteer cannot resolve.
+    user_agent
+        Required with ``online="nominatim"``.
+    cache
+        SQLite cache of online answers (default ``~/.cache/geomap/geocode.sqlite``).
+    min_score
+        Offline matches with a lower confidence are left unresolved.
+    progress
+        Progress bar for online lookups; ``None`` shows it when stderr is a terminal.
+    clock, sleep
+        Clock and sleep spacing online requests (tests pass fakes).
+
+    Raises
+    ------
+    InputError
+        ``min_score`` outside 0..1, an unknown service, or ``online="nominatim"``
+        without a ``user_agent``.
+
+    Examples
+    --------
+    >>> offline = Geocoder()
+    >>> offline(["Kondoz"]).loc[0, "province_iso"]
+    'AF-KDZ'
+    >>> Geocoder(online="nominatim", user_agent="my-project/1.0 (me@example.org)")
+    Geocoder(online='nominatim', user_agent='my-project/1.0 (me@example.org)', min_score=0.5)
+    """
+
+    online: str | Any | None = None
+    user_agent: str | None = None
+    cache: str | os.PathLike[str] | None = None
+    min_score: float = DEFAULT_MIN_SCORE
+    progress: bool | None = None
+    clock: Callable[[], float] | None = None
+    sleep: Callable[[float], object] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.min_score, bool) or not isinstance(self.min_score, int | float):
+            raise InputError(f"min_score: expected a number between 0 and 1, got {self.min_score!r}")
+        if not 0 <= self.min_score <= 1:
+            raise InputError(f"min_score {self.min_score!r} must be between 0 and 1 (a confidence)")
+        if self.online is not None:
+            from geomap._online import make_geocoder
+
+            make_geocoder(self.online, self.user_agent)  # bad settings fail here, not at the first lookup
+
+    def __call__(self, names: Sequence[str]) -> pd.DataFrame:
+        """Resolve ``names``; see :func:`geocode` for the table."""
+        return geocode(
+            names,
+            online=self.online,
+            cache=self.cache,
+            user_agent=self.user_agent,
+            min_score=self.min_score,
+            progress=self.progress,
+            clock=self.clock,
+            sleep=self.sleep,
+        )
+
+    def __repr__(self) -> str:
+        parts = [f"online={self.online!r}"] if self.online is not None else []
+        if self.user_agent:
+            parts.append(f"user_agent={self.user_agent!r}")
+        if self.cache is not None:
+            parts.append(f"cache={str(self.cache)!r}")
+        parts.append(f"min_score={self.min_score}")
+        return f"Geocoder({', '.join(parts)})"

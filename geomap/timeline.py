@@ -47,23 +47,20 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geomap._columnar import Decisions, decide
-from geomap.boundaries import load_provinces
 from geomap.dates import parse_date
-from geomap.errors import GeocodeError, InputError
-from geomap.join import KIND, NAME, locate_on_districts, locate_reports
-from geomap.levels import check_level, level_areas, province_counts, province_rollup
-from geomap.precision import DATE_PRECISION, PLACE_PRECISION, PRECISION, keep_mask
+from geomap.errors import InputError
+from geomap.join import KIND, NAME
+from geomap.levels import check_level, province_counts, province_rollup
+from geomap.precision import DATE_PRECISION, PLACE_PRECISION, PRECISION
 from geomap.precision import describe as describe_precision
-from geomap.reports import AFGHANISTAN_BOUNDS, read_reports
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,
@@ -73,8 +70,6 @@ from geomap.schema import (
     DISTRICT,
     DISTRICT_ID,
     EVIDENCE,
-    LAT,
-    LON,
     NOTE,
     PLACE,
     PROVINCE,
@@ -89,10 +84,12 @@ from geomap.schema import (
 )
 from geomap.scheme import AFGHANISTAN_2021, StatusScheme
 
+if TYPE_CHECKING:
+    from geomap.pipeline import ReportsLike
+
 AGGREGATIONS = ("capital", "latest", "majority")
 ENGINES = ("pandas", "dask")
 DIRECT_KINDS = ("province", "capital", "given")
-FREQUENCIES = {"D": 1, "W": 7}
 BATCH_ROWS = 20_000
 """Rows per batch of :meth:`ControlTimeline.iter_long` (bounds the memory of streaming exports)."""
 
@@ -100,7 +97,10 @@ BATCH_ROWS = 20_000
 class ControlTimeline:
     """Every area's control status on every reporting date, with the evidence.
 
-    Build one with :meth:`from_reports`. Attributes: ``areas`` (GeoDataFrame),
+    The engine only: it holds located reports and answers questions about them;
+    it neither reads files nor geocodes. Build one with
+    :func:`geomap.pipeline.build_timeline` (or its shortcut :meth:`from_reports`).
+    Attributes: ``areas`` (GeoDataFrame),
     ``scheme``, ``reporting_dates`` (sorted ``datetime.date`` list), ``reports``
     (located reports), ``unresolved`` (reports that could not be placed),
     ``aggregate``, ``level`` (``"province"``, ``"district"`` or ``None`` for
@@ -145,118 +145,26 @@ class ControlTimeline:
 
     # ------------------------------------------------------------------ building
     @classmethod
-    def from_reports(
-        cls,
-        reports: str | os.PathLike | pd.DataFrame | list[dict],
-        *,
-        boundaries: gpd.GeoDataFrame | None = None,
-        scheme: StatusScheme = AFGHANISTAN_2021,
-        dates: Iterable[str | dt.date] | None = None,
-        freq: str | None = None,
-        aggregate: str = "capital",
-        level: str = "province",
-        online=None,
-        user_agent: str | None = None,
-        cache: str | os.PathLike | None = None,
-        strict: bool = False,
-        min_precision: int | None = None,
-        engine: str = "pandas",
-    ) -> ControlTimeline:
-        """Read reports, geocode and join them, and build the timeline.
+    def from_reports(cls, reports: ReportsLike, **options: Any) -> ControlTimeline:
+        """Build a timeline from reports: a shortcut for :func:`geomap.pipeline.build_timeline`.
 
         Parameters
         ----------
         reports
-            A CSV/JSON path, a DataFrame or a list of records (see
-            :func:`geomap.reports.read_reports`).
-        boundaries
-            Area polygons from :func:`geomap.boundaries.load_boundaries`;
-            the bundled provinces by default.
-        scheme
-            The status scheme.
-        dates, freq
-            Reporting dates: an explicit list, or a frequency ``"D"``/``"W"``;
-            by default the distinct report dates.
-        aggregate
-            ``"capital"``, ``"latest"`` or ``"majority"`` (module docstring).
-        level
-            ``"province"`` (default) or ``"district"``: which bundled areas to
-            map. ``"district"`` together with ``boundaries`` is refused: the
-            boundaries would replace the districts, so say which one you mean.
-        online, user_agent, cache
-            Passed to :func:`geomap.geocode.geocode` for names the offline
-            gazetteer cannot resolve.
-        strict
-            Raise :class:`GeocodeError` if any report cannot be placed, or (at
-            district level) if a report's place resolves only to a province.
-        min_precision
-            Keep only reports at least this precise in place and date (1-3,
-            :mod:`geomap.precision`); ``None`` keeps all. The number dropped
-            is in the timeline's ``imprecise_dropped``.
-        engine
-            ``"pandas"`` (default, in process) or ``"dask"``: the join and the
-            per-date aggregation on Dask (the active ``distributed`` client if
-            any), with the same results; needs ``pip install 'geomap[dask]'``.
+            A reports file, a DataFrame or a list of records.
+        **options
+            The keyword options of :func:`geomap.pipeline.build_timeline`
+            (``level``, ``boundaries``, ``scheme``, ``geocoder``, ``dates``,
+            ``freq``, ``aggregate``, ``strict``, ``sheet``, ``min_precision``,
+            ``engine``).
 
         Returns
         -------
         ControlTimeline
         """
-        check_level(level)
-        if boundaries is not None and level != "province":
-            raise InputError(
-                f"level={level!r} maps the bundled {level}s, and boundaries replace them; "
-                "give either the level or your own boundaries (CLI: --level or --boundaries), not both"
-            )
-        provinces = boundaries is None and level == "province"
-        areas = level_areas(level) if boundaries is None else boundaries
-        bounds = AFGHANISTAN_BOUNDS if boundaries is None else _covering_bounds(AFGHANISTAN_BOUNDS, areas)
-        table = read_reports(reports, scheme=scheme, bounds=bounds)
-        keep = keep_mask(table, min_precision)
-        table = table[keep].reset_index(drop=True)
-        geocoded = _geocode_places(table, online=online, user_agent=user_agent, cache=cache)
-        if boundaries is None and level == "district":
-            located, unresolved = locate_on_districts(table, areas, geocoded=geocoded, engine=engine)
-        else:
-            located, unresolved = locate_reports(
-                table,
-                areas,
-                provinces=provinces,
-                geocoded=geocoded,
-                province_polygons=None if provinces else load_provinces(),
-                engine=engine,
-            )
-        if strict and len(unresolved):
-            first = unresolved.iloc[0]
-            raise GeocodeError(
-                f"{_source_name(reports)}, row {first['row']}, column 'place': {first[PLACE]!r}: "
-                f"{first['reason']}; {len(unresolved)} report(s) could not be placed (fix the spelling, add lat/lon, "
-                "or drop --strict to map the rest)"
-            )
-        if strict and SCOPE in located:
-            wide = located[located[SCOPE].eq(PROVINCE_WIDE)]
-            if len(wide):
-                first = wide.iloc[0]
-                count = wide["row"].nunique()
-                raise GeocodeError(
-                    f"{_source_name(reports)}, row {first['row']}, column 'place': {first[PLACE]!r}: names only a "
-                    f"province, not a district; {count} report(s) like it (name the district, town or village, add "
-                    "lat/lon, or drop --strict to apply them to every district of the province)"
-                )
-        reporting_dates = _reporting_dates(table, dates=dates, freq=freq)
-        timeline = cls(
-            areas,
-            located,
-            scheme=scheme,
-            reporting_dates=reporting_dates,
-            aggregate=aggregate,
-            provinces=provinces,
-            unresolved=unresolved,
-            level=None if boundaries is not None else level,
-            engine=engine,
-        )
-        timeline.imprecise_dropped = int((~keep).sum())
-        return timeline
+        from geomap.pipeline import build_timeline
+
+        return build_timeline(reports, **options)
 
     # ------------------------------------------------------------------ queries
     def long(self, *, evidence: bool = True) -> pd.DataFrame:
@@ -681,55 +589,7 @@ def _join_sources(records: Iterable[dict]) -> str:
 
 
 # ---------------------------------------------------------------------- helpers
-def _geocode_places(table: pd.DataFrame, *, online, user_agent, cache) -> pd.DataFrame | None:
-    need = table[LAT].isna() | table[LON].isna()
-    if not need.any():
-        return None
-    from geomap.geocode import geocode
-
-    unique = pd.unique(table.loc[need, PLACE])
-    kwargs = {}
-    if online is not None:
-        kwargs = {"online": online, "user_agent": user_agent, "cache": cache}
-    result = geocode(list(unique), **kwargs).set_index("query")
-    result = result[~result.index.duplicated()]
-    return result.reindex(table[PLACE].to_numpy()).reset_index(drop=True)
-
-
-def _reporting_dates(table: pd.DataFrame, *, dates, freq: str | None) -> list[dt.date]:
-    if dates is not None and freq is not None:
-        raise InputError("give either explicit reporting dates or a frequency, not both")
-    if dates is not None:
-        parsed = [parse_date(d, "reporting date") for d in dates]
-        if not parsed:
-            raise InputError("the list of reporting dates is empty; give at least one YYYY-MM-DD date")
-        return sorted(set(parsed))
-    observed = _distinct_days(table[DATE])
-    if freq is None or not observed:
-        return observed
-    step = FREQUENCIES.get(freq.upper())
-    if step is None:
-        raise InputError(f"unknown frequency {freq!r}; use D (daily) or W (weekly)")
-    days = [observed[0] + dt.timedelta(days=k) for k in range(0, (observed[-1] - observed[0]).days + 1, step)]
-    if days[-1] != observed[-1]:
-        days.append(observed[-1])
-    return days
-
-
 def _distinct_days(dates: pd.Series) -> list[dt.date]:
     """The sorted distinct days of a datetime column, as ``datetime.date``."""
     days = np.unique(pd.to_datetime(dates).to_numpy("datetime64[D]"))
     return [d.item() for d in days[~np.isnat(days)]]
-
-
-def _covering_bounds(
-    box: tuple[float, float, float, float], areas: gpd.GeoDataFrame, pad: float = 0.5
-) -> tuple[float, float, float, float]:
-    """A box covering both ``box`` and the areas (padded): points outside the areas but inside it are
-    listed as unresolved rather than refused."""
-    minx, miny, maxx, maxy = areas.total_bounds
-    return (min(box[0], minx - pad), min(box[1], miny - pad), max(box[2], maxx + pad), max(box[3], maxy + pad))
-
-
-def _source_name(reports: object) -> str:
-    return str(reports) if isinstance(reports, str | os.PathLike) else "<reports>"

@@ -1,0 +1,308 @@
+"""The data flow in one place: reports -> geocode -> join -> timeline.
+
+:func:`build_timeline` runs the steps in order, each from its own module:
+
+1. :func:`geomap.reports.read_reports` reads and validates the reports;
+2. the geocoder (:class:`geomap.geocode.Geocoder`, offline by default, or any
+   callable that takes a list of names and returns a table like
+   :func:`geomap.geocode.geocode`) resolves the places that have no coordinates;
+3. :func:`geomap.join.locate_reports` puts each report into an area;
+4. :class:`geomap.timeline.ControlTimeline` works out every area's status on
+   every reporting date.
+
+Rendering and exporting take the timeline from there. No step reaches back to an
+earlier one: the timeline never reads files or calls a geocoder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Literal, TypeAlias
+
+from geomap.errors import GeocodeError, InputError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from geomap.scheme import StatusScheme
+    from geomap.timeline import ControlTimeline
+
+#: Anything that turns a list of place names into a geocoder table (one row per name,
+#: in order, with at least ``name, kind, province_iso, lat, lon, confidence, method, reason``).
+GeocoderLike: TypeAlias = "Callable[[list[str]], pd.DataFrame]"
+#: Reports as :func:`geomap.reports.read_reports` accepts them.
+ReportsLike: TypeAlias = "str | os.PathLike[str] | pd.DataFrame | list[dict[str, object]]"
+
+LEVELS = ("province", "district")
+AGGREGATIONS = ("capital", "latest", "majority")
+FREQUENCIES = {"D": 1, "W": 7}
+
+
+def build_timeline(
+    reports: ReportsLike,
+    *,
+    level: Literal["province", "district"] = "province",
+    boundaries: gpd.GeoDataFrame | None = None,
+    scheme: StatusScheme | None = None,
+    geocoder: GeocoderLike | None = None,
+    dates: Iterable[str | dt.date] | None = None,
+    freq: Literal["D", "W"] | None = None,
+    aggregate: Literal["capital", "latest", "majority"] = "capital",
+    strict: bool = False,
+) -> ControlTimeline:
+    """Read reports, geocode their places, join them to areas and build the control timeline.
+
+    Parameters
+    ----------
+    reports
+        A reports file (``.csv``, ``.tsv``, ``.json``; see
+        :func:`geomap.reports.read_reports`), a DataFrame or a list of records
+        with ``date, place, status`` and optional ``source, note, lat, lon, level``.
+    level
+        ``"province"`` (default) maps the 34 bundled provinces; ``"district"``
+        the 398 bundled districts (see :mod:`geomap.levels`; with ``strict``,
+        a report naming only a province is refused there). Not together with
+        ``boundaries``.
+    boundaries
+        Your own area polygons from :func:`geomap.boundaries.load_boundaries`.
+    scheme
+        The status scheme; :data:`geomap.scheme.AFGHANISTAN_2021` by default.
+    geocoder
+        Resolves place names that have no coordinates: ``None`` uses the
+        offline gazetteer; pass :class:`geomap.geocode.Geocoder` with
+        ``online="nominatim"`` (and a user agent) to ask an online service
+        about names the gazetteer misses, or any callable that takes a list
+        of names and returns a table like :func:`geomap.geocode.geocode`.
+    dates
+        Explicit reporting dates (``YYYY-MM-DD`` strings or dates).
+    freq
+        ``"D"`` (every day) or ``"W"`` (every 7th day) from the first report
+        to the last. By default the reporting dates are the distinct report dates.
+    aggregate
+        Which reports set an area's status: ``"capital"``, ``"latest"`` or
+        ``"majority"`` (see :mod:`geomap.timeline`).
+    strict
+        Raise :class:`~geomap.errors.GeocodeError` when any report cannot be
+        placed, instead of listing it in ``timeline.unresolved``.
+
+    Returns
+    -------
+    ControlTimeline
+        The timeline; ``timeline.unresolved`` lists the reports that could not
+        be placed, each with a ``reason``.
+
+    Raises
+    ------
+    InputError
+        A bad argument (named in the message) or invalid reports (every bad
+        row listed with its row, column, value and what to do).
+    GeocodeError
+        ``strict=True`` and some report could not be placed.
+
+    Examples
+    --------
+    >>> from geomap.pipeline import build_timeline
+    >>> timeline = build_timeline(
+    ...     [{"date": "2021-08-12", "place": "Ghazni", "status": "taliban"},
+    ...      {"date": "2021-08-15", "place": "Kabul", "status": "taliban"}]
+    ... )
+    >>> timeline.status(on="2021-08-13").set_index("area_id").loc["AF-GHA", "status"]
+    'taliban'
+    """
+    from geomap.join import locate_on_districts, locate_reports
+    from geomap.reports import read_reports
+    from geomap.scheme import AFGHANISTAN_2021, StatusScheme
+    from geomap.timeline import ControlTimeline
+
+    scheme = AFGHANISTAN_2021 if scheme is None else scheme
+    if not isinstance(scheme, StatusScheme):
+        raise InputError(f"scheme: expected a StatusScheme (see geomap.load_scheme), got {type(scheme).__name__}")
+    _check_choice("aggregate", aggregate, AGGREGATIONS)
+    _check_choice("level", level, LEVELS)
+    if dates is not None and freq is not None:
+        raise InputError("dates, freq: give either explicit reporting dates or a frequency, not both")
+    if freq is not None:
+        _check_choice("freq", freq, tuple(FREQUENCIES))
+    if geocoder is not None and not callable(geocoder):
+        raise InputError(
+            f"geocoder: expected a Geocoder or a callable taking a list of names, got {type(geocoder).__name__}"
+        )
+    areas = _areas(level, boundaries)
+    provinces = boundaries is None and level == "province"
+    bounds = _report_bounds(areas, bundled=boundaries is None)
+    table = read_reports(reports, scheme=scheme, bounds=bounds)
+    reporting_dates = _reporting_dates(table, dates=dates, freq=freq)
+    geocoded = geocode_places(table, geocoder)
+    if boundaries is None and level == "district":
+        located, unresolved = locate_on_districts(table, areas, geocoded=geocoded)
+    else:
+        located, unresolved = locate_reports(
+            table,
+            areas,
+            provinces=provinces,
+            geocoded=geocoded,
+            province_polygons=None if provinces else _bundled_provinces(),
+        )
+    if strict:
+        _refuse_unplaced(reports, located, unresolved)
+    return ControlTimeline(
+        areas,
+        located,
+        scheme=scheme,
+        reporting_dates=reporting_dates,
+        aggregate=aggregate,
+        provinces=provinces,
+        unresolved=unresolved,
+        level=None if boundaries is not None else level,
+    )
+
+
+def _refuse_unplaced(reports: object, located: pd.DataFrame, unresolved: pd.DataFrame) -> None:
+    """Under ``strict``: a report that could not be placed, or at district level names only a province."""
+    from geomap.schema import PROVINCE_WIDE, SCOPE
+
+    if len(unresolved):
+        first = unresolved.iloc[0]
+        raise GeocodeError(
+            f"{_source_name(reports)}, row {first['row']}, column 'place': {first['place']!r}: "
+            f"{first['reason']}; {len(unresolved)} report(s) could not be placed (fix the spelling, add lat/lon, "
+            "or drop --strict to map the rest)"
+        )
+    if SCOPE in located:
+        wide = located[located[SCOPE].eq(PROVINCE_WIDE)]
+        if len(wide):
+            first = wide.iloc[0]
+            count = wide["row"].nunique()
+            raise GeocodeError(
+                f"{_source_name(reports)}, row {first['row']}, column 'place': {first['place']!r}: names only a "
+                f"province, not a district; {count} report(s) like it (name the district, town or village, add "
+                "lat/lon, or drop --strict to apply them to every district of the province)"
+            )
+
+
+def geocode_places(table: pd.DataFrame, geocoder: GeocoderLike | None = None) -> pd.DataFrame | None:
+    """Geocode the places of validated reports that have no coordinates.
+
+    Each distinct name is asked once.
+
+    Parameters
+    ----------
+    table
+        Validated reports (:func:`geomap.reports.read_reports`).
+    geocoder
+        As in :func:`build_timeline`; ``None`` is the offline gazetteer.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The geocoder's answer for each report, one row per report in order;
+        ``None`` when every report has coordinates.
+
+    Raises
+    ------
+    InputError
+        The geocoder returned something other than one row per name with a
+        ``query`` or the expected columns.
+    """
+    import pandas as pd
+
+    need = table["lat"].isna() | table["lon"].isna()
+    if not need.any():
+        return None
+    if geocoder is None:
+        from geomap.geocode import geocode as geocoder
+    unique = [str(name) for name in pd.unique(table.loc[need, "place"])]
+    result = geocoder(unique)
+    if not isinstance(result, pd.DataFrame) or len(result) != len(unique):
+        got = f"{len(result)} rows" if isinstance(result, pd.DataFrame) else type(result).__name__
+        raise InputError(
+            f"geocoder: expected a table with one row per name ({len(unique)} rows), got {got}; "
+            "a geocoder takes a list of names and returns a DataFrame like geomap.geocode()"
+        )
+    missing = [c for c in ("name", "kind", "province_iso", "lat", "lon", "confidence", "method") if c not in result]
+    if missing:
+        raise InputError(f"geocoder: its table lacks column(s) {', '.join(missing)}; return a table like geocode()")
+    result = pd.DataFrame(result).reset_index(drop=True)
+    if "reason" not in result:
+        result["reason"] = ""
+    result.index = pd.Index(unique)
+    return result.reindex(table["place"].astype(str).to_numpy()).reset_index(drop=True)
+
+
+def _check_choice(name: str, value: object, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise InputError(f"{name}: unknown value {value!r}; use one of {', '.join(allowed)}")
+
+
+def _areas(level: str, boundaries: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """The area polygons: the user's boundaries, or the bundled areas of ``level``."""
+    import geopandas as gpd
+
+    from geomap.levels import level_areas
+
+    if boundaries is None:
+        return level_areas(level)
+    if level != "province":
+        raise InputError(
+            f"level={level!r} maps the bundled {level}s, and boundaries replace them; "
+            "give either the level or your own boundaries (CLI: --level or --boundaries), not both"
+        )
+    if not isinstance(boundaries, gpd.GeoDataFrame):
+        raise InputError(
+            f"boundaries: expected a GeoDataFrame from geomap.load_boundaries(), got {type(boundaries).__name__}"
+        )
+    missing = [c for c in ("area_id", "area_name") if c not in boundaries.columns]
+    if missing:
+        raise InputError(
+            f"boundaries: no {', '.join(missing)} column(s); load the file with "
+            "geomap.load_boundaries(path, id_field=..., name_field=...)"
+        )
+    if len(boundaries) == 0:
+        raise InputError("boundaries: the table has no areas; give at least one polygon")
+    return boundaries
+
+
+def _bundled_provinces() -> gpd.GeoDataFrame:
+    from geomap.boundaries import load_provinces
+
+    return load_provinces()
+
+
+def _report_bounds(areas: gpd.GeoDataFrame, *, bundled: bool) -> tuple[float, float, float, float]:
+    """The box given coordinates must fall in: Afghanistan, widened to cover the areas (padded), so points
+    outside the areas but near them are listed as unresolved rather than refused."""
+    from geomap.reports import AFGHANISTAN_BOUNDS
+
+    if bundled:
+        return AFGHANISTAN_BOUNDS
+    pad = 0.5
+    minx, miny, maxx, maxy = (float(v) for v in areas.total_bounds)
+    box = AFGHANISTAN_BOUNDS
+    return (min(box[0], minx - pad), min(box[1], miny - pad), max(box[2], maxx + pad), max(box[3], maxy + pad))
+
+
+def _reporting_dates(table: pd.DataFrame, *, dates: Iterable[str | dt.date] | None, freq: str | None) -> list[dt.date]:
+    from geomap.dates import parse_date
+
+    if dates is not None:
+        if isinstance(dates, str | dt.date):
+            raise InputError("dates: expected a list of dates, got a single value; wrap it in a list")
+        parsed = [parse_date(d, "reporting date") for d in dates]
+        if not parsed:
+            raise InputError("dates: the list of reporting dates is empty; give at least one YYYY-MM-DD date")
+        return sorted(set(parsed))
+    observed = sorted({d.date() for d in table["date"]})
+    if freq is None or not observed:
+        return observed
+    step = FREQUENCIES[freq]
+    days = [observed[0] + dt.timedelta(days=k) for k in range(0, (observed[-1] - observed[0]).days + 1, step)]
+    if days[-1] != observed[-1]:
+        days.append(observed[-1])
+    return days
+
+
+def _source_name(reports: object) -> str:
+    return str(reports) if isinstance(reports, str | os.PathLike) else "<reports>"
