@@ -1,0 +1,63 @@
+"""The public namespace: what ``import geomap`` offers and what it loads."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import types
+
+import pytest
+
+import geomap
+
+HEAVY = ("pandas", "geopandas", "shapely", "folium", "matplotlib", "rapidfuzz", "pyproj", "numpy")
+
+
+def _loaded_after(code: str) -> list[str]:
+    script = f"import sys\n{code}\nimport json\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_import_geomap_loads_no_heavy_library():
+    assert _loaded_after("import geomap") == []
+
+
+def test_version_and_help_load_no_heavy_library():
+    for argv in (["--version"], ["--help"]):
+        code = f"from geomap.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass"
+        assert _loaded_after(code) == [], argv
+
+
+def test_every_public_name_resolves_and_nothing_else_leaks():
+    names = {name for name, value in vars(geomap).items() if not isinstance(value, types.ModuleType)}
+    public = {name for name in names if not name.startswith("_")} | set(dir(geomap))
+    assert public <= set(geomap.__all__) | {"errors"}
+    for name in ("Any", "annotations", "import_module", "TYPE_CHECKING"):
+        assert not hasattr(geomap, name), name
+    for name in geomap.__all__:
+        value = getattr(geomap, name)
+        assert not isinstance(value, types.ModuleType), name
+        if callable(value):
+            assert value.__doc__, f"{name} has no docstring"
+
+
+def test_function_names_stay_functions_after_their_modules_are_imported():
+    import geomap.export
+    import geomap.geocode  # binds nothing over the function
+
+    assert callable(geomap.geocode)
+    assert geomap.geocode.__name__ == "geocode"
+    assert geomap.export_timeline.__module__ == "geomap.export"
+
+
+def test_unknown_name_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'export'"):
+        geomap.__getattr__("export")
+
+
+def test_py_typed_marker_is_shipped():
+    from importlib import resources
+
+    assert resources.files("geomap").joinpath("py.typed").is_file()

@@ -1,0 +1,149 @@
+"""The pipeline: reports -> geocode -> join -> timeline, with the geocoder passed as one object."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from geomap.boundaries import load_boundaries
+from geomap.errors import GeocodeError, InputError
+from geomap.geocode import Geocoder
+from geomap.pipeline import build_timeline, geocode_places
+from geomap.reports import read_reports
+from geomap.timeline import ControlTimeline
+
+PLACES = {"Ghazni": ("Ghazni", "capital", "AF-GHA", 33.55, 68.42), "Herat": ("Herat", "capital", "AF-HER", 34.35, 62.2)}
+
+
+class CountingGeocoder:
+    """A fake geocoder that records what it was asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def __call__(self, names: list[str]) -> pd.DataFrame:
+        self.calls.append(list(names))
+        rows = []
+        for q in names:
+            name, kind, iso, lat, lon = PLACES.get(q, (None, None, None, float("nan"), float("nan")))
+            found = q in PLACES
+            rows.append(
+                {
+                    "query": q,
+                    "name": name,
+                    "kind": kind,
+                    "province_iso": iso,
+                    "lat": lat,
+                    "lon": lon,
+                    "confidence": 1.0 if found else 0.0,
+                    "method": "exact" if found else "",
+                    "reason": "" if found else "not in the fake gazetteer",
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+REPORTS = [
+    {"date": "2021-08-10", "place": "Ghazni", "status": "government"},
+    {"date": "2021-08-12", "place": "Ghazni", "status": "taliban"},
+    {"date": "2021-08-12", "place": "Herat", "status": "taliban"},
+    {"date": "2021-08-13", "place": "Nowhere", "status": "taliban"},
+]
+
+
+def test_build_timeline_asks_the_geocoder_once_per_distinct_name():
+    geocoder = CountingGeocoder()
+    timeline = build_timeline(REPORTS, geocoder=geocoder)
+    assert isinstance(timeline, ControlTimeline)
+    assert geocoder.calls == [["Ghazni", "Herat", "Nowhere"]]
+    status = timeline.status(on="2021-08-11").set_index("area_id")["status"]
+    assert (status["AF-GHA"], status["AF-HER"], status["AF-KAB"]) == ("government", "unknown", "unknown")
+    assert timeline.status(on="2021-08-12").set_index("area_id").loc["AF-HER", "status"] == "taliban"
+    assert timeline.unresolved["place"].tolist() == ["Nowhere"]
+    assert timeline.unresolved["reason"].tolist() == ["not in the fake gazetteer"]
+    assert timeline.reporting_dates == [dt.date(2021, 8, 10), dt.date(2021, 8, 12), dt.date(2021, 8, 13)]
+
+
+def test_reports_with_coordinates_are_not_geocoded():
+    geocoder = CountingGeocoder()
+    rows = [{"date": "2021-08-12", "place": "a hill", "status": "taliban", "lat": 33.5, "lon": 68.4}]
+    timeline = build_timeline(rows, geocoder=geocoder)
+    assert geocoder.calls == []
+    assert timeline.reports["area_id"].tolist() == ["AF-GHA"]
+
+
+def test_from_reports_is_the_pipeline():
+    geocoder = CountingGeocoder()
+    a = build_timeline(REPORTS, geocoder=geocoder, freq="D")
+    b = ControlTimeline.from_reports(REPORTS, geocoder=geocoder, freq="D")
+    pd.testing.assert_frame_equal(a.long(), b.long())
+
+
+def test_offline_geocoder_by_default_and_as_an_object():
+    rows = [{"date": "2021-08-12", "place": "Mazar-e Sharif", "status": "taliban"}]
+    default = build_timeline(rows)
+    explicit = build_timeline(rows, geocoder=Geocoder())
+    assert default.reports["area_id"].tolist() == explicit.reports["area_id"].tolist() == ["AF-BAL"]
+
+
+def test_strict_names_the_first_unplaced_report():
+    with pytest.raises(GeocodeError, match=r"<reports>, row 4, column 'place': 'Nowhere': not in the fake gazetteer"):
+        build_timeline(REPORTS, geocoder=CountingGeocoder(), strict=True)
+
+
+def test_user_boundaries(squares, tmp_path):
+    squares.to_file(tmp_path / "squares.gpkg")
+    areas = load_boundaries(tmp_path / "squares.gpkg", id_field="code", name_field="label")
+    rows = [{"date": "2021-08-12", "place": "x", "status": "taliban", "lat": 33.5, "lon": 65.5}]
+    timeline = build_timeline(rows, boundaries=areas)
+    status = timeline.status().set_index("area_id")["status"].to_dict()
+    assert status == {"A": "taliban", "B": "unknown", "C": "unknown"}
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"aggregate": "sometimes"}, "aggregate: unknown value 'sometimes'; use one of capital, latest, majority"),
+        ({"level": "village"}, "level: unknown value 'village'; use one of province, district"),
+        ({"freq": "M"}, "freq: unknown value 'M'; use one of D, W"),
+        ({"freq": "D", "dates": ["2021-08-01"]}, "dates, freq: give either"),
+        ({"dates": "2021-08-01"}, "dates: expected a list of dates"),
+        ({"dates": []}, "dates: the list of reporting dates is empty"),
+        ({"scheme": "afghanistan"}, "scheme: expected a StatusScheme"),
+        ({"geocoder": "nominatim"}, "geocoder: expected a Geocoder or a callable"),
+        ({"boundaries": "districts.shp"}, "boundaries: expected a GeoDataFrame"),
+        ({"boundaries": pd.DataFrame({"x": [1]})}, "boundaries: expected a GeoDataFrame"),
+    ],
+)
+def test_bad_options_name_the_argument(options, message):
+    with pytest.raises(InputError, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
+        build_timeline(REPORTS, **{"geocoder": CountingGeocoder(), **options})
+
+
+def test_a_geocoder_returning_the_wrong_shape_is_named():
+    def broken(names):
+        return pd.DataFrame({"name": ["x"]})
+
+    with pytest.raises(InputError, match=r"^geocoder: expected a table with one row per name \(3 rows\), got 1 rows"):
+        build_timeline(REPORTS, geocoder=broken)
+    with pytest.raises(InputError, match=r"^geocoder: expected a table .* got list"):
+        build_timeline(REPORTS, geocoder=lambda names: list(names))
+
+
+def test_geocode_places_aligns_answers_with_reports():
+    table = read_reports([*REPORTS, {"date": "2021-08-14", "place": "Ghazni", "status": "taliban"}])
+    answers = geocode_places(table, CountingGeocoder())
+    assert answers["province_iso"].fillna("-").tolist() == ["AF-GHA", "AF-GHA", "AF-HER", "-", "AF-GHA"]
+
+
+def test_geocoder_object_validates_its_settings():
+    with pytest.raises(InputError, match="min_score 2 must be between 0 and 1"):
+        Geocoder(min_score=2)
+    with pytest.raises(InputError, match="needs a user agent"):
+        Geocoder(online="nominatim")
+    with pytest.raises(InputError, match="unknown service"):
+        Geocoder(online="googel", user_agent="x")
+    assert repr(Geocoder()) == "Geocoder(min_score=0.5)"
+    assert Geocoder()(["Kondoz", "Doha"])["province_iso"].tolist()[0] == "AF-KDZ"
