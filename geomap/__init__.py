@@ -16,8 +16,6 @@ import sys as _sys
 import types as _types
 import typing as _typing
 from importlib import import_module as _import_module
-from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
-from importlib.metadata import version as _version
 
 from geomap.errors import (
     BoundaryError,
@@ -41,10 +39,7 @@ if _typing.TYPE_CHECKING:
     from geomap.scheme import AFGHANISTAN_2021, Status, StatusScheme, load_scheme, make_scheme
     from geomap.timeline import ControlTimeline
 
-try:
-    __version__ = _version("geomap")
-except _PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0+unknown"
+__version__ = "0.1.0"
 
 #: Public name -> (module, attribute). Loaded on first access, then kept.
 _LAZY: dict[str, tuple[str, str]] = {

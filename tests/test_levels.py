@@ -131,7 +131,7 @@ def test_rollup_rejects_unknown_rules_and_non_district_timelines(five_districts,
 
 
 def test_unknown_level_is_refused():
-    with pytest.raises(InputError, match="unknown level 'county'; use one of province, district"):
+    with pytest.raises(InputError, match="level: unknown value 'county'; use one of province, district"):
         ControlTimeline.from_reports([{"date": "2021-08-01", "place": "Kabul", "status": "taliban"}], level="county")
 
 
