@@ -67,8 +67,11 @@ def _cmd_provinces(args: argparse.Namespace) -> int:
 def _add_timeline_options(p: argparse.ArgumentParser) -> None:
     """Options shared by every command that builds a control timeline from a reports file."""
     p.add_argument(
-        "reports", help="reports file: CSV (UTF-8) or JSON with date, place, status[, source, note, lat, lon]"
+        "reports",
+        help="reports file: CSV (UTF-8; comma, semicolon or tab), JSON or Excel .xlsx with date, place, status"
+        "[, source, note, lat, lon]",
     )
+    p.add_argument("--sheet", metavar="NAME", help="worksheet of an .xlsx reports file: name or number (default: 1)")
     g = p.add_argument_group("areas")
     g.add_argument(
         "--level",
@@ -175,6 +178,7 @@ def _timeline_from_args(args: argparse.Namespace):
             aggregate=args.aggregate,
             level=args.level or "province",
             strict=args.strict,
+            sheet=_sheet(args.sheet),
             min_precision=getattr(args, "min_precision", None),
             engine=args.engine,
         )
@@ -222,6 +226,11 @@ def _report_unresolved(args: argparse.Namespace, timeline: ControlTimeline) -> N
         more = f" and {len(unresolved) - 5} more" if len(unresolved) > 5 else ""
         hint = f"; listed in {args.unresolved}" if args.unresolved else "; use --unresolved FILE to list them"
         print(f"geomap: {len(unresolved)} report(s) not mapped: {shown}{more}{hint}", file=sys.stderr)
+
+
+def _sheet(value: str | None) -> str | int | None:
+    """A worksheet given on the command line: a number is a position, anything else a name."""
+    return int(value) if value is not None and value.strip().isdigit() else value
 
 
 def _report_province_wide(timeline: ControlTimeline) -> None:
@@ -568,7 +577,6 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from geomap._csv import csv_text
     from geomap._io import refuse_overwriting_inputs, write_text_atomic

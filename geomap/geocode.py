@@ -288,7 +288,7 @@ def _district_index():
 
 
 def read_place_names(path: str | os.PathLike) -> list[str]:
-    """Read place names from a text file (one per line) or a CSV file with a ``place`` column.
+    """Read place names from a text file (one per line) or a table (CSV, TSV, JSON, .xlsx) with a ``place`` column.
 
     A file is read as CSV when its name ends in ``.csv`` or its first line is a CSV
     header naming a ``place`` column; otherwise every non-blank line is one name.
@@ -310,33 +310,20 @@ def read_place_names(path: str | os.PathLike) -> list[str]:
     """
     import csv
 
+    from geomap._text import read_text
     from geomap.errors import InputError, row_message
     from geomap.schema import PLACE
 
     source = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{source}: no such file; give a text file with one place name per line") from exc
-    except OSError as exc:
-        raise InputError(f"{source}: cannot read the file ({exc.strerror})") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        msg = row_message(
-            source, line, None, data.splitlines()[line - 1][:40], "not UTF-8 text; save the file as UTF-8"
-        )
-        raise InputError(msg) from exc
-    lines = text.splitlines()
-    header = next(csv.reader([lines[0]]), []) if lines else []
-    header = [h.strip().lower() for h in header]
-    table_file = Path(path).suffix.lower() in (".csv", ".tsv", ".json")
-    if not (table_file or (len(header) > 1 and PLACE in header)):
-        return [line.strip() for line in lines if line.strip()]
+    table_file = Path(path).suffix.lower() in (".csv", ".tsv", ".json", ".xlsx", ".xlsm")
+    if not table_file:
+        lines = read_text(path, what="names file").splitlines()
+        header = [h.strip().lower() for h in next(csv.reader(lines[:1]), [])]
+        if not (len(header) > 1 and PLACE in header):
+            return [line.strip() for line in lines if line.strip()]
     from geomap.reports import read_table
 
-    _, frame, _ = read_table(path)  # the same reader as reports files (CSV, TSV, JSON)
+    _, frame, _ = read_table(path)  # the same reader as reports files (CSV, TSV, JSON, Excel)
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
     if PLACE not in frame.columns:
         why = f"no {PLACE!r} column; name the column of place names {PLACE!r}"

@@ -52,13 +52,14 @@ def build_timeline(
     freq: Literal["D", "W"] | None = None,
     aggregate: Literal["capital", "latest", "majority"] = "capital",
     strict: bool = False,
+    sheet: str | int | None = None,
 ) -> ControlTimeline:
     """Read reports, geocode their places, join them to areas and build the control timeline.
 
     Parameters
     ----------
     reports
-        A reports file (``.csv``, ``.tsv``, ``.json``; see
+        A reports file (``.csv``, ``.tsv``, ``.json``, ``.xlsx``; see
         :func:`geomap.reports.read_reports`), a DataFrame or a list of records
         with ``date, place, status`` and optional ``source, note, lat, lon, level``.
     level
@@ -133,7 +134,7 @@ def build_timeline(
     areas = _areas(level, boundaries)
     provinces = boundaries is None and level == "province"
     bounds = _report_bounds(areas, bundled=boundaries is None)
-    table = read_reports(reports, scheme=scheme, bounds=bounds)
+    table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet)
     reporting_dates = _reporting_dates(table, dates=dates, freq=freq)
     geocoded = geocode_places(table, geocoder)
     if boundaries is None and level == "district":

@@ -17,8 +17,11 @@ runs on invalid input.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import os
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +30,7 @@ import pandas as pd
 from geomap._csv import restore_formulas
 from geomap._fastcsv import read_plain_csv
 from geomap._json import has_lone_surrogate, load_json
+from geomap._text import read_text
 from geomap.dates import date_problem, parse_date, parse_date_column
 from geomap.errors import InputError, row_message
 from geomap.precision import DATE_PRECISION, PLACE_PRECISION
@@ -62,86 +66,159 @@ class ReportsError(InputError):
 
 
 def read_reports(
-    source: str | os.PathLike | pd.DataFrame | list[dict],
+    source: str | os.PathLike[str] | pd.DataFrame | list[dict[str, object]],
     *,
     scheme: StatusScheme = AFGHANISTAN_2021,
     bounds: tuple[float, float, float, float] | None = AFGHANISTAN_BOUNDS,
+    sheet: str | int | None = None,
 ) -> pd.DataFrame:
-    """Read and validate reports from a CSV or JSON file, a DataFrame or a list of records.
+    """Read and validate reports from a CSV, TSV, JSON or Excel file, a DataFrame or a list of records.
 
     Parameters
     ----------
     source
-        A ``.csv`` (UTF-8) or ``.json`` (a list of records) path, a DataFrame,
-        or a list of dicts.
+        A ``.csv`` or ``.tsv`` file (UTF-8; comma, semicolon or tab separated:
+        detected from the header), a ``.json`` file (a list of records), an
+        ``.xlsx`` workbook, a DataFrame, or a list of dicts.
     scheme
         The status scheme; statuses may be written as its keys, labels or aliases.
     bounds
         ``(min_lon, min_lat, max_lon, max_lat)`` that given coordinates must fall
         in (Afghanistan by default); ``None`` skips the check.
+    sheet
+        The worksheet of an ``.xlsx`` file: its name or 1-based position; the
+        first sheet by default.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``row`` (the row number a user sees: for CSV the spreadsheet row,
-        header = 1; for JSON and DataFrames the 1-based record number), ``date``
-        (``datetime64``, midnight), ``place``, ``status`` (scheme key), ``source``,
-        ``note``, ``lat``, ``lon`` (NaN when not given), ``level`` (``""`` when
-        not given) and ``place_precision``/``date_precision`` (1 when not
-        given), in input order.
+        Columns ``row`` (the row number a user sees: for CSV and Excel the
+        spreadsheet row, header = 1; for JSON and DataFrames the 1-based record
+        number), ``date`` (``datetime64[ns]``, midnight), ``place``, ``status``
+        (scheme key), ``source``, ``note``, ``lat``, ``lon`` (NaN when not given),
+        ``level`` (``""`` when not given) and ``place_precision``/``date_precision``
+        (1 when not given), in input order.
 
     Raises
     ------
     InputError
-        The file is missing, not UTF-8, not CSV/JSON, or lacks a required column.
+        The file is missing, not UTF-8, not a supported format, or lacks a
+        required column (with a suggestion when a column looks like it:
+        ``location`` -> ``place``).
     ReportsError
         One or more rows are invalid; the message lists every problem
-        (row, column, value, why).
+        (row, column, value, why; "did you mean" for misspelt statuses).
     """
-    name, frame, rows = read_table(source)
+    if not isinstance(scheme, StatusScheme):
+        raise InputError(f"scheme: expected a StatusScheme (see geomap.load_scheme), got {type(scheme).__name__}")
+    name, frame, rows = read_table(source, sheet=sheet)
     return validate_reports(frame, scheme=scheme, source_name=name, rows=rows, bounds=bounds)
 
 
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv", "")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+DELIMITERS = (",", ";", "\t")
+
+
 def read_table(
-    source: str | os.PathLike | pd.DataFrame | list[dict],
+    source: str | os.PathLike[str] | pd.DataFrame | list[dict[str, object]],
+    *,
+    sheet: str | int | None = None,
 ) -> tuple[str, pd.DataFrame, list[int] | np.ndarray | None]:
-    """Read a raw table (CSV/TSV in UTF-8, a JSON list of records, a DataFrame or records).
+    """Read a raw table: CSV/TSV text, a JSON list of records, an Excel workbook, a DataFrame or records.
 
     Returns
     -------
     (name, frame, rows)
         The source's name for messages, the table as read (text cells), and for
-        CSV the spreadsheet row of each record (``None`` otherwise).
+        CSV and Excel the spreadsheet row of each record (``None`` otherwise).
 
     Raises
     ------
     InputError
-        Missing file, not UTF-8, unsupported format, malformed CSV or JSON.
+        Missing file, not UTF-8, unsupported format, malformed CSV or JSON, an
+        unknown worksheet.
     """
     if isinstance(source, pd.DataFrame):
         return "<DataFrame>", source.copy(), None
     if isinstance(source, list):
+        if not all(isinstance(record, dict) for record in source):
+            raise InputError("reports: a list of reports must hold dicts with date, place and status")
         return "<records>", pd.DataFrame.from_records(source), None
+    if not isinstance(source, str | os.PathLike):
+        raise InputError(f"reports: expected a file path, a DataFrame or a list of dicts, got {type(source).__name__}")
     path = Path(source)
-    if not path.is_file():
-        raise InputError(f"{path}: reports file not found; check the path")
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv", ""):
+    if suffix in EXCEL_SUFFIXES:
+        return _excel_frame(path, sheet)
+    if sheet is not None:
+        raise InputError(f"{path}: sheet {sheet!r} given, but only .xlsx workbooks have sheets")
+    if suffix not in (".json", *TEXT_SUFFIXES):
+        raise InputError(f"{path}: unsupported reports format {suffix!r}; use .csv, .tsv, .json or .xlsx")
+    if suffix in TEXT_SUFFIXES and path.is_file():
         plain = read_plain_csv(path, delimiter="\t" if suffix == ".tsv" else ",")
-        if plain is not None:
+        if plain is not None and len(plain[0].columns) > 1:  # large, well-formed comma or tab files
             return str(path), plain[0], plain[1]
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{path}: line {line} is not UTF-8 (byte {exc.object[exc.start]:#04x}); save the file as UTF-8"
-        ) from None
+    text = read_text(path, what="reports file")
     if suffix == ".json":
         return str(path), _json_frame(path, text), None
-    if suffix not in (".csv", ".txt", ".tsv", ""):
-        raise InputError(f"{path}: unsupported reports format {suffix!r}; use .csv (UTF-8) or .json")
-    return (str(path), *_csv_frame(path, text, delimiter="\t" if suffix == ".tsv" else ","))
+    return (str(path), *_csv_frame(path, text, delimiter="\t" if suffix == ".tsv" else sniff_delimiter(text)))
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of CSV text: whichever of comma, semicolon and tab splits the header into the most fields.
+
+    Quoted fields are respected; a tie keeps the comma. Spreadsheets saved in
+    locales whose decimal mark is a comma write semicolons; "Unicode text" exports
+    write tabs.
+    """
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] > 1 else ","
+
+
+def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame, list[int]]:
+    """Read one worksheet; each record keeps its spreadsheet row number (header = the first non-empty row)."""
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise InputError(f"{path}: reading .xlsx needs openpyxl; install it with `pip install openpyxl`") from None
+    if not path.is_file():
+        raise InputError(f"{path}: reports file not found; check the path")
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError and XML errors on damaged files
+        why = f"not a readable .xlsx workbook ({type(exc).__name__}); save it again from Excel"
+        raise InputError(f"{path}: {why}") from None
+    try:
+        names = book.sheetnames
+        if sheet is None:
+            chosen = names[0]
+        elif isinstance(sheet, int) and not isinstance(sheet, bool) and 1 <= sheet <= len(names):
+            chosen = names[sheet - 1]
+        elif isinstance(sheet, str) and sheet in names:
+            chosen = sheet
+        else:
+            shown = ", ".join(repr(n) for n in names)
+            raise InputError(f"{path}: no sheet {sheet!r}; the workbook has {shown} (give a name or a number from 1)")
+        rows = [
+            (number, ["" if v is None else v for v in values])
+            for number, values in enumerate(book[chosen].iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        book.close()
+    name = f"{path} (sheet {chosen!r})" if len(names) > 1 or sheet is not None else str(path)
+    rows = [(n, values) for n, values in rows if any(str(v).strip() for v in values)]
+    if not rows:
+        raise InputError(f"{name}: the sheet is empty; it needs a header row with date, place, status")
+    header = [str(h).strip() for h in rows[0][1]]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    body = [(n, [*values, *[""] * width][:width]) for n, values in rows[1:]]
+    frame = pd.DataFrame([values for _, values in body], columns=header, dtype=object)
+    return name, frame, [n for n, _ in body]
 
 
 def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, list[int]]:
@@ -159,8 +236,6 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
         raise InputError(f"{path}: the file is empty; it needs a header row with date,place,status")
     header = records[0][1]
     header = [h.strip() for h in header]
-    if len(header) == 1 and ";" in header[0]:
-        raise InputError(f"{path}: the header {header[0]!r} looks semicolon-separated; save the file with commas")
     problems = [
         row_message(
             str(path),
@@ -219,9 +294,11 @@ def validate_reports(
     missing = [c for c in REQUIRED_REPORT_COLUMNS if c not in frame.columns]
     if missing:
         have = ", ".join(map(str, frame.columns)) or "none"
+        guesses = [f"{found!r} -> {column!r}" for column in missing if (found := _column_like(column, frame.columns))]
+        hint = f"; did you mean {', '.join(guesses)}? rename the column(s)" if guesses else ""
         raise InputError(
             f"{source_name}: missing column(s) {', '.join(missing)}; the columns are: {have} "
-            "(reports need date, place and status)"
+            f"(reports need date, place and status){hint}"
         )
     n = len(frame)
     if n == 0:
@@ -255,7 +332,13 @@ def validate_reports(
     allowed = ", ".join(scheme.keys)
     empty_status = (raw_status == "").to_numpy()
     bad(empty_status, STATUS, 2, f"empty status; use one of {allowed}")
-    bad(statuses.isna().to_numpy() & ~empty_status, STATUS, 2, f"unknown status; use one of {allowed}")
+
+    def unknown_status(value: object) -> str:
+        guess = scheme.suggest(value)
+        hint = f"did you mean {guess!r}? " if guess else ""
+        return f"unknown status; {hint}use one of {allowed}"
+
+    bad(statuses.isna().to_numpy() & ~empty_status, STATUS, 2, unknown_status)
 
     lat, lon = _coordinates(frame, bad, bounds)
 
@@ -317,6 +400,24 @@ def _refuse_lone_surrogates(frame: pd.DataFrame, source_name: str, rows: list[in
                 problems.append(row_message(source_name, row, str(name), shown, why))
     if problems:
         raise ReportsError(source_name, problems)
+
+
+#: Column names people use for the report columns, folded (lower case, no spaces, "_" or "-").
+COLUMN_SYNONYMS = {
+    DATE: ("day", "when", "reported", "reportdate", "dateofreport", "eventdate", "time"),
+    PLACE: ("location", "town", "city", "district", "province", "placename", "name", "locality", "area", "village"),
+    STATUS: ("control", "controlledby", "controller", "state", "side", "holder", "heldby", "situation"),
+}
+
+
+def _column_like(column: str, columns: Iterable[object]) -> str | None:
+    """The column of ``columns`` that most likely means ``column``: a known synonym, else a close spelling."""
+    folded = {re.sub(r"[\s_\-]+", "", str(c).lower()): str(c) for c in columns}
+    for synonym in COLUMN_SYNONYMS.get(column, ()):
+        if synonym in folded:
+            return folded[synonym]
+    close = difflib.get_close_matches(column, list(folded), n=1, cutoff=0.75)
+    return folded[close[0]] if close else None
 
 
 def _is_missing(value: object) -> bool:

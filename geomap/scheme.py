@@ -12,6 +12,7 @@ JSON file with :func:`load_scheme`::
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Sequence
@@ -115,6 +116,13 @@ class StatusScheme:
             return None
         return self._lookup.get(_fold(value))
 
+    def suggest(self, value: object) -> str | None:
+        """The status key a misspelt status most likely means (``"talibn"`` -> ``"taliban"``), or ``None``."""
+        if not isinstance(value, str) or not value.strip():
+            return None
+        close = difflib.get_close_matches(_fold(value), list(self._lookup), n=1, cutoff=0.75)
+        return self._lookup[close[0]] if close else None
+
     def to_dict(self) -> dict:
         """A JSON-ready description (the format :func:`load_scheme` reads)."""
         return {
@@ -177,15 +185,10 @@ def make_scheme(statuses: Sequence[dict], *, unknown: str = "unknown", name: str
 
 def load_scheme(path: str | Path) -> StatusScheme:
     """Read a status scheme from a JSON file (format in the module docstring)."""
+    from geomap._text import read_text
+
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: status scheme file not found; check the path") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the status scheme ({exc.strerror}); check the path") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 (byte {exc.start}); save the status scheme as UTF-8 JSON") from None
+    text = read_text(path, what="status scheme file")
     data = load_json(text, str(path))
     if not isinstance(data, dict) or not isinstance(data.get("statuses"), list):
         raise InputError(f'{path}: a status scheme is a JSON object with a "statuses" list; see geomap.scheme')

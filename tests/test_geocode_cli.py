@@ -69,7 +69,7 @@ def test_refuses_to_overwrite_the_input(capsys, tmp_path):
     ("content", "name", "expected"),
     [
         (b"date,status\n2021-08-01,taliban\n", "bad.csv", "no 'place' column"),
-        (b"Kabul\n\xff\xfe Herat\n", "bad.txt", "row 2"),
+        (b"Kabul\n\xff\xfe Herat\n", "bad.txt", "line 2 is not UTF-8"),
     ],
 )
 def test_bad_input_is_one_line(capsys, tmp_path, content, name, expected):
@@ -86,7 +86,7 @@ def test_bad_input_is_one_line(capsys, tmp_path, content, name, expected):
 def test_missing_input_file(capsys, tmp_path):
     status, _, err = _run(capsys, "--input", str(tmp_path / "nope.txt"))
     assert status == 1
-    assert "no such file" in err
+    assert "names file not found" in err
 
 
 def test_online_without_user_agent_is_refused(capsys, tmp_path):

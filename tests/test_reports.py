@@ -129,7 +129,7 @@ def test_scheme_spelling_collisions_and_bad_aliases(tmp_path):
         make_scheme([{"key": "a", "color": "#000000", "aliases": "abc"}, {"key": "unknown", "color": "#dddddd"}])
     with pytest.raises(InputError, match="status 1: 'a': each status is an object"):
         make_scheme(["a"])
-    with pytest.raises(InputError, match="cannot read the status scheme"):
+    with pytest.raises(InputError, match="is a folder; give the status scheme file itself"):
         load_scheme(tmp_path)
 
 
@@ -144,12 +144,10 @@ def test_blank_lines_keep_row_numbers_and_ragged_rows_are_named(tmp_path):
     assert "4 fields where the header has 3" in info.value.problems[0]
 
 
-def test_header_only_semicolons_duplicates_and_non_text(tmp_path):
+def test_header_only_duplicates_and_non_text(tmp_path):
     with pytest.raises(InputError, match="there are no reports"):
         read_reports(write(tmp_path, "date,place,status\n"))
-    with pytest.raises(InputError, match="looks semicolon-separated"):
-        read_reports(write(tmp_path, "date;place;status\n2021-08-06;Kabul;taliban\n"))
-    with pytest.raises(InputError, match="column\\(s\\) 'date' appear more than once"):
+    with pytest.raises(InputError, match=r"column\(s\) 'date' appear more than once"):
         read_reports(write(tmp_path, "date,Date,place,status\n2021-08-06,2021-08-06,Kabul,taliban\n"))
     records = [{"date": "2021-08-06", "place": ["Kabul"], "status": "taliban"}]
     with pytest.raises(ReportsError, match=r"row 1, column 'place': \['Kabul'\]: not a place name"):
@@ -173,3 +171,123 @@ def test_date_messages(value, why):
 def test_scheme_colour_with_trailing_newline_is_refused():
     with pytest.raises(InputError, match="must be #rrggbb"):
         make_scheme([{"key": "a", "color": "#aabbcc\n"}, {"key": "unknown", "color": "#dddddd"}])
+
+
+# ---------------------------------------------------------------- inputs people have
+
+
+def test_semicolon_and_tab_separated_csv_are_detected(tmp_path):
+    semicolon = write(tmp_path, 'date;place;status;note\n2021-08-06;Kabul;taliban;"a; b"\n', "semi.csv")
+    tab = write(tmp_path, "date\tplace\tstatus\n2021-08-07\tHerat\tgovernment\n", "tab.csv")
+    assert read_reports(semicolon)[["place", "status", "note"]].values.tolist() == [["Kabul", "taliban", "a; b"]]
+    assert read_reports(tab)[["row", "place", "status"]].values.tolist() == [[2, "Herat", "government"]]
+    # a comma file whose note holds semicolons stays a comma file
+    comma = write(tmp_path, "date,place,status,note\n2021-08-06,Kabul,taliban,x;y;z\n", "comma.csv")
+    assert read_reports(comma)["note"].tolist() == ["x;y;z"]
+
+
+def test_utf16_unicode_text_export(tmp_path):
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("date\tplace\tstatus\n2021-08-06\tHérat\ttaliban\n".encode("utf-16"))
+    assert read_reports(path)["place"].tolist() == ["Hérat"]
+
+
+def _workbook(path, sheets):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+def test_xlsx_first_sheet_or_named_sheet_with_spreadsheet_rows(tmp_path):
+    import datetime as dt
+
+    path = _workbook(
+        tmp_path / "reports.xlsx",
+        {
+            "August": [
+                ("date", "place", "status", "lat", "lon"),
+                (dt.datetime(2021, 8, 12), "Ghazni", "Taliban control", None, None),
+                (None, None, None, None, None),
+                ("2021-08-13", "a hill", "contested", 33.5, 68.4),
+            ],
+            "Later": [("Date", "Place", "Status"), ("2021-09-06", "Bazarak", "talibn")],
+        },
+    )
+    reports = read_reports(path)
+    assert reports["row"].tolist() == [2, 4]
+    assert reports["date"].dt.strftime("%Y-%m-%d").tolist() == ["2021-08-12", "2021-08-13"]
+    assert reports["status"].tolist() == ["taliban", "contested"]
+    assert reports["lat"].tolist()[1] == 33.5
+    with pytest.raises(ReportsError) as info:
+        read_reports(path, sheet="Later")
+    assert info.value.problems == [
+        f"{path} (sheet 'Later'), row 2, column 'status': 'talibn': unknown status; did you mean 'taliban'? "
+        "use one of taliban, contested, government, unknown"
+    ]
+    with pytest.raises(ReportsError, match="row 2"):
+        read_reports(path, sheet=2)
+    with pytest.raises(InputError, match=r"no sheet 'Sept'; the workbook has 'August', 'Later'"):
+        read_reports(path, sheet="Sept")
+
+
+def test_a_workbook_saved_under_a_csv_name_is_named(tmp_path):
+    path = _workbook(tmp_path / "book.xlsx", {"S": [("date", "place", "status")]})
+    renamed = tmp_path / "book.csv"
+    renamed.write_bytes(path.read_bytes())
+    with pytest.raises(InputError, match=r"book\.csv: the reports file is a spreadsheet workbook, not text"):
+        read_reports(renamed)
+    with pytest.raises(InputError, match=r"only \.xlsx workbooks have sheets"):
+        read_reports(write(tmp_path, "date,place,status\n"), sheet="x")
+
+
+@pytest.mark.parametrize(
+    ("columns", "hint"),
+    [
+        (["date", "location", "status"], "did you mean 'location' -> 'place'?"),
+        (["Date", "Town", "Control"], "did you mean 'town' -> 'place', 'control' -> 'status'?"),
+        (["dtae", "place", "status"], "did you mean 'dtae' -> 'date'?"),
+    ],
+)
+def test_missing_columns_suggest_the_column_meant(columns, hint):
+    frame = pd.DataFrame([["2021-08-06", "Kabul", "taliban"]], columns=columns)
+    with pytest.raises(InputError, match="missing column") as info:
+        read_reports(frame)
+    assert hint in str(info.value)
+
+
+def test_no_suggestion_when_nothing_is_close():
+    with pytest.raises(InputError) as info:
+        read_reports(pd.DataFrame({"date": ["2021-08-06"], "xyz": ["Kabul"], "status": ["taliban"]}))
+    assert "did you mean" not in str(info.value)
+    with pytest.raises(ReportsError) as info:
+        read_reports(pd.DataFrame({"date": ["2021-08-06"], "place": ["Kabul"], "status": ["purple"]}))
+    assert "did you mean" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (42, "reports: expected a file path, a DataFrame or a list of dicts, got int"),
+        (["Kabul"], "reports: a list of reports must hold dicts"),
+    ],
+)
+def test_wrong_source_types_are_named(source, message):
+    with pytest.raises(InputError, match=message):
+        read_reports(source)
+
+
+def test_binary_and_folder_inputs(tmp_path):
+    binary = tmp_path / "x.csv"
+    binary.write_bytes(b"date,place,status\n\x00\x01\x02")
+    with pytest.raises(InputError, match="binary file"):
+        read_reports(binary)
+    folder = tmp_path / "dir.csv"
+    folder.mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        read_reports(folder)

@@ -1,0 +1,68 @@
+"""Text input shared by every reader in geomap: one way to read a text file, one way to fail."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from geomap.errors import InputError
+
+#: Leading bytes of spreadsheet workbooks (.xlsx is a zip file, .xls an OLE2 file).
+_WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def read_text(path: str | os.PathLike, *, what: str = "file") -> str:
+    """Read a whole text file: UTF-8 (a byte-order mark is dropped), or UTF-16 with a byte-order mark.
+
+    The one reader of text files in geomap (reports, place-name lists, articles,
+    status schemes), so every one of them fails the same way on the same problem.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What the file is, for messages (``"reports file"``, ``"article"``).
+
+    Returns
+    -------
+    str
+        The text.
+
+    Raises
+    ------
+    InputError
+        The file is missing, a folder, unreadable, a spreadsheet workbook, binary,
+        or not UTF-8 (the message gives the line and byte and says how to save it).
+    """
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{file}: {what} not found; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{file}: is a folder; give the {what} itself") from None
+    except OSError as exc:
+        raise InputError(f"{file}: cannot read the {what} ({exc.strerror}); check the path and permissions") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16 with a BOM
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{file}: the {what} starts like UTF-16 text but is not; save it as UTF-8") from None
+    if data.startswith(_WORKBOOK_SIGNATURES):
+        raise InputError(
+            f"{file}: the {what} is a spreadsheet workbook, not text; give it an .xlsx name to read it "
+            "as a workbook, or save it as CSV UTF-8"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{file}: line {line} is not UTF-8 (byte {data[exc.start]:#04x}); save the file as UTF-8 "
+            "(in Excel: Save As > CSV UTF-8)"
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError(f"{file}: line {line} holds a NUL byte: this is a binary file, not a text {what}")
+    return text
