@@ -107,7 +107,7 @@ def load_districts() -> gpd.GeoDataFrame:
 
 
 def load_boundaries(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
     id_field: str,
     name_field: str,

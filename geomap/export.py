@@ -57,7 +57,7 @@ from geomap.schema import (
     VALID_TO,
 )
 from geomap.style import write_gpkg_style
-from geomap.timeline import ControlTimeline
+from geomap.timeline import ControlTimeline, check_timeline
 
 FORMATS = {
     ".geojson": "geojson",
@@ -100,6 +100,7 @@ def export_frame(
         ``since``, ``changed``, ``conflict``, ``sources`` and ``evidence``
         (JSON text), dates as ``datetime.date``.
     """
+    check_timeline(timeline)
     if shape not in SHAPES:
         raise InputError(f"unknown export shape {shape!r}; use one of {', '.join(SHAPES)}")
     if not timeline.reporting_dates:
@@ -225,6 +226,7 @@ def export(
     OutputError
         ``path`` is one of ``inputs``.
     """
+    check_timeline(timeline)
     path = Path(path)
     kind = format_of(path, format)
     refuse_overwriting_inputs(path, inputs)

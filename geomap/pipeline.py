@@ -214,7 +214,9 @@ def geocode_places(table: pd.DataFrame, geocoder: GeocoderLike | None = None) ->
     if not need.any():
         return None
     if geocoder is None:
-        from geomap.geocode import geocode as geocoder
+        from geomap.geocode import Geocoder
+
+        geocoder = Geocoder()
     unique = [str(name) for name in pd.unique(table.loc[need, "place"])]
     result = geocoder(unique)
     if not isinstance(result, pd.DataFrame) or len(result) != len(unique):

@@ -35,6 +35,9 @@ def summary_table(timeline: Any, *, labels: bool = True) -> pd.DataFrame:
         One row per reporting date (column ``date``, ``YYYY-MM-DD`` text), one int
         column per status in scheme order; each row sums to the number of areas.
     """
+    from geomap.timeline import check_timeline
+
+    check_timeline(timeline)
     counts = timeline.summary()
     scheme = timeline.scheme
     table = counts.reindex(columns=scheme.keys, fill_value=0).astype(int)
@@ -64,6 +67,9 @@ def summary_by_province(timeline: Any, *, rollup: str = "capital", labels: bool 
         the number of areas; at district level then ``status`` (the rolled-up
         status's label) and ``rule`` (e.g. ``"capital: capital district Kandahar"``).
     """
+    from geomap.timeline import check_timeline
+
+    check_timeline(timeline)
     scheme = timeline.scheme
     if getattr(timeline, "level", None) == "district":
         table = timeline.rollup(rule=rollup)
@@ -97,6 +103,9 @@ def plot_summary(timeline: Any, ax: Axes | None = None, *, title: str | None = N
     matplotlib.axes.Axes
         The axes drawn on (``ax.figure`` is the figure to save).
     """
+    from geomap.timeline import check_timeline
+
+    check_timeline(timeline)
     import matplotlib.pyplot as plt
 
     scheme = timeline.scheme

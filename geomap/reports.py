@@ -21,7 +21,7 @@ import difflib
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -303,15 +303,16 @@ def validate_reports(
     n = len(frame)
     if n == 0:
         raise InputError(f"{source_name}: there are no reports (only a header); add rows of date,place,status")
-    rows = np.arange(1, n + 1) if rows is None else np.asarray(rows)
+    row_numbers = np.arange(1, n + 1) if rows is None else np.asarray(rows)
     problems: list[tuple[int, int, str]] = []  # (row, column order, message)
 
-    def bad(mask: np.ndarray, column: str, order: int, why) -> None:
+    def bad(mask: np.ndarray, column: str, order: int, why: str | Callable[[object], str]) -> None:
         for i in np.flatnonzero(mask):
             value = frame[column].iloc[i] if column in frame.columns else None
             value = None if _is_missing(value) else value
             reason = why(value) if callable(why) else why
-            problems.append((int(rows[i]), order, row_message(source_name, int(rows[i]), column, value, reason)))
+            row = int(row_numbers[i])
+            problems.append((row, order, row_message(source_name, row, column, value, reason)))
 
     dates, date_bad = parse_date_column(frame[DATE])
     bad(date_bad, DATE, 0, date_problem)
@@ -361,7 +362,7 @@ def validate_reports(
 
     out = pd.DataFrame(
         {
-            ROW: rows,
+            ROW: row_numbers,
             DATE: dates,
             PLACE: places.to_numpy(),
             STATUS: statuses.to_numpy(),
@@ -430,7 +431,11 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
 
 
-def _coordinates(frame: pd.DataFrame, bad, bounds) -> tuple[np.ndarray, np.ndarray]:
+def _coordinates(
+    frame: pd.DataFrame,
+    bad: Callable[[np.ndarray, str, int, str], None],
+    bounds: tuple[float, float, float, float] | None,
+) -> tuple[np.ndarray, np.ndarray]:
     n = len(frame)
     has_lat, has_lon = LAT in frame.columns, LON in frame.columns
     if not has_lat and not has_lon:

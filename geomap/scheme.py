@@ -123,7 +123,7 @@ class StatusScheme:
         close = difflib.get_close_matches(_fold(value), list(self._lookup), n=1, cutoff=0.75)
         return self._lookup[close[0]] if close else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """A JSON-ready description (the format :func:`load_scheme` reads)."""
         return {
             "name": self.name,
@@ -156,7 +156,7 @@ AFGHANISTAN_2021 = StatusScheme(
 """The default scheme for the 2021 Taliban offensive."""
 
 
-def make_scheme(statuses: Sequence[dict], *, unknown: str = "unknown", name: str = "") -> StatusScheme:
+def make_scheme(statuses: Sequence[dict[str, object]], *, unknown: str = "unknown", name: str = "") -> StatusScheme:
     """Build a :class:`StatusScheme` from dicts with ``key``, ``label``, ``color`` (and ``aliases``)."""
     built = []
     for position, spec in enumerate(statuses, start=1):

@@ -517,6 +517,22 @@ class ControlTimeline:
         return frame
 
 
+def check_timeline(value: object, argument: str = "timeline") -> ControlTimeline:
+    """Return ``value`` if it is a :class:`ControlTimeline`, else raise an :class:`InputError` naming ``argument``.
+
+    Functions that draw or export a timeline call this first, so a wrong argument (a
+    GeoDataFrame from :meth:`ControlTimeline.status`, a reports table, a path) gets one
+    clear line instead of an ``AttributeError`` from deep inside.
+    """
+    if isinstance(value, ControlTimeline):
+        return value
+    kind = type(value).__name__
+    hint = "build one with geomap.build_timeline(reports)"
+    if isinstance(value, pd.DataFrame):
+        hint = "pass the timeline itself (a table taken from one, or reports for geomap.build_timeline, will not do)"
+    raise InputError(f"{argument}: expected a ControlTimeline, got {kind}; {hint}")
+
+
 # ---------------------------------------------------------------------- evidence
 def _take(values: pd.Series, index: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:
     """``values[index]`` keeping the column's dtype (string columns are taken without a round trip through Python)."""

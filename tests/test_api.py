@@ -61,3 +61,25 @@ def test_py_typed_marker_is_shipped():
     from importlib import resources
 
     assert resources.files("geomap").joinpath("py.typed").is_file()
+
+
+@pytest.mark.parametrize("name", ["control_map", "export_frame", "plot_summary"])
+def test_functions_that_take_a_timeline_refuse_anything_else(name):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    status_table = gpd.GeoDataFrame({"area_id": ["A"]}, geometry=[box(65, 33, 66, 34)], crs="EPSG:4326")
+    function = getattr(geomap, name)
+    with pytest.raises(geomap.InputError, match=r"^timeline: expected a ControlTimeline, got GeoDataFrame; pass the"):
+        function(status_table)
+    with pytest.raises(geomap.InputError, match=r"^timeline: expected a ControlTimeline, got str; build one with"):
+        function("reports.csv")
+
+
+def test_export_timeline_refuses_a_table_before_writing(tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "x.geojson"
+    with pytest.raises(geomap.InputError, match=r"^timeline: expected a ControlTimeline, got DataFrame"):
+        geomap.export_timeline(pd.DataFrame({"a": [1]}), out)
+    assert not out.exists()

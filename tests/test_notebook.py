@@ -37,5 +37,8 @@ def test_notebook_runs(tmp_path):
     assert "0 unresolved reports" in joined
     dates = len(set(pd.read_csv(EXAMPLE, dtype=str)["date"]))
     assert f"{34 * dates} features = 34 provinces x {dates} dates" in joined
-    assert "image/png" in {k for c in nb.cells for o in c.get("outputs", []) for k in o.get("data", {})}
+    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) == 2  # the static map of one date and the counts per status
+    assert "<ControlTimeline: 34 provinces" in joined  # the timeline's summary view
+    assert "GeoDataFrame EPSG:4326" in joined
     assert "Kunduz" in joined

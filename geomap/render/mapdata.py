@@ -118,6 +118,9 @@ def map_data(
     first, then those behind status changes, newest first; other dates show the count only).
     With ``markers`` every located report is sent, so that each place can be drawn.
     """
+    from geomap.timeline import check_timeline
+
+    timeline = check_timeline(timeline)
     scheme = timeline.scheme
     check_scheme(scheme)
     areas = timeline.areas[[AREA_ID, AREA_NAME, "geometry"]].reset_index(drop=True)
