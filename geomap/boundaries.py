@@ -150,6 +150,8 @@ def load_boundaries(
     RepairWarning
         When invalid polygons were repaired (their ids are in the message).
     """
+    if not isinstance(path, str | os.PathLike):
+        raise BoundaryError(f"path: expected a file path, got {type(path).__name__}; give the polygon file to read")
     path = Path(path)
     gdf = _read(path, encoding)
     gdf = _with_crs(gdf, path, crs)

@@ -227,6 +227,8 @@ def export(
         ``path`` is one of ``inputs``.
     """
     check_timeline(timeline)
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(f"path: expected a file path such as 'control.geojson', got {type(path).__name__}")
     path = Path(path)
     kind = format_of(path, format)
     refuse_overwriting_inputs(path, inputs)

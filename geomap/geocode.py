@@ -129,6 +129,9 @@ def geocode(
     >>> df.loc[2, "reason"]
     'outside Afghanistan (Doha)'
     """
+    if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+        got = f"the single string {names!r}" if isinstance(names, str) else type(names).__name__
+        raise InputError(f"names: expected a list of place names, got {got}; pass a list, e.g. [{'Kabul'!r}]")
     if not 0 <= min_score <= 1:
         raise InputError(f"min_score {min_score!r} must be between 0 and 1 (a confidence)")
     queries = ["" if _is_missing(n) else str(n) for n in names]

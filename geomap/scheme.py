@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -158,6 +159,8 @@ AFGHANISTAN_2021 = StatusScheme(
 
 def make_scheme(statuses: Sequence[dict[str, object]], *, unknown: str = "unknown", name: str = "") -> StatusScheme:
     """Build a :class:`StatusScheme` from dicts with ``key``, ``label``, ``color`` (and ``aliases``)."""
+    if isinstance(statuses, str | bytes) or not isinstance(statuses, Sequence):
+        raise InputError(f"statuses: expected a list of status objects, got {type(statuses).__name__}")
     built = []
     for position, spec in enumerate(statuses, start=1):
         if not isinstance(spec, dict) or "key" not in spec or "color" not in spec:
@@ -185,6 +188,8 @@ def make_scheme(statuses: Sequence[dict[str, object]], *, unknown: str = "unknow
 
 def load_scheme(path: str | Path) -> StatusScheme:
     """Read a status scheme from a JSON file (format in the module docstring)."""
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(f"path: expected the path of a JSON status scheme, got {type(path).__name__}")
     from geomap._text import read_text
 
     path = Path(path)

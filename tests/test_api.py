@@ -83,3 +83,35 @@ def test_export_timeline_refuses_a_table_before_writing(tmp_path):
     with pytest.raises(geomap.InputError, match=r"^timeline: expected a ControlTimeline, got DataFrame"):
         geomap.export_timeline(pd.DataFrame({"a": [1]}), out)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: geomap.geocode("Kabul"), "names: expected a list of place names, got the single string 'Kabul'"),
+        (lambda: geomap.geocode(None), "names: expected a list of place names, got NoneType"),
+        (lambda: geomap.read_reports(None), "reports: expected a file path, a DataFrame or a list of dicts"),
+        (lambda: geomap.build_timeline(42), "reports: expected a file path, a DataFrame or a list of dicts, got int"),
+        (lambda: geomap.load_boundaries(42, id_field="a", name_field="b"), "path: expected a file path, got int"),
+        (lambda: geomap.load_scheme(None), "path: expected the path of a JSON status scheme"),
+        (lambda: geomap.make_scheme(None), "statuses: expected a list of status objects"),
+        (lambda: geomap.map_html(None), r"m: expected the folium\.Map made by control_map\(\)"),
+        (lambda: geomap.extract_reports(5, published="2021-08-01"), "text: expected the article as a string"),
+        (lambda: geomap.Geocoder(min_score="high"), "min_score: expected a number between 0 and 1"),
+    ],
+)
+def test_wrong_argument_types_name_the_argument(call, message):
+    with pytest.raises(geomap.GeomapError, match="^" + message):
+        call()
+
+
+def test_reports_that_are_all_missing_values_are_refused_row_by_row():
+    import math
+
+    import pandas as pd
+
+    frame = pd.DataFrame({"date": [math.nan] * 2, "place": [math.nan] * 2, "status": [None] * 2})
+    with pytest.raises(geomap.InputError) as info:
+        geomap.build_timeline(frame)
+    assert info.value.problems[0] == "<DataFrame>, row 1, column 'date': None: empty date; write the date as YYYY-MM-DD"
+    assert len(info.value.problems) == 6

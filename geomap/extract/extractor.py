@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 
+from geomap.errors import InputError
 from geomap.extract._model import CONTESTED, Statement
 from geomap.extract.claims import _denies_previous, denier
 from geomap.extract.dates import _date_for, _dates_in, _history, _later_dates, _parse_published
@@ -66,6 +67,8 @@ def extract_reports(
              date   place   status
     0  2021-08-08  Kunduz  taliban
     """
+    if text is not None and not isinstance(text, str):
+        raise InputError(f"text: expected the article as a string, got {type(text).__name__}")
     published_on = _parse_published(published)
     text = clean_text(text or "")
     sentences = _sentences(text)

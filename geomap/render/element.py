@@ -119,6 +119,10 @@ def map_html(m: folium.Map) -> str:
     str
         The page, ready to be written to a ``.html`` file.
     """
+    import folium
+
+    if not isinstance(m, folium.Map):
+        raise InputError(f"m: expected the folium.Map made by control_map(), got {type(m).__name__}")
     return m.get_root().render()
 
 
