@@ -153,6 +153,15 @@ def geocode(
     return _with_districts(_frame([rows[q] for q in queries]))
 
 
+def _text_column(values: pd.Series) -> pd.Series:
+    """Text with missing values as NaN (NA) on every supported pandas.
+
+    ``astype("str")`` alone turns ``None`` into the text ``'None'`` before pandas 3.
+    """
+    text = values.map(lambda v: math.nan if _is_missing(v) else str(v))
+    return text.astype("str") if int(pd.__version__.split(".")[0]) >= 3 else text.astype(object)
+
+
 def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -231,7 +240,7 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     columns = {col: [row.get(col) for row in rows] for col in GEOCODE_COLUMNS}
     df = pd.DataFrame(columns, columns=list(GEOCODE_COLUMNS))
     for column in (QUERY, NAME, KIND, PROVINCE_ISO, PROVINCE, DISTRICT_ID, DISTRICT, METHOD, ALTERNATIVES, REASON):
-        df[column] = df[column].astype("str")  # missing values are NaN whatever the mix of rows
+        df[column] = _text_column(df[column])
     df[LAT] = df[LAT].astype(float)
     df[LON] = df[LON].astype(float)
     df[CONFIDENCE] = df[CONFIDENCE].astype(float)
