@@ -11,7 +11,7 @@ from geomap.errors import InputError
 _WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
-def read_text(path: str | os.PathLike, *, what: str = "file") -> str:
+def read_text(path: str | os.PathLike[str], *, what: str = "file") -> str:
     """Read a whole text file: UTF-8 (a byte-order mark is dropped), or UTF-16 with a byte-order mark.
 
     The one reader of text files in geomap (reports, place-name lists, articles,

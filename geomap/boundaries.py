@@ -14,6 +14,7 @@ import os
 import warnings
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -372,7 +373,7 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
 AREA_OF_USE_MARGIN = 30.0
 
 
-def _near_area(lon: float, lat: float, area) -> bool:
+def _near_area(lon: float, lat: float, area: Any) -> bool:
     """Whether a point lies within :data:`AREA_OF_USE_MARGIN` degrees of a CRS's area of use."""
     margin = AREA_OF_USE_MARGIN
     if not area.south - margin <= lat <= area.north + margin:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from geomap._json import load_json
 from geomap.errors import InputError
@@ -157,7 +158,7 @@ AFGHANISTAN_2021 = StatusScheme(
 """The default scheme for the 2021 Taliban offensive."""
 
 
-def make_scheme(statuses: Sequence[dict[str, object]], *, unknown: str = "unknown", name: str = "") -> StatusScheme:
+def make_scheme(statuses: Sequence[dict[str, Any]], *, unknown: str = "unknown", name: str = "") -> StatusScheme:
     """Build a :class:`StatusScheme` from dicts with ``key``, ``label``, ``color`` (and ``aliases``)."""
     if isinstance(statuses, str | bytes) or not isinstance(statuses, Sequence):
         raise InputError(f"statuses: expected a list of status objects, got {type(statuses).__name__}")
