@@ -53,6 +53,7 @@ def build_timeline(
     aggregate: Literal["capital", "latest", "majority"] = "capital",
     strict: bool = False,
     sheet: str | int | None = None,
+    min_precision: int | None = None,
 ) -> ControlTimeline:
     """Read reports, geocode their places, join them to areas and build the control timeline.
 
@@ -88,6 +89,13 @@ def build_timeline(
     strict
         Raise :class:`~geomap.errors.GeocodeError` when any report cannot be
         placed, instead of listing it in ``timeline.unresolved``.
+    sheet
+        The worksheet of an ``.xlsx`` reports file (name or 1-based number);
+        the first by default.
+    min_precision
+        Keep only reports at least this precise in place and date (1-3, see
+        :mod:`geomap.precision`); ``None`` keeps all. The number left out is
+        the timeline's ``imprecise_dropped``.
 
     Returns
     -------
@@ -114,6 +122,7 @@ def build_timeline(
     'taliban'
     """
     from geomap.join import locate_on_districts, locate_reports
+    from geomap.precision import keep_mask
     from geomap.reports import read_reports
     from geomap.scheme import AFGHANISTAN_2021, StatusScheme
     from geomap.timeline import ControlTimeline
@@ -135,6 +144,8 @@ def build_timeline(
     provinces = boundaries is None and level == "province"
     bounds = _report_bounds(areas, bundled=boundaries is None)
     table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet)
+    keep = keep_mask(table, min_precision)
+    table = table[keep].reset_index(drop=True)
     reporting_dates = _reporting_dates(table, dates=dates, freq=freq)
     geocoded = geocode_places(table, geocoder)
     if boundaries is None and level == "district":
@@ -149,7 +160,7 @@ def build_timeline(
         )
     if strict:
         _refuse_unplaced(reports, located, unresolved)
-    return ControlTimeline(
+    timeline = ControlTimeline(
         areas,
         located,
         scheme=scheme,
@@ -159,6 +170,8 @@ def build_timeline(
         unresolved=unresolved,
         level=None if boundaries is not None else level,
     )
+    timeline.imprecise_dropped = int((~keep).sum())
+    return timeline
 
 
 def _refuse_unplaced(reports: object, located: pd.DataFrame, unresolved: pd.DataFrame) -> None:
