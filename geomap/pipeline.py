@@ -37,6 +37,7 @@ GeocoderLike: TypeAlias = "Callable[[list[str]], pd.DataFrame]"
 ReportsLike: TypeAlias = "str | os.PathLike[str] | pd.DataFrame | list[dict[str, object]]"
 
 LEVELS = ("province", "district")
+ENGINES = ("pandas", "dask")
 AGGREGATIONS = ("capital", "latest", "majority")
 FREQUENCIES = {"D": 1, "W": 7}
 
@@ -54,6 +55,7 @@ def build_timeline(
     strict: bool = False,
     sheet: str | int | None = None,
     min_precision: int | None = None,
+    engine: Literal["pandas", "dask"] = "pandas",
 ) -> ControlTimeline:
     """Read reports, geocode their places, join them to areas and build the control timeline.
 
@@ -96,6 +98,10 @@ def build_timeline(
         Keep only reports at least this precise in place and date (1-3, see
         :mod:`geomap.precision`); ``None`` keeps all. The number left out is
         the timeline's ``imprecise_dropped``.
+    engine
+        ``"pandas"`` (default, in process) or ``"dask"``: the join and the
+        per-date aggregation on Dask (the active ``distributed`` client if
+        any), with the same results; needs ``pip install 'geomap[dask]'``.
 
     Returns
     -------
@@ -132,6 +138,7 @@ def build_timeline(
         raise InputError(f"scheme: expected a StatusScheme (see geomap.load_scheme), got {type(scheme).__name__}")
     _check_choice("aggregate", aggregate, AGGREGATIONS)
     _check_choice("level", level, LEVELS)
+    _check_choice("engine", engine, ENGINES)
     if dates is not None and freq is not None:
         raise InputError("dates, freq: give either explicit reporting dates or a frequency, not both")
     if freq is not None:
@@ -149,7 +156,7 @@ def build_timeline(
     reporting_dates = _reporting_dates(table, dates=dates, freq=freq)
     geocoded = geocode_places(table, geocoder)
     if boundaries is None and level == "district":
-        located, unresolved = locate_on_districts(table, areas, geocoded=geocoded)
+        located, unresolved = locate_on_districts(table, areas, geocoded=geocoded, engine=engine)
     else:
         located, unresolved = locate_reports(
             table,
@@ -157,6 +164,7 @@ def build_timeline(
             provinces=provinces,
             geocoded=geocoded,
             province_polygons=None if provinces else _bundled_provinces(),
+            engine=engine,
         )
     if strict:
         _refuse_unplaced(reports, located, unresolved)
@@ -169,6 +177,7 @@ def build_timeline(
         provinces=provinces,
         unresolved=unresolved,
         level=None if boundaries is not None else level,
+        engine=engine,
     )
     timeline.imprecise_dropped = int((~keep).sum())
     return timeline

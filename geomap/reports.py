@@ -377,7 +377,7 @@ def validate_reports(
     return out
 
 
-def _refuse_lone_surrogates(frame: pd.DataFrame, source_name: str, rows: list[int] | None) -> None:
+def _refuse_lone_surrogates(frame: pd.DataFrame, source_name: str, rows: list[int] | np.ndarray | None) -> None:
     """Refuse text cells holding a lone surrogate (text no UTF-8 file or page can hold).
 
     Only a DataFrame or records can carry one (files are decoded strictly); one scan per text column
