@@ -77,7 +77,7 @@ def test_dask_engine_gives_the_same_tables(cluster, grid, aggregate, tmp_path):
 def test_unknown_engine_is_refused(grid):
     from geomap.errors import InputError
 
-    with pytest.raises(InputError, match="unknown engine 'spark'; use one of pandas, dask"):
+    with pytest.raises(InputError, match="engine: unknown value 'spark'; use one of pandas, dask"):
         ControlTimeline.from_reports(reports(5, 1), boundaries=grid, engine="spark")
 
 
