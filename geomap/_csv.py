@@ -39,7 +39,7 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _formula_cells(values: pd.Series) -> pd.Series:
     try:
-        return values.str.startswith(FORMULA_START).fillna(False).astype(bool)
+        return values.str.startswith(FORMULA_START, na=False).astype(bool)
     except AttributeError:  # not a text column (dates, lists): check cell by cell
         return values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).astype(bool)
 

@@ -293,7 +293,7 @@ def validate_reports(
     frame = frame.set_axis(lowered, axis=1)
     missing = [c for c in REQUIRED_REPORT_COLUMNS if c not in frame.columns]
     if missing:
-        have = ", ".join(map(str, frame.columns)) or "none"
+        have = ", ".join(map(_header, frame.columns)) or "none"
         guesses = [f"{found!r} -> {column!r}" for column in missing if (found := _column_like(column, frame.columns))]
         hint = f"; did you mean {', '.join(guesses)}? rename the column(s)" if guesses else ""
         raise InputError(
@@ -411,6 +411,12 @@ COLUMN_SYNONYMS = {
 }
 
 
+def _header(name: object) -> str:
+    """A column name as shown in a message: quoted when it would break the one-line message."""
+    text = str(name)
+    return text if text.isprintable() else repr(text)
+
+
 def _column_like(column: str, columns: Iterable[object]) -> str | None:
     """The column of ``columns`` that most likely means ``column``: a known synonym, else a close spelling."""
     folded = {re.sub(r"[\s_\-]+", "", str(c).lower()): str(c) for c in columns}
@@ -442,10 +448,11 @@ def _coordinates(
         return np.full(n, np.nan), np.full(n, np.nan)
     lat_raw = frame[LAT] if has_lat else pd.Series("", index=frame.index)
     lon_raw = frame[LON] if has_lon else pd.Series("", index=frame.index)
-    lat = pd.to_numeric(_text(lat_raw).replace("", np.nan), errors="coerce").to_numpy(float)
-    lon = pd.to_numeric(_text(lon_raw).replace("", np.nan), errors="coerce").to_numpy(float)
-    lat_blank = (_text(lat_raw) == "").to_numpy()
-    lon_blank = (_text(lon_raw) == "").to_numpy()
+    lat_text, lon_text = _text(lat_raw), _text(lon_raw)
+    lat_blank = (lat_text == "").to_numpy()
+    lon_blank = (lon_text == "").to_numpy()
+    lat = pd.to_numeric(lat_text.mask(lat_blank), errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(lon_text.mask(lon_blank), errors="coerce").to_numpy(float)
     bad(np.isnan(lat) & ~lat_blank, LAT, 3, "not a number; write decimal degrees, e.g. 34.5281")
     bad(np.isnan(lon) & ~lon_blank, LON, 4, "not a number; write decimal degrees, e.g. 69.1723")
     only_one = (lat_blank != lon_blank) & (np.isnan(lat) == lat_blank) & (np.isnan(lon) == lon_blank)
