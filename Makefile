@@ -24,8 +24,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/geomap demo
 
+# The whole suite, then the suite again on the lowest versions pyproject.toml allows.
 test: $(STAMP) lint
 	$(BIN)/pytest
+	@$(MAKE) --no-print-directory test-min
 
 # The suite again against the lowest versions pyproject.toml allows (requirements-min.txt),
 # in its own environment, so the floors stated there are floors that were tested.
