@@ -179,17 +179,7 @@ def locate_reports(
         by_iso = iso.map(position).fillna(-1).astype(np.int64).to_numpy()
         index = np.where(by_iso >= 0, by_iso, index)
     need_point = (index == -1) & frame[LAT].notna().to_numpy()
-    if need_point.any():
-        order = np.argsort(area_ids, kind="stable")
-        points_in = join_points
-        if engine == "dask":
-            from geomap._dask import join_points_dask as points_in
-        hit = points_in(
-            frame.loc[need_point, LON].to_numpy(float),
-            frame.loc[need_point, LAT].to_numpy(float),
-            areas.geometry.values[order],
-        )
-        index[need_point] = np.where(hit >= 0, order[np.maximum(hit, 0)], -1)
+    _index_by_points(frame, index, need_point, area_ids, areas.geometry.values, engine)
     if not provinces:
         _fill_province_iso(frame, province_polygons)
 
@@ -212,6 +202,22 @@ def locate_reports(
         unresolved.loc[no_reason, LAT].notna(), "outside every boundary polygon", "place not found"
     )
     return located, unresolved.reset_index(drop=True)
+
+
+def _index_by_points(
+    frame: pd.DataFrame, index: np.ndarray, need_point: np.ndarray, area_ids: np.ndarray, geoms: np.ndarray, engine: str
+) -> None:
+    """Set ``index`` (positions in the areas) of the rows in ``need_point`` from their coordinates."""
+    if not need_point.any():
+        return
+    order = np.argsort(area_ids, kind="stable")  # ties on a shared border go to the id that sorts first
+    points_in = join_points
+    if engine == "dask":
+        from geomap._dask import join_points_dask as points_in
+    hit = points_in(
+        frame.loc[need_point, LON].to_numpy(float), frame.loc[need_point, LAT].to_numpy(float), geoms[order]
+    )
+    index[need_point] = np.where(hit >= 0, order[np.maximum(hit, 0)], -1)
 
 
 def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray]:
@@ -316,17 +322,7 @@ def locate_on_districts(
             frame[NAME].to_numpy()[by_name], frame[PROVINCE_ISO].to_numpy()[by_name], area_names, district_iso
         )
     need_point = (index == -1) & frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
-    if need_point.any():
-        order = np.argsort(area_ids, kind="stable")
-        points_in = join_points
-        if engine == "dask":
-            from geomap._dask import join_points_dask as points_in
-        hit = points_in(
-            frame.loc[need_point, LON].to_numpy(float),
-            frame.loc[need_point, LAT].to_numpy(float),
-            districts.geometry.values[order],
-        )
-        index[need_point] = np.where(hit >= 0, order[np.maximum(hit, 0)], -1)
+    _index_by_points(frame, index, need_point, area_ids, districts.geometry.values, engine)
     # A province-wide report given by coordinates belongs to the province of the district around them.
     no_iso = frame[PROVINCE_ISO].eq("").to_numpy() & (index >= 0)
     frame.loc[no_iso, PROVINCE_ISO] = district_iso[index[no_iso]]
