@@ -569,7 +569,7 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
         help="publication date (required for one article; in a batch, for articles without their own)",
     )
     p.add_argument("--meta", metavar="CSV", help="articles' metadata: columns path, published and source (or url)")
-    p.add_argument("--source", metavar="URL", help="source of a single article (e.g. its URL)")
+    p.add_argument("--source", metavar="URL", help="source of a single article (e.g. its URL; default: its path)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (default: stdout)")
     p.add_argument("--review", metavar="FILE.html", help="also write a review page of the proposed reports")
     _add_raw_csv(p)
@@ -607,7 +607,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             raise InputError(f"{name}: a folder; give text files") from None
         except OSError as exc:
             raise InputError(f"{name}: cannot read the article ({exc.strerror}); give a text file") from None
-        reports = extract_reports(text, published=args.published, source=args.source, unstated=unstated)
+        source = args.source or ("" if args.articles[0] == "-" else name)  # the file, when no URL is given
+        reports = extract_reports(text, published=args.published, source=source, unstated=unstated)
     else:
         from geomap.extract.batch import article_paths
 

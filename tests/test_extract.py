@@ -631,3 +631,94 @@ def test_literal_prefilter_never_hides_a_match():
             if phrase.regex.search(text):
                 assert phrase.may_match(text.lower()), (phrase.name, text)
     assert not any(p.may_match("gen. u.s. aug. mr. dr. kunduz jan.") for p in control_phrases())
+
+
+# --- dates of the report, counted dates, states, and one event told twice ---------------------------------------
+
+
+def dated(text: str, published: str) -> list[list[str]]:
+    found = extract_reports(text, published=published)
+    return found[["date", "place", "status"]].values.tolist()
+
+
+def test_dateline_date_is_the_day_an_undated_statement_gets():
+    text = "KUNDUZ, Aug 7 (Wire) - Insurgents captured Taloqan, a lawmaker said."
+    assert dated(text, "2021-08-09") == [["2021-08-07", "Taloqan", "taliban"]]
+
+
+def test_reporting_period_of_a_weekly_update_dates_its_statements():
+    text = "Regional Update (2 – 8 August 2021)\n\nClashes were reported in Maymana during the week."
+    assert dated(text, "2021-08-11") == [["2021-08-08", "Maymana", "contested"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On August 14 insurgents took Sharana.\n\nA day earlier, they had captured Gardez.", "2021-08-13"),
+        ("On August 14 insurgents took Sharana.\n\nGardez fell the day before, officials said.", "2021-08-13"),
+        ("On August 14 insurgents took Sharana.\n\nThree days later Gardez fell too.", "2021-08-17"),
+        ("Government troops abandoned Gardez two weeks ago.", "2021-08-06"),
+    ],
+)
+def test_dates_counted_back_or_forward(text, expected):
+    found = extract_reports(text, published="2021-08-20")
+    assert found.loc[found["place"] == "Gardez", "date"].tolist() == [expected]
+
+
+def test_days_after_an_event_are_not_counted_from_the_last_date():
+    text = "On June 28 the army left Kandahar.\n\nThe fall of Maywand came two days after the army withdrew."
+    found = extract_reports(text, published="2021-07-04")
+    assert found.loc[found["place"] == "Maywand", "date"].tolist() == ["2021-07-04"]
+
+
+def test_a_state_is_dated_by_the_report_not_by_another_clause():
+    text = "The insurgents now control Kunduz after Taloqan fell on August 8."
+    assert sorted(dated(text, "2021-08-12")) == [
+        ["2021-08-08", "Taloqan", "taliban"],
+        ["2021-08-12", "Kunduz", "taliban"],
+    ]
+
+
+def test_an_event_dated_once_is_not_repeated_on_the_publication_date():
+    text = "Aug. 12 – Ghazni: the Taliban seized the city.\n\nThe seizure of Ghazni puts the Taliban 150 km from Kabul."
+    assert dated(text, "2021-08-15") == [["2021-08-12", "Ghazni", "taliban"]]
+
+
+def test_seed_article_on_its_publication_date():
+    if not SEED.exists():
+        pytest.skip(f"seed article not found at {SEED}: this test needs ../shared/seed beside the checkout")
+    found = extract_reports(SEED.read_text(encoding="utf-8"), published="2021-08-15")
+    rows_of = {p: found.loc[found["place"] == p, ["status", "date"]].values.tolist() for p in ("Ghazni", "Herat")}
+    assert rows_of == {"Ghazni": [["taliban", "2021-08-12"]], "Herat": [["taliban", "2021-08-12"]]}
+    assert set(found.loc[found["place"] == "Kabul", "status"]) == {"government"}
+
+
+# --- fighting told before and after a decisive statement, facilities -----------------------------------------------
+
+
+def test_fighting_before_a_fall_is_part_of_it_but_fighting_after_is_its_own_row():
+    before = "Insurgents besieged Taloqan on Sunday. The city fell on Sunday night."
+    assert dated(before, "2021-08-10") == [["2021-08-08", "Taloqan", "taliban"]]
+    after = "Insurgents captured Taloqan on Sunday. Heavy fighting was still reported in the city on Sunday."
+    assert sorted(dated(after, "2021-08-10")) == [
+        ["2021-08-08", "Taloqan", "contested"],
+        ["2021-08-08", "Taloqan", "taliban"],
+    ]
+
+
+def test_a_facility_keeps_its_own_status_beside_the_city():
+    text = "The Taliban captured Kunduz on Sunday, but commandos still held Kunduz's airport on Sunday."
+    found = extract_reports(text, published="2021-08-10")
+    assert sorted(found[["status", "level"]].values.tolist()) == [["government", "facility"], ["taliban", "capital"]]
+
+
+def test_no_confirmation_of_a_capture_is_contested():
+    assert pairs("Moscow has no confirmation that the Taliban captured Kunduz.") == {("AF-KDZ", "contested")}
+
+
+def test_cli_source_defaults_to_the_article_path(tmp_path, capsys):
+    article = tmp_path / "article.txt"
+    article.write_text("Qalat fell on Friday.", encoding="utf-8")
+    assert main(["extract", str(article), "--published", "2021-08-14"]) == 0
+    table = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out), dtype=str)
+    assert table["source"].tolist() == [str(article)]

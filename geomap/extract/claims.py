@@ -6,7 +6,9 @@ import re
 
 _NEGATION = re.compile(r"\b(?:not|never|no\s+longer|yet\s+to|failed\s+to|unable\s+to|fail\s+to)\b|n['’]t\b", re.I)
 _DENIAL = re.compile(
-    r"\b(?:den(?:y|ied|ies|ying|ial)|reject(?:ed|s)?|refut(?:e|ed|es)|dismiss(?:ed|es)?|disput(?:e|ed|es))\b", re.I
+    r"\b(?:den(?:y|ied|ies|ying|ial)|reject(?:ed|s)?|refut(?:e|ed|es)|dismiss(?:ed|es)?|disput(?:e|ed|es)|"
+    r"no\s+confirmation)\b",
+    re.I,
 )
 _CLAIM = re.compile(r"\b(?:claim(?:s|ed|ing)?|reportedly|unconfirmed|allegedly|said\s+it\s+had)\b", re.I)
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from geomap.dates import in_range, parse_date
 from geomap.extract._model import Statement
+from geomap.extract.sentences import dateline, reporting_period_end
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -27,7 +28,7 @@ _DATE_PATTERNS = (
         "vague",
         re.compile(
             r"\b(?P<rel>(?:last|this|earlier\s+this|past)\s+week(?:end)?|in\s+recent\s+days|(?:earlier\s+)?this\s+month|"
-            r"recently|days\s+ago)\b",
+            r"recently|(?:several|a\s+few|few|some)\s+days\s+ago)\b",
             re.I,
         ),
     ),
@@ -42,20 +43,33 @@ DATE_BASIS = {
     "later": "relative", "carried": "carried", "vague": "publication", "published": "publication",
 }  # fmt: skip
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
-# "a day later", "two days later", "the next day": counted from the date the text gave before
+_COUNT = r"(?P<n>an?|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)"
+# "a day later", "two days later", "the next day", "a day earlier", "the day before": counted from the date the
+# text gave before
 _LATER = re.compile(
-    r"\b(?:(?P<n>an?|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)\s+(?:later|after)|"
-    r"the\s+(?:next|following)\s+(?P<next>day|morning|evening|night))\b",
+    rf"\b(?:{_COUNT}\s+(?P<dir>later|earlier)|the\s+(?:next|following)\s+(?P<next>day|morning|evening|night)|"
+    r"the\s+(?P<prev>day\s+before|previous\s+(?:day|night|evening)|preceding\s+day))\b",
     re.I,
 )
+# "a week ago", "two days ago": counted back from the day of the report
+_AGO = re.compile(rf"\b{_COUNT}\s+ago\b", re.I)
 # "overran Kunduz in 2015 and 2016": history, not news of the day
 _PAST_YEAR = re.compile(
     r"\b(?:in|since|during|until|of|back\s+in)\s+(?:(?:early|late|mid)[- ]?)?(?P<y>(?:19|20)\d{2})\b", re.I
 )
 
 
-def _later_dates(sentence: str, anchor: date | None, dates: list[tuple[int, date, str]]) -> list[tuple[int, date, str]]:
-    """Dates written relative to the one given before ("a day later"): ``(position, date, "later")``."""
+def _days(m: re.Match[str]) -> int:
+    n = m["n"].casefold()
+    days = int(n) if n.isdigit() else _NUMBER_WORDS[n]
+    return days * (7 if m["unit"].casefold().startswith("week") else 1)
+
+
+def _later_dates(
+    sentence: str, anchor: date | None, dates: list[tuple[int, date, str]], reference: date | None = None
+) -> list[tuple[int, date, str]]:
+    """Dates written relative to the one given before ("a day later", "a day earlier") or to the day of the
+    report ("a week ago", counted from ``reference``): ``(position, date, "later")``."""
     out = []
     for m in _LATER.finditer(sentence):
         before = [d for d in dates if d[0] < m.start()]
@@ -64,11 +78,13 @@ def _later_dates(sentence: str, anchor: date | None, dates: list[tuple[int, date
             continue
         if m["next"]:
             days = 1
+        elif m["prev"]:
+            days = -1
         else:
-            n = m["n"].casefold()
-            days = int(n) if n.isdigit() else _NUMBER_WORDS[n]
-            days *= 7 if m["unit"].casefold().startswith("week") else 1
+            days = _days(m) * (-1 if m["dir"].casefold() == "earlier" else 1)
         out.append((m.start(), base + timedelta(days=days), "later"))
+    if reference is not None:
+        out += [(m.start(), reference - timedelta(days=_days(m)), "later") for m in _AGO.finditer(sentence)]
     return out
 
 
@@ -115,15 +131,56 @@ def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:
     return published
 
 
+# A statement of how things stand ("the Taliban now control X", "X is in Taliban hands") is true on the day of
+# the report; a date given for another clause of the sentence ("after Y fell on July 6") is not its date.
+_STATE_CUE = re.compile(r"\b(?:controls?|holds?|hands|under|control\s+of|remains?|still)\b", re.I)
+_PRESENT = re.compile(r"\b(?:is|are|remains?|controls|holds|now|currently|still)\b", re.I)
+_PAST = re.compile(r"\b(?:was|were|had|held|controlled|took|taken|fell|came|since)\b", re.I)
+_CLAUSE_EDGE = re.compile(r"[,;:()—–]|\b(?:after|before|when|while|since|but|and)\b", re.I)
+
+
+def is_state(statement: Statement, sentence: str) -> bool:
+    """True when the statement says how things stand now rather than what happened."""
+    cue = statement.cue
+    if not _STATE_CUE.search(cue):
+        return False
+    around = sentence[max(0, statement.cue_start - 25) : statement.cue_start] + " " + cue
+    return bool(_PRESENT.search(around)) and not _PAST.search(around)
+
+
 def _date_for(
-    statement: Statement, dates: list[tuple[int, date, str]], published: date, carried: date | None = None
+    statement: Statement,
+    dates: list[tuple[int, date, str]],
+    published: date,
+    carried: date | None = None,
+    *,
+    state: bool = False,
+    sentence: str = "",
 ) -> tuple[date, str]:
     """The date of a statement: the one written nearest its phrase, else the date the paragraph gave
-    last (``carried``), else the publication date."""
+    last (``carried``), else ``published`` (the day of the report). A ``state`` ("now controls") takes only a
+    date written in its own clause."""
+    if state:
+        cue = statement.cue_start
+        dates = [d for d in dates if not _CLAUSE_EDGE.search(sentence, min(d[0], cue), max(d[0], cue))]
+        carried = None
     if not dates:
         return (carried, "carried") if carried is not None else (published, "published")
     _, value, kind = min(dates, key=lambda d: abs(d[0] - statement.cue_start))
     return value, kind
+
+
+def report_dates(text: str, published: date) -> tuple[date, date]:
+    """The day the story was filed (its dateline's date, "HERAT, July 8:", else ``published``) and the day an
+    undated statement gets (the end of the period the report covers, "(2 – 8 August 2021)", else the first)."""
+    filed = published
+    found = _dates_in(dateline(text), published)
+    if found and 0 <= (published - found[0][1]).days <= 7:
+        filed = found[0][1]
+    period = _dates_in(reporting_period_end(text), published)
+    if period and 0 <= (published - period[0][1]).days <= 14:
+        return filed, period[0][1]
+    return filed, filed
 
 
 def _parse_published(published: date | datetime | str) -> date:

@@ -280,6 +280,8 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
             status = CONTESTED  # "captured the outskirts of X": fighting at X, not X taken
         if not linked and found and "'s" in gap.replace("’", "'") and _gap_is_filler(gap, _FILLER_BEFORE | {"s"}):
             linked = True  # "Ghazni province's capital city Ghazni"
+        if found and _DESCRIBES.match(gap):
+            continue  # "entered Qala-i-Naw, the capital of Badghis": Badghis only says where it lies
         if not linked or (found and _locative(sentence, mention)):
             if found:
                 continue  # a place in an apposition; a later coordinated place may still follow
@@ -289,6 +291,12 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
     return found
 
 
+# ", the provincial capital of", ", a district of the northern": the place after it describes the one before
+_DESCRIBES = re.compile(
+    r"^\s*,\s*(?:the|a|an)\s+(?:[\w'’-]+\s+){0,3}?(?:capital|centre|center|city|town|district|seat)\s+of\s+"
+    r"(?:the\s+)?(?:[\w'’-]+\s+){0,4}?$",
+    re.I,
+)
 _PART_NOUNS = {
     "district": "district", "districts": "district", "dam": "facility", "airport": "facility", "base": "facility",
     "prison": "facility", "headquarters": "facility", "crossing": "crossing", "port": "crossing", "town": "town",

@@ -11,11 +11,11 @@ import pandas as pd
 from geomap.errors import InputError
 from geomap.extract._model import CONTESTED, Statement
 from geomap.extract.claims import _denies_previous, denier
-from geomap.extract.dates import _date_for, _dates_in, _history, _later_dates, _parse_published
+from geomap.extract.dates import _date_for, _dates_in, _history, _later_dates, _parse_published, is_state, report_dates
 from geomap.extract.events import _statements
 from geomap.extract.mentions import _candidates, _mentions, _resolve_places, place_by_text
 from geomap.extract.references import CAPITAL, Antecedent, _next_antecedent, _references
-from geomap.extract.rows import CONFIDENCE, DENIED_BY, _merge, _row
+from geomap.extract.rows import CONFIDENCE, DENIED_BY, ORDER, _merge, _row
 from geomap.extract.sentences import _sentences, clean_text
 from geomap.schema import PROVINCE_ISO, STATUS
 
@@ -70,6 +70,7 @@ def extract_reports(
     if text is not None and not isinstance(text, str):
         raise InputError(f"text: expected the article as a string, got {type(text).__name__}")
     published_on = _parse_published(published)
+    filed, default_date = report_dates(text or "", published_on)
     text = clean_text(text or "")
     sentences = _sentences(text)
     candidates = [_candidates(s) for _, s in sentences]
@@ -79,10 +80,11 @@ def extract_reports(
     earlier: Antecedent | None = None
     context = ""
     carried: date | None = None  # the last date the paragraph gave
+    latest: date | None = None  # the last date the article gave
     previous_rows = 0
     recent_rows = 0  # where the rows of the last sentence that made any begin
     previous_end = 0
-    for (offset, sentence), named in zip(sentences, candidates, strict=True):
+    for index, ((offset, sentence), named) in enumerate(zip(sentences, candidates, strict=True)):
         if _PARAGRAPH_BREAK.search(text, previous_end, offset):
             earlier, context, carried = None, "", None  # a new paragraph: references and dates do not reach back
             previous_rows = len(rows)
@@ -95,21 +97,23 @@ def extract_reports(
             _contest_denied(rows, previous_rows, recent_rows, denier(sentence), {m.province_iso for m in mentions})
         recent_rows = previous_rows if previous_rows < len(rows) else recent_rows
         previous_rows = len(rows)
-        explicit = _dates_in(sentence, published_on)
-        dates = sorted(explicit + _later_dates(sentence, carried, explicit))
+        explicit = _dates_in(sentence, filed)
+        dates = sorted(explicit + _later_dates(sentence, carried or latest, explicit, filed))
         history = _history(sentence, published_on)
         plain, asides = _without_brackets(sentence)
         statable = [m for m in mentions if not any(a <= m.start < b for a, b in asides)]
         for statement in _statements(plain, statable, context) if statable else []:
             if _is_history(statement, plain, dates, history):
                 continue  # "overran Kunduz in 2015": not news of the day
-            on, kind = _date_for(statement, dates, published_on, carried)
-            rows.append(_row(statement, sentence, on, kind, source))
+            state = is_state(statement, plain)
+            on, kind = _date_for(statement, dates, default_date, carried, state=state, sentence=plain)
+            rows.append({**_row(statement, sentence, on, kind, source), ORDER: index})
         if unstated is not None and len(rows) == previous_rows and statable:
             places = list(dict.fromkeys(m.text for m in statable if not m.reference))
             if places:
                 unstated.append({"source": source or "", "sentence": " ".join(sentence.split()), "places": places})
         carried = max((d[1] for d in dates), default=carried) if dates else carried
+        latest = carried or latest
         context = sentence
     return _merge(rows)
 

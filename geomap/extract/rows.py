@@ -97,32 +97,82 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
     }
 
 
+_WHOLE_PLACE = frozenset({"capital", "province"})
+
+
+def _same_event_key(row: pd.Series) -> tuple[str, str, str]:
+    """What two statements of one article must share to be about the same event: the place and status;
+    a province and its capital count as one place ("captured Kunduz", "the fall of Kunduz province")."""
+    if row[LEVEL] in _WHOLE_PLACE:
+        return (row[PROVINCE_ISO], "", row[STATUS])
+    return (row[PROVINCE_ISO], row[PLACE], row[STATUS])
+
+
+def _undated_into_dated(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop a statement the article makes without a date ("with the seizure of Ghazni") when it dates the
+    same event elsewhere ("Aug. 12 - Ghazni: the Taliban seized the city"): the dated row stands, noting it."""
+    undated = frame[DATE_BASIS] == "publication"
+    if not undated.any() or undated.all():
+        return frame
+    keys = frame.apply(_same_event_key, axis=1)
+    dated_keys = set(keys[~undated])
+    drop = undated & keys.isin(dated_keys)
+    if not drop.any():
+        return frame
+    frame = frame.copy()
+    for i in frame.index[~undated & keys.isin(set(keys[drop]))]:
+        frame.at[i, NOTE] += "; also stated without a date"
+    return frame[~drop]
+
+
+#: Position of the sentence a row comes from, kept while merging the rows of one article.
+ORDER = "_order"
+_EARLIER = re.compile(r"\bhad\s+(?:been|long\s+been)\b", re.I)
+
+
 def _merge(rows: list[dict]) -> pd.DataFrame:
-    """One row per (place, date): agreeing statements keep the most confident; a
-    decisive statement beats "contested"; Taliban against government is contested."""
+    """One row per place and date, and one more for a part of it (a facility): agreeing statements keep the
+    most confident; Taliban against government on one day is ``contested``; fighting told before a decisive
+    statement ("besieged for a week ... then fell") is part of it, but fighting told after it ("heavy fighting
+    is still reported in the city") or a denied claim keeps its own ``contested`` row. A statement the article
+    also dates elsewhere keeps only the dated row."""
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == CONFIDENCE else "object") for c in EXTRACT_COLUMNS})
-    frame = pd.DataFrame(rows, columns=list(EXTRACT_COLUMNS))
+    frame = pd.DataFrame(rows, columns=[*EXTRACT_COLUMNS, ORDER])
+    frame[ORDER] = frame[ORDER].fillna(0)
+    frame = _undated_into_dated(frame)
+    part = frame[LEVEL].eq("facility").rename("part")
     merged = []
-    for _, group in frame.groupby([PLACE, DATE], sort=True):
-        whole = group[group[LEVEL] != "facility"]
-        if len(whole) and len(whole) < len(group):
-            group = whole  # "retook the airport, but the rest of the city is theirs": the city's own status
-        statuses = set(group[STATUS])
-        if {TALIBAN, GOVERNMENT} <= statuses:
-            status = CONTESTED
-        elif TALIBAN in statuses:
-            status = TALIBAN
-        elif GOVERNMENT in statuses:
-            status = GOVERNMENT
-        else:
-            status = CONTESTED
-        chosen = group[group[STATUS] == status] if status in statuses else group
-        best = chosen.sort_values(CONFIDENCE, ascending=False).iloc[0].to_dict()
-        if len(statuses) > 1:
-            best[STATUS] = status
-            best[NOTE] += f"; other statements: {', '.join(sorted(statuses - {status}))}"
-            best[EVIDENCE] = " | ".join(dict.fromkeys(group[EVIDENCE]))
-        merged.append(best)
+    for _, group in frame.groupby([frame[PLACE], frame[DATE], part], sort=True):
+        merged += _merge_day(group)
     out = pd.DataFrame(merged, columns=list(EXTRACT_COLUMNS))
     return out.sort_values([DATE, PLACE], kind="stable").reset_index(drop=True)
+
+
+def _merge_day(group: pd.DataFrame) -> list[dict]:
+    """The rows one place keeps for one day (see :func:`_merge`)."""
+    statuses = set(group[STATUS])
+    decisive = group[group[STATUS] != CONTESTED]
+    fighting = group[group[STATUS] == CONTESTED]
+    if {TALIBAN, GOVERNMENT} <= statuses or decisive.empty:
+        status = CONTESTED
+        chosen = fighting if len(fighting) else group
+        return [_best(chosen, group, status, statuses)]
+    status = decisive[STATUS].iloc[0]
+    later = fighting[
+        (fighting[ORDER] > decisive[ORDER].max()) & ~fighting[EVIDENCE].str.contains(_EARLIER)
+        | fighting[DENIED_BY].astype(bool)
+    ]
+    if later.empty:
+        return [_best(decisive, group, status, statuses)]
+    return [_best(decisive, decisive, status, {status}), _best(later, later, CONTESTED, {CONTESTED})]
+
+
+def _best(chosen: pd.DataFrame, group: pd.DataFrame, status: str, statuses: set[str]) -> dict:
+    best = chosen.sort_values(CONFIDENCE, ascending=False).iloc[0].to_dict()
+    best.pop(ORDER, None)
+    if len(statuses) > 1:
+        best[STATUS] = status
+        best[NOTE] += f"; other statements: {', '.join(sorted(statuses - {status}))}"
+        best[EVIDENCE] = " | ".join(dict.fromkeys(group[EVIDENCE]))
+    return best

@@ -59,6 +59,26 @@ def clean_text(text: str) -> str:
     return _DATELINE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def dateline(text: str) -> str:
+    """The first dateline of ``text`` ("HERAT, July 8:"), or ``""``: its date, when it has one, is the day
+    the story was filed."""
+    m = _DATELINE.search(text, 0, 3000)
+    return m.group(0) if m else ""
+
+
+# "Weekly Humanitarian Update (14 – 20 June 2021)": the title gives the period the report covers.
+_PERIOD = re.compile(
+    r"\(\s*\d{1,2}(?:\s+[A-Za-z]{3,9}\.?)?\s*[–—-]{1,2}\s*(?P<end>\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4})\s*\)"
+)
+
+
+def reporting_period_end(text: str) -> str:
+    """The last day of the period a report covers when its first lines give one ("(2 – 8 August 2021)"),
+    as written ("8 August 2021"), or ``""``."""
+    m = _PERIOD.search(text, 0, 400)
+    return m.group("end") if m else ""
+
+
 def _sentences(text: str) -> list[tuple[int, str]]:
     """Split ``text`` into ``(offset, sentence)`` pairs."""
     out: list[tuple[int, str]] = []
