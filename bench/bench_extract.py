@@ -157,6 +157,7 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     table = extract_batch(articles, merge=False)
     seconds = time.perf_counter() - start
+    table["date"] = table["date"].dt.strftime("%Y-%m-%d")  # the gold writes days as text
     tallies = {
         half: dict.fromkeys(
             (

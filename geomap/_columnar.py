@@ -103,7 +103,9 @@ def decide(
     return _decide_majority(groups, track_ids // n_places, query_days, n_areas=n_areas, unknown=unknown)
 
 
-def _groups(track: np.ndarray, day: np.ndarray, status: np.ndarray, position: np.ndarray, contested) -> _Groups:
+def _groups(
+    track: np.ndarray, day: np.ndarray, status: np.ndarray, position: np.ndarray, contested: int | None
+) -> _Groups:
     n = len(track)
     order = np.lexsort((day, track))  # stable: input order within a (track, day)
     t, d, s = track[order], day[order], status[order]
@@ -183,15 +185,15 @@ def _decide_majority(
         counts = np.bincount(slot, minlength=width * n_areas * n_keys).reshape(width, n_areas, n_keys)
         newest = np.full(width * n_areas * n_keys, NO_DAY, dtype=np.int64)
         np.maximum.at(newest, slot, groups.day[g])
-        newest = newest.reshape(width, n_areas, n_keys)
+        newest_by_key = newest.reshape(width, n_areas, n_keys)
         best = counts.max(axis=2)
         tied = (counts == best[..., None]) & (best[..., None] > 0)
         # Among the tied statuses the most recent vote wins; equal dates go to the first key (sorted keys).
-        winner = np.argmax(np.where(tied, newest, NO_DAY), axis=2)
+        winner = np.argmax(np.where(tied, newest_by_key, NO_DAY), axis=2)
         voted = best > 0
         status[:, j0 : j0 + width] = np.where(voted, winner, unknown).T
         top[:, j0 : j0 + width] = best.T
-        newest_winner[:, j0 : j0 + width] = np.take_along_axis(newest, winner[..., None], axis=2)[..., 0].T
+        newest_winner[:, j0 : j0 + width] = np.take_along_axis(newest_by_key, winner[..., None], axis=2)[..., 0].T
         conflict[:, j0 : j0 + width] = (voted & (tied.sum(axis=2) > 1)).T
         cells.append(track_area[tt] * n_days + j0 + jj)
         cell_groups.append(g)

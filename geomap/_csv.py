@@ -51,4 +51,5 @@ def restore_formulas(text: str) -> str:
 
 def csv_text(frame: pd.DataFrame, *, raw: bool = False) -> str:
     """``frame`` as CSV text (no index, ``\\n`` line ends), formula cells neutralised unless ``raw``."""
-    return (frame if raw else neutralize_formulas(frame)).to_csv(index=False, lineterminator="\n")
+    text: str = (frame if raw else neutralize_formulas(frame)).to_csv(index=False, lineterminator="\n")
+    return text

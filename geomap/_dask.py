@@ -50,10 +50,12 @@ def join_points_dask(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, partiti
 
     if len(x) == 0:
         return np.full(0, -1, dtype=np.int64)
-    frame = dd.from_pandas(pd.DataFrame({"x": np.asarray(x, float), "y": np.asarray(y, float)}), npartitions=partitions)
+    table = pd.DataFrame({"x": np.asarray(x, float), "y": np.asarray(y, float)})
+    frame = dd.from_pandas(table, npartitions=partitions)  # type: ignore[no-untyped-call]
     points = dask_geopandas.from_dask_dataframe(frame, geometry=dask_geopandas.points_from_xy(frame, "x", "y"))
     hits = points.map_partitions(_join_partition, areas, meta=pd.Series(dtype="int64"))
-    return hits.compute().to_numpy(np.int64)
+    found: np.ndarray = hits.compute().to_numpy(np.int64)
+    return found
 
 
 def _join_partition(part: Any, areas: np.ndarray) -> Any:
@@ -133,11 +135,13 @@ def connect(address: str | None = None, *, workers: int = 2) -> Any:
 
     if address:
         try:
-            return Client(address, timeout="10s")
+            return Client(address, timeout="10s")  # type: ignore[no-untyped-call]
         except OSError as exc:
             raise InputError(f"cannot reach the Dask scheduler {address!r} ({exc}); check the address") from None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
-    return Client(cluster)
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+    return Client(cluster)  # type: ignore[no-untyped-call]
 
 
 def disconnect(client: Any) -> None:

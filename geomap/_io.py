@@ -35,7 +35,7 @@ STALE_TEMP_SECONDS = 24 * 3600
 """A temporary file whose writer cannot be told alive is removed after this long."""
 
 
-def refuse_overwriting_inputs(output: str | os.PathLike, inputs: Iterable[str | os.PathLike | None]) -> None:
+def refuse_overwriting_inputs(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str] | None]) -> None:
     """Raise :class:`OutputError` if writing ``output`` would replace an input of the run.
 
     Parameters
@@ -69,7 +69,7 @@ def refuse_overwriting_inputs(output: str | os.PathLike, inputs: Iterable[str | 
                 raise OutputError(f"{output}: refusing to overwrite the input file {shown}; choose another output path")
 
 
-def _path_key(path: str | os.PathLike) -> str:
+def _path_key(path: str | os.PathLike[str]) -> str:
     """The path as compared: links and ``..`` resolved, letter case folded."""
     try:
         resolved = os.path.realpath(path)
@@ -103,7 +103,7 @@ def _same_stem_on_disk(folder: Path, stem: str, parts: Iterable[str]) -> list[Pa
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it over ``path`` on success.
 
     Missing parent folders are created. On any exception the temporary file is removed and an existing
@@ -170,13 +170,13 @@ def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
-def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
+def remove_stale_temporaries(folder: str | os.PathLike[str]) -> list[Path]:
     """Remove temporary files left in ``folder`` by a geomap run that was killed while writing.
 
     A temporary file is stale when the process that wrote it is gone (its id is in the name), or when
     it is older than :data:`STALE_TEMP_SECONDS`. Returns the removed files.
     """
-    removed = []
+    removed: list[Path] = []
     try:
         with os.scandir(folder) as entries:
             names = [e.name for e in entries if TEMP_MARK in e.name]
@@ -221,14 +221,14 @@ def _os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically and return the path."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
 
 
-def write_with_atomic(path: str | os.PathLike, writer: Callable[[Path], object]) -> Path:
+def write_with_atomic(path: str | os.PathLike[str], writer: Callable[[Path], object]) -> Path:
     """Call ``writer(tmp_path)`` and move the result over ``path`` atomically."""
     with atomic_path(path) as tmp:
         writer(tmp)

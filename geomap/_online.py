@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from geomap.errors import GeocoderServiceError, InputError
 
@@ -97,7 +97,7 @@ class AnswerCache:
         The file is not a SQLite database, is damaged, or holds another program's tables.
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.pid = os.getpid()
         try:
@@ -142,7 +142,7 @@ class AnswerCache:
                 raise
             self._db.execute("COMMIT")
 
-    def get(self, service: str, query: str) -> tuple[bool, dict | None]:
+    def get(self, service: str, query: str) -> tuple[bool, dict[str, Any] | None]:
         """``(known, answer)``: whether the question was answered before, and the answer (``None`` = not found)."""
         with self._guard():
             row = self._db.execute(
@@ -155,7 +155,7 @@ class AnswerCache:
         except (TypeError, ValueError):
             return False, None  # a damaged row: ask again, and the new answer replaces it
 
-    def put(self, service: str, query: str, answer: dict | None) -> None:
+    def put(self, service: str, query: str, answer: dict[str, Any] | None) -> None:
         """Store one answer, release its claim, and commit."""
         with self._transaction() as db:
             db.execute(
@@ -264,12 +264,12 @@ def resolve_online(
     names: Iterable[str],
     *,
     online: str | Any,
-    cache: str | os.PathLike | None = None,
+    cache: str | os.PathLike[str] | None = None,
     user_agent: str | None = None,
     progress: bool | None = None,
     clock: Callable[[], float] | None = None,
     sleep: Callable[[float], object] | None = None,
-) -> dict[str, dict | None]:
+) -> dict[str, dict[str, Any] | None]:
     """Ask an online geocoder about ``names``; return ``{name: answer or None}``.
 
     An answer is a dict with ``name, kind, province_iso, province, lat, lon, confidence``.
@@ -282,7 +282,7 @@ def resolve_online(
     store = AnswerCache(cache if cache is not None else default_cache_path())
     clock, sleep = clock or CLOCK, sleep or SLEEP
     limiter = SharedRateLimiter(store, service, MIN_DELAY_SECONDS, clock=clock, sleep=sleep)
-    answers: dict[str, dict | None] = {}
+    answers: dict[str, dict[str, Any] | None] = {}
     try:
         todo = []
         for name in names:
@@ -309,7 +309,7 @@ def _settle(
     name: str,
     geocoder: Any,
     limiter: SharedRateLimiter,
-    answers: dict[str, dict | None],
+    answers: dict[str, dict[str, Any] | None],
     clock: Callable[[], float],
 ) -> bool:
     """Answer ``name`` from the cache or the service; ``False`` while another run is asking it."""
@@ -325,7 +325,7 @@ def _settle(
         if outcome is _ERROR:
             store.release(service, name)
             return True  # not a definite answer: not cached, asked again next run
-        store.put(service, name, outcome)
+        store.put(service, name, cast("dict[str, Any] | None", outcome))  # an answer, or None for no place
     known, answer = store.get(service, name)
     if known:
         answers[name] = answer
@@ -341,10 +341,11 @@ def _progress(items: list[str], progress: bool | None) -> Iterable[str]:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc="geocoding online", unit="name", file=sys.stderr)
+    bar: Iterable[str] = tqdm(items, desc="geocoding online", unit="name", file=sys.stderr)
+    return bar
 
 
-def _ask(geocoder: Any, service: str, name: str, limiter: SharedRateLimiter) -> dict | object | None:
+def _ask(geocoder: Any, service: str, name: str, limiter: SharedRateLimiter) -> dict[str, Any] | object | None:
     from geopy.exc import (
         GeocoderAuthenticationFailure,
         GeocoderInsufficientPrivileges,
@@ -382,7 +383,7 @@ def _query(geocoder: Any, service: str, name: str) -> Any:
     return geocoder.geocode(f"{name}, Afghanistan", exactly_one=True)
 
 
-def _answer(location: Any) -> dict | None:
+def _answer(location: Any) -> dict[str, Any] | None:
     if location is None:
         return None
     lat, lon = float(location.latitude), float(location.longitude)

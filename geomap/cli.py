@@ -13,12 +13,16 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from geomap import __version__
 from geomap.errors import GeomapError
 
 if TYPE_CHECKING:
+    from types import FrameType
+
+    from matplotlib.figure import Figure
+
     from geomap.timeline import ControlTimeline
 
 EXIT_ERROR = 1
@@ -47,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_provinces(sub: argparse._SubParsersAction) -> None:
+def _add_provinces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("provinces", help="list the 34 bundled provinces (ISO code, name, capital)")
     p.add_argument("--csv", action="store_true", help="print CSV instead of aligned columns")
     p.set_defaults(func=_cmd_provinces)
@@ -134,7 +138,7 @@ def _add_raw_csv(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _timeline_from_args(args: argparse.Namespace):
+def _timeline_from_args(args: argparse.Namespace) -> ControlTimeline:
     """Build the control timeline that ``_add_timeline_options`` describes; report unresolved places."""
     from geomap._io import refuse_overwriting_inputs
     from geomap.boundaries import load_boundaries
@@ -198,7 +202,8 @@ def _timeline_from_args(args: argparse.Namespace):
     conflicts = timeline.conflicts()
     if len(conflicts):
         shown = ", ".join(
-            f"{row.area_name} {row.date} ({' vs '.join(row.statuses)})" for row in conflicts.head(5).itertuples()
+            f"{row.area_name} {row.date:%Y-%m-%d} ({' vs '.join(row.statuses)})"
+            for row in conflicts.head(5).itertuples()
         )
         more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
         print(f"geomap: conflicting reports, shown as such: {shown}{more}", file=sys.stderr)
@@ -264,7 +269,7 @@ def _write_unresolved(args: argparse.Namespace, timeline: ControlTimeline) -> No
     write_text_atomic(args.unresolved, csv_text(table, raw=args.raw_csv))
 
 
-def _add_export(sub: argparse._SubParsersAction) -> None:
+def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
         help="export every area's status per reporting date to GeoJSON, GeoPackage, GeoParquet or CSV",
@@ -340,12 +345,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
         from geomap.datapackage import write_datapackage
 
         bundled = not getattr(args, "boundaries", None)
-        options = dict(format=kind, scheme=timeline.scheme, shape=shape, bundled_boundaries=bundled)
-        print(write_datapackage(path, **options, reports=args.reports))
+        print(
+            write_datapackage(
+                path, format=kind, scheme=timeline.scheme, shape=shape, bundled_boundaries=bundled, reports=args.reports
+            )
+        )
     return 0
 
 
-def _check_style_path(style: str, taken: list) -> None:
+def _check_style_path(style: str, taken: list[str | Path | None]) -> None:
     from geomap._io import refuse_overwriting_inputs
     from geomap.errors import InputError
 
@@ -354,7 +362,7 @@ def _check_style_path(style: str, taken: list) -> None:
     refuse_overwriting_inputs(style, taken)
 
 
-def _add_map(sub: argparse._SubParsersAction) -> None:
+def _add_map(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "map",
         help="draw the control timeline as an HTML map with a date slider",
@@ -453,7 +461,7 @@ def _picture_output(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
     return suffix
 
 
-def _add_image(sub: argparse._SubParsersAction) -> None:
+def _add_image(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "image",
         help="draw the map on one date (or a grid of dates) as PNG, SVG or PDF",
@@ -500,7 +508,7 @@ def _cmd_image(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_animate(sub: argparse._SubParsersAction) -> None:
+def _add_animate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "animate",
         help="draw the map on every reporting date as a GIF or MP4",
@@ -553,7 +561,7 @@ def _cmd_animate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_extract(sub: argparse._SubParsersAction) -> None:
+def _add_extract(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "extract",
         help="find control reports (place, date, status) in news articles",
@@ -589,7 +597,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         if out:
             refuse_overwriting_inputs(out, [*inputs, args.meta])
     single = len(args.articles) == 1 and (args.articles[0] == "-" or not Path(args.articles[0]).is_dir())
-    unstated: list[dict] = []
+    unstated: list[dict[str, Any]] = []
     if single and not args.meta:
         name = "<stdin>" if args.articles[0] == "-" else args.articles[0]
         if not args.published:
@@ -634,7 +642,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_summary(sub: argparse._SubParsersAction) -> None:
+def _add_summary(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "summary",
         help="count areas per status per reporting date (table, optional PNG chart)",
@@ -679,13 +687,13 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        ax = plot_summary(timeline)
+        figure = cast("Figure", plot_summary(timeline).figure)  # a new top-level figure
         try:
             with atomic_path(args.plot) as tmp:
-                ax.figure.savefig(tmp, format="png", dpi=120)
+                figure.savefig(tmp, format="png", dpi=120)
                 _write_unresolved(args, timeline)
         finally:
-            plt.close(ax.figure)
+            plt.close(figure)
     else:
         _write_unresolved(args, timeline)
     _report_unresolved(args, timeline)
@@ -700,7 +708,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_demo(sub: argparse._SubParsersAction) -> None:
+def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "demo",
         help="map the bundled August 2021 example: self-contained HTML map and GeoJSON",
@@ -725,7 +733,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_geocode(sub: argparse._SubParsersAction) -> None:
+def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "geocode",
         help="resolve Afghan place names to province, kind and coordinates (offline; online on request)",
@@ -784,7 +792,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_import(sub: argparse._SubParsersAction) -> None:
+def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "import",
         help="turn ACLED or UCDP GED event exports into reports",
@@ -827,7 +835,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
     print(f"geomap: warning: {message}", file=sys.stderr)
 
 
@@ -841,7 +856,7 @@ def _has_lone_surrogate(text: str) -> bool:
 def _terminate_as_interrupt() -> Iterator[None]:
     """Treat SIGTERM like Ctrl-C while a command runs, so a killed write removes its temporary file."""
 
-    def interrupt(signum, frame):
+    def interrupt(signum: int, frame: FrameType | None) -> NoReturn:
         raise KeyboardInterrupt
 
     try:

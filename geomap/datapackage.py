@@ -21,6 +21,7 @@ import json
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from geomap import __version__
 from geomap._data import data_file
@@ -38,24 +39,26 @@ _PANDAS_TYPES = {"object": "string", "bool": "boolean", "int64": "integer", "int
 
 
 @cache
-def _catalogue() -> dict:
-    return json.loads(data_file("export_fields.json").read_text(encoding="utf-8"))["fields"]
+def _catalogue() -> dict[str, Any]:
+    fields: dict[str, Any] = json.loads(data_file("export_fields.json").read_text(encoding="utf-8"))["fields"]
+    return fields
 
 
 @cache
-def _sources() -> dict:
-    return json.loads(data_file("datapackage_sources.json").read_text(encoding="utf-8"))
+def _sources() -> dict[str, Any]:
+    sources: dict[str, Any] = json.loads(data_file("datapackage_sources.json").read_text(encoding="utf-8"))
+    return sources
 
 
 def package_descriptor(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
     format: str,
     scheme: StatusScheme,
     shape: str = "long",
     bundled_boundaries: bool = True,
-    reports: str | os.PathLike | None = None,
-) -> dict:
+    reports: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
     """The ``datapackage.json`` content for an exported file.
 
     Parameters
@@ -117,9 +120,19 @@ def package_descriptor(
     }
 
 
-def write_datapackage(path: str | os.PathLike, **options) -> Path:
+def write_datapackage(
+    path: str | os.PathLike[str],
+    *,
+    format: str,
+    scheme: StatusScheme,
+    shape: str = "long",
+    bundled_boundaries: bool = True,
+    reports: str | os.PathLike[str] | None = None,
+) -> Path:
     """Write :func:`package_descriptor` as ``datapackage.json`` beside ``path``, atomically; return its path."""
-    descriptor = package_descriptor(path, **options)
+    descriptor = package_descriptor(
+        path, format=format, scheme=scheme, shape=shape, bundled_boundaries=bundled_boundaries, reports=reports
+    )
     target = Path(path).with_name(DESCRIPTOR_NAME)
     return write_text_atomic(target, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
 
@@ -131,7 +144,7 @@ _SHAPE_TEXT = {
 }
 
 
-def _field(name: str, dtype: str, scheme: StatusScheme) -> dict:
+def _field(name: str, dtype: str, scheme: StatusScheme) -> dict[str, Any]:
     known = _catalogue().get(name)
     field = {"name": name, "type": known["type"] if known else _PANDAS_TYPES.get(dtype, "any")}
     if known:

@@ -47,8 +47,8 @@ def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
     Parameters
     ----------
     value
-        ``"2021-08-12"``, a ``datetime.date``/``datetime.datetime`` or a
-        ``pandas.Timestamp``.
+        ``"2021-08-12"``, a ``datetime.date``/``datetime.datetime``, a
+        ``pandas.Timestamp`` or a ``numpy.datetime64`` (a cell of a date column).
     what
         Names the value in the error, e.g. ``"--as-of"``.
 
@@ -67,8 +67,10 @@ def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
     >>> parse_date("2021-08-15")
     datetime.date(2021, 8, 15)
     """
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value)):
         raise InputError(f"{what} is empty; write it as YYYY-MM-DD")
+    if isinstance(value, np.datetime64) and not np.isnat(value):
+        value = pd.Timestamp(value)
     if isinstance(value, dt.datetime):
         day = value.date()
     elif isinstance(value, dt.date):
@@ -139,7 +141,7 @@ def date_problem(value: object) -> str:
     match = _ISO_DATE_TIME.match(text)
     if match:
         year, _, _, hour, minute, second = (int(g) if g else None for g in match.groups())
-        if not MIN_DATE.year <= year <= MAX_DATE.year:
+        if year is None or not MIN_DATE.year <= year <= MAX_DATE.year:
             return _OUT_OF_RANGE
         if (hour or 0) > 23 or (minute or 0) > 59 or (second or 0) > 59:
             return "no such time of day; write the date as YYYY-MM-DD, or a real time such as 2021-08-12T14:30"

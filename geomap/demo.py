@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -34,7 +35,9 @@ def example_reports() -> pd.DataFrame:
     return pd.read_csv(example_path(), dtype=str, keep_default_na=False)
 
 
-def write_demo(output_dir: str | os.PathLike = "geomap-demo", *, level: str = "province") -> list[Path]:
+def write_demo(
+    output_dir: str | os.PathLike[str] = "geomap-demo", *, level: Literal["province", "district"] = "province"
+) -> list[Path]:
     """Write the example's map and GeoJSON export into ``output_dir``.
 
     Parameters

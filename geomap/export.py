@@ -27,6 +27,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -57,7 +58,7 @@ from geomap.schema import (
     VALID_TO,
 )
 from geomap.style import write_gpkg_style
-from geomap.timeline import ControlTimeline, check_timeline
+from geomap.timeline import DATETIME, ControlTimeline, check_timeline
 
 FORMATS = {
     ".geojson": "geojson",
@@ -98,7 +99,8 @@ def export_frame(
         ``district_id``/``district``/``province_iso``/``province`` (on the bundled
         districts) or ``area_id``/``area_name``, ``date``, ``status``, ``status_label``,
         ``since``, ``changed``, ``conflict``, ``sources`` and ``evidence``
-        (JSON text), dates as ``datetime.date``.
+        (JSON text). Date columns (``date``, ``since``, and ``valid_from``/``valid_to`` of
+        the intervals shape) are ``datetime64[ns]``, ``NaT`` where unknown.
     """
     check_timeline(timeline)
     if shape not in SHAPES:
@@ -153,7 +155,8 @@ def _areas_4326(timeline: ControlTimeline) -> gpd.GeoDataFrame:
 
 
 def _intervals(table: pd.DataFrame, dates: list[dt.date]) -> pd.DataFrame:
-    next_day = dict(zip(dates, [*dates[1:], dates[-1] + dt.timedelta(days=1)], strict=True))
+    days = pd.DatetimeIndex(dates).as_unit("ns")
+    next_day = dict(zip(days, [*days[1:], days[-1] + pd.Timedelta(days=1)], strict=True))
     rows = []
     for _area, group in table.groupby(AREA_ID, sort=True):
         group = group.sort_values(DATE)
@@ -169,20 +172,21 @@ def _intervals(table: pd.DataFrame, dates: list[dt.date]) -> pd.DataFrame:
             record[EVIDENCE] = list({json.dumps(e, sort_keys=True): e for v in stretch[EVIDENCE] for e in v}.values())
             rows.append(record)
     out = pd.DataFrame(rows).drop(columns=[DATE])
+    out = out.astype(dict.fromkeys((VALID_FROM, VALID_TO, SINCE), DATETIME))
     return out.sort_values([VALID_FROM, AREA_ID], kind="stable").reset_index(drop=True)
 
 
 def export(
     timeline: ControlTimeline,
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
     format: str | None = None,
     shape: str = "long",
     as_of: str | dt.date | None = None,
-    inputs: Iterable[str | os.PathLike | None] = (),
+    inputs: Iterable[str | os.PathLike[str] | None] = (),
     raw_csv: bool = False,
     compact: bool = False,
-    areas_path: str | os.PathLike | None = None,
+    areas_path: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Write the timeline to a GIS file, atomically, in batches of reporting dates.
 
@@ -276,14 +280,18 @@ def format_of(path: Path, format: str | None) -> str:
 
 
 def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Date columns as ``YYYY-MM-DD`` text (missing dates as ``None``), for the text formats (GeoJSON, CSV)."""
     frame = frame.copy()
     for column in DATE_COLUMNS:
         if column in frame.columns:
-            frame[column] = [d.isoformat() if isinstance(d, dt.date) else None for d in frame[column]]
+            days = pd.to_datetime(frame[column]).to_numpy("datetime64[D]")
+            text = np.datetime_as_string(days, unit="D").astype(object)
+            text[np.isnat(days)] = None
+            frame[column] = text
     return frame
 
 
-def compact_areas_path(path: str | os.PathLike) -> Path:
+def compact_areas_path(path: str | os.PathLike[str]) -> Path:
     """Where a compact export keeps the areas' geometry: ``name.areas.parquet`` beside ``name.ext``."""
     path = Path(path)
     return path.with_name(f"{path.stem}.areas.parquet")
@@ -305,7 +313,8 @@ def _write_areas(timeline: ControlTimeline, areas: gpd.GeoDataFrame, tmp: Path) 
 
 def _rfc7946_geometry(gdf: gpd.GeoDataFrame) -> np.ndarray:
     geoms = shapely.orient_polygons(gdf.geometry.values, exterior_cw=False)
-    return shapely.transform(geoms, lambda coords: np.round(coords, COORDINATE_DECIMALS))
+    rounded: np.ndarray = shapely.transform(geoms, lambda coords: np.round(coords, COORDINATE_DECIMALS))
+    return rounded
 
 
 def _write_geojson(batches: Iterable[Batch], areas: gpd.GeoDataFrame, tmp: Path) -> None:
@@ -324,7 +333,7 @@ def _write_geojson(batches: Iterable[Batch], areas: gpd.GeoDataFrame, tmp: Path)
         fh.write("]}")
 
 
-def _plain(record: dict) -> dict:
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
     plain = {}
     for key, value in record.items():
         if isinstance(value, np.generic):

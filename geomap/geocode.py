@@ -28,6 +28,7 @@ from geomap.schema import DISTRICT, DISTRICT_ID, LAT, LON, PROVINCE, PROVINCE_IS
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import shapely
 
 QUERY = "query"
 NAME = "name"
@@ -70,7 +71,7 @@ def geocode(
     names: Iterable[str],
     *,
     online: str | Any | None = None,
-    cache: str | os.PathLike | None = None,
+    cache: str | os.PathLike[str] | None = None,
     user_agent: str | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
     progress: bool | None = None,
@@ -166,7 +167,7 @@ def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _unresolved(query: str, reason: str, settled: bool = False) -> dict:
+def _unresolved(query: str, reason: str, settled: bool = False) -> dict[str, Any]:
     row = {
         QUERY: query,
         NAME: None,
@@ -185,7 +186,7 @@ def _unresolved(query: str, reason: str, settled: bool = False) -> dict:
     return row
 
 
-def _offline_row(query: str, match: Match | None, min_score: float) -> dict:
+def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str, Any]:
     if not query.strip():
         return _unresolved(query, REASON_EMPTY)
     if match is None:
@@ -217,7 +218,7 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict:
     }
 
 
-def _online_row(query: str, answer: dict | None, offline: dict) -> dict:
+def _online_row(query: str, answer: dict[str, Any] | None, offline: dict[str, Any]) -> dict[str, Any]:
     if not answer:
         reason = offline[REASON] + "; the online geocoder found no place in Afghanistan"
         return {**offline, REASON: reason}
@@ -236,7 +237,7 @@ def _online_row(query: str, answer: dict | None, offline: dict) -> dict:
     }
 
 
-def _frame(rows: list[dict]) -> pd.DataFrame:
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     columns = {col: [row.get(col) for row in rows] for col in GEOCODE_COLUMNS}
     df = pd.DataFrame(columns, columns=list(GEOCODE_COLUMNS))
     for column in (QUERY, NAME, KIND, PROVINCE_ISO, PROVINCE, DISTRICT_ID, DISTRICT, METHOD, ALTERNATIVES, REASON):
@@ -283,13 +284,15 @@ def _district_of(points: np.ndarray, provinces: np.ndarray) -> tuple[np.ndarray,
         if provinces[i] and not ids[found[i]].startswith(f"{provinces[i]}-"):
             own = np.flatnonzero(np.char.startswith(ids.astype(str), f"{provinces[i]}-"))
             found[i] = own[int(np.argmin(shapely.distance(tree.geometries[own], points[i])))] if len(own) else -1
-    out_ids = np.where(found >= 0, ids[found], None)
-    out_names = np.where(found >= 0, names[found], None)
+    known = found >= 0
+    out_ids = np.full(len(found), None, dtype=object)
+    out_names = np.full(len(found), None, dtype=object)
+    out_ids[known], out_names[known] = ids[found[known]], names[found[known]]
     return out_ids, out_names
 
 
 @cache
-def _district_index():
+def _district_index() -> tuple[shapely.STRtree, np.ndarray, np.ndarray]:
     import shapely
 
     from geomap.boundaries import load_districts
@@ -299,7 +302,7 @@ def _district_index():
     return tree, districts[DISTRICT_ID].to_numpy(dtype=object), districts["name"].to_numpy(dtype=object)
 
 
-def read_place_names(path: str | os.PathLike) -> list[str]:
+def read_place_names(path: str | os.PathLike[str]) -> list[str]:
     """Read place names from a text file (one per line) or a table (CSV, TSV, JSON, .xlsx) with a ``place`` column.
 
     A file is read as CSV when its name ends in ``.csv`` or its first line is a CSV

@@ -32,6 +32,9 @@ On the bundled districts (:func:`locate_on_districts`) reports land thus:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -48,6 +51,9 @@ from geomap.schema import (
     PROVINCE_WIDE,
     SCOPE,
 )
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 SNAP_DEGREES = 0.1
 """How far (in degrees, about 10 km) outside every area a point may lie and still be snapped to the nearest."""
@@ -134,11 +140,11 @@ def _snap(result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarray, s
 
 def locate_reports(
     reports: pd.DataFrame,
-    areas,
+    areas: gpd.GeoDataFrame,
     *,
     provinces: bool,
     geocoded: pd.DataFrame | None = None,
-    province_polygons=None,
+    province_polygons: gpd.GeoDataFrame | None = None,
     engine: str = "pandas",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Attach ``area_id``/``area_name`` (and the geocoder's fields) to each report.
@@ -211,9 +217,11 @@ def _index_by_points(
     if not need_point.any():
         return
     order = np.argsort(area_ids, kind="stable")  # ties on a shared border go to the id that sorts first
-    points_in = join_points
+    points_in: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] = join_points
     if engine == "dask":
-        from geomap._dask import join_points_dask as points_in
+        from geomap._dask import join_points_dask
+
+        points_in = join_points_dask
     hit = points_in(
         frame.loc[need_point, LON].to_numpy(float), frame.loc[need_point, LAT].to_numpy(float), geoms[order]
     )
@@ -253,7 +261,7 @@ def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.D
     return frame, given
 
 
-def _fill_province_iso(frame: pd.DataFrame, province_polygons) -> None:
+def _fill_province_iso(frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame | None) -> None:
     if province_polygons is None:
         return
     need = frame[PROVINCE_ISO].eq("").to_numpy() & frame[LAT].notna().to_numpy()
@@ -266,7 +274,7 @@ def _fill_province_iso(frame: pd.DataFrame, province_polygons) -> None:
     frame.loc[need, PROVINCE_ISO] = np.where(hit >= 0, iso[np.maximum(hit, 0)], "")
 
 
-def area_provinces(areas, province_polygons) -> np.ndarray:
+def area_provinces(areas: gpd.GeoDataFrame, province_polygons: gpd.GeoDataFrame) -> np.ndarray:
     """ISO code of the province each area's representative point lies in (``""`` if none)."""
     points = shapely.point_on_surface(areas.geometry.values)
     hit = join_points(shapely.get_x(points), shapely.get_y(points), province_polygons.geometry.values)
@@ -274,7 +282,9 @@ def area_provinces(areas, province_polygons) -> np.ndarray:
     return np.where(hit >= 0, iso[np.maximum(hit, 0)], "")
 
 
-def _spread_over_province(rows: pd.DataFrame, areas, province_polygons) -> pd.DataFrame:
+def _spread_over_province(
+    rows: pd.DataFrame, areas: gpd.GeoDataFrame, province_polygons: gpd.GeoDataFrame
+) -> pd.DataFrame:
     membership = pd.DataFrame({AREA_ID: areas[AREA_ID].to_numpy(), AREA_NAME: areas[AREA_NAME].to_numpy()}).assign(
         **{PROVINCE_ISO: area_provinces(areas, province_polygons)}
     )
@@ -282,7 +292,7 @@ def _spread_over_province(rows: pd.DataFrame, areas, province_polygons) -> pd.Da
 
 
 def locate_on_districts(
-    reports: pd.DataFrame, districts, *, geocoded: pd.DataFrame | None = None, engine: str = "pandas"
+    reports: pd.DataFrame, districts: gpd.GeoDataFrame, *, geocoded: pd.DataFrame | None = None, engine: str = "pandas"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Land each report on the bundled districts (rules in the module docstring).
 
@@ -352,7 +362,8 @@ def _district_by_name(names: np.ndarray, isos: np.ndarray, area_names: np.ndarra
     unique = keys[~keys.duplicated(keep=False)]
     lookup = pd.Series(unique.index.to_numpy(), index=unique.to_numpy())
     wanted = [f"{_fold(n)}|{i}" if isinstance(n, str) else "" for n, i in zip(names, isos, strict=True)]
-    return pd.Series(wanted, dtype=object).map(lookup).fillna(-1).astype(np.int64).to_numpy()
+    index: np.ndarray = pd.Series(wanted, dtype=object).map(lookup).fillna(-1).astype(np.int64).to_numpy()
+    return index
 
 
 def _fold(name: str) -> str:

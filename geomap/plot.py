@@ -32,7 +32,7 @@ def summary_table(timeline: Any, *, labels: bool = True) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per reporting date (column ``date``, ``YYYY-MM-DD`` text), one int
+        One row per reporting date (column ``date``, ``datetime64[ns]``), one int
         column per status in scheme order; each row sums to the number of areas.
     """
     from geomap.timeline import check_timeline
@@ -43,7 +43,7 @@ def summary_table(timeline: Any, *, labels: bool = True) -> pd.DataFrame:
     table = counts.reindex(columns=scheme.keys, fill_value=0).astype(int)
     if labels:
         table.columns = [scheme.label(k) for k in scheme.keys]
-    table.insert(0, DATE, [pd.Timestamp(d).strftime("%Y-%m-%d") for d in counts.index])
+    table.insert(0, DATE, pd.DatetimeIndex(counts.index).as_unit("ns"))
     return table.reset_index(drop=True)
 
 
@@ -63,7 +63,7 @@ def summary_by_province(timeline: Any, *, rollup: str = "capital", labels: bool 
     Returns
     -------
     pandas.DataFrame
-        ``date`` (text), ``province_iso``, ``province``, one int column per status,
+        ``date`` (``datetime64[ns]``), ``province_iso``, ``province``, one int column per status,
         the number of areas; at district level then ``status`` (the rolled-up
         status's label) and ``rule`` (e.g. ``"capital: capital district Kandahar"``).
     """
@@ -80,7 +80,7 @@ def summary_by_province(timeline: Any, *, rollup: str = "capital", labels: bool 
         table = timeline.summary(by="province").rename(columns={"districts": "areas"})
         tail = ["areas"]
     table = table[["date", "province_iso", "province", *scheme.keys, *tail]].copy()
-    table["date"] = [pd.Timestamp(d).strftime("%Y-%m-%d") for d in table["date"]]
+    table["date"] = pd.to_datetime(table["date"]).astype("datetime64[ns]")
     if labels:
         table = table.rename(columns={k: scheme.label(k) for k in scheme.keys})
     return table.reset_index(drop=True)
@@ -126,8 +126,8 @@ def plot_summary(timeline: Any, ax: Axes | None = None, *, title: str | None = N
     if len(days) <= 20:
         ax.set_xticks(days, [d.strftime("%Y-%m-%d") for d in days], rotation=60, ha="right", fontsize=8)
     else:
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator())  # type: ignore[no-untyped-call]
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))  # type: ignore[no-untyped-call]
         ax.tick_params(axis="x", labelrotation=60, labelsize=8)
     noun = getattr(timeline, "area_noun", "areas")
     ax.set_ylabel(f"number of {noun}")

@@ -85,8 +85,8 @@ def qml_style(scheme: StatusScheme, *, shape: str = "long") -> str:
     """
     temporal = _temporal_mode(shape)
     root = ET.fromstring(_template("control.qml"))
-    renderer = root.find("renderer-v2")
-    categories, symbols = renderer.find("categories"), renderer.find("symbols")
+    renderer = _child(root, "renderer-v2")
+    categories, symbols = _child(renderer, "categories"), _child(renderer, "symbols")
     category_pattern, symbol_pattern = categories[0], symbols[0]
     categories.remove(category_pattern)
     symbols.remove(symbol_pattern)
@@ -97,15 +97,15 @@ def qml_style(scheme: StatusScheme, *, shape: str = "long") -> str:
         categories.append(category)
         symbol = copy.deepcopy(symbol_pattern)
         symbol.set("name", str(number))
-        symbol.find("layer/prop[@k='color']").set("v", _qgis_colour(status.color))
+        _child(symbol, "layer/prop[@k='color']").set("v", _qgis_colour(status.color))
         symbols.append(symbol)
-    order = renderer.find("orderby")
+    order = _child(renderer, "orderby")
     if temporal == "start-end":
         renderer.set("enableorderby", "1")
         order[0].text = f'"{VALID_FROM}"'
     else:
         renderer.remove(order)
-    element = root.find("temporal")
+    element = _child(root, "temporal")
     if temporal is not None:
         element.attrib.update(enabled="1", mode=_QGIS_MODE[temporal])
         element.set("startField", VALID_FROM if temporal == "start-end" else DATE)
@@ -131,26 +131,34 @@ def sld_style(scheme: StatusScheme, *, layer: str = "control") -> str:
     for prefix, uri in _NAMESPACES.items():
         ET.register_namespace(prefix, uri)
     root = ET.fromstring(_template("control.sld"))
-    named = root.find(f"{{{_SLD}}}NamedLayer")
-    named.find(f"{{{_SE}}}Name").text = layer
-    user_style = named.find(f"{{{_SLD}}}UserStyle")
-    user_style.find(f"{{{_SE}}}Name").text = layer
-    feature_style = user_style.find(f"{{{_SE}}}FeatureTypeStyle")
-    pattern = feature_style.find(f"{{{_SE}}}Rule")
+    named = _child(root, f"{{{_SLD}}}NamedLayer")
+    _child(named, f"{{{_SE}}}Name").text = layer
+    user_style = _child(named, f"{{{_SLD}}}UserStyle")
+    _child(user_style, f"{{{_SE}}}Name").text = layer
+    feature_style = _child(user_style, f"{{{_SE}}}FeatureTypeStyle")
+    pattern = _child(feature_style, f"{{{_SE}}}Rule")
     feature_style.remove(pattern)
     for status in scheme.statuses:
         rule = copy.deepcopy(pattern)
-        rule.find(f"{{{_SE}}}Name").text = status.key
-        rule.find(f"{{{_SE}}}Description/{{{_SE}}}Title").text = status.label
-        rule.find(f".//{{{_OGC}}}PropertyName").text = STATUS
-        rule.find(f".//{{{_OGC}}}Literal").text = status.key
-        rule.find(f".//{{{_SE}}}Fill/{{{_SE}}}SvgParameter[@name='fill']").text = status.color.lower()
+        _child(rule, f"{{{_SE}}}Name").text = status.key
+        _child(rule, f"{{{_SE}}}Description/{{{_SE}}}Title").text = status.label
+        _child(rule, f".//{{{_OGC}}}PropertyName").text = STATUS
+        _child(rule, f".//{{{_OGC}}}Literal").text = status.key
+        _child(rule, f".//{{{_SE}}}Fill/{{{_SE}}}SvgParameter[@name='fill']").text = status.color.lower()
         feature_style.append(rule)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 
 
+def _child(parent: ET.Element, path: str) -> ET.Element:
+    """The element at ``path`` under ``parent`` in one of the bundled templates (always there)."""
+    found = parent.find(path)
+    if found is None:
+        raise LookupError(f"style template lacks {path}")
+    return found
+
+
 def write_gpkg_style(
-    path: str | os.PathLike, scheme: StatusScheme, *, layer: str = "control", shape: str = "long"
+    path: str | os.PathLike[str], scheme: StatusScheme, *, layer: str = "control", shape: str = "long"
 ) -> None:
     """Store the default QML and SLD of ``layer`` in a GeoPackage's ``layer_styles`` table.
 

@@ -85,11 +85,15 @@ from geomap.schema import (
 from geomap.scheme import AFGHANISTAN_2021, StatusScheme
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from geomap.pipeline import ReportsLike
 
 AGGREGATIONS = ("capital", "latest", "majority")
 ENGINES = ("pandas", "dask")
 DIRECT_KINDS = ("province", "capital", "given")
+DATETIME = "datetime64[ns]"
+"""The dtype of every date column in the tables a timeline returns."""
 BATCH_ROWS = 20_000
 """Rows per batch of :meth:`ControlTimeline.iter_long` (bounds the memory of streaming exports)."""
 
@@ -175,7 +179,8 @@ class ControlTimeline:
         place, status, source, note``, and ``scope: "province-wide"`` for a
         province-wide report at district level); on provinces also
         ``province_iso`` and ``province``; on districts ``district_id``,
-        ``district``, ``province_iso`` and ``province``.
+        ``district``, ``province_iso`` and ``province``. ``date`` and ``since``
+        are ``datetime64[ns]`` (``since`` is ``NaT`` while the status is unknown).
 
         Parameters
         ----------
@@ -214,7 +219,12 @@ class ControlTimeline:
             yield self._frame(self.reporting_dates, decisions, compare=True, evidence=evidence, window=window)
 
     def status(self, on: str | dt.date | None = None) -> gpd.GeoDataFrame:
-        """The areas with their status as of ``on`` (default: the last reporting date)."""
+        """The areas with their status as of ``on`` (default: the last reporting date).
+
+        ``on`` is a ``YYYY-MM-DD`` string, a ``datetime.date``, a ``pandas.Timestamp`` or a
+        ``numpy.datetime64``. Returns a GeoDataFrame in the areas' CRS with the columns of
+        :meth:`long` (``date`` and ``since`` as ``datetime64[ns]``).
+        """
         if on is None and not self.reporting_dates:
             raise InputError("the timeline has no reporting dates, so it has no status to show")
         day = parse_date(on, "status date") if on is not None else self.reporting_dates[-1]
@@ -237,20 +247,20 @@ class ControlTimeline:
         Returns
         -------
         pandas.DataFrame
-            One row per area and report date: ``area_id``, ``area_name``, ``date``,
-            ``statuses`` (the distinct statuses, in input order), ``places`` and
+            One row per area and report date: ``area_id``, ``area_name``, ``date``
+            (``datetime64[ns]``), ``statuses`` (the distinct statuses, in input order), ``places`` and
             ``sources`` (``"; "``-joined).
         """
         counted = self._counted()
         columns = [AREA_ID, AREA_NAME, DATE, "statuses", "places", SOURCES]
         if counted.empty:
-            return pd.DataFrame(columns=columns)
+            return _empty(columns)
         # Under "majority" places vote separately, so only reports on one place disagree.
         keys = [AREA_ID, DATE] + ([NAME] if self.aggregate == "majority" and NAME in counted else [])
         disagree = counted.groupby(keys, sort=False)[STATUS].transform("nunique") > 1
         rows = counted[disagree.to_numpy()].sort_values([AREA_ID, DATE], kind="stable")
         if rows.empty:
-            return pd.DataFrame(columns=columns)
+            return _empty(columns)
         by_day = [AREA_ID, DATE]
         first = rows.drop_duplicates(by_day).set_index(by_day)
         statuses = rows.drop_duplicates([*by_day, STATUS]).groupby(by_day, sort=False)[STATUS].agg(list)
@@ -261,7 +271,7 @@ class ControlTimeline:
             {
                 AREA_ID: first.index.get_level_values(0),
                 AREA_NAME: first[AREA_NAME].to_numpy(),
-                DATE: first.index.get_level_values(1).date,
+                DATE: first.index.get_level_values(1).to_numpy(DATETIME),
                 "statuses": statuses.reindex(first.index).to_numpy(),
                 "places": places.reindex(first.index).to_numpy(),
                 SOURCES: sources.to_numpy(),
@@ -275,7 +285,8 @@ class ControlTimeline:
         Parameters
         ----------
         by
-            ``None`` (default): one row per reporting date (the index), one column
+            ``None`` (default): one row per reporting date (the index, a
+            ``DatetimeIndex`` named ``date``), one column
             per status in scheme order. ``"province"``: one row per date and
             province (see :func:`geomap.levels.province_counts`), on the bundled
             levels only; at district level it counts districts per province.
@@ -290,7 +301,7 @@ class ControlTimeline:
             return province_counts(self.long(), list(self.scheme.keys))
         table = self.long()
         counts = pd.crosstab(table[DATE], table[STATUS]).reindex(columns=self.scheme.keys, fill_value=0)
-        counts = counts.reindex(self.reporting_dates, fill_value=0)
+        counts = counts.reindex(pd.DatetimeIndex(self.reporting_dates).as_unit("ns"), fill_value=0)
         counts.index.name = DATE
         counts.columns.name = None
         return counts.astype(int)
@@ -334,10 +345,10 @@ class ControlTimeline:
         """
         columns = ["row", DATE, PLACE, STATUS, PROVINCE_ISO, "districts"]
         if SCOPE not in self.reports.columns:
-            return pd.DataFrame(columns=columns)
+            return _empty(columns)
         wide = self.reports[self.reports[SCOPE].eq(PROVINCE_WIDE)]
         if wide.empty:
-            return pd.DataFrame(columns=columns)
+            return _empty(columns)
         grouped = wide.groupby("row", sort=True)
         out = grouped[[DATE, PLACE, STATUS, PROVINCE_ISO]].first()
         out["districts"] = grouped[AREA_ID].nunique()
@@ -356,7 +367,17 @@ class ControlTimeline:
             f"({span}), {len(self.reports)} located reports, {len(self.unresolved)} unresolved>"
         )
 
-    def plot(self, date: dt.date | str | None = None, **options: object) -> object:
+    def plot(
+        self,
+        date: dt.date | str | None = None,
+        *,
+        grid: bool = False,
+        title: str | None = None,
+        labels: bool = True,
+        date_format: str | None = None,
+        width: float = 10.0,
+        credit: str | None = None,
+    ) -> Figure:
         """Draw the map on ``date`` (default the last reporting date) as a matplotlib figure.
 
         A shortcut for :func:`geomap.render.image.render_image` (same options: ``grid``, ``title``,
@@ -364,7 +385,9 @@ class ControlTimeline:
         """
         from geomap.render.image import render_image
 
-        return render_image(self, date=date, **options)
+        return render_image(
+            self, date=date, grid=grid, title=title, labels=labels, date_format=date_format, width=width, credit=credit
+        )
 
     def _repr_html_(self) -> str:
         esc = html.escape
@@ -379,7 +402,7 @@ class ControlTimeline:
             for k in counts.columns
         )
         body = "".join(
-            f"<tr><td>{esc(str(d))}</td>" + "".join(f"<td>{int(v)}</td>" for v in row) + "</tr>"
+            f"<tr><td>{esc(d.strftime('%Y-%m-%d'))}</td>" + "".join(f"<td>{int(v)}</td>" for v in row) + "</tr>"
             for d, row in zip(counts.index, counts.to_numpy(), strict=True)
         )
         note = "" if len(summary) <= 12 else "<p><em>last 12 reporting dates</em></p>"
@@ -496,9 +519,9 @@ class ControlTimeline:
             {
                 AREA_ID: _take(self.areas[AREA_ID], area_index),
                 AREA_NAME: _take(self.areas[AREA_NAME], area_index),
-                DATE: np.array(days, dtype=object)[cells % n_days] if n_days else np.array([], dtype=object),
+                DATE: np.array(days, dtype="datetime64[D]")[cells % max(n_days, 1)].astype(DATETIME),
                 STATUS: _take(pd.Series(keys), status),
-                SINCE: decisions.since.ravel()[cells].view("datetime64[D]").astype(object),
+                SINCE: decisions.since.ravel()[cells].view("datetime64[D]").astype(DATETIME),
                 CHANGED: changed,
                 CONFLICT: decisions.conflict.ravel()[cells],
             }
@@ -539,8 +562,15 @@ def _take(values: pd.Series, index: np.ndarray) -> pd.api.extensions.ExtensionAr
     return values.array.take(index) if len(values) else values.to_numpy()[index]
 
 
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """A table without rows whose date column already has the dtype it has with rows."""
+    frame = pd.DataFrame(columns=columns)
+    return frame.astype({DATE: DATETIME}) if DATE in columns else frame
+
+
 def _day_numbers(dates: pd.Series) -> np.ndarray:
-    return dates.to_numpy("datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    days: np.ndarray = dates.to_numpy("datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    return days
 
 
 def _evidence_sets(decisions: Decisions, cells: np.ndarray) -> tuple[list[list[int]], np.ndarray]:
@@ -554,7 +584,7 @@ def _evidence_sets(decisions: Decisions, cells: np.ndarray) -> tuple[list[list[i
         sets, inverse = np.unique(first, return_inverse=True)
         return [[int(g)] if g >= 0 else [] for g in sets], inverse
     keys = [tuple(cell_groups[offsets[c] : offsets[c + 1]].tolist()) for c in cells]
-    index: dict[tuple, int] = {}
+    index: dict[tuple[int, ...], int] = {}
     inverse = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
     return [list(k) for k in index], inverse
 
@@ -570,7 +600,7 @@ def _evidence_columns(
     group_offsets, rows = decisions.group_offsets, decisions.rows
     members, inverse = _evidence_sets(decisions, cells)
     needed = sorted({g for groups in members for g in groups})
-    record: dict[int, dict] = {}
+    record: dict[int, dict[str, Any]] = {}
     if needed:
         positions = np.unique(np.concatenate([rows[group_offsets[g] : group_offsets[g + 1]] for g in needed]))
         table = reports.iloc[positions]
@@ -581,7 +611,7 @@ def _evidence_columns(
         if PLACE_PRECISION in table.columns and DATE_PRECISION in table.columns:
             # Only imprecise reports carry the key, so evidence of precise ones stays as it was.
             places, days_known = table[PLACE_PRECISION].to_numpy(), table[DATE_PRECISION].to_numpy()
-            for k in np.flatnonzero((places > 1) | (days_known > 1)):
+            for k in np.flatnonzero((places > 1) | (days_known > 1)).tolist():
                 record[int(positions[k])][PRECISION] = describe_precision(places[k], days_known[k])
         if SCOPE in table.columns:
             for i, scope in zip(positions.tolist(), table[SCOPE].tolist(), strict=True):
@@ -600,7 +630,7 @@ def _evidence_columns(
     return lists, texts
 
 
-def _join_sources(records: Iterable[dict]) -> str:
+def _join_sources(records: Iterable[dict[str, Any]]) -> str:
     return "; ".join(dict.fromkeys(r[SOURCE] for r in records if r[SOURCE]))
 
 

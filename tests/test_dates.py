@@ -123,5 +123,5 @@ def test_extracted_dates_outside_the_range_are_not_used():
     from geomap.extract import extract_reports
 
     rows = extract_reports("The Taliban captured Ghazni on 12 August 1500.", published="2021-08-15")
-    assert rows["date"].tolist() == ["2021-08-15"]  # the publication date, said so in the note
+    assert rows["date"].tolist() == [pd.Timestamp("2021-08-15")]  # the publication date, said so in the note
     assert "publication date used" in rows["note"].iloc[0]

@@ -83,9 +83,11 @@ def test_as_of_and_intervals(timeline):
     intervals = export_frame(timeline, shape="intervals")
     nim = intervals[intervals["province_iso"] == "AF-NIM"]
     assert nim[["status", "valid_from", "valid_to"]].values.tolist() == [
-        ["contested", dt.date(2021, 8, 6), dt.date(2021, 8, 10)],
-        ["taliban", dt.date(2021, 8, 10), dt.date(2021, 8, 13)],
+        ["contested", pd.Timestamp("2021-08-06"), pd.Timestamp("2021-08-10")],
+        ["taliban", pd.Timestamp("2021-08-10"), pd.Timestamp("2021-08-13")],
     ]
+    for column in ("valid_from", "valid_to", "since"):
+        assert intervals[column].dtype == "datetime64[ns]"
     assert len(intervals[intervals["province_iso"] == "AF-KAB"]) == 1
 
 

@@ -11,9 +11,19 @@ import pytest
 
 from geomap.cli import main
 from geomap.errors import InputError
-from geomap.extract import EXTRACT_COLUMNS, extract_reports
+from geomap.extract import EXTRACT_COLUMNS
+from geomap.extract import extract_reports as _extract_reports
 from geomap.extract.sentences import MAX_SENTENCE, _sentences, clean_text
 from geomap.reports import read_reports
+
+
+def extract_reports(*args, **kwargs):
+    """The extractor's table, with ``date`` (datetime64[ns]) as the YYYY-MM-DD text the cases are written in."""
+    found = _extract_reports(*args, **kwargs)
+    assert found["date"].dtype == "datetime64[ns]"
+    found["date"] = found["date"].dt.strftime("%Y-%m-%d")
+    return found
+
 
 CASES = Path(__file__).parent / "data" / "extract_cases.json"
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_f89fa6cb1f38b38b.txt"

@@ -9,8 +9,18 @@ import pytest
 
 from geomap.cli import main
 from geomap.errors import InputError
-from geomap.extract import Article, Skipped, extract_batch, load_articles, read_meta
+from geomap.extract import Article, Skipped, load_articles, read_meta
+from geomap.extract import extract_batch as _extract_batch
 from geomap.extract.review import review_page
+
+
+def extract_batch(*args, **kwargs):
+    """The batch table, with ``date`` (datetime64[ns]) as the YYYY-MM-DD text the cases are written in."""
+    found = _extract_batch(*args, **kwargs)
+    assert found["date"].dtype == "datetime64[ns]"
+    found["date"] = found["date"].dt.strftime("%Y-%m-%d")
+    return found
+
 
 FIRST = "The Taliban captured Kunduz on Sunday, officials said.\n\nFighting continued around Herat.\n"
 SECOND = "Insurgents seized Kunduz on Sunday after days of fighting.\n\nResidents of Mazar-i-Sharif were calm.\n"

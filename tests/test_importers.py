@@ -39,6 +39,8 @@ def _rewrite(path: Path, tmp_path: Path, changes: dict[int, dict[str, str]], dro
 def test_acled_events_become_reports_with_precision_and_evidence():
     result = import_events(ACLED, "acled")
     reports = result.reports
+    assert reports["date"].dtype == "datetime64[ns]"
+    reports["date"] = reports["date"].dt.strftime("%Y-%m-%d")
     assert reports[["event_id", "date", "place", "status", "level", "place_precision", "date_precision"]].to_dict(
         "records"
     ) == [
@@ -73,6 +75,8 @@ def test_acled_events_become_reports_with_precision_and_evidence():
 
 def test_ucdp_events_become_contested_reports():
     result = import_events(UCDP, "ucdp")
+    assert result.reports["date"].dtype == "datetime64[ns]"
+    result.reports["date"] = result.reports["date"].dt.strftime("%Y-%m-%d")
     columns = ["event_id", "date", "place", "status", "level", "place_precision", "date_precision"]
     assert result.reports[columns].to_dict("records") == [
         dict(event_id="900001", date="2021-08-03", place="Lashkar Gah town", status="contested", level="",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import pytest
 from shapely.geometry import box
@@ -15,7 +13,7 @@ from geomap.reports import read_reports
 from geomap.scheme import AFGHANISTAN_2021
 from geomap.timeline import ControlTimeline
 
-D = dt.date
+D = pd.Timestamp  # dates in the timeline's tables (datetime64[ns])
 KEYS = list(AFGHANISTAN_2021.keys)
 LABELS = {k: AFGHANISTAN_2021.label(k) for k in KEYS}
 

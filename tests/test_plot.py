@@ -35,10 +35,11 @@ def timeline(squares):
 def test_summary_table(timeline):
     table = summary_table(timeline)
     assert list(table.columns) == ["date", *[AFGHANISTAN_2021.label(k) for k in AFGHANISTAN_2021.keys]]
+    assert table["date"].dtype == "datetime64[ns]"
     assert table.values.tolist() == [
-        ["2021-08-01", 0, 1, 1, 1],
-        ["2021-08-03", 1, 0, 1, 1],
-        ["2021-08-05", 2, 0, 1, 0],
+        [pd.Timestamp("2021-08-01"), 0, 1, 1, 1],
+        [pd.Timestamp("2021-08-03"), 1, 0, 1, 1],
+        [pd.Timestamp("2021-08-05"), 2, 0, 1, 0],
     ]
     assert list(summary_table(timeline, labels=False).columns)[1:] == AFGHANISTAN_2021.keys
 

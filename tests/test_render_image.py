@@ -6,6 +6,7 @@ import io
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from geomap.errors import InputError
@@ -42,7 +43,7 @@ def test_png_shows_the_scheme_colours_of_its_date(demo_timeline, tmp_path):
     pixels = np.asarray(Image.open(path).convert("RGB"))
     assert has_colour(pixels, drawn(scheme.color("taliban")))
     # On the last date no province is held by the government: its blue is nowhere on the map.
-    counts = demo_timeline.summary().loc[demo_timeline.reporting_dates[-1]]
+    counts = demo_timeline.summary().loc[pd.Timestamp(demo_timeline.reporting_dates[-1])]
     assert counts.get("government", 0) == 0
     legend_free = pixels[:, : int(pixels.shape[1] * 0.66)]
     assert not has_colour(legend_free, drawn(scheme.color("government")))

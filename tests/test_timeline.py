@@ -11,6 +11,7 @@ from geomap.errors import GeocodeError, InputError
 from geomap.timeline import ControlTimeline
 
 D = dt.date
+T = pd.Timestamp  # dates in the timeline's tables (datetime64[ns])
 FAKE_PLACES = {
     # query: (name, kind, province_iso, lat, lon)
     "Ghazni": ("Ghazni", "capital", "AF-GHA", 33.55, 68.42),
@@ -50,7 +51,7 @@ def reports(*rows):
 
 def state(timeline, area, day):
     table = timeline.long().set_index(["area_id", "date"])
-    return table.loc[(area, D.fromisoformat(day))]
+    return table.loc[(area, T(day))]
 
 
 def test_latest_report_on_or_before_each_date():
@@ -65,7 +66,7 @@ def test_latest_report_on_or_before_each_date():
     assert state(tl, "AF-GHA", "2021-08-06").status == "contested"
     assert state(tl, "AF-GHA", "2021-08-09").status == "contested"
     row = state(tl, "AF-GHA", "2021-08-12")
-    assert (row.status, row.since, row.changed, row.sources) == ("taliban", D(2021, 8, 12), True, "s2")
+    assert (row.status, row.since, row.changed, row.sources) == ("taliban", T(2021, 8, 12), True, "s2")
     assert row.evidence == [{"date": "2021-08-12", "place": "Ghazni", "status": "taliban", "source": "s2", "note": ""}]
     assert state(tl, "AF-KAB", "2021-08-06").status == "unknown"
     assert state(tl, "AF-KAB", "2021-08-09").changed
@@ -82,7 +83,7 @@ def test_since_spans_repeated_reports_of_same_status():
         )
     )
     row = state(tl, "AF-GHA", "2021-08-09")
-    assert row.since == D(2021, 8, 5) and not row.changed
+    assert row.since == T(2021, 8, 5) and not row.changed
 
 
 def test_district_towns_follow_the_aggregation_rule():
@@ -99,7 +100,7 @@ def test_district_towns_follow_the_aggregation_rule():
     assert state(majority, "AF-GHA", "2021-08-03").status == "taliban"  # 1:1 tie, most recent wins
     assert state(majority, "AF-GHA", "2021-08-03").conflict
     row = state(majority, "AF-GHA", "2021-08-04")
-    assert (row.status, row.conflict, row.since) == ("taliban", False, D(2021, 8, 3))
+    assert (row.status, row.conflict, row.since) == ("taliban", False, T(2021, 8, 3))
     assert {e["place"] for e in row.evidence} == {"Ghazni", "Andar", "Muqur"}  # every vote is evidence
     with pytest.raises(InputError, match="aggregate: unknown value 'sometimes'"):
         ControlTimeline.from_reports(rows, aggregate="sometimes")
@@ -116,10 +117,10 @@ def test_majority_since_starts_when_the_winner_changes():
     tl = ControlTimeline.from_reports(rows, aggregate="majority")
     got = [(r.status, r.since, r.conflict) for r in tl.long().query("area_id == 'AF-GHA'").itertuples()]
     assert got == [
-        ("government", D(2021, 8, 1), False),
-        ("government", D(2021, 8, 1), False),  # 2 government against 1 taliban
-        ("taliban", D(2021, 8, 4), True),  # a 2:2 tie goes to the most recent vote
-        ("taliban", D(2021, 8, 4), False),
+        ("government", T(2021, 8, 1), False),
+        ("government", T(2021, 8, 1), False),  # 2 government against 1 taliban
+        ("taliban", T(2021, 8, 4), True),  # a 2:2 tie goes to the most recent vote
+        ("taliban", T(2021, 8, 4), False),
     ]
     assert tl.conflicts().empty  # places vote separately: no report contradicts another on one place
 
@@ -151,7 +152,7 @@ def test_conflicting_reports_are_flagged_not_dropped():
     assert row.sources == "x; y"
     listed = tl.conflicts()
     assert listed[["area_id", "date", "places", "sources"]].values.tolist() == [
-        ["AF-HER", D(2021, 8, 12), "Herat", "x; y"]
+        ["AF-HER", T(2021, 8, 12), "Herat", "x; y"]
     ]
     assert listed["statuses"].tolist() == [["taliban", "government"]]
 
@@ -180,7 +181,7 @@ def test_summary_status_and_counts():
         )
     )
     summary = tl.summary()
-    assert summary.loc[D(2021, 8, 12)].to_dict() == {"taliban": 2, "contested": 0, "government": 1, "unknown": 31}
+    assert summary.loc[T(2021, 8, 12)].to_dict() == {"taliban": 2, "contested": 0, "government": 1, "unknown": 31}
     assert tl.describe_counts()[0] == "Taliban control: 2 of 34 provinces"
     gdf = tl.status(on="2021-08-20")
     assert len(gdf) == 34 and gdf.crs.to_epsg() == 4326
@@ -212,7 +213,7 @@ def test_user_boundaries_with_coordinates(tmp_path, squares):
     )
     tl = ControlTimeline.from_reports(rows, boundaries=areas)
     assert tl.area_noun == "areas"
-    assert tl.summary().loc[D(2021, 8, 2)].to_dict() == {"taliban": 1, "contested": 1, "government": 0, "unknown": 1}
+    assert tl.summary().loc[T(2021, 8, 2)].to_dict() == {"taliban": 1, "contested": 1, "government": 0, "unknown": 1}
     assert "province_iso" not in tl.long().columns
 
 
@@ -246,5 +247,5 @@ def test_district_timeline_from_shared_data(districts_path):
     ghazni = tl.reports.loc[tl.reports["place"] == "Ghazni province", "area_id"]
     assert len(ghazni) >= 10
     assert (last.loc[ghazni, "status"] == "taliban").all()
-    counts = tl.summary().loc[D(2021, 8, 12)]
+    counts = tl.summary().loc[T(2021, 8, 12)]
     assert counts["taliban"] == 1 + len(ghazni) - int(pick.iloc[0]["area_id"] in set(ghazni))

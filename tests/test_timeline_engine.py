@@ -99,14 +99,25 @@ CASES = [
 @pytest.mark.parametrize(("seed", "aggregate", "scheme", "level"), CASES)
 def test_columnar_engine_matches_rowwise_rules(seed, aggregate, scheme, level):
     tl = random_timeline(seed, aggregate, scheme, level)
-    expected = rowwise.evaluate(tl, tl.reporting_dates, compare=True)
+    expected = _datetimes(rowwise.evaluate(tl, tl.reporting_dates, compare=True))
     pd.testing.assert_frame_equal(tl.long(), expected)
     for day in {tl.reporting_dates[0] - dt.timedelta(days=1), tl.reporting_dates[-1], START + dt.timedelta(days=5)}:
         got = pd.DataFrame(tl.status(on=day).drop(columns="geometry"))
-        want = rowwise.status_on(tl, day)
+        want = _datetimes(rowwise.status_on(tl, day))
         want = want.set_index("area_id").reindex(tl.areas["area_id"]).reset_index()
         pd.testing.assert_frame_equal(got, want, check_dtype=False)
-    pd.testing.assert_frame_equal(tl.conflicts(), rowwise.conflicts(tl), check_dtype=False)
+        assert got["date"].dtype == got["since"].dtype == "datetime64[ns]"
+    got = tl.conflicts()
+    assert got["date"].dtype == "datetime64[ns]"
+    pd.testing.assert_frame_equal(got, _datetimes(rowwise.conflicts(tl)), check_dtype=False)
+
+
+def _datetimes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The oracle's tables with its ``datetime.date`` columns as the engine's ``datetime64[ns]``."""
+    for column in ("date", "since"):
+        if column in frame.columns:
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    return frame
 
 
 def test_random_cases_exercise_every_rule():

@@ -7,10 +7,11 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 
 @cache
-def _load(name: str) -> dict:
+def _load(name: str) -> dict[str, Any]:
     return tomllib.loads(files("geomap.extract").joinpath("data", name).read_text(encoding="utf-8"))
 
 
@@ -21,7 +22,8 @@ def words(name: str) -> frozenset[str]:
 
 def side(name: str) -> str:
     """The regular expression naming one side (``taliban`` or ``government``)."""
-    return _load("words.toml")["sides"][name]
+    side: str = _load("words.toml")["sides"][name]
+    return side
 
 
 @dataclass(frozen=True)

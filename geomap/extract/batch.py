@@ -13,8 +13,8 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -180,7 +180,7 @@ def extract_batch(
     merge: bool = True,
     geocoder: Callable[[list[str]], pd.DataFrame] | None = None,
     progress: bool = False,
-    unstated: list[dict] | None = None,
+    unstated: list[dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Extract reports from many articles in one process.
 
@@ -251,14 +251,14 @@ def merge_articles(table: pd.DataFrame) -> pd.DataFrame:
     merged[NOTE] = merged[NOTE].where(
         merged[N_SOURCES] < 2, merged[NOTE] + "; reported by " + merged[N_SOURCES].astype(str) + " articles"
     )
-    out = merged.reindex(columns=list(BATCH_COLUMNS))
+    out = merged.reindex(columns=list(BATCH_COLUMNS)).astype({DATE: "datetime64[ns]"})
     return out.sort_values([DATE, PLACE, STATUS], kind="stable").reset_index(drop=True)
 
 
-def _flag(row, merged: pd.DataFrame) -> str:
+def _flag(row: Any, merged: pd.DataFrame) -> str:  # a row of DataFrame.itertuples
     same_place = merged[(merged[PLACE] == row.place) & (merged[PROVINCE_ISO] == row.province_iso)]
-    day = date.fromisoformat(row.date)
-    window = {(day + timedelta(days=d)).isoformat() for d in range(-DATE_TOLERANCE_DAYS, DATE_TOLERANCE_DAYS + 1)}
+    day = pd.Timestamp(row.date)
+    window = {day + pd.Timedelta(days=d) for d in range(-DATE_TOLERANCE_DAYS, DATE_TOLERANCE_DAYS + 1)}
     notes = []
     other_status = same_place[(same_place[STATUS] != row.status) & (same_place[DATE] == row.date)]
     if not other_status.empty:
@@ -267,5 +267,5 @@ def _flag(row, merged: pd.DataFrame) -> str:
         (same_place[STATUS] == row.status) & (same_place[DATE] != row.date) & same_place[DATE].isin(window)
     ]
     if not other_date.empty:
-        notes.append(f"date disagrees: also {', '.join(sorted(set(other_date[DATE])))}")
+        notes.append(f"date disagrees: also {', '.join(sorted(set(other_date[DATE].dt.strftime('%Y-%m-%d'))))}")
     return "; ".join(notes)

@@ -24,7 +24,7 @@ _DENIES_PREVIOUS = re.compile(
 def _denies_previous(sentence: str) -> bool:
     """True when ``sentence`` denies what the one before it reported ("Officials rejected the claim")."""
     m = _DENIES_PREVIOUS.search(sentence)
-    return bool(m) and not _NEGATION.search(" ".join(sentence[: m.start()].split()[-3:]))
+    return m is not None and not _NEGATION.search(" ".join(sentence[: m.start()].split()[-3:]))
 
 
 # Who says so: a side named as the speaker ("the Taliban claimed", "a Taliban spokesman said", "officials said").

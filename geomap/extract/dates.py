@@ -114,7 +114,7 @@ def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:
             value = date(year, month, int(m["d"]))
             if not m["y"] and value > published:
                 # "on 28 December" in a January article is last year; "the 31 August deadline" is ahead
-                value = date(year - 1, month, int(m["d"])) if (value - published).days > 180 else None
+                return date(year - 1, month, int(m["d"])) if (value - published).days > 180 else None
             return value
     except (ValueError, KeyError):
         return None

@@ -98,9 +98,10 @@ def _status_after(pattern: _Pattern, window: str, sentence: str, cue_start: int)
     if status == CONTESTED and _PURPOSE.search(window):
         return None  # "gathering forces for an attack on Kabul": a purpose, not fighting
     if pattern.negatable and _NEGATION.search(window):
-        status = {TALIBAN: GOVERNMENT, GOVERNMENT: TALIBAN}.get(status)
-        if status is None:
+        flipped = {TALIBAN: GOVERNMENT, GOVERNMENT: TALIBAN}.get(status)
+        if flipped is None:
             return None
+        status = flipped
     if status != CONTESTED and _DENIAL.search(sentence):
         return CONTESTED
     return status
@@ -220,7 +221,8 @@ def _agent(sentence: str, m: re.Match[str], pattern: _Pattern) -> str | None:
         by = _BY_SIDE.match(sentence, m.end())
         return None if by is None else (TALIBAN if by.group("tal") else GOVERNMENT)
     clause = _clause_before(sentence, m.start())
-    tail = re.search(r"[^,]*$", clause).group(0)
+    last = re.search(r"[^,]*$", clause)  # always matches: the clause after its last comma
+    tail = last.group(0) if last else clause
     actor = None
     for found in _SIDES.finditer(tail):
         if _AUXILIARY.fullmatch(tail, found.end()):
@@ -346,6 +348,7 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
     found: list[Statement] = []
     anchor = m.start()
     level = ""
+    status = ""  # set by the first subject, shared by the ones coordinated with it
     for mention in reversed(mentions):
         if mention.end > m.start():
             continue
@@ -367,9 +370,10 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
             # hedges and negations inside an aside ("once home to", "which had not been attacked") do not count
             if _HEDGE.search(gap) or re.search(r"\bto\s*$", raw_gap) or _conditional_before(sentence, mention):
                 return []
-            status = _status_after(pattern, gap, sentence, m.start())
-            if status is None:
+            decided = _status_after(pattern, gap, sentence, m.start())
+            if decided is None:
                 return []
+            status = decided
             if _FACILITY_WORD.search(gap):
                 level = "facility"  # "the Lashkar Gah police headquarters were taken"
             if _followed_by_object(sentence, mentions, m.end()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -26,7 +27,7 @@ def extract_reports(
     published: date | str,
     source: str | None = None,
     geocoder: Callable[[list[str]], pd.DataFrame] | None = None,
-    unstated: list[dict] | None = None,
+    unstated: list[dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Find control statements about Afghan places in news text.
 
@@ -50,7 +51,8 @@ def extract_reports(
     Returns
     -------
     pandas.DataFrame
-        One row per place and date with columns ``date`` (``YYYY-MM-DD`` text),
+        One row per place and date with columns ``date`` (``datetime64[ns]``;
+        ``YYYY-MM-DD`` text once written as CSV),
         ``place`` (the geocoder's canonical name), ``status`` (``taliban``,
         ``government`` or ``contested``), ``source``, ``note`` (how the place was
         written and the phrase that decided), ``province_iso``, ``evidence`` (the
@@ -76,7 +78,7 @@ def extract_reports(
     candidates = [_candidates(s) for _, s in sentences]
     names = [c[2] for found in candidates for c in found]
     resolved = _resolve_places([*names, CAPITAL], geocoder)
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     earlier: Antecedent | None = None
     context = ""
     carried: date | None = None  # the last date the paragraph gave
@@ -118,7 +120,7 @@ def extract_reports(
     return _merge(rows)
 
 
-def _contest_denied(rows: list[dict], previous: int, recent: int, by: str, places: set[str]) -> None:
+def _contest_denied(rows: list[dict[str, Any]], previous: int, recent: int, by: str, places: set[str]) -> None:
     """A denial ("officials rejected the claim") contests the sentence before it; when that one made no
     statement, the last sentence that did (a claim may be denied a paragraph later). A denial that names
     places contests only rows about them; a side's denial leaves its own gains alone."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 
@@ -65,7 +66,7 @@ def _candidates(sentence: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _usable(row: dict) -> bool:
+def _usable(row: dict[str, Any]) -> bool:
     """Whether a geocoder answer is good enough to count as a place mention in running text.
 
     Journalists misspell provinces and cities ("Ghanzi"), so those may match by edit
@@ -84,7 +85,9 @@ def _usable(row: dict) -> bool:
     return float(row.get(CONFIDENCE) or 0) >= MIN_PLACE_CONFIDENCE
 
 
-def _mentions(sentence: str, resolved: dict[str, dict], candidates: list[tuple[int, int, str]]) -> list[Mention]:
+def _mentions(
+    sentence: str, resolved: dict[str, dict[str, Any]], candidates: list[tuple[int, int, str]]
+) -> list[Mention]:
     """Longest non-overlapping resolved spans among ``candidates`` (of :func:`_candidates`), left to right."""
     found = []
     for start, end, text in candidates:
@@ -104,7 +107,9 @@ def _mentions(sentence: str, resolved: dict[str, dict], candidates: list[tuple[i
     return sorted(chosen, key=lambda m: m.start)
 
 
-def _resolve_places(names: Iterable[str], geocoder: Callable[[list[str]], pd.DataFrame] | None) -> dict[str, dict]:
+def _resolve_places(
+    names: Iterable[str], geocoder: Callable[[list[str]], pd.DataFrame] | None
+) -> dict[str, dict[str, Any]]:
     """Geocode candidate names once; keep the ones that resolve to an Afghan place."""
     unique = sorted({n for n in names if len(n) >= 3 and not _not_place(n)})
     if not unique:
@@ -125,11 +130,11 @@ def _resolve_places(names: Iterable[str], geocoder: Callable[[list[str]], pd.Dat
 
 
 #: Answers of the offline geocoder kept between articles of one process (it is deterministic); bounded.
-_ANSWER_CACHE: dict[str, dict] = {}
+_ANSWER_CACHE: dict[str, dict[str, Any]] = {}
 _ANSWER_CACHE_SIZE = 200_000
 
 
-def _answers(names: list[str], geocoder: Callable[[list[str]], pd.DataFrame] | None) -> dict[str, dict]:
+def _answers(names: list[str], geocoder: Callable[[list[str]], pd.DataFrame] | None) -> dict[str, dict[str, Any]]:
     """Geocoder answers by query. The offline geocoder's answers are cached, so a batch of articles asks
     about each name once; a geocoder passed in is always asked."""
     if geocoder is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from geomap.extract._data import words
 from geomap.extract._model import Mention
@@ -68,7 +69,7 @@ class Antecedent:
 
 
 def _references(
-    sentence: str, mentions: list[Mention], earlier: Antecedent | None, resolved: dict[str, dict]
+    sentence: str, mentions: list[Mention], earlier: Antecedent | None, resolved: dict[str, dict[str, Any]]
 ) -> list[Mention]:
     """Mentions made by reference ("the provincial capital", "the valley", "it"), resolved to a place.
 
@@ -106,7 +107,11 @@ def _references(
 
 
 def _antecedent(
-    sentence: str, m: re.Match[str], mentions: list[Mention], earlier: Antecedent | None, resolved: dict[str, dict]
+    sentence: str,
+    m: re.Match[str],
+    mentions: list[Mention],
+    earlier: Antecedent | None,
+    resolved: dict[str, dict[str, Any]],
 ) -> Mention | None:
     """The place a reference stands for: the last one named before it, or the national capital."""
     noun = (m.group("noun") or "").casefold()
@@ -138,10 +143,11 @@ def _topic(sentence: str, mentions: list[Mention]) -> Mention | None:
     only locate ("150 km from Kabul") or describe ("the capital of Badghis") another."""
     named = [c for c in mentions if not _locative(sentence, c)]
     main = [c for c in named if not re.search(r"\bof\s+(?:the\s+)?$", sentence[: c.start])]
-    return (main or named or [None])[-1]
+    candidates = main or named
+    return candidates[-1] if candidates else None
 
 
-def _capital_mention(resolved: dict[str, dict]) -> Mention | None:
+def _capital_mention(resolved: dict[str, dict[str, Any]]) -> Mention | None:
     hit = resolved.get(CAPITAL)
     if hit is None:
         return None
@@ -150,7 +156,7 @@ def _capital_mention(resolved: dict[str, dict]) -> Mention | None:
     )
 
 
-def _other_place(text: str, resolved: dict[str, dict]) -> bool:
+def _other_place(text: str, resolved: dict[str, dict[str, Any]]) -> bool:
     """True when ``text`` names a place that is not a resolved Afghan one ("in Quetta", "to Iran")."""
     for m in _OTHER_PLACE.finditer(text):
         name = _strip_possessive(m.group("name"))

@@ -13,6 +13,7 @@ import html
 import json
 import re
 from importlib import resources
+from typing import Any
 
 import pandas as pd
 
@@ -31,12 +32,19 @@ def _json_for_script(data: object) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _row_data(row: dict) -> dict:
+def _day_text(value: object) -> str:
+    """A report's date as ``YYYY-MM-DD`` (the table holds datetime64; a CSV read back holds text)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else str(value)
+
+
+def _row_data(row: dict[str, Any]) -> dict[str, Any]:
     note = str(row.get(NOTE) or "")
     phrase = _PHRASE.search(note)
     written = _WRITTEN.search(note)
     out = {
-        "date": row.get(DATE, ""),
+        "date": _day_text(row.get(DATE)),
         "place": row.get(PLACE, ""),
         "status": row.get(STATUS, ""),
         "province_iso": row.get(PROVINCE_ISO, ""),
@@ -52,7 +60,9 @@ def _row_data(row: dict) -> dict:
     return out
 
 
-def review_page(reports: pd.DataFrame, unstated: list[dict] | None = None, *, title: str = "Proposed reports") -> str:
+def review_page(
+    reports: pd.DataFrame, unstated: list[dict[str, Any]] | None = None, *, title: str = "Proposed reports"
+) -> str:
     """The review page as HTML text.
 
     Parameters

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -68,7 +69,7 @@ def _confidence(statement: Statement, sentence: str, date_kind: str, claimed_by:
     return round(confidence, 2)
 
 
-def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: str | None) -> dict:
+def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: str | None) -> dict[str, Any]:
     mention = statement.mention
     written = f"written {mention.text!r}; " if mention.text != mention.name else ""
     claimed_by = speaker(sentence)
@@ -130,14 +131,15 @@ ORDER = "_order"
 _EARLIER = re.compile(r"\bhad\s+(?:been|long\s+been)\b", re.I)
 
 
-def _merge(rows: list[dict]) -> pd.DataFrame:
+def _merge(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per place and date, and one more for a part of it (a facility): agreeing statements keep the
     most confident; Taliban against government on one day is ``contested``; fighting told before a decisive
     statement ("besieged for a week ... then fell") is part of it, but fighting told after it ("heavy fighting
     is still reported in the city") or a denied claim keeps its own ``contested`` row. A statement the article
     also dates elsewhere keeps only the dated row."""
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == CONFIDENCE else "object") for c in EXTRACT_COLUMNS})
+        dtypes = {CONFIDENCE: "float64", DATE: "datetime64[ns]"}
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in EXTRACT_COLUMNS})
     frame = pd.DataFrame(rows, columns=[*EXTRACT_COLUMNS, ORDER])
     frame[ORDER] = frame[ORDER].fillna(0)
     frame = _undated_into_dated(frame)
@@ -146,6 +148,7 @@ def _merge(rows: list[dict]) -> pd.DataFrame:
     for _, group in frame.groupby([frame[PLACE], frame[DATE], part], sort=True):
         merged += _merge_day(group)
     out = pd.DataFrame(merged, columns=list(EXTRACT_COLUMNS))
+    out[DATE] = pd.to_datetime(out[DATE], format="%Y-%m-%d").astype("datetime64[ns]")  # text only in CSV
     return out.sort_values([DATE, PLACE], kind="stable").reset_index(drop=True)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -52,7 +53,8 @@ class ImportResult:
     ----------
     reports
         One report per event that says something about control, in file order
-        (columns :data:`REPORT_COLUMNS`, dates as ``YYYY-MM-DD`` text).
+        (columns :data:`REPORT_COLUMNS`, ``date`` as ``datetime64[ns]``; written as
+        ``YYYY-MM-DD`` text in CSV).
     unmapped
         Actors with no side in the mapping: ``actor, column, first_row, events``
         (the events they kept out), most frequent first.
@@ -90,10 +92,10 @@ def detect_layout(columns: Iterable[str] | pd.DataFrame) -> str | None:
 
 
 def import_events(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     layout: str,
     *,
-    mapping: str | os.PathLike | dict | ActorMapping | None = None,
+    mapping: str | os.PathLike[str] | dict[str, Any] | ActorMapping | None = None,
     scheme: StatusScheme = AFGHANISTAN_2021,
     strict: bool = False,
 ) -> ImportResult:

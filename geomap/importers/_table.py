@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,7 @@ class Problems:
             raise EventsError(self.source, [line for _, _, line in self.lines])
 
 
-def read_header(path: str | os.PathLike) -> tuple[str, str, list[str]]:
+def read_header(path: str | os.PathLike[str]) -> tuple[str, str, list[str]]:
     """The file's name, its delimiter and its column names (stripped, lower case)."""
     path = Path(path)
     if not path.is_file():
@@ -75,7 +76,7 @@ def read_header(path: str | os.PathLike) -> tuple[str, str, list[str]]:
     return str(path), delimiter, [n.strip().lower() for n in names]
 
 
-def read_events(path: str | os.PathLike, wanted: Iterable[str] | None = None) -> tuple[str, pd.DataFrame]:
+def read_events(path: str | os.PathLike[str], wanted: Iterable[str] | None = None) -> tuple[str, pd.DataFrame]:
     """Read an event export (CSV or TSV, UTF-8) as text cells, with each record's spreadsheet row in ``_row``.
 
     Only the columns in ``wanted`` (all when ``None``) are parsed: an export has
@@ -101,7 +102,7 @@ def read_events(path: str | os.PathLike, wanted: Iterable[str] | None = None) ->
     return source, frame
 
 
-def _read_with_pandas(source: str, path, options: dict) -> pd.DataFrame:
+def _read_with_pandas(source: str, path: str | os.PathLike[str], options: dict[str, Any]) -> pd.DataFrame:
     try:
         return pd.read_csv(path, engine="c", **options)
     except UnicodeDecodeError as exc:
@@ -148,7 +149,9 @@ def integer_codes(values: pd.Series, allowed: Iterable[int]) -> tuple[np.ndarray
     return numbers.fillna(0).to_numpy().astype(int), ~ok
 
 
-def coordinates(frame: pd.DataFrame, problems: Problems, lat_col: str, lon_col: str, rows: np.ndarray) -> tuple:
+def coordinates(
+    frame: pd.DataFrame, problems: Problems, lat_col: str, lon_col: str, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Latitude and longitude as floats; bad ones (on ``rows``) recorded as problems."""
     lat = pd.to_numeric(frame[lat_col].str.strip(), errors="coerce").to_numpy(float)
     lon = pd.to_numeric(frame[lon_col].str.strip(), errors="coerce").to_numpy(float)
@@ -184,12 +187,13 @@ def point_level(locations: pd.Series) -> np.ndarray:
     capitals = capital_names()
     unique = pd.unique(locations)
     level = {name: "" if _fold_place(name) in capitals else "district" for name in unique}
-    return locations.map(level).to_numpy(object)
+    levels: np.ndarray = locations.map(level).to_numpy(object)
+    return levels
 
 
 def reports_frame(columns: dict[str, object], keep: np.ndarray) -> pd.DataFrame:
-    """The importer's output: reports columns (ISO dates) for the rows in ``keep``, in file order."""
+    """The importer's output: reports columns (``date`` as datetime64[ns] days) for the rows in ``keep``."""
     out = pd.DataFrame({name: columns[name] for name in REPORT_COLUMNS})
     out = out[keep].reset_index(drop=True)
-    out[DATE] = pd.to_datetime(out[DATE]).dt.strftime("%Y-%m-%d")
+    out[DATE] = pd.to_datetime(out[DATE]).dt.normalize().astype("datetime64[ns]")
     return out

@@ -77,7 +77,9 @@ def event_types() -> dict[tuple[str, str], str]:
     }
 
 
-def convert(source: str, frame: pd.DataFrame, mapping: ActorMapping, scheme: StatusScheme):
+def convert(
+    source: str, frame: pd.DataFrame, mapping: ActorMapping, scheme: StatusScheme
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """ACLED rows to reports; see the module docstring. Returns ``(reports, unmapped, skipped)``."""
     require_columns(source, frame, REQUIRED, "ACLED", "ucdp")
     problems = Problems(source)

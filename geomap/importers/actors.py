@@ -23,8 +23,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from geomap._data import data_file
 from geomap.errors import InputError
@@ -50,7 +52,7 @@ class ActorMapping:
 
     rules: tuple[tuple[str, str], ...]
     name: str = ""
-    _compiled: tuple[tuple[re.Pattern, str], ...] = field(init=False, repr=False, compare=False)
+    _compiled: tuple[tuple[re.Pattern[str], str], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         compiled = tuple(
@@ -67,7 +69,7 @@ class ActorMapping:
                 return side
         return None
 
-    def sides(self, actors) -> dict[str, str | None]:
+    def sides(self, actors: Iterable[str]) -> dict[str, str | None]:
         """:meth:`side` of each distinct actor in ``actors`` (an iterable of names)."""
         return {actor: self.side(actor) for actor in dict.fromkeys(actors)}
 
@@ -77,7 +79,7 @@ def _fold(text: str) -> str:
 
 
 def load_actor_mapping(
-    source: str | os.PathLike | dict | None = None, *, scheme: StatusScheme = AFGHANISTAN_2021
+    source: str | os.PathLike[str] | dict[str, Any] | None = None, *, scheme: StatusScheme = AFGHANISTAN_2021
 ) -> ActorMapping:
     """Read an actor mapping (format in the module docstring).
 
@@ -96,6 +98,7 @@ def load_actor_mapping(
     """
     if source is None:
         source = data_file(f"actors/{DEFAULT_MAPPING}.json")
+    data: object
     if isinstance(source, dict):
         name, data = "<actor mapping>", source
     else:

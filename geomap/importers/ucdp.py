@@ -69,7 +69,9 @@ DATE_TO_PRECISION = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3}
 UNPLACEABLE = (6, 7)
 
 
-def convert(source: str, frame: pd.DataFrame, mapping: ActorMapping, scheme: StatusScheme):
+def convert(
+    source: str, frame: pd.DataFrame, mapping: ActorMapping, scheme: StatusScheme
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """GED rows to reports; see the module docstring. Returns ``(reports, unmapped, skipped)``."""
     require_columns(source, frame, REQUIRED, "UCDP GED", "acled")
     problems = Problems(source)

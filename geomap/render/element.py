@@ -152,7 +152,7 @@ def _leaflet_assets() -> tuple[str, str]:
     script = (base / "leaflet.js").read_text(encoding="utf-8")
     css = (base / "leaflet.css").read_text(encoding="utf-8")
 
-    def inline(match: re.Match) -> str:
+    def inline(match: re.Match[str]) -> str:
         image = base / "images" / match.group(1)
         # Only the layer control's icons are used: markers here are circles, not Leaflet's default icon.
         if not match.group(1).startswith("layers") or not image.exists():
@@ -244,7 +244,7 @@ def _start_index(dates: list[dt.date], start_date: dt.date | str | None) -> int:
 
 @cache
 def _control_layer_class() -> type:
-    from branca.element import Element, MacroElement
+    from branca.element import Element, Figure, MacroElement
     from jinja2 import Template
 
     class _Raw(Element):
@@ -267,8 +267,8 @@ def _control_layer_class() -> type:
 
         _template = Template("")
 
-        def __init__(self, payload: dict, **options: Any) -> None:
-            super().__init__()
+        def __init__(self, payload: dict[str, Any], **options: Any) -> None:
+            super().__init__()  # type: ignore[no-untyped-call]
             self._name = "GeomapControl"
             self.data_json = json_for_script(payload)
             self.self_contained = options.pop("self_contained")
@@ -282,8 +282,10 @@ def _control_layer_class() -> type:
         def options_json(self) -> str:
             return json_for_script({"dataId": self.data_id, **self.options})
 
-        def render(self, **kwargs: Any) -> None:
+        def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as branca's MacroElement.render
             figure = self.get_root()
+            if not isinstance(figure, Figure) or self._parent is None:
+                raise TypeError("the control layer renders inside a folium map on a page")
             if self.self_contained:
                 script, css = _leaflet_assets()
                 figure.header.add_child(_Raw(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)
@@ -299,10 +301,10 @@ def _control_layer_class() -> type:
                 _Raw(f"geomapControlMap({self._parent.get_name()}, {self.options_json});"),
                 name=f"{self.data_id}-init",
             )
-            super().render(**kwargs)
+            super().render(**kwargs)  # type: ignore[no-untyped-call]
 
     return ControlLayer
 
 
-def _control_layer(payload: dict, **options: Any) -> Any:
+def _control_layer(payload: dict[str, Any], **options: Any) -> Any:
     return _control_layer_class()(payload, **options)

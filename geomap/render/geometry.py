@@ -127,7 +127,7 @@ def neighbour_polygons(bounds: Sequence[float]) -> list[tuple[str, Any]]:
     return found
 
 
-def neighbours(bounds: Sequence[float]) -> list | None:
+def neighbours(bounds: Sequence[float]) -> list[Any] | None:
     """The neighbours' borders, fading out towards the edge of the bundled extent, or ``None``.
 
     Only real borders are drawn (the sides of the clipping box are left out) and the backdrop

@@ -38,6 +38,8 @@ from geomap.render.style import (
 from geomap.schema import AREA_ID, AREA_NAME
 
 if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import PathCollection
     from matplotlib.figure import Figure
 
 __all__ = ["ANIMATION_FORMATS", "IMAGE_FORMATS", "pick_date", "render_animation", "render_image"]
@@ -176,7 +178,7 @@ def render_animation(
     for j in range(total):
         drawn(j)
         figure.canvas.draw()
-        rgba = np.asarray(figure.canvas.buffer_rgba())
+        rgba = np.asarray(_agg_canvas(figure).buffer_rgba())  # type: ignore[no-untyped-call]
         frames.append(rgba[:, :, :3].copy())
         if progress is not None:
             progress(j + 1, total)
@@ -208,7 +210,8 @@ def _scene(timeline: Any, *, title: str | None, labels: bool, date_format: str |
     date_format = check_date_format(date_format)
     data = map_data(timeline, title=title)
     geoms = display_geometries(data.areas.geometry.values, 0.005)
-    bounds = tuple(float(v) for v in shapely.total_bounds(geoms))
+    west, south, east, north = (float(v) for v in shapely.total_bounds(geoms))
+    bounds = (west, south, east, north)
     neighbours = neighbour_polygons(bounds)
     borders: list[np.ndarray] = []
     if neighbours:
@@ -223,7 +226,7 @@ def _scene(timeline: Any, *, title: str | None, labels: bool, date_format: str |
         paths=[_path(g) for g in geoms],
         outline=[_path(outline_of(geoms))],
         borders=borders,
-        bounds=bounds,  # type: ignore[arg-type]
+        bounds=bounds,
         candidates=area_label_candidates(geoms) if labels else [],
         capitals=capital_points(data.areas[AREA_ID].tolist(), geoms) if labels else [],
         countries=country_labels(bounds) if labels else [],
@@ -288,13 +291,23 @@ def _single_figure(scene: _Scene, width: float) -> tuple[Figure, Callable[[int],
     aspect = _aspect(scene.bounds)
     height = max(width * map_share * aspect * (1 + 2 * margin), width * 0.45)
     figure = Figure(figsize=(width, height), facecolor="white")
-    FigureCanvasAgg(figure)  # frames are read back as pixels
+    FigureCanvasAgg(figure)  # frames are read back as pixels (_agg_canvas)
     ax = figure.add_axes((0.0, 0.0, map_share, 1.0))
     side = figure.add_axes((map_share, 0.0, 1 - map_share, 1.0))
     side.set_axis_off()
     scale = width / 10.0
     drawer = _MapDrawer(scene, ax, scale=scale, legend=side)
     return figure, drawer.draw
+
+
+def _agg_canvas(figure: Figure) -> FigureCanvasAgg:
+    """The Agg canvas :func:`_single_figure` attached, whose pixels can be read back."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = figure.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        raise TypeError("the figure has no Agg canvas to read pixels from")
+    return canvas
 
 
 def _grid_figure(scene: _Scene, width: float) -> Figure:
@@ -348,8 +361,8 @@ class _MapDrawer:
             ax.add_collection(LineCollection(scene.borders, colors=BACKDROP_LINE, linewidths=0.7 * scale, zorder=1))
         self.areas = PathCollection(scene.paths, linewidths=0.5 * scale, edgecolors=AREA_EDGE, zorder=2)
         ax.add_collection(self.areas)
-        self.hatch = None
-        self.changed = None
+        self.hatch: PathCollection | None = None
+        self.changed: PathCollection | None = None
         ax.add_collection(
             PathCollection(scene.outline, facecolors="none", edgecolors=OUTLINE, linewidths=1.3 * scale, zorder=5)
         )
@@ -370,7 +383,7 @@ class _MapDrawer:
 
         data = self.scene.data
         codes = np.asarray(data.codes)[:, j].astype(int)
-        self.areas.set_facecolors(self.colors[codes])
+        self.areas.set_facecolor(self.colors[codes])
         for artist in (self.hatch, self.changed):
             if artist is not None:
                 artist.remove()
@@ -379,7 +392,11 @@ class _MapDrawer:
             hatched, facecolors="none", edgecolors="#2b2b2b", linewidths=0, hatch=_HATCH, alpha=0.55, zorder=3
         )
         self.ax.add_collection(self.hatch)
-        changed = [] if j == 0 else np.flatnonzero(codes != np.asarray(data.codes)[:, j - 1].astype(int))
+        changed = (
+            np.empty(0, dtype=np.int64)
+            if j == 0
+            else np.flatnonzero(codes != np.asarray(data.codes)[:, j - 1].astype(int))
+        )
         self.changed = PathCollection(
             [self.scene.paths[i] for i in changed],
             facecolors="none",
@@ -656,7 +673,8 @@ def _ffmpeg() -> str:
         import imageio_ffmpeg
     except ImportError:
         raise InputError("MP4 needs the imageio-ffmpeg package: pip install imageio-ffmpeg (or write a .gif)") from None
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    exe: str = imageio_ffmpeg.get_ffmpeg_exe()
+    return exe
 
 
 def _encode_mp4(frames: list[np.ndarray], seconds_per_date: float) -> bytes:

@@ -88,10 +88,10 @@ class MapData:
     scheme: StatusScheme
     dates: list[dt.date]
     codes: np.ndarray
-    since: list[list[tuple[int, str | None]]] = field(default_factory=list)
+    since: list[list[tuple[int, str | int | None]]] = field(default_factory=list)
     conflict: list[list[int]] = field(default_factory=list)
     evidence: list[list[tuple[int, list[int]]]] = field(default_factory=list)
-    reports: list[dict] = field(default_factory=list)
+    reports: list[dict[str, Any]] = field(default_factory=list)
     counts: np.ndarray | None = None
     area_noun: str = "areas"
     title: str | None = None
@@ -168,8 +168,13 @@ def map_data(
 
 
 def _since_exceptions(
-    values: np.ndarray, row_area: np.ndarray, row_date: np.ndarray, codes: np.ndarray, dates: list, unknown: int
-) -> list[list[tuple[int, str | None]]]:
+    values: np.ndarray,
+    row_area: np.ndarray,
+    row_date: np.ndarray,
+    codes: np.ndarray,
+    dates: list[dt.date],
+    unknown: int,
+) -> list[list[tuple[int, str | int | None]]]:
     """``since`` runs only where it differs from what the page derives: the first date of the status's run."""
     n_areas, n_dates = codes.shape
     given = np.empty((n_areas, n_dates), dtype=object)
@@ -181,8 +186,9 @@ def _since_exceptions(
     start[:, 1:] = codes[:, 1:] != codes[:, :-1]
     first = np.maximum.accumulate(np.where(start, np.arange(n_dates)[None, :], 0), axis=1)
     iso = np.array([d.isoformat() for d in dates], dtype=object)
-    derived = np.where(codes == unknown, None, iso[first])
-    runs: list[list[tuple[int, str | None]]] = [[] for _ in range(n_areas)]
+    derived = iso[first]
+    derived[codes == unknown] = None
+    runs: list[list[tuple[int, str | int | None]]] = [[] for _ in range(n_areas)]
     for i in range(n_areas):
         explicit = given[i] != derived[i]
         current: tuple[bool, str | None] = (False, None)
@@ -197,7 +203,7 @@ def _since_exceptions(
 
 def _bounded_evidence(
     timeline: Any,
-    reports: list[dict],
+    reports: list[dict[str, Any]],
     report_index: dict[Hashable, int],
     row_area: np.ndarray,
     row_date: np.ndarray,
@@ -246,7 +252,7 @@ def _bounded_evidence(
     return evidence, counts
 
 
-def _cite(row: dict, reports: list[dict], index: dict[Hashable, int]) -> int:
+def _cite(row: dict[str, Any], reports: list[dict[str, Any]], index: dict[Hashable, int]) -> int:
     """The page index of the report ``row``, adding it to ``reports`` the first time."""
     key = _report_key(row.get(DATE), row.get(PLACE), row.get(STATUS), row.get(SOURCE), row.get(NOTE))
     if key not in index:
@@ -276,12 +282,11 @@ def check_scheme(scheme: StatusScheme) -> None:
 
 
 def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
+    if isinstance(value, dt.datetime):  # pandas.Timestamp too
+        day: dt.date = value.date()
+        return day
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, pd.Timestamp):
-        return value.date()
     return dt.date.fromisoformat(str(value)[:10])
 
 
@@ -313,8 +318,8 @@ def _report_key(date: Any, place: Any, status: Any, source: Any, note: Any) -> t
     return (day, _text(place), _text(status), _text(source), _text(note))
 
 
-def _report_table(reports: pd.DataFrame | None) -> tuple[list[dict], dict[Hashable, int]]:
-    table: list[dict] = []
+def _report_table(reports: pd.DataFrame | None) -> tuple[list[dict[str, Any]], dict[Hashable, int]]:
+    table: list[dict[str, Any]] = []
     index: dict[Hashable, int] = {}
     if reports is None or len(reports) == 0:
         return table, index

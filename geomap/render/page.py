@@ -34,7 +34,7 @@ def page_payload(
     outline: bool = False,
     labels: bool = True,
     date_format: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The JSON object the page reads: geometry once, a status table, reports once.
 
     Parameters
@@ -147,7 +147,7 @@ def _count_table(counts: np.ndarray | None) -> list[str]:
     return [row.tobytes().decode("ascii") for row in chars]
 
 
-def _label_payload(data: MapData, geoms: Any) -> dict:
+def _label_payload(data: MapData, geoms: Any) -> dict[str, Any]:
     """Label anchors in the page's integer units: one point per area, capitals, countries."""
     scale = 10**COORDINATE_DECIMALS
 
@@ -161,7 +161,7 @@ def _label_payload(data: MapData, geoms: Any) -> dict:
     }
 
 
-def _groups(geoms: np.ndarray, groups: list[str]) -> dict:
+def _groups(geoms: np.ndarray, groups: list[str]) -> dict[str, Any]:
     """Province names per area (``names`` once, ``of`` an index per area) and the borders between
     provinces (``borders``, lines as :func:`encode_lines`), taken from the displayed areas so they
     match them."""

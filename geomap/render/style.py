@@ -85,7 +85,8 @@ def format_date(day: Any, date_format: str | None = None) -> str:
     if date_format is None:
         # English month abbreviations whatever the locale, and no zero padding ("6 Aug 2021").
         return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-    return day.strftime(date_format)
+    text: str = day.strftime(date_format)
+    return text
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
