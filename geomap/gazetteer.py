@@ -33,13 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from geomap._data import data_file, provinces_table
-
-if TYPE_CHECKING:
-    from geomap._fuzzy import FuzzyIndex
-    from geomap._villages import Village
 
 #: Kinds of places, in the order that breaks ties between places spelled alike.
 KINDS = ("capital", "province", "city", "district", "village")
@@ -404,7 +399,7 @@ class Gazetteer:
         self._by_key: dict[str, _Key] = {}
         self._by_skeleton: dict[str, _Key] = {}
         self._memo: dict[str, Match | None] = {}
-        self._fuzzy_memo: dict[tuple[str, str | None, frozenset[str]], Match | None] = {}
+        self._fuzzy_memo: dict[tuple, Match | None] = {}
         self._fuzzy_keys: set[str] = set()
         self._strong_keys: set[str] = set()
         for entry_id, entry in enumerate(self.entries):
@@ -431,7 +426,7 @@ class Gazetteer:
                     slot = table.setdefault(value, _Key())
                     if entry_id not in slot.hits or hit < slot.hits[entry_id]:
                         slot.hits[entry_id] = hit
-        self._fuzzy: FuzzyIndex | None = None
+        self._fuzzy = None
         self._province_names = {e.province_iso: e.province for e in self.entries if e.kind == "province"}
 
     def __len__(self) -> int:
@@ -539,7 +534,7 @@ class Gazetteer:
             found = [v for v in found if v.province_iso in provinces]
         if not found:
             return match
-        by_province: dict[str, list[Village]] = {}
+        by_province: dict[str, list] = {}
         for village in found:
             by_province.setdefault(village.province_iso, []).append(village)
         if match is not None and match.entry.province_iso in by_province:
@@ -554,7 +549,7 @@ class Gazetteer:
             return Match(entries[0], VILLAGE_CONFIDENCE, method)
         return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method, tuple(entries[1:]))
 
-    def _village_entry(self, village: Village) -> Entry:
+    def _village_entry(self, village) -> Entry:
         iso = village.province_iso
         return Entry(village.name, "village", iso, self._province_names.get(iso, ""), village.lat, village.lon,
                      0, (), f"GeoNames {village.geonameid}", 0)  # fmt: skip
@@ -715,7 +710,7 @@ class Gazetteer:
             confidence *= 0.8
         return Match(best, round(confidence, 3), method, tuple(others))
 
-    def _rank(self, entry_id: int, slot: _Key) -> tuple[int, int, bool, int, str, str]:
+    def _rank(self, entry_id: int, slot: _Key) -> tuple:
         entry = self.entries[entry_id]
         tier, position = slot.hits[entry_id]
         return (tier, _KIND_RANK[entry.kind], position > 0, -entry.population, entry.province_iso, entry.name)
@@ -960,7 +955,7 @@ def source_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def compile_gazetteer(path: str | os.PathLike[str]) -> Gazetteer:
+def compile_gazetteer(path: str | os.PathLike) -> Gazetteer:
     """Build the gazetteer from the bundled tables and write it, ready to load, to ``path``."""
     gazetteer = build_gazetteer()
     payload = pickle.dumps({"fingerprint": source_fingerprint(), "gazetteer": gazetteer}, protocol=5)
@@ -973,7 +968,7 @@ def compile_gazetteer(path: str | os.PathLike[str]) -> Gazetteer:
     return gazetteer
 
 
-def load_compiled(path: str | os.PathLike[str] | None = None) -> Gazetteer | None:
+def load_compiled(path: str | os.PathLike | None = None) -> Gazetteer | None:
     """The compiled index shipped with geomap, or ``None`` when missing or out of date.
 
     It is geomap's own file, written by ``scripts/build_gazetteer.py`` from the tables beside
