@@ -243,11 +243,12 @@ def make_geocoder(online: str | Any, user_agent: str | None) -> tuple[Any, str]:
     """The geopy geocoder to ask and the service name the cache files its answers under."""
     if isinstance(online, str):
         if online.lower() != "nominatim":
-            msg = f"online={online!r}: unknown service; use 'nominatim' or pass a geopy geocoder instance"
+            shown = repr(online) if len(online) <= 60 else "that text"
+            msg = f"online: {shown} is an unknown service; use 'nominatim' or pass a geopy geocoder instance"
             raise InputError(msg)
         if not user_agent or not str(user_agent).strip():
             msg = (
-                "online geocoding with Nominatim needs a user agent that identifies your application "
+                "user_agent: online geocoding with Nominatim needs a user agent that identifies your application "
                 "(user_agent='myproject/1.0 you@example.org', CLI: --user-agent)"
             )
             raise InputError(msg)
@@ -255,7 +256,8 @@ def make_geocoder(online: str | Any, user_agent: str | None) -> tuple[Any, str]:
 
         return Nominatim(user_agent=user_agent, timeout=10), "nominatim"
     if not callable(getattr(online, "geocode", None)):
-        msg = f"online={online!r}: expected 'nominatim' or a geopy geocoder (an object with a geocode method)"
+        kind = type(online).__name__
+        msg = f"online: expected 'nominatim' or a geopy geocoder (an object with a geocode method), got {kind}"
         raise InputError(msg)
     return online, type(online).__name__.lower()
 

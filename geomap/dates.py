@@ -75,8 +75,10 @@ def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
         day = value.date()
     elif isinstance(value, dt.date):
         day = value
+    elif not isinstance(value, str):
+        raise InputError(f"{what}: expected a YYYY-MM-DD date or a datetime.date, got {type(value).__name__}")
     else:
-        text = str(value)
+        text = value
         if not _ISO_DATE.match(text):
             raise InputError(f"{what} {_shown(value)} is not a date; write it as YYYY-MM-DD")
         try:

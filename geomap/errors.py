@@ -39,7 +39,7 @@ def row_message(source: str, row: int | None, column: str | None, value: object,
     Parameters
     ----------
     source
-        The file name (or ``"<DataFrame>"``) the value came from.
+        The file name (or ``"reports (DataFrame)"``) the value came from.
     row
         The row as a user sees it: for CSV files the spreadsheet row (the
         header is row 1), otherwise the 1-based record number; ``None`` when

@@ -130,12 +130,14 @@ def geocode(
     >>> df.loc[2, "reason"]
     'outside Afghanistan (Doha)'
     """
-    if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+    if isinstance(names, str | bytes | pd.DataFrame) or not isinstance(names, Iterable):
         got = f"the single string {names!r}" if isinstance(names, str) else type(names).__name__
-        raise InputError(f"names: expected a list of place names, got {got}; pass a list, e.g. [{'Kabul'!r}]")
-    if not 0 <= min_score <= 1:
-        raise InputError(f"min_score {min_score!r} must be between 0 and 1 (a confidence)")
+        hint = "a column such as table['place']" if isinstance(names, pd.DataFrame) else f"a list, e.g. [{'Kabul'!r}]"
+        raise InputError(f"names: expected a list of place names, got {got}; pass {hint}")
+    check_score(min_score)
     queries = ["" if _is_missing(n) else str(n) for n in names]
+    if queries and not any(q.strip() for q in queries):
+        raise InputError(f"names: all {len(queries)} names are missing (NaN, None or blank); pass place names as text")
     unique = list(dict.fromkeys(queries))
     gazetteer = get_gazetteer()
     rows = {query: _offline_row(query, gazetteer.resolve(query), min_score) for query in unique}
@@ -161,6 +163,20 @@ def _text_column(values: pd.Series) -> pd.Series:
     """
     text = values.map(lambda v: math.nan if _is_missing(v) else str(v))
     return text.astype("str") if int(pd.__version__.split(".")[0]) >= 3 else text.astype(object)
+
+
+def check_score(min_score: object) -> float:
+    """``min_score`` as a float, or an :class:`InputError` naming it."""
+    if isinstance(min_score, bool) or not isinstance(min_score, int | float) or not 0 <= min_score <= 1:
+        raise InputError(f"min_score: expected a number between 0 and 1 (a confidence), got {_shown(min_score)}")
+    return float(min_score)
+
+
+def _shown(value: object) -> str:
+    """A value in a one-line message: short text and numbers as written, anything else by its type."""
+    if isinstance(value, str | int | float) and len(repr(value)) <= 60:
+        return repr(value)
+    return f"a {type(value).__name__}"
 
 
 def _is_missing(value: object) -> bool:
@@ -395,10 +411,7 @@ class Geocoder:
     sleep: Callable[[float], object] | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.min_score, bool) or not isinstance(self.min_score, int | float):
-            raise InputError(f"min_score: expected a number between 0 and 1, got {self.min_score!r}")
-        if not 0 <= self.min_score <= 1:
-            raise InputError(f"min_score {self.min_score!r} must be between 0 and 1 (a confidence)")
+        check_score(self.min_score)
         if self.online is not None:
             from geomap._online import make_geocoder
 

@@ -8,7 +8,7 @@ matplotlib ``Axes``. Nothing here writes files: the caller saves the figure.
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,8 +17,10 @@ from geomap.schema import DATE
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
+    from geomap.timeline import ControlTimeline
 
-def summary_table(timeline: Any, *, labels: bool = True) -> pd.DataFrame:
+
+def summary_table(timeline: ControlTimeline, *, labels: bool = True) -> pd.DataFrame:
     """Counts of areas per status per reporting date.
 
     Parameters
@@ -47,7 +49,7 @@ def summary_table(timeline: Any, *, labels: bool = True) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def summary_by_province(timeline: Any, *, rollup: str = "capital", labels: bool = True) -> pd.DataFrame:
+def summary_by_province(timeline: ControlTimeline, *, rollup: str = "capital", labels: bool = True) -> pd.DataFrame:
     """Areas per status per province per reporting date; at district level with the province's rolled-up status.
 
     Parameters
@@ -86,7 +88,7 @@ def summary_by_province(timeline: Any, *, rollup: str = "capital", labels: bool 
     return table.reset_index(drop=True)
 
 
-def plot_summary(timeline: Any, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def plot_summary(timeline: ControlTimeline, ax: Axes | None = None, *, title: str | None = None) -> Axes:
     """Draw the counts per status per reporting date as stacked bars.
 
     Parameters

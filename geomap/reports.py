@@ -66,7 +66,7 @@ class ReportsError(InputError):
 
 
 def read_reports(
-    source: str | os.PathLike[str] | pd.DataFrame | list[dict[str, object]],
+    reports: str | os.PathLike[str] | pd.DataFrame | list[dict[str, object]],
     *,
     scheme: StatusScheme = AFGHANISTAN_2021,
     bounds: tuple[float, float, float, float] | None = AFGHANISTAN_BOUNDS,
@@ -76,7 +76,7 @@ def read_reports(
 
     Parameters
     ----------
-    source
+    reports
         A ``.csv`` or ``.tsv`` file (UTF-8; comma, semicolon or tab separated:
         detected from the header), a ``.json`` file (a list of records), an
         ``.xlsx`` workbook, a DataFrame, or a list of dicts.
@@ -111,7 +111,7 @@ def read_reports(
     """
     if not isinstance(scheme, StatusScheme):
         raise InputError(f"scheme: expected a StatusScheme (see geomap.load_scheme), got {type(scheme).__name__}")
-    name, frame, rows = read_table(source, sheet=sheet)
+    name, frame, rows = read_table(reports, sheet=sheet)
     return validate_reports(frame, scheme=scheme, source_name=name, rows=rows, bounds=bounds)
 
 
@@ -140,11 +140,11 @@ def read_table(
         unknown worksheet.
     """
     if isinstance(source, pd.DataFrame):
-        return "<DataFrame>", source.copy(), None
+        return "reports (DataFrame)", source.copy(), None
     if isinstance(source, list):
         if not all(isinstance(record, dict) for record in source):
             raise InputError("reports: a list of reports must hold dicts with date, place and status")
-        return "<records>", pd.DataFrame.from_records(source), None
+        return "reports (records)", pd.DataFrame.from_records(source), None
     if not isinstance(source, str | os.PathLike):
         raise InputError(f"reports: expected a file path, a DataFrame or a list of dicts, got {type(source).__name__}")
     path = Path(source)
@@ -268,7 +268,7 @@ def validate_reports(
     frame: pd.DataFrame,
     *,
     scheme: StatusScheme = AFGHANISTAN_2021,
-    source_name: str = "<DataFrame>",
+    source_name: str = "reports (DataFrame)",
     rows: list[int] | np.ndarray | None = None,
     bounds: tuple[float, float, float, float] | None = AFGHANISTAN_BOUNDS,
 ) -> pd.DataFrame:

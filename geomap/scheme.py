@@ -37,6 +37,15 @@ class Status:
     color: str
     aliases: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        for member in ("key", "label", "color"):
+            value = getattr(self, member)
+            if not isinstance(value, str):
+                raise InputError(f"{member}: expected text, got {type(value).__name__}")
+        if isinstance(self.aliases, str) or not all(isinstance(a, str) for a in self.aliases):
+            raise InputError(f"aliases: expected a tuple of strings, got {type(self.aliases).__name__}")
+        object.__setattr__(self, "aliases", tuple(self.aliases))
+
 
 @dataclass(frozen=True)
 class StatusScheme:
@@ -58,6 +67,12 @@ class StatusScheme:
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.statuses, tuple | list) or not all(isinstance(s, Status) for s in self.statuses):
+            got = type(self.statuses).__name__
+            raise InputError(f"statuses: expected a tuple of Status objects, got {got}; see geomap.make_scheme")
+        if not self.statuses:
+            raise InputError("statuses: the scheme has no statuses; give at least its unknown status")
+        object.__setattr__(self, "statuses", tuple(self.statuses))
         keys = [s.key for s in self.statuses]
         if len(set(keys)) != len(keys):
             raise InputError(f"status scheme {self.name!r}: duplicate status keys in {keys}; make each key unique")
@@ -166,7 +181,7 @@ def make_scheme(statuses: Sequence[dict[str, Any]], *, unknown: str = "unknown",
     for position, spec in enumerate(statuses, start=1):
         if not isinstance(spec, dict) or "key" not in spec or "color" not in spec:
             raise InputError(
-                f"status scheme {name!r}, status {position}: {spec!r}: each status is an object with "
+                f"statuses: status {position}: {spec!r}: each status is an object with "
                 "'key' and 'color' (and optional 'label', 'aliases'); see geomap.scheme"
             )
         for member in ("key", "label", "color"):

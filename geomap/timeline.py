@@ -125,6 +125,7 @@ class ControlTimeline:
         level: str | None = None,
         engine: str = "pandas",
     ):
+        _check_tables(areas, reports)
         if aggregate not in AGGREGATIONS:
             raise InputError(f"unknown aggregation rule {aggregate!r}; use one of {', '.join(AGGREGATIONS)}")
         if engine not in ENGINES:
@@ -554,6 +555,28 @@ def check_timeline(value: object, argument: str = "timeline") -> ControlTimeline
     if isinstance(value, pd.DataFrame):
         hint = "pass the timeline itself (a table taken from one, or reports for geomap.build_timeline, will not do)"
     raise InputError(f"{argument}: expected a ControlTimeline, got {kind}; {hint}")
+
+
+AREA_COLUMNS = (AREA_ID, AREA_NAME)
+LOCATED_COLUMNS = (DATE, PLACE, STATUS, SOURCE, NOTE, AREA_ID)
+_BUILD_HINT = "build the timeline with geomap.build_timeline(reports), which reads, geocodes and joins them"
+
+
+def _check_tables(areas: object, reports: object) -> None:
+    """Refuse tables the engine cannot use, with one line naming the argument."""
+    if not isinstance(areas, gpd.GeoDataFrame):
+        raise InputError(f"areas: expected a GeoDataFrame of areas, got {type(areas).__name__}; {_BUILD_HINT}")
+    missing = [c for c in AREA_COLUMNS if c not in areas.columns]
+    if missing:
+        raise InputError(f"areas: no {', '.join(missing)} column(s); load them with geomap.load_boundaries()")
+    if not isinstance(reports, pd.DataFrame):
+        kind = type(reports).__name__
+        raise InputError(f"reports: expected a DataFrame of located reports, got {kind}; {_BUILD_HINT}")
+    missing = [c for c in LOCATED_COLUMNS if c not in reports.columns]
+    if missing:
+        raise InputError(f"reports: no {', '.join(missing)} column(s), so they are not located reports; {_BUILD_HINT}")
+    if not pd.api.types.is_datetime64_any_dtype(reports[DATE]) and len(reports):
+        raise InputError(f"reports: column 'date' holds {reports[DATE].dtype}, not dates; {_BUILD_HINT}")
 
 
 # ---------------------------------------------------------------------- evidence

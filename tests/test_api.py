@@ -113,5 +113,6 @@ def test_reports_that_are_all_missing_values_are_refused_row_by_row():
     frame = pd.DataFrame({"date": [math.nan] * 2, "place": [math.nan] * 2, "status": [None] * 2})
     with pytest.raises(geomap.InputError) as info:
         geomap.build_timeline(frame)
-    assert info.value.problems[0] == "<DataFrame>, row 1, column 'date': None: empty date; write the date as YYYY-MM-DD"
+    first = info.value.problems[0]
+    assert first == "reports (DataFrame), row 1, column 'date': None: empty date; write the date as YYYY-MM-DD"
     assert len(info.value.problems) == 6

@@ -12,6 +12,7 @@ import pytest
 import shapely
 
 from geomap._data import provinces_table
+from geomap.errors import InputError
 from geomap.geocode import GEOCODE_COLUMNS, geocode
 
 
@@ -160,9 +161,11 @@ def test_min_score_leaves_weak_matches_unresolved():
 
 
 def test_empty_and_missing_names():
-    df = geocode(["", None, float("nan"), "  "])
-    assert (df["reason"] == "empty name").all()
-    assert df["query"].tolist() == ["", "", "", "  "]
+    df = geocode(["", None, float("nan"), "  ", "Kabul"])
+    assert (df["reason"].iloc[:4] == "empty name").all()
+    assert df["query"].tolist() == ["", "", "", "  ", "Kabul"]
+    with pytest.raises(InputError, match=r"^names: all 4 names are missing \(NaN, None or blank\)"):
+        geocode(["", None, float("nan"), "  "])
 
 
 def test_coordinates_are_those_of_the_place():

@@ -139,7 +139,7 @@ def test_geocode_places_aligns_answers_with_reports():
 
 
 def test_geocoder_object_validates_its_settings():
-    with pytest.raises(InputError, match="min_score 2 must be between 0 and 1"):
+    with pytest.raises(InputError, match=r"^min_score: expected a number between 0 and 1 \(a confidence\), got 2$"):
         Geocoder(min_score=2)
     with pytest.raises(InputError, match="needs a user agent"):
         Geocoder(online="nominatim")

@@ -56,10 +56,10 @@ def test_bad_precision_names_row_and_column():
     with pytest.raises(ReportsError) as info:
         read_reports(bad, bounds=None)
     assert info.value.problems == [
-        "<DataFrame>, row 2, column 'date_precision': 'week': unknown precision; use 1 (exact), 2 (approximate) "
-        "or 3 (broad)",
-        "<DataFrame>, row 4, column 'date_precision': '4': unknown precision; use 1 (exact), 2 (approximate) "
-        "or 3 (broad)",
+        "reports (DataFrame), row 2, column 'date_precision': 'week': unknown precision; use 1 (exact), "
+        "2 (approximate) or 3 (broad)",
+        "reports (DataFrame), row 4, column 'date_precision': '4': unknown precision; use 1 (exact), "
+        "2 (approximate) or 3 (broad)",
     ]
 
 

@@ -184,4 +184,4 @@ def report_dates(text: str, published: date) -> tuple[date, date]:
 
 
 def _parse_published(published: date | datetime | str) -> date:
-    return parse_date(published, "published date")
+    return parse_date(published, "published")

@@ -22,12 +22,14 @@ from geomap.reports import parse_date
 if TYPE_CHECKING:
     import folium
 
+    from geomap.timeline import ControlTimeline
+
 
 _LAYER_MODES = ("slider", "per-date")
 
 
 def control_map(
-    timeline: Any,
+    timeline: ControlTimeline,
     *,
     layers: Literal["slider", "per-date"] = "slider",
     self_contained: bool = False,

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from matplotlib.collections import PathCollection
     from matplotlib.figure import Figure
 
+    from geomap.timeline import ControlTimeline
+
 __all__ = ["ANIMATION_FORMATS", "IMAGE_FORMATS", "pick_date", "render_animation", "render_image"]
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -72,7 +74,7 @@ class _Scene:
 
 
 def render_image(
-    timeline: Any,
+    timeline: ControlTimeline,
     *,
     date: dt.date | str | None = None,
     grid: bool = False,
@@ -125,7 +127,7 @@ def render_image(
 
 
 def render_animation(
-    timeline: Any,
+    timeline: ControlTimeline,
     *,
     format: str = "gif",
     width_px: int = 800,

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from geomap.scheme import StatusScheme
+    from geomap.timeline import ControlTimeline
 
 STATUS_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 MAX_EVIDENCE = 5
@@ -103,7 +104,7 @@ class MapData:
 
 
 def map_data(
-    timeline: Any,
+    timeline: ControlTimeline,
     *,
     title: str | None = None,
     markers: bool = False,
