@@ -152,7 +152,7 @@ def _merge(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return out.sort_values([DATE, PLACE], kind="stable").reset_index(drop=True)
 
 
-def _merge_day(group: pd.DataFrame) -> list[dict]:
+def _merge_day(group: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows one place keeps for one day (see :func:`_merge`)."""
     statuses = set(group[STATUS])
     decisive = group[group[STATUS] != CONTESTED]
@@ -171,8 +171,8 @@ def _merge_day(group: pd.DataFrame) -> list[dict]:
     return [_best(decisive, decisive, status, {status}), _best(later, later, CONTESTED, {CONTESTED})]
 
 
-def _best(chosen: pd.DataFrame, group: pd.DataFrame, status: str, statuses: set[str]) -> dict:
-    best = chosen.sort_values(CONFIDENCE, ascending=False).iloc[0].to_dict()
+def _best(chosen: pd.DataFrame, group: pd.DataFrame, status: str, statuses: set[str]) -> dict[str, Any]:
+    best: dict[str, Any] = chosen.sort_values(CONFIDENCE, ascending=False).iloc[0].to_dict()
     best.pop(ORDER, None)
     if len(statuses) > 1:
         best[STATUS] = status
