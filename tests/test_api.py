@@ -116,3 +116,47 @@ def test_reports_that_are_all_missing_values_are_refused_row_by_row():
     first = info.value.problems[0]
     assert first == "reports (DataFrame), row 1, column 'date': None: empty date; write the date as YYYY-MM-DD"
     assert len(info.value.problems) == 6
+
+
+# The data flow, one module per step, in the order the README draws it.
+STEPS = [
+    ("reports",),
+    ("geocode", "gazetteer"),
+    ("join",),
+    ("timeline",),
+    ("render", "export", "plot", "style", "datapackage"),
+]
+#: Documented shortcuts that reach forward from the engine: ControlTimeline.from_reports
+#: (to the pipeline) and ControlTimeline.plot (to render.image), both imported when called.
+SHORTCUTS = {("timeline", "pipeline"), ("timeline", "render")}
+
+
+def _imports(path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("geomap."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("geomap."))
+    return found
+
+
+def test_no_step_of_the_data_flow_imports_a_later_step():
+    from pathlib import Path
+
+    package = Path(geomap.__file__).parent
+    position = {module: k for k, step in enumerate(STEPS) for module in step}
+    position["pipeline"] = len(STEPS)  # runs the steps, so comes after all of them
+    for module, k in position.items():
+        path = package / f"{module}.py"
+        files = [path] if path.exists() else sorted((package / module).glob("*.py"))
+        later = {
+            other
+            for file in files
+            for other in _imports(file)
+            if position.get(other, -1) > k and (module, other) not in SHORTCUTS
+        }
+        assert not later, f"{module} imports later step(s) {sorted(later)}"

@@ -13,11 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from geomap.dates import parse_date
 from geomap.errors import InputError
 from geomap.render.mapdata import MapData, check_scheme, map_data
 from geomap.render.page import json_for_script, page_payload
 from geomap.render.tiles import choose_tiles, tile_source
-from geomap.reports import parse_date
 
 if TYPE_CHECKING:
     import folium

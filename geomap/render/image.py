@@ -193,7 +193,7 @@ def pick_date(dates: Sequence[dt.date], date: dt.date | str | None) -> int:
     """Index of the reporting date on or before ``date`` (default the last); refuses dates outside."""
     if date is None:
         return len(dates) - 1
-    from geomap.reports import parse_date
+    from geomap.dates import parse_date
 
     day = parse_date(date, "date")
     if day < dates[0] or day > dates[-1]:
