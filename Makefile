@@ -48,9 +48,9 @@ test-min: $(MIN_STAMP)
 # JupyterLab in the same environment (the optional "notebook" extra), opened on the notebook.
 NOTEBOOK_STAMP := $(VENV)/.geomap-notebook
 
-$(NOTEBOOK_STAMP): $(STAMP)
-	@echo "==> Installing JupyterLab into $(VENV) (once)"
-	$(BIN)/python -m pip install --progress-bar on -e '.[notebook]'
+$(NOTEBOOK_STAMP): $(STAMP) requirements-notebook.lock
+	@echo "==> Installing JupyterLab into $(VENV) (once), pinned by requirements-notebook.lock"
+	$(BIN)/python -m pip install --progress-bar on -c requirements.lock -c requirements-notebook.lock -e '.[notebook]'
 	@touch $(NOTEBOOK_STAMP)
 
 notebook: $(NOTEBOOK_STAMP)
