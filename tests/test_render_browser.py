@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geomap.render import control_map, map_html
@@ -350,7 +350,7 @@ def test_demo_map_in_chromium(tmp_path, visit, day):
     html_path = next(p for p in write_demo(tmp_path / "demo") if p.suffix == ".html")
     seen = visit(html_path.read_text(encoding="utf-8"), f"#{day}")
     summary = ControlTimeline.from_reports(example_path()).summary()
-    expected = summary.loc[dt.date.fromisoformat(day)]
+    expected = summary.loc[pd.Timestamp(day)]
     assert seen.page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 34
     assert fills(seen.page) == Counter({COLOR[k]: int(n) for k, n in expected.items() if n})
     assert shown(seen.page)["counts"] == [f"{LABEL[k]}: {int(expected[k])} of 34" for k in expected.index]
@@ -522,7 +522,7 @@ def test_district_demo_map_in_chromium(tmp_path, visit):
     seen = visit(html_path.read_text(encoding="utf-8"), f"#{day}")
     page = seen.page
     timeline = ControlTimeline.from_reports(example_path(), level="district")
-    expected = timeline.summary().loc[dt.date.fromisoformat(day)]
+    expected = timeline.summary().loc[pd.Timestamp(day)]
     assert page.eval_on_selector_all("path.leaflet-interactive", "els => els.length") == 398
     assert fills(page) == Counter({COLOR[k]: int(n) for k, n in expected.items() if n})
     assert shown(page)["counts"] == [f"{LABEL[k]}: {int(expected[k])} of 398" for k in expected.index]
