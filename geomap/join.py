@@ -32,6 +32,7 @@ On the bundled districts (:func:`locate_on_districts`) reports land thus:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,15 @@ PROVINCE_ISO = "province_iso"
 SPECIFIC = "district"
 
 
+GRID_MIN_POINTS = 500_000
+"""From this many points on, a grid of cells that lie wholly inside one area answers most points."""
+GRID_CELLS = 512
+"""Cells along the longer side of the areas' bounding box."""
+_GRID_PAD = 1e-9
+"""Degrees a cell is widened by before it is tested, so rounding in a point's cell index never matters."""
+_NO_AREA = -2
+
+
 def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float = SNAP_DEGREES) -> np.ndarray:
     """Index of the area each point lies in, ``-1`` for none.
 
@@ -87,18 +97,31 @@ def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float 
 
     Notes
     -----
-    Points are sorted by longitude once; each prepared polygon then tests only the
-    points inside its bounding box (``shapely.intersects_xy``). That is faster
-    than one R-tree query per point when points far outnumber polygons.
+    Many points: a grid over the areas is built first; a cell (slightly widened) that
+    lies in the interior of exactly one area and touches no other gives that area to
+    every point in it by arithmetic alone. The remaining points (near borders, outside
+    the grid) are tested exactly: sorted by longitude once, each prepared polygon tests
+    only the points inside its bounding box (``shapely.intersects_xy``). Both answers
+    are the exact point-in-polygon answer, so the grid changes speed, never results.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     result = np.full(len(x), -1, dtype=np.int64)
     if len(x) == 0 or len(areas) == 0:
         return result
-    valid = ~(np.isnan(x) | np.isnan(y))
-    order = np.argsort(x, kind="stable")
-    order = order[valid[order]]
+    todo = ~(np.isnan(x) | np.isnan(y))
+    if len(x) >= GRID_MIN_POINTS:
+        todo &= ~_grid_join(result, x, y, areas)
+    _exact_join(result, x, y, areas, todo)
+    if snap > 0:
+        _snap(result, x, y, areas, snap)
+    return result
+
+
+def _exact_join(result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarray, todo: np.ndarray) -> None:
+    """Set ``result`` for the points in ``todo`` by testing them against each polygon in order."""
+    wanted = np.flatnonzero(todo)
+    order = wanted[np.argsort(x[wanted], kind="stable")]
     xs = x[order]
     ys = y[order]
     bounds = shapely.bounds(areas)
@@ -118,9 +141,87 @@ def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float 
         shapely.prepare(geom)
         inside = shapely.intersects_xy(geom, xs[window][candidates], yy[candidates])
         result[order[window][candidates[inside]]] = index
-    if snap > 0:
-        _snap(result, x, y, areas, snap)
-    return result
+
+
+def _grid_join(result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarray) -> np.ndarray:
+    """Answer the points that fall in a grid cell lying inside exactly one area; return their mask."""
+    cell_area, origin, size, shape = _interior_cells(areas)
+    answered = np.zeros(len(x), dtype=bool)
+    if size <= 0:
+        return answered
+    with np.errstate(invalid="ignore"):
+        column = np.floor((x - origin[0]) / size)
+        row = np.floor((y - origin[1]) / size)
+    in_grid = (column >= 0) & (column < shape[1]) & (row >= 0) & (row < shape[0])  # False for NaN
+    cell = row[in_grid].astype(np.int64) * shape[1] + column[in_grid].astype(np.int64)
+    area = cell_area[cell]
+    inside = np.flatnonzero(in_grid)[area >= 0]
+    result[inside] = area[area >= 0]
+    answered[inside] = True
+    answered[np.flatnonzero(in_grid)[area == _NO_AREA]] = True  # a cell no area touches: left at -1
+    minx, miny, maxx, maxy = shapely.total_bounds(areas)
+    answered |= (x < minx) | (x > maxx) | (y < miny) | (y > maxy)
+    return answered
+
+
+_GRIDS: dict[bytes, tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]] = {}
+_GRIDS_KEPT = 4
+
+
+def _interior_cells(areas: np.ndarray) -> tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]:
+    """:func:`_grid_cells`, kept for the last few sets of areas (each run joins the same areas
+    more than once: to the areas, to the provinces, on each partition)."""
+    key = hashlib.blake2b(b"|".join(w or b"" for w in shapely.to_wkb(areas, output_dimension=2).tolist())).digest()
+    if key not in _GRIDS:
+        while len(_GRIDS) >= _GRIDS_KEPT:
+            _GRIDS.pop(next(iter(_GRIDS)))
+        _GRIDS[key] = _grid_cells(areas)
+    return _GRIDS[key]
+
+
+def _grid_cells(areas: np.ndarray) -> tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]:
+    """Per grid cell, the one area whose interior holds the (widened) cell while no other area
+    touches it, :data:`_NO_AREA` where no area touches it, else ``-1``; with the grid's origin, cell size and (rows, columns)."""
+    minx, miny, maxx, maxy = shapely.total_bounds(areas)
+    size = max(maxx - minx, maxy - miny) / GRID_CELLS
+    if not np.isfinite(size) or size <= 0:
+        return np.empty(0, dtype=np.int64), (0.0, 0.0), 0.0, (0, 0)
+    columns = int(np.ceil((maxx - minx) / size)) or 1
+    rows = int(np.ceil((maxy - miny) / size)) or 1
+    touching = np.zeros(rows * columns, dtype=np.int64)
+    owner = np.full(rows * columns, -1, dtype=np.int64)
+    bounds = shapely.bounds(areas)
+    for index, geom in enumerate(areas):
+        if geom is None or shapely.is_empty(geom):
+            continue
+        c0, r0, c1, r1 = _cell_range(bounds[index], (minx, miny), size, rows, columns)
+        cc, rr = np.meshgrid(np.arange(c0, c1 + 1), np.arange(r0, r1 + 1))
+        cc, rr = cc.ravel(), rr.ravel()
+        boxes = shapely.box(
+            minx + cc * size - _GRID_PAD,
+            miny + rr * size - _GRID_PAD,
+            minx + (cc + 1) * size + _GRID_PAD,
+            miny + (rr + 1) * size + _GRID_PAD,
+        )
+        shapely.prepare(geom)
+        touched = shapely.intersects(geom, boxes)
+        cells = rr[touched] * columns + cc[touched]
+        touching[cells] += 1
+        owner[cells[shapely.contains_properly(geom, boxes[touched])]] = index
+    cell_area = np.where(touching == 1, owner, -1)
+    cell_area[touching == 0] = _NO_AREA
+    return cell_area, (float(minx), float(miny)), float(size), (rows, columns)
+
+
+def _cell_range(
+    bounds: np.ndarray, origin: tuple[float, float], size: float, rows: int, columns: int
+) -> tuple[int, int, int, int]:
+    """First and last grid column and row whose widened cells may meet a box (clipped to the grid)."""
+    c0 = int(np.floor((bounds[0] - origin[0] - 2 * _GRID_PAD) / size)) - 1
+    r0 = int(np.floor((bounds[1] - origin[1] - 2 * _GRID_PAD) / size)) - 1
+    c1 = int(np.floor((bounds[2] - origin[0] + 2 * _GRID_PAD) / size)) + 1
+    r1 = int(np.floor((bounds[3] - origin[1] + 2 * _GRID_PAD) / size)) + 1
+    return max(c0, 0), max(r0, 0), min(c1, columns - 1), min(r1, rows - 1)
 
 
 def _snap(result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarray, snap: float) -> None:

@@ -319,7 +319,10 @@ def _reporting_dates(table: pd.DataFrame, *, dates: Iterable[str | dt.date] | No
         if not parsed:
             raise InputError("dates: the list of reporting dates is empty; give at least one YYYY-MM-DD date")
         return sorted(set(parsed))
-    observed = sorted({d.date() for d in table["date"]})
+    import numpy as np
+
+    days_seen = np.unique(table["date"].to_numpy("datetime64[D]"))  # one sort, no Python object per report
+    observed: list[dt.date] = [d.item() for d in days_seen[~np.isnat(days_seen)]]
     if freq is None or not observed:
         return observed
     step = FREQUENCIES[freq]

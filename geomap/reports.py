@@ -328,8 +328,9 @@ def validate_reports(
     bad(((places == "") & ~not_text).to_numpy(), PLACE, 1, "empty place; name the place or remove the row")
 
     raw_status = _text(frame[STATUS])
-    mapping = {u: scheme.normalize(u) for u in pd.unique(raw_status)}
-    statuses = raw_status.map(mapping)
+    # Each distinct spelling is normalised once; rows take their status by code.
+    codes, spellings = pd.factorize(raw_status)
+    statuses = _cells(pd.Series([scheme.normalize(u) for u in spellings] + [None])).take(codes)
     allowed = ", ".join(scheme.keys)
     empty_status = (raw_status == "").to_numpy()
     bad(empty_status, STATUS, 2, f"empty status; use one of {allowed}")
@@ -339,7 +340,7 @@ def validate_reports(
         hint = f"did you mean {guess!r}? " if guess else ""
         return f"unknown status; {hint}use one of {allowed}"
 
-    bad(statuses.isna().to_numpy() & ~empty_status, STATUS, 2, unknown_status)
+    bad(pd.isna(statuses) & ~empty_status, STATUS, 2, unknown_status)
 
     lat, lon = _coordinates(frame, bad, bounds)
 
@@ -351,8 +352,10 @@ def validate_reports(
 
     precision = {}
     for order, column in enumerate((PLACE_PRECISION, DATE_PRECISION), start=6):
-        codes = _text(frame[column]) if column in frame.columns else pd.Series("", index=frame.index)
-        parsed = codes.map({"": 1, **{str(k): k for k in PRECISION_LEVELS}})
+        if column not in frame.columns:
+            precision[column] = np.ones(n, dtype=int)
+            continue
+        parsed = _text(frame[column]).map({"": 1, **{str(k): k for k in PRECISION_LEVELS}})
         bad(parsed.isna().to_numpy(), column, order, "unknown precision; use 1 (exact), 2 (approximate) or 3 (broad)")
         precision[column] = parsed.fillna(1).to_numpy().astype(int)
 
@@ -364,13 +367,13 @@ def validate_reports(
         {
             ROW: row_numbers,
             DATE: dates,
-            PLACE: places.to_numpy(),
-            STATUS: statuses.to_numpy(),
-            SOURCE: _text(frame[SOURCE]).to_numpy() if SOURCE in frame.columns else "",
-            NOTE: _text(frame[NOTE]).to_numpy() if NOTE in frame.columns else "",
+            PLACE: _cells(places),
+            STATUS: statuses,
+            SOURCE: _cells(_text(frame[SOURCE])) if SOURCE in frame.columns else "",
+            NOTE: _cells(_text(frame[NOTE])) if NOTE in frame.columns else "",
             LAT: lat,
             LON: lon,
-            LEVEL: level.to_numpy(),
+            LEVEL: _cells(level),
             **precision,
         }
     )
@@ -437,6 +440,11 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
 
 
+def _cells(series: pd.Series) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """A text column's values without its index; Arrow-backed text stays in Arrow (no object per cell)."""
+    return series.array if isinstance(series.dtype, pd.StringDtype) else series.to_numpy()
+
+
 def _coordinates(
     frame: pd.DataFrame,
     bad: Callable[[np.ndarray, str, int, str], None],
@@ -451,8 +459,8 @@ def _coordinates(
     lat_text, lon_text = _text(lat_raw), _text(lon_raw)
     lat_blank = (lat_text == "").to_numpy()
     lon_blank = (lon_text == "").to_numpy()
-    lat = pd.to_numeric(lat_text.mask(lat_blank), errors="coerce").to_numpy(float)
-    lon = pd.to_numeric(lon_text.mask(lon_blank), errors="coerce").to_numpy(float)
+    lat = _numbers(lat_text, lat_blank)
+    lon = _numbers(lon_text, lon_blank)
     bad(np.isnan(lat) & ~lat_blank, LAT, 3, "not a number; write decimal degrees, e.g. 34.5281")
     bad(np.isnan(lon) & ~lon_blank, LON, 4, "not a number; write decimal degrees, e.g. 69.1723")
     only_one = (lat_blank != lon_blank) & (np.isnan(lat) == lat_blank) & (np.isnan(lon) == lon_blank)
@@ -469,3 +477,23 @@ def _coordinates(
         bad(lat_out & ~swapped, LAT, 3, f"outside the mapped area ({where}); check the coordinate")
         bad(lon_out & ~lat_out & ~swapped, LON, 4, f"outside the mapped area ({where}); check the coordinate")
     return lat, lon
+
+
+def _numbers(text: pd.Series, blank: np.ndarray) -> np.ndarray:
+    """Text cells as floats, NaN where blank or not a number (as ``pandas.to_numeric(errors="coerce")``).
+
+    Arrow-backed text is cast by Arrow in one pass, which gives pandas' values wherever it
+    succeeds; any cell it cannot read sends the column to pandas, which marks the bad cells.
+    """
+    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            values = pa.array(text.array)
+            if blank.any():
+                values = pc.if_else(pa.array(blank), pa.scalar(None, values.type), values)
+            return np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+            pass
+    return pd.to_numeric(text.mask(blank), errors="coerce").to_numpy(float)
