@@ -181,35 +181,50 @@ def _interior_cells(areas: np.ndarray) -> tuple[np.ndarray, tuple[float, float],
 
 def _grid_cells(areas: np.ndarray) -> tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]:
     """Per grid cell, the one area whose interior holds the (widened) cell while no other area
-    touches it, :data:`_NO_AREA` where no area touches it, else ``-1``; with the grid's origin, cell size and (rows, columns)."""
+    touches it, :data:`_NO_AREA` where no area touches it, else ``-1``; with the grid's origin,
+    cell size and (rows, columns).
+
+    A cell that no ring of any area passes through (rings cut into pieces shorter than half a
+    cell, each marking the at most 2 x 2 cells its widened box meets) lies wholly inside or
+    wholly outside each area, so the areas containing its centre are the areas containing it.
+    """
     minx, miny, maxx, maxy = shapely.total_bounds(areas)
     size = max(maxx - minx, maxy - miny) / GRID_CELLS
     if not np.isfinite(size) or size <= 0:
         return np.empty(0, dtype=np.int64), (0.0, 0.0), 0.0, (0, 0)
     columns = int(np.ceil((maxx - minx) / size)) or 1
     rows = int(np.ceil((maxy - miny) / size)) or 1
-    touching = np.zeros(rows * columns, dtype=np.int64)
+    edge = np.zeros(rows * columns, dtype=bool)
+    rings = shapely.segmentize(shapely.get_rings(shapely.get_parts(areas)), size / 2)
+    xy, ring = shapely.get_coordinates(rings, return_index=True)
+    same = np.flatnonzero(ring[1:] == ring[:-1])
+    a, b = xy[same], xy[same + 1]
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    c0 = np.clip(np.floor((low[:, 0] - 2 * _GRID_PAD - minx) / size), 0, columns - 1).astype(np.int64)
+    c1 = np.clip(np.floor((high[:, 0] + 2 * _GRID_PAD - minx) / size), 0, columns - 1).astype(np.int64)
+    r0 = np.clip(np.floor((low[:, 1] - 2 * _GRID_PAD - miny) / size), 0, rows - 1).astype(np.int64)
+    r1 = np.clip(np.floor((high[:, 1] + 2 * _GRID_PAD - miny) / size), 0, rows - 1).astype(np.int64)
+    for r in (r0, r1):
+        for c in (c0, c1):
+            edge[r * columns + c] = True
+    count = np.zeros(rows * columns, dtype=np.int64)
     owner = np.full(rows * columns, -1, dtype=np.int64)
     bounds = shapely.bounds(areas)
     for index, geom in enumerate(areas):
         if geom is None or shapely.is_empty(geom):
             continue
-        c0, r0, c1, r1 = _cell_range(bounds[index], (minx, miny), size, rows, columns)
-        cc, rr = np.meshgrid(np.arange(c0, c1 + 1), np.arange(r0, r1 + 1))
-        cc, rr = cc.ravel(), rr.ravel()
-        boxes = shapely.box(
-            minx + cc * size - _GRID_PAD,
-            miny + rr * size - _GRID_PAD,
-            minx + (cc + 1) * size + _GRID_PAD,
-            miny + (rr + 1) * size + _GRID_PAD,
-        )
+        col_lo, row_lo, col_hi, row_hi = _cell_range(bounds[index], (minx, miny), size, rows, columns)
+        cc, rr = np.meshgrid(np.arange(col_lo, col_hi + 1), np.arange(row_lo, row_hi + 1))
+        cells = (rr * columns + cc).ravel()
+        cells = cells[~edge[cells]]
         shapely.prepare(geom)
-        touched = shapely.intersects(geom, boxes)
-        cells = rr[touched] * columns + cc[touched]
-        touching[cells] += 1
-        owner[cells[shapely.contains_properly(geom, boxes[touched])]] = index
-    cell_area = np.where(touching == 1, owner, -1)
-    cell_area[touching == 0] = _NO_AREA
+        centre_x = minx + (cells % columns + 0.5) * size
+        centre_y = miny + (cells // columns + 0.5) * size
+        inside = cells[shapely.intersects_xy(geom, centre_x, centre_y)]
+        count[inside] += 1
+        owner[inside] = index
+    cell_area = np.where(count == 1, owner, -1)
+    cell_area[(count == 0) & ~edge] = _NO_AREA
     return cell_area, (float(minx), float(miny)), float(size), (rows, columns)
 
 

@@ -177,3 +177,44 @@ def test_unknown_place_is_unresolved_at_district_level():
     located, unresolved = land([("2021-08-01", "Nowhere-e Sharif", "taliban")])
     assert located.empty
     assert unresolved[["place", "reason"]].values.tolist() == [["Nowhere-e Sharif", "place not found"]]
+
+
+def _grid_and_exact(monkeypatch, x, y, areas, snap=0.0):
+    import geomap.join
+
+    monkeypatch.setattr(geomap.join, "GRID_MIN_POINTS", 0)
+    geomap.join._GRIDS.clear()
+    grid = join_points(x, y, areas, snap=snap)
+    monkeypatch.setattr(geomap.join, "GRID_MIN_POINTS", 1 << 62)
+    return grid, join_points(x, y, areas, snap=snap)
+
+
+def test_grid_answers_many_points_as_the_exact_test_does(monkeypatch):
+    from geomap.levels import level_areas
+
+    districts = level_areas("district")
+    areas = districts.geometry.values[np.argsort(districts["area_id"].to_numpy(), kind="stable")]
+    rng = np.random.default_rng(7)
+    minx, miny, maxx, maxy = shapely.total_bounds(areas)
+    vertices = shapely.get_coordinates(areas)[rng.integers(0, len(shapely.get_coordinates(areas)), 3000)]
+    size = max(maxx - minx, maxy - miny) / 512  # grid lines and cell corners
+    corners = np.column_stack([minx + rng.integers(0, 512, 3000) * size, miny + rng.integers(0, 320, 3000) * size])
+    x = np.concatenate([rng.uniform(minx - 0.5, maxx + 0.5, 20000), vertices[:, 0], corners[:, 0], [maxx, minx, np.nan]])
+    y = np.concatenate([rng.uniform(miny - 0.5, maxy + 0.5, 20000), vertices[:, 1], corners[:, 1], [maxy, miny, 35.0]])
+    grid, exact = _grid_and_exact(monkeypatch, x, y, areas, snap=0.1)
+    assert (grid >= 0).sum() > 10000  # many points land somewhere; every answer agrees
+    np.testing.assert_array_equal(grid, exact)
+
+
+def test_grid_keeps_the_border_and_overlap_rules(monkeypatch):
+    from shapely.geometry import Polygon, box
+
+    holed = Polygon([(60, 30), (64, 30), (64, 34), (60, 34)], holes=[[(61, 31), (63, 31), (63, 33), (61, 33)]])
+    areas = np.array([box(62, 32, 66, 36), holed, box(64, 30, 68, 34), box(61.5, 31.5, 62.5, 32.5)], dtype=object)
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.uniform(59, 69, 50000), np.repeat([61.0, 62.0, 64.0, 66.0], 50)])
+    y = np.concatenate([rng.uniform(29, 37, 50000), np.tile(np.linspace(30, 36, 50), 4)])
+    grid, exact = _grid_and_exact(monkeypatch, x, y, areas)
+    np.testing.assert_array_equal(grid, exact)
+    # overlaps go to the earliest area, the hole belongs to nobody but the small box inside it
+    assert join_points(np.array([63.0, 61.8, 61.2]), np.array([33.0, 31.8, 32.0]), areas, snap=0).tolist() == [0, 3, -1]
