@@ -107,7 +107,7 @@ def _groups(
     track: np.ndarray, day: np.ndarray, status: np.ndarray, position: np.ndarray, contested: int | None
 ) -> _Groups:
     n = len(track)
-    order = np.lexsort((day, track))  # stable: input order within a (track, day)
+    order = _track_day_order(track, day)
     t, d, s = track[order], day[order], status[order]
     new = np.ones(n, dtype=bool)
     new[1:] = (t[1:] != t[:-1]) | (d[1:] != d[:-1])
@@ -122,6 +122,18 @@ def _groups(
     if contested is not None:
         decided = np.where(conflict, contested, decided)
     return _Groups(position[order].astype(np.int64), offsets, t[starts], d[starts], decided, conflict)
+
+
+def _track_day_order(track: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Positions sorted by (track, day), input order kept within each: one stable sort of a
+    combined key (as ``np.lexsort((day, track))``, which sorts twice)."""
+    if len(track) == 0:
+        return np.empty(0, dtype=np.int64)
+    low = int(day.min())
+    span = int(day.max()) - low + 1
+    if (int(track.max()) + 1) * span >= 2**62:
+        return np.lexsort((day, track))
+    return np.argsort(track.astype(np.int64) * span + (day - low), kind="stable")
 
 
 def _latest_group(groups: _Groups, tracks: np.ndarray, query_days: np.ndarray) -> np.ndarray:

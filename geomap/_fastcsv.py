@@ -27,6 +27,7 @@ GUARDED_FORMULAS = tuple("'" + c for c in FORMULA_START)
 def read_plain_csv(path: Path, *, delimiter: str) -> tuple[pd.DataFrame, np.ndarray] | None:
     """The table (text columns) and each record's spreadsheet row, or ``None`` to read carefully."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     size = path.stat().st_size
@@ -54,8 +55,9 @@ def read_plain_csv(path: Path, *, delimiter: str) -> tuple[pd.DataFrame, np.ndar
         return None
     if table.num_columns != len(names) or _line_count(path) != table.num_rows + 1:
         return None  # blank lines or values spanning lines: rows are not line numbers
+    quoted = [bool(pc.any(pc.starts_with(column, "'")).as_py()) for column in table.columns]  # one cheap pass
     frame = table.rename_columns(stripped).to_pandas()
-    for column in frame.columns:
+    for column in frame.columns[quoted]:
         # As the careful reader does: drop the apostrophe geomap's CSV writer puts before a formula.
         guarded = frame[column].str.startswith(GUARDED_FORMULAS)
         if guarded.any():

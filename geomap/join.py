@@ -312,9 +312,9 @@ def locate_reports(
         if spread.any():
             located_parts.append(_spread_over_province(frame[spread], areas, province_polygons))
     placed = (index >= 0) & ~spread
-    main = frame[placed].copy()
-    main[AREA_ID] = area_ids[index[placed]]
-    main[AREA_NAME] = area_names[index[placed]]
+    main = frame.copy(deep=False) if placed.all() else frame[placed].copy()  # no copy of every report
+    main[AREA_ID] = _take(area_ids, index[placed])
+    main[AREA_NAME] = _take(area_names, index[placed])
     located_parts.insert(0, main)
     located = pd.concat(located_parts, ignore_index=True) if len(located_parts) > 1 else main.reset_index(drop=True)
 
@@ -344,6 +344,11 @@ def _index_by_points(
     index[need_point] = np.where(hit >= 0, order[np.maximum(hit, 0)], -1)
 
 
+def _take(values: np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values[index]`` as a column: text is taken in Arrow, not made into one object per row."""
+    return pd.Series(values).array.take(index)
+
+
 def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray]:
     """The reports with the geocoder's fields (``name``, ``kind``, ``province_iso``, coordinates, ...)
     filled in, and a mask of the reports that came with their own coordinates."""
@@ -351,7 +356,8 @@ def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.D
     given = frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
     frame[NAME] = frame[PLACE]
     # Coordinates stand for the area's own status unless the report says it is about a district.
-    frame[KIND] = frame[LEVEL].map({"province": "province", "district": "district"}).fillna("given")
+    level = frame[LEVEL]
+    frame[KIND] = np.where(level.eq("province"), "province", np.where(level.eq("district"), "district", "given"))
     frame[PROVINCE_ISO] = ""
     frame[METHOD] = "given"
     frame[CONFIDENCE] = 1.0
@@ -386,8 +392,12 @@ def _fill_province_iso(frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame 
     hit = join_points(
         frame.loc[need, LON].to_numpy(float), frame.loc[need, LAT].to_numpy(float), province_polygons.geometry.values
     )
-    iso = province_polygons[AREA_ID].to_numpy()
-    frame.loc[need, PROVINCE_ISO] = np.where(hit >= 0, iso[np.maximum(hit, 0)], "")
+    iso = np.append(province_polygons[AREA_ID].to_numpy(dtype=object), "")  # hit -1: ""
+    found = _take(iso, np.where(hit >= 0, hit, len(iso) - 1))
+    if need.all():
+        frame[PROVINCE_ISO] = found
+    else:
+        frame.loc[need, PROVINCE_ISO] = np.asarray(found, dtype=object)
 
 
 def area_provinces(areas: gpd.GeoDataFrame, province_polygons: gpd.GeoDataFrame) -> np.ndarray:
@@ -456,8 +466,8 @@ def locate_on_districts(
     wide = frame[KIND].eq("province").to_numpy() & frame[PROVINCE_ISO].ne("").to_numpy()
     specific = (index >= 0) & ~wide
     main = frame[specific].copy()
-    main[AREA_ID] = area_ids[index[specific]]
-    main[AREA_NAME] = area_names[index[specific]]
+    main[AREA_ID] = _take(area_ids, index[specific])
+    main[AREA_NAME] = _take(area_names, index[specific])
     main[SCOPE] = SPECIFIC
     membership = pd.DataFrame({AREA_ID: area_ids, AREA_NAME: area_names, PROVINCE_ISO: district_iso})
     spread = frame[wide].merge(membership, on=PROVINCE_ISO, how="inner", sort=False)

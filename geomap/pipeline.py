@@ -152,7 +152,8 @@ def build_timeline(
     bounds = _report_bounds(areas, bundled=boundaries is None)
     table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet)
     keep = keep_mask(table, min_precision)
-    table = table[keep].reset_index(drop=True)
+    if not keep.all():
+        table = table[keep].reset_index(drop=True)
     reporting_dates = _reporting_dates(table, dates=dates, freq=freq)
     geocoded = geocode_places(table, geocoder)
     if boundaries is None and level == "district":

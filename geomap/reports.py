@@ -314,7 +314,7 @@ def validate_reports(
             row = int(row_numbers[i])
             problems.append((row, order, row_message(source_name, row, column, value, reason)))
 
-    dates, date_bad = parse_date_column(frame[DATE])
+    dates, date_bad = _parse_dates(frame[DATE])
     bad(date_bad, DATE, 0, date_problem)
 
     places = _text(frame[PLACE])
@@ -438,6 +438,17 @@ def _text(series: pd.Series) -> pd.Series:
     if isinstance(series.dtype, pd.StringDtype):
         return series.fillna("").str.strip()  # stays in Arrow: no Python object per value
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
+
+
+def _parse_dates(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`geomap.dates.parse_date_column`; Arrow-backed text is parsed once per distinct cell."""
+    if not isinstance(series.dtype, pd.StringDtype) or len(series) < 1000:
+        return parse_date_column(series)
+    codes, distinct = pd.factorize(series, use_na_sentinel=False)
+    if len(distinct) > len(series) // 2:
+        return parse_date_column(series)
+    days, bad = parse_date_column(pd.Series(distinct, dtype=series.dtype))
+    return days[codes], bad[codes]
 
 
 def _cells(series: pd.Series) -> pd.api.extensions.ExtensionArray | np.ndarray:

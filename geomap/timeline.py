@@ -461,7 +461,8 @@ class ControlTimeline:
     def _decide(self, days: Sequence[dt.date]) -> Decisions:
         counted = self._counted()
         keys = self._status_keys()
-        area = pd.Index(self.areas[AREA_ID]).get_indexer(counted[AREA_ID])
+        codes, ids = pd.factorize(counted[AREA_ID], use_na_sentinel=False)  # look each area id up once
+        area = pd.Index(self.areas[AREA_ID]).get_indexer(ids)[codes] if len(counted) else np.empty(0, np.int64)
         mine = area >= 0
         counted, area = counted[mine], area[mine]
         place = None
