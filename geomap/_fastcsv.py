@@ -2,9 +2,11 @@
 
 Used only when it gives exactly what the careful reader (:func:`geomap.reports.read_table`)
 would: one record per line and no blank lines, so each record's spreadsheet row is its line
-number. Anything else (ragged rows, blank lines, values spanning lines, text that is not UTF-8,
+number. Anything else (blank lines, values spanning lines, text that is not UTF-8 or holds a NUL,
 duplicate or semicolon-separated headers) returns ``None`` and the careful reader takes over,
-reporting every problem with its row.
+reporting every problem with its row. A plain file whose only fault is records with too many
+or too few fields is named row by row here, in a streaming pass, as the careful reader would
+name it but without holding the whole file.
 """
 
 from __future__ import annotations
@@ -22,10 +24,19 @@ MIN_BYTES = 1 << 20
 """Smaller files go straight to the careful reader: the fast path would not pay for itself."""
 _BLOCK = 1 << 24
 GUARDED_FORMULAS = tuple("'" + c for c in FORMULA_START)
+MAX_RAGGED = 100_000
+"""More ragged rows than this go to the careful reader, which lists them all."""
 
 
 def read_plain_csv(path: Path, *, delimiter: str) -> tuple[pd.DataFrame, np.ndarray] | None:
-    """The table (text columns) and each record's spreadsheet row, or ``None`` to read carefully."""
+    """The table (text columns) and each record's spreadsheet row, or ``None`` to read carefully.
+
+    Raises
+    ------
+    RaggedRows
+        Some records have more or fewer fields than the header, and the rest of the file is
+        plain: those records, with their line numbers, found without holding the file.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -40,20 +51,29 @@ def read_plain_csv(path: Path, *, delimiter: str) -> tuple[pd.DataFrame, np.ndar
     stripped = [n.strip() for n in names]
     if not names or len(set(stripped)) != len(stripped) or (len(names) == 1 and ";" in names[0]):
         return None
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    ragged: list[tuple[int, str]] = []
     try:
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(block_size=_BLOCK),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
+            convert_options=convert,
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
-        return None
-    if table.num_columns != len(names) or _line_count(path) != table.num_rows + 1:
+        ragged, read = _ragged_rows(path, delimiter, convert)  # one more streaming pass, keeping only bad rows
+        if not ragged:
+            return None
+    lines, nul = _line_count(path)
+    if nul:
+        return None  # the careful reader names the line holding it
+    if ragged:
+        if lines != len(ragged) + read + 1:
+            return None  # blank lines or values spanning lines as well: the careful reader decides
+        raise RaggedRows([(line, next(csv.reader([text], delimiter=delimiter))) for line, text in ragged], len(names))
+    if table.num_columns != len(names) or lines != table.num_rows + 1:
         return None  # blank lines or values spanning lines: rows are not line numbers
     quoted = [bool(pc.any(pc.starts_with(column, "'")).as_py()) for column in table.columns]  # one cheap pass
     frame = table.rename_columns(stripped).to_pandas()
@@ -65,10 +85,57 @@ def read_plain_csv(path: Path, *, delimiter: str) -> tuple[pd.DataFrame, np.ndar
     return frame, np.arange(2, table.num_rows + 2)
 
 
-def _line_count(path: Path) -> int:
-    lines, last = 0, b"\n"
+class RaggedRows(Exception):
+    """Records whose number of fields differs from the header's (``header`` fields): ``rows`` holds
+    (line, fields) of each."""
+
+    def __init__(self, rows: list[tuple[int, list[str]]], header: int):
+        super().__init__(f"{len(rows)} ragged row(s)")
+        self.rows = rows
+        self.header = header
+
+
+def _ragged_rows(path: Path, delimiter: str, convert: object) -> tuple[list[tuple[int, str]], int]:
+    """(line, text) of each record with too many or too few fields, and how many records were
+    read, in one single-threaded streaming pass (so Arrow knows line numbers). No ragged rows
+    are returned when something else is wrong, when a ragged line holds a quote or a carriage
+    return (the careful reader may read it differently), or when there are very many."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    found: list[tuple[int, str]] = []
+    usable = True
+
+    def note(row: object) -> str:
+        nonlocal usable
+        number, text = getattr(row, "number", None), getattr(row, "text", "")
+        if number is None or '"' in text or "\r" in text or len(found) >= MAX_RAGGED:
+            usable = False
+        else:
+            found.append((int(number), text))
+        return "skip"
+
+    read = 0
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=_BLOCK, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, invalid_row_handler=note),
+            convert_options=convert,
+        )
+        for batch in reader:  # batches are counted, not kept
+            read += batch.num_rows
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
+        return [], read
+    return (found if usable else []), read
+
+
+def _line_count(path: Path) -> tuple[int, bool]:
+    """Lines in the file, and whether it holds a NUL byte."""
+    lines, last, nul = 0, b"\n", False
     with open(path, "rb") as fh:
         while block := fh.read(_BLOCK):
             lines += block.count(b"\n")
+            nul = nul or b"\x00" in block
             last = block[-1:]
-    return lines + (last != b"\n")
+    return lines + (last != b"\n"), nul

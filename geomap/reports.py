@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from geomap._csv import restore_formulas
-from geomap._fastcsv import read_plain_csv
+from geomap._fastcsv import RaggedRows, read_plain_csv
 from geomap._json import has_lone_surrogate, load_json
 from geomap._text import read_text
 from geomap.dates import date_problem, parse_date, parse_date_column
@@ -156,7 +156,14 @@ def read_table(
     if suffix not in (".json", *TEXT_SUFFIXES):
         raise InputError(f"{path}: unsupported reports format {suffix!r}; use .csv, .tsv, .json or .xlsx")
     if suffix in TEXT_SUFFIXES and path.is_file():
-        plain = read_plain_csv(path, delimiter="\t" if suffix == ".tsv" else ",")
+        delimiter = "\t" if suffix == ".tsv" else ","
+        try:
+            plain = read_plain_csv(path, delimiter=delimiter)
+        except RaggedRows as ragged:
+            header = ragged.header
+            raise ReportsError(
+                str(path), [_ragged_problem(path, line, fields, header, delimiter) for line, fields in ragged.rows]
+            ) from None
         if plain is not None and len(plain[0].columns) > 1:  # large, well-formed comma or tab files
             return str(path), plain[0], plain[1]
     text = read_text(path, what="reports file")
@@ -237,14 +244,7 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
     header = records[0][1]
     header = [h.strip() for h in header]
     problems = [
-        row_message(
-            str(path),
-            line,
-            None,
-            delimiter.join(fields),
-            f"{len(fields)} fields where the header has {len(header)}; "
-            "check for a missing or extra comma, or quote values that contain commas",
-        )
+        _ragged_problem(path, line, fields, len(header), delimiter)
         for line, fields in records[1:]
         if len(fields) != len(header)
     ]
@@ -253,6 +253,17 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
     body = records[1:]
     frame = pd.DataFrame([[restore_formulas(f) for f in fields] for _, fields in body], columns=header, dtype=object)
     return frame, [line for line, _ in body]
+
+
+def _ragged_problem(path: Path, line: int, fields: list[str], header: int, delimiter: str) -> str:
+    return row_message(
+        str(path),
+        line,
+        None,
+        delimiter.join(fields),
+        f"{len(fields)} fields where the header has {header}; "
+        "check for a missing or extra comma, or quote values that contain commas",
+    )
 
 
 def _json_frame(path: Path, text: str) -> pd.DataFrame:
@@ -507,4 +518,5 @@ def _numbers(text: pd.Series, blank: np.ndarray) -> np.ndarray:
             return np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
             pass
-    return pd.to_numeric(text.mask(blank), errors="coerce").to_numpy(float)
+    parsed: np.ndarray = pd.to_numeric(text.mask(blank), errors="coerce").to_numpy(float)
+    return parsed

@@ -199,8 +199,10 @@ def test_grid_answers_many_points_as_the_exact_test_does(monkeypatch):
     vertices = shapely.get_coordinates(areas)[rng.integers(0, len(shapely.get_coordinates(areas)), 3000)]
     size = max(maxx - minx, maxy - miny) / 512  # grid lines and cell corners
     corners = np.column_stack([minx + rng.integers(0, 512, 3000) * size, miny + rng.integers(0, 320, 3000) * size])
-    x = np.concatenate([rng.uniform(minx - 0.5, maxx + 0.5, 20000), vertices[:, 0], corners[:, 0], [maxx, minx, np.nan]])
-    y = np.concatenate([rng.uniform(miny - 0.5, maxy + 0.5, 20000), vertices[:, 1], corners[:, 1], [maxy, miny, 35.0]])
+    x = rng.uniform(minx - 0.5, maxx + 0.5, 20000)
+    y = rng.uniform(miny - 0.5, maxy + 0.5, 20000)
+    x = np.concatenate([x, vertices[:, 0], corners[:, 0], [maxx, minx, np.nan]])
+    y = np.concatenate([y, vertices[:, 1], corners[:, 1], [maxy, miny, 35.0]])
     grid, exact = _grid_and_exact(monkeypatch, x, y, areas, snap=0.1)
     assert (grid >= 0).sum() > 10000  # many points land somewhere; every answer agrees
     np.testing.assert_array_equal(grid, exact)

@@ -74,3 +74,41 @@ def test_formula_guards_are_removed_as_by_the_careful_reader(always_fast, tmp_pa
     fast = read_reports(path)
     assert fast["note"].tolist() == ["=1+1", "'fine"]
     pd.testing.assert_frame_equal(fast, careful(path, monkeypatch), check_dtype=False)
+
+
+def test_ragged_rows_are_named_without_the_careful_reader(always_fast, tmp_path, monkeypatch):
+    lines = ["date,place,status,lat,lon"] + ["2021-08-01,Kabul,taliban,34.5,69.1"] * 6000
+    lines[5990] = "2021-08-01,Kabul,taliban,34.5,69.1,extra"
+    lines[3] = "2021-08-01,Kabul,taliban"
+    path = tmp_path / "reports.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ReportsError) as fast:
+        read_reports(path)
+    with pytest.raises(ReportsError) as slow:
+        careful(path, monkeypatch)
+    assert str(fast.value) == str(slow.value)
+    assert fast.value.problems[0].startswith(f"{path}, row 4:") and "3 fields where the header has 5" in str(fast.value)
+    assert "row 5991" in fast.value.problems[1]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        '2021-08-01,"Kabul, city",taliban,34.5,69.1,extra',  # quoted: the careful reader decides
+        "2021-08-01,Kabul,taliban,34.5,69.1,extra\n\n",  # and a blank line
+    ],
+)
+def test_ragged_rows_with_other_faults_go_to_the_careful_reader(always_fast, tmp_path, bad, monkeypatch):
+    lines = ["date,place,status,lat,lon"] + ["2021-08-01,Kabul,taliban,34.5,69.1"] * 3000
+    lines[2000] = bad
+    path = tmp_path / "reports.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert geomap._fastcsv.read_plain_csv(path, delimiter=",") is None
+    with pytest.raises(ReportsError, match="row 2001"):
+        read_reports(path)
+
+
+def test_a_nul_byte_goes_to_the_careful_reader(always_fast, tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text("date,place,status\n2021-08-01,Kab\x00ul,taliban\n", encoding="utf-8")
+    assert geomap._fastcsv.read_plain_csv(path, delimiter=",") is None
