@@ -344,17 +344,28 @@ def _plain(record: dict[str, Any]) -> dict[str, Any]:
     return plain
 
 
-def _arrow_batches(batches: Iterable[Batch], areas: gpd.GeoDataFrame | None) -> Iterator[pa.Table]:
-    """Each batch as an Arrow table of one fixed schema; geometry as WKB, converted once per area."""
+def _arrow_batches(
+    batches: Iterable[Batch], areas: gpd.GeoDataFrame | None, *, referenced: bool = False
+) -> Iterator[pa.Table]:
+    """Each batch as an Arrow table of one fixed schema; geometry as WKB, converted once per area.
+
+    ``referenced``: the geometry column is a dictionary array (each row an index into the
+    areas' WKB), so a batch never holds a copy of an area's geometry per row.
+    """
     wkb = shapely.to_wkb(areas.geometry.to_numpy()) if areas is not None else None
+    shapes = pa.array(wkb, type=pa.binary()) if wkb is not None and referenced else None
     schema = None
     for table, positions in batches:
         frame = table.copy()
-        if wkb is not None:
+        if wkb is not None and shapes is None:
             frame[GEOMETRY] = wkb[positions]
         if schema is None:
             schema = _arrow_schema(frame)
-        yield pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        arrow = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        if shapes is not None:
+            indices = pa.array(np.asarray(positions, dtype=np.int32))
+            arrow = arrow.append_column(GEOMETRY, pa.DictionaryArray.from_arrays(indices, shapes))
+        yield arrow
 
 
 def _arrow_schema(frame: pd.DataFrame) -> pa.Schema:
@@ -390,16 +401,21 @@ def _geo_metadata(areas: gpd.GeoDataFrame) -> bytes:
 
 
 def _write_parquet(batches: Iterable[Batch], areas: gpd.GeoDataFrame | None, tmp: Path) -> None:
+    # Rows refer to the areas' geometry (a dictionary array) where the writer can store the file
+    # without the Arrow schema: readers then see the plain WKB column GeoParquet describes.
+    referenced = hasattr(pq.ParquetWriter, "add_key_value_metadata")
     writer = None
     try:
-        for table in _arrow_batches(batches, areas):
+        for table in _arrow_batches(batches, areas, referenced=referenced):
             if writer is None:
-                schema = table.schema
-                if areas is not None:
-                    schema = schema.with_metadata({b"geo": _geo_metadata(areas)})
                 # A dictionary page large enough for every area's geometry: each row group then
                 # stores each geometry once and the rows refer to it (the file shrinks ~1000x).
-                writer = pq.ParquetWriter(tmp, schema, dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES)
+                metadata = {b"geo": _geo_metadata(areas)} if areas is not None else {}
+                options = {"store_schema": False} if referenced else {}
+                schema = table.schema.with_metadata(metadata)
+                writer = pq.ParquetWriter(tmp, schema, dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES, **options)
+                if referenced and metadata:
+                    writer.add_key_value_metadata(metadata)
             writer.write_table(table.replace_schema_metadata(writer.schema.metadata))  # one row group per batch
     finally:
         if writer is not None:
