@@ -13,8 +13,8 @@ not hide another's):
   398 x 1,095 area-dates, streamed (target: the export's own peak <= 1 GB);
 * ``map`` - a self-contained page with bounded evidence (target at 1M reports:
   <= 3 MB, <= 30 s);
-* ``dask`` (``--dask``) - the same timeline on a local cluster, table compared
-  byte for byte with the in-process one;
+* ``dask`` (``--dask``) - the same timeline on a local cluster of 2 worker processes,
+  its long GeoParquet compared byte for byte with the in-process one;
 * ``bad row`` (``--bad-row``) - a malformed line near row 3,000,000 must be named by
   ``geomap export`` with its row number, and nothing written.
 
@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -161,11 +162,21 @@ def timeline_worker(csv_path: str, out_dir: str, stages: list[str], engine: str)
         timeline.long(evidence=False)  # decide every area on every date
         return timeline
 
+    client = None
+    if engine == "dask":  # a local cluster of 2 worker processes, as `geomap --engine dask` starts
+        from geomap._dask import connect
+
+        client = connect()
     timeline = measure(results, "timeline", build)
+    if client is not None:
+        from geomap._dask import disconnect
+
+        disconnect(client)
     results["timeline"]["cells"] = len(timeline.areas) * len(timeline.reporting_dates)
-    if "export" in stages:
+    if "export" in stages or "long" in stages:
         measure(results, "export parquet", lambda: export(timeline, out / "long.parquet"))
         results["export parquet"]["bytes"] = (out / "long.parquet").stat().st_size
+    if "export" in stages:
         measure(results, "export compact", lambda: export(timeline, out / "compact.parquet", compact=True))
         results["export compact"]["bytes"] = sum(p.stat().st_size for p in out.glob("compact*.parquet"))
         if "gpkg" in stages:
@@ -188,9 +199,11 @@ def run_worker(args: list[str]) -> dict:
 
 
 def bad_row_check(csv_path: Path, out_dir: Path) -> str:
-    """Run ``geomap export`` on a file with a malformed row; report what it said and whether it wrote."""
+    """Run ``geomap export`` on a file with a malformed row; report what it said, whether it wrote,
+    and its time and peak memory."""
     output = out_dir / "bad.parquet"
-    done = subprocess.run(
+    start = time.perf_counter()
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -206,12 +219,19 @@ def bad_row_check(csv_path: Path, out_dir: Path) -> str:
             "-o",
             str(output),
         ],
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
-    first = (done.stderr.strip().splitlines() or [""])[0]
-    return f"exit {done.returncode}, wrote {'something' if output.exists() else 'nothing'}: {first[:160]}"
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    first = (stderr.strip().splitlines() or [""])[0]
+    wrote = "something" if output.exists() else "nothing"
+    peak = usage.ru_maxrss * 1024  # kilobytes on Linux
+    return f"exit {process.returncode} in {seconds:.1f}s, peak {mb(peak)}, wrote {wrote}: {first[:160]}"
 
 
 # ------------------------------------------------------------------------------------- report
@@ -262,6 +282,16 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="geomap-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"Synthetic reports over the 398 districts, {DAYS} daily dates from {START}; CSV files in {folder}")
+    try:
+        run_sizes(args, sizes, folder)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)  # generated files are large: never leave them behind
+    return 0
+
+
+def run_sizes(args: argparse.Namespace, sizes: list[int], folder: Path) -> None:
+    """Measure each size, then the malformed row if asked."""
     for n in sizes:
         csv_path = folder / f"reports-{n}.csv"
         if not csv_path.exists():
@@ -272,16 +302,17 @@ def main(argv: list[str] | None = None) -> int:
         measured = run_worker(["timeline", str(csv_path), str(out), "pandas", *stages])
         if args.dask:
             dask_out = Path(tempfile.mkdtemp(prefix=f"dask-{n}-", dir=folder))
-            dask = run_worker(["timeline", str(csv_path), str(dask_out), "dask", "export"])
+            dask = run_worker(["timeline", str(csv_path), str(dask_out), "dask", "long"])
             measured["dask timeline"] = dask.get("timeline", dask.get("error", {}))
             same = (dask_out / "long.parquet").exists() and (
                 (dask_out / "long.parquet").read_bytes() == (out / "long.parquet").read_bytes()
             )
             measured["dask timeline"]["message"] = "table byte-identical" if same else "TABLE DIFFERS"
         print_size(n, floor, measured)
+        print(f"  load average (1, 5, 15 min) at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
         if args.dask:
             print(f"  dask long.parquet vs in-process: {measured['dask timeline']['message']}")
-        for leftover in out.glob("*"):
+        for leftover in [*out.glob("*"), *(dask_out.glob("*") if args.dask else [])]:
             leftover.unlink()
     if args.bad_row:
         n = 3_000_000
@@ -289,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         make_reports(n, csv_path)
         add_bad_row(csv_path, 3_000_000)
         print(f"\nmalformed line 3,000,000 of {n + 1:,}: {bad_row_check(csv_path, folder)}")
-    return 0
+        print(f"  load average (1, 5, 15 min) at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":
