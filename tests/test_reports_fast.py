@@ -112,3 +112,18 @@ def test_a_nul_byte_goes_to_the_careful_reader(always_fast, tmp_path):
     path = tmp_path / "reports.csv"
     path.write_text("date,place,status\n2021-08-01,Kab\x00ul,taliban\n", encoding="utf-8")
     assert geomap._fastcsv.read_plain_csv(path, delimiter=",") is None
+
+
+def test_export_names_a_late_malformed_row_and_writes_nothing(always_fast, tmp_path, capsys):
+    from geomap.cli import main
+
+    lines = ["date,place,status,lat,lon"] + ["2021-08-01,Kabul,taliban,34.5,69.1"] * 5000
+    lines[-1] = "2021-08-01,Kabul,taliban,34.5,69.1,extra"  # line 5,001: the last
+    path = tmp_path / "reports.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.parquet"
+    assert main(["export", str(path), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "row 5001" in err and "6 fields where the header has 5" in err
+    assert "Traceback" not in err
+    assert not out.exists() and list(tmp_path.iterdir()) == [path]
