@@ -14,7 +14,9 @@ not hide another's):
 * ``map`` - a self-contained page with bounded evidence (target at 1M reports:
   <= 3 MB, <= 30 s);
 * ``dask`` (``--dask``) - the same timeline on a local cluster of 2 worker processes,
-  its long GeoParquet compared byte for byte with the in-process one;
+  its long GeoParquet compared byte for byte with the in-process one (with
+  ``--timeline-only``: the decided table, as Parquet, and every row's evidence
+  references, byte for byte);
 * ``bad row`` (``--bad-row``) - a malformed line near row 3,000,000 must be named by
   ``geomap export`` with its row number, and nothing written.
 
@@ -173,6 +175,11 @@ def timeline_worker(csv_path: str, out_dir: str, stages: list[str], engine: str)
 
         disconnect(client)
     results["timeline"]["cells"] = len(timeline.areas) * len(timeline.reporting_dates)
+    if "tables" in stages:  # the decided table and every row's evidence references, for comparison
+        timeline.long(evidence=False).to_parquet(out / "table.parquet")
+        decided = timeline._decisions()
+        parts = ("status", "since", "conflict", "cell_offsets", "cell_groups", "group_offsets", "rows")
+        (out / "evidence-refs.bin").write_bytes(b"".join(getattr(decided, k).tobytes() for k in parts))
     if "export" in stages or "long" in stages:
         measure(results, "export parquet", lambda: export(timeline, out / "long.parquet"))
         results["export parquet"]["bytes"] = (out / "long.parquet").stat().st_size
@@ -260,6 +267,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-reports", type=int, default=5_000_000, help="largest size to run (default 5,000,000)")
     parser.add_argument("--sizes", help="comma-separated sizes instead of 10^4..5x10^6")
     parser.add_argument("--gpkg", action="store_true", help="also time the GeoPackage export")
+    parser.add_argument(
+        "--timeline-only",
+        action="store_true",
+        help="no exports; with --dask, compare the decided table and the evidence references instead",
+    )
     parser.add_argument("--no-map", action="store_true", help="skip the map stage")
     parser.add_argument("--map-max", type=int, default=1_000_000, help="largest size to draw a map of")
     parser.add_argument("--dask", action="store_true", help="also run the Dask engine and compare its table")
@@ -298,20 +310,25 @@ def run_sizes(args: argparse.Namespace, sizes: list[int], folder: Path) -> None:
             make_reports(n, csv_path)
         out = Path(tempfile.mkdtemp(prefix=f"out-{n}-", dir=folder))
         floor = run_worker(["floor", str(csv_path), str(out)])
-        stages = ["export"] + (["gpkg"] if args.gpkg else []) + ([] if args.no_map or n > args.map_max else ["map"])
+        exports = not args.timeline_only
+        stages = ["export"] if exports else ["tables"]
+        stages += (["gpkg"] if args.gpkg and exports else []) + ([] if args.no_map or n > args.map_max else ["map"])
         measured = run_worker(["timeline", str(csv_path), str(out), "pandas", *stages])
         if args.dask:
             dask_out = Path(tempfile.mkdtemp(prefix=f"dask-{n}-", dir=folder))
-            dask = run_worker(["timeline", str(csv_path), str(dask_out), "dask", "long"])
+            dask = run_worker(["timeline", str(csv_path), str(dask_out), "dask", "long" if exports else "tables"])
             measured["dask timeline"] = dask.get("timeline", dask.get("error", {}))
-            same = (dask_out / "long.parquet").exists() and (
-                (dask_out / "long.parquet").read_bytes() == (out / "long.parquet").read_bytes()
+            compared = ["long.parquet"] if exports else ["table.parquet", "evidence-refs.bin"]
+            same = all(
+                (dask_out / name).exists() and (dask_out / name).read_bytes() == (out / name).read_bytes()
+                for name in compared
             )
-            measured["dask timeline"]["message"] = "table byte-identical" if same else "TABLE DIFFERS"
+            verdict = "byte-identical" if same else "DIFFERENT"
+            measured["dask timeline"]["message"] = f"{' and '.join(compared)} {verdict}"
         print_size(n, floor, measured)
         print(f"  load average (1, 5, 15 min) at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
         if args.dask:
-            print(f"  dask long.parquet vs in-process: {measured['dask timeline']['message']}")
+            print(f"  dask engine vs in-process: {measured['dask timeline']['message']}")
         for leftover in [*out.glob("*"), *(dask_out.glob("*") if args.dask else [])]:
             leftover.unlink()
     if args.bad_row:
