@@ -181,7 +181,15 @@ def build_timeline(
         engine=engine,
     )
     timeline.imprecise_dropped = int((~keep).sum())
+    _release_arrow_memory()
     return timeline
+
+
+def _release_arrow_memory() -> None:
+    """Hand memory Arrow freed while reading back to the system (its allocator keeps it otherwise)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _refuse_unplaced(reports: object, located: pd.DataFrame, unresolved: pd.DataFrame) -> None:
