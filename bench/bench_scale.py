@@ -235,10 +235,11 @@ def bad_row_check(csv_path: Path, out_dir: Path) -> str:
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
-    first = (stderr.strip().splitlines() or [""])[0]
+    lines = stderr.strip().splitlines()
+    first = " ".join(line.strip() for line in lines[:2])  # the summary and the first problem
     wrote = "something" if output.exists() else "nothing"
     peak = usage.ru_maxrss * 1024  # kilobytes on Linux
-    return f"exit {process.returncode} in {seconds:.1f}s, peak {mb(peak)}, wrote {wrote}: {first[:160]}"
+    return f"exit {process.returncode} in {seconds:.1f}s, peak {mb(peak)}, wrote {wrote}: {first[:400]}"
 
 
 # ------------------------------------------------------------------------------------- report
