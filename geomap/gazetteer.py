@@ -31,10 +31,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geomap._data import data_file, provinces_table
+
+if TYPE_CHECKING:
+    from geomap._fuzzy import FuzzyIndex
 
 #: Kinds of places, in the order that breaks ties between places spelled alike.
 KINDS = ("capital", "province", "city", "district", "village")
@@ -169,7 +173,11 @@ _HAS_ARABIC = re.compile(r"[\u0600-\u06ff]")
 _DIGRAPHS = str.maketrans({"č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž": "zh", "Ž": "Zh", "ġ": "gh", "ḵ": "kh"})
 
 
-@cache
+#: Entries kept by the caches of the normalisation steps (names repeat in reports; memory stays bounded).
+_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def _fold(text: str) -> str:
     if _HAS_ARABIC.search(text):
         text = unicodedata.normalize("NFKC", text).translate(_ARABIC_SCRIPT)
@@ -186,7 +194,8 @@ _POSSESSIVE = re.compile(r"['’`´ʼ]s\b", re.IGNORECASE)
 _FILLER_WORDS = frozenset({"the", "of", "in", "afghanistan", "افغانستان"})
 
 
-def _tokens(name: str, keep_generic: bool = False) -> tuple[list[str], str | None]:
+@lru_cache(maxsize=_CACHE_SIZE)
+def _tokens(name: str, keep_generic: bool = False) -> tuple[tuple[str, ...], str | None]:
     words = _NON_ALNUM.sub(" ", _fold(_POSSESSIVE.sub("", name))).split()
     hint = None
     kept = []
@@ -195,9 +204,10 @@ def _tokens(name: str, keep_generic: bool = False) -> tuple[list[str], str | Non
             hint = hint or KIND_WORDS[word]
         elif word not in GENERIC_WORDS or (keep_generic and word not in _FILLER_WORDS):
             kept.append(word)
-    return kept, hint
+    return tuple(kept), hint
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def split_kind(name: str) -> tuple[str, str | None]:
     """Normalise ``name`` and return it with the kind its words ask for.
 
@@ -249,6 +259,7 @@ def normalize(name: str) -> str:
     return split_kind(name)[0]
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def _fold_word(word: str, last: bool) -> str:
     if not last and len(word) >= 4 and word[-1] in "ie" and word[-2] not in "aeiou":
         word = word[:-1]  # Mazari Sharif, Puli Khumri, Sari Pul, Kohi Safi: a fused connector
@@ -267,6 +278,7 @@ def _fold_word(word: str, last: bool) -> str:
     return re.sub(r"(.)\1+", r"\1", word)
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def phonetic_key(normalized: str) -> str:
     """Fold transliteration variants of a normalised name to one compact key.
 
@@ -400,6 +412,7 @@ class Gazetteer:
         self._by_skeleton: dict[str, _Key] = {}
         self._memo: dict[str, Match | None] = {}
         self._fuzzy_memo: dict[tuple, Match | None] = {}
+        self._refusals: dict[str, str | None] = {}
         self._fuzzy_keys: set[str] = set()
         self._strong_keys: set[str] = set()
         for entry_id, entry in enumerate(self.entries):
@@ -426,7 +439,7 @@ class Gazetteer:
                     slot = table.setdefault(value, _Key())
                     if entry_id not in slot.hits or hit < slot.hits[entry_id]:
                         slot.hits[entry_id] = hit
-        self._fuzzy = None
+        self._fuzzy: FuzzyIndex | None = None
         self._province_names = {e.province_iso: e.province for e in self.entries if e.kind == "province"}
 
     def __len__(self) -> int:
@@ -479,9 +492,10 @@ class Gazetteer:
                     provinces.add(tail.entry.province_iso)
             return self._with_villages(parts[0], self._lookup(parts[0], provinces=provinces), provinces)
         match = self._with_generic_words(text) or self._lookup(text)
-        if match is None:
-            match = self._split_trailing_province(text)
         head, province = self._trailing_province(text)
+        if match is None and province is not None:  # "Bazarak Panjshir": a place, then its province
+            within = self._lookup(head, provinces={province})
+            match = within if within is not None and within.entry.province_iso == province else None
         return self._with_villages(head, match, {province} if province else set())
 
     def _with_generic_words(self, text: str) -> Match | None:
@@ -554,19 +568,6 @@ class Gazetteer:
         return Entry(village.name, "village", iso, self._province_names.get(iso, ""), village.lat, village.lon,
                      0, (), f"GeoNames {village.geonameid}", 0)  # fmt: skip
 
-    def _split_trailing_province(self, text: str) -> Match | None:
-        """``"Bazarak Panjshir"``: a place name followed by the name of its province."""
-        words = text.split()
-        for cut in (1, 2):
-            if len(words) <= cut:
-                break
-            tail = self._lookup(" ".join(words[-cut:]), fuzzy=False)
-            if tail is not None and tail.entry.kind == "province":
-                head = self._lookup(" ".join(words[:-cut]), provinces={tail.entry.province_iso})
-                if head is not None and head.entry.province_iso == tail.entry.province_iso:
-                    return head
-        return None
-
     def refusal(self, name: str) -> str | None:
         """Why ``name`` is not a place although it looks like one, or ``None``.
 
@@ -580,6 +581,13 @@ class Gazetteer:
     def _refusal(self, norm: str) -> str | None:
         if not norm:
             return None
+        if norm not in self._refusals:
+            if len(self._refusals) > _CACHE_SIZE:
+                self._refusals.clear()
+            self._refusals[norm] = self._find_refusal(norm)
+        return self._refusals[norm]
+
+    def _find_refusal(self, norm: str) -> str | None:
         for word in (norm, norm[:-1] if norm.endswith("s") else None):
             if word and word in self.not_places:
                 return f"{self.not_places[word]}, not a place"
@@ -734,12 +742,10 @@ class Gazetteer:
         return Match(match.entry, confidence, match.method, match.alternatives)
 
     def _fuzzy_candidates(self, key: str, hint: str | None, provinces: set[str] | None) -> Match | None:
-        from geomap._fuzzy import FuzzyIndex, fuzzy_matches
+        from geomap._fuzzy import fuzzy_matches
 
-        if self._fuzzy is None:
-            self._fuzzy = FuzzyIndex(sorted(self._fuzzy_keys), self._strong_keys)
         # the key itself, when it matched exactly (only a foreign name), is not a misspelling of it
-        found, runners_up = fuzzy_matches(self._fuzzy, key, exclude=key if key in self._by_key else None)
+        found, runners_up = fuzzy_matches(self.fuzzy_index(), key, exclude=key if key in self._by_key else None)
         afghan = [(k, d) for k, d in found + runners_up if self._has_afghan(k)]
         if afghan and not any(self._has_afghan(k) for k, _ in found):
             # a misspelling is read as one of an Afghan place before a foreign one as close
@@ -764,6 +770,14 @@ class Gazetteer:
                 others.append(other)
         # listed first after the place reached with fewer changed letters
         return Match(match.entry, match.confidence, match.method, tuple(others))
+
+    def fuzzy_index(self) -> FuzzyIndex:
+        """The edit-distance index of the names typos are forgiven against, built on first use."""
+        if self._fuzzy is None:
+            from geomap._fuzzy import FuzzyIndex
+
+            self._fuzzy = FuzzyIndex(sorted(self._fuzzy_keys), self._strong_keys)
+        return self._fuzzy
 
     def _has_afghan(self, key: str) -> bool:
         return any(self.entries[i].kind != FOREIGN for i in self._by_key[key].hits)
@@ -958,6 +972,7 @@ def source_fingerprint() -> str:
 def compile_gazetteer(path: str | os.PathLike) -> Gazetteer:
     """Build the gazetteer from the bundled tables and write it, ready to load, to ``path``."""
     gazetteer = build_gazetteer()
+    gazetteer.fuzzy_index()  # compiled too, so a first misspelling costs no index build
     payload = pickle.dumps({"fingerprint": source_fingerprint(), "gazetteer": gazetteer}, protocol=5)
     payload = gzip.compress(payload, compresslevel=9, mtime=0)
     target = Path(path)
