@@ -757,7 +757,7 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _cmd_geocode(args: argparse.Namespace) -> int:
     from geomap._io import refuse_overwriting_inputs, write_text_atomic
     from geomap.errors import GeocodeError, InputError
-    from geomap.geocode import DEFAULT_MIN_SCORE, geocode, read_place_names
+    from geomap.geocode import DEFAULT_MIN_SCORE, geocode_table, read_place_names
 
     names = list(args.names)
     if args.input:
@@ -769,7 +769,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 
         cache = args.cache or (default_cache_path() if args.online else None)
         refuse_overwriting_inputs(args.output, [args.input, cache])
-    result = geocode(
+    result = geocode_table(
         names,
         online=args.online,
         cache=args.cache,
@@ -779,7 +779,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     )
     from geomap._csv import csv_text
 
-    text = csv_text(result.drop(columns=result.geometry.name), raw=args.raw_csv)
+    text = csv_text(result, raw=args.raw_csv)
     if args.output:
         write_text_atomic(args.output, text)
     else:

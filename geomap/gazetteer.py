@@ -30,7 +30,7 @@ import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -315,6 +315,14 @@ class Entry:
     source: str = ""
     #: How many of ``aliases`` (the first ones) are curated spellings rather than bulk alternates.
     curated: int = 0
+    #: The bundled district containing the place (``AF-GHA-muqur``) and its name; empty when not compiled in.
+    district_id: str = ""
+    district: str = ""
+
+    def __reduce__(self) -> tuple:
+        # the fields in order: unpickling calls the constructor once, several times faster than
+        # the field-by-field state a frozen dataclass restores by default
+        return (Entry, tuple(getattr(self, f) for f in _ENTRY_FIELDS))
 
     @property
     def label(self) -> str:
@@ -323,6 +331,9 @@ class Entry:
             return f"{self.name} ({self.province_iso})"
         country = re.search(r"\(([A-Z]{2})\)$", self.source)
         return f"{self.name} ({country.group(1)})" if country else self.name
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,6 +387,9 @@ DEMONYM_ENDINGS = ("is", "i")
 class _Key:
     # entry id -> (tier, position of the spelling among the entry's names)
     hits: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple:
+        return (_Key, (self.hits,))
 
 
 def _tier(entry: Entry, position: int) -> int:
@@ -441,6 +455,8 @@ class Gazetteer:
                         slot.hits[entry_id] = hit
         self._fuzzy: FuzzyIndex | None = None
         self._province_names = {e.province_iso: e.province for e in self.entries if e.kind == "province"}
+        #: district id -> name of the bundled districts (set when the index is compiled).
+        self.district_names: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -553,6 +569,8 @@ class Gazetteer:
             by_province.setdefault(village.province_iso, []).append(village)
         if match is not None and match.entry.province_iso in by_province:
             return match  # the main tables and the villages agree on the province
+        if match is not None and provinces and match.entry.province_iso not in provinces:
+            match = None  # the text names the province: a misspelling of a place elsewhere is not meant
         entries = [self._village_entry(group[0]) for group in by_province.values()]
         entries.sort(key=lambda e: (-len(by_province[e.province_iso]), e.province_iso))
         if match is not None:
@@ -565,8 +583,10 @@ class Gazetteer:
 
     def _village_entry(self, village) -> Entry:
         iso = village.province_iso
+        district = self.district_names.get(village.district_id, "")
         return Entry(village.name, "village", iso, self._province_names.get(iso, ""), village.lat, village.lon,
-                     0, (), f"GeoNames {village.geonameid}", 0)  # fmt: skip
+                     0, (), f"GeoNames {village.geonameid}", 0, village.district_id if district else "",
+                     district)  # fmt: skip
 
     def refusal(self, name: str) -> str | None:
         """Why ``name`` is not a place although it looks like one, or ``None``.
@@ -969,10 +989,37 @@ def source_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def with_districts(gazetteer: Gazetteer) -> Gazetteer:
+    """The gazetteer with the bundled district of every Afghan place filled in (point in polygon).
+
+    Done once when the index is compiled, so that answering a name needs no polygons.
+    A place with a district of its own already (``district_id`` set in the tables) keeps it.
+    """
+    import numpy as np
+    import shapely
+
+    from geomap.boundaries import load_districts
+    from geomap.geocode import _district_of
+
+    located = [
+        i
+        for i, e in enumerate(gazetteer.entries)
+        if e.kind not in (FOREIGN, "province") and not e.district_id and e.lat == e.lat and e.lon == e.lon
+    ]
+    points = shapely.points([gazetteer.entries[i].lon for i in located], [gazetteer.entries[i].lat for i in located])
+    provinces = np.array([gazetteer.entries[i].province_iso for i in located], dtype=object)
+    ids, names = _district_of(points, provinces)
+    for i, district_id, name in zip(located, ids, names, strict=True):
+        if district_id is not None:
+            gazetteer.entries[i] = replace(gazetteer.entries[i], district_id=district_id, district=name)
+    districts = load_districts()
+    gazetteer.district_names = dict(zip(districts["district_id"], districts["name"], strict=True))
+    return gazetteer
+
+
 def compile_gazetteer(path: str | os.PathLike) -> Gazetteer:
     """Build the gazetteer from the bundled tables and write it, ready to load, to ``path``."""
-    gazetteer = build_gazetteer()
-    gazetteer.fuzzy_index()  # compiled too, so a first misspelling costs no index build
+    gazetteer = with_districts(build_gazetteer())
     payload = pickle.dumps({"fingerprint": source_fingerprint(), "gazetteer": gazetteer}, protocol=5)
     payload = gzip.compress(payload, compresslevel=9, mtime=0)
     target = Path(path)

@@ -130,6 +130,42 @@ def geocode(
     >>> df.loc[2, "reason"]
     'outside Afghanistan (Doha)'
     """
+    import geopandas as gpd
+    import shapely
+
+    table = geocode_table(
+        names,
+        online=online,
+        cache=cache,
+        user_agent=user_agent,
+        min_score=min_score,
+        progress=progress,
+        clock=clock,
+        sleep=sleep,
+    )
+    points = shapely.points(table[LON].to_numpy(), table[LAT].to_numpy())
+    points[np.isnan(table[LON].to_numpy()) | np.isnan(table[LAT].to_numpy())] = None
+    return gpd.GeoDataFrame(table, geometry=points, crs="EPSG:4326")
+
+
+def geocode_table(
+    names: Iterable[str],
+    *,
+    online: str | Any | None = None,
+    cache: str | os.PathLike[str] | None = None,
+    user_agent: str | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    progress: bool | None = None,
+    clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], object] | None = None,
+) -> pd.DataFrame:
+    """:func:`geocode` as a plain table: the same rows and columns, without the point geometry.
+
+    Places of the bundled gazetteer carry their district from the compiled index, so
+    this needs neither geopandas nor the district polygons unless a place comes from
+    an online geocoder (its district is then found by point in polygon). The command
+    line uses it to start quickly.
+    """
     if isinstance(names, str | bytes | pd.DataFrame) or not isinstance(names, Iterable):
         got = f"the single string {names!r}" if isinstance(names, str) else type(names).__name__
         hint = "a column such as table['place']" if isinstance(names, pd.DataFrame) else f"a list, e.g. [{'Kabul'!r}]"
@@ -225,6 +261,8 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str,
         KIND: entry.kind,
         PROVINCE_ISO: entry.province_iso,
         PROVINCE: entry.province,
+        DISTRICT_ID: entry.district_id or None,
+        DISTRICT: entry.district or None,
         LAT: entry.lat,
         LON: entry.lon,
         CONFIDENCE: float(match.confidence),
@@ -264,19 +302,23 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
-def _with_districts(df: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Add the bundled district containing each place (none for a whole province) and point geometries."""
-    import geopandas as gpd
+def _with_districts(df: pd.DataFrame) -> pd.DataFrame:
+    """Fill in the bundled district containing each place that has none yet (none for a whole province).
+
+    Gazetteer places carry theirs (compiled); only online answers and places of a
+    gazetteer built without districts are looked up here, by point in polygon.
+    """
+    lon, lat = df[LON].to_numpy(), df[LAT].to_numpy()
+    wanted = ~np.isnan(lon) & ~np.isnan(lat) & (df[KIND] != "province").to_numpy() & df[DISTRICT_ID].isna().to_numpy()
+    if not wanted.any():
+        return df
     import shapely
 
-    points = shapely.points(df[LON].to_numpy(), df[LAT].to_numpy())
-    located = ~np.isnan(df[LON].to_numpy()) & ~np.isnan(df[LAT].to_numpy())
-    points[~located] = None
-    wanted = located & (df[KIND] != "province").to_numpy()
-    ids, names = _district_of(points[wanted], df.loc[wanted, PROVINCE_ISO].to_numpy(dtype=object))
+    points = shapely.points(lon[wanted], lat[wanted])
+    ids, names = _district_of(points, df.loc[wanted, PROVINCE_ISO].to_numpy(dtype=object))
     df.loc[wanted, DISTRICT_ID] = ids
     df.loc[wanted, DISTRICT] = names
-    return gpd.GeoDataFrame(df, geometry=points, crs="EPSG:4326")
+    return df
 
 
 def _district_of(points: np.ndarray, provinces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
