@@ -265,6 +265,8 @@ def _fold_word(word: str, last: bool) -> str:
         word = word[:-1]  # Mazari Sharif, Puli Khumri, Sari Pul, Kohi Safi: a fused connector
     if len(word) > 3 and word.endswith("eh"):
         word = word[:-2] + "a"  # Qal'eh, Meymaneh: Persian final -eh
+    if len(word) > 4 and word.endswith("ah"):
+        word = word[:-1]  # Darah/Dara, Terwah/Terwa, Qalah/Qala: a silent final -h
     for old, new in (("ow", "o"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("ey", "ai"), ("ay", "ai")):
         word = word.replace(old, new)
     if "y" in word[1:]:
