@@ -103,6 +103,10 @@ GENERIC_WORDS = frozenset(
         "افغانستان",
     }
 )
+#: Honorifics that may precede a name (Hazrat-e Imam Sahib is Imam Sahib) but are part of some (Hazrati Sultan).
+HONORIFIC_WORDS = frozenset({"hazrat", "hazrati", "hazrate", "e", "i"})
+#: Words that may follow a name ("Baghlan-e Markazi", central Baghlan) but begin others (Markazi Bihsud).
+TRAILING_GENERIC_WORDS = frozenset({"markazi", "center", "centre", "markaz", "city", "district"})
 #: Words common in reports that are a letter or two away from a place name but never mean one.
 NOT_PLACE_NAMES = frozenset(
     {
@@ -380,7 +384,17 @@ VILLAGE_CONFIDENCE = 0.85
 #: Confidence of a village name found in several provinces: below the default ``min_score``, so
 #: the name stays unresolved with the candidates in ``alternatives``.
 AMBIGUOUS_VILLAGE_CONFIDENCE = 0.3
+#: Confidence of one part of a compound name (``"Chaman-Spin Boldak"``) answering the whole.
+COMPOUND_CONFIDENCE = 0.8
+#: Confidence of a district named in brackets after a place it holds (``"Ismail Khail (Mandozai)"``)
+#: when the place itself is not found there.
+QUALIFIER_CONFIDENCE = 0.8
+#: Confidence of a district's or town's name read from its adjectival form (``"Khulmi"``: Khulm).
+ADJECTIVAL_CONFIDENCE = 0.75
 _STRONG_KINDS = ("capital", "province")
+# Where a compound name splits: " wa "/" and "/" & " between names, or a hyphen or dash between
+# words (not the izafa hyphens of Mazar-e-Sharif, which leave a one-letter part).
+_COMPOUND_SPLIT = re.compile(r"\s+(?:wa|va|and|&)\s+|\s*[-\u2013\u2014]\s*", re.IGNORECASE)
 #: Endings that make a demonym of a place name: Herati, Kandaharis, Kabuli's.
 DEMONYM_ENDINGS = ("is", "i")
 
@@ -502,19 +516,73 @@ class Gazetteer:
         parts = [p for p in re.split(r"[,;/()]", text) if p.strip()]
         if len(parts) > 1:
             provinces = set()
+            districts = []
             for part in parts[1:]:
                 tail = self._lookup(part, fuzzy=False)
                 if tail is not None and tail.is_foreign:
                     return tail
                 if tail is not None and tail.entry.kind in _STRONG_KINDS:
                     provinces.add(tail.entry.province_iso)
-            return self._with_villages(parts[0], self._lookup(parts[0], provinces=provinces), provinces)
+                elif tail is not None and tail.entry.kind == "district":
+                    districts.append(tail)  # "Ismail Khail (Mandozai)": the district the place lies in
+            head = self._with_villages(parts[0], self._lookup(parts[0], provinces=provinces), provinces)
+            if districts and not provinces:
+                # "Ismail Khail (Mandozai)": the place in the district's province, when it is known there
+                within = {d.entry.province_iso for d in districts}
+                there = self._with_villages(parts[0], self._lookup(parts[0], provinces=within), within)
+                if there is not None and there.entry.province_iso in within and not there.is_foreign:
+                    return there
+            return head
         match = self._with_generic_words(text) or self._lookup(text)
         head, province = self._trailing_province(text)
         if match is None and province is not None:  # "Bazarak Panjshir": a place, then its province
             within = self._lookup(head, provinces={province})
             match = within if within is not None and within.entry.province_iso == province else None
+        if match is None or match.method == "fuzzy":
+            match = self._without_affixes(text) or self._compound(text) or match
         return self._with_villages(head, match, {province} if province else set())
+
+    def _without_affixes(self, text: str) -> Match | None:
+        """A name on record inside an honorific or a trailing "central": "Hazrati Imam Sahib", "Baghlan Markazi".
+
+        Tried only when the whole name is not on record, so names that include the word
+        (Hazrati Sultan, Markazi Bihsud) keep it. Exact and alias matches only.
+        """
+        words = _NON_ALNUM.sub(" ", _fold(text)).split()
+        while words and words[0] in HONORIFIC_WORDS:
+            words = words[1:]
+        while words and words[-1] in TRAILING_GENERIC_WORDS:
+            words = words[:-1]
+        rest = " ".join(words)
+        if not rest or rest == _NON_ALNUM.sub(" ", _fold(text)).strip():
+            return None
+        match = self._lookup(rest, fuzzy=False)
+        return match if match is not None and not match.is_foreign else None
+
+    def _compound(self, text: str) -> Match | None:
+        """Two names joined as one: ``"Chaman-Spin Boldak"``, ``"Narang wa Badil"``, ``"Taloqan - center of Taloqan"``.
+
+        Each part is looked up as written (exact and alias matches only). Afghan parts in
+        one province answer the name with the highest-ranked of them (a border crossing is
+        the Afghan side); parts in several provinces leave it unresolved with them all as
+        alternatives. Izafa hyphens (``Mazar-e-Sharif``) do not split a name.
+        """
+        parts = [p.strip() for p in _COMPOUND_SPLIT.split(text) if p.strip()]
+        if len(parts) < 2 or any(len(p) < 3 or p.casefold() in CONNECTORS for p in parts):
+            return None
+        found = [m for m in (self._lookup(p, fuzzy=False) for p in parts) if m is not None and not m.is_foreign]
+        if not found:
+            return None
+        found.sort(key=lambda m: (_KIND_RANK[m.entry.kind], -m.confidence))
+        best = found[0]
+        others = []
+        for m in found[1:]:
+            if m.entry.province_iso != best.entry.province_iso and m.entry.province_iso not in {
+                o.province_iso for o in others
+            }:
+                others.append(m.entry)
+        confidence = CROSS_PROVINCE_FUZZY_CONFIDENCE if others else COMPOUND_CONFIDENCE
+        return Match(best.entry, confidence, best.method, tuple(others))
 
     def _with_generic_words(self, text: str) -> Match | None:
         """A place whose own or curated name includes the generic words of ``text`` ("Markaz-e Behsud").
@@ -653,13 +721,31 @@ class Gazetteer:
                 # a foreign town (not a country, a metropolis or a hand-listed name) that only sounds
                 # like the query (Koganei for "Khogaani") does not hide a misspelt Afghan district,
                 # town, capital or province
-                afghan = self._fuzzy_lookup(key, hint, provinces)
+                afghan = self._fuzzy_lookup(key, hint, provinces, _word_starts(norm))
                 if afghan is not None and not afghan.is_foreign and afghan.entry.kind != "village":
                     return afghan
             return match
         if not fuzzy:
             return None
-        return self._fuzzy_lookup(key, hint, provinces)
+        return self._adjectival(norm, hint, provinces) or self._fuzzy_lookup(key, hint, provinces, _word_starts(norm))
+
+    def _adjectival(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
+        """``"Khulmi"``: the adjectival form (ending ``-i``) of a district's or town's own or curated name.
+
+        Provinces and capitals are left out: their forms in ``-i`` are demonyms (:meth:`refusal`).
+        """
+        words = norm.split()
+        last = words[-1]
+        if len(last) < 5 or not last.endswith("i"):
+            return None
+        slot = self._by_key.get(phonetic_key(" ".join([*words[:-1], last[:-1]])))
+        if slot is None:
+            return None
+        hits = {i: hit for i, hit in slot.hits.items() if hit[0] <= 1 and self.entries[i].kind in ("district", "city")}
+        if not hits:
+            return None
+        match = self._choose(_Key(hits), hint, provinces=provinces)
+        return Match(match.entry, min(match.confidence, ADJECTIVAL_CONFIDENCE), "fuzzy", match.alternatives)
 
     def _choose(
         self,
@@ -698,14 +784,21 @@ class Gazetteer:
             # an Afghan place's own or curated name, spelled as asked
             afghan_recorded = any(i in recorded and slot.hits[i][0] < 2 for i in afghan)
             smaller = best_afghan.population < best_foreign.population // 10
-            if tier > 0 and (
-                (foreign[0] in recorded and not afghan_recorded)  # Kandy, not the village Kanday
-                or (
-                    smaller  # Mashhad, Iran, not the village in Badakhshan
-                    and best_foreign.population >= FOREIGN_CITY_POPULATION
-                    and (best_afghan.kind == "village" or tier == 2)
+            # an Afghan district's own or curated name stands against any foreign namesake (Ghaziabad in
+            # Kunar, Nish in Kandahar): reports name districts; the text says when it means abroad
+            district_named = tier == 1 and best_afghan.kind == "district"
+            if (
+                tier > 0
+                and not district_named
+                and (
+                    (foreign[0] in recorded and not afghan_recorded)  # Kandy, not the village Kanday
+                    or (
+                        smaller  # Mashhad, Iran, not the village in Badakhshan
+                        and best_foreign.population >= FOREIGN_CITY_POPULATION
+                        and (best_afghan.kind == "village" or tier == 2)
+                    )
+                    or (smaller and best_foreign.population >= FOREIGN_METROPOLIS_POPULATION)
                 )
-                or (smaller and best_foreign.population >= FOREIGN_METROPOLIS_POPULATION)
             ):
                 afghan = []
         ranked = afghan or foreign
@@ -729,12 +822,13 @@ class Gazetteer:
             if other.kind != FOREIGN and other.province_iso not in seen and slot.hits[i][0] <= weakest:
                 seen.add(other.province_iso)
                 others.append(other)
-        if best.kind not in (FOREIGN, "village") and method != "exact":
-            # a large foreign city spelled exactly so: "Zabol" is Zabul province, or Zabol in Iran
+        if best.kind not in (FOREIGN, "village") and (method != "exact" or best.kind == "district"):
+            # a large foreign city spelled exactly so: "Zabol" is Zabul province, or Zabol in Iran; a
+            # district's foreign namesake of any size is listed too (Ghaziabad, Kunar, or Ghaziabad, India)
             others += [
                 self.entries[i]
                 for i in foreign
-                if i in recorded and self.entries[i].population >= FOREIGN_CITY_POPULATION
+                if i in recorded and (self.entries[i].population >= FOREIGN_CITY_POPULATION or best.kind == "district")
             ][:1]
         if others:
             confidence *= 0.8
@@ -745,14 +839,18 @@ class Gazetteer:
         tier, position = slot.hits[entry_id]
         return (tier, _KIND_RANK[entry.kind], position > 0, -entry.population, entry.province_iso, entry.name)
 
-    def _fuzzy_lookup(self, key: str, hint: str | None, provinces: set[str] | None = None) -> Match | None:
-        memo_key = (key, hint, frozenset(provinces or ()))
+    def _fuzzy_lookup(
+        self, key: str, hint: str | None, provinces: set[str] | None = None, starts: tuple[int, ...] = ()
+    ) -> Match | None:
+        memo_key = (key, hint, frozenset(provinces or ()), starts)
         if memo_key not in self._fuzzy_memo:
-            self._fuzzy_memo[memo_key] = self._fuzzy_search(key, hint, provinces)
+            self._fuzzy_memo[memo_key] = self._fuzzy_search(key, hint, provinces, starts)
         return self._fuzzy_memo[memo_key]
 
-    def _fuzzy_search(self, key: str, hint: str | None, provinces: set[str] | None) -> Match | None:
-        match = self._fuzzy_candidates(key, hint, provinces)
+    def _fuzzy_search(
+        self, key: str, hint: str | None, provinces: set[str] | None, starts: tuple[int, ...]
+    ) -> Match | None:
+        match = self._fuzzy_candidates(key, hint, provinces, starts)
         if match is None or match.is_foreign or not match.alternatives:
             return match
         chosen = phonetic_key(normalize(match.entry.name))
@@ -763,7 +861,9 @@ class Gazetteer:
         confidence = min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
         return Match(match.entry, confidence, match.method, match.alternatives)
 
-    def _fuzzy_candidates(self, key: str, hint: str | None, provinces: set[str] | None) -> Match | None:
+    def _fuzzy_candidates(
+        self, key: str, hint: str | None, provinces: set[str] | None, starts: tuple[int, ...] = ()
+    ) -> Match | None:
         from geomap._fuzzy import fuzzy_matches
 
         # the key itself, when it matched exactly (only a foreign name), is not a misspelling of it
@@ -778,6 +878,10 @@ class Gazetteer:
             return None if slot is None else self._choose(slot, hint, fuzzy_confidence=0.7, provinces=provinces)
         distance = found[0][1]
         confidence = max(0.5, 0.9 - 0.1 * (distance - 1) - 0.5 * distance / max(len(key), 1))
+        if starts and all(_edits_a_word_start(key, candidate, starts) for candidate, _ in found):
+            # "Dasht-e-Barchi" is not Dashte Archi: a letter added or lost at the start of a later word
+            # makes another name, not a typo of this one; the place stays a candidate only
+            confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
         match = self._choose(self._merge(found), hint, fuzzy_confidence=confidence, provinces=provinces)
         if match.is_foreign or not runners_up or provinces:
             return match
@@ -811,6 +915,24 @@ class Gazetteer:
                 if entry_id not in merged.hits or hit < merged.hits[entry_id]:
                     merged.hits[entry_id] = hit
         return merged
+
+
+def _word_starts(normalized: str) -> tuple[int, ...]:
+    """Where each word after the first begins in the phonetic key of ``normalized``."""
+    words = normalized.split()
+    starts, at = [], 0
+    for word in words[:-1]:
+        at += len(_fold_word(word, False))
+        starts.append(at)
+    return tuple(starts)
+
+
+def _edits_a_word_start(key: str, candidate: str, starts: tuple[int, ...]) -> bool:
+    """True when ``candidate`` is ``key`` with one letter added or dropped at the start of a later word of ``key``."""
+    from rapidfuzz.distance import Levenshtein
+
+    ops = Levenshtein.editops(key, candidate)
+    return len(ops) == 1 and ops[0].tag in ("insert", "delete") and ops[0].src_pos in starts
 
 
 def _split_alt(value: str) -> tuple[str, ...]:
