@@ -392,6 +392,8 @@ QUALIFIER_CONFIDENCE = 0.8
 #: Confidence of a district's or town's name read from its adjectival form (``"Khulmi"``: Khulm).
 ADJECTIVAL_CONFIDENCE = 0.75
 _STRONG_KINDS = ("capital", "province")
+# A quick test that a name may hold an honorific, a trailing "central" or two joined names.
+_MAY_BE_AFFIXED = re.compile(r"hazrat|markaz|cent|city|district|[-\u2013\u2014&]|\s(?:wa|va|and)\s", re.IGNORECASE)
 # Where a compound name splits: " wa "/" and "/" & " between names, or a hyphen or dash between
 # words (not the izafa hyphens of Mazar-e-Sharif, which leave a one-letter part).
 _COMPOUND_SPLIT = re.compile(r"\s+(?:wa|va|and|&)\s+|\s*[-\u2013\u2014]\s*", re.IGNORECASE)
@@ -471,6 +473,10 @@ class Gazetteer:
                         slot.hits[entry_id] = hit
         self._fuzzy: FuzzyIndex | None = None
         self._province_names = {e.province_iso: e.province for e in self.entries if e.kind == "province"}
+        #: phonetic keys that reach a province (the only tails that can name one)
+        self._province_keys = {
+            key for key, slot in self._by_key.items() if any(self.entries[i].kind == "province" for i in slot.hits)
+        }
         #: district id -> name of the bundled districts (set when the index is compiled).
         self.district_names: dict[str, str] = {}
 
@@ -538,7 +544,7 @@ class Gazetteer:
         if match is None and province is not None:  # "Bazarak Panjshir": a place, then its province
             within = self._lookup(head, provinces={province})
             match = within if within is not None and within.entry.province_iso == province else None
-        if match is None or match.method == "fuzzy":
+        if (match is None or match.method == "fuzzy") and _MAY_BE_AFFIXED.search(text):
             match = self._without_affixes(text) or self._compound(text) or match
         return self._with_villages(head, match, {province} if province else set())
 
@@ -607,6 +613,8 @@ class Gazetteer:
         for cut in (1, 2):
             if len(words) <= cut:
                 break
+            if phonetic_key(split_kind(" ".join(words[-cut:]))[0]) not in self._province_keys:
+                continue  # most names end in no province: skip the full lookup
             tail = self._lookup(" ".join(words[-cut:]), fuzzy=False)
             if tail is not None and tail.entry.kind == "province":
                 return " ".join(words[:-cut]), tail.entry.province_iso
@@ -727,7 +735,24 @@ class Gazetteer:
             return match
         if not fuzzy:
             return None
-        return self._adjectival(norm, hint, provinces) or self._fuzzy_lookup(key, hint, provinces, _word_starts(norm))
+        return (
+            self._adjectival(norm, hint, provinces)
+            or self._diphthong(key, hint, provinces)
+            or self._fuzzy_lookup(key, hint, provinces, _word_starts(norm))
+        )
+
+    def _diphthong(self, key: str, hint: str | None, provinces: set[str] | None) -> Match | None:
+        """``"Naish"`` is Nesh: ``ai`` written for the ``e``/``i`` of a district's, town's or province's name."""
+        variant = key.replace("ai", "i")
+        slot = self._by_key.get(variant) if variant != key else None
+        if slot is None:
+            return None
+        named = (FOREIGN, "village")
+        hits = {i: hit for i, hit in slot.hits.items() if hit[0] <= 1 and self.entries[i].kind not in named}
+        if not hits:
+            return None
+        match = self._choose(_Key(hits), hint, provinces=provinces)
+        return Match(match.entry, min(match.confidence, PHONETIC_VILLAGE_CONFIDENCE), "fuzzy", match.alternatives)
 
     def _adjectival(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
         """``"Khulmi"``: the adjectival form (ending ``-i``) of a district's or town's own or curated name.
@@ -971,6 +996,7 @@ def _table_entries(name: str, province_names: dict[str, str], *, curated: bool) 
                 aliases=aliases,
                 source=row.source,
                 curated=len(aliases) if curated or row.source == "geoBoundaries" else 0,
+                district_id=getattr(row, "district_id", ""),
             )
         )
     return entries
@@ -1013,10 +1039,11 @@ def _not_places() -> dict[str, str]:
     return words
 
 
-def build_gazetteer() -> Gazetteer:
+def build_gazetteer(*, new_districts: bool = True) -> Gazetteer:
     """Build a fresh :class:`Gazetteer` from the tables bundled with geomap.
 
-    Use :func:`get_gazetteer` for the cached one.
+    Use :func:`get_gazetteer` for the cached one. ``new_districts=False`` leaves out the
+    districts created after the 2014 set (``new_districts.csv``), as its build script needs.
     """
     entries = _province_entries()
     province_names = {e.province_iso: e.province for e in entries}
@@ -1029,6 +1056,8 @@ def build_gazetteer() -> Gazetteer:
     ]
     entries += _table_entries("places.csv", province_names, curated=False)
     entries = _add_curated(entries, _table_entries("aliases.csv", province_names, curated=True))
+    if new_districts:
+        entries += _table_entries("new_districts.csv", province_names, curated=True)
     entries += _table_entries("foreign_places.csv", province_names, curated=False)
     return Gazetteer(_merge_capitals(entries), _not_places())
 
@@ -1098,6 +1127,7 @@ SOURCE_TABLES = (
     "places.csv",
     "aliases.csv",
     "foreign_places.csv",
+    "new_districts.csv",
     "not_places.csv",
     "province_centroids.csv",
 )
@@ -1138,6 +1168,9 @@ def with_districts(gazetteer: Gazetteer) -> Gazetteer:
             gazetteer.entries[i] = replace(gazetteer.entries[i], district_id=district_id, district=name)
     districts = load_districts()
     gazetteer.district_names = dict(zip(districts["district_id"], districts["name"], strict=True))
+    for i, entry in enumerate(gazetteer.entries):
+        if entry.district_id and not entry.district:  # a district of the tables (a new one's 2014 district)
+            gazetteer.entries[i] = replace(entry, district=gazetteer.district_names.get(entry.district_id, ""))
     return gazetteer
 
 

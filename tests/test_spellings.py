@@ -142,3 +142,37 @@ def test_the_geocode_command_needs_neither_geopandas_nor_shapely():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[0] == "AF-KAB-kabul"
     assert out[1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("query", "iso", "district"),
+    [
+        ("Bano", "AF-BGL", "AF-BGL-andarab"),  # created after 2014 from Andarab
+        ("Terwa", "AF-PKA", "AF-PKA-mata-khan"),
+        ("Maimay", "AF-BDS", "AF-BDS-darwazbala"),  # the seat of Darwaz-e Payin
+    ],
+)
+def test_districts_created_after_2014_geocode_inside_the_district_they_were_carved_from(query, iso, district):
+    row = geocode_table([query]).iloc[0]
+    assert (row["kind"], row["province_iso"], row["district_id"]) == ("district", iso, district)
+
+
+def test_the_new_district_table_names_known_provinces_and_2014_districts():
+    import csv
+
+    from geomap._data import data_file
+    from geomap.boundaries import load_districts
+
+    districts = set(load_districts()["district_id"])
+    with data_file("new_districts.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows
+    for row in rows:
+        assert row["kind"] == "district" and row["district_id"] in districts
+        assert row["district_id"].startswith(row["province_iso"] + "-")
+
+
+def test_ai_written_for_e_reaches_a_district_but_not_a_village():
+    match = _resolve("Naish")
+    assert (match.entry.name, match.entry.province_iso, match.method) == ("Nesh", "AF-KAN", "fuzzy")
+    assert match.confidence < 0.95
