@@ -177,6 +177,8 @@ _HAS_ARABIC = re.compile(r"[\u0600-\u06ff]")
 _DIGRAPHS = str.maketrans({"č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž": "zh", "Ž": "Zh", "ġ": "gh", "ḵ": "kh"})
 
 
+#: Longer text is not a place name: it is not resolved (nor cached), and the reason says so.
+MAX_NAME_CHARS = 200
 #: Entries kept by the caches of the normalisation steps (names repeat in reports; memory stays bounded).
 _CACHE_SIZE = 1 << 16
 
@@ -507,6 +509,8 @@ class Gazetteer:
         'province'
         """
         text = "" if name is None else str(name)
+        if len(text) > MAX_NAME_CHARS:
+            return None  # not a place name; kept out of every cache (bounded memory on hostile input)
         if text in self._memo:
             return self._memo[text]
         match = self._resolve(text)
@@ -574,7 +578,7 @@ class Gazetteer:
         alternatives. Izafa hyphens (``Mazar-e-Sharif``) do not split a name.
         """
         parts = [p.strip() for p in _COMPOUND_SPLIT.split(text) if p.strip()]
-        if len(parts) < 2 or any(len(p) < 3 or p.casefold() in CONNECTORS for p in parts):
+        if not 2 <= len(parts) <= 4 or any(len(p) < 3 or p.casefold() in CONNECTORS for p in parts):
             return None
         found = [m for m in (self._lookup(p, fuzzy=False) for p in parts) if m is not None and not m.is_foreign]
         if not found:
@@ -673,6 +677,8 @@ class Gazetteer:
         formed from a province's or capital's name (``"Herati"``: ``"a demonym of Herat"``).
         """
         text = "" if name is None else str(name)
+        if len(text) > MAX_NAME_CHARS:
+            return f"longer than {MAX_NAME_CHARS} characters, not a place name"
         parts = [p for p in re.split(r"[,;/()]", text) if p.strip()]
         return self._refusal(split_kind(parts[0] if parts else text)[0])
 
