@@ -176,3 +176,16 @@ def test_ai_written_for_e_reaches_a_district_but_not_a_village():
     match = _resolve("Naish")
     assert (match.entry.name, match.entry.province_iso, match.method) == ("Nesh", "AF-KAN", "fuzzy")
     assert match.confidence < 0.95
+
+
+def test_text_far_longer_than_a_name_is_refused_quickly_and_not_cached():
+    import time
+
+    gazetteer = get_gazetteer()
+    names = ["Kabul-" * 1700, "x" * 10_000, "a-" * 5000]
+    start = time.perf_counter()
+    table = geocode_table(names)
+    assert time.perf_counter() - start < 5
+    assert table["method"].tolist() == ["", "", ""]
+    assert set(table["reason"]) == {"longer than 200 characters, not a place name"}
+    assert not any(len(key) > 200 for key in gazetteer._memo)
