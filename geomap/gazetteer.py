@@ -185,6 +185,8 @@ _CACHE_SIZE = 1 << 16
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _fold(text: str) -> str:
+    if text.isascii():  # most names: nothing to decompose
+        return text.casefold().translate(_APOSTROPHES)
     if _HAS_ARABIC.search(text):
         text = unicodedata.normalize("NFKC", text).translate(_ARABIC_SCRIPT)
     decomposed = unicodedata.normalize("NFKD", text.translate(_DIGRAPHS))
