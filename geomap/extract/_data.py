@@ -9,6 +9,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from geomap.extract._prefilter import Substrings
+
 
 @cache
 def _load(name: str) -> dict[str, Any]:
@@ -44,6 +46,10 @@ class Phrase:
     def may_match(self, folded: str) -> bool:
         """False when ``folded`` (a lower-cased sentence) cannot hold a match: none of the literals is in it."""
         return not self.literals or any(word in folded for word in self.literals)
+
+    def may_match_with(self, present: frozenset[str]) -> bool:
+        """:meth:`may_match` given the literals a sentence holds (:func:`literals_in`)."""
+        return not self.literals or not present.isdisjoint(self.literals)
 
 
 def _literals(pattern: str) -> tuple[str, ...]:
@@ -96,3 +102,22 @@ def control_phrases() -> tuple[Phrase, ...]:
             )
         )
     return tuple(out)
+
+
+_LETTERS = re.compile(r"[a-z]+")
+
+
+@cache
+def _literal_groups() -> tuple[Substrings, tuple[str, ...]]:
+    """Every phrase's literals, once each: those of plain letters a-z, and any others."""
+    every = sorted({word for phrase in control_phrases() for word in phrase.literals})
+    plain = Substrings(w for w in every if _LETTERS.fullmatch(w))
+    return plain, tuple(w for w in every if not _LETTERS.fullmatch(w))
+
+
+def literals_in(folded: str) -> frozenset[str]:
+    """The phrases' literals that ``folded`` (a lower-cased sentence) holds, each looked for once per word."""
+    plain, other = _literal_groups()
+    found = plain.find(folded)
+    found.update(w for w in other if w in folded)
+    return frozenset(found)

@@ -19,7 +19,8 @@ from typing import Any
 import pandas as pd
 
 from geomap.errors import InputError
-from geomap.extract.extractor import extract_reports
+from geomap.extract.extractor import candidate_names, extract_reports
+from geomap.extract.mentions import prefetch_answers
 from geomap.extract.rows import CONFIDENCE, EXTRACT_COLUMNS
 from geomap.schema import DATE, NOTE, PLACE, PROVINCE_ISO, SOURCE, STATUS
 
@@ -212,6 +213,9 @@ def extract_batch(
         If an article's publication date is not a date (the message names the article).
     """
     items = list(articles)
+    if geocoder is None:  # the offline geocoder: every article's names in one call
+        texts = [article.text for article in items if isinstance(article.text, str)]
+        prefetch_answers(name for text in texts for name in candidate_names(text))
     if progress:
         from tqdm import tqdm
 
@@ -238,16 +242,21 @@ def merge_articles(table: pd.DataFrame) -> pd.DataFrame:
     whose status or date another article contradicts for the same place is flagged, never merged away."""
     if table.empty:
         return pd.DataFrame({c: pd.Series(dtype=table[c].dtype if c in table else "object") for c in BATCH_COLUMNS})
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for record in table.to_dict("records"):
+        key = (record[PLACE], record[PROVINCE_ISO], record[STATUS], record[DATE])
+        if not any(pd.isna(k) for k in key):  # as a groupby, which leaves rows with a missing key out
+            groups.setdefault(key, []).append(record)
     rows = []
-    for _, group in table.groupby([PLACE, PROVINCE_ISO, STATUS, DATE], sort=False):
-        best = group.sort_values(CONFIDENCE, ascending=False).iloc[0].to_dict()
-        sources = list(dict.fromkeys(s for s in group[SOURCE] if s))
+    for group in groups.values():
+        best = dict(most_confident(group))
+        sources = list(dict.fromkeys(r[SOURCE] for r in group if r[SOURCE]))
         best[SOURCES] = " | ".join(sources)
         best[N_SOURCES] = max(1, len(sources))
         best[FLAG] = ""
         rows.append(best)
     merged = pd.DataFrame(rows)
-    merged[FLAG] = [_flag(row, merged) for row in merged.itertuples(index=False)]
+    merged[FLAG] = _flags(rows)
     merged[NOTE] = merged[NOTE].where(
         merged[N_SOURCES] < 2, merged[NOTE] + "; reported by " + merged[N_SOURCES].astype(str) + " articles"
     )
@@ -255,17 +264,40 @@ def merge_articles(table: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values([DATE, PLACE, STATUS], kind="stable").reset_index(drop=True)
 
 
-def _flag(row: Any, merged: pd.DataFrame) -> str:  # a row of DataFrame.itertuples
-    same_place = merged[(merged[PLACE] == row.place) & (merged[PROVINCE_ISO] == row.province_iso)]
-    day = pd.Timestamp(row.date)
-    window = {day + pd.Timedelta(days=d) for d in range(-DATE_TOLERANCE_DAYS, DATE_TOLERANCE_DAYS + 1)}
-    notes = []
-    other_status = same_place[(same_place[STATUS] != row.status) & (same_place[DATE] == row.date)]
-    if not other_status.empty:
-        notes.append(f"status disagrees: {', '.join(sorted(set(other_status[STATUS])))} on the same date")
-    other_date = same_place[
-        (same_place[STATUS] == row.status) & (same_place[DATE] != row.date) & same_place[DATE].isin(window)
-    ]
-    if not other_date.empty:
-        notes.append(f"date disagrees: also {', '.join(sorted(set(other_date[DATE].dt.strftime('%Y-%m-%d'))))}")
-    return "; ".join(notes)
+def most_confident(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The record of highest confidence; equally confident ones are told apart as sorting the
+    confidences with pandas does (the rule a table of them always followed)."""
+    values = [r[CONFIDENCE] for r in records]
+    if len(values) == 1:
+        return records[0]
+    top = max(values)
+    if values.count(top) == 1 and not any(pd.isna(v) for v in values):
+        return records[values.index(top)]
+    first = int(pd.Series(values, dtype="float64").sort_values(ascending=False).index[0])
+    return records[first]
+
+
+def _flags(rows: list[dict[str, Any]]) -> list[str]:
+    """For each merged row: another article's different status for the same place on the same date, or
+    the same status on a date up to :data:`DATE_TOLERANCE_DAYS` days apart."""
+    by_place: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_place.setdefault((row[PLACE], row[PROVINCE_ISO]), []).append(row)
+    flags = []
+    for row in rows:
+        same_place = by_place[(row[PLACE], row[PROVINCE_ISO])]
+        day = pd.Timestamp(row[DATE])
+        window = {day + pd.Timedelta(days=d) for d in range(-DATE_TOLERANCE_DAYS, DATE_TOLERANCE_DAYS + 1)}
+        notes = []
+        other_status = {r[STATUS] for r in same_place if r[STATUS] != row[STATUS] and r[DATE] == row[DATE]}
+        if other_status:
+            notes.append(f"status disagrees: {', '.join(sorted(other_status))} on the same date")
+        other_date = {
+            r[DATE] for r in same_place if r[STATUS] == row[STATUS] and r[DATE] != row[DATE] and r[DATE] in window
+        }
+        if other_date:
+            notes.append(
+                f"date disagrees: also {', '.join(sorted({pd.Timestamp(d).strftime('%Y-%m-%d') for d in other_date}))}"
+            )
+        flags.append("; ".join(notes))
+    return flags

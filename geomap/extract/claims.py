@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import re
 
+from geomap.extract._prefilter import prefiltered
+
 _NEGATION = re.compile(r"\b(?:not|never|no\s+longer|yet\s+to|failed\s+to|unable\s+to|fail\s+to)\b|n['’]t\b", re.I)
-_DENIAL = re.compile(
-    r"\b(?:den(?:y|ied|ies|ying|ial)|reject(?:ed|s)?|refut(?:e|ed|es)|dismiss(?:ed|es)?|disput(?:e|ed|es)|"
-    r"no\s+confirmation)\b",
-    re.I,
+_DENIAL = prefiltered(
+    re.compile(
+        r"\b(?:den(?:y|ied|ies|ying|ial)|reject(?:ed|s)?|refut(?:e|ed|es)|dismiss(?:ed|es)?|disput(?:e|ed|es)|"
+        r"no\s+confirmation)\b",
+        re.I,
+    )
 )
-_CLAIM = re.compile(r"\b(?:claim(?:s|ed|ing)?|reportedly|unconfirmed|allegedly|said\s+it\s+had)\b", re.I)
+_CLAIM = prefiltered(re.compile(r"\b(?:claim(?:s|ed|ing)?|reportedly|unconfirmed|allegedly|said\s+it\s+had)\b", re.I))
 
 
-_DENIES_PREVIOUS = re.compile(
-    r"\b(?P<verb>den(?:y|ied|ies|ying)|reject(?:ed|s|ing)?|dismiss(?:ed|es|ing)?|disput(?:e|ed|es|ing)|"
-    r"refut(?:e|ed|es|ing))\s+(?:(?:(?:the|this|that|these|those|such|their|its|his|her)\s+)?(?:[\w-]+\s+)?"
-    r"(?:claims?|reports?|assertions?|accounts?|allegations?|statements?|news|rumou?rs?)|it|this|that|them)\b(?!\s+(?:that|about|of|on|over|from)\b)",
-    re.I,
+_DENIES_PREVIOUS = prefiltered(
+    re.compile(
+        r"\b(?P<verb>den(?:y|ied|ies|ying)|reject(?:ed|s|ing)?|dismiss(?:ed|es|ing)?|disput(?:e|ed|es|ing)|"
+        r"refut(?:e|ed|es|ing))\s+(?:(?:(?:the|this|that|these|those|such|their|its|his|her)\s+)?(?:[\w-]+\s+)?"
+        r"(?:claims?|reports?|assertions?|accounts?|allegations?|statements?|news|rumou?rs?)|it|this|that|them)\b(?!\s+(?:that|about|of|on|over|from)\b)",
+        re.I,
+    )
 )
 
 
@@ -28,16 +34,20 @@ def _denies_previous(sentence: str) -> bool:
 
 
 # Who says so: a side named as the speaker ("the Taliban claimed", "a Taliban spokesman said", "officials said").
-_SPEECH = re.compile(
-    r"\b(?:claim(?:s|ed|ing)?|said|says|announced|announces|declared|declares|confirmed|confirms|told|stated|"
-    r"according\s+to|quoted|reported)\b",
-    re.I,
+_SPEECH = prefiltered(
+    re.compile(
+        r"\b(?:claim(?:s|ed|ing)?|said|says|announced|announces|declared|declares|confirmed|confirms|told|stated|"
+        r"according\s+to|quoted|reported)\b",
+        re.I,
+    )
 )
-_TALIBAN_SPEAKER = re.compile(r"\b(?:Taliban|insurgents?|militants?|Mujahid|Islamic\s+Emirate)\b", re.I)
-_GOVERNMENT_SPEAKER = re.compile(
-    r"\b(?:officials?|government|ministry|governor|police|army|spokes(?:man|woman|person)|authorities|"
-    r"council|commanders?|MoD|ANDSF|security\s+sources?|forces|resistance|Front|NRF|Massoud|Saleh)\b",
-    re.I,
+_TALIBAN_SPEAKER = prefiltered(re.compile(r"\b(?:Taliban|insurgents?|militants?|Mujahid|Islamic\s+Emirate)\b", re.I))
+_GOVERNMENT_SPEAKER = prefiltered(
+    re.compile(
+        r"\b(?:officials?|government|ministry|governor|police|army|spokes(?:man|woman|person)|authorities|"
+        r"council|commanders?|MoD|ANDSF|security\s+sources?|forces|resistance|Front|NRF|Massoud|Saleh)\b",
+        re.I,
+    )
 )
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from geomap.dates import in_range, parse_date
 from geomap.extract._model import Statement
+from geomap.extract._prefilter import prefiltered
 from geomap.extract.sentences import dateline, reporting_period_end
 
 _MONTHS = {
@@ -33,6 +34,8 @@ _DATE_PATTERNS = (
         ),
     ),
 )
+# the same, each tried only on sentences holding what its matches need (a month name and a digit, ...)
+_FILTERED_DATE_PATTERNS = tuple((kind, prefiltered(regex)) for kind, regex in _DATE_PATTERNS)
 _DATE_CONFIDENCE = {
     "iso": 1.0, "md": 1.0, "dm": 1.0, "weekday": 0.95, "relative": 0.92, "later": 0.9, "carried": 0.85,
     "vague": 0.65, "published": 0.75,
@@ -46,16 +49,18 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
 _COUNT = r"(?P<n>an?|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)"
 # "a day later", "two days later", "the next day", "a day earlier", "the day before": counted from the date the
 # text gave before
-_LATER = re.compile(
-    rf"\b(?:{_COUNT}\s+(?P<dir>later|earlier)|the\s+(?:next|following)\s+(?P<next>day|morning|evening|night)|"
-    r"the\s+(?P<prev>day\s+before|previous\s+(?:day|night|evening)|preceding\s+day))\b",
-    re.I,
+_LATER = prefiltered(
+    re.compile(
+        rf"\b(?:{_COUNT}\s+(?P<dir>later|earlier)|the\s+(?:next|following)\s+(?P<next>day|morning|evening|night)|"
+        r"the\s+(?P<prev>day\s+before|previous\s+(?:day|night|evening)|preceding\s+day))\b",
+        re.I,
+    )
 )
 # "a week ago", "two days ago": counted back from the day of the report
-_AGO = re.compile(rf"\b{_COUNT}\s+ago\b", re.I)
+_AGO = prefiltered(re.compile(rf"\b{_COUNT}\s+ago\b", re.I))
 # "overran Kunduz in 2015 and 2016": history, not news of the day
-_PAST_YEAR = re.compile(
-    r"\b(?:in|since|during|until|of|back\s+in)\s+(?:(?:early|late|mid)[- ]?)?(?P<y>(?:19|20)\d{2})\b", re.I
+_PAST_YEAR = prefiltered(
+    re.compile(r"\b(?:in|since|during|until|of|back\s+in)\s+(?:(?:early|late|mid)[- ]?)?(?P<y>(?:19|20)\d{2})\b", re.I)
 )
 
 
@@ -96,7 +101,7 @@ def _history(sentence: str, published: date) -> list[int]:
 def _dates_in(sentence: str, published: date) -> list[tuple[int, date, str]]:
     """Dates written in ``sentence``: ``(position, date, kind)``, none after ``published``."""
     out = []
-    for kind, regex in _DATE_PATTERNS:
+    for kind, regex in _FILTERED_DATE_PATTERNS:
         for m in regex.finditer(sentence):
             value = _date_value(kind, m, published)
             if value is not None and in_range(value) and value <= published:  # 1500 or 3000: not a date to map

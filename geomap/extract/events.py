@@ -6,15 +6,20 @@ import re
 from dataclasses import replace
 
 from geomap.extract._data import Phrase as _Pattern
-from geomap.extract._data import control_phrases, side, words
+from geomap.extract._data import control_phrases, literals_in, side, words
 from geomap.extract._model import ACTOR as _ACTOR
 from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Mention, Statement
+from geomap.extract._prefilter import PatternIndex
 from geomap.extract.claims import _DENIAL, _NEGATION
 from geomap.extract.mentions import _locative
 
 _OBJ = side("taliban")
 _GOV = side("government")
 _PATTERNS = control_phrases()
+# Each phrase's regex behind the test of what its matches need (a verb of holding and a side, ...): the
+# phrases are slow to try at every position, and most sentences hold none of them.
+_INDEX = PatternIndex(pattern.regex for pattern in _PATTERNS)
+_QUICK = {pattern.regex: quick for pattern, quick in zip(_PATTERNS, _INDEX.quick, strict=True)}
 _FILLER_BEFORE = words("filler_before")
 _FILLER_AFTER = words("filler_after")
 _COORDINATION = re.compile(
@@ -143,9 +148,10 @@ def _statements(sentence: str, mentions: list[Mention], context: str = "") -> li
     """
     out: list[Statement] = []
     cues = []
-    folded = sentence.lower()
-    for pattern in _PATTERNS:
-        if not pattern.may_match(folded):
+    possible = _INDEX.possible(sentence)
+    present = literals_in(sentence.lower()) if possible else frozenset()
+    for pattern in (_PATTERNS[i] for i in possible):
+        if not pattern.may_match_with(present):
             continue
         for m in pattern.regex.finditer(sentence):
             if pattern.status == _ACTOR:
@@ -461,7 +467,7 @@ def _shared_subject(gap: str) -> bool:
         _gap_is_filler(head[: m.start()], _FILLER_AFTER)
         for pattern in _PATTERNS
         if not pattern.before
-        for m in pattern.regex.finditer(head)
+        for m in _QUICK[pattern.regex].finditer(head)
     )
 
 

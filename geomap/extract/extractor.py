@@ -14,7 +14,7 @@ from geomap.extract._model import CONTESTED, Statement
 from geomap.extract.claims import _denies_previous, denier
 from geomap.extract.dates import _date_for, _dates_in, _history, _later_dates, _parse_published, is_state, report_dates
 from geomap.extract.events import _statements
-from geomap.extract.mentions import _candidates, _mentions, _resolve_places, place_by_text
+from geomap.extract.mentions import _mentions_in, _names, _resolve_places, _runs, _runs_naming, place_by_text
 from geomap.extract.references import CAPITAL, Antecedent, _next_antecedent, _references
 from geomap.extract.rows import CONFIDENCE, DENIED_BY, ORDER, _merge, _row
 from geomap.extract.sentences import _sentences, clean_text
@@ -75,9 +75,9 @@ def extract_reports(
     filed, default_date = report_dates(text or "", published_on)
     text = clean_text(text or "")
     sentences = _sentences(text)
-    candidates = [_candidates(s) for _, s in sentences]
-    names = [c[2] for found in candidates for c in found]
-    resolved = _resolve_places([*names, CAPITAL], geocoder)
+    runs = [_runs(s) for _, s in sentences]
+    resolved = _resolve_places(_candidate_names(runs), geocoder)
+    naming = _runs_naming(resolved, runs)
     rows: list[dict[str, Any]] = []
     earlier: Antecedent | None = None
     context = ""
@@ -86,13 +86,13 @@ def extract_reports(
     previous_rows = 0
     recent_rows = 0  # where the rows of the last sentence that made any begin
     previous_end = 0
-    for index, ((offset, sentence), named) in enumerate(zip(sentences, candidates, strict=True)):
+    for index, ((offset, sentence), named) in enumerate(zip(sentences, runs, strict=True)):
         if _PARAGRAPH_BREAK.search(text, previous_end, offset):
             earlier, context, carried = None, "", None  # a new paragraph: references and dates do not reach back
             previous_rows = len(rows)
         previous_end = offset + len(sentence)
         mentions = _references(
-            sentence, place_by_text(sentence, _mentions(sentence, resolved, named)), earlier, resolved
+            sentence, place_by_text(sentence, _mentions_in(sentence, resolved, named & naming)), earlier, resolved
         )
         earlier = _next_antecedent(sentence, mentions, earlier)
         if _denies_previous(sentence):
@@ -118,6 +118,16 @@ def extract_reports(
         latest = carried or latest
         context = sentence
     return _merge(rows)
+
+
+def _candidate_names(runs: list[frozenset[str]]) -> set[str]:
+    """The names looked up for an article whose sentences have these capitalised runs."""
+    return {*_names(run for found in runs for run in found), CAPITAL}
+
+
+def candidate_names(text: str) -> set[str]:
+    """The names :func:`extract_reports` looks up for ``text`` (so a batch can look them all up at once)."""
+    return _candidate_names([_runs(s) for _, s in _sentences(clean_text(text))])
 
 
 def _contest_denied(rows: list[dict[str, Any]], previous: int, recent: int, by: str, places: set[str]) -> None:

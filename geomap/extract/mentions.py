@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -30,40 +32,73 @@ MAX_NAME_WORDS = 4
 _RUN = re.compile(rf"{_WORD.pattern}(?:(?:{_JOINER.pattern}){_WORD.pattern})*")
 
 
-def _runs(sentence: str) -> list[list[tuple[int, int]]]:
-    """Capitalised runs as lists of ``(start, end)`` word spans.
-
-    The run pattern is linear: a joiner starts with a space or a hyphen and a word with a capital,
-    so there is one way to read any run, however long.
-    """
-    runs = []
-    for m in _RUN.finditer(sentence):
-        if m.end() - m.start() == len(m.group(0).split(None, 1)[0]):
-            runs.append([m.span()])  # one word, the usual case
-        else:
-            runs.append([w.span() for w in _WORD.finditer(sentence, m.start(), m.end())])
-    return runs
-
-
 def _strip_possessive(text: str) -> str:
     return text[:-2] if text.endswith(("'s", "’s")) else text
 
 
 def _candidates(sentence: str) -> list[tuple[int, int, str]]:
     """Every sub-run of up to :data:`MAX_NAME_WORDS` capitalised words of three letters or more:
-    ``(start, end, text)``, a possessive ending left out."""
+    ``(start, end, text)``, a possessive ending left out.
+
+    The run pattern is linear: a joiner starts with a space or a hyphen and a word with a capital,
+    so there is one way to read any run, however long.
+    """
     spans = []
-    for words in _runs(sentence):
-        last = len(words)
-        for i in range(last):
-            start = words[i][0]
-            for j in range(i, min(i + MAX_NAME_WORDS, last)):
-                text = sentence[start : words[j][1]]
-                if text.endswith(("'s", "’s")):
-                    text = text[:-2]
-                if len(text) >= 3:
-                    spans.append((start, start + len(text), text))
+    for m in _RUN.finditer(sentence):
+        start = m.start()
+        spans += [(start + a, start + b, text) for a, b, text in _run_candidates(m.group())]
     return spans
+
+
+def _runs(sentence: str) -> frozenset[str]:
+    """The distinct capitalised runs of ``sentence`` (their candidates are :func:`_run_candidates`)."""
+    return frozenset(_RUN.findall(sentence))
+
+
+@lru_cache(maxsize=65_536)
+def _run_candidates(run: str) -> tuple[tuple[int, int, str], ...]:
+    """The candidates of one capitalised run, as :func:`_candidates` gives them, offsets counted from the
+    run's start; worked out once per distinct run (a text repeats its names)."""
+    if run.isalpha() or len(run.split(None, 1)[0]) == len(run):  # one word, the usual case
+        text = _strip_possessive(run)
+        return ((0, len(text), text),) if len(text) >= 3 else ()
+    words = [w.span() for w in _WORD.finditer(run)]
+    spans = []
+    last = len(words)
+    for i in range(last):
+        start = words[i][0]
+        for j in range(i, min(i + MAX_NAME_WORDS, last)):
+            text = _strip_possessive(run[start : words[j][1]])
+            if len(text) >= 3:
+                spans.append((start, start + len(text), text))
+    return tuple(spans)
+
+
+def _names(runs: Iterable[str]) -> set[str]:
+    """Every candidate name of ``runs``."""
+    return {text for run in runs for _, _, text in _run_candidates(run)}
+
+
+def _runs_naming(resolved: dict[str, dict[str, Any]], runs: Iterable[frozenset[str]]) -> frozenset[str]:
+    """The distinct runs among ``runs`` (each sentence's :func:`_runs`) that hold a resolved name."""
+    distinct = frozenset().union(*runs)
+    return frozenset(run for run in distinct if any(text in resolved for _, _, text in _run_candidates(run)))
+
+
+def _mentions_in(sentence: str, resolved: dict[str, dict[str, Any]], runs: frozenset[str]) -> list[Mention]:
+    """:func:`_mentions` of the sentence's candidates (``runs`` are its :func:`_runs`, or those of them that
+    hold a resolved name). Only the runs holding a resolved name can make a mention, so only those are
+    looked for in the text."""
+    wanted = _runs_naming(resolved, [runs])
+    if not wanted:
+        return []
+    candidates = []
+    for m in _RUN.finditer(sentence):
+        run = m.group()
+        if run in wanted:
+            start = m.start()
+            candidates += [(start + a, start + b, text) for a, b, text in _run_candidates(run)]
+    return _mentions(sentence, resolved, candidates)
 
 
 def _usable(row: dict[str, Any]) -> bool:
@@ -100,22 +135,42 @@ def _mentions(
                 )
             )  # fmt: skip
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
+    # the chosen spans never overlap, so, kept in order of their starts, a new span need only be
+    # checked against its neighbours: the last chosen one starting before its end
+    starts: list[int] = []
     chosen: list[Mention] = []
     for mention in found:
-        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
-            chosen.append(mention)
-    return sorted(chosen, key=lambda m: m.start)
+        k = bisect_left(starts, mention.end)
+        if k and chosen[k - 1].end > mention.start:
+            continue
+        starts.insert(k, mention.start)
+        chosen.insert(k, mention)
+    return chosen
+
+
+def _queries(names: Iterable[str]) -> tuple[list[str], set[str]]:
+    """The candidate names worth asking about, and the stems asked with them."""
+    unique = sorted(n for n in set(names) if len(n) >= 3 and not _not_place(n))
+    # "Kandahari" or "Herati" describe people from a place; ask about the stem too to tell
+    stems = {n[:-1] for n in unique if n.endswith("i") and " " not in n}
+    return unique, stems
+
+
+def prefetch_answers(names: Iterable[str]) -> None:
+    """Ask the offline geocoder, in one call, about the candidate names of many articles: their answers
+    are then in the cache, so each article's own lookup asks nothing (one call pays its overhead once)."""
+    unique, stems = _queries(names)
+    if unique:
+        _answers(sorted(set(unique) | stems), None)
 
 
 def _resolve_places(
     names: Iterable[str], geocoder: Callable[[list[str]], pd.DataFrame] | None
 ) -> dict[str, dict[str, Any]]:
     """Geocode candidate names once; keep the ones that resolve to an Afghan place."""
-    unique = sorted({n for n in names if len(n) >= 3 and not _not_place(n)})
+    unique, stems = _queries(names)
     if not unique:
         return {}
-    # "Kandahari" or "Herati" describe people from a place; ask about the stem too to tell
-    stems = {n[:-1] for n in unique if n.endswith("i") and " " not in n}
     answers = _answers(sorted(set(unique) | stems), geocoder)
     resolved = {}
     for name in unique:

@@ -141,10 +141,36 @@ def _antecedent(
 def _topic(sentence: str, mentions: list[Mention]) -> Mention | None:
     """The place a later reference most likely stands for: the last one named, skipping places that
     only locate ("150 km from Kabul") or describe ("the capital of Badghis") another."""
-    named = [c for c in mentions if not _locative(sentence, c)]
-    main = [c for c in named if not re.search(r"\bof\s+(?:the\s+)?$", sentence[: c.start])]
-    candidates = main or named
-    return candidates[-1] if candidates else None
+    last_named = None
+    for c in reversed(mentions):  # from the end: the answer is nearly always the last mention or close to it
+        if _locative(sentence, c):
+            continue
+        if not _after_of(sentence, c.start):
+            return c
+        if last_named is None:
+            last_named = c
+    return last_named
+
+
+def _after_of(sentence: str, end: int) -> bool:
+    """True when ``sentence[:end]`` ends with "of" or "of the" and a space, as the regular expression
+    ``\\bof\\s+(?:the\\s+)?$`` finds; looks only at the end of the text, so a sentence of many
+    mentions is not scanned once per mention."""
+    head = sentence[:end]
+    word = head.rstrip()
+    if len(word) == len(head):
+        return False
+    if word.endswith("the"):
+        before = word[:-3]
+        word = before.rstrip()
+        if len(word) == len(before):
+            return False
+    return word.endswith("of") and (len(word) == 2 or not _is_word_char(word[-3]))
+
+
+def _is_word_char(char: str) -> bool:
+    """What ``\\w`` matches in a regular expression over text."""
+    return char.isalnum() or char == "_"
 
 
 def _capital_mention(resolved: dict[str, dict[str, Any]]) -> Mention | None:

@@ -143,10 +143,21 @@ def _merge(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=[*EXTRACT_COLUMNS, ORDER])
     frame[ORDER] = frame[ORDER].fillna(0)
     frame = _undated_into_dated(frame)
-    part = frame[LEVEL].eq("facility").rename("part")
+    # groups by place, date and part, in sorted order as a groupby gives them; a group of one row keeps it as
+    # it is (what _merge_day makes of one row), so only groups of several rows are worked on as tables
+    groups: dict[tuple[Any, Any, bool], list[int]] = {}
+    for i, key in enumerate(zip(frame[PLACE], frame[DATE], frame[LEVEL].eq("facility"), strict=True)):
+        if not (pd.isna(key[0]) or pd.isna(key[1])):  # a groupby leaves rows with a missing key out
+            groups.setdefault(key, []).append(i)
     merged = []
-    for _, group in frame.groupby([frame[PLACE], frame[DATE], part], sort=True):
-        merged += _merge_day(group)
+    for key in sorted(groups):
+        positions = groups[key]
+        if len(positions) == 1:
+            one = frame.iloc[positions[0]].to_dict()
+            one.pop(ORDER, None)
+            merged.append(one)
+        else:
+            merged += _merge_day(frame.iloc[positions])
     out = pd.DataFrame(merged, columns=list(EXTRACT_COLUMNS))
     out[DATE] = pd.to_datetime(out[DATE], format="%Y-%m-%d").astype("datetime64[ns]")  # text only in CSV
     return out.sort_values([DATE, PLACE], kind="stable").reset_index(drop=True)
