@@ -69,6 +69,11 @@ def refuse_overwriting_inputs(output: str | os.PathLike[str], inputs: Iterable[s
                 raise OutputError(f"{output}: refusing to overwrite the input file {shown}; choose another output path")
 
 
+def same_path(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name the same file: after resolving links and ``..``, in any letter case."""
+    return _path_key(a) == _path_key(b)
+
+
 def _path_key(path: str | os.PathLike[str]) -> str:
     """The path as compared: links and ``..`` resolved, letter case folded."""
     try:

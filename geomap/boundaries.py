@@ -23,6 +23,7 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError, ProjError
 
+from geomap._antimeridian import PoleError, split_at_antimeridian
 from geomap._data import DISTRICTS_SHAPEFILE_NAME, bundled_shapefile
 from geomap.errors import BoundaryError, row_message
 from geomap.schema import AREA_ID, AREA_NAME, DISTRICT_ID, PROVINCE, PROVINCE_ISO
@@ -160,6 +161,7 @@ def load_boundaries(
     _check_geometry_types(gdf, path, ids)
     _check_coordinates(gdf, path)
     gdf = gdf.to_crs("EPSG:4326")
+    gdf = _split_at_antimeridian(gdf, ids, str(path))
     gdf, repaired = _repair(gdf, ids, str(path))
     names = gdf[name_field].where(gdf[name_field].notna(), ids).astype(str).to_numpy()
     gdf = gdf.drop(columns=[c for c in (AREA_ID, AREA_NAME) if c in gdf.columns])  # replaced just below
@@ -410,6 +412,27 @@ def _round_trips(gdf: gpd.GeoDataFrame, crs: CRS, bounds: tuple[float, float, fl
         if not (math.isfinite(bx) and math.isfinite(by)) or math.hypot(bx - x, by - y) > 1.0:
             return False
     return True
+
+
+def _split_at_antimeridian(gdf: gpd.GeoDataFrame, ids: pd.Series, source: str) -> gpd.GeoDataFrame:
+    """Polygons drawn across 180 degrees (179 -> -179) cut there, so they are not read as spanning the globe."""
+    try:
+        geoms, cut = split_at_antimeridian(gdf.geometry.values)
+    except PoleError as exc:
+        i = int(exc.args[0])
+        raise BoundaryError(
+            row_message(
+                source,
+                i + 1,
+                "geometry",
+                ids.iloc[i],
+                "a ring goes all the way round the globe (it encloses a pole); "
+                "cut the polygon at 180 degrees into parts that each stay on one side",
+            )
+        ) from None
+    if not cut.any():
+        return gdf
+    return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
 
 
 def _repair(gdf: gpd.GeoDataFrame, ids: pd.Series, source: str) -> tuple[gpd.GeoDataFrame, list[str]]:

@@ -19,6 +19,7 @@ from geomap import __version__
 from geomap.errors import GeomapError
 
 if TYPE_CHECKING:
+    import datetime as dt
     from types import FrameType
 
     from matplotlib.figure import Figure
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="geomap",
+        allow_abbrev=False,
         description="Map who controls which Afghan place on which date: geocode reports, "
         "work out each area's status per reporting date, draw Folium maps, export GIS files.",
     )
@@ -48,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(sub)
     _add_geocode(sub)
     _add_import(sub)
+    # Whole option names only: "--interval" must not quietly mean "--intervals".
+    parser.allow_abbrev = False
+    for command in sub.choices.values():
+        command.allow_abbrev = False
     return parser
 
 
@@ -319,6 +325,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         refuse_overwriting_inputs(Path(args.output).with_name(DESCRIPTOR_NAME), [*inputs, args.style])
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else None
     timeline = _timeline_from_args(args)
+    if as_of is not None:
+        _warn_before_first_report(as_of, timeline)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
     with atomic_path(args.output) as tmp:
         areas_path = compact_areas_path(args.output) if args.compact else None
@@ -333,14 +341,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
             areas_path=areas_path,
         )
         _write_unresolved(args, timeline)
+        if args.style:  # side files are published just before the main output, so a failure leaves neither
+            from geomap._io import write_text_atomic
+            from geomap.style import qml_style
+
+            write_text_atomic(args.style, qml_style(timeline.scheme, shape=shape))
     _report_unresolved(args, timeline)
     path = Path(args.output)
     print(path)
+    if args.compact:
+        print(compact_areas_path(args.output))
     if args.style:
-        from geomap._io import write_text_atomic
-        from geomap.style import qml_style
-
-        print(write_text_atomic(args.style, qml_style(timeline.scheme, shape=shape)))
+        print(args.style)
     if args.datapackage:
         from geomap.datapackage import write_datapackage
 
@@ -351,6 +363,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _warn_before_first_report(as_of: dt.date, timeline: ControlTimeline) -> None:
+    """Say so when ``--as-of`` precedes every report: each area is then ``unknown``."""
+    dates = timeline.reports.get("date")
+    if dates is None or dates.dropna().empty:
+        return
+    first = dates.min().date()
+    if as_of < first:
+        print(
+            f"geomap: warning: --as-of {as_of.isoformat()} is before every report (the first is "
+            f"{first.isoformat()}), so every area is '{timeline.scheme.unknown}'; give a later date",
+            file=sys.stderr,
+        )
 
 
 def _check_style_path(style: str, taken: list[str | Path | None]) -> None:
@@ -587,7 +613,7 @@ def _add_extract(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _cmd_extract(args: argparse.Namespace) -> int:
 
     from geomap._csv import csv_text
-    from geomap._io import refuse_overwriting_inputs, write_text_atomic
+    from geomap._io import atomic_path, refuse_overwriting_inputs, write_text_atomic
     from geomap.errors import InputError
     from geomap.extract import Article, Skipped, extract_batch, extract_reports, load_articles, read_meta
     from geomap.extract.review import review_page
@@ -631,11 +657,18 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             raise InputError(f"{', '.join(args.articles)}: no article could be read; see the reasons above")
         reports = extract_batch(articles, progress=sys.stderr.isatty(), unstated=unstated)
     text = csv_text(reports, raw=args.raw_csv)
-    if args.review:
-        write_text_atomic(args.review, review_page(reports, unstated))
+    page = review_page(reports, unstated) if args.review else None
+    if args.output:
+        # The review page is published just before the CSV: a failure leaves neither, never half the work.
+        with atomic_path(args.output) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+            if page is not None:
+                write_text_atomic(args.review, page)
+    elif page is not None:
+        write_text_atomic(args.review, page)
+    if page is not None:
         print(f"{args.review}: review page of {len(reports)} report(s)", file=sys.stderr)
     if args.output:
-        write_text_atomic(args.output, text)
         print(f"{args.output}: {len(reports)} report(s)", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -744,7 +777,11 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("names", nargs="*", metavar="NAME", help="place names to resolve")
     p.add_argument("--input", "-i", metavar="FILE", help="file with one name per line, or a CSV with a 'place' column")
     p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (atomically) instead of stdout")
-    p.add_argument("--strict", action="store_true", help="exit with status 1 if any name stays unresolved")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 if any name stays unresolved (the CSV is still written, unresolved rows included)",
+    )
     p.add_argument("--min-score", type=float, default=None, help="lowest confidence accepted offline (default 0.5)")
     p.add_argument("--online", choices=["nominatim"], help="ask Nominatim about names the gazetteer cannot resolve")
     p.add_argument("--user-agent", metavar="UA", help="identifies your application to Nominatim (required online)")
@@ -807,6 +844,7 @@ def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--actors", metavar="FILE", help="actor-to-side mapping, JSON or YAML (default: Afghanistan 2021)")
     p.add_argument("--scheme", metavar="FILE", help="status scheme JSON (default: Afghanistan 2021)")
     p.add_argument("--strict", action="store_true", help="fail when any actor has no side in the mapping")
+    _add_raw_csv(p)
     p.set_defaults(func=_cmd_import)
 
 
@@ -821,7 +859,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     result = import_events(args.events, args.layout, mapping=args.actors, scheme=scheme, strict=args.strict)
     for line in result.unmapped_lines():
         print(f"geomap: warning: {line}", file=sys.stderr)
-    text = result.reports.to_csv(index=False, lineterminator="\n")
+    from geomap._csv import csv_text
+
+    text = csv_text(result.reports, raw=args.raw_csv)
     if args.output:
         write_text_atomic(args.output, text)
     else:
@@ -833,6 +873,75 @@ def _cmd_import(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+OUTPUT_OPTIONS = ("output", "unresolved", "style", "plot", "review")
+"""Options that name a file to write (``demo --output-dir`` is a folder it creates)."""
+
+
+def _missing_output_folder(args: argparse.Namespace) -> str | None:
+    """The message for an output whose folder does not exist (a typo should not create a tree of folders)."""
+    for option in OUTPUT_OPTIONS:
+        value = getattr(args, option, None)
+        if not isinstance(value, str) or value in ("", "-"):
+            continue
+        folder = Path(value).parent
+        if not folder.exists() and not Path(value).is_symlink():
+            flag = "-o" if option == "output" else "--" + option
+            return f"{value}: the folder {folder} does not exist; create it first (mkdir -p {folder}) or correct {flag}"
+    return None
+
+
+def _clashing_outputs(args: argparse.Namespace) -> str | None:
+    """The message for two outputs of one run that name the same file (the second would replace the first)."""
+    from geomap._io import same_path
+
+    given = [(o, getattr(args, o, None)) for o in OUTPUT_OPTIONS]
+    given = [(o, v) for o, v in given if isinstance(v, str) and v not in ("", "-")]
+    for k, (option, value) in enumerate(given):
+        for other, other_value in given[k + 1 :]:
+            if same_path(value, other_value):
+                flags = ["-o" if o == "output" else "--" + o for o in (option, other)]
+                return (
+                    f"{other_value}: {flags[0]} {value} and {flags[1]} {other_value} name the same file; "
+                    "give each output its own name"
+                )
+    return None
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
+    return None
+
+
+def _suggest_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """A misspelt command (the first argument): the nearest command name, with the list of commands."""
+    import difflib
+
+    if not argv or argv[0].startswith("-"):
+        return
+    commands = next((list(a.choices) for a in parser._actions if isinstance(a, argparse._SubParsersAction)), [])
+    if argv[0] in commands:
+        return
+    close = difflib.get_close_matches(argv[0], commands, n=1, cutoff=0.6)
+    if close:
+        parser.error(f"unknown command {argv[0]!r}; did you mean {close[0]!r}? (commands: {', '.join(commands)})")
+
+
+def _refuse_unknown(parser: argparse.ArgumentParser, args: argparse.Namespace, unknown: list[str]) -> None:
+    """Unrecognised arguments: shown with the command's own usage, and the nearest option for a misspelling."""
+    import difflib
+
+    command = _subparser(parser, getattr(args, "command", None)) or parser
+    options = [o for action in command._actions for o in action.option_strings if o.startswith("--")]
+    shown = []
+    for item in unknown:
+        name = item.split("=", 1)[0]
+        close = difflib.get_close_matches(name, options, n=1, cutoff=0.6) if name.startswith("-") else []
+        shown.append(f"{item} (did you mean {close[0]}?)" if close else item)
+    command.error(f"unrecognized arguments: {' '.join(shown)}")
 
 
 def _show_warning(
@@ -873,10 +982,18 @@ def _terminate_as_interrupt() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _suggest_command(parser, argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        _refuse_unknown(parser, args, unknown)
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    problem = _missing_output_folder(args) or _clashing_outputs(args)
+    if problem is not None:
+        print(f"geomap: error: {problem}", file=sys.stderr)
+        return EXIT_ERROR
     undecodable = next((k for k, v in vars(args).items() if isinstance(v, str) and _has_lone_surrogate(v)), None)
     if undecodable is not None:
         option = "--" + undecodable.replace("_", "-")

@@ -18,11 +18,12 @@ from geomap._data import data_file
 from geomap.levels import check_level
 
 EXAMPLE_NAME = "afghanistan-2021"
-EXAMPLE_TITLE = "Taliban offensive, August 2021: control of provincial capitals"
+EXAMPLE_TITLE = "Taliban offensive, May-September 2021: control of provincial capitals"
 EXAMPLE_TITLES = {
     "province": EXAMPLE_TITLE,
-    "district": "Taliban offensive, summer 2021: control of districts",
+    "district": "Taliban offensive, May-September 2021: control of districts",
 }
+"""The demo map's title per level: the same period (the example's reporting dates), each level's areas."""
 
 
 def example_path() -> Path:

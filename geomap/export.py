@@ -390,12 +390,14 @@ def _arrow_schema(frame: pd.DataFrame) -> pa.Schema:
 
 def _geo_metadata(areas: gpd.GeoDataFrame) -> bytes:
     """GeoParquet 1.0 file metadata for a WKB ``geometry`` column in EPSG:4326."""
+    from geomap._antimeridian import lon_lat_bounds
+
     types = sorted(set(areas.geometry.geom_type.dropna()))
     column = {
         "encoding": "WKB",
         "geometry_types": types,
         "crs": areas.crs.to_json_dict(),
-        "bbox": [float(v) for v in areas.total_bounds],
+        "bbox": [float(v) for v in lon_lat_bounds(areas.geometry.values)],  # west > east across 180 degrees
     }
     return json.dumps({"version": "1.0.0", "primary_column": GEOMETRY, "columns": {GEOMETRY: column}}).encode()
 

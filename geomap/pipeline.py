@@ -296,7 +296,28 @@ def _areas(level: str, boundaries: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
         )
     if len(boundaries) == 0:
         raise InputError("boundaries: the table has no areas; give at least one polygon")
-    return boundaries
+    return _cut_at_antimeridian(boundaries)
+
+
+def _cut_at_antimeridian(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Polygons drawn across 180 degrees cut there (as :func:`geomap.load_boundaries` does)."""
+    import geopandas as gpd
+
+    from geomap._antimeridian import PoleError, split_at_antimeridian
+
+    if boundaries.crs is not None and not boundaries.crs.is_geographic:
+        return boundaries
+    try:
+        geoms, cut = split_at_antimeridian(boundaries.geometry.values)
+    except PoleError as exc:
+        area = boundaries["area_id"].iloc[int(exc.args[0])]
+        raise InputError(
+            f"boundaries: area {area!r} has a ring that goes round the globe (it encloses a pole); "
+            "cut it at 180 degrees into parts that each stay on one side"
+        ) from None
+    if not cut.any():
+        return boundaries
+    return boundaries.set_geometry(gpd.GeoSeries(geoms, index=boundaries.index, crs=boundaries.crs))
 
 
 def _bundled_provinces() -> gpd.GeoDataFrame:
@@ -306,16 +327,29 @@ def _bundled_provinces() -> gpd.GeoDataFrame:
 
 
 def _report_bounds(areas: gpd.GeoDataFrame, *, bundled: bool) -> tuple[float, float, float, float]:
-    """The box given coordinates must fall in: Afghanistan, widened to cover the areas (padded), so points
-    outside the areas but near them are listed as unresolved rather than refused."""
+    """The box given coordinates must fall in: the areas' box, padded, so points near the areas but
+    outside them are listed as unresolved rather than refused; widened to Afghanistan when the areas
+    lie there. ``west > east`` when the areas straddle 180 degrees (see :func:`lon_lat_bounds`)."""
+    from geomap._antimeridian import crosses, lon_lat_bounds
     from geomap.reports import AFGHANISTAN_BOUNDS
 
     if bundled:
         return AFGHANISTAN_BOUNDS
     pad = 0.5
-    minx, miny, maxx, maxy = (float(v) for v in areas.total_bounds)
+    west, south, east, north = lon_lat_bounds(areas.geometry.values)
+    south, north = max(-90.0, south - pad), min(90.0, north + pad)
+    width = east - west if west <= east else east + 360 - west
+    if width + 2 * pad >= 360:
+        return (-180.0, south, 180.0, north)
+    west, east = west - pad, east + pad
+    west, east = (west + 360 if west < -180 else west), (east - 360 if east > 180 else east)
     box = AFGHANISTAN_BOUNDS
-    return (min(box[0], minx - pad), min(box[1], miny - pad), max(box[2], maxx + pad), max(box[3], maxy + pad))
+    near_afghanistan = (
+        not crosses((west, 0, east, 0)) and west <= box[2] and east >= box[0] and south <= box[3] and north >= box[1]
+    )
+    if near_afghanistan:
+        return (min(box[0], west), min(box[1], south), max(box[2], east), max(box[3], north))
+    return (west, south, east, north)
 
 
 def _reporting_dates(table: pd.DataFrame, *, dates: Iterable[str | dt.date] | None, freq: str | None) -> list[dt.date]:

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geomap._antimeridian import in_lon_range
 from geomap._csv import restore_formulas
 from geomap._fastcsv import RaggedRows, read_plain_csv
 from geomap._json import has_lone_surrogate, load_json
@@ -84,7 +85,8 @@ def read_reports(
         The status scheme; statuses may be written as its keys, labels or aliases.
     bounds
         ``(min_lon, min_lat, max_lon, max_lat)`` that given coordinates must fall
-        in (Afghanistan by default); ``None`` skips the check.
+        in (Afghanistan by default); ``min_lon > max_lon`` for a box across 180
+        degrees (as a GeoJSON ``bbox``); ``None`` skips the check.
     sheet
         The worksheet of an ``.xlsx`` file: its name or 1-based position; the
         first sheet by default.
@@ -492,9 +494,10 @@ def _coordinates(
         min_lon, min_lat, max_lon, max_lat = bounds
         both = ~np.isnan(lat) & ~np.isnan(lon)
         lat_out = both & ((lat < min_lat) | (lat > max_lat))
-        lon_out = both & ((lon < min_lon) | (lon > max_lon))
-        swapped = (lat_out | lon_out) & (lon >= min_lat) & (lon <= max_lat) & (lat >= min_lon) & (lat <= max_lon)
-        where = f"latitude {min_lat}..{max_lat}, longitude {min_lon}..{max_lon}"
+        lon_out = both & ~in_lon_range(lon, min_lon, max_lon)
+        swapped = (lat_out | lon_out) & (lon >= min_lat) & (lon <= max_lat) & in_lon_range(lat, min_lon, max_lon)
+        across = " across 180 degrees" if min_lon > max_lon else ""
+        where = f"latitude {min_lat:g}..{max_lat:g}, longitude {min_lon:g}..{max_lon:g}{across}"
         bad(swapped, LAT, 3, "lat and lon look swapped; lat is north-south (about 29-39 in Afghanistan)")
         bad(lat_out & ~swapped, LAT, 3, f"outside the mapped area ({where}); check the coordinate")
         bad(lon_out & ~lat_out & ~swapped, LON, 4, f"outside the mapped area ({where}); check the coordinate")

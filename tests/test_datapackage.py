@@ -109,6 +109,7 @@ def test_cli_datapackage_beside_the_export(tmp_path, capsys):
     reports = tmp_path / "reports.csv"
     ROWS.to_csv(reports, index=False)
     out = tmp_path / "out" / "control.csv"
+    out.parent.mkdir()
     assert main(["export", str(reports), "-o", str(out), "--datapackage"]) == 0
     printed = capsys.readouterr().out.split()
     assert printed == [str(out), str(out.with_name("datapackage.json"))]

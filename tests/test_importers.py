@@ -158,7 +158,8 @@ def test_bad_values_are_listed_one_line_each_with_row_and_column(tmp_path):
         "Explosions/Remote violence, Violence against civilians, Protests, Riots, Strategic developments",
         f"{path}, row 3, column 'sub_event_type': 'Armed standoff': not an ACLED sub-event type of this event "
         "type; see geomap/data/acled_event_types.csv",
-        f"{path}, row 4, column 'event_date': '12/08/2021': not a date; expected 2021-08-12 or 12 August 2021",
+        f"{path}, row 4, column 'event_date': '12/08/2021': not a date; expected 2021-08-12 or 12 August 2021, "
+        "from 1678 to 2261",
         f"{path}, row 5, column 'latitude': 'north': not a latitude; write decimal degrees, e.g. 34.5281",
         f"{path}, row 5, column 'geo_precision': '7': expected 1 (exact), 2 (near) or 3 (province)",
     ]

@@ -129,7 +129,10 @@ def require_columns(source: str, frame: pd.DataFrame, required: Iterable[str], l
 
 
 def parse_event_dates(values: pd.Series, formats: Iterable[str]) -> pd.Series:
-    """Dates in any of ``formats`` (the first that parses wins); ``NaT`` where none does."""
+    """Dates in any of ``formats`` (the first that parses wins); ``NaT`` where none does, and for
+    dates outside geomap's range (:data:`geomap.dates.MIN_DATE` .. :data:`~geomap.dates.MAX_DATE`)."""
+    from geomap.dates import MAX_DATE, MIN_DATE
+
     text = values.str.strip()
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for fmt in formats:
@@ -137,7 +140,10 @@ def parse_event_dates(values: pd.Series, formats: Iterable[str]) -> pd.Series:
         if not todo.any():
             break
         candidate = text[todo] if fmt != "iso" else text[todo].str.slice(0, 10)
-        parsed[todo] = pd.to_datetime(candidate, format="%Y-%m-%d" if fmt == "iso" else fmt, errors="coerce")
+        found = pd.to_datetime(candidate, format="%Y-%m-%d" if fmt == "iso" else fmt, errors="coerce")
+        # pandas may parse year 1 or 9999 at a coarser unit: keep only what nanoseconds can hold.
+        inside = found.notna() & (found >= pd.Timestamp(MIN_DATE)) & (found <= pd.Timestamp(MAX_DATE))
+        parsed[todo] = found.where(inside).astype("datetime64[ns]")
     return parsed
 
 

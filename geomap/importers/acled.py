@@ -104,7 +104,10 @@ def convert(
 
     dates = parse_event_dates(frame["event_date"], DATE_FORMATS)
     problems.add(
-        relevant & dates.isna().to_numpy(), frame, "event_date", "not a date; expected 2021-08-12 or 12 August 2021"
+        relevant & dates.isna().to_numpy(),
+        frame,
+        "event_date",
+        "not a date; expected 2021-08-12 or 12 August 2021, from 1678 to 2261",
     )
     time_precision, bad_time = integer_codes(frame["time_precision"], (1, 2, 3))
     problems.add(relevant & bad_time, frame, "time_precision", "expected 1 (day), 2 (week) or 3 (month)")

@@ -91,7 +91,9 @@ def convert(
     problems.add(relevant & (frame["side_a"].str.strip() == "").to_numpy(), frame, "side_a", "empty side")
     problems.add(relevant & (frame["side_b"].str.strip() == "").to_numpy(), frame, "side_b", "empty side")
     dates = parse_event_dates(frame["date_start"], DATE_FORMATS)
-    problems.add(relevant & dates.isna().to_numpy(), frame, "date_start", "not a date; expected 2021-08-12")
+    problems.add(
+        relevant & dates.isna().to_numpy(), frame, "date_start", "not a date; expected 2021-08-12, from 1678 to 2261"
+    )
     date_prec, bad_date_prec = integer_codes(frame["date_prec"], range(1, 6))
     problems.add(relevant & bad_date_prec, frame, "date_prec", "expected a UCDP date precision 1-5")
     lat, lon = coordinates(frame, problems, "latitude", "longitude", relevant)

@@ -131,6 +131,7 @@ def map_data(
     if not dates:
         raise InputError("the timeline has no reporting dates; check that the reports have dates")
     reports, report_index = _report_table(timeline.reports if markers else None)
+    areas, reports = _one_piece(areas, reports)
     long = timeline.long(evidence=False)
     n_areas, n_dates = len(areas), len(dates)
     key_index = {key: i for i, key in enumerate(scheme.keys)}
@@ -166,6 +167,24 @@ def map_data(
         title=title,
         groups=_provinces_of(timeline),
     )
+
+
+def _one_piece(areas: gpd.GeoDataFrame, reports: list[dict]) -> tuple[gpd.GeoDataFrame, list[dict]]:
+    """Areas on both sides of 180 degrees (Fiji, Chukotka) with the eastern side written as 180..540,
+    and the reports' longitudes likewise, so the map draws and fits them as one piece rather than
+    at the two edges of the world; other areas unchanged."""
+    import geopandas as gpd
+
+    from geomap._antimeridian import crosses, lon_lat_bounds, unwrap, unwrap_lon
+
+    bounds = lon_lat_bounds(areas.geometry.values)
+    if not crosses(bounds):
+        return areas, reports
+    areas = areas.set_geometry(gpd.GeoSeries(unwrap(areas.geometry.values, bounds), index=areas.index, crs=areas.crs))
+    for report in reports:
+        if report.get("lon") is not None:
+            report["lon"] = float(unwrap_lon(np.array([report["lon"]]), bounds)[0])
+    return areas, reports
 
 
 def _since_exceptions(
