@@ -63,7 +63,7 @@ def split_at_antimeridian(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         parts = []
         changed = False
         for polygon in shapely.get_parts(geoms[i]):
-            pieces = _split_polygon(polygon, int(i))
+            pieces = _split_polygon(polygon, int(i)) or None  # nothing left (no area): kept for the repair step
             changed |= pieces is not None
             parts.extend(pieces if pieces is not None else [polygon])
         if changed:

@@ -21,6 +21,7 @@ from geomap._online import AnswerCache  # noqa: E402
 from geomap.boundaries import load_boundaries  # noqa: E402
 from geomap.cli import main  # noqa: E402
 from geomap.errors import GeomapError  # noqa: E402
+from geomap.importers._table import EventsError  # noqa: E402
 from geomap.reports import ReportsError, read_reports  # noqa: E402
 from geomap.scheme import load_scheme  # noqa: E402
 
@@ -36,10 +37,10 @@ SLOW = settings(FUZZ, max_examples=max(5, EXAMPLES // 4))
 
 
 def check_error(exc: GeomapError) -> None:
-    """A message a user can act on: one line (a reports error: a headline and one line per problem)."""
+    """A message a user can act on: one line (reports and events errors: a headline and one line per problem)."""
     lines = str(exc).split("\n")
     assert lines[0].strip(), "empty message"
-    if isinstance(exc, ReportsError):
+    if isinstance(exc, ReportsError | EventsError):
         assert all(line.startswith("  ") and line.strip() for line in lines[1:])
     else:
         assert len(lines) == 1, str(exc)
@@ -299,3 +300,94 @@ def test_failed_runs_write_nothing_and_keep_existing_output(tmp_path_factory, ta
         assert out.read_text(encoding="utf-8") == SENTINEL
         assert names == sorted(["reports.csv", out.name])
     assert not any(name.startswith(".") for name in names)
+
+
+# ---------------------------------------------------------------------------------------------------- 180 degrees
+
+near_180 = st.sampled_from([179.0, 179.5, 180.0, -180.0, -179.5, -179.0, 0.0, 90.0, -90.0])
+lats = st.floats(min_value=-89.0, max_value=89.0, allow_nan=False)
+
+
+@FUZZ
+@given(rings=st.lists(st.lists(st.tuples(near_180 | st.floats(-180, 180), lats), min_size=3, max_size=7), max_size=3))
+def test_rings_near_180_degrees(tmp_path_factory, rings):
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"id": str(k)},
+            "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]},
+        }
+        for k, ring in enumerate(rings)
+    ]
+    path = tmp_path_factory.mktemp("am") / "b.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    result = outcome(load_boundaries, path, id_field="id", name_field="id")
+    if not isinstance(result, GeomapError):
+        import shapely
+
+        from geomap._antimeridian import lon_lat_bounds
+
+        parts = shapely.get_parts(result.geometry.values)
+        widths = shapely.bounds(parts)[:, 2] - shapely.bounds(parts)[:, 0]
+        west, south, east, north = lon_lat_bounds(result.geometry.values)
+        assert all(-180 <= v <= 180 for v in (west, east)) and -90 <= south <= north <= 90
+        assert result.geometry.is_valid.all() and (widths <= 360).all()
+
+
+# ---------------------------------------------------------------------------------------------------- event imports
+
+
+@FUZZ
+@given(
+    data=st.one_of(
+        json_values,
+        st.fixed_dictionaries({"sides": st.dictionaries(st.sampled_from(["taliban", "government", "x"]), json_values)}),
+    ),
+    yaml=st.booleans(),
+)
+def test_actor_mappings(tmp_path_factory, data, yaml):
+    from geomap.importers.actors import load_actor_mapping
+
+    path = tmp_path_factory.mktemp("actors") / ("a.yaml" if yaml else "a.json")
+    path.write_text(json.dumps(data), encoding="utf-8")  # JSON is YAML too
+    outcome(load_actor_mapping, path)
+
+
+ACLED = Path(__file__).parent / "data" / "events" / "acled-sample.csv"
+
+
+@FUZZ
+@given(
+    cells=st.dictionaries(
+        st.sampled_from(
+            [
+                "event_date",
+                "time_precision",
+                "event_type",
+                "sub_event_type",
+                "actor1",
+                "actor2",
+                "location",
+                "latitude",
+                "longitude",
+                "geo_precision",
+                "admin1",
+            ]
+        ),
+        st.one_of(dates, numbers, places, st.sampled_from(["1 January 0001", "31 December 9999", "3", "Battles"])),
+        max_size=4,
+    )
+)
+def test_acled_rows(tmp_path_factory, cells):
+    import csv
+
+    from geomap.importers import import_events
+
+    rows = list(csv.reader(ACLED.open(encoding="utf-8")))
+    header, row = rows[0], list(rows[1])
+    for column, value in cells.items():
+        row[header.index(column)] = value
+    path = tmp_path_factory.mktemp("acled") / "events.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, row])
+    outcome(import_events, path, "acled")

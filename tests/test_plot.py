@@ -71,6 +71,7 @@ def test_cli_summary_prints_table_and_writes_png(tmp_path, capsys):
         encoding="utf-8",
     )
     png = tmp_path / "out" / "counts.png"
+    png.parent.mkdir()
     assert main(["summary", str(reports), "--plot", str(png), "--csv"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "date,Taliban control,Contested,Government or resistance control,No report"

@@ -20,7 +20,6 @@ guesses its side.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap._data import data_file
+from geomap._json import load_json
 from geomap.errors import InputError
 from geomap.scheme import AFGHANISTAN_2021, StatusScheme
 
@@ -142,7 +142,6 @@ def _read(path: Path) -> object:
             return yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise InputError(f"{path}: not valid YAML ({exc.__class__.__name__}); check the indentation") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise InputError(f"{path}: the YAML is nested too deeply to read; write the mapping flat") from None
+    return load_json(text, str(path))
