@@ -163,7 +163,15 @@ def unwrap(geoms: np.ndarray, bounds: Sequence[float]) -> np.ndarray:
         coords[coords[:, 0] <= east, 0] += 360.0
         return coords
 
-    return shapely.transform(np.asarray(geoms, dtype=object), shift)
+    geoms = np.asarray(geoms, dtype=object)
+    bounds_before = shapely.bounds(geoms)
+    shifted = shapely.transform(geoms, shift)
+    # Parts cut at 180 degrees meet again there: join them, so no seam is drawn through an area.
+    for i in np.flatnonzero(bounds_before[:, 2] - bounds_before[:, 0] > 180):
+        joined = shapely.union_all(shapely.get_parts(shifted[i]))
+        if joined.geom_type in ("Polygon", "MultiPolygon"):
+            shifted[i] = joined
+    return shifted
 
 
 def unwrap_lon(lon: np.ndarray, bounds: Sequence[float]) -> np.ndarray:

@@ -81,6 +81,9 @@ def test_unwrap_writes_the_eastern_side_past_180():
     shifted = unwrap(fixed, lon_lat_bounds(fixed))
     assert shapely.total_bounds(shifted).tolist() == [178.0, -19.0, 181.0, -16.0]
     assert shapely.union_all(shifted).area == pytest.approx(fixed[0].area + fixed[1].area)
+    # The two parts of each area meet again at 180 degrees: one polygon each, no seam.
+    assert [g.geom_type for g in shifted] == ["Polygon", "Polygon"]
+    assert shapely.bounds(shifted[1]).tolist() == [178.0, -19.0, 181.0, -18.0]
 
 
 def test_loaded_boundaries_are_cut_and_reports_join_on_both_sides(pacific):
