@@ -438,6 +438,7 @@ def test_cli_extract_to_file(tmp_path, capsys):
         "Taliban fighters seized Sharana on Saturday.\n\nPeace talks in Doha stalled.\n", encoding="utf-8"
     )
     out = tmp_path / "out" / "reports.csv"
+    out.parent.mkdir()
     assert (
         main(["extract", str(article), "--published", "2021-08-15", "--source", "https://e.org", "-o", str(out)]) == 0
     )

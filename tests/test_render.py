@@ -255,6 +255,7 @@ def test_cli_map_writes_the_page(tmp_path, capsys):
 
     reports = write_province_reports(tmp_path)
     out = tmp_path / "maps" / "map.html"
+    out.parent.mkdir()
     code = main(
         ["map", str(reports), "-o", str(out), "--self-contained", "--title", "Offensive", "--layers", "per-date"]
     )
