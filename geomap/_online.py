@@ -252,6 +252,11 @@ def make_geocoder(online: str | Any, user_agent: str | None) -> tuple[Any, str]:
                 "(user_agent='myproject/1.0 you@example.org', CLI: --user-agent)"
             )
             raise InputError(msg)
+        if any(ord(c) < 32 or ord(c) == 127 for c in str(user_agent)):
+            raise InputError(
+                f"user agent {str(user_agent)!r} holds a line break or control character, which an HTTP header "
+                "cannot carry; give it as one line, e.g. 'myproject/1.0 you@example.org'"
+            )
         from geopy.geocoders import Nominatim
 
         return Nominatim(user_agent=user_agent, timeout=10), "nominatim"

@@ -234,3 +234,28 @@ def test_an_os_error_mid_run_is_one_line(monkeypatch, capsys):
     monkeypatch.setattr(cli, "_cmd_provinces", vanished)
     err = run(["provinces"], capsys)
     assert err == "geomap: error: /data/reports.csv: Permission denied; check the file and run again\n"
+
+
+def test_a_user_agent_with_a_line_break_is_refused_before_any_request(tmp_path, capsys):
+    argv = ["geocode", "Xyzzyplace", "--online", "nominatim", "--user-agent", "app/1.0\r\nX-Injected: 1"]
+    err = run([*argv, "--cache", tmp_path / "c.sqlite", "--no-progress"], capsys)
+    assert "holds a line break or control character, which an HTTP header cannot carry" in err
+    assert not (tmp_path / "c.sqlite").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "why"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "the JSON is nested too deeply to read"),
+        ("deep.yaml", "a: " + "[" * 20_000 + "]" * 20_000, "the YAML is nested too deeply to read"),
+        ("lone.json", '{"sides": {"taliban": ["\\ud800"]}}', "lone UTF-16 surrogate escape"),
+    ],
+)
+def test_broken_actor_mappings_are_refused_in_one_line(tmp_path, capsys, name, text, why):
+    from pathlib import Path
+
+    events = Path(__file__).parent / "data" / "events" / "acled-sample.csv"
+    actors = tmp_path / name
+    actors.write_text(text, encoding="utf-8")
+    assert why in run(["import", "acled", events, "--actors", actors, "-o", tmp_path / "r.csv"], capsys)
+    assert not (tmp_path / "r.csv").exists()
