@@ -25,7 +25,7 @@ from pyproj.exceptions import CRSError, ProjError
 
 from geomap._antimeridian import PoleError, split_at_antimeridian
 from geomap._data import DISTRICTS_SHAPEFILE_NAME, bundled_shapefile
-from geomap.errors import BoundaryError, row_message
+from geomap.errors import BoundaryError, row_message, shown
 from geomap.schema import AREA_ID, AREA_NAME, DISTRICT_ID, PROVINCE, PROVINCE_ISO
 
 PROVINCE_COLUMNS = ("iso", "name", "capital", "name_alt")
@@ -275,7 +275,9 @@ def _with_crs(gdf: gpd.GeoDataFrame, path: Path, crs: str | int | CRS | None) ->
         try:
             return gdf.set_crs(CRS.from_user_input(crs), allow_override=True)
         except CRSError:
-            raise BoundaryError(f"{path}: {crs!r} is not a coordinate reference system; use e.g. 'EPSG:4326'") from None
+            raise BoundaryError(
+                f"{path}: {shown(crs)} is not a coordinate reference system; use e.g. 'EPSG:4326'"
+            ) from None
     if gdf.crs is None:
         prj = _companion(path, ".prj") if path.suffix.lower() == ".shp" else None
         if prj is not None:

@@ -51,11 +51,24 @@ def row_message(source: str, row: int | None, column: str | None, value: object,
     why
         What is wrong and what to do, e.g. ``"expected YYYY-MM-DD"``.
     """
-    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
-        value = value.item()  # numpy scalars: show 1.5 and True, not np.float64(1.5) and np.True_
     where = source
     if row is not None:
         where += f", row {row}"
     if column is not None:
         where += f", column {column!r}"
-    return f"{where}: {value!r}: {why}"
+    return f"{where}: {shown(value)}: {why}"
+
+
+MAX_SHOWN = 80
+"""Characters of a value a message shows; a longer value is cut, with its length said."""
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message: numpy scalars as plain values, long text cut to :data:`MAX_SHOWN`."""
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()  # numpy scalars: show 1.5 and True, not np.float64(1.5) and np.True_
+    text = repr(value)
+    if len(text) <= MAX_SHOWN:
+        return text
+    size = f"{len(value):,} characters" if isinstance(value, str | bytes) else f"{len(text):,} characters shown"
+    return f"{text[: MAX_SHOWN - 20]}... ({size})"

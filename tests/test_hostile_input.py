@@ -259,3 +259,13 @@ def test_broken_actor_mappings_are_refused_in_one_line(tmp_path, capsys, name, t
     actors.write_text(text, encoding="utf-8")
     assert why in run(["import", "acled", events, "--actors", actors, "-o", tmp_path / "r.csv"], capsys)
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_a_huge_value_is_cut_in_the_message(tmp_path, capsys):
+    reports = tmp_path / "r.csv"
+    reports.write_text("date,place,status\n2021-08-12,Herat," + "Y" * 100_000 + "\n", encoding="utf-8")
+    assert main(["export", str(reports), "-o", str(tmp_path / "o.csv")]) == 1
+    err = capsys.readouterr().err
+    assert f"row 2, column 'status': '{'Y' * 59}... (100,000 characters): unknown status" in err
+    assert len(err) < 400
+    assert row_message("f.csv", 3, "place", "x" * 10, "why") == "f.csv, row 3, column 'place': 'xxxxxxxxxx': why"
