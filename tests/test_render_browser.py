@@ -252,7 +252,7 @@ def test_data_text_displays_literally_and_never_runs(square_timeline, visit, inj
     paths[2].hover(position={"x": 20, "y": 20})
     tip = page.wait_for_selector(".leaflet-tooltip .geomap-tip b")
     page.wait_for_function(
-        "name => document.querySelector('.leaflet-tooltip .geomap-tip b').textContent === name", arg=injection.gamma
+        "name => document.querySelector('.leaflet-tooltip .geomap-tip b')?.textContent === name", arg=injection.gamma
     )
 
     # Area A on 08-01: an http source becomes a link that opens in a new tab without an opener.
