@@ -109,7 +109,7 @@ def _split_polygon(polygon: shapely.Polygon, position: int) -> list[shapely.Poly
     return pieces
 
 
-def lon_lat_bounds(geoms: Sequence | np.ndarray) -> Bounds:
+def lon_lat_bounds(geoms: Sequence[object] | np.ndarray) -> Bounds:
     """``(west, south, east, north)`` of longitude/latitude geometries: the smallest box round them.
 
     When the smallest box crosses 180 degrees, ``west > east`` (as a GeoJSON ``bbox``), e.g.
@@ -171,7 +171,7 @@ def unwrap(geoms: np.ndarray, bounds: Sequence[float]) -> np.ndarray:
         joined = shapely.union_all(shapely.get_parts(shifted[i]))
         if joined.geom_type in ("Polygon", "MultiPolygon"):
             shifted[i] = joined
-    return shifted
+    return np.asarray(shifted, dtype=object)
 
 
 def unwrap_lon(lon: np.ndarray, bounds: Sequence[float]) -> np.ndarray:

@@ -896,8 +896,8 @@ def _clashing_outputs(args: argparse.Namespace) -> str | None:
     """The message for two outputs of one run that name the same file (the second would replace the first)."""
     from geomap._io import same_path
 
-    given = [(o, getattr(args, o, None)) for o in OUTPUT_OPTIONS]
-    given = [(o, v) for o, v in given if isinstance(v, str) and v not in ("", "-")]
+    values = [(o, getattr(args, o, None)) for o in OUTPUT_OPTIONS]
+    given: list[tuple[str, str]] = [(o, v) for o, v in values if isinstance(v, str) and v not in ("", "-")]
     for k, (option, value) in enumerate(given):
         for other, other_value in given[k + 1 :]:
             if same_path(value, other_value):
@@ -912,7 +912,7 @@ def _clashing_outputs(args: argparse.Namespace) -> str | None:
 def _subparser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser | None:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction) and command in action.choices:
-            return action.choices[command]
+            return cast(argparse.ArgumentParser, action.choices[command])
     return None
 
 

@@ -169,7 +169,7 @@ def map_data(
     )
 
 
-def _one_piece(areas: gpd.GeoDataFrame, reports: list[dict]) -> tuple[gpd.GeoDataFrame, list[dict]]:
+def _one_piece(areas: gpd.GeoDataFrame, reports: list[dict[str, Any]]) -> tuple[gpd.GeoDataFrame, list[dict[str, Any]]]:
     """Areas on both sides of 180 degrees (Fiji, Chukotka) with the eastern side written as 180..540,
     and the reports' longitudes likewise, so the map draws and fits them as one piece rather than
     at the two edges of the world; other areas unchanged."""
