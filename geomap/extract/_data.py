@@ -40,6 +40,7 @@ class Phrase:
     passive: bool = False  # an "after" participle that needs a passive auxiliary or "by"
     sided: bool = False  # a government phrase that is the Taliban's when they are named before it ("resisting")
     agent: bool = False  # the side that acts decides the status
+    loser: bool = False  # the side named as the subject loses the place
     negatable: bool = True  # a negation before the phrase flips it
     literals: tuple[str, ...] = ()  # every match holds one of these (lower case): a cheap test before the regex
 
@@ -97,6 +98,7 @@ def control_phrases() -> tuple[Phrase, ...]:
                 passive=bool(entry.get("passive", False)),
                 sided=bool(entry.get("sided", False)),
                 agent=bool(entry.get("agent", False)),
+                loser=bool(entry.get("loser", False)),
                 negatable=bool(entry.get("negatable", True)),
                 literals=_literals(pattern),
             )

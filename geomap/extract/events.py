@@ -64,6 +64,12 @@ _HEDGE = re.compile(
     r"intend(?:s|ed)?|prepar(?:e|es|ed|ing)|ready|fear(?:s|ed)?|warn(?:s|ed)?|predict(?:s|ed)?)\b",
     re.IGNORECASE,
 )
+_ATTEMPT = re.compile(
+    r"\b(?:(?:are|is|were|was|been)\s+(?:still\s+)?(?:trying|attempting|struggling|battling|fighting)|"
+    r"efforts\s+(?:are|were)\s+(?:underway|under\s+way|ongoing))\s+to\s*$",
+    re.I,
+)
+_ATTEMPT_MARK = "<attempt>"
 _CLAUSE_BREAK = re.compile(r"[;:—–]|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b", re.I)
 _UNOPPOSED = re.compile(r"\bwithout\s+(?:a\s+|any\s+)?(?:fight|fighting|resistance|a\s+shot|opposition)\b", re.I)
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|been|being|be|has|have|had|get|got)\b", re.I)
@@ -85,11 +91,18 @@ def _gap_is_filler(gap: str, fillers: frozenset[str]) -> bool:
     return separators <= 1
 
 
+_UNKNOWN_DISTRICTS = re.compile(
+    r"(?<![\w'])[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}(?:\s*(?:,|\band\b)\s*[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}){0,6}"
+    r"\s+districts?\s+(?:in|of)\b"
+)
+
+
 def _chain_gap(gap: str) -> bool:
     """True when ``gap`` only joins two places in a list ("and", ", ", an apposition)."""
     gap = _APPOSITION.sub(",", gap.replace("’", "'"))
     gap = _DATE_FILLER.sub(" ", gap)
-    gap = re.sub(r"\b(?:the|city|town|province|provincial|capital|of|in|at|also|then|later|neighbouring|"
+    gap = _UNKNOWN_DISTRICTS.sub(" ", gap)  # "Kandahar and Khoshamand district in Paktika": a name the gazetteer lacks
+    gap = re.sub(r"\b(?:the|city|town|province|provincial|capital|of|in|at|also|then|later|neighbouring|outskirts|"
                  r"(?:north|south|east|west|central)(?:-?(?:east|west))?(?:ern)?)\b", " ", gap,
                  flags=re.I)  # fmt: skip
     return bool(_COORDINATION.match(gap))
@@ -97,6 +110,8 @@ def _chain_gap(gap: str) -> bool:
 
 def _status_after(pattern: _Pattern, window: str, sentence: str, cue_start: int) -> str | None:
     """Apply hedges, negation and denials to a phrase's status; ``None`` drops it."""
+    if window == _ATTEMPT_MARK:
+        return CONTESTED
     if _HEDGE.search(window):
         return None
     status = pattern.status
@@ -125,6 +140,8 @@ def _preceding_window(sentence: str, cue_start: int) -> str:
         return ""
     if re.search(r"\b(?:failed|fail|fails|unable|refused)\s+to\s*$", window, re.I):
         return window  # a failed attempt: the negation decides
+    if _ATTEMPT.search(window):
+        return _ATTEMPT_MARK  # "troops are trying to retake Kunduz": fighting for it, not yet taken
     if re.search(r"\bto\s*$", window, re.I):
         return window + " will"
     # "fell to" is not an infinitive; any earlier condition in the clause still counts
@@ -165,6 +182,9 @@ def _statements(sentence: str, mentions: list[Mention], context: str = "") -> li
                 actor = _agent(sentence, m, pattern)
                 if actor is not None and actor != pattern.status:
                     pattern = replace(pattern, status=actor)
+            elif pattern.loser and _agent(sentence, m, pattern) == TALIBAN:
+                pattern = replace(pattern, status=GOVERNMENT)  # "the Taliban lost X"
+
             cues.append((m, pattern))
     decisive = [m.span() for m, p in cues if p.status != CONTESTED]
     # "repelled an assault on X": the assault is part of the decisive phrase, not fighting of its own
@@ -265,6 +285,7 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
         return []
     found: list[Statement] = []
     anchor = m.end()
+    counted_level = ""
     for mention in mentions:
         if mention.start < m.end():
             continue
@@ -276,6 +297,10 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
         gap = sentence[anchor : mention.start]
         fillers = _FILLER_BEFORE | _FACILITIES if status == CONTESTED else _FILLER_BEFORE
         linked = _gap_is_filler(gap, fillers) if not found else _chain_gap(gap)
+        if not linked and not found and not mention.reference:
+            counted = _QUANTIFIED_PART.match(gap)
+            if counted:  # "recaptured two districts in Parwan", "controls 16 of 17 districts in the province"
+                linked, level = True, _PART_NOUNS.get(counted.group("noun").split()[-1].casefold(), "district")
         if not linked and not found:
             part = (
                 "" if mention.reference else _part_named_in(gap)
@@ -284,31 +309,60 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
                 linked, level = True, part
             elif _unknown_names_first(gap):
                 linked = True  # "captured Bano, Deh Salah and ...": a list whose first names the gazetteer lacks
-        if linked and not found and status != CONTESTED and _EDGE.search(gap):
+        if linked and not found and status == TALIBAN and _EDGE.search(gap):
             status = CONTESTED  # "captured the outskirts of X": fighting at X, not X taken
         if not linked and found and "'s" in gap.replace("’", "'") and _gap_is_filler(gap, _FILLER_BEFORE | {"s"}):
             linked = True  # "Ghazni province's capital city Ghazni"
+        places_last = found and found[-1].mention.kind == "district" and mention.kind in {"province", "capital"}
+        if places_last and _PLACED.match(gap):
+            anchor = mention.end  # "Burka in Baghlan, Gizab in Uruzgan": the province places the district before it
+            continue
         if found and _DESCRIBES.match(gap):
             continue  # "entered Qala-i-Naw, the capital of Badghis": Badghis only says where it lies
         if not linked or (found and _locative(sentence, mention)):
             if found:
                 continue  # a place in an apposition; a later coordinated place may still follow
             break
+        if counted_level and not level:
+            level = counted_level  # "two districts in Parwan and Baghlan": the list shares the part
+        counted_level = counted_level or (level if not found and level in _COUNTED_LEVELS else "")
         found.append(Statement(mention, status, pattern.strength, m.group(0), m.start(), level=level))
         anchor = mention.end
     return found
 
 
+_PLACED = re.compile(r"^\s*(?:districts?\s+)?(?:in|of)\s+(?:the\s+)?(?:\w+ern\s+)?$", re.I)
 # ", the provincial capital of", ", a district of the northern": the place after it describes the one before
 _DESCRIBES = re.compile(
     r"^\s*,\s*(?:the|a|an)\s+(?:[\w'’-]+\s+){0,3}?(?:capital|centre|center|city|town|district|seat)\s+of\s+"
     r"(?:the\s+)?(?:[\w'’-]+\s+){0,4}?$",
     re.I,
 )
+_QUANTITY = (
+    r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many|most|some|all|dozens|"
+    r"scores|a\s+(?:few|number|dozen)|few|more\s+than\s+\w+|at\s+least\s+\w+|nearly\s+\w+|over\s+\w+)"
+)
+# "two districts in", "16 out of 17 districts in the", "several regions across the three northern provinces of",
+# "10 border crossing points across the country in": the parts of the place named next
+_QUANTIFIED_PART = re.compile(
+    rf"^\s*(?:the\s+|its\s+|their\s+)?(?:{_QUANTITY}\s+(?:(?:out\s+)?of\s+(?:the\s+|its\s+)?{_QUANTITY}\s+)?)?"
+    r"(?:(?:other|more|new|remaining|key|border|rural|main|important|strategic|northern|southern|eastern|western|"
+    r"central|district|administrative|of\s+the)\s+)*"
+    r"(?P<noun>districts|district\s+cent(?:re|er)s|areas|regions|villages|parts|territories|"
+    r"(?:border\s+)?(?:crossings|crossing\s+points|posts|points))"
+    r"(?:\s+(?:across|in|around|throughout)\s+the\s+(?:country|north|south|east|west|region))?"
+    r"\s+(?:in|of|across|throughout)\s+(?:the\s+)?(?:(?:\w+ern|central|neighbou?ring|two|three|four|five|six)\s+)*"
+    r"(?:provinces?\s+of\s+)?$",
+    re.I,
+)
+_COUNTED_LEVELS = frozenset({"district", "crossing", "town"})
 _PART_NOUNS = {
     "district": "district", "districts": "district", "dam": "facility", "airport": "facility", "base": "facility",
     "prison": "facility", "headquarters": "facility", "crossing": "crossing", "port": "crossing", "town": "town",
     "towns": "town", "village": "town", "villages": "town", "area": "town", "areas": "town", "valley": "town",
+    "regions": "town", "region": "town", "parts": "town", "territories": "town", "crossings": "crossing",
+    "points": "crossing", "posts": "crossing", "centres": "district", "centers": "district", "centre": "district",
+    "center": "district",
 }  # fmt: skip
 _PART_TOKENS = re.compile(r"[A-Za-z][A-Za-z'’-]*|,")
 
@@ -366,6 +420,8 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
                 continue  # "Qala-i-Naw, the capital of Badghis, changed hands": Badghis describes
             raw_gap = gap
             gap = _without_asides(gap)
+            if _NEGATION.search(raw_gap.rsplit(",", 1)[-1]) and not _NEGATION.search(gap):
+                gap += " not"  # "Kabul, isn't under threat": the aside went, the verb's negation stays
             gap = re.sub(r"^['’]s\b", " ", gap)
             fillers = _FILLER_AFTER | _FACILITY_AFTER
             if not _gap_is_filler(_strip_modal_words(gap), fillers) and not _shared_subject(gap):

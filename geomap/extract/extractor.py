@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from geomap.errors import InputError
-from geomap.extract._model import CONTESTED, Statement
-from geomap.extract.claims import _denies_previous, denier
+from geomap.extract._model import CONTESTED, Mention, Statement
+from geomap.extract.claims import _DENIAL, _denies_previous, denier
 from geomap.extract.dates import _date_for, _dates_in, _history, _later_dates, _parse_published, is_state, report_dates
 from geomap.extract.events import _statements
 from geomap.extract.mentions import _mentions_in, _names, _resolve_places, _runs, _runs_naming, place_by_text
@@ -83,6 +84,9 @@ def extract_reports(
     context = ""
     carried: date | None = None  # the last date the paragraph gave
     latest: date | None = None  # the last date the article gave
+    pending_denial = ""  # a side that denied claims the next sentence spells out
+    timeline: set[str] = set()  # what the entries of a dated list ("Aug. 6 – Zaranj: ...") said so far
+    placed: dict[str, Mention] = {}  # districts the article placed in a province the gazetteer does not
     previous_rows = 0
     recent_rows = 0  # where the rows of the last sentence that made any begin
     previous_end = 0
@@ -91,12 +95,16 @@ def extract_reports(
             earlier, context, carried = None, "", None  # a new paragraph: references and dates do not reach back
             previous_rows = len(rows)
         previous_end = offset + len(sentence)
-        mentions = _references(
-            sentence, place_by_text(sentence, _mentions_in(sentence, resolved, named & naming)), earlier, resolved
-        )
+        found = _mentions_in(sentence, resolved, named & naming)
+        placed_now = _placed_as_before(place_by_text(sentence, found), found, placed)
+        mentions = _references(sentence, placed_now, earlier, resolved)
         earlier = _next_antecedent(sentence, mentions, earlier)
-        if _denies_previous(sentence):
-            _contest_denied(rows, previous_rows, recent_rows, denier(sentence), {m.province_iso for m in mentions})
+        denies = _denies_previous(sentence) or bool(_DENIAL.search(sentence) and _CONTROL_WORD.search(sentence))
+        named_places = _denied_places(sentence, mentions) if denies else set()
+        if denies and named_places:  # "the government denied having lost control over Kunduz"
+            _contest_denied(rows, 0, 0, denier(sentence), named_places, paragraph_rows=False)
+        elif denies:
+            _contest_denied(rows, previous_rows, recent_rows, denier(sentence), set())
         recent_rows = previous_rows if previous_rows < len(rows) else recent_rows
         previous_rows = len(rows)
         explicit = _dates_in(sentence, filed)
@@ -110,6 +118,17 @@ def extract_reports(
             state = is_state(statement, plain)
             on, kind = _date_for(statement, dates, default_date, carried, state=state, sentence=plain)
             rows.append({**_row(statement, sentence, on, kind, source), ORDER: index})
+        entry = _TIMELINE_ENTRY.match(sentence)
+        if entry:  # "Aug. 12 – Herat: the third-largest city." under a list of capitals that fell
+            heads = [m for m in mentions if m.start < entry.end() and not m.reference]
+            if len(rows) == previous_rows and heads and len(timeline) == 1:
+                statement = Statement(heads[0], next(iter(timeline)), 0.7, "the list it belongs to", heads[0].start)
+                on, kind = _date_for(statement, dates, default_date, carried)
+                rows.append({**_row(statement, sentence, on, kind, source), ORDER: index})
+            timeline |= {r[STATUS] for r in rows[previous_rows:] if r[STATUS] != CONTESTED}
+        if pending_denial:  # "X rejected the government's claim of recaptures. Forces retook A and B, it said"
+            _contest_denied(rows, previous_rows, previous_rows, pending_denial, set())
+        pending_denial = denier(sentence) if denies and not named_places and len(rows) == previous_rows else ""
         if unstated is not None and len(rows) == previous_rows and statable:
             places = list(dict.fromkeys(m.text for m in statable if not m.reference))
             if places:
@@ -130,12 +149,48 @@ def candidate_names(text: str) -> set[str]:
     return _candidate_names([_runs(s) for _, s in _sentences(clean_text(text))])
 
 
-def _contest_denied(rows: list[dict[str, Any]], previous: int, recent: int, by: str, places: set[str]) -> None:
+# A dated list entry: "Aug. 12 – Herat:", "August 7 - Sheberghan:"
+_TIMELINE_ENTRY = re.compile(
+    r"^(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?\s*[-–—]{1,2}\s*[A-Z][^:.\n]{1,40}:"
+)
+
+
+def _placed_as_before(mentions: list[Mention], found: list[Mention], placed: dict[str, Mention]) -> list[Mention]:
+    """A district the article placed in a province once ("Dawlatabad district in Faryab") stays there when it is
+    named again without one; ``placed`` remembers the placements."""
+    out = []
+    for mention, before in zip(mentions, found, strict=True):
+        if mention.province_iso != before.province_iso:
+            placed[mention.name] = mention
+        elif mention.name in placed:
+            again = placed[mention.name]
+            mention = replace(mention, province_iso=again.province_iso, district=again.district)
+        out.append(mention)
+    return out
+
+
+def _denied_places(sentence: str, mentions: list[Mention]) -> set[str]:
+    """Provinces of the places named in the clause a denial governs ("denied having lost control over
+    Kunduz"; not "denied it, claiming Shinwari was theirs")."""
+    m = _DENIAL.search(sentence)
+    if m is None:
+        return set()
+    edge = re.search(r"[,;:.]", sentence[m.end() :])
+    end = m.end() + edge.start() if edge else len(sentence)
+    return {c.province_iso for c in mentions if m.end() <= c.start < end}
+
+
+def _contest_denied(
+    rows: list[dict[str, Any]], previous: int, recent: int, by: str, places: set[str], *, paragraph_rows: bool = True
+) -> None:
     """A denial ("officials rejected the claim") contests the sentence before it; when that one made no
     statement, the last sentence that did (a claim may be denied a paragraph later). A denial that names
-    places contests only rows about them; a side's denial leaves its own gains alone."""
-    start = previous if previous < len(rows) else recent
+    places contests only rows about them, anywhere before it in the article (``paragraph_rows=False``); a
+    side's denial leaves its own gains alone, and fighting stays fighting."""
+    start = (previous if previous < len(rows) else recent) if paragraph_rows else 0
     for i in range(start, len(rows)):
+        if rows[i][STATUS] == CONTESTED and rows[i][DENIED_BY]:
+            continue
         if places and rows[i][PROVINCE_ISO] not in places:
             continue
         if by == rows[i][STATUS]:
@@ -144,6 +199,12 @@ def _contest_denied(rows: list[dict[str, Any]], previous: int, recent: int, by: 
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A denial about control ("denied the fall of the districts", "denied having lost control"), not about casualties
+_CONTROL_WORD = re.compile(
+    r"\b(?:fall|fallen|fell|captur\w*|lost|los(?:e|es|ing)|control\w*|taken|took|seiz\w*|overr\w*|retak\w*|"
+    r"recaptur\w*|held|hold\w*|occup\w*)\b",
+    re.I,
+)
 # Brackets and parentheses hold asides ("Zaranj [the capital of Nimruz] has been seized", "(AP)"): blanked
 # for the phrase rules, so they neither break nor make a link; the dates in them still count.
 _BRACKETS = re.compile(r"\[[^\[\]\n]{0,300}\]|\([^()\n]{0,300}\)")

@@ -36,6 +36,10 @@ def _strip_possessive(text: str) -> str:
     return text[:-2] if text.endswith(("'s", "’s")) else text
 
 
+# A hyphen between two names ("Boldak-Chaman", "Kandahar-Herat"), not a linking vowel ("Sar-e-Pul")
+_JOINED_NAMES = re.compile(r"(?<=[a-z]{3})-(?=[A-Z][a-z]{2})")
+
+
 def _candidates(sentence: str) -> list[tuple[int, int, str]]:
     """Every sub-run of up to :data:`MAX_NAME_WORDS` capitalised words of three letters or more:
     ``(start, end, text)``, a possessive ending left out.
@@ -60,18 +64,26 @@ def _run_candidates(run: str) -> tuple[tuple[int, int, str], ...]:
     """The candidates of one capitalised run, as :func:`_candidates` gives them, offsets counted from the
     run's start; worked out once per distinct run (a text repeats its names)."""
     if run.isalpha() or len(run.split(None, 1)[0]) == len(run):  # one word, the usual case
-        text = _strip_possessive(run)
-        return ((0, len(text), text),) if len(text) >= 3 else ()
+        return tuple(_spans_of(0, _strip_possessive(run)))
     words = [w.span() for w in _WORD.finditer(run)]
     spans = []
     last = len(words)
     for i in range(last):
         start = words[i][0]
         for j in range(i, min(i + MAX_NAME_WORDS, last)):
-            text = _strip_possessive(run[start : words[j][1]])
-            if len(text) >= 3:
-                spans.append((start, start + len(text), text))
+            spans += _spans_of(start, _strip_possessive(run[start : words[j][1]]))
     return tuple(spans)
+
+
+def _spans_of(start: int, text: str) -> list[tuple[int, int, str]]:
+    """``text`` at ``start`` as a candidate, and, when it joins two names with a hyphen ("Spin
+    Boldak-Chaman"), each side of the hyphen too (the Afghan side of a name joined to another)."""
+    spans = [(start, start + len(text), text)] if len(text) >= 3 else []
+    joint = _JOINED_NAMES.search(text)
+    if joint:
+        spans.append((start, start + joint.start(), text[: joint.start()]))
+        spans.append((start + joint.end(), start + len(text), text[joint.end() :]))
+    return spans
 
 
 def _names(runs: Iterable[str]) -> set[str]:
@@ -134,6 +146,8 @@ def _mentions(
                     district=_text(hit.get("district")),
                 )
             )  # fmt: skip
+    # "Kandahar-Herat highway": a road between two places is a statement about neither
+    found = [m for m in found if not _joined_to_place(sentence, m.start, m.end, resolved)]
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     # the chosen spans never overlap, so, kept in order of their starts, a new span need only be
     # checked against its neighbours: the last chosen one starting before its end
@@ -162,6 +176,17 @@ def prefetch_answers(names: Iterable[str]) -> None:
     unique, stems = _queries(names)
     if unique:
         _answers(sorted(set(unique) | stems), None)
+
+
+def _joined_to_place(sentence: str, start: int, end: int, resolved: dict[str, dict[str, Any]]) -> bool:
+    """True when a name is joined by a hyphen to another Afghan place name ("Kandahar-Herat")."""
+    if sentence.startswith("-", end):
+        other = _WORD.match(sentence, end + 1)
+        return other is not None and other.group(0).split("-")[0] in resolved
+    if start > 0 and sentence[start - 1] == "-":
+        before = re.search(r"([A-Z][a-z]+)-$", sentence[max(0, start - 40) : start])
+        return before is not None and before.group(1) in resolved
+    return False
 
 
 def _resolve_places(

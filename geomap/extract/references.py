@@ -17,7 +17,7 @@ CAPITAL = "Kabul"
 _REFERENCE = re.compile(
     r"\b(?:the|this|that)\s+(?P<adj>(?:(?:embattled|besieged|beleaguered|strategic|key|northern|southern|eastern|"
     r"western|central|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|"
-    r"southeastern|southwestern|provincial|afghan|national|country['’]s|nation['’]s|remote|mountainous|small|tiny|whole|entire|"
+    r"southeastern|southwestern|provincial|local|afghan|national|country['’]s|nation['’]s|remote|mountainous|small|tiny|whole|entire|"
     r"border|besieged|ancient|historic)\s+)*)(?P<noun>city|town|capital|valley|province|district)\b"
     # "the city council", "the district governor" are people; "the district headquarters" is the place
     r"(?!\s+(?:council|limits|hall|governor|administration|authorities|officials|residents|mayor|chief|"
