@@ -99,9 +99,12 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
 
 
 _WHOLE_PLACE = frozenset({"capital", "province"})
+#: Position of the sentence a row comes from, kept while merging the rows of one article.
+ORDER = "_order"
+_EARLIER = re.compile(r"\bhad\s+(?:been|long\s+been)\b", re.I)
 
 
-def _same_event_key(row: pd.Series) -> tuple[str, str, str]:
+def _same_event_key(row: dict[str, Any]) -> tuple[str, str, str]:
     """What two statements of one article must share to be about the same event: the place and status;
     a province and its capital count as one place ("captured Kunduz", "the fall of Kunduz province")."""
     if row[LEVEL] in _WHOLE_PLACE:
@@ -109,26 +112,22 @@ def _same_event_key(row: pd.Series) -> tuple[str, str, str]:
     return (row[PROVINCE_ISO], row[PLACE], row[STATUS])
 
 
-def _undated_into_dated(frame: pd.DataFrame) -> pd.DataFrame:
+def _undated_into_dated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop a statement the article makes without a date ("with the seizure of Ghazni") when it dates the
     same event elsewhere ("Aug. 12 - Ghazni: the Taliban seized the city"): the dated row stands, noting it."""
-    undated = frame[DATE_BASIS] == "publication"
-    if not undated.any() or undated.all():
-        return frame
-    keys = frame.apply(_same_event_key, axis=1)
-    dated_keys = set(keys[~undated])
-    drop = undated & keys.isin(dated_keys)
-    if not drop.any():
-        return frame
-    frame = frame.copy()
-    for i in frame.index[~undated & keys.isin(set(keys[drop]))]:
-        frame.at[i, NOTE] += "; also stated without a date"
-    return frame[~drop]
-
-
-#: Position of the sentence a row comes from, kept while merging the rows of one article.
-ORDER = "_order"
-_EARLIER = re.compile(r"\bhad\s+(?:been|long\s+been)\b", re.I)
+    dated = {_same_event_key(r) for r in rows if r[DATE_BASIS] != "publication"}
+    dropped = {k for r in rows if r[DATE_BASIS] == "publication" and (k := _same_event_key(r)) in dated}
+    if not dropped:
+        return rows
+    out = []
+    for row in rows:
+        key = _same_event_key(row)
+        if key in dropped:
+            if row[DATE_BASIS] == "publication":
+                continue
+            row = {**row, NOTE: row[NOTE] + "; also stated without a date"}
+        out.append(row)
+    return out
 
 
 def _merge(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -140,53 +139,36 @@ def _merge(rows: list[dict[str, Any]]) -> pd.DataFrame:
     if not rows:
         dtypes = {CONFIDENCE: "float64", DATE: "datetime64[ns]"}
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in EXTRACT_COLUMNS})
-    frame = pd.DataFrame(rows, columns=[*EXTRACT_COLUMNS, ORDER])
-    frame[ORDER] = frame[ORDER].fillna(0)
-    frame = _undated_into_dated(frame)
-    # groups by place, date and part, in sorted order as a groupby gives them; a group of one row keeps it as
-    # it is (what _merge_day makes of one row), so only groups of several rows are worked on as tables
-    groups: dict[tuple[Any, Any, bool], list[int]] = {}
-    for i, key in enumerate(zip(frame[PLACE], frame[DATE], frame[LEVEL].eq("facility"), strict=True)):
-        if not (pd.isna(key[0]) or pd.isna(key[1])):  # a groupby leaves rows with a missing key out
-            groups.setdefault(key, []).append(i)
-    merged = []
-    for key in sorted(groups):
-        positions = groups[key]
-        if len(positions) == 1:
-            one = frame.iloc[positions[0]].to_dict()
-            one.pop(ORDER, None)
-            merged.append(one)
-        else:
-            merged += _merge_day(frame.iloc[positions])
+    groups: dict[tuple[str, str, bool], list[dict[str, Any]]] = {}
+    for row in _undated_into_dated(rows):
+        groups.setdefault((row[PLACE], row[DATE], row[LEVEL] == "facility"), []).append(row)
+    merged = [best for key in sorted(groups) for best in _merge_day(groups[key])]
     out = pd.DataFrame(merged, columns=list(EXTRACT_COLUMNS))
     out[DATE] = pd.to_datetime(out[DATE], format="%Y-%m-%d").astype("datetime64[ns]")  # text only in CSV
     return out.sort_values([DATE, PLACE], kind="stable").reset_index(drop=True)
 
 
-def _merge_day(group: pd.DataFrame) -> list[dict[str, Any]]:
+def _merge_day(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows one place keeps for one day (see :func:`_merge`)."""
-    statuses = set(group[STATUS])
-    decisive = group[group[STATUS] != CONTESTED]
-    fighting = group[group[STATUS] == CONTESTED]
-    if {TALIBAN, GOVERNMENT} <= statuses or decisive.empty:
-        status = CONTESTED
-        chosen = fighting if len(fighting) else group
-        return [_best(chosen, group, status, statuses)]
-    status = decisive[STATUS].iloc[0]
-    later = fighting[
-        (fighting[ORDER] > decisive[ORDER].max()) & ~fighting[EVIDENCE].str.contains(_EARLIER)
-        | fighting[DENIED_BY].astype(bool)
-    ]
-    if later.empty:
+    statuses = {r[STATUS] for r in group}
+    decisive = [r for r in group if r[STATUS] != CONTESTED]
+    fighting = [r for r in group if r[STATUS] == CONTESTED]
+    if {TALIBAN, GOVERNMENT} <= statuses or not decisive:
+        return [_best(fighting or group, group, CONTESTED, statuses)]
+    status = decisive[0][STATUS]
+    last = max(r.get(ORDER, 0) for r in decisive)
+    later = [r for r in fighting if (r.get(ORDER, 0) > last and not _EARLIER.search(r[EVIDENCE])) or r[DENIED_BY]]
+    if not later:
         return [_best(decisive, group, status, statuses)]
     return [_best(decisive, decisive, status, {status}), _best(later, later, CONTESTED, {CONTESTED})]
 
 
-def _best(chosen: pd.DataFrame, group: pd.DataFrame, status: str, statuses: set[str]) -> dict[str, Any]:
-    best: dict[str, Any] = chosen.sort_values(CONFIDENCE, ascending=False).iloc[0].to_dict()
-    best.pop(ORDER, None)
+def _best(
+    chosen: list[dict[str, Any]], group: list[dict[str, Any]], status: str, statuses: set[str]
+) -> dict[str, Any]:
+    best = {k: v for k, v in max(chosen, key=lambda r: float(r[CONFIDENCE])).items() if k != ORDER}
     if len(statuses) > 1:
         best[STATUS] = status
         best[NOTE] += f"; other statements: {', '.join(sorted(statuses - {status}))}"
-        best[EVIDENCE] = " | ".join(dict.fromkeys(group[EVIDENCE]))
+        best[EVIDENCE] = " | ".join(dict.fromkeys(r[EVIDENCE] for r in group))
     return best
