@@ -28,12 +28,14 @@ How it works, step by step:
    ("Fighters entered Kunduz on Sunday. By evening it was in their hands"), and
    "their"/"its" take the side named last.
 4. Negation flips a decisive statement ("did not fall" is government control),
-   a denial (in the sentence or the next one) makes it contested, and a hedge or condition ("could fall",
-   "if they take Kabul", "threatening to capture") drops it.
+   a denial (in the sentence, the next one, or naming the place later) makes it contested, a hedge or
+   condition ("could fall", "if they take Kabul", "threatening to capture") drops it, and an attempt under
+   way ("troops are trying to retake Kunduz") is fighting for the place.
 5. The date is the one written nearest to the phrase ("on August 12",
    "12 August 2021", "Aug. 12"), or a weekday ("on Thursday": the latest such day on
-   or before publication), or "yesterday"/"today"; otherwise the publication date
-   with a lower confidence.
+   or before the day of the report), "yesterday"/"today", or one counted from the last date given
+   ("a day earlier") or back from the report ("two weeks ago"); otherwise the day of the report (its
+   dateline's date, a weekly report's last day, else the publication date) with a lower confidence.
 """
 
 from geomap.extract.batch import BATCH_COLUMNS, Article, Skipped, extract_batch, load_articles, read_meta

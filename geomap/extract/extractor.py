@@ -52,8 +52,8 @@ def extract_reports(
     Returns
     -------
     pandas.DataFrame
-        One row per place and date with columns ``date`` (``datetime64[ns]``;
-        ``YYYY-MM-DD`` text once written as CSV),
+        One row per place, date and status (and one more for a facility of the place) with
+        columns ``date`` (``datetime64[ns]``; ``YYYY-MM-DD`` text once written as CSV),
         ``place`` (the geocoder's canonical name), ``status`` (``taliban``,
         ``government`` or ``contested``), ``source``, ``note`` (how the place was
         written and the phrase that decided), ``province_iso``, ``evidence`` (the
