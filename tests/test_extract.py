@@ -851,3 +851,28 @@ def test_a_district_placed_once_stays_placed():
     )
     found = extract_reports(text, published="2021-06-16")
     assert set(found["province_iso"]) == {"AF-FYB"}
+
+
+def test_a_count_of_districts_whose_place_is_named_before():
+    where = "Badakhshan, where the insurgents control 26 of 28 districts, is the hardest hit."
+    assert pairs(where) == {("AF-BDS", "taliban")}
+    topic = "In Takhar province, 16 districts fell to the Taliban last week."
+    found = extract_reports(topic, published="2021-07-25")
+    assert found[["province_iso", "status", "level"]].values.tolist() == [["AF-TAK", "taliban", "district"]]
+
+
+def test_a_counted_group_named_in_the_next_sentence():
+    text = (
+        "Two more provincial capitals were peacefully handed over to the Taliban on Friday. "
+        "These are Tarinkot in Uruzgan and Qalat in Zabul."
+    )
+    found = extract_reports(text, published="2021-08-14")
+    assert sorted(found[["date", "place", "status"]].values.tolist()) == [
+        ["2021-08-13", "Qalat", "taliban"],
+        ["2021-08-13", "Tarinkot", "taliban"],
+    ]
+
+
+def test_the_capital_inside_a_quote_is_not_kabul():
+    assert pairs("“Fighters have entered the capital,” a council member in Aybak said.") == set()
+    assert pairs("Fighters have entered the capital, officials said.") == {("AF-KAB", "contested")}

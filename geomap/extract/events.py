@@ -191,10 +191,34 @@ def _statements(sentence: str, mentions: list[Mention], context: str = "") -> li
     cues = [(m, p) for m, p in cues if p.status != CONTESTED or not any(a <= m.start() < b for a, b in decisive)]
     for m, pattern in cues:
         if pattern.before:
-            out += _objects_of(sentence, mentions, m, pattern)
+            out += _counted_in_place_before(sentence, mentions, m, pattern) + _objects_of(
+                sentence, mentions, m, pattern
+            )
         else:
-            out += _subjects_of(sentence, mentions, m, pattern)
+            found = _subjects_of(sentence, mentions, m, pattern)
+            out += found or _counted_in_place_before(sentence, mentions, m, pattern)
     return _latest_in_sequence(sentence, out)
+
+
+def _counted_in_place_before(
+    sentence: str, mentions: list[Mention], m: re.Match[str], pattern: _Pattern
+) -> list[Statement]:
+    """A count of parts whose place is named before the phrase: "X, where the Taliban controls 26 of 28
+    districts" and "In X province, 16 districts fell"."""
+    before = [c for c in mentions if c.end <= m.start() and not c.reference]
+    if not before:
+        return []
+    place = before[-1]
+    gap = sentence[place.end : m.start()]
+    if pattern.before:
+        if not (_COUNT_AFTER.match(sentence, m.end()) and _WHERE_BEFORE.match(gap)):
+            return []
+    elif not (_COUNT_BEFORE.match(gap) and re.search(r"\bIn\s+(?:the\s+)?$", sentence[: place.start] + place.text[:3])):
+        return []
+    status = _status_after(pattern, _preceding_window(sentence, m.start()), sentence, m.start())
+    if status is None:
+        return []
+    return [Statement(place, status, pattern.strength * 0.9, m.group(0), m.start(), level="district")]
 
 
 _SEQUENCE = re.compile(r"\b(?:before|until|till|then|eventually|finally|later|again)\b", re.I)
@@ -533,3 +557,37 @@ def _followed_by_object(sentence: str, mentions: list[Mention], end: int) -> boo
             gap = sentence[end : mention.start]
             return "," not in gap and _gap_is_filler(gap, _FILLER_BEFORE)
     return False
+
+
+_COUNT_OF_PARTS = (
+    rf"{_QUANTITY}\s+(?:(?:out\s+)?of\s+(?:the\s+|its\s+)?{_QUANTITY}\s+)?(?:(?:more|other|remaining|new)\s+)?"
+    r"(?:districts|district\s+cent(?:re|er)s|border\s+crossings|areas|villages)"
+)
+# "Badakhshan, where the Taliban controls 26 of 28 districts": the count comes after the phrase, the place before
+_COUNT_AFTER = re.compile(rf"\s+{_COUNT_OF_PARTS}\s*(?=[,.;:)]|$|\s+(?:and|but|while|after)\b)", re.I)
+_WHERE_BEFORE = re.compile(r"^\s*(?:province)?\s*,\s*(?:where|in\s+which)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?$", re.I)
+# "In Takhar province in northeastern Afghanistan 16 districts fell": the count is the subject, the place before
+_COUNT_BEFORE = re.compile(
+    rf"^\s*(?:province)?(?:\s+in\s+(?:\w+\s+)?Afghanistan)?\s*,?\s+{_COUNT_OF_PARTS}\s+(?:(?:have|has|had)\s+)?(?:also\s+)?$",
+    re.I,
+)
+
+
+# "Two more provincial capitals were handed over to the Taliban": a counted group of places the next sentence
+# may name ("These are Tarinkot in Uruzgan and Qalat in Zabul")
+_COUNTED_GROUP = re.compile(
+    rf"\b{_QUANTITY}\s+(?:(?:more|other|new|key|further)\s+)*(?:provincial\s+capitals|capitals|districts|cities|"
+    r"provinces|border\s+crossings)\b",
+    re.I,
+)
+
+
+def group_status(sentence: str) -> str:
+    """The status a sentence gives a counted group of places it does not name ("two more provincial capitals
+    fell"), or ``""``."""
+    for m in _COUNTED_GROUP.finditer(sentence):
+        group = Mention(m.start(), m.end(), m.group(0), "", "", "city", 1.0)
+        statuses = {s.status for s in _statements(sentence, [group])}
+        if len(statuses) == 1:
+            return statuses.pop()
+    return ""

@@ -14,7 +14,7 @@ from geomap.errors import InputError
 from geomap.extract._model import CONTESTED, Mention, Statement
 from geomap.extract.claims import _DENIAL, _denies_previous, denier
 from geomap.extract.dates import _date_for, _dates_in, _history, _later_dates, _parse_published, is_state, report_dates
-from geomap.extract.events import _statements
+from geomap.extract.events import _statements, group_status
 from geomap.extract.mentions import _mentions_in, _names, _resolve_places, _runs, _runs_naming, place_by_text
 from geomap.extract.references import CAPITAL, Antecedent, _next_antecedent, _references
 from geomap.extract.rows import CONFIDENCE, DENIED_BY, ORDER, _merge, _row
@@ -85,6 +85,7 @@ def extract_reports(
     carried: date | None = None  # the last date the paragraph gave
     latest: date | None = None  # the last date the article gave
     pending_denial = ""  # a side that denied claims the next sentence spells out
+    group = ""  # the status the sentence before gave a counted group of places it did not name
     timeline: set[str] = set()  # what the entries of a dated list ("Aug. 6 – Zaranj: ...") said so far
     placed: dict[str, Mention] = {}  # districts the article placed in a province the gazetteer does not
     previous_rows = 0
@@ -118,6 +119,14 @@ def extract_reports(
             state = is_state(statement, plain)
             on, kind = _date_for(statement, dates, default_date, carried, state=state, sentence=plain)
             rows.append({**_row(statement, sentence, on, kind, source), ORDER: index})
+        if group and _GROUP_NAMED.match(sentence) and len(rows) == previous_rows:
+            for mention in statable:  # "Two more capitals fell on Friday. These are Tarinkot and Qalat."
+                if mention.reference or (mention.kind == "province" and len(statable) > 1):
+                    continue
+                statement = Statement(mention, group, 0.7, "the group named before", mention.start)
+                on, kind = _date_for(statement, dates, default_date, carried)
+                rows.append({**_row(statement, sentence, on, kind, source), ORDER: index})
+        group = group_status(plain)
         entry = _TIMELINE_ENTRY.match(sentence)
         if entry:  # "Aug. 12 – Herat: the third-largest city." under a list of capitals that fell
             heads = [m for m in mentions if m.start < entry.end() and not m.reference]
@@ -149,6 +158,7 @@ def candidate_names(text: str) -> set[str]:
     return _candidate_names([_runs(s) for _, s in _sentences(clean_text(text))])
 
 
+_GROUP_NAMED = re.compile(r"^(?:These|They|Those)\s+(?:are|were|include|included|being)\b\s*:?")
 # A dated list entry: "Aug. 12 – Herat:", "August 7 - Sheberghan:"
 _TIMELINE_ENTRY = re.compile(
     r"^(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?\s*[-–—]{1,2}\s*[A-Z][^:.\n]{1,40}:"

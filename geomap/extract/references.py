@@ -132,10 +132,18 @@ def _antecedent(
     else:
         place, since = None, ""
     if noun == "capital" and "provincial" not in adjectives and (place is None or place.kind != "province"):
+        if _in_quote(sentence, m.start()):
+            return None  # a speaker's "the capital" may be their own province's ("we will defend the capital")
         return _capital_mention(resolved)  # "the capital" alone is Kabul unless a province was just named
     if place is None or _other_place(since, resolved):
         return None
     return place
+
+
+def _in_quote(sentence: str, position: int) -> bool:
+    """True when ``position`` lies inside quotation marks opened earlier in the sentence."""
+    head = sentence[:position]
+    return head.count("“") > head.count("”") or head.count('"') % 2 == 1
 
 
 def _topic(sentence: str, mentions: list[Mention]) -> Mention | None:

@@ -163,9 +163,7 @@ def _merge_day(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [_best(decisive, decisive, status, {status}), _best(later, later, CONTESTED, {CONTESTED})]
 
 
-def _best(
-    chosen: list[dict[str, Any]], group: list[dict[str, Any]], status: str, statuses: set[str]
-) -> dict[str, Any]:
+def _best(chosen: list[dict[str, Any]], group: list[dict[str, Any]], status: str, statuses: set[str]) -> dict[str, Any]:
     best = {k: v for k, v in max(chosen, key=lambda r: float(r[CONFIDENCE])).items() if k != ORDER}
     if len(statuses) > 1:
         best[STATUS] = status
