@@ -255,7 +255,7 @@ def test_a_place_stated_once_on_a_day_keeps_its_row():
 
     for status in ("taliban", "government", "contested"):
         row = {**dict.fromkeys(EXTRACT_COLUMNS, "x"), "status": status, "confidence": 0.7, "denied_by": "", ORDER: 3}
-        assert _merge_day(pd.DataFrame([row])) == [{k: v for k, v in row.items() if k != ORDER}]
+        assert _merge_day([row]) == [{k: v for k, v in row.items() if k != ORDER}]
 
 
 def test_a_batch_asks_the_geocoder_once(monkeypatch):

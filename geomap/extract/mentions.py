@@ -183,7 +183,7 @@ def _joined_to_place(sentence: str, start: int, end: int, resolved: dict[str, di
     if sentence.startswith("-", end):
         other = _WORD.match(sentence, end + 1)
         return other is not None and other.group(0).split("-")[0] in resolved
-    if start > 0 and sentence[start - 1] == "-":
+    if sentence[start - 1 : start] == "-":
         before = re.search(r"([A-Z][a-z]+)-$", sentence[max(0, start - 40) : start])
         return before is not None and before.group(1) in resolved
     return False
