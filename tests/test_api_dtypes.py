@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from fake_places import answer_table
 
 import geomap
 
@@ -24,25 +25,7 @@ REPORTS = [
 
 
 def fake_geocoder(names: list[str]) -> pd.DataFrame:
-    rows = []
-    for query in names:
-        name, kind, iso, lat, lon = PLACES.get(query, (None, None, None, float("nan"), float("nan")))
-        found = query in PLACES
-        rows.append(
-            {
-                "query": query,
-                "name": name,
-                "kind": kind,
-                "province_iso": iso,
-                "district": None,
-                "lat": lat,
-                "lon": lon,
-                "confidence": 1.0 if found else 0.0,
-                "method": "exact" if found else "",
-                "reason": "" if found else "not in the fake gazetteer",
-            }
-        )
-    return pd.DataFrame(rows)
+    return answer_table(names, PLACES)
 
 
 def assert_dates(frame: pd.DataFrame, *columns: str) -> None:

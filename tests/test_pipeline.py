@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from fake_places import answer_table
 
 from geomap.boundaries import load_boundaries
 from geomap.errors import GeocodeError, InputError
@@ -25,24 +26,7 @@ class CountingGeocoder:
 
     def __call__(self, names: list[str]) -> pd.DataFrame:
         self.calls.append(list(names))
-        rows = []
-        for q in names:
-            name, kind, iso, lat, lon = PLACES.get(q, (None, None, None, float("nan"), float("nan")))
-            found = q in PLACES
-            rows.append(
-                {
-                    "query": q,
-                    "name": name,
-                    "kind": kind,
-                    "province_iso": iso,
-                    "lat": lat,
-                    "lon": lon,
-                    "confidence": 1.0 if found else 0.0,
-                    "method": "exact" if found else "",
-                    "reason": "" if found else "not in the fake gazetteer",
-                }
-            )
-        return pd.DataFrame(rows)
+        return answer_table(names, PLACES)
 
 
 REPORTS = [
