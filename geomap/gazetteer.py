@@ -538,6 +538,7 @@ class Gazetteer:
                 elif tail is not None and tail.entry.kind == "district":
                     districts.append(tail)  # "Ismail Khail (Mandozai)": the district the place lies in
             head = self._with_villages(parts[0], self._lookup(parts[0], provinces=provinces), provinces)
+            head = self._in_named_province(parts[0], head, provinces)
             if districts and not provinces:
                 # "Ismail Khail (Mandozai)": the place in the district's province, when it is known there
                 within = {d.entry.province_iso for d in districts}
@@ -550,9 +551,69 @@ class Gazetteer:
         if match is None and province is not None:  # "Bazarak Panjshir": a place, then its province
             within = self._lookup(head, provinces={province})
             match = within if within is not None and within.entry.province_iso == province else None
+            match = match or self._nearest_within(head, {province})
         if (match is None or match.method == "fuzzy") and _MAY_BE_AFFIXED.search(text):
             match = self._without_affixes(text) or self._compound(text) or match
         return self._with_villages(head, match, {province} if province else set())
+
+    def _in_named_province(self, text: str, match: Match | None, provinces: set[str]) -> Match | None:
+        """Hold to the province the text names: ``"Surobi, Paktika"`` is Paktika's Sarobi, not Kabul's Surobi.
+
+        When ``match`` lies outside ``provinces``, a place inside them spelled within the
+        edits a typo is allowed is meant instead. Without one, the place elsewhere is kept
+        only as a candidate, below the default ``min_score``: the text says it is not there.
+        """
+        if not provinces or match is None or match.is_foreign or match.entry.province_iso in provinces:
+            return match
+        within = self._nearest_within(text, provinces)
+        if within is not None:
+            return Match(within.entry, within.confidence, within.method, (*within.alternatives, match.entry))
+        return Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), match.method,
+                     match.alternatives)  # fmt: skip
+
+    def _nearest_within(self, text: str, provinces: set[str]) -> Match | None:
+        """The district, town, capital or province inside ``provinces`` spelled closest to ``text``, if any is close.
+
+        Searched among the keys a typo may reach (:func:`geomap._fuzzy.allowed_edits`), keeping
+        only those with an Afghan place in one of ``provinces``; the confidence is that of a
+        fuzzy match at that distance.
+        """
+        from rapidfuzz.distance import OSA
+
+        from geomap._fuzzy import allowed_edits, max_edits
+
+        norm, hint = split_kind(text)
+        if not norm or self._refusal(norm) is not None:
+            return None
+        key = phonetic_key(norm)
+        limit = max(max_edits(len(key)), 1) if len(key) >= 4 else 0
+        index = self.fuzzy_index()
+        candidates = {key} if limit == 0 else index.near(key, limit) | {key}
+        best: list[tuple[int, str]] = []
+        for candidate in sorted(candidates):
+            slot = self._by_key.get(candidate)
+            if slot is None or not any(
+                self.entries[i].province_iso in provinces and self.entries[i].kind not in (FOREIGN, "village")
+                and tier <= 1
+                for i, (tier, _) in slot.hits.items()
+            ):  # fmt: skip
+                continue
+            distance = OSA.distance(key, candidate, score_cutoff=limit)
+            if distance > limit or distance > allowed_edits(key, candidate, candidate in index.strong):
+                continue
+            best.append((distance, candidate))
+        if not best:
+            return None
+        distance = min(d for d, _ in best)
+        merged = self._merge([(c, d) for d, c in best if d == distance])
+        merged.hits = {
+            i: hit for i, hit in merged.hits.items()
+            if self.entries[i].province_iso in provinces and self.entries[i].kind not in (FOREIGN, "village")
+        }  # fmt: skip
+        if distance == 0:
+            return self._choose(merged, hint, self._by_norm.get(norm), provinces=provinces)
+        confidence = max(0.5, 0.9 - 0.1 * (distance - 1) - 0.5 * distance / max(len(key), 1))
+        return self._choose(merged, hint, fuzzy_confidence=confidence, provinces=provinces)
 
     def _without_affixes(self, text: str) -> Match | None:
         """A name on record inside an honorific or a trailing "central": "Hazrati Imam Sahib", "Baghlan Markazi".
@@ -622,7 +683,8 @@ class Gazetteer:
             if phonetic_key(split_kind(" ".join(words[-cut:]))[0]) not in self._province_keys:
                 continue  # most names end in no province: skip the full lookup
             tail = self._lookup(" ".join(words[-cut:]), fuzzy=False)
-            if tail is not None and tail.entry.kind == "province":
+            if tail is not None and tail.entry.kind in _STRONG_KINDS and not tail.alternatives:
+                # "Muqur Ghazni": a province's name, also its capital's (one province either way)
                 return " ".join(words[:-cut]), tail.entry.province_iso
         return text, None
 
