@@ -19,8 +19,12 @@ report positions (rows of ``ControlTimeline.reports``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NO_DAY = np.iinfo(np.int64).min
 _CELLS_PER_CHUNK = 4_000_000
@@ -131,9 +135,30 @@ def _track_day_order(track: np.ndarray, day: np.ndarray) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     low = int(day.min())
     span = int(day.max()) - low + 1
-    if (int(track.max()) + 1) * span >= 2**62:
+    keys = (int(track.max()) + 1) * span
+    if keys >= 2**62:
         return np.lexsort((day, track))
-    return np.argsort(track.astype(np.int64) * span + (day - low), kind="stable")
+    key = track.astype(np.int64) * span + (day - low)
+    if keys <= _COUNTING_SORT_KEYS_PER_ROW * len(key) + 1_000_000:
+        counted = _counting_sort(key, keys)
+        if counted is not None:
+            return counted
+    return np.argsort(key, kind="stable")
+
+
+_COUNTING_SORT_KEYS_PER_ROW = 4
+"""A counting sort is used while there are at most this many possible keys per row (plus a million)."""
+
+
+def _counting_sort(key: np.ndarray, keys: int) -> np.ndarray | None:
+    """Stable order of non-negative int ``key`` (all ``< keys``) by a counting sort, in time
+    proportional to rows plus keys; ``None`` where pandas offers none (then a comparison sort)."""
+    try:
+        from pandas._libs.algos import groupsort_indexer
+    except ImportError:  # pragma: no cover - every supported pandas has it
+        return None
+    order: np.ndarray = groupsort_indexer(key.astype(np.intp, copy=False), keys)[0]
+    return order.astype(np.int64, copy=False)
 
 
 def _latest_group(groups: _Groups, tracks: np.ndarray, query_days: np.ndarray) -> np.ndarray:
@@ -223,3 +248,29 @@ def _decide_majority(
     cell_offsets = np.zeros(n_areas * n_days + 1, dtype=np.int64)
     np.cumsum(np.bincount(cell, minlength=n_areas * n_days), out=cell_offsets[1:])
     return Decisions(status, since, conflict, cell_offsets, group[order], groups.offsets, groups.rows)
+
+
+def positions_in(values: pd.Series, candidates: pd.Index | list[str] | np.ndarray) -> np.ndarray:
+    """Position of each value in ``candidates`` (``-1`` where absent), as ``int64``.
+
+    As ``pandas.Index(candidates).get_indexer(values)`` (a missing value matches a missing
+    candidate); Arrow-backed text is looked up by Arrow's hash kernel, without a Python
+    object or a factorization per row.
+    """
+    import pandas as pd
+
+    if not len(values):
+        return np.empty(0, dtype=np.int64)
+    candidates = pd.Index(candidates)
+    array = values.array
+    pa_values = getattr(array, "_pa_array", None)
+    if pa_values is not None and isinstance(values.dtype, pd.StringDtype):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        texts = [None if pd.isna(c) else str(c) for c in candidates]
+        if all(t is None or t == c for t, c in zip(texts, candidates, strict=True)):
+            found = pc.index_in(pa_values, value_set=pa.array(texts, type=pa_values.type))
+            return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int64)
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray(candidates.get_indexer(distinct)[codes], dtype=np.int64)

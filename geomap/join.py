@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geomap._columns import constant_text
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,
@@ -68,6 +69,8 @@ PROVINCE_ISO = "province_iso"
 SPECIFIC = "district"
 
 
+DISTINCT_MIN_POINTS = 100_000
+"""From this many points on, each distinct point is joined once (see :func:`distinct_points`)."""
 GRID_MIN_POINTS = 500_000
 """From this many points on, a grid of cells that lie wholly inside one area answers most points."""
 GRID_CELLS = 512
@@ -97,7 +100,8 @@ def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float 
 
     Notes
     -----
-    Many points: a grid over the areas is built first; a cell (slightly widened) that
+    Many points: each distinct point is joined once (:func:`distinct_points`), and a grid
+    over the areas is built first; a cell (slightly widened) that
     lies in the interior of exactly one area and touches no other gives that area to
     every point in it by arithmetic alone. The remaining points (near borders, outside
     the grid) are tested exactly: sorted by longitude once, each prepared polygon tests
@@ -109,6 +113,17 @@ def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float 
     result = np.full(len(x), -1, dtype=np.int64)
     if len(x) == 0 or len(areas) == 0:
         return result
+    if len(x) >= DISTINCT_MIN_POINTS:
+        ux, uy, inverse = distinct_points(x, y)
+        if len(ux) < len(x):
+            hit: np.ndarray = _join_each(ux, uy, areas, snap)[inverse]
+            return hit
+    return _join_each(x, y, areas, snap)
+
+
+def _join_each(x: np.ndarray, y: np.ndarray, areas: np.ndarray, snap: float) -> np.ndarray:
+    """:func:`join_points` of every point, without looking for repeated points."""
+    result = np.full(len(x), -1, dtype=np.int64)
     todo = ~(np.isnan(x) | np.isnan(y))
     if len(x) >= GRID_MIN_POINTS:
         todo &= ~_grid_join(result, x, y, areas)
@@ -116,6 +131,30 @@ def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float 
     if snap > 0:
         _snap(result, x, y, areas, snap)
     return result
+
+
+def distinct_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (x, y) pairs and, per point, the position of its pair: ``x == ux[inverse]``.
+
+    Reports often repeat a point (a town's coordinates, a geocoded centre), and a point's area
+    depends only on its coordinates, so joining the distinct pairs gives every point's answer.
+    Pairs are hashed as one 64-bit key and every point is checked against its pair afterwards;
+    a hash collision (or NaN) makes every point its own pair.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n = len(x)
+    with np.errstate(over="ignore"):
+        key = x.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ y.view(np.uint64)
+    codes, distinct = pd.factorize(key)
+    if len(distinct) > n // 2:
+        return x, y, np.arange(n, dtype=np.int64)
+    member = np.empty(len(distinct), dtype=np.int64)
+    member[codes] = np.arange(n, dtype=np.int64)  # any point of each pair stands for it
+    ux, uy = x[member], y[member]
+    if not (np.array_equal(ux[codes], x, equal_nan=True) and np.array_equal(uy[codes], y, equal_nan=True)):
+        return x, y, np.arange(n, dtype=np.int64)
+    return ux, uy, codes.astype(np.int64, copy=False)
 
 
 def _exact_join(result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarray, todo: np.ndarray) -> None:
@@ -301,9 +340,10 @@ def locate_reports(
         by_iso = iso.map(position).fillna(-1).astype(np.int64).to_numpy()
         index = np.where(by_iso >= 0, by_iso, index)
     need_point = (index == -1) & frame[LAT].notna().to_numpy()
-    _index_by_points(frame, index, need_point, area_ids, areas.geometry.values, engine)
+    pairs = _point_pairs(frame)
+    _index_by_points(frame, index, need_point, area_ids, areas.geometry.values, engine, pairs)
     if not provinces:
-        _fill_province_iso(frame, province_polygons)
+        _fill_province_iso(frame, province_polygons, pairs)
 
     located_parts = []
     spread = np.zeros(len(frame), dtype=bool)
@@ -326,21 +366,59 @@ def locate_reports(
     return located, unresolved.reset_index(drop=True)
 
 
+_Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _point_pairs(frame: pd.DataFrame) -> _Pairs:
+    """The distinct (lon, lat) pairs of the reports, and each report's pair (``-1`` where it has none),
+    so that every join of the reports' points tests each distinct point once."""
+    lon = frame[LON].to_numpy(float)
+    lat = frame[LAT].to_numpy(float)
+    valid = ~(np.isnan(lon) | np.isnan(lat))
+    if valid.all():
+        return distinct_points(lon, lat) if len(lon) >= DISTINCT_MIN_POINTS else (lon, lat, np.arange(len(lon)))
+    pair = np.full(len(lon), -1, dtype=np.int64)
+    x, y = lon[valid], lat[valid]
+    ux, uy, inverse = distinct_points(x, y) if len(x) >= DISTINCT_MIN_POINTS else (x, y, np.arange(len(x)))
+    pair[valid] = inverse
+    return ux, uy, pair
+
+
+_PointsIn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+def _pair_hits(pairs: _Pairs, rows: np.ndarray, geoms: np.ndarray, points_in: _PointsIn) -> np.ndarray:
+    """The area (index into ``geoms``, ``-1`` for none) of each report in the mask ``rows``."""
+    ux, uy, pair = pairs
+    wanted = pair[rows]
+    if len(ux) > 2 * len(wanted):  # few reports of many points: join only theirs
+        wanted_points = wanted >= 0
+        hit = np.full(len(wanted), -1, dtype=np.int64)
+        hit[wanted_points] = points_in(ux[wanted[wanted_points]], uy[wanted[wanted_points]], geoms)
+        return hit
+    by_pair = points_in(ux, uy, geoms)
+    return np.where(wanted >= 0, by_pair[wanted], -1)
+
+
 def _index_by_points(
-    frame: pd.DataFrame, index: np.ndarray, need_point: np.ndarray, area_ids: np.ndarray, geoms: np.ndarray, engine: str
+    frame: pd.DataFrame,
+    index: np.ndarray,
+    need_point: np.ndarray,
+    area_ids: np.ndarray,
+    geoms: np.ndarray,
+    engine: str,
+    pairs: _Pairs | None = None,
 ) -> None:
     """Set ``index`` (positions in the areas) of the rows in ``need_point`` from their coordinates."""
     if not need_point.any():
         return
     order = np.argsort(area_ids, kind="stable")  # ties on a shared border go to the id that sorts first
-    points_in: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] = join_points
+    points_in: _PointsIn = join_points
     if engine == "dask":
         from geomap._dask import join_points_dask
 
         points_in = join_points_dask
-    hit = points_in(
-        frame.loc[need_point, LON].to_numpy(float), frame.loc[need_point, LAT].to_numpy(float), geoms[order]
-    )
+    hit = _pair_hits(pairs if pairs is not None else _point_pairs(frame), need_point, geoms[order], points_in)
     index[need_point] = np.where(hit >= 0, order[np.maximum(hit, 0)], -1)
 
 
@@ -352,18 +430,25 @@ def _take(values: np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionA
 def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray]:
     """The reports with the geocoder's fields (``name``, ``kind``, ``province_iso``, coordinates, ...)
     filled in, and a mask of the reports that came with their own coordinates."""
-    frame = reports.reset_index(drop=True).copy()
-    given = frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
+    given = reports[LAT].notna().to_numpy() & reports[LON].notna().to_numpy()
+    geocoding = geocoded is not None and not given.all()
+    # Columns are replaced, never written into, unless geocoder answers are filled in below.
+    frame = reports.reset_index(drop=True).copy(deep=geocoding)
+    n = len(frame)
     frame[NAME] = frame[PLACE]
     # Coordinates stand for the area's own status unless the report says it is about a district.
     level = frame[LEVEL]
-    frame[KIND] = np.where(level.eq("province"), "province", np.where(level.eq("district"), "district", "given"))
-    frame[PROVINCE_ISO] = ""
-    frame[METHOD] = "given"
-    frame[CONFIDENCE] = 1.0
-    frame[REASON] = ""
-    frame[DISTRICT_ID] = ""
-    if geocoded is not None and (~given).any():
+    province_level, district_level = level.eq("province").to_numpy(), level.eq("district").to_numpy()
+    if province_level.any() or district_level.any():
+        frame[KIND] = np.where(province_level, "province", np.where(district_level, "district", "given"))
+    else:
+        frame[KIND] = constant_text("given", n)
+    frame[PROVINCE_ISO] = constant_text("", n)
+    frame[METHOD] = constant_text("given", n)
+    frame[CONFIDENCE] = np.ones(n)
+    frame[REASON] = constant_text("", n)
+    frame[DISTRICT_ID] = constant_text("", n)
+    if geocoded is not None and geocoding:
         g = geocoded.reset_index(drop=True)
         todo = np.flatnonzero(~given)
         frame.loc[todo, NAME] = g.loc[todo, "name"].to_numpy()
@@ -383,15 +468,16 @@ def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.D
     return frame, given
 
 
-def _fill_province_iso(frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame | None) -> None:
+def _fill_province_iso(
+    frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame | None, pairs: _Pairs | None = None
+) -> None:
     if province_polygons is None:
         return
     need = frame[PROVINCE_ISO].eq("").to_numpy() & frame[LAT].notna().to_numpy()
     if not need.any():
         return
-    hit = join_points(
-        frame.loc[need, LON].to_numpy(float), frame.loc[need, LAT].to_numpy(float), province_polygons.geometry.values
-    )
+    pairs = pairs if pairs is not None else _point_pairs(frame)
+    hit = _pair_hits(pairs, need, province_polygons.geometry.values, join_points)
     iso = np.append(province_polygons[AREA_ID].to_numpy(dtype=object), "")  # hit -1: ""
     found = _take(iso, np.where(hit >= 0, hit, len(iso) - 1))
     if need.all():

@@ -54,7 +54,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap._columnar import Decisions, decide
+from geomap._columnar import Decisions, decide, positions_in
 from geomap.dates import parse_date
 from geomap.errors import InputError
 from geomap.join import KIND, NAME
@@ -461,8 +461,7 @@ class ControlTimeline:
     def _decide(self, days: Sequence[dt.date]) -> Decisions:
         counted = self._counted()
         keys = self._status_keys()
-        codes, ids = pd.factorize(counted[AREA_ID], use_na_sentinel=False)  # look each area id up once
-        area = pd.Index(self.areas[AREA_ID]).get_indexer(ids)[codes] if len(counted) else np.empty(0, np.int64)
+        area = positions_in(counted[AREA_ID], self.areas[AREA_ID].to_numpy())
         mine = area >= 0
         counted, area = counted[mine], area[mine]
         place = None
@@ -476,7 +475,7 @@ class ControlTimeline:
         return engine(
             area.astype(np.int64),
             _day_numbers(counted[DATE]),
-            pd.Categorical(counted[STATUS], categories=keys).codes.astype(np.int64),
+            positions_in(counted[STATUS], keys),
             counted.index.to_numpy(np.int64),  # positions in self.reports (a RangeIndex)
             np.array(list(days), dtype="datetime64[D]").astype(np.int64),
             n_areas=len(self.areas),

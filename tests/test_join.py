@@ -220,3 +220,44 @@ def test_grid_keeps_the_border_and_overlap_rules(monkeypatch):
     np.testing.assert_array_equal(grid, exact)
     # overlaps go to the earliest area, the hole belongs to nobody but the small box inside it
     assert join_points(np.array([63.0, 61.8, 61.2]), np.array([33.0, 31.8, 32.0]), areas, snap=0).tolist() == [0, 3, -1]
+
+
+def test_repeated_points_are_joined_once_with_the_same_answers(monkeypatch):
+    import geomap.join
+    from geomap.join import distinct_points
+
+    provinces = load_provinces()
+    areas = provinces.geometry.values
+    rng = np.random.default_rng(11)
+    minx, miny, maxx, maxy = shapely.total_bounds(areas)
+    pool_x = np.round(rng.uniform(minx - 0.3, maxx + 0.3, 3000), 3)
+    pool_y = np.round(rng.uniform(miny - 0.3, maxy + 0.3, 3000), 3)
+    pick = rng.integers(0, 3000, 150_000)
+    x, y = np.append(pool_x[pick], [np.nan, -0.0, 0.0]), np.append(pool_y[pick], [35.0, 33.0, 33.0])
+    ux, uy, inverse = distinct_points(x, y)
+    assert len(ux) <= 3003
+    np.testing.assert_array_equal(ux[inverse], x)
+    np.testing.assert_array_equal(uy[inverse], y)
+    once = join_points(x, y, areas)
+    monkeypatch.setattr(geomap.join, "DISTINCT_MIN_POINTS", 1 << 62)
+    np.testing.assert_array_equal(once, join_points(x, y, areas))
+    assert 50_000 < (once >= 0).sum() < 150_000  # inside, outside and snapped points
+
+
+def test_distinct_points_fall_back_to_every_point_on_a_hash_collision():
+    from geomap.join import distinct_points
+
+    x1, y1 = np.float64(65.0), np.float64(33.0)
+    key = int(x1.view(np.uint64)) * 0x9E3779B97F4A7C15 % 2**64 ^ int(y1.view(np.uint64))
+    rng = np.random.default_rng(5)
+    while True:  # another point with the same 64-bit key
+        x2 = np.float64(rng.uniform(60, 75))
+        y2 = np.uint64(key ^ (int(x2.view(np.uint64)) * 0x9E3779B97F4A7C15 % 2**64)).view(np.float64)
+        if np.isfinite(y2):
+            break
+    x = np.tile([x1, x2], 60_000)
+    y = np.tile([y1, y2], 60_000)
+    ux, uy, inverse = distinct_points(x, y)
+    assert len(ux) == len(x)  # no pair is trusted: every point is its own
+    np.testing.assert_array_equal(ux[inverse], x)
+    np.testing.assert_array_equal(uy[inverse], y)

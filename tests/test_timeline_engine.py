@@ -143,3 +143,19 @@ def test_evidence_is_kept_as_report_rows():
         rows = tl.reports.iloc[refs[k]]
         assert [r["place"] for r in records] == rows["place"].tolist()
         assert [r["source"] for r in records] == rows["source"].tolist()
+
+
+def test_counting_sort_and_arrow_lookups_equal_numpy_and_pandas():
+    import numpy as np
+
+    from geomap._columnar import _track_day_order, positions_in
+
+    rng = np.random.default_rng(1)
+    track, day = rng.integers(0, 400, 200_000), rng.integers(18_000, 19_100, 200_000)
+    np.testing.assert_array_equal(_track_day_order(track, day), np.lexsort((day, track)))
+    values = pd.Series(["b", "a", None, "zz", "a", "c"] * 1000, dtype="string[pyarrow]")
+    candidates = ["a", "b", "c"]
+    expected = pd.Index(candidates).get_indexer(values)
+    np.testing.assert_array_equal(positions_in(values, candidates), expected)
+    np.testing.assert_array_equal(positions_in(values.astype(object), candidates), expected)
+    assert positions_in(values[:0], candidates).tolist() == []
