@@ -393,11 +393,20 @@ COMPOUND_CONFIDENCE = 0.8
 #: Confidence of a district named in brackets after a place it holds (``"Ismail Khail (Mandozai)"``)
 #: when the place itself is not found there.
 QUALIFIER_CONFIDENCE = 0.8
+#: Highest confidence of a place read from the name of a building in it (``"Bagrami Clinic"``).
+FACILITY_CONFIDENCE = 0.7
 #: Confidence of a district's or town's name read from its adjectival form (``"Khulmi"``: Khulm).
 ADJECTIVAL_CONFIDENCE = 0.75
 _STRONG_KINDS = ("capital", "province")
 # A quick test that a name may hold an honorific, a trailing "central" or two joined names.
 _MAY_BE_AFFIXED = re.compile(r"hazrat|markaz|cent|city|district|[-\u2013\u2014&]|\s(?:wa|va|and)\s", re.IGNORECASE)
+# A quick test that a name may be a building's (a school, mosque, clinic, market...).
+_MAY_NAME_A_FACILITY = re.compile(
+    r"school|high|lyc|lee|lisa|maktab|madra|masj|mosque|jam|clinic|hospital|health|seh|bhc|chc|univers|institut"
+    r"|college|academy|office|building|hall|municipal|market|mand|shop|park|stadium|compound|checkpoint|camp"
+    r"|station|air|military|مکتب|لیسه|مسجد|مدرسه|کلینیک|شفاخانه",
+    re.IGNORECASE,
+)
 # Where a compound name splits: " wa "/" and "/" & " between names, or a hyphen or dash between
 # words (not the izafa hyphens of Mazar-e-Sharif, which leave a one-letter part).
 _COMPOUND_SPLIT = re.compile(r"\s+(?:wa|va|and|&)\s+|\s*[-\u2013\u2014]\s*", re.IGNORECASE)
@@ -516,6 +525,8 @@ class Gazetteer:
         if text in self._memo:
             return self._memo[text]
         match = self._resolve(text)
+        if match is None and _MAY_NAME_A_FACILITY.search(text):
+            match = self._facility(text)
         if len(self._memo) > 200_000:
             self._memo.clear()
             self._fuzzy_memo.clear()
@@ -570,6 +581,71 @@ class Gazetteer:
             return Match(within.entry, within.confidence, within.method, (*within.alternatives, match.entry))
         return Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), match.method,
                      match.alternatives)  # fmt: skip
+
+    def _facility(self, text: str) -> Match | None:
+        """The place a building is named after: ``"Deh Sabz Girls School"``, ``"Madrasa Nazamia Khost"``.
+
+        Polling centres, schools, mosques, clinics and markets carry their place's name
+        beside words of :func:`facility_words`. Those words split the name into runs; a
+        run is looked up whole (any kind of place, villages too), and otherwise its word
+        spans, longest first, are looked up as districts, towns, capitals or provinces only
+        (exact and alias matches). Places found in several provinces leave the name
+        unresolved with them all in ``alternatives``.
+        """
+        words = _NON_ALNUM.sub(" ", _fold(text)).split()
+        facility = facility_words()
+        if not any(w in facility for w in words):
+            return None
+        runs: list[list[str]] = [[]]
+        for word in words:
+            if word in facility or word in _FILLER_WORDS:
+                runs.append([])
+            elif word not in CONNECTORS or runs[-1]:
+                runs[-1].append(word)
+        runs = [run[: max(i for i, w in enumerate(run) if w not in CONNECTORS) + 1] for run in runs if any(
+            w not in CONNECTORS for w in run)]  # fmt: skip
+        found: list[Match] = []
+        for run in runs[:4]:
+            match = self._resolve(" ".join(run))
+            if match is not None and not match.is_foreign:
+                found.append(match)
+            else:
+                found += self._strong_spans(run[:8])
+        if not found:
+            return None
+        found.sort(key=lambda m: (_KIND_RANK[m.entry.kind], -m.confidence))
+        best = found[0]
+        others = list(best.alternatives)
+        for m in found[1:]:
+            if m.entry.province_iso not in {best.entry.province_iso, *(o.province_iso for o in others)}:
+                others.append(m.entry)
+        confidence = min(best.confidence, FACILITY_CONFIDENCE)
+        if len({best.entry.province_iso, *(o.province_iso for o in others)}) > 1 and len(found) > 1:
+            confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
+        return Match(best.entry, confidence, best.method, tuple(others))
+
+    def _strong_spans(self, words: list[str]) -> list[Match]:
+        """The longest spans of ``words`` that are districts', towns', capitals' or provinces' names on record.
+
+        Every span of the greatest length that names one is returned ("Kabul Herat": both).
+        """
+        for size in range(len(words) - 1, 0, -1):
+            found = []
+            for start in range(len(words) - size + 1):
+                span = words[start : start + size]
+                if span[0] in CONNECTORS or span[-1] in CONNECTORS:
+                    continue
+                match = self._lookup(" ".join(span), fuzzy=False)
+                if (
+                    match is not None
+                    and not match.is_foreign
+                    and match.method in ("exact", "alias")
+                    and match.entry.kind != "village"
+                ):
+                    found.append(match)
+            if found:
+                return found
+        return []
 
     def _nearest_within(self, text: str, provinces: set[str]) -> Match | None:
         """The district, town, capital or province inside ``provinces`` spelled closest to ``text``, if any is close.
@@ -1028,6 +1104,13 @@ def _edits_a_word_start(key: str, candidate: str, starts: tuple[int, ...]) -> bo
 
     ops = Levenshtein.editops(key, candidate)
     return len(ops) == 1 and ops[0].tag in ("insert", "delete") and ops[0].src_pos in starts
+
+
+@cache
+def facility_words() -> frozenset[str]:
+    """Words naming a building, not a place (``school``, ``masjid``, ``clinic``...), from ``facility_words.txt``."""
+    lines = data_file("facility_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_fold(line) for line in (raw.split("#")[0].strip() for raw in lines) if line)
 
 
 def _split_alt(value: str) -> tuple[str, ...]:

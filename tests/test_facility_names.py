@@ -1,0 +1,56 @@
+"""Names of buildings (polling centres, schools, mosques, clinics, markets) are read as the place named in them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geomap.gazetteer import FACILITY_CONFIDENCE, facility_words, get_gazetteer
+from geomap.geocode import geocode_table
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Deh Sabz Girls School", "Dih Sabz", "AF-KAB"),  # a district before the words
+        ("Bagrami Clinic", "Bagrami", "AF-KAB"),
+        ("School of Pul-e Alam", "Pul-i-Alam", "AF-LOG"),  # ... or after them
+        ("Markaz-e Sehi Baraki Barak", "Baraki Barak", "AF-LOG"),  # a health centre
+        ("Madrasa Nazamia Khost", "Khost", "AF-KHO"),  # a span of the words left: the capital
+        ("High School, Chaharikar", "Chaharikar", "AF-PAR"),  # the place after a comma
+        ("Ghazni High School No. 2", "Ghazni", "AF-GHA"),
+        ("Khwaja Ghar market", "Khwaja Ghar", "AF-TAK"),
+        ("Bagram Air Base", "Bagram", "AF-PAR"),
+        ("لیسه هرات", "Herat", "AF-HER"),  # a lycee, in Dari
+    ],
+)
+def test_a_building_is_read_as_its_place(query, name, iso):
+    match = get_gazetteer().resolve(query)
+    assert (match.entry.name, match.entry.province_iso) == (name, iso)
+    assert 0.5 <= match.confidence <= FACILITY_CONFIDENCE
+
+
+def test_names_with_the_words_on_record_keep_them():
+    match = get_gazetteer().resolve("Masjid-e Sabz")  # a village named after its mosque
+    assert (match.entry.name, match.entry.kind, match.entry.province_iso) == ("Masjid-e Sabz", "village", "AF-SAR")
+    assert match.confidence > FACILITY_CONFIDENCE
+
+
+def test_buildings_without_a_known_place_stay_unresolved():
+    table = geocode_table(["Girls School", "Lycee Ghazi", "Mosque of Nowhere-e Khas", "Deh Sabz Girls School"])
+    # no place; a word that is a village in several provinces; an unknown name; a district
+    assert table["province_iso"].isna().tolist() == [True, True, True, False]
+    assert "Gazi (AF-HEL)" in table.loc[1, "reason"] or "Ghazni" in table.loc[1, "alternatives"]
+
+
+def test_places_in_two_provinces_leave_the_building_unresolved():
+    row = geocode_table(["Kabul Herat Highway Market"]).iloc[0]
+    assert pd.isna(row["province_iso"])
+    assert row["reason"].startswith("best match Kabul (AF-KAB) scored 0.45")
+    assert row["alternatives"] == "Kabul (AF-KAB); Herat (AF-HER)"
+
+
+def test_the_word_list_is_a_data_file():
+    words = facility_words()
+    assert {"school", "masjid", "clinic", "market", "مکتب"} <= words
+    assert "kabul" not in words and "" not in words
