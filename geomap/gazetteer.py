@@ -33,12 +33,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from geomap import _villages
 from geomap._data import data_file, provinces_table
-
-if TYPE_CHECKING:
-    from geomap._fuzzy import FuzzyIndex
+from geomap._fuzzy import FuzzyIndex, fuzzy_matches
 
 #: Kinds of places, in the order that breaks ties between places spelled alike.
 KINDS = ("capital", "province", "city", "district", "village")
@@ -202,9 +200,19 @@ _POSSESSIVE = re.compile(r"['’`´ʼ]s\b", re.IGNORECASE)
 _FILLER_WORDS = frozenset({"the", "of", "in", "afghanistan", "افغانستان"})
 
 
+#: Generic words kept when weighed (:meth:`Gazetteer._with_generic_words`).
+_WEIGHED_WORDS = GENERIC_WORDS - _FILLER_WORDS
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _words(name: str) -> tuple[str, ...]:
+    """The words of ``name``, folded, generic and kind words included."""
+    return tuple(_NON_ALNUM.sub(" ", _fold(_POSSESSIVE.sub("", name))).split())
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _tokens(name: str, keep_generic: bool = False) -> tuple[tuple[str, ...], str | None]:
-    words = _NON_ALNUM.sub(" ", _fold(_POSSESSIVE.sub("", name))).split()
+    words = _words(name)
     hint = None
     kept = []
     for word in words:
@@ -267,6 +275,13 @@ def normalize(name: str) -> str:
     return split_kind(name)[0]
 
 
+_AW = re.compile(r"aw(?![aeiou])")
+_C = re.compile(r"c(?!h)")
+# A letter that the same letter follows: removing each leaves one of every run of doubled letters.
+_DOUBLED = re.compile(r"(.)(?=\1)")
+_VOWELS = re.compile(r"[aeiouwy]")
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _fold_word(word: str, last: bool) -> str:
     if not last and len(word) >= 4 and word[-1] in "ie" and word[-2] not in "aeiou":
@@ -282,10 +297,13 @@ def _fold_word(word: str, last: bool) -> str:
     word = word.replace("e", "i").replace("o", "u")
     word = word.replace("ph", "f").replace("q", "k").replace("gh", "g").replace("kh", "k")
     word = word.replace("v", "w").replace("ck", "k")
-    word = re.sub(r"aw(?![aeiou])", "au", word)  # Naw/Nau, Dawlat/Daulat
-    word = re.sub(r"c(?!h)", "k", word)
-    word = re.sub(r"kail$", "kil", word)  # the tribal suffix Khel, Khail, Kheyl
-    return re.sub(r"(.)\1+", r"\1", word)
+    if "aw" in word:
+        word = _AW.sub("au", word)  # Naw/Nau, Dawlat/Daulat
+    if "c" in word:
+        word = _C.sub("k", word)
+    if word.endswith("kail"):
+        word = word[:-4] + "kil"  # the tribal suffix Khel, Khail, Kheyl
+    return _DOUBLED.sub("", word)
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -302,12 +320,13 @@ def phonetic_key(normalized: str) -> str:
     True
     """
     words = normalized.split()
-    return "".join(_fold_word(w, i == len(words) - 1) for i, w in enumerate(words))
+    last = len(words) - 1
+    return "".join([_fold_word(w, i == last) for i, w in enumerate(words)])
 
 
 def skeleton(key: str) -> str:
     """The consonants of a phonetic key (``hirat`` -> ``hrt``), doubled ones collapsed."""
-    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouwy]", "", key[:1]) + re.sub(r"[aeiouwy]", "", key[1:]))
+    return _DOUBLED.sub("", _VOWELS.sub("", key[:1]) + _VOWELS.sub("", key[1:]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +429,10 @@ _MAY_NAME_A_FACILITY = re.compile(
 # Where a compound name splits: " wa "/" and "/" & " between names, or a hyphen or dash between
 # words (not the izafa hyphens of Mazar-e-Sharif, which leave a one-letter part).
 _COMPOUND_SPLIT = re.compile(r"\s+(?:wa|va|and|&)\s+|\s*[-\u2013\u2014]\s*", re.IGNORECASE)
+# Where a name's later parts begin: "Tagab, Kapisa", "Ismail Khail (Mandozai)".
+_PART_SPLIT = re.compile(r"[,;/()]")
+#: Names resolved per batch of :meth:`Gazetteer.resolve_many` (bounds the memory of a batch).
+_BATCH_SIZE = 8_192
 #: Endings that make a demonym of a place name: Herati, Kandaharis, Kabuli's.
 DEMONYM_ENDINGS = ("is", "i")
 
@@ -533,10 +556,39 @@ class Gazetteer:
         self._memo[text] = match
         return match
 
+    def resolve_many(self, names: Iterable[str]) -> list[Match | None]:
+        """:meth:`resolve` for many names: the same answers, with the edit-distance step done in batches.
+
+        The names that are not yet known are normalised first; the phonetic keys among
+        them that no place has are compared with the gazetteer's keys in vectorised
+        batches (:meth:`geomap._fuzzy.FuzzyIndex.prefetch`) before the names are resolved
+        one by one.
+        """
+        texts = ["" if name is None else str(name) for name in names]
+        matches: list[Match | None] = []
+        for start in range(0, len(texts), _BATCH_SIZE):
+            batch = texts[start : start + _BATCH_SIZE]
+            self._prefetch(batch)
+            matches += map(self.resolve, batch)
+        return matches
+
+    def _prefetch(self, texts: list[str]) -> None:
+        """Compare the unknown phonetic keys of ``texts`` (the name, or its part before a comma) with the index."""
+        misses = []
+        for text in texts:
+            if len(text) > MAX_NAME_CHARS or text in self._memo:
+                continue
+            head = _PART_SPLIT.split(text, 1)[0]
+            key = phonetic_key(split_kind(head)[0])
+            if len(key) >= 4 and key not in self._by_key:
+                misses.append(key)
+        if misses:
+            self.fuzzy_index().prefetch(misses)
+
     def _resolve(self, text: str) -> Match | None:
         # "Doha, Qatar" / "Tagab, Kapisa" / "Kabul, Afghanistan": later parts may name a
         # country (then the name is foreign) or a province (then it picks among candidates).
-        parts = [p for p in re.split(r"[,;/()]", text) if p.strip()]
+        parts = [p for p in _PART_SPLIT.split(text) if p.strip()]
         if len(parts) > 1:
             provinces = set()
             districts = []
@@ -740,6 +792,8 @@ class Gazetteer:
         name with them kept is a place's name on record, that place is meant, not the namesake
         of the shorter name elsewhere. Only exact and alias matches count.
         """
+        if _WEIGHED_WORDS.isdisjoint(_words(text)):
+            return None  # no generic word that could be part of a name
         words, hint = _tokens(text, keep_generic=True)
         if words == _tokens(text)[0]:
             return None
@@ -779,9 +833,7 @@ class Gazetteer:
         norm, hint = split_kind(text)
         if not norm or hint == "province" or self._refusal(norm) is not None:
             return match
-        from geomap._villages import get_villages
-
-        found = get_villages().lookup(phonetic_key(norm))
+        found = _villages.get_villages().lookup(phonetic_key(norm))
         if provinces:
             found = [v for v in found if v.province_iso in provinces]
         if not found:
@@ -819,7 +871,7 @@ class Gazetteer:
         text = "" if name is None else str(name)
         if len(text) > MAX_NAME_CHARS:
             return f"longer than {MAX_NAME_CHARS} characters, not a place name"
-        parts = [p for p in re.split(r"[,;/()]", text) if p.strip()]
+        parts = [p for p in _PART_SPLIT.split(text) if p.strip()]
         return self._refusal(split_kind(parts[0] if parts else text)[0])
 
     def _refusal(self, norm: str) -> str | None:
@@ -1035,8 +1087,6 @@ class Gazetteer:
     def _fuzzy_candidates(
         self, key: str, hint: str | None, provinces: set[str] | None, starts: tuple[int, ...] = ()
     ) -> Match | None:
-        from geomap._fuzzy import fuzzy_matches
-
         # the key itself, when it matched exactly (only a foreign name), is not a misspelling of it
         found, runners_up = fuzzy_matches(self.fuzzy_index(), key, exclude=key if key in self._by_key else None)
         afghan = [(k, d) for k, d in found + runners_up if self._has_afghan(k)]
@@ -1071,8 +1121,6 @@ class Gazetteer:
     def fuzzy_index(self) -> FuzzyIndex:
         """The edit-distance index of the names typos are forgiven against, built on first use."""
         if self._fuzzy is None:
-            from geomap._fuzzy import FuzzyIndex
-
             self._fuzzy = FuzzyIndex(sorted(self._fuzzy_keys), self._strong_keys)
         return self._fuzzy
 

@@ -176,7 +176,8 @@ def geocode_table(
         raise InputError(f"names: all {len(queries)} names are missing (NaN, None or blank); pass place names as text")
     unique = list(dict.fromkeys(queries))
     gazetteer = get_gazetteer()
-    rows = {query: _offline_row(query, gazetteer.resolve(query), min_score) for query in unique}
+    matches = gazetteer.resolve_many(unique)
+    rows = {query: _offline_row(query, match, min_score) for query, match in zip(unique, matches, strict=True)}
     if online is not None:
         from geomap._online import resolve_online
 
@@ -190,15 +191,6 @@ def geocode_table(
             else:
                 rows[query] = {**rows[query], REASON: rows[query][REASON] + REASON_NO_ANSWER}
     return _with_districts(_frame([rows[q] for q in queries]))
-
-
-def _text_column(values: pd.Series) -> pd.Series:
-    """Text with missing values as NaN (NA) on every supported pandas.
-
-    ``astype("str")`` alone turns ``None`` into the text ``'None'`` before pandas 3.
-    """
-    text = values.map(lambda v: math.nan if _is_missing(v) else str(v))
-    return text.astype("str") if int(pd.__version__.split(".")[0]) >= 3 else text.astype(object)
 
 
 def check_score(min_score: object) -> float:
@@ -292,14 +284,23 @@ def _online_row(query: str, answer: dict[str, Any] | None, offline: dict[str, An
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    columns = {col: [row.get(col) for row in rows] for col in GEOCODE_COLUMNS}
-    df = pd.DataFrame(columns, columns=list(GEOCODE_COLUMNS))
-    for column in (QUERY, NAME, KIND, PROVINCE_ISO, PROVINCE, DISTRICT_ID, DISTRICT, METHOD, ALTERNATIVES, REASON):
-        df[column] = _text_column(df[column])
-    df[LAT] = df[LAT].astype(float)
-    df[LON] = df[LON].astype(float)
-    df[CONFIDENCE] = df[CONFIDENCE].astype(float)
-    return df
+    columns: dict[str, Any] = {}
+    for column in GEOCODE_COLUMNS:
+        values = [row.get(column) for row in rows]
+        if column in (LAT, LON, CONFIDENCE):
+            columns[column] = np.array(values, dtype=float)  # None is NaN
+        else:
+            columns[column] = _text_values(values)
+    return pd.DataFrame(columns, columns=list(GEOCODE_COLUMNS))
+
+
+def _text_values(values: list[Any]) -> pd.Series:
+    """Text with missing values as NaN (NA) on every supported pandas.
+
+    ``astype("str")`` alone turns ``None`` into the text ``'None'`` before pandas 3.
+    """
+    text = pd.Series([math.nan if _is_missing(v) else str(v) for v in values], dtype=object)
+    return text.astype("str") if int(pd.__version__.split(".")[0]) >= 3 else text
 
 
 def _with_districts(df: pd.DataFrame) -> pd.DataFrame:
