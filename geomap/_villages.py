@@ -65,6 +65,17 @@ class VillageIndex:
         name, district_id, lat, lon, geonameid, _ = self._lines[position].split("\t")
         return Village(name, district_id, float(lat), float(lon), int(geonameid))
 
+    def name(self, position: int) -> str:
+        """The name of the village on line ``position``."""
+        line = self._lines[position]
+        return line[: line.index("\t")]
+
+    def province_iso(self, position: int) -> str:
+        """The province (``AF-GHA``) of the village on line ``position``."""
+        line = self._lines[position]
+        start = line.index("\t") + 1
+        return line[start : min(start + 6, line.index("\t", start))]  # the district id's first part
+
     def positions(self, key: str) -> list[int]:
         """The lines of the villages one of whose spellings has the phonetic key ``key``, in table order."""
         if self._sorted is None:

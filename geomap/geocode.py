@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geomap.errors import InputError
-from geomap.gazetteer import Match, get_gazetteer
+from geomap.gazetteer import Match, gc_paused, get_gazetteer
 from geomap.schema import DISTRICT, DISTRICT_ID, LAT, LON, PROVINCE, PROVINCE_ISO
 
 if TYPE_CHECKING:
@@ -175,9 +175,9 @@ def geocode_table(
     if queries and not any(q.strip() for q in queries):
         raise InputError(f"names: all {len(queries)} names are missing (NaN, None or blank); pass place names as text")
     unique = list(dict.fromkeys(queries))
-    gazetteer = get_gazetteer()
-    matches = gazetteer.resolve_many(unique)
-    rows = {query: _offline_row(query, match, min_score) for query, match in zip(unique, matches, strict=True)}
+    with gc_paused():  # many small objects, no cycles: see gc_paused
+        matches = get_gazetteer().resolve_many(unique)
+        rows = {query: _offline_row(query, match, min_score) for query, match in zip(unique, matches, strict=True)}
     if online is not None:
         from geomap._online import resolve_online
 
@@ -299,7 +299,7 @@ def _text_values(values: list[Any]) -> pd.Series:
 
     ``astype("str")`` alone turns ``None`` into the text ``'None'`` before pandas 3.
     """
-    text = pd.Series([math.nan if _is_missing(v) else str(v) for v in values], dtype=object)
+    text = pd.Series([v if type(v) is str else math.nan if _is_missing(v) else str(v) for v in values], dtype=object)
     return text.astype("str") if int(pd.__version__.split(".")[0]) >= 3 else text
 
 
