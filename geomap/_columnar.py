@@ -111,39 +111,66 @@ def _groups(
     track: np.ndarray, day: np.ndarray, status: np.ndarray, position: np.ndarray, contested: int | None
 ) -> _Groups:
     n = len(track)
-    order = _track_day_order(track, day)
-    t, d, s = track[order], day[order], status[order]
-    new = np.ones(n, dtype=bool)
-    new[1:] = (t[1:] != t[:-1]) | (d[1:] != d[:-1])
-    starts = np.flatnonzero(new)
+    combined = _track_day_key(track, day)
+    if combined is None:
+        order = np.lexsort((day, track))
+        t, d = track[order], day[order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = (t[1:] != t[:-1]) | (d[1:] != d[:-1])
+        starts = np.flatnonzero(new)
+        group_track, group_day = t[starts], d[starts]
+    else:
+        key, span, low = combined
+        order = _key_order(key, span * (int(track.max()) + 1) if n else 1)
+        ordered = key[order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = ordered[1:] != ordered[:-1]
+        starts = np.flatnonzero(new)
+        group_track, group_day = np.divmod(ordered[starts], span)
+        group_day += low
+    small = status.astype(np.int8) if len(status) and status.min() >= 0 and status.max() < 127 else status
+    s = small[order]
     offsets = np.append(starts, n).astype(np.int64)
     if n:
         conflict = np.minimum.reduceat(s, starts) != np.maximum.reduceat(s, starts)
-        decided = s[offsets[1:] - 1]
+        decided = status[order[offsets[1:] - 1]]
     else:
         conflict = np.zeros(0, dtype=bool)
-        decided = s[:0]
+        decided = status[:0]
     if contested is not None:
         decided = np.where(conflict, contested, decided)
-    return _Groups(position[order].astype(np.int64), offsets, t[starts], d[starts], decided, conflict)
+    return _Groups(position[order].astype(np.int64), offsets, group_track, group_day, decided, conflict)
 
 
-def _track_day_order(track: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Positions sorted by (track, day), input order kept within each: one stable sort of a
-    combined key (as ``np.lexsort((day, track))``, which sorts twice)."""
+def _track_day_key(track: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, int, int] | None:
+    """One non-negative int64 key per report ordering (track, day), with its day span and first
+    day; ``None`` when the keys would not fit in 62 bits."""
     if len(track) == 0:
-        return np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.int64), 1, 0
     low = int(day.min())
     span = int(day.max()) - low + 1
-    keys = (int(track.max()) + 1) * span
-    if keys >= 2**62:
-        return np.lexsort((day, track))
-    key = track.astype(np.int64) * span + (day - low)
-    if keys <= _COUNTING_SORT_KEYS_PER_ROW * len(key) + 1_000_000:
+    if (int(track.max()) + 1) * span >= 2**62:
+        return None
+    return track.astype(np.int64) * span + (day - low), span, low
+
+
+def _key_order(key: np.ndarray, keys: int) -> np.ndarray:
+    """Stable order of non-negative int ``key`` (all ``< keys``)."""
+    if len(key) and keys <= _COUNTING_SORT_KEYS_PER_ROW * len(key) + 1_000_000:
         counted = _counting_sort(key, keys)
         if counted is not None:
             return counted
     return np.argsort(key, kind="stable")
+
+
+def _track_day_order(track: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Positions sorted by (track, day), input order kept within each: one stable sort of a
+    combined key (a counting sort while keys are few; as ``np.lexsort((day, track))``)."""
+    combined = _track_day_key(track, day)
+    if combined is None:
+        return np.lexsort((day, track))
+    key, span, _ = combined
+    return _key_order(key, span * (int(track.max()) + 1) if len(track) else 1)
 
 
 _COUNTING_SORT_KEYS_PER_ROW = 4

@@ -46,5 +46,61 @@ def constant_text(value: str, n: int) -> Any:
     import pyarrow as pa
 
     data = value.encode("utf-8")
-    offsets = np.arange(n + 1, dtype=np.int64) * len(data)
+    offsets = np.arange(n + 1, dtype=np.int64) * len(data) if data else np.zeros(n + 1, dtype=np.int64)
     return from_arrow(pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n)))
+
+
+def _offsets_and_data(chunk: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A (large) string array's value offsets and its data bytes, as NumPy views (no copy)."""
+    import pyarrow as pa
+
+    width = 8 if pa.types.is_large_string(chunk.type) else 4
+    buffers = chunk.buffers()
+    offsets = np.frombuffer(
+        buffers[1], dtype=np.int64 if width == 8 else np.int32, count=len(chunk) + 1, offset=chunk.offset * width
+    )
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.empty(0, dtype=np.uint8)
+    return offsets, data
+
+
+def _edge_bytes(chunk: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    offsets, data = _offsets_and_data(chunk)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    return data[starts[filled]], data[ends[filled] - 1], filled
+
+
+def trim(values: Any) -> Any:
+    """Arrow text with surrounding whitespace removed (``pc.utf8_trim_whitespace``, as pandas'
+    ``str.strip``), returned as is when no value starts or ends with a byte that could be
+    whitespace (ASCII control or space, or the first or last byte of a non-ASCII character)."""
+    import pyarrow.compute as pc
+
+    for chunk in values.chunks:
+        first, last, _ = _edge_bytes(chunk)
+        if ((first <= 0x20) | (first >= 0x80) | (last <= 0x20) | (last >= 0x80)).any():
+            return pc.utf8_trim_whitespace(values)
+    return values
+
+
+def has_empty(values: Any) -> bool:
+    """Whether some value of Arrow text is the empty string (or missing)."""
+    for chunk in values.chunks:
+        if chunk.null_count:
+            return True
+        offsets, _ = _offsets_and_data(chunk)
+        if (offsets[1:] == offsets[:-1]).any():
+            return True
+    return False
+
+
+def has_bytes(values: Any, wanted: tuple[int, ...]) -> bool:
+    """Whether some value of Arrow text holds one of the ``wanted`` bytes (all below 0x20)."""
+    low = max(wanted) + 1
+    for chunk in values.chunks:
+        offsets, data = _offsets_and_data(chunk)
+        used = data[int(offsets[0]) : int(offsets[-1])]
+        small = used[used < low]
+        if small.size and np.isin(small, wanted).any():
+            return True
+    return False

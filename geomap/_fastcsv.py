@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from geomap._columns import has_bytes
 from geomap._csv import FORMULA_START
 
 MIN_BYTES = 1 << 20
@@ -139,3 +142,85 @@ def _line_count(path: Path) -> tuple[int, bool]:
             nul = nul or b"\x00" in block
             last = block[-1:]
     return lines + (last != b"\n"), nul
+
+
+def read_typed_csv(
+    path: Path, *, delimiter: str, numbers: Collection[str], coded: Collection[str]
+) -> dict[str, Any] | None:
+    """Columns of a large, plain CSV file parsed to their types by Arrow, or ``None`` to read it as text.
+
+    Columns are named by their header, stripped and lower-cased. Those in ``numbers`` are
+    ``float64`` Arrow arrays (blank cells null); those in ``coded`` are dictionary-encoded text
+    (few distinct values: each is checked once); the rest are (large) text. Each record is
+    one line, so its spreadsheet row is its position + 2.
+
+    ``None`` when the file is small, its header is unusual (blank, repeated or
+    semicolon-separated names, a NUL), a number does not parse, a record is ragged or blank,
+    or a value holds a line break or NUL: the text readers then decide and name the rows.
+    """
+    import pyarrow as pa
+
+    if path.stat().st_size < MIN_BYTES:
+        return None
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
+    first_line = head.splitlines()[0] if head else ""
+    names = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    lowered = [n.strip().lower() for n in names]
+    if "\x00" in first_line or len(names) < 2 or "" in lowered or len(set(lowered)) != len(lowered):
+        return None
+    wanted = {}
+    for name, low in zip(names, lowered, strict=True):
+        wanted[name] = (
+            pa.float64()
+            if low in numbers
+            else pa.dictionary(pa.int32(), pa.string())
+            if low in coded
+            else pa.large_string()
+        )
+    try:
+        import pyarrow.csv as pacsv
+
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=_BLOCK),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=wanted, strings_can_be_null=False, null_values=[""], quoted_strings_can_be_null=True
+            ),
+        )
+        if table.column_names != names or [table.schema.field(n).type for n in names] != list(wanted.values()):
+            return None  # the header was read differently
+        table = table.unify_dictionaries()
+    except (pa.ArrowException, ValueError, TypeError, UnicodeDecodeError):
+        return None
+    columns: dict[str, Any] = {}
+    for name, low in zip(names, lowered, strict=True):
+        column = table.column(name)
+        if low in coded:
+            column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+            dictionary = _unguarded(pa.chunked_array([column.dictionary.cast(pa.large_string())]))
+            if has_bytes(dictionary, _BREAKS):
+                return None
+            column = pa.DictionaryArray.from_arrays(column.indices, dictionary.combine_chunks())
+        elif low not in numbers:
+            if has_bytes(column, _BREAKS):
+                return None  # values spanning lines, or a NUL the careful reader names
+            column = _unguarded(column)
+        columns[low] = column
+    return columns
+
+
+_BREAKS = (0, 10, 13)
+
+
+def _unguarded(column: Any) -> Any:
+    """Text with the apostrophe geomap's CSV writer puts before a formula removed (as the careful reader does)."""
+    import pyarrow.compute as pc
+
+    if not pc.any(pc.starts_with(column, "'")).as_py():
+        return column
+    guarded = pc.starts_with(column, GUARDED_FORMULAS[0])
+    for prefix in GUARDED_FORMULAS[1:]:
+        guarded = pc.or_(guarded, pc.starts_with(column, prefix))
+    return pc.if_else(guarded, pc.utf8_slice_codeunits(column, 1), column)

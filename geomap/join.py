@@ -358,7 +358,8 @@ def locate_reports(
     located_parts.insert(0, main)
     located = pd.concat(located_parts, ignore_index=True) if len(located_parts) > 1 else main.reset_index(drop=True)
 
-    unresolved = frame[(index < 0) & ~spread].copy()
+    unplaced = (index < 0) & ~spread
+    unresolved = frame[unplaced].copy() if unplaced.any() else frame.iloc[:0].copy()
     no_reason = unresolved[REASON].eq("")
     unresolved.loc[no_reason, REASON] = np.where(
         unresolved.loc[no_reason, LAT].notna(), "outside every boundary polygon", "place not found"
@@ -560,7 +561,8 @@ def locate_on_districts(
     spread[SCOPE] = PROVINCE_WIDE
     located = pd.concat([main, _not_overriding(spread, main)], ignore_index=True)
 
-    unresolved = frame[(index < 0) & ~wide].copy()
+    unplaced = (index < 0) & ~wide
+    unresolved = frame[unplaced].copy() if unplaced.any() else frame.iloc[:0].copy()
     no_reason = unresolved[REASON].eq("")
     unresolved.loc[no_reason, REASON] = np.where(
         unresolved.loc[no_reason, LAT].notna(), "outside every district", "place not found"

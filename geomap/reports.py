@@ -23,13 +23,15 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from geomap._antimeridian import in_lon_range
+from geomap._columns import constant_text, from_arrow, has_empty, trim
 from geomap._csv import restore_formulas
-from geomap._fastcsv import RaggedRows, read_plain_csv
+from geomap._fastcsv import RaggedRows, read_plain_csv, read_typed_csv
 from geomap._json import has_lone_surrogate, load_json
 from geomap._text import read_text
 from geomap.dates import date_problem, parse_date, parse_date_column
@@ -113,6 +115,10 @@ def read_reports(
     """
     if not isinstance(scheme, StatusScheme):
         raise InputError(f"scheme: expected a StatusScheme (see geomap.load_scheme), got {type(scheme).__name__}")
+    if isinstance(reports, str | os.PathLike) and sheet is None:
+        plain = _read_plain_reports(Path(reports), scheme=scheme, bounds=bounds)
+        if plain is not None:
+            return plain
     name, frame, rows = read_table(reports, sheet=sheet)
     return validate_reports(frame, scheme=scheme, source_name=name, rows=rows, bounds=bounds)
 
@@ -393,6 +399,111 @@ def validate_reports(
     return out
 
 
+#: Columns with few distinct values: the plain reader checks each distinct value once.
+_CODED = (DATE, STATUS, LEVEL, PLACE_PRECISION, DATE_PRECISION)
+
+
+class _Invalid(Exception):
+    """Something the plain reader will not decide: the text reader and :func:`validate_reports` will."""
+
+
+def _read_plain_reports(
+    path: Path, *, scheme: StatusScheme, bounds: tuple[float, float, float, float] | None
+) -> pd.DataFrame | None:
+    """:func:`read_reports` of a large, plain, valid CSV file, typed by Arrow and checked on whole
+    columns (each distinct date, status, level and precision once); ``None`` for anything else
+    (other formats, small or unusual files, any invalid value), which the text reader and
+    :func:`validate_reports` then read and report row by row.
+
+    The result equals theirs: the same checks, the same values and dtypes.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES or not path.is_file():
+        return None
+    columns = read_typed_csv(path, delimiter="\t" if suffix == ".tsv" else ",", numbers=(LAT, LON), coded=_CODED)
+    if columns is None or any(c not in columns for c in REQUIRED_REPORT_COLUMNS):
+        return None
+    n = len(columns[DATE])
+    if n == 0:
+        return None
+    try:
+        return _plain_frame(columns, n, scheme, bounds)
+    except _Invalid:
+        return None
+
+
+def _plain_frame(
+    columns: dict[str, Any], n: int, scheme: StatusScheme, bounds: tuple[float, float, float, float] | None
+) -> pd.DataFrame:
+    import pyarrow as pa
+
+    def refuse(mask: np.ndarray, *_: object) -> None:
+        if np.any(mask):
+            raise _Invalid
+
+    def distinct(column: str) -> tuple[pd.Series, np.ndarray]:
+        coded = columns[column]
+        return pd.Series(from_arrow(coded.dictionary)), coded.indices.to_numpy(zero_copy_only=False)
+
+    days, codes = distinct(DATE)
+    dates, date_bad = parse_date_column(days)
+    refuse(date_bad[codes])
+    dates = dates[codes]
+
+    places = trim(columns[PLACE])
+    refuse(np.array(has_empty(places)))
+
+    spellings, codes = distinct(STATUS)
+    normalized = [scheme.normalize(s) for s in _text(spellings)]
+    refuse(np.array([v is None for v in normalized])[codes])
+    statuses = from_arrow(pa.array(normalized, type=pa.large_string()).take(pa.array(codes)))
+
+    lat, lon = (_plain_numbers(columns.get(c), n) for c in (LAT, LON))
+    _check_coordinates(lat[0], lon[0], lat[1], lon[1], refuse, bounds)
+
+    if LEVEL in columns:
+        written, codes = distinct(LEVEL)
+        level = _text(written).str.lower().replace(LEVEL_SYNONYMS)
+        refuse(~level.isin(("", *LEVELS)).to_numpy()[codes])
+        levels = from_arrow(pa.array(level.tolist(), type=pa.large_string()).take(pa.array(codes)))
+    else:
+        levels = constant_text("", n)
+
+    precision = {}
+    for column in (PLACE_PRECISION, DATE_PRECISION):
+        if column not in columns:
+            precision[column] = np.ones(n, dtype=int)
+            continue
+        written, codes = distinct(column)
+        parsed = _text(written).map({"": 1, **{str(k): k for k in PRECISION_LEVELS}})
+        refuse(parsed.isna().to_numpy()[codes])
+        precision[column] = parsed.to_numpy().astype(int)[codes]
+
+    return pd.DataFrame(
+        {
+            ROW: np.arange(2, n + 2),
+            DATE: dates,
+            PLACE: from_arrow(places),
+            STATUS: statuses,
+            SOURCE: from_arrow(trim(columns[SOURCE])) if SOURCE in columns else constant_text("", n),
+            NOTE: from_arrow(trim(columns[NOTE])) if NOTE in columns else constant_text("", n),
+            LAT: lat[0],
+            LON: lon[0],
+            LEVEL: levels,
+            **precision,
+        },
+        copy=False,  # fresh arrays: no copy into blocks
+    )
+
+
+def _plain_numbers(values: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A float column's values (NaN where blank) and its blank cells; all blank when absent."""
+    if values is None:
+        return np.full(n, np.nan), np.ones(n, dtype=bool)
+    blank = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=float), blank
+
+
 def _refuse_lone_surrogates(frame: pd.DataFrame, source_name: str, rows: list[int] | np.ndarray | None) -> None:
     """Refuse text cells holding a lone surrogate (text no UTF-8 file or page can hold).
 
@@ -485,6 +596,20 @@ def _coordinates(
     lon_blank = (lon_text == "").to_numpy()
     lat = _numbers(lat_text, lat_blank)
     lon = _numbers(lon_text, lon_blank)
+    _check_coordinates(lat, lon, lat_blank, lon_blank, bad, bounds)
+    return lat, lon
+
+
+def _check_coordinates(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    lat_blank: np.ndarray,
+    lon_blank: np.ndarray,
+    bad: Callable[[np.ndarray, str, int, str], None],
+    bounds: tuple[float, float, float, float] | None,
+) -> None:
+    """Report coordinates that are not numbers, given alone, swapped or outside ``bounds``
+    (``lat``/``lon`` NaN where not a number or blank)."""
     bad(np.isnan(lat) & ~lat_blank, LAT, 3, "not a number; write decimal degrees, e.g. 34.5281")
     bad(np.isnan(lon) & ~lon_blank, LON, 4, "not a number; write decimal degrees, e.g. 69.1723")
     only_one = (lat_blank != lon_blank) & (np.isnan(lat) == lat_blank) & (np.isnan(lon) == lon_blank)
@@ -501,7 +626,6 @@ def _coordinates(
         bad(swapped, LAT, 3, "lat and lon look swapped; lat is north-south (about 29-39 in Afghanistan)")
         bad(lat_out & ~swapped, LAT, 3, f"outside the mapped area ({where}); check the coordinate")
         bad(lon_out & ~lat_out & ~swapped, LON, 4, f"outside the mapped area ({where}); check the coordinate")
-    return lat, lon
 
 
 def _numbers(text: pd.Series, blank: np.ndarray) -> np.ndarray:
