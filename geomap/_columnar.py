@@ -286,10 +286,18 @@ def positions_in(values: pd.Series, candidates: pd.Index | list[str] | np.ndarra
     """
     import pandas as pd
 
+    from geomap._columns import remembered_codes
+
     if not len(values):
         return np.empty(0, dtype=np.int64)
     candidates = pd.Index(candidates)
     array = values.array
+    known = remembered_codes(array)
+    if known is not None:  # the column was built from these values: no hashing of its rows
+        distinct, remembered = known
+        where = np.asarray(candidates.get_indexer(pd.Index(distinct, dtype=object)), dtype=np.int64)
+        taken: np.ndarray = where[remembered]
+        return taken
     pa_values = getattr(array, "_pa_array", None)
     if pa_values is not None and isinstance(values.dtype, pd.StringDtype):
         import pyarrow as pa
@@ -297,7 +305,7 @@ def positions_in(values: pd.Series, candidates: pd.Index | list[str] | np.ndarra
 
         texts = [None if pd.isna(c) else str(c) for c in candidates]
         if all(t is None or t == c for t, c in zip(texts, candidates, strict=True)):
-            found = pc.index_in(pa_values, value_set=pa.array(texts, type=pa_values.type))
-            return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int64)
+            hits = pc.index_in(pa_values, value_set=pa.array(texts, type=pa_values.type))
+            return np.asarray(hits.fill_null(-1).to_numpy(), dtype=np.int64)
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
     return np.asarray(candidates.get_indexer(distinct)[codes], dtype=np.int64)

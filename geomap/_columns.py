@@ -104,3 +104,29 @@ def has_bytes(values: Any, wanted: tuple[int, ...]) -> bool:
         if small.size and np.isin(small, wanted).any():
             return True
     return False
+
+
+# Codes remembered for Arrow text columns built from a few distinct values (area ids taken by a
+# join, statuses normalised by the reader). Arrow arrays are immutable, so the codes stay true for
+# as long as the array object lives; the entry goes with it. A column derived in any other way is
+# a new array, with no entry: its values are then looked up by hashing.
+_CODES: dict[int, tuple[list[object], np.ndarray]] = {}
+
+
+def remember_codes(column: Any, values: Any, codes: np.ndarray) -> None:
+    """Note that the Arrow-backed text ``column`` is ``values[codes]`` (``codes`` without -1)."""
+    import weakref
+
+    pa_values = getattr(column, "_pa_array", None)
+    if pa_values is None or len(codes) != len(pa_values):
+        return
+    small = codes.astype(np.int32) if len(values) < 2**31 else codes
+    key = id(pa_values)
+    _CODES[key] = (list(values), small)
+    weakref.finalize(pa_values, _CODES.pop, key, None)
+
+
+def remembered_codes(column: Any) -> tuple[list[object], np.ndarray] | None:
+    """``(values, codes)`` noted for this Arrow-backed text column, if any."""
+    pa_values = getattr(column, "_pa_array", None)
+    return None if pa_values is None else _CODES.get(id(pa_values))

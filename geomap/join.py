@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geomap._columns import constant_text
+from geomap._columns import constant_text, remember_codes
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,
@@ -424,8 +424,12 @@ def _index_by_points(
 
 
 def _take(values: np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """``values[index]`` as a column: text is taken in Arrow, not made into one object per row."""
-    return pd.Series(values).array.take(index)
+    """``values[index]`` as a column: text is taken in Arrow, not made into one object per row
+    (and the engine is told the codes, so it need not hash the rows again)."""
+    taken = pd.Series(values).array.take(index)
+    if len(index) and index.min() >= 0:
+        remember_codes(taken, values, index)
+    return taken
 
 
 def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray]:

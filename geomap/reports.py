@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from geomap._antimeridian import in_lon_range
-from geomap._columns import constant_text, from_arrow, has_empty, trim
+from geomap._columns import constant_text, from_arrow, has_empty, remember_codes, trim
 from geomap._csv import restore_formulas
 from geomap._fastcsv import RaggedRows, read_plain_csv, read_typed_csv
 from geomap._json import has_lone_surrogate, load_json
@@ -457,6 +457,7 @@ def _plain_frame(
     normalized = [scheme.normalize(s) for s in _text(spellings)]
     refuse(np.array([v is None for v in normalized])[codes])
     statuses = from_arrow(pa.array(normalized, type=pa.large_string()).take(pa.array(codes)))
+    remember_codes(statuses, normalized, codes)
 
     lat, lon = (_plain_numbers(columns.get(c), n) for c in (LAT, LON))
     _check_coordinates(lat[0], lon[0], lat[1], lon[1], refuse, bounds)

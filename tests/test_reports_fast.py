@@ -127,3 +127,71 @@ def test_export_names_a_late_malformed_row_and_writes_nothing(always_fast, tmp_p
     assert "row 5001" in err and "6 fields where the header has 5" in err
     assert "Traceback" not in err
     assert not out.exists() and list(tmp_path.iterdir()) == [path]
+
+
+TYPED = (
+    "Date,Place,STATUS,source,note,lat,lon,level,place_precision,date_precision,extra\r\n"
+    "2021-08-01,Kabul,Taliban,https://example.org/1,'=1+1,34.5,69.1,Province,1,2,x\r\n"
+    '2021-08-02," Herat, city ",government,,"a ""quoted"" note",,,,,,\r\n'
+    "2021-08-03,Ghazni, contested ,\tx ,\u00a0spaced\u00a0,+33.55,6.842e1,capital,3,,\r\n"
+    "2021-08-03,Mazar-i-Sharif,Taliban control,y,,36.7,67.1,district,2,1,\r\n"
+)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_typed_reader_gives_the_text_readers_table(always_fast, tmp_path, monkeypatch, suffix):
+    from geomap.reports import _read_plain_reports
+    from geomap.scheme import AFGHANISTAN_2021
+
+    text = TYPED
+    if suffix == ".tsv":  # the same cells, tab-separated (a tab inside a value is then a separator)
+        text = TYPED.replace("\tx ", " x ").replace(",", "\t").replace('" Herat\t city "', '" Herat, city "')
+    path = tmp_path / f"reports{suffix}"
+    path.write_text(text, encoding="utf-8")
+    typed = _read_plain_reports(path, scheme=AFGHANISTAN_2021, bounds=(60.4, 29.3, 75.0, 38.6))
+    assert typed is not None  # the typed path took it
+    assert typed["status"].tolist() == ["taliban", "government", "contested", "taliban"]
+    assert typed["note"].tolist()[:2] == ["=1+1", 'a "quoted" note']
+    pd.testing.assert_frame_equal(typed, careful(path, monkeypatch))  # values and dtypes
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("2021-02-30,Kabul,taliban,34.5,69.1", "row 3, column 'date'"),
+        ("2021-08-01,Kabul,talibn,34.5,69.1", "row 3, column 'status'"),
+        ("2021-08-01,,taliban,34.5,69.1", "row 3, column 'place'"),
+        ("2021-08-01,Kabul,taliban,nan,69.1", "row 3, column 'lat'"),
+        ("2021-08-01,Kabul,taliban,69.1,34.5", "row 3, column 'lat'"),
+        ("2021-08-01,Kabul,taliban,34.5,", "row 3, column 'lon'"),
+        ("2021-08-01,Kabul,taliban,34,5,69.1", "row 3: "),
+    ],
+)
+def test_typed_reader_leaves_bad_rows_to_the_text_reader(always_fast, tmp_path, monkeypatch, cell, problem):
+    from geomap.reports import _read_plain_reports
+    from geomap.scheme import AFGHANISTAN_2021
+
+    path = tmp_path / "reports.csv"
+    lines = [
+        "date,place,status,lat,lon",
+        "2021-08-01,Kabul,taliban,34.5,69.1",
+        cell,
+        "2021-08-02,Herat,taliban,34.3,62.2",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert _read_plain_reports(path, scheme=AFGHANISTAN_2021, bounds=(60.4, 29.3, 75.0, 38.6)) is None
+    with pytest.raises(ReportsError, match=problem) as fast:
+        read_reports(path)
+    with pytest.raises(ReportsError) as slow:
+        careful(path, monkeypatch)
+    assert str(fast.value) == str(slow.value)
+
+
+def test_typed_reader_leaves_values_spanning_lines_to_the_text_reader(always_fast, tmp_path):
+    from geomap.reports import _read_plain_reports
+    from geomap.scheme import AFGHANISTAN_2021
+
+    path = tmp_path / "reports.csv"
+    path.write_text('date,place,status\n2021-08-01,"Kabul\ncity",taliban\n2021-08-02,Herat,taliban\n')
+    assert _read_plain_reports(path, scheme=AFGHANISTAN_2021, bounds=None) is None
+    assert read_reports(path)["row"].tolist() == [3, 4]  # a record is numbered by its last line
