@@ -33,8 +33,9 @@ On the bundled districts (:func:`locate_on_districts`) reports land thus:
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -205,17 +206,22 @@ def _grid_join(result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarr
 
 _GRIDS: dict[bytes, tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]] = {}
 _GRIDS_KEPT = 4
+_GRIDS_LOCK = threading.Lock()
 
 
 def _interior_cells(areas: np.ndarray) -> tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]:
     """:func:`_grid_cells`, kept for the last few sets of areas (each run joins the same areas
     more than once: to the areas, to the provinces, on each partition)."""
     key = hashlib.blake2b(b"|".join(w or b"" for w in shapely.to_wkb(areas, output_dimension=2).tolist())).digest()
-    if key not in _GRIDS:
-        while len(_GRIDS) >= _GRIDS_KEPT:
-            _GRIDS.pop(next(iter(_GRIDS)))
-        _GRIDS[key] = _grid_cells(areas)
-    return _GRIDS[key]
+    with _GRIDS_LOCK:  # joins may run on two threads
+        grid = _GRIDS.get(key)
+    if grid is None:
+        grid = _grid_cells(areas)
+        with _GRIDS_LOCK:
+            while len(_GRIDS) >= _GRIDS_KEPT:
+                _GRIDS.pop(next(iter(_GRIDS)))
+            _GRIDS[key] = grid
+    return grid
 
 
 def _grid_cells(areas: np.ndarray) -> tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]:
@@ -341,9 +347,14 @@ def locate_reports(
         index = np.where(by_iso >= 0, by_iso, index)
     need_point = (index == -1) & frame[LAT].notna().to_numpy()
     pairs = _point_pairs(frame)
-    _index_by_points(frame, index, need_point, area_ids, areas.geometry.values, engine, pairs)
-    if not provinces:
-        _fill_province_iso(frame, province_polygons, pairs)
+    need_iso = None if provinces else _need_province_iso(frame, province_polygons)
+    _, found_iso = _concurrently(
+        lambda: _index_by_points(frame, index, need_point, area_ids, areas.geometry.values, engine, pairs),
+        lambda: None if need_iso is None else _province_iso(need_iso, pairs, province_polygons),
+        parallel=len(frame) >= PARALLEL_MIN_ROWS,
+    )
+    if need_iso is not None and found_iso is not None:
+        _set_province_iso(frame, need_iso, found_iso)
 
     located_parts = []
     spread = np.zeros(len(frame), dtype=bool)
@@ -353,8 +364,11 @@ def locate_reports(
             located_parts.append(_spread_over_province(frame[spread], areas, province_polygons))
     placed = (index >= 0) & ~spread
     main = frame.copy(deep=False) if placed.all() else frame[placed].copy()  # no copy of every report
-    main[AREA_ID] = _take(area_ids, index[placed])
-    main[AREA_NAME] = _take(area_names, index[placed])
+    main[AREA_ID], main[AREA_NAME] = _concurrently(
+        lambda: _take(area_ids, index[placed]),
+        lambda: _take(area_names, index[placed]),
+        parallel=len(frame) >= PARALLEL_MIN_ROWS,
+    )
     located_parts.insert(0, main)
     located = pd.concat(located_parts, ignore_index=True) if len(located_parts) > 1 else main.reset_index(drop=True)
 
@@ -476,19 +490,50 @@ def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.D
 def _fill_province_iso(
     frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame | None, pairs: _Pairs | None = None
 ) -> None:
+    """Fill in ``province_iso`` where it is blank from the province the report's point lies in."""
+    need = _need_province_iso(frame, province_polygons)
+    if need is not None and province_polygons is not None:
+        found = _province_iso(need, pairs if pairs is not None else _point_pairs(frame), province_polygons)
+        _set_province_iso(frame, need, found)
+
+
+def _need_province_iso(frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame | None) -> np.ndarray | None:
+    """The reports whose province is blank but whose point can give it (``None``: none)."""
     if province_polygons is None:
-        return
+        return None
     need = frame[PROVINCE_ISO].eq("").to_numpy() & frame[LAT].notna().to_numpy()
-    if not need.any():
-        return
-    pairs = pairs if pairs is not None else _point_pairs(frame)
+    return need if need.any() else None
+
+
+def _province_iso(need: np.ndarray, pairs: _Pairs, province_polygons: gpd.GeoDataFrame) -> Any:
+    """The ISO code (``""`` outside every province) of each report in ``need``, as a text column."""
     hit = _pair_hits(pairs, need, province_polygons.geometry.values, join_points)
     iso = np.append(province_polygons[AREA_ID].to_numpy(dtype=object), "")  # hit -1: ""
-    found = _take(iso, np.where(hit >= 0, hit, len(iso) - 1))
+    return _take(iso, np.where(hit >= 0, hit, len(iso) - 1))
+
+
+def _set_province_iso(frame: pd.DataFrame, need: np.ndarray, found: Any) -> None:
     if need.all():
         frame[PROVINCE_ISO] = found
     else:
         frame.loc[need, PROVINCE_ISO] = np.asarray(found, dtype=object)
+
+
+PARALLEL_MIN_ROWS = 200_000
+"""From this many reports on, independent steps of the join run on two threads."""
+
+
+def _concurrently(*calls: Callable[[], Any], parallel: bool) -> list[Any]:
+    """The results of ``calls``, in order; with ``parallel``, all but the first run on threads
+    meanwhile (their work is in Arrow, NumPy and Shapely, which release the GIL)."""
+    if not parallel:
+        return [call() for call in calls]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(calls) - 1) as pool:
+        pending = [pool.submit(call) for call in calls[1:]]
+        first = calls[0]()
+        return [first, *(future.result() for future in pending)]
 
 
 def area_provinces(areas: gpd.GeoDataFrame, province_polygons: gpd.GeoDataFrame) -> np.ndarray:
