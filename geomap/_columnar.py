@@ -309,3 +309,18 @@ def positions_in(values: pd.Series, candidates: pd.Index | list[str] | np.ndarra
             return np.asarray(hits.fill_null(-1).to_numpy(), dtype=np.int64)
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
     return np.asarray(candidates.get_indexer(distinct)[codes], dtype=np.int64)
+
+
+def distinct_values(values: pd.Series) -> list[object]:
+    """The distinct values of a column (as ``pandas.unique``, in no particular order); a column
+    built from remembered codes is answered from them without hashing its rows."""
+    import pandas as pd
+
+    from geomap._columns import remembered_codes
+
+    known = remembered_codes(values.array)
+    if known is not None:
+        distinct, codes = known
+        present = np.bincount(codes, minlength=len(distinct)) > 0
+        return [value for value, used in zip(distinct, present, strict=True) if used]
+    return list(pd.unique(values))

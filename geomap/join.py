@@ -139,23 +139,25 @@ def distinct_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
     Reports often repeat a point (a town's coordinates, a geocoded centre), and a point's area
     depends only on its coordinates, so joining the distinct pairs gives every point's answer.
-    Pairs are hashed as one 64-bit key and every point is checked against its pair afterwards;
-    a hash collision (or NaN) makes every point its own pair.
+    Pairs are hashed as one 64-bit key, ``bits(x) * K ^ bits(y)``, and every point's ``x`` is
+    checked bit for bit against its pair's afterwards: for a given ``x`` the key determines
+    ``y``, so equal keys and equal ``x`` mean the same point. A hash collision makes every point
+    its own pair.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     n = len(x)
+    x_bits = x.view(np.uint64)
     with np.errstate(over="ignore"):
-        key = x.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ y.view(np.uint64)
+        key = x_bits * np.uint64(0x9E3779B97F4A7C15) ^ y.view(np.uint64)
     codes, distinct = pd.factorize(key)
     if len(distinct) > n // 2:
         return x, y, np.arange(n, dtype=np.int64)
     member = np.empty(len(distinct), dtype=np.int64)
     member[codes] = np.arange(n, dtype=np.int64)  # any point of each pair stands for it
-    ux, uy = x[member], y[member]
-    if not (np.array_equal(ux[codes], x, equal_nan=True) and np.array_equal(uy[codes], y, equal_nan=True)):
+    if not np.array_equal(x_bits[member][codes], x_bits):
         return x, y, np.arange(n, dtype=np.int64)
-    return ux, uy, codes.astype(np.int64, copy=False)
+    return x[member], y[member], codes.astype(np.int64, copy=False)
 
 
 def _exact_join(result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarray, todo: np.ndarray) -> None:
@@ -402,17 +404,22 @@ def _point_pairs(frame: pd.DataFrame) -> _Pairs:
 _PointsIn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
-def _pair_hits(pairs: _Pairs, rows: np.ndarray, geoms: np.ndarray, points_in: _PointsIn) -> np.ndarray:
-    """The area (index into ``geoms``, ``-1`` for none) of each report in the mask ``rows``."""
+def _pair_hits(
+    pairs: _Pairs, rows: np.ndarray, geoms: np.ndarray, points_in: _PointsIn, labels: np.ndarray, none: int
+) -> np.ndarray:
+    """For each report in the mask ``rows``: ``labels[area]`` of the area (index into ``geoms``)
+    its point lies in, ``none`` where it lies in none or has no point."""
     ux, uy, pair = pairs
-    wanted = pair[rows]
+    wanted = pair if rows.all() else pair[rows]
     if len(ux) > 2 * len(wanted):  # few reports of many points: join only theirs
-        wanted_points = wanted >= 0
+        has_point = wanted >= 0
         hit = np.full(len(wanted), -1, dtype=np.int64)
-        hit[wanted_points] = points_in(ux[wanted[wanted_points]], uy[wanted[wanted_points]], geoms)
-        return hit
+        hit[has_point] = points_in(ux[wanted[has_point]], uy[wanted[has_point]], geoms)
+        return np.where(hit >= 0, labels[np.maximum(hit, 0)], none)
     by_pair = points_in(ux, uy, geoms)
-    return np.where(wanted >= 0, by_pair[wanted], -1)
+    label = np.append(np.where(by_pair >= 0, labels[np.maximum(by_pair, 0)], none), none)  # pair -1: none
+    found: np.ndarray = label[wanted]
+    return found
 
 
 def _index_by_points(
@@ -433,8 +440,8 @@ def _index_by_points(
         from geomap._dask import join_points_dask
 
         points_in = join_points_dask
-    hit = _pair_hits(pairs if pairs is not None else _point_pairs(frame), need_point, geoms[order], points_in)
-    index[need_point] = np.where(hit >= 0, order[np.maximum(hit, 0)], -1)
+    pairs = pairs if pairs is not None else _point_pairs(frame)
+    index[need_point] = _pair_hits(pairs, need_point, geoms[order], points_in, order, -1)
 
 
 def _take(values: np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -507,9 +514,9 @@ def _need_province_iso(frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame 
 
 def _province_iso(need: np.ndarray, pairs: _Pairs, province_polygons: gpd.GeoDataFrame) -> Any:
     """The ISO code (``""`` outside every province) of each report in ``need``, as a text column."""
-    hit = _pair_hits(pairs, need, province_polygons.geometry.values, join_points)
-    iso = np.append(province_polygons[AREA_ID].to_numpy(dtype=object), "")  # hit -1: ""
-    return _take(iso, np.where(hit >= 0, hit, len(iso) - 1))
+    iso = np.append(province_polygons[AREA_ID].to_numpy(dtype=object), "")  # none: ""
+    geoms = province_polygons.geometry.values
+    return _take(iso, _pair_hits(pairs, need, geoms, join_points, np.arange(len(geoms)), len(iso) - 1))
 
 
 def _set_province_iso(frame: pd.DataFrame, need: np.ndarray, found: Any) -> None:

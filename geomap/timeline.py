@@ -48,13 +48,13 @@ import datetime as dt
 import html
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap._columnar import Decisions, decide, positions_in
+from geomap._columnar import Decisions, decide, distinct_values, positions_in
 from geomap.dates import parse_date
 from geomap.errors import InputError
 from geomap.join import KIND, NAME
@@ -448,7 +448,8 @@ class ControlTimeline:
 
     def _status_keys(self) -> list[str]:
         """Status codes of the engine: sorted keys (majority ties go to the first), any stray status included."""
-        return sorted(set(self.scheme.keys) | set(pd.unique(self.reports[STATUS])))
+        statuses = cast("list[str]", distinct_values(self.reports[STATUS]))
+        return sorted(set(self.scheme.keys) | set(statuses))
 
     def _decisions(self, days: Sequence[dt.date] | None = None) -> Decisions:
         """The engine's arrays for ``days`` (default: the reporting dates, computed once)."""
@@ -463,7 +464,8 @@ class ControlTimeline:
         keys = self._status_keys()
         area = positions_in(counted[AREA_ID], self.areas[AREA_ID].to_numpy())
         mine = area >= 0
-        counted, area = counted[mine], area[mine]
+        if not mine.all():
+            counted, area = counted[mine], area[mine]
         place = None
         if self.aggregate == "majority":
             names = counted[NAME if NAME in counted else PLACE]
