@@ -81,6 +81,7 @@ GENERIC_WORDS = frozenset(
         "of",
         "in",
         "afghanistan",
+        "provincial",
         "markaz",
         "center",
         "centre",
@@ -439,7 +440,9 @@ FACILITY_CONFIDENCE = 0.7
 ADJECTIVAL_CONFIDENCE = 0.75
 _STRONG_KINDS = ("capital", "province")
 # A quick test that a name may hold an honorific, a trailing "central" or two joined names.
-_MAY_BE_AFFIXED = re.compile(r"hazrat|markaz|cent|city|district|[-\u2013\u2014&]|\s(?:wa|va|and)\s", re.IGNORECASE)
+_MAY_BE_AFFIXED = re.compile(
+    r"hazrat|markaz|cent|city|district|\d|[-\u2013\u2014&]|\s(?:wa|va|aw|and)\s", re.IGNORECASE
+)
 # A quick test that a name may be a building's (a school, mosque, clinic, market...).
 _MAY_NAME_A_FACILITY = re.compile(
     r"school|high|lyc|lee|lisa|maktab|madra|masj|mosque|jam|clinic|hospital|health|seh|bhc|chc|univers|institut"
@@ -447,9 +450,13 @@ _MAY_NAME_A_FACILITY = re.compile(
     r"|station|air|military|مکتب|لیسه|مسجد|مدرسه|کلینیک|شفاخانه",
     re.IGNORECASE,
 )
-# Where a compound name splits: " wa "/" and "/" & " between names, or a hyphen or dash between
-# words (not the izafa hyphens of Mazar-e-Sharif, which leave a one-letter part).
-_COMPOUND_SPLIT = re.compile(r"\s+(?:wa|va|and|&)\s+|\s*[-\u2013\u2014]\s*", re.IGNORECASE)
+# Where a compound name splits: " wa "/" aw " (Pashto)/" and "/" & " between names, or a hyphen or
+# dash between words (not the izafa hyphens of Mazar-e-Sharif, which leave a one-letter part).
+_COMPOUND_SPLIT = re.compile(r"\s+(?:wa|va|aw|and|&)\s+|\s*[-\u2013\u2014]\s*", re.IGNORECASE)
+# Pashto "aw" (and) between two words, written for Dari "wa" (Dand aw Patan: Dand wa Patan).
+_PASHTO_AND = re.compile(r"\s+aw\s+", re.IGNORECASE)
+# A numbered part after a name: "Yakawlang 2", "Kohistan-1", "Yakawlang No. 2".
+_NUMBERED_PART = frozenset({"no", "nr", "number"})
 # Where a name's later parts begin: "Tagab, Kapisa", "Ismail Khail (Mandozai)".
 _PART_SPLIT = re.compile(r"[,;/()]")
 #: Names resolved per batch of :meth:`Gazetteer.resolve_many` (bounds the memory of a batch).
@@ -620,6 +627,8 @@ class Gazetteer:
                 tail = self._lookup(part, fuzzy=False)
                 if tail is not None and tail.is_foreign:
                     return tail
+                if tail is not None and len(parts) == 2 and not _tokens(parts[0])[0]:
+                    return tail  # "Provincial Capital (Asadabad)": nothing but generic words around the name
                 if tail is not None and tail.entry.kind in _STRONG_KINDS:
                     provinces.add(tail.entry.province_iso)
                 elif tail is not None and tail.entry.kind == "district":
@@ -773,8 +782,10 @@ class Gazetteer:
         words = _NON_ALNUM.sub(" ", _fold(text)).split()
         while words and words[0] in HONORIFIC_WORDS:
             words = words[1:]
-        while words and words[-1] in TRAILING_GENERIC_WORDS:
+        while words and (words[-1] in TRAILING_GENERIC_WORDS or (words[-1].isdigit() and len(words[-1]) <= 2)):
             words = words[:-1]
+            if words and words[-1] in _NUMBERED_PART:
+                words = words[:-1]
         rest = " ".join(words)
         if not rest or rest == _NON_ALNUM.sub(" ", _fold(text)).strip():
             return None
@@ -789,6 +800,10 @@ class Gazetteer:
         the Afghan side); parts in several provinces leave it unresolved with them all as
         alternatives. Izafa hyphens (``Mazar-e-Sharif``) do not split a name.
         """
+        if _PASHTO_AND.search(text):
+            joined = self._lookup(_PASHTO_AND.sub(" wa ", text), fuzzy=False)
+            if joined is not None and not joined.is_foreign:
+                return joined
         parts = [p.strip() for p in _COMPOUND_SPLIT.split(text) if p.strip()]
         if not 2 <= len(parts) <= 4 or any(len(p) < 3 or p.casefold() in CONNECTORS for p in parts):
             return None
@@ -1270,11 +1285,13 @@ def _not_places() -> dict[str, str]:
     return words
 
 
-def build_gazetteer(*, new_districts: bool = True) -> Gazetteer:
+def build_gazetteer(*, new_districts: bool = True, district_names: bool = True) -> Gazetteer:
     """Build a fresh :class:`Gazetteer` from the tables bundled with geomap.
 
     Use :func:`get_gazetteer` for the cached one. ``new_districts=False`` leaves out the
-    districts created after the 2014 set (``new_districts.csv``), as its build script needs.
+    districts created after the 2014 set (``new_districts.csv``), and ``district_names=False``
+    the district spellings and districts taken from Who's On First (``district_names.csv``),
+    as their build scripts need.
     """
     entries = _province_entries()
     province_names = {e.province_iso: e.province for e in entries}
@@ -1287,6 +1304,8 @@ def build_gazetteer(*, new_districts: bool = True) -> Gazetteer:
     ]
     entries += _table_entries("places.csv", province_names, curated=False)
     entries = _add_curated(entries, _table_entries("aliases.csv", province_names, curated=True))
+    if district_names:
+        entries = _add_curated(entries, _table_entries("district_names.csv", province_names, curated=True))
     if new_districts:
         entries += _table_entries("new_districts.csv", province_names, curated=True)
     entries += _table_entries("foreign_places.csv", province_names, curated=False)
@@ -1359,6 +1378,7 @@ SOURCE_TABLES = (
     "aliases.csv",
     "foreign_places.csv",
     "new_districts.csv",
+    "district_names.csv",
     "not_places.csv",
     "province_centroids.csv",
 )
