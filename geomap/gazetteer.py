@@ -1148,6 +1148,10 @@ class Gazetteer:
             # "Dasht-e-Barchi" is not Dashte Archi: a letter added or lost at the start of a later word
             # makes another name, not a typo of this one; the place stays a candidate only
             confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
+        if len(key) <= SHORT_KEY and all(_swaps_a_consonant(key, candidate) for candidate, _ in found):
+            # "Zawol" is not Zabul: in a short name one sound for another (transliteration
+            # variants are folded already) makes another name; the place stays a candidate only
+            confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
         match = self._choose(self._merge(found), hint, fuzzy_confidence=confidence, provinces=provinces)
         if match.is_foreign or not runners_up or provinces:
             return match
@@ -1189,6 +1193,18 @@ def _word_starts(normalized: str) -> tuple[int, ...]:
         at += len(_fold_word(word, False))
         starts.append(at)
     return tuple(starts)
+
+
+#: Keys of at most this many letters whose one edit is a consonant for another are not read as typos.
+SHORT_KEY = 5
+
+
+def _swaps_a_consonant(key: str, candidate: str) -> bool:
+    """True when ``candidate`` is ``key`` with one consonant replaced by another (``zawul``/``zabul``)."""
+    if len(key) != len(candidate):
+        return False
+    diff = [(a, b) for a, b in zip(key, candidate, strict=True) if a != b]
+    return len(diff) == 1 and diff[0][0] not in "aeiouy" and diff[0][1] not in "aeiouy"
 
 
 def _edits_a_word_start(key: str, candidate: str, starts: tuple[int, ...]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+import pandas as pd
 import pytest
 
 from geomap._data import data_file
@@ -92,3 +93,10 @@ def test_aw_meaning_water_stays_part_of_a_village_name():
 
 def test_generic_words_alone_are_not_a_place():
     assert get_gazetteer().resolve("Provincial Capital") is None
+
+
+def test_one_consonant_for_another_in_a_short_name_is_another_name_not_a_typo():
+    row = geocode_table(["Zawol"]).iloc[0]  # a district of Herat created after 2014, not the province Zabul
+    assert pd.isna(row["province_iso"]) and "Zabul" in row["alternatives"]
+    for typo, iso in (("Ghanzi", "AF-GHA"), ("Heart", "AF-HER"), ("Zabol", "AF-ZAB"), ("Kondoz", "AF-KDZ")):
+        assert geocode_table([typo]).iloc[0]["province_iso"] == iso, typo
