@@ -1148,7 +1148,7 @@ class Gazetteer:
             # "Dasht-e-Barchi" is not Dashte Archi: a letter added or lost at the start of a later word
             # makes another name, not a typo of this one; the place stays a candidate only
             confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
-        if len(key) <= SHORT_KEY and all(_swaps_a_consonant(key, candidate) for candidate, _ in found):
+        if len(key) <= SWAP_KEY and all(_swaps_a_consonant(key, candidate) for candidate, _ in found):
             # "Zawol" is not Zabul: in a short name one sound for another (transliteration
             # variants are folded already) makes another name; the place stays a candidate only
             confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
@@ -1196,7 +1196,7 @@ def _word_starts(normalized: str) -> tuple[int, ...]:
 
 
 #: Keys of at most this many letters whose one edit is a consonant for another are not read as typos.
-SHORT_KEY = 5
+SWAP_KEY = 5
 
 
 def _swaps_a_consonant(key: str, candidate: str) -> bool:
