@@ -127,7 +127,7 @@ def _letters(spelling: str) -> int:
 
 
 def _close(spelling: str, names: list[str]) -> bool:
-    """Whether a spelling writes one of ``names``: consonants within a quarter of their length, or a longer form.
+    """Whether a spelling writes one of ``names``: letters within a quarter of their length, or a longer form.
 
     Dari and Pashto names are compared by their consonants only (short vowels are not written).
     """
@@ -146,9 +146,10 @@ def _close(spelling: str, names: list[str]) -> bool:
             continue
         if OSA.distance(key, other) <= max(1, min(len(key), len(other)) // 4):
             return True
-        shorter, longer = sorted((key, other), key=len)
-        if len(shorter) >= 5 and longer.startswith(shorter):
-            return True  # Narang Wa Badil for Narang
+        if len(other) >= 5 and key.startswith(other):
+            return (
+                True  # a longer form: Narang Wa Badil for Narang (never a shortened one: Nader Shah for Nadir Shah Kot)
+            )
     return False
 
 
