@@ -648,7 +648,12 @@ class Gazetteer:
             within = self._lookup(head, provinces={province})
             match = within if within is not None and within.entry.province_iso == province else None
             match = match or self._nearest_within(head, {province})
-        if (match is None or match.method == "fuzzy") and _MAY_BE_AFFIXED.search(text):
+        if (
+            (match is None or match.method == "fuzzy")
+            and _MAY_BE_AFFIXED.search(text)
+            # a misspelt compound name on record ("Lash Wa Joowayn") is not split into its parts
+            and (match is None or not _COMPOUND_SPLIT.search(match.entry.name))
+        ):
             match = self._without_affixes(text) or self._compound(text) or match
         return self._with_villages(head, match, {province} if province else set())
 
