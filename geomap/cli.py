@@ -144,13 +144,17 @@ def _add_raw_csv(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _timeline_from_args(args: argparse.Namespace) -> ControlTimeline:
-    """Build the control timeline that ``_add_timeline_options`` describes; report unresolved places."""
+def _timeline_from_args(args: argparse.Namespace, *, lean: bool = False) -> ControlTimeline:
+    """Build the control timeline that ``_add_timeline_options`` describes; report unresolved places.
+
+    ``lean``: the caller reads only statuses, conflicts and evidence (``export``): a large CSV is
+    read a chunk at a time and the reports kept compact (:func:`geomap.pipeline.build_timeline_lean`).
+    """
     from geomap._io import refuse_overwriting_inputs
     from geomap.boundaries import load_boundaries
     from geomap.errors import InputError
     from geomap.geocode import Geocoder
-    from geomap.pipeline import build_timeline
+    from geomap.pipeline import build_timeline, build_timeline_lean
     from geomap.scheme import load_scheme
 
     if args.unresolved:
@@ -178,7 +182,7 @@ def _timeline_from_args(args: argparse.Namespace) -> ControlTimeline:
 
         client = connect(args.scheduler)
     try:
-        timeline = build_timeline(
+        timeline = (build_timeline_lean if lean else build_timeline)(
             args.reports,
             boundaries=boundaries,
             scheme=scheme,
@@ -205,13 +209,13 @@ def _timeline_from_args(args: argparse.Namespace) -> ControlTimeline:
             f"{args.min_precision} left out",
             file=sys.stderr,
         )
-    conflicts = timeline.conflicts()
-    if len(conflicts):
+    count = len(timeline.conflict_days())  # the text of only the 5 shown is built
+    if count:
         shown = ", ".join(
             f"{row.area_name} {row.date:%Y-%m-%d} ({' vs '.join(row.statuses)})"
-            for row in conflicts.head(5).itertuples()
+            for row in timeline.conflicts(limit=5).itertuples()
         )
-        more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+        more = f" and {count - 5} more" if count > 5 else ""
         print(f"geomap: conflicting reports, shown as such: {shown}{more}", file=sys.stderr)
     _report_province_wide(timeline)
     return timeline
@@ -324,7 +328,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
         refuse_overwriting_inputs(Path(args.output).with_name(DESCRIPTOR_NAME), [*inputs, args.style])
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else None
-    timeline = _timeline_from_args(args)
+    timeline = _timeline_from_args(args, lean=True)
     if as_of is not None:
         _warn_before_first_report(as_of, timeline)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"

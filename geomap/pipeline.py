@@ -19,13 +19,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from geomap.errors import GeocodeError, InputError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     from geomap.scheme import StatusScheme
     from geomap.timeline import ControlTimeline
@@ -130,23 +133,9 @@ def build_timeline(
     from geomap.join import locate_on_districts, locate_reports
     from geomap.precision import keep_mask
     from geomap.reports import read_reports
-    from geomap.scheme import AFGHANISTAN_2021, StatusScheme
     from geomap.timeline import ControlTimeline
 
-    scheme = AFGHANISTAN_2021 if scheme is None else scheme
-    if not isinstance(scheme, StatusScheme):
-        raise InputError(f"scheme: expected a StatusScheme (see geomap.load_scheme), got {type(scheme).__name__}")
-    _check_choice("aggregate", aggregate, AGGREGATIONS)
-    _check_choice("level", level, LEVELS)
-    _check_choice("engine", engine, ENGINES)
-    if dates is not None and freq is not None:
-        raise InputError("dates, freq: give either explicit reporting dates or a frequency, not both")
-    if freq is not None:
-        _check_choice("freq", freq, tuple(FREQUENCIES))
-    if geocoder is not None and not callable(geocoder):
-        raise InputError(
-            f"geocoder: expected a Geocoder or a callable taking a list of names, got {type(geocoder).__name__}"
-        )
+    scheme = _checked_options(scheme, level, aggregate, engine, dates, freq, geocoder)
     areas = _areas(level, boundaries)
     provinces = boundaries is None and level == "province"
     bounds = _report_bounds(areas, bundled=boundaries is None)
@@ -154,7 +143,7 @@ def build_timeline(
     keep = keep_mask(table, min_precision)
     if not keep.all():
         table = table[keep].reset_index(drop=True)
-    reporting_dates = _reporting_dates(table, dates=dates, freq=freq)
+    reporting_dates = _reporting_dates(_observed_days(table), dates=dates, freq=freq)
     geocoded = geocode_places(table, geocoder)
     if boundaries is None and level == "district":
         located, unresolved = locate_on_districts(table, areas, geocoded=geocoded, engine=engine)
@@ -183,6 +172,243 @@ def build_timeline(
     timeline.imprecise_dropped = int((~keep).sum())
     _release_arrow_memory()
     return timeline
+
+
+def _checked_options(
+    scheme: StatusScheme | None,
+    level: str,
+    aggregate: str,
+    engine: str,
+    dates: Iterable[str | dt.date] | None,
+    freq: str | None,
+    geocoder: GeocoderLike | None,
+) -> StatusScheme:
+    """Refuse a bad option of :func:`build_timeline` in one line; return the scheme to use."""
+    from geomap.scheme import AFGHANISTAN_2021, StatusScheme
+
+    scheme = AFGHANISTAN_2021 if scheme is None else scheme
+    if not isinstance(scheme, StatusScheme):
+        raise InputError(f"scheme: expected a StatusScheme (see geomap.load_scheme), got {type(scheme).__name__}")
+    _check_choice("aggregate", aggregate, AGGREGATIONS)
+    _check_choice("level", level, LEVELS)
+    _check_choice("engine", engine, ENGINES)
+    if dates is not None and freq is not None:
+        raise InputError("dates, freq: give either explicit reporting dates or a frequency, not both")
+    if freq is not None:
+        _check_choice("freq", freq, tuple(FREQUENCIES))
+    if geocoder is not None and not callable(geocoder):
+        raise InputError(
+            f"geocoder: expected a Geocoder or a callable taking a list of names, got {type(geocoder).__name__}"
+        )
+    return scheme
+
+
+#: The columns of located reports a timeline reads (statuses, evidence, conflicts, province-wide reports).
+LEAN_COLUMNS = (
+    "row",
+    "date",
+    "place",
+    "status",
+    "source",
+    "note",
+    "area_id",
+    "area_name",
+    "name",
+    "kind",
+    "province_iso",
+    "scope",
+    "place_precision",
+    "date_precision",
+)
+_LEAN_NUMBERS = {"row": "int64", "place_precision": "int8", "date_precision": "int8"}
+
+
+def build_timeline_lean(reports: ReportsLike, **options: Any) -> ControlTimeline:
+    """:func:`build_timeline` for a caller that reads only the timeline's statuses, conflicts and
+    evidence (``geomap export``): the same timeline in a fraction of the memory at millions of reports.
+
+    A large, plain CSV or TSV file (one record per line: what the fast reader takes) is read,
+    checked, geocoded and placed a chunk at a time, so it is never held whole. Every problem in
+    the file is still reported, with its row, before anything is returned. ``timeline.reports``
+    then keeps only :data:`LEAN_COLUMNS`, text with few distinct values as ``category`` (sorted
+    categories), and ``timeline.unresolved`` is as usual. Any other input (or ``engine="dask"``,
+    or a file that turns out not to be plain) is built by :func:`build_timeline`.
+
+    Parameters
+    ----------
+    reports, **options
+        As for :func:`build_timeline`.
+    """
+    from geomap._chunked import NotPlain
+
+    if isinstance(reports, str | os.PathLike) and options.get("engine", "pandas") == "pandas":
+        path = Path(reports)
+        if path.suffix.lower() in (".csv", ".txt", ".tsv", "") and path.is_file() and options.get("sheet") is None:
+            try:
+                return _build_in_chunks(reports, path, "\t" if path.suffix.lower() == ".tsv" else ",", **options)
+            except NotPlain:
+                _release_arrow_memory()  # then read it whole, carefully
+    return build_timeline(reports, **options)
+
+
+def _build_in_chunks(
+    reports: str | os.PathLike[str],
+    path: Path,
+    delimiter: str,
+    *,
+    level: Literal["province", "district"] = "province",
+    boundaries: gpd.GeoDataFrame | None = None,
+    scheme: StatusScheme | None = None,
+    geocoder: GeocoderLike | None = None,
+    dates: Iterable[str | dt.date] | None = None,
+    freq: Literal["D", "W"] | None = None,
+    aggregate: Literal["capital", "latest", "majority"] = "capital",
+    strict: bool = False,
+    sheet: str | int | None = None,
+    min_precision: int | None = None,
+    engine: Literal["pandas", "dask"] = "pandas",
+) -> ControlTimeline:
+    """:func:`build_timeline` on a plain CSV file read a chunk at a time (see :func:`build_timeline_lean`).
+
+    Errors come in the order :func:`build_timeline` raises them: every row's problems first,
+    then a bad ``dates``, then the geocoder's or the join's; so a chunk's later steps are skipped
+    (and their error kept) once any earlier step has failed.
+
+    Raises
+    ------
+    NotPlain
+        The file needs the careful reader (nothing is kept).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from geomap._chunked import NotPlain, assemble, compact_piece, plain_csv_chunks
+    from geomap.join import KIND, locate_on_districts, locate_reports
+    from geomap.precision import keep_mask
+    from geomap.reports import ReportsError, validate_reports
+    from geomap.schema import AREA_ID, PROVINCE_ISO
+    from geomap.timeline import ControlTimeline
+
+    scheme = _checked_options(scheme, level, aggregate, engine, dates, freq, geocoder)
+    areas = _areas(level, boundaries)
+    provinces = boundaries is None and level == "province"
+    districts = boundaries is None and level == "district"
+    bounds = _report_bounds(areas, bundled=boundaries is None)
+    province_polygons = None if provinces or districts else _bundled_provinces()
+    if geocoder is None:
+        from geomap.geocode import Geocoder
+
+        geocoder = Geocoder()
+    failures: dict[int, Exception] = {}  # step -> its first error: 1 dates, 2 geocoding and joining
+    try:
+        _reporting_dates(np.empty(0, dtype="datetime64[D]"), dates=dates, freq=None)
+    except InputError as exc:
+        failures[1] = exc
+    problems: list[str] = []
+    days: list[np.ndarray] = []
+    main: list[pa.Table] = []
+    spread: list[tuple[pa.Table, np.ndarray | None]] = []
+    taken: list[np.ndarray] = []  # district level: (district, day) keys of the specific reports
+    unresolved_parts: list[pd.DataFrame] = []
+    empty: pd.DataFrame | None = None
+    dropped = 0
+    area_index = pd.Index(areas[AREA_ID])
+    for frame, rows in plain_csv_chunks(path, delimiter=delimiter):
+        try:
+            table = validate_reports(frame, scheme=scheme, source_name=str(path), rows=rows, bounds=bounds)
+        except ReportsError as exc:
+            problems += exc.problems
+            continue
+        except InputError:
+            raise NotPlain(path) from None  # a header problem: reported as the whole-file reader reports it
+        del frame
+        keep = keep_mask(table, min_precision)
+        if not keep.all():
+            dropped += int((~keep).sum())
+            table = table[keep].reset_index(drop=True)
+        days.append(_observed_days(table))
+        if problems or failures:
+            continue
+        try:
+            geocoded = geocode_places(table, geocoder)
+            if districts:
+                located, unresolved = locate_on_districts(table, areas, geocoded=geocoded, engine=engine)
+            else:
+                located, unresolved = locate_reports(
+                    table,
+                    areas,
+                    provinces=provinces,
+                    geocoded=geocoded,
+                    province_polygons=province_polygons,
+                    engine=engine,
+                )
+        except Exception as exc:  # raised once every row is checked, as when read whole
+            failures[2] = exc
+            continue
+        del table, geocoded
+        columns = [c for c in LEAN_COLUMNS if c in located.columns]
+        small = {c: t for c, t in _LEAN_NUMBERS.items() if c in columns}
+        if empty is None:
+            empty = located.iloc[0:0][columns]
+        unresolved_parts.append(unresolved)
+        # Province-wide reports spread over areas come last, after every chunk's own reports (as when read whole).
+        wide = np.zeros(len(located), dtype=bool)
+        if not provinces and KIND in located and PROVINCE_ISO in located:
+            wide = located[KIND].eq("province").to_numpy() & located[PROVINCE_ISO].ne("").to_numpy()
+        keys = _area_day_keys(area_index, located) if districts else None
+        if (~wide).any():
+            main.append(compact_piece(located[~wide], columns, small))
+            if keys is not None:
+                taken.append(np.unique(keys[~wide]))
+        if wide.any():
+            spread.append((compact_piece(located[wide], columns, small), keys[wide] if keys is not None else None))
+        del located, unresolved
+    if problems:
+        raise ReportsError(str(path), problems)
+    for step in sorted(failures):
+        raise failures[step]
+    if not days:
+        raise NotPlain(path)  # no records: the whole-file reader says so
+    seen = np.unique(np.concatenate(days))
+    reporting_dates = _reporting_dates(seen, dates=dates, freq=freq)
+    if taken:  # a province-wide report never overrides a specific report of the same district and date
+        specific = np.unique(np.concatenate(taken))
+        spread = [
+            (piece.filter(~np.isin(keys, specific)), keys) if keys is not None else (piece, keys)
+            for piece, keys in spread
+        ]
+    pieces = main + [piece for piece, _keys in spread]
+    del main, spread
+    assert empty is not None  # every chunk was placed
+    located = assemble(pieces, list(empty.columns)) if pieces else empty
+    unresolved = pd.concat(unresolved_parts, ignore_index=True)
+    del unresolved_parts
+    if strict:
+        _refuse_unplaced(reports, located, unresolved)
+    timeline = ControlTimeline(
+        areas,
+        located,
+        scheme=scheme,
+        reporting_dates=reporting_dates,
+        aggregate=aggregate,
+        provinces=provinces,
+        unresolved=unresolved,
+        level=None if boundaries is not None else level,
+        engine=engine,
+    )
+    timeline.imprecise_dropped = dropped
+    _release_arrow_memory()
+    return timeline
+
+
+def _area_day_keys(area_index: pd.Index, located: pd.DataFrame) -> np.ndarray:
+    """One int64 per located report naming its area and day."""
+    import numpy as np
+
+    area = area_index.get_indexer(located["area_id"]).astype(np.int64)
+    day = located["date"].to_numpy("datetime64[D]").astype(np.int64)
+    keys: np.ndarray = area * (1 << 32) + (day + (1 << 31))
+    return keys
 
 
 def _release_arrow_memory() -> None:
@@ -352,7 +578,19 @@ def _report_bounds(areas: gpd.GeoDataFrame, *, bundled: bool) -> tuple[float, fl
     return (west, south, east, north)
 
 
-def _reporting_dates(table: pd.DataFrame, *, dates: Iterable[str | dt.date] | None, freq: str | None) -> list[dt.date]:
+def _observed_days(table: pd.DataFrame) -> np.ndarray:
+    """The distinct days of the reports (``datetime64[D]``, sorted): one sort, no Python object per report."""
+    import numpy as np
+
+    days_seen: np.ndarray = np.unique(table["date"].to_numpy("datetime64[D]"))
+    return days_seen
+
+
+def _reporting_dates(
+    days_seen: np.ndarray, *, dates: Iterable[str | dt.date] | None, freq: str | None
+) -> list[dt.date]:
+    """The reporting dates: ``dates`` if given, else the distinct report days (``days_seen``),
+    every day or every 7th with ``freq``."""
     from geomap.dates import parse_date
 
     if dates is not None:
@@ -364,7 +602,6 @@ def _reporting_dates(table: pd.DataFrame, *, dates: Iterable[str | dt.date] | No
         return sorted(set(parsed))
     import numpy as np
 
-    days_seen = np.unique(table["date"].to_numpy("datetime64[D]"))  # one sort, no Python object per report
     observed: list[dt.date] = [d.item() for d in days_seen[~np.isnat(days_seen)]]
     if freq is None or not observed:
         return observed

@@ -47,7 +47,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import json.encoder
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
@@ -89,6 +90,8 @@ if TYPE_CHECKING:
 
     from geomap.pipeline import ReportsLike
 
+_encode_text: Callable[[str], str] = json.encoder.encode_basestring
+"""What ``json.dumps(ensure_ascii=False)`` writes for a str."""
 AGGREGATIONS = ("capital", "latest", "majority")
 ENGINES = ("pandas", "dask")
 DIRECT_KINDS = ("province", "capital", "given")
@@ -242,32 +245,37 @@ class ControlTimeline:
         table = self.long()
         return table[table[CHANGED]].reset_index(drop=True)
 
-    def conflicts(self) -> pd.DataFrame:
+    def conflicts(self, limit: int | None = None) -> pd.DataFrame:
         """Report dates on which the reports that decide an area's status disagree.
+
+        Parameters
+        ----------
+        limit
+            At most this many rows (the first in area id and date order); ``None`` for all.
+            :meth:`conflict_days` counts them without building their text.
 
         Returns
         -------
         pandas.DataFrame
-            One row per area and report date: ``area_id``, ``area_name``, ``date``
-            (``datetime64[ns]``), ``statuses`` (the distinct statuses, in input order), ``places`` and
-            ``sources`` (``"; "``-joined).
+            One row per area and report date, sorted by area id and date: ``area_id``,
+            ``area_name``, ``date`` (``datetime64[ns]``), ``statuses`` (the distinct statuses,
+            in input order), ``places`` and ``sources`` (``"; "``-joined).
         """
-        counted = self._counted()
         columns = [AREA_ID, AREA_NAME, DATE, "statuses", "places", SOURCES]
-        if counted.empty:
-            return _empty(columns)
-        # Under "majority" places vote separately, so only reports on one place disagree.
-        keys = [AREA_ID, DATE] + ([NAME] if self.aggregate == "majority" and NAME in counted else [])
-        disagree = counted.groupby(keys, sort=False)[STATUS].transform("nunique") > 1
-        rows = counted[disagree.to_numpy()].sort_values([AREA_ID, DATE], kind="stable")
+        rows = self._disagreeing()
         if rows.empty:
             return _empty(columns)
+        rows = rows.sort_values([AREA_ID, DATE], kind="stable")
         by_day = [AREA_ID, DATE]
         first = rows.drop_duplicates(by_day).set_index(by_day)
-        statuses = rows.drop_duplicates([*by_day, STATUS]).groupby(by_day, sort=False)[STATUS].agg(list)
-        places = rows.drop_duplicates([*by_day, PLACE]).groupby(by_day, sort=False)[PLACE].agg("; ".join)
+        if limit is not None and len(first) > limit:
+            first = first.iloc[:limit]
+            rows = rows[pd.MultiIndex.from_frame(rows[by_day]).isin(first.index)]
+        grouped = {"sort": False, "observed": True}
+        statuses = rows.drop_duplicates([*by_day, STATUS]).groupby(by_day, **grouped)[STATUS].agg(list)
+        places = rows.drop_duplicates([*by_day, PLACE]).groupby(by_day, **grouped)[PLACE].agg("; ".join)
         cited = rows[rows[SOURCE].astype(bool)].drop_duplicates([*by_day, SOURCE])
-        sources = cited.groupby(by_day, sort=False)[SOURCE].agg("; ".join).reindex(first.index, fill_value="")
+        sources = cited.groupby(by_day, **grouped)[SOURCE].agg("; ".join).reindex(first.index, fill_value="")
         out = pd.DataFrame(
             {
                 AREA_ID: first.index.get_level_values(0),
@@ -279,6 +287,24 @@ class ControlTimeline:
             }
         )
         return out
+
+    def conflict_days(self) -> pd.DataFrame:
+        """The area ids and dates of :meth:`conflicts` (same rows, same order), without their text.
+
+        Cheap at millions of reports: it costs a sort of the reports, not a string per conflict.
+        """
+        rows = self._disagreeing()
+        days = rows[[AREA_ID, DATE]].drop_duplicates() if len(rows) else _empty([AREA_ID, DATE])
+        return days.sort_values([AREA_ID, DATE], kind="stable").reset_index(drop=True)
+
+    def _disagreeing(self) -> pd.DataFrame:
+        """The counted reports whose area and date (under ``majority``: and place) have more than one status."""
+        counted = self._counted()
+        # Under "majority" places vote separately, so only reports on one place disagree.
+        keys = [counted[AREA_ID], counted[DATE]]
+        if self.aggregate == "majority" and NAME in counted:
+            keys.append(counted[NAME])
+        return counted[_disagree(keys, counted[STATUS])]
 
     def summary(self, by: str | None = None) -> pd.DataFrame:
         """Counts of areas per status per reporting date.
@@ -624,6 +650,8 @@ def _evidence_columns(
     """
     group_offsets, rows = decisions.group_offsets, decisions.rows
     members, inverse = _evidence_sets(decisions, cells)
+    if as_json:
+        return _evidence_json(reports, decisions, members, inverse)
     needed = sorted({g for groups in members for g in groups})
     record: dict[int, dict[str, Any]] = {}
     if needed:
@@ -653,6 +681,79 @@ def _evidence_columns(
         return (_take(pd.Series(evidence), inverse) if len(evidence) else evidence[inverse]), texts
     lists = np.array([list(items) for items in evidence[inverse]] + [None], dtype=object)[:-1]  # a fresh list per row
     return lists, texts
+
+
+def _disagree(keys: list[pd.Series], status: pd.Series) -> np.ndarray:
+    """Rows whose group (equal ``keys``; rows with a missing key in no group) has more than one distinct
+    status (missing statuses aside): ``groupby(keys)[status].transform("nunique") > 1``, on codes."""
+    n = len(status)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    group = np.zeros(n, dtype=np.int64)
+    valid = np.ones(n, dtype=bool)
+    for key in keys:
+        codes, uniques = pd.factorize(key)
+        valid &= codes >= 0
+        group = group * (len(uniques) + 1) + codes + 1
+        group = pd.factorize(group)[0]  # keeps the combined code below the number of rows
+    codes = pd.factorize(status)[0].astype(float)
+    codes[codes < 0] = np.nan
+    order = np.argsort(group, kind="stable")
+    sorted_group = group[order]
+    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+    low = np.fmin.reduceat(codes[order], starts)
+    high = np.fmax.reduceat(codes[order], starts)
+    several = np.repeat(low < high, np.diff(np.r_[starts, n]))
+    out = np.zeros(n, dtype=bool)
+    out[order] = several
+    return out & valid
+
+
+def _evidence_json(
+    reports: pd.DataFrame, decisions: Decisions, members: list[list[int]], inverse: np.ndarray
+) -> tuple[Any, Any]:
+    """:func:`_evidence_columns` as JSON text: each report's object written once as text (the bytes
+    ``json.dumps`` gives), each evidence set joined from them; no dict per report."""
+    group_offsets, rows = decisions.group_offsets, decisions.rows
+    needed = sorted({g for groups in members for g in groups})
+    parts = [rows[group_offsets[g] : group_offsets[g + 1]] for g in needed]
+    positions = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+    del parts
+    table = reports.iloc[positions]
+    iso = np.datetime_as_string(table[DATE].to_numpy("datetime64[D]"), unit="D").tolist()
+    extra = [""] * len(positions)
+    if PLACE_PRECISION in table.columns and DATE_PRECISION in table.columns:
+        places, days_known = table[PLACE_PRECISION].to_numpy(), table[DATE_PRECISION].to_numpy()
+        for k in np.flatnonzero((places > 1) | (days_known > 1)).tolist():
+            extra[k] = f', "{PRECISION}": {_json_value(describe_precision(places[k], days_known[k]))}'
+    if SCOPE in table.columns:
+        for k in np.flatnonzero(table[SCOPE].eq(PROVINCE_WIDE).to_numpy()).tolist():
+            extra[k] += f', "{SCOPE}": "{PROVINCE_WIDE}"'
+    source = table[SOURCE].tolist()
+    texts = [
+        f'{{"{DATE}": "{d}", "{PLACE}": {_json_value(p)}, "{STATUS}": {_json_value(st)}, '
+        f'"{SOURCE}": {_json_value(so)}, "{NOTE}": {_json_value(no)}{more}}}'
+        for d, p, st, so, no, more in zip(
+            iso, table[PLACE].tolist(), table[STATUS].tolist(), source, table[NOTE].tolist(), extra, strict=True
+        )
+    ]
+    del iso, extra, table
+    evidence = np.empty(len(members), dtype=object)
+    sources = np.empty(len(members), dtype=object)
+    for k, groups in enumerate(members):
+        at = [np.searchsorted(positions, rows[group_offsets[g] : group_offsets[g + 1]]) for g in groups]
+        index = np.concatenate(at).tolist() if at else []
+        evidence[k] = "[" + ", ".join([texts[i] for i in index]) + "]"
+        sources[k] = "; ".join(dict.fromkeys(source[i] for i in index if source[i]))
+    del texts, source
+    if not len(members):
+        return evidence[inverse], sources[inverse]
+    return _take(pd.Series(evidence), inverse), _take(pd.Series(sources), inverse)
+
+
+def _json_value(value: object) -> str:
+    """``json.dumps(value, ensure_ascii=False)``, the common case (text) without building an encoder."""
+    return _encode_text(value) if type(value) is str else json.dumps(value, ensure_ascii=False)
 
 
 def _join_sources(records: Iterable[dict[str, Any]]) -> str:

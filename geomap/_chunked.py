@@ -1,0 +1,142 @@
+"""A large plain CSV of reports read a chunk at a time, and located reports kept compact.
+
+:func:`plain_csv_chunks` streams the records of a file that the fast reader
+(:mod:`geomap._fastcsv`) would take, with the same text and the same row numbers, so the
+file is never held whole; :class:`NotPlain` says the file needs the careful reader after
+all (raised as soon as Arrow cannot parse a block, or at the end when the line count shows
+blank lines or values spanning lines). :func:`compact_piece` and :func:`assemble` keep
+located reports in the columns the timeline and its evidence read, repeated text
+dictionary-encoded, a few bytes per report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geomap._fastcsv import GUARDED_FORMULAS, MIN_BYTES, _line_count
+
+CHUNK_BYTES = 1 << 23
+"""Bytes of CSV per chunk (about 100,000 reports): what one chunk costs while it is checked and placed."""
+DICTIONARY_SHARE = 0.5
+"""A text column is kept dictionary-encoded when it has at most this share of distinct values per row."""
+
+
+class NotPlain(Exception):
+    """The file is not one record per line: read it with the careful reader."""
+
+
+def plain_csv_chunks(
+    path: Path, *, delimiter: str, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """Each chunk of records as text columns, with each record's spreadsheet row (header = 1).
+
+    The text is what :func:`geomap._fastcsv.read_plain_csv` gives (stripped header names, the
+    apostrophe before a formula removed). Raises :class:`NotPlain`, possibly after some
+    chunks, whenever that reader would have given the file to the careful reader.
+    """
+    import pyarrow.csv as pacsv
+
+    if path.stat().st_size < MIN_BYTES:
+        raise NotPlain(path)
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
+    first_line = head.splitlines()[0] if head else ""
+    names = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    stripped = [n.strip() for n in names]
+    if len(names) < 2 or len(set(stripped)) != len(stripped):
+        raise NotPlain(path)
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    read = 0
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=chunk_bytes),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
+            convert_options=convert,
+        )
+        if reader.schema.names != names:
+            raise NotPlain(path)
+        for batch in reader:
+            if batch.num_rows == 0:
+                continue
+            frame = pa.Table.from_batches([batch]).rename_columns(stripped).to_pandas()
+            _unguard_formulas(frame, batch)
+            yield frame, np.arange(read + 2, read + 2 + batch.num_rows)
+            read += batch.num_rows
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
+        raise NotPlain(path) from None
+    lines, nul = _line_count(path)
+    if nul or lines != read + 1:
+        raise NotPlain(path)
+
+
+def _unguard_formulas(frame: pd.DataFrame, batch: pa.RecordBatch) -> None:
+    """As the careful reader does: drop the apostrophe geomap's CSV writer puts before a formula."""
+    for position, column in enumerate(batch.columns):
+        if not pc.any(pc.starts_with(column, "'")).as_py():
+            continue
+        name = frame.columns[position]
+        guarded = frame[name].str.startswith(GUARDED_FORMULAS)
+        if guarded.any():
+            frame.loc[guarded, name] = frame.loc[guarded, name].str.slice(1)
+
+
+def compact_piece(located: pd.DataFrame, columns: list[str], small: dict[str, str]) -> pa.Table:
+    """The ``columns`` of located reports as an Arrow table: text dictionary-encoded, numbers in
+    the narrow types of ``small`` (column -> Arrow type name)."""
+    arrays = {}
+    for column in columns:
+        values = located[column]
+        if column in small:
+            arrays[column] = pa.array(values.to_numpy(), type=getattr(pa, small[column])())
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            arrays[column] = pa.array(values.to_numpy("datetime64[ns]"))
+        else:
+            array = pa.array(values.to_numpy(object) if values.dtype == object else values.array, from_pandas=True)
+            if isinstance(array, pa.ChunkedArray):
+                array = array.combine_chunks()
+            text = pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+            arrays[column] = pc.dictionary_encode(array.cast(pa.large_string())) if text else array
+    return pa.table(arrays)
+
+
+def assemble(pieces: list[pa.Table], columns: list[str]) -> pd.DataFrame:
+    """One table of the pieces, in order, consuming them.
+
+    Text with few distinct values becomes ``category`` (categories sorted, so ordering by the
+    column orders by its text), the rest plain text; numbers and dates keep their types.
+    """
+    out: dict[str, object] = {}
+    for column in columns:
+        parts = [piece.column(column) for piece in pieces]
+        for k, piece in enumerate(pieces):
+            pieces[k] = piece.drop_columns([column])  # let the column's memory go as soon as it is converted
+        if len({part.type for part in parts}) > 1:  # e.g. a chunk where the column is all missing
+            out[column] = pd.concat([part.to_pandas() for part in parts], ignore_index=True)
+            continue
+        chunked = pa.chunked_array([c for part in parts for c in part.chunks], type=parts[0].type)
+        del parts
+        out[column] = _text_column(chunked) if pa.types.is_dictionary(chunked.type) else chunked.to_pandas()
+        del chunked
+    pieces.clear()
+    return pd.DataFrame(out)
+
+
+def _text_column(chunked: pa.ChunkedArray) -> pd.Series:
+    distinct = sum(len(chunk.dictionary) for chunk in chunked.chunks)
+    if distinct <= max(1, len(chunked)) * DICTIONARY_SHARE:
+        series = chunked.unify_dictionaries().to_pandas()
+        categories = series.cat.categories
+        return series.cat.reorder_categories(categories.sort_values())
+    plain = pa.chunked_array([chunk.dictionary.take(chunk.indices) for chunk in chunked.chunks], type=pa.large_string())
+    return plain.to_pandas()
