@@ -21,7 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geomap._fastcsv import GUARDED_FORMULAS, MIN_BYTES, _line_count
+from geomap import _fastcsv
+from geomap._fastcsv import GUARDED_FORMULAS, _line_count
 
 CHUNK_BYTES = 1 << 23
 """Bytes of CSV per chunk (about 100,000 reports): what one chunk costs while it is checked and placed."""
@@ -44,7 +45,7 @@ def plain_csv_chunks(
     """
     import pyarrow.csv as pacsv
 
-    if path.stat().st_size < MIN_BYTES:
+    if path.stat().st_size < _fastcsv.MIN_BYTES:
         raise NotPlain(path)
     with open(path, "rb") as fh:
         head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")

@@ -262,15 +262,20 @@ class ControlTimeline:
             in input order), ``places`` and ``sources`` (``"; "``-joined).
         """
         columns = [AREA_ID, AREA_NAME, DATE, "statuses", "places", SOURCES]
-        rows = self._disagreeing()
+        counted = self._counted()
+        mask = self._disagreeing(counted)
+        if limit is not None and mask.any():
+            wanted = _conflict_days(counted, mask).iloc[:limit]
+            # only the reports of the wanted area-days are taken (a cheap filter first, then the exact one)
+            mask &= counted[AREA_ID].isin(wanted[AREA_ID]).to_numpy() & counted[DATE].isin(wanted[DATE]).to_numpy()
+        rows = counted[mask]
+        by_day = [AREA_ID, DATE]
+        if limit is not None and len(rows):
+            rows = rows[pd.MultiIndex.from_frame(rows[by_day]).isin(pd.MultiIndex.from_frame(wanted))]
         if rows.empty:
             return _empty(columns)
-        rows = rows.sort_values([AREA_ID, DATE], kind="stable")
-        by_day = [AREA_ID, DATE]
+        rows = rows.sort_values(by_day, kind="stable")
         first = rows.drop_duplicates(by_day).set_index(by_day)
-        if limit is not None and len(first) > limit:
-            first = first.iloc[:limit]
-            rows = rows[pd.MultiIndex.from_frame(rows[by_day]).isin(first.index)]
         grouped = {"sort": False, "observed": True}
         statuses = rows.drop_duplicates([*by_day, STATUS]).groupby(by_day, **grouped)[STATUS].agg(list)
         places = rows.drop_duplicates([*by_day, PLACE]).groupby(by_day, **grouped)[PLACE].agg("; ".join)
@@ -293,18 +298,17 @@ class ControlTimeline:
 
         Cheap at millions of reports: it costs a sort of the reports, not a string per conflict.
         """
-        rows = self._disagreeing()
-        days = rows[[AREA_ID, DATE]].drop_duplicates() if len(rows) else _empty([AREA_ID, DATE])
-        return days.sort_values([AREA_ID, DATE], kind="stable").reset_index(drop=True)
-
-    def _disagreeing(self) -> pd.DataFrame:
-        """The counted reports whose area and date (under ``majority``: and place) have more than one status."""
         counted = self._counted()
+        return _conflict_days(counted, self._disagreeing(counted))
+
+    def _disagreeing(self, counted: pd.DataFrame) -> np.ndarray:
+        """Mask of the counted reports whose area and date (under ``majority``: and place) have more than
+        one status."""
         # Under "majority" places vote separately, so only reports on one place disagree.
         keys = [counted[AREA_ID], counted[DATE]]
         if self.aggregate == "majority" and NAME in counted:
             keys.append(counted[NAME])
-        return counted[_disagree(keys, counted[STATUS])]
+        return _disagree(keys, counted[STATUS])
 
     def summary(self, by: str | None = None) -> pd.DataFrame:
         """Counts of areas per status per reporting date.
@@ -681,6 +685,14 @@ def _evidence_columns(
         return (_take(pd.Series(evidence), inverse) if len(evidence) else evidence[inverse]), texts
     lists = np.array([list(items) for items in evidence[inverse]] + [None], dtype=object)[:-1]  # a fresh list per row
     return lists, texts
+
+
+def _conflict_days(counted: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """The distinct (area id, date) of the ``mask`` rows, sorted; only those two columns are copied."""
+    if not mask.any():
+        return _empty([AREA_ID, DATE])
+    days = counted[[AREA_ID, DATE]][mask].drop_duplicates()
+    return days.sort_values([AREA_ID, DATE], kind="stable").reset_index(drop=True)
 
 
 def _disagree(keys: list[pd.Series], status: pd.Series) -> np.ndarray:

@@ -1,0 +1,208 @@
+"""`geomap export` reads a large CSV a chunk at a time and keeps the reports compact: same timeline,
+same files, same errors as reading the file whole."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import geomap._chunked
+import geomap._fastcsv
+from geomap.cli import main
+from geomap.errors import GeocodeError, InputError
+from geomap.export import export
+from geomap.levels import level_areas
+from geomap.pipeline import build_timeline, build_timeline_lean
+from geomap.reports import ReportsError
+
+HEADER = "date,place,status,source,note,lat,lon,level,place_precision,date_precision"
+NOTES = ['said "fell"', "back\\slash", "Mazār-i-Sharīf", "'=SUM(A1)", "tab\there", ""]
+NAMES = ["Kabul", "Herat", "Ghazni", "Kondoz", "Nowhere-ville"]
+
+
+def reports_text(n: int = 400, seed: int = 7) -> str:
+    """Reports over 6 days: points (some outside every district), names, province-wide reports, notes
+    needing JSON escapes, imprecise reports; many same-day disagreements."""
+    rng = np.random.default_rng(seed)
+    lines = [HEADER]
+    for k in range(n):
+        day = f"2021-08-{10 + int(rng.integers(0, 6)):02d}"
+        status = ["taliban", "government", "contested", "Taliban"][int(rng.integers(0, 4))]
+        note = NOTES[k % len(NOTES)]
+        note = f'"{note.replace(chr(34), chr(34) * 2)}"' if '"' in note else note
+        precision = f"{1 + k % 3},{1 + k % 2}" if k % 5 == 0 else ","
+        if k % 4 == 0:
+            lines.append(f"{day},{NAMES[k % len(NAMES)]},{status},https://example.org/{k % 50},{note},,,,{precision}")
+        else:
+            lat, lon = rng.uniform(31.0, 37.0), rng.uniform(62.0, 71.5)
+            level = "province" if k % 9 == 0 else "district" if k % 7 == 0 else ""
+            lines.append(
+                f"{day},site {k % 30},{status},https://example.org/{k},{note},{lat:.4f},{lon:.4f},{level},{precision}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Every file takes the chunked path, about 20 reports a chunk."""
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 0)
+    monkeypatch.setattr(geomap._chunked, "CHUNK_BYTES", 2048)
+
+
+def write(tmp_path, text, name="reports.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def loose(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as their values, to compare with the whole-file tables."""
+    return frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+
+
+OPTIONS = [
+    {"level": "district", "aggregate": "latest"},
+    {"level": "province", "min_precision": 2},
+    {"boundaries": "districts", "aggregate": "majority", "freq": "W"},
+]
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=["districts", "provinces", "boundaries-majority"])
+def test_chunked_timeline_and_export_equal_the_whole_file(small_chunks, tmp_path, options):
+    path = write(tmp_path, reports_text())
+    if options.get("boundaries") == "districts":
+        options = {**options, "boundaries": level_areas("district").drop(columns=["province_iso"])}
+    whole = build_timeline(path, **options)
+    lean = build_timeline_lean(path, **options)
+    assert "lat" not in lean.reports  # the chunked path was taken: only the columns the timeline reads
+    assert len(lean.reports) == len(whole.reports) > 250
+    assert len(whole.unresolved) > 0 and len(whole.conflicts()) > 0
+    assert lean.reporting_dates == whole.reporting_dates
+    assert lean.imprecise_dropped == whole.imprecise_dropped
+    pd.testing.assert_frame_equal(lean.long(), whole.long())
+    pd.testing.assert_frame_equal(lean.unresolved, whole.unresolved)
+    for table in ("conflicts", "conflict_days", "province_wide"):
+        pd.testing.assert_frame_equal(
+            loose(getattr(lean, table)()), loose(getattr(whole, table)()), check_dtype=False, obj=table
+        )
+    for name in ("long.parquet", "long.geojson"):
+        export(whole, tmp_path / f"whole-{name}")
+        export(lean, tmp_path / f"lean-{name}")
+        assert (tmp_path / f"lean-{name}").read_bytes() == (tmp_path / f"whole-{name}").read_bytes()
+
+
+def test_province_wide_reports_yield_to_a_specific_report_in_a_later_chunk(small_chunks, tmp_path):
+    filler = [f"2021-08-01,site {k},government,f{k},,34.5,69.1,," for k in range(200)]
+    text = "\n".join(
+        [
+            "date,place,status,source,note,lat,lon,level,place_precision",
+            "2021-08-12,Ghazni,taliban,wide,,33.55,68.42,province,",
+            *filler,
+            "2021-08-12,Ghazni city,government,specific,,33.55,68.42,district,",
+        ]
+    )
+    path = write(tmp_path, text + "\n")
+    whole = build_timeline(path, level="district")
+    lean = build_timeline_lean(path, level="district")
+    assert "lat" not in lean.reports
+    pd.testing.assert_frame_equal(lean.long(), whole.long())
+    ghazni = whole.reports[whole.reports["source"].eq("wide")]
+    assert len(ghazni) > 1 and len(lean.reports) == len(whole.reports)  # spread, less the district spoken for
+
+
+def test_every_bad_row_is_named_as_when_read_whole(small_chunks, tmp_path):
+    lines = reports_text().splitlines()
+    lines[3] = lines[3].replace("2021-08-", "2021-13-", 1)
+    lines[250] = "2021-08-11,Kabul,won,x,,,,,,"
+    lines[390] = "2021-08-11,,taliban,x,,,,,,"
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    with pytest.raises(ReportsError) as whole:
+        build_timeline(path)
+    with pytest.raises(ReportsError) as lean:
+        build_timeline_lean(path)
+    assert str(lean.value) == str(whole.value)
+    assert [p.split(",")[1] for p in lean.value.problems] == [" row 4", " row 251", " row 391"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["ragged", "blank line", "missing column"],
+)
+def test_files_the_chunks_cannot_take_are_read_whole(small_chunks, tmp_path, change):
+    lines = reports_text().splitlines()
+    if change == "ragged":
+        lines[-1] += ",extra"
+    elif change == "blank line":
+        lines.insert(200, "")
+    else:
+        lines = [line.split(",", 1)[1] for line in lines]  # no date column
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    try:
+        expected: object = build_timeline(path).long()
+    except InputError as exc:
+        expected = str(exc)
+    try:
+        got: object = build_timeline_lean(path).long()
+    except InputError as exc:
+        got = str(exc)
+    if isinstance(expected, str):
+        assert got == expected
+    else:
+        assert isinstance(got, pd.DataFrame)
+        pd.testing.assert_frame_equal(got, expected)
+
+
+def test_strict_counts_unplaced_reports_over_every_chunk(small_chunks, tmp_path):
+    path = write(tmp_path, reports_text())
+    with pytest.raises(GeocodeError) as whole:
+        build_timeline(path, strict=True)
+    with pytest.raises(GeocodeError) as lean:
+        build_timeline_lean(path, strict=True)
+    assert str(lean.value) == str(whole.value)
+
+
+def test_cli_export_writes_what_the_whole_timeline_writes(small_chunks, tmp_path, capsys):
+    path = write(tmp_path, reports_text())
+    assert main(["export", str(path), "--level", "district", "-o", str(tmp_path / "cli.parquet")]) == 0
+    err = capsys.readouterr().err
+    whole = build_timeline(path, level="district")
+    export(whole, tmp_path / "api.parquet")
+    assert (tmp_path / "cli.parquet").read_bytes() == (tmp_path / "api.parquet").read_bytes()
+    shown = ", ".join(
+        f"{row.area_name} {row.date:%Y-%m-%d} ({' vs '.join(row.statuses)})"
+        for row in whole.conflicts().head(5).itertuples()
+    )
+    assert f"shown as such: {shown} and {len(whole.conflicts()) - 5} more" in err
+
+
+def test_evidence_json_is_the_records_json(small_chunks, tmp_path):
+    timeline = build_timeline(write(tmp_path, reports_text()), level="district")
+    records = pd.concat(list(timeline.iter_long(batch_rows=500)), ignore_index=True)
+    texts = pd.concat(list(timeline.iter_long(batch_rows=500, evidence="json")), ignore_index=True)
+    assert texts["evidence"].tolist() == [json.dumps(e, ensure_ascii=False) for e in records["evidence"]]
+    assert texts["sources"].tolist() == records["sources"].tolist()
+    assert any('\\"fell\\"' in t and "Mazār" in t and "precision" in t for t in texts["evidence"])
+
+
+def test_conflicts_limit_and_days():
+    timeline = build_timeline(
+        [
+            {"date": "2021-08-12", "place": "Herat", "status": "taliban"},
+            {"date": "2021-08-12", "place": "Herat", "status": "government"},
+            {"date": "2021-08-13", "place": "Ghazni", "status": "taliban"},
+            {"date": "2021-08-13", "place": "Ghazni", "status": "contested"},
+            {"date": "2021-08-11", "place": "Ghazni", "status": "taliban"},
+            {"date": "2021-08-11", "place": "Ghazni", "status": "government"},
+        ]
+    )
+    every = timeline.conflicts()
+    assert every[["area_id", "date"]].astype(str).values.tolist() == [
+        ["AF-GHA", "2021-08-11"],
+        ["AF-GHA", "2021-08-13"],
+        ["AF-HER", "2021-08-12"],
+    ]
+    pd.testing.assert_frame_equal(timeline.conflicts(limit=2), every.head(2))
+    pd.testing.assert_frame_equal(timeline.conflict_days(), every[["area_id", "date"]])
