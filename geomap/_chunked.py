@@ -106,8 +106,12 @@ def compact_piece(located: pd.DataFrame, columns: list[str], small: dict[str, st
             array = pa.array(values.to_numpy(object) if values.dtype == object else values.array, from_pandas=True)
             if isinstance(array, pa.ChunkedArray):
                 array = array.combine_chunks()
-            text = pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
-            arrays[column] = pc.dictionary_encode(array.cast(pa.large_string())) if text else array
+            if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+                array = array.cast(pa.large_string())
+                encoded = pc.dictionary_encode(array)
+                if len(encoded.dictionary) <= max(1, len(array)) * DICTIONARY_SHARE:
+                    array = encoded  # else mostly distinct (sources, notes): plain text is smaller
+            arrays[column] = array
     return pa.table(arrays)
 
 
@@ -122,13 +126,18 @@ def assemble(pieces: list[pa.Table], columns: list[str]) -> pd.DataFrame:
         parts = [piece.column(column) for piece in pieces]
         for k, piece in enumerate(pieces):
             pieces[k] = piece.drop_columns([column])  # let the column's memory go as soon as it is converted
-        if len({part.type for part in parts}) > 1:  # e.g. a chunk where the column is all missing
+        chunks = [c for part in parts for c in part.chunks]
+        if {c.type for c in chunks} == {pa.large_string(), pa.dictionary(pa.int32(), pa.large_string())}:
+            chunks = [c.dictionary.take(c.indices) if pa.types.is_dictionary(c.type) else c for c in chunks]
+        if len({c.type for c in chunks}) > 1:  # e.g. a chunk where the column is all missing
             out[column] = pd.concat([part.to_pandas() for part in parts], ignore_index=True)
             continue
-        chunked = pa.chunked_array([c for part in parts for c in part.chunks], type=parts[0].type)
+        chunked = pa.chunked_array(chunks, type=chunks[0].type)
+        del chunks
         del parts
         out[column] = _text_column(chunked) if pa.types.is_dictionary(chunked.type) else chunked.to_pandas()
         del chunked
+        pa.default_memory_pool().release_unused()
     pieces.clear()
     return pd.DataFrame(out)
 

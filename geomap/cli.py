@@ -218,6 +218,10 @@ def _timeline_from_args(args: argparse.Namespace, *, lean: bool = False) -> Cont
         more = f" and {count - 5} more" if count > 5 else ""
         print(f"geomap: conflicting reports, shown as such: {shown}{more}", file=sys.stderr)
     _report_province_wide(timeline)
+    if lean:
+        from geomap.pipeline import release_memory
+
+        release_memory()
     return timeline
 
 

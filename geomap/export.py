@@ -356,9 +356,9 @@ def _arrow_batches(
     shapes = pa.array(wkb, type=pa.binary()) if wkb is not None and referenced else None
     schema = None
     for table, positions in batches:
-        frame = table.copy()
+        frame = table
         if wkb is not None and shapes is None:
-            frame[GEOMETRY] = wkb[positions]
+            frame = table.assign(**{GEOMETRY: wkb[positions]})
         if schema is None:
             schema = _arrow_schema(frame)
         arrow = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)

@@ -17,6 +17,7 @@ earlier one: the timeline never reads files or calls a geocoder.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -220,7 +221,7 @@ LEAN_COLUMNS = (
     "place_precision",
     "date_precision",
 )
-_LEAN_NUMBERS = {"row": "int64", "place_precision": "int8", "date_precision": "int8"}
+_LEAN_NUMBERS = {"row": "int32", "place_precision": "int8", "date_precision": "int8"}
 
 
 def build_timeline_lean(reports: ReportsLike, **options: Any) -> ControlTimeline:
@@ -363,6 +364,7 @@ def _build_in_chunks(
         if wide.any():
             spread.append((compact_piece(located[wide], columns, small), keys[wide] if keys is not None else None))
         del located, unresolved
+        release_memory()
     if problems:
         raise ReportsError(str(path), problems)
     for step in sorted(failures):
@@ -383,6 +385,7 @@ def _build_in_chunks(
     located = assemble(pieces, list(empty.columns)) if pieces else empty
     unresolved = pd.concat(unresolved_parts, ignore_index=True)
     del unresolved_parts
+    release_memory()
     if strict:
         _refuse_unplaced(reports, located, unresolved)
     timeline = ControlTimeline(
@@ -397,7 +400,6 @@ def _build_in_chunks(
         engine=engine,
     )
     timeline.imprecise_dropped = dropped
-    _release_arrow_memory()
     return timeline
 
 
@@ -416,6 +418,29 @@ def _release_arrow_memory() -> None:
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the system: Arrow's pool, and the C allocator's free pages (glibc's
+    ``malloc_trim``, where there is one). Between the steps of a large run this keeps the process's
+    resident memory near what it holds rather than near the largest step so far."""
+    _release_arrow_memory()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim: Callable[[int], int] = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+    return trim
 
 
 def _refuse_unplaced(reports: object, located: pd.DataFrame, unresolved: pd.DataFrame) -> None:

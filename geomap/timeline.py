@@ -505,7 +505,7 @@ class ControlTimeline:
         if self.engine == "dask":
             from geomap._dask import decide_dask as engine
         return engine(
-            area.astype(np.int64),
+            area.astype(np.int64, copy=False),
             _day_numbers(counted[DATE]),
             positions_in(counted[STATUS], keys),
             counted.index.to_numpy(np.int64),  # positions in self.reports (a RangeIndex)
