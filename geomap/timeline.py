@@ -99,6 +99,9 @@ DATETIME = "datetime64[ns]"
 """The dtype of every date column in the tables a timeline returns."""
 BATCH_ROWS = 20_000
 """Rows per batch of :meth:`ControlTimeline.iter_long` (bounds the memory of streaming exports)."""
+BATCH_EVIDENCE = 60_000
+"""Evidence reports per batch of :meth:`ControlTimeline.iter_long` beyond which a batch takes fewer
+rows, so a batch's evidence text does not grow with the reports behind each row."""
 
 
 class ControlTimeline:
@@ -205,8 +208,9 @@ class ControlTimeline:
         Parameters
         ----------
         batch_rows
-            About how many rows per batch (at least one reporting date each;
-            default :data:`BATCH_ROWS`).
+            About how many rows per batch (at least one reporting date each). By default
+            :data:`BATCH_ROWS`, or fewer where rows cite many reports: about
+            :data:`BATCH_EVIDENCE` evidence reports per batch.
         evidence
             ``"records"`` (lists of dicts, as in :meth:`long`) or ``"json"`` (their JSON
             text, as the exports write it; built once per report day, not per row).
@@ -217,7 +221,13 @@ class ControlTimeline:
             Consecutive slices of :meth:`long` (same columns, evidence included).
         """
         decisions = self._decisions()
-        step = max(1, (batch_rows or BATCH_ROWS) // max(1, len(self.areas)))
+        if batch_rows is None:
+            batch_rows = BATCH_ROWS
+            cited = _evidence_count(decisions)
+            if evidence and cited > BATCH_EVIDENCE:  # rows citing many reports: fewer rows per batch
+                rows = len(self.areas) * len(self.reporting_dates)
+                batch_rows = min(BATCH_ROWS, int(BATCH_EVIDENCE * rows / cited))
+        step = max(1, batch_rows // max(1, len(self.areas)))
         for start in range(0, len(self.reporting_dates), step):
             window = (start, start + step)
             yield self._frame(self.reporting_dates, decisions, compare=True, evidence=evidence, window=window)
@@ -685,6 +695,12 @@ def _evidence_columns(
         return (_take(pd.Series(evidence), inverse) if len(evidence) else evidence[inverse]), texts
     lists = np.array([list(items) for items in evidence[inverse]] + [None], dtype=object)[:-1]  # a fresh list per row
     return lists, texts
+
+
+def _evidence_count(decisions: Decisions) -> int:
+    """How many evidence reports all cells cite together (a report cited by several cells counts for each)."""
+    sizes = np.diff(decisions.group_offsets)
+    return int(sizes[decisions.cell_groups].sum()) if len(sizes) else 0
 
 
 def _conflict_days(counted: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pytest
 
 import geomap._chunked
 import geomap._fastcsv
+import geomap.timeline
 from geomap.cli import main
 from geomap.errors import GeocodeError, InputError
 from geomap.export import export
@@ -206,3 +207,13 @@ def test_conflicts_limit_and_days():
     ]
     pd.testing.assert_frame_equal(timeline.conflicts(limit=2), every.head(2))
     pd.testing.assert_frame_equal(timeline.conflict_days(), every[["area_id", "date"]])
+
+
+def test_batches_take_fewer_rows_where_rows_cite_many_reports(tmp_path, monkeypatch):
+    timeline = build_timeline(write(tmp_path, reports_text()), level="district")
+    assert [len(b) for b in timeline.iter_long()] == [len(timeline.long())]  # few reports: one batch
+    monkeypatch.setattr(geomap.timeline, "BATCH_EVIDENCE", 50)
+    batches = list(timeline.iter_long(evidence="json"))
+    assert len(batches) > 1 and all(len(b) % len(timeline.areas) == 0 for b in batches)  # whole dates
+    texts = pd.concat(batches, ignore_index=True)
+    assert texts["evidence"].tolist() == [json.dumps(e, ensure_ascii=False) for e in timeline.long()["evidence"]]
