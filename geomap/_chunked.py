@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -34,14 +34,28 @@ class NotPlain(Exception):
     """The file is not one record per line: read it with the careful reader."""
 
 
+def header_names(path: Path, *, delimiter: str) -> list[str]:
+    """The file's column names, stripped, as the fast reader reads them."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
+    first_line = head.splitlines()[0] if head else ""
+    return [n.strip() for n in next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])]
+
+
 def plain_csv_chunks(
-    path: Path, *, delimiter: str, chunk_bytes: int = CHUNK_BYTES
+    path: Path,
+    *,
+    delimiter: str,
+    chunk_bytes: int = CHUNK_BYTES,
+    skip: Sequence[str] = (),
+    only: Sequence[str] | None = None,
 ) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
     """Each chunk of records as text columns, with each record's spreadsheet row (header = 1).
 
     The text is what :func:`geomap._fastcsv.read_plain_csv` gives (stripped header names, the
-    apostrophe before a formula removed). Raises :class:`NotPlain`, possibly after some
-    chunks, whenever that reader would have given the file to the careful reader.
+    apostrophe before a formula removed), less the columns (stripped names) in ``skip``, or only
+    those in ``only``. Raises :class:`NotPlain`, possibly after some chunks, whenever that reader
+    would have given the file to the careful reader.
     """
     import pyarrow.csv as pacsv
 
@@ -54,9 +68,14 @@ def plain_csv_chunks(
     stripped = [n.strip() for n in names]
     if len(names) < 2 or len(set(stripped)) != len(stripped):
         raise NotPlain(path)
+    wanted = [n for n, s in zip(names, stripped, strict=True) if s not in skip and (only is None or s in only)]
     convert = pacsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+        column_types=dict.fromkeys(names, pa.string()),
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        include_columns=wanted,
     )
+    renamed = [s for n, s in zip(names, stripped, strict=True) if n in wanted]
     read = 0
     try:
         reader = pacsv.open_csv(
@@ -65,12 +84,12 @@ def plain_csv_chunks(
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
             convert_options=convert,
         )
-        if reader.schema.names != names:
+        if reader.schema.names != wanted:
             raise NotPlain(path)
         for batch in reader:
             if batch.num_rows == 0:
                 continue
-            frame = pa.Table.from_batches([batch]).rename_columns(stripped).to_pandas()
+            frame = pa.Table.from_batches([batch]).rename_columns(renamed).to_pandas()
             _unguard_formulas(frame, batch)
             yield frame, np.arange(read + 2, read + 2 + batch.num_rows)
             read += batch.num_rows
@@ -106,13 +125,39 @@ def compact_piece(located: pd.DataFrame, columns: list[str], small: dict[str, st
             array = pa.array(values.to_numpy(object) if values.dtype == object else values.array, from_pandas=True)
             if isinstance(array, pa.ChunkedArray):
                 array = array.combine_chunks()
-            if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-                array = array.cast(pa.large_string())
-                encoded = pc.dictionary_encode(array)
-                if len(encoded.dictionary) <= max(1, len(array)) * DICTIONARY_SHARE:
-                    array = encoded  # else mostly distinct (sources, notes): plain text is smaller
-            arrays[column] = array
+            arrays[column] = compact_text(array)
     return pa.table(arrays)
+
+
+def compact_text(array: pa.Array) -> pa.Array:
+    """Text dictionary-encoded when its values repeat, else plain (``large_string``); other types as they are."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return array
+    array = array.cast(pa.large_string())
+    encoded = pc.dictionary_encode(array)
+    if len(encoded.dictionary) <= max(1, len(array)) * DICTIONARY_SHARE:
+        return encoded
+    return array  # mostly distinct (sources, notes): plain text is smaller
+
+
+def take_rows(chunks: list[pa.Array], rows: np.ndarray, *, plain: bool = False) -> pa.ChunkedArray:
+    """``concat(chunks)[rows]`` without concatenating the chunks: each run of ``rows`` that stays in one
+    chunk is taken from it (runs are few when ``rows`` mostly rise, as located reports' rows do).
+    Dictionary chunks stay dictionaries unless ``plain`` or the chunks mix both kinds."""
+    if plain or len({c.type for c in chunks}) > 1:
+        chunks = [c.dictionary.take(c.indices) if pa.types.is_dictionary(c.type) else c for c in chunks]
+    starts = np.cumsum([0] + [len(c) for c in chunks])
+    rows = np.asarray(rows, dtype=np.int64)
+    which = np.searchsorted(starts, rows, side="right") - 1
+    bounds = np.r_[0, np.flatnonzero(np.diff(which)) + 1, len(rows)]
+    out = [
+        chunks[which[a]].take(pa.array(rows[a:b] - starts[which[a]]))
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+        if b > a
+    ]
+    return pa.chunked_array(out, type=chunks[0].type)
 
 
 def assemble(pieces: list[pa.Table], columns: list[str]) -> pd.DataFrame:
@@ -135,18 +180,21 @@ def assemble(pieces: list[pa.Table], columns: list[str]) -> pd.DataFrame:
         chunked = pa.chunked_array(chunks, type=chunks[0].type)
         del chunks
         del parts
-        out[column] = _text_column(chunked) if pa.types.is_dictionary(chunked.type) else chunked.to_pandas()
+        out[column] = text_column(chunked) if pa.types.is_dictionary(chunked.type) else chunked.to_pandas()
         del chunked
         pa.default_memory_pool().release_unused()
     pieces.clear()
     return pd.DataFrame(out)
 
 
-def _text_column(chunked: pa.ChunkedArray) -> pd.Series:
+def text_column(chunked: pa.ChunkedArray, *, categories: bool = True) -> pd.Series:
+    """Text as a column: dictionary-encoded chunks as ``category`` (sorted categories) when
+    ``categories`` and they have few distinct values, else plain text (plain chunks stay plain)."""
+    if not pa.types.is_dictionary(chunked.type):
+        return chunked.to_pandas()
     distinct = sum(len(chunk.dictionary) for chunk in chunked.chunks)
-    if distinct <= max(1, len(chunked)) * DICTIONARY_SHARE:
+    if categories and distinct <= max(1, len(chunked)) * DICTIONARY_SHARE:
         series = chunked.unify_dictionaries().to_pandas()
-        categories = series.cat.categories
-        return series.cat.reorder_categories(categories.sort_values())
+        return series.cat.reorder_categories(series.cat.categories.sort_values())
     plain = pa.chunked_array([chunk.dictionary.take(chunk.indices) for chunk in chunked.chunks], type=pa.large_string())
     return plain.to_pandas()

@@ -283,11 +283,11 @@ def _build_in_chunks(
     import numpy as np
     import pandas as pd
 
-    from geomap._chunked import NotPlain, assemble, compact_piece, plain_csv_chunks
+    from geomap._chunked import NotPlain, assemble, compact_piece, header_names, plain_csv_chunks
     from geomap.join import KIND, locate_on_districts, locate_reports
     from geomap.precision import keep_mask
     from geomap.reports import ReportsError, validate_reports
-    from geomap.schema import AREA_ID, PROVINCE_ISO
+    from geomap.schema import AREA_ID, NOTE, PROVINCE_ISO, SOURCE
     from geomap.timeline import ControlTimeline
 
     scheme = _checked_options(scheme, level, aggregate, engine, dates, freq, geocoder)
@@ -314,7 +314,12 @@ def _build_in_chunks(
     empty: pd.DataFrame | None = None
     dropped = 0
     area_index = pd.Index(areas[AREA_ID])
-    for frame, rows in plain_csv_chunks(path, delimiter=delimiter):
+    # Free text (sources, notes) is checked by nothing and read by the evidence only: it is read
+    # in a second pass once the engine has decided, so the two never sit in memory together.
+    names = header_names(path, delimiter=delimiter)
+    folded = [n.lower() for n in names]
+    later = [n for n, f in zip(names, folded, strict=True) if f in (SOURCE, NOTE) and folded.count(f) == 1]
+    for frame, rows in plain_csv_chunks(path, delimiter=delimiter, skip=later):
         try:
             table = validate_reports(frame, scheme=scheme, source_name=str(path), rows=rows, bounds=bounds)
         except ReportsError as exc:
@@ -400,7 +405,34 @@ def _build_in_chunks(
         engine=engine,
     )
     timeline.imprecise_dropped = dropped
+    if later:
+        timeline._decisions()  # the engine's arrays, built before the free text is read
+        _read_free_text(path, delimiter, later, timeline)
     return timeline
+
+
+def _read_free_text(path: Path, delimiter: str, names: list[str], timeline: ControlTimeline) -> None:
+    """Fill the ``source``/``note`` columns (``names``: as in the file) of the timeline's reports and
+    unresolved reports from a second pass over the file, each report taking its row's text."""
+    import pyarrow as pa
+
+    from geomap._chunked import compact_text, plain_csv_chunks, take_rows, text_column
+    from geomap.reports import ROW, _cells, _text
+
+    parts: dict[str, list[pa.Array]] = {name: [] for name in names}
+    for frame, _rows in plain_csv_chunks(path, delimiter=delimiter, only=names):
+        for name in names:
+            parts[name].append(compact_text(pa.array(_cells(_text(frame[name])), from_pandas=True)))
+        del frame
+    for name in names:
+        column, chunks = name.lower(), parts.pop(name)
+        for table, lean in ((timeline.reports, True), (timeline.unresolved, False)):
+            if column in table.columns and len(table):
+                # a plain file's row is its line: record k of the file is row k + 2
+                taken = take_rows(chunks, table[ROW].to_numpy() - 2, plain=not lean)
+                table[column] = text_column(taken, categories=lean)
+        del chunks
+    release_memory()
 
 
 def _area_day_keys(area_index: pd.Index, located: pd.DataFrame) -> np.ndarray:
