@@ -150,7 +150,7 @@ def distinct_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
     x_bits = x.view(np.uint64)
     with np.errstate(over="ignore"):
         key = x_bits * np.uint64(0x9E3779B97F4A7C15) ^ y.view(np.uint64)
-    codes, distinct = pd.factorize(key)
+    codes, distinct = _factorize(key)
     if len(distinct) > n // 2:
         return x, y, np.arange(n, dtype=np.int64)
     member = np.empty(len(distinct), dtype=np.int64)
@@ -158,6 +158,24 @@ def distinct_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
     if not np.array_equal(x_bits[member][codes], x_bits):
         return x, y, np.arange(n, dtype=np.int64)
     return x[member], y[member], codes.astype(np.int64, copy=False)
+
+
+def _factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize(key)``; from :data:`PARALLEL_MIN_ROWS` keys on, its two halves are hashed
+    on two threads (pandas releases the GIL) and the second half's codes renumbered, which gives
+    exactly the codes of one pass (first appearance order)."""
+    if len(key) < 2 * PARALLEL_MIN_ROWS:
+        codes, distinct = pd.factorize(key)
+        return codes, distinct
+    half = len(key) // 2
+    (first, first_distinct), (second, second_distinct) = _concurrently(
+        lambda: pd.factorize(key[:half]), lambda: pd.factorize(key[half:]), parallel=True
+    )
+    merged, distinct = pd.factorize(np.concatenate([first_distinct, second_distinct]))
+    codes = np.empty(len(key), dtype=np.intp)
+    codes[:half] = first  # the first half's values come first, in their order: codes unchanged
+    codes[half:] = merged[len(first_distinct) :][second]
+    return codes, distinct
 
 
 def _exact_join(result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarray, todo: np.ndarray) -> None:

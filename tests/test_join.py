@@ -261,3 +261,14 @@ def test_distinct_points_fall_back_to_every_point_on_a_hash_collision():
     assert len(ux) == len(x)  # no pair is trusted: every point is its own
     np.testing.assert_array_equal(ux[inverse], x)
     np.testing.assert_array_equal(uy[inverse], y)
+
+
+def test_keys_hashed_in_two_halves_get_the_codes_of_one_pass(monkeypatch):
+    import geomap.join
+
+    monkeypatch.setattr(geomap.join, "PARALLEL_MIN_ROWS", 10)
+    key = np.random.default_rng(2).integers(0, 50, 1001).astype(np.uint64)
+    codes, distinct = geomap.join._factorize(key)
+    expected_codes, expected = pd.factorize(key)
+    np.testing.assert_array_equal(codes, expected_codes)
+    np.testing.assert_array_equal(distinct, expected)
