@@ -324,3 +324,20 @@ def distinct_values(values: pd.Series) -> list[object]:
         present = np.bincount(codes, minlength=len(distinct)) > 0
         return [value for value, used in zip(distinct, present, strict=True) if used]
     return list(pd.unique(values))
+
+
+def distinct_days(days: np.ndarray) -> np.ndarray:
+    """``numpy.unique`` of a ``datetime64[D]`` array (sorted, ``NaT`` last if present), by counting
+    the days of the span the values cover instead of sorting them when the span is short."""
+    values = np.asarray(days, dtype="datetime64[D]")
+    numbers = values.view(np.int64)
+    missing = np.isnat(values)
+    known = numbers[~missing] if missing.any() else numbers
+    if not len(known):
+        return np.unique(values)
+    low, high = int(known.min()), int(known.max())
+    if high - low > 4 * len(known) + 1_000_000:
+        return np.unique(values)
+    seen = np.flatnonzero(np.bincount(known - low, minlength=high - low + 1)) + low
+    found = seen.astype("datetime64[D]")
+    return np.append(found, np.datetime64("NaT", "D")) if missing.any() else found

@@ -501,6 +501,8 @@ def _plain_numbers(values: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     """A float column's values (NaN where blank) and its blank cells; all blank when absent."""
     if values is None:
         return np.full(n, np.nan), np.ones(n, dtype=bool)
+    if not values.null_count:
+        return np.asarray(values.to_numpy(zero_copy_only=False), dtype=float), np.zeros(n, dtype=bool)
     blank = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype=float), blank
 

@@ -159,3 +159,16 @@ def test_counting_sort_and_arrow_lookups_equal_numpy_and_pandas():
     np.testing.assert_array_equal(positions_in(values, candidates), expected)
     np.testing.assert_array_equal(positions_in(values.astype(object), candidates), expected)
     assert positions_in(values[:0], candidates).tolist() == []
+
+
+def test_distinct_days_equal_numpy_unique():
+    import numpy as np
+
+    from geomap._columnar import distinct_days
+
+    rng = np.random.default_rng(4)
+    days = (np.datetime64("2019-01-01") + rng.integers(0, 1095, 50_000)).astype("datetime64[D]")
+    with_nat = np.append(days, np.array(["NaT", "NaT"], dtype="datetime64[D]"))
+    far_apart = np.array(["1700-01-01", "2200-01-01", "1700-01-01"], dtype="datetime64[D]")
+    for values in (days, with_nat, far_apart, days[:0], with_nat[-1:]):
+        np.testing.assert_array_equal(distinct_days(values), np.unique(values))
