@@ -355,7 +355,15 @@ def locate_reports(
         ``method``, ``confidence``; ``unresolved`` has one row per report that
         could not be placed, with a ``reason``.
     """
-    frame, given = _prepare(reports, geocoded)
+    lon, lat = reports[LON].to_numpy(float), reports[LAT].to_numpy(float)
+    if len(reports) >= PARALLEL_MIN_ROWS and (geocoded is None or not (np.isnan(lon).any() or np.isnan(lat).any())):
+        # No geocoder answer fills in coordinates: the points are paired while the columns are built.
+        (frame, given), pairs = _concurrently(
+            lambda: _prepare(reports, geocoded), lambda: _pairs_of(lon, lat), parallel=True
+        )
+    else:
+        frame, given = _prepare(reports, geocoded)
+        pairs = None
 
     area_ids = areas[AREA_ID].to_numpy()
     area_names = areas[AREA_NAME].to_numpy()
@@ -366,7 +374,7 @@ def locate_reports(
         by_iso = iso.map(position).fillna(-1).astype(np.int64).to_numpy()
         index = np.where(by_iso >= 0, by_iso, index)
     need_point = (index == -1) & frame[LAT].notna().to_numpy()
-    pairs = _point_pairs(frame)
+    pairs = pairs if pairs is not None else _point_pairs(frame)
     need_iso = None if provinces else _need_province_iso(frame, province_polygons)
     _, found_iso = _concurrently(
         lambda: _index_by_points(frame, index, need_point, area_ids, areas.geometry.values, engine, pairs),
@@ -407,8 +415,10 @@ _Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
 def _point_pairs(frame: pd.DataFrame) -> _Pairs:
     """The distinct (lon, lat) pairs of the reports, and each report's pair (``-1`` where it has none),
     so that every join of the reports' points tests each distinct point once."""
-    lon = frame[LON].to_numpy(float)
-    lat = frame[LAT].to_numpy(float)
+    return _pairs_of(frame[LON].to_numpy(float), frame[LAT].to_numpy(float))
+
+
+def _pairs_of(lon: np.ndarray, lat: np.ndarray) -> _Pairs:
     valid = ~(np.isnan(lon) | np.isnan(lat))
     if valid.all():
         return distinct_points(lon, lat) if len(lon) >= DISTINCT_MIN_POINTS else (lon, lat, np.arange(len(lon)))

@@ -272,3 +272,24 @@ def test_keys_hashed_in_two_halves_get_the_codes_of_one_pass(monkeypatch):
     expected_codes, expected = pd.factorize(key)
     np.testing.assert_array_equal(codes, expected_codes)
     np.testing.assert_array_equal(distinct, expected)
+
+
+def test_the_two_threaded_join_places_reports_as_the_sequential_one(monkeypatch):
+    import geomap.join
+    from geomap.levels import level_areas
+
+    districts = level_areas("district")[["area_id", "area_name", "geometry"]]
+    rng = np.random.default_rng(9)
+    n = 3000
+    lat, lon = rng.uniform(29, 39, n).round(2), rng.uniform(60, 75, n).round(2)
+    lat[::50], lon[::50] = np.nan, np.nan  # some reports without coordinates: unresolved
+    table = pd.DataFrame({"date": "2021-08-12", "place": "x", "status": "taliban", "lat": lat, "lon": lon})
+    reports = read_reports(table, bounds=None)
+    results = []
+    for rows in (1 << 62, 0):  # sequential, then every step that can on two threads
+        monkeypatch.setattr(geomap.join, "PARALLEL_MIN_ROWS", rows)
+        results.append(locate_reports(reports, districts, provinces=False, province_polygons=load_provinces()))
+    (located, unresolved), (threaded, threaded_unresolved) = results
+    pd.testing.assert_frame_equal(located, threaded)
+    pd.testing.assert_frame_equal(unresolved, threaded_unresolved)
+    assert len(located) > 1000 and len(unresolved) >= n // 50 and (located["province_iso"] != "").all()
