@@ -182,9 +182,10 @@ def _counting_sort(key: np.ndarray, keys: int) -> np.ndarray | None:
     proportional to rows plus keys; ``None`` where pandas offers none (then a comparison sort)."""
     try:
         from pandas._libs.algos import groupsort_indexer
-    except ImportError:  # pragma: no cover - every supported pandas has it
+
+        order: np.ndarray = groupsort_indexer(key.astype(np.intp, copy=False), keys)[0]
+    except (ImportError, TypeError, ValueError):  # pragma: no cover - a pandas internal: never fail on it
         return None
-    order: np.ndarray = groupsort_indexer(key.astype(np.intp, copy=False), keys)[0]
     return order.astype(np.int64, copy=False)
 
 

@@ -522,16 +522,6 @@ def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.D
     return frame, given
 
 
-def _fill_province_iso(
-    frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame | None, pairs: _Pairs | None = None
-) -> None:
-    """Fill in ``province_iso`` where it is blank from the province the report's point lies in."""
-    need = _need_province_iso(frame, province_polygons)
-    if need is not None and province_polygons is not None:
-        found = _province_iso(need, pairs if pairs is not None else _point_pairs(frame), province_polygons)
-        _set_province_iso(frame, need, found)
-
-
 def _need_province_iso(frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame | None) -> np.ndarray | None:
     """The reports whose province is blank but whose point can give it (``None``: none)."""
     if province_polygons is None:

@@ -354,8 +354,8 @@ def _build_in_chunks(
         del table, geocoded
         columns = [c for c in LEAN_COLUMNS if c in located.columns]
         small = {c: t for c, t in _LEAN_NUMBERS.items() if c in columns}
-        if empty is None:
-            empty = located.iloc[0:0][columns]
+        if empty is None:  # taken, not sliced: a slice of no rows would keep the chunk's columns alive
+            empty = located[columns].take([])
         unresolved_parts.append(unresolved)
         # Province-wide reports spread over areas come last, after every chunk's own reports (as when read whole).
         wide = np.zeros(len(located), dtype=bool)
