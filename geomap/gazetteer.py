@@ -421,6 +421,12 @@ FOREIGN_METROPOLIS_POPULATION = 1_000_000
 #: villages, and short keys collide with ordinary words ("Back" and the district Bak).
 PHONETIC_VILLAGE_CONFIDENCE = 0.8
 SHORT_KEY = 4
+#: Marks, in the ``source`` of a table row, a district created after the 2014 set: its point and
+#: ``district_id`` are those of the 2014 district it was carved from (or of its seat there).
+LATER_DISTRICT_NOTE = "created after 2014"
+#: Highest confidence of a district created after 2014: the name is known, but the area it
+#: colours is the larger 2014 district it was carved from.
+LATER_DISTRICT_CONFIDENCE = 0.9
 #: Confidence of a misspelling as close to places in other provinces as to the one chosen: below
 #: the default ``min_score``, so such a name stays unresolved with the candidates listed.
 CROSS_PROVINCE_FUZZY_CONFIDENCE = 0.45
@@ -870,7 +876,7 @@ class Gazetteer:
         ``min_score`` (unresolved) unless the main answer lies in one of those provinces.
         """
         if match is not None and (match.method in ("exact", "alias") or match.is_foreign):
-            return match
+            return self._later_district_namesakes(text, match, provinces) if _is_later_district(match.entry) else match
         norm, hint = split_kind(text)
         if not norm or hint == "province" or self._refusal(norm) is not None:
             return match
@@ -882,6 +888,8 @@ class Gazetteer:
                 by_province.setdefault(iso, []).append(line)
         if not by_province:
             return match
+        if match is not None and _is_later_district(match.entry):
+            match = None  # a village spelled so is meant, not a misspelling of a district created after 2014
         if match is not None and match.entry.province_iso in by_province:
             return match  # the main tables and the villages agree on the province
         if match is not None and provinces and match.entry.province_iso not in provinces:
@@ -895,6 +903,33 @@ class Gazetteer:
         if len(entries) == 1:
             return Match(entries[0], VILLAGE_CONFIDENCE, method)
         return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method, tuple(entries[1:]))
+
+    def _later_district_namesakes(self, text: str, match: Match, provinces: set[str]) -> Match:
+        """A district created after 2014 and villages of other provinces spelled like it (Zirkoh; Zir-e Koh).
+
+        The district outranks a village, but the villages stay candidates: without a
+        province in the text they are listed in ``alternatives`` (confidence lowered as for
+        any namesake); a text naming a village's province answers the village.
+        """
+        norm, _ = split_kind(text)
+        villages = _villages.get_villages()
+        elsewhere: dict[str, int] = {}  # province -> first line of the table
+        for line in villages.positions(phonetic_key(norm)) if norm else ():
+            iso = villages.province_iso(line)
+            if iso != match.entry.province_iso:
+                elsewhere.setdefault(iso, line)
+        if not elsewhere:
+            return match
+        if provinces:
+            inside = [iso for iso in elsewhere if iso in provinces]
+            if match.entry.province_iso in provinces or not inside:
+                return match
+            village = self._village_entry(villages, elsewhere[inside[0]])
+            return Match(village, VILLAGE_CONFIDENCE, match.method, (match.entry,))
+        seen = {e.province_iso for e in match.alternatives}
+        others = [self._village_entry(villages, line) for iso, line in sorted(elsewhere.items()) if iso not in seen]
+        confidence = match.confidence if match.alternatives else round(match.confidence * 0.8, 3)
+        return Match(match.entry, confidence, match.method, (*match.alternatives, *others))
 
     def _village_entry(self, villages: _villages.VillageIndex, line: int) -> Entry:
         """The village on ``line`` of the table as an entry (kept: names in a batch often share villages)."""
@@ -1105,6 +1140,8 @@ class Gazetteer:
             ][:1]
         if others:
             confidence *= 0.8
+        if _is_later_district(best):
+            confidence = min(confidence, LATER_DISTRICT_CONFIDENCE)
         return Match(best, round(confidence, 3), method, tuple(others))
 
     def _rank(self, entry_id: int, slot: _Key) -> tuple:
@@ -1241,6 +1278,11 @@ def _province_entries() -> list[Entry]:
     return entries
 
 
+def _is_later_district(entry: Entry) -> bool:
+    """Whether ``entry`` is a district created after 2014 (its point lies in the district it was carved from)."""
+    return entry.kind == "district" and LATER_DISTRICT_NOTE in entry.source
+
+
 def _table_entries(name: str, province_names: dict[str, str], *, curated: bool) -> list[Entry]:
     path = data_file(name)
     if not path.is_file():
@@ -1306,13 +1348,16 @@ def _not_places() -> dict[str, str]:
     return words
 
 
-def build_gazetteer(*, new_districts: bool = True, district_names: bool = True) -> Gazetteer:
+def build_gazetteer(
+    *, new_districts: bool = True, district_names: bool = True, later_districts: bool = True
+) -> Gazetteer:
     """Build a fresh :class:`Gazetteer` from the tables bundled with geomap.
 
     Use :func:`get_gazetteer` for the cached one. ``new_districts=False`` leaves out the
     districts created after the 2014 set (``new_districts.csv``), and ``district_names=False``
     the district spellings and districts taken from Who's On First (``district_names.csv``),
-    as their build scripts need.
+    and ``later_districts=False`` the districts of ``later_districts.csv``, as their build
+    scripts need.
     """
     entries = _province_entries()
     province_names = {e.province_iso: e.province for e in entries}
@@ -1329,6 +1374,8 @@ def build_gazetteer(*, new_districts: bool = True, district_names: bool = True) 
         entries = _add_curated(entries, _table_entries("district_names.csv", province_names, curated=True))
     if new_districts:
         entries += _table_entries("new_districts.csv", province_names, curated=True)
+    if later_districts:
+        entries += _table_entries("later_districts.csv", province_names, curated=True)
     entries += _table_entries("foreign_places.csv", province_names, curated=False)
     return Gazetteer(_merge_capitals(entries), _not_places())
 
@@ -1399,6 +1446,7 @@ SOURCE_TABLES = (
     "aliases.csv",
     "foreign_places.csv",
     "new_districts.csv",
+    "later_districts.csv",
     "district_names.csv",
     "not_places.csv",
     "province_centroids.csv",

@@ -159,7 +159,7 @@ def district_names(folder: Path) -> tuple[list[dict], list[str]]:
 
     from geomap.boundaries import load_districts
 
-    gazetteer = with_districts(build_gazetteer(district_names=False))
+    gazetteer = with_districts(build_gazetteer(district_names=False, later_districts=False))
     districts = load_districts()
     tree = shapely.STRtree(districts.geometry.values)
     # every phonetic key of an Afghan place -> the (province, district_id, kind) of the places holding it

@@ -34,7 +34,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from geomap._villages import get_villages  # noqa: E402
-from geomap.gazetteer import FOREIGN, Gazetteer, build_gazetteer, normalize, phonetic_key  # noqa: E402
+from geomap.gazetteer import (  # noqa: E402
+    FOREIGN,
+    LATER_DISTRICT_NOTE,
+    Gazetteer,
+    build_gazetteer,
+    normalize,
+    phonetic_key,
+)
 
 OUTPUT = ROOT / "geomap" / "data" / "new_districts.csv"
 SOURCE = "OpenAfghanistan/provinces (MIT)"
@@ -105,7 +112,7 @@ def _seat(gazetteer: Gazetteer, parts: list[str], province: str, iso: str):
 def new_districts(folder: Path) -> tuple[list[dict], list[str]]:
     from geomap.gazetteer import with_districts
 
-    gazetteer = with_districts(build_gazetteer(new_districts=False))
+    gazetteer = with_districts(build_gazetteer(new_districts=False, later_districts=False))
     names = {e.district_id: e.name for e in gazetteer.entries if e.kind == "district" and e.district_id}
     provinces = {e.province: e.province_iso for e in gazetteer.entries if e.kind == "province"}
     rows, unplaced, seen = [], [], set()
@@ -137,7 +144,7 @@ def new_districts(folder: Path) -> tuple[list[dict], list[str]]:
                 "lon": f"{lon:.5f}",
                 "population": "0",
                 "aliases": "|".join(dict.fromkeys(aliases)),
-                "source": f"{SOURCE}; seat {name}",
+                "source": f"{SOURCE}; seat {name}; {LATER_DISTRICT_NOTE}",
                 "district_id": district_id,
             }
         )

@@ -1,0 +1,151 @@
+"""Districts created after 2014 from the facts table: placement, spellings, namesakes, harm guards."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from geomap._data import data_file
+from geomap.gazetteer import LATER_DISTRICT_CONFIDENCE, get_gazetteer
+from geomap.geocode import geocode_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location(
+        "build_later_districts", ROOT / "scripts" / "build_later_districts.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _table(name: str) -> list[dict]:
+    with data_file(name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_fact_cites_a_public_page_and_names_bundled_districts():
+    from geomap.boundaries import load_districts
+
+    ids = set(load_districts()["district_id"])
+    facts = _table("later_districts_facts.csv")
+    assert len(facts) >= 6
+    for row in facts:
+        assert "https://" in row["source"], row["name"]
+        for parent in filter(None, row["parents"].split("|")):
+            assert parent in ids and parent.startswith(row["province_iso"] + "-"), (row["name"], parent)
+
+
+@pytest.fixture(scope="module")
+def built():
+    """What the build script makes of the facts table now (a few seconds: it builds the gazetteer)."""
+    script = _script()
+    return script.later_districts(script.read_facts())
+
+
+def test_the_bundled_table_is_what_the_build_script_writes(built):
+    rows, _ = built
+    assert sorted(rows, key=lambda r: (r["province_iso"], r["name"])) == _table("later_districts.csv")
+
+
+def test_each_district_lies_inside_the_district_it_was_carved_from(built):
+    from shapely import Point
+
+    from geomap.boundaries import load_districts
+
+    districts = load_districts().set_index("district_id")
+    rows, report = built
+    assert {(r["name"], r["district_id"]) for r in rows} >= {
+        ("Zawol", "AF-HER-shindand"),
+        ("Zirkoh", "AF-HER-shindand"),
+        ("Pashtkoh", "AF-HER-shindand"),
+        ("Koh-e Zor", "AF-HER-shindand"),
+        ("Gerda Serai", "AF-PIA-zadran"),
+    }
+    for row in rows:
+        assert districts.loc[row["district_id"], "geometry"].contains(Point(float(row["lon"]), float(row["lat"])))
+    # a district whose parent the page does not give and with no settlement of its name is left out
+    assert any(line.startswith("Bad Pakh (AF-LAG) left out") for line in report)
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso", "parent"),
+    [
+        ("Zawol", "Zawol", "AF-HER", "AF-HER-shindand"),  # was the province Zabul, then unresolved
+        ("Zawol, Herat", "Zawol", "AF-HER", "AF-HER-shindand"),
+        ("ZAWOL (HERAT)", "Zawol", "AF-HER", "AF-HER-shindand"),
+        ("Zawul district", "Zawol", "AF-HER", "AF-HER-shindand"),
+        ("Zirkoh, Herat", "Zirkoh", "AF-HER", "AF-HER-shindand"),  # was a village in Bamyan
+        ("Zerkoh", "Zirkoh", "AF-HER", "AF-HER-shindand"),
+        ("Pashtkoh", "Pashtkoh", "AF-HER", "AF-HER-shindand"),
+        ("Poshteh-Koh, Herat", "Pashtkoh", "AF-HER", "AF-HER-shindand"),
+        ("Koh-e Zor", "Koh-e Zor", "AF-HER", "AF-HER-shindand"),
+        ("Koh-i-Zor", "Koh-e Zor", "AF-HER", "AF-HER-shindand"),
+        ("Kooh-Zoor", "Koh-e Zor", "AF-HER", "AF-HER-shindand"),
+        ("Gerda Serai", "Gerda Serai", "AF-PIA", "AF-PIA-zadran"),
+        ("Garda Siray, Paktia", "Gerda Serai", "AF-PIA", "AF-PIA-zadran"),
+        ("Gerda Serai District", "Gerda Serai", "AF-PIA", "AF-PIA-zadran"),
+    ],
+)
+def test_spellings_of_a_later_district_reach_its_province_and_parent(query, name, iso, parent):
+    row = geocode_table([query]).iloc[0]
+    assert (row["name"], row["kind"], row["province_iso"], row["district_id"]) == (name, "district", iso, parent)
+    assert 0.5 <= row["confidence"] <= LATER_DISTRICT_CONFIDENCE
+
+
+def test_a_later_district_is_answered_below_full_confidence_and_a_2014_district_is_not():
+    answers = geocode_table(["Gerda Serai", "Zadran", "Bano"])
+    assert answers["confidence"].tolist() == [LATER_DISTRICT_CONFIDENCE, 1.0, LATER_DISTRICT_CONFIDENCE]
+    assert answers["district"].tolist() == ["Zadran", "Zadran", "Andarab"]  # the area it colours
+
+
+def test_a_village_of_another_province_spelled_like_a_later_district_stays_a_candidate():
+    gazetteer = get_gazetteer()
+    bare = gazetteer.resolve("Zirkoh")
+    assert (bare.entry.name, bare.entry.province_iso) == ("Zirkoh", "AF-HER")
+    assert [a.label for a in bare.alternatives] == ["Zir-e Koh (AF-BAM)"]
+    assert bare.confidence == pytest.approx(0.8 * LATER_DISTRICT_CONFIDENCE)
+    named = gazetteer.resolve("Zirkoh, Bamyan")  # the province named decides
+    assert (named.entry.name, named.entry.kind, named.entry.district_id) == ("Zir-e Koh", "village", "AF-BAM-kahmard")
+
+
+@pytest.mark.parametrize(
+    ("village", "iso", "district"),
+    [
+        ("Pusht Koh", "AF-HER", "AF-HER-guzara"),  # one vowel from Pashtkoh, same province
+        ("Koh-e Sur", "AF-PAN", "AF-PAN-paryan"),  # one consonant from Koh-e Zor
+        ("Zawuli", "AF-PKA", "AF-PKA-sharan"),  # Zawol with the adjectival -i
+        ("Terwak", "AF-GHA", "AF-GHA-ab-band"),  # one letter from Terwa
+    ],
+)
+def test_a_village_spelled_exactly_is_not_taken_for_a_misspelt_later_district(village, iso, district):
+    row = geocode_table([village]).iloc[0]
+    assert (row["name"], row["kind"], row["province_iso"], row["district_id"]) == (village, "village", iso, district)
+
+
+def _fact(name: str, parents: list[str], aliases: list[str] | None = None) -> dict:
+    return {"name": name, "aliases": aliases or [], "province_iso": "AF-HER", "parents": parents, "source": "x"}
+
+
+def test_the_build_leaves_out_names_it_cannot_place_safely():
+    script = _script()
+    facts = [
+        _fact("Shindand", ["AF-HER-adraskan"]),  # the town of another district
+        _fact("Qala Nawabad", ["AF-HER-shindand"], ["Kabul"]),
+        _fact("Nowhere Kalay", ["AF-HER-shindand", "AF-HER-adraskan"]),
+        _fact("Wrongplace", ["AF-KAB-paghman"]),
+    ]
+    rows, report = script.later_districts(facts)
+    assert [r["name"] for r in rows] == ["Qala Nawabad"]
+    assert rows[0]["aliases"] == ""  # the capital's name is never taken
+    assert rows[0]["district_id"] == "AF-HER-shindand"
+    text = "\n".join(report)
+    assert "Shindand (AF-HER) left out: its name is taken" in text
+    assert "'Kabul' for Qala Nawabad (AF-HER) dropped: the " in text  # a province, capital or town
+    assert "Nowhere Kalay (AF-HER) left out: no seat of that name and 2 known parent(s)" in text
+    assert "Wrongplace (AF-HER) left out: parent AF-KAB-paghman is not a bundled district of AF-HER" in text
