@@ -875,8 +875,13 @@ class Gazetteer:
         answer comes back with them in ``alternatives`` and a confidence below the default
         ``min_score`` (unresolved) unless the main answer lies in one of those provinces.
         """
+        later = None  # a district created after 2014 reached through its phonetic key only
         if match is not None and (match.method in ("exact", "alias") or match.is_foreign):
-            return self._later_district_namesakes(text, match, provinces) if _is_later_district(match.entry) else match
+            if not _is_later_district(match.entry):
+                return match
+            if self._spelled_as(text, match.entry):
+                return self._later_district_namesakes(text, match, provinces)
+            later = match
         norm, hint = split_kind(text)
         if not norm or hint == "province" or self._refusal(norm) is not None:
             return match
@@ -886,6 +891,11 @@ class Gazetteer:
             iso = villages.province_iso(line)
             if not provinces or iso in provinces:
                 by_province.setdefault(iso, []).append(line)
+        if later is not None and (
+            hint == "district"  # "Zir-e Koh District": the text says which
+            or not any(normalize(villages.name(line)) == norm for lines in by_province.values() for line in lines)
+        ):
+            return self._later_district_namesakes(text, later, provinces)  # no village is spelled so
         if not by_province:
             return match
         if match is not None and _is_later_district(match.entry):
@@ -903,6 +913,11 @@ class Gazetteer:
         if len(entries) == 1:
             return Match(entries[0], VILLAGE_CONFIDENCE, method)
         return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method, tuple(entries[1:]))
+
+    def _spelled_as(self, text: str, entry: Entry) -> bool:
+        """Whether ``text`` is one of ``entry``'s own or curated spellings (after normalisation)."""
+        slot = self._by_norm.get(split_kind(text)[0])
+        return slot is not None and any(self.entries[i] is entry for i in slot.hits)
 
     def _later_district_namesakes(self, text: str, match: Match, provinces: set[str]) -> Match:
         """A district created after 2014 and villages of other provinces spelled like it (Zirkoh; Zir-e Koh).

@@ -22,10 +22,12 @@ reports colour the area it was carved from.
 Harm guards (the same as ``build_district_names.py``'s): a spelling is dropped when it has
 fewer than four letters, when it is the name of a district, town, capital or province of
 geomap's gazetteer (in any province: a later district never takes an existing district's
-spelling), or when it is the parent's own name. A spelling that is only a village's name
-elsewhere is kept: the district outranks a village of the same name, and the village is
-listed in ``alternatives`` (with a lower confidence); a province written beside the name
-decides.
+spelling), when it is the parent's own name, or, for a spelling other than the district's
+name, when a settlement of another province is spelled exactly so. The district's own name
+is kept when it is only a village's name elsewhere: the district outranks a village of the
+same name, and the village is listed in ``alternatives`` (with a lower confidence); a
+province written beside the name decides, and a village spelled exactly as asked is not
+taken for another spelling of the district.
 
 Written with the columns of ``new_districts.csv``:
 ``name, kind, province_iso, lat, lon, population, aliases, source, district_id``.
@@ -103,6 +105,8 @@ def later_districts(facts: list[dict]) -> tuple[list[dict], list[str]]:
         kept = []
         for spelling in [name, *fact["aliases"]]:
             why = _conflict(spelling, iso, holders, parents, districts)
+            if not why and spelling != name:
+                why = _village_elsewhere(spelling, iso, settlements, villages)
             if why:
                 report.append(f"{spelling!r} for {name} ({iso}) dropped: {why}")
             else:
@@ -152,6 +156,17 @@ def _conflict(spelling: str, iso: str, holders: dict, parents: list[str], distri
     for parent in parents:
         if key == _key(districts.loc[parent, "name"]):
             return "the name of the parent district"
+    return ""
+
+
+def _village_elsewhere(spelling: str, iso: str, settlements: dict, villages) -> str:
+    """A settlement of another province spelled exactly so: the other spelling would take its name."""
+    key, norm = _key(spelling), normalize(spelling)
+    candidates = [(s[0], s[1]) for s in settlements.get(key, ())]
+    candidates += [(v.name, v.district_id) for v in villages.lookup(key)]
+    for other, district_id in candidates:
+        if not district_id.startswith(iso) and normalize(other) == norm:
+            return f"the settlement {other} ({district_id})"
     return ""
 
 

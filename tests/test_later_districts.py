@@ -66,11 +66,14 @@ def test_each_district_lies_inside_the_district_it_was_carved_from(built):
         ("Pashtkoh", "AF-HER-shindand"),
         ("Koh-e Zor", "AF-HER-shindand"),
         ("Gerda Serai", "AF-PIA-zadran"),
+        ("Aqtash", "AF-KDZ-khanabad"),
     }
     for row in rows:
         assert districts.loc[row["district_id"], "geometry"].contains(Point(float(row["lon"]), float(row["lat"])))
     # a district whose parent the page does not give and with no settlement of its name is left out
     assert any(line.startswith("Bad Pakh (AF-LAG) left out") for line in report)
+    # another spelling that is exactly a settlement of another province is not taken
+    assert "'Zirko' for Zirkoh (AF-HER) dropped: the settlement Zirko (AF-BAM-waras)" in report
 
 
 @pytest.mark.parametrize(
@@ -90,6 +93,8 @@ def test_each_district_lies_inside_the_district_it_was_carved_from(built):
         ("Gerda Serai", "Gerda Serai", "AF-PIA", "AF-PIA-zadran"),
         ("Garda Siray, Paktia", "Gerda Serai", "AF-PIA", "AF-PIA-zadran"),
         ("Gerda Serai District", "Gerda Serai", "AF-PIA", "AF-PIA-zadran"),
+        ("Aqtash, Kunduz", "Aqtash", "AF-KDZ", "AF-KDZ-khanabad"),  # was Oqtosh in Tajikistan
+        ("Aqtash", "Aqtash", "AF-KDZ", "AF-KDZ-khanabad"),
     ],
 )
 def test_spellings_of_a_later_district_reach_its_province_and_parent(query, name, iso, parent):
@@ -121,9 +126,11 @@ def test_a_village_of_another_province_spelled_like_a_later_district_stays_a_can
         ("Koh-e Sur", "AF-PAN", "AF-PAN-paryan"),  # one consonant from Koh-e Zor
         ("Zawuli", "AF-PKA", "AF-PKA-sharan"),  # Zawol with the adjectival -i
         ("Terwak", "AF-GHA", "AF-GHA-ab-band"),  # one letter from Terwa
+        ("Zir-e Koh", "AF-BAM", "AF-BAM-kahmard"),  # the phonetic key of Zirkoh
+        ("Sar-e Banu", "AF-DAY", "AF-DAY-sangi-takht"),  # was Bano (Baghlan) with "Sar-e" read as a prefix
     ],
 )
-def test_a_village_spelled_exactly_is_not_taken_for_a_misspelt_later_district(village, iso, district):
+def test_a_village_spelled_exactly_is_not_taken_for_another_spelling_of_a_later_district(village, iso, district):
     row = geocode_table([village]).iloc[0]
     assert (row["name"], row["kind"], row["province_iso"], row["district_id"]) == (village, "village", iso, district)
 
