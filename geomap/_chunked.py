@@ -26,6 +26,9 @@ from geomap._fastcsv import GUARDED_FORMULAS, _line_count
 
 CHUNK_BYTES = 1 << 23
 """Bytes of CSV per chunk (about 100,000 reports): what one chunk costs while it is checked and placed."""
+READ_BLOCK = 1 << 20
+"""Bytes Arrow reads per block. Its streaming reader reads up to 32 blocks ahead of the one being
+converted, so this bounds that read-ahead (32 MB) whatever the file's size; a chunk gathers blocks."""
 DICTIONARY_SHARE = 0.5
 """A text column is kept dictionary-encoded when it has at most this share of distinct values per row."""
 
@@ -80,19 +83,18 @@ def plain_csv_chunks(
     try:
         reader = pacsv.open_csv(
             path,
-            read_options=pacsv.ReadOptions(block_size=chunk_bytes),
+            read_options=pacsv.ReadOptions(block_size=min(chunk_bytes, READ_BLOCK)),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
             convert_options=convert,
         )
         if reader.schema.names != wanted:
             raise NotPlain(path)
-        for batch in reader:
-            if batch.num_rows == 0:
-                continue
-            frame = pa.Table.from_batches([batch]).rename_columns(renamed).to_pandas()
-            _unguard_formulas(frame, batch)
-            yield frame, np.arange(read + 2, read + 2 + batch.num_rows)
-            read += batch.num_rows
+        for table in _gathered(reader, chunk_bytes):
+            frame = table.rename_columns(renamed).to_pandas()
+            _unguard_formulas(frame, table)
+            yield frame, np.arange(read + 2, read + 2 + table.num_rows)
+            read += table.num_rows
+            del frame, table
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         raise NotPlain(path) from None
     lines, nul = _line_count(path)
@@ -100,9 +102,25 @@ def plain_csv_chunks(
         raise NotPlain(path)
 
 
-def _unguard_formulas(frame: pd.DataFrame, batch: pa.RecordBatch) -> None:
+def _gathered(batches: Iterator[pa.RecordBatch], chunk_bytes: int) -> Iterator[pa.Table]:
+    """The batches gathered into tables of about ``chunk_bytes`` of text each (empty batches skipped)."""
+    held: list[pa.RecordBatch] = []
+    size = 0
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        held.append(batch)
+        size += batch.nbytes
+        if size >= chunk_bytes:
+            yield pa.Table.from_batches(held)
+            held, size = [], 0
+    if held:
+        yield pa.Table.from_batches(held)
+
+
+def _unguard_formulas(frame: pd.DataFrame, table: pa.Table) -> None:
     """As the careful reader does: drop the apostrophe geomap's CSV writer puts before a formula."""
-    for position, column in enumerate(batch.columns):
+    for position, column in enumerate(table.columns):
         if not pc.any(pc.starts_with(column, "'")).as_py():
             continue
         name = frame.columns[position]

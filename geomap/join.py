@@ -401,7 +401,7 @@ def locate_reports(
     located = pd.concat(located_parts, ignore_index=True) if len(located_parts) > 1 else main.reset_index(drop=True)
 
     unplaced = (index < 0) & ~spread
-    unresolved = frame[unplaced].copy() if unplaced.any() else frame.iloc[:0].copy()
+    unresolved = frame[unplaced].copy()  # taken, never sliced: a slice of no rows keeps every column's buffers
     no_reason = unresolved[REASON].eq("")
     unresolved.loc[no_reason, REASON] = np.where(
         unresolved.loc[no_reason, LAT].notna(), "outside every boundary polygon", "place not found"
@@ -636,7 +636,7 @@ def locate_on_districts(
     located = pd.concat([main, _not_overriding(spread, main)], ignore_index=True)
 
     unplaced = (index < 0) & ~wide
-    unresolved = frame[unplaced].copy() if unplaced.any() else frame.iloc[:0].copy()
+    unresolved = frame[unplaced].copy()  # taken, never sliced: a slice of no rows keeps every column's buffers
     no_reason = unresolved[REASON].eq("")
     unresolved.loc[no_reason, REASON] = np.where(
         unresolved.loc[no_reason, LAT].notna(), "outside every district", "place not found"
