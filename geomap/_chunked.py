@@ -160,22 +160,55 @@ def compact_text(array: pa.Array) -> pa.Array:
     return array  # mostly distinct (sources, notes): plain text is smaller
 
 
-def take_rows(chunks: list[pa.Array], rows: np.ndarray, *, plain: bool = False) -> pa.ChunkedArray:
-    """``concat(chunks)[rows]`` without concatenating the chunks: each run of ``rows`` that stays in one
-    chunk is taken from it (runs are few when ``rows`` mostly rise, as located reports' rows do).
-    Dictionary chunks stay dictionaries unless ``plain`` or the chunks mix both kinds."""
-    if plain or len({c.type for c in chunks}) > 1:
-        chunks = [c.dictionary.take(c.indices) if pa.types.is_dictionary(c.type) else c for c in chunks]
-    starts = np.cumsum([0] + [len(c) for c in chunks])
-    rows = np.asarray(rows, dtype=np.int64)
-    which = np.searchsorted(starts, rows, side="right") - 1
-    bounds = np.r_[0, np.flatnonzero(np.diff(which)) + 1, len(rows)]
-    out = [
-        chunks[which[a]].take(pa.array(rows[a:b] - starts[which[a]]))
-        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
-        if b > a
-    ]
-    return pa.chunked_array(out, type=chunks[0].type)
+MAX_RUNS = 64
+""":class:`RowPicker` keeps the order of rows made of at most this many rising runs without a final copy."""
+
+
+class RowPicker:
+    """``concat(chunks)[rows]`` taken while the chunks go by, so the chunks are never all held.
+
+    Feed every chunk of a column in order with :meth:`add`; each keeps only the values of the
+    wanted rows. Rows made of a few rising runs (located reports: each chunk's own reports, then
+    the province-wide ones) come out in their order as they are taken; other orders are taken
+    sorted and put back in order at the end. Dictionary chunks stay dictionaries unless ``plain``
+    or the pieces mix both kinds.
+    """
+
+    def __init__(self, rows: np.ndarray, *, plain: bool = False) -> None:
+        rows = np.asarray(rows)
+        self.plain = plain
+        self.order: np.ndarray | None = None
+        cuts = np.flatnonzero(np.diff(rows) < 0) + 1
+        if len(cuts) >= MAX_RUNS:
+            self.order = np.argsort(rows, kind="stable")
+            rows, cuts = rows[self.order], cuts[:0]
+        self.runs = np.split(rows, cuts)
+        self.pieces: list[list[pa.Array]] = [[] for _ in self.runs]
+        self.seen = 0
+
+    def add(self, chunk: pa.Array) -> None:
+        """The next chunk of the column (the values of the rows after those of the chunks so far)."""
+        start, stop = self.seen, self.seen + len(chunk)
+        for run, pieces in zip(self.runs, self.pieces, strict=True):
+            a, b = np.searchsorted(run, [start, stop])
+            if b > a:
+                pieces.append(chunk.take(pa.array(run[a:b] - start)))
+        self.seen = stop
+
+    def result(self) -> pa.ChunkedArray:
+        """The values of ``rows``, in their order."""
+        chunks = [piece for pieces in self.pieces for piece in pieces]
+        self.pieces = []
+        if self.plain or len({c.type for c in chunks}) > 1:
+            chunks = [c.dictionary.take(c.indices) if pa.types.is_dictionary(c.type) else c for c in chunks]
+        if not chunks:
+            return pa.chunked_array([], type=pa.large_string())
+        taken = pa.chunked_array(chunks, type=chunks[0].type)
+        if self.order is None:
+            return taken
+        back = np.empty_like(self.order)
+        back[self.order] = np.arange(len(self.order))
+        return taken.take(pa.array(back))
 
 
 def assemble(pieces: list[pa.Table], columns: list[str]) -> pd.DataFrame:

@@ -110,6 +110,9 @@ def decide(
 def _groups(
     track: np.ndarray, day: np.ndarray, status: np.ndarray, position: np.ndarray, contested: int | None
 ) -> _Groups:
+    """The (track, day) groups of the reports. Per-report arrays stay as narrow as their values
+    allow (keys in int32 while they fit, report positions in :func:`index_dtype`), and each is
+    freed once used: at millions of reports these arrays set the engine's memory."""
     n = len(track)
     combined = _track_day_key(track, day)
     if combined is None:
@@ -117,41 +120,66 @@ def _groups(
         t, d = track[order], day[order]
         new = np.ones(n, dtype=bool)
         new[1:] = (t[1:] != t[:-1]) | (d[1:] != d[:-1])
+        del t, d
         starts = np.flatnonzero(new)
-        group_track, group_day = t[starts], d[starts]
+        group_track, group_day = track[order[starts]].astype(np.int64), day[order[starts]].astype(np.int64)
     else:
         key, span, low = combined
         order = _key_order(key, span * (int(track.max()) + 1) if n else 1)
         ordered = key[order]
+        del key
         new = np.ones(n, dtype=bool)
-        new[1:] = ordered[1:] != ordered[:-1]
+        np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
         starts = np.flatnonzero(new)
-        group_track, group_day = np.divmod(ordered[starts], span)
+        group_track, group_day = np.divmod(ordered[starts].astype(np.int64), span)
+        del ordered
         group_day += low
+    del new
+    order = order.astype(index_dtype(n), copy=False)
     small = status.astype(np.int8) if len(status) and status.min() >= 0 and status.max() < 127 else status
-    s = small[order]
     offsets = np.append(starts, n).astype(np.int64)
     if n:
+        s = small[order]
         conflict = np.minimum.reduceat(s, starts) != np.maximum.reduceat(s, starts)
-        decided = status[order[offsets[1:] - 1]]
+        del s
+        decided = status[order[offsets[1:] - 1]].astype(np.int64)
     else:
         conflict = np.zeros(0, dtype=bool)
-        decided = status[:0]
+        decided = status[:0].astype(np.int64)
     if contested is not None:
         decided = np.where(conflict, contested, decided)
-    return _Groups(position[order].astype(np.int64), offsets, group_track, group_day, decided, conflict)
+    rows = position[order].astype(index_dtype(n), copy=False)
+    return _Groups(rows, offsets, group_track, group_day, decided, conflict)
+
+
+def index_dtype(n: int) -> type[np.signedinteger]:
+    """The narrowest signed integer type that holds the positions of ``n`` items and -1."""
+    return np.int32 if n < 2**31 else np.int64
+
+
+def code_dtype(n: int) -> type[np.signedinteger]:
+    """The narrowest signed integer type that holds the codes ``-1 .. n - 1``."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n <= np.iinfo(dtype).max:
+            return dtype
+    return np.int64
 
 
 def _track_day_key(track: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, int, int] | None:
-    """One non-negative int64 key per report ordering (track, day), with its day span and first
-    day; ``None`` when the keys would not fit in 62 bits."""
+    """One non-negative integer key per report ordering (track, day), with its day span and first
+    day: int32 while the keys fit in it, else int64; ``None`` when they would not fit in 62 bits."""
     if len(track) == 0:
         return np.empty(0, dtype=np.int64), 1, 0
     low = int(day.min())
     span = int(day.max()) - low + 1
-    if (int(track.max()) + 1) * span >= 2**62:
+    keys = (int(track.max()) + 1) * span
+    if keys >= 2**62:
         return None
-    return track.astype(np.int64) * span + (day - low), span, low
+    dtype = np.int32 if keys < 2**31 else np.int64
+    key: np.ndarray = track.astype(dtype)
+    np.multiply(key, span, out=key)
+    np.add(key, (day - low).astype(dtype, copy=False), out=key)
+    return key, span, low
 
 
 def _key_order(key: np.ndarray, keys: int) -> np.ndarray:

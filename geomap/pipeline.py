@@ -407,31 +407,40 @@ def _build_in_chunks(
     timeline.imprecise_dropped = dropped
     if later:
         timeline._decisions()  # the engine's arrays, built before the free text is read
+        release_memory()  # what deciding freed, before the text comes in
         _read_free_text(path, delimiter, later, timeline)
     return timeline
 
 
 def _read_free_text(path: Path, delimiter: str, names: list[str], timeline: ControlTimeline) -> None:
     """Fill the ``source``/``note`` columns (``names``: as in the file) of the timeline's reports and
-    unresolved reports from a second pass over the file, each report taking its row's text."""
+    unresolved reports from a second pass over the file, each report taking its row's text as the
+    chunks go by (the file's text is never held whole)."""
     import pyarrow as pa
 
-    from geomap._chunked import compact_text, plain_csv_chunks, take_rows, text_column
+    from geomap._chunked import RowPicker, compact_text, plain_csv_chunks, text_column
     from geomap.reports import ROW, _cells, _text
 
-    parts: dict[str, list[pa.Array]] = {name: [] for name in names}
+    targets = [(table, lean) for table, lean in ((timeline.reports, True), (timeline.unresolved, False)) if len(table)]
+    # a plain file's row is its line: record k of the file is row k + 2
+    pickers = {
+        (name, k): RowPicker(table[ROW].to_numpy() - 2, plain=not lean)
+        for name in names
+        for k, (table, lean) in enumerate(targets)
+        if name.lower() in table.columns
+    }
     for frame, _rows in plain_csv_chunks(path, delimiter=delimiter, only=names):
         for name in names:
-            parts[name].append(compact_text(pa.array(_cells(_text(frame[name])), from_pandas=True)))
+            chunk = compact_text(pa.array(_cells(_text(frame[name])), from_pandas=True))
+            for k in range(len(targets)):
+                if (name, k) in pickers:
+                    pickers[name, k].add(chunk)
+            del chunk
         del frame
-    for name in names:
-        column, chunks = name.lower(), parts.pop(name)
-        for table, lean in ((timeline.reports, True), (timeline.unresolved, False)):
-            if column in table.columns and len(table):
-                # a plain file's row is its line: record k of the file is row k + 2
-                taken = take_rows(chunks, table[ROW].to_numpy() - 2, plain=not lean)
-                table[column] = text_column(taken, categories=lean)
-        del chunks
+    for (name, k), picker in pickers.items():
+        table, lean = targets[k]
+        table[name.lower()] = text_column(picker.result(), categories=lean)
+    del pickers
     release_memory()
 
 

@@ -55,7 +55,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap._columnar import Decisions, decide, distinct_values, positions_in
+from geomap._columnar import (
+    Decisions,
+    _key_order,
+    code_dtype,
+    decide,
+    distinct_values,
+    index_dtype,
+    positions_in,
+)
 from geomap.dates import parse_date
 from geomap.errors import InputError
 from geomap.join import KIND, NAME
@@ -514,11 +522,20 @@ class ControlTimeline:
         engine = decide
         if self.engine == "dask":
             from geomap._dask import decide_dask as engine
+        # Per-report arrays in the narrowest types their values allow: at millions of reports they
+        # set the engine's memory.
+        area = area.astype(code_dtype(len(self.areas)), copy=False)
+        status = positions_in(counted[STATUS], keys).astype(code_dtype(len(keys)), copy=False)
+        n = len(self.reports)
+        if len(counted) == n:  # positions in self.reports (a RangeIndex)
+            position = np.arange(n, dtype=index_dtype(n))
+        else:
+            position = counted.index.to_numpy().astype(index_dtype(n))
         return engine(
-            area.astype(np.int64, copy=False),
+            area,
             _day_numbers(counted[DATE]),
-            positions_in(counted[STATUS], keys),
-            counted.index.to_numpy(np.int64),  # positions in self.reports (a RangeIndex)
+            status,
+            position,
             np.array(list(days), dtype="datetime64[D]").astype(np.int64),
             n_areas=len(self.areas),
             unknown=keys.index(self.scheme.unknown),
@@ -634,8 +651,11 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 
 
 def _day_numbers(dates: pd.Series) -> np.ndarray:
-    days: np.ndarray = dates.to_numpy("datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-    return days
+    """Days since 1970-01-01 of a datetime column: int32 (every day a ``datetime64[ns]`` can hold fits)."""
+    days: np.ndarray = dates.to_numpy("datetime64[ns]").astype("datetime64[D]").view(np.int64)
+    if len(days) and days.min() < np.iinfo(np.int32).min:  # a missing date (NaT) keeps its int64 code
+        return days
+    return days.astype(np.int32)
 
 
 def _evidence_sets(decisions: Decisions, cells: np.ndarray) -> tuple[list[list[int]], np.ndarray]:
@@ -713,28 +733,89 @@ def _conflict_days(counted: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
 
 def _disagree(keys: list[pd.Series], status: pd.Series) -> np.ndarray:
     """Rows whose group (equal ``keys``; rows with a missing key in no group) has more than one distinct
-    status (missing statuses aside): ``groupby(keys)[status].transform("nunique") > 1``, on codes."""
+    status (missing statuses aside): ``groupby(keys)[status].transform("nunique") > 1``, on codes.
+
+    Categories and days are their own codes (no hashing); groups are put in order by a counting
+    sort, and each row reads its group's answer: a few bytes per row."""
     n = len(status)
     if n == 0:
         return np.zeros(0, dtype=bool)
-    group = np.zeros(n, dtype=np.int64)
-    valid = np.ones(n, dtype=bool)
+    most = _COUNTING_KEYS_PER_ROW * n + 1_000_000
+    group: np.ndarray | None = None
+    size = 1
+    valid: np.ndarray | None = None
     for key in keys:
-        codes, uniques = pd.factorize(key)
-        valid &= codes >= 0
-        group = group * (len(uniques) + 1) + codes + 1
-        group = pd.factorize(group)[0]  # keeps the combined code below the number of rows
-    codes = pd.factorize(status)[0].astype(float)
-    codes[codes < 0] = np.nan
-    order = np.argsort(group, kind="stable")
-    sorted_group = group[order]
-    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-    low = np.fmin.reduceat(codes[order], starts)
-    high = np.fmax.reduceat(codes[order], starts)
-    several = np.repeat(low < high, np.diff(np.r_[starts, n]))
-    out = np.zeros(n, dtype=bool)
-    out[order] = several
-    return out & valid
+        codes, count = _codes(key)
+        missing = codes < 0
+        if missing.any():
+            valid = ~missing if valid is None else valid & ~missing
+        del missing
+        if group is None:
+            group, size = codes.astype(np.int64) + 1, count + 1
+            continue
+        if size * (count + 1) > most:  # keep the combined code below the number of rows
+            group, size = _refactorized(group)
+        group *= count + 1
+        group += codes
+        group += 1
+        size *= count + 1
+        del codes
+    assert group is not None
+    if size > most:
+        group, size = _refactorized(group)
+    codes, count = _codes(status)
+    small = codes.astype(code_dtype(count + 1), copy=False)
+    del codes
+    order = _key_order(group, size)
+    ranked = small[order]
+    del order, small
+    sizes = np.bincount(group, minlength=size)
+    used = np.flatnonzero(sizes)
+    starts = (np.cumsum(sizes) - sizes)[used]
+    del sizes
+    # the lowest and highest status code of each group, missing statuses (-1) aside
+    high = np.maximum.reduceat(ranked, starts)
+    ranked[ranked < 0] = count
+    low = np.minimum.reduceat(ranked, starts)
+    del ranked
+    several = np.zeros(size, dtype=bool)
+    several[used] = low < high
+    out: np.ndarray = several[group]
+    if valid is not None:
+        out &= valid
+    return out
+
+
+_COUNTING_KEYS_PER_ROW = 4
+"""Group codes are combined while there are at most this many possible codes per row (plus a million)."""
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Codes ``0 .. count - 1`` of a column's values (-1 where missing) and ``count``: a category's own
+    codes, a date's day, else the codes of ``pandas.factorize``. Equal values, equal codes."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), len(values.cat.categories)
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
+        ns = values.to_numpy("datetime64[ns]").view(np.int64)
+        missing = ns == np.iinfo(np.int64).min
+        known = ns[~missing] if missing.any() else ns
+        if len(known) and not (known % _DAY_NS).any():
+            days = ns // _DAY_NS
+            low, high = int(known.min()) // _DAY_NS, int(known.max()) // _DAY_NS
+            if high - low < _COUNTING_KEYS_PER_ROW * len(ns) + 1_000_000:
+                days -= low
+                days[missing] = -1
+                return days, high - low + 1
+    codes, uniques = pd.factorize(values)
+    return codes, len(uniques)
+
+
+_DAY_NS = 86_400_000_000_000
+
+
+def _refactorized(group: np.ndarray) -> tuple[np.ndarray, int]:
+    codes, uniques = pd.factorize(group)
+    return codes.astype(np.int64, copy=False), len(uniques)
 
 
 def _evidence_json(
