@@ -49,7 +49,7 @@ def plain_csv_chunks(
     path: Path,
     *,
     delimiter: str,
-    chunk_bytes: int = CHUNK_BYTES,
+    chunk_bytes: int | None = None,
     skip: Sequence[str] = (),
     only: Sequence[str] | None = None,
 ) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
@@ -62,6 +62,7 @@ def plain_csv_chunks(
     """
     import pyarrow.csv as pacsv
 
+    chunk_bytes = CHUNK_BYTES if chunk_bytes is None else chunk_bytes
     if path.stat().st_size < _fastcsv.MIN_BYTES:
         raise NotPlain(path)
     with open(path, "rb") as fh:
@@ -156,8 +157,35 @@ def compact_text(array: pa.Array) -> pa.Array:
     array = array.cast(pa.large_string())
     encoded = pc.dictionary_encode(array)
     if len(encoded.dictionary) <= max(1, len(array)) * DICTIONARY_SHARE:
+        narrow = _index_type(len(encoded.dictionary))
+        if narrow != encoded.type.index_type:  # int8 or int16 codes where the dictionary is small
+            return pa.DictionaryArray.from_arrays(encoded.indices.cast(narrow), encoded.dictionary)
         return encoded
     return array  # mostly distinct (sources, notes): plain text is smaller
+
+
+def _index_type(size: int) -> pa.DataType:
+    """The narrowest Arrow index type for a dictionary of ``size`` values."""
+    if size <= 127:
+        return pa.int8()
+    return pa.int16() if size <= 32_767 else pa.int32()
+
+
+def same_type(chunks: list[pa.Array]) -> list[pa.Array]:
+    """Text chunks made one type: dictionaries with the widest of their index types; plain text
+    (every chunk decoded) when plain and dictionary chunks mix."""
+    types = {c.type for c in chunks}
+    if len(types) <= 1:
+        return chunks
+    if not all(pa.types.is_dictionary(t) and t.value_type == pa.large_string() for t in types):
+        if all(pa.types.is_large_string(t) or pa.types.is_dictionary(t) for t in types):
+            return [c.dictionary.take(c.indices) if pa.types.is_dictionary(c.type) else c for c in chunks]
+        return chunks
+    wide = max((t.index_type for t in types), key=lambda t: t.bit_width)
+    return [
+        c if c.type.index_type == wide else pa.DictionaryArray.from_arrays(c.indices.cast(wide), c.dictionary)
+        for c in chunks
+    ]
 
 
 MAX_RUNS = 64
@@ -199,8 +227,9 @@ class RowPicker:
         """The values of ``rows``, in their order."""
         chunks = [piece for pieces in self.pieces for piece in pieces]
         self.pieces = []
-        if self.plain or len({c.type for c in chunks}) > 1:
+        if self.plain:
             chunks = [c.dictionary.take(c.indices) if pa.types.is_dictionary(c.type) else c for c in chunks]
+        chunks = same_type(chunks)
         if not chunks:
             return pa.chunked_array([], type=pa.large_string())
         taken = pa.chunked_array(chunks, type=chunks[0].type)
@@ -222,9 +251,7 @@ def assemble(pieces: list[pa.Table], columns: list[str]) -> pd.DataFrame:
         parts = [piece.column(column) for piece in pieces]
         for k, piece in enumerate(pieces):
             pieces[k] = piece.drop_columns([column])  # let the column's memory go as soon as it is converted
-        chunks = [c for part in parts for c in part.chunks]
-        if {c.type for c in chunks} == {pa.large_string(), pa.dictionary(pa.int32(), pa.large_string())}:
-            chunks = [c.dictionary.take(c.indices) if pa.types.is_dictionary(c.type) else c for c in chunks]
+        chunks = same_type([c for part in parts for c in part.chunks])
         if len({c.type for c in chunks}) > 1:  # e.g. a chunk where the column is all missing
             out[column] = pd.concat([part.to_pandas() for part in parts], ignore_index=True)
             continue
@@ -245,6 +272,11 @@ def text_column(chunked: pa.ChunkedArray, *, categories: bool = True) -> pd.Seri
         return chunked.to_pandas()
     distinct = sum(len(chunk.dictionary) for chunk in chunked.chunks)
     if categories and distinct <= max(1, len(chunked)) * DICTIONARY_SHARE:
+        wide = _index_type(distinct)  # room for the unified dictionary (at most the sum of the chunks')
+        if wide.bit_width > chunked.type.index_type.bit_width:
+            chunked = pa.chunked_array(
+                [pa.DictionaryArray.from_arrays(c.indices.cast(wide), c.dictionary) for c in chunked.chunks]
+            )
         series = chunked.unify_dictionaries().to_pandas()
         return series.cat.reorder_categories(series.cat.categories.sort_values())
     plain = pa.chunked_array([chunk.dictionary.take(chunk.indices) for chunk in chunked.chunks], type=pa.large_string())

@@ -291,6 +291,7 @@ def _build_in_chunks(
     from geomap.timeline import ControlTimeline
 
     scheme = _checked_options(scheme, level, aggregate, engine, dates, freq, geocoder)
+    bound_heap()
     areas = _areas(level, boundaries)
     provinces = boundaries is None and level == "province"
     districts = boundaries is None and level == "district"
@@ -473,15 +474,39 @@ def release_memory() -> None:
 
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
+    libc = _glibc()
+    return None if libc is None else libc.malloc_trim
+
+
+MMAP_THRESHOLD = 1 << 18
+"""Bytes from which the C allocator maps each block on its own (see :func:`bound_heap`)."""
+
+
+@functools.cache
+def bound_heap() -> None:
+    """Have the C allocator (glibc) map every block of :data:`MMAP_THRESHOLD` bytes or more on its own,
+    so an array freed goes straight back to the system.
+
+    By default glibc raises that threshold up to 32 MB as large blocks are freed, after which the
+    per-report arrays of a large run (a few MB to tens of MB each) come from the heap, and the holes
+    they leave keep the process's resident memory hundreds of MB above what it holds. Nothing where
+    the C library is not glibc."""
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD; fixing it turns the dynamic threshold off
+
+
+@functools.cache
+def _glibc() -> Any:
     import ctypes
     import ctypes.util
 
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim
+        libc.malloc_trim, libc.mallopt  # noqa: B018 - both exist only in glibc
     except (OSError, AttributeError):  # not glibc
         return None
-    return trim
+    return libc
 
 
 def _refuse_unplaced(reports: object, located: pd.DataFrame, unresolved: pd.DataFrame) -> None:

@@ -161,6 +161,7 @@ class ControlTimeline:
         self.reporting_dates: list[dt.date] = sorted(set(reporting_dates))
         self._long: pd.DataFrame | None = None
         self._decided: Decisions | None = None
+        self._disagreeing_rows: np.ndarray | None = None
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -322,11 +323,14 @@ class ControlTimeline:
     def _disagreeing(self, counted: pd.DataFrame) -> np.ndarray:
         """Mask of the counted reports whose area and date (under ``majority``: and place) have more than
         one status."""
+        if self._disagreeing_rows is not None and len(self._disagreeing_rows) == len(counted):
+            return self._disagreeing_rows.copy()
         # Under "majority" places vote separately, so only reports on one place disagree.
         keys = [counted[AREA_ID], counted[DATE]]
         if self.aggregate == "majority" and NAME in counted:
             keys.append(counted[NAME])
-        return _disagree(keys, counted[STATUS])
+        self._disagreeing_rows = _disagree(keys, counted[STATUS])  # a bit per report, kept for the next call
+        return self._disagreeing_rows.copy()
 
     def summary(self, by: str | None = None) -> pd.DataFrame:
         """Counts of areas per status per reporting date.
@@ -727,7 +731,7 @@ def _conflict_days(counted: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """The distinct (area id, date) of the ``mask`` rows, sorted; only those two columns are copied."""
     if not mask.any():
         return _empty([AREA_ID, DATE])
-    days = counted[[AREA_ID, DATE]][mask].drop_duplicates()
+    days = counted.loc[mask, [AREA_ID, DATE]].drop_duplicates()  # only the rows in conflict copied
     return days.sort_values([AREA_ID, DATE], kind="stable").reset_index(drop=True)
 
 
