@@ -1,0 +1,137 @@
+"""What keeps the export's memory bounded at millions of reports: narrow engine arrays, chunks that
+keep nothing of the chunk before, text taken as it goes by, conflicts found on codes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import geomap._chunked
+import geomap._fastcsv
+from geomap._chunked import RowPicker, compact_text, plain_csv_chunks, same_type, text_column
+from geomap._columnar import _groups, _track_day_key, code_dtype, index_dtype
+from geomap.join import locate_on_districts
+from geomap.levels import level_areas
+from geomap.pipeline import build_timeline_lean
+from geomap.reports import read_reports
+from geomap.timeline import _disagree
+
+
+def test_engine_keeps_report_positions_and_keys_narrow(tmp_path):
+    track = np.array([2, 0, 2, 1, 0], dtype=np.int16)
+    day = np.array([18_850, 18_851, 18_850, 18_852, 18_851], dtype=np.int32)
+    status = np.array([1, 0, 2, 1, 0], dtype=np.int8)
+    groups = _groups(track, day, status, np.arange(5, dtype=np.int32), contested=3)
+    assert groups.rows.dtype == np.int32
+    assert groups.rows.tolist() == [1, 4, 3, 0, 2]  # (track, day) order, input order within
+    assert groups.decided.tolist() == [0, 1, 3]  # the last group disagrees: contested
+    key, span, low = _track_day_key(track, day)
+    assert key.dtype == np.int32 and (span, low) == (3, 18_850)
+    wide, _, _ = _track_day_key(np.array([0, 3_000_000]), np.array([0, 1_000]))
+    assert wide.dtype == np.int64  # 3 million areas x 1,001 days do not fit in int32
+    assert (code_dtype(398), code_dtype(128), code_dtype(127), index_dtype(5_000_000)) == (
+        np.int16,
+        np.int16,
+        np.int8,
+        np.int32,
+    )
+
+
+def test_timeline_decides_on_narrow_arrays():
+    timeline = build_timeline_lean(
+        [
+            {"date": "2021-08-12", "place": "Ghazni", "status": "taliban"},
+            {"date": "2021-08-15", "place": "Kabul", "status": "taliban"},
+            {"date": "2021-08-15", "place": "Kabul", "status": "government"},
+        ],
+        level="district",
+    )
+    decisions = timeline._decisions()
+    assert decisions.rows.dtype == np.int32
+    assert sorted(decisions.rows.tolist()) == [0, 1, 2]
+    assert len(timeline.conflict_days()) == 1
+
+
+def test_empty_unresolved_table_holds_none_of_the_reports_buffers():
+    reports = read_reports(
+        pd.DataFrame(
+            {"date": ["2021-08-15"] * 2_000, "place": ["x" * 200] * 2_000, "status": ["taliban"] * 2_000}
+        ).assign(lat=34.5, lon=69.2)
+    )
+    located, unresolved = locate_on_districts(reports, level_areas("district"))
+    assert len(located) == 2_000 and len(unresolved) == 0
+    held = sum(
+        unresolved[c].array._pa_array.get_total_buffer_size()
+        for c in unresolved.columns
+        if hasattr(unresolved[c].array, "_pa_array")
+    )
+    assert held < 10_000  # a slice of no rows would keep every text column's 400 KB
+
+
+def test_chunks_are_gathered_from_small_blocks(tmp_path, monkeypatch):
+    path = tmp_path / "reports.csv"
+    path.write_text("date,place,status\n" + "".join(f"2021-08-{1 + k % 28:02d},p{k},taliban\n" for k in range(3_000)))
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 0)
+    monkeypatch.setattr(geomap._chunked, "READ_BLOCK", 1 << 10)
+    monkeypatch.setattr(geomap._chunked, "CHUNK_BYTES", 1 << 13)
+    chunks = list(plain_csv_chunks(path, delimiter=","))
+    sizes = [len(frame) for frame, _rows in chunks]
+    assert sum(sizes) == 3_000 and len(chunks) > 3
+    assert all(200 <= size <= 400 for size in sizes[:-1])  # ~8 KB each (about 30 bytes a row), from 1 KB blocks
+    rows = np.concatenate([rows for _frame, rows in chunks])
+    assert rows.tolist() == list(range(2, 3_002))
+    assert chunks[-1][0]["place"].iloc[-1] == "p2999"
+
+
+@pytest.mark.parametrize("kind", ["runs", "shuffled"])
+def test_row_picker_takes_rows_as_the_chunks_go_by(kind):
+    rng = np.random.default_rng(3)
+    values = [f"text {k}" for k in range(500)]
+    # runs: each chunk's own rows rising, then the province-wide ones rising
+    runs = np.r_[np.arange(0, 500, 3), np.arange(1, 500, 7)]
+    rows = runs if kind == "runs" else rng.permutation(500)[:300]
+    picker = RowPicker(rows)
+    for start in range(0, 500, 64):
+        picker.add(compact_text(pa.array(values[start : start + 64])))
+    got = picker.result()
+    assert got.to_pylist() == [values[r] for r in rows]
+    if kind == "runs":
+        assert picker.order is None  # taken in order, no copy at the end
+
+
+def test_small_dictionaries_take_narrow_codes_and_unify():
+    a = compact_text(pa.array([f"a{k % 100}" for k in range(1_000)]))
+    b = compact_text(pa.array([f"b{k % 300}" for k in range(1_000)]))
+    assert a.type.index_type == pa.int8() and b.type.index_type == pa.int16()
+    chunks = same_type([a, b])
+    assert {c.type.index_type for c in chunks} == {pa.int16()}
+    column = text_column(pa.chunked_array(chunks))
+    assert column.dtype == "category" and len(column.cat.categories) == 400
+    assert column.tolist() == a.to_pylist() + b.to_pylist()
+    assert list(column.cat.categories) == sorted(column.cat.categories)
+
+
+def test_disagreeing_rows_equal_groupby_nunique():
+    rng = np.random.default_rng(11)
+    for trial in range(40):
+        n = int(rng.integers(1, 300))
+        area = pd.Series(rng.choice(["AF-KAB", "AF-HER", "AF-GHA", None], n))
+        if trial % 2:
+            area = area.astype("category")
+        date = pd.Series(pd.Timestamp("2021-08-10") + pd.to_timedelta(rng.integers(0, 5, n), "D"))
+        if trial % 3 == 0:
+            date[rng.random(n) < 0.1] = pd.NaT
+        if trial % 5 == 0:  # times of day: grouped by value, not by day
+            date = date + pd.to_timedelta(rng.integers(0, 2, n), "h")
+        status = pd.Series(rng.choice(["taliban", "government", "contested", None], n))
+        if trial % 4 == 1:
+            status = status.astype("category")
+        place = pd.Series(rng.choice(["Kabul", "Herat"], n))
+        for keys in ([area, date], [area, date, place]):
+            frame = pd.DataFrame({f"k{i}": key for i, key in enumerate(keys)} | {"status": status})
+            by = [f"k{i}" for i in range(len(keys))]
+            counts = frame.groupby(by, dropna=True, observed=True)["status"].transform("nunique")
+            want = (counts.reindex(frame.index) > 1).to_numpy()
+            assert _disagree(keys, status).tolist() == want.tolist()
