@@ -731,7 +731,25 @@ def _conflict_days(counted: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """The distinct (area id, date) of the ``mask`` rows, sorted; only those two columns are copied."""
     if not mask.any():
         return _empty([AREA_ID, DATE])
-    days = counted.loc[mask, [AREA_ID, DATE]].drop_duplicates()  # only the rows in conflict copied
+    # As counted.loc[mask, [AREA_ID, DATE]].drop_duplicates(), found on codes: the first row of
+    # each distinct (area, date) among the rows in conflict, then only those rows copied.
+    rows = np.flatnonzero(mask)
+    area, n_areas = _codes(counted[AREA_ID])
+    day, n_days = _codes(counted[DATE])
+    key = (area[rows].astype(np.int64) + 1) * (n_days + 1)
+    key += day[rows]
+    key += 1
+    del area, day
+    size = (n_areas + 1) * (n_days + 1)
+    if size > _COUNTING_KEYS_PER_ROW * len(key) + 1_000_000:
+        key, size = _refactorized(key)
+    order = _key_order(key, size)
+    sizes = np.bincount(key, minlength=size)
+    del key
+    starts = (np.cumsum(sizes) - sizes)[sizes > 0]
+    first = np.sort(rows[order[starts]])
+    del order, rows
+    days = counted[[AREA_ID, DATE]].iloc[first]
     return days.sort_values([AREA_ID, DATE], kind="stable").reset_index(drop=True)
 
 
@@ -809,7 +827,7 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, int]:
             if high - low < _COUNTING_KEYS_PER_ROW * len(ns) + 1_000_000:
                 days -= low
                 days[missing] = -1
-                return days, high - low + 1
+                return days.astype(np.int32), high - low + 1
     codes, uniques = pd.factorize(values)
     return codes, len(uniques)
 
