@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import json
 import json.encoder
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -287,7 +288,7 @@ class ControlTimeline:
             wanted = _conflict_days(counted, mask).iloc[:limit]
             # only the reports of the wanted area-days are taken (a cheap filter first, then the exact one)
             mask &= counted[AREA_ID].isin(wanted[AREA_ID]).to_numpy() & counted[DATE].isin(wanted[DATE]).to_numpy()
-        rows = counted[mask]
+        rows = _take_rows(counted, np.flatnonzero(mask))
         by_day = [AREA_ID, DATE]
         if limit is not None and len(rows):
             rows = rows[pd.MultiIndex.from_frame(rows[by_day]).isin(pd.MultiIndex.from_frame(wanted))]
@@ -648,6 +649,27 @@ def _take(values: pd.Series, index: np.ndarray) -> pd.api.extensions.ExtensionAr
     return values.array.take(index) if len(values) else values.to_numpy()[index]
 
 
+def _take_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """``frame.iloc[positions]`` (``positions`` rising), Arrow columns held in several chunks (sources
+    and notes read a chunk at a time) taken one chunk at a time: Arrow's own take of such a column
+    first joins its chunks, a copy of the whole column per call."""
+    cuts: set[int] = set()
+    for column in frame.columns:
+        chunked = getattr(frame[column].array, "_pa_array", None)
+        if chunked is not None and chunked.num_chunks > 1:
+            cuts.update(np.cumsum([len(chunk) for chunk in chunked.chunks])[:-1].tolist())
+    if not cuts or len(positions) < 2:
+        return frame.iloc[positions]
+    edges = np.array([0, *sorted(cuts), len(frame)], dtype=np.int64)
+    which = np.searchsorted(edges, positions, side="right") - 1
+    bounds = np.r_[0, np.flatnonzero(np.diff(which)) + 1, len(positions)].tolist()
+    pieces = []
+    for a, b in itertools.pairwise(bounds):
+        start, stop = int(edges[which[a]]), int(edges[which[a] + 1])
+        pieces.append(frame.iloc[start:stop].iloc[positions[a:b] - start])
+    return pd.concat(pieces) if len(pieces) > 1 else pieces[0]
+
+
 def _empty(columns: list[str]) -> pd.DataFrame:
     """A table without rows whose date column already has the dtype it has with rows."""
     frame = pd.DataFrame(columns=columns)
@@ -694,7 +716,7 @@ def _evidence_columns(
     record: dict[int, dict[str, Any]] = {}
     if needed:
         positions = np.unique(np.concatenate([rows[group_offsets[g] : group_offsets[g + 1]] for g in needed]))
-        table = reports.iloc[positions]
+        table = _take_rows(reports, positions)
         iso = np.datetime_as_string(table[DATE].to_numpy("datetime64[D]"), unit="D").tolist()
         columns = (table[PLACE].tolist(), table[STATUS].tolist(), table[SOURCE].tolist(), table[NOTE].tolist())
         for i, (d, p, st, so, no) in zip(positions.tolist(), zip(iso, *columns, strict=True), strict=True):
@@ -850,7 +872,7 @@ def _evidence_json(
     parts = [rows[group_offsets[g] : group_offsets[g + 1]] for g in needed]
     positions = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
     del parts
-    table = reports.iloc[positions]
+    table = _take_rows(reports, positions)
     iso = np.datetime_as_string(table[DATE].to_numpy("datetime64[D]"), unit="D").tolist()
     extra = [""] * len(positions)
     if PLACE_PRECISION in table.columns and DATE_PRECISION in table.columns:

@@ -16,7 +16,7 @@ from geomap.join import locate_on_districts
 from geomap.levels import level_areas
 from geomap.pipeline import build_timeline_lean
 from geomap.reports import read_reports
-from geomap.timeline import _disagree
+from geomap.timeline import _disagree, _take_rows
 
 
 def test_engine_keeps_report_positions_and_keys_narrow(tmp_path):
@@ -135,3 +135,14 @@ def test_disagreeing_rows_equal_groupby_nunique():
             counts = frame.groupby(by, dropna=True, observed=True)["status"].transform("nunique")
             want = (counts.reindex(frame.index) > 1).to_numpy()
             assert _disagree(keys, status).tolist() == want.tolist()
+
+
+def test_rows_of_text_in_many_chunks_are_taken_chunk_by_chunk():
+    pieces = [pa.array([f"s{k}" for k in range(j, j + 10)], pa.large_string()) for j in range(0, 70, 10)]
+    source = pa.chunked_array(pieces).to_pandas()
+    frame = pd.DataFrame({"source": source, "status": pd.Categorical(["a", "b"] * 35), "row": np.arange(70)})
+    positions = np.sort(np.random.default_rng(1).choice(70, 25, replace=False))
+    got = _take_rows(frame, positions)
+    pd.testing.assert_frame_equal(got, frame.iloc[positions])
+    # each chunk's rows taken from that chunk alone (Arrow's take of the whole column joins its chunks first)
+    assert got["source"].array._pa_array.num_chunks > 1
