@@ -144,5 +144,6 @@ def test_rows_of_text_in_many_chunks_are_taken_chunk_by_chunk():
     positions = np.sort(np.random.default_rng(1).choice(70, 25, replace=False))
     got = _take_rows(frame, positions)
     pd.testing.assert_frame_equal(got, frame.iloc[positions])
-    # each chunk's rows taken from that chunk alone (Arrow's take of the whole column joins its chunks first)
-    assert got["source"].array._pa_array.num_chunks > 1
+    if hasattr(frame["source"].array, "_pa_array"):  # text in Arrow (pandas 3)
+        # each chunk's rows taken from that chunk alone (Arrow's take of the whole column joins its chunks first)
+        assert got["source"].array._pa_array.num_chunks > 1
