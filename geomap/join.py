@@ -71,14 +71,20 @@ SPECIFIC = "district"
 
 
 DISTINCT_MIN_POINTS = 100_000
-"""From this many points on, each distinct point is joined once (see :func:`distinct_points`)."""
+"""From this many points left to test exactly, each distinct point is tested once (see :func:`distinct_points`)."""
 GRID_MIN_POINTS = 500_000
 """From this many points on, a grid of cells that lie wholly inside one area answers most points."""
 GRID_CELLS = 512
 """Cells along the longer side of the areas' bounding box."""
+GRID_FINE_POINTS = 2_000_000
+"""From this many points on, the grid has twice as many cells along each side: building it costs a
+fixed fraction of a second, and it leaves half as many points near borders to test exactly."""
 _GRID_PAD = 1e-9
 """Degrees a cell is widened by before it is tested, so rounding in a point's cell index never matters."""
 _NO_AREA = -2
+_SAMPLE_EVERY = 8
+"""Before hashing every point, :func:`distinct_points` hashes every 8th: when most of those differ,
+hashing the rest would cost more than testing them."""
 
 
 def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float = SNAP_DEGREES) -> np.ndarray:
@@ -101,36 +107,42 @@ def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float 
 
     Notes
     -----
-    Many points: each distinct point is joined once (:func:`distinct_points`), and a grid
-    over the areas is built first; a cell (slightly widened) that
+    Many points: a grid over the areas is built first; a cell (slightly widened) that
     lies in the interior of exactly one area and touches no other gives that area to
-    every point in it by arithmetic alone. The remaining points (near borders, outside
-    the grid) are tested exactly: sorted by longitude once, each prepared polygon tests
-    only the points inside its bounding box (``shapely.intersects_xy``). Both answers
-    are the exact point-in-polygon answer, so the grid changes speed, never results.
+    every point in it by arithmetic alone. Of the remaining points (near borders, outside
+    the grid), each distinct point is tested once (:func:`distinct_points`), exactly:
+    sorted by longitude once, each prepared polygon tests only the points inside its
+    bounding box (``shapely.intersects_xy``). Both answers are the exact point-in-polygon
+    answer, so the grid and the pairing change speed, never results.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     result = np.full(len(x), -1, dtype=np.int64)
     if len(x) == 0 or len(areas) == 0:
         return result
+    todo = ~(np.isnan(x) | np.isnan(y))
+    if len(x) >= GRID_MIN_POINTS:
+        cells = GRID_CELLS * 2 if len(x) >= GRID_FINE_POINTS else GRID_CELLS
+        todo &= ~_grid_join(result, x, y, areas, cells)
+    if todo.all():
+        result[:] = _join_distinct(x, y, areas)
+    else:
+        rest = np.flatnonzero(todo)
+        result[rest] = _join_distinct(x[rest], y[rest], areas)
+    if snap > 0:
+        _snap(result, x, y, areas, snap)
+    return result
+
+
+def _join_distinct(x: np.ndarray, y: np.ndarray, areas: np.ndarray) -> np.ndarray:
+    """The exact answer for each point (no NaN), each distinct point tested once when there are many."""
     if len(x) >= DISTINCT_MIN_POINTS:
         ux, uy, inverse = distinct_points(x, y)
         if len(ux) < len(x):
-            hit: np.ndarray = _join_each(ux, uy, areas, snap)[inverse]
+            hit: np.ndarray = _join_distinct(ux, uy, areas)[inverse]
             return hit
-    return _join_each(x, y, areas, snap)
-
-
-def _join_each(x: np.ndarray, y: np.ndarray, areas: np.ndarray, snap: float) -> np.ndarray:
-    """:func:`join_points` of every point, without looking for repeated points."""
     result = np.full(len(x), -1, dtype=np.int64)
-    todo = ~(np.isnan(x) | np.isnan(y))
-    if len(x) >= GRID_MIN_POINTS:
-        todo &= ~_grid_join(result, x, y, areas)
-    _exact_join(result, x, y, areas, todo)
-    if snap > 0:
-        _snap(result, x, y, areas, snap)
+    _exact_join(result, x, y, areas, np.ones(len(x), dtype=bool))
     return result
 
 
@@ -142,21 +154,27 @@ def distinct_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
     Pairs are hashed as one 64-bit key, ``bits(x) * K ^ bits(y)``, and every point's ``x`` is
     checked bit for bit against its pair's afterwards: for a given ``x`` the key determines
     ``y``, so equal keys and equal ``x`` mean the same point. A hash collision makes every point
-    its own pair.
+    its own pair, and so do points that mostly differ (in a sample of every 8th point, or in
+    all): hashing them costs more than it saves.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     n = len(x)
+    every = x, y, np.arange(n, dtype=np.int64)
     x_bits = x.view(np.uint64)
     with np.errstate(over="ignore"):
         key = x_bits * np.uint64(0x9E3779B97F4A7C15) ^ y.view(np.uint64)
+    if n >= 2 * _SAMPLE_EVERY * DISTINCT_MIN_POINTS:
+        sample = key[::_SAMPLE_EVERY]
+        if len(pd.unique(sample)) > len(sample) // 2:
+            return every
     codes, distinct = _factorize(key)
     if len(distinct) > n // 2:
-        return x, y, np.arange(n, dtype=np.int64)
+        return every
     member = np.empty(len(distinct), dtype=np.int64)
     member[codes] = np.arange(n, dtype=np.int64)  # any point of each pair stands for it
     if not np.array_equal(x_bits[member][codes], x_bits):
-        return x, y, np.arange(n, dtype=np.int64)
+        return every
     return x[member], y[member], codes.astype(np.int64, copy=False)
 
 
@@ -203,40 +221,54 @@ def _exact_join(result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndar
         result[order[window][candidates[inside]]] = index
 
 
-def _grid_join(result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarray) -> np.ndarray:
-    """Answer the points that fall in a grid cell lying inside exactly one area; return their mask."""
-    cell_area, origin, size, shape = _interior_cells(areas)
-    answered = np.zeros(len(x), dtype=bool)
+def _grid_join(
+    result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarray, cells: int = GRID_CELLS
+) -> np.ndarray:
+    """Answer the points that fall in a grid cell lying inside exactly one area; return their mask
+    (also points in cells no area touches, and points outside the areas' bounds: left at -1)."""
+    cell_area, origin, size, shape = _interior_cells(areas, cells)
     if size <= 0:
-        return answered
+        return np.zeros(len(x), dtype=bool)
     with np.errstate(invalid="ignore"):
         column = np.floor((x - origin[0]) / size)
         row = np.floor((y - origin[1]) / size)
     in_grid = (column >= 0) & (column < shape[1]) & (row >= 0) & (row < shape[0])  # False for NaN
-    cell = row[in_grid].astype(np.int64) * shape[1] + column[in_grid].astype(np.int64)
+    everywhere = bool(in_grid.all())
+    if not everywhere:
+        column, row = column[in_grid], row[in_grid]
+    cell = row.astype(np.int64)
+    cell *= shape[1]
+    cell += column.astype(np.int64)
     area = cell_area[cell]
-    inside = np.flatnonzero(in_grid)[area >= 0]
-    result[inside] = area[area >= 0]
-    answered[inside] = True
-    answered[np.flatnonzero(in_grid)[area == _NO_AREA]] = True  # a cell no area touches: left at -1
+    if everywhere:
+        np.copyto(result, area, where=area >= 0)
+        answered: np.ndarray = area != -1  # an area's interior, or a cell no area touches
+        return answered
+    inside = np.flatnonzero(in_grid)
+    result[inside[area >= 0]] = area[area >= 0]
+    answered = np.zeros(len(x), dtype=bool)
+    answered[inside[area != -1]] = True
     minx, miny, maxx, maxy = shapely.total_bounds(areas)
     answered |= (x < minx) | (x > maxx) | (y < miny) | (y > maxy)
     return answered
 
 
-_GRIDS: dict[bytes, tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]] = {}
+_GRIDS: dict[tuple[bytes, int], tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]] = {}
 _GRIDS_KEPT = 4
 _GRIDS_LOCK = threading.Lock()
 
 
-def _interior_cells(areas: np.ndarray) -> tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]:
+def _interior_cells(
+    areas: np.ndarray, cells: int = GRID_CELLS
+) -> tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]:
     """:func:`_grid_cells`, kept for the last few sets of areas (each run joins the same areas
     more than once: to the areas, to the provinces, on each partition)."""
-    key = hashlib.blake2b(b"|".join(w or b"" for w in shapely.to_wkb(areas, output_dimension=2).tolist())).digest()
+    wkb = hashlib.blake2b(b"|".join(w or b"" for w in shapely.to_wkb(areas, output_dimension=2).tolist())).digest()
+    key = (wkb, cells)
     with _GRIDS_LOCK:  # joins may run on two threads
         grid = _GRIDS.get(key)
     if grid is None:
-        grid = _grid_cells(areas)
+        grid = _grid_cells(areas, cells)
         with _GRIDS_LOCK:
             while len(_GRIDS) >= _GRIDS_KEPT:
                 _GRIDS.pop(next(iter(_GRIDS)))
@@ -244,7 +276,9 @@ def _interior_cells(areas: np.ndarray) -> tuple[np.ndarray, tuple[float, float],
     return grid
 
 
-def _grid_cells(areas: np.ndarray) -> tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]:
+def _grid_cells(
+    areas: np.ndarray, per_side: int = GRID_CELLS
+) -> tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]:
     """Per grid cell, the one area whose interior holds the (widened) cell while no other area
     touches it, :data:`_NO_AREA` where no area touches it, else ``-1``; with the grid's origin,
     cell size and (rows, columns).
@@ -254,7 +288,7 @@ def _grid_cells(areas: np.ndarray) -> tuple[np.ndarray, tuple[float, float], flo
     wholly outside each area, so the areas containing its centre are the areas containing it.
     """
     minx, miny, maxx, maxy = shapely.total_bounds(areas)
-    size = max(maxx - minx, maxy - miny) / GRID_CELLS
+    size = max(maxx - minx, maxy - miny) / per_side
     if not np.isfinite(size) or size <= 0:
         return np.empty(0, dtype=np.int64), (0.0, 0.0), 0.0, (0, 0)
     columns = int(np.ceil((maxx - minx) / size)) or 1
@@ -288,7 +322,7 @@ def _grid_cells(areas: np.ndarray) -> tuple[np.ndarray, tuple[float, float], flo
         inside = cells[shapely.intersects_xy(geom, centre_x, centre_y)]
         count[inside] += 1
         owner[inside] = index
-    cell_area = np.where(count == 1, owner, -1)
+    cell_area = np.where(count == 1, owner, -1).astype(np.int32)
     cell_area[(count == 0) & ~edge] = _NO_AREA
     return cell_area, (float(minx), float(miny)), float(size), (rows, columns)
 
@@ -355,16 +389,7 @@ def locate_reports(
         ``method``, ``confidence``; ``unresolved`` has one row per report that
         could not be placed, with a ``reason``.
     """
-    lon, lat = reports[LON].to_numpy(float), reports[LAT].to_numpy(float)
-    if len(reports) >= PARALLEL_MIN_ROWS and (geocoded is None or not (np.isnan(lon).any() or np.isnan(lat).any())):
-        # No geocoder answer fills in coordinates: the points are paired while the columns are built.
-        (frame, given), pairs = _concurrently(
-            lambda: _prepare(reports, geocoded), lambda: _pairs_of(lon, lat), parallel=True
-        )
-    else:
-        frame, given = _prepare(reports, geocoded)
-        pairs = None
-
+    frame, given = _prepare(reports, geocoded)
     area_ids = areas[AREA_ID].to_numpy()
     area_names = areas[AREA_NAME].to_numpy()
     index = np.full(len(frame), -1, dtype=np.int64)
@@ -374,7 +399,7 @@ def locate_reports(
         by_iso = iso.map(position).fillna(-1).astype(np.int64).to_numpy()
         index = np.where(by_iso >= 0, by_iso, index)
     need_point = (index == -1) & frame[LAT].notna().to_numpy()
-    pairs = pairs if pairs is not None else _point_pairs(frame)
+    pairs = _point_pairs(frame)
     need_iso = None if provinces else _need_province_iso(frame, province_polygons)
     _, found_iso = _concurrently(
         lambda: _index_by_points(frame, index, need_point, area_ids, areas.geometry.values, engine, pairs),
@@ -413,20 +438,15 @@ _Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _point_pairs(frame: pd.DataFrame) -> _Pairs:
-    """The distinct (lon, lat) pairs of the reports, and each report's pair (``-1`` where it has none),
-    so that every join of the reports' points tests each distinct point once."""
-    return _pairs_of(frame[LON].to_numpy(float), frame[LAT].to_numpy(float))
-
-
-def _pairs_of(lon: np.ndarray, lat: np.ndarray) -> _Pairs:
+    """The reports' points (those with coordinates) and each report's point (``-1`` where it has
+    none), so that the joins of the reports' points test each point once."""
+    lon, lat = frame[LON].to_numpy(float), frame[LAT].to_numpy(float)
     valid = ~(np.isnan(lon) | np.isnan(lat))
     if valid.all():
-        return distinct_points(lon, lat) if len(lon) >= DISTINCT_MIN_POINTS else (lon, lat, np.arange(len(lon)))
+        return lon, lat, np.arange(len(lon))
     pair = np.full(len(lon), -1, dtype=np.int64)
-    x, y = lon[valid], lat[valid]
-    ux, uy, inverse = distinct_points(x, y) if len(x) >= DISTINCT_MIN_POINTS else (x, y, np.arange(len(x)))
-    pair[valid] = inverse
-    return ux, uy, pair
+    pair[valid] = np.arange(int(valid.sum()))
+    return lon[valid], lat[valid], pair
 
 
 _PointsIn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -439,14 +459,13 @@ def _pair_hits(
     its point lies in, ``none`` where it lies in none or has no point."""
     ux, uy, pair = pairs
     wanted = pair if rows.all() else pair[rows]
-    if len(ux) > 2 * len(wanted):  # few reports of many points: join only theirs
-        has_point = wanted >= 0
+    has_point = wanted >= 0
+    if len(wanted) == len(ux) and has_point.all():  # every point, in order
+        hit = points_in(ux, uy, geoms)
+    else:
         hit = np.full(len(wanted), -1, dtype=np.int64)
         hit[has_point] = points_in(ux[wanted[has_point]], uy[wanted[has_point]], geoms)
-        return np.where(hit >= 0, labels[np.maximum(hit, 0)], none)
-    by_pair = points_in(ux, uy, geoms)
-    label = np.append(np.where(by_pair >= 0, labels[np.maximum(by_pair, 0)], none), none)  # pair -1: none
-    found: np.ndarray = label[wanted]
+    found: np.ndarray = np.where(hit >= 0, labels[np.maximum(hit, 0)], none)
     return found
 
 
@@ -609,9 +628,7 @@ def locate_on_districts(
     area_ids = districts[AREA_ID].to_numpy()
     area_names = districts[AREA_NAME].to_numpy()
     district_iso = districts[PROVINCE_ISO].to_numpy()
-    index = np.full(len(frame), -1, dtype=np.int64)
-    named = frame[DISTRICT_ID].map(pd.Series(np.arange(len(area_ids)), index=area_ids)).fillna(-1)
-    index = np.where(named.to_numpy() >= 0, named.to_numpy().astype(np.int64), index)
+    index = _named_districts(frame[DISTRICT_ID], area_ids)
     # A district the geocoder found by name is that district, wherever its point was put.
     by_name = np.flatnonzero((index == -1) & frame[KIND].eq("district").to_numpy())
     if by_name.size:
@@ -621,19 +638,24 @@ def locate_on_districts(
     need_point = (index == -1) & frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
     _index_by_points(frame, index, need_point, area_ids, districts.geometry.values, engine)
     # A province-wide report given by coordinates belongs to the province of the district around them.
-    no_iso = frame[PROVINCE_ISO].eq("").to_numpy() & (index >= 0)
-    frame.loc[no_iso, PROVINCE_ISO] = district_iso[index[no_iso]]
+    _fill_district_province(frame, index, district_iso)
 
     wide = frame[KIND].eq("province").to_numpy() & frame[PROVINCE_ISO].ne("").to_numpy()
     specific = (index >= 0) & ~wide
-    main = frame[specific].copy()
-    main[AREA_ID] = _take(area_ids, index[specific])
-    main[AREA_NAME] = _take(area_names, index[specific])
-    main[SCOPE] = SPECIFIC
-    membership = pd.DataFrame({AREA_ID: area_ids, AREA_NAME: area_names, PROVINCE_ISO: district_iso})
-    spread = frame[wide].merge(membership, on=PROVINCE_ISO, how="inner", sort=False)
-    spread[SCOPE] = PROVINCE_WIDE
-    located = pd.concat([main, _not_overriding(spread, main)], ignore_index=True)
+    main = frame.copy(deep=False) if specific.all() else frame[specific].copy()  # no copy of every report
+    main[AREA_ID], main[AREA_NAME] = _concurrently(
+        lambda: _take(area_ids, index[specific]),
+        lambda: _take(area_names, index[specific]),
+        parallel=len(frame) >= PARALLEL_MIN_ROWS,
+    )
+    main[SCOPE] = constant_text(SPECIFIC, len(main))
+    if wide.any():
+        membership = pd.DataFrame({AREA_ID: area_ids, AREA_NAME: area_names, PROVINCE_ISO: district_iso})
+        spread = frame[wide].merge(membership, on=PROVINCE_ISO, how="inner", sort=False)
+        spread[SCOPE] = PROVINCE_WIDE
+        located = pd.concat([main, _not_overriding(spread, main)], ignore_index=True)
+    else:
+        located = main.reset_index(drop=True)
 
     unplaced = (index < 0) & ~wide
     unresolved = frame[unplaced].copy()  # taken, never sliced: a slice of no rows keeps every column's buffers
@@ -642,6 +664,28 @@ def locate_on_districts(
         unresolved.loc[no_reason, LAT].notna(), "outside every district", "place not found"
     )
     return located, unresolved.reset_index(drop=True)
+
+
+def _named_districts(district_ids: pd.Series, area_ids: np.ndarray) -> np.ndarray:
+    """Position of the district each report's ``district_id`` (the geocoder's) names, ``-1`` for none."""
+    index = np.full(len(district_ids), -1, dtype=np.int64)
+    named = district_ids.ne("").to_numpy() if "" not in set(area_ids.tolist()) else np.ones(len(index), dtype=bool)
+    if named.any():  # only geocoded reports name one
+        found = district_ids[named].map(pd.Series(np.arange(len(area_ids)), index=area_ids)).fillna(-1).to_numpy()
+        index[named] = np.where(found >= 0, found, -1).astype(np.int64)
+    return index
+
+
+def _fill_district_province(frame: pd.DataFrame, index: np.ndarray, district_iso: np.ndarray) -> None:
+    """Give the reports placed in a district with no province of their own that district's province."""
+    no_iso = frame[PROVINCE_ISO].eq("").to_numpy() & (index >= 0)
+    if not no_iso.any():
+        return
+    if no_iso.all() or not frame[PROVINCE_ISO].ne("").any():  # a whole column, taken in Arrow
+        none = len(district_iso)
+        frame[PROVINCE_ISO] = _take(np.append(district_iso, ""), np.where(no_iso, index, none))
+    else:
+        frame.loc[no_iso, PROVINCE_ISO] = district_iso[index[no_iso]]
 
 
 def _district_by_name(names: np.ndarray, isos: np.ndarray, area_names: np.ndarray, area_isos: np.ndarray) -> np.ndarray:

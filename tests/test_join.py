@@ -164,6 +164,27 @@ def test_coordinates_go_to_the_containing_district_and_level_province_spreads():
     assert unresolved[["place", "reason"]].values.tolist() == [["far away", "outside every district"]]
 
 
+def test_district_provinces_come_from_the_geocoder_or_the_district_with_one_text_dtype():
+    coordinates_only, _ = land([("2021-08-01", "somewhere", "taliban", 33.5, 68.5, "")])
+    assert coordinates_only[["area_id", "province_iso", "scope"]].values.tolist() == [["D4", "AF-P2", "district"]]
+    mixed, _ = land(
+        [
+            ("2021-08-01", "Onetown", "taliban", None, None, ""),  # geocoded: its province from the geocoder
+            ("2021-08-01", "somewhere", "taliban", 33.5, 68.5, ""),  # coordinates: the district's province
+            ("2021-08-02", "Province One", "taliban", None, None, ""),  # province-wide: the frames are joined
+        ]
+    )
+    assert sorted(mixed[["place", "area_id", "province_iso", "scope"]].values.tolist()) == [
+        ["Onetown", "D1", "AF-P1", "district"],
+        ["Province One", "D1", "AF-P1", "province-wide"],
+        ["Province One", "D2", "AF-P1", "province-wide"],
+        ["somewhere", "D4", "AF-P2", "district"],
+    ]
+    # Without a province-wide report the located table is not concatenated: the same columns and dtypes.
+    pd.testing.assert_series_equal(coordinates_only.dtypes, mixed.dtypes)
+    assert coordinates_only.index.equals(pd.RangeIndex(1))
+
+
 def test_the_geocoders_district_id_wins_over_the_point():
     from geomap.join import locate_on_districts
 
@@ -242,6 +263,51 @@ def test_repeated_points_are_joined_once_with_the_same_answers(monkeypatch):
     monkeypatch.setattr(geomap.join, "DISTINCT_MIN_POINTS", 1 << 62)
     np.testing.assert_array_equal(once, join_points(x, y, areas))
     assert 50_000 < (once >= 0).sum() < 150_000  # inside, outside and snapped points
+
+
+def test_mostly_distinct_points_are_not_hashed_in_full(monkeypatch):
+    import geomap.join
+    from geomap.join import distinct_points
+
+    monkeypatch.setattr(geomap.join, "DISTINCT_MIN_POINTS", 1000)
+    rng = np.random.default_rng(4)
+    x, y = rng.uniform(60, 75, 40_000), rng.uniform(29, 39, 40_000)
+    x[1::3], y[1::3] = x[::3][: len(x[1::3])], y[::3][: len(y[1::3])]  # a third of the points repeat another
+    calls = []
+    monkeypatch.setattr(geomap.join, "_factorize", lambda key: calls.append(len(key)) or pd.factorize(key))
+    ux, uy, inverse = distinct_points(x, y)
+    assert calls == [] and ux is x and uy is y  # the sample of every 8th point mostly differs: no full hashing
+    np.testing.assert_array_equal(inverse, np.arange(len(x)))
+    pooled = np.repeat(np.arange(2000.0), 20)
+    ux, uy, inverse = distinct_points(60 + pooled / 200, 30 + pooled / 400)
+    assert calls == [40_000] and len(ux) == 2000  # repeated points: hashed, each pair once
+    np.testing.assert_array_equal(ux[inverse], 60 + pooled / 200)
+
+
+def test_grid_then_distinct_remaining_points_answer_as_the_exact_test(monkeypatch):
+    import geomap.join
+    from geomap.levels import level_areas
+
+    districts = level_areas("district")
+    areas = districts.geometry.values[np.argsort(districts["area_id"].to_numpy(), kind="stable")]
+    rng = np.random.default_rng(12)
+    minx, miny, maxx, maxy = shapely.total_bounds(areas)
+    vertices = shapely.get_coordinates(areas)[rng.integers(0, len(shapely.get_coordinates(areas)), 2000)]
+    pool_x = np.concatenate([rng.uniform(minx - 0.3, maxx + 0.3, 3000), vertices[:, 0]])
+    pool_y = np.concatenate([rng.uniform(miny - 0.3, maxy + 0.3, 3000), vertices[:, 1]])
+    pick = rng.integers(0, len(pool_x), 60_000)
+    x, y = np.append(pool_x[pick], np.nan), np.append(pool_y[pick], 35.0)
+    monkeypatch.setattr(geomap.join, "DISTINCT_MIN_POINTS", 100)
+    answers = []
+    for grid, fine in ((0, 1 << 62), (0, 0), (1 << 62, 1 << 62)):  # grid, finer grid, no grid
+        monkeypatch.setattr(geomap.join, "GRID_MIN_POINTS", grid)
+        monkeypatch.setattr(geomap.join, "GRID_FINE_POINTS", fine)
+        answers.append(join_points(x, y, areas))
+    monkeypatch.setattr(geomap.join, "DISTINCT_MIN_POINTS", 1 << 62)
+    answers.append(join_points(x, y, areas))  # every point tested exactly
+    for found in answers[:-1]:
+        np.testing.assert_array_equal(found, answers[-1])
+    assert 30_000 < (answers[-1] >= 0).sum() < 60_000 and answers[-1][-1] == -1
 
 
 def test_distinct_points_fall_back_to_every_point_on_a_hash_collision():
