@@ -28,7 +28,9 @@ Reports are synthetic: random points inside the districts, three statuses, three
 years of daily dates. Needs ../shared/data (the districts); skipped with a message
 when it is absent.
 
-Run: ``python bench/bench_scale.py [--max-reports 1000000] [--dask] [--bad-row]``.
+Run: ``python bench/bench_scale.py [--max-reports 1000000] [--dask] [--bad-row]``; ``--csv FILE`` measures
+a reports file of your own instead of the generated ones (any columns ``geomap`` reads, with
+``lat``/``lon``), and ``--level district`` joins to the bundled districts instead of the shapefile.
 """
 
 from __future__ import annotations
@@ -164,7 +166,8 @@ def timeline_worker(csv_path: str, out_dir: str, stages: list[str], engine: str)
 
     def build():
         options = {} if engine == "pandas" else {"engine": engine}
-        timeline = ControlTimeline.from_reports(csv_path, boundaries=districts, freq="D", **options)
+        options |= {"level": "district"} if "district" in stages else {"boundaries": districts}
+        timeline = ControlTimeline.from_reports(csv_path, freq="D", **options)
         timeline.long(evidence=False)  # decide every area on every date
         return timeline
 
@@ -209,31 +212,19 @@ def run_worker(args: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def export_command(csv_path: Path, output: Path) -> list[str]:
+def export_command(csv_path: Path, output: Path, level: str = "boundaries") -> list[str]:
     """``geomap export`` of the long table over the 398 districts, every day."""
-    return [
-        sys.executable,
-        "-m",
-        "geomap",
-        "export",
-        str(csv_path),
-        "--boundaries",
-        str(DISTRICTS),
-        "--id-field",
-        "shapeID",
-        "--name-field",
-        "shapeName",
-        "--freq",
-        "D",
-        "-o",
-        str(output),
-    ]
+    areas = ["--level", "district"] if level == "district" else ["--boundaries", str(DISTRICTS)]
+    areas += [] if level == "district" else ["--id-field", "shapeID", "--name-field", "shapeName"]
+    return [sys.executable, "-m", "geomap", "export", str(csv_path), *areas, "--freq", "D", "-o", str(output)]
 
 
-def cli_export(csv_path: Path, output: Path) -> dict:
+def cli_export(csv_path: Path, output: Path, level: str = "boundaries") -> dict:
     """Run ``geomap export`` in its own process: wall time, CPU time and the kernel's peak RSS."""
     start = time.perf_counter()
-    process = subprocess.Popen(export_command(csv_path, output), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        export_command(csv_path, output, level), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     assert process.stderr is not None
     stderr = process.stderr.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(process.pid, 0)
@@ -317,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dask", action="store_true", help="also run the Dask engine and compare its table")
     parser.add_argument("--bad-row", action="store_true", help="check a malformed row at line 3,000,000")
     parser.add_argument("--keep", metavar="DIR", help="keep the generated CSV files in this folder")
+    parser.add_argument("--csv", action="append", metavar="FILE", help="measure this reports file (repeatable)")
+    parser.add_argument(
+        "--level", choices=("boundaries", "district"), default="boundaries", help="the shapefile, or bundled districts"
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -331,9 +326,20 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(SIZES)
     sizes = [n for n in sizes if n <= args.max_reports]
+    if args.csv:
+        sizes = []  # only the files given
+        missing = [p for p in args.csv if not Path(p).is_file()]
+        if missing:
+            print(f"not found: {', '.join(missing)}")
+            return 1
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="geomap-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
-    print(f"Synthetic reports over the 398 districts, {DAYS} daily dates from {START}; CSV files in {folder}")
+    what = (
+        ", ".join(args.csv)
+        if args.csv
+        else f"Synthetic reports over the 398 districts, {DAYS} daily dates from {START}"
+    )
+    print(f"{what}; {'bundled districts' if args.level == 'district' else DISTRICTS.name}; CSV files in {folder}")
     try:
         run_sizes(args, sizes, folder)
     finally:
@@ -343,9 +349,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_sizes(args: argparse.Namespace, sizes: list[int], folder: Path) -> None:
-    """Measure each size, then the malformed row if asked."""
-    for n in sizes:
-        csv_path = folder / f"reports-{n}.csv"
+    """Measure each size (or each file given), then the malformed row if asked."""
+    given = [(_records(Path(p)), Path(p)) for p in args.csv or []]
+    for n, csv_path in given or [(n, folder / f"reports-{n}.csv") for n in sizes]:
         if not csv_path.exists():
             make_reports(n, csv_path)
         out = Path(tempfile.mkdtemp(prefix=f"out-{n}-", dir=folder))
@@ -353,15 +359,17 @@ def run_sizes(args: argparse.Namespace, sizes: list[int], folder: Path) -> None:
         exports = not args.timeline_only
         stages = ["export"] if exports else ["tables"]
         stages += (["gpkg"] if args.gpkg and exports else []) + ([] if args.no_map or n > args.map_max else ["map"])
+        stages += ["district"] if args.level == "district" else []
         measured = run_worker(["timeline", str(csv_path), str(out), "pandas", *stages])
         if exports and not args.no_cli:  # the command as a user runs it, one format at a time
             formats = ["parquet"] + (["gpkg"] if args.gpkg else []) + (["geojson"] if args.geojson else [])
             for kind in formats:
-                measured[f"cli {kind}"] = cli_export(csv_path, out / f"cli.{kind}")
+                measured[f"cli {kind}"] = cli_export(csv_path, out / f"cli.{kind}", args.level)
                 (out / f"cli.{kind}").unlink(missing_ok=True)
         if args.dask:
             dask_out = Path(tempfile.mkdtemp(prefix=f"dask-{n}-", dir=folder))
-            dask = run_worker(["timeline", str(csv_path), str(dask_out), "dask", "long" if exports else "tables"])
+            dask_stages = ["long" if exports else "tables"] + (["district"] if args.level == "district" else [])
+            dask = run_worker(["timeline", str(csv_path), str(dask_out), "dask", *dask_stages])
             measured["dask timeline"] = dask.get("timeline", dask.get("error", {}))
             compared = ["long.parquet"] if exports else ["table.parquet", "evidence-refs.bin"]
             same = all(
@@ -383,6 +391,16 @@ def run_sizes(args: argparse.Namespace, sizes: list[int], folder: Path) -> None:
         add_bad_row(csv_path, 3_000_000)
         print(f"\nmalformed line 3,000,000 of {n + 1:,}: {bad_row_check(csv_path, folder)}")
         print(f"  load average (1, 5, 15 min) at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+
+
+def _records(path: Path) -> int:
+    """Lines of a CSV file after the header (its records, when none spans lines)."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 24):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n") - 1
 
 
 if __name__ == "__main__":

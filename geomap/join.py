@@ -389,9 +389,17 @@ def locate_reports(
         ``method``, ``confidence``; ``unresolved`` has one row per report that
         could not be placed, with a ``reason``.
     """
-    frame, given = _prepare(reports, geocoded)
     area_ids = areas[AREA_ID].to_numpy()
     area_names = areas[AREA_NAME].to_numpy()
+    geoms = areas.geometry.values
+    want_iso = not provinces and province_polygons is not None
+    (frame, given), pairs, early = _prepare_and_join(
+        reports,
+        geocoded,
+        engine,
+        lambda pairs, rows: _area_hits(pairs, rows, area_ids, geoms, engine),
+        lambda pairs, rows: _province_hits(pairs, rows, province_polygons) if want_iso else None,
+    )
     index = np.full(len(frame), -1, dtype=np.int64)
     if provinces:
         position = pd.Series(np.arange(len(area_ids)), index=area_ids)
@@ -399,11 +407,11 @@ def locate_reports(
         by_iso = iso.map(position).fillna(-1).astype(np.int64).to_numpy()
         index = np.where(by_iso >= 0, by_iso, index)
     need_point = (index == -1) & frame[LAT].notna().to_numpy()
-    pairs = _point_pairs(frame)
     need_iso = None if provinces else _need_province_iso(frame, province_polygons)
+    pairs = pairs if pairs is not None else _point_pairs(frame)
     _, found_iso = _concurrently(
-        lambda: _index_by_points(frame, index, need_point, area_ids, areas.geometry.values, engine, pairs),
-        lambda: None if need_iso is None else _province_iso(need_iso, pairs, province_polygons),
+        lambda: _index_by_points(frame, index, need_point, area_ids, geoms, engine, pairs, early[0]),
+        lambda: None if need_iso is None else _province_iso(need_iso, pairs, province_polygons, early[1]),
         parallel=len(frame) >= PARALLEL_MIN_ROWS,
     )
     if need_iso is not None and found_iso is not None:
@@ -441,6 +449,10 @@ def _point_pairs(frame: pd.DataFrame) -> _Pairs:
     """The reports' points (those with coordinates) and each report's point (``-1`` where it has
     none), so that the joins of the reports' points test each point once."""
     lon, lat = frame[LON].to_numpy(float), frame[LAT].to_numpy(float)
+    return _pairs_of(lon, lat)
+
+
+def _pairs_of(lon: np.ndarray, lat: np.ndarray) -> _Pairs:
     valid = ~(np.isnan(lon) | np.isnan(lat))
     if valid.all():
         return lon, lat, np.arange(len(lon))
@@ -477,18 +489,52 @@ def _index_by_points(
     geoms: np.ndarray,
     engine: str,
     pairs: _Pairs | None = None,
+    hits: np.ndarray | None = None,
 ) -> None:
-    """Set ``index`` (positions in the areas) of the rows in ``need_point`` from their coordinates."""
+    """Set ``index`` (positions in the areas) of the rows in ``need_point`` from their coordinates
+    (or from ``hits``, every report's answer, when the points were joined already)."""
     if not need_point.any():
         return
+    if hits is not None:
+        index[need_point] = hits[need_point]
+        return
+    pairs = pairs if pairs is not None else _point_pairs(frame)
+    index[need_point] = _area_hits(pairs, need_point, area_ids, geoms, engine)
+
+
+def _area_hits(pairs: _Pairs, rows: np.ndarray, area_ids: np.ndarray, geoms: np.ndarray, engine: str) -> np.ndarray:
+    """Position in the areas of the area each report in the mask ``rows`` lies in, ``-1`` for none."""
     order = np.argsort(area_ids, kind="stable")  # ties on a shared border go to the id that sorts first
     points_in: _PointsIn = join_points
     if engine == "dask":
         from geomap._dask import join_points_dask
 
         points_in = join_points_dask
-    pairs = pairs if pairs is not None else _point_pairs(frame)
-    index[need_point] = _pair_hits(pairs, need_point, geoms[order], points_in, order, -1)
+    return _pair_hits(pairs, rows, geoms[order], points_in, order, -1)
+
+
+_Join = Callable[[_Pairs, np.ndarray], Any]
+
+
+def _prepare_and_join(
+    reports: pd.DataFrame, geocoded: pd.DataFrame | None, engine: str, *joins: _Join
+) -> tuple[tuple[pd.DataFrame, np.ndarray], _Pairs | None, list[Any]]:
+    """:func:`_prepare`, the reports' points, and each of ``joins`` of every report's point.
+
+    Many reports whose coordinates no geocoder answer changes: the points are joined on other
+    threads while the columns are built (the joins' answers are then taken for the reports that
+    need them). Otherwise the points are left to be joined afterwards: ``None`` and no answers.
+    """
+    lon, lat = reports[LON].to_numpy(float), reports[LAT].to_numpy(float)
+    own = geocoded is None or not (np.isnan(lon).any() or np.isnan(lat).any())
+    if len(reports) < PARALLEL_MIN_ROWS or engine != "pandas" or not own:
+        return _prepare(reports, geocoded), None, [None] * len(joins)
+    pairs = _pairs_of(lon, lat)
+    every = np.ones(len(reports), dtype=bool)
+    prepared, *answers = _concurrently(
+        lambda: _prepare(reports, geocoded), *(lambda join=join: join(pairs, every) for join in joins), parallel=True
+    )
+    return prepared, pairs, answers
 
 
 def _take(values: np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -549,11 +595,21 @@ def _need_province_iso(frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame 
     return need if need.any() else None
 
 
-def _province_iso(need: np.ndarray, pairs: _Pairs, province_polygons: gpd.GeoDataFrame) -> Any:
-    """The ISO code (``""`` outside every province) of each report in ``need``, as a text column."""
+def _province_iso(
+    need: np.ndarray, pairs: _Pairs, province_polygons: gpd.GeoDataFrame, hits: np.ndarray | None = None
+) -> Any:
+    """The ISO code (``""`` outside every province) of each report in ``need``, as a text column
+    (``hits``: every report's :func:`_province_hits`, when the points were joined already)."""
     iso = np.append(province_polygons[AREA_ID].to_numpy(dtype=object), "")  # none: ""
+    if hits is not None:
+        return _take(iso, hits[need])
+    return _take(iso, _province_hits(pairs, need, province_polygons))
+
+
+def _province_hits(pairs: _Pairs, rows: np.ndarray, province_polygons: gpd.GeoDataFrame) -> np.ndarray:
+    """Position of the province each report in the mask ``rows`` lies in; the number of provinces for none."""
     geoms = province_polygons.geometry.values
-    return _take(iso, _pair_hits(pairs, need, geoms, join_points, np.arange(len(geoms)), len(iso) - 1))
+    return _pair_hits(pairs, rows, geoms, join_points, np.arange(len(geoms)), len(geoms))
 
 
 def _set_province_iso(frame: pd.DataFrame, need: np.ndarray, found: Any) -> None:
@@ -624,10 +680,13 @@ def locate_on_districts(
     A report naming Kandahar province lands on each of Kandahar's districts, except
     where a report of the same date names the district itself.
     """
-    frame, _given = _prepare(reports, geocoded)
     area_ids = districts[AREA_ID].to_numpy()
     area_names = districts[AREA_NAME].to_numpy()
     district_iso = districts[PROVINCE_ISO].to_numpy()
+    geoms = districts.geometry.values
+    (frame, _given), pairs, (hits,) = _prepare_and_join(
+        reports, geocoded, engine, lambda pairs, rows: _area_hits(pairs, rows, area_ids, geoms, engine)
+    )
     index = _named_districts(frame[DISTRICT_ID], area_ids)
     # A district the geocoder found by name is that district, wherever its point was put.
     by_name = np.flatnonzero((index == -1) & frame[KIND].eq("district").to_numpy())
@@ -636,7 +695,7 @@ def locate_on_districts(
             frame[NAME].to_numpy()[by_name], frame[PROVINCE_ISO].to_numpy()[by_name], area_names, district_iso
         )
     need_point = (index == -1) & frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
-    _index_by_points(frame, index, need_point, area_ids, districts.geometry.values, engine)
+    _index_by_points(frame, index, need_point, area_ids, geoms, engine, pairs, hits)
     # A province-wide report given by coordinates belongs to the province of the district around them.
     _fill_district_province(frame, index, district_iso)
 

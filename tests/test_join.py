@@ -359,3 +359,27 @@ def test_the_two_threaded_join_places_reports_as_the_sequential_one(monkeypatch)
     pd.testing.assert_frame_equal(located, threaded)
     pd.testing.assert_frame_equal(unresolved, threaded_unresolved)
     assert len(located) > 1000 and len(unresolved) >= n // 50 and (located["province_iso"] != "").all()
+
+
+def test_joining_alongside_the_columns_lands_on_districts_as_the_sequential_join(monkeypatch):
+    import geomap.join
+    from geomap.join import locate_on_districts
+    from geomap.levels import level_areas
+
+    districts = level_areas("district")
+    rng = np.random.default_rng(10)
+    n = 3000
+    lat, lon = rng.uniform(29, 39, n).round(2), rng.uniform(60, 75, n).round(2)
+    lat[::70], lon[::70] = np.nan, np.nan  # no coordinates and no geocoder: unresolved
+    level = np.where(np.arange(n) % 40 == 1, "province", "")  # about the whole province around the point
+    table = pd.DataFrame({"date": "2021-08-12", "place": "x", "status": "taliban", "lat": lat, "lon": lon})
+    reports = read_reports(table.assign(level=level), bounds=None)
+    results = []
+    for rows in (1 << 62, 0):  # sequential, then the points joined while the columns are built
+        monkeypatch.setattr(geomap.join, "PARALLEL_MIN_ROWS", rows)
+        results.append(locate_on_districts(reports, districts))
+    (located, unresolved), (threaded, threaded_unresolved) = results
+    pd.testing.assert_frame_equal(located, threaded)
+    pd.testing.assert_frame_equal(unresolved, threaded_unresolved)
+    assert set(located["scope"]) == {"district", "province-wide"} and len(unresolved) >= n // 70
+    assert (located["province_iso"] != "").all()
