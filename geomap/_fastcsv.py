@@ -145,14 +145,20 @@ def _line_count(path: Path) -> tuple[int, bool]:
 
 
 def read_typed_csv(
-    path: Path, *, delimiter: str, numbers: Collection[str], coded: Collection[str]
+    path: Path,
+    *,
+    delimiter: str,
+    numbers: Collection[str],
+    coded: Collection[str],
+    kept: Collection[str] | None = None,
 ) -> dict[str, Any] | None:
     """Columns of a large, plain CSV file parsed to their types by Arrow, or ``None`` to read it as text.
 
     Columns are named by their header, stripped and lower-cased. Those in ``numbers`` are
     ``float64`` Arrow arrays (blank cells null); those in ``coded`` are dictionary-encoded text
-    (few distinct values: each is checked once); the rest are (large) text. Each record is
-    one line, so its spreadsheet row is its position + 2.
+    (few distinct values: each is checked once); the rest are (large) text. Only the columns
+    in ``kept`` (all by default) are returned; the others are checked all the same. Each record
+    is one line, so its spreadsheet row is its position + 2.
 
     ``None`` when the file is small, its header is unusual (blank, repeated or
     semicolon-separated names, a NUL), a number does not parse, a record is ragged or blank,
@@ -206,8 +212,9 @@ def read_typed_csv(
         elif low not in numbers:
             if has_bytes(column, _BREAKS):
                 return None  # values spanning lines, or a NUL the careful reader names
-            column = _unguarded(column)
-        columns[low] = column
+            column = _unguarded(column) if kept is None or low in kept else column
+        if kept is None or low in kept:
+            columns[low] = column
     return columns
 
 

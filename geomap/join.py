@@ -42,6 +42,7 @@ import pandas as pd
 import shapely
 
 from geomap._columns import constant_text, remember_codes
+from geomap._threads import concurrently as _concurrently
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,
@@ -85,6 +86,8 @@ _NO_AREA = -2
 _SAMPLE_EVERY = 8
 """Before hashing every point, :func:`distinct_points` hashes every 8th: when most of those differ,
 hashing the rest would cost more than testing them."""
+_SAMPLE_MIN = 4096
+"""The fewest points sampled (fewer points are all hashed)."""
 
 
 def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float = SNAP_DEGREES) -> np.ndarray:
@@ -164,7 +167,7 @@ def distinct_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
     x_bits = x.view(np.uint64)
     with np.errstate(over="ignore"):
         key = x_bits * np.uint64(0x9E3779B97F4A7C15) ^ y.view(np.uint64)
-    if n >= 2 * _SAMPLE_EVERY * DISTINCT_MIN_POINTS:
+    if n >= _SAMPLE_EVERY * _SAMPLE_MIN:
         sample = key[::_SAMPLE_EVERY]
         if len(pd.unique(sample)) > len(sample) // 2:
             return every
@@ -446,19 +449,21 @@ _Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _point_pairs(frame: pd.DataFrame) -> _Pairs:
-    """The reports' points (those with coordinates) and each report's point (``-1`` where it has
-    none), so that the joins of the reports' points test each point once."""
-    lon, lat = frame[LON].to_numpy(float), frame[LAT].to_numpy(float)
-    return _pairs_of(lon, lat)
+    """The distinct (lon, lat) pairs of the reports, and each report's pair (``-1`` where it has none),
+    so that every join of the reports' points tests each distinct point once (each point, when
+    most differ: see :func:`distinct_points`)."""
+    return _pairs_of(frame[LON].to_numpy(float), frame[LAT].to_numpy(float))
 
 
 def _pairs_of(lon: np.ndarray, lat: np.ndarray) -> _Pairs:
     valid = ~(np.isnan(lon) | np.isnan(lat))
     if valid.all():
-        return lon, lat, np.arange(len(lon))
+        return distinct_points(lon, lat) if len(lon) >= DISTINCT_MIN_POINTS else (lon, lat, np.arange(len(lon)))
     pair = np.full(len(lon), -1, dtype=np.int64)
-    pair[valid] = np.arange(int(valid.sum()))
-    return lon[valid], lat[valid], pair
+    x, y = lon[valid], lat[valid]
+    ux, uy, inverse = distinct_points(x, y) if len(x) >= DISTINCT_MIN_POINTS else (x, y, np.arange(len(x)))
+    pair[valid] = inverse
+    return ux, uy, pair
 
 
 _PointsIn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -471,13 +476,14 @@ def _pair_hits(
     its point lies in, ``none`` where it lies in none or has no point."""
     ux, uy, pair = pairs
     wanted = pair if rows.all() else pair[rows]
-    has_point = wanted >= 0
-    if len(wanted) == len(ux) and has_point.all():  # every point, in order
-        hit = points_in(ux, uy, geoms)
-    else:
+    if len(ux) > 2 * len(wanted):  # few reports of many points: join only theirs
+        has_point = wanted >= 0
         hit = np.full(len(wanted), -1, dtype=np.int64)
         hit[has_point] = points_in(ux[wanted[has_point]], uy[wanted[has_point]], geoms)
-    found: np.ndarray = np.where(hit >= 0, labels[np.maximum(hit, 0)], none)
+        return np.where(hit >= 0, labels[np.maximum(hit, 0)], none)
+    by_pair = points_in(ux, uy, geoms)
+    label = np.append(np.where(by_pair >= 0, labels[np.maximum(by_pair, 0)], none), none)  # pair -1: none
+    found: np.ndarray = label[wanted]
     return found
 
 
@@ -529,11 +535,14 @@ def _prepare_and_join(
     own = geocoded is None or not (np.isnan(lon).any() or np.isnan(lat).any())
     if len(reports) < PARALLEL_MIN_ROWS or engine != "pandas" or not own:
         return _prepare(reports, geocoded), None, [None] * len(joins)
-    pairs = _pairs_of(lon, lat)
     every = np.ones(len(reports), dtype=bool)
-    prepared, *answers = _concurrently(
-        lambda: _prepare(reports, geocoded), *(lambda join=join: join(pairs, every) for join in joins), parallel=True
-    )
+
+    def joined() -> tuple[_Pairs, list[Any]]:
+        pairs = _pairs_of(lon, lat)
+        calls = [lambda join=join: join(pairs, every) for join in joins]
+        return pairs, _concurrently(*calls, parallel=len(calls) > 1)
+
+    prepared, (pairs, answers) = _concurrently(lambda: _prepare(reports, geocoded), joined, parallel=True)
     return prepared, pairs, answers
 
 
@@ -621,19 +630,6 @@ def _set_province_iso(frame: pd.DataFrame, need: np.ndarray, found: Any) -> None
 
 PARALLEL_MIN_ROWS = 200_000
 """From this many reports on, independent steps of the join run on two threads."""
-
-
-def _concurrently(*calls: Callable[[], Any], parallel: bool) -> list[Any]:
-    """The results of ``calls``, in order; with ``parallel``, all but the first run on threads
-    meanwhile (their work is in Arrow, NumPy and Shapely, which release the GIL)."""
-    if not parallel:
-        return [call() for call in calls]
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=len(calls) - 1) as pool:
-        pending = [pool.submit(call) for call in calls[1:]]
-        first = calls[0]()
-        return [first, *(future.result() for future in pending)]
 
 
 def area_provinces(areas: gpd.GeoDataFrame, province_polygons: gpd.GeoDataFrame) -> np.ndarray:

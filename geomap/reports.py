@@ -34,6 +34,7 @@ from geomap._csv import restore_formulas
 from geomap._fastcsv import RaggedRows, read_plain_csv, read_typed_csv
 from geomap._json import has_lone_surrogate, load_json
 from geomap._text import read_text
+from geomap._threads import concurrently
 from geomap.dates import date_problem, parse_date, parse_date_column
 from geomap.errors import InputError, row_message
 from geomap.precision import DATE_PRECISION, PLACE_PRECISION
@@ -401,6 +402,10 @@ def validate_reports(
 
 #: Columns with few distinct values: the plain reader checks each distinct value once.
 _CODED = (DATE, STATUS, LEVEL, PLACE_PRECISION, DATE_PRECISION)
+PARALLEL_MIN_ROWS = 200_000
+"""From this many reports on, the plain reader checks and builds its columns on two threads."""
+#: The columns a reports table keeps (others are read and checked, then left out).
+_KEPT = (DATE, PLACE, STATUS, SOURCE, NOTE, LAT, LON, LEVEL, PLACE_PRECISION, DATE_PRECISION)
 
 
 class _Invalid(Exception):
@@ -420,7 +425,9 @@ def _read_plain_reports(
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES or not path.is_file():
         return None
-    columns = read_typed_csv(path, delimiter="\t" if suffix == ".tsv" else ",", numbers=(LAT, LON), coded=_CODED)
+    columns = read_typed_csv(
+        path, delimiter="\t" if suffix == ".tsv" else ",", numbers=(LAT, LON), coded=_CODED, kept=_KEPT
+    )
     if columns is None or any(c not in columns for c in REQUIRED_REPORT_COLUMNS):
         return None
     n = len(columns[DATE])
@@ -445,30 +452,32 @@ def _plain_frame(
         coded = columns[column]
         return pd.Series(from_arrow(coded.dictionary)), coded.indices.to_numpy(zero_copy_only=False)
 
-    days, codes = distinct(DATE)
-    dates, date_bad = parse_date_column(days)
-    refuse(date_bad[codes])
-    dates = dates[codes]
-
-    places = trim(columns[PLACE])
-    refuse(np.array(has_empty(places)))
-
-    spellings, codes = distinct(STATUS)
-    normalized = [scheme.normalize(s) for s in _text(spellings)]
-    refuse(np.array([v is None for v in normalized])[codes])
-    statuses = from_arrow(pa.array(normalized, type=pa.large_string()).take(pa.array(codes)))
-    remember_codes(statuses, normalized, codes)
-
-    lat, lon = (_plain_numbers(columns.get(c), n) for c in (LAT, LON))
-    _check_coordinates(lat[0], lon[0], lat[1], lon[1], refuse, bounds)
-
-    if LEVEL in columns:
+    def statuses_and_levels() -> tuple[Any, Any]:  # text taken by code: on another thread
+        spellings, codes = distinct(STATUS)
+        normalized = [scheme.normalize(s) for s in _text(spellings)]
+        refuse(np.array([v is None for v in normalized])[codes])
+        statuses = from_arrow(pa.array(normalized, type=pa.large_string()).take(pa.array(codes)))
+        remember_codes(statuses, normalized, codes)
+        if LEVEL not in columns:
+            return statuses, constant_text("", n)
         written, codes = distinct(LEVEL)
         level = _text(written).str.lower().replace(LEVEL_SYNONYMS)
         refuse(~level.isin(("", *LEVELS)).to_numpy()[codes])
-        levels = from_arrow(pa.array(level.tolist(), type=pa.large_string()).take(pa.array(codes)))
-    else:
-        levels = constant_text("", n)
+        return statuses, from_arrow(pa.array(level.tolist(), type=pa.large_string()).take(pa.array(codes)))
+
+    def dates_places_and_points() -> tuple[np.ndarray, Any, tuple[np.ndarray, np.ndarray]]:
+        days, codes = distinct(DATE)
+        dates, date_bad = parse_date_column(days)
+        refuse(date_bad[codes])
+        places = trim(columns[PLACE])
+        refuse(np.array(has_empty(places)))
+        lat, lon = (_plain_numbers(columns.get(c), n) for c in (LAT, LON))
+        _check_coordinates(lat[0], lon[0], lat[1], lon[1], refuse, bounds)
+        return dates[codes], places, (lat[0], lon[0])
+
+    (dates, places, (lat, lon)), (statuses, levels) = concurrently(
+        dates_places_and_points, statuses_and_levels, parallel=n >= PARALLEL_MIN_ROWS
+    )
 
     precision = {}
     for column in (PLACE_PRECISION, DATE_PRECISION):
@@ -488,8 +497,8 @@ def _plain_frame(
             STATUS: statuses,
             SOURCE: from_arrow(trim(columns[SOURCE])) if SOURCE in columns else constant_text("", n),
             NOTE: from_arrow(trim(columns[NOTE])) if NOTE in columns else constant_text("", n),
-            LAT: lat[0],
-            LON: lon[0],
+            LAT: lat,
+            LON: lon,
             LEVEL: levels,
             **precision,
         },
@@ -613,6 +622,8 @@ def _check_coordinates(
 ) -> None:
     """Report coordinates that are not numbers, given alone, swapped or outside ``bounds``
     (``lat``/``lon`` NaN where not a number or blank)."""
+    if _all_inside(lat, lon, bounds):  # the usual answer, from four reductions
+        return
     bad(np.isnan(lat) & ~lat_blank, LAT, 3, "not a number; write decimal degrees, e.g. 34.5281")
     bad(np.isnan(lon) & ~lon_blank, LON, 4, "not a number; write decimal degrees, e.g. 69.1723")
     only_one = (lat_blank != lon_blank) & (np.isnan(lat) == lat_blank) & (np.isnan(lon) == lon_blank)
@@ -629,6 +640,21 @@ def _check_coordinates(
         bad(swapped, LAT, 3, "lat and lon look swapped; lat is north-south (about 29-39 in Afghanistan)")
         bad(lat_out & ~swapped, LAT, 3, f"outside the mapped area ({where}); check the coordinate")
         bad(lon_out & ~lat_out & ~swapped, LON, 4, f"outside the mapped area ({where}); check the coordinate")
+
+
+def _all_inside(lat: np.ndarray, lon: np.ndarray, bounds: tuple[float, float, float, float] | None) -> bool:
+    """Whether every coordinate is a number (none blank) inside ``bounds``: nothing to report."""
+    if not len(lat):
+        return True
+    low_lat, high_lat, low_lon, high_lon = (float(f(v)) for v in (lat, lon) for f in (np.min, np.max))
+    if np.isnan([low_lat, high_lat, low_lon, high_lon]).any():  # a blank or a value that is not a number
+        return False
+    if bounds is None:
+        return True
+    min_lon, min_lat, max_lon, max_lat = bounds
+    return (
+        min_lat <= low_lat and high_lat <= max_lat and min_lon <= max_lon and min_lon <= low_lon and high_lon <= max_lon
+    )
 
 
 def _numbers(text: pd.Series, blank: np.ndarray) -> np.ndarray:

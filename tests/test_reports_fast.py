@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -195,3 +196,63 @@ def test_typed_reader_leaves_values_spanning_lines_to_the_text_reader(always_fas
     path.write_text('date,place,status\n2021-08-01,"Kabul\ncity",taliban\n2021-08-02,Herat,taliban\n')
     assert _read_plain_reports(path, scheme=AFGHANISTAN_2021, bounds=None) is None
     assert read_reports(path)["row"].tolist() == [3, 4]  # a record is numbered by its last line
+
+
+@pytest.mark.parametrize("extra", ['"two\nlines"', '"carriage\rreturn"', "nul\x00byte", "fine\ttab"])
+def test_typed_reader_checks_the_columns_it_leaves_out(always_fast, tmp_path, extra):
+    from geomap._fastcsv import read_typed_csv
+
+    path = tmp_path / "reports.csv"
+    path.write_text(f"date,place,status,extra\n2021-08-01,Kabul,taliban,{extra}\n2021-08-02,Herat,taliban,x\n")
+    columns = read_typed_csv(path, delimiter=",", numbers=(), coded=("date", "status"), kept=("date", "place"))
+    if extra == "fine\ttab":  # a control byte, but nothing the careful reader reads differently
+        assert columns is not None and sorted(columns) == ["date", "place"]
+        assert columns["place"].to_pylist() == ["Kabul", "Herat"]
+    else:
+        assert columns is None  # the text readers decide and name the row
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "bounds", "inside"),
+    [
+        ([34.5, 31.0], [69.1, 65.7], (60.4, 29.3, 75.0, 38.6), True),
+        ([34.5, 31.0], [69.1, 65.7], None, True),
+        ([34.5, np.nan], [69.1, 65.7], None, False),  # a blank: the whole check decides
+        ([34.5, 39.0], [69.1, 65.7], (60.4, 29.3, 75.0, 38.6), False),
+        ([34.5, 31.0], [69.1, 75.5], (60.4, 29.3, 75.0, 38.6), False),
+        ([-17.0, -18.0], [179.5, -179.5], (177.0, -21.0, -178.0, -12.0), False),  # a box across 180 degrees
+        ([], [], (60.4, 29.3, 75.0, 38.6), True),
+    ],
+)
+def test_coordinates_all_inside_the_box_need_no_row_by_row_check(lat, lon, bounds, inside):
+    from geomap.reports import _all_inside
+
+    assert _all_inside(np.array(lat, dtype=float), np.array(lon, dtype=float), bounds) is inside
+
+
+@pytest.mark.parametrize("bad", [None, "2021-08-01,Kabul,talibn,34.5,69.1", "2021-02-30,Kabul,taliban,34.5,69.1"])
+def test_typed_reader_on_two_threads_gives_the_same_table_and_refusals(always_fast, tmp_path, monkeypatch, bad):
+    import geomap.reports
+    from geomap.reports import _read_plain_reports
+    from geomap.scheme import AFGHANISTAN_2021
+
+    lines = ["date,place,status,lat,lon,level"] + [
+        f"2021-08-{1 + i % 28:02d},Place {i},{('Taliban', 'government', 'contested')[i % 3]},3{i % 8}.5,6{i % 9 + 1}.1,"
+        + ("district" if i % 5 else "")
+        for i in range(300)
+    ]
+    if bad is not None:
+        lines[150] = bad + ","
+    path = tmp_path / "reports.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read = []
+    for rows in (1 << 62, 0):  # one thread, then two
+        monkeypatch.setattr(geomap.reports, "PARALLEL_MIN_ROWS", rows)
+        read.append(_read_plain_reports(path, scheme=AFGHANISTAN_2021, bounds=(60.4, 29.3, 75.0, 38.6)))
+    if bad is not None:
+        assert read == [None, None]  # the text readers name the row
+        return
+    pd.testing.assert_frame_equal(read[0], read[1])
+    assert read[1]["status"].tolist()[:3] == ["taliban", "government", "contested"]
+    assert read[1]["level"].tolist()[:2] == ["", "district"]
+    pd.testing.assert_frame_equal(read[1], careful(path, monkeypatch))
