@@ -139,10 +139,10 @@ class PeakRSS:
 
 def measure(results: dict, name: str, action):
     with PeakRSS() as rss:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         value = action()
-        seconds = time.perf_counter() - start
-    results[name] = {"seconds": seconds, "peak": rss.peak, "before": rss.before}
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    results[name] = {"seconds": seconds, "cpu": cpu, "peak": rss.peak, "before": rss.before}
     return value
 
 
