@@ -23,6 +23,7 @@ and long and interval layers open with their time settings.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -74,6 +75,8 @@ DATE_COLUMNS = (DATE, SINCE, VALID_FROM, VALID_TO)
 GPKG_LAYER = "control"
 DICTIONARY_PAGE_BYTES = 256 * 2**20
 GEOMETRY = "geometry"
+BATCH_BYTES = 8 * 2**20
+"""About how many bytes of geometry one GeoPackage batch (one transaction) holds."""
 Batch = tuple[pd.DataFrame, np.ndarray]
 """Rows of an export without geometry, and each row's position among the timeline's areas."""
 
@@ -427,23 +430,85 @@ def _write_parquet(batches: Iterable[Batch], areas: gpd.GeoDataFrame | None, tmp
 def _write_gpkg(batches: Iterable[Batch], areas: gpd.GeoDataFrame, tmp: Path) -> None:
     import pyogrio
 
-    # Each batch is appended in its own transactions; date columns become GeoPackage DATE fields.
+    # One open of the file; GDAL commits each Arrow batch in its own transaction, and the
+    # batches are bounded by their geometry's bytes (every row carries its area's WKB).
+    wkb = shapely.to_wkb(areas.geometry.to_numpy())
+    failure: list[BaseException] = []
+    stream = _held_back(_wkb_batches(batches, wkb, limit=BATCH_BYTES), failure)
+    first = next(stream, None)
+    if first is None:
+        return
+    reader = pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], stream))
     try:
-        for k, table in enumerate(_arrow_batches(batches, areas)):
-            pyogrio.write_arrow(
-                table,
-                tmp,
-                driver="GPKG",
-                layer=GPKG_LAYER,
-                geometry_name=GEOMETRY,
-                geometry_type=_layer_geometry_type(areas),
-                crs="EPSG:4326",
-                append=k > 0,
-            )
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
+        pyogrio.write_arrow(
+            reader,
+            tmp,
+            driver="GPKG",
+            layer=GPKG_LAYER,
+            geometry_name=GEOMETRY,
+            geometry_type=_layer_geometry_type(areas),
+            crs="EPSG:4326",
+        )
+    except Exception as exc:
+        if failure:  # making the rows failed; GDAL only saw the stream break
+            raise failure[0] from None
+        errors = pyogrio.errors
+        if not isinstance(exc, errors.DataSourceError | errors.DataLayerError | errors.FieldError):
+            raise
         # GDAL reports a full disk or an I/O failure as a layer error, not as an OSError
         reason = " ".join(str(exc).split())[:200]
         raise OutputError(f"{tmp}: could not be written (GDAL: {reason}); nothing was changed") from None
+    if failure:
+        raise failure[0]
+
+
+def _held_back(items: Iterator[pa.RecordBatch], failure: list[BaseException]) -> Iterator[pa.RecordBatch]:
+    """``items``, keeping any exception they raise in ``failure`` (a C reader sees only that the stream broke)."""
+    try:
+        yield from items
+    except BaseException as exc:
+        failure.append(exc)
+        raise
+
+
+def _wkb_batches(batches: Iterable[Batch], wkb: np.ndarray, *, limit: int) -> Iterator[pa.RecordBatch]:
+    """Record batches with each row's area WKB, each holding about ``limit`` bytes of geometry at most.
+
+    The attributes are converted once per batch of dates and sliced without copying; only the
+    geometry of the rows of one output batch is copied (from the one WKB per area).
+    """
+    sizes = np.array([0 if g is None else len(g) for g in wkb], dtype=np.int64)
+    schema = None
+    written = False
+    for table, positions in batches:
+        if schema is None:
+            schema = _arrow_schema(table.assign(**{GEOMETRY: wkb[positions]}))
+        if not len(table):
+            continue
+        attributes = pa.Table.from_pandas(table, schema=pa.schema(list(schema)[:-1]), preserve_index=False)
+        rows = attributes.combine_chunks().to_batches()[0]
+        for start, stop in _byte_slices(sizes[positions], limit):
+            geometry = pa.array(wkb[positions[start:stop]], type=pa.binary())
+            yield pa.RecordBatch.from_arrays([*rows.slice(start, stop - start).columns, geometry], schema=schema)
+            written = True
+    if schema is not None and not written:  # no rows: the layer is still created, with its fields
+        yield pa.RecordBatch.from_pylist([], schema=schema)
+
+
+def _byte_slices(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """Consecutive ``(start, stop)`` ranges of rows whose ``sizes`` sum to at most ``limit`` each.
+
+    A row larger than ``limit`` is a range of its own. Every row is in exactly one range.
+    """
+    ends = np.cumsum(sizes, dtype=np.int64)
+    slices = []
+    start = 0
+    while start < len(sizes):
+        base = ends[start - 1] if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, base + limit, side="right")))
+        slices.append((start, stop))
+        start = stop
+    return slices
 
 
 def _layer_geometry_type(areas: gpd.GeoDataFrame) -> str:
