@@ -44,7 +44,6 @@ from geomap.errors import InputError, OutputError
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,
-    CHANGED,
     CONFLICT,
     DATE,
     DISTRICT,
@@ -54,12 +53,11 @@ from geomap.schema import (
     PROVINCE_ISO,
     SINCE,
     SOURCES,
-    STATUS,
     VALID_FROM,
     VALID_TO,
 )
 from geomap.style import write_gpkg_style
-from geomap.timeline import DATETIME, ControlTimeline, check_timeline
+from geomap.timeline import BATCH_EVIDENCE, DATETIME, ControlTimeline, check_timeline
 
 FORMATS = {
     ".geojson": "geojson",
@@ -123,11 +121,9 @@ def _shape_table(
         table = timeline.status(on=parse_date(as_of, "as-of date") if as_of is not None else None).drop(
             columns="geometry"
         )
-    else:
-        table = timeline.long()
-    if shape == "intervals":
-        table = _intervals(table, timeline.reporting_dates)
-    return _flat(timeline, table)
+        return _flat(timeline, table)
+    parts = list(_batches(timeline, shape=shape, as_of=as_of))
+    return pd.concat([t for t, _ in parts], ignore_index=True), np.concatenate([p for _, p in parts])
 
 
 def _flat(timeline: ControlTimeline, table: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -146,8 +142,12 @@ def _batches(
     timeline: ControlTimeline, *, shape: str, as_of: str | dt.date | None
 ) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
     """The export table in batches (the long shape a few reporting dates at a time), with area positions."""
-    if shape != "long":
+    if shape == "as-of":
         yield _shape_table(timeline, shape=shape, as_of=as_of)
+        return
+    if shape == "intervals":
+        for batch in _iter_intervals(timeline):
+            yield _flat(timeline, batch)
         return
     for batch in timeline.iter_long(evidence="json"):
         yield _flat(timeline, batch)
@@ -157,26 +157,88 @@ def _areas_4326(timeline: ControlTimeline) -> gpd.GeoDataFrame:
     return timeline.areas.to_crs("EPSG:4326")
 
 
-def _intervals(table: pd.DataFrame, dates: list[dt.date]) -> pd.DataFrame:
-    days = pd.DatetimeIndex(dates).as_unit("ns")
-    next_day = dict(zip(days, [*days[1:], days[-1] + pd.Timedelta(days=1)], strict=True))
-    rows = []
-    for _area, group in table.groupby(AREA_ID, sort=True):
-        group = group.sort_values(DATE)
-        run = (group[STATUS] != group[STATUS].shift()).cumsum()
-        for _, stretch in group.groupby(run, sort=False):
-            first, last = stretch.iloc[0], stretch.iloc[-1]
-            record = first.to_dict()
-            record[VALID_FROM] = first[DATE]
-            record[VALID_TO] = next_day[last[DATE]]
-            record[CHANGED] = bool(first[CHANGED])
-            record[CONFLICT] = bool(stretch[CONFLICT].any())
-            record[SOURCES] = "; ".join(dict.fromkeys(s for v in stretch[SOURCES] for s in v.split("; ") if s))
-            record[EVIDENCE] = list({json.dumps(e, sort_keys=True): e for v in stretch[EVIDENCE] for e in v}.values())
-            rows.append(record)
-    out = pd.DataFrame(rows).drop(columns=[DATE])
-    out = out.astype(dict.fromkeys((VALID_FROM, VALID_TO, SINCE), DATETIME))
-    return out.sort_values([VALID_FROM, AREA_ID], kind="stable").reset_index(drop=True)
+def _iter_intervals(timeline: ControlTimeline) -> Iterator[pd.DataFrame]:
+    """The intervals shape in batches, in (``valid_from``, area id) order, evidence as JSON text.
+
+    One row per area per stretch of reporting dates with one status: the long row of the
+    stretch's first date, with ``valid_from``/``valid_to`` (exclusive), ``conflict`` if any
+    date of the stretch had one, and the stretch's distinct sources and evidence reports (in
+    order of first appearance). Stretches are found on the engine's status array; only the
+    rows that start one are built, a few dates at a time, and each batch's evidence is
+    written from the reports it cites (about :data:`geomap.timeline.BATCH_EVIDENCE` at most),
+    so memory does not grow with areas x dates or with the reports.
+    """
+    decisions = timeline._decisions()
+    days = pd.DatetimeIndex(timeline.reporting_dates).as_unit("ns")
+    n_days = len(days)
+    ends_after = np.append(days[1:].to_numpy(), (days[-1] + pd.Timedelta(days=1)).to_datetime64())
+    status = decisions.status
+    starts = np.ones(status.shape, dtype=bool)
+    starts[:, 1:] = status[:, 1:] != status[:, :-1]
+    # last day of the stretch that starts on each day: the day before the area's next start
+    following = np.where(starts, np.arange(n_days), n_days)
+    following = np.minimum.accumulate(following[:, ::-1], axis=1)[:, ::-1]
+    last_day = np.full(status.shape, n_days - 1, dtype=np.int64)
+    last_day[:, :-1] = following[:, 1:] - 1
+    conflicts = np.cumsum(decisions.conflict, axis=1, dtype=np.int64)
+    del following
+    area_position = pd.Index(timeline.areas[AREA_ID])
+    cited = np.diff(decisions.group_offsets)
+    for batch in timeline.iter_long(evidence=False):
+        area = area_position.get_indexer(batch[AREA_ID])
+        day = days.get_indexer(batch[DATE])
+        keep = starts[area, day]
+        if not keep.any():
+            continue
+        rows, area, day = batch[keep].reset_index(drop=True), area[keep], day[keep]
+        last = last_day[area, day]
+        before = np.where(day > 0, conflicts[area, np.maximum(day - 1, 0)], 0)
+        rows[CONFLICT] = conflicts[area, last] - before > 0
+        first_cell, end_cell = area * n_days + day, area * n_days + last + 1
+        group_spans = np.stack([decisions.cell_offsets[first_cell], decisions.cell_offsets[end_cell]], axis=1)
+        counts = np.array([cited[decisions.cell_groups[a:b]].sum() for a, b in group_spans], dtype=np.int64)
+        for start, stop in _byte_slices(counts, BATCH_EVIDENCE):
+            part = rows.iloc[start:stop].reset_index(drop=True)
+            evidence, sources = _stretch_evidence(timeline, decisions, group_spans[start:stop])
+            part.insert(part.columns.get_loc(CONFLICT) + 1, SOURCES, sources)
+            part[EVIDENCE] = evidence
+            part = part.drop(columns=[DATE])
+            part[VALID_FROM] = days.to_numpy()[day[start:stop]]
+            part[VALID_TO] = ends_after[last[start:stop]]
+            yield part.astype(dict.fromkeys((VALID_FROM, VALID_TO, SINCE), DATETIME))
+
+
+def _stretch_evidence(
+    timeline: ControlTimeline, decisions: Any, group_spans: np.ndarray
+) -> tuple[list[str], list[str]]:
+    """Evidence JSON text and ``"; "``-joined sources of each stretch (its groups ``cell_groups[a:b]``).
+
+    A report that appears on several dates of a stretch, or two reports saying the same thing,
+    are listed once, in order of first appearance.
+    """
+    from types import SimpleNamespace
+
+    from geomap.timeline import _evidence_json
+
+    offsets, rows, cell_groups = decisions.group_offsets, decisions.rows, decisions.cell_groups
+    stretches = []
+    for a, b in group_spans:
+        groups = pd.unique(cell_groups[a:b])  # a stretch's dates share groups: keep each once, in order
+        parts = [rows[offsets[g] : offsets[g + 1]] for g in groups]
+        stretches.append(pd.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64))
+    positions = np.unique(np.concatenate(stretches)) if stretches else np.empty(0, dtype=np.int64)
+    # each report as an evidence set of its own: its JSON object and its source, as the long rows write them
+    single = SimpleNamespace(group_offsets=np.arange(len(positions) + 1), rows=positions)
+    texts, sources = _evidence_json(
+        timeline.reports, single, [[k] for k in range(len(positions))], np.arange(len(positions))
+    )
+    texts, sources = [t[1:-1] for t in texts], list(sources)
+    evidence, joined = [], []
+    for stretch in stretches:
+        at = np.searchsorted(positions, stretch).tolist()
+        evidence.append("[" + ", ".join(dict.fromkeys(texts[i] for i in at)) + "]")
+        joined.append("; ".join(dict.fromkeys(s for i in at for s in sources[i].split("; ") if s)))
+    return evidence, joined
 
 
 def export(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import numpy as np
 import pandas as pd
@@ -100,3 +101,68 @@ def test_a_failure_while_streaming_a_gpkg_is_raised_as_itself_and_nothing_is_wri
         export(timeline, out)
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def _intervals_from_long(timeline):
+    """The intervals shape the straightforward way: the whole long table, grouped by area, runs of one status."""
+    table = timeline.long()
+    days = pd.DatetimeIndex(timeline.reporting_dates).as_unit("ns")
+    next_day = dict(zip(days, [*days[1:], days[-1] + pd.Timedelta(days=1)], strict=True))
+    rows = []
+    for _area, group in table.groupby("area_id", sort=True):
+        group = group.sort_values("date")
+        run = (group["status"] != group["status"].shift()).cumsum()
+        for _, stretch in group.groupby(run, sort=False):
+            first, last = stretch.iloc[0], stretch.iloc[-1]
+            record = first.to_dict()
+            record["valid_from"] = first["date"]
+            record["valid_to"] = next_day[last["date"]]
+            record["changed"] = bool(first["changed"])
+            record["conflict"] = bool(stretch["conflict"].any())
+            record["sources"] = "; ".join(dict.fromkeys(s for v in stretch["sources"] for s in v.split("; ") if s))
+            unique = {json.dumps(e, sort_keys=True): e for v in stretch["evidence"] for e in v}
+            record["evidence"] = json.dumps(list(unique.values()), ensure_ascii=False)
+            rows.append(record)
+    out = pd.DataFrame(rows).drop(columns=["date"])
+    out = out.astype(dict.fromkeys(("valid_from", "valid_to", "since"), "datetime64[ns]"))
+    out = out.sort_values(["valid_from", "area_id"], kind="stable").reset_index(drop=True)
+    if timeline.provinces or timeline.level == "district":
+        out = out.drop(columns=["area_id", "area_name"])
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("aggregate", ["latest", "majority", "capital"])
+def test_streamed_intervals_equal_runs_of_the_long_table(seed, aggregate, monkeypatch):
+    timeline = random_timeline(seed, aggregate, AFGHANISTAN_2021, [None, "province", "district"][seed % 3])
+    want = _intervals_from_long(timeline)
+    got = export_frame(timeline, shape="intervals").drop(columns="geometry")
+    pd.testing.assert_frame_equal(got, want)
+    # a few evidence reports per batch: the same rows
+    monkeypatch.setattr(geomap.export, "BATCH_EVIDENCE", 2)
+    monkeypatch.setattr(geomap.timeline, "BATCH_ROWS", 1)
+    small = export_frame(timeline, shape="intervals").drop(columns="geometry")
+    pd.testing.assert_frame_equal(small, got)
+
+
+def test_interval_evidence_lists_each_report_once_and_equal_reports_once(tmp_path):
+    from geomap.pipeline import build_timeline
+
+    csv = tmp_path / "reports.csv"
+    csv.write_text(
+        "date,place,status,source\n"
+        "2021-08-01,Kabul,government,a; b\n"
+        "2021-08-01,Kabul,government,a; b\n"  # the same report twice
+        "2021-08-03,Kabul,government,c\n"
+        "2021-08-05,Kabul,taliban,b\n"
+        "2021-08-05,Herat,taliban,\n",
+        encoding="utf-8",
+    )
+    timeline = build_timeline(csv)
+    table = export_frame(timeline, shape="intervals")
+    kabul = table[table["province_iso"] == "AF-KAB"]
+    assert kabul["status"].tolist() == ["government", "taliban"]
+    assert kabul["sources"].tolist() == ["a; b; c", "b"]
+    first = json.loads(kabul["evidence"].iloc[0])
+    assert [(e["date"], e["source"]) for e in first] == [("2021-08-01", "a; b"), ("2021-08-03", "c")]
+    assert kabul["valid_to"].dt.strftime("%Y-%m-%d").tolist() == ["2021-08-05", "2021-08-06"]
