@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
+from geomap._columnar import Decisions
 from geomap._csv import csv_text
 from geomap._io import refuse_overwriting_inputs, write_with_atomic
 from geomap.dates import parse_date
@@ -75,6 +76,9 @@ DICTIONARY_PAGE_BYTES = 256 * 2**20
 GEOMETRY = "geometry"
 BATCH_BYTES = 8 * 2**20
 """About how many bytes of geometry one GeoPackage batch (one transaction) holds."""
+INTERVAL_ROWS = 20_000
+INTERVAL_EVIDENCE = 2 * BATCH_EVIDENCE
+"""About how many rows, and evidence reports cited by them, one batch of the intervals shape holds."""
 Batch = tuple[pd.DataFrame, np.ndarray]
 """Rows of an export without geometry, and each row's position among the timeline's areas."""
 
@@ -163,15 +167,14 @@ def _iter_intervals(timeline: ControlTimeline) -> Iterator[pd.DataFrame]:
     One row per area per stretch of reporting dates with one status: the long row of the
     stretch's first date, with ``valid_from``/``valid_to`` (exclusive), ``conflict`` if any
     date of the stretch had one, and the stretch's distinct sources and evidence reports (in
-    order of first appearance). Stretches are found on the engine's status array; only the
-    rows that start one are built, a few dates at a time, and each batch's evidence is
-    written from the reports it cites (about :data:`geomap.timeline.BATCH_EVIDENCE` at most),
-    so memory does not grow with areas x dates or with the reports.
+    order of first appearance). Stretches are found on the engine's status array and only the
+    rows that start one are built. A batch holds about :data:`INTERVAL_ROWS` stretches citing
+    about :data:`INTERVAL_EVIDENCE` reports at most (a stretch citing more is a batch of its
+    own), so memory does not grow with areas x dates or with the reports.
     """
     decisions = timeline._decisions()
     days = pd.DatetimeIndex(timeline.reporting_dates).as_unit("ns")
     n_days = len(days)
-    ends_after = np.append(days[1:].to_numpy(), (days[-1] + pd.Timedelta(days=1)).to_datetime64())
     status = decisions.status
     starts = np.ones(status.shape, dtype=bool)
     starts[:, 1:] = status[:, 1:] != status[:, :-1]
@@ -180,11 +183,13 @@ def _iter_intervals(timeline: ControlTimeline) -> Iterator[pd.DataFrame]:
     following = np.minimum.accumulate(following[:, ::-1], axis=1)[:, ::-1]
     last_day = np.full(status.shape, n_days - 1, dtype=np.int64)
     last_day[:, :-1] = following[:, 1:] - 1
-    conflicts = np.cumsum(decisions.conflict, axis=1, dtype=np.int64)
     del following
+    conflicts = np.cumsum(decisions.conflict, axis=1, dtype=np.int64)
     area_position = pd.Index(timeline.areas[AREA_ID])
     cited = np.diff(decisions.group_offsets)
-    for batch in timeline.iter_long(evidence=False):
+    pending: list[tuple[pd.DataFrame, np.ndarray, np.ndarray, list[np.ndarray]]] = []
+    held_rows = held_cited = 0
+    for batch in timeline.iter_long(evidence=""):  # no evidence: only the attributes
         area = area_position.get_indexer(batch[AREA_ID])
         day = days.get_indexer(batch[DATE])
         keep = starts[area, day]
@@ -195,40 +200,63 @@ def _iter_intervals(timeline: ControlTimeline) -> Iterator[pd.DataFrame]:
         before = np.where(day > 0, conflicts[area, np.maximum(day - 1, 0)], 0)
         rows[CONFLICT] = conflicts[area, last] - before > 0
         first_cell, end_cell = area * n_days + day, area * n_days + last + 1
-        group_spans = np.stack([decisions.cell_offsets[first_cell], decisions.cell_offsets[end_cell]], axis=1)
-        counts = np.array([cited[decisions.cell_groups[a:b]].sum() for a, b in group_spans], dtype=np.int64)
-        for start, stop in _byte_slices(counts, BATCH_EVIDENCE):
-            part = rows.iloc[start:stop].reset_index(drop=True)
-            evidence, sources = _stretch_evidence(timeline, decisions, group_spans[start:stop])
-            part.insert(part.columns.get_loc(CONFLICT) + 1, SOURCES, sources)
-            part[EVIDENCE] = evidence
-            part = part.drop(columns=[DATE])
-            part[VALID_FROM] = days.to_numpy()[day[start:stop]]
-            part[VALID_TO] = ends_after[last[start:stop]]
-            yield part.astype(dict.fromkeys((VALID_FROM, VALID_TO, SINCE), DATETIME))
+        spans = zip(decisions.cell_offsets[first_cell].tolist(), decisions.cell_offsets[end_cell].tolist(), strict=True)
+        # a stretch's dates share groups (the evidence carried forward): each kept once, in order
+        groups = [pd.unique(decisions.cell_groups[a:b]) for a, b in spans]
+        pending.append((rows, day, last, groups))
+        held_rows += len(rows)
+        held_cited += int(sum(cited[g].sum() for g in groups))
+        if held_rows >= INTERVAL_ROWS or held_cited >= INTERVAL_EVIDENCE:
+            yield from _interval_batches(timeline, decisions, pending, days)
+            pending, held_rows, held_cited = [], 0, 0
+    if pending:
+        yield from _interval_batches(timeline, decisions, pending, days)
+
+
+def _interval_batches(
+    timeline: ControlTimeline,
+    decisions: Decisions,
+    pending: list[tuple[pd.DataFrame, np.ndarray, np.ndarray, list[np.ndarray]]],
+    days: pd.DatetimeIndex,
+) -> Iterator[pd.DataFrame]:
+    """The held stretches' rows with their sources, evidence and validity, about INTERVAL_EVIDENCE reports a batch."""
+    rows = pd.concat([p[0] for p in pending], ignore_index=True)
+    day, last = np.concatenate([p[1] for p in pending]), np.concatenate([p[2] for p in pending])
+    groups = [g for p in pending for g in p[3]]
+    cited = np.diff(decisions.group_offsets)
+    counts = np.array([cited[g].sum() for g in groups], dtype=np.int64)
+    ends_after = np.append(days[1:].to_numpy(), (days[-1] + pd.Timedelta(days=1)).to_datetime64())
+    for start, stop in _byte_slices(counts, INTERVAL_EVIDENCE):
+        part = rows.iloc[start:stop].reset_index(drop=True)
+        evidence, sources = _stretch_evidence(timeline, decisions, groups[start:stop])
+        part.insert(part.columns.get_loc(CONFLICT) + 1, SOURCES, sources)
+        part[EVIDENCE] = evidence
+        part = part.drop(columns=[DATE])
+        part[VALID_FROM] = days.to_numpy()[day[start:stop]]
+        part[VALID_TO] = ends_after[last[start:stop]]
+        yield part.astype(dict.fromkeys((VALID_FROM, VALID_TO, SINCE), DATETIME))
 
 
 def _stretch_evidence(
-    timeline: ControlTimeline, decisions: Any, group_spans: np.ndarray
+    timeline: ControlTimeline, decisions: Decisions, groups: list[np.ndarray]
 ) -> tuple[list[str], list[str]]:
-    """Evidence JSON text and ``"; "``-joined sources of each stretch (its groups ``cell_groups[a:b]``).
+    """Evidence JSON text and ``"; "``-joined sources of each stretch, given its evidence groups.
 
     A report that appears on several dates of a stretch, or two reports saying the same thing,
     are listed once, in order of first appearance.
     """
-    from types import SimpleNamespace
+    from dataclasses import replace
 
     from geomap.timeline import _evidence_json
 
-    offsets, rows, cell_groups = decisions.group_offsets, decisions.rows, decisions.cell_groups
+    offsets, rows = decisions.group_offsets, decisions.rows
     stretches = []
-    for a, b in group_spans:
-        groups = pd.unique(cell_groups[a:b])  # a stretch's dates share groups: keep each once, in order
-        parts = [rows[offsets[g] : offsets[g + 1]] for g in groups]
+    for kept in groups:
+        parts = [rows[offsets[g] : offsets[g + 1]] for g in kept]
         stretches.append(pd.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64))
     positions = np.unique(np.concatenate(stretches)) if stretches else np.empty(0, dtype=np.int64)
     # each report as an evidence set of its own: its JSON object and its source, as the long rows write them
-    single = SimpleNamespace(group_offsets=np.arange(len(positions) + 1), rows=positions)
+    single = replace(decisions, group_offsets=np.arange(len(positions) + 1), rows=positions)
     texts, sources = _evidence_json(
         timeline.reports, single, [[k] for k in range(len(positions))], np.arange(len(positions))
     )
