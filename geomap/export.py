@@ -77,7 +77,7 @@ GEOMETRY = "geometry"
 BATCH_BYTES = 8 * 2**20
 """About how many bytes of geometry one GeoPackage batch (one transaction) holds."""
 INTERVAL_ROWS = 20_000
-INTERVAL_EVIDENCE = 2 * BATCH_EVIDENCE
+INTERVAL_EVIDENCE = BATCH_EVIDENCE
 """About how many rows, and evidence reports cited by them, one batch of the intervals shape holds."""
 Batch = tuple[pd.DataFrame, np.ndarray]
 """Rows of an export without geometry, and each row's position among the timeline's areas."""
@@ -283,9 +283,10 @@ def export(
 ) -> Path:
     """Write the timeline to a GIS file, atomically, in batches of reporting dates.
 
-    The long shape is written a few reporting dates at a time (Parquet row groups,
-    GeoPackage appends, GeoJSON features streamed), each area's geometry converted
-    once and referenced by its rows, so memory does not grow with dates x areas.
+    The long and intervals shapes are written in batches (Parquet row groups, GeoPackage
+    transactions of at most :data:`BATCH_BYTES` of geometry, GeoJSON features streamed),
+    each area's geometry converted once and referenced by its rows, so memory does not
+    grow with dates x areas.
 
     Parameters
     ----------
