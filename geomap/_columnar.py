@@ -148,7 +148,9 @@ def _groups(
         decided = status[:0].astype(np.int64)
     if contested is not None:
         decided = np.where(conflict, contested, decided)
-    rows = position[order].astype(index_dtype(n), copy=False)
+    # positions index the whole reports table, which may be longer than this call's n
+    top = int(position.max()) + 1 if n else 0
+    rows = position[order].astype(index_dtype(top), copy=False)
     return _Groups(rows, offsets, group_track, group_day, decided, conflict)
 
 

@@ -170,7 +170,8 @@ def _iter_intervals(timeline: ControlTimeline) -> Iterator[pd.DataFrame]:
     order of first appearance). Stretches are found on the engine's status array and only the
     rows that start one are built. A batch holds about :data:`INTERVAL_ROWS` stretches citing
     about :data:`INTERVAL_EVIDENCE` reports at most (a stretch citing more is a batch of its
-    own), so memory does not grow with areas x dates or with the reports.
+    own), so beyond a few small arrays of areas x dates (like the engine's own) memory does not
+    grow with the dates or with the reports.
     """
     decisions = timeline._decisions()
     days = pd.DatetimeIndex(timeline.reporting_dates).as_unit("ns")
@@ -179,12 +180,13 @@ def _iter_intervals(timeline: ControlTimeline) -> Iterator[pd.DataFrame]:
     starts = np.ones(status.shape, dtype=bool)
     starts[:, 1:] = status[:, 1:] != status[:, :-1]
     # last day of the stretch that starts on each day: the day before the area's next start
-    following = np.where(starts, np.arange(n_days), n_days)
+    day_type = np.int32 if n_days < 2**31 else np.int64
+    following = np.where(starts, np.arange(n_days, dtype=day_type), day_type(n_days))
     following = np.minimum.accumulate(following[:, ::-1], axis=1)[:, ::-1]
-    last_day = np.full(status.shape, n_days - 1, dtype=np.int64)
+    last_day = np.full(status.shape, n_days - 1, dtype=day_type)
     last_day[:, :-1] = following[:, 1:] - 1
     del following
-    conflicts = np.cumsum(decisions.conflict, axis=1, dtype=np.int64)
+    conflicts = np.cumsum(decisions.conflict, axis=1, dtype=day_type)
     area_position = pd.Index(timeline.areas[AREA_ID])
     cited = np.diff(decisions.group_offsets)
     pending: list[tuple[pd.DataFrame, np.ndarray, np.ndarray, list[np.ndarray]]] = []

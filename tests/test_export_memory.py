@@ -39,6 +39,16 @@ def test_engine_keeps_report_positions_and_keys_narrow(tmp_path):
     )
 
 
+def test_report_positions_beyond_int32_stay_whole():
+    # positions index the whole reports table: a part of it may hold positions past 2**31
+    track = np.array([0, 0], dtype=np.int8)
+    day = np.array([100, 101], dtype=np.int32)
+    far = np.array([2**31 + 5, 2**31 + 7], dtype=np.int64)
+    groups = _groups(track, day, np.array([1, 2], dtype=np.int8), far, None)
+    assert groups.rows.dtype == np.int64
+    assert groups.rows.tolist() == [2**31 + 5, 2**31 + 7]
+
+
 def test_timeline_decides_on_narrow_arrays():
     timeline = build_timeline_lean(
         [
