@@ -1,10 +1,12 @@
 """A large plain CSV of reports read a chunk at a time, and located reports kept compact.
 
-:func:`plain_csv_chunks` streams the records of a file that the fast reader
-(:mod:`geomap._fastcsv`) would take, with the same text and the same row numbers, so the
-file is never held whole; :class:`NotPlain` says the file needs the careful reader after
-all (raised as soon as Arrow cannot parse a block, or at the end when the line count shows
-blank lines or values spanning lines). :func:`compact_piece` and :func:`assemble` keep
+:func:`plain_csv_chunks` streams the records of a file one record per line, with the text
+and row numbers the careful reader (:func:`geomap.reports.read_table`) gives, so the file is
+never held whole (the whole-file fast reader, :func:`geomap._fastcsv.read_plain_csv`, gathers
+its chunks). Blank lines are skipped as the careful reader skips them; records with too many
+or too few fields are all named in the same pass; :class:`NotPlain` says the file needs the
+careful reader after all (raised as soon as Arrow cannot parse a block, or at the end when
+the line count shows values spanning lines). :func:`compact_piece` and :func:`assemble` keep
 located reports in the columns the timeline and its evidence read, repeated text
 dictionary-encoded, a few bytes per report.
 """
@@ -22,13 +24,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geomap import _fastcsv
-from geomap._fastcsv import GUARDED_FORMULAS, _line_count
+from geomap._fastcsv import GUARDED_FORMULAS
 
 CHUNK_BYTES = 1 << 23
 """Bytes of CSV per chunk (about 100,000 reports): what one chunk costs while it is checked and placed."""
 READ_BLOCK = 1 << 20
 """Bytes Arrow reads per block. Its streaming reader reads up to 32 blocks ahead of the one being
 converted, so this bounds that read-ahead (32 MB) whatever the file's size; a chunk gathers blocks."""
+MAX_READ_BLOCK = 1 << 27
+"""A record longer than a block is read again with blocks twice as large, up to this size (128 MB);
+a longer record sends the file to the careful reader."""
 DICTIONARY_SHARE = 0.5
 """A text column is kept dictionary-encoded when it has at most this share of distinct values per row."""
 
@@ -39,10 +44,14 @@ class NotPlain(Exception):
 
 def header_names(path: Path, *, delimiter: str) -> list[str]:
     """The file's column names, stripped, as the fast reader reads them."""
+    return [n.strip() for n in _raw_header(path, delimiter)]
+
+
+def _raw_header(path: Path, delimiter: str) -> list[str]:
     with open(path, "rb") as fh:
         head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
     first_line = head.splitlines()[0] if head else ""
-    return [n.strip() for n in next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])]
+    return next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
 
 
 def plain_csv_chunks(
@@ -52,71 +61,173 @@ def plain_csv_chunks(
     chunk_bytes: int | None = None,
     skip: Sequence[str] = (),
     only: Sequence[str] | None = None,
+    blank: list[int] | None = None,
 ) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
     """Each chunk of records as text columns, with each record's spreadsheet row (header = 1).
 
-    The text is what :func:`geomap._fastcsv.read_plain_csv` gives (stripped header names, the
-    apostrophe before a formula removed), less the columns (stripped names) in ``skip``, or only
-    those in ``only``. Raises :class:`NotPlain`, possibly after some chunks, whenever that reader
-    would have given the file to the careful reader.
-    """
-    import pyarrow.csv as pacsv
+    The text is what the careful reader (:func:`geomap.reports.read_table`) gives: stripped
+    header names, the apostrophe before a formula removed, lines that are empty or hold only
+    delimiters and whitespace skipped (their rows still counted); less the columns (stripped
+    names) in ``skip``, or only those in ``only``. The rows of the skipped lines are added to
+    ``blank`` when given.
 
+    Raises
+    ------
+    NotPlain
+        Possibly after some chunks: the file needs the careful reader (a value spanning lines,
+        a carriage return alone, a NUL, a record longer than :data:`MAX_READ_BLOCK`, text that is
+        not UTF-8, an unusual header, a small file).
+    geomap._fastcsv.RaggedRows
+        Records with more or fewer fields than the header, and the file is otherwise plain: all
+        of them, found in this one pass (no chunk is given after the first is found).
+    """
     chunk_bytes = CHUNK_BYTES if chunk_bytes is None else chunk_bytes
     if path.stat().st_size < _fastcsv.MIN_BYTES:
         raise NotPlain(path)
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
-    first_line = head.splitlines()[0] if head else ""
-    names = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    names = _raw_header(path, delimiter)
     stripped = [n.strip() for n in names]
     if len(names) < 2 or len(set(stripped)) != len(stripped):
         raise NotPlain(path)
-    wanted = [n for n, s in zip(names, stripped, strict=True) if s not in skip and (only is None or s in only)]
-    convert = pacsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()),
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-        include_columns=wanted,
-    )
-    renamed = [s for n, s in zip(names, stripped, strict=True) if n in wanted]
-    read = 0
-    try:
+    kept = [k for k, s in enumerate(stripped) if s not in skip and (only is None or s in only)]
+    block = min(chunk_bytes, READ_BLOCK)
+    given = 1  # the last row given to the caller: a read again with larger blocks starts after it
+    while True:
+        stream = _Stream(path, delimiter, names, block)
+        try:
+            for table, rows in _gathered(stream.batches(), chunk_bytes):
+                if stream.ragged:
+                    continue  # only the ragged rows are reported now: read on to find them all
+                if rows[0] <= given:  # read again after a long record: skip what was given
+                    start = int(np.searchsorted(rows, given, side="right"))
+                    if start == len(rows):
+                        continue
+                    table, rows = table.slice(start), rows[start:]
+                table = table.select(kept).rename_columns([stripped[k] for k in kept])
+                frame = table.to_pandas()
+                _unguard_formulas(frame, table)
+                given = int(rows[-1])
+                yield frame, rows
+                del frame, table
+        except pa.ArrowInvalid as exc:
+            if "straddl" in str(exc) and block < MAX_READ_BLOCK:
+                block *= 2  # a record longer than a block: read again, past what was given
+                continue
+            raise NotPlain(path) from None
+        except (pa.ArrowTypeError, UnicodeDecodeError):
+            raise NotPlain(path) from None
+        break
+    stream.finish(blank)
+
+
+class _Stream:
+    """One streaming pass of Arrow's parser over a file, noting the lines it cannot take as records."""
+
+    def __init__(self, path: Path, delimiter: str, names: list[str], block: int) -> None:
+        self.path, self.delimiter, self.names, self.block = path, delimiter, names, block
+        self.ragged: list[tuple[int, str]] = []  # (line, text) of records with too many or too few fields
+        self.blank_lines: list[int] = []  # lines the parser skipped: empty, or only whitespace
+        self.blank: list[int] = []  # every line skipped as blank: those, and records of only delimiters and whitespace
+        self.pending: list[int] = []  # lines the parser skipped, past the last batch given
+        self.usable = True
+        self.records = 0  # records the parser gave, blank ones included
+        self.line = 2  # the line of the next record
+
+    def note(self, row: object) -> str:
+        """Arrow's handler of a record whose number of fields differs from the header's."""
+        number, text = getattr(row, "number", None), getattr(row, "text", "")
+        if number is None or '"' in text or "\r" in text or len(self.ragged) >= _fastcsv.MAX_RAGGED:
+            self.usable = False  # the careful reader may read it differently, or lists them all
+            return "skip"
+        fields = next(csv.reader([text], delimiter=self.delimiter), [])
+        if not any(f.strip() for f in fields):
+            self.blank_lines.append(int(number))
+        else:
+            self.ragged.append((int(number), text))
+        self.pending.append(int(number))
+        return "skip"
+
+    def batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+        """Each batch of records (all columns, text; blank records left out) with their rows."""
+        import pyarrow.csv as pacsv
+
         reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=min(chunk_bytes, READ_BLOCK)),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
-            convert_options=convert,
+            self.path,
+            read_options=pacsv.ReadOptions(block_size=self.block, use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=self.delimiter,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+                invalid_row_handler=self.note,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(self.names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
-        if reader.schema.names != wanted:
-            raise NotPlain(path)
-        for table in _gathered(reader, chunk_bytes):
-            frame = table.rename_columns(renamed).to_pandas()
-            _unguard_formulas(frame, table)
-            yield frame, np.arange(read + 2, read + 2 + table.num_rows)
-            read += table.num_rows
-            del frame, table
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
-        raise NotPlain(path) from None
-    lines, nul = _line_count(path)
-    if nul or lines != read + 1:
-        raise NotPlain(path)
+        if reader.schema.names != self.names:
+            raise NotPlain(self.path)
+        for batch in reader:
+            # records are the lines in order, less those the parser skipped (noted by then: it may read ahead)
+            rows = np.arange(self.line, self.line + batch.num_rows + len(self.pending))
+            if self.pending:
+                rows = rows[~np.isin(rows, self.pending)]
+            rows = rows[: batch.num_rows]
+            if len(rows):
+                self.line = int(rows[-1]) + 1
+                self.pending = [line for line in self.pending if line >= self.line]
+            self.records += batch.num_rows
+            empty = _blank_records(batch)
+            if empty is not None:
+                self.blank += rows[empty].tolist()
+                batch, rows = batch.filter(pa.array(~empty)), rows[~empty]
+            if batch.num_rows:
+                yield batch, rows
+            if not self.usable:
+                raise NotPlain(self.path)
+
+    def finish(self, blank: list[int] | None) -> None:
+        """Check the pass against the file's lines; raise what the file needs."""
+        lines, nul, lone_cr = _fastcsv.line_count(self.path)
+        if not self.usable or nul or lone_cr or lines != 1 + self.records + len(self.blank_lines) + len(self.ragged):
+            raise NotPlain(self.path)  # values spanning lines, a NUL, a line break the parsers read differently
+        if self.ragged:
+            raise _fastcsv.RaggedRows(
+                [(line, next(csv.reader([text], delimiter=self.delimiter))) for line, text in self.ragged],
+                len(self.names),
+                self.delimiter,
+            )
+        if blank is not None:
+            blank += sorted(self.blank + self.blank_lines)
 
 
-def _gathered(batches: Iterator[pa.RecordBatch], chunk_bytes: int) -> Iterator[pa.Table]:
-    """The batches gathered into tables of about ``chunk_bytes`` of text each (empty batches skipped)."""
+def _blank_records(batch: pa.RecordBatch) -> np.ndarray | None:
+    """Which records hold only whitespace (``str.isspace``) in every field; ``None`` when none do."""
+    blank = None
+    for column in batch.columns:
+        empty = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():
+            return None
+    return None if blank is None else np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _gathered(
+    batches: Iterator[tuple[pa.RecordBatch, np.ndarray]], chunk_bytes: int
+) -> Iterator[tuple[pa.Table, np.ndarray]]:
+    """The batches gathered into tables of about ``chunk_bytes`` of text each, with their rows."""
     held: list[pa.RecordBatch] = []
+    rows: list[np.ndarray] = []
     size = 0
-    for batch in batches:
-        if batch.num_rows == 0:
-            continue
+    for batch, lines in batches:
         held.append(batch)
+        rows.append(lines)
         size += batch.nbytes
         if size >= chunk_bytes:
-            yield pa.Table.from_batches(held)
-            held, size = [], 0
+            yield pa.Table.from_batches(held), np.concatenate(rows)
+            held, rows, size = [], [], 0
     if held:
-        yield pa.Table.from_batches(held)
+        yield pa.Table.from_batches(held), np.concatenate(rows)
 
 
 def _unguard_formulas(frame: pd.DataFrame, table: pa.Table) -> None:

@@ -1,12 +1,13 @@
-"""A fast path for reading large, well-formed CSV reports files with Arrow's multi-threaded parser.
+"""A fast path for reading large, well-formed CSV reports files with Arrow's parser.
 
 Used only when it gives exactly what the careful reader (:func:`geomap.reports.read_table`)
-would: one record per line and no blank lines, so each record's spreadsheet row is its line
-number. Anything else (blank lines, values spanning lines, text that is not UTF-8 or holds a NUL,
-duplicate or semicolon-separated headers) returns ``None`` and the careful reader takes over,
-reporting every problem with its row. A plain file whose only fault is records with too many
-or too few fields is named row by row here, in a streaming pass, as the careful reader would
-name it but without holding the whole file.
+would: one record per line, so each record's spreadsheet row is its line number, and lines
+that are empty or hold only delimiters and whitespace skipped as the careful reader skips
+them. Anything else (values spanning lines, a carriage return alone, text that is not UTF-8 or
+holds a NUL, duplicate or semicolon-separated headers) returns ``None`` and the careful reader
+takes over, reporting every problem with its row. A plain file whose only fault is records
+with too many or too few fields is named row by row here, in the streaming pass, as the
+careful reader would name it but without holding the whole file.
 """
 
 from __future__ import annotations
@@ -34,114 +35,54 @@ MAX_RAGGED = 100_000
 def read_plain_csv(path: Path, *, delimiter: str) -> tuple[pd.DataFrame, np.ndarray] | None:
     """The table (text columns) and each record's spreadsheet row, or ``None`` to read carefully.
 
+    The chunks of :func:`geomap._chunked.plain_csv_chunks` gathered into one: the careful
+    reader's table, blank lines skipped as it skips them, from Arrow's parser.
+
     Raises
     ------
     RaggedRows
         Some records have more or fewer fields than the header, and the rest of the file is
         plain: those records, with their line numbers, found without holding the file.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
+    from geomap._chunked import NotPlain, header_names, plain_csv_chunks
 
-    size = path.stat().st_size
-    if size < MIN_BYTES:
-        return None
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
-    first_line = head.splitlines()[0] if head else ""
-    names = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
-    stripped = [n.strip() for n in names]
-    if not names or len(set(stripped)) != len(stripped) or (len(names) == 1 and ";" in names[0]):
-        return None
-    convert = pacsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
-    )
-    ragged: list[tuple[int, str]] = []
     try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=_BLOCK),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
-            convert_options=convert,
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
-        ragged, read = _ragged_rows(path, delimiter, convert)  # one more streaming pass, keeping only bad rows
-        if not ragged:
-            return None
-    lines, nul = _line_count(path)
-    if nul:
-        return None  # the careful reader names the line holding it
-    if ragged:
-        if lines != len(ragged) + read + 1:
-            return None  # blank lines or values spanning lines as well: the careful reader decides
-        raise RaggedRows([(line, next(csv.reader([text], delimiter=delimiter))) for line, text in ragged], len(names))
-    if table.num_columns != len(names) or lines != table.num_rows + 1:
-        return None  # blank lines or values spanning lines: rows are not line numbers
-    quoted = [bool(pc.any(pc.starts_with(column, "'")).as_py()) for column in table.columns]  # one cheap pass
-    frame = table.rename_columns(stripped).to_pandas()
-    for column in frame.columns[quoted]:
-        # As the careful reader does: drop the apostrophe geomap's CSV writer puts before a formula.
-        guarded = frame[column].str.startswith(GUARDED_FORMULAS)
-        if guarded.any():
-            frame.loc[guarded, column] = frame.loc[guarded, column].str.slice(1)
-    return frame, np.arange(2, table.num_rows + 2)
+        chunks = list(plain_csv_chunks(path, delimiter=delimiter, chunk_bytes=1 << 62))
+    except NotPlain:
+        return None
+    if not chunks:  # only a header (and blank lines)
+        return pd.DataFrame(columns=header_names(path, delimiter=delimiter), dtype=object), np.arange(0)
+    if len(chunks) == 1:
+        return chunks[0]
+    return pd.concat([f for f, _ in chunks], ignore_index=True), np.concatenate([r for _, r in chunks])
 
 
 class RaggedRows(Exception):
     """Records whose number of fields differs from the header's (``header`` fields): ``rows`` holds
-    (line, fields) of each."""
+    (line, fields) of each, split at ``delimiter``."""
 
-    def __init__(self, rows: list[tuple[int, list[str]]], header: int):
+    def __init__(self, rows: list[tuple[int, list[str]]], header: int, delimiter: str = ","):
         super().__init__(f"{len(rows)} ragged row(s)")
         self.rows = rows
         self.header = header
+        self.delimiter = delimiter
 
 
-def _ragged_rows(path: Path, delimiter: str, convert: object) -> tuple[list[tuple[int, str]], int]:
-    """(line, text) of each record with too many or too few fields, and how many records were
-    read, in one single-threaded streaming pass (so Arrow knows line numbers). No ragged rows
-    are returned when something else is wrong, when a ragged line holds a quote or a carriage
-    return (the careful reader may read it differently), or when there are very many."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    found: list[tuple[int, str]] = []
-    usable = True
-
-    def note(row: object) -> str:
-        nonlocal usable
-        number, text = getattr(row, "number", None), getattr(row, "text", "")
-        if number is None or '"' in text or "\r" in text or len(found) >= MAX_RAGGED:
-            usable = False
-        else:
-            found.append((int(number), text))
-        return "skip"
-
-    read = 0
-    try:
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=_BLOCK, use_threads=False),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, invalid_row_handler=note),
-            convert_options=convert,
-        )
-        for batch in reader:  # batches are counted, not kept
-            read += batch.num_rows
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
-        return [], read
-    return (found if usable else []), read
-
-
-def _line_count(path: Path) -> tuple[int, bool]:
-    """Lines in the file, and whether it holds a NUL byte."""
-    lines, last, nul = 0, b"\n", False
+def line_count(path: Path) -> tuple[int, bool, bool]:
+    """Lines in the file (ended by a line feed, or by the end of the file), whether it holds a NUL
+    byte, and whether it holds a carriage return that is not followed by a line feed."""
+    lines, last, nul, lone_cr = 0, b"\n", False, False
     with open(path, "rb") as fh:
         while block := fh.read(_BLOCK):
+            if last == b"\r" and not block.startswith(b"\n"):
+                lone_cr = True
             lines += block.count(b"\n")
             nul = nul or b"\x00" in block
+            returns = block.count(b"\r")
+            if returns:
+                lone_cr = lone_cr or returns - block.count(b"\r\n") - block.endswith(b"\r") > 0
             last = block[-1:]
-    return lines + (last != b"\n"), nul
+    return lines + (last != b"\n"), nul, lone_cr or last == b"\r"
 
 
 def read_typed_csv(

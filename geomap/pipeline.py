@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -320,7 +320,8 @@ def _build_in_chunks(
     names = header_names(path, delimiter=delimiter)
     folded = [n.lower() for n in names]
     later = [n for n, f in zip(names, folded, strict=True) if f in (SOURCE, NOTE) and folded.count(f) == 1]
-    for frame, rows in plain_csv_chunks(path, delimiter=delimiter, skip=later):
+    blank: list[int] = []  # rows of the blank lines skipped: the free text's pass skips them too
+    for frame, rows in _checked_chunks(plain_csv_chunks(path, delimiter=delimiter, skip=later, blank=blank), path):
         try:
             table = validate_reports(frame, scheme=scheme, source_name=str(path), rows=rows, bounds=bounds)
         except ReportsError as exc:
@@ -409,28 +410,41 @@ def _build_in_chunks(
     if later:
         timeline._decisions()  # the engine's arrays, built before the free text is read
         release_memory()  # what deciding freed, before the text comes in
-        _read_free_text(path, delimiter, later, timeline)
+        _read_free_text(path, delimiter, later, timeline, blank)
     return timeline
 
 
-def _read_free_text(path: Path, delimiter: str, names: list[str], timeline: ControlTimeline) -> None:
+def _checked_chunks(chunks: Iterator[tuple[pd.DataFrame, np.ndarray]], path: Path) -> Iterator[Any]:
+    """The chunks; records with too many or too few fields reported as the whole-file reader reports them."""
+    from geomap._fastcsv import RaggedRows
+    from geomap.reports import ReportsError, ragged_problems
+
+    try:
+        yield from chunks
+    except RaggedRows as ragged:
+        raise ReportsError(str(path), ragged_problems(path, ragged)) from None
+
+
+def _read_free_text(path: Path, delimiter: str, names: list[str], timeline: ControlTimeline, blank: list[int]) -> None:
     """Fill the ``source``/``note`` columns (``names``: as in the file) of the timeline's reports and
     unresolved reports from a second pass over the file, each report taking its row's text as the
     chunks go by (the file's text is never held whole)."""
+    import numpy as np
     import pyarrow as pa
 
     from geomap._chunked import RowPicker, compact_text, plain_csv_chunks, text_column
     from geomap.reports import ROW, _cells, _text
 
     targets = [(table, lean) for table, lean in ((timeline.reports, True), (timeline.unresolved, False)) if len(table)]
-    # a plain file's row is its line: record k of the file is row k + 2
+    # a plain file's row is its line: record k of the file is row k + 2, less the blank lines before it
+    skipped = np.asarray(blank, dtype=np.int64)
     pickers = {
-        (name, k): RowPicker(table[ROW].to_numpy() - 2, plain=not lean)
+        (name, k): RowPicker(_record_positions(table[ROW].to_numpy(), skipped), plain=not lean)
         for name in names
         for k, (table, lean) in enumerate(targets)
         if name.lower() in table.columns
     }
-    for frame, _rows in plain_csv_chunks(path, delimiter=delimiter, only=names):
+    for frame, _rows in plain_csv_chunks(path, delimiter=delimiter, only=names):  # the first pass's rows
         for name in names:
             chunk = compact_text(pa.array(_cells(_text(frame[name])), from_pandas=True))
             for k in range(len(targets)):
@@ -443,6 +457,13 @@ def _read_free_text(path: Path, delimiter: str, names: list[str], timeline: Cont
         table[name.lower()] = text_column(picker.result(), categories=lean)
     del pickers
     release_memory()
+
+
+def _record_positions(rows: np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """Each row's position among the records a plain file's chunks give (its blank lines, sorted, left out)."""
+    import numpy as np
+
+    return rows - 2 - np.searchsorted(blank, rows) if len(blank) else rows - 2
 
 
 def _area_day_keys(area_index: pd.Index, located: pd.DataFrame) -> np.ndarray:

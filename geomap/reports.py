@@ -169,10 +169,7 @@ def read_table(
         try:
             plain = read_plain_csv(path, delimiter=delimiter)
         except RaggedRows as ragged:
-            header = ragged.header
-            raise ReportsError(
-                str(path), [_ragged_problem(path, line, fields, header, delimiter) for line, fields in ragged.rows]
-            ) from None
+            raise ReportsError(str(path), ragged_problems(path, ragged)) from None
         if plain is not None and len(plain[0].columns) > 1:  # large, well-formed comma or tab files
             return str(path), plain[0], plain[1]
     text = read_text(path, what="reports file")
@@ -262,6 +259,11 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
     body = records[1:]
     frame = pd.DataFrame([[restore_formulas(f) for f in fields] for _, fields in body], columns=header, dtype=object)
     return frame, [line for line, _ in body]
+
+
+def ragged_problems(path: Path, ragged: RaggedRows) -> list[str]:
+    """One problem per record of ``ragged``, as the careful reader words it."""
+    return [_ragged_problem(path, line, fields, ragged.header, ragged.delimiter) for line, fields in ragged.rows]
 
 
 def _ragged_problem(path: Path, line: int, fields: list[str], header: int, delimiter: str) -> str:

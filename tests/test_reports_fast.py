@@ -40,15 +40,23 @@ def test_fast_path_matches_the_careful_reader(always_fast, tmp_path, monkeypatch
 @pytest.mark.parametrize(
     ("text", "rows"),
     [
-        ("date,place,status\n2021-08-01,Kabul,taliban\n\n\n2021-08-02,Herat,taliban\n", [2, 5]),
         ('date,place,status,note\n2021-08-01,Kabul,taliban,"two\nlines"\n2021-08-02,Herat,taliban,\n', [3, 4]),
+        ('date,place,status,note\n2021-08-01,Kabul,taliban,"two\rlines"\n2021-08-02,Herat,taliban,\n', [3, 4]),
     ],
 )
 def test_files_whose_rows_are_not_lines_are_read_carefully(always_fast, tmp_path, text, rows):
     path = tmp_path / "reports.csv"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8", newline="")
     assert geomap._fastcsv.read_plain_csv(path, delimiter=",") is None
     assert read_reports(path)["row"].tolist() == rows
+
+
+def test_blank_lines_are_skipped_by_the_fast_reader_and_keep_their_rows(always_fast, tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text("date,place,status\n2021-08-01,Kabul,taliban\n\n\n2021-08-02,Herat,taliban\n", encoding="utf-8")
+    frame, rows = geomap._fastcsv.read_plain_csv(path, delimiter=",")
+    assert frame["place"].tolist() == ["Kabul", "Herat"] and rows.tolist() == [2, 5]
+    assert read_reports(path)["row"].tolist() == [2, 5]
 
 
 def test_a_ragged_row_far_down_is_named_with_its_row(always_fast, tmp_path):
@@ -96,7 +104,6 @@ def test_ragged_rows_are_named_without_the_careful_reader(always_fast, tmp_path,
     "bad",
     [
         '2021-08-01,"Kabul, city",taliban,34.5,69.1,extra',  # quoted: the careful reader decides
-        "2021-08-01,Kabul,taliban,34.5,69.1,extra\n\n",  # and a blank line
     ],
 )
 def test_ragged_rows_with_other_faults_go_to_the_careful_reader(always_fast, tmp_path, bad, monkeypatch):
