@@ -181,10 +181,10 @@ class _Stream:
             if empty is not None:
                 self.blank += rows[empty].tolist()
                 batch, rows = batch.filter(pa.array(~empty)), rows[~empty]
-            if batch.num_rows:
-                yield batch, rows
             if not self.usable:
                 raise NotPlain(self.path)
+            if batch.num_rows:
+                yield batch, rows
 
     def finish(self, blank: list[int] | None) -> None:
         """Check the pass against the file's lines; raise what the file needs."""
