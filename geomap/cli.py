@@ -147,8 +147,9 @@ def _add_raw_csv(p: argparse.ArgumentParser) -> None:
 def _timeline_from_args(args: argparse.Namespace, *, lean: bool = False) -> ControlTimeline:
     """Build the control timeline that ``_add_timeline_options`` describes; report unresolved places.
 
-    ``lean``: the caller reads only statuses, conflicts and evidence (``export``): a large CSV is
-    read a chunk at a time and the reports kept compact (:func:`geomap.pipeline.build_timeline_lean`).
+    ``lean``: the caller reads only statuses, conflicts and evidence (``export``, ``map`` without
+    markers): a large CSV is read a chunk at a time and the reports kept compact
+    (:func:`geomap.pipeline.build_timeline_lean`).
     """
     from geomap._io import refuse_overwriting_inputs
     from geomap.boundaries import load_boundaries
@@ -448,7 +449,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
     from geomap.render import control_map, map_html
 
     refuse_overwriting_inputs(args.output, [*_run_inputs(args), args.unresolved])
-    timeline = _timeline_from_args(args)
+    # The page cites a bounded number of reports, read from the lean reports' columns; only
+    # markers need every report's coordinates.
+    timeline = _timeline_from_args(args, lean=not args.markers)
     m = control_map(
         timeline,
         layers=args.layers,
