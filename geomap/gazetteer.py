@@ -73,7 +73,14 @@ KIND_WORDS = {
     "ولسوالی": "district",
     "ولسوالۍ": "district",
     "ښار": "city",
+    "dist": "district",
 }
+#: Other spellings of the Pashto word for district (Wolaswali, Woluswali, Uluswali, Wolesvali ...) and of
+#: the word for province (Wilayat, Velayet ...), as lists of other years and bodies romanise them.
+_KIND_PATTERNS = (
+    (re.compile(r"[wv]?[aeiou]{1,2}l[aeiou]{1,2}s[wv][aeiou]{1,2}l[iy]{1,2}"), "district"),
+    (re.compile(r"[wv][aeiy]l[aeiy]{1,2}y?[aeiou]t"), "province"),
+)
 #: Words that carry no part of a name.
 GENERIC_WORDS = frozenset(
     {
@@ -219,11 +226,21 @@ def _tokens(name: str, keep_generic: bool = False) -> tuple[tuple[str, ...], str
     hint = None
     kept = []
     for word in words:
-        if word in KIND_WORDS:
-            hint = hint or KIND_WORDS[word]
+        kind = _kind_word(word)
+        if kind is not None:
+            hint = hint or kind
         elif word not in GENERIC_WORDS or (keep_generic and word not in _FILLER_WORDS):
             kept.append(word)
     return tuple(kept), hint
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _kind_word(word: str) -> str | None:
+    """The kind of place a word names (``"wolaswali"``: ``"district"``), or None for a word of a name."""
+    kind = KIND_WORDS.get(word)
+    if kind is None and 6 <= len(word) <= 12 and word[0] in "wvuo":
+        kind = next((k for pattern, k in _KIND_PATTERNS if pattern.fullmatch(word)), None)
+    return kind
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -304,6 +321,13 @@ _DOUBLED = re.compile(r"(.)(?=\1)")
 _VOWELS = re.compile(r"[aeiouwy]")
 
 
+# Letters other romanisations write for one sound: French and Russian "dj"/"dzh" for j, "tch"/"tsh" for ch,
+# Uzbek and Russian "x" for kh.
+_ROMANISATIONS = (("dzh", "j"), ("dj", "j"), ("tch", "ch"), ("tsh", "ch"), ("x", "kh"))
+# Words after which a fused connector is part of the name: "Ghazi Abad" is Ghaziabad.
+_SUFFIX_WORDS = frozenset({"abad", "aabad", "abaad", "obod"})
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _fold_word(word: str, last: bool) -> str:
     if not last and len(word) >= 4 and word[-1] in "ie" and word[-2] not in "aeiou":
@@ -312,7 +336,12 @@ def _fold_word(word: str, last: bool) -> str:
         word = word[:-2] + "a"  # Qal'eh, Meymaneh: Persian final -eh
     if len(word) > 4 and word.endswith("ah"):
         word = word[:-1]  # Darah/Dara, Terwah/Terwa, Qalah/Qala: a silent final -h
-    for old, new in (("ow", "o"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("ey", "ai"), ("ay", "ai")):
+    for old, new in _ROMANISATIONS:
+        if old in word:
+            word = word.replace(old, new)
+    if len(word) > 4 and word.endswith("obod"):
+        word = word[:-4] + "abad"  # Tajik and Uzbek "obod": Fayzobod, Aliobod
+    for old, new in (("ow", "o"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("ey", "ai"), ("ay", "ai"), ("ei", "ai")):
         word = word.replace(old, new)
     if "y" in word[1:]:
         word = word[0] + word[1:].replace("y", "i")
@@ -343,7 +372,7 @@ def phonetic_key(normalized: str) -> str:
     """
     words = normalized.split()
     last = len(words) - 1
-    return "".join([_fold_word(w, i == last) for i, w in enumerate(words)])
+    return "".join([_fold_word(w, i == last or words[i + 1] in _SUFFIX_WORDS) for i, w in enumerate(words)])
 
 
 def skeleton(key: str) -> str:
@@ -463,10 +492,15 @@ _COMPOUND_SPLIT = re.compile(r"\s+(?:wa|va|aw|and|&)\s+|\s*[-\u2013\u2014]\s*", 
 _PASHTO_AND = re.compile(r"\s+aw\s+", re.IGNORECASE)
 # A numbered part after a name: "Yakawlang 2", "Kohistan-1", "Yakawlang No. 2".
 _NUMBERED_PART = frozenset({"no", "nr", "number"})
+# A number written onto a name: "Jaghatu1".
+_FUSED_NUMBER = re.compile(r"([a-z]{3,})(\d{1,2})")
 # Where a name's later parts begin: "Tagab, Kapisa", "Ismail Khail (Mandozai)".
 _PART_SPLIT = re.compile(r"[,;/()]")
 #: Names resolved per batch of :meth:`Gazetteer.resolve_many` (bounds the memory of a batch).
 _BATCH_SIZE = 8_192
+#: Letters another romanisation writes for those of a name on record (:meth:`Gazetteer._respelled`): Dari
+#: ``gh`` for ``q`` ("Gharabagh"), French ``ch`` for ``sh`` ("Chibar"), Arabic-style ``dh`` for ``z`` ("Dharanj").
+RESPELLINGS = (("gh", "q"), ("ch", "sh"), ("dh", "z"))
 #: Endings that make a demonym of a place name: Herati, Kandaharis, Kabuli's.
 DEMONYM_ENDINGS = ("is", "i")
 
@@ -654,13 +688,10 @@ class Gazetteer:
             within = self._lookup(head, provinces={province})
             match = within if within is not None and within.entry.province_iso == province else None
             match = match or self._nearest_within(head, {province})
-        if (
-            (match is None or match.method == "fuzzy")
-            and _MAY_BE_AFFIXED.search(text)
+        if (match is None or match.method == "fuzzy") and _MAY_BE_AFFIXED.search(text):
             # a misspelt compound name on record ("Lash Wa Joowayn") is not split into its parts
-            and (match is None or not _COMPOUND_SPLIT.search(match.entry.name))
-        ):
-            match = self._without_affixes(text) or self._compound(text) or match
+            splits = match is None or not _COMPOUND_SPLIT.search(match.entry.name)
+            match = self._without_affixes(text) or (self._compound(text) if splits else None) or match
         return self._with_villages(head, match, {province} if province else set())
 
     def _in_named_province(self, text: str, match: Match | None, provinces: set[str]) -> Match | None:
@@ -790,18 +821,28 @@ class Gazetteer:
         Tried only when the whole name is not on record, so names that include the word
         (Hazrati Sultan, Markazi Bihsud) keep it. Exact and alias matches only.
         """
-        words = _NON_ALNUM.sub(" ", _fold(text)).split()
-        while words and words[0] in HONORIFIC_WORDS:
-            words = words[1:]
+        whole = _NON_ALNUM.sub(" ", _fold(text)).split()
+        words = list(whole)
+        numbered = _FUSED_NUMBER.fullmatch(words[-1]) if words else None
+        if numbered:
+            words[-1:] = numbered.groups()  # "Jaghatu1", "Kohistan2"
+        # a place on record with its number ("Kohistan 2" is Kapisa's Hisa-i-Duwumi Kohistan): "Kohistan No. 2"
+        kept = [w for w in words if w not in _NUMBERED_PART] if words and words[-1].isdigit() else []
         while words and (words[-1] in TRAILING_GENERIC_WORDS or (words[-1].isdigit() and len(words[-1]) <= 2)):
             words = words[:-1]
             if words and words[-1] in _NUMBERED_PART:
                 words = words[:-1]
-        rest = " ".join(words)
-        if not rest or rest == _NON_ALNUM.sub(" ", _fold(text)).strip():
-            return None
-        match = self._lookup(rest, fuzzy=False)
-        return match if match is not None and not match.is_foreign else None
+        tried = {" ".join(whole)}
+        # the trailing words first, then an honorific too ("Hazrati Sultan 1" is Hazrati Sultan)
+        named = next((i for i, w in enumerate(words) if w not in HONORIFIC_WORDS), len(words))
+        for rest in (" ".join(kept), " ".join(words), " ".join(words[named:])):
+            if not rest or rest in tried:
+                continue
+            tried.add(rest)
+            match = self._lookup(rest, fuzzy=False)
+            if match is not None and not match.is_foreign:
+                return match
+        return None
 
     def _compound(self, text: str) -> Match | None:
         """Two names joined as one: ``"Chaman-Spin Boldak"``, ``"Narang wa Badil"``, ``"Taloqan - center of Taloqan"``.
@@ -1036,6 +1077,7 @@ class Gazetteer:
         return (
             self._adjectival(norm, hint, provinces)
             or self._diphthong(key, hint, provinces)
+            or self._respelled(norm, hint, provinces)
             or self._fuzzy_lookup(key, hint, provinces, _word_starts(norm))
         )
 
@@ -1051,6 +1093,30 @@ class Gazetteer:
             return None
         match = self._choose(_Key(hits), hint, provinces=provinces)
         return Match(match.entry, min(match.confidence, PHONETIC_VILLAGE_CONFIDENCE), "fuzzy", match.alternatives)
+
+    def _respelled(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
+        """A district's, town's or province's name in another romanisation: "Ghadis" (Qadis), "Chibar" (Shibar).
+
+        Dari speech and some lists write ``gh`` for ``q``, French lists ``ch`` for ``sh``, Arabic-style
+        ones ``dh`` for ``z`` (:data:`RESPELLINGS`); these letters also stand for themselves, so they are
+        not folded into the phonetic key but read so only when the name as written is no place's
+        (nor a village's: "Wech" is the Baghlan village, not Kandahar's Wesh).
+        """
+        if not any(old in norm for old, _ in RESPELLINGS) or _villages.get_villages().positions(phonetic_key(norm)):
+            return None
+        for old, new in RESPELLINGS:
+            if old not in norm:
+                continue
+            slot = self._by_key.get(phonetic_key(norm.replace(old, new)))
+            if slot is None:
+                continue
+            named = (FOREIGN, "village")
+            hits = {i: hit for i, hit in slot.hits.items() if hit[0] <= 1 and self.entries[i].kind not in named}
+            if hits:
+                match = self._choose(_Key(hits), hint, provinces=provinces)
+                return Match(match.entry, min(match.confidence, PHONETIC_VILLAGE_CONFIDENCE), "fuzzy",
+                             match.alternatives)  # fmt: skip
+        return None
 
     def _adjectival(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
         """``"Khulmi"``: the adjectival form (ending ``-i``) of a district's or town's own or curated name.
@@ -1246,8 +1312,8 @@ def _word_starts(normalized: str) -> tuple[int, ...]:
     """Where each word after the first begins in the phonetic key of ``normalized``."""
     words = normalized.split()
     starts, at = [], 0
-    for word in words[:-1]:
-        at += len(_fold_word(word, False))
+    for i, word in enumerate(words[:-1]):
+        at += len(_fold_word(word, words[i + 1] in _SUFFIX_WORDS))
         starts.append(at)
     return tuple(starts)
 
@@ -1269,7 +1335,12 @@ def _edits_a_word_start(key: str, candidate: str, starts: tuple[int, ...]) -> bo
     from rapidfuzz.distance import Levenshtein
 
     ops = Levenshtein.editops(key, candidate)
-    return len(ops) == 1 and ops[0].tag in ("insert", "delete") and ops[0].src_pos in starts
+    if len(ops) != 1 or ops[0].tag not in ("insert", "delete") or ops[0].src_pos not in starts:
+        return False
+    # a vowel added or dropped where two words meet is a spelling ("Baal Murghab"); a consonant makes
+    # another word ("Dasht-e-Barchi" is not Dashte Archi)
+    letter = candidate[ops[0].dest_pos] if ops[0].tag == "insert" else key[ops[0].src_pos]
+    return letter not in "aeiou"
 
 
 @cache

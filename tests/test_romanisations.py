@@ -1,0 +1,87 @@
+"""District names as other romanisation systems and other bodies' lists write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.gazetteer import get_gazetteer, normalize, phonetic_key, split_kind
+
+
+def _answer(name: str) -> tuple[str, str, str]:
+    match = get_gazetteer().resolve(name)
+    assert match is not None, name
+    return match.entry.name, match.entry.province_iso, match.method
+
+
+@pytest.mark.parametrize(
+    ("text", "norm", "hint"),
+    [
+        ("Wolaswali Paghman", "paghman", "district"),  # the Pashto word as district lists write it
+        ("Jalrez Woloswali", "jalrez", "district"),
+        ("Vulesvali Bihsud", "bihsud", "district"),  # Russian maps
+        ("Paghman Dist.", "paghman", "district"),
+        ("Velayat-e Ghazni", "ghazni", "province"),
+        ("Wali Muhammad", "wali muhammad", None),  # a name, not the word
+    ],
+)
+def test_kind_words_in_other_spellings(text, norm, hint):
+    assert split_kind(text) == (norm, hint)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Djaghatu", "Jaghatu"),  # French dj
+        ("Dzhalrez", "Jalrez"),  # Russian dzh
+        ("Tchimtal", "Chimtal"),
+        ("Tshamkani", "Chamkani"),
+        ("Xulm", "Khulm"),  # Uzbek and Russian x
+        ("Qeisar", "Qaysar"),  # ei for ay
+        ("Fayzobod", "Fayzabad"),  # Tajik obod
+        ("Ghazi Abad", "Ghaziabad"),  # the suffix written apart keeps the i before it
+    ],
+)
+def test_other_romanisations_share_the_phonetic_key(a, b):
+    assert phonetic_key(normalize(a)) == phonetic_key(normalize(b))
+
+
+def test_a_fused_connector_still_folds_before_other_words():
+    assert phonetic_key(normalize("Mazari Sharif")) == phonetic_key(normalize("Mazar-e Sharif"))
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Ghadis", "Qadis", "AF-BDG"),  # Dari gh for q
+        ("Chibar", "Shibar", "AF-BAM"),  # French ch for sh
+        ("Dharanj", "Zaranj", "AF-NIM"),  # Arabic-style dh for z
+    ],
+)
+def test_letters_of_another_romanisation_reach_a_district_as_a_weaker_match(query, name, iso):
+    assert _answer(query) == (name, iso, "fuzzy")
+    assert get_gazetteer().resolve(query).confidence == 0.8
+
+
+def test_a_village_spelled_so_is_not_respelled():
+    match = get_gazetteer().resolve("Wech")
+    assert (match.entry.kind, match.entry.province_iso) == ("village", "AF-BGL")
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Jaghatu1", "Jaghatu", "AF-WAR"),  # a number written onto the name
+        ("Dara-i-Sufi Bala 1", "Dara-i-Sufi Bala", "AF-SAM"),  # a number after a hyphenated name
+        ("Hazrati Sultan 2", "Hazrati Sultan", "AF-SAM"),  # the honorific kept when the name has it
+        ("Kohistan No. 2", "Hisa-i-Duwumi Kohistan", "AF-KAP"),  # a place recorded with its number
+        ("Kohistan2", "Hisa-i-Duwumi Kohistan", "AF-KAP"),
+    ],
+)
+def test_numbered_forms(query, name, iso):
+    assert _answer(query)[:2] == (name, iso)
+
+
+def test_a_vowel_dropped_where_two_words_meet_is_a_misspelling():
+    match = get_gazetteer().resolve("Baal Murghab")
+    assert (match.entry.name, match.entry.province_iso) == ("Bala Murghab", "AF-BDG")
+    assert match.confidence >= 0.5
