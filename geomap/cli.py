@@ -783,7 +783,7 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="resolve Afghan place names to province, kind and coordinates (offline; online on request)",
         description="Resolve place names with the bundled offline gazetteer and print CSV with the columns "
         "query, name, kind, province_iso, province, district_id, district, lat, lon, confidence, method, "
-        "alternatives, reason.",
+        "alternatives, reason, place_precision.",
     )
     p.add_argument("names", nargs="*", metavar="NAME", help="place names to resolve")
     p.add_argument("--input", "-i", metavar="FILE", help="file with one name per line, or a CSV with a 'place' column")

@@ -456,6 +456,12 @@ LATER_DISTRICT_NOTE = "created after 2014"
 #: Highest confidence of a district created after 2014: the name is known, but the area it
 #: colours is the larger 2014 district it was carved from.
 LATER_DISTRICT_CONFIDENCE = 0.9
+#: Marks, in the ``source`` of a district created after 2014, that the 2014 district it was carved from
+#: is not known: it answers its province (point and ``district_id`` of no district), and reports
+#: about it count for the whole province (``place_precision`` 3 in :func:`geomap.geocode.geocode`).
+PROVINCE_ONLY_NOTE = "parent district not known"
+#: Highest confidence of such a district: the name is known, but only its province.
+PROVINCE_ONLY_CONFIDENCE = 0.7
 #: Confidence of a misspelling as close to places in other provinces as to the one chosen: below
 #: the default ``min_score``, so such a name stays unresolved with the candidates listed.
 CROSS_PROVINCE_FUZZY_CONFIDENCE = 0.45
@@ -1219,10 +1225,11 @@ class Gazetteer:
                 for i in foreign
                 if i in recorded and (self.entries[i].population >= FOREIGN_CITY_POPULATION or best.kind == "district")
             ][:1]
-        if others:
-            confidence *= 0.8
         if _is_later_district(best):
-            confidence = min(confidence, LATER_DISTRICT_CONFIDENCE)
+            cap = PROVINCE_ONLY_CONFIDENCE if province_only(best) else LATER_DISTRICT_CONFIDENCE
+            confidence = min(confidence, cap)
+        if others:
+            confidence *= 0.8  # after the cap, as for the villages of the settlement table
         return Match(best, round(confidence, 3), method, tuple(others))
 
     def _rank(self, entry_id: int, slot: _Key) -> tuple:
@@ -1367,6 +1374,15 @@ def _province_entries() -> list[Entry]:
 def _is_later_district(entry: Entry) -> bool:
     """Whether ``entry`` is a district created after 2014 (its point lies in the district it was carved from)."""
     return entry.kind == "district" and LATER_DISTRICT_NOTE in entry.source
+
+
+def province_only(entry: Entry) -> bool:
+    """Whether ``entry`` is a district created after 2014 known only by its province (Bad Pakh, Laghman).
+
+    Its 2014 parent district is not known, so it has no ``district_id``; a report about it is
+    a report about somewhere in the province.
+    """
+    return entry.kind == "district" and PROVINCE_ONLY_NOTE in entry.source
 
 
 def _table_entries(name: str, province_names: dict[str, str], *, curated: bool) -> list[Entry]:
@@ -1564,7 +1580,11 @@ def with_districts(gazetteer: Gazetteer) -> Gazetteer:
     located = [
         i
         for i, e in enumerate(gazetteer.entries)
-        if e.kind not in (FOREIGN, "province") and not e.district_id and e.lat == e.lat and e.lon == e.lon
+        if e.kind not in (FOREIGN, "province")
+        and not e.district_id
+        and not province_only(e)  # its district is not known: no point of the province stands for it
+        and e.lat == e.lat
+        and e.lon == e.lon
     ]
     points = shapely.points([gazetteer.entries[i].lon for i in located], [gazetteer.entries[i].lat for i in located])
     provinces = np.array([gazetteer.entries[i].province_iso for i in located], dtype=object)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geomap.errors import InputError
-from geomap.gazetteer import Match, gc_paused, get_gazetteer
+from geomap.gazetteer import Match, gc_paused, get_gazetteer, province_only
 from geomap.schema import DISTRICT, DISTRICT_ID, LAT, LON, PROVINCE, PROVINCE_ISO
 
 if TYPE_CHECKING:
@@ -37,6 +37,11 @@ CONFIDENCE = "confidence"
 METHOD = "method"
 ALTERNATIVES = "alternatives"
 REASON = "reason"
+#: How precisely the answer places the name: 1 the place itself, 3 only its province (a district created
+#: after 2014 whose 2014 parent is not known), 0 unresolved; the scale of :mod:`geomap.precision`.
+PLACE_PRECISION = "place_precision"
+#: ``place_precision`` of an answer that knows only the province.
+PROVINCE_ONLY_PRECISION = 3
 #: The columns of :func:`geocode`'s result, in order.
 GEOCODE_COLUMNS = (
     QUERY,
@@ -52,6 +57,7 @@ GEOCODE_COLUMNS = (
     METHOD,
     ALTERNATIVES,
     REASON,
+    PLACE_PRECISION,
 )
 #: A point this close (degrees, about 5 km) outside every bundled district goes to the nearest one.
 DISTRICT_SNAP_DEGREES = 0.05
@@ -108,11 +114,13 @@ def geocode(
     geopandas.GeoDataFrame
         One row per name, in input order, in EPSG:4326, with columns ``query, name,
         kind, province_iso, province, district_id, district, lat, lon, confidence,
-        method, alternatives, reason`` and a point ``geometry``. ``district_id`` and
-        ``district`` name the bundled district containing the point (empty for a
-        whole province). Unresolved rows have empty ``name``/``kind``/``province_iso``/
-        ``province``/``district_id``/``district``, NaN coordinates, an empty
-        geometry, confidence 0, an empty ``method`` and a ``reason``.
+        method, alternatives, reason, place_precision`` and a point ``geometry``.
+        ``district_id`` and ``district`` name the bundled district containing the point
+        (empty for a whole province, and for a district created after 2014 whose 2014
+        parent is not known: ``place_precision`` 3, only its province is known).
+        Unresolved rows have empty ``name``/``kind``/``province_iso``/``province``/
+        ``district_id``/``district``, NaN coordinates, an empty geometry, confidence 0,
+        an empty ``method``, ``place_precision`` 0 and a ``reason``.
 
     Raises
     ------
@@ -224,6 +232,7 @@ def _unresolved(query: str, reason: str, settled: bool = False) -> dict[str, Any
         METHOD: "",
         ALTERNATIVES: "",
         REASON: reason,
+        PLACE_PRECISION: 0,
     }
     if settled:  # known not to be an Afghan place (abroad, or not a place): not asked online
         row["_settled"] = True
@@ -261,6 +270,7 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str,
         METHOD: match.method,
         ALTERNATIVES: "; ".join(other.label for other in match.alternatives),
         REASON: "",
+        PLACE_PRECISION: PROVINCE_ONLY_PRECISION if province_only(entry) else 1,
     }
 
 
@@ -280,6 +290,7 @@ def _online_row(query: str, answer: dict[str, Any] | None, offline: dict[str, An
         METHOD: "online",
         ALTERNATIVES: "",
         REASON: "",
+        PLACE_PRECISION: 1,
     }
 
 
@@ -289,6 +300,8 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         values = [row.get(column) for row in rows]
         if column in (LAT, LON, CONFIDENCE):
             columns[column] = np.array(values, dtype=float)  # None is NaN
+        elif column == PLACE_PRECISION:
+            columns[column] = np.array(values, dtype=np.int8)
         else:
             columns[column] = _text_values(values)
     return pd.DataFrame(columns, columns=list(GEOCODE_COLUMNS))
@@ -311,6 +324,7 @@ def _with_districts(df: pd.DataFrame) -> pd.DataFrame:
     """
     lon, lat = df[LON].to_numpy(), df[LAT].to_numpy()
     wanted = ~np.isnan(lon) & ~np.isnan(lat) & (df[KIND] != "province").to_numpy() & df[DISTRICT_ID].isna().to_numpy()
+    wanted &= df[PLACE_PRECISION].to_numpy() != PROVINCE_ONLY_PRECISION  # a whole province's point: no district
     if not wanted.any():
         return df
     import shapely

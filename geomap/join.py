@@ -22,7 +22,10 @@ On the bundled districts (:func:`locate_on_districts`) reports land thus:
   else for a district the bundled district of that name in that province, else the
   district containing the place's point;
 * a report about a provincial capital sets the capital's district;
-* a report about a whole province (kind ``province``, or ``level=province``)
+* a report about a whole province (kind ``province``, or ``level=province``), or
+  about a district the geocoder knows only by its province (no ``district_id``,
+  ``place_precision`` 3: a district created after 2014 whose 2014 parent is not
+  known; the report's ``place_precision`` becomes 3 too)
   applies to every district of that province, with ``scope`` set to
   ``"province-wide"``; it **never overrides a more specific report of the same
   date** about one of those districts (there it is dropped);
@@ -43,6 +46,7 @@ import shapely
 
 from geomap._columns import constant_text, remember_codes
 from geomap._threads import concurrently as _concurrently
+from geomap.precision import PLACE_PRECISION
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,
@@ -423,7 +427,7 @@ def locate_reports(
     located_parts = []
     spread = np.zeros(len(frame), dtype=bool)
     if not provinces and province_polygons is not None:
-        spread = frame[KIND].eq("province").to_numpy() & frame[PROVINCE_ISO].ne("").to_numpy()
+        spread = about_province(frame) & frame[PROVINCE_ISO].ne("").to_numpy()
         if spread.any():
             located_parts.append(_spread_over_province(frame[spread], areas, province_polygons))
     placed = (index >= 0) & ~spread
@@ -589,11 +593,28 @@ def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.D
         frame.loc[todo, LON] = g.loc[todo, "lon"].to_numpy()
         if DISTRICT_ID in g.columns:
             frame.loc[todo, DISTRICT_ID] = g.loc[todo, DISTRICT_ID].fillna("").astype(str).to_numpy()
+        if PLACE_PRECISION in g.columns and PLACE_PRECISION in frame.columns:
+            # the geocoder knows only the province (a district whose 2014 parent is not known): the
+            # report says no more than that, whatever precision it claimed
+            vague = todo[g.loc[todo, PLACE_PRECISION].fillna(0).to_numpy() >= 3]
+            if vague.size:
+                frame.loc[vague, PLACE_PRECISION] = np.maximum(frame.loc[vague, PLACE_PRECISION].to_numpy(), 3)
         level_province = frame.loc[todo, LEVEL].eq("province").to_numpy()
         frame.loc[todo[level_province], KIND] = "province"
     elif (~given).any():
         frame.loc[~given, REASON] = "no coordinates and no geocoder result"
     return frame, given
+
+
+def about_province(frame: pd.DataFrame) -> np.ndarray:
+    """Mask of the reports about a whole province: kind ``province`` (or ``level=province``), or a district
+    known only by its province (no district, ``place_precision`` 3: a district created after 2014
+    whose 2014 parent is not known), which may lie anywhere in it."""
+    wide: np.ndarray = frame[KIND].eq("province").to_numpy()
+    if PLACE_PRECISION in frame.columns:
+        vague: np.ndarray = frame[PLACE_PRECISION].to_numpy() >= 3
+        wide = wide | (frame[KIND].eq("district").to_numpy() & frame[DISTRICT_ID].eq("").to_numpy() & vague)
+    return wide
 
 
 def _need_province_iso(frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame | None) -> np.ndarray | None:
@@ -695,7 +716,7 @@ def locate_on_districts(
     # A province-wide report given by coordinates belongs to the province of the district around them.
     _fill_district_province(frame, index, district_iso)
 
-    wide = frame[KIND].eq("province").to_numpy() & frame[PROVINCE_ISO].ne("").to_numpy()
+    wide = about_province(frame) & frame[PROVINCE_ISO].ne("").to_numpy()
     specific = (index >= 0) & ~wide
     main = frame.copy(deep=False) if specific.all() else frame[specific].copy()  # no copy of every report
     main[AREA_ID], main[AREA_NAME] = _concurrently(

@@ -284,7 +284,7 @@ def _build_in_chunks(
     import pandas as pd
 
     from geomap._chunked import NotPlain, assemble, compact_piece, header_names, plain_csv_chunks
-    from geomap.join import KIND, locate_on_districts, locate_reports
+    from geomap.join import KIND, about_province, locate_on_districts, locate_reports
     from geomap.precision import keep_mask
     from geomap.reports import ReportsError, validate_reports
     from geomap.schema import AREA_ID, NOTE, PROVINCE_ISO, SOURCE
@@ -362,7 +362,7 @@ def _build_in_chunks(
         # Province-wide reports spread over areas come last, after every chunk's own reports (as when read whole).
         wide = np.zeros(len(located), dtype=bool)
         if not provinces and KIND in located and PROVINCE_ISO in located:
-            wide = located[KIND].eq("province").to_numpy() & located[PROVINCE_ISO].ne("").to_numpy()
+            wide = about_province(located) & located[PROVINCE_ISO].ne("").to_numpy()
         keys = _area_day_keys(area_index, located) if districts else None
         if (~wide).any():
             main.append(compact_piece(located[~wide], columns, small))

@@ -13,11 +13,14 @@ Each district is placed by the rule a user would expect from a district list:
   spelled like the district inside one of its parent districts (inside its province when
   the parents are not known, and only when every such settlement lies in one district);
 - else, with a single parent, the **representative point of the parent district**;
+- else, when no parent is known, the **province's point**, with no ``district_id`` and
+  ``PROVINCE_ONLY_NOTE`` in its source: the name answers its province only, and its
+  reports count for the whole province (Bad Pakh, Laghman; Gurtipa and Calbad, Kunduz);
 - else it is left out (listed by ``--report``): a district carved from several districts
   with no seat of its name would colour a guessed area.
 
 ``district_id`` is the 2014 district holding the point (the parent), so the district's
-reports colour the area it was carved from.
+reports colour the area it was carved from (empty for a district known only by province).
 
 Harm guards (the same as ``build_district_names.py``'s): a spelling is dropped when it has
 fewer than four letters, when it is the name of a district, town, capital or province of
@@ -46,6 +49,7 @@ from geomap._villages import get_villages  # noqa: E402
 from geomap.gazetteer import (  # noqa: E402
     FOREIGN,
     LATER_DISTRICT_NOTE,
+    PROVINCE_ONLY_NOTE,
     build_gazetteer,
     normalize,
     phonetic_key,
@@ -122,6 +126,10 @@ def later_districts(facts: list[dict]) -> tuple[list[dict], list[str]]:
             point = districts.loc[parents[0], "geometry"].representative_point()
             district_id, lat, lon = parents[0], shapely.get_y(point), shapely.get_x(point)
             how = "point inside the parent district"
+        elif not seats and not parents:
+            province = next(e for e in gazetteer.entries if e.kind == "province" and e.province_iso == iso)
+            district_id, lat, lon = "", province.lat, province.lon
+            how = f"the province's point, {PROVINCE_ONLY_NOTE}"
         else:
             where = "several districts" if seats else "no seat of that name"
             report.append(f"{name} ({iso}) left out: {where} and {len(parents) or 'no'} known parent(s)")
@@ -141,7 +149,8 @@ def later_districts(facts: list[dict]) -> tuple[list[dict], list[str]]:
                 "district_id": district_id,
             }
         )
-        report.append(f"{name} ({iso}): in {districts.loc[district_id, 'name']} ({district_id}), {how}")
+        where = f"in {districts.loc[district_id, 'name']} ({district_id})" if district_id else f"in {iso}"
+        report.append(f"{name} ({iso}): {where}, {how}")
     return rows, report
 
 

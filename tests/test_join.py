@@ -383,3 +383,36 @@ def test_joining_alongside_the_columns_lands_on_districts_as_the_sequential_join
     pd.testing.assert_frame_equal(unresolved, threaded_unresolved)
     assert set(located["scope"]) == {"district", "province-wide"} and len(unresolved) >= n // 70
     assert (located["province_iso"] != "").all()
+
+
+def test_a_district_known_only_by_its_province_counts_for_the_whole_province():
+    from geomap.join import locate_on_districts
+
+    reports = read_reports(pd.DataFrame({"date": ["2021-08-02", "2021-08-02", "2021-08-03"],
+                                         "place": ["Newdistrict", "Onetown", "Newdistrict"],
+                                         "status": ["taliban", "government", "taliban"]}))  # fmt: skip
+    answers = {
+        # a district created later, whose parent is not known: only its province (its point is the province's)
+        "Newdistrict": ("district", "", 33.5, 65.5, 3),
+        "Onetown": ("district", "D1", 33.5, 65.5, 1),
+    }
+    geocoded = pd.DataFrame(
+        [
+            {"query": p, "name": p, "kind": answers[p][0], "province_iso": "AF-P1", "district_id": answers[p][1],
+             "lat": answers[p][2], "lon": answers[p][3], "confidence": 0.7, "method": "exact", "reason": "",
+             "place_precision": answers[p][4]}
+            for p in reports["place"]
+        ]
+    )  # fmt: skip
+    located, unresolved = locate_on_districts(reports, tiny_districts(), geocoded=geocoded)
+    # not the district around the province's point: every district of the province, as a province report,
+    # never over a report of the same date about one of them
+    days = located["date"].dt.day
+    assert sorted(zip(days, located["place"], located["area_id"], located["scope"], strict=True)) == [
+        (2, "Newdistrict", "D2", "province-wide"),
+        (2, "Onetown", "D1", "district"),
+        (3, "Newdistrict", "D1", "province-wide"),
+        (3, "Newdistrict", "D2", "province-wide"),
+    ]
+    assert located.groupby("place")["place_precision"].max().to_dict() == {"Newdistrict": 3, "Onetown": 1}
+    assert unresolved.empty

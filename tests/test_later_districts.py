@@ -6,10 +6,18 @@ import csv
 import importlib.util
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geomap._data import data_file
-from geomap.gazetteer import LATER_DISTRICT_CONFIDENCE, get_gazetteer
+from geomap.gazetteer import (
+    LATER_DISTRICT_CONFIDENCE,
+    PROVINCE_ONLY_CONFIDENCE,
+    PROVINCE_ONLY_NOTE,
+    Entry,
+    Gazetteer,
+    get_gazetteer,
+)
 from geomap.geocode import geocode_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,9 +77,10 @@ def test_each_district_lies_inside_the_district_it_was_carved_from(built):
         ("Aqtash", "AF-KDZ-khanabad"),
     }
     for row in rows:
-        assert districts.loc[row["district_id"], "geometry"].contains(Point(float(row["lon"]), float(row["lat"])))
-    # a district whose parent the page does not give and with no settlement of its name is left out
-    assert any(line.startswith("Bad Pakh (AF-LAG) left out") for line in report)
+        if row["district_id"]:
+            assert districts.loc[row["district_id"], "geometry"].contains(Point(float(row["lon"]), float(row["lat"])))
+    # a district whose parent the page does not give and with no settlement of its name answers its province
+    assert "Bad Pakh (AF-LAG): in AF-LAG, the province's point, parent district not known" in report
     # another spelling that is exactly a settlement of another province is not taken
     assert "'Zirko' for Zirkoh (AF-HER) dropped: the settlement Zirko (AF-BAM-waras)" in report
 
@@ -156,3 +165,80 @@ def test_the_build_leaves_out_names_it_cannot_place_safely():
     assert "'Kabul' for Qala Nawabad (AF-HER) dropped: the " in text  # a province, capital or town
     assert "Nowhere Kalay (AF-HER) left out: no seat of that name and 2 known parent(s)" in text
     assert "Wrongplace (AF-HER) left out: parent AF-KAB-paghman is not a bundled district of AF-HER" in text
+
+
+def test_districts_known_only_by_province_are_placed_at_the_province_without_a_district(built):
+    from shapely import Point
+
+    from geomap.boundaries import load_provinces
+
+    provinces = load_provinces().set_index("area_id")
+    rows, _ = built
+    vague = {r["name"]: r for r in rows if not r["district_id"]}
+    assert set(vague) == {"Bad Pakh", "Gurtipa", "Calbad"}
+    for row in vague.values():
+        assert PROVINCE_ONLY_NOTE in row["source"]
+        assert provinces.loc[row["province_iso"], "geometry"].contains(Point(float(row["lon"]), float(row["lat"])))
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Bad Pakh", "Bad Pakh", "AF-LAG"),
+        ("Baad Pukh", "Bad Pakh", "AF-LAG"),  # the spelling the source gives
+        ("Gurtipa", "Gurtipa", "AF-KDZ"),
+        ("Calbad", "Calbad", "AF-KDZ"),
+        ("Kalbad", "Calbad", "AF-KDZ"),
+        ("Calbad District", "Calbad", "AF-KDZ"),
+    ],
+)
+def test_a_district_known_only_by_province_answers_the_province_only(query, name, iso):
+    row = geocode_table([query]).iloc[0]
+    assert (row["name"], row["kind"], row["province_iso"]) == (name, "district", iso)
+    assert pd.isna(row["district_id"]) and pd.isna(row["district"])
+    assert row["place_precision"] == 3
+    assert 0.5 <= row["confidence"] <= PROVINCE_ONLY_CONFIDENCE
+
+
+def test_other_answers_place_the_name_itself():
+    answers = geocode_table(["Gerda Serai", "Kabul", "Ghazni province", "Xqzt Dand"])
+    assert answers["place_precision"].tolist() == [1, 1, 1, 0]
+
+
+def test_a_namesake_of_another_province_stays_in_the_alternatives():
+    source = f"a public page; the province's point, {PROVINCE_ONLY_NOTE}; created after 2014"
+    gazetteer = Gazetteer(
+        [
+            Entry("Laghman", "province", "AF-LAG", "Laghman", 34.7, 70.2, curated=0),
+            Entry("Herat", "province", "AF-HER", "Herat", 34.3, 62.2, curated=0),
+            Entry("Qarya Nawdeh", "district", "AF-LAG", "Laghman", 34.7, 70.2, source=source),
+            Entry("Qarya Nawdeh", "village", "AF-HER", "Herat", 34.4, 62.1),
+        ]
+    )
+    match = gazetteer.resolve("Qarya Nawdeh")
+    assert (match.entry.kind, match.entry.province_iso) == ("district", "AF-LAG")
+    assert [a.label for a in match.alternatives] == ["Qarya Nawdeh (AF-HER)"]
+    assert match.confidence == pytest.approx(0.8 * PROVINCE_ONLY_CONFIDENCE)
+    named = gazetteer.resolve("Qarya Nawdeh, Herat")  # the province named decides
+    assert (named.entry.kind, named.entry.province_iso) == ("village", "AF-HER")
+
+
+def test_a_report_about_such_a_district_is_province_wide_in_the_timeline():
+    import geomap
+
+    reports = pd.DataFrame(
+        {"date": ["2021-08-02", "2021-08-02"], "place": ["Bad Pakh", "Alingar"], "status": ["taliban", "government"]}
+    )
+    long = geomap.build_timeline(reports, level="district").long()
+    laghman = long[long["province_iso"] == "AF-LAG"].drop_duplicates("area_id").set_index("area_id")
+    # every district of Laghman but the one a report of the same date names
+    assert laghman["status"].to_dict() == {
+        "AF-LAG-alingar": "government",
+        "AF-LAG-alishing": "taliban",
+        "AF-LAG-daulatshahi": "taliban",
+        "AF-LAG-mihtarlam": "taliban",
+        "AF-LAG-qarghayi": "taliban",
+    }
+    (evidence,) = laghman.loc["AF-LAG-mihtarlam", "evidence"]
+    assert (evidence["place"], evidence["scope"]) == ("Bad Pakh", "province-wide")
+    assert evidence["precision"] == "place known only to the province"
