@@ -90,47 +90,60 @@ def plain_csv_chunks(
         raise NotPlain(path)
     kept = [k for k, s in enumerate(stripped) if s not in skip and (only is None or s in only)]
     block = min(chunk_bytes, READ_BLOCK)
-    given = 1  # the last row given to the caller: a read again with larger blocks starts after it
+    stream = _Stream(path, delimiter, names)
+    given = 1  # the last row given to the caller
     while True:
-        stream = _Stream(path, delimiter, names, block)
         try:
-            for table, rows in _gathered(stream.batches(), chunk_bytes):
+            for table, rows in _gathered(stream.batches(block), chunk_bytes):
                 if stream.ragged:
                     continue  # only the ragged rows are reported now: read on to find them all
-                if rows[0] <= given:  # read again after a long record: skip what was given
-                    start = int(np.searchsorted(rows, given, side="right"))
-                    if start == len(rows):
-                        continue
-                    table, rows = table.slice(start), rows[start:]
                 table = table.select(kept).rename_columns([stripped[k] for k in kept])
                 frame = table.to_pandas()
                 _unguard_formulas(frame, table)
                 given = int(rows[-1])
                 yield frame, rows
                 del frame, table
+                if block > READ_BLOCK:  # past the long record: small blocks again, from the next line
+                    block = min(chunk_bytes, READ_BLOCK)
+                    stream.restart(given + 1)
+                    break
+            else:
+                break
         except pa.ArrowInvalid as exc:
-            if "straddl" in str(exc) and block < MAX_READ_BLOCK:
-                block *= 2  # a record longer than a block: read again, past what was given
-                continue
-            raise NotPlain(path) from None
+            if "straddl" not in str(exc) or block >= MAX_READ_BLOCK:
+                raise NotPlain(path) from None
+            block *= 2  # a record longer than a block: read on from the first line not given
+            stream.restart(given + 1)
         except (pa.ArrowTypeError, UnicodeDecodeError):
             raise NotPlain(path) from None
-        break
     stream.finish(blank)
 
 
 class _Stream:
-    """One streaming pass of Arrow's parser over a file, noting the lines it cannot take as records."""
+    """A streaming pass of Arrow's parser over a file, noting the lines it cannot take as records;
+    it can start again at any line, with another block size, without reading what lies before."""
 
-    def __init__(self, path: Path, delimiter: str, names: list[str], block: int) -> None:
-        self.path, self.delimiter, self.names, self.block = path, delimiter, names, block
+    def __init__(self, path: Path, delimiter: str, names: list[str]) -> None:
+        self.path, self.delimiter, self.names = path, delimiter, names
         self.ragged: list[tuple[int, str]] = []  # (line, text) of records with too many or too few fields
         self.blank_lines: list[int] = []  # lines the parser skipped: empty, or only whitespace
-        self.blank: list[int] = []  # every line skipped as blank: those, and records of only delimiters and whitespace
+        self.blank: list[int] = []  # records of only delimiters and whitespace, left out
         self.pending: list[int] = []  # lines the parser skipped, past the last batch given
         self.usable = True
         self.records = 0  # records the parser gave, blank ones included
         self.line = 2  # the line of the next record
+        self.first = 2  # the line the parser started at
+        self.offset = 0  # ... and its byte offset (0: the header's line)
+
+    def restart(self, line: int) -> None:
+        """Forget what was read from ``line`` on; the next :meth:`batches` starts there."""
+        self.offset = _line_offset(self.path, self.first, self.offset, line)
+        self.first = self.line = line
+        self.ragged = [r for r in self.ragged if r[0] < line]
+        self.blank_lines = [n for n in self.blank_lines if n < line]
+        self.blank = [n for n in self.blank if n < line]
+        self.pending = []
+        self.records = line - 2 - len(self.blank_lines) - len(self.ragged)
 
     def note(self, row: object) -> str:
         """Arrow's handler of a record whose number of fields differs from the header's."""
@@ -138,53 +151,58 @@ class _Stream:
         if number is None or '"' in text or "\r" in text or len(self.ragged) >= _fastcsv.MAX_RAGGED:
             self.usable = False  # the careful reader may read it differently, or lists them all
             return "skip"
+        line = int(number) + (self.first - 1 if self.offset else 0)
         fields = next(csv.reader([text], delimiter=self.delimiter), [])
         if not any(f.strip() for f in fields):
-            self.blank_lines.append(int(number))
+            self.blank_lines.append(line)
         else:
-            self.ragged.append((int(number), text))
-        self.pending.append(int(number))
+            self.ragged.append((line, text))
+        self.pending.append(line)
         return "skip"
 
-    def batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+    def batches(self, block: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
         """Each batch of records (all columns, text; blank records left out) with their rows."""
         import pyarrow.csv as pacsv
 
-        reader = pacsv.open_csv(
-            self.path,
-            read_options=pacsv.ReadOptions(block_size=self.block, use_threads=False),
-            parse_options=pacsv.ParseOptions(
-                delimiter=self.delimiter,
-                newlines_in_values=False,
-                ignore_empty_lines=False,
-                invalid_row_handler=self.note,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(self.names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        if reader.schema.names != self.names:
-            raise NotPlain(self.path)
-        for batch in reader:
-            # records are the lines in order, less those the parser skipped (noted by then: it may read ahead)
-            rows = np.arange(self.line, self.line + batch.num_rows + len(self.pending))
-            if self.pending:
-                rows = rows[~np.isin(rows, self.pending)]
-            rows = rows[: batch.num_rows]
-            if len(rows):
-                self.line = int(rows[-1]) + 1
-                self.pending = [line for line in self.pending if line >= self.line]
-            self.records += batch.num_rows
-            empty = _blank_records(batch)
-            if empty is not None:
-                self.blank += rows[empty].tolist()
-                batch, rows = batch.filter(pa.array(~empty)), rows[~empty]
-            if not self.usable:
+        with open(self.path, "rb") as fh:
+            fh.seek(self.offset)
+            reader = pacsv.open_csv(
+                fh,
+                read_options=pacsv.ReadOptions(
+                    block_size=block, use_threads=False, column_names=self.names if self.offset else None
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.delimiter,
+                    newlines_in_values=False,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=self.note,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(self.names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            if reader.schema.names != self.names:
                 raise NotPlain(self.path)
-            if batch.num_rows:
-                yield batch, rows
+            for batch in reader:
+                # records are the lines in order, less those the parser skipped (noted by then: it reads ahead)
+                rows = np.arange(self.line, self.line + batch.num_rows + len(self.pending))
+                if self.pending:
+                    rows = rows[~np.isin(rows, self.pending)]
+                rows = rows[: batch.num_rows]
+                if len(rows):
+                    self.line = int(rows[-1]) + 1
+                    self.pending = [line for line in self.pending if line >= self.line]
+                self.records += batch.num_rows
+                empty = _blank_records(batch)
+                if empty is not None:
+                    self.blank += rows[empty].tolist()
+                    batch, rows = batch.filter(pa.array(~empty)), rows[~empty]
+                if not self.usable:
+                    raise NotPlain(self.path)
+                if batch.num_rows:
+                    yield batch, rows
 
     def finish(self, blank: list[int] | None) -> None:
         """Check the pass against the file's lines; raise what the file needs."""
@@ -199,6 +217,28 @@ class _Stream:
             )
         if blank is not None:
             blank += sorted(self.blank + self.blank_lines)
+
+
+def _line_offset(path: Path, line: int, offset: int, wanted: int) -> int:
+    """The byte offset of line ``wanted`` of the file, counting line feeds from ``line`` at ``offset``
+    (offset 0: line 1)."""
+    if offset == 0:
+        line = 1
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        while line < wanted:
+            block = fh.read(1 << 22)
+            if not block:
+                break
+            count = block.count(b"\n")
+            if line + count < wanted:
+                line, offset = line + count, offset + len(block)
+                continue
+            at = -1
+            for _ in range(wanted - line):
+                at = block.index(b"\n", at + 1)
+            return offset + at + 1
+    return offset
 
 
 def _blank_records(batch: pa.RecordBatch) -> np.ndarray | None:

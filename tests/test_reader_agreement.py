@@ -180,3 +180,34 @@ def test_a_late_ragged_row_is_named_in_the_streaming_pass(tmp_path, monkeypatch)
         build_timeline_lean(path)
     assert str(lean.value) == str(careful.value)
     assert [p.split(":")[0].rsplit(",")[-1] for p in lean.value.problems] == [" row 201", " row 2991"]
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+def test_long_records_blank_lines_and_ragged_rows_together(tmp_path, monkeypatch, ragged):
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 0)
+    monkeypatch.setattr(geomap._chunked, "READ_BLOCK", 1 << 10)
+    monkeypatch.setattr(geomap._chunked, "CHUNK_BYTES", 1 << 12)
+    lines = [H] + [f"2021-08-{1 + k % 28:02d},p{k},taliban,n" for k in range(3_000)]
+    for k in (700, 1201, 2500):
+        lines[k] = "2021-08-01,long,taliban," + "x" * 5_000
+    for k in (699, 701, 1200, 1202, 2999):
+        lines[k] = ["", ",,,", "  "][k % 3]
+    if ragged:
+        lines[1203] += ",extra"
+        lines[2800] = "2021-08-01,p"
+    path = tmp_path / "reports.csv"
+    path.write_text("\n".join(lines) + "\n")
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 1 << 62)
+    careful = outcome(lambda: read_reports(path))
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 0)
+    blank: list[int] = []
+    if ragged:
+        with pytest.raises(RaggedRows) as found:
+            list(plain_csv_chunks(path, delimiter=",", blank=blank))
+        assert [line for line, _ in found.value.rows] == [1204, 2801]
+    else:
+        chunks = list(plain_csv_chunks(path, delimiter=",", blank=blank))
+        rows = np.concatenate([r for _, r in chunks]).tolist()
+        assert rows == [n for n in range(2, 3_002) if n not in (700, 702, 1201, 1203, 3000)]
+        assert blank == [700, 702, 1201, 1203, 3000]
+    same(outcome(lambda: chunked(path, ",")), careful)
