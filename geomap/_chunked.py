@@ -48,10 +48,13 @@ def header_names(path: Path, *, delimiter: str) -> list[str]:
 
 
 def _raw_header(path: Path, delimiter: str) -> list[str]:
+    return next(csv.reader(io.StringIO(_first_line(path)), delimiter=delimiter), [])
+
+
+def _first_line(path: Path) -> str:
     with open(path, "rb") as fh:
         head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
-    first_line = head.splitlines()[0] if head else ""
-    return next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    return head.splitlines()[0] if head else ""
 
 
 def plain_csv_chunks(
@@ -86,7 +89,11 @@ def plain_csv_chunks(
         raise NotPlain(path)
     names = _raw_header(path, delimiter)
     stripped = [n.strip() for n in names]
-    if len(names) < 2 or len(set(stripped)) != len(stripped):
+    if (
+        len(names) < 2
+        or len(set(stripped)) != len(stripped)
+        or not _fastcsv.splits_header(_first_line(path), delimiter)
+    ):
         raise NotPlain(path)
     kept = [k for k, s in enumerate(stripped) if s not in skip and (only is None or s in only)]
     block = min(chunk_bytes, READ_BLOCK)

@@ -68,6 +68,16 @@ class RaggedRows(Exception):
         self.delimiter = delimiter
 
 
+def splits_header(first_line: str, delimiter: str) -> bool:
+    """Whether the careful reader splits this header at ``delimiter`` too: a tab always (``.tsv``),
+    a comma unless a semicolon or a tab splits the header into more fields (as
+    :func:`geomap.reports.sniff_delimiter` decides)."""
+    if delimiter != ",":
+        return True
+    fields = {d: len(next(csv.reader([first_line], delimiter=d), [])) for d in (",", ";", "\t")}
+    return fields[","] >= max(fields.values())
+
+
 def line_count(path: Path) -> tuple[int, bool, bool]:
     """Lines in the file (ended by a line feed, or by the end of the file), whether it holds a NUL
     byte, and whether it holds a carriage return that is not followed by a line feed."""
@@ -113,6 +123,8 @@ def read_typed_csv(
         head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
     first_line = head.splitlines()[0] if head else ""
     names = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    if not splits_header(first_line, delimiter):
+        return None
     lowered = [n.strip().lower() for n in names]
     if "\x00" in first_line or len(names) < 2 or "" in lowered or len(set(lowered)) != len(lowered):
         return None

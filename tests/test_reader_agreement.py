@@ -47,6 +47,8 @@ CASES = {
     "whitespace in cells": f"{H}\n{R1}\n 2021-08-03 ,\u00a0Ghazni , taliban ,  \n",
     "carriage return in a quoted value": f'{H}\n2021-08-01,Kabul,taliban,"a\rb"\n{R2}\n',
     "ragged row and a blank line": f"{H}\n{R1}\n,,,\n\n2021-08-02,Herat\n{R2}\n",
+    "semicolons, a comma in the header": "date;place;status;note,x\n2021-08-01;Kabul;taliban;a,b\n",
+    "tabs in a .csv, a comma in the header": "date\tplace\tstatus\tnote,x\n2021-08-01\tKabul\ttaliban\ta,b\n",
     "tab file, tabs only": "date\tplace\tstatus\n2021-08-01\tKabul\ttaliban\n\t\t\n2021-08-02\tHerat\tgovernment\n",
     "tab file, spaces only": "date\tplace\tstatus\n2021-08-01\tKabul\ttaliban\n  \n2021-08-02\tHerat\tgovernment\n",
 }
