@@ -377,9 +377,13 @@ def validate_reports(
         if column not in frame.columns:
             precision[column] = np.ones(n, dtype=int)
             continue
-        parsed = _text(frame[column]).map({"": 1, **{str(k): k for k in PRECISION_LEVELS}})
-        bad(parsed.isna().to_numpy(), column, order, "unknown precision; use 1 (exact), 2 (approximate) or 3 (broad)")
-        precision[column] = parsed.fillna(1).to_numpy().astype(int)
+        # each distinct cell looked up once (a lookup per cell of Arrow text costs a Python call each)
+        codes, written = pd.factorize(_text(frame[column]), use_na_sentinel=False)
+        levels = {"": 1, **{str(k): k for k in PRECISION_LEVELS}}
+        parsed = np.array([levels.get(str(w), np.nan) for w in written], dtype=float)[codes]
+        unknown = np.isnan(parsed)
+        bad(unknown, column, order, "unknown precision; use 1 (exact), 2 (approximate) or 3 (broad)")
+        precision[column] = np.where(unknown, 1, parsed).astype(int)
 
     if problems:
         problems.sort()
