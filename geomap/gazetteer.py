@@ -45,6 +45,9 @@ KINDS = ("capital", "province", "city", "district", "village")
 FOREIGN = "foreign"
 _KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 _KIND_RANK[FOREIGN] = len(KINDS)
+#: Kinds ranked as one before the spelling decides (:meth:`Gazetteer._choose`): a district spelled exactly
+#: as asked comes before a town reached through another of its names.
+_KIND_GROUP = {"district": _KIND_RANK["city"]}
 
 #: Words that say what kind of place is meant; removed from the name, kept as a hint.
 KIND_WORDS = {
@@ -1166,9 +1169,17 @@ class Gazetteer:
         if provinces:
             ids = [i for i in ids if self.entries[i].province_iso in provinces] or ids
         recorded = exact.hits if exact is not None and fuzzy_confidence is None else {}
-        # among places of one tier and kind, the one spelled exactly as asked comes first (Jani Khel)
+        # among places of one tier and kind, the one spelled exactly as asked comes first (Jani Khel); a
+        # district spelled so also comes before a town that has the spelling only as another name of its own
+        # ("Qarabagh" is a district of Kabul or Ghazni, not the town Qarah Bagh in Herat)
         ranked = sorted(
-            ids, key=lambda i: (*self._rank(i, slot)[:2], recorded.get(i, (0, -1))[1] != 0, self._rank(i, slot))
+            ids,
+            key=lambda i: (
+                self._rank(i, slot)[0],
+                _KIND_GROUP.get(self.entries[i].kind, _KIND_RANK[self.entries[i].kind]),
+                recorded.get(i, (0, -1))[1] != 0,
+                self._rank(i, slot),
+            ),
         )
         afghan = [i for i in ranked if self.entries[i].kind != FOREIGN]
         foreign = [i for i in ranked if self.entries[i].kind == FOREIGN]

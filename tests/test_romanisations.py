@@ -85,3 +85,17 @@ def test_a_vowel_dropped_where_two_words_meet_is_a_misspelling():
     match = get_gazetteer().resolve("Baal Murghab")
     assert (match.entry.name, match.entry.province_iso) == ("Bala Murghab", "AF-BDG")
     assert match.confidence >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("query", "district_id", "listed"),
+    [
+        # two districts spelled so, and a town of Herat that has the spelling only as another name
+        ("Qarabagh", "AF-GHA-qarabagh", ["Qarabagh (AF-KAB)", "Qarah Bagh (AF-HER)"]),
+        ("Koshk", "AF-HER-koshk", []),  # the district, not the town Kushk of Shindand
+    ],
+)
+def test_a_district_spelled_exactly_comes_before_a_town_with_that_spelling_as_another_name(query, district_id, listed):
+    match = get_gazetteer().resolve(query)
+    assert (match.entry.kind, match.entry.district_id) == ("district", district_id)
+    assert [a.label for a in match.alternatives] == listed
