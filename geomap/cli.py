@@ -144,12 +144,15 @@ def _add_raw_csv(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _timeline_from_args(args: argparse.Namespace, *, lean: bool = False) -> ControlTimeline:
+def _timeline_from_args(
+    args: argparse.Namespace, *, lean: bool = False, text_dir: Path | None = None
+) -> ControlTimeline:
     """Build the control timeline that ``_add_timeline_options`` describes; report unresolved places.
 
     ``lean``: the caller reads only statuses, conflicts and evidence (``export``, ``map`` without
     markers): a large CSV is read a chunk at a time and the reports kept compact
-    (:func:`geomap.pipeline.build_timeline_lean`).
+    (:func:`geomap.pipeline.build_timeline_lean`), their evidence text in a temporary file in
+    ``text_dir``.
     """
     from geomap._io import refuse_overwriting_inputs
     from geomap.boundaries import load_boundaries
@@ -183,6 +186,7 @@ def _timeline_from_args(args: argparse.Namespace, *, lean: bool = False) -> Cont
 
         client = connect(args.scheduler)
     try:
+        extra = {"text_dir": text_dir} if lean else {}
         timeline = (build_timeline_lean if lean else build_timeline)(
             args.reports,
             boundaries=boundaries,
@@ -196,6 +200,7 @@ def _timeline_from_args(args: argparse.Namespace, *, lean: bool = False) -> Cont
             sheet=_sheet(args.sheet),
             min_precision=getattr(args, "min_precision", None),
             engine=args.engine,
+            **extra,
         )
         if client is not None:
             timeline.long(evidence=False)  # decide every date while the cluster is up
@@ -333,7 +338,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
         refuse_overwriting_inputs(Path(args.output).with_name(DESCRIPTOR_NAME), [*inputs, args.style])
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else None
-    timeline = _timeline_from_args(args, lean=True)
+    timeline = _timeline_from_args(args, lean=True, text_dir=Path(args.output).parent)
     if as_of is not None:
         _warn_before_first_report(as_of, timeline)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"

@@ -247,27 +247,19 @@ def _stretch_evidence(
     A report that appears on several dates of a stretch, or two reports saying the same thing,
     are listed once, in order of first appearance.
     """
-    from dataclasses import replace
-
-    from geomap.timeline import _evidence_json
-
     offsets, rows = decisions.group_offsets, decisions.rows
     stretches = []
     for kept in groups:
         parts = [rows[offsets[g] : offsets[g + 1]] for g in kept]
         stretches.append(pd.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64))
     positions = np.unique(np.concatenate(stretches)) if stretches else np.empty(0, dtype=np.int64)
-    # each report as an evidence set of its own: its JSON object and its source, as the long rows write them
-    single = replace(decisions, group_offsets=np.arange(len(positions) + 1), rows=positions)
-    texts, sources = _evidence_json(
-        timeline.reports, single, [[k] for k in range(len(positions))], np.arange(len(positions))
-    )
-    texts, sources = [t[1:-1] for t in texts], list(sources)
+    # each report's JSON object and source, as the long rows write them
+    texts, sources = timeline._report_texts(positions)
     evidence, joined = [], []
     for stretch in stretches:
         at = np.searchsorted(positions, stretch).tolist()
         evidence.append("[" + ", ".join(dict.fromkeys(texts[i] for i in at)) + "]")
-        joined.append("; ".join(dict.fromkeys(s for i in at for s in sources[i].split("; ") if s)))
+        joined.append("; ".join(dict.fromkeys(s for i in at for s in (sources[i] or "").split("; ") if s)))
     return evidence, joined
 
 

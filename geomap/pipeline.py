@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
+    from geomap._textstore import TextStore
     from geomap.scheme import StatusScheme
     from geomap.timeline import ControlTimeline
 
@@ -235,18 +237,29 @@ def build_timeline_lean(reports: ReportsLike, **options: Any) -> ControlTimeline
     categories), and ``timeline.unresolved`` is as usual. Any other input (or ``engine="dask"``,
     or a file that turns out not to be plain) is built by :func:`build_timeline`.
 
+    Where the file has ``source``/``note`` columns, their text is read in a second pass once the
+    engine has decided and kept on disk, in a temporary file (deleted when the timeline is, or
+    when the process ends) that the evidence reads a batch at a time: ``timeline.reports`` then
+    has no ``source``/``note`` columns (the evidence, :meth:`~ControlTimeline.long` and
+    :meth:`~ControlTimeline.conflicts` read them from the file).
+
     Parameters
     ----------
     reports, **options
         As for :func:`build_timeline`.
+    text_dir
+        The folder of that temporary file (default: the system's temporary folder); ``geomap
+        export`` puts it beside its output.
     """
     from geomap._chunked import NotPlain
 
+    text_dir = options.pop("text_dir", None)
     if isinstance(reports, str | os.PathLike) and options.get("engine", "pandas") == "pandas":
         path = Path(reports)
         if path.suffix.lower() in (".csv", ".txt", ".tsv", "") and path.is_file() and options.get("sheet") is None:
             try:
-                return _build_in_chunks(reports, path, "\t" if path.suffix.lower() == ".tsv" else ",", **options)
+                delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+                return _build_in_chunks(reports, path, delimiter, text_dir=text_dir, **options)
             except NotPlain:
                 _release_arrow_memory()  # then read it whole, carefully
     return build_timeline(reports, **options)
@@ -268,6 +281,7 @@ def _build_in_chunks(
     sheet: str | int | None = None,
     min_precision: int | None = None,
     engine: Literal["pandas", "dask"] = "pandas",
+    text_dir: str | os.PathLike[str] | None = None,
 ) -> ControlTimeline:
     """:func:`build_timeline` on a plain CSV file read a chunk at a time (see :func:`build_timeline_lean`).
 
@@ -315,6 +329,7 @@ def _build_in_chunks(
     empty: pd.DataFrame | None = None
     dropped = 0
     area_index = pd.Index(areas[AREA_ID])
+    coded = Codebooks(CODED_COLUMNS)
     # Free text (sources, notes) is checked by nothing and read by the evidence only: it is read
     # in a second pass once the engine has decided, so the two never sit in memory together.
     names = header_names(path, delimiter=delimiter)
@@ -365,11 +380,13 @@ def _build_in_chunks(
             wide = about_province(located) & located[PROVINCE_ISO].ne("").to_numpy()
         keys = _area_day_keys(area_index, located) if districts else None
         if (~wide).any():
-            main.append(compact_piece(located[~wide], columns, small))
+            main.append(coded(compact_piece(located[~wide], columns, small)))
             if keys is not None:
                 taken.append(np.unique(keys[~wide]))
         if wide.any():
-            spread.append((compact_piece(located[wide], columns, small), keys[wide] if keys is not None else None))
+            spread.append(
+                (coded(compact_piece(located[wide], columns, small)), keys[wide] if keys is not None else None)
+            )
         del located, unresolved
         release_memory()
     if problems:
@@ -389,7 +406,8 @@ def _build_in_chunks(
     pieces = main + [piece for piece, _keys in spread]
     del main, spread
     assert empty is not None  # every chunk was placed
-    located = assemble(pieces, list(empty.columns)) if pieces else empty
+    located = assemble(coded.decoded(pieces), list(empty.columns)) if pieces else empty
+    located = coded.categories(located)
     unresolved = pd.concat(unresolved_parts, ignore_index=True)
     del unresolved_parts
     release_memory()
@@ -410,7 +428,7 @@ def _build_in_chunks(
     if later:
         timeline._decisions()  # the engine's arrays, built before the free text is read
         release_memory()  # what deciding freed, before the text comes in
-        _read_free_text(path, delimiter, later, timeline, blank)
+        _read_free_text(path, delimiter, later, timeline, blank, text_dir)
     return timeline
 
 
@@ -425,36 +443,180 @@ def _checked_chunks(chunks: Iterator[tuple[pd.DataFrame, np.ndarray]], path: Pat
         raise ReportsError(str(path), ragged_problems(path, ragged)) from None
 
 
-def _read_free_text(path: Path, delimiter: str, names: list[str], timeline: ControlTimeline, blank: list[int]) -> None:
-    """Fill the ``source``/``note`` columns (``names``: as in the file) of the timeline's reports and
-    unresolved reports from a second pass over the file, each report taking its row's text as the
-    chunks go by (the file's text is never held whole)."""
+CODED_COLUMNS = ("place", "name")
+"""Text columns of the compact reports kept as codes into one dictionary for the whole file: place
+names repeat over the file but may be mostly distinct within one chunk."""
+
+
+class Codebooks:
+    """Text columns of the compact reports' pieces as ``int32`` codes into one growing dictionary per
+    column (each distinct text held once for the whole run), made ``category`` at the end.
+
+    A column whose dictionary grows past :data:`CODEBOOK_LIMIT` values stops being coded (its
+    pieces are decoded back to text): hashing an ever larger dictionary per chunk would cost more
+    than the codes save.
+    """
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        import pyarrow as pa
+
+        self.values: dict[str, pa.Array] = {c: pa.array([], type=pa.large_string()) for c in columns}
+        self.dropped: set[str] = set()
+
+    def __call__(self, piece: pa.Table) -> pa.Table:
+        """The piece with its coded columns as codes (the dictionaries grown by its new values)."""
+        for column in self.values:
+            if column in self.dropped or column not in piece.column_names:
+                continue
+            codes = self._encode(column, piece.column(column))
+            if codes is not None:
+                piece = piece.set_column(piece.column_names.index(column), column, codes)
+        return piece
+
+    def _encode(self, column: str, chunked: pa.ChunkedArray) -> pa.Array | None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = chunked.combine_chunks()
+        if pa.types.is_dictionary(array.type):  # few distinct: code the dictionary, then take
+            codes = self._encode(column, pa.chunked_array([array.dictionary]))
+            if codes is None:
+                return None
+            indices = array.indices.cast(pa.int32())
+            return pc.if_else(indices.is_null(), pa.scalar(-1, pa.int32()), codes.take(indices))
+        if not (pa.types.is_large_string(array.type) or pa.types.is_string(array.type)):
+            self.dropped.add(column)
+            return None
+        array = array.cast(pa.large_string())
+        known = self.values[column]
+        found = pc.index_in(array, value_set=known)
+        new = pc.and_(found.is_null(), array.is_valid())
+        if pc.any(new).as_py():
+            known = pa.concat_arrays([known, pc.unique(array.filter(new))])
+            if len(known) > CODEBOOK_LIMIT:
+                self.dropped.add(column)
+                return None
+            self.values[column] = known
+            found = pc.index_in(array, value_set=known)
+        return found.cast(pa.int32()).fill_null(-1)
+
+    def decoded(self, pieces: list[pa.Table]) -> list[pa.Table]:
+        """The pieces with the columns no longer coded back as text (the others stay codes)."""
+        import pyarrow as pa
+
+        for column in self.dropped & set(self.values):
+            known = self.values[column]
+            for k, piece in enumerate(pieces):
+                if column in piece.column_names and pa.types.is_integer(piece.schema.field(column).type):
+                    codes = piece.column(column).combine_chunks()
+                    text = known.take(pa.array(codes.to_numpy(zero_copy_only=False), mask=codes.to_numpy() < 0))
+                    pieces[k] = piece.set_column(piece.column_names.index(column), column, text)
+        return pieces
+
+    def categories(self, located: pd.DataFrame) -> pd.DataFrame:
+        """The coded columns of the assembled reports as ``category`` (categories sorted), as
+        :func:`geomap._chunked.text_column` makes them."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        for column, known in self.values.items():
+            if column in self.dropped or column not in located.columns or located[column].dtype != np.int32:
+                continue
+            order = pc.array_sort_indices(known).to_numpy()
+            rank = np.empty(len(order), dtype=np.int32)
+            rank[order] = np.arange(len(order), dtype=np.int32)
+            codes = located[column].to_numpy()
+            missing = codes < 0
+            sorted_codes = rank[np.where(missing, 0, codes)] if len(order) else codes
+            del codes
+            indices = pa.array(sorted_codes, mask=missing if missing.any() else None)
+            located[column] = pa.DictionaryArray.from_arrays(indices, known.take(pa.array(order))).to_pandas()
+        return located
+
+
+CODEBOOK_LIMIT = 2_000_000
+"""Most distinct values a :class:`Codebooks` column keeps coding."""
+
+
+def _read_free_text(
+    path: Path,
+    delimiter: str,
+    names: list[str],
+    timeline: ControlTimeline,
+    blank: list[int],
+    directory: str | os.PathLike[str] | None = None,
+) -> None:
+    """Read the ``source``/``note`` columns (``names``: as in the file) in a second pass over the file.
+
+    Each located report's evidence text (its JSON object and its source, exactly as the exports
+    write them) goes to a :class:`geomap._textstore.TextStore` (a temporary file in ``directory``)
+    as the chunks go by, the reports of neighbouring days side by side (so an export batch, a few
+    reporting dates, reads a few stretches of the file), and ``timeline.reports`` loses its
+    ``source``/``note`` columns: the evidence reads the text back a batch at a time. The unresolved
+    reports (few, and listed with their sources) take their row's text into their own columns.
+    The file's text is never held whole.
+    """
     import numpy as np
     import pyarrow as pa
 
     from geomap._chunked import RowPicker, compact_text, plain_csv_chunks, text_column
+    from geomap._columnar import index_dtype
+    from geomap._textstore import RowTexts, TextStore
     from geomap.reports import ROW, _cells, _text
+    from geomap.schema import DATE, NOTE, SOURCE
+    from geomap.timeline import report_json
 
-    targets = [(table, lean) for table, lean in ((timeline.reports, True), (timeline.unresolved, False)) if len(table)]
-    # a plain file's row is its line: record k of the file is row k + 2, less the blank lines before it
-    skipped = np.asarray(blank, dtype=np.int64)
+    reports, unresolved = timeline.reports, timeline.unresolved
+    in_file = {name.lower(): name for name in names}
+    rows = reports[ROW].to_numpy()
+    n = int(rows.max()) + 1 if len(rows) else 0
+    # one report of each row (the copies of a province-wide report share its text)
+    first = np.full(n, -1, dtype=index_dtype(len(rows)))
+    first[rows] = np.arange(len(rows), dtype=first.dtype)
+    del rows
+    keys = _text_keys(first, reports[DATE])
     pickers = {
-        (name, k): RowPicker(_record_positions(table[ROW].to_numpy(), skipped), plain=not lean)
+        name: RowPicker(_record_positions(unresolved[ROW].to_numpy(), np.asarray(blank, dtype=np.int64)), plain=True)
         for name in names
-        for k, (table, lean) in enumerate(targets)
-        if name.lower() in table.columns
+        if len(unresolved) and name.lower() in unresolved.columns
     }
-    for frame, _rows in plain_csv_chunks(path, delimiter=delimiter, only=names):  # the first pass's rows
-        for name in names:
-            chunk = compact_text(pa.array(_cells(_text(frame[name])), from_pandas=True))
-            for k in range(len(targets)):
-                if (name, k) in pickers:
-                    pickers[name, k].add(chunk)
-            del chunk
-        del frame
-    for (name, k), picker in pickers.items():
-        table, lean = targets[k]
-        table[name.lower()] = text_column(picker.result(), categories=lean)
+    store = TextStore(int(keys.max()) + 1 if len(keys) else 0, directory if _is_dir(directory) else None)
+    try:
+        for frame, chunk_rows in plain_csv_chunks(path, delimiter=delimiter, only=names):
+            columns = {name: pa.array(_cells(_text(frame[name])), from_pandas=True) for name in names}
+            del frame
+            for name, picker in pickers.items():
+                picker.add(compact_text(columns[name]))
+            chunk_rows = chunk_rows[chunk_rows < n]  # the rows of the chunk's records (blank lines left out)
+            local = np.flatnonzero(first[chunk_rows] >= 0)  # the records with a located report
+            for start in range(0, len(local), TEXT_SLICE):  # a slice at a time: few Python strings at once
+                part = local[start : start + TEXT_SLICE]
+                located = chunk_rows[part]
+                table = reports.iloc[first[located]]
+                text = {
+                    column: (
+                        columns[in_file[column]].take(pa.array(part)).to_pylist()
+                        if column in in_file
+                        else table[column].tolist()
+                    )
+                    for column in (SOURCE, NOTE)
+                }
+                texts = report_json(table, text[SOURCE], text[NOTE], with_source=True)
+                del table, text
+                _write_runs(store, keys[located], texts)
+                del texts, located
+            del columns
+            release_memory()
+        store.finish()
+    except BaseException:
+        store.close()
+        raise
+    del first
+    del reports[SOURCE], reports[NOTE]  # in place: no copy of the other columns
+    timeline._texts = RowTexts(store, keys)
+    for name, picker in pickers.items():
+        unresolved[name.lower()] = text_column(picker.result(), categories=False)
     del pickers
     release_memory()
 
@@ -464,6 +626,50 @@ def _record_positions(rows: np.ndarray, blank: np.ndarray) -> np.ndarray:
     import numpy as np
 
     return rows - 2 - np.searchsorted(blank, rows) if len(blank) else rows - 2
+
+
+TEXT_SLICE = 20_000
+"""Reports whose evidence text is made at once in the second pass (bounds the Python strings held)."""
+TEXT_RUN = 20_000
+"""About how many reports of neighbouring days one stretch of the evidence text file holds."""
+
+
+def _text_keys(first: np.ndarray, dates: pd.Series) -> np.ndarray:
+    """Each row's key in the evidence text store (``int32``; -1 for a row without a located report,
+    ``first[row]`` being one of its reports): rows in stretches of about :data:`TEXT_RUN` reports of
+    neighbouring days, in row order within each."""
+    import numpy as np
+
+    present = np.flatnonzero(first >= 0)
+    day = dates.to_numpy("datetime64[D]").view(np.int64)[first[present]]
+    if len(day):
+        day = np.where(day == np.iinfo(np.int64).min, day[day != np.iinfo(np.int64).min].min(initial=0), day)
+        distinct, day = np.unique(day, return_inverse=True)
+        counts = np.bincount(day, minlength=len(distinct))
+        stretch = (np.cumsum(counts) - counts) // TEXT_RUN  # each day's stretch: whole days, in day order
+        order = np.argsort(stretch[day], kind="stable")
+    else:
+        order = np.zeros(0, dtype=np.int64)
+    keys = np.full(len(first), -1, dtype=np.int32 if len(present) < 2**31 else np.int64)
+    keys[present[order]] = np.arange(len(present), dtype=keys.dtype)
+    return keys
+
+
+def _write_runs(store: TextStore, keys: np.ndarray, texts: list[str]) -> None:
+    """Write ``texts[k]`` as the text of ``keys[k]``, each run of consecutive keys at once."""
+    import numpy as np
+
+    if not len(keys):
+        return
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    cuts = [0, *(np.flatnonzero(np.diff(ordered) != 1) + 1).tolist(), len(keys)]
+    for a, b in itertools.pairwise(cuts):
+        store.write(int(ordered[a]), [texts[k] for k in order[a:b].tolist()])
+
+
+def _is_dir(path: str | os.PathLike[str] | None) -> bool:
+    return path is not None and Path(path).is_dir()
 
 
 def _area_day_keys(area_index: pd.Index, located: pd.DataFrame) -> np.ndarray:

@@ -65,6 +65,7 @@ from geomap._columnar import (
     index_dtype,
     positions_in,
 )
+from geomap._textstore import RowTexts
 from geomap.dates import parse_date
 from geomap.errors import InputError
 from geomap.join import KIND, NAME
@@ -104,6 +105,8 @@ _encode_text: Callable[[str], str] = json.encoder.encode_basestring
 AGGREGATIONS = ("capital", "latest", "majority")
 ENGINES = ("pandas", "dask")
 DIRECT_KINDS = ("province", "capital", "given")
+ROW = "row"
+"""The reports' row column (:data:`geomap.reports.ROW`): where a report is in its file."""
 DATETIME = "datetime64[ns]"
 """The dtype of every date column in the tables a timeline returns."""
 BATCH_ROWS = 20_000
@@ -163,6 +166,8 @@ class ControlTimeline:
         self._long: pd.DataFrame | None = None
         self._decided: Decisions | None = None
         self._disagreeing_rows: np.ndarray | None = None
+        self._texts: RowTexts | None = None
+        """Where the reports' evidence text is, when not in ``reports`` (see :meth:`_report_texts`)."""
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -219,8 +224,10 @@ class ControlTimeline:
         ----------
         batch_rows
             About how many rows per batch (at least one reporting date each). By default
-            :data:`BATCH_ROWS`, or fewer where rows cite many reports: about
-            :data:`BATCH_EVIDENCE` evidence reports per batch.
+            :data:`BATCH_ROWS`, or fewer where rows cite many reports: consecutive reporting
+            dates whose rows cite at most :data:`BATCH_EVIDENCE` evidence reports together
+            (a date citing more is a batch of its own), so a batch's evidence text stays bounded
+            where reports crowd on a few dates.
         evidence
             ``"records"`` (lists of dicts, as in :meth:`long`) or ``"json"`` (their JSON
             text, as the exports write it; built once per report day, not per row).
@@ -231,15 +238,13 @@ class ControlTimeline:
             Consecutive slices of :meth:`long` (same columns, evidence included).
         """
         decisions = self._decisions()
-        if batch_rows is None:
-            batch_rows = BATCH_ROWS
-            cited = _evidence_count(decisions)
-            if evidence and cited > BATCH_EVIDENCE:  # rows citing many reports: fewer rows per batch
-                rows = len(self.areas) * len(self.reporting_dates)
-                batch_rows = min(BATCH_ROWS, int(BATCH_EVIDENCE * rows / cited))
-        step = max(1, batch_rows // max(1, len(self.areas)))
-        for start in range(0, len(self.reporting_dates), step):
-            window = (start, start + step)
+        n_days, n_areas = len(self.reporting_dates), max(1, len(self.areas))
+        if batch_rows is None and evidence:  # rows citing many reports: fewer dates per batch there
+            windows = _date_windows(_cited_per_day(decisions, n_areas, n_days), BATCH_ROWS // n_areas, BATCH_EVIDENCE)
+        else:
+            step = max(1, (BATCH_ROWS if batch_rows is None else batch_rows) // n_areas)
+            windows = [(start, start + step) for start in range(0, n_days, step)]
+        for window in windows:
             yield self._frame(self.reporting_dates, decisions, compare=True, evidence=evidence, window=window)
 
     def status(self, on: str | dt.date | None = None) -> gpd.GeoDataFrame:
@@ -294,6 +299,8 @@ class ControlTimeline:
             rows = rows[pd.MultiIndex.from_frame(rows[by_day]).isin(pd.MultiIndex.from_frame(wanted))]
         if rows.empty:
             return _empty(columns)
+        if SOURCE not in rows.columns:  # the sources are on disk (see _report_texts)
+            rows = rows.assign(**{SOURCE: self._report_texts(rows.index.to_numpy())[1]})
         rows = rows.sort_values(by_day, kind="stable")
         first = rows.drop_duplicates(by_day).set_index(by_day)
         grouped = {"sort": False, "observed": True}
@@ -548,6 +555,19 @@ class ControlTimeline:
             place=place,
         )
 
+    def _report_texts(self, positions: np.ndarray) -> tuple[list[str], list[str]]:
+        """Each report's evidence object as JSON text (the bytes ``json.dumps`` gives) and its source,
+        for the reports at ``positions``: read from the text store where the text is kept on disk
+        (its record of a report is the JSON text, a newline, the source; JSON text holds no raw
+        newline), else built from ``reports``."""
+        if self._texts is not None:
+            rows = self.reports[ROW].to_numpy()[np.asarray(positions, dtype=np.int64)]
+            pairs = [text.partition("\n") for text in self._texts.read(rows)]
+            return [p[0] for p in pairs], [p[2] for p in pairs]
+        table = _take_rows(self.reports, np.asarray(positions, dtype=np.int64))
+        source = table[SOURCE].tolist()
+        return report_json(table, source, table[NOTE].tolist()), source
+
     def _long_cells(self, n_days: int, window: tuple[int, int] | None = None) -> np.ndarray:
         """Engine cell of each row of the long table (dates, then area ids, ascending), for dates in ``window``."""
         area_order = np.argsort(self.areas[AREA_ID].to_numpy(), kind="stable")
@@ -593,7 +613,7 @@ class ControlTimeline:
         )
         frame.insert(4, STATUS_LABEL, _take(pd.Series([labels[k] for k in keys]), status))
         if evidence:
-            values, sources = _evidence_columns(self.reports, decisions, cells, as_json=evidence == "json")
+            values, sources = _evidence_columns(self, decisions, cells, as_json=evidence == "json")
             frame[EVIDENCE] = values
             frame.insert(8, SOURCES, sources)
         if self.provinces:
@@ -701,7 +721,7 @@ def _evidence_sets(decisions: Decisions, cells: np.ndarray) -> tuple[list[list[i
 
 
 def _evidence_columns(
-    reports: pd.DataFrame, decisions: Decisions, cells: np.ndarray, *, as_json: bool = False
+    timeline: ControlTimeline, decisions: Decisions, cells: np.ndarray, *, as_json: bool = False
 ) -> tuple[Any, Any]:
     """Evidence (lists of dicts, or their JSON text) and joined sources for each cell.
 
@@ -711,10 +731,15 @@ def _evidence_columns(
     group_offsets, rows = decisions.group_offsets, decisions.rows
     members, inverse = _evidence_sets(decisions, cells)
     if as_json:
-        return _evidence_json(reports, decisions, members, inverse)
+        return _evidence_json(timeline, decisions, members, inverse)
+    reports = timeline.reports
     needed = sorted({g for groups in members for g in groups})
     record: dict[int, dict[str, Any]] = {}
-    if needed:
+    if needed and timeline._texts is not None:  # the text is on disk, as JSON: read back as it was written
+        positions = np.unique(np.concatenate([rows[group_offsets[g] : group_offsets[g + 1]] for g in needed]))
+        stored, _sources = timeline._report_texts(positions)
+        record = {i: json.loads(t) for i, t in zip(positions.tolist(), stored, strict=True)}
+    elif needed:
         positions = np.unique(np.concatenate([rows[group_offsets[g] : group_offsets[g + 1]] for g in needed]))
         table = _take_rows(reports, positions)
         iso = np.datetime_as_string(table[DATE].to_numpy("datetime64[D]"), unit="D").tolist()
@@ -734,19 +759,38 @@ def _evidence_columns(
     sources = np.empty(len(members), dtype=object)
     for k, groups in enumerate(members):
         items = [record[i] for g in groups for i in rows[group_offsets[g] : group_offsets[g + 1]].tolist()]
-        evidence[k] = json.dumps(items, ensure_ascii=False) if as_json else items
+        evidence[k] = items
         sources[k] = _join_sources(items)
     texts = _take(pd.Series(sources), inverse) if len(sources) else sources[inverse]
-    if as_json:
-        return (_take(pd.Series(evidence), inverse) if len(evidence) else evidence[inverse]), texts
     lists = np.array([list(items) for items in evidence[inverse]] + [None], dtype=object)[:-1]  # a fresh list per row
     return lists, texts
 
 
-def _evidence_count(decisions: Decisions) -> int:
-    """How many evidence reports all cells cite together (a report cited by several cells counts for each)."""
+def _cited_per_day(decisions: Decisions, n_areas: int, n_days: int) -> np.ndarray:
+    """How many evidence reports the cells of each date cite together (``int64``, one per date)."""
     sizes = np.diff(decisions.group_offsets)
-    return int(sizes[decisions.cell_groups].sum()) if len(sizes) else 0
+    cumulative = np.zeros(len(decisions.cell_groups) + 1, dtype=np.int64)
+    if len(sizes):
+        np.cumsum(sizes[decisions.cell_groups], out=cumulative[1:])
+    per_cell = cumulative[decisions.cell_offsets[1:]] - cumulative[decisions.cell_offsets[:-1]]
+    counts: np.ndarray = per_cell.reshape(n_areas, n_days).sum(axis=0) if n_days else np.zeros(0, np.int64)
+    return counts
+
+
+def _date_windows(cited: np.ndarray, most_dates: int, most_cited: int) -> list[tuple[int, int]]:
+    """Consecutive ``(start, stop)`` ranges of dates covering every date once: each at most
+    ``most_dates`` dates citing at most ``most_cited`` reports together (at least one date each)."""
+    windows = []
+    counts = cited.tolist()
+    start, most_dates = 0, max(1, most_dates)
+    while start < len(counts):
+        stop, total = start + 1, counts[start]
+        while stop < len(counts) and stop - start < most_dates and total + counts[stop] <= most_cited:
+            total += counts[stop]
+            stop += 1
+        windows.append((start, stop))
+        start = stop
+    return windows
 
 
 def _conflict_days(counted: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
@@ -863,7 +907,7 @@ def _refactorized(group: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def _evidence_json(
-    reports: pd.DataFrame, decisions: Decisions, members: list[list[int]], inverse: np.ndarray
+    timeline: ControlTimeline, decisions: Decisions, members: list[list[int]], inverse: np.ndarray
 ) -> tuple[Any, Any]:
     """:func:`_evidence_columns` as JSON text: each report's object written once as text (the bytes
     ``json.dumps`` gives), each evidence set joined from them; no dict per report."""
@@ -872,25 +916,7 @@ def _evidence_json(
     parts = [rows[group_offsets[g] : group_offsets[g + 1]] for g in needed]
     positions = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
     del parts
-    table = _take_rows(reports, positions)
-    iso = np.datetime_as_string(table[DATE].to_numpy("datetime64[D]"), unit="D").tolist()
-    extra = [""] * len(positions)
-    if PLACE_PRECISION in table.columns and DATE_PRECISION in table.columns:
-        places, days_known = table[PLACE_PRECISION].to_numpy(), table[DATE_PRECISION].to_numpy()
-        for k in np.flatnonzero((places > 1) | (days_known > 1)).tolist():
-            extra[k] = f', "{PRECISION}": {_json_value(describe_precision(places[k], days_known[k]))}'
-    if SCOPE in table.columns:
-        for k in np.flatnonzero(table[SCOPE].eq(PROVINCE_WIDE).to_numpy()).tolist():
-            extra[k] += f', "{SCOPE}": "{PROVINCE_WIDE}"'
-    source = table[SOURCE].tolist()
-    texts = [
-        f'{{"{DATE}": "{d}", "{PLACE}": {_json_value(p)}, "{STATUS}": {_json_value(st)}, '
-        f'"{SOURCE}": {_json_value(so)}, "{NOTE}": {_json_value(no)}{more}}}'
-        for d, p, st, so, no, more in zip(
-            iso, table[PLACE].tolist(), table[STATUS].tolist(), source, table[NOTE].tolist(), extra, strict=True
-        )
-    ]
-    del iso, extra, table
+    texts, source = timeline._report_texts(positions)
     evidence = np.empty(len(members), dtype=object)
     sources = np.empty(len(members), dtype=object)
     for k, groups in enumerate(members):
@@ -902,6 +928,65 @@ def _evidence_json(
     if not len(members):
         return evidence[inverse], sources[inverse]
     return _take(pd.Series(evidence), inverse), _take(pd.Series(sources), inverse)
+
+
+def report_json(
+    table: pd.DataFrame, source: Sequence[object], note: Sequence[object], *, with_source: bool = False
+) -> list[str]:
+    """Each report's evidence object as JSON text, the bytes ``json.dumps(..., ensure_ascii=False)``
+    gives for it: ``date, place, status, source, note`` (``source`` and ``note`` given beside the
+    table's rows), then ``precision`` for an imprecise report and ``scope`` for a province-wide one.
+    ``with_source``: each followed by a newline and the source itself (no text where it is missing),
+    as the evidence text store keeps them (JSON text holds no raw newline).
+
+    Text that repeats (a category's values, the precision descriptions) is encoded once."""
+    iso = np.datetime_as_string(table[DATE].to_numpy("datetime64[D]"), unit="D").tolist()
+    extra = np.full(len(table), "}", dtype=object)
+    if PLACE_PRECISION in table.columns and DATE_PRECISION in table.columns:
+        places, days_known = table[PLACE_PRECISION].to_numpy(), table[DATE_PRECISION].to_numpy()
+        imprecise = np.flatnonzero((places > 1) | (days_known > 1))
+        pairs = list(zip(places[imprecise].tolist(), days_known[imprecise].tolist(), strict=True))
+        described = {
+            pair: f', "{PRECISION}": {_json_value(describe_precision(*pair))}}}' for pair in dict.fromkeys(pairs)
+        }
+        extra[imprecise] = [described[pair] for pair in pairs]
+    if SCOPE in table.columns:
+        wide = np.flatnonzero(table[SCOPE].eq(PROVINCE_WIDE).to_numpy())
+        extra[wide] = [f'{e[:-1]}, "{SCOPE}": "{PROVINCE_WIDE}"}}' for e in extra[wide].tolist()]
+    ends: list[str] = extra.tolist()
+    if with_source:
+        raw = [value if type(value) is str else "" for value in source]
+        ends = [f"{e}\n{s}" for e, s in zip(ends, raw, strict=True)]
+        del raw
+    return [
+        f'{{"{DATE}": "{d}", "{PLACE}": {p}, "{STATUS}": {st}, "{SOURCE}": {so}, "{NOTE}": {no}{more}'
+        for d, p, st, so, no, more in zip(
+            iso,
+            _json_values(table[PLACE]),
+            _json_values(table[STATUS]),
+            _json_values(source),
+            _json_values(note),
+            ends,
+            strict=True,
+        )
+    ]
+
+
+def _json_values(values: pd.Series | Sequence[object]) -> list[str]:
+    """:func:`_json_value` of each value; a category's values encoded once each (those present)."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        used, inverse = np.unique(values.cat.codes.to_numpy(), return_inverse=True)
+        present = categories.take(np.maximum(used, 0)).tolist()
+        encoded = np.empty(len(used), dtype=object)
+        encoded[:] = [_json_value(np.nan if c < 0 else v) for c, v in zip(used.tolist(), present, strict=True)]
+        taken: list[str] = encoded[inverse.ravel()].tolist()
+        return taken
+    items = values.tolist() if isinstance(values, pd.Series) else values
+    try:
+        return list(map(_encode_text, items))  # all text: the common case
+    except TypeError:
+        return [_json_value(v) for v in items]
 
 
 def _json_value(value: object) -> str:

@@ -217,3 +217,26 @@ def test_batches_take_fewer_rows_where_rows_cite_many_reports(tmp_path, monkeypa
     assert len(batches) > 1 and all(len(b) % len(timeline.areas) == 0 for b in batches)  # whole dates
     texts = pd.concat(batches, ignore_index=True)
     assert texts["evidence"].tolist() == [json.dumps(e, ensure_ascii=False) for e in timeline.long()["evidence"]]
+
+
+@pytest.mark.parametrize("limit", [2_000_000, 30], ids=["coded", "too-many-to-code"])
+def test_place_names_distinct_within_chunks_are_coded_over_the_file(small_chunks, tmp_path, monkeypatch, limit):
+    import geomap.pipeline
+
+    monkeypatch.setattr(geomap.pipeline, "CODEBOOK_LIMIT", limit)
+    rng = np.random.default_rng(11)
+    lines = ["date,place,status,source,note,lat,lon"]
+    for k in range(300):  # names mostly distinct within a chunk of about 20 reports, 40 over the file
+        lat, lon = rng.uniform(31.0, 37.0), rng.uniform(62.0, 71.5)
+        lines.append(f"2021-08-{10 + k % 4:02d},Qala-ye {k * 7 % 40},taliban,s{k},,{lat:.4f},{lon:.4f}")
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    whole = build_timeline(path, level="district", aggregate="majority")
+    lean = build_timeline_lean(path, level="district", aggregate="majority")
+    place = lean.reports["place"]
+    if limit > 40:
+        assert isinstance(place.dtype, pd.CategoricalDtype) and len(place.cat.categories) == 40
+        assert list(place.cat.categories) == sorted(place.cat.categories)
+    else:
+        assert not isinstance(place.dtype, pd.CategoricalDtype)
+    assert place.astype(str).tolist() == whole.reports["place"].astype(str).tolist()
+    pd.testing.assert_frame_equal(lean.long(), whole.long())

@@ -5,6 +5,8 @@ the chunked reader streaming."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -130,8 +132,9 @@ def test_the_chunked_export_skips_blank_lines_and_takes_each_reports_own_note(tm
     assert len(lean.reports) == len(whole.reports) == 400
     by_row = whole.reports.set_index("row")
     got = lean.reports.set_index("row")
-    assert got["note"].astype(object).tolist() == by_row.loc[got.index, "note"].tolist()
-    assert got["source"].astype(object).tolist() == by_row.loc[got.index, "source"].tolist()
+    texts, sources = lean._report_texts(np.arange(len(lean.reports)))  # the text is on disk, by report
+    assert [json.loads(t)["note"] for t in texts] == by_row.loc[got.index, "note"].tolist()
+    assert sources == by_row.loc[got.index, "source"].tolist()
     pd.testing.assert_frame_equal(lean.long(), whole.long())
 
 

@@ -6,6 +6,7 @@ back it, and every report once. Nothing here knows about HTML or Leaflet."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -255,6 +256,10 @@ def _bounded_evidence(
         c for c in (DATE, PLACE, STATUS, SOURCE, NOTE, PLACE_PRECISION, DATE_PRECISION, SCOPE) if c in table.columns
     ]
     rows = dict(zip(cited.tolist(), table.iloc[cited][columns].to_dict("records"), strict=True))
+    if SOURCE not in table.columns and getattr(timeline, "_texts", None) is not None:  # the text is on disk
+        for i, text in zip(cited.tolist(), timeline._report_texts(cited)[0], strict=True):
+            record = json.loads(text)
+            rows[i][SOURCE], rows[i][NOTE] = record[SOURCE], record[NOTE]
     refs_of: dict[int, list[int]] = {}
     evidence: list[list[tuple[int, list[int]]]] = [[] for _ in range(n_areas)]
     for i in range(n_areas):
