@@ -96,7 +96,7 @@ def plain_csv_chunks(
     ):
         raise NotPlain(path)
     kept = [k for k, s in enumerate(stripped) if s not in skip and (only is None or s in only)]
-    block = min(chunk_bytes, READ_BLOCK)
+    block = base = min(chunk_bytes, READ_BLOCK)
     stream = _Stream(path, delimiter, names)
     given = 1  # the last row given to the caller
     while True:
@@ -110,8 +110,8 @@ def plain_csv_chunks(
                 given = int(rows[-1])
                 yield frame, rows
                 del frame, table
-                if block > READ_BLOCK:  # past the long record: small blocks again, from the next line
-                    block = min(chunk_bytes, READ_BLOCK)
+                if block > base:  # past the long record: small blocks again, from the next line
+                    block = base
                     stream.restart(given + 1)
                     break
             else:

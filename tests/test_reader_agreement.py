@@ -216,3 +216,23 @@ def test_long_records_blank_lines_and_ragged_rows_together(tmp_path, monkeypatch
         assert rows == [n for n in range(2, 3_002) if n not in (700, 702, 1201, 1203, 3000)]
         assert blank == [700, 702, 1201, 1203, 3000]
     same(outcome(lambda: chunked(path, ",")), careful)
+
+
+def test_blocks_are_small_again_after_a_long_record(tmp_path, monkeypatch):
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 0)
+    monkeypatch.setattr(geomap._chunked, "CHUNK_BYTES", 1 << 11)  # smaller than the read block
+    lines = [H] + [f"2021-08-{1 + k % 28:02d},p{k},taliban,n" for k in range(2_000)]
+    lines[300] = "2021-08-01,long,taliban," + "x" * 9_000
+    path = tmp_path / "reports.csv"
+    path.write_text("\n".join(lines) + "\n")
+    sizes = []
+    real = geomap._chunked._Stream.batches
+
+    def batches(self, block):
+        sizes.append(block)
+        return real(self, block)
+
+    monkeypatch.setattr(geomap._chunked._Stream, "batches", batches)
+    rows = np.concatenate([r for _, r in plain_csv_chunks(path, delimiter=",")])
+    assert rows.tolist() == list(range(2, 2_002))
+    assert sizes[0] == sizes[-1] == 1 << 11 and max(sizes) > 1 << 11  # larger blocks for the long record only
