@@ -383,6 +383,8 @@ def _build_in_chunks(
             main.append(coded(compact_piece(located[~wide], columns, small)))
             if keys is not None:
                 taken.append(np.unique(keys[~wide]))
+                if len(taken) >= 16:  # merged now and then: as many as the (district, day) pairs, not the chunks
+                    taken = [np.unique(np.concatenate(taken))]
         if wide.any():
             spread.append(
                 (coded(compact_piece(located[wide], columns, small)), keys[wide] if keys is not None else None)
@@ -637,21 +639,46 @@ TEXT_RUN = 20_000
 def _text_keys(first: np.ndarray, dates: pd.Series) -> np.ndarray:
     """Each row's key in the evidence text store (``int32``; -1 for a row without a located report,
     ``first[row]`` being one of its reports): rows in stretches of about :data:`TEXT_RUN` reports of
-    neighbouring days, in row order within each."""
+    neighbouring days (whole days, in day order), in row order within each.
+
+    Two passes over the rows, a slice at a time, so that nothing but the keys grows with the reports:
+    the reports of each day counted, then each row's key its stretch's start plus the rows of that
+    stretch before it."""
     import numpy as np
 
-    present = np.flatnonzero(first >= 0)
-    day = dates.to_numpy("datetime64[D]").view(np.int64)[first[present]]
-    if len(day):
-        day = np.where(day == np.iinfo(np.int64).min, day[day != np.iinfo(np.int64).min].min(initial=0), day)
-        distinct, day = np.unique(day, return_inverse=True)
-        counts = np.bincount(day, minlength=len(distinct))
-        stretch = (np.cumsum(counts) - counts) // TEXT_RUN  # each day's stretch: whole days, in day order
-        order = np.argsort(stretch[day], kind="stable")
-    else:
-        order = np.zeros(0, dtype=np.int64)
-    keys = np.full(len(first), -1, dtype=np.int32 if len(present) < 2**31 else np.int64)
-    keys[present[order]] = np.arange(len(present), dtype=keys.dtype)
+    ns = dates.to_numpy()
+    keys = np.full(len(first), -1, dtype=np.int32 if len(first) < 2**31 else np.int64)
+    if not len(ns):
+        return keys
+    known = ns[~np.isnat(ns)]
+    low = known.min().astype("datetime64[D]").view(np.int64) if len(known) else 0
+    high = known.max().astype("datetime64[D]").view(np.int64) if len(known) else 0
+    del known
+
+    def days(part: np.ndarray) -> np.ndarray:  # each located row's day from the first, a missing date first
+        values = ns[part].astype("datetime64[D]").view(np.int64)
+        offsets: np.ndarray = np.clip(values, low, high) - low
+        return offsets
+
+    slices = range(0, len(first), TEXT_SLICE * 50)
+    counts = np.zeros(high - low + 1, dtype=np.int64)
+    for start in slices:
+        part = first[start : start + TEXT_SLICE * 50]
+        counts += np.bincount(days(part[part >= 0]), minlength=len(counts))
+    stretch = (np.cumsum(counts) - counts) // TEXT_RUN  # each day's stretch
+    size = np.bincount(stretch, weights=counts).astype(np.int64)
+    filled = np.cumsum(size) - size  # the next key of each stretch
+    for start in slices:
+        part = first[start : start + TEXT_SLICE * 50]
+        located = np.flatnonzero(part >= 0)
+        region = stretch[days(part[located])]
+        order = np.argsort(region, kind="stable")
+        ordered = region[order]
+        begins = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        runs = np.diff(np.r_[begins, len(ordered)])
+        rank = np.arange(len(ordered)) - np.repeat(begins, runs)  # place among the slice's rows of its stretch
+        keys[start + located[order]] = filled[ordered] + rank
+        filled += np.bincount(region, minlength=len(filled))
     return keys
 
 

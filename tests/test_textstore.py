@@ -211,3 +211,26 @@ def test_cli_conflicts_and_intervals_read_sources_from_disk(small_chunks, tmp_pa
     export(whole, tmp_path / "api.csv")
     assert (tmp_path / "cli.csv").read_bytes() == (tmp_path / "api.csv").read_bytes()
     assert [p.name for p in tmp_path.iterdir() if "geomap" in p.name] == []
+
+
+@pytest.mark.parametrize(("run", "rows_at_once"), [(37, 3), (200, 7), (1000, 1000)])
+def test_text_keys_put_neighbouring_days_together_in_row_order(monkeypatch, run, rows_at_once):
+    import geomap.pipeline
+
+    monkeypatch.setattr(geomap.pipeline, "TEXT_RUN", run)
+    monkeypatch.setattr(geomap.pipeline, "TEXT_SLICE", rows_at_once)
+    rng = np.random.default_rng(run)
+    dates = pd.Series(pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 60, 2000), "D"))
+    first = rng.integers(0, 2000, 3000)
+    first[rng.random(3000) < 0.3] = -1  # rows without a located report
+    keys = geomap.pipeline._text_keys(first, dates)
+    present = np.flatnonzero(first >= 0)
+    assert sorted(keys[present].tolist()) == list(range(len(present))) and (keys[first < 0] == -1).all()
+    day = dates.to_numpy("datetime64[D]")[first[present]]
+    by_key = np.argsort(keys[present])
+    counts = pd.Series(day).value_counts().sort_index()
+    stretch = dict(zip(counts.index, (counts.cumsum() - counts) // run, strict=True))
+    region = np.array([stretch[d] for d in pd.Series(day)])
+    assert (np.diff(region[by_key]) >= 0).all()  # stretches in day order
+    for r in np.unique(region):  # rows in row order within a stretch
+        assert (np.diff(keys[present][region == r]) > 0).all()
