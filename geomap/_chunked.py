@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -141,6 +143,7 @@ class _Stream:
         self.line = 2  # the line of the next record
         self.first = 2  # the line the parser started at
         self.offset = 0  # ... and its byte offset (0: the header's line)
+        self._previous = sys.unraisablehook  # the hook :meth:`_unraisable` stands in for while reading
 
     def restart(self, line: int) -> None:
         """Forget what was read from ``line`` on; the next :meth:`batches` starts there."""
@@ -171,6 +174,24 @@ class _Stream:
         """Each batch of records (all columns, text; blank records left out) with their rows."""
         import pyarrow.csv as pacsv
 
+        self._previous = sys.unraisablehook
+        sys.unraisablehook = self._unraisable
+        try:
+            yield from self._read(pacsv, block)
+        finally:
+            if sys.unraisablehook == self._unraisable:
+                sys.unraisablehook = self._previous
+
+    def _unraisable(self, unraisable: Any) -> None:
+        """Arrow's report of a record it could not give :meth:`note` as text: the file is not UTF-8
+        there, which the careful reader names (Arrow would print a traceback)."""
+        if isinstance(unraisable.exc_value, UnicodeDecodeError) and unraisable.object == self.note:
+            self.usable = False
+        else:
+            self._previous(unraisable)
+
+    def _read(self, pacsv: Any, block: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+        """The batches of Arrow's streaming reader from :attr:`offset`, with each record's line."""
         with open(self.path, "rb") as fh:
             fh.seek(self.offset)
             reader = pacsv.open_csv(

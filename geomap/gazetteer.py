@@ -926,6 +926,8 @@ class Gazetteer:
         ``min_score`` (unresolved) unless the main answer lies in one of those provinces.
         """
         later = None  # a district created after 2014 reached through its phonetic key only
+        if match is not None and match.is_foreign and match.method == "fuzzy" and self._village_named(text, provinces):
+            match = None  # a village of that very name, not a misspelling of a place abroad ("Khamin" is not Xiamen)
         if match is not None and (match.method in ("exact", "alias") or match.is_foreign):
             if not _is_later_district(match.entry):
                 return match
@@ -963,6 +965,18 @@ class Gazetteer:
         if len(entries) == 1:
             return Match(entries[0], VILLAGE_CONFIDENCE, method)
         return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method, tuple(entries[1:]))
+
+    def _village_named(self, text: str, provinces: set[str]) -> bool:
+        """Whether a village (within ``provinces`` when given) is spelled as ``text`` (after normalisation)."""
+        norm, hint = split_kind(text)
+        if not norm or hint == "province" or self._refusal(norm) is not None:
+            return False
+        villages = _villages.get_villages()
+        return any(
+            normalize(villages.name(line)) == norm
+            for line in villages.positions(phonetic_key(norm))
+            if not provinces or villages.province_iso(line) in provinces
+        )
 
     def _spelled_as(self, text: str, entry: Entry) -> bool:
         """Whether ``text`` is one of ``entry``'s own or curated spellings (after normalisation)."""

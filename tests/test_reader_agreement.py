@@ -6,6 +6,7 @@ the chunked reader streaming."""
 from __future__ import annotations
 
 import json
+import sys
 
 import numpy as np
 import pandas as pd
@@ -236,3 +237,23 @@ def test_blocks_are_small_again_after_a_long_record(tmp_path, monkeypatch):
     rows = np.concatenate([r for _, r in plain_csv_chunks(path, delimiter=",")])
     assert rows.tolist() == list(range(2, 2_002))
     assert sizes[0] == sizes[-1] == 1 << 11 and max(sizes) > 1 << 11  # larger blocks for the long record only
+
+
+def test_a_ragged_record_that_is_not_utf8_is_named_without_a_traceback(tmp_path, monkeypatch):
+    path = tmp_path / "reports.csv"
+    path.write_bytes(f"{H}\n{R1}\n".encode() + b"2021-08-02,Her\xffat\n" + f"{R2}\n".encode())
+    reported = []
+
+    def hook(unraisable) -> None:
+        reported.append(unraisable.exc_value)
+
+    monkeypatch.setattr(sys, "unraisablehook", hook)
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 0)
+    with pytest.raises(InputError) as fast:
+        read_reports(path)
+    assert reported == []  # Arrow's failed decoding of the record is not printed
+    assert sys.unraisablehook is hook
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 1 << 62)
+    with pytest.raises(InputError) as careful:
+        read_reports(path)
+    assert str(fast.value) == str(careful.value) and "row 4" not in str(fast.value) and "line 3" in str(fast.value)

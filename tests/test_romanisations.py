@@ -99,3 +99,18 @@ def test_a_district_spelled_exactly_comes_before_a_town_with_that_spelling_as_an
     match = get_gazetteer().resolve(query)
     assert (match.entry.kind, match.entry.district_id) == ("district", district_id)
     assert [a.label for a in match.alternatives] == listed
+
+
+@pytest.mark.parametrize(
+    ("query", "iso"),
+    [
+        ("Khamin", "AF-GHO"),  # not Xiamen, whose x now reads kh
+        ("Patabad", "AF-FYB"),  # not Uzbekistan's Paxtaobod
+        ("Sharah Khan", "AF-KAN"),  # not Shahrixon
+        ("Butan", "AF-HER"),  # not Bhutan
+    ],
+)
+def test_a_village_spelled_as_written_outranks_a_misspelling_of_a_place_abroad(query, iso):
+    match = get_gazetteer().resolve(query)
+    assert (match.entry.name, match.entry.kind, match.entry.province_iso) == (query, "village", iso)
+    assert not match.is_foreign and match.method == "exact"
