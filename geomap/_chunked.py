@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geomap import _fastcsv
+from geomap._columns import has_bytes
 from geomap._fastcsv import GUARDED_FORMULAS
 
 CHUNK_BYTES = 1 << 23
@@ -214,6 +215,8 @@ class _Stream:
             if reader.schema.names != self.names:
                 raise NotPlain(self.path)
             for batch in reader:
+                if _holds_a_line_break(batch):
+                    raise NotPlain(self.path)  # a quoted value spanning lines
                 # records are the lines in order, less those the parser skipped (noted by then: it reads ahead)
                 rows = np.arange(self.line, self.line + batch.num_rows + len(self.pending))
                 if self.pending:
@@ -267,6 +270,19 @@ def _line_offset(path: Path, line: int, offset: int, wanted: int) -> int:
                 at = block.index(b"\n", at + 1)
             return offset + at + 1
     return offset
+
+
+def _holds_a_line_break(batch: pa.RecordBatch) -> bool:
+    """Whether a value of ``batch`` holds a line break: a quoted value spanning lines.
+
+    Arrow's parser reads such a value as one, so the file's records are no longer its lines
+    (where a read again with larger blocks starts, the count of lines cannot show it); and
+    without ``newlines_in_values`` a block may end inside one, cutting the record in two.
+    """
+    return any(has_bytes(pa.chunked_array([column]), _LINE_BREAKS) for column in batch.columns)
+
+
+_LINE_BREAKS = (10, 13)
 
 
 def _blank_records(batch: pa.RecordBatch) -> np.ndarray | None:

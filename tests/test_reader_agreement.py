@@ -257,3 +257,24 @@ def test_a_ragged_record_that_is_not_utf8_is_named_without_a_traceback(tmp_path,
     with pytest.raises(InputError) as careful:
         read_reports(path)
     assert str(fast.value) == str(careful.value) and "row 4" not in str(fast.value) and "line 3" in str(fast.value)
+
+
+def test_a_quoted_value_spanning_lines_never_becomes_two_records(tmp_path, monkeypatch):
+    """Wherever Arrow's blocks end around it, a value holding a line break (and as many delimiters
+    as a record after it) is read as the careful reader reads it: one record."""
+    path = tmp_path / "reports.csv"
+    monkeypatch.setattr(geomap._chunked, "READ_BLOCK", 64)
+    monkeypatch.setattr(geomap._chunked, "CHUNK_BYTES", 64)
+    for pad in range(90, 140):
+        first = f"2021-08-09,Kabul,taliban,{'p' * pad}\n"
+        spanning = '2021-08-01,Kabul,taliban,"one\nHerat,2021-08-02,government,x"\n'
+        path.write_text(f"{H}\n{first}{spanning}{R2}\n" + f"{R1}\n" * 5)
+        monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 1 << 62)
+        careful = outcome(lambda: read_reports(path))
+        monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 0)
+        same(outcome(lambda: read_reports(path)), careful)
+        try:
+            got = outcome(lambda: chunked(path, ","))
+        except NotPlain:
+            continue
+        same(got, careful)
