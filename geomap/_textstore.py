@@ -22,7 +22,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Protocol
 
 import numpy as np
 
@@ -186,6 +186,14 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int]]:
                 run_start = starts_list[k]
         cuts.append(stop)
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+class EvidenceTexts(Protocol):
+    """Where a timeline's evidence text is kept when its reports have no text columns."""
+
+    def read(self, rows: np.ndarray) -> list[str]:
+        """The text of each of ``rows`` (rows of located reports)."""
+        ...
 
 
 class RowTexts:

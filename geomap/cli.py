@@ -145,14 +145,14 @@ def _add_raw_csv(p: argparse.ArgumentParser) -> None:
 
 
 def _timeline_from_args(
-    args: argparse.Namespace, *, lean: bool = False, text_dir: Path | None = None
+    args: argparse.Namespace, *, lean: bool = False, text_dir: Path | None = None, text_on_demand: bool = False
 ) -> ControlTimeline:
     """Build the control timeline that ``_add_timeline_options`` describes; report unresolved places.
 
     ``lean``: the caller reads only statuses, conflicts and evidence (``export``, ``map`` without
     markers): a large CSV is read a chunk at a time and the reports kept compact
     (:func:`geomap.pipeline.build_timeline_lean`), their evidence text in a temporary file in
-    ``text_dir``.
+    ``text_dir``, or, ``text_on_demand`` (a map, citing few reports), read from the file when cited.
     """
     from geomap._io import refuse_overwriting_inputs
     from geomap.boundaries import load_boundaries
@@ -186,7 +186,7 @@ def _timeline_from_args(
 
         client = connect(args.scheduler)
     try:
-        extra = {"text_dir": text_dir} if lean else {}
+        extra = {"text_dir": text_dir, "text_on_demand": text_on_demand} if lean else {}
         timeline = (build_timeline_lean if lean else build_timeline)(
             args.reports,
             boundaries=boundaries,
@@ -456,7 +456,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     refuse_overwriting_inputs(args.output, [*_run_inputs(args), args.unresolved])
     # The page cites a bounded number of reports, read from the lean reports' columns; only
     # markers need every report's coordinates.
-    timeline = _timeline_from_args(args, lean=not args.markers)
+    timeline = _timeline_from_args(args, lean=not args.markers, text_on_demand=True)
     m = control_map(
         timeline,
         layers=args.layers,

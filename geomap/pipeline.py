@@ -250,16 +250,23 @@ def build_timeline_lean(reports: ReportsLike, **options: Any) -> ControlTimeline
     text_dir
         The folder of that temporary file (default: the system's temporary folder); ``geomap
         export`` puts it beside its output.
+    text_on_demand
+        For a caller that cites few reports (``geomap map``: a page carries at most a few
+        thousand): no temporary file; each call for evidence text reads the reports it asks for
+        from the file in one pass over its ``source``/``note`` columns.
     """
     from geomap._chunked import NotPlain
 
     text_dir = options.pop("text_dir", None)
+    on_demand = bool(options.pop("text_on_demand", False))
     if isinstance(reports, str | os.PathLike) and options.get("engine", "pandas") == "pandas":
         path = Path(reports)
         if path.suffix.lower() in (".csv", ".txt", ".tsv", "") and path.is_file() and options.get("sheet") is None:
             try:
                 delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-                return _build_in_chunks(reports, path, delimiter, text_dir=text_dir, **options)
+                return _build_in_chunks(
+                    reports, path, delimiter, text_dir=text_dir, text_on_demand=on_demand, **options
+                )
             except NotPlain:
                 _release_arrow_memory()  # then read it whole, carefully
     return build_timeline(reports, **options)
@@ -282,6 +289,7 @@ def _build_in_chunks(
     min_precision: int | None = None,
     engine: Literal["pandas", "dask"] = "pandas",
     text_dir: str | os.PathLike[str] | None = None,
+    text_on_demand: bool = False,
 ) -> ControlTimeline:
     """:func:`build_timeline` on a plain CSV file read a chunk at a time (see :func:`build_timeline_lean`).
 
@@ -430,7 +438,7 @@ def _build_in_chunks(
     if later:
         timeline._decisions()  # the engine's arrays, built before the free text is read
         release_memory()  # what deciding freed, before the text comes in
-        _read_free_text(path, delimiter, later, timeline, blank, text_dir)
+        _read_free_text(path, delimiter, later, timeline, blank, text_dir, on_demand=text_on_demand)
     return timeline
 
 
@@ -548,6 +556,8 @@ def _read_free_text(
     timeline: ControlTimeline,
     blank: list[int],
     directory: str | os.PathLike[str] | None = None,
+    *,
+    on_demand: bool = False,
 ) -> None:
     """Read the ``source``/``note`` columns (``names``: as in the file) in a second pass over the file.
 
@@ -557,7 +567,9 @@ def _read_free_text(
     reporting dates, reads a few stretches of the file), and ``timeline.reports`` loses its
     ``source``/``note`` columns: the evidence reads the text back a batch at a time. The unresolved
     reports (few, and listed with their sources) take their row's text into their own columns.
-    The file's text is never held whole.
+    The file's text is never held whole. ``on_demand``: no store; the located reports' text is
+    read from the file when asked for (:class:`FileTexts`), and the second pass, only for the
+    unresolved reports' text, is skipped when there are none.
     """
     import numpy as np
     import pyarrow as pa
@@ -583,6 +595,15 @@ def _read_free_text(
         for name in names
         if len(unresolved) and name.lower() in unresolved.columns
     }
+    if on_demand:
+        del first, keys
+        _pick_unresolved_text(path, delimiter, names, pickers)
+        timeline._texts = FileTexts(path, delimiter, names, blank, reports)
+        del reports[SOURCE], reports[NOTE]
+        for name, picker in pickers.items():
+            unresolved[name.lower()] = text_column(picker.result(), categories=False)
+        release_memory()
+        return
     store = TextStore(int(keys.max()) + 1 if len(keys) else 0, directory if _is_dir(directory) else None)
     try:
         for frame, chunk_rows in plain_csv_chunks(path, delimiter=delimiter, only=names):
@@ -621,6 +642,78 @@ def _read_free_text(
         unresolved[name.lower()] = text_column(picker.result(), categories=False)
     del pickers
     release_memory()
+
+
+def _pick_unresolved_text(path: Path, delimiter: str, names: list[str], pickers: dict[str, Any]) -> None:
+    """Feed each column's :class:`~geomap._chunked.RowPicker` a pass over the file (none without pickers)."""
+    import pyarrow as pa
+
+    from geomap._chunked import compact_text, plain_csv_chunks
+    from geomap.reports import _cells, _text
+
+    if not pickers:
+        return
+    for frame, _rows in plain_csv_chunks(path, delimiter=delimiter, only=list(pickers)):
+        for name, picker in pickers.items():
+            picker.add(compact_text(pa.array(_cells(_text(frame[name])), from_pandas=True)))
+        del frame
+
+
+class FileTexts:
+    """The located reports' evidence text read from the reports file when asked for: each
+    :meth:`read` is one pass over the file's ``source``/``note`` columns keeping only the rows
+    asked for, so nothing of the text is held between calls (for a caller citing few reports;
+    an export, citing them all a batch at a time, keeps them in a :class:`~geomap._textstore.TextStore`).
+    """
+
+    def __init__(self, path: Path, delimiter: str, names: list[str], blank: list[int], reports: pd.DataFrame) -> None:
+        import numpy as np
+
+        from geomap.schema import NOTE, SOURCE
+
+        self.path, self.delimiter, self.names = path, delimiter, list(names)
+        self.blank = np.asarray(blank, dtype=np.int64)
+        self.reports = reports
+        in_file = {name.lower() for name in self.names}
+        # a column the file lacks: its values as the reports have them (before they lose it)
+        self.given = {column: reports[column] for column in (SOURCE, NOTE) if column not in in_file}
+
+    def read(self, rows: np.ndarray) -> list[str]:
+        """The text of each of ``rows`` (rows of located reports), as :class:`~geomap._textstore.RowTexts` gives it."""
+        import numpy as np
+        import pyarrow as pa
+
+        from geomap._chunked import RowPicker, plain_csv_chunks
+        from geomap.reports import ROW, _cells, _text
+        from geomap.schema import NOTE, SOURCE
+        from geomap.timeline import report_json
+
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return []
+        wanted, inverse = np.unique(rows, return_inverse=True)
+        every = self.reports[ROW].to_numpy()
+        order = np.argsort(every, kind="stable")
+        at = np.searchsorted(every[order], wanted)
+        if (at >= len(every)).any() or (every[order][np.minimum(at, len(every) - 1)] != wanted).any():
+            raise KeyError("rows without a located report")
+        table = self.reports.iloc[order[at]]
+        pickers = {name: RowPicker(_record_positions(wanted, self.blank), plain=True) for name in self.names}
+        for frame, _rows in plain_csv_chunks(self.path, delimiter=self.delimiter, only=self.names):
+            for name, picker in pickers.items():
+                picker.add(pa.array(_cells(_text(frame[name])), from_pandas=True))
+            del frame
+        in_file = {name.lower(): name for name in self.names}
+        text = {
+            column: (
+                pickers[in_file[column]].result().to_pylist()
+                if column in in_file
+                else self.given[column].iloc[order[at]].tolist()
+            )
+            for column in (SOURCE, NOTE)
+        }
+        texts = report_json(table, text[SOURCE], text[NOTE], with_source=True)
+        return [texts[k] for k in inverse.tolist()]
 
 
 def _record_positions(rows: np.ndarray, blank: np.ndarray) -> np.ndarray:

@@ -65,7 +65,7 @@ from geomap._columnar import (
     index_dtype,
     positions_in,
 )
-from geomap._textstore import RowTexts
+from geomap._textstore import EvidenceTexts
 from geomap.dates import parse_date
 from geomap.errors import InputError
 from geomap.join import KIND, NAME
@@ -166,7 +166,7 @@ class ControlTimeline:
         self._long: pd.DataFrame | None = None
         self._decided: Decisions | None = None
         self._disagreeing_rows: np.ndarray | None = None
-        self._texts: RowTexts | None = None
+        self._texts: EvidenceTexts | None = None
         """Where the reports' evidence text is, when not in ``reports`` (see :meth:`_report_texts`)."""
 
     # ------------------------------------------------------------------ building
