@@ -597,7 +597,7 @@ def _read_free_text(
     }
     if on_demand:
         del first, keys
-        _pick_unresolved_text(path, delimiter, names, pickers)
+        _feed_pickers(path, delimiter, pickers)
         timeline._texts = FileTexts(path, delimiter, names, blank, reports)
         del reports[SOURCE], reports[NOTE]
         for name, picker in pickers.items():
@@ -644,8 +644,9 @@ def _read_free_text(
     release_memory()
 
 
-def _pick_unresolved_text(path: Path, delimiter: str, names: list[str], pickers: dict[str, Any]) -> None:
-    """Feed each column's :class:`~geomap._chunked.RowPicker` a pass over the file (none without pickers)."""
+def _feed_pickers(path: Path, delimiter: str, pickers: dict[str, Any]) -> None:
+    """Feed each column's :class:`~geomap._chunked.RowPicker` (keyed by its name in the file) one
+    pass over the file's text in those columns; no pass without pickers."""
     import pyarrow as pa
 
     from geomap._chunked import compact_text, plain_csv_chunks
@@ -681,10 +682,9 @@ class FileTexts:
     def read(self, rows: np.ndarray) -> list[str]:
         """The text of each of ``rows`` (rows of located reports), as :class:`~geomap._textstore.RowTexts` gives it."""
         import numpy as np
-        import pyarrow as pa
 
-        from geomap._chunked import RowPicker, plain_csv_chunks
-        from geomap.reports import ROW, _cells, _text
+        from geomap._chunked import RowPicker
+        from geomap.reports import ROW
         from geomap.schema import NOTE, SOURCE
         from geomap.timeline import report_json
 
@@ -694,15 +694,13 @@ class FileTexts:
         wanted, inverse = np.unique(rows, return_inverse=True)
         every = self.reports[ROW].to_numpy()
         order = np.argsort(every, kind="stable")
-        at = np.searchsorted(every[order], wanted)
-        if (at >= len(every)).any() or (every[order][np.minimum(at, len(every) - 1)] != wanted).any():
+        ordered = every[order]
+        at = np.searchsorted(ordered, wanted)
+        if (at >= len(every)).any() or (ordered[np.minimum(at, len(every) - 1)] != wanted).any():
             raise KeyError("rows without a located report")
         table = self.reports.iloc[order[at]]
         pickers = {name: RowPicker(_record_positions(wanted, self.blank), plain=True) for name in self.names}
-        for frame, _rows in plain_csv_chunks(self.path, delimiter=self.delimiter, only=self.names):
-            for name, picker in pickers.items():
-                picker.add(pa.array(_cells(_text(frame[name])), from_pandas=True))
-            del frame
+        _feed_pickers(self.path, self.delimiter, pickers)
         in_file = {name.lower(): name for name in self.names}
         text = {
             column: (
