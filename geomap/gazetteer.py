@@ -693,10 +693,12 @@ class Gazetteer:
             return head
         match = self._with_generic_words(text) or self._lookup(text)
         head, province = self._trailing_province(text)
-        if match is None and province is not None:  # "Bazarak Panjshir": a place, then its province
+        held = match is not None and match.method == "fuzzy" and match.confidence <= CROSS_PROVINCE_FUZZY_CONFIDENCE
+        if (match is None or held) and province is not None:  # "Bazarak Panjshir": a place, then its province
             within = self._lookup(head, provinces={province})
-            match = within if within is not None and within.entry.province_iso == province else None
-            match = match or self._nearest_within(head, {province})
+            within = within if within is not None and within.entry.province_iso == province else None
+            within = within or self._nearest_within(head, {province})
+            match = within or match  # "Nari Kunar" is Nari, not a held misspelling of Bar Kunar
         if (match is None or match.method == "fuzzy") and _MAY_BE_AFFIXED.search(text):
             # a misspelt compound name on record ("Lash Wa Joowayn") is not split into its parts
             splits = match is None or not _COMPOUND_SPLIT.search(match.entry.name)
@@ -723,8 +725,9 @@ class Gazetteer:
 
         Polling centres, schools, mosques, clinics and markets carry their place's name
         beside words of :func:`facility_words`. Those words split the name into runs; a
-        run is looked up whole (any kind of place, villages too), and otherwise its word
-        spans, longest first, are looked up as districts, towns, capitals or provinces only
+        run is looked up whole (any kind of place, villages too; a misspelling of a district,
+        town, capital or province is not read into it), and otherwise, unless the run says
+        village, its word spans, longest first, are looked up as capitals or provinces only
         (exact and alias matches). Places found in several provinces leave the name
         unresolved with them all in ``alternatives``.
         """
@@ -743,9 +746,14 @@ class Gazetteer:
         found: list[Match] = []
         for run in runs[:4]:
             match = self._resolve(" ".join(run))
+            if match is not None and match.method == "fuzzy" and match.entry.kind != "village":
+                # a building is named as its writers spell the place: "Zafran School" is not a
+                # misspelt Zadran, "Faraj School" not Farah
+                match = None
             if match is not None and not match.is_foreign:
                 found.append(match)
-            else:
+            elif not any(_kind_word(w) == "village" for w in run):
+                # "Mazar Village Mosque" names a village, not Mazar-i-Sharif
                 found += self._strong_spans(run[:8])
         if not found:
             return None
@@ -761,7 +769,10 @@ class Gazetteer:
         return Match(best.entry, confidence, best.method, tuple(others))
 
     def _strong_spans(self, words: list[str]) -> list[Match]:
-        """The longest spans of ``words`` that are districts', towns', capitals' or provinces' names on record.
+        """The longest spans of ``words`` that are capitals' or provinces' names on record.
+
+        A district's or town's name inside a longer one is most often part of another name
+        ("Khosh Tagab Mosque", "Safar Kakar School"), so only the capitals and provinces count.
 
         Every span of the greatest length that names one is returned ("Kabul Herat": both).
         """
@@ -776,7 +787,7 @@ class Gazetteer:
                     match is not None
                     and not match.is_foreign
                     and match.method in ("exact", "alias")
-                    and match.entry.kind != "village"
+                    and match.entry.kind in _STRONG_KINDS
                 ):
                     found.append(match)
             if found:
@@ -928,6 +939,12 @@ class Gazetteer:
         later = None  # a district created after 2014 reached through its phonetic key only
         if match is not None and match.is_foreign and match.method == "fuzzy" and self._village_named(text, provinces):
             match = None  # a village of that very name, not a misspelling of a place abroad ("Khamin" is not Xiamen)
+        said_village = split_kind(text)[1] == "village"
+        if said_village and match is not None and not match.is_foreign and match.entry.kind != "village":
+            # "Marjah village": the text names a village, which the settlement table may not hold; the
+            # district, town, capital or province of that name stays a candidate below the default min_score
+            match = Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), "fuzzy",
+                          match.alternatives)  # fmt: skip
         if match is not None and (match.method in ("exact", "alias") or match.is_foreign):
             if not _is_later_district(match.entry):
                 return match
@@ -1095,7 +1112,9 @@ class Gazetteer:
                 if afghan is not None and not afghan.is_foreign and afghan.entry.kind != "village":
                     return afghan
             return match
-        if not fuzzy:
+        if not fuzzy or hint == "village":
+            # "Kaarez Village" names a village: a misspelling of a district, town, capital or province
+            # (Khakrez) is not what the text means
             return None
         return (
             self._adjectival(norm, hint, provinces)
@@ -1171,7 +1190,8 @@ class Gazetteer:
         """Pick the best entry of ``slot``; ``exact`` holds the entries whose spelling matched before folding."""
         ids = list(slot.hits)
         if hint is not None:
-            wanted = {"province": ("province",), "district": ("district",), "city": ("capital", "city")}.get(hint)
+            wanted = {"province": ("province",), "district": ("district",), "city": ("capital", "city"),
+                      "village": ("village",)}.get(hint)  # fmt: skip
             if wanted:
                 # "Zabol city" is the Iranian town, not Zabul province
                 ids = [
@@ -1303,6 +1323,10 @@ class Gazetteer:
             # "Dasht-e-Barchi" is not Dashte Archi: a letter added or lost at the start of a later word
             # makes another name, not a typo of this one; the place stays a candidate only
             confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
+        if all(_changes_first_sound(key, candidate) for candidate, _ in found):
+            # "Zad Ali" is not Nad Ali: writers rarely change a name's first sound (its
+            # transliteration variants are folded already); the place stays a candidate only
+            confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
         if len(key) <= SWAP_KEY and all(_swaps_a_consonant(key, candidate) for candidate, _ in found):
             # "Zawol" is not Zabul: in a short name one sound for another (transliteration
             # variants are folded already) makes another name; the place stays a candidate only
@@ -1360,6 +1384,24 @@ def _swaps_a_consonant(key: str, candidate: str) -> bool:
         return False
     diff = [(a, b) for a, b in zip(key, candidate, strict=True) if a != b]
     return len(diff) == 1 and diff[0][0] not in "aeiouy" and diff[0][1] not in "aeiouy"
+
+
+#: First letters one romanisation writes for another's (Dari gh for q, French ch for sh, dh or dz for z),
+#: after the phonetic key's folding.
+_FIRST_LETTER_VARIANTS = frozenset({("g", "k"), ("k", "g"), ("c", "s"), ("s", "c"), ("d", "z"), ("z", "d")})
+
+
+def _changes_first_sound(key: str, candidate: str) -> bool:
+    """Whether ``candidate`` starts with another consonant than ``key`` ("Zad Ali" and Nad Ali).
+
+    A vowel at the start (Ashtarlay, Ishtarlay; Espera, Spira), a letter added or dropped before
+    the same one (Dzurmat, Zurmat) and the first letters of other romanisations do not count,
+    nor does a name in another script.
+    """
+    a, b = key[0], candidate[0]
+    if a == b or not (a.isascii() and b.isascii()) or a in "aeiouy" or b in "aeiouy":
+        return False
+    return b not in key[:2] and a not in candidate[:2] and (a, b) not in _FIRST_LETTER_VARIANTS
 
 
 def _edits_a_word_start(key: str, candidate: str, starts: tuple[int, ...]) -> bool:
