@@ -117,7 +117,14 @@ GENERIC_WORDS = frozenset(
 #: Honorifics that may precede a name (Hazrat-e Imam Sahib is Imam Sahib) but are part of some (Hazrati Sultan).
 HONORIFIC_WORDS = frozenset({"hazrat", "hazrati", "hazrate", "e", "i"})
 #: Words that may follow a name ("Baghlan-e Markazi", central Baghlan) but begin others (Markazi Bihsud).
-TRAILING_GENERIC_WORDS = frozenset({"markazi", "center", "centre", "markaz", "city", "district"})
+TRAILING_GENERIC_WORDS = frozenset({"markazi", "center", "centre", "central", "markaz", "city", "district"})
+#: Words that may precede a name ("Central of Bamyan", the district of the provincial centre).
+_LEADING_GENERIC_WORDS = frozenset({"central", "of"})
+#: Upper and lower as district lists write them: Persian bala and payin, Arabic ulya and sufla
+#: ("Dara-i-Suf Ulya" is Dara-i-Suf Bala, "Yaftal Payan" Yaftal-e Sufla).
+_UPPER = ("bala", "ulya", "olya", "hulya", "ulia", "olia", "alya", "oliya", "uliya")
+_LOWER = ("sufla", "sofla", "sufli", "payan", "paeen", "paen", "payen", "pain", "payin")
+_UPPER_LOWER = {**dict.fromkeys(_UPPER, ("bala", "ulya")), **dict.fromkeys(_LOWER, ("payin", "sufla"))}
 #: Words common in reports that are a letter or two away from a place name but never mean one.
 NOT_PLACE_NAMES = frozenset(
     {
@@ -182,6 +189,39 @@ _ARABIC_SCRIPT = str.maketrans(
     }
 )
 _HAS_ARABIC = re.compile(r"[\u0600-\u06ff]")
+# The consonant each Dari and Pashto letter is written with in Latin, as :func:`consonant_core` keeps
+# it (S, C and Z for sh, ch and zh); alef, waw, yeh, heh, ayn and hamza, written as vowels or not at
+# all as often as not, are dropped, like w, y and h on the Latin side.
+_ARABIC_CORE = str.maketrans(
+    {
+        **dict.fromkeys("\u0627\u0622\u0623\u0625\u0671\u0648\u0624\u06cc\u0626\u0647\u062d\u0639\u0621", ""),
+        "\u0628": "b", "\u067e": "p", "\u062a": "t", "\u0637": "t", "\u067c": "t", "\u062b": "s",
+        "\u0633": "s", "\u0635": "s", "\u0685": "s", "\u062c": "j", "\u0686": "C", "\u062e": "k",
+        "\u062f": "d", "\u0689": "d", "\u0630": "z", "\u0632": "z", "\u0636": "z", "\u0638": "z",
+        "\u0681": "z", "\u0631": "r", "\u0693": "r", "\u0698": "Z", "\u0634": "S", "\u069a": "S",
+        "\u063a": "g", "\u06af": "g", "\u0696": "g", "\u0641": "f", "\u0642": "k", "\u06a9": "k",
+        "\u0644": "l", "\u0645": "m", "\u0646": "n", "\u06bc": "n", " ": "",
+    }
+)  # fmt: skip
+_LATIN_CORE = re.compile(r"sh|ch|zh|h")
+_ARABIC_VOWEL_START = frozenset("\u0627\u0622\u0623\u0625\u0639")
+
+
+def consonant_core(text: str) -> str:
+    """The consonants a name is written with, in either script: ``"راغستان"`` and ``"Raghistan"`` -> ``rgstn``.
+
+    ``text`` is a folded name (:func:`normalize` for Arabic script, a :func:`phonetic_key` for Latin).
+    Short vowels are not written in the Arabic script and long ones are written with letters
+    that also stand for w, y and h, so those are dropped on both sides; doubled letters collapse.
+    """
+    if _HAS_ARABIC.search(text):
+        core = text.translate(_ARABIC_CORE)
+        start = text[:1] in _ARABIC_VOWEL_START
+    else:
+        start = text[:1] in "aeiou"
+        core = _LATIN_CORE.sub(lambda m: m.group(0)[0].upper() if len(m.group(0)) == 2 else "", _VOWELS.sub("", text))
+    # a vowel at the start is written in both scripts (Arghistan, ارغستان; Raghistan, راغستان)
+    return ("a" if start else "") + _DOUBLED.sub("", core)
 
 
 # Letters whose accent stands for an h in English transliteration (Čaghčarān, Badahšan).
@@ -468,6 +508,10 @@ PROVINCE_ONLY_CONFIDENCE = 0.7
 #: Confidence of a misspelling as close to places in other provinces as to the one chosen: below
 #: the default ``min_score``, so such a name stays unresolved with the candidates listed.
 CROSS_PROVINCE_FUZZY_CONFIDENCE = 0.45
+#: Confidence of a name in Dari or Pashto script read by its consonants (:meth:`Gazetteer._transliterated`).
+TRANSLITERATED_CONFIDENCE = 0.7
+#: Consonants a name in Arabic script needs to be read so.
+TRANSLITERATED_MIN_CONSONANTS = 4
 #: Confidence of a village of the settlement gazetteer found in one province only.
 VILLAGE_CONFIDENCE = 0.85
 #: Confidence of a village name found in several provinces: below the default ``min_score``, so
@@ -483,6 +527,8 @@ FACILITY_CONFIDENCE = 0.7
 #: Confidence of a district's or town's name read from its adjectival form (``"Khulmi"``: Khulm).
 ADJECTIVAL_CONFIDENCE = 0.75
 _STRONG_KINDS = ("capital", "province")
+#: Kinds of place a report names before a village of the same name.
+_LARGER_KINDS = ("capital", "province", "city", "district")
 # A quick test that a name may hold an honorific, a trailing "central" or two joined names.
 _MAY_BE_AFFIXED = re.compile(
     r"hazrat|markaz|cent|city|district|\d|[-\u2013\u2014&]|\s(?:wa|va|aw|and)\s", re.IGNORECASE
@@ -626,7 +672,7 @@ class Gazetteer:
             return None  # not a place name; kept out of every cache (bounded memory on hostile input)
         if text in self._memo:
             return self._memo[text]
-        match = self._resolve(text)
+        match = self._as_larger_namesake(text, self._resolve(text))
         if match is None and _MAY_NAME_A_FACILITY.search(text):
             match = self._facility(text)
         if len(self._memo) > 200_000:
@@ -703,7 +749,37 @@ class Gazetteer:
             # a misspelt compound name on record ("Lash Wa Joowayn") is not split into its parts
             splits = match is None or not _COMPOUND_SPLIT.search(match.entry.name)
             match = self._without_affixes(text) or (self._compound(text) if splits else None) or match
+        if match is None and province is None:
+            match = self._two_names(text)  # "Bano Andarab": a district and the one it was carved from
         return self._with_villages(head, match, {province} if province else set())
+
+    def _as_larger_namesake(self, text: str, match: Match | None) -> Match | None:
+        """A village reached through another of its names that is spelled, in Latin, as a district elsewhere.
+
+        "اندراب" is the Baghlan district Andarab, not the village of that name in Samangan whose
+        GeoNames record holds the Dari spelling: written in Latin, the district's own name would
+        beat the village, and the name in another script or romanisation means the same. The
+        village is listed in ``alternatives`` (confidence lowered as for any namesake). Not when
+        the text says village or names a province, nor when the larger place lies in the village's
+        province.
+        """
+        if match is None or match.entry.kind != "village" or match.alternatives:
+            return match
+        norm, hint = split_kind(text)
+        village_key = phonetic_key(normalize(match.entry.name))
+        if hint is not None or phonetic_key(norm) == village_key or len(village_key) < SHORT_KEY:
+            return match
+        if len(_PART_SPLIT.split(text)) > 1 or self._trailing_province(text)[1] is not None:
+            return match
+        slot = self._by_key.get(village_key)
+        if slot is None:
+            return match
+        larger = {i: hit for i, hit in slot.hits.items() if hit[0] <= 1 and self.entries[i].kind in _LARGER_KINDS}
+        if not larger or any(self.entries[i].province_iso == match.entry.province_iso for i in larger):
+            return match
+        place = self._choose(_Key(larger), None)
+        confidence = round(min(place.confidence, 0.95) * 0.8, 3)
+        return Match(place.entry, confidence, "alias", (*place.alternatives, match.entry))
 
     def _in_named_province(self, text: str, match: Match | None, provinces: set[str]) -> Match | None:
         """Hold to the province the text names: ``"Surobi, Paktika"`` is Paktika's Sarobi, not Kabul's Surobi.
@@ -854,7 +930,9 @@ class Gazetteer:
                 words = words[:-1]
         tried = {" ".join(whole)}
         # the trailing words first, then an honorific too ("Hazrati Sultan 1" is Hazrati Sultan)
-        named = next((i for i, w in enumerate(words) if w not in HONORIFIC_WORDS), len(words))
+        named = next(
+            (i for i, w in enumerate(words) if w not in HONORIFIC_WORDS and w not in _LEADING_GENERIC_WORDS), len(words)
+        )
         for rest in (" ".join(kept), " ".join(words), " ".join(words[named:])):
             if not rest or rest in tried:
                 continue
@@ -892,6 +970,26 @@ class Gazetteer:
                 others.append(m.entry)
         confidence = CROSS_PROVINCE_FUZZY_CONFIDENCE if others else COMPOUND_CONFIDENCE
         return Match(best.entry, confidence, best.method, tuple(others))
+
+    def _two_names(self, text: str) -> Match | None:
+        """Two places of one province written side by side: a district and the one it was carved from, ...
+
+        ``"Bano Andarab"`` (the district Bano and Andarab, both of Baghlan). The words are split
+        in two at each place; both spans must be districts, towns, capitals or provinces on
+        record (exact and alias matches) of one province, and no village may be spelled as the
+        whole name. The highest-ranked of them answers at :data:`COMPOUND_CONFIDENCE`.
+        """
+        norm = split_kind(text)[0]
+        words = norm.split()
+        if not 2 <= len(words) <= 5 or _villages.get_villages().positions(phonetic_key(norm)):
+            return None
+        for cut in range(1, len(words)):
+            left, right = (self._lookup(" ".join(part), fuzzy=False) for part in (words[:cut], words[cut:]))
+            pair = [m for m in (left, right) if m is not None and not m.is_foreign and m.entry.kind in _LARGER_KINDS]
+            if len(pair) == 2 and left.entry.province_iso == right.entry.province_iso:  # type: ignore[union-attr]
+                best = min(pair, key=lambda m: (_KIND_RANK[m.entry.kind], -m.confidence))
+                return Match(best.entry, min(best.confidence, COMPOUND_CONFIDENCE), best.method)
+        return None
 
     def _with_generic_words(self, text: str) -> Match | None:
         """A place whose own or curated name includes the generic words of ``text`` ("Markaz-e Behsud").
@@ -1118,10 +1216,75 @@ class Gazetteer:
             return None
         return (
             self._adjectival(norm, hint, provinces)
+            or self._upper_lower(norm, hint, provinces)
             or self._diphthong(key, hint, provinces)
             or self._respelled(norm, hint, provinces)
             or self._fuzzy_lookup(key, hint, provinces, _word_starts(norm))
+            or self._transliterated(norm, hint, provinces)
         )
+
+    def _transliterated(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
+        """A district's, town's, capital's or province's name in Dari or Pashto script: ``"راغستان"`` (Raghistan).
+
+        Only for a name in Arabic script that no place or village has: its consonants
+        (:func:`consonant_core`) are compared with those of the places' own and curated Latin
+        names. One place, or namesakes, answer at confidence 0.7 (a reading, not a record);
+        differently named places in several provinces leave it held below the default
+        ``min_score`` with them listed; fewer than four consonants say too little.
+        """
+        if not _HAS_ARABIC.search(norm) or _villages.get_villages().positions(phonetic_key(norm)):
+            return None
+        core = consonant_core(norm)
+        if len(core) < TRANSLITERATED_MIN_CONSONANTS or not core.isascii():
+            return None
+        ids = self._core_index().get(core)
+        if not ids:
+            return None
+        slot = _Key(dict(ids))
+        match = self._choose(slot, hint, fuzzy_confidence=TRANSLITERATED_CONFIDENCE, provinces=provinces)
+        names = {phonetic_key(normalize(e.name)) for e in (match.entry, *match.alternatives)}
+        if match.alternatives and len(names) > 1:
+            return Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), "fuzzy",
+                         match.alternatives)  # fmt: skip
+        return match
+
+    def _core_index(self) -> dict[str, dict[int, tuple[int, int]]]:
+        """Consonant core of every Latin own or curated name -> the districts, towns, capitals, provinces."""
+        index: dict[str, dict[int, tuple[int, int]]] | None = getattr(self, "_by_core", None)
+        if index is None:
+            index = {}
+            for key in self._fuzzy_keys:
+                if not key.isascii():
+                    continue
+                for i, hit in self._by_key[key].hits.items():
+                    if self.entries[i].kind in _LARGER_KINDS and hit[0] < 2:
+                        hits = index.setdefault(consonant_core(key), {})
+                        hits[i] = min(hit, hits.get(i, hit))
+            self._by_core = index
+        return index
+
+    def _upper_lower(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
+        """``"Yaftal Payan"`` is Yaftal-e Sufla: upper and lower in the other language's word.
+
+        Districts are named with the Persian (bala, payin) or the Arabic word (ulya, sufla) for upper
+        and lower, and lists write the other. Read so for districts, towns, capitals and provinces
+        only: villages of both forms are different places as often as not.
+        """
+        words = norm.split()
+        if len(words) < 2 or not any(w in _UPPER_LOWER for w in words):
+            return None
+        hits = {}
+        for form in (0, 1):
+            respelled = " ".join(_UPPER_LOWER[w][form] if w in _UPPER_LOWER else w for w in words)
+            slot = self._by_key.get(phonetic_key(respelled))
+            if slot is not None:
+                hits = {i: hit for i, hit in slot.hits.items() if hit[0] <= 1 and self.entries[i].kind in _LARGER_KINDS}
+            if hits:
+                break
+        if not hits:
+            return None
+        match = self._choose(_Key(hits), hint, provinces=provinces)
+        return Match(match.entry, min(match.confidence, 0.9), "alias", match.alternatives)
 
     def _diphthong(self, key: str, hint: str | None, provinces: set[str] | None) -> Match | None:
         """``"Naish"`` is Nesh: ``ai`` written for the ``e``/``i`` of a district's, town's or province's name."""
