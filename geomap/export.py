@@ -74,6 +74,8 @@ DATE_COLUMNS = (DATE, SINCE, VALID_FROM, VALID_TO)
 GPKG_LAYER = "control"
 DICTIONARY_PAGE_BYTES = 256 * 2**20
 GEOMETRY = "geometry"
+FREE_TEXT_COLUMNS = (EVIDENCE, SOURCES)
+"""Columns a Parquet export writes plain, without dictionary or statistics (see :func:`_write_parquet`)."""
 BATCH_BYTES = 8 * 2**20
 """About how many bytes of geometry one GeoPackage batch (one transaction) holds."""
 INTERVAL_ROWS = 20_000
@@ -501,9 +503,20 @@ def _write_parquet(batches: Iterable[Batch], areas: gpd.GeoDataFrame | None, tmp
                 # A dictionary page large enough for every area's geometry: each row group then
                 # stores each geometry once and the rows refer to it (the file shrinks ~1000x).
                 metadata = {b"geo": _geo_metadata(areas)} if areas is not None else {}
-                options = {"store_schema": False} if referenced else {}
+                options: dict[str, Any] = {"store_schema": False} if referenced else {}
                 schema = table.schema.with_metadata(metadata)
-                writer = pq.ParquetWriter(tmp, schema, dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES, **options)
+                # The evidence and sources cells are free text, one cell as long as the reports a
+                # stretch cites (tens of MB at millions of reports): neither dictionary-encoded nor
+                # given min/max statistics, which copied such a cell several times over in the writer.
+                coded = [name for name in schema.names if name not in FREE_TEXT_COLUMNS]
+                writer = pq.ParquetWriter(
+                    tmp,
+                    schema,
+                    dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,
+                    use_dictionary=coded,
+                    write_statistics=coded,
+                    **options,
+                )
                 if referenced and metadata:
                     writer.add_key_value_metadata(metadata)
             writer.write_table(table.replace_schema_metadata(writer.schema.metadata))  # one row group per batch

@@ -59,6 +59,24 @@ def test_batched_gis_files_hold_the_export_frame(timeline, ext, tmp_path, monkey
         assert [pd.Timestamp(d) for d in got["date"]] == want["date"].tolist()
 
 
+@pytest.mark.parametrize("shape", ["long", "intervals"])
+def test_parquet_writes_free_text_plain_and_codes_the_rest(timeline, shape, tmp_path):
+    out = export(timeline, tmp_path / "control.parquet", shape=shape)
+    meta = pq.ParquetFile(out).metadata
+    names = [meta.schema.column(k).name for k in range(meta.num_columns)]
+    group = meta.row_group(0)
+    chunks = {name: group.column(k) for k, name in enumerate(names)}
+    for name in ("evidence", "sources"):  # a cell may be megabytes: no dictionary, no min/max copies
+        assert not chunks[name].is_stats_set
+        assert chunks[name].dictionary_page_offset is None
+    assert chunks["status"].is_stats_set
+    assert chunks["geometry"].dictionary_page_offset is not None  # each area's geometry stored once
+    got = gpd.read_parquet(out)
+    want = export_frame(timeline, shape=shape)
+    for column in ("evidence", "sources", "status"):
+        assert got[column].fillna("").tolist() == want[column].tolist()
+
+
 def test_compact_parquet_stores_geometry_once_per_area(timeline, tmp_path):
     out = export(timeline, tmp_path / "long.parquet", compact=True)
     table = pd.read_parquet(out)
