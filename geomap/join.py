@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -61,6 +61,8 @@ from geomap.schema import (
 )
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import geopandas as gpd
 
 SNAP_DEGREES = 0.1
@@ -232,32 +234,56 @@ def _grid_join(
     result: np.ndarray, x: np.ndarray, y: np.ndarray, areas: np.ndarray, cells: int = GRID_CELLS
 ) -> np.ndarray:
     """Answer the points that fall in a grid cell lying inside exactly one area; return their mask
-    (also points in cells no area touches, and points outside the areas' bounds: left at -1)."""
+    (also points in cells no area touches, and points outside the areas' bounds: left at -1).
+
+    The points are taken :data:`_GRID_BLOCK` at a time, so each step's temporary arrays stay in
+    the processor's cache instead of being fresh memory the size of the points."""
     cell_area, origin, size, shape = _interior_cells(areas, cells)
     if size <= 0:
         return np.zeros(len(x), dtype=bool)
+    answered = np.zeros(len(x), dtype=bool)
+    box = shapely.total_bounds(areas)
+    for start in range(0, len(x), _GRID_BLOCK):
+        block = slice(start, start + _GRID_BLOCK)
+        _grid_block(result[block], answered[block], x[block], y[block], cell_area, origin, size, shape, box)
+    return answered
+
+
+_GRID_BLOCK = 1 << 15
+"""Points per step of the grid join."""
+
+
+def _grid_block(
+    result: np.ndarray,
+    answered: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    cell_area: np.ndarray,
+    origin: tuple[float, float],
+    size: float,
+    shape: tuple[int, int],
+    box: np.ndarray,
+) -> None:
+    """:func:`_grid_join` of some points, into views of its result and answered mask."""
     with np.errstate(invalid="ignore"):
         column = np.floor((x - origin[0]) / size)
         row = np.floor((y - origin[1]) / size)
     in_grid = (column >= 0) & (column < shape[1]) & (row >= 0) & (row < shape[0])  # False for NaN
     everywhere = bool(in_grid.all())
     if not everywhere:
-        column, row = column[in_grid], row[in_grid]
+        column[~in_grid] = 0
+        row[~in_grid] = 0
     cell = row.astype(np.int64)
     cell *= shape[1]
     cell += column.astype(np.int64)
     area = cell_area[cell]
-    if everywhere:
-        np.copyto(result, area, where=area >= 0)
-        answered: np.ndarray = area != -1  # an area's interior, or a cell no area touches
-        return answered
-    inside = np.flatnonzero(in_grid)
-    result[inside[area >= 0]] = area[area >= 0]
-    answered = np.zeros(len(x), dtype=bool)
-    answered[inside[area != -1]] = True
-    minx, miny, maxx, maxy = shapely.total_bounds(areas)
-    answered |= (x < minx) | (x > maxx) | (y < miny) | (y > maxy)
-    return answered
+    if not everywhere:
+        area[~in_grid] = -1
+    np.copyto(result, area, where=area >= 0)
+    np.not_equal(area, -1, out=answered)  # an area's interior, or a cell no area touches
+    if not everywhere:  # points outside the areas' bounds lie in no area
+        minx, miny, maxx, maxy = box
+        answered |= (x < minx) | (x > maxx) | (y < miny) | (y > maxy)
 
 
 _GRIDS: dict[tuple[bytes, int], tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]] = {}
@@ -368,6 +394,7 @@ def locate_reports(
     geocoded: pd.DataFrame | None = None,
     province_polygons: gpd.GeoDataFrame | None = None,
     engine: str = "pandas",
+    ahead: PointsAhead | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Attach ``area_id``/``area_name`` (and the geocoder's fields) to each report.
 
@@ -387,6 +414,9 @@ def locate_reports(
         reports over the areas inside the province.
     engine
         ``"pandas"`` or ``"dask"`` (points joined on Dask partitions, same result).
+    ahead
+        The reports' points joined already, or being joined (:func:`points_ahead` with the same
+        areas and options, started by :func:`geomap.reports.read_reports`).
 
     Returns
     -------
@@ -399,13 +429,8 @@ def locate_reports(
     area_ids = areas[AREA_ID].to_numpy()
     area_names = areas[AREA_NAME].to_numpy()
     geoms = areas.geometry.values
-    want_iso = not provinces and province_polygons is not None
     (frame, given), pairs, early = _prepare_and_join(
-        reports,
-        geocoded,
-        engine,
-        lambda pairs, rows: _area_hits(pairs, rows, area_ids, geoms, engine),
-        lambda pairs, rows: _province_hits(pairs, rows, province_polygons) if want_iso else None,
+        reports, geocoded, engine, *_area_joins(areas, provinces, province_polygons, engine), ahead=ahead
     )
     index = np.full(len(frame), -1, dtype=np.int64)
     if provinces:
@@ -431,7 +456,7 @@ def locate_reports(
         if spread.any():
             located_parts.append(_spread_over_province(frame[spread], areas, province_polygons))
     placed = (index >= 0) & ~spread
-    main = frame.copy(deep=False) if placed.all() else frame[placed].copy()  # no copy of every report
+    main = frame.copy(deep=False) if placed.all() else _rows_where(frame, placed)  # no copy of every report
     main[AREA_ID], main[AREA_NAME] = _concurrently(
         lambda: _take(area_ids, index[placed]),
         lambda: _take(area_names, index[placed]),
@@ -441,12 +466,22 @@ def locate_reports(
     located = pd.concat(located_parts, ignore_index=True) if len(located_parts) > 1 else main.reset_index(drop=True)
 
     unplaced = (index < 0) & ~spread
-    unresolved = frame[unplaced].copy()  # taken, never sliced: a slice of no rows keeps every column's buffers
+    unresolved = _rows_where(frame, unplaced)  # new columns, never slices: a slice keeps every column's buffers
     no_reason = unresolved[REASON].eq("")
     unresolved.loc[no_reason, REASON] = np.where(
         unresolved.loc[no_reason, LAT].notna(), "outside every boundary polygon", "place not found"
     )
     return located, unresolved.reset_index(drop=True)
+
+
+def _rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """``frame[mask].copy()``, each column selected on its own: Arrow text by Arrow's filter, chunk by
+    chunk. (pandas selects rows by taking positions, and Arrow's take first joins a column's chunks
+    into one: a copy of all of its text, even to keep no row.)"""
+    columns = {k: frame.iloc[:, k].array[mask] for k in range(frame.shape[1])}
+    selected = pd.DataFrame(columns, index=frame.index[mask], copy=False)
+    selected.columns = frame.columns
+    return selected
 
 
 _Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -527,27 +562,102 @@ _Join = Callable[[_Pairs, np.ndarray], Any]
 
 
 def _prepare_and_join(
-    reports: pd.DataFrame, geocoded: pd.DataFrame | None, engine: str, *joins: _Join
+    reports: pd.DataFrame, geocoded: pd.DataFrame | None, engine: str, *joins: _Join, ahead: PointsAhead | None = None
 ) -> tuple[tuple[pd.DataFrame, np.ndarray], _Pairs | None, list[Any]]:
     """:func:`_prepare`, the reports' points, and each of ``joins`` of every report's point.
 
     Many reports whose coordinates no geocoder answer changes: the points are joined on other
     threads while the columns are built (the joins' answers are then taken for the reports that
-    need them). Otherwise the points are left to be joined afterwards: ``None`` and no answers.
+    need them), or were joined already (``ahead``, started with the same joins, on the same
+    points). Otherwise the points are left to be joined afterwards: ``None`` and no answers.
     """
     lon, lat = reports[LON].to_numpy(float), reports[LAT].to_numpy(float)
     own = geocoded is None or not (np.isnan(lon).any() or np.isnan(lat).any())
     if len(reports) < PARALLEL_MIN_ROWS or engine != "pandas" or not own:
         return _prepare(reports, geocoded), None, [None] * len(joins)
-    every = np.ones(len(reports), dtype=bool)
-
-    def joined() -> tuple[_Pairs, list[Any]]:
-        pairs = _pairs_of(lon, lat)
-        calls = [lambda join=join: join(pairs, every) for join in joins]
-        return pairs, _concurrently(*calls, parallel=len(calls) > 1)
-
-    prepared, (pairs, answers) = _concurrently(lambda: _prepare(reports, geocoded), joined, parallel=True)
+    early = ahead.answers(lon, lat) if ahead is not None else None
+    if early is not None:  # joined while the reports were read
+        return _prepare(reports, geocoded), early[0], early[1]
+    prepared, (pairs, answers) = _concurrently(
+        lambda: _prepare(reports, geocoded), lambda: _joined(lon, lat, joins), parallel=True
+    )
     return prepared, pairs, answers
+
+
+def _joined(lon: np.ndarray, lat: np.ndarray, joins: Sequence[_Join]) -> tuple[_Pairs, list[Any]]:
+    """The distinct points and each of ``joins`` of every point (the joins on threads of their own)."""
+    pairs = _pairs_of(lon, lat)
+    every = np.ones(len(lon), dtype=bool)
+    calls = [lambda join=join: join(pairs, every) for join in joins]
+    return pairs, _concurrently(*calls, parallel=len(calls) > 1)
+
+
+def _district_joins(districts: gpd.GeoDataFrame, engine: str) -> list[_Join]:
+    """The joins of the reports' points :func:`locate_on_districts` makes: the district of each."""
+    area_ids, geoms = districts[AREA_ID].to_numpy(), districts.geometry.values
+    return [lambda pairs, rows: _area_hits(pairs, rows, area_ids, geoms, engine)]
+
+
+def _area_joins(
+    areas: gpd.GeoDataFrame, provinces: bool, province_polygons: gpd.GeoDataFrame | None, engine: str
+) -> list[_Join]:
+    """The joins of the reports' points :func:`locate_reports` makes: the area of each, and its
+    province when the areas are not the provinces and province polygons are given (else ``None``)."""
+    area_ids, geoms = areas[AREA_ID].to_numpy(), areas.geometry.values
+    want_iso = not provinces and province_polygons is not None
+    return [
+        lambda pairs, rows: _area_hits(pairs, rows, area_ids, geoms, engine),
+        lambda pairs, rows: _province_hits(pairs, rows, province_polygons) if want_iso else None,
+    ]
+
+
+class PointsAhead:
+    """The reports' points joined to the areas on a thread of their own, started by the reader as soon
+    as it has the coordinates, while it builds the rest of the table (see :func:`points_ahead`).
+
+    :func:`locate_on_districts` and :func:`locate_reports` take its answers instead of joining
+    again when the reports they are given have exactly the points it joined; otherwise (rows
+    dropped, places geocoded) they join as usual and its answers are not used.
+    """
+
+    def __init__(self, joins: Sequence[_Join]) -> None:
+        self._joins = list(joins)
+        self._started: tuple[np.ndarray, np.ndarray, Future[tuple[_Pairs, list[Any]]]] | None = None
+
+    def start(self, lon: np.ndarray, lat: np.ndarray) -> None:
+        """Join these points (every report's, in order) on a thread; at most once, and only many."""
+        if self._started is not None or len(lon) < PARALLEL_MIN_ROWS:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1)
+        self._started = (lon, lat, pool.submit(_joined, lon, lat, self._joins))
+        pool.shutdown(wait=False)  # the thread ends with the join
+
+    def answers(self, lon: np.ndarray, lat: np.ndarray) -> tuple[_Pairs, list[Any]] | None:
+        """The points' pairs and the joins' answers, if these are the points joined (waiting for
+        them); ``None`` otherwise. Given once: the answers are not kept."""
+        if self._started is None:
+            return None
+        known_lon, known_lat, future = self._started
+        self._started = None
+        same = np.array_equal(known_lon, lon, equal_nan=True) and np.array_equal(known_lat, lat, equal_nan=True)
+        return future.result() if same else None
+
+
+def points_ahead(
+    areas: gpd.GeoDataFrame,
+    *,
+    districts: bool,
+    provinces: bool = False,
+    province_polygons: gpd.GeoDataFrame | None = None,
+    engine: str = "pandas",
+) -> PointsAhead:
+    """A :class:`PointsAhead` with the joins of :func:`locate_on_districts` (``districts``) or of
+    :func:`locate_reports` with these arguments, to pass to the reader and then to that function."""
+    return PointsAhead(
+        _district_joins(areas, engine) if districts else _area_joins(areas, provinces, province_polygons, engine)
+    )
 
 
 def _take(values: np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -671,7 +781,12 @@ def _spread_over_province(
 
 
 def locate_on_districts(
-    reports: pd.DataFrame, districts: gpd.GeoDataFrame, *, geocoded: pd.DataFrame | None = None, engine: str = "pandas"
+    reports: pd.DataFrame,
+    districts: gpd.GeoDataFrame,
+    *,
+    geocoded: pd.DataFrame | None = None,
+    engine: str = "pandas",
+    ahead: PointsAhead | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Land each report on the bundled districts (rules in the module docstring).
 
@@ -684,6 +799,8 @@ def locate_on_districts(
         (:func:`geomap.levels.level_areas` with ``"district"``).
     geocoded
         The geocoder's answer for each report, as for :func:`locate_reports`.
+    engine, ahead
+        As for :func:`locate_reports` (``ahead`` from :func:`points_ahead` with ``districts=True``).
 
     Returns
     -------
@@ -702,7 +819,7 @@ def locate_on_districts(
     district_iso = districts[PROVINCE_ISO].to_numpy()
     geoms = districts.geometry.values
     (frame, _given), pairs, (hits,) = _prepare_and_join(
-        reports, geocoded, engine, lambda pairs, rows: _area_hits(pairs, rows, area_ids, geoms, engine)
+        reports, geocoded, engine, *_district_joins(districts, engine), ahead=ahead
     )
     index = _named_districts(frame[DISTRICT_ID], area_ids)
     # A district the geocoder found by name is that district, wherever its point was put.
@@ -714,27 +831,32 @@ def locate_on_districts(
     need_point = (index == -1) & frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
     _index_by_points(frame, index, need_point, area_ids, geoms, engine, pairs, hits)
     # A province-wide report given by coordinates belongs to the province of the district around them.
-    _fill_district_province(frame, index, district_iso)
-
-    wide = about_province(frame) & frame[PROVINCE_ISO].ne("").to_numpy()
+    # Whether a report is about a whole province does not depend on its province: without any, the
+    # provinces are filled in while the area columns are taken.
+    about = about_province(frame)
+    if about.any():
+        _fill_district_province(frame, index, district_iso)
+    wide = about & frame[PROVINCE_ISO].ne("").to_numpy() if about.any() else about
     specific = (index >= 0) & ~wide
-    main = frame.copy(deep=False) if specific.all() else frame[specific].copy()  # no copy of every report
-    main[AREA_ID], main[AREA_NAME] = _concurrently(
+    _, ids, names = _concurrently(
+        lambda: None if about.any() else _fill_district_province(frame, index, district_iso),
         lambda: _take(area_ids, index[specific]),
         lambda: _take(area_names, index[specific]),
         parallel=len(frame) >= PARALLEL_MIN_ROWS,
     )
+    main = frame.copy(deep=False) if specific.all() else _rows_where(frame, specific)  # no copy of every report
+    main[AREA_ID], main[AREA_NAME] = ids, names
     main[SCOPE] = constant_text(SPECIFIC, len(main))
     if wide.any():
         membership = pd.DataFrame({AREA_ID: area_ids, AREA_NAME: area_names, PROVINCE_ISO: district_iso})
-        spread = frame[wide].merge(membership, on=PROVINCE_ISO, how="inner", sort=False)
+        spread = _rows_where(frame, wide).merge(membership, on=PROVINCE_ISO, how="inner", sort=False)
         spread[SCOPE] = PROVINCE_WIDE
         located = pd.concat([main, _not_overriding(spread, main)], ignore_index=True)
     else:
         located = main.reset_index(drop=True)
 
     unplaced = (index < 0) & ~wide
-    unresolved = frame[unplaced].copy()  # taken, never sliced: a slice of no rows keeps every column's buffers
+    unresolved = _rows_where(frame, unplaced)  # new columns, never slices: a slice keeps every column's buffers
     no_reason = unresolved[REASON].eq("")
     unresolved.loc[no_reason, REASON] = np.where(
         unresolved.loc[no_reason, LAT].notna(), "outside every district", "place not found"

@@ -133,7 +133,7 @@ def build_timeline(
     >>> timeline.status(on="2021-08-13").set_index("area_id").loc["AF-GHA", "status"]
     'taliban'
     """
-    from geomap.join import locate_on_districts, locate_reports
+    from geomap.join import locate_on_districts, locate_reports, points_ahead
     from geomap.precision import keep_mask
     from geomap.reports import read_reports
     from geomap.timeline import ControlTimeline
@@ -141,23 +141,32 @@ def build_timeline(
     scheme = _checked_options(scheme, level, aggregate, engine, dates, freq, geocoder)
     areas = _areas(level, boundaries)
     provinces = boundaries is None and level == "province"
+    districts = boundaries is None and level == "district"
+    province_polygons = None if provinces or districts else _bundled_provinces()
     bounds = _report_bounds(areas, bundled=boundaries is None)
-    table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet)
+    # The reports' points are joined to the areas while the rest of the table is read and checked
+    # (unless rows will be dropped, which would leave other points to join).
+    ahead = points_ahead(
+        areas, districts=districts, provinces=provinces, province_polygons=province_polygons, engine=engine
+    )
+    on_points = ahead.start if min_precision is None and engine == "pandas" else None
+    table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet, on_points=on_points)
     keep = keep_mask(table, min_precision)
     if not keep.all():
         table = table[keep].reset_index(drop=True)
     reporting_dates = _reporting_dates(_observed_days(table), dates=dates, freq=freq)
     geocoded = geocode_places(table, geocoder)
-    if boundaries is None and level == "district":
-        located, unresolved = locate_on_districts(table, areas, geocoded=geocoded, engine=engine)
+    if districts:
+        located, unresolved = locate_on_districts(table, areas, geocoded=geocoded, engine=engine, ahead=ahead)
     else:
         located, unresolved = locate_reports(
             table,
             areas,
             provinces=provinces,
             geocoded=geocoded,
-            province_polygons=None if provinces else _bundled_provinces(),
+            province_polygons=province_polygons,
             engine=engine,
+            ahead=ahead,
         )
     if strict:
         _refuse_unplaced(reports, located, unresolved)

@@ -75,6 +75,7 @@ def read_reports(
     scheme: StatusScheme = AFGHANISTAN_2021,
     bounds: tuple[float, float, float, float] | None = AFGHANISTAN_BOUNDS,
     sheet: str | int | None = None,
+    on_points: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> pd.DataFrame:
     """Read and validate reports from a CSV, TSV, JSON or Excel file, a DataFrame or a list of records.
 
@@ -93,6 +94,12 @@ def read_reports(
     sheet
         The worksheet of an ``.xlsx`` file: its name or 1-based position; the
         first sheet by default.
+    on_points
+        Called with every report's ``(lon, lat)`` (in order) as soon as they are read, when a
+        large CSV file gives coordinates in every row, so that work on them (the join to the
+        areas, :func:`geomap.join.points_ahead`) runs while the rest of the table is built and
+        checked. The points are not checked yet: the table returned (or the error raised) says
+        whether they are valid.
 
     Returns
     -------
@@ -117,7 +124,7 @@ def read_reports(
     if not isinstance(scheme, StatusScheme):
         raise InputError(f"scheme: expected a StatusScheme (see geomap.load_scheme), got {type(scheme).__name__}")
     if isinstance(reports, str | os.PathLike) and sheet is None:
-        plain = _read_plain_reports(Path(reports), scheme=scheme, bounds=bounds)
+        plain = _read_plain_reports(Path(reports), scheme=scheme, bounds=bounds, on_points=on_points)
         if plain is not None:
             return plain
     name, frame, rows = read_table(reports, sheet=sheet)
@@ -419,7 +426,11 @@ class _Invalid(Exception):
 
 
 def _read_plain_reports(
-    path: Path, *, scheme: StatusScheme, bounds: tuple[float, float, float, float] | None
+    path: Path,
+    *,
+    scheme: StatusScheme,
+    bounds: tuple[float, float, float, float] | None,
+    on_points: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> pd.DataFrame | None:
     """:func:`read_reports` of a large, plain, valid CSV file, typed by Arrow and checked on whole
     columns (each distinct date, status, level and precision once); ``None`` for anything else
@@ -440,15 +451,23 @@ def _read_plain_reports(
     if n == 0:
         return None
     try:
-        return _plain_frame(columns, n, scheme, bounds)
+        return _plain_frame(columns, n, scheme, bounds, on_points)
     except _Invalid:
         return None
 
 
 def _plain_frame(
-    columns: dict[str, Any], n: int, scheme: StatusScheme, bounds: tuple[float, float, float, float] | None
+    columns: dict[str, Any],
+    n: int,
+    scheme: StatusScheme,
+    bounds: tuple[float, float, float, float] | None,
+    on_points: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> pd.DataFrame:
     import pyarrow as pa
+
+    (lat_read, lat_blank), (lon_read, lon_blank) = (_plain_numbers(columns.get(c), n) for c in (LAT, LON))
+    if on_points is not None and not (lat_blank.any() or lon_blank.any()):  # a point in every row
+        on_points(lon_read, lat_read)
 
     def refuse(mask: np.ndarray, *_: object) -> None:
         if np.any(mask):
@@ -477,9 +496,8 @@ def _plain_frame(
         refuse(date_bad[codes])
         places = trim(columns[PLACE])
         refuse(np.array(has_empty(places)))
-        lat, lon = (_plain_numbers(columns.get(c), n) for c in (LAT, LON))
-        _check_coordinates(lat[0], lon[0], lat[1], lon[1], refuse, bounds)
-        return dates[codes], places, (lat[0], lon[0])
+        _check_coordinates(lat_read, lon_read, lat_blank, lon_blank, refuse, bounds)
+        return dates[codes], places, (lat_read, lon_read)
 
     (dates, places, (lat, lon)), (statuses, levels) = concurrently(
         dates_places_and_points, statuses_and_levels, parallel=n >= PARALLEL_MIN_ROWS

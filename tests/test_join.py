@@ -299,9 +299,11 @@ def test_grid_then_distinct_remaining_points_answer_as_the_exact_test(monkeypatc
     x, y = np.append(pool_x[pick], np.nan), np.append(pool_y[pick], 35.0)
     monkeypatch.setattr(geomap.join, "DISTINCT_MIN_POINTS", 100)
     answers = []
-    for grid, fine in ((0, 1 << 62), (0, 0), (1 << 62, 1 << 62)):  # grid, finer grid, no grid
+    for grid, fine, block in ((0, 1 << 62, 1 << 15), (0, 0, 1 << 15), (0, 0, 997), (1 << 62, 1 << 62, 1 << 15)):
+        # grid, finer grid, finer grid a few points at a time (blocks with and without points off it), no grid
         monkeypatch.setattr(geomap.join, "GRID_MIN_POINTS", grid)
         monkeypatch.setattr(geomap.join, "GRID_FINE_POINTS", fine)
+        monkeypatch.setattr(geomap.join, "_GRID_BLOCK", block)
         answers.append(join_points(x, y, areas))
     monkeypatch.setattr(geomap.join, "DISTINCT_MIN_POINTS", 1 << 62)
     answers.append(join_points(x, y, areas))  # every point tested exactly
@@ -416,3 +418,50 @@ def test_a_district_known_only_by_its_province_counts_for_the_whole_province():
     ]
     assert located.groupby("place")["place_precision"].max().to_dict() == {"Newdistrict": 3, "Onetown": 1}
     assert unresolved.empty
+
+
+def test_rows_where_gives_the_rows_and_dtypes_of_a_boolean_selection():
+    import pyarrow as pa
+
+    from geomap._columns import from_arrow
+    from geomap.join import _rows_where
+
+    text = from_arrow(pa.chunked_array([["a", "b"], [], ["c", "d", "e"]], type=pa.large_string()))  # chunks, as read
+    frame = pd.DataFrame(
+        {"t": text, "x": np.arange(5.0), "n": np.arange(5), "d": pd.to_datetime(["2021-08-01"] * 5)},
+        index=pd.RangeIndex(10, 15),
+    )
+    for mask in (np.array([True, False, False, True, True]), np.zeros(5, dtype=bool), np.ones(5, dtype=bool)):
+        pd.testing.assert_frame_equal(_rows_where(frame, mask), frame[mask].copy())
+    assert _rows_where(frame, np.array([False, True, True, False, True]))["t"].tolist() == ["b", "c", "e"]
+
+
+def test_points_joined_ahead_are_used_only_for_the_same_points(monkeypatch):
+    import geomap.join
+    from geomap.join import locate_on_districts, points_ahead
+    from geomap.levels import level_areas
+
+    monkeypatch.setattr(geomap.join, "PARALLEL_MIN_ROWS", 10)
+    districts = level_areas("district")
+    rng = np.random.default_rng(11)
+    n = 2000
+    lat, lon = rng.uniform(29, 39, n).round(3), rng.uniform(60, 75, n).round(3)
+    table = pd.DataFrame({"date": "2021-08-12", "place": "x", "status": "taliban", "lat": lat, "lon": lon})
+    reports = read_reports(table, bounds=None)
+    joined = []
+    real_joined = geomap.join._joined
+    monkeypatch.setattr(geomap.join, "_joined", lambda *args: joined.append(len(args[0])) or real_joined(*args))
+    expected = locate_on_districts(reports, districts)
+    assert joined == [n]  # joined beside the columns
+    ahead = points_ahead(districts, districts=True)
+    ahead.start(lon.copy(), lat.copy())
+    found = locate_on_districts(reports, districts, ahead=ahead)
+    assert joined == [n, n]  # once, ahead: not again
+    other = points_ahead(districts, districts=True)
+    other.start(lon[::-1].copy(), lat[::-1].copy())  # other points: joined again, as usual
+    again = locate_on_districts(reports, districts, ahead=other)
+    assert joined == [n, n, n, n]
+    for result in (found, again):
+        pd.testing.assert_frame_equal(result[0], expected[0])
+        pd.testing.assert_frame_equal(result[1], expected[1])
+    assert len(expected[0]) > n // 3 and len(expected[0]) + len(expected[1]) == n

@@ -131,3 +131,33 @@ def test_geocoder_object_validates_its_settings():
         Geocoder(online="googel", user_agent="x")
     assert repr(Geocoder()) == "Geocoder(min_score=0.5)"
     assert Geocoder()(["Kondoz", "Doha"])["province_iso"].tolist()[0] == "AF-KDZ"
+
+
+@pytest.mark.parametrize("level", ["district", "province"])
+def test_points_joined_while_a_large_file_is_read_give_the_same_timeline(monkeypatch, tmp_path, level):
+    import geomap._fastcsv
+    import geomap.join
+
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 0)  # the plain reader, as for a large file
+    lines = ["date,place,status,lat,lon,place_precision"] + [
+        f"2021-08-{1 + i % 28:02d},Place {i},{('taliban', 'government')[i % 2]},{31 + i % 50 / 10},{62 + i % 70 / 10},"
+        f"{1 + i % 3}"
+        for i in range(300)
+    ]
+    path = tmp_path / "reports.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    joined: list[int] = []
+    real_joined = geomap.join._joined
+    monkeypatch.setattr(geomap.join, "_joined", lambda *args: joined.append(len(args[0])) or real_joined(*args))
+    timelines = []
+    for rows in (1 << 62, 10):  # one thread, then the points joined while the file is read
+        monkeypatch.setattr(geomap.join, "PARALLEL_MIN_ROWS", rows)
+        timelines.append(build_timeline(path, level=level, freq="D"))
+    assert joined == [300]  # once, while reading: not again when placing the reports
+    first, second = timelines
+    pd.testing.assert_frame_equal(first.reports, second.reports)
+    pd.testing.assert_frame_equal(first.unresolved, second.unresolved)
+    pd.testing.assert_frame_equal(first.long(), second.long())
+    assert len(first.reports) > 250
+    dropped = build_timeline(path, level=level, min_precision=2)  # rows dropped: their points joined after
+    assert joined == [300, 200] and dropped.imprecise_dropped == 100
