@@ -56,6 +56,7 @@ class VillageIndex:
         self._lines = lines
         self._sorted = keys
         self.by_key: dict[str, list[int]] = {} if keys is not None else index_keys(lines)
+        self._common: set[str] | None = None  # common_keys(), when the index was not compiled
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -80,11 +81,30 @@ class VillageIndex:
         """The lines of the villages one of whose spellings has the phonetic key ``key``, in table order."""
         if self._sorted is None:
             return self.by_key.get(key, [])
+        row = self._row(key)
+        return [] if row is None else [int(p) for p in row.lstrip(COMMON_MARK).split(",")]
+
+    def is_common(self, key: str) -> bool:
+        """Whether villages spelled within a letter of ``key`` lie in :data:`COMMON_PROVINCES` provinces or more.
+
+        Such a name is common across the country, and the table does not hold every village:
+        one village of it in one province says little about where the name means.
+        """
+        if self._sorted is None:
+            if self._common is None:
+                self._common = common_keys(self.by_key, self._lines)
+            return key in self._common
+        row = self._row(key)
+        return row is not None and row.startswith(COMMON_MARK)
+
+    def _row(self, key: str) -> str | None:
+        """What follows ``key`` and a tab in the compiled index, or None."""
+        assert self._sorted is not None
         probe = key + "\t"  # a tab sorts before every letter: the key's own row comes first
         at = bisect_left(self._sorted, probe)
         if at == len(self._sorted) or not self._sorted[at].startswith(probe):
-            return []
-        return [int(p) for p in self._sorted[at][len(probe) :].split(",")]
+            return None
+        return self._sorted[at][len(probe) :]
 
     def lookup(self, key: str) -> list[Village]:
         """The villages one of whose spellings has the phonetic key ``key``."""
@@ -100,6 +120,40 @@ def index_keys(lines: list[str]) -> dict[str, list[int]]:
     return by_key
 
 
+#: Provinces whose villages, spelled within a letter of a name, make the name common (:meth:`VillageIndex.is_common`).
+COMMON_PROVINCES = 13
+#: Marks a common key's row in the compiled index (before its lines).
+COMMON_MARK = "*"
+
+
+def _near_variants(key: str) -> set[str]:
+    """``key`` and the keys one letter shorter: two keys within a letter of each other share one."""
+    return {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}
+
+
+def common_keys(by_key: dict[str, list[int]], lines: list[str]) -> set[str]:
+    """The keys whose villages and the villages spelled within a letter of them lie in many provinces.
+
+    A letter added, dropped or changed (two keys sharing a key one letter shorter) counts as
+    within a letter; the provinces of the villages of other keys are counted, the key's own included.
+    """
+    provinces = {key: {lines[p].split("\t", 2)[1][:6] for p in positions} for key, positions in by_key.items()}
+    shorter: dict[str, list[str]] = {}
+    for key in by_key:
+        for variant in _near_variants(key):
+            shorter.setdefault(variant, []).append(key)
+    common = set()
+    for key in by_key:
+        near: set[str] = set()
+        for variant in _near_variants(key):
+            for other in shorter[variant]:
+                if other != key:
+                    near |= provinces[other]
+        if len(near) >= COMMON_PROVINCES:
+            common.add(key)
+    return common
+
+
 def _digest(table: bytes) -> str:
     return hashlib.sha256(table).hexdigest()
 
@@ -110,8 +164,13 @@ def compile_keys(path: str | os.PathLike[str], table: bytes | None = None) -> in
     The first line records a digest of the table it indexes.
     """
     table = data_file(VILLAGES_FILE).read_bytes() if table is None else table
-    by_key = index_keys(gzip.decompress(table).decode("utf-8").splitlines())
-    rows = [f"{key}\t{','.join(map(str, lines))}" for key, lines in sorted(by_key.items())]
+    lines = gzip.decompress(table).decode("utf-8").splitlines()
+    by_key = index_keys(lines)
+    common = common_keys(by_key, lines)
+    rows = [
+        f"{key}\t{COMMON_MARK if key in common else ''}{','.join(map(str, positions))}"
+        for key, positions in sorted(by_key.items())
+    ]
     payload = gzip.compress("\n".join([_digest(table), *rows]).encode("utf-8"), compresslevel=9, mtime=0)
     target = Path(path)
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:

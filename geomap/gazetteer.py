@@ -112,6 +112,7 @@ GENERIC_WORDS = frozenset(
         "gate",
         "border",
         "افغانستان",
+        "مرکز",
     }
 )
 #: Honorifics that may precede a name (Hazrat-e Imam Sahib is Imam Sahib) but are part of some (Hazrati Sultan).
@@ -1077,6 +1078,10 @@ class Gazetteer:
             entries.append(match.entry)  # a misspelling of a place elsewhere stays a candidate
         exact = any(normalize(villages.name(line)) == norm for line in by_province[entries[0].province_iso])
         method = "exact" if exact else "alias"
+        if len(entries) == 1 and not provinces and villages.is_common(phonetic_key(norm)):
+            # villages spelled within a letter of the name lie all over the country and the table does
+            # not hold every village: its one village of the name says little about which is meant
+            return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method)
         if len(entries) == 1:
             return Match(entries[0], VILLAGE_CONFIDENCE, method)
         return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method, tuple(entries[1:]))
@@ -1220,8 +1225,23 @@ class Gazetteer:
             or self._diphthong(key, hint, provinces)
             or self._respelled(norm, hint, provinces)
             or self._fuzzy_lookup(key, hint, provinces, _word_starts(norm))
+            or self._dari_plural(norm, hint, provinces)
             or self._transliterated(norm, hint, provinces)
         )
+
+    def _dari_plural(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
+        """A province named in the Dari plural: ``"کنرها"`` (Kunarha) is Kunar.
+
+        Only a province's or capital's own or curated name with ``ها`` added is read so.
+        """
+        if not norm.endswith("\u0647\u0627") or len(norm) < 5 or not _HAS_ARABIC.search(norm):
+            return None
+        slot = self._by_key.get(phonetic_key(norm[:-2].strip()))
+        hits = {} if slot is None else {i: hit for i, hit in slot.hits.items() if hit[0] == 0}
+        if not hits:
+            return None
+        match = self._choose(_Key(hits), hint or "province", provinces=provinces)
+        return Match(match.entry, min(match.confidence, 0.95), "alias", match.alternatives)
 
     def _transliterated(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
         """A district's, town's, capital's or province's name in Dari or Pashto script: ``"راغستان"`` (Raghistan).

@@ -124,3 +124,55 @@ def test_district_list_forms(query, name, iso):
 def test_two_names_of_different_provinces_are_not_read_as_one():
     assert get_gazetteer().resolve("Andarab Nad Ali") is None
     assert get_gazetteer().resolve("central garden") is None  # no place in an English phrase
+
+
+def test_a_common_village_name_found_in_one_province_stays_a_candidate():
+    # villages spelled within a letter of "Kangal" lie in many provinces; the table's one Kangal
+    # (Ghor) says little about which is meant, unless the text names the province
+    from geomap._villages import COMMON_PROVINCES, get_villages
+
+    assert get_villages().is_common("kangal") and not get_villages().is_common("dashtupian")
+    name, iso, confidence = _answer("Kangal")
+    assert (name, iso) == ("Kangal", "AF-GHO") and confidence < 0.5
+    assert _answer("Kangal, Ghor") == ("Kangal", "AF-GHO", 0.85)
+    assert _answer("Dasht-e Opian") == ("Dasht-e Opian", "AF-PAR", 0.85)  # a name of its own
+    assert COMMON_PROVINCES > 5
+
+
+def test_the_common_keys_are_the_same_compiled_or_indexed_on_load():
+    from geomap._villages import COMMON_MARK, VillageIndex, common_keys, get_villages
+
+    compiled = get_villages()
+    assert compiled._sorted is not None  # the compiled index of the bundled table
+    marked = {row.split("\t")[0] for row in compiled._sorted if row.split("\t")[1].startswith(COMMON_MARK)}
+    indexed = VillageIndex(compiled._lines)
+    assert common_keys(indexed.by_key, compiled._lines) == marked
+    assert indexed.is_common("kangal") and indexed.positions("kangal") == compiled.positions("kangal")
+
+
+def test_common_keys_count_provinces_of_villages_a_letter_apart():
+    from geomap._villages import COMMON_PROVINCES, common_keys
+
+    provinces = [f"AF-{chr(65 + i)}{chr(65 + i)}{chr(65 + i)}" for i in range(COMMON_PROVINCES)]
+    lines = [f"Kandak\t{provinces[0]}-x\t0\t0\t1\tkandak"]
+    lines += [f"Kandal\t{iso}-y\t0\t0\t{i + 2}\tkandal" for i, iso in enumerate(provinces[1:])]  # one letter changed
+    lines += [f"Zarin\t{provinces[0]}-z\t0\t0\t99\tzarin"]
+    by_key: dict[str, list[int]] = {}
+    for position, line in enumerate(lines):
+        by_key.setdefault(line.rsplit("\t", 1)[1], []).append(position)
+    # kandak: kandal's villages in COMMON_PROVINCES - 1 provinces, and its own province through none
+    assert common_keys(by_key, lines) == set()
+    lines.append(f"Kandaka\t{provinces[0]}-w\t0\t0\t100\tkandaka")  # a letter added, in kandak's province
+    by_key["kandaka"] = [len(lines) - 1]
+    assert common_keys(by_key, lines) == {"kandak"}
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("کنرها", "Kunar", "AF-KNR"),  # the Dari plural
+        ("مرکز ولایت میمنه", "Maymana", "AF-FYB"),  # the provincial centre, in Dari
+    ],
+)
+def test_dari_forms_of_provinces_and_capitals(query, name, iso):
+    assert _answer(query)[:2] == (name, iso)
