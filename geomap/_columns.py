@@ -8,6 +8,7 @@ kernels. Under pandas 2 (text as ``object``), they return what pandas itself wou
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -40,14 +41,29 @@ def from_arrow(values: Any) -> Any:
 
 
 def constant_text(value: str, n: int) -> Any:
-    """A text column of ``n`` times ``value``."""
+    """A text column of ``n`` times ``value``.
+
+    In Arrow, columns of the same value and length share one array while any of them lives
+    (Arrow arrays are never written into): at millions of rows each costs tens of MB to build."""
     if not arrow_text():
         return np.full(n, value, dtype=object)
     import pyarrow as pa
 
-    data = value.encode("utf-8")
-    offsets = np.arange(n + 1, dtype=np.int64) * len(data) if data else np.zeros(n + 1, dtype=np.int64)
-    return from_arrow(pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n)))
+    key = (value, n)
+    values = _CONSTANTS.get(key)
+    if values is None:
+        data = value.encode("utf-8")
+        if data:
+            offsets = np.arange(0, (n + 1) * len(data), len(data), dtype=np.int64)
+        else:
+            offsets = np.zeros(n + 1, dtype=np.int64)
+        array = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
+        values = pa.chunked_array([array])
+        _CONSTANTS[key] = values
+    return pd.arrays.ArrowStringArray(values, dtype=text_dtype())
+
+
+_CONSTANTS: weakref.WeakValueDictionary[tuple[str, int], Any] = weakref.WeakValueDictionary()
 
 
 def _offsets_and_data(chunk: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -641,8 +641,13 @@ class PointsAhead:
             return None
         known_lon, known_lat, future = self._started
         self._started = None
-        same = np.array_equal(known_lon, lon, equal_nan=True) and np.array_equal(known_lat, lat, equal_nan=True)
-        return future.result() if same else None
+        return future.result() if _same(known_lon, lon) and _same(known_lat, lat) else None
+
+
+def _same(a: np.ndarray, b: np.ndarray, step: int = 1 << 16) -> bool:
+    """Whether two float arrays hold the same numbers (NaN never equal), compared a block at a time:
+    no temporary the size of the arrays."""
+    return len(a) == len(b) and all(np.array_equal(a[k : k + step], b[k : k + step]) for k in range(0, len(a), step))
 
 
 def points_ahead(

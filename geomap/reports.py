@@ -477,18 +477,19 @@ def _plain_frame(
         coded = columns[column]
         return pd.Series(from_arrow(coded.dictionary)), coded.indices.to_numpy(zero_copy_only=False)
 
-    def statuses_and_levels() -> tuple[Any, Any]:  # text taken by code: on another thread
+    def statuses_levels_and_text() -> tuple[Any, Any, dict[str, Any]]:  # on another thread
         spellings, codes = distinct(STATUS)
         normalized = [scheme.normalize(s) for s in _text(spellings)]
         refuse(np.array([v is None for v in normalized])[codes])
-        statuses = from_arrow(pa.array(normalized, type=pa.large_string()).take(pa.array(codes)))
+        statuses = from_arrow(pa.array(normalized, type=pa.large_string()).take(pa.array(codes)))  # taken by code
         remember_codes(statuses, normalized, codes)
+        text = {c: from_arrow(trim(columns[c])) if c in columns else constant_text("", n) for c in (SOURCE, NOTE)}
         if LEVEL not in columns:
-            return statuses, constant_text("", n)
+            return statuses, constant_text("", n), text
         written, codes = distinct(LEVEL)
         level = _text(written).str.lower().replace(LEVEL_SYNONYMS)
         refuse(~level.isin(("", *LEVELS)).to_numpy()[codes])
-        return statuses, from_arrow(pa.array(level.tolist(), type=pa.large_string()).take(pa.array(codes)))
+        return statuses, from_arrow(pa.array(level.tolist(), type=pa.large_string()).take(pa.array(codes))), text
 
     def dates_places_and_points() -> tuple[np.ndarray, Any, tuple[np.ndarray, np.ndarray]]:
         days, codes = distinct(DATE)
@@ -499,8 +500,8 @@ def _plain_frame(
         _check_coordinates(lat_read, lon_read, lat_blank, lon_blank, refuse, bounds)
         return dates[codes], places, (lat_read, lon_read)
 
-    (dates, places, (lat, lon)), (statuses, levels) = concurrently(
-        dates_places_and_points, statuses_and_levels, parallel=n >= PARALLEL_MIN_ROWS
+    (dates, places, (lat, lon)), (statuses, levels, text) = concurrently(
+        dates_places_and_points, statuses_levels_and_text, parallel=n >= PARALLEL_MIN_ROWS
     )
 
     precision = {}
@@ -519,8 +520,8 @@ def _plain_frame(
             DATE: dates,
             PLACE: from_arrow(places),
             STATUS: statuses,
-            SOURCE: from_arrow(trim(columns[SOURCE])) if SOURCE in columns else constant_text("", n),
-            NOTE: from_arrow(trim(columns[NOTE])) if NOTE in columns else constant_text("", n),
+            SOURCE: text[SOURCE],
+            NOTE: text[NOTE],
             LAT: lat,
             LON: lon,
             LEVEL: levels,

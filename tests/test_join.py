@@ -465,3 +465,16 @@ def test_points_joined_ahead_are_used_only_for_the_same_points(monkeypatch):
         pd.testing.assert_frame_equal(result[0], expected[0])
         pd.testing.assert_frame_equal(result[1], expected[1])
     assert len(expected[0]) > n // 3 and len(expected[0]) + len(expected[1]) == n
+
+
+def test_constant_text_columns_share_an_array_and_stay_apart_when_written():
+    from geomap._columns import arrow_text, constant_text
+
+    given, also = constant_text("given", 4), constant_text("given", 4)
+    frame = pd.DataFrame({"kind": given, "method": also, "reason": constant_text("", 4)})
+    frame.loc[1, "kind"] = "province"
+    assert frame["kind"].tolist() == ["given", "province", "given", "given"]
+    assert frame["method"].tolist() == ["given"] * 4 and frame["reason"].tolist() == [""] * 4
+    assert list(given) == ["given"] * 4 and len(constant_text("x", 0)) == 0
+    if arrow_text():  # one array for both columns
+        assert given._pa_array is also._pa_array
