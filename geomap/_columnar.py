@@ -209,14 +209,47 @@ _COUNTING_SORT_KEYS_PER_ROW = 4
 
 def _counting_sort(key: np.ndarray, keys: int) -> np.ndarray | None:
     """Stable order of non-negative int ``key`` (all ``< keys``) by a counting sort, in time
-    proportional to rows plus keys; ``None`` where pandas offers none (then a comparison sort)."""
+    proportional to rows plus keys; ``None`` where pandas offers none (then a comparison sort).
+
+    The order is in :func:`index_dtype`. Beyond :data:`_SORT_SLICE` rows (and keys) it is sorted a
+    slice at a time, each slice's rows put after those of the slices before with the same key:
+    only the order itself grows with the rows, where sorting them at once took a 64-bit copy of
+    the keys and a 64-bit order besides (16 bytes a row more, at the engine's peak)."""
     try:
         from pandas._libs.algos import groupsort_indexer
-
-        order: np.ndarray = groupsort_indexer(key.astype(np.intp, copy=False), keys)[0]
-    except (ImportError, TypeError, ValueError):  # pragma: no cover - a pandas internal: never fail on it
+    except ImportError:  # pragma: no cover - a pandas internal: never fail on it
         return None
-    return order.astype(np.int64, copy=False)
+    n = len(key)
+    step = max(_SORT_SLICE, keys)
+    try:
+        if n <= step:
+            whole: np.ndarray = groupsort_indexer(key.astype(np.intp, copy=False), keys)[0]
+            return whole.astype(index_dtype(n), copy=False)
+        fill = np.bincount(key, minlength=keys)  # then the next place of each key
+        np.cumsum(fill, out=fill)
+        fill -= np.bincount(key, minlength=keys)
+        order = np.empty(n, dtype=index_dtype(n))
+        for start in range(0, n, step):
+            part = key[start : start + step].astype(np.intp)
+            sub = groupsort_indexer(part, keys)[0]
+            sizes = np.bincount(part, minlength=keys)
+            ranked = part[sub]
+            del part
+            before = np.cumsum(sizes) - sizes  # where each key's rows start among the slice's
+            place = fill[ranked]
+            place += np.arange(len(sub))
+            place -= before[ranked]
+            del ranked
+            sub += start
+            order[place] = sub
+            fill += sizes
+        return order
+    except (TypeError, ValueError):  # pragma: no cover - a pandas internal: never fail on it
+        return None
+
+
+_SORT_SLICE = 1 << 20
+"""Rows a :func:`_counting_sort` sorts at once (at least as many as keys)."""
 
 
 def _latest_group(groups: _Groups, tracks: np.ndarray, query_days: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ import itertools
 import os
 import tempfile
 import threading
+from array import array
 from collections.abc import Sequence
 from typing import IO, Protocol
 
@@ -48,7 +49,9 @@ class TextStore:
         self.n = n
         self._file: IO[bytes] | None = tempfile.TemporaryFile(prefix="geomap-text-", dir=directory)  # noqa: SIM115 - open for the store's life
         self._end: np.ndarray = np.zeros(n, dtype=np.uint32)  # where each key's text ends, from its extent's start
-        self._extents: list[tuple[int, int, int]] = []  # (first key, keys, file offset) as written
+        # (first key, keys, file offset) of each extent as written, flat: 24 bytes an extent, where a
+        # tuple of three Python ints took some 150 (a store of millions of keys has 100,000s of extents)
+        self._extents = array("q")
         self._first = np.zeros(0, dtype=np.int64)  # the extents sorted by first key, once finished
         self._count = np.zeros(0, dtype=np.int64)
         self._offset = np.zeros(0, dtype=np.int64)
@@ -75,7 +78,7 @@ class TextStore:
         self._file.write(joined.encode("utf-8"))
         del joined
         self._end[first : first + len(texts)] = ends
-        self._extents.append((first, len(texts), self._size))
+        self._extents.extend((first, len(texts), self._size))
         self._size += int(ends[-1])
 
     def finish(self) -> None:
@@ -83,8 +86,10 @@ class TextStore:
         if self._file is None:
             raise ValueError("the text store is closed")
         self._file.flush()
-        table = np.array(sorted(self._extents), dtype=np.int64).reshape(-1, 3)
+        table = np.frombuffer(self._extents, dtype=np.int64).reshape(-1, 3).copy()
+        table = table[np.argsort(table[:, 0], kind="stable")]  # by first key (extents are never empty)
         self._first, self._count, self._offset = table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy()
+        self._extents = array("q")  # sorted into the arrays above
         if len(table) > 1 and (self._first[1:] < self._first[:-1] + self._count[:-1]).any():
             raise ValueError("two extents of the text store share keys")
 

@@ -151,12 +151,14 @@ def _batches(
     if shape == "as-of":
         yield _shape_table(timeline, shape=shape, as_of=as_of)
         return
-    if shape == "intervals":
-        for batch in _iter_intervals(timeline):
-            yield _flat(timeline, batch)
-        return
-    for batch in timeline.iter_long(evidence="json"):
-        yield _flat(timeline, batch)
+    # Each batch let go before the next is built, at every step from here to the writer: a batch
+    # of evidence text held while the next one is made doubled the export's own memory.
+    rows = _iter_intervals(timeline) if shape == "intervals" else timeline.iter_long(evidence="json")
+    for batch in rows:
+        flat = _flat(timeline, batch)
+        del batch
+        yield flat
+        del flat
 
 
 def _areas_4326(timeline: ControlTimeline) -> gpd.GeoDataFrame:
@@ -238,7 +240,11 @@ def _interval_batches(
         part = part.drop(columns=[DATE])
         part[VALID_FROM] = days.to_numpy()[day[start:stop]]
         part[VALID_TO] = ends_after[last[start:stop]]
-        yield part.astype(dict.fromkeys((VALID_FROM, VALID_TO, SINCE), DATETIME))
+        del evidence, sources  # nothing of this batch's text kept while the next is made
+        batch = part.astype(dict.fromkeys((VALID_FROM, VALID_TO, SINCE), DATETIME))
+        del part
+        yield batch
+        del batch
 
 
 def _stretch_evidence(
@@ -449,13 +455,16 @@ def _arrow_batches(
         frame = table
         if wkb is not None and shapes is None:
             frame = table.assign(**{GEOMETRY: wkb[positions]})
+        del table
         if schema is None:
             schema = _arrow_schema(frame)
         arrow = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        del frame  # the batch's text as Python strings: gone before the writer copies it
         if shapes is not None:
             indices = pa.array(np.asarray(positions, dtype=np.int32))
             arrow = arrow.append_column(GEOMETRY, pa.DictionaryArray.from_arrays(indices, shapes))
         yield arrow
+        del arrow
 
 
 def _arrow_schema(frame: pd.DataFrame) -> pa.Schema:
@@ -520,6 +529,7 @@ def _write_parquet(batches: Iterable[Batch], areas: gpd.GeoDataFrame | None, tmp
                 if referenced and metadata:
                     writer.add_key_value_metadata(metadata)
             writer.write_table(table.replace_schema_metadata(writer.schema.metadata))  # one row group per batch
+            del table  # before the next batch is built
     finally:
         if writer is not None:
             writer.close()

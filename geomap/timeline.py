@@ -698,10 +698,14 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 
 def _day_numbers(dates: pd.Series) -> np.ndarray:
     """Days since 1970-01-01 of a datetime column: int32 (every day a ``datetime64[ns]`` can hold fits)."""
-    days: np.ndarray = dates.to_numpy("datetime64[ns]").astype("datetime64[D]").view(np.int64)
-    if len(days) and days.min() < np.iinfo(np.int32).min:  # a missing date (NaT) keeps its int64 code
+    ns = dates.to_numpy("datetime64[ns]")
+    if np.isnat(ns).any():  # a missing date (NaT) keeps its int64 code
+        days: np.ndarray = ns.astype("datetime64[D]").view(np.int64)
         return days
-    return days.astype(np.int32)
+    days = np.empty(len(ns), dtype=np.int32)
+    for start in range(0, len(ns), _SLICE):  # a slice at a time: no int64 copy of the column
+        days[start : start + _SLICE] = ns[start : start + _SLICE].astype("datetime64[D]").view(np.int64)
+    return days
 
 
 def _evidence_sets(decisions: Decisions, cells: np.ndarray) -> tuple[list[list[int]], np.ndarray]:
@@ -797,16 +801,30 @@ def _conflict_days(counted: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """The distinct (area id, date) of the ``mask`` rows, sorted; only those two columns are copied."""
     if not mask.any():
         return _empty([AREA_ID, DATE])
-    # As counted.loc[mask, [AREA_ID, DATE]].drop_duplicates(), found on codes: the first row of
-    # each distinct (area, date) among the rows in conflict, then only those rows copied.
-    rows = np.flatnonzero(mask)
+    # As counted.loc[mask, [AREA_ID, DATE]].drop_duplicates(), found on codes: a row of each
+    # distinct (area, date) among the rows in conflict, then only those rows copied.
     area, n_areas = _codes(counted[AREA_ID])
     day, n_days = _codes(counted[DATE])
+    size = (n_areas + 1) * (n_days + 1)
+    if size <= _PRESENCE_CELLS // 8:
+        # a table of (area, date) cells marked a slice of rows at a time, with no sort and nothing
+        # per row in conflict (at millions of reports most may be); any row of a cell will do: equal
+        # codes, equal values
+        some_row = np.full(size, -1, dtype=np.int64)
+        for start in range(0, len(mask), _SLICE):
+            rows = start + np.flatnonzero(mask[start : start + _SLICE])
+            cell = (area[rows].astype(np.int64) + 1) * (n_days + 1)
+            cell += day[rows]
+            cell += 1
+            some_row[cell] = rows
+        del area, day
+        first = np.sort(some_row[some_row >= 0])
+        return counted[[AREA_ID, DATE]].iloc[first].sort_values([AREA_ID, DATE], kind="stable").reset_index(drop=True)
+    rows = np.flatnonzero(mask)
     key = (area[rows].astype(np.int64) + 1) * (n_days + 1)
     key += day[rows]
     key += 1
     del area, day
-    size = (n_areas + 1) * (n_days + 1)
     if size > _COUNTING_KEYS_PER_ROW * len(key) + 1_000_000:
         key, size = _refactorized(key)
     order = _key_order(key, size)
@@ -823,8 +841,10 @@ def _disagree(keys: list[pd.Series], status: pd.Series) -> np.ndarray:
     """Rows whose group (equal ``keys``; rows with a missing key in no group) has more than one distinct
     status (missing statuses aside): ``groupby(keys)[status].transform("nunique") > 1``, on codes.
 
-    Categories and days are their own codes (no hashing); groups are put in order by a counting
-    sort, and each row reads its group's answer: a few bytes per row."""
+    Categories and days are their own codes (no hashing). While groups times statuses are few
+    (an area's days: a few hundred thousand, a handful of statuses), a table marks which statuses
+    each group has, with no sort; else groups are put in order by a counting sort, and each row
+    reads its group's answer. Either way a few bytes per row."""
     n = len(status)
     if n == 0:
         return np.zeros(0, dtype=bool)
@@ -839,10 +859,13 @@ def _disagree(keys: list[pd.Series], status: pd.Series) -> np.ndarray:
             valid = ~missing if valid is None else valid & ~missing
         del missing
         if group is None:
-            group, size = codes.astype(np.int64) + 1, count + 1
+            group, size = codes.astype(_wide_enough(count + 1)), count + 1
+            group += 1
             continue
         if size * (count + 1) > most:  # keep the combined code below the number of rows
             group, size = _refactorized(group)
+        if group.dtype != _wide_enough(size * (count + 1)):
+            group = group.astype(np.int64)
         group *= count + 1
         group += codes
         group += 1
@@ -854,9 +877,40 @@ def _disagree(keys: list[pd.Series], status: pd.Series) -> np.ndarray:
     codes, count = _codes(status)
     small = codes.astype(code_dtype(count + 1), copy=False)
     del codes
+    if size * (count + 1) <= _PRESENCE_CELLS:
+        several = _several_statuses(group, small, size, count)
+    else:
+        several = _several_statuses_sorted(group, small, size, count)
+    del small
+    out: np.ndarray = several[group]
+    if valid is not None:
+        out &= valid
+    return out
+
+
+def _wide_enough(size: int) -> type[np.signedinteger]:
+    """int32 for codes below ``size`` while they fit in it (half the bytes per row), else int64."""
+    return np.int32 if size < 2**31 else np.int64
+
+
+_PRESENCE_CELLS = 50_000_000
+"""Most groups x statuses for which :func:`_disagree` marks statuses in a table (one byte each)."""
+
+
+def _several_statuses(group: np.ndarray, status: np.ndarray, size: int, count: int) -> np.ndarray:
+    """Per group code (``0 .. size - 1``), whether its rows have more than one status code (``0 ..
+    count - 1``; -1, missing, aside): each status present marked in a (status, group) table."""
+    present = np.zeros((count + 1, size), dtype=bool)
+    present[status, group] = True  # a missing status (-1) marks the last line, left out below
+    several: np.ndarray = present[:count].sum(axis=0, dtype=np.int32) > 1
+    return several
+
+
+def _several_statuses_sorted(group: np.ndarray, status: np.ndarray, size: int, count: int) -> np.ndarray:
+    """As :func:`_several_statuses`, by a stable counting sort of the rows by group."""
     order = _key_order(group, size)
-    ranked = small[order]
-    del order, small
+    ranked = status[order]
+    del order
     sizes = np.bincount(group, minlength=size)
     used = np.flatnonzero(sizes)
     starts = (np.cumsum(sizes) - sizes)[used]
@@ -868,10 +922,7 @@ def _disagree(keys: list[pd.Series], status: pd.Series) -> np.ndarray:
     del ranked
     several = np.zeros(size, dtype=bool)
     several[used] = low < high
-    out: np.ndarray = several[group]
-    if valid is not None:
-        out &= valid
-    return out
+    return several
 
 
 _COUNTING_KEYS_PER_ROW = 4
@@ -884,21 +935,47 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, int]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(), len(values.cat.categories)
     if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
-        ns = values.to_numpy("datetime64[ns]").view(np.int64)
-        missing = ns == np.iinfo(np.int64).min
-        known = ns[~missing] if missing.any() else ns
-        if len(known) and not (known % _DAY_NS).any():
-            days = ns // _DAY_NS
-            low, high = int(known.min()) // _DAY_NS, int(known.max()) // _DAY_NS
-            if high - low < _COUNTING_KEYS_PER_ROW * len(ns) + 1_000_000:
-                days -= low
-                days[missing] = -1
-                return days.astype(np.int32), high - low + 1
+        found = _day_codes(values.to_numpy("datetime64[ns]").view(np.int64))
+        if found is not None:
+            return found
     codes, uniques = pd.factorize(values)
     return codes, len(uniques)
 
 
 _DAY_NS = 86_400_000_000_000
+_SLICE = 1 << 20
+"""Rows converted at once where a whole column's temporary copies would cost several bytes per row."""
+
+
+def _day_codes(ns: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """Days from the first (``int32``; -1 where missing) of nanosecond times that are all midnights,
+    and the span of days; ``None`` when some is not a midnight, none is known or the span is much
+    wider than the rows. Worked a slice at a time: only the ``int32`` codes grow with the rows."""
+    low = high = None
+    for start in range(0, len(ns), _SLICE):
+        part = ns[start : start + _SLICE]
+        known = part[part != _NAT]
+        if not len(known):
+            continue
+        if (known % _DAY_NS).any():
+            return None
+        a, b = int(known.min()), int(known.max())
+        low, high = (a, b) if low is None or high is None else (min(low, a), max(high, b))
+    if low is None or high is None:
+        return None
+    first, last = low // _DAY_NS, high // _DAY_NS
+    if last - first >= _COUNTING_KEYS_PER_ROW * len(ns) + 1_000_000:
+        return None
+    days = np.empty(len(ns), dtype=np.int32)
+    for start in range(0, len(ns), _SLICE):
+        part = ns[start : start + _SLICE]
+        out = days[start : start + _SLICE]
+        out[:] = part // _DAY_NS - first
+        out[part == _NAT] = -1
+    return days, last - first + 1
+
+
+_NAT = np.iinfo(np.int64).min
 
 
 def _refactorized(group: np.ndarray) -> tuple[np.ndarray, int]:

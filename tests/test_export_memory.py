@@ -10,13 +10,14 @@ import pytest
 
 import geomap._chunked
 import geomap._fastcsv
+import geomap.timeline
 from geomap._chunked import RowPicker, compact_text, plain_csv_chunks, same_type, text_column
 from geomap._columnar import _groups, _track_day_key, code_dtype, index_dtype
 from geomap.join import locate_on_districts
 from geomap.levels import level_areas
 from geomap.pipeline import build_timeline_lean
 from geomap.reports import read_reports
-from geomap.timeline import _disagree, _take_rows
+from geomap.timeline import _conflict_days, _disagree, _take_rows
 
 
 def test_engine_keeps_report_positions_and_keys_narrow(tmp_path):
@@ -123,7 +124,10 @@ def test_small_dictionaries_take_narrow_codes_and_unify():
     assert list(column.cat.categories) == sorted(column.cat.categories)
 
 
-def test_disagreeing_rows_equal_groupby_nunique():
+@pytest.mark.parametrize("table_cells", [0, 50_000_000])  # counting sort, then the table of statuses per group
+def test_disagreeing_rows_equal_groupby_nunique(table_cells, monkeypatch):
+    monkeypatch.setattr(geomap.timeline, "_PRESENCE_CELLS", table_cells)
+    monkeypatch.setattr(geomap.timeline, "_SLICE", 7)  # day codes made a few rows at a time
     rng = np.random.default_rng(11)
     for trial in range(40):
         n = int(rng.integers(1, 300))
@@ -145,6 +149,29 @@ def test_disagreeing_rows_equal_groupby_nunique():
             counts = frame.groupby(by, dropna=True, observed=True)["status"].transform("nunique")
             want = (counts.reindex(frame.index) > 1).to_numpy()
             assert _disagree(keys, status).tolist() == want.tolist()
+
+
+@pytest.mark.parametrize("table_cells", [0, 50_000_000])  # counting sort, then a table of (area, date) cells
+def test_conflict_days_equal_the_distinct_area_days_in_conflict(table_cells, monkeypatch):
+    monkeypatch.setattr(geomap.timeline, "_PRESENCE_CELLS", table_cells)
+    monkeypatch.setattr(geomap.timeline, "_SLICE", 5)
+    rng = np.random.default_rng(12)
+    for trial in range(30):
+        n = int(rng.integers(1, 200))
+        area = pd.Series(rng.choice(["AF-KAB", "AF-HER", "AF-GHA"], n))
+        if trial % 2:
+            area = area.astype("category")
+        date = pd.Series(pd.Timestamp("2021-08-10") + pd.to_timedelta(rng.integers(0, 6, n), "D"))
+        if trial % 3 == 0:  # times of day: grouped by value, not by day
+            date = date + pd.to_timedelta(rng.integers(0, 2, n), "h")
+        counted = pd.DataFrame({"area_id": area, "date": date}, index=np.arange(n) * 3)
+        mask = rng.random(n) < 0.4
+        got = _conflict_days(counted, mask)
+        want = counted[mask].drop_duplicates().sort_values(["area_id", "date"], kind="stable").reset_index(drop=True)
+        if mask.any():
+            pd.testing.assert_frame_equal(got, want)
+        else:
+            assert got.empty and list(got.columns) == ["area_id", "date"]
 
 
 def test_rows_of_text_in_many_chunks_are_taken_chunk_by_chunk():

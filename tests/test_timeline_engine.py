@@ -161,6 +161,22 @@ def test_counting_sort_and_arrow_lookups_equal_numpy_and_pandas():
     assert positions_in(values[:0], candidates).tolist() == []
 
 
+@pytest.mark.parametrize("slice_rows", [7, 1000, 1 << 20])
+def test_counting_sort_in_slices_equals_a_stable_sort(slice_rows, monkeypatch):
+    import numpy as np
+
+    import geomap._columnar
+    from geomap._columnar import _counting_sort
+
+    monkeypatch.setattr(geomap._columnar, "_SORT_SLICE", slice_rows)
+    rng = np.random.default_rng(5)
+    for n, keys in ((5_000, 50), (5_000, 3_000), (1, 1), (40, 4)):
+        key = rng.integers(0, keys, n).astype(np.int32)
+        order = _counting_sort(key, keys)
+        assert order is not None and order.dtype == np.int32
+        np.testing.assert_array_equal(order, np.argsort(key, kind="stable"))
+
+
 def test_distinct_days_equal_numpy_unique():
     import numpy as np
 
