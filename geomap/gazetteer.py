@@ -205,11 +205,12 @@ _ARABIC_CORE = str.maketrans(
     }
 )  # fmt: skip
 _LATIN_CORE = re.compile(r"sh|ch|zh|h")
+_ARABIC_KEYBOARD = str.maketrans("gCpZ", "kjbz")
 _ARABIC_VOWEL_START = frozenset("\u0627\u0622\u0623\u0625\u0639")
 
 
 def consonant_core(text: str) -> str:
-    """The consonants a name is written with, in either script: ``"راغستان"`` and ``"Raghistan"`` -> ``rgstn``.
+    """The consonants a name is written with, in either script: ``"راغستان"`` and ``"Raghistan"`` -> ``rkstn``.
 
     ``text`` is a folded name (:func:`normalize` for Arabic script, a :func:`phonetic_key` for Latin).
     Short vowels are not written in the Arabic script and long ones are written with letters
@@ -221,8 +222,9 @@ def consonant_core(text: str) -> str:
     else:
         start = text[:1] in "aeiou"
         core = _LATIN_CORE.sub(lambda m: m.group(0)[0].upper() if len(m.group(0)) == 2 else "", _VOWELS.sub("", text))
-    # a vowel at the start is written in both scripts (Arghistan, ارغستان; Raghistan, راغستان)
-    return ("a" if start else "") + _DOUBLED.sub("", core)
+    # a vowel at the start is written in both scripts (Arghistan, ارغستان; Raghistan, راغستان); the
+    # Persian letters an Arabic keyboard lacks are typed as the Arabic ones (ك for گ, ج for چ, ب for پ)
+    return ("a" if start else "") + _DOUBLED.sub("", core.translate(_ARABIC_KEYBOARD))
 
 
 # Letters whose accent stands for an h in English transliteration (Čaghčarān, Badahšan).
@@ -1574,16 +1576,23 @@ def _swaps_a_consonant(key: str, candidate: str) -> bool:
 _FIRST_LETTER_VARIANTS = frozenset({("g", "k"), ("k", "g"), ("c", "s"), ("s", "c"), ("d", "z"), ("z", "d")})
 
 
-def _changes_first_sound(key: str, candidate: str) -> bool:
-    """Whether ``candidate`` starts with another consonant than ``key`` ("Zad Ali" and Nad Ali).
+_FIRST_VOWELS = frozenset("aeiouy")
 
-    A vowel at the start (Ashtarlay, Ishtarlay; Espera, Spira), a letter added or dropped before
-    the same one (Dzurmat, Zurmat) and the first letters of other romanisations do not count,
-    nor does a name in another script.
+
+def _changes_first_sound(key: str, candidate: str) -> bool:
+    """Whether ``candidate`` starts with another sound than ``key`` ("Zad Ali" and Nad Ali, "Aryan" and Paryan).
+
+    Another vowel at the start (Ashtarlay, Ishtarlay), a letter added or dropped before the
+    same one (Espera, Spira; Dzurmat, Zurmat) and the first letters of other romanisations do
+    not count, nor does a name in another script.
     """
     a, b = key[0], candidate[0]
-    if a == b or not (a.isascii() and b.isascii()) or a in "aeiouy" or b in "aeiouy":
+    if a == b or not (a.isascii() and b.isascii()) or (a in _FIRST_VOWELS and b in _FIRST_VOWELS):
         return False
+    if a in _FIRST_VOWELS:
+        return b not in key[:2]  # "Espera" (Spira): a vowel put before the name
+    if b in _FIRST_VOWELS:
+        return a not in candidate[:2]
     return b not in key[:2] and a not in candidate[:2] and (a, b) not in _FIRST_LETTER_VARIANTS
 
 
