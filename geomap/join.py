@@ -490,19 +490,27 @@ _Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
 def _point_pairs(frame: pd.DataFrame) -> _Pairs:
     """The distinct (lon, lat) pairs of the reports, and each report's pair (``-1`` where it has none),
     so that every join of the reports' points tests each distinct point once (each point, when
-    most differ: see :func:`distinct_points`)."""
+    most differ: see :func:`distinct_points`, or when there are enough for the grid)."""
     return _pairs_of(frame[LON].to_numpy(float), frame[LAT].to_numpy(float))
 
 
 def _pairs_of(lon: np.ndarray, lat: np.ndarray) -> _Pairs:
+    """See :func:`_point_pairs`. From :data:`GRID_MIN_POINTS` points on, every point is its own
+    pair: the grid answers most points by arithmetic, faster than hashing them all would take,
+    and :func:`join_points` makes the points it leaves distinct."""
     valid = ~(np.isnan(lon) | np.isnan(lat))
     if valid.all():
-        return distinct_points(lon, lat) if len(lon) >= DISTINCT_MIN_POINTS else (lon, lat, np.arange(len(lon)))
+        return _distinct_or_every(lon, lat)
     pair = np.full(len(lon), -1, dtype=np.int64)
-    x, y = lon[valid], lat[valid]
-    ux, uy, inverse = distinct_points(x, y) if len(x) >= DISTINCT_MIN_POINTS else (x, y, np.arange(len(x)))
+    ux, uy, inverse = _distinct_or_every(lon[valid], lat[valid])
     pair[valid] = inverse
     return ux, uy, pair
+
+
+def _distinct_or_every(x: np.ndarray, y: np.ndarray) -> _Pairs:
+    if DISTINCT_MIN_POINTS <= len(x) < GRID_MIN_POINTS:
+        return distinct_points(x, y)
+    return x, y, np.arange(len(x))
 
 
 _PointsIn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]

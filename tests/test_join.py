@@ -478,3 +478,39 @@ def test_constant_text_columns_share_an_array_and_stay_apart_when_written():
     assert list(given) == ["given"] * 4 and len(constant_text("x", 0)) == 0
     if arrow_text():  # one array for both columns
         assert given._pa_array is also._pa_array
+
+
+def test_many_points_go_through_the_grid_as_they_are_and_land_as_distinct_ones_do(monkeypatch):
+    import geomap.join
+    from geomap.join import locate_on_districts
+    from geomap.levels import level_areas
+
+    districts = level_areas("district")
+    rng = np.random.default_rng(13)
+    pool_lat, pool_lon = rng.uniform(29, 39, 300).round(3), rng.uniform(60, 75, 300).round(3)
+    pick = rng.integers(0, 300, 4000)  # reports repeating 300 points
+    table = pd.DataFrame(
+        {"date": "2021-08-12", "place": "x", "status": "taliban", "lat": pool_lat[pick], "lon": pool_lon[pick]}
+    )
+    reports = read_reports(table, bounds=None)
+    monkeypatch.setattr(geomap.join, "DISTINCT_MIN_POINTS", 100)
+    monkeypatch.setattr(geomap.join, "PARALLEL_MIN_ROWS", 10)
+    pairs = []
+    real_pairs_of = geomap.join._pairs_of
+
+    def spy(lon, lat):
+        found = real_pairs_of(lon, lat)
+        pairs.append(len(found[0]))
+        return found
+
+    monkeypatch.setattr(geomap.join, "_pairs_of", spy)
+    results = []
+    for grid in (1 << 62, 1000):  # the distinct points joined, then every point through the grid
+        monkeypatch.setattr(geomap.join, "GRID_MIN_POINTS", grid)
+        geomap.join._GRIDS.clear()
+        results.append(locate_on_districts(reports, districts))
+    assert pairs[0] <= 300 and pairs[1] == 4000
+    (located, unresolved), (gridded, gridded_unresolved) = results
+    pd.testing.assert_frame_equal(located, gridded)
+    pd.testing.assert_frame_equal(unresolved, gridded_unresolved)
+    assert len(located) > 1000 and len(unresolved) > 100
