@@ -984,10 +984,15 @@ class Gazetteer:
         """
         norm = split_kind(text)[0]
         words = norm.split()
-        if not 2 <= len(words) <= 5 or _villages.get_villages().positions(phonetic_key(norm)):
+        if not 2 <= len(words) <= 5:
             return None
         for cut in range(1, len(words)):
-            left, right = (self._lookup(" ".join(part), fuzzy=False) for part in (words[:cut], words[cut:]))
+            parts = (" ".join(words[:cut]), " ".join(words[cut:]))
+            if not all(phonetic_key(part) in self._by_key for part in parts):
+                continue  # most names: no place is spelled as either span
+            if _villages.get_villages().positions(phonetic_key(norm)):
+                return None
+            left, right = (self._lookup(part, fuzzy=False) for part in parts)
             pair = [m for m in (left, right) if m is not None and not m.is_foreign and m.entry.kind in _LARGER_KINDS]
             if len(pair) == 2 and left.entry.province_iso == right.entry.province_iso:  # type: ignore[union-attr]
                 best = min(pair, key=lambda m: (_KIND_RANK[m.entry.kind], -m.confidence))
