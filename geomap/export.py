@@ -75,7 +75,8 @@ GPKG_LAYER = "control"
 DICTIONARY_PAGE_BYTES = 256 * 2**20
 GEOMETRY = "geometry"
 FREE_TEXT_COLUMNS = (EVIDENCE, SOURCES)
-"""Columns a Parquet export writes plain, without dictionary or statistics (see :func:`_write_parquet`)."""
+"""Columns a Parquet export writes without statistics, and in the intervals shape without a
+dictionary (see :func:`_write_parquet`)."""
 BATCH_BYTES = 8 * 2**20
 """About how many bytes of geometry one GeoPackage batch (one transaction) holds."""
 INTERVAL_ROWS = 20_000
@@ -351,6 +352,9 @@ def export(
         if kind == "csv":
             _write_csv(batches, areas, tmp, raw=raw_csv)
             return
+        if kind == "parquet":
+            _write_parquet(batches, areas, tmp, distinct_text=shape == "intervals")
+            return
         writer(batches, areas, tmp)
         if kind == "gpkg":
             write_gpkg_style(tmp, timeline.scheme, layer=GPKG_LAYER, shape=shape)
@@ -501,7 +505,9 @@ def _geo_metadata(areas: gpd.GeoDataFrame) -> bytes:
     return json.dumps({"version": "1.0.0", "primary_column": GEOMETRY, "columns": {GEOMETRY: column}}).encode()
 
 
-def _write_parquet(batches: Iterable[Batch], areas: gpd.GeoDataFrame | None, tmp: Path) -> None:
+def _write_parquet(
+    batches: Iterable[Batch], areas: gpd.GeoDataFrame | None, tmp: Path, *, distinct_text: bool = False
+) -> None:
     # Rows refer to the areas' geometry (a dictionary array) where the writer can store the file
     # without the Arrow schema: readers then see the plain WKB column GeoParquet describes.
     referenced = hasattr(pq.ParquetWriter, "add_key_value_metadata")
@@ -514,16 +520,18 @@ def _write_parquet(batches: Iterable[Batch], areas: gpd.GeoDataFrame | None, tmp
                 metadata = {b"geo": _geo_metadata(areas)} if areas is not None else {}
                 options: dict[str, Any] = {"store_schema": False} if referenced else {}
                 schema = table.schema.with_metadata(metadata)
-                # The evidence and sources cells are free text, one cell as long as the reports a
-                # stretch cites (tens of MB at millions of reports): neither dictionary-encoded nor
-                # given min/max statistics, which copied such a cell several times over in the writer.
-                coded = [name for name in schema.names if name not in FREE_TEXT_COLUMNS]
+                # The evidence and sources cells are free text, a cell as long as the reports it
+                # cites (tens of MB for a long stretch at millions of reports): no min/max statistics,
+                # which copied such a cell several times over in the writer. A long table repeats an
+                # area's evidence on the dates after a report (its dictionary stores it once a row
+                # group); the stretches of ``distinct_text`` do not, and are written plain too.
+                counted = [name for name in schema.names if name not in FREE_TEXT_COLUMNS]
                 writer = pq.ParquetWriter(
                     tmp,
                     schema,
                     dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,
-                    use_dictionary=coded,
-                    write_statistics=coded,
+                    use_dictionary=counted if distinct_text else True,
+                    write_statistics=counted,
                     **options,
                 )
                 if referenced and metadata:
