@@ -281,6 +281,17 @@ def _tokens(name: str, keep_generic: bool = False) -> tuple[tuple[str, ...], str
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
+def _another_spelling_of_a_capital(match: Match) -> bool:
+    """Whether a building's name in Latin letters reaches a capital or province only through another
+    spelling of it.
+
+    Villages are named like capitals in other spellings ("Talkan", "Kalatah", "Sar-e-Pul",
+    "Mazar"), and a school or mosque bearing such a name is in one of them far more often
+    than in the capital, so only the name as the gazetteer writes it answers the capital.
+    """
+    return match.entry.kind in _STRONG_KINDS and match.method != "exact"
+
+
 def _kind_word(word: str) -> str | None:
     """The kind of place a word names (``"wolaswali"``: ``"district"``), or None for a word of a name."""
     kind = KIND_WORDS.get(word)
@@ -834,8 +845,18 @@ class Gazetteer:
             elif not any(_kind_word(w) == "village" for w in run):
                 # "Mazar Village Mosque" names a village, not Mazar-i-Sharif
                 found += self._strong_spans(run[:8])
+        latin = not _HAS_ARABIC.search(text)  # Dari and Pashto write each capital's name one way
+        held = [m for m in found if latin and _another_spelling_of_a_capital(m)]
+        found = [m for m in found if not (latin and _another_spelling_of_a_capital(m))]
         if not found:
-            return None
+            if not held:
+                return None
+            # "Talkan School", "Kalatah Sadat Mosque": a village spelled like another form of a
+            # capital's name far more often than the capital; kept as a candidate only
+            best = held[0]
+            others = tuple(m.entry for m in held[1:] if m.entry is not best.entry)
+            return Match(best.entry, min(best.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), best.method,
+                         (*best.alternatives, *others))  # fmt: skip
         found.sort(key=lambda m: (_KIND_RANK[m.entry.kind], -m.confidence))
         best = found[0]
         others = list(best.alternatives)

@@ -8,6 +8,7 @@ differs from a place's in its first sound, the place stays a candidate below the
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from geomap.gazetteer import CROSS_PROVINCE_FUZZY_CONFIDENCE, get_gazetteer
@@ -186,3 +187,27 @@ def test_common_keys_count_provinces_of_villages_a_letter_apart():
 )
 def test_dari_forms_of_provinces_and_capitals(query, name, iso):
     assert _answer(query)[:2] == (name, iso)
+
+
+@pytest.mark.parametrize(
+    ("query", "capital"),
+    [
+        ("Talkan School", "Taloqan"),  # villages are named like capitals in their other spellings
+        ("Kalatah Sadat Mosque", "Qalat"),
+        ("Lashkargah Girls School", "Lashkar Gah"),
+    ],
+)
+def test_a_building_named_like_another_spelling_of_a_capital_keeps_it_as_a_candidate(query, capital):
+    name, _, confidence = _answer(query)
+    assert name == capital and confidence <= CROSS_PROVINCE_FUZZY_CONFIDENCE
+    row = geocode_table([query]).iloc[0]
+    assert pd.isna(row["province_iso"])  # unresolved, the capital listed
+    assert capital in row["alternatives"]
+
+
+@pytest.mark.parametrize(
+    ("query", "capital", "iso"),
+    [("Madrasa Nazamia Khost", "Khost", "AF-KHO"), ("School of Pul-e Alam", "Pul-i-Alam", "AF-LOG")],
+)
+def test_a_building_named_after_a_capital_as_written_answers_it(query, capital, iso):
+    assert _answer(query) == (capital, iso, pytest.approx(0.7))
