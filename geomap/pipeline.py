@@ -133,7 +133,10 @@ def build_timeline(
     >>> timeline.status(on="2021-08-13").set_index("area_id").loc["AF-GHA", "status"]
     'taliban'
     """
-    from geomap.join import locate_on_districts, locate_reports, points_ahead
+    import numpy as np
+
+    from geomap._threads import concurrently
+    from geomap.join import PARALLEL_MIN_ROWS, locate_on_districts, locate_reports, points_ahead
     from geomap.precision import keep_mask
     from geomap.reports import read_reports
     from geomap.timeline import ControlTimeline
@@ -154,12 +157,12 @@ def build_timeline(
     keep = keep_mask(table, min_precision)
     if not keep.all():
         table = table[keep].reset_index(drop=True)
-    reporting_dates = _reporting_dates(_observed_days(table), dates=dates, freq=freq)
-    geocoded = geocode_places(table, geocoder)
-    if districts:
-        located, unresolved = locate_on_districts(table, areas, geocoded=geocoded, engine=engine, ahead=ahead)
-    else:
-        located, unresolved = locate_reports(
+
+    def place() -> tuple[pd.DataFrame, pd.DataFrame]:
+        geocoded = geocode_places(table, geocoder)
+        if districts:
+            return locate_on_districts(table, areas, geocoded=geocoded, engine=engine, ahead=ahead)
+        return locate_reports(
             table,
             areas,
             provinces=provinces,
@@ -168,6 +171,15 @@ def build_timeline(
             engine=engine,
             ahead=ahead,
         )
+
+    if dates is not None:  # the reports' days are not needed: a bad list is refused before any join
+        reporting_dates = _reporting_dates(np.empty(0, dtype="datetime64[D]"), dates=dates, freq=freq)
+        located, unresolved = place()
+    else:  # the reports' days are counted while they are placed
+        (located, unresolved), seen = concurrently(
+            place, lambda: _observed_days(table), parallel=len(table) >= PARALLEL_MIN_ROWS
+        )
+        reporting_dates = _reporting_dates(seen, dates=None, freq=freq)
     if strict:
         _refuse_unplaced(reports, located, unresolved)
     timeline = ControlTimeline(

@@ -161,3 +161,20 @@ def test_points_joined_while_a_large_file_is_read_give_the_same_timeline(monkeyp
     assert len(first.reports) > 250
     dropped = build_timeline(path, level=level, min_precision=2)  # rows dropped: their points joined after
     assert joined == [300, 200] and dropped.imprecise_dropped == 100
+
+
+def test_report_days_counted_beside_the_join_give_the_same_dates_and_bad_dates_come_first(monkeypatch):
+    import geomap.join
+
+    timelines = []
+    for rows in (1 << 62, 0):  # the days counted before the reports are placed, then while they are
+        monkeypatch.setattr(geomap.join, "PARALLEL_MIN_ROWS", rows)
+        timelines.append(build_timeline(REPORTS, geocoder=CountingGeocoder(), freq="D"))
+    assert timelines[0].reporting_dates == timelines[1].reporting_dates
+    assert [str(d) for d in timelines[1].reporting_dates] == ["2021-08-10", "2021-08-11", "2021-08-12", "2021-08-13"]
+    geocoder = CountingGeocoder()
+    with pytest.raises(InputError, match=r"^dates: the list of reporting dates is empty"):
+        build_timeline(REPORTS, geocoder=geocoder, dates=[])
+    assert geocoder.calls == []  # refused before any place is looked up
+    given = build_timeline(REPORTS, geocoder=geocoder, dates=["2021-08-11"])
+    assert [str(d) for d in given.reporting_dates] == ["2021-08-11"] and len(geocoder.calls) == 1
