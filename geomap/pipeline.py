@@ -147,12 +147,21 @@ def build_timeline(
     districts = boundaries is None and level == "district"
     province_polygons = None if provinces or districts else _bundled_provinces()
     bounds = _report_bounds(areas, bundled=boundaries is None)
-    # The reports' points are joined to the areas while the rest of the table is read and checked
-    # (unless rows will be dropped, which would leave other points to join).
+    # A given list of dates is parsed now and refused after the file's problems, as before: a bad
+    # list must not leave a join running that nothing would use.
+    given_dates: list[dt.date] | None = None
+    bad_dates: InputError | None = None
+    if dates is not None:
+        try:
+            given_dates = _reporting_dates(np.empty(0, dtype="datetime64[D]"), dates=dates, freq=freq)
+        except InputError as error:
+            bad_dates = error
+    # The reports' points are joined to the areas while the rest of the table is built, once the
+    # file's values are checked (unless rows will be dropped, which would leave other points to join).
     ahead = points_ahead(
         areas, districts=districts, provinces=provinces, province_polygons=province_polygons, engine=engine
     )
-    on_points = ahead.start if min_precision is None and engine == "pandas" else None
+    on_points = ahead.start if min_precision is None and engine == "pandas" and bad_dates is None else None
     table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet, on_points=on_points)
     keep = keep_mask(table, min_precision)
     if not keep.all():
@@ -172,8 +181,10 @@ def build_timeline(
             ahead=ahead,
         )
 
-    if dates is not None:  # the reports' days are not needed: a bad list is refused before any join
-        reporting_dates = _reporting_dates(np.empty(0, dtype="datetime64[D]"), dates=dates, freq=freq)
+    if bad_dates is not None:  # refused before any join
+        raise bad_dates
+    if given_dates is not None:  # the reports' days are not needed
+        reporting_dates = given_dates
         located, unresolved = place()
     else:  # the reports' days are counted while they are placed
         (located, unresolved), seen = concurrently(

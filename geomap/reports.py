@@ -95,11 +95,11 @@ def read_reports(
         The worksheet of an ``.xlsx`` file: its name or 1-based position; the
         first sheet by default.
     on_points
-        Called with every report's ``(lon, lat)`` (in order) as soon as they are read, when a
-        large CSV file gives coordinates in every row, so that work on them (the join to the
-        areas, :func:`geomap.join.points_ahead`) runs while the rest of the table is built and
-        checked. The points are not checked yet: the table returned (or the error raised) says
-        whether they are valid.
+        Called with every report's ``(lon, lat)`` (in order) as soon as the file's values are
+        checked, when a large CSV file gives coordinates in every row, so that work on them (the
+        join to the areas, :func:`geomap.join.points_ahead`) runs while the rest of the table is
+        built. A file with any invalid value never calls it: work started on its points could
+        not be stopped, and would hold the error's process for as long as it runs.
 
     Returns
     -------
@@ -466,8 +466,6 @@ def _plain_frame(
     import pyarrow as pa
 
     (lat_read, lat_blank), (lon_read, lon_blank) = (_plain_numbers(columns.get(c), n) for c in (LAT, LON))
-    if on_points is not None and not (lat_blank.any() or lon_blank.any()):  # a point in every row
-        on_points(lon_read, lat_read)
 
     def refuse(mask: np.ndarray, *_: object) -> None:
         if np.any(mask):
@@ -477,33 +475,18 @@ def _plain_frame(
         coded = columns[column]
         return pd.Series(from_arrow(coded.dictionary)), coded.indices.to_numpy(zero_copy_only=False)
 
-    def statuses_levels_and_text() -> tuple[Any, Any, dict[str, Any]]:  # on another thread
-        spellings, codes = distinct(STATUS)
-        normalized = [scheme.normalize(s) for s in _text(spellings)]
-        refuse(np.array([v is None for v in normalized])[codes])
-        statuses = from_arrow(pa.array(normalized, type=pa.large_string()).take(pa.array(codes)))  # taken by code
-        remember_codes(statuses, normalized, codes)
-        text = {c: from_arrow(trim(columns[c])) if c in columns else constant_text("", n) for c in (SOURCE, NOTE)}
-        if LEVEL not in columns:
-            return statuses, constant_text("", n), text
-        written, codes = distinct(LEVEL)
+    # Statuses, levels and precisions are checked on their distinct values before anything else
+    # starts: a file refused here is read again by the careful reader, and no work on its points
+    # (``on_points``) may have begun, which nothing could stop.
+    spellings, status_codes = distinct(STATUS)
+    normalized = [scheme.normalize(s) for s in _text(spellings)]
+    refuse(np.array([v is None for v in normalized])[status_codes])
+    level_codes, level_names = None, []
+    if LEVEL in columns:
+        written, level_codes = distinct(LEVEL)
         level = _text(written).str.lower().replace(LEVEL_SYNONYMS)
-        refuse(~level.isin(("", *LEVELS)).to_numpy()[codes])
-        return statuses, from_arrow(pa.array(level.tolist(), type=pa.large_string()).take(pa.array(codes))), text
-
-    def dates_places_and_points() -> tuple[np.ndarray, Any, tuple[np.ndarray, np.ndarray]]:
-        days, codes = distinct(DATE)
-        dates, date_bad = parse_date_column(days)
-        refuse(date_bad[codes])
-        places = trim(columns[PLACE])
-        refuse(np.array(has_empty(places)))
-        _check_coordinates(lat_read, lon_read, lat_blank, lon_blank, refuse, bounds)
-        return dates[codes], places, (lat_read, lon_read)
-
-    (dates, places, (lat, lon)), (statuses, levels, text) = concurrently(
-        dates_places_and_points, statuses_levels_and_text, parallel=n >= PARALLEL_MIN_ROWS
-    )
-
+        refuse(~level.isin(("", *LEVELS)).to_numpy()[level_codes])
+        level_names = level.tolist()
     precision = {}
     for column in (PLACE_PRECISION, DATE_PRECISION):
         if column not in columns:
@@ -513,6 +496,31 @@ def _plain_frame(
         parsed = _text(written).map({"": 1, **{str(k): k for k in PRECISION_LEVELS}})
         refuse(parsed.isna().to_numpy()[codes])
         precision[column] = parsed.to_numpy().astype(int)[codes]
+
+    def statuses_levels_and_text() -> tuple[Any, Any, dict[str, Any]]:  # on another thread
+        statuses = from_arrow(pa.array(normalized, type=pa.large_string()).take(pa.array(status_codes)))
+        remember_codes(statuses, normalized, status_codes)  # taken by code
+        text = {c: from_arrow(trim(columns[c])) if c in columns else constant_text("", n) for c in (SOURCE, NOTE)}
+        if level_codes is None:
+            return statuses, constant_text("", n), text
+        levels = from_arrow(pa.array(level_names, type=pa.large_string()).take(pa.array(level_codes)))
+        return statuses, levels, text
+
+    def dates_places_and_points() -> tuple[np.ndarray, Any, tuple[np.ndarray, np.ndarray]]:
+        days, codes = distinct(DATE)
+        dates, date_bad = parse_date_column(days)
+        refuse(date_bad[codes])
+        places = trim(columns[PLACE])
+        refuse(np.array(has_empty(places)))
+        _check_coordinates(lat_read, lon_read, lat_blank, lon_blank, refuse, bounds)
+        # every check passed: the table will be built from these points
+        if on_points is not None and not (lat_blank.any() or lon_blank.any()):  # a point in every row
+            on_points(lon_read, lat_read)
+        return dates[codes], places, (lat_read, lon_read)
+
+    (dates, places, (lat, lon)), (statuses, levels, text) = concurrently(
+        dates_places_and_points, statuses_levels_and_text, parallel=n >= PARALLEL_MIN_ROWS
+    )
 
     return pd.DataFrame(
         {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -178,3 +179,42 @@ def test_report_days_counted_beside_the_join_give_the_same_dates_and_bad_dates_c
     assert geocoder.calls == []  # refused before any place is looked up
     given = build_timeline(REPORTS, geocoder=geocoder, dates=["2021-08-11"])
     assert [str(d) for d in given.reporting_dates] == ["2021-08-11"] and len(geocoder.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("row", "bad", "options", "error"),
+    [
+        (150, "2021-13-05,Place 150,taliban,32.0,63.0", {}, "'2021-13-05': no such day in the calendar"),
+        (150, "2021-08-05,Place 150,maybe,32.0,63.0", {}, "'maybe'"),
+        (299, "2021-08-05,Place 299,taliban,95.0,63.0", {}, "'95.0': outside the mapped area"),
+        (None, "", {"dates": ["2021-08-01", "2021-02-30"]}, "reporting date"),
+    ],
+)
+def test_a_refused_file_or_dates_list_starts_no_join_of_its_points(monkeypatch, tmp_path, row, bad, options, error):
+    # A join started on a file's points runs to its end, whatever happens: begun before the file
+    # was refused, it kept the process that had reported the error busy for as long again.
+    import geomap._fastcsv
+    import geomap.join
+
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 0)  # the plain reader, as for a large file
+    monkeypatch.setattr(geomap.join, "PARALLEL_MIN_ROWS", 10)
+    lines = ["date,place,status,lat,lon"] + [
+        f"2021-08-{1 + i % 28:02d},Place {i},{('taliban', 'government')[i % 2]},{31 + i % 50 / 10},{62 + i % 70 / 10}"
+        for i in range(300)
+    ]
+    path = tmp_path / "reports.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started: list[int] = []
+    real_start = geomap.join.PointsAhead.start
+    monkeypatch.setattr(
+        geomap.join.PointsAhead, "start", lambda self, lon, lat: started.append(len(lon)) or real_start(self, lon, lat)
+    )
+    valid = build_timeline(path)
+    assert len(valid.reports) + len(valid.unresolved) == 300 and started == [300]  # joined while read
+    started.clear()
+    if row is not None:
+        lines[row + 1] = bad
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(error)):
+        build_timeline(path, **options)
+    assert started == []
