@@ -86,7 +86,8 @@ class TextStore:
         if self._file is None:
             raise ValueError("the text store is closed")
         self._file.flush()
-        table = np.frombuffer(self._extents, dtype=np.int64).reshape(-1, 3).copy()
+        written = np.frombuffer(self._extents, dtype=np.int64).reshape(-1, 3)
+        table = np.concatenate([np.column_stack([self._first, self._count, self._offset]), written])  # and earlier ones
         table = table[np.argsort(table[:, 0], kind="stable")]  # by first key (extents are never empty)
         self._first, self._count, self._offset = table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy()
         self._extents = array("q")  # sorted into the arrays above

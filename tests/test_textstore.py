@@ -69,6 +69,16 @@ def test_keys_never_written_read_empty():
         assert store.read(np.array([0, 1, 2, 3, 4, 5])) == ["", "", "b", "c", "", ""]
 
 
+def test_finishing_again_keeps_what_was_written_before():
+    with TextStore(4) as store:
+        store.write(0, ["a"])
+        store.finish()
+        store.finish()
+        store.write(2, ["c", "d"])
+        store.finish()
+        assert store.read(np.array([0, 1, 2, 3])) == ["a", "", "c", "d"]
+
+
 def test_offsets_take_four_bytes_a_key():
     with TextStore(1_000_000) as store:
         store.finish()
