@@ -65,6 +65,50 @@ def constant_text(value: str, n: int) -> Any:
 
 _CONSTANTS: weakref.WeakValueDictionary[tuple[str, int], Any] = weakref.WeakValueDictionary()
 
+TAKE_BLOCK = 1 << 16
+"""Rows :func:`take_text` takes with Arrow at a time."""
+
+
+def take_text(values: Any, codes: np.ndarray) -> Any:
+    """``values[codes]`` as a column (``pandas.Series(values).array.take(codes)``), for a few
+    distinct ``values`` taken by millions of ``codes``.
+
+    Arrow text is built in buffers of the exact size, filled :data:`TAKE_BLOCK` rows at a time:
+    Arrow's own take of millions of rows grows its text buffer as it goes, and each growth
+    into fresh memory cost more than the take itself (about 0.3 s of CPU for 5,000,000 area
+    ids instead of 0.07 s). Anything but text without missing values (and codes that are all
+    valid positions) is taken as pandas takes it."""
+    array = pd.Series(values).array
+    codes = np.asarray(codes)
+    chunked = getattr(array, "_pa_array", None)
+    if (
+        chunked is None
+        or not isinstance(array.dtype, pd.StringDtype)
+        or chunked.null_count
+        or not len(codes)
+        or not len(array)
+        or codes.min() < 0
+        or codes.max() >= len(array)
+    ):
+        return array.take(codes)
+    import pyarrow as pa
+
+    distinct = chunked.combine_chunks()
+    if not pa.types.is_large_string(distinct.type):
+        distinct = distinct.cast(pa.large_string())
+    starts, _ = _offsets_and_data(distinct)
+    n = len(codes)
+    offsets = np.empty(n + 1, dtype=np.int64)
+    offsets[0] = 0
+    np.cumsum(np.diff(starts)[codes], out=offsets[1:])
+    data = np.empty(int(offsets[-1]), dtype=np.uint8)
+    for first in range(0, n, TAKE_BLOCK):
+        last = min(first + TAKE_BLOCK, n)
+        part_offsets, part_data = _offsets_and_data(distinct.take(pa.array(codes[first:last])))
+        data[offsets[first] : offsets[last]] = part_data[part_offsets[0] : part_offsets[-1]]
+    taken = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+    return pd.arrays.ArrowStringArray(pa.chunked_array([taken]), dtype=array.dtype)
+
 
 def _offsets_and_data(chunk: Any) -> tuple[np.ndarray, np.ndarray]:
     """A (large) string array's value offsets and its data bytes, as NumPy views (no copy)."""

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geomap._columns import constant_text, remember_codes
+from geomap._columns import constant_text, remember_codes, take_text
 from geomap._threads import concurrently as _concurrently
 from geomap.precision import PLACE_PRECISION
 from geomap.schema import (
@@ -676,7 +676,7 @@ def points_ahead(
 def _take(values: np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """``values[index]`` as a column: text is taken in Arrow, not made into one object per row
     (and the engine is told the codes, so it need not hash the rows again)."""
-    taken = pd.Series(values).array.take(index)
+    taken = take_text(values, index)
     if len(index) and index.min() >= 0:
         remember_codes(taken, values, index)
     return taken

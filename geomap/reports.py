@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from geomap._antimeridian import in_lon_range
-from geomap._columns import constant_text, from_arrow, has_empty, remember_codes, trim
+from geomap._columns import constant_text, from_arrow, has_empty, remember_codes, take_text, trim
 from geomap._csv import restore_formulas
 from geomap._fastcsv import RaggedRows, read_plain_csv, read_typed_csv
 from geomap._json import has_lone_surrogate, load_json
@@ -463,7 +463,6 @@ def _plain_frame(
     bounds: tuple[float, float, float, float] | None,
     on_points: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> pd.DataFrame:
-    import pyarrow as pa
 
     (lat_read, lat_blank), (lon_read, lon_blank) = (_plain_numbers(columns.get(c), n) for c in (LAT, LON))
 
@@ -498,12 +497,12 @@ def _plain_frame(
         precision[column] = parsed.to_numpy().astype(int)[codes]
 
     def statuses_levels_and_text() -> tuple[Any, Any, dict[str, Any]]:  # on another thread
-        statuses = from_arrow(pa.array(normalized, type=pa.large_string()).take(pa.array(status_codes)))
+        statuses = take_text(normalized, status_codes)
         remember_codes(statuses, normalized, status_codes)  # taken by code
         text = {c: from_arrow(trim(columns[c])) if c in columns else constant_text("", n) for c in (SOURCE, NOTE)}
         if level_codes is None:
             return statuses, constant_text("", n), text
-        levels = from_arrow(pa.array(level_names, type=pa.large_string()).take(pa.array(level_codes)))
+        levels = take_text(level_names, level_codes)
         return statuses, levels, text
 
     def dates_places_and_points() -> tuple[np.ndarray, Any, tuple[np.ndarray, np.ndarray]]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 
 from geomap.boundaries import load_boundaries, load_provinces
@@ -478,6 +479,32 @@ def test_constant_text_columns_share_an_array_and_stay_apart_when_written():
     assert list(given) == ["given"] * 4 and len(constant_text("x", 0)) == 0
     if arrow_text():  # one array for both columns
         assert given._pa_array is also._pa_array
+
+
+@pytest.mark.parametrize(
+    ("values", "codes"),
+    [
+        (np.array(["AF-KAB", "", "Kunduz", "Dasht-e Qal\u02bfa"], dtype=object), [3, 0, 1, 1, 2, 3, 0, 2, 2]),
+        (["taliban", "government"], [1, 1, 0, 1, 0, 0, 0]),
+        (["only"], [0, 0, 0]),
+        ([""], [0, 0]),
+        (np.array(["a", "b"], dtype=object), []),
+        (np.array(["a", None], dtype=object), [1, 0, 1]),  # a missing value: pandas' take
+        (np.array(["a", "b", "c"], dtype=object), [0, -1, 1]),  # -1 is the last, as in pandas' take
+        (np.array([7, 8], dtype=object), [1, 0]),  # not text
+    ],
+)
+def test_text_taken_by_codes_in_blocks_equals_pandas_take(monkeypatch, values, codes):
+    import geomap._columns
+    from geomap._columns import take_text
+
+    monkeypatch.setattr(geomap._columns, "TAKE_BLOCK", 2)  # blocks that end inside the rows, and a short last one
+    codes = np.array(codes, dtype=np.int64)
+    taken = take_text(values, codes)
+    expected = pd.Series(values).array.take(codes)
+    assert taken.dtype == expected.dtype
+    assert pd.Series(taken).equals(pd.Series(expected))
+    assert pd.Series(taken).tolist() == [pd.Series(values).tolist()[k] for k in codes]
 
 
 def test_many_points_go_through_the_grid_as_they_are_and_land_as_distinct_ones_do(monkeypatch):
