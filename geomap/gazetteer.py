@@ -1072,7 +1072,10 @@ class Gazetteer:
             # district, town, capital or province of that name stays a candidate below the default min_score
             match = Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), "fuzzy",
                           match.alternatives)  # fmt: skip
-        if match is not None and (match.method in ("exact", "alias") or match.is_foreign):
+        small = match is not None and not match.is_foreign and match.entry.kind == "village"
+        small = small and not _district_seat(match.entry, phonetic_key(split_kind(text)[0]))  # type: ignore[union-attr]
+        small = small and not self._larger_elsewhere(match.entry)  # type: ignore[union-attr]
+        if match is not None and (match.method in ("exact", "alias") or match.is_foreign) and not small:
             if not _is_later_district(match.entry):
                 return match
             if self._spelled_as(text, match.entry):
@@ -1092,10 +1095,18 @@ class Gazetteer:
             or not any(normalize(villages.name(line)) == norm for lines in by_province.values() for line in lines)
         ):
             return self._later_district_namesakes(text, later, provinces)  # no village is spelled so
+        if small and match is not None and not by_province and not provinces:
+            # a misspelling of a main-table village ("Khosh Pak" for Kushkak) is one of its namesakes' as much
+            for line in villages.positions(phonetic_key(normalize(match.entry.name))):
+                by_province.setdefault(villages.province_iso(line), []).append(line)
+            return self._among_villages(match, by_province, villages, norm)
         if not by_province:
             return match
         if match is not None and _is_later_district(match.entry):
             match = None  # a village spelled so is meant, not a misspelling of a district created after 2014
+        if small and match is not None and not provinces:
+            # a village of the main tables is one village of the name among the settlement table's
+            return self._among_villages(match, by_province, villages, norm)
         if match is not None and match.entry.province_iso in by_province:
             return match  # the main tables and the villages agree on the province
         if match is not None and provinces and match.entry.province_iso not in provinces:
@@ -1113,6 +1124,40 @@ class Gazetteer:
         if len(entries) == 1:
             return Match(entries[0], VILLAGE_CONFIDENCE, method)
         return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method, tuple(entries[1:]))
+
+    def _larger_elsewhere(self, entry: Entry) -> bool:
+        """Whether a village's own name is a district's, town's, capital's or province's of another province."""
+        slot = self._by_key.get(phonetic_key(normalize(entry.name)))
+        return slot is not None and any(
+            hit[0] <= 1 and self.entries[i].kind in _LARGER_KINDS and self.entries[i].province_iso != entry.province_iso
+            for i, hit in slot.hits.items()
+        )
+
+    def _among_villages(
+        self,
+        match: Match,
+        by_province: dict[str, list[int]],
+        villages: _villages.VillageIndex,
+        norm: str,
+    ) -> Match:
+        """A village of the main tables weighed as one more village of the name ("Chinar", "Chahar Qala").
+
+        The main tables' populated places below town size are villages like the settlement
+        table's: when villages spelled alike lie in other provinces too, the name is as
+        ambiguous as any village name found in several provinces (unresolved, the others
+        listed), and a common name in one province is held as the settlement table's would be.
+        """
+        here = match.entry.province_iso
+        others = [self._village_entry(villages, lines[0]) for iso, lines in by_province.items() if iso != here]
+        others.sort(key=lambda e: (-len(by_province[e.province_iso]), e.province_iso))
+        if others:
+            seen = {e.province_iso for e in match.alternatives}
+            extra = tuple(e for e in others if e.province_iso not in seen)
+            return Match(match.entry, min(match.confidence, AMBIGUOUS_VILLAGE_CONFIDENCE), match.method,
+                         (*match.alternatives, *extra))  # fmt: skip
+        if not match.alternatives and villages.is_common(phonetic_key(norm)):
+            return Match(match.entry, min(match.confidence, AMBIGUOUS_VILLAGE_CONFIDENCE), match.method)
+        return match
 
     def _village_named(self, text: str, provinces: set[str]) -> bool:
         """Whether a village (within ``provinces`` when given) is spelled as ``text`` (after normalisation)."""
@@ -1573,6 +1618,32 @@ class Gazetteer:
                 if entry_id not in merged.hits or hit < merged.hits[entry_id]:
                     merged.hits[entry_id] = hit
         return merged
+
+
+#: Words of a village's name that say it is a district's seat ("Ali Sher Alaqahdari", "Hukumat-e Shinkai").
+_SEAT_WORDS = frozenset({"alaqahdari", "alaqadari", "hukumat", "hukumati", "hukumat-e"})
+
+
+def _district_seat(entry: Entry, key: str) -> bool:
+    """Whether a village of the main tables, asked as ``key``, is named as the seat of its district.
+
+    A district's seat is usually its largest village and carries its name ("Aqcha" in Aqcha,
+    "Chahar Bagh" in Khani Chahar Bagh, "Obeh" in Obe), or the words for a district centre
+    ("Ali Sher Alaqahdari"); such a name, or the district's name asked of it, means the
+    district's centre before any other village of that name.
+    """
+    from rapidfuzz.distance import OSA
+
+    name = normalize(entry.name)
+    if not _SEAT_WORDS.isdisjoint(name.split()):
+        return True
+    if not entry.district:
+        return False
+    district = phonetic_key(normalize(entry.district))
+    for own in (phonetic_key(name), key):
+        if own and (own in district or district in own or OSA.distance(own, district) <= 2):
+            return True
+    return False
 
 
 def _word_starts(normalized: str) -> tuple[int, ...]:

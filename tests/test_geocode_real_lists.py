@@ -211,3 +211,29 @@ def test_a_building_named_like_another_spelling_of_a_capital_keeps_it_as_a_candi
 )
 def test_a_building_named_after_a_capital_as_written_answers_it(query, capital, iso):
     assert _answer(query) == (capital, iso, pytest.approx(0.7))
+
+
+def test_a_village_of_the_main_tables_is_one_of_its_namesakes():
+    # the main tables' Kushkak (Farah) is one of many villages of the name: without a province
+    # the name stays unresolved with the others listed, as a settlement-table name would
+    match = get_gazetteer().resolve("Kushkak")
+    assert (match.entry.name, match.entry.province_iso) == ("Kushkak", "AF-FRA")
+    assert match.confidence < 0.5 and {"AF-BAM", "AF-HER", "AF-GHO"} <= {e.province_iso for e in match.alternatives}
+    assert _answer("Kooshkak")[1:] == ("AF-FRA", 0.3)  # a misspelling of it is as ambiguous
+    assert _answer("Kushkak, Farah") == ("Kushkak", "AF-FRA", 1.0)  # the province decides
+    assert _answer("Miran, Wardak") == ("Miran", "AF-WAR", 1.0)
+    assert geocode_table(["Miran", "Kushkak (Bamyan)"])["province_iso"].tolist()[1] == "AF-BAM"
+    assert pd.isna(geocode_table(["Miran"])["province_iso"].iloc[0])
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Wutahpur", "Wutahpur", "AF-KNR"),  # the seat of Wata Pur; Wardak's villages of the name are listed
+        ("Zaybak", "Zaybak", "AF-BDS"),  # the seat of Zebak, named as its district
+        ("Alaqahdari Gelan", "Alaqahdari Gelan", "AF-GHA"),  # named as a district centre
+    ],
+)
+def test_a_district_seat_keeps_its_name(query, name, iso):
+    # a village of the main tables named as its district is the district's centre, before villages elsewhere
+    assert _answer(query) == (name, iso, 1.0)
