@@ -161,8 +161,8 @@ NOT_PLACE_NAMES = frozenset(
     }
 )
 # Izafa connectors between two words of a name: Mazar-e Sharif, Qala-i-Naw, Qal'eh-ye Now; and
-# "and" joining two names: Lal wa Sarjangal, Khost-o-Firing.
-CONNECTORS = frozenset({"e", "i", "y", "ye", "yi", "ee", "ae", "wa", "va", "o"})
+# "and" joining two names: Lal wa Sarjangal, Khost-o-Firing, "دند و پتان".
+CONNECTORS = frozenset({"e", "i", "y", "ye", "yi", "ee", "ae", "wa", "va", "o", "\u0648"})
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'`´’‘ʼʻʿʾ′\u02bd"), None)
 # Latin letters and digits, and the letters of the Arabic script (Dari, Pashto).
@@ -237,12 +237,26 @@ MAX_NAME_CHARS = 200
 _CACHE_SIZE = 1 << 16
 
 
+# "مرکزباميان" (centre of Bamyan) written without the space: the word for centre glued to a name of
+# three letters or more; "مرکزی" (central, Markazi Bihsud) is a word of its own.
+_GLUED_MARKAZ = re.compile(
+    "\u0645\u0631\u06a9\u0632(?=[\u0620-\u064a\u066e-\u06cb\u06cd-\u06d3\u06d5][\u0620-\u064a\u066e-\u06d3\u06d5]{2})"
+)
+
+
+# Pashto "او" (and) between two words, Dari "و": "فرنگ او غارو" is "فرنگ و غارو" (Farang wa Gharu).
+_PASHTO_AW = re.compile("(?<=\\S)\\s+\u0627\u0648\\s+(?=\\S)")
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _fold(text: str) -> str:
     if text.isascii():  # most names: nothing to decompose
         return text.casefold().translate(_APOSTROPHES)
     if _HAS_ARABIC.search(text):
-        text = unicodedata.normalize("NFKC", text).translate(_ARABIC_SCRIPT)
+        text = _PASHTO_AW.sub(" \u0648 ", text)
+        text = _GLUED_MARKAZ.sub(
+            "\u0645\u0631\u06a9\u0632 ", unicodedata.normalize("NFKC", text).translate(_ARABIC_SCRIPT)
+        )
     decomposed = unicodedata.normalize("NFKD", text.translate(_DIGRAPHS))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold().translate(_APOSTROPHES).replace("ß", "ss")
@@ -545,7 +559,7 @@ _STRONG_KINDS = ("capital", "province")
 _LARGER_KINDS = ("capital", "province", "city", "district")
 # A quick test that a name may hold an honorific, a trailing "central" or two joined names.
 _MAY_BE_AFFIXED = re.compile(
-    r"hazrat|markaz|cent|city|district|\d|[-\u2013\u2014&]|\s(?:wa|va|aw|and)\s", re.IGNORECASE
+    r"hazrat|markaz|cent|city|district|\d|[-\u2010-\u2015\u2212&]|\s(?:wa|va|aw|and)\s", re.IGNORECASE
 )
 # A quick test that a name may be a building's (a school, mosque, clinic, market...).
 _MAY_NAME_A_FACILITY = re.compile(
@@ -556,7 +570,7 @@ _MAY_NAME_A_FACILITY = re.compile(
 )
 # Where a compound name splits: " wa "/" aw " (Pashto)/" and "/" & " between names, or a hyphen or
 # dash between words (not the izafa hyphens of Mazar-e-Sharif, which leave a one-letter part).
-_COMPOUND_SPLIT = re.compile(r"\s+(?:wa|va|aw|and|&)\s+|\s*[-\u2013\u2014]\s*", re.IGNORECASE)
+_COMPOUND_SPLIT = re.compile(r"\s+(?:wa|va|aw|and|&)\s+|\s*[-\u2010-\u2015\u2212]\s*", re.IGNORECASE)
 # Pashto "aw" (and) between two words, written for Dari "wa" (Dand aw Patan: Dand wa Patan).
 _PASHTO_AND = re.compile(r"\s+aw\s+", re.IGNORECASE)
 # A numbered part after a name: "Yakawlang 2", "Kohistan-1", "Yakawlang No. 2".
@@ -570,6 +584,11 @@ _BATCH_SIZE = 8_192
 #: Letters another romanisation writes for those of a name on record (:meth:`Gazetteer._respelled`): Dari
 #: ``gh`` for ``q`` ("Gharabagh"), French ``ch`` for ``sh`` ("Chibar"), Arabic-style ``dh`` for ``z`` ("Dharanj").
 RESPELLINGS = (("gh", "q"), ("ch", "sh"), ("dh", "z"))
+#: Arabic letters typed or converted for Persian ones (:meth:`Gazetteer._lost_letters`): an Arabic keyboard
+#: writes ک for گ, ج for چ, ب for پ, ز for ژ; old encodings turned پ into ی.
+_LOST_LETTERS = {"\u06a9": "\u06af", "\u062c": "\u0686", "\u0628": "\u067e", "\u0632": "\u0698", "\u06cc": "\u067e"}
+#: At most this many such letters are read the other way in one name (2 ** 5 variants).
+LOST_LETTERS_MAX = 5
 #: Endings that make a demonym of a place name: Herati, Kandaharis, Kabuli's.
 DEMONYM_ENDINGS = ("is", "i")
 
@@ -1297,6 +1316,7 @@ class Gazetteer:
             or self._upper_lower(norm, hint, provinces)
             or self._diphthong(key, hint, provinces)
             or self._respelled(norm, hint, provinces)
+            or self._lost_letters(norm, hint, provinces)
             or self._fuzzy_lookup(key, hint, provinces, _word_starts(norm))
             or self._dari_plural(norm, hint, provinces)
             or self._transliterated(norm, hint, provinces)
@@ -1415,6 +1435,39 @@ class Gazetteer:
                 return Match(match.entry, min(match.confidence, PHONETIC_VILLAGE_CONFIDENCE), "fuzzy",
                              match.alternatives)  # fmt: skip
         return None
+
+    def _lost_letters(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
+        """A Dari or Pashto name whose Persian letters were lost in typing or conversion: ``"كرديز"`` (Gardez).
+
+        An Arabic keyboard has no ``گ``, ``چ``, ``پ``, ``ژ`` and lists typed on one write ``ک``, ``ج``,
+        ``ب``, ``ز`` for them; text converted from old encodings has ``ی`` for ``پ`` (``"يل علم"``,
+        Pul-i-Alam; ``"سريل"``, Sar-e Pul). Those letters are read as the Persian ones (every
+        combination of at most :data:`LOST_LETTERS_MAX` of them) when the name as written is no
+        place's nor a village's; a district's, town's, capital's or province's own or curated name
+        reached so answers (``fuzzy``, 0.8). Differently named places in several provinces leave it
+        held below the default ``min_score`` with them listed.
+        """
+        if not _HAS_ARABIC.search(norm):
+            return None
+        spots = [i for i, ch in enumerate(norm) if ch in _LOST_LETTERS]
+        if not spots or len(spots) > LOST_LETTERS_MAX or _villages.get_villages().positions(phonetic_key(norm)):
+            return None
+        hits: dict[int, tuple[int, int]] = {}
+        for chosen in range(1, 1 << len(spots)):
+            variant = list(norm)
+            for b, i in enumerate(spots):
+                if chosen >> b & 1:
+                    variant[i] = _LOST_LETTERS[norm[i]]
+            slot = self._by_key.get(phonetic_key("".join(variant)))
+            for i, hit in slot.hits.items() if slot is not None else ():
+                if hit[0] <= 1 and self.entries[i].kind not in (FOREIGN, "village"):
+                    hits[i] = min(hit, hits.get(i, hit))
+        if not hits:
+            return None
+        match = self._choose(_Key(hits), hint, provinces=provinces)
+        names = {phonetic_key(normalize(e.name)) for e in (match.entry, *match.alternatives)}
+        cap = CROSS_PROVINCE_FUZZY_CONFIDENCE if match.alternatives and len(names) > 1 else PHONETIC_VILLAGE_CONFIDENCE
+        return Match(match.entry, min(match.confidence, cap), "fuzzy", match.alternatives)
 
     def _adjectival(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
         """``"Khulmi"``: the adjectival form (ending ``-i``) of a district's or town's own or curated name.
@@ -1807,15 +1860,20 @@ def _not_places() -> dict[str, str]:
 
 
 def build_gazetteer(
-    *, new_districts: bool = True, district_names: bool = True, later_districts: bool = True
+    *,
+    new_districts: bool = True,
+    district_names: bool = True,
+    later_districts: bool = True,
+    district_spellings: bool = True,
 ) -> Gazetteer:
     """Build a fresh :class:`Gazetteer` from the tables bundled with geomap.
 
     Use :func:`get_gazetteer` for the cached one. ``new_districts=False`` leaves out the
     districts created after the 2014 set (``new_districts.csv``), and ``district_names=False``
     the district spellings and districts taken from Who's On First (``district_names.csv``),
-    and ``later_districts=False`` the districts of ``later_districts.csv``, as their build
-    scripts need.
+    ``later_districts=False`` the districts of ``later_districts.csv``, and
+    ``district_spellings=False`` the Dari and English district names of
+    ``district_spellings.csv``, as their build scripts need.
     """
     entries = _province_entries()
     province_names = {e.province_iso: e.province for e in entries}
@@ -1830,6 +1888,8 @@ def build_gazetteer(
     entries = _add_curated(entries, _table_entries("aliases.csv", province_names, curated=True))
     if district_names:
         entries = _add_curated(entries, _table_entries("district_names.csv", province_names, curated=True))
+    if district_spellings:
+        entries = _add_curated(entries, _table_entries("district_spellings.csv", province_names, curated=True))
     if new_districts:
         entries += _table_entries("new_districts.csv", province_names, curated=True)
     if later_districts:
@@ -1906,6 +1966,7 @@ SOURCE_TABLES = (
     "new_districts.csv",
     "later_districts.csv",
     "district_names.csv",
+    "district_spellings.csv",
     "not_places.csv",
     "province_centroids.csv",
 )
