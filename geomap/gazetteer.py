@@ -550,11 +550,13 @@ COMPOUND_CONFIDENCE = 0.8
 #: Confidence of a district named in brackets after a place it holds (``"Ismail Khail (Mandozai)"``)
 #: when the place itself is not found there.
 QUALIFIER_CONFIDENCE = 0.8
-#: Highest confidence of a place read from the name of a building in it (``"Bagrami Clinic"``).
+#: Highest confidence of a place read from the name of a building in it (``"Deh Sabz Girls School"``).
 FACILITY_CONFIDENCE = 0.7
 #: Confidence of a district's or town's name read from its adjectival form (``"Khulmi"``: Khulm).
 ADJECTIVAL_CONFIDENCE = 0.75
 _STRONG_KINDS = ("capital", "province")
+#: Kinds of place weighed against villages of the same name when a building is named after them.
+_FACILITY_HELD_KINDS = ("district", "city")
 #: Kinds of place a report names before a village of the same name.
 _LARGER_KINDS = ("capital", "province", "city", "district")
 # A quick test that a name may hold an honorific, a trailing "central" or two joined names.
@@ -859,6 +861,8 @@ class Gazetteer:
                 # a building is named as its writers spell the place: "Zafran School" is not a
                 # misspelt Zadran, "Faraj School" not Farah
                 match = None
+            if match is not None and not match.is_foreign and match.entry.kind in _FACILITY_HELD_KINDS:
+                match = self._with_namesake_villages(" ".join(run), match)
             if match is not None and not match.is_foreign:
                 found.append(match)
             elif not any(_kind_word(w) == "village" for w in run):
@@ -886,6 +890,28 @@ class Gazetteer:
         if len({best.entry.province_iso, *(o.province_iso for o in others)}) > 1 and len(found) > 1:
             confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
         return Match(best.entry, confidence, best.method, tuple(others))
+
+    def _with_namesake_villages(self, text: str, match: Match) -> Match:
+        """A district or town named in a building's name, weighed against villages of that name elsewhere.
+
+        Villages are named like districts and towns all over the country, and a building is
+        named after the village it stands in as often as after a district: when the settlement
+        table holds villages spelled as ``text`` in other provinces, the place stays a candidate
+        below the default ``min_score`` with them listed.
+        """
+        norm = split_kind(text)[0]
+        villages = _villages.get_villages()
+        here = {match.entry.province_iso, *(e.province_iso for e in match.alternatives)}
+        elsewhere: dict[str, int] = {}
+        for line in villages.positions(phonetic_key(norm)) if norm else ():
+            iso = villages.province_iso(line)
+            if iso not in here:
+                elsewhere.setdefault(iso, line)
+        if not elsewhere:
+            return match
+        others = tuple(self._village_entry(villages, line) for _, line in sorted(elsewhere.items()))
+        return Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), match.method,
+                     (*match.alternatives, *others))  # fmt: skip
 
     def _strong_spans(self, words: list[str]) -> list[Match]:
         """The longest spans of ``words`` that are capitals' or provinces' names on record.

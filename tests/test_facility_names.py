@@ -13,13 +13,12 @@ from geomap.geocode import geocode_table
     ("query", "name", "iso"),
     [
         ("Deh Sabz Girls School", "Dih Sabz", "AF-KAB"),  # a district before the words
-        ("Bagrami Clinic", "Bagrami", "AF-KAB"),
+        ("Khas Kunar Clinic", "Khas Kunar", "AF-KNR"),
         ("School of Pul-e Alam", "Pul-i-Alam", "AF-LOG"),  # ... or after them
         ("Markaz-e Sehi Baraki Barak", "Baraki Barak", "AF-LOG"),  # a health centre
         ("Madrasa Nazamia Khost", "Khost", "AF-KHO"),  # a span of the words left: the capital
         ("High School, Chaharikar", "Chaharikar", "AF-PAR"),  # the place after a comma
         ("Ghazni High School No. 2", "Ghazni", "AF-GHA"),
-        ("Khwaja Ghar market", "Khwaja Ghar", "AF-TAK"),
         ("Bagram Air Base", "Bagram", "AF-PAR"),
         ("لیسه هرات", "Herat", "AF-HER"),  # a lycee, in Dari
     ],
@@ -28,6 +27,22 @@ def test_a_building_is_read_as_its_place(query, name, iso):
     match = get_gazetteer().resolve(query)
     assert (match.entry.name, match.entry.province_iso) == (name, iso)
     assert 0.5 <= match.confidence <= FACILITY_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso", "elsewhere"),
+    [
+        ("Andar Clinic", "Andar", "AF-GHA", {"AF-HER", "AF-PIA", "AF-WAR", "AF-ZAB"}),
+        ("Bagrami Clinic", "Bagrami", "AF-KAB", {"AF-NAN"}),
+        ("Khwaja Ghar market", "Khwaja Ghar", "AF-TAK", {"AF-KAP"}),
+    ],
+)
+def test_a_district_in_a_buildings_name_is_weighed_against_villages_of_that_name(query, name, iso, elsewhere):
+    # villages of other provinces carry the district's name: the building may stand in any of them
+    match = get_gazetteer().resolve(query)
+    assert (match.entry.name, match.entry.province_iso) == (name, iso)
+    assert match.confidence < 0.5 and elsewhere <= {e.province_iso for e in match.alternatives}
+    assert geocode_table([query])["province_iso"].isna().all()
 
 
 def test_names_with_the_words_on_record_keep_them():
