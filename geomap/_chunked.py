@@ -457,7 +457,9 @@ def assemble(pieces: list[pa.Table], columns: list[str]) -> pd.DataFrame:
         del chunked
         pa.default_memory_pool().release_unused()
     pieces.clear()
-    return pd.DataFrame(out)
+    # not consolidated: a block of several columns would be a copy of them, and a block split
+    # later (a column replaced) keeps the whole of it alive
+    return pd.DataFrame(out, copy=False)
 
 
 def text_column(chunked: pa.ChunkedArray, *, categories: bool = True) -> pd.Series:
@@ -467,12 +469,35 @@ def text_column(chunked: pa.ChunkedArray, *, categories: bool = True) -> pd.Seri
         return chunked.to_pandas()
     distinct = sum(len(chunk.dictionary) for chunk in chunked.chunks)
     if categories and distinct <= max(1, len(chunked)) * DICTIONARY_SHARE:
-        wide = _index_type(distinct)  # room for the unified dictionary (at most the sum of the chunks')
-        if wide.bit_width > chunked.type.index_type.bit_width:
-            chunked = pa.chunked_array(
-                [pa.DictionaryArray.from_arrays(c.indices.cast(wide), c.dictionary) for c in chunked.chunks]
-            )
-        series = chunked.unify_dictionaries().to_pandas()
-        return series.cat.reorder_categories(series.cat.categories.sort_values())
+        return _categorical(chunked)
     plain = pa.chunked_array([chunk.dictionary.take(chunk.indices) for chunk in chunked.chunks], type=pa.large_string())
     return plain.to_pandas()
+
+
+def _categorical(chunked: pa.ChunkedArray) -> pd.Series:
+    """Dictionary-encoded text chunks as one ``category`` column whose categories are every chunk's
+    dictionary values, sorted (as Arrow's ``unify_dictionaries().to_pandas()`` with the categories
+    then sorted), each chunk's codes looked up in one small table and written straight into the
+    column's codes: one array of codes per row, where Arrow's conversion took several wider ones."""
+    dictionaries = [chunk.dictionary.cast(pa.large_string()) for chunk in chunked.chunks]
+    union = pc.unique(pa.concat_arrays(dictionaries)) if dictionaries else pa.array([], pa.large_string())
+    union = union.take(pc.array_sort_indices(union))
+    dtype = pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), union).to_pandas().dtype
+    codes = np.empty(len(chunked), dtype=_codes_type(len(union)))
+    start = 0
+    for chunk, dictionary in zip(chunked.chunks, dictionaries, strict=True):
+        lookup = np.append(pc.index_in(dictionary, value_set=union).to_numpy(zero_copy_only=False), -1)
+        indices = chunk.indices.to_numpy(zero_copy_only=False) if chunk.null_count == 0 else None
+        if indices is None:  # a missing value reads the last entry of the table: -1
+            indices = chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        codes[start : start + len(chunk)] = lookup.astype(codes.dtype)[indices]
+        start += len(chunk)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), copy=False)
+
+
+def _codes_type(size: int) -> type[np.signedinteger]:
+    """The type pandas gives the codes of a ``category`` of ``size`` categories."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if size < np.iinfo(dtype).max:
+            return dtype
+    return np.int64

@@ -341,26 +341,36 @@ def _decide_majority(
     return Decisions(status, since, conflict, cell_offsets, group[order], groups.offsets, groups.rows)
 
 
-def positions_in(values: pd.Series, candidates: pd.Index | list[str] | np.ndarray) -> np.ndarray:
-    """Position of each value in ``candidates`` (``-1`` where absent), as ``int64``.
+def positions_in(
+    values: pd.Series, candidates: pd.Index | list[str] | np.ndarray, *, narrow: bool = False
+) -> np.ndarray:
+    """Position of each value in ``candidates`` (``-1`` where absent), as ``int64`` (``narrow``:
+    the narrowest type holding them, :func:`code_dtype`).
 
     As ``pandas.Index(candidates).get_indexer(values)`` (a missing value matches a missing
-    candidate); Arrow-backed text is looked up by Arrow's hash kernel, without a Python
-    object or a factorization per row.
+    candidate); a ``category`` column is looked up once per category, Arrow-backed text by
+    Arrow's hash kernel, without a Python object or a factorization per row.
     """
     import pandas as pd
 
     from geomap._columns import remembered_codes
 
+    dtype = code_dtype(len(candidates)) if narrow else np.int64
     if not len(values):
-        return np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=dtype)
     candidates = pd.Index(candidates)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # each category's position, and last the missing value's (a code of -1 reads it): one
+        # array of the result's type per row, where factorizing took two of int64
+        lookup = candidates.get_indexer(pd.Index(values.cat.categories, dtype=object).append(pd.Index([None])))
+        looked_up: np.ndarray = lookup.astype(dtype)[values.cat.codes.to_numpy()]
+        return looked_up
     array = values.array
     known = remembered_codes(array)
     if known is not None:  # the column was built from these values: no hashing of its rows
         distinct, remembered = known
         where = np.asarray(candidates.get_indexer(pd.Index(distinct, dtype=object)), dtype=np.int64)
-        taken: np.ndarray = where[remembered]
+        taken: np.ndarray = where.astype(dtype)[remembered]
         return taken
     pa_values = getattr(array, "_pa_array", None)
     if pa_values is not None and isinstance(values.dtype, pd.StringDtype):
@@ -370,9 +380,9 @@ def positions_in(values: pd.Series, candidates: pd.Index | list[str] | np.ndarra
         texts = [None if pd.isna(c) else str(c) for c in candidates]
         if all(t is None or t == c for t, c in zip(texts, candidates, strict=True)):
             hits = pc.index_in(pa_values, value_set=pa.array(texts, type=pa_values.type))
-            return np.asarray(hits.fill_null(-1).to_numpy(), dtype=np.int64)
+            return np.asarray(hits.fill_null(-1).to_numpy(), dtype=dtype)
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
-    return np.asarray(candidates.get_indexer(distinct)[codes], dtype=np.int64)
+    return np.asarray(candidates.get_indexer(distinct).astype(dtype)[codes], dtype=dtype)
 
 
 def distinct_values(values: pd.Series) -> list[object]:

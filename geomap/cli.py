@@ -342,6 +342,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if as_of is not None:
         _warn_before_first_report(as_of, timeline)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
+    if shape != "as-of":  # from here on only the decided statuses and the evidence are read
+        from geomap.pipeline import release_memory
+
+        timeline._keep_only_evidence()
+        release_memory()
     with atomic_path(args.output) as tmp:
         areas_path = compact_areas_path(args.output) if args.compact else None
         export(

@@ -168,6 +168,7 @@ class ControlTimeline:
         self._disagreeing_rows: np.ndarray | None = None
         self._texts: EvidenceTexts | None = None
         """Where the reports' evidence text is, when not in ``reports`` (see :meth:`_report_texts`)."""
+        self._keys: list[str] | None = None  # the status keys, once the reports' statuses are let go
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -508,8 +509,26 @@ class ControlTimeline:
 
     def _status_keys(self) -> list[str]:
         """Status codes of the engine: sorted keys (majority ties go to the first), any stray status included."""
+        if self._keys is not None:
+            return self._keys
         statuses = cast("list[str]", distinct_values(self.reports[STATUS]))
         return sorted(set(self.scheme.keys) | set(statuses))
+
+    def _keep_only_evidence(self) -> None:
+        """Let go of every column of ``reports`` but ``row``, for a caller that reads only :meth:`long`,
+        :meth:`iter_long` and the evidence from here on (``geomap export`` of the long and interval
+        tables, once it has reported the conflicts and province-wide reports).
+
+        Only where the evidence text is kept on disk (:func:`geomap.pipeline.build_timeline_lean`):
+        the statuses are decided first, and the evidence reads the text by row. At 10,000,000 reports
+        the other columns hold some 260 MB. Nothing happens where the text is in ``reports``.
+        """
+        if self._texts is None or ROW not in self.reports.columns:
+            return
+        self._decisions()
+        self._keys = self._status_keys()
+        self._disagreeing_rows = None
+        self.reports = self.reports[[ROW]]
 
     def _decisions(self, days: Sequence[dt.date] | None = None) -> Decisions:
         """The engine's arrays for ``days`` (default: the reporting dates, computed once)."""
@@ -522,7 +541,7 @@ class ControlTimeline:
     def _decide(self, days: Sequence[dt.date]) -> Decisions:
         counted = self._counted()
         keys = self._status_keys()
-        area = positions_in(counted[AREA_ID], self.areas[AREA_ID].to_numpy())
+        area = positions_in(counted[AREA_ID], self.areas[AREA_ID].to_numpy(), narrow=True)
         mine = area >= 0
         if not mine.all():
             counted, area = counted[mine], area[mine]
@@ -537,7 +556,7 @@ class ControlTimeline:
         # Per-report arrays in the narrowest types their values allow: at millions of reports they
         # set the engine's memory.
         area = area.astype(code_dtype(len(self.areas)), copy=False)
-        status = positions_in(counted[STATUS], keys).astype(code_dtype(len(keys)), copy=False)
+        status = positions_in(counted[STATUS], keys, narrow=True)
         n = len(self.reports)
         if len(counted) == n:  # positions in self.reports (a RangeIndex)
             position = np.arange(n, dtype=index_dtype(n))

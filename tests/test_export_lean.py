@@ -11,6 +11,7 @@ import pytest
 
 import geomap._chunked
 import geomap._fastcsv
+import geomap.export
 import geomap.timeline
 from geomap.cli import main
 from geomap.errors import GeocodeError, InputError
@@ -177,6 +178,52 @@ def test_cli_export_writes_what_the_whole_timeline_writes(small_chunks, tmp_path
         for row in whole.conflicts().head(5).itertuples()
     )
     assert f"shown as such: {shown} and {len(whole.conflicts()) - 5} more" in err
+
+
+@pytest.mark.parametrize("shape", [[], ["--intervals"]], ids=["long", "intervals"])
+def test_cli_export_keeps_only_the_reports_row_while_it_writes(small_chunks, tmp_path, monkeypatch, shape):
+    path = write(tmp_path, reports_text())
+    columns = []
+    write_csv = geomap.export._write_csv
+
+    def noting(batches, *args, **kwargs):  # the reports' columns while the batches are written
+        for batch in batches:
+            columns.append(list(timeline_seen[0].reports.columns))
+            yield batch
+
+    timeline_seen = []
+    real_export = geomap.export.export
+
+    def seen(timeline, *args, **kwargs):
+        timeline_seen.append(timeline)
+        return real_export(timeline, *args, **kwargs)
+
+    monkeypatch.setattr(geomap.export, "export", seen)
+    monkeypatch.setattr(geomap.export, "_write_csv", lambda batches, *a, **k: write_csv(noting(batches), *a, **k))
+    args = ["export", str(path), "--level", "district", "-o", str(tmp_path / "cli.csv"), *shape]
+    assert main(args) == 0
+    whole = build_timeline(path, level="district")
+    export(whole, tmp_path / "api.csv", shape="intervals" if shape else "long")
+    assert (tmp_path / "cli.csv").read_bytes() == (tmp_path / "api.csv").read_bytes()
+    assert columns and all(c == ["row"] for c in columns)
+
+
+def test_keeping_only_the_evidence_leaves_the_long_and_interval_tables_as_they_were(small_chunks, tmp_path):
+    path = write(tmp_path, reports_text())
+    lean = build_timeline_lean(path, level="district")
+    long, conflicts = lean.long(), lean.conflicts()
+    export(lean, tmp_path / "before.parquet", shape="intervals")
+    lean._long = None
+    located = len(lean.reports)
+    lean._keep_only_evidence()
+    assert list(lean.reports.columns) == ["row"] and len(lean.reports) == located
+    pd.testing.assert_frame_equal(lean.long(), long)
+    export(lean, tmp_path / "after.parquet", shape="intervals")
+    assert (tmp_path / "after.parquet").read_bytes() == (tmp_path / "before.parquet").read_bytes()
+    assert len(conflicts) > 0
+    whole = build_timeline(path, level="district")  # the text is in the reports: nothing let go
+    whole._keep_only_evidence()
+    assert "note" in whole.reports and "date" in whole.reports
 
 
 def test_evidence_json_is_the_records_json(small_chunks, tmp_path):

@@ -124,6 +124,47 @@ def test_small_dictionaries_take_narrow_codes_and_unify():
     assert list(column.cat.categories) == sorted(column.cat.categories)
 
 
+def test_dictionary_chunks_become_the_category_arrow_unifies():
+    # missing values, a dictionary value no row uses, index types of different widths, an empty chunk
+    def coded(indices: list[int | None], values: list[str]) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int8()), pa.array(values, pa.large_string()))
+
+    a = coded([0, 1, None, 1, 0], ["kabul", "herat", "unused"])
+    b = compact_text(pa.array([f"d{k % 200}" for k in range(500)] + [None]))
+    c = coded([], ["zaranj"])
+    chunks = same_type([a, b, c])
+    column = text_column(pa.chunked_array(chunks))
+    unified = pa.chunked_array(chunks).unify_dictionaries().to_pandas()
+    expected = unified.cat.reorder_categories(unified.cat.categories.sort_values())
+    pd.testing.assert_series_equal(column, expected)
+    assert column.cat.codes.dtype == np.int16  # 204 categories: codes of 2 bytes, as pandas gives them
+    assert column[:5].tolist()[:2] == ["kabul", "herat"] and column.isna().sum() == 2
+    assert {"unused", "zaranj"} <= set(column.cat.categories)  # dictionary values count, used or not
+    assert list(column.cat.categories) == sorted(column.cat.categories)
+
+
+def test_assembled_reports_are_columns_of_their_own():
+    def piece(rows: list[int], places: list[int], kinds: list[str]) -> pa.Table:
+        return pa.table(
+            {
+                "row": pa.array(rows, pa.int32()),
+                "place": pa.array(places, pa.int32()),
+                "kind": compact_text(pa.array(kinds)),
+            }
+        )
+
+    pieces = [
+        piece([2, 3, 4, 7], [0, 1, 1, 0], ["a", "a", "a", "a"]),
+        piece([5, 6, 8, 9], [1, 0, 0, 0], ["b", "a", "a", "b"]),
+    ]
+    frame = geomap._chunked.assemble(pieces, ["row", "place", "kind"])
+    assert frame["row"].tolist() == [2, 3, 4, 7, 5, 6, 8, 9] and frame["place"].tolist() == [0, 1, 1, 0, 1, 0, 0, 0]
+    assert frame["kind"].tolist() == list("aaaabaab") and frame["kind"].dtype == "category"
+    # not one block of the two int32 columns: replacing one later would keep the block (both) alive
+    assert len(frame._mgr.blocks) == 3
+    assert not np.shares_memory(frame["row"].to_numpy(), frame["place"].to_numpy())
+
+
 @pytest.mark.parametrize("table_cells", [0, 50_000_000])  # counting sort, then the table of statuses per group
 def test_disagreeing_rows_equal_groupby_nunique(table_cells, monkeypatch):
     monkeypatch.setattr(geomap.timeline, "_PRESENCE_CELLS", table_cells)

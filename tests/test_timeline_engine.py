@@ -161,6 +161,27 @@ def test_counting_sort_and_arrow_lookups_equal_numpy_and_pandas():
     assert positions_in(values[:0], candidates).tolist() == []
 
 
+def test_categories_are_looked_up_once_each_into_narrow_positions():
+    import numpy as np
+
+    from geomap._columnar import positions_in
+
+    values = pd.Series(pd.Categorical(["b", "a", None, "zz", "a", "c"] * 1000, categories=["zz", "c", "b", "a", "q"]))
+    candidates = ["a", "b", "c"]
+    expected = pd.Index(candidates).get_indexer(values.astype(object))
+    assert expected[:6].tolist() == [1, 0, -1, -1, 0, 2]
+    narrow = positions_in(values, candidates, narrow=True)
+    assert narrow.dtype == np.int8
+    np.testing.assert_array_equal(narrow, expected)
+    wide = positions_in(values, candidates)
+    assert wide.dtype == np.int64
+    np.testing.assert_array_equal(wide, expected)
+    # a missing value matches a missing candidate, as get_indexer does
+    with_missing = positions_in(values, ["a", None, "b"], narrow=True)
+    assert with_missing[:6].tolist() == [2, 0, 1, -1, 0, -1]
+    assert positions_in(values[:0], candidates, narrow=True).dtype == np.int8
+
+
 @pytest.mark.parametrize("slice_rows", [7, 1000, 1 << 20])
 def test_counting_sort_in_slices_equals_a_stable_sort(slice_rows, monkeypatch):
     import numpy as np
