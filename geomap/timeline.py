@@ -308,7 +308,11 @@ class ControlTimeline:
         statuses = rows.drop_duplicates([*by_day, STATUS]).groupby(by_day, **grouped)[STATUS].agg(list)
         places = rows.drop_duplicates([*by_day, PLACE]).groupby(by_day, **grouped)[PLACE].agg("; ".join)
         cited = rows[rows[SOURCE].astype(bool)].drop_duplicates([*by_day, SOURCE])
-        sources = cited.groupby(by_day, **grouped)[SOURCE].agg("; ".join).reindex(first.index, fill_value="")
+        if cited.empty:  # no report cites a source (an empty group's index cannot be reindexed by
+            # category codes of another width: more than 127 areas)
+            sources = pd.Series("", index=first.index, dtype=object)
+        else:
+            sources = cited.groupby(by_day, **grouped)[SOURCE].agg("; ".join).reindex(first.index, fill_value="")
         out = pd.DataFrame(
             {
                 AREA_ID: first.index.get_level_values(0),

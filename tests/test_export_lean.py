@@ -287,3 +287,22 @@ def test_place_names_distinct_within_chunks_are_coded_over_the_file(small_chunks
         assert not isinstance(place.dtype, pd.CategoricalDtype)
     assert place.astype(str).tolist() == whole.reports["place"].astype(str).tolist()
     pd.testing.assert_frame_equal(lean.long(), whole.long())
+
+
+def test_conflicts_without_sources_over_many_districts(small_chunks, tmp_path):
+    # more than 127 districts make the area column's category codes int16; the conflicting reports
+    # cite no source, so none is left to join: the sources column is empty, not an error
+    districts = level_areas("district").sort_values("area_id").iloc[:130]
+    points = districts.geometry.representative_point()
+    lines = ["date,place,status,lat,lon"]
+    for k, point in enumerate(points):
+        statuses = ("taliban", "government", "taliban", "taliban") if k == 3 else ("taliban",) * 4
+        lines += [f"2021-05-0{1 + k % 9},site {k},{s},{point.y:.5f},{point.x:.5f}" for s in statuses]
+    timeline = build_timeline_lean(write(tmp_path, "\n".join(lines) + "\n"), level="district")
+    assert isinstance(timeline.reports["area_id"].dtype, pd.CategoricalDtype)
+    conflicts = timeline.conflicts(limit=5)
+    assert conflicts["area_id"].tolist() == [districts["area_id"].iloc[3]]
+    assert conflicts["statuses"].tolist() == [["taliban", "government"]]
+    assert conflicts["places"].tolist() == ["site 3"]
+    assert conflicts["sources"].tolist() == [""]
+    assert conflicts.equals(timeline.conflicts())
