@@ -11,6 +11,7 @@ Every path lists the same keys, so answers never depend on which one ran.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -217,4 +218,20 @@ def fuzzy_matches(
     indel = {c: Indel.distance(key, c) for c in closest}
     fewest = min(indel.values())
     chosen = sorted((c, best) for c in closest if indel[c] == fewest)
-    return chosen, sorted((c, best) for c in closest if indel[c] != fewest)
+    runners_up = sorted((c, best) for c in closest if indel[c] != fewest)
+    if len(chosen) > 1:
+        # of names as close, one written with the same consonants (another vowel: "Kijran" for Kajran)
+        # comes before one with another consonant (Hijran): vowels are what romanisations disagree on
+        consonants = _consonants(key)
+        same = [c for c in chosen if _consonants(c[0]) == consonants]
+        if same and len(same) < len(chosen):
+            return same, sorted(runners_up + [c for c in chosen if c not in same])
+    return chosen, runners_up
+
+
+_NOT_CONSONANTS = re.compile(r"[aeiouwy]")
+
+
+def _consonants(key: str) -> str:
+    """The consonants of a phonetic key, in order."""
+    return _NOT_CONSONANTS.sub("", key)

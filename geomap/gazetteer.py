@@ -547,6 +547,11 @@ VILLAGE_CONFIDENCE = 0.85
 AMBIGUOUS_VILLAGE_CONFIDENCE = 0.3
 #: Confidence of one part of a compound name (``"Chaman-Spin Boldak"``) answering the whole.
 COMPOUND_CONFIDENCE = 0.8
+#: Confidence of a district named in brackets after a name known nowhere ("Jelga (Khwaja Hijran)").
+BRACKETED_DISTRICT_CONFIDENCE = 0.7
+# A name, then another in brackets (either way round, as some Dari lists have them) and nothing else:
+# "Jelga (Khwaja Hijran)"; not "Zadran Kalai (Zadran village)".
+_BRACKETED_DISTRICT = re.compile(r"[^(),;/]+[()]\s*(?![^()]*\bvillage\b)[^(),;/]+[()]\s*", re.IGNORECASE)
 #: Confidence of a district named in brackets after a place it holds (``"Ismail Khail (Mandozai)"``)
 #: when the place itself is not found there.
 QUALIFIER_CONFIDENCE = 0.8
@@ -583,6 +588,9 @@ _FUSED_NUMBER = re.compile(r"([a-z]{3,})(\d{1,2})")
 _PART_SPLIT = re.compile(r"[,;/()]")
 #: Names resolved per batch of :meth:`Gazetteer.resolve_many` (bounds the memory of a batch).
 _BATCH_SIZE = 8_192
+#: A misspelling this long or longer written with a place's consonants (another vowel) is that place
+#: before places as close by another consonant; in shorter names a vowel makes another name (Chori, Chora).
+VOWEL_KEY = 6
 #: Letters another romanisation writes for those of a name on record (:meth:`Gazetteer._respelled`): Dari
 #: ``gh`` for ``q`` ("Gharabagh"), French ``ch`` for ``sh`` ("Chibar"), Arabic-style ``dh`` for ``z`` ("Dharanj").
 RESPELLINGS = (("gh", "q"), ("ch", "sh"), ("dh", "z"))
@@ -771,6 +779,20 @@ class Gazetteer:
                 there = self._with_villages(parts[0], self._lookup(parts[0], provinces=within), within)
                 if there is not None and there.entry.province_iso in within and not there.is_foreign:
                     return there
+                if (
+                    len(districts) == 1
+                    and not districts[0].alternatives
+                    and (head is None or head.is_foreign or head.confidence < 0.5)
+                    and _BRACKETED_DISTRICT.fullmatch(text.strip())
+                    and not _MAY_NAME_A_FACILITY.search(parts[0])
+                ):
+                    # "Jelga (Khwaja Hijran)": a name known nowhere, then the district in brackets, which holds
+                    # it (a place of that name elsewhere keeps the name: the brackets may name a village area)
+                    held = districts[0]
+                    return Match(held.entry, min(held.confidence, BRACKETED_DISTRICT_CONFIDENCE), held.method)
+            if head is None and not provinces and not districts and _BRACKETED_DISTRICT.fullmatch(text.strip()):
+                # "Narang wa Badil (Tarango Badil)": the words in brackets name nothing; the name is read alone
+                return self._resolve(parts[0])
             return head
         match = self._with_generic_words(text) or self._lookup(text)
         head, province = self._trailing_province(text)
@@ -1634,10 +1656,31 @@ class Gazetteer:
         chosen = phonetic_key(normalize(match.entry.name))
         if all(phonetic_key(normalize(other.name)) == chosen for other in match.alternatives):
             return match  # namesakes (Fayzabad in three provinces): as ambiguous as the name spelled right
+        if (
+            len(key) >= VOWEL_KEY
+            and self._only_vowels_differ(key, match.entry)
+            and not any(self._only_vowels_differ(key, other) for other in match.alternatives)
+        ):
+            # "Qalander" is Qalandar, with Kalan Deh listed: a name written with the query's consonants
+            # (another vowel) is meant before one with another consonant as close, when no place of
+            # another province has those consonants ("Shatal": Shutul, Panjshir, or Shital, Kunar)
+            slot = self._by_skeleton.get(skeleton(key))
+            if slot is not None and {
+                self.entries[i].province_iso for i in slot.hits if self.entries[i].kind != FOREIGN
+            } == {match.entry.province_iso}:
+                return match
         # a misspelling as close to differently named places in two provinces cannot say which: a
         # wrong province colours the wrong area, so the answer is held below the default min_score
         confidence = min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
         return Match(match.entry, confidence, match.method, match.alternatives)
+
+    def _only_vowels_differ(self, key: str, entry: Entry) -> bool:
+        """Whether one of the own or curated names of ``entry`` has the consonants of ``key``, in order."""
+        consonants = skeleton(key)
+        return any(
+            skeleton(phonetic_key(normalize(spelling))) == consonants
+            for spelling in (entry.name, *entry.aliases[: entry.curated])
+        )
 
     def _fuzzy_candidates(
         self, key: str, hint: str | None, provinces: set[str] | None, starts: tuple[int, ...] = ()

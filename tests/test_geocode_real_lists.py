@@ -307,3 +307,41 @@ def test_and_between_two_names_in_dari_and_pashto(query, name, iso):
 def test_dari_names_of_districts_from_the_open_list(query, name, iso):
     assert _answer(query)[:2] == (name, iso)
     assert _answer(query)[:2] == _answer(name)[:2]
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Qalendar", "Qalandar", "AF-KHO"),  # another vowel: Kalan Deh (Wardak), another consonant, is listed
+        ("Shamel", "Shamal", "AF-KHO"),
+    ],
+)
+def test_a_misspelling_with_the_consonants_of_a_place_is_that_place(query, name, iso):
+    found = _answer(query)
+    assert found[:2] == (name, iso) and found[2] >= 0.8
+
+
+@pytest.mark.parametrize("query", ["Shutal", "Chori", "Akhchi"])
+def test_consonants_of_places_in_two_provinces_or_a_short_name_stay_candidates(query):
+    # Shutul (Panjshir) and Shital (Kunar) share the consonants; in a short name a vowel makes another name
+    assert get_gazetteer().resolve(query).confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Pasaband Bazar (Guzara)", "Guzara", "AF-HER"),  # a name known nowhere: the district in brackets
+        ("حصه اول ) خنج (", "Khenj", "AF-PAN"),  # brackets the other way round
+    ],
+)
+def test_a_district_in_brackets_holds_a_name_not_known_there(query, name, iso):
+    assert _answer(query) == (name, iso, 0.7)
+
+
+def test_a_building_or_a_village_before_a_district_in_brackets_is_not_read_as_the_district():
+    assert get_gazetteer().resolve("Bolan School (Nad Ali)").confidence < 0.5
+    assert _answer("Ismail Khail (Mandozai)")[1] == "AF-KHO"  # the place known in the district's province
+
+
+def test_words_in_brackets_that_name_nothing_leave_the_name_alone():
+    assert _answer("Narang wa Badil (Tarango Badil)")[:2] == ("Narang", "AF-KNR")
