@@ -85,7 +85,7 @@ class VillageIndex:
         return [] if row is None else [int(p) for p in row.lstrip(COMMON_MARK).split(",")]
 
     def is_common(self, key: str) -> bool:
-        """Whether villages spelled within a letter of ``key`` lie in :data:`COMMON_PROVINCES` provinces or more.
+        """Whether villages spelled within a letter of ``key`` lie in many provinces, or are many (:func:`common_keys`).
 
         Such a name is common across the country, and the table does not hold every village:
         one village of it in one province says little about where the name means.
@@ -122,6 +122,8 @@ def index_keys(lines: list[str]) -> dict[str, list[int]]:
 
 #: Provinces whose villages, spelled within a letter of a name, make the name common (:meth:`VillageIndex.is_common`).
 COMMON_PROVINCES = 13
+#: Villages spelled within a letter of a name (another spelling than its own) that make it common too.
+COMMON_VILLAGES = 14
 #: Marks a common key's row in the compiled index (before its lines).
 COMMON_MARK = "*"
 
@@ -136,6 +138,9 @@ def common_keys(by_key: dict[str, list[int]], lines: list[str]) -> set[str]:
 
     A letter added, dropped or changed (two keys sharing a key one letter shorter) counts as
     within a letter; the provinces of the villages of other keys are counted, the key's own included.
+    A key is common when those provinces number :data:`COMMON_PROVINCES` or more, or those
+    villages (of the other keys) :data:`COMMON_VILLAGES` or more: a name a letter from many
+    villages is a common name, however few provinces the table's villages of it lie in.
     """
     provinces = {key: {lines[p].split("\t", 2)[1][:6] for p in positions} for key, positions in by_key.items()}
     shorter: dict[str, list[str]] = {}
@@ -145,11 +150,13 @@ def common_keys(by_key: dict[str, list[int]], lines: list[str]) -> set[str]:
     common = set()
     for key in by_key:
         near: set[str] = set()
+        others: set[str] = set()
         for variant in _near_variants(key):
             for other in shorter[variant]:
-                if other != key:
+                if other != key and other not in others:
+                    others.add(other)
                     near |= provinces[other]
-        if len(near) >= COMMON_PROVINCES:
+        if len(near) >= COMMON_PROVINCES or len({p for o in others for p in by_key[o]}) >= COMMON_VILLAGES:
             common.add(key)
     return common
 

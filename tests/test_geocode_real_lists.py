@@ -345,3 +345,31 @@ def test_a_building_or_a_village_before_a_district_in_brackets_is_not_read_as_th
 
 def test_words_in_brackets_that_name_nothing_leave_the_name_alone():
     assert _answer("Narang wa Badil (Tarango Badil)")[:2] == ("Narang", "AF-KNR")
+
+
+def test_a_name_a_letter_from_many_villages_is_common():
+    # Abdan: the table's one village of the name is in Sar-e Pul, but villages spelled a letter
+    # apart (Abadan, Abdal, Aydan, ...) are many: which Abdan is meant is not known
+    from geomap._villages import get_villages
+
+    assert get_villages().is_common("abdan")
+    assert _answer("Abdan") == ("Abdan", "AF-SAR", 0.3)
+    assert _answer("Abdan, Sar-e Pul") == ("Abdan", "AF-SAR", 0.85)
+    assert _answer("Abdan (Sar-e Pul)") == ("Abdan", "AF-SAR", 0.85)
+
+
+def test_common_keys_count_villages_a_letter_apart():
+    from geomap._villages import COMMON_PROVINCES, COMMON_VILLAGES, common_keys
+
+    assert COMMON_VILLAGES > COMMON_PROVINCES
+    # villages a letter from "zarin" in two provinces only, but as many as COMMON_VILLAGES
+    lines = ["Zarin\tAF-AAA-x\t0\t0\t1\tzarin"]
+    lines += [f"Zarina\tAF-BBB-y\t0\t0\t{i + 2}\tzarina" for i in range(COMMON_VILLAGES - 1)]
+    lines += ["Zarini\tAF-AAA-z\t0\t0\t99\tzarini"]
+    by_key: dict[str, list[int]] = {}
+    for position, line in enumerate(lines):
+        by_key.setdefault(line.rsplit("\t", 1)[1], []).append(position)
+    assert "zarin" in common_keys(by_key, lines)
+    lines.pop()  # one village fewer
+    del by_key["zarini"]
+    assert "zarin" not in common_keys(by_key, lines)

