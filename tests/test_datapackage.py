@@ -101,6 +101,10 @@ def test_scheme_sources_and_licences_are_listed(timeline, tmp_path):
     geonames = next(s for s in descriptor["sources"] if s["title"].startswith("GeoNames"))
     assert geonames["licenses"][0]["name"] == "CC-BY-4.0"
     assert "Contains data from GeoNames (geonames.org)" in [c["title"] for c in descriptor["contributors"]]
+    # every licensed source of the gazetteer's tables (geomap/data/README.md) is cited with its licence
+    licences = {s["title"].split(" ")[0]: s.get("licenses", [{}])[0].get("name") for s in descriptor["sources"]}
+    assert licences["Who's"] == "CC-BY-4.0" and licences["OpenAfghanistan/provinces"] == "MIT"
+    assert "Data from Who's On First (whosonfirst.org)" in [c["title"] for c in descriptor["contributors"]]
     own = package_descriptor(path, format="geojson", scheme=AFGHANISTAN_2021, bundled_boundaries=False)
     assert not any(s["title"].startswith("geoBoundaries") for s in own["sources"])
 
