@@ -72,7 +72,7 @@ def decide(
     area: np.ndarray,
     day: np.ndarray,
     status: np.ndarray,
-    position: np.ndarray,
+    position: np.ndarray | None,
     query_days: np.ndarray,
     *,
     n_areas: int,
@@ -86,7 +86,8 @@ def decide(
     ----------
     area, day, status, position
         Per counted report: area index (``0..n_areas-1``), day (int days since the epoch),
-        status code and position in the reports table, in input order.
+        status code and position in the reports table, in input order; ``position`` ``None``
+        when the counted reports are the whole table (each report's position is its index).
     query_days
         Sorted int days to decide.
     n_areas
@@ -108,7 +109,7 @@ def decide(
 
 
 def _groups(
-    track: np.ndarray, day: np.ndarray, status: np.ndarray, position: np.ndarray, contested: int | None
+    track: np.ndarray, day: np.ndarray, status: np.ndarray, position: np.ndarray | None, contested: int | None
 ) -> _Groups:
     """The (track, day) groups of the reports. Per-report arrays stay as narrow as their values
     allow (keys in int32 while they fit, report positions in :func:`index_dtype`), and each is
@@ -125,6 +126,7 @@ def _groups(
         group_track, group_day = track[order[starts]].astype(np.int64), day[order[starts]].astype(np.int64)
     else:
         key, span, low = combined
+        del combined  # the key is let go once ordered
         order = _key_order(key, span * (int(track.max()) + 1) if n else 1)
         ordered = key[order]
         del key
@@ -148,6 +150,8 @@ def _groups(
         decided = status[:0].astype(np.int64)
     if contested is not None:
         decided = np.where(conflict, contested, decided)
+    if position is None:  # the reports are the rows of the table, in order: the order is their positions
+        return _Groups(order, offsets, group_track, group_day, decided, conflict)
     # positions index the whole reports table, which may be longer than this call's n
     top = int(position.max()) + 1 if n else 0
     rows = position[order].astype(index_dtype(top), copy=False)

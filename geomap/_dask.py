@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from geomap._columnar import Decisions, decide
+from geomap._columnar import Decisions, decide, index_dtype
 from geomap.errors import InputError
 
 PARTITIONS = 8
@@ -70,7 +70,7 @@ def decide_dask(
     area: np.ndarray,
     day: np.ndarray,
     status: np.ndarray,
-    position: np.ndarray,
+    position: np.ndarray | None,
     query_days: np.ndarray,
     *,
     n_areas: int,
@@ -81,6 +81,8 @@ def decide_dask(
 ) -> Decisions:
     """:func:`geomap._columnar.decide` run per range of areas on Dask, stitched in area order."""
     dask = require_dask()
+    if position is None:
+        position = np.arange(len(area), dtype=index_dtype(len(area)))
     edges = np.linspace(0, n_areas, min(max(n_areas, 1), partitions) + 1).astype(np.int64)
     by_area = np.argsort(area, kind="stable")
     cuts = np.searchsorted(area[by_area], edges)

@@ -258,6 +258,18 @@ LEAN_COLUMNS = (
 _LEAN_NUMBERS = {"row": "int32", "place_precision": "int8", "date_precision": "int8"}
 
 
+def lean_columns(aggregate: str, *, provinces: bool) -> list[str]:
+    """:data:`LEAN_COLUMNS` less those the rule does not read: the geocoded ``name`` only under
+    ``majority`` (places vote), the gazetteer ``kind`` only under ``capital`` on provinces (which
+    reports count). Each is some bytes a report that nothing reads otherwise."""
+    unread = set()
+    if aggregate != "majority":
+        unread.add("name")
+    if not (aggregate == "capital" and provinces):
+        unread.add("kind")
+    return [c for c in LEAN_COLUMNS if c not in unread]
+
+
 def build_timeline_lean(reports: ReportsLike, **options: Any) -> ControlTimeline:
     """:func:`build_timeline` for a caller that reads only the timeline's statuses, conflicts and
     evidence (``geomap export``): the same timeline in a fraction of the memory at millions of reports.
@@ -265,7 +277,8 @@ def build_timeline_lean(reports: ReportsLike, **options: Any) -> ControlTimeline
     A large, plain CSV or TSV file (one record per line: what the fast reader takes) is read,
     checked, geocoded and placed a chunk at a time, so it is never held whole. Every problem in
     the file is still reported, with its row, before anything is returned. ``timeline.reports``
-    then keeps only :data:`LEAN_COLUMNS`, text with few distinct values as ``category`` (sorted
+    then keeps only :data:`LEAN_COLUMNS` (``name`` only under ``majority``, ``kind`` only under
+    ``capital`` on provinces: :func:`lean_columns`), text with few distinct values as ``category`` (sorted
     categories), and ``timeline.unresolved`` is as usual. Any other input (or ``engine="dask"``,
     or a file that turns out not to be plain) is built by :func:`build_timeline`.
 
@@ -369,7 +382,8 @@ def _build_in_chunks(
     empty: pd.DataFrame | None = None
     dropped = 0
     area_index = pd.Index(areas[AREA_ID])
-    coded = Codebooks(CODED_COLUMNS)
+    lean = lean_columns(aggregate, provinces=provinces)
+    coded = Codebooks([c for c in CODED_COLUMNS if c in lean])
     # Free text (sources, notes) is checked by nothing and read by the evidence only: it is read
     # in a second pass once the engine has decided, so the two never sit in memory together.
     names = header_names(path, delimiter=delimiter)
@@ -409,7 +423,7 @@ def _build_in_chunks(
             failures[2] = exc
             continue
         del table, geocoded
-        columns = [c for c in LEAN_COLUMNS if c in located.columns]
+        columns = [c for c in lean if c in located.columns]
         small = {c: t for c, t in _LEAN_NUMBERS.items() if c in columns}
         if empty is None:  # taken, not sliced: a slice of no rows would keep the chunk's columns alive
             empty = located[columns].take([])

@@ -549,6 +549,7 @@ class ControlTimeline:
         mine = area >= 0
         if not mine.all():
             counted, area = counted[mine], area[mine]
+        del mine
         place = None
         if self.aggregate == "majority":
             names = counted[NAME if NAME in counted else PLACE]
@@ -562,10 +563,8 @@ class ControlTimeline:
         area = area.astype(code_dtype(len(self.areas)), copy=False)
         status = positions_in(counted[STATUS], keys, narrow=True)
         n = len(self.reports)
-        if len(counted) == n:  # positions in self.reports (a RangeIndex)
-            position = np.arange(n, dtype=index_dtype(n))
-        else:
-            position = counted.index.to_numpy().astype(index_dtype(n))
+        # None: every report counts, each at its own position (the engine's order is then the positions)
+        position = None if len(counted) == n else counted.index.to_numpy().astype(index_dtype(n))
         return engine(
             area,
             _day_numbers(counted[DATE]),

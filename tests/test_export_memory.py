@@ -15,7 +15,7 @@ from geomap._chunked import RowPicker, compact_text, plain_csv_chunks, same_type
 from geomap._columnar import _groups, _track_day_key, code_dtype, index_dtype
 from geomap.join import locate_on_districts
 from geomap.levels import level_areas
-from geomap.pipeline import build_timeline_lean
+from geomap.pipeline import build_timeline, build_timeline_lean
 from geomap.reports import read_reports
 from geomap.timeline import _conflict_days, _disagree, _take_rows
 
@@ -28,6 +28,9 @@ def test_engine_keeps_report_positions_and_keys_narrow(tmp_path):
     assert groups.rows.dtype == np.int32
     assert groups.rows.tolist() == [1, 4, 3, 0, 2]  # (track, day) order, input order within
     assert groups.decided.tolist() == [0, 1, 3]  # the last group disagrees: contested
+    own = _groups(track, day, status, None, contested=3)  # every report counts: positions are the order
+    assert own.rows.dtype == np.int32 and own.rows.tolist() == groups.rows.tolist()
+    assert own.offsets.tolist() == groups.offsets.tolist() and own.decided.tolist() == groups.decided.tolist()
     key, span, low = _track_day_key(track, day)
     assert key.dtype == np.int32 and (span, low) == (3, 18_850)
     wide, _, _ = _track_day_key(np.array([0, 3_000_000]), np.array([0, 1_000]))
@@ -48,6 +51,30 @@ def test_report_positions_beyond_int32_stay_whole():
     groups = _groups(track, day, np.array([1, 2], dtype=np.int8), far, None)
     assert groups.rows.dtype == np.int64
     assert groups.rows.tolist() == [2**31 + 5, 2**31 + 7]
+
+
+@pytest.mark.parametrize(
+    ("aggregate", "level", "kept"),
+    [
+        ("capital", "district", set()),
+        ("latest", "province", set()),
+        ("capital", "province", {"kind"}),
+        ("majority", "district", {"name"}),
+    ],
+)
+def test_lean_reports_keep_name_and_kind_only_where_the_rule_reads_them(tmp_path, monkeypatch, aggregate, level, kept):
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 0)  # the chunked path, even for a tiny file
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "date,place,status,source\n2021-08-12,Ghazni,taliban,a\n2021-08-15,Kabul,taliban,b\n"
+        "2021-08-15,Kabul,government,c\n2021-08-16,Herat,government,d\n",
+        encoding="utf-8",
+    )
+    lean = build_timeline_lean(path, level=level, aggregate=aggregate)
+    assert {"name", "kind"} & set(lean.reports.columns) == kept
+    whole = build_timeline(path, level=level, aggregate=aggregate)
+    assert {"name", "kind"} <= set(whole.reports.columns)
+    pd.testing.assert_frame_equal(lean.long(), whole.long())
 
 
 def test_timeline_decides_on_narrow_arrays():
