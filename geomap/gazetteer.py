@@ -1139,9 +1139,14 @@ class Gazetteer:
             # district, town, capital or province of that name stays a candidate below the default min_score
             match = Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), "fuzzy",
                           match.alternatives)  # fmt: skip
-        small = match is not None and not match.is_foreign and match.entry.kind == "village"
-        small = small and not _district_seat(match.entry, phonetic_key(split_kind(text)[0]))  # type: ignore[union-attr]
-        small = small and not self._larger_elsewhere(match.entry)  # type: ignore[union-attr]
+        small = match is not None and self._small_village(text, match)
+        misspelt = match is not None and match.method == "fuzzy"
+        misspelt = misspelt and phonetic_key(split_kind(text)[0]) not in self._by_key  # not a spelling variant
+        if small and match is not None and misspelt and not provinces:
+            # a misspelling of one of the few villages of the main tables: one of the settlement
+            # table's thousands, or a village no table holds, is as likely meant
+            match = Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), "fuzzy",
+                          match.alternatives)  # fmt: skip
         if match is not None and (match.method in ("exact", "alias") or match.is_foreign) and not small:
             if not _is_later_district(match.entry):
                 return match
@@ -1191,6 +1196,18 @@ class Gazetteer:
         if len(entries) == 1:
             return Match(entries[0], VILLAGE_CONFIDENCE, method)
         return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method, tuple(entries[1:]))
+
+    def _small_village(self, text: str, match: Match) -> bool:
+        """Whether ``match`` is a village of the main tables to weigh as one village of its name among others.
+
+        Not a district's seat (:func:`_district_seat`), nor a village whose own name is a larger
+        place's of another province (:meth:`_as_larger_namesake` answers that place).
+        """
+        if match.is_foreign or match.entry.kind != "village":
+            return False
+        return not _district_seat(match.entry, phonetic_key(split_kind(text)[0])) and not self._larger_elsewhere(
+            match.entry
+        )
 
     def _larger_elsewhere(self, entry: Entry) -> bool:
         """Whether a village's own name is a district's, town's, capital's or province's of another province."""
