@@ -457,9 +457,10 @@ def locate_reports(
             located_parts.append(_spread_over_province(frame[spread], areas, province_polygons))
     placed = (index >= 0) & ~spread
     main = frame.copy(deep=False) if placed.all() else _rows_where(frame, placed)  # no copy of every report
+    positions = index if placed.all() else index[placed]
     main[AREA_ID], main[AREA_NAME] = _concurrently(
-        lambda: _take(area_ids, index[placed]),
-        lambda: _take(area_names, index[placed]),
+        lambda: _take(area_ids, positions),
+        lambda: _take(area_names, positions),
         parallel=len(frame) >= PARALLEL_MIN_ROWS,
     )
     located_parts.insert(0, main)
@@ -484,7 +485,8 @@ def _rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     return selected
 
 
-_Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
+_Pairs = tuple[np.ndarray, np.ndarray, np.ndarray | None]
+"""The distinct points ``(ux, uy)`` and each report's pair (``None``: each report is its own)."""
 
 
 def _point_pairs(frame: pd.DataFrame) -> _Pairs:
@@ -496,24 +498,27 @@ def _point_pairs(frame: pd.DataFrame) -> _Pairs:
 
 def _pairs_of(lon: np.ndarray, lat: np.ndarray) -> _Pairs:
     """See :func:`_point_pairs`. From :data:`GRID_MIN_POINTS` points on, every point is its own
-    pair: the grid answers most points by arithmetic, faster than hashing them all would take,
-    and :func:`join_points` makes the points it leaves distinct."""
+    pair (``None`` stands for each report's own position): the grid answers most points by
+    arithmetic, faster than hashing them all would take, and :func:`join_points` makes the
+    points it leaves distinct."""
     valid = ~(np.isnan(lon) | np.isnan(lat))
     if valid.all():
         return _distinct_or_every(lon, lat)
     pair = np.full(len(lon), -1, dtype=np.int64)
     ux, uy, inverse = _distinct_or_every(lon[valid], lat[valid])
-    pair[valid] = inverse
+    pair[valid] = np.arange(len(ux)) if inverse is None else inverse
     return ux, uy, pair
 
 
 def _distinct_or_every(x: np.ndarray, y: np.ndarray) -> _Pairs:
     if DISTINCT_MIN_POINTS <= len(x) < GRID_MIN_POINTS:
         return distinct_points(x, y)
-    return x, y, np.arange(len(x))
+    return x, y, None
 
 
 _PointsIn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+_LABEL_BLOCK = 1 << 16
+"""Answers :func:`_pair_hits` turns into labels at a time (in place)."""
 
 
 def _pair_hits(
@@ -522,16 +527,33 @@ def _pair_hits(
     """For each report in the mask ``rows``: ``labels[area]`` of the area (index into ``geoms``)
     its point lies in, ``none`` where it lies in none or has no point."""
     ux, uy, pair = pairs
-    wanted = pair if rows.all() else pair[rows]
+    every = rows.all()
+    if pair is None:  # each report its own point
+        if every:
+            return _labelled(points_in(ux, uy, geoms), labels, none)
+        pair = np.arange(len(ux))
+    wanted = pair if every else pair[rows]
     if len(ux) > 2 * len(wanted):  # few reports of many points: join only theirs
         has_point = wanted >= 0
         hit = np.full(len(wanted), -1, dtype=np.int64)
         hit[has_point] = points_in(ux[wanted[has_point]], uy[wanted[has_point]], geoms)
-        return np.where(hit >= 0, labels[np.maximum(hit, 0)], none)
+        return _labelled(hit, labels, none)
     by_pair = points_in(ux, uy, geoms)
     label = np.append(np.where(by_pair >= 0, labels[np.maximum(by_pair, 0)], none), none)  # pair -1: none
     found: np.ndarray = label[wanted]
     return found
+
+
+def _labelled(hit: np.ndarray, labels: np.ndarray, none: int) -> np.ndarray:
+    """``labels[hit]`` where ``hit >= 0``, else ``none``, written over ``hit`` (int64) a block at a
+    time: no temporary the size of the points."""
+    table = np.append(np.asarray(labels, dtype=np.int64), np.int64(none))  # -1 wraps to none
+    if not hit.flags.writeable:
+        hit = hit.copy()
+    for first in range(0, len(hit), _LABEL_BLOCK):
+        block = hit[first : first + _LABEL_BLOCK]
+        block[:] = table.take(block, mode="wrap")
+    return hit
 
 
 def _index_by_points(
@@ -549,7 +571,7 @@ def _index_by_points(
     if not need_point.any():
         return
     if hits is not None:
-        index[need_point] = hits[need_point]
+        np.copyto(index, hits, where=need_point)  # no copy of the answers
         return
     pairs = pairs if pairs is not None else _point_pairs(frame)
     index[need_point] = _area_hits(pairs, need_point, area_ids, geoms, engine)
@@ -755,7 +777,7 @@ def _province_iso(
     (``hits``: every report's :func:`_province_hits`, when the points were joined already)."""
     iso = np.append(province_polygons[AREA_ID].to_numpy(dtype=object), "")  # none: ""
     if hits is not None:
-        return _take(iso, hits[need])
+        return _take(iso, hits if need.all() else hits[need])
     return _take(iso, _province_hits(pairs, need, province_polygons))
 
 
@@ -851,10 +873,11 @@ def locate_on_districts(
         _fill_district_province(frame, index, district_iso)
     wide = about & frame[PROVINCE_ISO].ne("").to_numpy() if about.any() else about
     specific = (index >= 0) & ~wide
+    positions = index if specific.all() else index[specific]
     _, ids, names = _concurrently(
         lambda: None if about.any() else _fill_district_province(frame, index, district_iso),
-        lambda: _take(area_ids, index[specific]),
-        lambda: _take(area_names, index[specific]),
+        lambda: _take(area_ids, positions),
+        lambda: _take(area_names, positions),
         parallel=len(frame) >= PARALLEL_MIN_ROWS,
     )
     main = frame.copy(deep=False) if specific.all() else _rows_where(frame, specific)  # no copy of every report

@@ -1065,9 +1065,21 @@ def _report_bounds(areas: gpd.GeoDataFrame, *, bundled: bool) -> tuple[float, fl
 
 def _observed_days(table: pd.DataFrame) -> np.ndarray:
     """The distinct days of the reports (``datetime64[D]``, sorted): counted, no Python object per report."""
+    import numpy as np
+
     from geomap._columnar import distinct_days
 
-    return distinct_days(table["date"].to_numpy("datetime64[D]"))
+    dates = table["date"].to_numpy("datetime64[ns]")
+    if len(dates) <= _DAYS_SLICE:
+        return distinct_days(dates.astype("datetime64[D]"))
+    # a slice at a time: no copy of the column in days
+    seen = [
+        distinct_days(dates[k : k + _DAYS_SLICE].astype("datetime64[D]")) for k in range(0, len(dates), _DAYS_SLICE)
+    ]
+    return np.unique(np.concatenate(seen))
+
+
+_DAYS_SLICE = 1 << 20
 
 
 def _reporting_dates(

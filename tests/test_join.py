@@ -507,6 +507,40 @@ def test_text_taken_by_codes_in_blocks_equals_pandas_take(monkeypatch, values, c
     assert pd.Series(taken).tolist() == [pd.Series(values).tolist()[k] for k in codes]
 
 
+@pytest.mark.parametrize("every", [True, False])
+@pytest.mark.parametrize(
+    ("labels", "none", "expected"), [([1, 0], -1, [1, 0, -1, 1, 1, 0]), ([0, 1], 2, [0, 1, 2, 0, 0, 1])]
+)
+def test_each_point_as_its_own_pair_gets_the_answers_of_listed_pairs(every, labels, none, expected):
+    from geomap.join import _pair_hits
+
+    areas = np.array([shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+    x = np.array([0.5, 1.5, 3.0, 1.0, 0.2, 1.9])  # the fourth on the shared border: the first area
+    y = np.array([0.5, 0.5, 0.5, 0.5, 0.9, 0.1])
+    rows = np.ones(6, dtype=bool) if every else np.array([True, False, True, True, False, True])
+
+    def read_only(px, py, geoms):  # answers that may not be written into (a Dask join's)
+        hit = join_points(px, py, geoms)
+        hit.flags.writeable = False
+        return hit
+
+    labels = np.array(labels)
+    own = _pair_hits((x, y, None), rows, areas, read_only, labels, none)
+    listed = _pair_hits((x, y, np.arange(6)), rows, areas, join_points, labels, none)
+    wanted = [e for e, r in zip(expected, rows, strict=True) if r]
+    assert own.dtype == listed.dtype == np.int64
+    assert own.tolist() == listed.tolist() == wanted
+
+
+def test_answers_are_labelled_in_blocks_in_place(monkeypatch):
+    import geomap.join
+
+    monkeypatch.setattr(geomap.join, "_LABEL_BLOCK", 3)
+    hit = np.array([0, -1, 2, 1, 1, -1, 0], dtype=np.int64)
+    labelled = geomap.join._labelled(hit, np.array([5, 3, 4]), -7)
+    assert labelled is hit and hit.tolist() == [5, -7, 4, 3, 3, -7, 5]
+
+
 def test_many_points_go_through_the_grid_as_they_are_and_land_as_distinct_ones_do(monkeypatch):
     import geomap.join
     from geomap.join import locate_on_districts

@@ -161,6 +161,20 @@ def test_counting_sort_and_arrow_lookups_equal_numpy_and_pandas():
     assert positions_in(values[:0], candidates).tolist() == []
 
 
+def test_positions_of_a_column_taken_by_codes_come_from_its_codes_in_any_width():
+    import numpy as np
+
+    from geomap._columnar import positions_in
+    from geomap.join import _take
+
+    ids = np.array(["AF-KAB", "AF-HER", "AF-BAL"], dtype=object)
+    column = pd.Series(_take(ids, np.array([2, 0, 0, 1, 2])))
+    candidates = ["AF-BAL", "AF-HER"]  # AF-KAB is not one
+    for narrow, dtype in ((False, np.int64), (True, np.int8)):
+        found = positions_in(column, candidates, narrow=narrow)
+        assert found.dtype == dtype and found.tolist() == [0, -1, -1, 1, 0]
+
+
 def test_categories_are_looked_up_once_each_into_narrow_positions():
     import numpy as np
 
@@ -209,3 +223,20 @@ def test_distinct_days_equal_numpy_unique():
     far_apart = np.array(["1700-01-01", "2200-01-01", "1700-01-01"], dtype="datetime64[D]")
     for values in (days, with_nat, far_apart, days[:0], with_nat[-1:]):
         np.testing.assert_array_equal(distinct_days(values), np.unique(values))
+
+
+@pytest.mark.parametrize("slice_rows", [7, 1 << 20])
+def test_report_days_counted_a_slice_at_a_time_equal_numpy_unique(slice_rows, monkeypatch):
+    import numpy as np
+
+    import geomap.pipeline
+
+    monkeypatch.setattr(geomap.pipeline, "_DAYS_SLICE", slice_rows)
+    rng = np.random.default_rng(5)
+    days = np.datetime64("2020-02-27") + rng.integers(0, 9, 50)  # across a leap day
+    dates = pd.Series(days.astype("datetime64[ns]"))
+    with_nat = pd.Series(np.append(days, np.datetime64("NaT")).astype("datetime64[ns]"))
+    for column in (dates, with_nat, dates[:0]):
+        seen = geomap.pipeline._observed_days(pd.DataFrame({"date": column}))
+        assert seen.dtype == np.dtype("datetime64[D]")
+        np.testing.assert_array_equal(seen, np.unique(column.to_numpy().astype("datetime64[D]")))
