@@ -758,6 +758,10 @@ class Gazetteer:
         # "Doha, Qatar" / "Tagab, Kapisa" / "Kabul, Afghanistan": later parts may name a
         # country (then the name is foreign) or a province (then it picks among candidates).
         parts = [p for p in _PART_SPLIT.split(text) if p.strip()]
+        if len(parts) == 2 and _tokens(parts[0]) == ((), "province") and split_kind(parts[1])[1] is None:
+            # "Provincial Center (Mehterlam)": nothing but the words for a provincial centre around a
+            # name, which is read by every rule (a misspelt capital)
+            return self._resolve(parts[1])
         if len(parts) > 1:
             provinces = set()
             districts = []
@@ -766,7 +770,7 @@ class Gazetteer:
                 if tail is not None and tail.is_foreign:
                     return tail
                 if tail is not None and len(parts) == 2 and not _tokens(parts[0])[0]:
-                    return tail  # "Provincial Capital (Asadabad)": nothing but generic words around the name
+                    return tail  # "District Center (Sharana)": nothing but generic words around the name
                 if tail is not None and tail.entry.kind in _STRONG_KINDS:
                     provinces.add(tail.entry.province_iso)
                 elif tail is not None and tail.entry.kind == "district":

@@ -384,3 +384,9 @@ def test_a_misspelt_village_of_the_main_tables_stays_a_candidate():
     name, iso, confidence = _answer("Chandal Ba, Kabul")
     assert (name, iso) == ("Chandal Bai", "AF-KAB") and confidence > 0.8
     assert _answer("Zaybek")[:2] == ("Zaybak", "AF-BDS")  # a district's seat keeps its misspellings
+
+
+def test_a_misspelt_capital_after_the_words_for_a_provincial_centre():
+    assert _answer("Provincial Center (Mehterlam)")[:2] == ("Mihtarlam", "AF-LAG")
+    assert _answer("District Center (Sharana)") == ("Sharana", "AF-PKA", 1.0)
+    assert _answer("District center, Sadeqkhil") is None  # not read into a misspelling elsewhere
