@@ -1,4 +1,4 @@
-"""Build ``geomap/data/district_spellings.csv``: the Dari and English names a public list gives the districts.
+"""Build ``geomap/data/district_spellings.csv``: the Dari names a public list gives the districts.
 
 Source: the district lists of the MIT-licensed package ``OpenAfghanistan/provinces``
 (``database/seeders/*ProvinceSeeder.php``: each province with its districts' English and
@@ -10,18 +10,14 @@ Dari names), the checkout ``scripts/build_new_districts.py`` reads::
 Only names are taken (facts). A listed district is matched to the district or capital of
 geomap's gazetteer it names: its English name (or a part of ``"Darwaz-e-Payin (Maimay)"``)
 looked up in its province must answer a district or capital of that province, spelled as on
-record or within a typo, and written with the consonants of that place's name. Its names
-are then added as spellings of that place:
-
-- the **Dari name**, unless geomap answers it with that place already, it is shorter than
-  three letters, or its consonants are not those of the place's Latin name (a quarter of
-  them may differ); it is dropped when it is the name on record of a district, town,
-  capital or province named otherwise (it would take that place's name). A village of
-  the same name elsewhere does not drop it: the district's Latin name stands against such
-  villages too, and the Dari name means the same place;
-- the **English name**, unless geomap answers it with that place already; it is dropped
-  when its phonetic key is another district's, town's, capital's or province's, or a
-  settlement's of another province.
+record or within a typo, and written with the consonants of that place's name. Its **Dari
+name** is then added as a spelling of that place, unless geomap answers it with that place
+already, it is shorter than three letters, or its consonants are not those of the place's
+Latin name (a quarter of them may differ); it is dropped when it is the name on record of a
+district, town, capital or province named otherwise (it would take that place's name). A
+village of the same name elsewhere does not drop it: the district's Latin name stands
+against such villages too, and the Dari name means the same place. The list's English
+names are only used to match the district, never added (some are common words, "Shuhada").
 
 Rerun after changing ``places.csv``, ``aliases.csv``, ``district_names.csv`` or the
 settlement table, then ``scripts/build_gazetteer.py``.
