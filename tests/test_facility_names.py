@@ -35,6 +35,7 @@ def test_a_building_is_read_as_its_place(query, name, iso):
         ("Andar Clinic", "Andar", "AF-GHA", {"AF-HER", "AF-PIA", "AF-WAR", "AF-ZAB"}),
         ("Bagrami Clinic", "Bagrami", "AF-KAB", {"AF-NAN"}),
         ("Khwaja Ghar market", "Khwaja Ghar", "AF-TAK", {"AF-KAP"}),
+        ("Wardak Clinic", "Wardak", "AF-WAR", {"AF-BGL", "AF-LAG"}),  # a province: villages named Wardak
     ],
 )
 def test_a_district_in_a_buildings_name_is_weighed_against_villages_of_that_name(query, name, iso, elsewhere):
