@@ -560,6 +560,8 @@ FACILITY_CONFIDENCE = 0.7
 #: Confidence of a district's or town's name read from its adjectival form (``"Khulmi"``: Khulm).
 ADJECTIVAL_CONFIDENCE = 0.75
 _STRONG_KINDS = ("capital", "province")
+#: Kinds of place weighed against villages of the same name when a building is named after them.
+_FACILITY_HELD_KINDS = ("district", "city")
 #: Kinds of place a report names before a village of the same name.
 _LARGER_KINDS = ("capital", "province", "city", "district")
 # A quick test that a name may hold an honorific, a trailing "central" or two joined names.
@@ -885,7 +887,7 @@ class Gazetteer:
                 # a building is named as its writers spell the place: "Zafran School" is not a
                 # misspelt Zadran, "Faraj School" not Farah
                 match = None
-            if match is not None and not match.is_foreign and match.entry.kind in _LARGER_KINDS:
+            if match is not None and not match.is_foreign and match.entry.kind in _FACILITY_HELD_KINDS:
                 match = self._with_namesake_villages(" ".join(run), match)
             if match is not None and not match.is_foreign:
                 found.append(match)
@@ -916,7 +918,7 @@ class Gazetteer:
         return Match(best.entry, confidence, best.method, tuple(others))
 
     def _with_namesake_villages(self, text: str, match: Match) -> Match:
-        """A district, town, capital or province in a building's name, weighed against villages of that name.
+        """A district or town named in a building's name, weighed against villages of that name elsewhere.
 
         Villages are named like districts and towns all over the country, and a building is
         named after the village it stands in as often as after a district: when the settlement
