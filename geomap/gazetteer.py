@@ -923,9 +923,12 @@ class Gazetteer:
         Villages are named like districts and towns all over the country, and a building is
         named after the village it stands in as often as after a district: when the settlement
         table holds villages spelled as ``text`` in other provinces, the place stays a candidate
-        below the default ``min_score`` with them listed.
+        below the default ``min_score`` with them listed. Not when the name says district
+        ("Sangin District Hospital"): no village is called so.
         """
-        norm = split_kind(text)[0]
+        norm, hint = split_kind(text)
+        if hint == "district" and match.entry.kind == "district":
+            return match
         villages = _villages.get_villages()
         here = {match.entry.province_iso, *(e.province_iso for e in match.alternatives)}
         elsewhere: dict[str, int] = {}

@@ -27,6 +27,9 @@ from geomap.geocode import geocode_table
         ("Jalalabad Hospital", "Jalalabad", "AF-NAN"),
         ("Khost Lycee", "Khost", "AF-KHO"),
         ("Parwan Hospital", "Parwan", "AF-PAR"),
+        # the words say district: not one of the villages named Sangin, Andar elsewhere
+        ("Sangin District Hospital", "Sangin", "AF-HEL"),
+        ("Andar District School", "Andar", "AF-GHA"),
     ],
 )
 def test_a_building_is_read_as_its_place(query, name, iso):
