@@ -227,6 +227,26 @@ def consonant_core(text: str) -> str:
     return ("a" if start else "") + _DOUBLED.sub("", core.translate(_ARABIC_KEYBOARD))
 
 
+# Letters that write long vowels (or carry them) in Dari and Pashto, and Pashto letters as Dari writes them.
+_DARI_VOWEL_LETTERS = re.compile("[\u0627\u0622\u0623\u0625\u0648\u0624\u06cc\u0626\u0621]")
+# A heh ending a word after a consonant writes a vowel (میرزکه, Mirzaka); after a vowel letter it is h (کوه, koh).
+_FINAL_VOWEL_HEH = re.compile("(?<=[^\u0627\u0648\u06cc\\s])\u0647$")
+_PASHTO_AS_DARI = str.maketrans(
+    "\u067c\u0689\u0693\u069a\u06bc\u0696\u0681\u0685", "\u062a\u062f\u0631\u0634\u0646\u0698\u0632\u0686"
+)
+
+
+def dari_consonants(normalized: str) -> str:
+    """The letters of a Dari or Pashto name that are not long vowels: ``"گومال"`` and ``"گومل"`` -> ``"گمل"``.
+
+    Alef, waw, yeh and hamza are dropped (long vowels are written or left out as writers choose),
+    so is a heh ending a word after a consonant (a final vowel; not in کوه, koh), Pashto letters
+    become the Dari ones and spaces go.
+    """
+    words = normalized.translate(_PASHTO_AS_DARI).split()
+    return "".join(_DARI_VOWEL_LETTERS.sub("", _FINAL_VOWEL_HEH.sub("", w)) for w in words)
+
+
 # Letters whose accent stands for an h in English transliteration (Čaghčarān, Badahšan).
 _DIGRAPHS = str.maketrans({"č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž": "zh", "Ž": "Zh", "ġ": "gh", "ḵ": "kh"})
 
@@ -597,6 +617,8 @@ RESPELLINGS = (("gh", "q"), ("ch", "sh"), ("dh", "z"))
 #: Arabic letters typed or converted for Persian ones (:meth:`Gazetteer._lost_letters`): an Arabic keyboard
 #: writes ک for گ, ج for چ, ب for پ, ز for ژ; old encodings turned پ into ی.
 _LOST_LETTERS = {"\u06a9": "\u06af", "\u062c": "\u0686", "\u0628": "\u067e", "\u0632": "\u0698", "\u06cc": "\u067e"}
+#: A Dari or Pashto name needs this many consonants to be read by them (:meth:`Gazetteer._same_consonants_in_dari`).
+DARI_CONSONANTS = 3
 #: At most this many such letters are read the other way in one name (2 ** 5 variants).
 LOST_LETTERS_MAX = 5
 #: Endings that make a demonym of a place name: Herati, Kandaharis, Kabuli's.
@@ -1389,6 +1411,7 @@ class Gazetteer:
             or self._diphthong(key, hint, provinces)
             or self._respelled(norm, hint, provinces)
             or self._lost_letters(norm, hint, provinces)
+            or self._same_consonants_in_dari(norm, hint, provinces)
             or self._fuzzy_lookup(key, hint, provinces, _word_starts(norm))
             or self._dari_plural(norm, hint, provinces)
             or self._transliterated(norm, hint, provinces)
@@ -1507,6 +1530,40 @@ class Gazetteer:
                 return Match(match.entry, min(match.confidence, PHONETIC_VILLAGE_CONFIDENCE), "fuzzy",
                              match.alternatives)  # fmt: skip
         return None
+
+    def _same_consonants_in_dari(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
+        """A Dari or Pashto name written with other long vowels or Pashto letters: ``"گومل"`` (Gomal, ``گومال``).
+
+        Long vowels are written with alef, waw and yeh, or left out, as writers choose, and Pashto
+        letters (``ړ ټ ډ ښ ڼ``) stand for Dari ones: a name in Arabic script that no place has is
+        compared by its letters without those vowels (:func:`dari_consonants`, at least three) with
+        the Arabic-script own and curated names of districts and towns (every capital and province
+        has its Dari name on record), and of no village. It answers (``fuzzy``, 0.8) only when those
+        letters are one place's, or namesakes' of one name.
+        """
+        if not _HAS_ARABIC.search(norm) or _villages.get_villages().positions(phonetic_key(norm)):
+            return None
+        core = dari_consonants(norm)
+        if len(core) < DARI_CONSONANTS:
+            return None
+        index: dict[str, dict[int, tuple[int, int]]] | None = getattr(self, "_by_dari_core", None)
+        if index is None:
+            index = {}
+            for key in self._fuzzy_keys:
+                if key.isascii():
+                    continue
+                for i, hit in self._by_key[key].hits.items():
+                    if self.entries[i].kind in ("district", "city") and hit[0] < 2:
+                        for spelling in (self.entries[i].name, *self.entries[i].aliases):
+                            if phonetic_key(normalize(spelling)) == key:
+                                hits = index.setdefault(dari_consonants(normalize(spelling)), {})
+                                hits[i] = min(hit, hits.get(i, hit))
+            self._by_dari_core = index
+        ids = index.get(core)
+        if not ids or len({phonetic_key(normalize(self.entries[i].name)) for i in ids}) > 1:
+            return None
+        match = self._choose(_Key(dict(ids)), hint, provinces=provinces)
+        return Match(match.entry, min(match.confidence, PHONETIC_VILLAGE_CONFIDENCE), "fuzzy", match.alternatives)
 
     def _lost_letters(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
         """A Dari or Pashto name whose Persian letters were lost in typing or conversion: ``"كرديز"`` (Gardez).

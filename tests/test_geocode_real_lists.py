@@ -390,3 +390,23 @@ def test_a_misspelt_capital_after_the_words_for_a_provincial_centre():
     assert _answer("Provincial Center (Mehterlam)")[:2] == ("Mihtarlam", "AF-LAG")
     assert _answer("District Center (Sharana)") == ("Sharana", "AF-PKA", 1.0)
     assert _answer("District center, Sadeqkhil") is None  # not read into a misspelling elsewhere
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("ګومل", "Gomal", "AF-PKA"),  # گومال on record: the long vowel left out, Pashto gaf
+        ("ډاند", "Dand", "AF-KAN"),  # دند on record: Pashto ډ for د, a long vowel written
+        ("واته پور", "Wata Pur", "AF-KNR"),
+    ],
+)
+def test_dari_names_with_other_long_vowels_or_pashto_letters(query, name, iso):
+    assert _answer(query) == (name, iso, 0.8)
+
+
+def test_a_final_heh_after_a_vowel_is_a_consonant():
+    from geomap.gazetteer import dari_consonants, normalize
+
+    assert dari_consonants(normalize("میرزکه")) == dari_consonants(normalize("میرزاکه"))  # a final vowel
+    assert dari_consonants(normalize("زیرکوه")) != dari_consonants(normalize("زیروک"))  # koh, not Ziruk
+    assert _answer("زیرکوه")[:2] == ("Zirkoh", "AF-HER")
