@@ -184,7 +184,8 @@ def remember_codes(column: Any, values: Any, codes: np.ndarray) -> None:
     pa_values = getattr(column, "_pa_array", None)
     if pa_values is None or len(codes) != len(pa_values):
         return
-    small = codes.astype(np.int32) if len(values) < 2**31 else codes
+    # codes no one can write into (an Arrow buffer's) are kept as they are when already narrow
+    small = codes.astype(np.int32, copy=codes.flags.writeable) if len(values) < 2**31 else codes
     key = id(pa_values)
     _CODES[key] = (list(values), small)
     weakref.finalize(pa_values, _CODES.pop, key, None)

@@ -507,6 +507,25 @@ def test_text_taken_by_codes_in_blocks_equals_pandas_take(monkeypatch, values, c
     assert pd.Series(taken).tolist() == [pd.Series(values).tolist()[k] for k in codes]
 
 
+def test_codes_noted_for_a_column_are_copied_only_when_they_could_change():
+    from geomap._columns import arrow_text, remember_codes, remembered_codes, take_text
+
+    if not arrow_text():
+        pytest.skip("codes are noted for Arrow text only")
+    values = ["government", "taliban"]
+    fixed = np.array([1, 0, 1], dtype=np.int32)
+    fixed.flags.writeable = False  # as an Arrow buffer's indices
+    writable = np.array([1, 0, 1], dtype=np.int32)
+    for codes in (fixed, writable):
+        column = take_text(values, codes)
+        remember_codes(column, values, codes)
+        noted = remembered_codes(column)
+        assert noted is not None and noted[0] == values and noted[1].tolist() == [1, 0, 1]
+        assert np.shares_memory(noted[1], codes) == (codes is fixed)
+    writable[0] = 0  # the writable codes change afterwards: what was noted does not
+    assert remembered_codes(column)[1].tolist() == [1, 0, 1]
+
+
 @pytest.mark.parametrize("every", [True, False])
 @pytest.mark.parametrize(
     ("labels", "none", "expected"), [([1, 0], -1, [1, 0, -1, 1, 1, 0]), ([0, 1], 2, [0, 1, 2, 0, 0, 1])]
