@@ -621,6 +621,8 @@ _LOST_LETTERS = {"\u06a9": "\u06af", "\u062c": "\u0686", "\u0628": "\u067e", "\u
 DARI_CONSONANTS = 3
 #: At most this many such letters are read the other way in one name (2 ** 5 variants).
 LOST_LETTERS_MAX = 5
+#: The first letters Pashto څ (ts) is written with, read as the others (:meth:`Gazetteer._respelled`).
+PASHTO_TS = (("ts", "ch"), ("ts", "s"), ("s", "ch"), ("s", "ts"), ("ch", "ts"))
 #: Endings that make a demonym of a place name: Herati, Kandaharis, Kabuli's.
 DEMONYM_ENDINGS = ("is", "i")
 
@@ -1511,16 +1513,20 @@ class Gazetteer:
         """A district's, town's or province's name in another romanisation: "Ghadis" (Qadis), "Chibar" (Shibar).
 
         Dari speech and some lists write ``gh`` for ``q``, French lists ``ch`` for ``sh``, Arabic-style
-        ones ``dh`` for ``z`` (:data:`RESPELLINGS`); these letters also stand for themselves, so they are
+        ones ``dh`` for ``z`` (:data:`RESPELLINGS`), and Pashto ``ts`` is written ``s``, ``ts`` or ``ch``
+        at the start of a name (:data:`PASHTO_TS`); these letters also stand for themselves, so they are
         not folded into the phonetic key but read so only when the name as written is no place's
         (nor a village's: "Wech" is the Baghlan village, not Kandahar's Wesh).
         """
-        if not any(old in norm for old, _ in RESPELLINGS) or _villages.get_villages().positions(phonetic_key(norm)):
+        variants = [norm.replace(old, new) for old, new in RESPELLINGS if old in norm]
+        # Pashto څ (ts) is written s, ts or ch at the start of a name: "Samkani" is Chamkani, "Sawkai" Chawkay
+        for old, new in PASHTO_TS:
+            if norm.startswith(old) and not norm.startswith("sh"):
+                variants.append(new + norm[len(old) :])
+        if not variants or _villages.get_villages().positions(phonetic_key(norm)):
             return None
-        for old, new in RESPELLINGS:
-            if old not in norm:
-                continue
-            slot = self._by_key.get(phonetic_key(norm.replace(old, new)))
+        for variant in variants:
+            slot = self._by_key.get(phonetic_key(variant))
             if slot is None:
                 continue
             named = (FOREIGN, "village")

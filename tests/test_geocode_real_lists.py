@@ -410,3 +410,19 @@ def test_a_final_heh_after_a_vowel_is_a_consonant():
     assert dari_consonants(normalize("میرزکه")) == dari_consonants(normalize("میرزاکه"))  # a final vowel
     assert dari_consonants(normalize("زیرکوه")) != dari_consonants(normalize("زیروک"))  # koh, not Ziruk
     assert _answer("زیرکوه")[:2] == ("Zirkoh", "AF-HER")
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Samkani", "Chamkani", "AF-PIA"),  # Pashto ts written s at the start of the name
+        ("Sawkay", "Chawkay", "AF-KNR"),
+    ],
+)
+def test_pashto_ts_written_s_at_the_start_of_a_name(query, name, iso):
+    assert _answer(query) == (name, iso, 0.8)
+
+
+def test_a_name_on_record_is_not_respelled():
+    assert _answer("Sangin")[:2] == ("Sangin", "AF-HEL")
+    assert _answer("Shibar") == ("Shibar", "AF-BAM", 1.0)  # sh is not Pashto ts
