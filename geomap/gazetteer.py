@@ -1079,9 +1079,16 @@ class Gazetteer:
         parts = [p.strip() for p in _COMPOUND_SPLIT.split(text) if p.strip()]
         if not 2 <= len(parts) <= 4 or any(len(p) < 3 or p.casefold() in CONNECTORS for p in parts):
             return None
-        found = [m for m in (self._lookup(p, fuzzy=False) for p in parts) if m is not None and not m.is_foreign]
+        looked = [self._lookup(p, fuzzy=False) for p in parts]
+        found = [m for m in looked if m is not None and not m.is_foreign]
         if not found:
             return None
+        # a part that names nothing on record (no place, no village) may be what the name means
+        unknown = any(
+            m is None and len(key := phonetic_key(split_kind(p)[0])) >= SHORT_KEY
+            and not _villages.get_villages().positions(key)
+            for m, p in zip(looked, parts, strict=True)
+        )  # fmt: skip
         found.sort(key=lambda m: (_KIND_RANK[m.entry.kind], -m.confidence))
         best = found[0]
         others = []
@@ -1090,7 +1097,8 @@ class Gazetteer:
                 o.province_iso for o in others
             }:
                 others.append(m.entry)
-        confidence = CROSS_PROVINCE_FUZZY_CONFIDENCE if others else COMPOUND_CONFIDENCE
+        held = others or (unknown and best.entry.kind not in _STRONG_KINDS)
+        confidence = CROSS_PROVINCE_FUZZY_CONFIDENCE if held else COMPOUND_CONFIDENCE
         return Match(best.entry, confidence, best.method, tuple(others))
 
     def _two_names(self, text: str) -> Match | None:

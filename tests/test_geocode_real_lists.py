@@ -426,3 +426,11 @@ def test_pashto_ts_written_s_at_the_start_of_a_name(query, name, iso):
 def test_a_name_on_record_is_not_respelled():
     assert _answer("Sangin")[:2] == ("Sangin", "AF-HEL")
     assert _answer("Shibar") == ("Shibar", "AF-BAM", 1.0)  # sh is not Pashto ts
+
+
+def test_a_compound_with_a_part_that_names_nothing_stays_a_candidate():
+    # the unknown part may be what the name means: a district of another province is only a candidate
+    match = get_gazetteer().resolve("Qadirm-Wali-Khogyani")
+    assert (match.entry.name, match.entry.province_iso) == ("Khogayani", "AF-NAN") and match.confidence < 0.5
+    assert _answer("Chaman-Spin Boldak") == ("Spin Boldak", "AF-KAN", 0.8)  # every part known
+    assert _answer("Taloqan - center of Taloqan")[:2] == ("Taloqan", "AF-TAK")
