@@ -790,10 +790,7 @@ def _text_keys(first: np.ndarray, dates: pd.Series) -> np.ndarray:
     keys = np.full(len(first), -1, dtype=np.int32 if len(first) < 2**31 else np.int64)
     if not len(ns):
         return keys
-    known = ns[~np.isnat(ns)]
-    low = known.min().astype("datetime64[D]").view(np.int64) if len(known) else 0
-    high = known.max().astype("datetime64[D]").view(np.int64) if len(known) else 0
-    del known
+    low, high = _day_range(ns)
 
     def days(part: np.ndarray) -> np.ndarray:  # each located row's day from the first, a missing date first
         values = ns[part].astype("datetime64[D]").view(np.int64)
@@ -820,6 +817,22 @@ def _text_keys(first: np.ndarray, dates: pd.Series) -> np.ndarray:
         keys[start + located[order]] = filled[ordered] + rank
         filled += np.bincount(region, minlength=len(filled))
     return keys
+
+
+def _day_range(ns: np.ndarray) -> tuple[int, int]:
+    """The first and last day (days since 1970-01-01) of datetimes, missing ones aside; ``(0, 0)``
+    when none is known. A slice at a time: the known values of a whole column took 8 bytes a row."""
+    import numpy as np
+
+    low = high = None
+    for start in range(0, len(ns), TEXT_SLICE * 50):
+        part = ns[start : start + TEXT_SLICE * 50]
+        known = part[~np.isnat(part)]
+        if len(known):
+            a = int(known.min().astype("datetime64[D]").view(np.int64))
+            b = int(known.max().astype("datetime64[D]").view(np.int64))
+            low, high = (a, b) if low is None or high is None else (min(low, a), max(high, b))
+    return (0, 0) if low is None or high is None else (low, high)
 
 
 def _write_runs(store: TextStore, keys: np.ndarray, texts: list[str]) -> None:

@@ -49,6 +49,7 @@ import html
 import itertools
 import json
 import json.encoder
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -825,23 +826,25 @@ def _conflict_days(counted: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
         return _empty([AREA_ID, DATE])
     # As counted.loc[mask, [AREA_ID, DATE]].drop_duplicates(), found on codes: a row of each
     # distinct (area, date) among the rows in conflict, then only those rows copied.
-    area, n_areas = _codes(counted[AREA_ID])
-    day, n_days = _codes(counted[DATE])
+    area_at, n_areas = _slicer(counted[AREA_ID])
+    day_at, n_days = _slicer(counted[DATE])
     size = (n_areas + 1) * (n_days + 1)
     if size <= _PRESENCE_CELLS // 8:
         # a table of (area, date) cells marked a slice of rows at a time, with no sort and nothing
-        # per row in conflict (at millions of reports most may be); any row of a cell will do: equal
-        # codes, equal values
+        # per row in conflict (at millions of reports most may be), each slice's codes made as it
+        # comes; any row of a cell will do: equal codes, equal values
         some_row = np.full(size, -1, dtype=np.int64)
         for start in range(0, len(mask), _SLICE):
-            rows = start + np.flatnonzero(mask[start : start + _SLICE])
-            cell = (area[rows].astype(np.int64) + 1) * (n_days + 1)
-            cell += day[rows]
+            stop = start + _SLICE
+            local = np.flatnonzero(mask[start:stop])
+            cell = (area_at(start, stop)[local].astype(np.int64) + 1) * (n_days + 1)
+            cell += day_at(start, stop)[local]
             cell += 1
-            some_row[cell] = rows
-        del area, day
+            some_row[cell] = start + local
         first = np.sort(some_row[some_row >= 0])
         return counted[[AREA_ID, DATE]].iloc[first].sort_values([AREA_ID, DATE], kind="stable").reset_index(drop=True)
+    area, day = area_at(0, len(mask)), day_at(0, len(mask))
+    del area_at, day_at
     rows = np.flatnonzero(mask)
     key = (area[rows].astype(np.int64) + 1) * (n_days + 1)
     key += day[rows]
@@ -871,6 +874,14 @@ def _disagree(keys: list[pd.Series], status: pd.Series) -> np.ndarray:
     if n == 0:
         return np.zeros(0, dtype=bool)
     most = _COUNTING_KEYS_PER_ROW * n + 1_000_000
+    sliced = [_code_slices(key) for key in keys]
+    status_sliced = _code_slices(status)
+    if status_sliced is not None and all(c is not None for c in sliced):
+        columns = [c for c in sliced if c is not None]
+        size = math.prod(count + 1 for _, count in columns)
+        if size <= most and size * (status_sliced[1] + 1) <= _PRESENCE_CELLS:
+            return _disagree_in_slices(columns, status_sliced, size, n)
+    del sliced, status_sliced
     group: np.ndarray | None = None
     size = 1
     valid: np.ndarray | None = None
@@ -907,6 +918,42 @@ def _disagree(keys: list[pd.Series], status: pd.Series) -> np.ndarray:
     out: np.ndarray = several[group]
     if valid is not None:
         out &= valid
+    return out
+
+
+def _disagree_in_slices(
+    keys: list[tuple[Callable[[int, int], np.ndarray], int]],
+    status: tuple[Callable[[int, int], np.ndarray], int],
+    size: int,
+    n: int,
+) -> np.ndarray:
+    """:func:`_disagree` by the table of statuses per group, a slice of rows at a time: each slice's
+    group codes are made twice (to mark the table, then to read it), so nothing but the answer, a
+    bit per row, grows with the rows (the group codes of every row took 4 bytes a row, and a date's
+    day codes 4 more)."""
+    status_at, count = status
+
+    def groups(start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        group = np.zeros(min(stop, n) - start, dtype=np.int64)
+        valid = np.ones(len(group), dtype=bool)
+        for codes_at, values in keys:  # the codes of the keys in mixed radix; a missing one (-1) in no group
+            codes = codes_at(start, stop)
+            valid &= codes >= 0
+            group *= values + 1
+            group += codes
+            group += 1
+        return group, valid
+
+    present = np.zeros((count + 1, size), dtype=bool)
+    for start in range(0, n, _SLICE):
+        group, _valid = groups(start, start + _SLICE)
+        present[status_at(start, start + _SLICE), group] = True  # a missing status (-1): the last line
+    several = present[:count].sum(axis=0, dtype=np.int32) > 1
+    del present
+    out = np.empty(n, dtype=bool)
+    for start in range(0, n, _SLICE):
+        group, valid = groups(start, start + _SLICE)
+        out[start : start + _SLICE] = several[group] & valid
     return out
 
 
@@ -973,6 +1020,51 @@ def _day_codes(ns: np.ndarray) -> tuple[np.ndarray, int] | None:
     """Days from the first (``int32``; -1 where missing) of nanosecond times that are all midnights,
     and the span of days; ``None`` when some is not a midnight, none is known or the span is much
     wider than the rows. Worked a slice at a time: only the ``int32`` codes grow with the rows."""
+    span = _day_span(ns)
+    if span is None:
+        return None
+    first, count = span
+    days = np.empty(len(ns), dtype=np.int32)
+    for start in range(0, len(ns), _SLICE):
+        days[start : start + _SLICE] = _days_from(ns[start : start + _SLICE], first)
+    return days, count
+
+
+def _days_from(ns: np.ndarray, first: int) -> np.ndarray:
+    """Days from ``first`` of nanosecond midnights (``int32``; -1 where missing)."""
+    days = (ns // _DAY_NS - first).astype(np.int32)
+    days[ns == _NAT] = -1
+    return days
+
+
+def _slicer(values: pd.Series) -> tuple[Callable[[int, int], np.ndarray], int]:
+    """:func:`_code_slices`, or where it gives none the whole column's codes, sliced."""
+    sliced = _code_slices(values)
+    if sliced is not None:
+        return sliced
+    codes, count = _codes(values)
+    return (lambda start, stop: codes[start:stop]), count
+
+
+def _code_slices(values: pd.Series) -> tuple[Callable[[int, int], np.ndarray], int] | None:
+    """As :func:`_codes`, a slice of rows at a time: a function giving the codes of rows
+    ``start:stop``, and ``count``; ``None`` where only the whole column's codes will do (text,
+    factorized at once). A category's codes are its own; a date's day is worked out per slice,
+    so nothing of the column's size is made."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        return (lambda start, stop: codes[start:stop]), len(values.cat.categories)
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M" and len(values):
+        ns = values.to_numpy("datetime64[ns]").view(np.int64)
+        span = _day_span(ns)
+        if span is not None:
+            first, count = span
+            return (lambda start, stop: _days_from(ns[start:stop], first)), count
+    return None
+
+
+def _day_span(ns: np.ndarray) -> tuple[int, int] | None:
+    """The first day and the span of :func:`_day_codes`, without making the codes."""
     low = high = None
     for start in range(0, len(ns), _SLICE):
         part = ns[start : start + _SLICE]
@@ -988,13 +1080,7 @@ def _day_codes(ns: np.ndarray) -> tuple[np.ndarray, int] | None:
     first, last = low // _DAY_NS, high // _DAY_NS
     if last - first >= _COUNTING_KEYS_PER_ROW * len(ns) + 1_000_000:
         return None
-    days = np.empty(len(ns), dtype=np.int32)
-    for start in range(0, len(ns), _SLICE):
-        part = ns[start : start + _SLICE]
-        out = days[start : start + _SLICE]
-        out[:] = part // _DAY_NS - first
-        out[part == _NAT] = -1
-    return days, last - first + 1
+    return first, last - first + 1
 
 
 _NAT = np.iinfo(np.int64).min

@@ -219,6 +219,25 @@ def test_disagreeing_rows_equal_groupby_nunique(table_cells, monkeypatch):
             assert _disagree(keys, status).tolist() == want.tolist()
 
 
+def test_disagreeing_rows_of_categories_and_days_are_found_a_slice_at_a_time(monkeypatch):
+    monkeypatch.setattr(geomap.timeline, "_SLICE", 7)
+    sliced = []
+    in_slices = geomap.timeline._disagree_in_slices
+    monkeypatch.setattr(
+        geomap.timeline, "_disagree_in_slices", lambda *args: sliced.append(args[3]) or in_slices(*args)
+    )
+    area = pd.Series(["AF-KAB", "AF-KAB", "AF-HER", None, "AF-HER", "AF-KAB"] * 5, dtype="category")
+    date = pd.Series(pd.to_datetime(["2021-08-10", "2021-08-10", "2021-08-11", "2021-08-10", "2021-08-11", None] * 5))
+    status = pd.Series(["taliban", "government", "taliban", "government", "taliban", "government"] * 5)
+    got = _disagree([area, date], status.astype("category"))
+    assert sliced == [30]  # the sliced path, for 30 rows
+    # Kabul on the 10th has two statuses; Herat on the 11th one; a missing area or date is in no group
+    assert got[:6].tolist() == [True, True, False, False, False, False]
+    assert got.tolist() == got[:6].tolist() * 5
+    assert _disagree([area, date], status).tolist() == got.tolist()  # text statuses: the whole column's codes
+    assert sliced == [30]
+
+
 @pytest.mark.parametrize("table_cells", [0, 50_000_000])  # counting sort, then a table of (area, date) cells
 def test_conflict_days_equal_the_distinct_area_days_in_conflict(table_cells, monkeypatch):
     monkeypatch.setattr(geomap.timeline, "_PRESENCE_CELLS", table_cells)

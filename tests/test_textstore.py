@@ -244,3 +244,15 @@ def test_text_keys_put_neighbouring_days_together_in_row_order(monkeypatch, run,
     assert (np.diff(region[by_key]) >= 0).all()  # stretches in day order
     for r in np.unique(region):  # rows in row order within a stretch
         assert (np.diff(keys[present][region == r]) > 0).all()
+
+
+def test_day_range_is_found_a_slice_at_a_time(monkeypatch):
+    import geomap.pipeline
+
+    monkeypatch.setattr(geomap.pipeline, "TEXT_SLICE", 1)  # slices of 50 rows
+    days = pd.Series(pd.Timestamp("2021-03-01") + pd.to_timedelta(np.arange(120) * 7 % 90, "D"))
+    days[[0, 55, 119]] = pd.NaT
+    ns = days.to_numpy()
+    assert geomap.pipeline._day_range(ns) == (18_687, 18_687 + 89)  # 2021-03-01 and 89 days on
+    assert geomap.pipeline._day_range(ns[:50]) == (18_688, 18_687 + 86)  # the first row is missing
+    assert geomap.pipeline._day_range(np.array(["NaT", "NaT"], dtype="datetime64[ns]")) == (0, 0)
