@@ -314,6 +314,11 @@ def _tokens(name: str, keep_generic: bool = False) -> tuple[tuple[str, ...], str
     return tuple(kept), hint
 
 
+def _as_alias(match: Match) -> Match:
+    """``match`` as a reading of another spelling of its name (at most the confidence of an alias)."""
+    return Match(match.entry, min(match.confidence, 0.95), "alias", match.alternatives)
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _another_spelling_of_a_capital(match: Match) -> bool:
     """Whether a building's name in Latin letters reaches a capital or province only through another
@@ -604,6 +609,22 @@ _PASHTO_AND = re.compile(r"\s+aw\s+", re.IGNORECASE)
 _NUMBERED_PART = frozenset({"no", "nr", "number"})
 # A number written onto a name: "Jaghatu1".
 _FUSED_NUMBER = re.compile(r"([a-z]{3,})(\d{1,2})")
+# The words for a numbered part of a district, in either script: hisa/hesa/hissa (part), then
+# awal/awali (first) or duwum/duwumi/dowom (second): "Hisa-i-Awali Kohistan", "Kohistan Hesa Awal".
+_PART_WORD = re.compile(r"h[aeiy]s{1,2}[aeiy]{1,2}h?|\u062d\u0635\u0647")
+_FIRST_WORD = re.compile(r"a[wv]{1,2}[ae]l[iy]?|\u0627\u0648\u0644")
+_SECOND_WORD = re.compile(r"d[aeiou]?[wvy]?[aeiou]{1,2}m[iy]?|\u062f\u0648\u0645|\u062f\u0648\u0647\u0645")
+# The words for the first and second part as the districts' names on record write them.
+_LATIN_PARTS = ("Hisa-i-Awali", "Hisa-i-Duwumi")
+_DARI_PARTS = ("\u062d\u0635\u0647 \u0627\u0648\u0644", "\u062d\u0635\u0647 \u062f\u0648\u0645")
+# A quick test that a name may hold those words.
+_MAY_NAME_A_PART = re.compile(r"h[aeiy]s|\u062d\u0635\u0647", re.IGNORECASE)
+# The izafa between the words ("Hisa-e-Awal-e-Kohistan").
+_IZAFA = frozenset({"e", "i", "y", "ye", "yi"})
+# A district recorded as the word for centre joined to a name ("Markazi Bihsud"), as the Latin lookup writes it.
+_CENTRE_PREFIX = "Markazi "
+# The Dari and Pashto words for centre and central, as folded.
+_CENTRE_WORDS = frozenset({"\u0645\u0631\u06a9\u0632", "\u0645\u0631\u06a9\u0632\u06cc"})
 # Where a name's later parts begin: "Tagab, Kapisa", "Ismail Khail (Mandozai)".
 _PART_SPLIT = re.compile(r"[,;/()]")
 #: Names resolved per batch of :meth:`Gazetteer.resolve_many` (bounds the memory of a batch).
@@ -822,7 +843,7 @@ class Gazetteer:
                 # "Narang wa Badil (Tarango Badil)": the words in brackets name nothing; the name is read alone
                 return self._resolve(parts[0])
             return head
-        match = self._with_generic_words(text) or self._lookup(text)
+        match = self._with_generic_words(text) or self._centre_named(text) or self._lookup(text)
         head, province = self._trailing_province(text)
         held = match is not None and match.method == "fuzzy" and match.confidence <= CROSS_PROVINCE_FUZZY_CONFIDENCE
         if (match is None or held) and province is not None:  # "Bazarak Panjshir": a place, then its province
@@ -830,6 +851,8 @@ class Gazetteer:
             within = within if within is not None and within.entry.province_iso == province else None
             within = within or self._nearest_within(head, {province})
             match = within or match  # "Nari Kunar" is Nari, not a held misspelling of Bar Kunar
+        if (match is None or match.method == "fuzzy") and _MAY_NAME_A_PART.search(text):
+            match = self._numbered_part(text) or match  # "Kohistan Hesa Awal": Hisa-i-Awali Kohistan
         if (match is None or match.method == "fuzzy") and _MAY_BE_AFFIXED.search(text):
             # a misspelt compound name on record ("Lash Wa Joowayn") is not split into its parts
             splits = match is None or not _COMPOUND_SPLIT.search(match.entry.name)
@@ -1064,6 +1087,50 @@ class Gazetteer:
                 return match
         return None
 
+    def _numbered_part(self, text: str) -> Match | None:
+        """A numbered part of a district written around its name: "Kohistan Hesa Awal", "Hesa Duwum Kohistan".
+
+        The words for part (hisa, hesa, hissa; Dari حصه) and first or second (awal, awali;
+        duwum, duwumi, dowom; Dari اول, دوم) may stand before or after the name, with or
+        without the izafa. The district on record as "Hisa-i-Awali <name>" (Dari "حصه اول
+        <name>") or with its number ("<name> 1") answers; a district not split into parts
+        answers for its part when the name alone is that district. Exact and alias matches only.
+        """
+        words = _NON_ALNUM.sub(" ", _fold(text)).split()
+        for at, word in enumerate(words[:-1]):
+            if not _PART_WORD.fullmatch(word):
+                continue
+            nth = at + 1
+            while nth < len(words) - 1 and words[nth] in _IZAFA:
+                nth += 1
+            if _FIRST_WORD.fullmatch(words[nth]):
+                number = 1
+            elif _SECOND_WORD.fullmatch(words[nth]):
+                number = 2
+            else:
+                continue
+            rest = words[:at] + words[nth + 1 :]
+            while rest and rest[0] in _IZAFA:
+                rest = rest[1:]
+            while rest and rest[-1] in _IZAFA:
+                rest = rest[:-1]
+            if not rest:
+                return None  # the part words alone ("Hisa-i-Awal") are read as any name
+            name = " ".join(rest)
+            if _HAS_ARABIC.search(word):
+                written = f"{_DARI_PARTS[number - 1]} {name}"
+            else:
+                written = f"{_LATIN_PARTS[number - 1]} {name}"
+            for form in (written, f"{name} {number}"):
+                match = self._lookup(form, fuzzy=False)
+                if match is not None and not match.is_foreign and match.entry.kind == "district":
+                    return _as_alias(match)
+            whole = self._lookup(name, fuzzy=False)
+            if whole is not None and not whole.is_foreign and whole.entry.kind == "district" and not whole.alternatives:
+                return _as_alias(whole)  # "حصه اول خنج": the district that is that part
+            return None
+        return None
+
     def _compound(self, text: str) -> Match | None:
         """Two names joined as one: ``"Chaman-Spin Boldak"``, ``"Narang wa Badil"``, ``"Taloqan - center of Taloqan"``.
 
@@ -1144,6 +1211,27 @@ class Gazetteer:
             return None
         match = self._choose(slot, hint, self._by_norm.get(norm))
         return match if match.method in ("exact", "alias") and not match.is_foreign else None
+
+    def _centre_named(self, text: str) -> Match | None:
+        """A district named as the word for centre joined to a name, written in Dari or Pashto ("مرکز بهسود").
+
+        "Markazi Bihsud" (Wardak) is the central district of the Bihsud area, not the centre
+        of Nangarhar's Bihsud: when a district on record is "Markazi <name>" for a name the
+        words after "مرکز" or "مرکزی" reach (exact and alias matches, and their namesakes),
+        that district is meant. Otherwise the word for centre reads as usual ("مرکز باميان",
+        the centre of Bamyan).
+        """
+        words = _words(text)
+        if len(words) < 2 or words[0] not in _CENTRE_WORDS:
+            return None
+        rest = self._lookup(" ".join(words[1:]), fuzzy=False)
+        if rest is None or rest.is_foreign:
+            return None
+        for name in dict.fromkeys(e.name for e in (rest.entry, *rest.alternatives)):
+            match = self._lookup(_CENTRE_PREFIX + name, fuzzy=False)
+            if match is not None and not match.is_foreign and match.entry.kind == "district":
+                return _as_alias(match)
+        return None
 
     def _trailing_province(self, text: str) -> tuple[str, str | None]:
         """``"Deh Bala Nangarhar"`` -> ``("Deh Bala", "AF-NAN")``; the text and None when no province ends it."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geomap.gazetteer import CROSS_PROVINCE_FUZZY_CONFIDENCE, get_gazetteer
+from geomap.gazetteer import CROSS_PROVINCE_FUZZY_CONFIDENCE, Entry, Gazetteer, get_gazetteer
 from geomap.geocode import geocode_table
 
 
@@ -434,3 +434,62 @@ def test_a_compound_with_a_part_that_names_nothing_stays_a_candidate():
     assert (match.entry.name, match.entry.province_iso) == ("Khogayani", "AF-NAN") and match.confidence < 0.5
     assert _answer("Chaman-Spin Boldak") == ("Spin Boldak", "AF-KAN", 0.8)  # every part known
     assert _answer("Taloqan - center of Taloqan")[:2] == ("Taloqan", "AF-TAK")
+
+
+def _districts_named_after_others() -> Gazetteer:
+    """Made-up places: a district named as the centre of another place's name, and one split into parts."""
+    return Gazetteer(
+        [
+            Entry("Zarin", "province", "AF-AAA", "Zarin", 34.0, 66.0, aliases=("زرین",), curated=1),
+            Entry("Zarin", "capital", "AF-AAA", "Zarin", 34.1, 66.1, aliases=("زرین",), curated=1),
+            Entry("Tolan", "province", "AF-BBB", "Tolan", 35.0, 70.0),
+            Entry("Sangab", "district", "AF-BBB", "Tolan", 35.1, 70.1, aliases=("سنگاب",), curated=1),
+            Entry("Markazi Sangab", "district", "AF-AAA", "Zarin", 34.2, 66.2),
+            Entry("Darband", "district", "AF-BBB", "Tolan", 35.2, 70.2),
+            Entry("Hisa-i-Awali Darband", "district", "AF-AAA", "Zarin", 34.3, 66.3, aliases=("حصه اول دربند",)),
+            Entry("Hisa-i-Duwumi Darband", "district", "AF-AAA", "Zarin", 34.4, 66.4, aliases=("حصه دوم دربند",)),
+            Entry("Pashgar", "district", "AF-BBB", "Tolan", 35.3, 70.3, aliases=("پشگر",), curated=1),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("مرکز سنگاب", "Markazi Sangab", "AF-AAA"),  # the district "centre of Sangab", not Sangab elsewhere
+        ("مرکزسنگاب", "Markazi Sangab", "AF-AAA"),  # the word for centre glued to the name
+        ("مرکزی سنگاب", "Markazi Sangab", "AF-AAA"),  # central
+        ("مركز سنگاب", "Markazi Sangab", "AF-AAA"),  # Arabic kaf
+        ("سنگاب", "Sangab", "AF-BBB"),  # the name alone is the other place
+        ("مرکز زرین", "Zarin", "AF-AAA"),  # no district "Markazi Zarin": the centre of Zarin, its capital
+        ("مرکززرین", "Zarin", "AF-AAA"),
+    ],
+)
+def test_the_dari_word_for_centre_before_a_name_is_the_district_so_named(query, name, iso):
+    match = _districts_named_after_others().resolve(query)
+    assert (match.entry.name, match.entry.province_iso, match.confidence) == (name, iso, 0.95)
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Darband Hesa Awal", "Hisa-i-Awali Darband"),  # the part after the name
+        ("Hesa Awal Darband", "Hisa-i-Awali Darband"),
+        ("Hissa-e-Awali Darband", "Hisa-i-Awali Darband"),
+        ("Darband Hisa-i-Duwumi", "Hisa-i-Duwumi Darband"),
+        ("Darband Hesa Dowom", "Hisa-i-Duwumi Darband"),
+        ("HISE DUWUM DARBAND", "Hisa-i-Duwumi Darband"),
+        ("دربند حصه دوم", "Hisa-i-Duwumi Darband"),  # Dari, the part after the name
+        ("دربند حصه اول", "Hisa-i-Awali Darband"),
+    ],
+)
+def test_a_numbered_part_of_a_district_is_read_in_either_order(query, name):
+    match = _districts_named_after_others().resolve(query)
+    assert (match.entry.name, match.entry.province_iso, match.confidence) == (name, "AF-AAA", 0.95)
+
+
+def test_a_part_of_a_district_not_split_into_parts_is_that_district():
+    gazetteer = _districts_named_after_others()
+    assert gazetteer.resolve("حصه اول پشگر").entry.name == "Pashgar"
+    assert gazetteer.resolve("Pashgar Hesa Awal").entry.name == "Pashgar"
+    assert gazetteer.resolve("Darband").entry.province_iso == "AF-BBB"  # the name alone: the unsplit namesake
