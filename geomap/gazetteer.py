@@ -241,10 +241,18 @@ def dari_consonants(normalized: str) -> str:
 
     Alef, waw, yeh and hamza are dropped (long vowels are written or left out as writers choose),
     so is a heh ending a word after a consonant (a final vowel; not in کوه, koh), Pashto letters
-    become the Dari ones and spaces go.
+    become the Dari ones and spaces go. A yeh ending a word stays: it makes adjectives and
+    demonyms (شمالی, northern; بلخی, of Balkh).
     """
     words = normalized.translate(_PASHTO_AS_DARI).split()
-    return "".join(_DARI_VOWEL_LETTERS.sub("", _FINAL_VOWEL_HEH.sub("", w)) for w in words)
+    return "".join(_word_consonants(w) for w in words)
+
+
+def _word_consonants(word: str) -> str:
+    """:func:`dari_consonants` of one word; a yeh ending it stays (شمالی, northern, is not شمال, north)."""
+    if word.endswith("\u06cc"):
+        return _DARI_VOWEL_LETTERS.sub("", word[:-1]) + "\u06cc"
+    return _DARI_VOWEL_LETTERS.sub("", _FINAL_VOWEL_HEH.sub("", word))
 
 
 # Letters whose accent stands for an h in English transliteration (Čaghčarān, Badahšan).
@@ -639,7 +647,7 @@ RESPELLINGS = (("gh", "q"), ("ch", "sh"), ("dh", "z"))
 #: writes ک for گ, ج for چ, ب for پ, ز for ژ; old encodings turned پ into ی.
 _LOST_LETTERS = {"\u06a9": "\u06af", "\u062c": "\u0686", "\u0628": "\u067e", "\u0632": "\u0698", "\u06cc": "\u067e"}
 #: A Dari or Pashto name needs this many consonants to be read by them (:meth:`Gazetteer._same_consonants_in_dari`).
-DARI_CONSONANTS = 3
+DARI_CONSONANTS = 4
 #: At most this many such letters are read the other way in one name (2 ** 5 variants).
 LOST_LETTERS_MAX = 5
 #: The first letters Pashto څ (ts) is written with, read as the others (:meth:`Gazetteer._respelled`).
@@ -679,8 +687,18 @@ class Gazetteer:
     'AF-KDZ'
     """
 
-    def __init__(self, entries: Iterable[Entry], not_places: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        not_places: dict[str, str] | None = None,
+        ordinary_words: dict[str, str] | None = None,
+    ) -> None:
         self.entries: list[Entry] = list(entries)
+        #: normalised word -> what it means: a place only with a kind word or its province beside it.
+        self.ordinary_words: dict[str, str] = {}
+        for word, meaning in (ordinary_words or {}).items():
+            if normalize(word):
+                self.ordinary_words[normalize(word)] = meaning
         #: normalised word -> what it is ("an ethnic group", "a person's name", ...): never a place.
         self.not_places: dict[str, str] = dict.fromkeys(NOT_PLACE_NAMES, "a common word in reports")
         for word, category in (not_places or {}).items():
@@ -1480,6 +1498,8 @@ class Gazetteer:
         norm, hint = split_kind(text)
         if not norm or self._refusal(norm) is not None:
             return None
+        if hint is None and not provinces and norm in self.ordinary_words:
+            return None  # "شهدا" (martyrs) alone is no place; "ولسوالی شهدا" and "شهدا بدخشان" are Shahada
         key = phonetic_key(norm)
         slot = self._by_key.get(key)
         if slot is not None:
@@ -2096,6 +2116,21 @@ def _add_curated(entries: list[Entry], curated: list[Entry]) -> list[Entry]:
     return out
 
 
+def _ordinary_words() -> dict[str, str]:
+    """Words of ``ordinary_words.csv`` (and their listed variants) -> what they mean."""
+    path = data_file("ordinary_words.csv")
+    if not path.is_file():
+        return {}
+    import pandas as pd
+
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    words = {}
+    for row in table.itertuples(index=False):
+        for word in (row.name, *_split_alt(row.aliases)):
+            words[word] = row.meaning
+    return words
+
+
 def _not_places() -> dict[str, str]:
     """Words of ``not_places.csv`` (and their listed variants) -> what they are."""
     path = data_file("not_places.csv")
@@ -2147,7 +2182,7 @@ def build_gazetteer(
     if later_districts:
         entries += _table_entries("later_districts.csv", province_names, curated=True)
     entries += _table_entries("foreign_places.csv", province_names, curated=False)
-    return Gazetteer(_merge_capitals(entries), _not_places())
+    return Gazetteer(_merge_capitals(entries), _not_places(), _ordinary_words())
 
 
 #: A town this close (in degrees, about 5 km) to a capital and sharing one of its names is the capital.
@@ -2220,6 +2255,7 @@ SOURCE_TABLES = (
     "district_names.csv",
     "district_spellings.csv",
     "not_places.csv",
+    "ordinary_words.csv",
     "province_centroids.csv",
 )
 

@@ -395,9 +395,9 @@ def test_a_misspelt_capital_after_the_words_for_a_provincial_centre():
 @pytest.mark.parametrize(
     ("query", "name", "iso"),
     [
-        ("ګومل", "Gomal", "AF-PKA"),  # گومال on record: the long vowel left out, Pashto gaf
-        ("ډاند", "Dand", "AF-KAN"),  # دند on record: Pashto ډ for د, a long vowel written
-        ("واته پور", "Wata Pur", "AF-KNR"),
+        ("کاجران", "Kajran", "AF-DAY"),  # a long vowel written
+        ("ګرمسر", "Garmser", "AF-HEL"),  # گرمسیر on record: the long vowel left out, Pashto gaf
+        ("زورمت", "Zurmat", "AF-PIA"),
     ],
 )
 def test_dari_names_with_other_long_vowels_or_pashto_letters(query, name, iso):
@@ -493,3 +493,47 @@ def test_a_part_of_a_district_not_split_into_parts_is_that_district():
     assert gazetteer.resolve("حصه اول پشگر").entry.name == "Pashgar"
     assert gazetteer.resolve("Pashgar Hesa Awal").entry.name == "Pashgar"
     assert gazetteer.resolve("Darband").entry.province_iso == "AF-BBB"  # the name alone: the unsplit namesake
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "شمال افغانستان",  # northern Afghanistan, not Shamal (Khost)
+        "شهدا",  # martyrs, not Shahada (Badakhshan)
+        "مکتب شهدا",  # the martyrs' school
+        "فارسی",  # Persian, not Farsi (Herat)
+        "نرخ",  # price, not Nirkh (Wardak)
+        "میزان",  # a month, not Mizan (Zabul)
+        "دیروز",  # yesterday, not Darwaz
+        "پنج",  # five, not Panjwayi
+        "شمالی",  # northern
+        "بلخی",  # of Balkh, as "Balkhi" is
+        "ګومل",  # three consonants are too few to be read without their vowels
+    ],
+)
+def test_ordinary_dari_words_are_no_confident_place(query):
+    answer = _answer(query)
+    assert answer is None or answer[2] < 0.5
+    assert pd.isna(geocode_table([query]).loc[0, "province_iso"])  # unresolved at the default min_score
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("ولسوالی شهدا", "Shahada", "AF-BDS"),  # the word for district beside it
+        ("شهدا بدخشان", "Shahada", "AF-BDS"),  # its province beside it
+        ("ولسوالی نرخ", "Nirkh", "AF-WAR"),
+        ("فارسی هرات", "Farsi", "AF-HER"),
+        ("میزان ولسوالی", "Mizan", "AF-ZAB"),
+        ("ولسوالی شمال", "Shamal", "AF-KHO"),
+    ],
+)
+def test_a_district_named_by_an_ordinary_word_with_its_kind_or_province(query, name, iso):
+    answer = _answer(query)
+    assert answer is not None and answer[:2] == (name, iso) and answer[2] >= 0.9
+
+
+def test_ordinary_words_are_read_from_the_data_file():
+    words = get_gazetteer().ordinary_words
+    assert words["شهدا"] == "martyrs (Shahada)" and words["میزان"] == "a month (Mizan)"
+    assert "شهدا" not in get_gazetteer().not_places  # a place with its kind word, unlike a word never a place
