@@ -2116,33 +2116,21 @@ def _add_curated(entries: list[Entry], curated: list[Entry]) -> list[Entry]:
     return out
 
 
-def _ordinary_words() -> dict[str, str]:
-    """Words of ``ordinary_words.csv`` (and their listed variants) -> what they mean."""
-    path = data_file("ordinary_words.csv")
+def _word_table(filename: str, column: str) -> dict[str, str]:
+    """Words of a word list in the package data (and their listed variants) -> ``column``.
+
+    ``not_places.csv`` gives what each word is (``category``), ``ordinary_words.csv`` what
+    each Dari or Pashto word means (``meaning``)."""
+    path = data_file(filename)
     if not path.is_file():
         return {}
     import pandas as pd
 
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     words = {}
-    for row in table.itertuples(index=False):
-        for word in (row.name, *_split_alt(row.aliases)):
-            words[word] = row.meaning
-    return words
-
-
-def _not_places() -> dict[str, str]:
-    """Words of ``not_places.csv`` (and their listed variants) -> what they are."""
-    path = data_file("not_places.csv")
-    if not path.is_file():
-        return {}
-    import pandas as pd
-
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    words = {}
-    for row in table.itertuples(index=False):
-        for word in (row.name, *_split_alt(row.aliases)):
-            words[word] = row.category
+    for name, aliases, value in zip(table["name"], table["aliases"], table[column], strict=True):
+        for word in (name, *_split_alt(aliases)):
+            words[word] = value
     return words
 
 
@@ -2182,7 +2170,11 @@ def build_gazetteer(
     if later_districts:
         entries += _table_entries("later_districts.csv", province_names, curated=True)
     entries += _table_entries("foreign_places.csv", province_names, curated=False)
-    return Gazetteer(_merge_capitals(entries), _not_places(), _ordinary_words())
+    return Gazetteer(
+        _merge_capitals(entries),
+        _word_table("not_places.csv", "category"),
+        _word_table("ordinary_words.csv", "meaning"),
+    )
 
 
 #: A town this close (in degrees, about 5 km) to a capital and sharing one of its names is the capital.
