@@ -1451,14 +1451,21 @@ class Gazetteer:
     def refusal(self, name: str) -> str | None:
         """Why ``name`` is not a place although it looks like one, or ``None``.
 
-        A word of the not-place list (``"Ghani"``: ``"a person's name"``), or a demonym
-        formed from a province's or capital's name (``"Herati"``: ``"a demonym of Herat"``).
+        A word of the not-place list (``"Ghani"``: ``"a person's name"``), a demonym
+        formed from a province's or capital's name (``"Herati"``: ``"a demonym of Herat"``),
+        or a Dari or Pashto ordinary word that is also a district's name, written alone
+        (``"شهدا"``, martyrs).
         """
         text = "" if name is None else str(name)
         if len(text) > MAX_NAME_CHARS:
             return f"longer than {MAX_NAME_CHARS} characters, not a place name"
         parts = [p for p in _PART_SPLIT.split(text) if p.strip()]
-        return self._refusal(split_kind(parts[0] if parts else text)[0])
+        norm, hint = split_kind(parts[0] if parts else text)
+        found = self._refusal(norm)
+        if found is None and hint is None and norm in self.ordinary_words:
+            meaning = self.ordinary_words[norm]
+            return f"an ordinary word, {meaning}; for a district of that name add the word for district or its province"
+        return found
 
     def _refusal(self, norm: str) -> str | None:
         if not norm:

@@ -537,3 +537,12 @@ def test_ordinary_words_are_read_from_the_data_file():
     words = get_gazetteer().ordinary_words
     assert words["شهدا"] == "martyrs (Shahada)" and words["میزان"] == "a month (Mizan)"
     assert "شهدا" not in get_gazetteer().not_places  # a place with its kind word, unlike a word never a place
+
+
+def test_an_ordinary_word_alone_says_why_it_is_unresolved():
+    row = geocode_table(["شهدا", "ولسوالی شهدا"])
+    assert row.loc[0, "reason"] == (
+        "an ordinary word, martyrs (Shahada); for a district of that name add the word for district or its province"
+    )
+    assert row.loc[1, "name"] == "Shahada"
+    assert pd.isna(row.loc[1, "reason"]) or row.loc[1, "reason"] == ""
