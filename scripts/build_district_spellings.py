@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
-from build_new_districts import read_lists  # noqa: E402
+from build_new_districts import listed_districts  # noqa: E402
 
 from geomap._villages import get_villages  # noqa: E402
 from geomap.gazetteer import (  # noqa: E402
@@ -55,10 +55,6 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 TARGET_KINDS = ("district", "capital")
 #: A listed English name reaching its place only through a misspelling needs this confidence.
 MIN_CONFIDENCE = 0.7
-
-
-def _junk(name: str) -> bool:
-    return not re.search(r"[A-Za-z]{3}", name) or bool(re.search(r"\d", name)) or name.upper() == "N/A"
 
 
 def _core(spelling: str) -> str:
@@ -115,6 +111,7 @@ def _target(
 
 
 def _answers(gazetteer: Gazetteer, spelling: str, entry: Entry) -> bool:
+    """Whether the gazetteer already answers ``spelling`` with ``entry`` as written or by an alias."""
     match = gazetteer.resolve(spelling)
     return (
         match is not None
@@ -157,12 +154,7 @@ def district_spellings(folder: Path) -> tuple[list[dict], list[str]]:
 
     added: dict[tuple[str, str, str], list[str]] = {}
     report = []
-    for province, english, dari in read_lists(folder):
-        match = gazetteer.resolve(f"{province} province")
-        iso = match.entry.province_iso if match is not None and not match.is_foreign else provinces.get(province)
-        if iso is None or _junk(english) or english.casefold().startswith(("center of", "centre of")):
-            continue
-        parts = [p.strip(" .") for p in re.split(r"[()]", english) if p.strip(" .")]
+    for province, iso, english, dari, parts in listed_districts(folder, gazetteer, provinces):
         found = _target(gazetteer, named, parts, province, iso)
         if found is None:
             report.append(f"{english} / {dari} ({iso}): no district or capital of that name in the province")

@@ -29,6 +29,7 @@ import argparse
 import csv
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +71,21 @@ def read_lists(folder: Path) -> list[tuple[str, str, str]]:
 
 def _junk(name: str) -> bool:
     return not re.search(r"[A-Za-z]{3}", name) or bool(re.search(r"\d", name)) or name.upper() == "N/A"
+
+
+def listed_districts(
+    folder: Path, gazetteer: Gazetteer, provinces: dict[str, str]
+) -> Iterator[tuple[str, str, str, str, list[str]]]:
+    """``(province, ISO code, English name, Dari name, English parts)`` of each listed district
+    whose province is known, leaving out entries that are no name and "centre of" rows; the
+    parts are the English name split at brackets ("Khak-e Safed (Khaki Safed)")."""
+    for province, english, dari in read_lists(folder):
+        match = gazetteer.resolve(f"{province} province")
+        iso = match.entry.province_iso if match is not None and not match.is_foreign else provinces.get(province)
+        if iso is None or _junk(english) or english.casefold().startswith(("center of", "centre of")):
+            continue
+        parts = [p.strip(" .") for p in re.split(r"[()]", english) if p.strip(" .")]
+        yield province, iso, english, dari, parts
 
 
 def _in_province(gazetteer: Gazetteer, spelling: str, province: str, iso: str) -> bool:
@@ -116,12 +132,7 @@ def new_districts(folder: Path) -> tuple[list[dict], list[str]]:
     names = {e.district_id: e.name for e in gazetteer.entries if e.kind == "district" and e.district_id}
     provinces = {e.province: e.province_iso for e in gazetteer.entries if e.kind == "province"}
     rows, unplaced, seen = [], [], set()
-    for province, english, dari in read_lists(folder):
-        match = gazetteer.resolve(f"{province} province")
-        iso = match.entry.province_iso if match is not None and not match.is_foreign else provinces.get(province)
-        if iso is None or _junk(english) or english.casefold().startswith(("center of", "centre of")):
-            continue
-        parts = [p.strip(" .") for p in re.split(r"[()]", english) if p.strip(" .")]
+    for province, iso, english, dari, parts in listed_districts(folder, gazetteer, provinces):
         spellings = [*parts, *([dari] if dari else [])]
         if any(_in_province(gazetteer, s, province, iso) or _elsewhere(gazetteer, s, iso) for s in spellings):
             continue
