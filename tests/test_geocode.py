@@ -134,6 +134,33 @@ def test_foreign_names_are_never_forced_onto_afghanistan():
     assert df["reason"].str.startswith("outside Afghanistan").all()
 
 
+def test_foreign_cities_written_in_arabic_script_are_outside_afghanistan():
+    # Mashhad, Peshawar, Islamabad, Tehran, Quetta (Pashto) as Dari and Pashto texts write them
+    df = geocode(["مشهد", "پشاور", "اسلام آباد", "تهران", "کوټه"])
+    assert df["province_iso"].isna().all()
+    assert list(df["reason"]) == [
+        "outside Afghanistan (Mashhad)",
+        "outside Afghanistan (Peshawar)",
+        "outside Afghanistan (Islamabad)",
+        "outside Afghanistan (Tehran)",
+        "outside Afghanistan (Quetta)",
+    ]
+
+
+def test_an_afghan_province_keeps_its_dari_name_against_a_foreign_namesake():
+    # زابل is Zabul province, and Zabol in Iran: the province answers, the city is its alternative
+    row = geocode(["زابل"]).iloc[0]
+    assert (row["province_iso"], row["kind"]) == ("AF-ZAB", "province")
+    assert "Zābol" in row["alternatives"]
+
+
+def test_a_far_city_arabic_name_does_not_hide_an_afghan_village():
+    # عنابه is a village of Panjshir, and Annaba (Algeria) in Arabic: only border and 1M+ cities
+    # carry their Arabic-script names
+    row = geocode(["عنابه"]).iloc[0]
+    assert row["province_iso"] == "AF-PAN"
+
+
 def test_ambiguous_name_is_flagged():
     row = geocode(["Arghandab"]).iloc[0]
     assert row["province_iso"] == "AF-KAN"
