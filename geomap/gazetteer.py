@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import gzip
 import hashlib
+import itertools
 import os
 import pickle
 import re
@@ -195,7 +196,8 @@ _HAS_ARABIC = re.compile(r"[\u0600-\u06ff]")
 # all as often as not, are dropped, like w, y and h on the Latin side.
 _ARABIC_CORE = str.maketrans(
     {
-        **dict.fromkeys("\u0627\u0622\u0623\u0625\u0671\u0648\u0624\u06cc\u0626\u0647\u062d\u0639\u0621", ""),
+        **dict.fromkeys("\u0627\u0622\u0623\u0625\u0671\u0648\u0624\u06cc\u064a\u0626", ""),
+        **dict.fromkeys("\u0647\u06d5\u062d\u0639\u0621", ""),
         "\u0628": "b", "\u067e": "p", "\u062a": "t", "\u0637": "t", "\u067c": "t", "\u062b": "s",
         "\u0633": "s", "\u0635": "s", "\u0685": "s", "\u062c": "j", "\u0686": "C", "\u062e": "k",
         "\u062f": "d", "\u0689": "d", "\u0630": "z", "\u0632": "z", "\u0636": "z", "\u0638": "z",
@@ -228,12 +230,38 @@ def consonant_core(text: str) -> str:
 
 
 # Letters that write long vowels (or carry them) in Dari and Pashto, and Pashto letters as Dari writes them.
-_DARI_VOWEL_LETTERS = re.compile("[\u0627\u0622\u0623\u0625\u0648\u0624\u06cc\u0626\u0621]")
+# Yeh with hamza (ئ) and heh with yeh above (ۀ, the izafa) decompose in :func:`normalize` to the Arabic
+# yeh (ي) and ae (ە) with the hamza dropped: "پائین" and "پایین" are one word, "دروازۀ" is "درواز".
+_DARI_VOWEL_LETTERS = re.compile("[\u0627\u0622\u0623\u0625\u0648\u0624\u06cc\u064a\u0626\u0621\u06d5]")
 # A heh ending a word after a consonant writes a vowel (میرزکه, Mirzaka); after a vowel letter it is h (کوه, koh).
 _FINAL_VOWEL_HEH = re.compile("(?<=[^\u0627\u0648\u06cc\\s])\u0647$")
 _PASHTO_AS_DARI = str.maketrans(
     "\u067c\u0689\u0693\u069a\u06bc\u0696\u0681\u0685", "\u062a\u062f\u0631\u0634\u0646\u0698\u0632\u0686"
 )
+
+
+def _in_dari_letters(normalized: str) -> list[str]:
+    """A name's readings with its Pashto letters written as Dari ones (:data:`PASHTO_LETTERS`): ``"بادپښ"`` ->
+    ``["بادپش", "بادپخ"]``; none when it has more than :data:`LOST_LETTERS_MAX` letters of two readings."""
+    spots = [i for i, ch in enumerate(normalized) if ch in PASHTO_LETTERS]
+    choices = [PASHTO_LETTERS[normalized[i]] for i in spots]
+    if not spots or sum(len(c) > 1 for c in choices) > LOST_LETTERS_MAX:
+        return []
+    variants = []
+    for letters in itertools.product(*choices):
+        variant = list(normalized)
+        for i, letter in zip(spots, letters, strict=True):
+            variant[i] = letter
+        variants.append("".join(variant))
+    return variants
+
+
+def _one_vowel_left_out(written: str, recorded: str) -> bool:
+    """Whether ``written`` is ``recorded`` with one alef, waw or yeh after its first letter left out."""
+    if len(recorded) != len(written) + 1:
+        return False
+    i = next((k for k, (a, b) in enumerate(zip(written, recorded, strict=False)) if a != b), len(written))
+    return i > 0 and recorded[i] in "\u0627\u0648\u06cc" and written[i:] == recorded[i + 1 :]
 
 
 def dari_consonants(normalized: str) -> str:
@@ -646,8 +674,24 @@ RESPELLINGS = (("gh", "q"), ("ch", "sh"), ("dh", "z"))
 #: Arabic letters typed or converted for Persian ones (:meth:`Gazetteer._lost_letters`): an Arabic keyboard
 #: writes ک for گ, ج for چ, ب for پ, ز for ژ; old encodings turned پ into ی.
 _LOST_LETTERS = {"\u06a9": "\u06af", "\u062c": "\u0686", "\u0628": "\u067e", "\u0632": "\u0698", "\u06cc": "\u067e"}
-#: A Dari or Pashto name needs this many consonants to be read by them (:meth:`Gazetteer._same_consonants_in_dari`).
+#: A Dari or Pashto name needs this many consonants to be read by them (:meth:`Gazetteer._same_consonants_in_dari`);
+#: one fewer when its letters also read as the consonants of the place's Latin name (:func:`consonant_core`).
 DARI_CONSONANTS = 4
+#: Pashto letters and the Dari letters written for them (:meth:`Gazetteer._pashto_letters`): ښ is sh in the
+#: south and kh in the north (بادپښ, Bad Pash or Bad Pakh), ږ zh or g, ځ z or j, څ ch or s.
+PASHTO_LETTERS = {
+    "\u067c": "\u062a",  # ټ: ت
+    "\u0689": "\u062f",  # ډ: د
+    "\u0693": "\u0631",  # ړ: ر
+    "\u06bc": "\u0646",  # ڼ: ن
+    "\u069a": "\u0634\u062e",  # ښ: ش or خ
+    "\u0696": "\u0698\u06af",  # ږ: ژ or گ
+    "\u0681": "\u0632\u062c",  # ځ: ز or ج
+    "\u0685": "\u0686\u0633",  # څ: چ or س
+}
+#: Confidence of a place whose name is on record in Dari letters, asked with Pashto ones.
+PASHTO_LETTERS_CONFIDENCE = 0.9
+_PASHTO_LETTER = re.compile("[" + "".join(PASHTO_LETTERS) + "]")
 #: At most this many such letters are read the other way in one name (2 ** 5 variants).
 LOST_LETTERS_MAX = 5
 #: The first letters Pashto څ (ts) is written with, read as the others (:meth:`Gazetteer._respelled`).
@@ -1509,6 +1553,11 @@ class Gazetteer:
             return None  # "شهدا" (martyrs) alone is no place; "ولسوالی شهدا" and "شهدا بدخشان" are Shahada
         key = phonetic_key(norm)
         slot = self._by_key.get(key)
+        if slot is not None and _PASHTO_LETTER.search(norm) and not self._names_a_larger_place(slot):
+            # "څوکی" is the Kunar district Chawkay (چوکی), not the village of Kunar that GeoNames spells so
+            pashto = self._pashto_letters(norm, hint, provinces)
+            if pashto is not None:
+                return pashto
         if slot is not None:
             exact = self._by_norm.get(norm)
             match = self._choose(slot, hint, exact, provinces=provinces, short=len(key) < SHORT_KEY)
@@ -1531,7 +1580,8 @@ class Gazetteer:
             # (Khakrez) is not what the text means
             return None
         return (
-            self._adjectival(norm, hint, provinces)
+            self._pashto_letters(norm, hint, provinces)
+            or self._adjectival(norm, hint, provinces)
             or self._upper_lower(norm, hint, provinces)
             or self._diphthong(key, hint, provinces)
             or self._respelled(norm, hint, provinces)
@@ -1541,6 +1591,38 @@ class Gazetteer:
             or self._dari_plural(norm, hint, provinces)
             or self._transliterated(norm, hint, provinces)
         )
+
+    def _names_a_larger_place(self, slot: _Key) -> bool:
+        """Whether ``slot`` holds a district's, town's, capital's or province's own or curated name."""
+        return any(hit[0] <= 1 and self.entries[i].kind in _LARGER_KINDS for i, hit in slot.hits.items())
+
+    def _pashto_letters(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
+        """A name written with Pashto letters where the place's name is on record in Dari ones: ``"ډند"`` (Dand).
+
+        Pashto writes ``ټ ډ ړ ڼ ښ ږ ځ څ`` where Dari writes ``ت د ر ن`` and, as the dialect says them,
+        ``ش`` or ``خ``, ``ژ`` or ``گ``, ``ز`` or ``ج``, ``چ`` or ``س`` (:data:`PASHTO_LETTERS`). A name with
+        such letters that is no district's, town's, capital's or province's own or curated name is read
+        with the Dari letters; a place of those kinds spelled so answers (``alias``, 0.9), before villages
+        spelled with the Pashto letters, as the name written in Dari or Latin would ("کاکړ" is Kakar of
+        Zabul, as "کاکر" and "Kakar" are, not one of the villages Kakar of four other provinces).
+        Differently named places in several provinces leave it held below the default ``min_score``.
+        """
+        if not _PASHTO_LETTER.search(norm) or not _HAS_ARABIC.search(norm):
+            return None
+        hits: dict[int, tuple[int, int]] = {}
+        for variant in _in_dari_letters(norm):
+            slot = self._by_key.get(phonetic_key(variant))
+            for i, hit in slot.hits.items() if slot is not None else ():
+                if hit[0] <= 1 and self.entries[i].kind in _LARGER_KINDS:
+                    hits[i] = min(hit, hits.get(i, hit))
+        if not hits:
+            return None
+        match = self._choose(_Key(hits), hint, provinces=provinces)
+        names = {phonetic_key(normalize(e.name)) for e in (match.entry, *match.alternatives)}
+        if match.alternatives and len(names) > 1:
+            return Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), "fuzzy",
+                         match.alternatives)  # fmt: skip
+        return Match(match.entry, min(match.confidence, PASHTO_LETTERS_CONFIDENCE), "alias", match.alternatives)
 
     def _dari_plural(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
         """A province named in the Dari plural: ``"کنرها"`` (Kunarha) is Kunar.
@@ -1567,10 +1649,14 @@ class Gazetteer:
         """
         if not _HAS_ARABIC.search(norm) or _villages.get_villages().positions(phonetic_key(norm)):
             return None
-        core = consonant_core(norm)
-        if len(core) < TRANSLITERATED_MIN_CONSONANTS or not core.isascii():
-            return None
-        ids = self._core_index().get(core)
+        ids = None
+        # Pashto ښ is sh in the south and kh in the north ("بادپښ", Bad Pakh)
+        for reading in (norm, norm.replace("\u069a", "\u062e")) if "\u069a" in norm else (norm,):
+            core = consonant_core(reading)
+            if len(core) >= TRANSLITERATED_MIN_CONSONANTS and core.isascii():
+                ids = self._core_index().get(core)
+            if ids:
+                break
         if not ids:
             return None
         slot = _Key(dict(ids))
@@ -1665,15 +1751,19 @@ class Gazetteer:
 
         Long vowels are written with alef, waw and yeh, or left out, as writers choose, and Pashto
         letters (``ړ ټ ډ ښ ڼ``) stand for Dari ones: a name in Arabic script that no place has is
-        compared by its letters without those vowels (:func:`dari_consonants`, at least three) with
-        the Arabic-script own and curated names of districts and towns (every capital and province
-        has its Dari name on record), and of no village. It answers (``fuzzy``, 0.8) only when those
-        letters are one place's, or namesakes' of one name.
+        compared by its letters without those vowels (:func:`dari_consonants`, at least
+        :data:`DARI_CONSONANTS`) with the Arabic-script own and curated names of districts and towns
+        (every capital and province has its Dari name on record), and of no village. It answers
+        (``fuzzy``, 0.8) only when those letters are one place's, or namesakes' of one name. A name of
+        one letter fewer (a yeh ending it not counted) answers only as the place's Dari name with one
+        long vowel left out that has the consonants of its Latin name too (:meth:`_short_reading`).
+        Villages spelled as the name keep it when they all lie in other provinces; for a short name,
+        when any does.
         """
-        if not _HAS_ARABIC.search(norm) or _villages.get_villages().positions(phonetic_key(norm)):
+        if not _HAS_ARABIC.search(norm):
             return None
         core = dari_consonants(norm)
-        if len(core) < DARI_CONSONANTS:
+        if len(core) < DARI_CONSONANTS - 1:
             return None
         index: dict[str, dict[int, tuple[int, int]]] | None = getattr(self, "_by_dari_core", None)
         if index is None:
@@ -1691,8 +1781,33 @@ class Gazetteer:
         ids = index.get(core)
         if not ids or len({phonetic_key(normalize(self.entries[i].name)) for i in ids}) > 1:
             return None
+        short = len(core) < DARI_CONSONANTS
+        if short and (len(core.replace("\u06cc", "")) < DARI_CONSONANTS - 1 or not any(
+                self._short_reading(norm, self.entries[i]) for i in ids)):  # fmt: skip
+            # "گومل" is Gomal (گومال); "نړۍ" (world) is not Nari (ناری): a yeh ending it is no third consonant
+            return None
+        villages = _villages.get_villages()
+        spelled = {villages.province_iso(line) for line in villages.positions(phonetic_key(norm))}
+        here = {self.entries[i].province_iso for i in ids}
+        if spelled and not (spelled <= here if short else spelled & here):
+            # villages spelled so in other provinces: one of them is meant, unless one lies in the place's own
+            # province (its seat, often), or for a short name, all of them do
+            return None
         match = self._choose(_Key(dict(ids)), hint, provinces=provinces)
         return Match(match.entry, min(match.confidence, PHONETIC_VILLAGE_CONFIDENCE), "fuzzy", match.alternatives)
+
+    @staticmethod
+    def _short_reading(norm: str, entry: Entry) -> bool:
+        """Whether a short name in Arabic script is one of ``entry``'s Arabic-script names with one long vowel
+        left out after its first letter (``"گومل"`` for ``"گومال"``, Gomal; ``"شتل"`` for ``"شوتل"``, Shutul),
+        and has the consonants (:func:`consonant_core`) of one of its Latin own or curated names."""
+        written = norm.translate(_PASHTO_AS_DARI).replace(" ", "")
+        spellings = (entry.name, *entry.aliases[: entry.curated])
+        return any(
+            _one_vowel_left_out(written, normalize(s).translate(_PASHTO_AS_DARI).replace(" ", ""))
+            for s in spellings
+            if _HAS_ARABIC.search(s)
+        ) and any(consonant_core(phonetic_key(normalize(s))) == consonant_core(norm) for s in spellings if s.isascii())
 
     def _lost_letters(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
         """A Dari or Pashto name whose Persian letters were lost in typing or conversion: ``"كرديز"`` (Gardez).

@@ -404,6 +404,57 @@ def test_dari_names_with_other_long_vowels_or_pashto_letters(query, name, iso):
     assert _answer(query) == (name, iso, 0.8)
 
 
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("ډند", "Dand", "AF-KAN"),  # Pashto ډ for Dari د (دند on record)
+        ("تڼي", "Tani", "AF-KHO"),  # Pashto ڼ for ن; villages of Baghlan and Paktia are spelled so too
+        ("کاکړ", "Kakar", "AF-ZAB"),  # as "کاکر" and "Kakar": not one of the villages Kakar of four provinces
+        ("څوکی", "Chawkay", "AF-KNR"),  # not the Kunar village GeoNames spells so
+    ],
+)
+def test_pashto_letters_for_the_dari_ones_of_a_name_on_record(query, name, iso):
+    assert _answer(query) == (name, iso, 0.9)
+
+
+def test_pashto_kh_in_a_name_read_by_its_consonants():
+    assert _answer("بادپښ") == ("Bad Pakh", "AF-LAG", 0.7)  # ښ is kh in the north
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("گومل", "Gomal", "AF-PKA"),  # گومال on record: the long vowel left out
+        ("شتل", "Shutul", "AF-PAN"),  # شوتل
+        ("میرزکه", "Mirzaka", "AF-PIA"),  # a village of Paktia is spelled so, and one of Ghazni
+    ],
+)
+def test_short_dari_names_with_a_long_vowel_left_out(query, name, iso):
+    assert _answer(query) == (name, iso, 0.8)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "نړۍ",  # Pashto "world": the letters of Nari (ناری), but a yeh ending a word is no third consonant
+        "یخدیر",  # an initial yeh is y: not Khadir (خدیر)
+        "شامل",  # "included": Shamal (شمال) has its vowel elsewhere
+        "بارک",  # villages Barak of three provinces: not Burka (برکه) of one of them
+    ],
+)
+def test_short_dari_words_are_not_read_as_districts(query):
+    match = get_gazetteer().resolve(query)
+    assert match is None or match.confidence < 0.5 or match.entry.kind == "village"
+
+
+def test_yeh_with_hamza_is_a_long_vowel():
+    from geomap.gazetteer import dari_consonants, normalize
+
+    assert dari_consonants(normalize("شملزائی")) == dari_consonants(normalize("شملزایی"))
+    assert dari_consonants(normalize("دروازۀ بالا")) == dari_consonants(normalize("درواز بالا"))  # the izafa
+    assert _answer("شملزائی") == ("Shamulzayi", "AF-ZAB", 0.8)
+
+
 def test_a_final_heh_after_a_vowel_is_a_consonant():
     from geomap.gazetteer import dari_consonants, normalize
 
@@ -508,7 +559,7 @@ def test_a_part_of_a_district_not_split_into_parts_is_that_district():
         "پنج",  # five, not Panjwayi
         "شمالی",  # northern
         "بلخی",  # of Balkh, as "Balkhi" is
-        "ګومل",  # three consonants are too few to be read without their vowels
+        "نړۍ",  # world (Pashto), not Nari
     ],
 )
 def test_ordinary_dari_words_are_no_confident_place(query):
