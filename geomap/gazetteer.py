@@ -552,7 +552,7 @@ _ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
 class Match:
     """The answer of :meth:`Gazetteer.resolve`.
 
-    ``entry`` is the chosen place, ``method`` one of ``exact``, ``alias``, ``fuzzy``;
+    ``entry`` is the chosen place, ``method`` one of ``exact``, ``alias``, ``fuzzy``, ``partial``;
     ``alternatives`` are other places in other provinces that fit the name as well.
     A match on a foreign place has ``entry.kind == "foreign"``: the name is known to be
     outside Afghanistan and callers treat it as unresolved.
@@ -616,6 +616,31 @@ _BRACKETED_DISTRICT = re.compile(r"[^(),;/]+[()]\s*(?![^()]*\bvillage\b)[^(),;/]
 #: Confidence of a district named in brackets after a place it holds (``"Ismail Khail (Mandozai)"``)
 #: when the place itself is not found there.
 QUALIFIER_CONFIDENCE = 0.8
+#: Confidence of a district, town, capital or province named by a run of a longer name's words, the rest
+#: being words that qualify a name or places of its province (:meth:`Gazetteer._named_in_words`).
+WORDS_CONFIDENCE = 0.7
+#: Names of more words than this are not searched for runs that name a place.
+WORDS_MAX = 8
+#: The word for fort, which follows a district's name for its centre ("Sangin Qala") and begins villages'
+#: names ("Qala Koshk", the fort of Koshk, is a village): a qualifier only after the name.
+_FORT_SPELLINGS = ("qala", "qalah", "qalaa", "qila", "\u0642\u0644\u0639\u0647")
+#: Words that qualify a district's name in lists of other years and bodies without naming another place:
+#: upper and lower, original and proper ("Asel Chakhansur", "Khas Uruzgan"), old, the fort or centre of
+#: the district ("Sangin Qala"), its seat, and a part's number ("Yakawlang Number One"), in Latin and Dari.
+_QUALIFIER_SPELLINGS = (
+    *_UPPER, *_LOWER, "\u0628\u0627\u0644\u0627", "\u067e\u0627\u06cc\u06cc\u0646", "\u067e\u0627\u0626\u06cc\u0646",
+    "\u067e\u0627\u06cc\u0627\u0646", "\u0639\u0644\u06cc\u0627", "\u0633\u0641\u0644\u06cc",
+    "asl", "asel", "asil", "khas", "khass", "\u0627\u0635\u0644", "\u062e\u0627\u0635",
+    "kohna", "kuhna", "\u06a9\u0647\u0646\u0647",
+    *_FORT_SPELLINGS,
+    "markaz", "markazi", "center", "centre", "central", "\u0645\u0631\u06a9\u0632", "\u0645\u0631\u06a9\u0632\u06cc",
+    "alaqahdari", "alaqadari", "hukumat", "hukumati",
+    "no", "nr", "number", "nomber", "nambar", "numbar", "one", "two", "first", "second",
+    "awal", "awali", "duwum", "duwumi", "dowom", "dovom",
+    "\u0646\u0645\u0628\u0631", "\u0627\u0648\u0644", "\u062f\u0648\u0645", "1", "2", "3",
+)  # fmt: skip
+_QUALIFIERS = frozenset(w for spelling in _QUALIFIER_SPELLINGS for w in _words(spelling)) | GENERIC_WORDS | CONNECTORS
+_FORT_WORDS = frozenset(w for spelling in _FORT_SPELLINGS for w in _words(spelling))
 #: Highest confidence of a place read from the name of a building in it (``"Deh Sabz Girls School"``).
 FACILITY_CONFIDENCE = 0.7
 #: Confidence of a district's or town's name read from its adjectival form (``"Khulmi"``: Khulm).
@@ -825,6 +850,8 @@ class Gazetteer:
         match = self._as_larger_namesake(text, self._resolve(text))
         if match is None and _MAY_NAME_A_FACILITY.search(text):
             match = self._facility(text)
+        if match is None:
+            match = self._named_in_words(text)  # "Sangin Qala", "Tagab Keshm Bala"
         if len(self._memo) > 200_000:
             self._memo.clear()
             self._fuzzy_memo.clear()
@@ -1253,6 +1280,133 @@ class Gazetteer:
             if len(pair) == 2 and left.entry.province_iso == right.entry.province_iso:  # type: ignore[union-attr]
                 best = min(pair, key=lambda m: (_KIND_RANK[m.entry.kind], -m.confidence))
                 return Match(best.entry, min(best.confidence, COMPOUND_CONFIDENCE), best.method)
+        return None
+
+    def _named_in_words(self, text: str) -> Match | None:
+        """A district, town, capital or province named by a run of the words of a name not on record.
+
+        Lists of other years and bodies write a district with words around its name: merged or
+        paired districts ("Tagab Keshm Bala"), a qualifier ("Sangin Qala", the fort of Sangin;
+        "Asel Chakhansur", original Chakhansur; "Yakawlang Number One"). The longest runs of the
+        words that are the own or listed name of a district, town, capital or province (exact
+        and alias matches) are found; a run answers, with method ``partial`` and
+        :data:`WORDS_CONFIDENCE`, when every other word qualifies a name (:data:`_QUALIFIERS`)
+        or belongs to another such place of the same province. Runs that can be read so in
+        several provinces, or whose other words name places of other provinces, leave the name
+        unresolved with the candidates listed; so do other words that name nothing.
+        """
+        words: list[str] = []
+        hint = None
+        for word in _words(text):
+            kind = _kind_word(word)
+            if kind is None:
+                words.append(word)
+            else:
+                hint = hint or kind
+        if hint in ("village", "province") or not 2 <= len(words) <= WORDS_MAX:
+            return None  # "Sangin Qala village" is a village
+        if all(w in _QUALIFIERS for w in words) or not facility_words().isdisjoint(words):
+            return None  # a building's name is read by :meth:`_facility`
+        runs: list[tuple[int, int, Match]] = []
+        for size in range(len(words) - 1, 0, -1):
+            for start in range(len(words) - size + 1):
+                match = self._place_in_run(words[start : start + size])
+                if match is not None:
+                    runs.append((start, size, match))
+            if runs:
+                break
+        if not runs:
+            return None
+        # the places a reading gives: the run's place, where the run is, and the places the other words name
+        found: list[tuple[Entry, int, int, tuple[Entry, ...]]] = []
+        named: list[Entry] = []  # every place the runs name
+        for start, size, match in runs:
+            before, after = words[:start], words[start + size :]
+            for entry in (match.entry, *match.alternatives):
+                if entry.kind not in _LARGER_KINDS:
+                    continue
+                named.append(entry)
+                iso = entry.province_iso
+                ahead, behind = self._cover(before, iso, leading=True), self._cover(after, iso)
+                if ahead is not None and behind is not None:
+                    found.append((entry, start, size, (*ahead, *behind)))
+        # the most precise place first: a district or town before a capital, any before a province ("Kapisa Tagab")
+        found.sort(key=lambda f: (f[0].kind == "province", f[0].kind == "capital", f[1], f[0].province_iso))
+        provinces = list(dict.fromkeys(f[0].province_iso for f in found))
+        if len(provinces) == 1:
+            best, start, size, beside = found[0]
+            others = tuple(e for e in dict.fromkeys([*beside, *(f[0] for f in found[1:])]) if e is not best)
+            elsewhere = self._villages_elsewhere(" ".join(words[start : start + size]), best)
+            if elsewhere and best.kind in _STRONG_KINDS:
+                # "Qala-i-Naw Payin" (Ghazni): villages are named like capitals; one of them may be meant
+                return Match(best, CROSS_PROVINCE_FUZZY_CONFIDENCE, "partial", (*others, *elsewhere))
+            return Match(best, WORDS_CONFIDENCE, "partial", others)
+        candidates = list(dict.fromkeys(f[0] for f in found))
+        if not candidates:  # the runs, then the places the other words name ("Andarab Nad Ali": both listed)
+            start, size, _ = runs[0]
+            candidates = list(
+                dict.fromkeys([*named, *self._places_in(words[:start]), *self._places_in(words[start + size :])])
+            )
+        best, seen, others = candidates[0], {candidates[0].province_iso}, []
+        for entry in candidates[1:]:
+            if entry.province_iso not in seen:
+                seen.add(entry.province_iso)
+                others.append(entry)
+        return Match(best, CROSS_PROVINCE_FUZZY_CONFIDENCE, "partial", tuple(others))
+
+    def _villages_elsewhere(self, text: str, entry: Entry) -> list[Entry]:
+        """Villages of the settlement table spelled like ``text`` outside ``entry``'s province, one per province."""
+        villages = _villages.get_villages()
+        norm = split_kind(text)[0]
+        elsewhere: dict[str, int] = {}
+        for line in villages.positions(phonetic_key(norm)) if norm else ():
+            iso = villages.province_iso(line)
+            if iso != entry.province_iso:
+                elsewhere.setdefault(iso, line)
+        return [self._village_entry(villages, line) for _, line in sorted(elsewhere.items())]
+
+    def _place_in_run(self, run: list[str]) -> Match | None:
+        """The district, town, capital or province a run of words names as written (exact and alias matches)."""
+        if run[0] in CONNECTORS or run[-1] in CONNECTORS or all(w in _QUALIFIERS for w in run):
+            return None
+        match = self._lookup(" ".join(run), fuzzy=False)
+        if match is None or match.is_foreign or match.method not in ("exact", "alias"):
+            return None
+        return match if match.entry.kind in _LARGER_KINDS else None
+
+    def _places_in(self, words: list[str]) -> list[Entry]:
+        """The districts, towns, capitals and provinces the longest runs of ``words`` name (exact and alias matches)."""
+        for size in range(len(words), 0, -1):
+            found = []
+            for start in range(len(words) - size + 1):
+                match = self._place_in_run(words[start : start + size])
+                if match is not None:
+                    found += [e for e in (match.entry, *match.alternatives) if e.kind in _LARGER_KINDS]
+            if found:
+                return found
+        return []
+
+    def _cover(self, words: list[str], province: str, leading: bool = False) -> list[Entry] | None:
+        """The places of ``province`` that ``words`` name beside qualifying words; None when some word is neither.
+
+        ``leading``: the words come before the name, where the word for fort begins another name.
+        """
+        if all(w in _QUALIFIERS and not (leading and w in _FORT_WORDS) for w in words):
+            return []
+        for size in range(len(words), 0, -1):
+            for start in range(len(words) - size + 1):
+                match = self._place_in_run(words[start : start + size])
+                here = (
+                    []
+                    if match is None
+                    else [e for e in (match.entry, *match.alternatives) if e.province_iso == province]
+                )
+                if not here:
+                    continue
+                before = self._cover(words[:start], province, leading)
+                after = self._cover(words[start + size :], province)
+                if before is not None and after is not None:
+                    return [*before, here[0], *after]
         return None
 
     def _with_generic_words(self, text: str) -> Match | None:

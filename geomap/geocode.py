@@ -62,7 +62,7 @@ GEOCODE_COLUMNS = (
 #: A point this close (degrees, about 5 km) outside every bundled district goes to the nearest one.
 DISTRICT_SNAP_DEGREES = 0.05
 #: Values of the ``method`` column.
-METHODS = ("exact", "alias", "fuzzy", "online", "given")
+METHODS = ("exact", "alias", "fuzzy", "partial", "online", "given")
 #: Lowest confidence of an offline match that is accepted by default.
 DEFAULT_MIN_SCORE = 0.5
 
