@@ -27,6 +27,9 @@ def max_edits(length: int) -> int:
     return 3
 
 
+#: At most this many edits are searched around a misspelling among the settlement table's villages
+#: (:meth:`geomap.gazetteer.Gazetteer._against_villages`).
+VILLAGE_EDITS = 2
 #: Queries allowed at most this many edits are answered from the deletion index.
 _INDEXED_EDITS = 2
 #: Keys this long or longer may be two edits from a query (:func:`allowed_edits`), shorter ones one.

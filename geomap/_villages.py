@@ -57,6 +57,9 @@ class VillageIndex:
         self._sorted = keys
         self.by_key: dict[str, list[int]] = {} if keys is not None else index_keys(lines)
         self._common: set[str] | None = None  # common_keys(), when the index was not compiled
+        self._by_start: dict[tuple[str, int], list[str]] | None = None  # near(): keys by first letter and length
+        self._keys: frozenset[str] = frozenset()  # near(): every key, once the groups are built
+        self._starts: dict[bool, list[str]] = {}  # near(): the letters keys start with (all; Latin ones)
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -105,6 +108,48 @@ class VillageIndex:
         if at == len(self._sorted) or not self._sorted[at].startswith(probe):
             return None
         return self._sorted[at][len(probe) :]
+
+    def near(self, key: str, limit: int) -> list[tuple[str, int]]:
+        """``[(village key, distance), ...]``: the keys within ``limit`` edits of ``key`` (optimal string alignment).
+
+        Searched among the keys that start with the letter ``key`` starts with, and, within one
+        edit, those that start with another (a letter changed, added or dropped at the start,
+        or the first two swapped), as :func:`geomap._fuzzy.fuzzy_matches` reads a misspelling.
+        ``key`` itself is listed (distance 0) when villages have it.
+        """
+        from rapidfuzz.distance import OSA
+        from rapidfuzz.process import extract
+
+        if not key:
+            return []
+        groups = self._groups()
+        found: dict[str, int] = {}
+        for length in range(len(key) - limit, len(key) + limit + 1):
+            keys = groups.get((key[0], length))
+            if keys:
+                for other, distance, _ in extract(key, keys, scorer=OSA.distance, score_cutoff=limit, limit=None):
+                    found[other] = int(distance)
+        if limit >= 1 and len(key) > 1:
+            tail = key[1:]
+            known, starts = self._keys, self._starts[key.isascii()]
+            for other in (tail, key[1] + key[0] + key[2:], *(c + tail for c in starts), *(c + key for c in starts)):
+                if other in known and other[0] != key[0]:
+                    found[other] = 1
+        return sorted(found.items(), key=lambda item: (item[1], item[0]))
+
+    def _groups(self) -> dict[tuple[str, int], list[str]]:
+        """The table's keys by first letter and length (and the set of them), built on first use."""
+        if self._by_start is None:
+            keys = list(self.by_key) if self._sorted is None else [row[: row.index("\t")] for row in self._sorted]
+            groups: dict[tuple[str, int], list[str]] = {}
+            for key in keys:
+                if key:
+                    groups.setdefault((key[0], len(key)), []).append(key)
+            self._keys = frozenset(keys)
+            letters = {letter for letter, _ in groups}
+            self._starts = {False: sorted(letters), True: sorted(c for c in letters if c.isascii())}
+            self._by_start = groups
+        return self._by_start
 
     def lookup(self, key: str) -> list[Village]:
         """The villages one of whose spellings has the phonetic key ``key``."""

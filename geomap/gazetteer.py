@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
-from geomap import _villages
+from geomap import _fuzzy, _villages
 from geomap._data import data_file, provinces_table
 from geomap._fuzzy import FuzzyIndex, allowed_edits, fuzzy_matches, max_edits
 
@@ -606,6 +606,9 @@ VILLAGE_CONFIDENCE = 0.85
 #: Confidence of a village name found in several provinces: below the default ``min_score``, so
 #: the name stays unresolved with the candidates in ``alternatives``.
 AMBIGUOUS_VILLAGE_CONFIDENCE = 0.3
+#: Villages of other provinces listed in ``alternatives`` of a misspelling held against them
+#: (:meth:`Gazetteer._against_villages`), nearest first.
+_HELD_VILLAGES = 3
 #: Confidence of one part of a compound name (``"Chaman-Spin Boldak"``) answering the whole.
 COMPOUND_CONFIDENCE = 0.8
 #: Confidence of a district named in brackets after a name known nowhere ("Jelga (Khwaja Hijran)").
@@ -2173,7 +2176,10 @@ class Gazetteer:
         if not found:
             sk = skeleton(key)
             slot = self._by_skeleton.get(sk) if len(sk) >= 4 and len(key) >= 6 else None
-            return None if slot is None else self._choose(slot, hint, fuzzy_confidence=0.7, provinces=provinces)
+            if slot is None:
+                return None
+            return self._against_villages(key, self._choose(slot, hint, fuzzy_confidence=0.7, provinces=provinces),
+                                          provinces)  # fmt: skip
         distance = found[0][1]
         confidence = max(0.5, 0.9 - 0.1 * (distance - 1) - 0.5 * distance / max(len(key), 1))
         if starts and all(_edits_a_word_start(key, candidate, starts) for candidate, _ in found):
@@ -2188,7 +2194,9 @@ class Gazetteer:
             # "Zawol" is not Zabul: in a short name one sound for another (transliteration
             # variants are folded already) makes another name; the place stays a candidate only
             confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
-        match = self._choose(self._merge(found), hint, fuzzy_confidence=confidence, provinces=provinces)
+        match = self._against_villages(
+            key, self._choose(self._merge(found), hint, fuzzy_confidence=confidence, provinces=provinces), provinces
+        )
         if match.is_foreign or not runners_up or provinces:
             return match
         # places in other provinces as close to the query (by another kind of edit) are listed too
@@ -2202,6 +2210,55 @@ class Gazetteer:
                 others.append(other)
         # listed first after the place reached with fewer changed letters
         return Match(match.entry, match.confidence, match.method, tuple(others))
+
+    def _against_villages(self, key: str, match: Match, provinces: set[str] | None) -> Match:
+        """A misspelling that changes a consonant of the place's name, weighed against villages as close elsewhere.
+
+        Romanisations of one name differ in their vowels, in ``h``, ``w`` and ``y`` and in a vowel
+        put before it (Kiran wa Menjan, Kuran wa Munjan; Dawraz, Darwaz; Espeen Boldak, Spin
+        Boldak); a consonant changed, added or dropped, or a vowel added or dropped at the end
+        (:func:`_changes_consonants`), makes another name as often (Kalangar, Qalandar; Faraj,
+        Farah; Saghari, Saghar) and villages are named so all over the country. When the
+        settlement table holds a village of another province as close to the query (within as
+        many edits, its own spelling included, the place's namesakes not), the query may as well
+        be that village or one the table lacks: the place stays a candidate below the default
+        ``min_score`` with the villages listed. A query that only leaves letters out of the
+        place's name (Baral, Barmal) or swaps two neighbours (Ghanzi, Ghazni) made the commonest
+        slips of the pen (:func:`_is_slip`): only a village closer, or as close with the query's
+        very consonants, holds it (the keyboard's letters are the place's benefit of the doubt:
+        Kanzai, a village, is no nearer Ghanzi than Ghazni is). Names in Arabic script are not
+        weighed so (their lists lose letters in conversion: ``ي`` for ``پ``), nor is a query
+        naming its province.
+        """
+        if match.is_foreign or provinces or not key.isascii() or match.confidence <= CROSS_PROVINCE_FUZZY_CONFIDENCE:
+            return match
+        entry = match.entry
+        own = {phonetic_key(normalize(spelling)) for spelling in (entry.name, *entry.aliases[: entry.curated])}
+        own = {k for k in own if k.isascii()}
+        if not own:
+            return match
+        from rapidfuzz.distance import OSA
+
+        distance, closest = min((OSA.distance(key, k), k) for k in own)
+        if not _changes_consonants(key, closest):
+            return match
+        slip = _is_slip(key, closest)
+        villages = _villages.get_villages()
+        here = {entry.province_iso, *(e.province_iso for e in match.alternatives)}
+        elsewhere: dict[str, int] = {}  # province -> line of the nearest village there
+        for near, gap in villages.near(key, min(max(distance, 1), _fuzzy.VILLAGE_EDITS)):
+            if near in own:
+                continue  # the place's namesakes: what a misspelling of its name means as much
+            if slip and gap >= distance and _changes_consonants(key, near, keyboard=False):
+                continue
+            for line in villages.positions(near):
+                iso = villages.province_iso(line)
+                if iso not in here:
+                    elsewhere.setdefault(iso, line)
+        if not elsewhere:
+            return match
+        others = tuple(self._village_entry(villages, line) for line in list(elsewhere.values())[:_HELD_VILLAGES])
+        return Match(entry, CROSS_PROVINCE_FUZZY_CONFIDENCE, match.method, (*match.alternatives, *others))
 
     def fuzzy_index(self) -> FuzzyIndex:
         """The edit-distance index of the names typos are forgiven against, built on first use."""
@@ -2292,6 +2349,58 @@ def _changes_first_sound(key: str, candidate: str) -> bool:
     if b in _FIRST_VOWELS:
         return a not in candidate[:2]
     return b not in key[:2] and a not in candidate[:2] and (a, b) not in _FIRST_LETTER_VARIANTS
+
+
+_FINAL_VOWELS = frozenset("aeiou")
+
+
+def _changes_consonants(key: str, candidate: str, *, keyboard: bool = True) -> bool:
+    """Whether two Latin phonetic keys differ by more than vowels: another consonant, or a vowel ending one only.
+
+    The consonants are compared as :func:`_latin_consonants` writes them (``h``, ``w`` and ``y``
+    count as vowels, ``sh``, ``ch``, ``zh`` as one letter each), so a vowel at the start does
+    not count ("Espeen Boldak", Spin Boldak): ``kalangar``/``kalandar`` and ``faraj``/``fara``
+    differ, ``kiranminjan``/``kuranmunjan`` and ``dauraz``/``darwaz`` do not; a vowel ending
+    one key and not the other is an ending (``sagari``/``sagar``, ``damana``/``daman``).
+    ``keyboard=False`` tells apart the letters an Arabic keyboard lacks (``ganzi``/``kanzi`` differ).
+    """
+    if _latin_consonants(key, keyboard) != _latin_consonants(candidate, keyboard):
+        return True
+    return (key[-1] in _FINAL_VOWELS) != (candidate[-1] in _FINAL_VOWELS)
+
+
+def _is_slip(key: str, candidate: str) -> bool:
+    """Whether ``key`` is ``candidate`` with letters left out (``baral``, ``barmal``) or two neighbours swapped.
+
+    The commonest slips of the pen (``ganzi``, ``gazni``): they change no sound of the name.
+    """
+    if len(key) == len(candidate):
+        diff = [i for i, (a, b) in enumerate(zip(key, candidate, strict=True)) if a != b]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and key[diff[0]] == candidate[diff[1]]
+            and (key[diff[1]] == candidate[diff[0]])
+        )
+    if len(key) > len(candidate):
+        return False
+    letters = iter(candidate)
+    return all(letter in letters for letter in key)
+
+
+_NOT_LATIN_CONSONANTS = re.compile(r"[aeiouwyh]")
+
+
+def _latin_consonants(key: str, keyboard: bool = True) -> str:
+    """The consonants of a Latin phonetic key: ``sh``, ``ch``, ``zh`` one letter each, ``h``, ``w``, ``y`` left out.
+
+    The letters an Arabic keyboard lacks are read as those it types for them (``g`` as ``k``,
+    ``ch`` as ``j``, ``p`` as ``b``, ``zh`` as ``z``), as :func:`consonant_core` reads them: lists
+    written from Dari copies without the dots romanise them so ("Salank" for Salang). Not with
+    ``keyboard`` false.
+    """
+    core = _NOT_LATIN_CONSONANTS.sub("", key.replace("sh", "S").replace("ch", "C").replace("zh", "Z"))
+    return _DOUBLED.sub("", core.translate(_ARABIC_KEYBOARD) if keyboard else core)
 
 
 def _edits_a_word_start(key: str, candidate: str, starts: tuple[int, ...]) -> bool:
