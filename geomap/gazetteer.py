@@ -375,6 +375,10 @@ def _kind_word(word: str) -> str | None:
     return kind
 
 
+#: Pashto "of", before a name that the word for district or province follows: "د ډند ولسوالۍ".
+_PASHTO_OF = "\u062f"
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def split_kind(name: str) -> tuple[str, str | None]:
     """Normalise ``name`` and return it with the kind its words ask for.
@@ -396,6 +400,8 @@ def split_kind(name: str) -> tuple[str, str | None]:
     ('ghazni', 'province')
     """
     words, hint = _tokens(name)
+    if hint is not None and len(words) > 1 and words[0] == _PASHTO_OF:
+        words = words[1:]  # Pashto "د ډند ولسوالۍ" (district of Dand)
     words = [w for w in words if w not in CONNECTORS] or words
     return " ".join(words), hint
 
@@ -1479,7 +1485,16 @@ class Gazetteer:
         later = None  # a district created after 2014 reached through its phonetic key only
         if match is not None and match.is_foreign and match.method == "fuzzy" and self._village_named(text, provinces):
             match = None  # a village of that very name, not a misspelling of a place abroad ("Khamin" is not Xiamen)
-        said_village = split_kind(text)[1] == "village"
+        said = split_kind(text)[1]
+        if (
+            said == "district"
+            and match is not None
+            and match.entry.kind == "district"
+            and match.confidence > CROSS_PROVINCE_FUZZY_CONFIDENCE
+            and _HAS_ARABIC.search(text)
+        ):
+            return match  # "ولسوالی برمل": the text says district, so no village spelled so is meant
+        said_village = said == "village"
         if said_village and match is not None and not match.is_foreign and match.entry.kind != "village":
             # "Marjah village": the text names a village, which the settlement table may not hold; the
             # district, town, capital or province of that name stays a candidate below the default min_score
@@ -1749,6 +1764,11 @@ class Gazetteer:
             or self._transliterated(norm, hint, provinces)
         )
 
+    @staticmethod
+    def _village_spelled(norm: str, hint: str | None) -> bool:
+        """Whether a village is spelled as ``norm``, unless the text says it names a district ("ولسوالی برمل")."""
+        return hint != "district" and bool(_villages.get_villages().positions(phonetic_key(norm)))
+
     def _names_a_larger_place(self, slot: _Key) -> bool:
         """Whether ``slot`` holds a district's, town's, capital's or province's own or curated name."""
         return any(hit[0] <= 1 and self.entries[i].kind in _LARGER_KINDS for i, hit in slot.hits.items())
@@ -1804,7 +1824,7 @@ class Gazetteer:
         differently named places in several provinces leave it held below the default
         ``min_score`` with them listed; fewer than four consonants say too little.
         """
-        if not _HAS_ARABIC.search(norm) or _villages.get_villages().positions(phonetic_key(norm)):
+        if not _HAS_ARABIC.search(norm) or self._village_spelled(norm, hint):
             return None
         ids = None
         # Pashto ښ is sh in the south and kh in the north ("بادپښ", Bad Pakh)
@@ -1944,7 +1964,8 @@ class Gazetteer:
             # "گومل" is Gomal (گومال); "نړۍ" (world) is not Nari (ناری): a yeh ending it is no third consonant
             return None
         villages = _villages.get_villages()
-        spelled = {villages.province_iso(line) for line in villages.positions(phonetic_key(norm))}
+        lines = villages.positions(phonetic_key(norm)) if hint != "district" else []
+        spelled = {villages.province_iso(line) for line in lines}
         here = {self.entries[i].province_iso for i in ids}
         if spelled and not (spelled <= here if short else spelled & here):
             # villages spelled so in other provinces: one of them is meant, unless one lies in the place's own
@@ -1980,7 +2001,7 @@ class Gazetteer:
         if not _HAS_ARABIC.search(norm):
             return None
         spots = [i for i, ch in enumerate(norm) if ch in _LOST_LETTERS]
-        if not spots or len(spots) > LOST_LETTERS_MAX or _villages.get_villages().positions(phonetic_key(norm)):
+        if not spots or len(spots) > LOST_LETTERS_MAX or self._village_spelled(norm, hint):
             return None
         hits: dict[int, tuple[int, int]] = {}
         for chosen in range(1, 1 << len(spots)):

@@ -453,6 +453,16 @@ def test_short_dari_words_are_not_read_as_districts(query):
     assert match is None or match.confidence < 0.5 or match.entry.kind == "village"
 
 
+def test_the_word_for_district_keeps_villages_spelled_so_out():
+    # a village of Wardak is spelled برمل too: alone the name stays unresolved, with the word for
+    # district (in Dari, or in Pashto with "د", of) it is the Paktika district Barmal
+    assert _answer("برمل") is None or _answer("برمل")[2] < 0.5
+    assert _answer("ولسوالی برمل") == ("Barmal", "AF-PKA", 0.7)
+    assert _answer("د برمل ولسوالۍ") == ("Barmal", "AF-PKA", 0.7)
+    assert _answer("د ډند ولسوالۍ") == ("Dand", "AF-KAN", 0.9)
+    assert _answer("د پکتیا ولایت")[:2] == ("Paktia", "AF-PIA")
+
+
 def test_yeh_with_hamza_is_a_long_vowel():
     from geomap.gazetteer import dari_consonants, normalize
 
