@@ -117,7 +117,7 @@ GENERIC_WORDS = frozenset(
     }
 )
 #: Honorifics that may precede a name (Hazrat-e Imam Sahib is Imam Sahib) but are part of some (Hazrati Sultan).
-HONORIFIC_WORDS = frozenset({"hazrat", "hazrati", "hazrate", "e", "i"})
+HONORIFIC_WORDS = frozenset({"hazrat", "hazrati", "hazrate", "e", "i", "\u062d\u0636\u0631\u062a"})  # حضرت
 #: Words that may follow a name ("Baghlan-e Markazi", central Baghlan) but begin others (Markazi Bihsud).
 TRAILING_GENERIC_WORDS = frozenset({"markazi", "center", "centre", "central", "markaz", "city", "district"})
 #: Words that may precede a name ("Central of Bamyan", the district of the provincial centre).
@@ -209,6 +209,15 @@ _ARABIC_CORE = str.maketrans(
 _LATIN_CORE = re.compile(r"sh|ch|zh|h")
 _ARABIC_KEYBOARD = str.maketrans("gCpZ", "kjbz")
 _ARABIC_VOWEL_START = frozenset("\u0627\u0622\u0623\u0625\u0639")
+
+
+# The Arabic article inside a name before a "sun" letter, which it becomes in speech and in Latin:
+# "بهاوالدین" is Bahauddin, "عبدالرحمن" Abdurrahman (:meth:`Gazetteer._transliterated` also reads a
+# name without that lam; not always, as the letters may be the name's own: "کمالزی", Kamalzai).
+_ARABIC_ARTICLE = re.compile(
+    "(?<=[\u0621-\u06d3]\u0627)\u0644"
+    "(?=[\u062a\u062b\u062f\u0630\u0631\u0632\u0633\u0634\u0635\u0636\u0637\u0638\u0644\u0646])"
+)
 
 
 def consonant_core(text: str) -> str:
@@ -661,7 +670,8 @@ _FACILITY_HELD_KINDS = ("district", "city")
 _LARGER_KINDS = ("capital", "province", "city", "district")
 # A quick test that a name may hold an honorific, a trailing "central" or two joined names.
 _MAY_BE_AFFIXED = re.compile(
-    r"hazrat|markaz|cent|city|district|\d|[-\u2010-\u2015\u2212&]|\s(?:wa|va|aw|and)\s", re.IGNORECASE
+    r"hazrat|\u062d\u0636\u0631\u062a|markaz|cent|city|district|\d|[-\u2010-\u2015\u2212&]|\s(?:wa|va|aw|and)\s",
+    re.IGNORECASE,
 )
 # A quick test that a name may be a building's (a school, mosque, clinic, market...).
 _MAY_NAME_A_FACILITY = re.compile(
@@ -1827,8 +1837,10 @@ class Gazetteer:
         if not _HAS_ARABIC.search(norm) or self._village_spelled(norm, hint):
             return None
         ids = None
-        # Pashto ښ is sh in the south and kh in the north ("بادپښ", Bad Pakh)
-        for reading in (norm, norm.replace("\u069a", "\u062e")) if "\u069a" in norm else (norm,):
+        # Pashto ښ is sh in the south and kh in the north ("بادپښ", Bad Pakh); the Arabic article
+        # before a sun letter is said as that letter ("بهاوالدین", Bahauddin)
+        readings = dict.fromkeys((norm, norm.replace("\u069a", "\u062e"), _ARABIC_ARTICLE.sub("", norm)))
+        for reading in readings:
             core = consonant_core(reading)
             if len(core) >= TRANSLITERATED_MIN_CONSONANTS and core.isascii():
                 ids = self._core_index().get(core)

@@ -463,6 +463,19 @@ def test_the_word_for_district_keeps_villages_spelled_so_out():
     assert _answer("د پکتیا ولایت")[:2] == ("Paktia", "AF-PIA")
 
 
+def test_the_arabic_article_said_as_the_letter_after_it():
+    # no Dari name on record: read by its consonants, the lam of "الدین" said as the d (Bahauddin)
+    assert _answer("خواجه بهاوالدین") == ("Khwaja Bahawuddin", "AF-TAK", 0.7)
+    from geomap.gazetteer import consonant_core, normalize
+
+    assert consonant_core(normalize("کمالزی")) == "kmlz"  # the letters of the name itself stay
+
+
+def test_a_dari_honorific_before_a_name_on_record():
+    assert _answer("حضرت امام صاحب")[1] == "AF-KDZ"  # Imam Sahib, as "Hazrat Imam Sahib" is
+    assert _answer("حضرت سلطان")[:2] == ("Hazrati Sultan", "AF-SAM")  # the name includes the word
+
+
 def test_yeh_with_hamza_is_a_long_vowel():
     from geomap.gazetteer import dari_consonants, normalize
 
