@@ -644,15 +644,16 @@ WORDS_MAX = 8
 _FORT_SPELLINGS = ("qala", "qalah", "qalaa", "qila", "\u0642\u0644\u0639\u0647")
 #: Words that qualify a district's name in lists of other years and bodies without naming another place:
 #: upper and lower, original and proper ("Asel Chakhansur", "Khas Uruzgan"), old, the fort or centre of
-#: the district ("Sangin Qala"), its seat, and a part's number ("Yakawlang Number One"), in Latin and Dari.
+#: the district ("Sangin Qala"), its seat, the town (Dari "شهر غزنی", Ghazni city) and a part's number
+#: ("Yakawlang Number One"), in Latin and Dari.
 _QUALIFIER_SPELLINGS = (
     *_UPPER, *_LOWER, "\u0628\u0627\u0644\u0627", "\u067e\u0627\u06cc\u06cc\u0646", "\u067e\u0627\u0626\u06cc\u0646",
-    "\u067e\u0627\u06cc\u0627\u0646", "\u0639\u0644\u06cc\u0627", "\u0633\u0641\u0644\u06cc",
+    "\u067e\u0627\u06cc\u0627\u0646", "\u0639\u0644\u06cc\u0627", "\u0633\u0641\u0644\u06cc", "upper", "lower",
     "asl", "asel", "asil", "khas", "khass", "\u0627\u0635\u0644", "\u062e\u0627\u0635",
     "kohna", "kuhna", "\u06a9\u0647\u0646\u0647",
     *_FORT_SPELLINGS,
     "markaz", "markazi", "center", "centre", "central", "\u0645\u0631\u06a9\u0632", "\u0645\u0631\u06a9\u0632\u06cc",
-    "alaqahdari", "alaqadari", "hukumat", "hukumati",
+    "\u0634\u0647\u0631", "alaqahdari", "alaqadari", "hukumat", "hukumati",
     "no", "nr", "number", "nomber", "nambar", "numbar", "one", "two", "first", "second",
     "awal", "awali", "duwum", "duwumi", "dowom", "dovom",
     "\u0646\u0645\u0628\u0631", "\u0627\u0648\u0644", "\u062f\u0648\u0645", "1", "2", "3",
@@ -2248,8 +2249,8 @@ class Gazetteer:
         """A misspelling that changes a consonant of the place's name, weighed against villages as close elsewhere.
 
         Romanisations of one name differ in their vowels, in ``h``, ``w`` and ``y`` and in a vowel
-        put before it (Kiran wa Menjan, Kuran wa Munjan; Dawraz, Darwaz; Espeen Boldak, Spin
-        Boldak); a consonant changed, added or dropped, or a vowel added or dropped at the end
+        put before it (Kiran wa Menjan, Kuran wa Munjan; Dawraz Payin, Darwaz-e Payin; Espeen Boldak,
+        Spin Boldak); a consonant changed, added or dropped, or a vowel added or dropped at the end
         (:func:`_changes_consonants`), makes another name as often (Kalangar, Qalandar; Faraj,
         Farah; Saghari, Saghar) and villages are named so all over the country. When the
         settlement table holds a village of another province as close to the query (within as

@@ -40,6 +40,10 @@ def _listed(query: str) -> set[tuple[str, str]]:
         ("اصل زرمت", "Zurmat", "AF-PIA"),  # Dari: original Zurmat
         ("نادعلی نمبر دوم", "Nad Ali", "AF-HEL"),  # Dari: Nad Ali number two
         ("Charikar Bala", "Charikar", "AF-PAR"),  # a capital no village elsewhere is named as
+        ("Upper Zurmat", "Zurmat", "AF-PIA"),  # upper and lower in English, as Bala and Payin
+        ("Nad Ali Lower", "Nad Ali", "AF-HEL"),
+        ("شهر غزنی", "Ghazni", "AF-GHA"),  # Dari: Ghazni city, as "Ghazni city" and Pashto "غزني ښار"
+        ("شهر کندز", "Kunduz", "AF-KDZ"),
     ],
 )
 def test_a_district_with_qualifying_words(query, name, iso):
@@ -76,6 +80,12 @@ def test_a_name_of_several_provinces_with_a_qualifier_stays_a_candidate():
 def test_other_words_hold_the_district_as_a_candidate(query, name, iso):
     assert _answer(query) == (name, iso, "partial", CROSS_PROVINCE_FUZZY_CONFIDENCE)
     assert geocode_table([query]).loc[0, "method"] == ""  # unresolved by default
+
+
+def test_the_dari_word_for_city_does_not_answer_alone_or_split_a_name_on_record():
+    assert _answer("شهر") is None or _answer("شهر")[3] < 0.5  # "city" alone is no place
+    assert _answer("میدان شهر")[:2] == ("Maidan Shahr", "AF-WAR")  # the capital's name holds the word
+    assert _answer("شهر بزرگ")[:2] == ("Shahri Buzurg", "AF-BDS")  # and so does a district's
 
 
 def test_villages_named_as_the_capital_are_listed():
