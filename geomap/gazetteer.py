@@ -1183,11 +1183,13 @@ class Gazetteer:
             if words and words[-1] in _NUMBERED_PART:
                 words = words[:-1]
         tried = {" ".join(whole)}
-        # the trailing words first, then an honorific too ("Hazrati Sultan 1" is Hazrati Sultan)
+        # the trailing words first, then an honorific too ("Hazrati Sultan 1" is Hazrati Sultan), after the
+        # word for district that may lead ("ولسوالی حضرت امام صاحب", "د حضرت امام صاحب ولسوالۍ"), kept as a hint
+        lead = next((i for i, w in enumerate(words) if _kind_word(w) is None and w != _PASHTO_OF), len(words))
         named = next(
-            (i for i, w in enumerate(words) if w not in HONORIFIC_WORDS and w not in _LEADING_GENERIC_WORDS), len(words)
+            (i for i in range(lead, len(words)) if words[i] not in HONORIFIC_WORDS | _LEADING_GENERIC_WORDS), len(words)
         )
-        for rest in (" ".join(kept), " ".join(words), " ".join(words[named:])):
+        for rest in (" ".join(kept), " ".join(words), " ".join(words[:lead] + words[named:])):
             if not rest or rest in tried:
                 continue
             tried.add(rest)

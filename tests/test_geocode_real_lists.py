@@ -476,6 +476,20 @@ def test_a_dari_honorific_before_a_name_on_record():
     assert _answer("حضرت سلطان")[:2] == ("Hazrati Sultan", "AF-SAM")  # the name includes the word
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ولسوالی حضرت امام صاحب",
+        "د حضرت امام صاحب ولسوالۍ",
+        "Woluswali Hazrat Imam Sahib",
+        "district of Hazrati Imam Sahib",
+    ],
+)
+def test_an_honorific_after_the_word_for_district(query):
+    # the word for district leads, the honorific follows it: Imam Sahib (Kunduz), as without the word
+    assert _answer(query)[:2] == ("Imam Sahib", "AF-KDZ")
+
+
 def test_yeh_with_hamza_is_a_long_vowel():
     from geomap.gazetteer import dari_consonants, normalize
 
