@@ -38,13 +38,13 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from geomap._columns import constant_text, remember_codes, take_text
+from geomap._columns import constant_text, equals_text, remember_codes, take_text
 from geomap._threads import concurrently as _concurrently
 from geomap.precision import PLACE_PRECISION
 from geomap.schema import (
@@ -426,22 +426,50 @@ def locate_reports(
         ``method``, ``confidence``; ``unresolved`` has one row per report that
         could not be placed, with a ``reason``.
     """
+    located, unresolved, _ = _locate_reports(
+        reports,
+        areas,
+        provinces=provinces,
+        geocoded=geocoded,
+        province_polygons=province_polygons,
+        engine=engine,
+        ahead=ahead,
+    )
+    return located, unresolved
+
+
+def _locate_reports(
+    reports: pd.DataFrame,
+    areas: gpd.GeoDataFrame,
+    *,
+    provinces: bool,
+    geocoded: pd.DataFrame | None,
+    province_polygons: gpd.GeoDataFrame | None,
+    engine: str,
+    ahead: PointsAhead | None,
+    defer: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame, AreaText | None]:
+    """:func:`locate_reports`; with ``defer``, the area columns of ``located`` may be left to build
+    (:class:`AreaText`, else ``None``)."""
     area_ids = areas[AREA_ID].to_numpy()
     area_names = areas[AREA_NAME].to_numpy()
     geoms = areas.geometry.values
     (frame, given), pairs, early = _prepare_and_join(
         reports, geocoded, engine, *_area_joins(areas, provinces, province_polygons, engine), ahead=ahead
     )
-    index = np.full(len(frame), -1, dtype=np.int64)
+    has_point = _has_point(frame)
+    index = None
+    need_point = has_point
     if provinces:
         position = pd.Series(np.arange(len(area_ids)), index=area_ids)
         iso = frame[PROVINCE_ISO].where(~pd.Series(given), "")
         by_iso = iso.map(position).fillna(-1).astype(np.int64).to_numpy()
-        index = np.where(by_iso >= 0, by_iso, index)
-    need_point = (index == -1) & frame[LAT].notna().to_numpy()
-    need_iso = None if provinces else _need_province_iso(frame, province_polygons)
+        index = np.where(by_iso >= 0, by_iso, -1)
+        need_point = (index == -1) & has_point
+    need_iso = None if provinces else _need_province_iso(frame, province_polygons, has_point)
+    del has_point
     pairs = pairs if pairs is not None else _point_pairs(frame)
-    _, found_iso = _concurrently(
+    index, found_iso = _concurrently(
         lambda: _index_by_points(frame, index, need_point, area_ids, geoms, engine, pairs, early[0]),
         lambda: None if need_iso is None else _province_iso(need_iso, pairs, province_polygons, early[1]),
         parallel=len(frame) >= PARALLEL_MIN_ROWS,
@@ -452,17 +480,18 @@ def locate_reports(
     located_parts = []
     spread = np.zeros(len(frame), dtype=bool)
     if not provinces and province_polygons is not None:
-        spread = about_province(frame) & frame[PROVINCE_ISO].ne("").to_numpy()
+        spread = about_province(frame)
+        if spread.any():
+            spread = spread & equals_text(frame[PROVINCE_ISO], "", equal=False)
         if spread.any():
             located_parts.append(_spread_over_province(frame[spread], areas, province_polygons))
     placed = (index >= 0) & ~spread
     main = frame.copy(deep=False) if placed.all() else _rows_where(frame, placed)  # no copy of every report
-    positions = index if placed.all() else index[placed]
-    main[AREA_ID], main[AREA_NAME] = _concurrently(
-        lambda: _take(area_ids, positions),
-        lambda: _take(area_names, positions),
-        parallel=len(frame) >= PARALLEL_MIN_ROWS,
-    )
+    positions = _shared_codes(index if placed.all() else index[placed])
+    area_text: AreaText | None = AreaText(area_ids, area_names, positions, main.shape[1])
+    if not defer or located_parts:  # the province-wide rows are joined to them
+        cast("AreaText", area_text).attach(main)
+        area_text = None
     located_parts.insert(0, main)
     located = pd.concat(located_parts, ignore_index=True) if len(located_parts) > 1 else main.reset_index(drop=True)
 
@@ -472,7 +501,34 @@ def locate_reports(
     unresolved.loc[no_reason, REASON] = np.where(
         unresolved.loc[no_reason, LAT].notna(), "outside every boundary polygon", "place not found"
     )
-    return located, unresolved.reset_index(drop=True)
+    return located, unresolved.reset_index(drop=True), area_text
+
+
+class AreaText:
+    """The ``area_id`` and ``area_name`` columns of a located table, kept as area positions until they
+    are asked for (:meth:`attach`): the engine decides on the positions, and at 5,000,000 reports the
+    two columns of text take some 240 MB of fresh memory and 0.3-0.6 s of CPU to write.
+
+    ``positions`` index ``ids`` and ``names`` (every one valid); ``at`` is where ``area_id`` goes
+    among the table's columns (``area_name`` follows it).
+    """
+
+    def __init__(self, ids: np.ndarray, names: np.ndarray, positions: np.ndarray, at: int) -> None:
+        self.ids = ids
+        self.names = names
+        self.positions = positions
+        self.at = at
+
+    def attach(self, frame: pd.DataFrame) -> None:
+        """Write the two columns into ``frame`` (the located table, one row per position), as
+        :func:`locate_reports` writes them."""
+        ids, names = _concurrently(
+            lambda: _take(self.ids, self.positions),
+            lambda: _take(self.names, self.positions),
+            parallel=len(self.positions) >= PARALLEL_MIN_ROWS,
+        )
+        frame.insert(self.at, AREA_ID, ids)
+        frame.insert(self.at + 1, AREA_NAME, names)
 
 
 def _rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
@@ -558,23 +614,55 @@ def _labelled(hit: np.ndarray, labels: np.ndarray, none: int) -> np.ndarray:
 
 def _index_by_points(
     frame: pd.DataFrame,
-    index: np.ndarray,
+    index: np.ndarray | None,
     need_point: np.ndarray,
     area_ids: np.ndarray,
     geoms: np.ndarray,
     engine: str,
     pairs: _Pairs | None = None,
     hits: np.ndarray | None = None,
-) -> None:
-    """Set ``index`` (positions in the areas) of the rows in ``need_point`` from their coordinates
-    (or from ``hits``, every report's answer, when the points were joined already)."""
+) -> np.ndarray:
+    """``index`` (positions in the areas, ``int64``; ``None``: all ``-1``) with the rows in
+    ``need_point`` set from their coordinates (or from ``hits``, every report's answer, when the
+    points were joined already). Where every row is set from ``hits``, ``hits`` itself is the
+    index: no array the size of the reports is filled to be overwritten."""
+    if index is None:
+        if hits is not None and need_point.all() and hits.dtype == np.int64 and hits.flags.writeable:
+            return hits
+        index = np.full(len(need_point), -1, dtype=np.int64)
     if not need_point.any():
-        return
+        return index
     if hits is not None:
         np.copyto(index, hits, where=need_point)  # no copy of the answers
-        return
+        return index
     pairs = pairs if pairs is not None else _point_pairs(frame)
     index[need_point] = _area_hits(pairs, need_point, area_ids, geoms, engine)
+    return index
+
+
+def _has_point(frame: pd.DataFrame) -> np.ndarray:
+    """Mask of the reports with both coordinates (``lat`` and ``lon`` not missing)."""
+    lat, lon = frame[LAT].to_numpy(float), frame[LON].to_numpy(float)
+    if not (_any_nan(lat) or _any_nan(lon)):
+        return np.ones(len(lat), dtype=bool)
+    has: np.ndarray = ~(np.isnan(lat) | np.isnan(lon))
+    return has
+
+
+def _any_nan(values: np.ndarray) -> bool:
+    """Whether a float array holds NaN: its minimum is NaN then (one pass, no mask the size of it)."""
+    return bool(len(values)) and bool(np.isnan(values.min()))
+
+
+def _shared_codes(index: np.ndarray) -> np.ndarray:
+    """Area positions (all valid) to take several columns by: ``int32`` where they fit, read-only,
+    so :func:`remember_codes` keeps this one array for every column taken by it instead of a copy
+    each."""
+    if not len(index) or index.min() < 0 or len(index) >= 2**31:
+        return index
+    codes = index.astype(np.int32)
+    codes.flags.writeable = False
+    return codes
 
 
 def _area_hits(pairs: _Pairs, rows: np.ndarray, area_ids: np.ndarray, geoms: np.ndarray, engine: str) -> np.ndarray:
@@ -602,7 +690,7 @@ def _prepare_and_join(
     points). Otherwise the points are left to be joined afterwards: ``None`` and no answers.
     """
     lon, lat = reports[LON].to_numpy(float), reports[LAT].to_numpy(float)
-    own = geocoded is None or not (np.isnan(lon).any() or np.isnan(lat).any())
+    own = geocoded is None or not (_any_nan(lon) or _any_nan(lat))
     if len(reports) < PARALLEL_MIN_ROWS or engine != "pandas" or not own:
         return _prepare(reports, geocoded), None, [None] * len(joins)
     early = ahead.answers(lon, lat) if ahead is not None else None
@@ -707,7 +795,7 @@ def _take(values: np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionA
 def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray]:
     """The reports with the geocoder's fields (``name``, ``kind``, ``province_iso``, coordinates, ...)
     filled in, and a mask of the reports that came with their own coordinates."""
-    given = reports[LAT].notna().to_numpy() & reports[LON].notna().to_numpy()
+    given = _has_point(reports)
     geocoding = geocoded is not None and not given.all()
     # Columns are replaced, never written into, unless geocoder answers are filled in below.
     frame = reports.reset_index(drop=True).copy(deep=geocoding)
@@ -715,7 +803,7 @@ def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.D
     frame[NAME] = frame[PLACE]
     # Coordinates stand for the area's own status unless the report says it is about a district.
     level = frame[LEVEL]
-    province_level, district_level = level.eq("province").to_numpy(), level.eq("district").to_numpy()
+    province_level, district_level = equals_text(level, "province"), equals_text(level, "district")
     if province_level.any() or district_level.any():
         frame[KIND] = np.where(province_level, "province", np.where(district_level, "district", "given"))
     else:
@@ -755,18 +843,23 @@ def about_province(frame: pd.DataFrame) -> np.ndarray:
     """Mask of the reports about a whole province: kind ``province`` (or ``level=province``), or a district
     known only by its province (no district, ``place_precision`` 3: a district created after 2014
     whose 2014 parent is not known), which may lie anywhere in it."""
-    wide: np.ndarray = frame[KIND].eq("province").to_numpy()
+    wide = equals_text(frame[KIND], "province")
     if PLACE_PRECISION in frame.columns:
-        vague: np.ndarray = frame[PLACE_PRECISION].to_numpy() >= 3
-        wide = wide | (frame[KIND].eq("district").to_numpy() & frame[DISTRICT_ID].eq("").to_numpy() & vague)
+        district = equals_text(frame[KIND], "district")
+        if district.any():
+            vague: np.ndarray = frame[PLACE_PRECISION].to_numpy() >= 3
+            wide = wide | (district & equals_text(frame[DISTRICT_ID], "") & vague)
     return wide
 
 
-def _need_province_iso(frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame | None) -> np.ndarray | None:
-    """The reports whose province is blank but whose point can give it (``None``: none)."""
+def _need_province_iso(
+    frame: pd.DataFrame, province_polygons: gpd.GeoDataFrame | None, has_point: np.ndarray
+) -> np.ndarray | None:
+    """The reports whose province is blank but whose point can give it (``has_point``: the reports
+    with coordinates; ``None``: none)."""
     if province_polygons is None:
         return None
-    need = frame[PROVINCE_ISO].eq("").to_numpy() & frame[LAT].notna().to_numpy()
+    need = equals_text(frame[PROVINCE_ISO], "") & has_point
     return need if need.any() else None
 
 
@@ -849,6 +942,21 @@ def locate_on_districts(
     A report naming Kandahar province lands on each of Kandahar's districts, except
     where a report of the same date names the district itself.
     """
+    located, unresolved, _ = _locate_on_districts(reports, districts, geocoded=geocoded, engine=engine, ahead=ahead)
+    return located, unresolved
+
+
+def _locate_on_districts(
+    reports: pd.DataFrame,
+    districts: gpd.GeoDataFrame,
+    *,
+    geocoded: pd.DataFrame | None,
+    engine: str,
+    ahead: PointsAhead | None,
+    defer: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame, AreaText | None]:
+    """:func:`locate_on_districts`; with ``defer``, the area columns of ``located`` may be left to
+    build (:class:`AreaText`, else ``None``)."""
     area_ids = districts[AREA_ID].to_numpy()
     area_names = districts[AREA_NAME].to_numpy()
     district_iso = districts[PROVINCE_ISO].to_numpy()
@@ -858,30 +966,37 @@ def locate_on_districts(
     )
     index = _named_districts(frame[DISTRICT_ID], area_ids)
     # A district the geocoder found by name is that district, wherever its point was put.
-    by_name = np.flatnonzero((index == -1) & frame[KIND].eq("district").to_numpy())
+    by_name = np.flatnonzero((index == -1) & equals_text(frame[KIND], "district"))
     if by_name.size:
         index[by_name] = _district_by_name(
             frame[NAME].to_numpy()[by_name], frame[PROVINCE_ISO].to_numpy()[by_name], area_names, district_iso
         )
-    need_point = (index == -1) & frame[LAT].notna().to_numpy() & frame[LON].notna().to_numpy()
-    _index_by_points(frame, index, need_point, area_ids, geoms, engine, pairs, hits)
+    need_point = (index == -1) & _has_point(frame)
+    index = _index_by_points(frame, index, need_point, area_ids, geoms, engine, pairs, hits)
     # A province-wide report given by coordinates belongs to the province of the district around them.
     # Whether a report is about a whole province does not depend on its province: without any, the
     # provinces are filled in while the area columns are taken.
     about = about_province(frame)
     if about.any():
         _fill_district_province(frame, index, district_iso)
-    wide = about & frame[PROVINCE_ISO].ne("").to_numpy() if about.any() else about
+    wide = about & equals_text(frame[PROVINCE_ISO], "", equal=False) if about.any() else about
     specific = (index >= 0) & ~wide
-    positions = index if specific.all() else index[specific]
-    _, ids, names = _concurrently(
-        lambda: None if about.any() else _fill_district_province(frame, index, district_iso),
-        lambda: _take(area_ids, positions),
-        lambda: _take(area_names, positions),
-        parallel=len(frame) >= PARALLEL_MIN_ROWS,
-    )
-    main = frame.copy(deep=False) if specific.all() else _rows_where(frame, specific)  # no copy of every report
-    main[AREA_ID], main[AREA_NAME] = ids, names
+    positions = _shared_codes(index if specific.all() else index[specific])
+    area_text: AreaText | None = None
+    if defer and not wide.any():  # (province-wide rows are joined to the districts' rows by these columns)
+        if not about.any():
+            _fill_district_province(frame, index, district_iso)
+        main = frame.copy(deep=False) if specific.all() else _rows_where(frame, specific)
+        area_text = AreaText(area_ids, area_names, positions, main.shape[1])
+    else:
+        _, ids, names = _concurrently(
+            lambda: None if about.any() else _fill_district_province(frame, index, district_iso),
+            lambda: _take(area_ids, positions),
+            lambda: _take(area_names, positions),
+            parallel=len(frame) >= PARALLEL_MIN_ROWS,
+        )
+        main = frame.copy(deep=False) if specific.all() else _rows_where(frame, specific)  # no copy of every report
+        main[AREA_ID], main[AREA_NAME] = ids, names
     main[SCOPE] = constant_text(SPECIFIC, len(main))
     if wide.any():
         membership = pd.DataFrame({AREA_ID: area_ids, AREA_NAME: area_names, PROVINCE_ISO: district_iso})
@@ -897,7 +1012,7 @@ def locate_on_districts(
     unresolved.loc[no_reason, REASON] = np.where(
         unresolved.loc[no_reason, LAT].notna(), "outside every district", "place not found"
     )
-    return located, unresolved.reset_index(drop=True)
+    return located, unresolved.reset_index(drop=True), area_text
 
 
 def _named_districts(district_ids: pd.Series, area_ids: np.ndarray) -> np.ndarray:
@@ -912,7 +1027,7 @@ def _named_districts(district_ids: pd.Series, area_ids: np.ndarray) -> np.ndarra
 
 def _fill_district_province(frame: pd.DataFrame, index: np.ndarray, district_iso: np.ndarray) -> None:
     """Give the reports placed in a district with no province of their own that district's province."""
-    no_iso = frame[PROVINCE_ISO].eq("").to_numpy() & (index >= 0)
+    no_iso = equals_text(frame[PROVINCE_ISO], "") & (index >= 0)
     if not no_iso.any():
         return
     if no_iso.all() or not frame[PROVINCE_ISO].ne("").any():  # a whole column, taken in Arrow

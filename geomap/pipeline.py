@@ -136,7 +136,7 @@ def build_timeline(
     import numpy as np
 
     from geomap._threads import concurrently
-    from geomap.join import PARALLEL_MIN_ROWS, locate_on_districts, locate_reports, points_ahead
+    from geomap.join import PARALLEL_MIN_ROWS, AreaText, _locate_on_districts, _locate_reports, points_ahead
     from geomap.precision import keep_mask
     from geomap.reports import read_reports
     from geomap.timeline import ControlTimeline
@@ -167,11 +167,12 @@ def build_timeline(
     if not keep.all():
         table = table[keep].reset_index(drop=True)
 
-    def place() -> tuple[pd.DataFrame, pd.DataFrame]:
+    def place() -> tuple[pd.DataFrame, pd.DataFrame, AreaText | None]:
+        # the area columns are left to build until timeline.reports is asked for
         geocoded = geocode_places(table, geocoder)
         if districts:
-            return locate_on_districts(table, areas, geocoded=geocoded, engine=engine, ahead=ahead)
-        return locate_reports(
+            return _locate_on_districts(table, areas, geocoded=geocoded, engine=engine, ahead=ahead, defer=True)
+        return _locate_reports(
             table,
             areas,
             provinces=provinces,
@@ -179,15 +180,16 @@ def build_timeline(
             province_polygons=province_polygons,
             engine=engine,
             ahead=ahead,
+            defer=True,
         )
 
     if bad_dates is not None:  # refused before any join
         raise bad_dates
     if given_dates is not None:  # the reports' days are not needed
         reporting_dates = given_dates
-        located, unresolved = place()
+        located, unresolved, area_text = place()
     else:  # the reports' days are counted while they are placed
-        (located, unresolved), seen = concurrently(
+        (located, unresolved, area_text), seen = concurrently(
             place, lambda: _observed_days(table), parallel=len(table) >= PARALLEL_MIN_ROWS
         )
         reporting_dates = _reporting_dates(seen, dates=None, freq=freq)
@@ -203,6 +205,7 @@ def build_timeline(
         unresolved=unresolved,
         level=None if boundaries is not None else level,
         engine=engine,
+        _area_text=area_text,
     )
     timeline.imprecise_dropped = int((~keep).sum())
     _release_arrow_memory()
@@ -965,7 +968,10 @@ def geocode_places(table: pd.DataFrame, geocoder: GeocoderLike | None = None) ->
     """
     import pandas as pd
 
-    need = table["lat"].isna() | table["lon"].isna()
+    lat, lon = table["lat"], table["lon"]
+    if lat.dtype == "float64" and lon.dtype == "float64" and not (_any_nan(lat) or _any_nan(lon)):
+        return None
+    need = lat.isna() | lon.isna()
     if not need.any():
         return None
     if geocoder is None:
@@ -988,6 +994,13 @@ def geocode_places(table: pd.DataFrame, geocoder: GeocoderLike | None = None) ->
         result["reason"] = ""
     result.index = pd.Index(unique)
     return result.reindex(table["place"].astype(str).to_numpy()).reset_index(drop=True)
+
+
+def _any_nan(values: pd.Series) -> bool:
+    """Whether a float column holds NaN (its minimum is NaN then: one pass, no mask the size of it)."""
+    import numpy as np
+
+    return bool(len(values)) and bool(np.isnan(values.to_numpy().min()))
 
 
 def _check_choice(name: str, value: object, allowed: Sequence[str]) -> None:

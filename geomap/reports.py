@@ -503,6 +503,7 @@ def _plain_frame(
         if level_codes is None:
             return statuses, constant_text("", n), text
         levels = take_text(level_names, level_codes)
+        remember_codes(levels, level_names, level_codes)  # taken by code
         return statuses, levels, text
 
     def dates_places_and_points() -> tuple[np.ndarray, Any, tuple[np.ndarray, np.ndarray]]:
@@ -542,8 +543,10 @@ def _plain_numbers(values: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     """A float column's values (NaN where blank) and its blank cells; all blank when absent."""
     if values is None:
         return np.full(n, np.nan), np.ones(n, dtype=bool)
-    if not values.null_count:
-        return np.asarray(values.to_numpy(zero_copy_only=False), dtype=float), np.zeros(n, dtype=bool)
+    if not values.null_count:  # each chunk's buffer copied as it is (Arrow's conversion checks every value)
+        chunks = [chunk.to_numpy(zero_copy_only=True) for chunk in values.chunks]
+        read = np.concatenate(chunks) if chunks else np.empty(0)
+        return np.asarray(read, dtype=float), np.zeros(n, dtype=bool)
     blank = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype=float), blank
 

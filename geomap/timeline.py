@@ -69,7 +69,7 @@ from geomap._columnar import (
 from geomap._textstore import EvidenceTexts
 from geomap.dates import parse_date
 from geomap.errors import InputError
-from geomap.join import KIND, NAME
+from geomap.join import KIND, NAME, AreaText
 from geomap.levels import check_level, province_counts, province_rollup
 from geomap.precision import DATE_PRECISION, PLACE_PRECISION, PRECISION
 from geomap.precision import describe as describe_precision
@@ -143,8 +143,9 @@ class ControlTimeline:
         unresolved: pd.DataFrame | None = None,
         level: str | None = None,
         engine: str = "pandas",
+        _area_text: AreaText | None = None,
     ):
-        _check_tables(areas, reports)
+        _check_tables(areas, reports, deferred=() if _area_text is None else (AREA_ID, AREA_NAME))
         if aggregate not in AGGREGATIONS:
             raise InputError(f"unknown aggregation rule {aggregate!r}; use one of {', '.join(AGGREGATIONS)}")
         if engine not in ENGINES:
@@ -158,11 +159,13 @@ class ControlTimeline:
         self.level = check_level(level) if level is not None else None
         self.provinces = self.level == "province"
         self.area_noun = f"{self.level}s" if self.level else "areas"
-        self.reports = reports.reset_index(drop=True)
+        self._reports = reports.reset_index(drop=True)
+        self._area_text = _area_text
+        """The area columns of ``reports`` while they are not yet built (see :attr:`reports`)."""
         self.unresolved = unresolved if unresolved is not None else self.reports.iloc[0:0]
         self.imprecise_dropped = 0
         if reporting_dates is None:
-            reporting_dates = _distinct_days(self.reports[DATE])
+            reporting_dates = _distinct_days(self._reports[DATE])
         self.reporting_dates: list[dt.date] = sorted(set(reporting_dates))
         self._long: pd.DataFrame | None = None
         self._decided: Decisions | None = None
@@ -170,6 +173,23 @@ class ControlTimeline:
         self._texts: EvidenceTexts | None = None
         """Where the reports' evidence text is, when not in ``reports`` (see :meth:`_report_texts`)."""
         self._keys: list[str] | None = None  # the status keys, once the reports' statuses are let go
+
+    @property
+    def reports(self) -> pd.DataFrame:
+        """The located reports (one row per report and area it counts for; see :meth:`from_reports`).
+
+        Where the timeline was built by :func:`geomap.pipeline.build_timeline`, the ``area_id`` and
+        ``area_name`` columns are written when this table is first asked for: deciding the statuses
+        needs only each report's area position."""
+        if self._area_text is not None:
+            area_text, self._area_text = self._area_text, None
+            area_text.attach(self._reports)
+        return self._reports
+
+    @reports.setter
+    def reports(self, reports: pd.DataFrame) -> None:
+        self._area_text = None
+        self._reports = reports
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -431,7 +451,7 @@ class ControlTimeline:
         span = f"{self.reporting_dates[0]}..{self.reporting_dates[-1]}" if self.reporting_dates else "no dates"
         return (
             f"<ControlTimeline: {len(self.areas)} {self.area_noun}, {len(self.reporting_dates)} reporting dates "
-            f"({span}), {len(self.reports)} located reports, {len(self.unresolved)} unresolved>"
+            f"({span}), {len(self._reports)} located reports, {len(self.unresolved)} unresolved>"
         )
 
     def plot(
@@ -495,7 +515,7 @@ class ControlTimeline:
         """
         decisions = self._decisions()
         members, row_set = _evidence_sets(decisions, self._long_cells(len(self.reporting_dates)))
-        day = _day_numbers(self.reports[DATE]) if len(self.reports) else np.empty(0, dtype=np.int64)
+        day = _day_numbers(self._reports[DATE]) if len(self._reports) else np.empty(0, dtype=np.int64)
         sets, totals = [], np.zeros(len(members), dtype=np.int64)
         for k, groups in enumerate(members):
             parts = [decisions.rows[decisions.group_offsets[g] : decisions.group_offsets[g + 1]] for g in groups]
@@ -506,8 +526,9 @@ class ControlTimeline:
             sets.append(positions)
         return sets, row_set, totals
 
-    def _counted(self) -> pd.DataFrame:
-        reports = self.reports
+    def _counted(self, *, lean: bool = False) -> pd.DataFrame:
+        """The reports that set statuses (``lean``: without the area columns while they are not built)."""
+        reports = self._reports if lean else self.reports
         if self.aggregate == "capital" and self.provinces and KIND in reports.columns:
             return reports[reports[KIND].isin(DIRECT_KINDS)]
         return reports
@@ -516,7 +537,7 @@ class ControlTimeline:
         """Status codes of the engine: sorted keys (majority ties go to the first), any stray status included."""
         if self._keys is not None:
             return self._keys
-        statuses = cast("list[str]", distinct_values(self.reports[STATUS]))
+        statuses = cast("list[str]", distinct_values(self._reports[STATUS]))
         return sorted(set(self.scheme.keys) | set(statuses))
 
     def _keep_only_evidence(self) -> None:
@@ -544,9 +565,9 @@ class ControlTimeline:
         return self._decide(days)
 
     def _decide(self, days: Sequence[dt.date]) -> Decisions:
-        counted = self._counted()
+        counted = self._counted(lean=True)
         keys = self._status_keys()
-        area = positions_in(counted[AREA_ID], self.areas[AREA_ID].to_numpy(), narrow=True)
+        area = self._area_positions(counted)
         mine = area >= 0
         if not mine.all():
             counted, area = counted[mine], area[mine]
@@ -563,7 +584,7 @@ class ControlTimeline:
         # set the engine's memory.
         area = area.astype(code_dtype(len(self.areas)), copy=False)
         status = positions_in(counted[STATUS], keys, narrow=True)
-        n = len(self.reports)
+        n = len(self._reports)
         # None: every report counts, each at its own position (the engine's order is then the positions)
         position = None if len(counted) == n else counted.index.to_numpy().astype(index_dtype(n))
         return engine(
@@ -578,16 +599,28 @@ class ControlTimeline:
             place=place,
         )
 
+    def _area_positions(self, counted: pd.DataFrame) -> np.ndarray:
+        """Each counted report's position in ``areas`` (``-1``: none), in the narrowest type."""
+        candidates = self.areas[AREA_ID].to_numpy()
+        if self._area_text is None:
+            return positions_in(counted[AREA_ID], candidates, narrow=True)
+        # as positions_in() answers the column the positions will give, from its distinct values
+        text = self._area_text
+        where = np.asarray(pd.Index(candidates).get_indexer(pd.Index(text.ids, dtype=object)), dtype=np.int64)
+        positions = text.positions if len(counted) == len(self._reports) else text.positions[counted.index]
+        area: np.ndarray = where.astype(code_dtype(len(candidates)))[positions]
+        return area
+
     def _report_texts(self, positions: np.ndarray) -> tuple[list[str], list[str]]:
         """Each report's evidence object as JSON text (the bytes ``json.dumps`` gives) and its source,
         for the reports at ``positions``: read from the text store where the text is kept on disk
         (its record of a report is the JSON text, a newline, the source; JSON text holds no raw
         newline), else built from ``reports``."""
         if self._texts is not None:
-            rows = self.reports[ROW].to_numpy()[np.asarray(positions, dtype=np.int64)]
+            rows = self._reports[ROW].to_numpy()[np.asarray(positions, dtype=np.int64)]
             pairs = [text.partition("\n") for text in self._texts.read(rows)]
             return [p[0] for p in pairs], [p[2] for p in pairs]
-        table = _take_rows(self.reports, np.asarray(positions, dtype=np.int64))
+        table = _take_rows(self._reports, np.asarray(positions, dtype=np.int64))  # no area column needed
         source = table[SOURCE].tolist()
         return report_json(table, source, table[NOTE].tolist()), source
 
@@ -669,8 +702,9 @@ LOCATED_COLUMNS = (DATE, PLACE, STATUS, SOURCE, NOTE, AREA_ID)
 _BUILD_HINT = "build the timeline with geomap.build_timeline(reports), which reads, geocodes and joins them"
 
 
-def _check_tables(areas: object, reports: object) -> None:
-    """Refuse tables the engine cannot use, with one line naming the argument."""
+def _check_tables(areas: object, reports: object, *, deferred: Sequence[str] = ()) -> None:
+    """Refuse tables the engine cannot use, with one line naming the argument (``deferred``: columns
+    of ``reports`` still to be built)."""
     if not isinstance(areas, gpd.GeoDataFrame):
         raise InputError(f"areas: expected a GeoDataFrame of areas, got {type(areas).__name__}; {_BUILD_HINT}")
     missing = [c for c in AREA_COLUMNS if c not in areas.columns]
@@ -679,7 +713,7 @@ def _check_tables(areas: object, reports: object) -> None:
     if not isinstance(reports, pd.DataFrame):
         kind = type(reports).__name__
         raise InputError(f"reports: expected a DataFrame of located reports, got {kind}; {_BUILD_HINT}")
-    missing = [c for c in LOCATED_COLUMNS if c not in reports.columns]
+    missing = [c for c in LOCATED_COLUMNS if c not in reports.columns and c not in deferred]
     if missing:
         raise InputError(f"reports: no {', '.join(missing)} column(s), so they are not located reports; {_BUILD_HINT}")
     if not pd.api.types.is_datetime64_any_dtype(reports[DATE]) and len(reports):

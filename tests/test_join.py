@@ -481,6 +481,37 @@ def test_constant_text_columns_share_an_array_and_stay_apart_when_written():
         assert given._pa_array is also._pa_array
 
 
+@pytest.mark.parametrize("equal", [True, False])
+def test_text_compared_by_its_distinct_values_as_pandas_compares(equal):
+    from geomap._columns import constant_text, equals_text, remember_codes, take_text
+
+    codes = np.array([1, 0, 1, 1, 2], dtype=np.int64)
+    coded = take_text(["province", "given", ""], codes)
+    remember_codes(coded, ["province", "given", ""], codes)
+    written = pd.Series(constant_text("given", 4))
+    written.loc[2] = "province"  # a written constant column is compared as it now reads
+    columns = {
+        "constant": pd.Series(constant_text("given", 4)),
+        "constant of nothing": pd.Series(constant_text("", 3)),
+        "coded": pd.Series(coded),
+        "written": written,
+        "with a missing value": pd.Series(["province", None, "given"], dtype=object).astype(pd.Series([""]).dtype),
+    }
+    expected = {  # rows equal to "given", then to ""
+        "constant": ([True] * 4, [False] * 4),
+        "constant of nothing": ([False] * 3, [True] * 3),
+        "coded": ([True, False, True, True, False], [False, False, False, False, True]),
+        "written": ([True, True, False, True], [False] * 4),
+        "with a missing value": ([False, False, True], [False, False, False]),
+    }
+    for name, column in columns.items():
+        for value, rows in zip(("given", ""), expected[name], strict=True):
+            compared = equals_text(column, value, equal=equal)
+            pandas = (column.eq(value) if equal else column.ne(value)).to_numpy()
+            assert compared.dtype == bool and compared.tolist() == pandas.tolist(), name
+            assert compared.tolist() == (rows if equal else [not r for r in rows]), name
+
+
 @pytest.mark.parametrize(
     ("values", "codes"),
     [

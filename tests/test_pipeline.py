@@ -87,6 +87,37 @@ def test_user_boundaries(squares, tmp_path):
     assert status == {"A": "taliban", "B": "unknown", "C": "unknown"}
 
 
+@pytest.mark.parametrize("level", ["areas", "district"])
+def test_area_columns_are_written_when_the_reports_are_asked_for_as_the_join_writes_them(squares, tmp_path, level):
+    from geomap.join import locate_on_districts, locate_reports
+    from geomap.levels import level_areas
+    from geomap.pipeline import _bundled_provinces
+
+    squares.to_file(tmp_path / "squares.gpkg")
+    areas = load_boundaries(tmp_path / "squares.gpkg", id_field="code", name_field="label")
+    rows = [
+        {"date": "2021-08-12", "place": "x", "status": "taliban", "lat": 33.5, "lon": 66.5},
+        {"date": "2021-08-13", "place": "y", "status": "government", "lat": 33.5, "lon": 65.5},
+        {"date": "2021-08-13", "place": "z", "status": "taliban", "lat": 33.5, "lon": 66.5},
+    ]
+    if level == "areas":
+        timeline = build_timeline(rows, boundaries=areas, freq="D")
+        expected, _ = locate_reports(read_reports(rows), areas, provinces=False, province_polygons=_bundled_provinces())
+        ids, names = ["B", "A", "B"], ["Beta", "Alpha", "Beta"]
+    else:
+        timeline = build_timeline(rows, level="district", freq="D")
+        expected, _ = locate_on_districts(read_reports(rows), level_areas("district"))
+        ids, names = expected["area_id"].tolist(), expected["area_name"].tolist()
+        assert len(set(ids)) == 2 and ids[0] == ids[2] != ids[1]
+    table = timeline.long(evidence=False)  # decided on the reports' area positions
+    assert timeline._area_text is not None
+    pd.testing.assert_frame_equal(timeline.reports, expected)  # then written, columns in the same places
+    assert timeline._area_text is None
+    assert timeline.reports["area_id"].tolist() == ids and timeline.reports["area_name"].tolist() == names
+    last = table[table["date"] == pd.Timestamp("2021-08-13")].set_index("area_id")["status"]
+    assert last[ids[0]] == "taliban" and last[ids[1]] == "government"
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
