@@ -637,6 +637,8 @@ QUALIFIER_CONFIDENCE = 0.8
 #: Confidence of a district, town, capital or province named by a run of a longer name's words, the rest
 #: being words that qualify a name or places of its province (:meth:`Gazetteer._named_in_words`).
 WORDS_CONFIDENCE = 0.7
+#: Lowest confidence of a misspelling of another place of the province among those words.
+WORDS_FUZZY_CONFIDENCE = 0.5
 #: Names of more words than this are not searched for runs that name a place.
 WORDS_MAX = 8
 #: The word for fort, which follows a district's name for its centre ("Sangin Qala") and begins villages'
@@ -1313,7 +1315,7 @@ class Gazetteer:
         words that are the own or listed name of a district, town, capital or province (exact
         and alias matches) are found; a run answers, with method ``partial`` and
         :data:`WORDS_CONFIDENCE`, when every other word qualifies a name (:data:`_QUALIFIERS`)
-        or belongs to another such place of the same province. Runs that can be read so in
+        or belongs to another such place of the same province, as written or misspelt. Runs that can be read so in
         several provinces, or whose other words name places of other provinces, leave the name
         unresolved with the candidates listed; so do other words that name nothing.
         """
@@ -1411,6 +1413,9 @@ class Gazetteer:
     def _cover(self, words: list[str], province: str, leading: bool = False) -> list[Entry] | None:
         """The places of ``province`` that ``words`` name beside qualifying words; None when some word is neither.
 
+        Runs are read as written (exact and alias matches); words left with no qualifying word among
+        them may also be a misspelling of a district, town, capital or province of ``province``.
+
         ``leading``: the words come before the name, where the word for fort begins another name.
         """
         if all(w in _QUALIFIERS and not (leading and w in _FORT_WORDS) for w in words):
@@ -1429,6 +1434,17 @@ class Gazetteer:
                 after = self._cover(words[start + size :], province)
                 if before is not None and after is not None:
                     return [*before, here[0], *after]
+        if not any(w in _QUALIFIERS for w in words):
+            # another district of the province misspelt ("Syahgirdi Ghorband": Siahgird, whose other name is Ghorband)
+            match = self._lookup(" ".join(words))
+            if (
+                match is not None
+                and not match.is_foreign
+                and match.entry.kind in _LARGER_KINDS
+                and match.entry.province_iso == province
+                and match.confidence >= WORDS_FUZZY_CONFIDENCE
+            ):
+                return [match.entry]
         return None
 
     def _with_generic_words(self, text: str) -> Match | None:

@@ -57,6 +57,19 @@ def test_two_districts_of_one_province_and_a_qualifier():
     assert {match.entry.name, *(e.name for e in match.alternatives)} == {"Nad Ali", "Nawa-i-Barak Zayi"}
 
 
+def test_a_misspelt_district_of_the_same_province_beside_it():
+    # Ahmadabad (misspelt) is of Paktia as Zurmat is; Kandahar (misspelt) is not
+    match = get_gazetteer().resolve("Zurmat Ahmadabd")
+    assert (match.entry.name, match.entry.province_iso, match.method, match.confidence) == (
+        "Zurmat",
+        "AF-PIA",
+        "partial",
+        WORDS_CONFIDENCE,
+    )
+    assert [(e.name, e.province_iso) for e in match.alternatives] == [("Ahmad Abad", "AF-PIA")]
+    assert _answer("Zurmat Kandahr") == ("Zurmat", "AF-PIA", "partial", CROSS_PROVINCE_FUZZY_CONFIDENCE)
+
+
 def test_districts_of_two_provinces_stay_candidates():
     assert _answer("Zurmat Nad Ali Bala")[2:] == ("partial", CROSS_PROVINCE_FUZZY_CONFIDENCE)
     assert _listed("Zurmat Nad Ali Bala") == {("Zurmat", "AF-PIA"), ("Nad Ali", "AF-HEL")}
