@@ -641,9 +641,10 @@ WORDS_CONFIDENCE = 0.7
 WORDS_FUZZY_CONFIDENCE = 0.5
 #: Names of more words than this are not searched for runs that name a place.
 WORDS_MAX = 8
-#: The word for fort, which follows a district's name for its centre ("Sangin Qala") and begins villages'
-#: names ("Qala Koshk", the fort of Koshk, is a village): a qualifier only after the name.
-_FORT_SPELLINGS = ("qala", "qalah", "qalaa", "qila", "\u0642\u0644\u0639\u0647")
+#: Words that qualify a name only after it: the word for fort, which follows a district's name for its
+#: centre ("Sangin Qala") and begins villages' names ("Qala Koshk", the fort of Koshk, is a village), and
+#: wali (saint) after a saint's name ("Khwaja Sabz Posh-e Wali"), which begins people's names.
+_AFTER_SPELLINGS = ("qala", "qalah", "qalaa", "qila", "\u0642\u0644\u0639\u0647", "wali")
 #: Words that qualify a district's name in lists of other years and bodies without naming another place:
 #: upper and lower, original and proper ("Asel Chakhansur", "Khas Uruzgan"), old, the fort or centre of
 #: the district ("Sangin Qala"), its seat, the town (Dari "شهر غزنی", Ghazni city) and a part's number
@@ -653,7 +654,7 @@ _QUALIFIER_SPELLINGS = (
     "\u067e\u0627\u06cc\u0627\u0646", "\u0639\u0644\u06cc\u0627", "\u0633\u0641\u0644\u06cc", "upper", "lower",
     "asl", "asel", "asil", "khas", "khass", "\u0627\u0635\u0644", "\u062e\u0627\u0635",
     "kohna", "kuhna", "\u06a9\u0647\u0646\u0647",
-    *_FORT_SPELLINGS,
+    *_AFTER_SPELLINGS,
     "markaz", "markazi", "center", "centre", "central", "\u0645\u0631\u06a9\u0632", "\u0645\u0631\u06a9\u0632\u06cc",
     "\u0634\u0647\u0631", "alaqahdari", "alaqadari", "hukumat", "hukumati",
     "no", "nr", "number", "nomber", "nambar", "numbar", "one", "two", "first", "second",
@@ -661,7 +662,7 @@ _QUALIFIER_SPELLINGS = (
     "\u0646\u0645\u0628\u0631", "\u0627\u0648\u0644", "\u062f\u0648\u0645", "1", "2", "3",
 )  # fmt: skip
 _QUALIFIERS = frozenset(w for spelling in _QUALIFIER_SPELLINGS for w in _words(spelling)) | GENERIC_WORDS | CONNECTORS
-_FORT_WORDS = frozenset(w for spelling in _FORT_SPELLINGS for w in _words(spelling))
+_AFTER_WORDS = frozenset(w for spelling in _AFTER_SPELLINGS for w in _words(spelling))
 #: Highest confidence of a place read from the name of a building in it (``"Deh Sabz Girls School"``).
 FACILITY_CONFIDENCE = 0.7
 #: Confidence of a district's or town's name read from its adjectival form (``"Khulmi"``: Khulm).
@@ -1347,8 +1348,8 @@ class Gazetteer:
         for start, size, match in runs:
             before, after = words[:start], words[start + size :]
             for entry in (match.entry, *match.alternatives):
-                if entry.kind not in _LARGER_KINDS:
-                    continue
+                if entry.kind not in _LARGER_KINDS and entry is not match.entry:
+                    continue  # a village is listed only as a district's seat
                 named.append(entry)
                 iso = entry.province_iso
                 ahead, behind = self._cover(before, iso, leading=True), self._cover(after, iso)
@@ -1390,12 +1391,21 @@ class Gazetteer:
         return [self._village_entry(villages, line) for _, line in sorted(elsewhere.items())]
 
     def _place_in_run(self, run: list[str]) -> Match | None:
-        """The district, town, capital or province a run of words names as written (exact and alias matches)."""
+        """The district, town, capital or province a run of words names as written (exact and alias matches).
+
+        A village of the main tables that is its district's seat and carries its name ("Dahana", the seat
+        of Dahana-i-Ghuri; Dari "امام صاحب", Imam Sahib's town) counts as well, when no other province has
+        a place of that name.
+        """
         if run[0] in CONNECTORS or run[-1] in CONNECTORS or all(w in _QUALIFIERS for w in run):
             return None
         match = self._lookup(" ".join(run), fuzzy=False)
         if match is None or match.is_foreign or match.method not in ("exact", "alias"):
             return None
+        if match.entry.kind == "village":  # a district's seat, named as its district, stands for it
+            key = phonetic_key(split_kind(" ".join(run))[0])
+            seat = match.entry.district and not match.alternatives and _district_seat(match.entry, key)
+            return match if seat else None
         return match if match.entry.kind in _LARGER_KINDS else None
 
     def _places_in(self, words: list[str]) -> list[Entry]:
@@ -1416,9 +1426,9 @@ class Gazetteer:
         Runs are read as written (exact and alias matches); words left with no qualifying word among
         them may also be a misspelling of a district, town, capital or province of ``province``.
 
-        ``leading``: the words come before the name, where the word for fort begins another name.
+        ``leading``: the words come before the name, where the word for fort (or saint) begins another name.
         """
-        if all(w in _QUALIFIERS and not (leading and w in _FORT_WORDS) for w in words):
+        if all(w in _QUALIFIERS and not (leading and w in _AFTER_WORDS) for w in words):
             return []
         for size in range(len(words), 0, -1):
             for start in range(len(words) - size + 1):

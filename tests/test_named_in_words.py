@@ -106,6 +106,15 @@ def test_villages_named_as_the_capital_are_listed():
     assert ("Qalat", "AF-ZAB") in listed and len({iso for _, iso in listed}) >= 3
 
 
+def test_a_saint_after_the_name_and_a_district_seat():
+    # wali (saint) after a saint's name qualifies it; before a name it begins a person's name
+    assert _answer("Nad Ali Wali") == ("Nad Ali", "AF-HEL", "partial", WORDS_CONFIDENCE)
+    assert _answer("Wali Nad Ali")[3] == CROSS_PROVINCE_FUZZY_CONFIDENCE
+    # the district's seat, which carries the district's name (the Dari tables hold only the town)
+    name, iso, method, confidence = _answer("امام صاحب بالا")
+    assert (iso, method, confidence) == ("AF-KDZ", "partial", WORDS_CONFIDENCE) and "Imam Sahib" in name
+
+
 def test_a_village_or_a_building_is_not_read_as_its_district():
     assert _answer("Nad Ali Qala village") is None  # the text says village
     assert _answer("Nad Ali Bala School") is None  # buildings are read by their own rule
