@@ -159,6 +159,8 @@ NOT_PLACE_NAMES = frozenset(
         "spokesman",
         "fighters",
         "officials",
+        "hazrat",  # a title (Hazrati Sultan, Hazrat-e Imam Sahib), two letters from Herat
+        "hazrati",
     }
 )
 # Izafa connectors between two words of a name: Mazar-e Sharif, Qala-i-Naw, Qal'eh-ye Now; and
@@ -2489,6 +2491,17 @@ def _split_alt(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in str(value).split("|") if v.strip())
 
 
+#: Titles that begin many places' and people's names ("Hazrati Sultan", "Khwaja Ghar"): alone, as GeoNames
+#: lists "Hazrat" and "Khwaja" among the other names of the town of Imam Sahib, they name no place.
+_TITLE_WORDS = HONORIFIC_WORDS | {"khwaja", "khwajah", "khawaja", "khaja", "khoja"}
+
+
+def _title_alone(alias: str) -> bool:
+    """Whether ``alias`` is only a title (:data:`_TITLE_WORDS`): ``"Khwaja"``, ``"Hazrat"``."""
+    words = _words(alias)
+    return bool(words) and all(w in _TITLE_WORDS for w in words)
+
+
 def _province_entries() -> list[Entry]:
     entries = []
     for row in provinces_table().itertuples(index=False):
@@ -2523,6 +2536,8 @@ def _table_entries(name: str, province_names: dict[str, str], *, curated: bool) 
     entries = []
     for row in table.itertuples(index=False):
         aliases = _split_alt(row.aliases)
+        if not curated:  # a source's other names: a title alone names no place
+            aliases = tuple(a for a in aliases if not _title_alone(a))
         entries.append(
             Entry(
                 name=row.name,

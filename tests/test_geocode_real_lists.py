@@ -640,3 +640,15 @@ def test_an_ordinary_word_alone_says_why_it_is_unresolved():
     )
     assert row.loc[1, "name"] == "Shahada"
     assert pd.isna(row.loc[1, "reason"]) or row.loc[1, "reason"] == ""
+
+
+def test_a_title_alone_names_no_place():
+    # GeoNames lists "Hazrat" and "Khwaja" among the other names of the town of Imam Sahib
+    for title in ("Khwaja", "Hazrat"):
+        match = get_gazetteer().resolve(title)
+        assert match is None or match.confidence < 0.5, title
+    assert _answer("Khwaja Khanabad") is None or _answer("Khwaja Khanabad")[0] != "Imam Sahib"
+    # names that carry the title keep it
+    assert _answer("Khwaja Ghar") == ("Khwaja Ghar", "AF-TAK", 1.0)
+    assert _answer("Hazrati Imam Sahib") == ("Imam Sahib", "AF-KDZ", 1.0)
+    assert _answer("Khwaja Imam Saiyid") == ("Imam Sahib", "AF-KDZ", 0.95)
