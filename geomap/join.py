@@ -469,17 +469,29 @@ def _locate_reports(
     need_iso = None if provinces else _need_province_iso(frame, province_polygons, has_point)
     del has_point
     pairs = pairs if pairs is not None else _point_pairs(frame)
+    spreading = not provinces and province_polygons is not None
+    # Every report's province joined already, and none spread over its province by it: the provinces
+    # may be left to write with the area columns (while no report is left unresolved, below).
+    iso_hits = early[1] if defer and need_iso is not None and need_iso.all() else None
+    if iso_hits is not None and spreading and about_province(frame).any():
+        iso_hits = None
     index, found_iso = _concurrently(
         lambda: _index_by_points(frame, index, need_point, area_ids, geoms, engine, pairs, early[0]),
-        lambda: None if need_iso is None else _province_iso(need_iso, pairs, province_polygons, early[1]),
+        lambda: (
+            None
+            if need_iso is None or iso_hits is not None
+            else _province_iso(need_iso, pairs, province_polygons, early[1])
+        ),
         parallel=len(frame) >= PARALLEL_MIN_ROWS,
     )
+    if iso_hits is not None and (index < 0).any():  # the unresolved reports are listed with their provinces
+        found_iso, iso_hits = _province_iso(cast("np.ndarray", need_iso), pairs, province_polygons, iso_hits), None
     if need_iso is not None and found_iso is not None:
         _set_province_iso(frame, need_iso, found_iso)
 
     located_parts = []
     spread = np.zeros(len(frame), dtype=bool)
-    if not provinces and province_polygons is not None:
+    if spreading:
         spread = about_province(frame)
         if spread.any():
             spread = spread & equals_text(frame[PROVINCE_ISO], "", equal=False)
@@ -492,6 +504,9 @@ def _locate_reports(
     if not defer or located_parts:  # the province-wide rows are joined to them
         cast("AreaText", area_text).attach(main)
         area_text = None
+    elif iso_hits is not None:  # every report placed: the provinces are written with the area columns
+        iso = np.append(cast("gpd.GeoDataFrame", province_polygons)[AREA_ID].to_numpy(dtype=object), "")
+        cast("AreaText", area_text).leave_province(main, iso, _shared_codes(iso_hits))
     located_parts.insert(0, main)
     located = pd.concat(located_parts, ignore_index=True) if len(located_parts) > 1 else main.reset_index(drop=True)
 
@@ -510,7 +525,9 @@ class AreaText:
     two columns of text take some 240 MB of fresh memory and 0.3-0.6 s of CPU to write.
 
     ``positions`` index ``ids`` and ``names`` (every one valid); ``at`` is where ``area_id`` goes
-    among the table's columns (``area_name`` follows it).
+    among the table's columns (``area_name`` follows it). Where every report's province is known by
+    code too, the ``province_iso`` column is left out of the table until then as well
+    (:meth:`leave_province`).
     """
 
     def __init__(self, ids: np.ndarray, names: np.ndarray, positions: np.ndarray, at: int) -> None:
@@ -518,15 +535,26 @@ class AreaText:
         self.names = names
         self.positions = positions
         self.at = at
+        self.province: tuple[np.ndarray, np.ndarray, int] | None = None
+
+    def leave_province(self, frame: pd.DataFrame, iso: np.ndarray, codes: np.ndarray) -> None:
+        """Take the ``province_iso`` column out of ``frame`` (the located table, before :meth:`attach`)
+        to write it with the area columns: ``iso[codes]``, every code valid."""
+        self.province = (iso, codes, frame.columns.get_loc(PROVINCE_ISO))
+        del frame[PROVINCE_ISO]
 
     def attach(self, frame: pd.DataFrame) -> None:
-        """Write the two columns into ``frame`` (the located table, one row per position), as
+        """Write the columns into ``frame`` (the located table, one row per position), as
         :func:`locate_reports` writes them."""
-        ids, names = _concurrently(
+        iso, iso_codes, iso_at = self.province if self.province is not None else (None, None, 0)
+        ids, names, provinces = _concurrently(
             lambda: _take(self.ids, self.positions),
             lambda: _take(self.names, self.positions),
+            lambda: None if iso is None else _take(iso, cast("np.ndarray", iso_codes)),
             parallel=len(self.positions) >= PARALLEL_MIN_ROWS,
         )
+        if provinces is not None:
+            frame.insert(iso_at, PROVINCE_ISO, provinces)
         frame.insert(self.at, AREA_ID, ids)
         frame.insert(self.at + 1, AREA_NAME, names)
 
@@ -984,10 +1012,15 @@ def _locate_on_districts(
     positions = _shared_codes(index if specific.all() else index[specific])
     area_text: AreaText | None = None
     if defer and not wide.any():  # (province-wide rows are joined to the districts' rows by these columns)
-        if not about.any():
+        # every report placed in a district and none with a province of its own: the provinces are
+        # the districts', written with the area columns
+        iso_left = not about.any() and bool(equals_text(frame[PROVINCE_ISO], "").all()) and bool(specific.all())
+        if not about.any() and not iso_left:
             _fill_district_province(frame, index, district_iso)
         main = frame.copy(deep=False) if specific.all() else _rows_where(frame, specific)
         area_text = AreaText(area_ids, area_names, positions, main.shape[1])
+        if iso_left:
+            area_text.leave_province(main, np.append(district_iso, ""), positions)
     else:
         _, ids, names = _concurrently(
             lambda: None if about.any() else _fill_district_province(frame, index, district_iso),

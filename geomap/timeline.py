@@ -179,8 +179,9 @@ class ControlTimeline:
         """The located reports (one row per report and area it counts for; see :meth:`from_reports`).
 
         Where the timeline was built by :func:`geomap.pipeline.build_timeline`, the ``area_id`` and
-        ``area_name`` columns are written when this table is first asked for: deciding the statuses
-        needs only each report's area position."""
+        ``area_name`` columns (and ``province_iso`` where every report's province is known by code)
+        are written when this table is first asked for: deciding the statuses needs only each
+        report's area position."""
         if self._area_text is not None:
             area_text, self._area_text = self._area_text, None
             area_text.attach(self._reports)

@@ -87,12 +87,18 @@ def test_user_boundaries(squares, tmp_path):
     assert status == {"A": "taliban", "B": "unknown", "C": "unknown"}
 
 
+@pytest.mark.parametrize("joined_alongside", [False, True])
 @pytest.mark.parametrize("level", ["areas", "district"])
-def test_area_columns_are_written_when_the_reports_are_asked_for_as_the_join_writes_them(squares, tmp_path, level):
+def test_area_columns_are_written_when_the_reports_are_asked_for_as_the_join_writes_them(
+    monkeypatch, squares, tmp_path, level, joined_alongside
+):
+    import geomap.join
     from geomap.join import locate_on_districts, locate_reports
     from geomap.levels import level_areas
     from geomap.pipeline import _bundled_provinces
 
+    if joined_alongside:  # the points joined on threads, as for many reports: every province known by code
+        monkeypatch.setattr(geomap.join, "PARALLEL_MIN_ROWS", 1)
     squares.to_file(tmp_path / "squares.gpkg")
     areas = load_boundaries(tmp_path / "squares.gpkg", id_field="code", name_field="label")
     rows = [
@@ -111,6 +117,9 @@ def test_area_columns_are_written_when_the_reports_are_asked_for_as_the_join_wri
         assert len(set(ids)) == 2 and ids[0] == ids[2] != ids[1]
     table = timeline.long(evidence=False)  # decided on the reports' area positions
     assert timeline._area_text is not None
+    # the provinces too, where every report's is known by code (the districts' own, or joined)
+    assert (timeline._area_text.province is not None) == (level == "district" or joined_alongside)
+    assert ("province_iso" in timeline._reports.columns) == (timeline._area_text.province is None)
     pd.testing.assert_frame_equal(timeline.reports, expected)  # then written, columns in the same places
     assert timeline._area_text is None
     assert timeline.reports["area_id"].tolist() == ids and timeline.reports["area_name"].tolist() == names
