@@ -1455,9 +1455,21 @@ class Gazetteer:
                 and match.entry.kind in _LARGER_KINDS
                 and match.entry.province_iso == province
                 and match.confidence >= WORDS_FUZZY_CONFIDENCE
+                and not self._village_elsewhere(" ".join(words), province)
             ):
                 return [match.entry]
         return None
+
+    @staticmethod
+    def _village_elsewhere(text: str, province: str) -> bool:
+        """Whether the settlement table holds a village spelled like ``text`` outside ``province``.
+
+        Such words name a village as often as they misspell a place ("Karez Dand": a karez, a village
+        of eighteen provinces, is no misspelt Khakrez).
+        """
+        villages = _villages.get_villages()
+        norm = normalize(text)
+        return any(villages.province_iso(line) != province for line in villages.positions(phonetic_key(norm)) if norm)
 
     def _with_generic_words(self, text: str) -> Match | None:
         """A place whose own or curated name includes the generic words of ``text`` ("Markaz-e Behsud").

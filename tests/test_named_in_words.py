@@ -70,6 +70,12 @@ def test_a_misspelt_district_of_the_same_province_beside_it():
     assert _answer("Zurmat Kandahr") == ("Zurmat", "AF-PIA", "partial", CROSS_PROVINCE_FUZZY_CONFIDENCE)
 
 
+def test_a_word_spelled_as_villages_elsewhere_is_no_misspelt_district():
+    # "Karez" is a village of many provinces as well as a misspelling of Khakrez (Kandahar), as Dand is
+    assert _answer("Karez Dand")[2:] == ("partial", CROSS_PROVINCE_FUZZY_CONFIDENCE)
+    assert _listed("Karez Dand") == {("Dand", "AF-KAN")}
+
+
 def test_districts_of_two_provinces_stay_candidates():
     assert _answer("Zurmat Nad Ali Bala")[2:] == ("partial", CROSS_PROVINCE_FUZZY_CONFIDENCE)
     assert _listed("Zurmat Nad Ali Bala") == {("Zurmat", "AF-PIA"), ("Nad Ali", "AF-HEL")}
