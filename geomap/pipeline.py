@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
+from geomap._pages import on_ordinary_pages
 from geomap.errors import GeocodeError, InputError
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ AGGREGATIONS = ("capital", "latest", "majority")
 FREQUENCIES = {"D": 1, "W": 7}
 
 
+@on_ordinary_pages
 def build_timeline(
     reports: ReportsLike,
     *,
@@ -273,6 +275,7 @@ def lean_columns(aggregate: str, *, provinces: bool) -> list[str]:
     return [c for c in LEAN_COLUMNS if c not in unread]
 
 
+@on_ordinary_pages
 def build_timeline_lean(reports: ReportsLike, **options: Any) -> ControlTimeline:
     """:func:`build_timeline` for a caller that reads only the timeline's statuses, conflicts and
     evidence (``geomap export``): the same timeline in a fraction of the memory at millions of reports.
