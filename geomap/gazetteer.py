@@ -618,6 +618,9 @@ CROSS_PROVINCE_FUZZY_CONFIDENCE = 0.45
 TRANSLITERATED_CONFIDENCE = 0.7
 #: Consonants a name in Arabic script needs to be read so.
 TRANSLITERATED_MIN_CONSONANTS = 4
+#: The Dari and Pashto words for village (``قریه``, Pashto ``کلی``): a name holding one is a village's, not
+#: a district's read by its consonants (:meth:`Gazetteer._transliterated`).
+_VILLAGE_WORDS = frozenset({"\u0642\u0631\u06cc\u0647", "\u06a9\u0644\u06cc"})
 #: Confidence of a village of the settlement gazetteer found in one province only.
 VILLAGE_CONFIDENCE = 0.85
 #: Confidence of a village name found in several provinces: below the default ``min_score``, so
@@ -1878,6 +1881,10 @@ class Gazetteer:
         ``min_score`` with them listed; fewer than four consonants say too little.
         """
         if not _HAS_ARABIC.search(norm) or self._village_spelled(norm, hint):
+            return None
+        if any(word in facility_words() or word in _VILLAGE_WORDS for word in norm.split()):
+            # "کلینیک" (clinic), "قریه شیخه" (the village Shekha): a building's or a village's name,
+            # whose letters, read as consonants, would make some district's name
             return None
         ids = None
         # Pashto ښ is sh in the south and kh in the north ("بادپښ", Bad Pakh); the Arabic article

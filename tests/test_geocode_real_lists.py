@@ -117,6 +117,27 @@ def test_dari_consonants_shared_by_districts_of_two_provinces_stay_a_candidate(w
     assert {match.entry.province_iso, *(a.province_iso for a in match.alternatives)} == {"AF-BDS", "AF-KAN"}
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "قریه کوت",  # the village Kot: not Khairkot (Zarghun Shahr) of Paktika
+        "قریه تپه",  # the village Tapa: not Gurtipa of Kunduz
+        "نور کلی",  # Pashto kili, village: not Nurgal of Kunar
+        "کلنیک, شاه ولی",  # a clinic: its letters are not Yakawlang's
+    ],
+)
+def test_a_village_or_building_in_dari_is_not_read_as_a_district_by_its_consonants(query):
+    match = get_gazetteer().resolve(query)
+    assert match is None or (match.entry.kind == "village" or match.confidence < 0.5)
+    assert geocode_table([query])["province_iso"].isna().all()
+
+
+def test_a_clinic_named_after_a_village_is_read_as_the_village():
+    match = get_gazetteer().resolve("کلینیک, نو آباد")  # Nowabad: villages of several provinces
+    assert (match.entry.name, match.entry.kind) == ("Nowabad", "village") and match.confidence < 0.5
+    assert {"AF-BDS", "AF-BAL", "AF-TAK"} <= {match.entry.province_iso, *(a.province_iso for a in match.alternatives)}
+
+
 def test_a_village_reached_by_another_name_is_the_district_spelled_so_elsewhere():
     # the Samangan village Andarab holds the Dari spelling; in Latin the Baghlan district wins
     match = get_gazetteer().resolve("اندراب")
