@@ -58,6 +58,11 @@ DAYS = 1_095
 START = "2019-01-01"
 STATUSES = ("taliban", "contested", "government")
 CHUNK = 500_000
+#: Targets: the timeline of 5,000,000 reports within this multiple of the pandas read; a page of
+#: 1,000,000 reports within this size and time.
+TIMELINE_TARGET = 5.0
+MAP_TARGET_BYTES = 3 * 10**6
+MAP_TARGET_SECONDS = 30.0
 
 
 # ------------------------------------------------------------------------------------- data
@@ -315,6 +320,18 @@ def print_size(n: int, floor: dict, stages: dict) -> None:
         size = mb(row["bytes"]) if "bytes" in row else ""
         cpu = f"{row['cpu']:.1f}s" if "cpu" in row else ""
         print(f"  {name:<18}{row['seconds']:>9.1f}s{ratio:>9}{mb(row['peak']):>11}{added:>12}{size:>11}{cpu:>9}")
+    timeline = stages.get("timeline", {})
+    if n >= 5_000_000 and floor_s and "seconds" in timeline:
+        ratio = timeline["seconds"] / floor_s
+        verdict = "met" if ratio <= TIMELINE_TARGET else "NOT met"
+        print(f"  timeline: {ratio:.1f}x the pandas read ({floor_s:.2f} s) against {TIMELINE_TARGET:g}x: {verdict}")
+    page = stages.get("map", {})
+    if n == 1_000_000 and "bytes" in page:
+        verdict = "met" if page["bytes"] <= MAP_TARGET_BYTES and page["seconds"] <= MAP_TARGET_SECONDS else "NOT met"
+        print(
+            f"  map: {page['bytes'] / 10**6:.2f} MB (10^6 bytes) in {page['seconds']:.1f} s against "
+            f"{MAP_TARGET_BYTES / 10**6:g} MB in {MAP_TARGET_SECONDS:g} s: {verdict}"
+        )
     for name, row in rows:
         if row.get("whole"):
             verdict = "met" if row["peak"] <= 10**9 else "NOT met"

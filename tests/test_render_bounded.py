@@ -68,3 +68,16 @@ def test_since_between_reporting_dates_is_sent():
     # On the second date Alpha has been taliban since day 3, which is not a reporting date.
     assert data.since[0] == [(1, "2021-08-04")]
     assert data.since[1] == []
+
+
+def test_conflicts_travel_as_bits_whatever_their_number():
+    from geomap.render.page import conflict_flags
+
+    # date 4j + k in bit k of hex digit j; trailing zeros left out
+    assert conflict_flags([[], [0], [3, 4, 9], list(range(10))], 10) == ["", "1", "812", "ff3"]
+    assert conflict_flags([[0, 1094]], 1095) == ["1" + "0" * 272 + "4"]
+    # Every date of A in conflict (two statuses each day): one hex digit per four dates.
+    rows = [("A", day, "village", status, "") for day in range(40) for status in ("taliban", "government")]
+    data = map_data(timeline_of(rows))
+    assert data.conflict == [list(range(40)), []]
+    assert page_payload(data)["conflict"] == ["f" * 10, ""]

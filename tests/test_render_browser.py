@@ -571,3 +571,27 @@ def test_district_demo_map_in_chromium(tmp_path, visit):
     assert " · Helmand province · Taliban control · province-wide" in popup
     assert seen.errors == []
     assert seen.blocked == []
+
+
+def test_conflicting_reports_are_named_on_their_dates_only(square_areas, visit):
+    from geomap.timeline import ControlTimeline
+
+    rows = [("2021-08-01", 65.5, "government"), ("2021-08-01", 65.5, "taliban")]  # A conflicts on the first date
+    rows += [(f"2021-08-0{day}", 65.5, "taliban") for day in range(2, 6)]
+    rows += [("2021-08-06", 65.5, "government"), ("2021-08-06", 65.5, "taliban")]  # and on the sixth
+    rows += [("2021-08-03", 66.5, "taliban")]
+    reports = pd.DataFrame(
+        [(day, "a place", status, "", "", 33.5, lon) for day, lon, status in rows],
+        columns=["date", "place", "status", "source", "note", "lat", "lon"],
+    )
+    timeline = ControlTimeline.from_reports(reports, boundaries=square_areas, aggregate="latest")
+    page = visit(map_html(control_map(timeline, self_contained=True))).page
+    path = page.evaluate_handle("window.geomapMaps[0].layers[0]._path").as_element()
+    seen = []
+    for index in range(6):
+        page.evaluate(f"window.geomapMaps[0].setDate({index})")
+        page.mouse.move(1, 1)
+        path.hover(position={"x": 20, "y": 20})
+        tip = page.wait_for_selector(".leaflet-tooltip .geomap-tip")
+        seen.append("conflicting reports" in tip.text_content())
+    assert seen == [True, False, False, False, False, True]

@@ -117,6 +117,11 @@ function geomapControlMap(map, opts) {
   function groupLine(box, i) {
     if (data.groups) box.appendChild(el("div", "geomap-group", data.groups.names[data.groups.of[i]] + " province"));
   }
+  // Whether area i's reports conflict on date d: per area a hex string, date 4j + k in bit k of character j.
+  function conflictAt(i, d) {
+    var flags = data.conflict[i] || "", c = flags.charAt(d >> 2);
+    return c !== "" && ((parseInt(c, 16) >> (d & 3)) & 1) === 1;
+  }
   function tooltipFor(i, d) {
     var box = el("div", "geomap-tip");
     box.appendChild(el("b", null, names[i]));
@@ -125,7 +130,7 @@ function geomapControlMap(map, opts) {
     var since = sinceOf(i, d);
     if (since) box.appendChild(el("div", null, "since " + dl(since)));
     if (changedAt(i, d)) box.appendChild(el("div", null, "changed since " + dl(dates[d - 1])));
-    if (data.conflict[i] && data.conflict[i].indexOf(d) >= 0) box.appendChild(el("div", null, "conflicting reports"));
+    if (conflictAt(i, d)) box.appendChild(el("div", null, "conflicting reports"));
     if (impreciseAt(i, d)) box.appendChild(el("div", "geomap-imprecise", "\u2248 only approximate reports"));
     return box;
   }
