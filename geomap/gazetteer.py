@@ -616,6 +616,12 @@ PROVINCE_ONLY_CONFIDENCE = 0.7
 CROSS_PROVINCE_FUZZY_CONFIDENCE = 0.45
 #: Confidence of a name in Dari or Pashto script read by its consonants (:meth:`Gazetteer._transliterated`).
 TRANSLITERATED_CONFIDENCE = 0.7
+#: The Dari word for village (qaryah) and the Pashto one (kelay, kili) as GeoNames writes them into the names
+#: of the villages of some provinces ("Qaryah-ye Rabat", "Tangi Kelay") and lists write them beside any
+#: village's name (:meth:`Gazetteer._named_village_elsewhere`).
+_RECORDED_VILLAGE_WORDS = frozenset(
+    {"qaryah", "qaryeh", "qarya", "qariya", "qariyah", "qaria", "kelay", "kalay", "kalai", "kelai", "kili", "killi"}
+)
 #: Consonants a name in Arabic script needs to be read so.
 TRANSLITERATED_MIN_CONSONANTS = 4
 #: The Dari and Pashto words for village (``قریه``, Pashto ``کلی``): a name holding one is a village's, not
@@ -1610,9 +1616,43 @@ class Gazetteer:
             # villages spelled within a letter of the name lie all over the country and the table does
             # not hold every village: its one village of the name says little about which is meant
             return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method)
+        if len(entries) == 1 and not provinces:
+            namesakes = self._named_village_elsewhere(villages, by_province[entries[0].province_iso], norm)
+            if namesakes:
+                # "Qaryah-ye Rabat" (the village Rabat): GeoNames writes the word for village into the names
+                # of some provinces' villages; the village meant may be any of the name's
+                return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method, namesakes)
         if len(entries) == 1:
             return Match(entries[0], VILLAGE_CONFIDENCE, method)
         return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method, tuple(entries[1:]))
+
+    def _named_village_elsewhere(
+        self, villages: _villages.VillageIndex, lines: list[int], norm: str
+    ) -> tuple[Entry, ...]:
+        """The villages of other provinces named as a village on ``lines`` (of one province) is named without
+        the word for village that its recorded name holds ("Rabat" for "Qaryah-ye Rabat"); empty if none.
+
+        GeoNames writes the Dari or Pashto word for village into the names of the villages of some
+        provinces ("Qaryah-ye Rabat", "Tangi Kelay"), and lists write it beside any village's name
+        ("قریه رباط", "Tangi Kalai"): the name the word qualifies is what tells villages apart, and when
+        villages of other provinces carry it ("Rabat", "Tangi"), any of them may be meant. Only for a
+        ``norm`` (the name asked) that writes that name with the same consonants, not another name of
+        the village.
+        """
+        here = villages.province_iso(lines[0])
+        elsewhere: dict[str, int] = {}
+        said = " ".join(w for w in norm.split() if w not in _RECORDED_VILLAGE_WORDS and w not in _VILLAGE_WORDS)
+        core = consonant_core(said if _HAS_ARABIC.search(said) else phonetic_key(said))
+        for line in lines:
+            words = normalize(villages.name(line)).split()
+            rest = [w for w in words if w not in _RECORDED_VILLAGE_WORDS]
+            if len(rest) == len(words) or not rest or consonant_core(phonetic_key(" ".join(rest))) != core:
+                continue
+            for other in villages.positions(phonetic_key(" ".join(rest))):
+                iso = villages.province_iso(other)
+                if iso != here:
+                    elsewhere.setdefault(iso, other)
+        return tuple(self._village_entry(villages, line) for _, line in sorted(elsewhere.items()))
 
     def _small_village(self, text: str, match: Match) -> bool:
         """Whether ``match`` is a village of the main tables to weigh as one village of its name among others.
