@@ -674,6 +674,17 @@ _QUALIFIER_SPELLINGS = (
 )  # fmt: skip
 _QUALIFIERS = frozenset(w for spelling in _QUALIFIER_SPELLINGS for w in _words(spelling)) | GENERIC_WORDS | CONNECTORS
 _AFTER_WORDS = frozenset(w for spelling in _AFTER_SPELLINGS for w in _words(spelling))
+#: Words beside a province's name in a building's name that leave it the province's (:meth:`Gazetteer._strong_spans`):
+#: those qualifying a place's name, new and old ("Baghlan-e Jadid", "Balkh Bastan"), and the Dari words describing
+#: the building (secondary, primary, girls', boys', congregational) that are not among :func:`facility_words`.
+_SPAN_QUALIFIERS = _QUALIFIERS | frozenset(
+    _fold(w) for w in (
+        "new", "old", "jadid", "jadeed", "qadim", "qadeem", "bastan", "shahr", "shahre", "جدید", "قدیم",
+        "باستان", "متوسطه",
+        "ابتداییه", "ابتدائیه",
+        "نسوان", "ذکور", "اناث", "جامع",
+    )
+)  # fmt: skip
 #: Highest confidence of a place read from the name of a building in it (``"Deh Sabz Girls School"``).
 FACILITY_CONFIDENCE = 0.7
 #: Confidence of a district's or town's name read from its adjectival form (``"Khulmi"``: Khulm).
@@ -1133,6 +1144,12 @@ class Gazetteer:
                     and match.method in ("exact", "alias")
                     and match.entry.kind in _STRONG_KINDS
                 ):
+                    before = [w for w in words[:start] if w not in _SPAN_QUALIFIERS and not w.isdigit()]
+                    if match.entry.kind == "province" and before:
+                        # "Karte Parwan", "Tapa-e Balkh", "Abdul Qayum Wardak": a province's name after another
+                        # word ends another name (a quarter's, a village's, a person's), which may lie anywhere
+                        match = Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE),
+                                      match.method, match.alternatives)  # fmt: skip
                     found.append(match)
             if found:
                 return found

@@ -78,3 +78,24 @@ def test_the_word_list_is_a_data_file():
     words = facility_words()
     assert {"school", "masjid", "clinic", "market", "مکتب"} <= words
     assert "kabul" not in words and "" not in words
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Karte Parwan Mosque",  # a quarter of Kabul named after Parwan
+        "مسجد جامع کارته پروان",
+        "Boland Ghor School",  # a village name ending in a province's
+        "Abdul Rahim Wardak School",  # a person's name
+    ],
+)
+def test_a_province_named_at_the_end_of_another_name_in_a_building_stays_a_candidate(query):
+    match = get_gazetteer().resolve(query)
+    assert match.entry.kind == "province" and match.confidence < 0.5
+    assert geocode_table([query])["province_iso"].isna().all()
+
+
+def test_a_province_named_first_or_after_a_qualifier_in_a_building_is_that_province():
+    for query, iso in (("Balkh Girls School", "AF-BAL"), ("Logar High School", "AF-LOG")):
+        match = get_gazetteer().resolve(query)
+        assert (match.entry.province_iso, match.confidence) == (iso, FACILITY_CONFIDENCE)
