@@ -731,6 +731,8 @@ _IZAFA = frozenset({"e", "i", "y", "ye", "yi"})
 _CENTRE_PREFIX = "Markazi "
 # The Dari and Pashto words for centre and central, as folded.
 _CENTRE_WORDS = frozenset({"\u0645\u0631\u06a9\u0632", "\u0645\u0631\u06a9\u0632\u06cc"})
+# Brackets, either way round.
+_BRACKETS = re.compile(r"[()]")
 # Where a name's later parts begin: "Tagab, Kapisa", "Ismail Khail (Mandozai)".
 _PART_SPLIT = re.compile(r"[,;/()]")
 #: Names resolved per batch of :meth:`Gazetteer.resolve_many` (bounds the memory of a batch).
@@ -973,6 +975,20 @@ class Gazetteer:
                     # it (a place of that name elsewhere keeps the name: the brackets may name a village area)
                     held = districts[0]
                     return Match(held.entry, min(held.confidence, BRACKETED_DISTRICT_CONFIDENCE), held.method)
+                if (
+                    head is not None
+                    and not head.is_foreign
+                    and head.entry.province_iso not in within
+                    and "," in text
+                    and not _BRACKETS.search(text)
+                ):
+                    # "Khosh Tut, Zurmat": the text names the district, in another province than the place
+                    # found; a place of that name in the district, which the tables lack, is as likely (words in
+                    # brackets may name a village's area, which districts elsewhere are named as)
+                    others = tuple(d.entry for d in districts if d.entry.province_iso not in
+                                   {e.province_iso for e in head.alternatives})  # fmt: skip
+                    return Match(head.entry, min(head.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), head.method,
+                                 (*head.alternatives, *others))  # fmt: skip
             if head is None and not provinces and not districts and _BRACKETED_DISTRICT.fullmatch(text.strip()):
                 # "Narang wa Badil (Tarango Badil)": the words in brackets name nothing; the name is read alone
                 return self._resolve(parts[0])

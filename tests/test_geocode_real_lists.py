@@ -693,3 +693,13 @@ def test_a_village_recorded_with_the_word_for_village_answers_with_its_province_
     assert _answer("Qaryah-ye Chinar, Helmand") == ("Qaryah-ye Chinar", "AF-HEL", 0.85)
     # no village of another province is named Sang Zor: Farah's is the one
     assert _answer("Qaryah-ye Sang Zor") == ("Qaryah-ye Sang Zor", "AF-FRA", 0.85)
+
+
+def test_a_place_outside_the_province_of_the_district_named_beside_it_stays_a_candidate():
+    # Khosh Tut is a village of Balkh; written with Paktia's Zurmat, another Khosh Tut is meant
+    match = get_gazetteer().resolve("Khosh Tut, Zurmat")
+    assert (match.entry.name, match.entry.province_iso) == ("Khosh Tut", "AF-BAL") and match.confidence < 0.5
+    assert [(a.name, a.province_iso) for a in match.alternatives] == [("Zurmat", "AF-PIA")]
+    assert _answer("Khosh Tut, Chimtal") == ("Khosh Tut", "AF-BAL", 0.85)  # Chimtal is a district of Balkh
+    # words in brackets may name the village's area, which a district elsewhere is named as
+    assert _answer("Khosh Tut (Zurmat)") == ("Khosh Tut", "AF-BAL", 0.85)
