@@ -690,6 +690,10 @@ FACILITY_CONFIDENCE = 0.7
 #: Confidence of a district's or town's name read from its adjectival form (``"Khulmi"``: Khulm).
 ADJECTIVAL_CONFIDENCE = 0.75
 _STRONG_KINDS = ("capital", "province")
+#: Provinces with villages named as a capital or province that make its name in a building's name a common
+#: name (Sar-e Pol, bridge-head; Qala-i-Naw, new fort) rather than the capital's or province's: one or two
+#: namesakes (Qabul in Kandahar for Kabul, Jalalabad in Herat and Jowzjan) do not.
+_COMMON_CAPITAL_PROVINCES = 3
 #: Kinds of place weighed against villages of the same name when a building is named after them.
 _FACILITY_HELD_KINDS = ("district", "city")
 #: Kinds of place a report names before a village of the same name.
@@ -1086,6 +1090,8 @@ class Gazetteer:
                 match = None
             if match is not None and not match.is_foreign and match.entry.kind in _FACILITY_HELD_KINDS:
                 match = self._with_namesake_villages(" ".join(run), match)
+            elif match is not None and not match.is_foreign and match.entry.kind in _STRONG_KINDS:
+                match = self._with_namesake_villages(" ".join(run), match, _COMMON_CAPITAL_PROVINCES)
             if match is not None and not match.is_foreign:
                 found.append(match)
             elif not any(_kind_word(w) == "village" for w in run):
@@ -1114,12 +1120,13 @@ class Gazetteer:
             confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
         return Match(best.entry, confidence, best.method, tuple(others))
 
-    def _with_namesake_villages(self, text: str, match: Match) -> Match:
+    def _with_namesake_villages(self, text: str, match: Match, provinces: int = 1) -> Match:
         """A district or town named in a building's name, weighed against villages of that name elsewhere.
 
         Villages are named like districts and towns all over the country, and a building is
         named after the village it stands in as often as after a district: when the settlement
-        table holds villages spelled as ``text`` in other provinces, the place stays a candidate
+        table holds villages spelled as ``text`` in other provinces (at least ``provinces`` of them:
+        :data:`_COMMON_CAPITAL_PROVINCES` for a capital or province), the place stays a candidate
         below the default ``min_score`` with them listed. Not when the name says district
         ("Sangin District Hospital"): no village is called so.
         """
@@ -1133,7 +1140,7 @@ class Gazetteer:
             iso = villages.province_iso(line)
             if iso not in here:
                 elsewhere.setdefault(iso, line)
-        if not elsewhere:
+        if len(elsewhere) < provinces:
             return match
         others = tuple(self._village_entry(villages, line) for _, line in sorted(elsewhere.items()))
         return Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), match.method,

@@ -99,3 +99,22 @@ def test_a_province_named_first_or_after_a_qualifier_in_a_building_is_that_provi
     for query, iso in (("Balkh Girls School", "AF-BAL"), ("Logar High School", "AF-LOG")):
         match = get_gazetteer().resolve(query)
         assert (match.entry.province_iso, match.confidence) == (iso, FACILITY_CONFIDENCE)
+
+
+@pytest.mark.parametrize(
+    ("query", "iso"),
+    [
+        ("Sar-e Pul Mosque", "AF-SAR"),  # bridge-head: villages of many provinces are named so
+        ("Qala-e Naw Girls School", "AF-BDG"),  # new fort
+        ("مکتب فیض آباد", "AF-BDS"),
+    ],
+)
+def test_a_capital_named_as_villages_of_many_provinces_stays_a_candidate_in_a_buildings_name(query, iso):
+    match = get_gazetteer().resolve(query)
+    assert match.entry.province_iso == iso and match.confidence < 0.5
+    assert len({a.province_iso for a in match.alternatives} - {iso}) >= 3
+
+
+def test_a_capital_with_few_village_namesakes_is_read_from_a_buildings_name():
+    assert get_gazetteer().resolve("Maymana High School").entry.province_iso == "AF-FYB"  # a village in Samangan
+    assert get_gazetteer().resolve("Maymana High School").confidence == FACILITY_CONFIDENCE
