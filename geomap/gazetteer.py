@@ -656,10 +656,23 @@ WORDS_MAX = 8
 #: centre ("Sangin Qala") and begins villages' names ("Qala Koshk", the fort of Koshk, is a village), and
 #: wali (saint) after a saint's name ("Khwaja Sabz Posh-e Wali"), which begins people's names.
 _AFTER_SPELLINGS = ("qala", "qalah", "qalaa", "qila", "\u0642\u0644\u0639\u0647", "wali")
+#: The word for a city's numbered district (nahia), in Latin and Dari.
+_NAHIA = ("nahia", "nahiya", "nahiyah", "naheya", "nahya", "\u0646\u0627\u062d\u06cc\u0647")
+#: A part's or a city district's number, 0-99 (and 00-09), in Latin, Persian and Arabic-Indic digits.
+_NUMBERS = tuple(
+    n.translate(str.maketrans("0123456789", digits))
+    for n in (*(str(k) for k in range(100)), *(f"{k:02d}" for k in range(10)))
+    for digits in (
+        "0123456789",
+        "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
+        "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+    )
+)
 #: Words that qualify a district's name in lists of other years and bodies without naming another place:
 #: upper and lower, original and proper ("Asel Chakhansur", "Khas Uruzgan"), old, the fort or centre of
-#: the district ("Sangin Qala"), its seat, the town (Dari "شهر غزنی", Ghazni city) and a part's number
-#: ("Yakawlang Number One"), in Latin and Dari.
+#: the district ("Sangin Qala"), its seat, the town (Dari "شهر غزنی", Ghazni city), a part's number
+#: ("Yakawlang Number One") and a city's numbered district (nahia: "Kabul Nahia 05", "هرات ناحیه 03"),
+#: in Latin and Dari.
 _QUALIFIER_SPELLINGS = (
     *_UPPER, *_LOWER, "\u0628\u0627\u0644\u0627", "\u067e\u0627\u06cc\u06cc\u0646", "\u067e\u0627\u0626\u06cc\u0646",
     "\u067e\u0627\u06cc\u0627\u0646", "\u0639\u0644\u06cc\u0627", "\u0633\u0641\u0644\u06cc", "upper", "lower",
@@ -670,8 +683,12 @@ _QUALIFIER_SPELLINGS = (
     "\u0634\u0647\u0631", "alaqahdari", "alaqadari", "hukumat", "hukumati",
     "no", "nr", "number", "nomber", "nambar", "numbar", "one", "two", "first", "second",
     "awal", "awali", "duwum", "duwumi", "dowom", "dovom",
-    "\u0646\u0645\u0628\u0631", "\u0627\u0648\u0644", "\u062f\u0648\u0645", "1", "2", "3",
+    "\u0646\u0645\u0628\u0631", "\u0627\u0648\u0644", "\u062f\u0648\u0645",
+    *_NUMBERS,
+    "city", *_NAHIA,
 )  # fmt: skip
+#: Words that make the name beside them a city's ("Kabul City", "Herat Nahia 3"), which no village is.
+_CITY_WORDS = frozenset(w for spelling in ("city", *_NAHIA, "\u0634\u0647\u0631") for w in _words(spelling))
 _QUALIFIERS = frozenset(w for spelling in _QUALIFIER_SPELLINGS for w in _words(spelling)) | GENERIC_WORDS | CONNECTORS
 _AFTER_WORDS = frozenset(w for spelling in _AFTER_SPELLINGS for w in _words(spelling))
 #: Words beside a province's name in a building's name that leave it the province's (:meth:`Gazetteer._strong_spans`):
@@ -1412,7 +1429,8 @@ class Gazetteer:
         if len(provinces) == 1:
             best, start, size, beside = found[0]
             others = tuple(e for e in dict.fromkeys([*beside, *(f[0] for f in found[1:])]) if e is not best)
-            elsewhere = self._villages_elsewhere(" ".join(words[start : start + size]), best)
+            city = best.kind in ("capital", "city") and not _CITY_WORDS.isdisjoint(words)
+            elsewhere = [] if city else self._villages_elsewhere(" ".join(words[start : start + size]), best)
             if elsewhere and best.kind in _STRONG_KINDS:
                 # "Qala-i-Naw Payin" (Ghazni): villages are named like capitals; one of them may be meant
                 return Match(best, CROSS_PROVINCE_FUZZY_CONFIDENCE, "partial", (*others, *elsewhere))
