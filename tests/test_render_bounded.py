@@ -6,8 +6,10 @@ import datetime as dt
 
 import geopandas as gpd
 import pandas as pd
+import pytest
 from shapely.geometry import box
 
+from geomap.errors import InputError
 from geomap.render import control_map, map_html
 from geomap.render.mapdata import map_data
 from geomap.render.page import COUNT_ALPHABET, page_payload
@@ -81,3 +83,19 @@ def test_conflicts_travel_as_bits_whatever_their_number():
     data = map_data(timeline_of(rows))
     assert data.conflict == [list(range(40)), []]
     assert page_payload(data)["conflict"] == ["f" * 10, ""]
+
+
+@pytest.mark.parametrize(
+    ("n_dates", "days", "shown"),
+    [
+        (4, [3, -1], "-1"),  # would flag the last date
+        (4, [4], "4"),  # past the last hex digit
+        (5, [5], "5"),  # on a bit of the last hex digit that no date has
+    ],
+)
+def test_a_conflict_outside_the_dates_is_refused(n_dates, days, shown):
+    from geomap.render.page import conflict_flags
+
+    with pytest.raises(InputError, match=f"conflict of area 1 on date number {shown}; there are {n_dates} dates"):
+        conflict_flags([[0], days], n_dates)
+    assert conflict_flags([[0], [n_dates - 1]], n_dates) == ["1", "8" if n_dates == 4 else "01"]

@@ -107,7 +107,7 @@ def page_payload(
         "areas": [encode_geometry(g) for g in geoms],
         "table": table,
         "since": [[[j, s] for j, s in runs] for runs in data.since] if data.since else [],
-        "conflict": conflict_flags(data.conflict, len(data.dates)),
+        "conflict": conflict_flags(data.conflict or [], len(data.dates)),
         "evidence": [[[j, refs] for j, refs in runs] for runs in data.evidence] if data.evidence else [],
         "reports": reports,
         "counts": _count_table(data.counts),
@@ -144,11 +144,15 @@ def conflict_flags(conflict: list[list[int]], n_dates: int) -> list[str]:
     holds dates ``4j .. 4j + 3``, date ``4j + k`` in its bit ``k``; trailing zeros left out, so an
     area without conflicts is ``""``. A page of 398 districts x 1,095 dates carries at most 110 KB
     of it, however many of its area-dates conflict (a list of date numbers took 780 KB for a
-    million random reports)."""
+    million random reports). A date number outside the dates is refused."""
     width = (n_dates + 3) // 4
     flags = np.zeros((len(conflict), width * 4), dtype=np.uint8)
     for i, days in enumerate(conflict):
-        flags[i, np.asarray(days, dtype=np.intp)] = 1
+        index = np.asarray(days, dtype=np.intp)
+        outside = index[(index < 0) | (index >= n_dates)]
+        if outside.size:
+            raise InputError(f"conflict of area {i} on date number {outside[0]}; there are {n_dates} dates")
+        flags[i, index] = 1
     nibbles = flags.reshape(len(conflict), width, 4) @ np.array([1, 2, 4, 8], dtype=np.uint8)
     digits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)[nibbles]
     return [row.tobytes().decode("ascii").rstrip("0") for row in digits]
