@@ -115,9 +115,9 @@ class PeakRSS:
     """This process's peak resident memory while a stage runs.
 
     On Linux the kernel's own high-water mark (``VmHWM``), reset before the stage by writing ``5``
-    to ``/proc/self/clear_refs``: exact, and nothing runs beside the stage. Elsewhere, resident
-    memory sampled every few milliseconds on a thread (which may miss a short peak and takes the
-    GIL 200 times a second)."""
+    to ``/proc/self/clear_refs``: exact, and nothing runs beside the stage. Where the kernel
+    refuses or ignores that reset, resident memory sampled from ``/proc/self/statm`` every few
+    milliseconds on a thread (which may miss a short peak and takes the GIL 200 times a second)."""
 
     def __init__(self, interval: float = 0.005):
         self.interval = interval
@@ -155,13 +155,15 @@ class PeakRSS:
 
 
 def _reset_high_water_mark() -> bool:
-    """Reset the kernel's peak resident memory of this process to its current size; whether it could."""
+    """Reset the kernel's peak resident memory of this process to its current size; whether it did
+    (the peak then within a few MB of the resident size)."""
     try:
         with open("/proc/self/clear_refs", "w") as fh:
             fh.write("5")
-        return _high_water_mark() > 0
+        peak = _high_water_mark()
     except OSError:
         return False
+    return 0 < peak <= PeakRSS.now() + (16 << 20)
 
 
 def _high_water_mark() -> int:
