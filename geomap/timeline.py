@@ -66,6 +66,7 @@ from geomap._columnar import (
     index_dtype,
     positions_in,
 )
+from geomap._pages import ordinary_pages
 from geomap._textstore import EvidenceTexts
 from geomap.dates import parse_date
 from geomap.errors import InputError
@@ -184,7 +185,8 @@ class ControlTimeline:
         report's area position."""
         if self._area_text is not None:
             area_text, self._area_text = self._area_text, None
-            area_text.attach(self._reports)
+            with ordinary_pages():  # a text column per report: see geomap._pages
+                area_text.attach(self._reports)
         return self._reports
 
     @reports.setter

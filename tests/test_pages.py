@@ -99,3 +99,22 @@ def test_a_timeline_is_built_with_the_advice_off(monkeypatch: pytest.MonkeyPatch
     assert seen == [False]
     assert advice() is True
     assert timeline.status(on="2021-08-12").set_index("area_id").loc["AF-GHA", "status"] == "taliban"
+
+
+def test_the_area_text_is_written_with_the_advice_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    import geomap.join
+    from geomap.pipeline import build_timeline
+
+    attach = geomap.join.AreaText.attach
+    seen: list[bool] = []
+
+    def attaching(self, frame):
+        seen.append(advice())
+        return attach(self, frame)
+
+    monkeypatch.setattr(geomap.join.AreaText, "attach", attaching)
+    timeline = build_timeline([{"date": "2021-08-12", "place": "Ghazni", "status": "taliban"}])
+    assert seen == []  # nothing written until the reports are read
+    assert timeline.reports["area_id"].tolist() == ["AF-GHA"]
+    assert seen == [False]
+    assert advice() is True
