@@ -1630,7 +1630,7 @@ class Gazetteer:
                           match.alternatives)  # fmt: skip
         if match is not None and (match.method in ("exact", "alias") or match.is_foreign) and not small:
             if not _is_later_district(match.entry):
-                return match
+                return self._bulk_alternate_against_villages(text, match, provinces)
             if self._spelled_as(text, match.entry):
                 return self._later_district_namesakes(text, match, provinces)
             later = match
@@ -1683,6 +1683,40 @@ class Gazetteer:
         if len(entries) == 1:
             return Match(entries[0], VILLAGE_CONFIDENCE, method)
         return Match(entries[0], AMBIGUOUS_VILLAGE_CONFIDENCE, method, tuple(entries[1:]))
+
+    def _bulk_alternate_against_villages(self, text: str, match: Match, provinces: set[str]) -> Match:
+        """A place reached only through one of GeoNames' bulk alternate names, weighed against villages so spelled.
+
+        Those names are older or other names of the place ("Qala-e Wazir" for Mahmud-i-Raqi) that
+        villages elsewhere also carry: when the settlement table holds villages spelled as ``text``
+        in other provinces, the place is one of the name's candidates (unresolved, confidence 0.3,
+        the villages listed), as among villages of several provinces. Not when the text names the
+        province.
+        """
+        if provinces or match.is_foreign or match.alternatives or match.entry.kind not in ("capital", "city"):
+            return match
+        norm, _ = split_kind(text)
+        key = phonetic_key(norm) if norm else ""
+        slot = self._by_key.get(key)
+        if slot is None:
+            return match
+        tiers = [hit[0] for i, hit in slot.hits.items() if self.entries[i] is match.entry]
+        if not tiers or min(tiers) < 2:
+            return match
+        villages = _villages.get_villages()
+        written = norm.replace(" ", "")
+        elsewhere: dict[str, int] = {}
+        for line in villages.positions(key):
+            iso = villages.province_iso(line)
+            if iso == match.entry.province_iso:
+                continue
+            if match.entry.kind == "capital" and normalize(villages.name(line)).replace(" ", "") != written:
+                continue  # a capital's other spellings are its own ("Talqan", Taloqan) unless a village is named so
+            elsewhere.setdefault(iso, line)
+        if not elsewhere:
+            return match
+        others = tuple(self._village_entry(villages, line) for _, line in sorted(elsewhere.items()))
+        return Match(match.entry, min(match.confidence, AMBIGUOUS_VILLAGE_CONFIDENCE), match.method, others)
 
     def _named_village_elsewhere(
         self, villages: _villages.VillageIndex, lines: list[int], norm: str

@@ -715,3 +715,13 @@ def test_a_place_outside_the_province_of_the_district_named_beside_it_stays_a_ca
 @pytest.mark.parametrize("query", ["Nahia 5", "\u0646\u0627\u062d\u06cc\u0647 16", "City 3"])
 def test_a_city_district_without_its_city_names_no_place(query):
     assert _answer(query) is None
+
+
+def test_a_town_reached_only_through_a_bulk_alternate_name_is_weighed_against_villages_so_named():
+    # GeoNames lists "Sanginah" among Sangin's other names; a Nangarhar village is named so
+    match = get_gazetteer().resolve("Sanginah")
+    assert (match.entry.name, match.entry.province_iso) == ("Sangin", "AF-HEL") and match.confidence < 0.5
+    assert [(a.name, a.province_iso) for a in match.alternatives] == [("Sanginah", "AF-NAN")]
+    assert _answer("Sangin")[:2] == ("Sangin", "AF-HEL")  # its own name stands
+    # a capital's other spelling stands unless a village is named exactly so (Talkhan is not Talqan)
+    assert _answer("Talqan") == ("Taloqan", "AF-TAK", 0.95)
