@@ -920,6 +920,8 @@ class Gazetteer:
             match = self._facility(text)
         if match is None:
             match = self._named_in_words(text)  # "Sangin Qala", "Tagab Keshm Bala"
+        if match is not None and "," in text and not match.is_foreign and match.confidence >= 0.5:
+            match = self._against_other_parts(text, match)
         if len(self._memo) > 200_000:
             self._memo.clear()
             self._fuzzy_memo.clear()
@@ -1031,6 +1033,34 @@ class Gazetteer:
         if match is None and province is None:
             match = self._two_names(text)  # "Bano Andarab": a district and the one it was carved from
         return self._with_villages(head, match, {province} if province else set())
+
+    def _against_other_parts(self, text: str, match: Match) -> Match:
+        """A name of parts after commas whose parts name places of different provinces: ``"Deh Khudaydad, Sarbaz"``.
+
+        Lists write a centre's name, its village and its area one after the other; when another
+        part is read alone as a place of another province by its own or recorded name (not as one
+        of the answer's namesakes, nor as a village beside a district, town, capital or province
+        answered), the parts disagree on where the place lies, and the answer stays a candidate
+        below the default ``min_score`` with that place listed.
+        """
+        here = {match.entry.province_iso, *(e.province_iso for e in match.alternatives)}
+        others: list[Entry] = []
+        for part in text.split(","):
+            if not part.strip() or part.strip() == text.strip():
+                continue
+            found = self.resolve(part)
+            if found is None or found.is_foreign or found.confidence < 0.5 or found.entry.province_iso in here:
+                continue
+            if match.entry.province_iso in {e.province_iso for e in found.alternatives} or found.method == "fuzzy":
+                continue  # a namesake of the answer, or a reading of a misspelling
+            if match.entry.kind in _LARGER_KINDS and found.entry.kind == "village":
+                continue  # "Gerda Serai, Fakhri": a district and one of its villages, which the table has elsewhere
+            here.add(found.entry.province_iso)
+            others.append(found.entry)
+        if not others:
+            return match
+        return Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), match.method,
+                     (*match.alternatives, *others))  # fmt: skip
 
     def _as_larger_namesake(self, text: str, match: Match | None) -> Match | None:
         """A village reached through another of its names that is spelled, in Latin, as a district elsewhere.

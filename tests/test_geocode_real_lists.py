@@ -725,3 +725,13 @@ def test_a_town_reached_only_through_a_bulk_alternate_name_is_weighed_against_vi
     assert _answer("Sangin")[:2] == ("Sangin", "AF-HEL")  # its own name stands
     # a capital's other spelling stands unless a village is named exactly so (Talkhan is not Talqan)
     assert _answer("Talqan") == ("Taloqan", "AF-TAK", 0.95)
+
+
+def test_parts_after_a_comma_naming_places_of_two_provinces_leave_the_name_unresolved():
+    # Khosh Tut is a village of Balkh, Sanglech one of Badakhshan: the parts disagree
+    match = get_gazetteer().resolve("Khosh Tut, Sanglech")
+    assert (match.entry.name, match.entry.province_iso) == ("Khosh Tut", "AF-BAL") and match.confidence < 0.5
+    assert [(a.name, a.province_iso) for a in match.alternatives] == [("Sanglech", "AF-BDS")]
+    assert _answer("Khosh Tut, Balkh") == ("Khosh Tut", "AF-BAL", 0.85)  # the province says where
+    assert _answer("Zurmat, Khosh Tut") == ("Zurmat", "AF-PIA", 1.0)  # a district, then a village of its name elsewhere
+    assert _answer("Tagab, Kapisa") == ("Tagab", "AF-KAP", 1.0)
