@@ -711,6 +711,20 @@ _STRONG_KINDS = ("capital", "province")
 #: name (Sar-e Pol, bridge-head; Qala-i-Naw, new fort) rather than the capital's or province's: one or two
 #: namesakes (Qabul in Kandahar for Kabul, Jalalabad in Herat and Jowzjan) do not.
 _COMMON_CAPITAL_PROVINCES = 3
+#: Words before a capital's name that say the town is meant, not a village of its name: city and centre.
+_TOWN_WORDS = frozenset(
+    {
+        "shahr",
+        "shahre",
+        "city",
+        "markaz",
+        "markaze",
+        "center",
+        "centre",
+        "\u0634\u0647\u0631",
+        "\u0645\u0631\u06a9\u0632",
+    }
+)
 #: Kinds of place weighed against villages of the same name when a building is named after them.
 _FACILITY_HELD_KINDS = ("district", "city")
 #: Kinds of place a report names before a village of the same name.
@@ -1138,7 +1152,7 @@ class Gazetteer:
             if match is not None and not match.is_foreign and match.entry.kind in _FACILITY_HELD_KINDS:
                 match = self._with_namesake_villages(" ".join(run), match)
             elif match is not None and not match.is_foreign and match.entry.kind in _STRONG_KINDS:
-                match = self._with_namesake_villages(" ".join(run), match, _COMMON_CAPITAL_PROVINCES)
+                match = self._as_town_named(run, match)
             if match is not None and not match.is_foreign:
                 found.append(match)
             elif not any(_kind_word(w) == "village" for w in run):
@@ -1193,6 +1207,17 @@ class Gazetteer:
         return Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), match.method,
                      (*match.alternatives, *others))  # fmt: skip
 
+    def _as_town_named(self, words: list[str], match: Match, before: str = "") -> Match:
+        """A capital or province named by ``words`` of a building's name, weighed against villages of its name.
+
+        Held (:meth:`_with_namesake_villages`) when villages of :data:`_COMMON_CAPITAL_PROVINCES`
+        provinces or more carry the name, unless a word for city or centre (among ``words``, or
+        ``before`` them) says the town is meant ("شهر قلعه نو", "مرکز سرپل").
+        """
+        if before in _TOWN_WORDS or any(word in _TOWN_WORDS for word in words):
+            return match
+        return self._with_namesake_villages(" ".join(words), match, _COMMON_CAPITAL_PROVINCES)
+
     def _strong_spans(self, words: list[str]) -> list[Match]:
         """The longest spans of ``words`` that are capitals' or provinces' names on record.
 
@@ -1220,7 +1245,7 @@ class Gazetteer:
                         # word ends another name (a quarter's, a village's, a person's), which may lie anywhere
                         match = Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE),
                                       match.method, match.alternatives)  # fmt: skip
-                    found.append(match)
+                    found.append(self._as_town_named(span, match, words[start - 1] if start else ""))
             if found:
                 return found
         return []

@@ -118,3 +118,11 @@ def test_a_capital_named_as_villages_of_many_provinces_stays_a_candidate_in_a_bu
 def test_a_capital_with_few_village_namesakes_is_read_from_a_buildings_name():
     assert get_gazetteer().resolve("Maymana High School").entry.province_iso == "AF-FYB"  # a village in Samangan
     assert get_gazetteer().resolve("Maymana High School").confidence == FACILITY_CONFIDENCE
+
+
+def test_a_common_capital_name_inside_a_longer_run_of_a_buildings_name_stays_a_candidate():
+    match = get_gazetteer().resolve("لیسه دختران سرپل")  # girls' lycee; villages Sar-e Pul lie everywhere
+    assert match.entry.province_iso == "AF-SAR" and match.confidence < 0.5
+    for query in ("لیسه دختران شهر سرپل", "مکتب مرکز سرپل"):  # the words for city and centre say the town
+        match = get_gazetteer().resolve(query)
+        assert (match.entry.name, match.confidence) == ("Sar-e Pol", FACILITY_CONFIDENCE)
