@@ -930,7 +930,7 @@ class Gazetteer:
         if text in self._memo:
             return self._memo[text]
         match = self._as_larger_namesake(text, self._resolve(text))
-        if match is None and _MAY_NAME_A_FACILITY.search(text):
+        if match is None and _may_name_a_facility(text):
             match = self._facility(text)
         if match is None:
             match = self._named_in_words(text)  # "Sangin Qala", "Tagab Keshm Bala"
@@ -2684,6 +2684,18 @@ def _edits_a_word_start(key: str, candidate: str, starts: tuple[int, ...]) -> bo
     # another word ("Dasht-e-Barchi" is not Dashte Archi)
     letter = candidate[ops[0].dest_pos] if ops[0].tag == "insert" else key[ops[0].src_pos]
     return letter not in "aeiou"
+
+
+def _may_name_a_facility(text: str) -> bool:
+    """A quick test before :meth:`Gazetteer._facility`: whether ``text`` holds a building word, as
+    :data:`_MAY_NAME_A_FACILITY` spells its beginnings or as :func:`facility_words` lists it."""
+    return bool(_MAY_NAME_A_FACILITY.search(text) or _facility_word_pattern().search(text))
+
+
+@cache
+def _facility_word_pattern() -> re.Pattern[str]:
+    """Any word of :func:`facility_words`, anywhere in a text (folded words match their text in any case)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(facility_words(), key=len, reverse=True)), re.IGNORECASE)
 
 
 @cache
