@@ -687,8 +687,6 @@ _QUALIFIER_SPELLINGS = (
     *_NUMBERS,
     "city", *_NAHIA,
 )  # fmt: skip
-#: Words that make the name beside them a city's ("Kabul City", "Herat Nahia 3"), which no village is.
-_CITY_WORDS = frozenset(w for spelling in ("city", *_NAHIA, "\u0634\u0647\u0631") for w in _words(spelling))
 _QUALIFIERS = frozenset(w for spelling in _QUALIFIER_SPELLINGS for w in _words(spelling)) | GENERIC_WORDS | CONNECTORS
 _AFTER_WORDS = frozenset(w for spelling in _AFTER_SPELLINGS for w in _words(spelling))
 #: Words beside a province's name in a building's name that leave it the province's (:meth:`Gazetteer._strong_spans`):
@@ -725,6 +723,9 @@ _TOWN_WORDS = frozenset(
         "\u0645\u0631\u06a9\u0632",
     }
 )
+#: Words beside a capital's name that make it the town's, which no village is: city and centre, and a
+#: city's numbered district ("Kabul City", "Herat Nahia 3").
+_CITY_WORDS = _TOWN_WORDS | frozenset(w for spelling in _NAHIA for w in _words(spelling))
 #: Kinds of place weighed against villages of the same name when a building is named after them.
 _FACILITY_HELD_KINDS = ("district", "city")
 #: Kinds of place a report names before a village of the same name.
