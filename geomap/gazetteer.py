@@ -473,6 +473,8 @@ _VOWELS = re.compile(r"[aeiouwy]")
 # Letters other romanisations write for one sound: French and Russian "dj"/"dzh" for j, "tch"/"tsh" for ch,
 # Uzbek and Russian "x" for kh.
 _ROMANISATIONS = (("dzh", "j"), ("dj", "j"), ("tch", "ch"), ("tsh", "ch"), ("x", "kh"))
+# Persian "four" written long (chahar, chehar, chahaar) once vowels are folded: folded to its short form.
+_FOUR = ("chahar", "chihar")
 # Words after which a fused connector is part of the name: "Ghazi Abad" is Ghaziabad.
 _SUFFIX_WORDS = frozenset({"abad", "aabad", "abaad", "obod"})
 
@@ -481,8 +483,8 @@ _SUFFIX_WORDS = frozenset({"abad", "aabad", "abaad", "obod"})
 def _fold_word(word: str, last: bool) -> str:
     if not last and len(word) >= 4 and word[-1] in "ie" and word[-2] not in "aeiou":
         word = word[:-1]  # Mazari Sharif, Puli Khumri, Sari Pul, Kohi Safi: a fused connector
-    if len(word) > 3 and word.endswith("eh"):
-        word = word[:-2] + "a"  # Qal'eh, Meymaneh: Persian final -eh
+    if len(word) > 3 and word.endswith(("eh", "ih")):
+        word = word[:-2] + "a"  # Qal'eh, Meymaneh, Kishindih: Persian final -eh (-ih in some romanisations)
     if len(word) > 4 and word.endswith("ah"):
         word = word[:-1]  # Darah/Dara, Terwah/Terwa, Qalah/Qala: a silent final -h
     for old, new in _ROMANISATIONS:
@@ -503,7 +505,10 @@ def _fold_word(word: str, last: bool) -> str:
         word = _C.sub("k", word)
     if word.endswith("kail"):
         word = word[:-4] + "kil"  # the tribal suffix Khel, Khail, Kheyl
-    return _DOUBLED.sub("", word)
+    word = _DOUBLED.sub("", word)
+    if word.startswith(_FOUR):
+        word = "char" + word[6:]  # Chahar Dara, Chehar Dara, Char Dara: Persian "four", long and short
+    return word
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -1810,9 +1815,25 @@ class Gazetteer:
         """
         if match.is_foreign or match.entry.kind != "village":
             return False
-        return not _district_seat(match.entry, phonetic_key(split_kind(text)[0])) and not self._larger_elsewhere(
-            match.entry
-        )
+        key = phonetic_key(split_kind(text)[0])
+        if _district_seat(match.entry, key) and (
+            _seat_named_as_district(match.entry, key)
+            or not any(
+                self._common_village_name(k, match.entry.province_iso)
+                for k in (key, phonetic_key(normalize(match.entry.name)))
+            )
+        ):
+            return False
+        return not self._larger_elsewhere(match.entry)
+
+    def _common_village_name(self, key: str, province: str) -> bool:
+        """Whether the settlement table gives villages spelled as ``key`` in :data:`_COMMON_CAPITAL_PROVINCES`
+        provinces or more besides ``province``: a district's seat named by a part of the district's name
+        ("Chahar Bagh", four gardens, in Khani Chahar Bagh) is then one village of a common name, not the
+        district's centre."""
+        villages = _villages.get_villages()
+        elsewhere = {villages.province_iso(line) for line in villages.positions(key)} - {province}
+        return len(elsewhere) >= _COMMON_CAPITAL_PROVINCES
 
     def _larger_elsewhere(self, entry: Entry) -> bool:
         """Whether a village's own name is a district's, town's, capital's or province's of another province."""
@@ -2325,6 +2346,7 @@ class Gazetteer:
                 self._rank(i, slot),
             ),
         )
+        ranked = self._district_spelled_so_first(ranked, recorded)
         afghan = [i for i in ranked if self.entries[i].kind != FOREIGN]
         foreign = [i for i in ranked if self.entries[i].kind == FOREIGN]
         if afghan and foreign and hint is None and not provinces:
@@ -2386,6 +2408,25 @@ class Gazetteer:
         if others:
             confidence *= 0.8  # after the cap, as for the villages of the settlement table
         return Match(best, round(confidence, 3), method, tuple(others))
+
+    def _district_spelled_so_first(self, ranked: list[int], recorded: dict[int, tuple[int, int]]) -> list[int]:
+        """``ranked`` with a district spelled as asked by one of its own or curated names put before its
+        province's capital or town that has that spelling only as a bulk alternate name, or not at all, and
+        shares the name's phonetic key ("Chaharikar", the district, and Charikar, its capital)."""
+        if not recorded or not ranked or self.entries[ranked[0]].kind not in ("capital", "city"):
+            return ranked
+        first = self.entries[ranked[0]]
+        first_tier = recorded[ranked[0]][0] if ranked[0] in recorded else 3
+        for i in ranked[1:]:
+            entry = self.entries[i]
+            if (
+                i in recorded
+                and recorded[i][0] < min(first_tier, 2)
+                and entry.kind == "district"
+                and entry.province_iso == first.province_iso
+            ):
+                return [i, *(j for j in ranked if j != i)]
+        return ranked
 
     def _rank(self, entry_id: int, slot: _Key) -> tuple:
         entry = self.entries[entry_id]
@@ -2573,6 +2614,17 @@ def _district_seat(entry: Entry, key: str) -> bool:
         if own and (own in district or district in own or OSA.distance(own, district) <= 2):
             return True
     return False
+
+
+def _seat_named_as_district(entry: Entry, key: str) -> bool:
+    """Whether a district's seat, asked as ``key``, carries the district's whole name (within two edits:
+    "Naray" in Naray), not a part of it ("Chahar Bagh" in Khani Chahar Bagh)."""
+    from rapidfuzz.distance import OSA
+
+    if not entry.district:
+        return False
+    district = phonetic_key(normalize(entry.district))
+    return any(own and OSA.distance(own, district) <= 2 for own in (phonetic_key(normalize(entry.name)), key))
 
 
 def _word_starts(normalized: str) -> tuple[int, ...]:

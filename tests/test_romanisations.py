@@ -39,6 +39,10 @@ def test_kind_words_in_other_spellings(text, norm, hint):
         ("Qeisar", "Qaysar"),  # ei for ay
         ("Fayzobod", "Fayzabad"),  # Tajik obod
         ("Ghazi Abad", "Ghaziabad"),  # the suffix written apart keeps the i before it
+        ("Chahar Dara", "Char Dara"),  # Persian "four", long and short
+        ("Chehar Asiab", "Char Asyab"),
+        ("Chahaar Bolak", "Charbolak"),
+        ("Kishindih", "Kishindeh"),  # a final -ih for -eh
     ],
 )
 def test_other_romanisations_share_the_phonetic_key(a, b):
@@ -114,3 +118,27 @@ def test_a_village_spelled_as_written_outranks_a_misspelling_of_a_place_abroad(q
     match = get_gazetteer().resolve(query)
     assert (match.entry.name, match.entry.kind, match.entry.province_iso) == (query, "village", iso)
     assert not match.is_foreign and match.method == "exact"
+
+
+@pytest.mark.parametrize(("a", "b"), [("Charikar", "Chaman"), ("Chahar", "Chaman"), ("Charsada", "Chaharbagh")])
+def test_the_long_four_folds_only_itself(a, b):
+    assert phonetic_key(normalize(a)) != phonetic_key(normalize(b))
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Chahar Sada", "Charsada", "AF-GHO"),  # the district as the long "four" writes it
+        ("Kushendah", "Kishindih", "AF-BAL"),  # -ah and -ih both write the final h
+    ],
+)
+def test_long_and_short_forms_reach_the_district(query, name, iso):
+    name_found, iso_found, _ = _answer(query)
+    assert (name_found, iso_found) == (name, iso)
+
+
+def test_a_district_spelled_as_asked_comes_before_its_capital_sharing_the_key():
+    # Chaharikar is the district, Charikar its capital: one key once "four" is folded
+    assert _answer("Chaharikar") == ("Chaharikar", "AF-PAR", "exact")
+    assert _answer("Charikar") == ("Charikar", "AF-PAR", "exact")
+    assert get_gazetteer().resolve("Chaharikar").entry.kind == "district"

@@ -110,3 +110,68 @@ def test_a_village_spelled_exactly_beats_a_misspelling_of_a_place_elsewhere(gaz)
 
 def test_bundled_index_loads_once():
     assert get_villages() is get_villages()
+
+
+# ------------------------------------------------- a district's seat and villages of its name elsewhere
+SEAT_VILLAGES = [
+    ("Shash Bagh", "AF-BBB-two", 2.3),
+    ("Shash Bagh", "AF-CCC-three", 3.3),
+    ("Shash Bagh", "AF-DDD-four", 4.3),
+    ("Tor Kotai", "AF-BBB-two", 2.4),
+    ("Tor Kotai", "AF-CCC-three", 3.4),
+    ("Tor Kotai", "AF-DDD-four", 4.4),
+]
+
+
+@pytest.fixture
+def seats(monkeypatch) -> Gazetteer:
+    lines = [
+        f"{name}\t{district}\t{xy}\t{xy}\t{n}\t{phonetic_key(normalize(name))}"
+        for n, (name, district, xy) in enumerate(SEAT_VILLAGES)
+    ]
+    monkeypatch.setattr(villages_module, "get_villages", lambda: VillageIndex(lines))
+    nan = math.nan
+    provinces = [
+        Entry(name, "province", iso, name, nan, nan, 0, (), "", 0)
+        for name, iso in (("Alpha", "AF-AAA"), ("Beta", "AF-BBB"), ("Gamma", "AF-CCC"), ("Delta", "AF-DDD"))
+    ]
+    return Gazetteer(
+        [
+            *provinces,
+            Entry("Khani Shash Bagh", "district", "AF-AAA", "Alpha", 1.0, 1.0, 0, (), "", 0),
+            Entry("Tor Kot", "district", "AF-AAA", "Alpha", 1.5, 1.5, 0, (), "", 0),
+            # the seats: named by a part of the district's name, and by the whole of it
+            Entry(
+                "Shash Bagh",
+                "village",
+                "AF-AAA",
+                "Alpha",
+                1.1,
+                1.1,
+                0,
+                (),
+                "",
+                0,
+                "AF-AAA-khani-shash-bagh",
+                "Khani Shash Bagh",
+            ),
+            Entry("Tor Kotai", "village", "AF-AAA", "Alpha", 1.6, 1.6, 0, (), "", 0, "AF-AAA-tor-kot", "Tor Kot"),
+        ]
+    )
+
+
+def test_a_seat_named_by_part_of_its_district_is_one_village_of_a_common_name(seats):
+    # villages of three other provinces carry the name: any of them may be meant
+    match = seats.resolve("Shash Bagh")
+    assert match.confidence < 0.5
+    provinces = {match.entry.province_iso, *(e.province_iso for e in match.alternatives)}
+    assert provinces == {"AF-AAA", "AF-BBB", "AF-CCC", "AF-DDD"}
+    # the province beside the name decides
+    assert seats.resolve("Shash Bagh, Alpha").entry.province_iso == "AF-AAA"
+    assert seats.resolve("Shash Bagh, Alpha").confidence >= 0.5
+
+
+def test_a_seat_named_as_its_district_keeps_its_name(seats):
+    match = seats.resolve("Tor Kotai")
+    assert (match.entry.name, match.entry.province_iso, match.alternatives) == ("Tor Kotai", "AF-AAA", ())
+    assert match.confidence >= 0.5
