@@ -25,12 +25,17 @@ reports colour the area it was carved from (empty for a district known only by p
 Harm guards (the same as ``build_district_names.py``'s): a spelling is dropped when it has
 fewer than four letters, when it is the name of a district, town, capital or province of
 geomap's gazetteer (in any province: a later district never takes an existing district's
-spelling), when it is the parent's own name, or, for a spelling other than the district's
+spelling), when it is the start or the end of the name of a district, town or capital of another
+province (Murghab, Badghis's Bala Murghab, "upper Murghab", without its qualifier: reports use the
+short name), when it is the parent's own name, or, for a spelling other than the district's
 name, when a settlement of another province is spelled exactly so. The district's own name
-is kept when it is only a village's name elsewhere: the district outranks a village of the
-same name, and the village is listed in ``alternatives`` (with a lower confidence); a
-province written beside the name decides, and a village spelled exactly as asked is not
-taken for another spelling of the district.
+is kept when it is only a village's name elsewhere and the district has a seat of that name,
+or when the village elsewhere is only spelled alike (the same phonetic key): the district
+outranks a village of the same name, and the village is listed in ``alternatives`` (with a
+lower confidence); a province written beside the name decides, and a village spelled exactly
+as asked is not taken for another spelling of the district. A district with no seat of its
+name whose name a settlement of another province carries exactly (Marghab, Ghor; the Jowzjan
+village) is left out: the name is on record only there, and the district would outrank it.
 
 Written with the columns of ``new_districts.csv``:
 ``name, kind, province_iso, lat, lon, population, aliases, source, district_id``.
@@ -61,6 +66,9 @@ OUTPUT = ROOT / "geomap" / "data" / "later_districts.csv"
 COLUMNS = ("name", "kind", "province_iso", "lat", "lon", "population", "aliases", "source", "district_id")
 #: Fewer letters than this and a spelling is too short to tell places apart.
 MIN_LETTERS = 4
+#: A spelling of at least this many key letters that begins or ends the name of a district or town of
+#: another province (Murghab, the end of Bala Murghab in Badghis) is read as that place's short name.
+MIN_PART = 5
 
 
 def read_facts(path: Path = FACTS) -> list[dict]:
@@ -119,6 +127,10 @@ def later_districts(facts: list[dict]) -> tuple[list[dict], list[str]]:
             report.append(f"{name} ({iso}) left out: its name is taken")
             continue
         seats = _seats(kept, iso, parents, settlements, villages)
+        namesake = "" if seats else _village_elsewhere(name, iso, settlements, villages)
+        if namesake:  # the name is on record only elsewhere: a report naming it may mean that place
+            report.append(f"{name} ({iso}) left out: no seat of that name, and {namesake} is spelled so")
+            continue
         if len({s[1] for s in seats}) == 1:
             seat_name, district_id, lat, lon = seats[0]
             how = f"seat {seat_name}"
@@ -165,6 +177,12 @@ def _conflict(spelling: str, iso: str, holders: dict, parents: list[str], distri
     for parent in parents:
         if key == _key(districts.loc[parent, "name"]):
             return "the name of the parent district"
+    if len(key) >= MIN_PART:
+        for other, places in holders.items():
+            if len(other) - len(key) >= MIN_LETTERS - 1 and (other.startswith(key) or other.endswith(key)):
+                for province, district_id, kind, name in places:
+                    if kind != "province" and province != iso:
+                        return f"a part of the {kind} {name} ({district_id or province})"
     return ""
 
 

@@ -112,6 +112,43 @@ def test_spellings_of_a_later_district_reach_its_province_and_parent(query, name
     assert 0.5 <= row["confidence"] <= LATER_DISTRICT_CONFIDENCE
 
 
+def test_a_later_district_with_a_namesake_settlement_elsewhere_and_no_seat_is_left_out(built):
+    rows, report = built
+    assert "Marghab" not in {r["name"] for r in rows}
+    # Murghab (and مرغاب) is the short name of Badghis's Bala Murghab, "upper Murghab"
+    assert "'Murghab' for Marghab (AF-GHO) dropped: a part of the district Bala Murghab (AF-BDG-bala-murghab)" in report
+    assert "'مرغاب' for Marghab (AF-GHO) dropped: a part of the district Bala Murghab (AF-BDG-bala-murghab)" in report
+    # the name is on record only as a Jowzjan village, which the district would outrank
+    assert (
+        "Marghab (AF-GHO) left out: no seat of that name, and the settlement Marghab (AF-JOW-shibirghan) is spelled so"
+        in report
+    )
+    script = _script()
+    one_parent = {**_fact("Marghab", ["AF-GHO-chaghcharan"]), "province_iso": "AF-GHO"}
+    rows, report = script.later_districts([one_parent])
+    assert rows == []
+    assert "Marghab (AF-GHO) left out: no seat of that name" in report[-1]
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "kind", "iso", "district_id"),
+    [
+        ("Marghab, Jowzjan", "Marghab", "village", "AF-JOW", "AF-JOW-shibirghan"),  # the province named decides
+        ("Murghab, Badghis", "Bala Murghab", "village", "AF-BDG", "AF-BDG-bala-murghab"),
+        ("Bala Murghab", "Bala Murghab", "district", "AF-BDG", "AF-BDG-bala-murghab"),
+        ("Laja Mangal", "Laja Ahmad Khail", "district", "AF-PIA", "AF-PIA-laja-ahmad-khail"),  # not Lazha Mangal
+    ],
+)
+def test_namesakes_of_the_new_rows_keep_their_answers(query, name, kind, iso, district_id):
+    row = geocode_table([query]).iloc[0]
+    assert (row["name"], row["kind"], row["province_iso"], row["district_id"]) == (name, kind, iso, district_id)
+
+
+def test_the_ghor_district_takes_no_spelling_of_badghis():
+    answers = geocode_table(["Murghab", "Marghab", "Marghab, Ghor"])
+    assert not answers["province_iso"].eq("AF-GHO").any()
+
+
 def test_a_later_district_is_answered_below_full_confidence_and_a_2014_district_is_not():
     answers = geocode_table(["Gerda Serai", "Zadran", "Bano"])
     assert answers["confidence"].tolist() == [LATER_DISTRICT_CONFIDENCE, 1.0, LATER_DISTRICT_CONFIDENCE]
@@ -176,7 +213,7 @@ def test_districts_known_only_by_province_are_placed_at_the_province_without_a_d
     provinces = load_provinces().set_index("area_id")
     rows, _ = built
     vague = {r["name"]: r for r in rows if not r["district_id"]}
-    assert set(vague) == {"Bad Pakh", "Gurtipa", "Calbad"}
+    assert set(vague) == {"Bad Pakh", "Gurtipa", "Calbad", "Lazha Mangal"}
     for row in vague.values():
         assert PROVINCE_ONLY_NOTE in row["source"]
         assert provinces.loc[row["province_iso"], "geometry"].contains(Point(float(row["lon"]), float(row["lat"])))
@@ -191,6 +228,7 @@ def test_districts_known_only_by_province_are_placed_at_the_province_without_a_d
         ("Calbad", "Calbad", "AF-KDZ"),
         ("Kalbad", "Calbad", "AF-KDZ"),
         ("Calbad District", "Calbad", "AF-KDZ"),
+        ("Lazha Mangal", "Lazha Mangal", "AF-PIA"),
     ],
 )
 def test_a_district_known_only_by_province_answers_the_province_only(query, name, iso):
