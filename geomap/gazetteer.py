@@ -222,6 +222,21 @@ _ARABIC_ARTICLE = re.compile(
 )
 
 
+# Letters as an Arabic keyboard (or a Dari one, for Pashto) types them, the round ta and the two-eyed heh as
+# heh, and the Arabic yeh, alef maksura and kaf as the Dari ones.
+_TYPED = str.maketrans(
+    "\u06af\u06ab\u0686\u067e\u0698\u0629\u06be\u064a\u0649\u0643",
+    "\u06a9\u06a9\u062c\u0628\u0632\u0647\u0647\u06cc\u06cc\u06a9",
+)
+
+
+def _as_typed(normalized: str) -> str:
+    """A normalised name in Arabic script without spaces, with the letters an Arabic keyboard lacks (گ چ پ ژ)
+    and Pashto's written as the ones typed for them, to compare spellings by their edits."""
+    typed = normalized.replace(" ", "").translate(_PASHTO_AS_DARI).translate(_TYPED)
+    return typed.replace("\u062c\u0647\u0627\u0631", "\u062c\u0627\u0631")  # Persian "four", long and short
+
+
 def consonant_core(text: str) -> str:
     """The consonants a name is written with, in either script: ``"راغستان"`` and ``"Raghistan"`` -> ``rkstn``.
 
@@ -629,6 +644,9 @@ _RECORDED_VILLAGE_WORDS = frozenset(
 )
 #: Consonants a name in Arabic script needs to be read so.
 TRANSLITERATED_MIN_CONSONANTS = 4
+#: Edits (after :func:`_as_typed`) within which a name in Arabic script read by its consonants may be a place
+#: whose Arabic-script spellings are on record (one for names shorter than five letters).
+DARI_SPELLING_EDITS = 2
 #: The Dari and Pashto words for village (``قریه``, Pashto ``کلی``): a name holding one is a village's, not
 #: a district's read by its consonants (:meth:`Gazetteer._transliterated`).
 _VILLAGE_WORDS = frozenset({"\u0642\u0631\u06cc\u0647", "\u06a9\u0644\u06cc"})
@@ -2107,6 +2125,11 @@ class Gazetteer:
                 break
         if not ids:
             return None
+        # a place whose name is on record in Arabic script is written so: a name far from each of those
+        # spellings ("خان دره", Khan Dara, for "کندهار", Kandahar) only shares its consonants
+        ids = {i: hit for i, hit in ids.items() if not self._written_otherwise(norm, core, self.entries[i])}
+        if not ids:
+            return None
         slot = _Key(dict(ids))
         match = self._choose(slot, hint, fuzzy_confidence=TRANSLITERATED_CONFIDENCE, provinces=provinces)
         names = {phonetic_key(normalize(e.name)) for e in (match.entry, *match.alternatives)}
@@ -2114,6 +2137,24 @@ class Gazetteer:
             return Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), "fuzzy",
                          match.alternatives)  # fmt: skip
         return match
+
+    @staticmethod
+    def _written_otherwise(norm: str, core: str, entry: Entry) -> bool:
+        """Whether ``entry`` has Arabic-script spellings on record of the name ``norm`` (Arabic script) is read
+        as (the same consonants, ``core``) and ``norm`` is more than :data:`DARI_SPELLING_EDITS` edits from
+        each of them ("خان دره", Khan Dara, and "کندهار", Kandahar): the name is then written otherwise, and
+        only shares the place's consonants. Letters an Arabic keyboard lacks, and Pashto's, are compared as
+        typed (:func:`_as_typed`), spaces dropped."""
+        from rapidfuzz.distance import OSA
+
+        query = _as_typed(norm)
+        written = [
+            _as_typed(w)
+            for a in (entry.name, *entry.aliases)
+            if _HAS_ARABIC.search(a) and consonant_core(w := normalize(a)) == core
+        ]
+        limit = DARI_SPELLING_EDITS if len(query) >= 5 else 1
+        return bool(written) and all(OSA.distance(query, w, score_cutoff=limit) > limit for w in written)
 
     def _core_index(self) -> dict[str, dict[int, tuple[int, int]]]:
         """Consonant core of every Latin own or curated name -> the districts, towns, capitals, provinces."""

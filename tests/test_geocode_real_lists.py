@@ -132,6 +132,31 @@ def test_a_village_or_building_in_dari_is_not_read_as_a_district_by_its_consonan
     assert geocode_table([query])["province_iso"].isna().all()
 
 
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [
+        ("کان داره", "Kandahar"),  # Kan Dara has Kandahar's consonants; Kandahar is written کندهار
+        ("کلی خانه", "Kalakan"),  # a house's name, not کلکان
+        ("جان غلی", "Jani Khail"),  # not جانی خیل
+    ],
+)
+def test_dari_letters_far_from_a_place_written_so_on_record_are_another_name(query, place):
+    match = get_gazetteer().resolve(query)
+    assert match is None or match.entry.name != place or match.confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("گورزیوان", "Gurziwan", "AF-FYB"),  # a letter from گرزیوان, as written on record
+        ("کلا کان", "Kalakan", "AF-KAB"),
+    ],
+)
+def test_dari_letters_near_a_place_written_so_on_record_are_that_place(query, name, iso):
+    match = get_gazetteer().resolve(query)
+    assert (match.entry.name, match.entry.province_iso) == (name, iso) and match.confidence >= 0.5
+
+
 def test_a_clinic_named_after_a_village_is_read_as_the_village():
     match = get_gazetteer().resolve("کلینیک, نو آباد")  # Nowabad: villages of several provinces
     assert (match.entry.name, match.entry.kind) == ("Nowabad", "village") and match.confidence < 0.5
