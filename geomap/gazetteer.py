@@ -820,6 +820,8 @@ PASHTO_LETTERS = {
     "\u0681": "\u0632\u062c",  # ځ: ز or ج
     "\u0685": "\u0686\u0633",  # څ: چ or س
 }
+#: Readings in Dari letters tried for a name written with Pashto ones that no rule reads as written.
+PASHTO_READINGS = 4
 #: Confidence of a place whose name is on record in Dari letters, asked with Pashto ones.
 PASHTO_LETTERS_CONFIDENCE = 0.9
 _PASHTO_LETTER = re.compile("[" + "".join(PASHTO_LETTERS) + "]")
@@ -2045,7 +2047,26 @@ class Gazetteer:
             or self._fuzzy_lookup(key, hint, provinces, _word_starts(norm))
             or self._dari_plural(norm, hint, provinces)
             or self._transliterated(norm, hint, provinces)
+            or self._read_in_dari_letters(norm, provinces)
         )
+
+    def _read_in_dari_letters(self, norm: str, provinces: set[str] | None) -> Match | None:
+        """A name written with Pashto letters, misspelt or not on record, read with Dari letters by every rule
+        (``"واټه پور"``, Wata Pur, is ``"واته پور"``): a misspelling is read against the Dari spellings.
+
+        Each reading of :data:`PASHTO_LETTERS` is tried in turn (at most :data:`PASHTO_READINGS`); the
+        first that names a place answers, at most at the confidence of a Pashto spelling. Not when a village
+        is spelled with the Pashto letters as asked."""
+        if not _PASHTO_LETTER.search(norm) or not _HAS_ARABIC.search(norm) or self._village_spelled(norm, None):
+            return None  # a village spelled with those very letters is meant ("څڅوبۍ", Tsobi)
+        for variant in _in_dari_letters(norm)[:PASHTO_READINGS]:
+            if phonetic_key(variant) in self._by_key:
+                continue  # a name on record in those letters: read as such already (:meth:`_pashto_letters`)
+            match = self._lookup(variant, provinces=provinces)
+            if match is not None and not match.is_foreign:
+                return Match(match.entry, min(match.confidence, PASHTO_LETTERS_CONFIDENCE), match.method,
+                             match.alternatives)  # fmt: skip
+        return None
 
     @staticmethod
     def _village_spelled(norm: str, hint: str | None) -> bool:

@@ -476,6 +476,12 @@ def test_pashto_letters_for_the_dari_ones_of_a_name_on_record(query, name, iso):
     assert _answer(query) == (name, iso, 0.9)
 
 
+def test_pashto_letters_in_a_name_spelled_otherwise_are_read_as_dari_ones_by_every_rule():
+    # Pashto ټ for ت, and a long vowel doubled: a misspelling of Wata Pur as Dari letters write it
+    name, iso, confidence = _answer("واټه پوور")
+    assert (name, iso) == ("Wata Pur", "AF-KNR") and 0.5 <= confidence <= 0.9
+
+
 def test_pashto_kh_in_a_name_read_by_its_consonants():
     assert _answer("بادپښ") == ("Bad Pakh", "AF-LAG", 0.7)  # ښ is kh in the north
 
