@@ -500,8 +500,8 @@ def _fold_word(word: str, last: bool) -> str:
         word = word[:-1]  # Mazari Sharif, Puli Khumri, Sari Pul, Kohi Safi: a fused connector
     if len(word) > 3 and word.endswith(("eh", "ih")):
         word = word[:-2] + "a"  # Qal'eh, Meymaneh, Kishindih: Persian final -eh (-ih in some romanisations)
-    if len(word) > 4 and word.endswith("ah"):
-        word = word[:-1]  # Darah/Dara, Terwah/Terwa, Qalah/Qala: a silent final -h
+    if len(word) > 4 and word.endswith("ah") and not word.endswith("shah"):
+        word = word[:-1]  # Darah/Dara, Terwah/Terwa, Qalah/Qala: a silent final -h (not Shah's, written apart or not)
     for old, new in _ROMANISATIONS:
         if old in word:
             word = word.replace(old, new)

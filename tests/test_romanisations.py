@@ -43,6 +43,8 @@ def test_kind_words_in_other_spellings(text, norm, hint):
         ("Chehar Asiab", "Char Asyab"),
         ("Chahaar Bolak", "Charbolak"),
         ("Kishindih", "Kishindeh"),  # a final -ih for -eh
+        ("Nadirshah Kot", "Nadir Shah Kot"),  # Shah's h written fused to the name or apart
+        ("Padshah Khel", "Pad Shah Khel"),
     ],
 )
 def test_other_romanisations_share_the_phonetic_key(a, b):
