@@ -99,3 +99,20 @@ def test_a_conflict_outside_the_dates_is_refused(n_dates, days, shown):
     with pytest.raises(InputError, match=f"conflict of area 1 on date number {shown}; there are {n_dates} dates"):
         conflict_flags([[0], days], n_dates)
     assert conflict_flags([[0], [n_dates - 1]], n_dates) == ["1", "8" if n_dates == 4 else "01"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sent"),
+    [
+        ("0" * 5 + "3" * 360, "~05,3360"),  # a district's year: unknown, then one status
+        ("2" * 20, "~220"),
+        ("0123456789" * 3, "0123456789" * 3),  # a change every day: as it is
+        ("3300", "3300"),  # short strings are never compacted
+    ],
+)
+def test_per_date_strings_are_sent_as_runs_when_shorter(text, sent):
+    from geomap.render.page import compact_runs, expand_runs
+
+    assert compact_runs(text) == sent
+    assert expand_runs(sent) == text
+    assert len(compact_runs(text)) <= len(text)

@@ -595,3 +595,34 @@ def test_conflicting_reports_are_named_on_their_dates_only(square_areas, visit):
         tip = page.wait_for_selector(".leaflet-tooltip .geomap-tip")
         seen.append("conflicting reports" in tip.text_content())
     assert seen == [True, False, False, False, False, True]
+
+
+def test_long_runs_of_one_status_are_sent_as_runs_and_shown_day_by_day(square_areas, visit):
+    from geomap.render import map_data
+    from geomap.render.page import page_payload
+    from geomap.timeline import ControlTimeline
+
+    rows = [("2021-08-01", 65.5, "government"), ("2021-08-20", 65.5, "taliban"), ("2021-08-03", 66.5, "taliban")]
+    rows += [("2021-08-30", 67.5, "contested")]
+    reports = pd.DataFrame(
+        [(day, "a place", status, "", "", 33.5, lon) for day, lon, status in rows],
+        columns=["date", "place", "status", "source", "note", "lat", "lon"],
+    )
+    timeline = ControlTimeline.from_reports(reports, boundaries=square_areas, aggregate="latest", freq="D")
+    assert len(timeline.reporting_dates) == 30
+    payload = page_payload(map_data(timeline))
+    assert all(row.startswith("~") for row in payload["table"])  # 30 daily dates, a change or two each
+    page = visit(map_html(control_map(timeline, self_contained=True))).page
+    expected = {  # day of August -> statuses of A, B, C
+        1: ("government", "unknown", "unknown"),
+        2: ("government", "unknown", "unknown"),
+        19: ("government", "taliban", "unknown"),
+        20: ("taliban", "taliban", "unknown"),
+        30: ("taliban", "taliban", "contested"),
+    }
+    for day, statuses in expected.items():
+        page.evaluate(f"window.geomapMaps[0].setDate({day - 1})")
+        assert fills(page) == Counter(COLOR[s] for s in statuses), day
+        assert shown(page)["counts"] == [
+            f"{s.label}: {statuses.count(s.key)} of 3" for s in AFGHANISTAN_2021.statuses
+        ], day

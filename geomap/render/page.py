@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
@@ -55,8 +56,9 @@ def page_payload(
     dict
         ``dates``, ``statuses``, ``names``, ``ids``, ``areas`` (per area its geometry, see
         :func:`encode_geometry`), ``scale``, ``table`` (per area a string of one status character
-        per date), ``since``, ``conflict`` (see :func:`conflict_flags`), ``evidence``, ``reports``,
-        ``counts`` (per area a string of one :data:`COUNT_ALPHABET` character per date), ``noun``, ``title``, ``range``,
+        per date, or its runs: :func:`compact_runs`), ``since``, ``conflict`` (see :func:`conflict_flags`),
+        ``evidence``, ``reports``, ``counts`` (per area a string of one :data:`COUNT_ALPHABET` character per
+        date, or its runs), ``noun``, ``title``, ``range``,
         ``bounds``, with a ``date_format`` ``date_labels`` and ``other_date_labels``, with
         ``labels`` ``labels`` (``points`` per area, ``capitals``, ``countries``; coordinates in
         ``scale`` units) and, with ``outline``, ``outline`` and ``neighbours`` (borders around
@@ -73,7 +75,7 @@ def page_payload(
         )
     alphabet = np.frombuffer(STATUS_ALPHABET.encode("ascii"), dtype=np.uint8)
     chars = alphabet[codes.astype(np.intp)]
-    table = [row.tobytes().decode("ascii") for row in chars]
+    table = [compact_runs(row.tobytes().decode("ascii")) for row in chars]
     report_dates = sorted(r["date"] for r in data.reports if r.get("date"))
     first = report_dates[0] if report_dates else data.dates[0].isoformat()
     last = report_dates[-1] if report_dates else data.dates[-1].isoformat()
@@ -163,7 +165,38 @@ def _count_table(counts: np.ndarray | None) -> list[str]:
         return []
     alphabet = np.frombuffer(COUNT_ALPHABET.encode("ascii"), dtype=np.uint8)
     chars = alphabet[np.minimum(np.asarray(counts), len(COUNT_ALPHABET) - 1).astype(np.intp)]
-    return [row.tobytes().decode("ascii") for row in chars]
+    return [compact_runs(row.tobytes().decode("ascii")) for row in chars]
+
+
+RUNS_MARK = "~"
+"""First character of a per-date string written as its runs (:func:`compact_runs`)."""
+_RUNS_MIN_DATES = 16
+"""Shorter strings are always written one character per date."""
+
+
+def compact_runs(text: str) -> str:
+    """One character per date, or its runs when they are shorter: ``"~"`` then, per run, its
+    character and its length in decimal, runs separated by commas (``"3333333300"`` -> ``"~38,02"``).
+
+    A status or count holds for days on end: a district's year of daily statuses with a few
+    changes is a dozen characters instead of 365. :func:`expand_runs` (and the page's script)
+    reads both forms."""
+    if len(text) < _RUNS_MIN_DATES:
+        return text
+    letters = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    starts = np.flatnonzero(np.diff(letters)) + 1
+    if 3 * (len(starts) + 1) >= len(text):  # a run takes a character, a digit and a comma at least
+        return text
+    edges = [0, *starts.tolist(), len(text)]
+    runs = ",".join(f"{text[a]}{b - a}" for a, b in itertools.pairwise(edges))
+    return RUNS_MARK + runs if len(runs) + 1 < len(text) else text
+
+
+def expand_runs(text: str) -> str:
+    """The one-character-per-date string :func:`compact_runs` wrote (returned as is when plain)."""
+    if not text.startswith(RUNS_MARK):
+        return text
+    return "".join(run[0] * int(run[1:]) for run in text[1:].split(","))
 
 
 def _label_payload(data: MapData, geoms: Any) -> dict[str, Any]:

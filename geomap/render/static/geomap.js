@@ -21,6 +21,15 @@ function geomapControlMap(map, opts) {
   var data = JSON.parse(document.getElementById(opts.dataId).textContent);
   var dates = data.dates, statuses = data.statuses, names = data.names, nA = data.table.length, nD = dates.length;
   var ALPHA = "0123456789abcdefghijklmnopqrstuvwxyz";
+  // A per-date string, or its runs ("~" then character and length per run, comma-separated).
+  function expandRuns(text) {
+    if (!text || text.charAt(0) !== "~") return text;
+    var out = [], runs = text.slice(1).split(",");
+    for (var r = 0; r < runs.length; r++) out.push(new Array(parseInt(runs[r].slice(1), 10) + 1).join(runs[r].charAt(0)));
+    return out.join("");
+  }
+  data.table = data.table.map(expandRuns);
+  if (data.counts) data.counts = data.counts.map(expandRuns);
   var codes = new Uint8Array(nA * nD);
   for (var i = 0; i < nA; i++) {
     var row = data.table[i];
