@@ -66,8 +66,12 @@ MAP_TARGET_SECONDS = 30.0
 
 
 # ------------------------------------------------------------------------------------- data
-def make_reports(n: int, path: Path, seed: int = 16) -> None:
-    """Write ``n`` synthetic reports with coordinates inside the districts (in chunks, bounded memory)."""
+def make_reports(n: int, path: Path, seed: int = 16, distinct: bool = False) -> None:
+    """Write ``n`` synthetic reports with coordinates inside the districts (in chunks, bounded memory).
+
+    Points are drawn from a pool of some 240,000, as event data repeats a place's coordinates;
+    ``distinct``: every report's point drawn afresh, so nearly every point is new (the joins
+    then test some 10% of them, those near a border, one by one)."""
     import numpy as np
     import pandas as pd
 
@@ -87,6 +91,9 @@ def make_reports(n: int, path: Path, seed: int = 16) -> None:
         for first in range(0, n, CHUNK):
             size = min(CHUNK, n - first)
             pick = rng.integers(0, len(pool_x), size)
+            if distinct:
+                pool_x, pool_y = _fresh_points(districts, size, rng)
+                pick = np.arange(size)
             ids = np.arange(first, first + size)
             chunk = pd.DataFrame(
                 {
@@ -99,6 +106,23 @@ def make_reports(n: int, path: Path, seed: int = 16) -> None:
                 }
             )
             chunk.to_csv(fh, header=False, index=False, lineterminator="\n")
+
+
+def _fresh_points(districts, n: int, rng) -> tuple:
+    """``n`` new random points inside the districts (rounded to 5 decimals, as the pool's are)."""
+    import numpy as np
+
+    from geomap.join import join_points
+
+    minx, miny, maxx, maxy = districts.total_bounds
+    xs, ys, have = [], [], 0
+    while have < n:
+        x, y = rng.uniform(minx, maxx, 2 * n), rng.uniform(miny, maxy, 2 * n)
+        inside = join_points(x, y, districts.geometry.values, snap=0) >= 0
+        xs.append(x[inside])
+        ys.append(y[inside])
+        have += int(inside.sum())
+    return np.round(np.concatenate(xs)[:n], 5), np.round(np.concatenate(ys)[:n], 5)
 
 
 def add_bad_row(path: Path, line: int) -> None:
@@ -358,6 +382,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dask", action="store_true", help="also run the Dask engine and compare its table")
     parser.add_argument("--bad-row", action="store_true", help="check a malformed row at line 3,000,000")
     parser.add_argument("--keep", metavar="DIR", help="keep the generated CSV files in this folder")
+    parser.add_argument(
+        "--distinct-points",
+        action="store_true",
+        help="generate a new point for every report instead of drawing from a pool of places",
+    )
     parser.add_argument("--csv", action="append", metavar="FILE", help="measure this reports file (repeatable)")
     parser.add_argument(
         "--level", choices=("boundaries", "district"), default="boundaries", help="the shapefile, or bundled districts"
@@ -401,9 +430,10 @@ def main(argv: list[str] | None = None) -> int:
 def run_sizes(args: argparse.Namespace, sizes: list[int], folder: Path) -> None:
     """Measure each size (or each file given), then the malformed row if asked."""
     given = [(_records(Path(p)), Path(p)) for p in args.csv or []]
-    for n, csv_path in given or [(n, folder / f"reports-{n}.csv") for n in sizes]:
+    kind = "-distinct" if args.distinct_points else ""
+    for n, csv_path in given or [(n, folder / f"reports-{n}{kind}.csv") for n in sizes]:
         if not csv_path.exists():
-            make_reports(n, csv_path)
+            make_reports(n, csv_path, distinct=args.distinct_points)
         out = Path(tempfile.mkdtemp(prefix=f"out-{n}-", dir=folder))
         floor = run_worker(["floor", str(csv_path), str(out)])
         exports = not args.timeline_only
