@@ -470,22 +470,19 @@ def _locate_reports(
     del has_point
     pairs = pairs if pairs is not None else _point_pairs(frame)
     spreading = not provinces and province_polygons is not None
-    # Every report's province joined already, and none spread over its province by it: the provinces
-    # may be left to write with the area columns (while no report is left unresolved, below).
-    iso_hits = early[1] if defer and need_iso is not None and need_iso.all() else None
-    if iso_hits is not None and spreading and about_province(frame).any():
-        iso_hits = None
+    # Every report's province found by its point, and none spread over its province by it: the
+    # provinces may be left to write with the area columns (while no report is left unresolved,
+    # below), joined already or, where the join was left for then (points_ahead), joined then.
+    later = defer and need_iso is not None and need_iso.all() and not (spreading and about_province(frame).any())
+    iso_hits = early[1] if later else None
     index, found_iso = _concurrently(
         lambda: _index_by_points(frame, index, need_point, area_ids, geoms, engine, pairs, early[0]),
-        lambda: (
-            None
-            if need_iso is None or iso_hits is not None
-            else _province_iso(need_iso, pairs, province_polygons, early[1])
-        ),
+        lambda: None if need_iso is None or later else _province_iso(need_iso, pairs, province_polygons, early[1]),
         parallel=len(frame) >= PARALLEL_MIN_ROWS,
     )
-    if iso_hits is not None and (index < 0).any():  # the unresolved reports are listed with their provinces
-        found_iso, iso_hits = _province_iso(cast("np.ndarray", need_iso), pairs, province_polygons, iso_hits), None
+    if later and (index < 0).any():  # the unresolved reports are listed with their provinces
+        found_iso = _province_iso(cast("np.ndarray", need_iso), pairs, province_polygons, iso_hits)
+        later, iso_hits = False, None
     if need_iso is not None and found_iso is not None:
         _set_province_iso(frame, need_iso, found_iso)
 
@@ -504,9 +501,15 @@ def _locate_reports(
     if not defer or located_parts:  # the province-wide rows are joined to them
         cast("AreaText", area_text).attach(main)
         area_text = None
-    elif iso_hits is not None:  # every report placed: the provinces are written with the area columns
+    elif later:  # every report placed: the provinces are written with the area columns
         iso = np.append(cast("gpd.GeoDataFrame", province_polygons)[AREA_ID].to_numpy(dtype=object), "")
-        cast("AreaText", area_text).leave_province(main, iso, _shared_codes(iso_hits))
+        if iso_hits is not None:
+            cast("AreaText", area_text).leave_province(main, iso, _shared_codes(iso_hits))
+        else:
+            every, polygons = np.ones(len(frame), dtype=bool), cast("gpd.GeoDataFrame", province_polygons)
+            cast("AreaText", area_text).leave_province(
+                main, iso, lambda: _shared_codes(_province_hits(pairs, every, polygons))
+            )
     located_parts.insert(0, main)
     located = pd.concat(located_parts, ignore_index=True) if len(located_parts) > 1 else main.reset_index(drop=True)
 
@@ -535,11 +538,14 @@ class AreaText:
         self.names = names
         self.positions = positions
         self.at = at
-        self.province: tuple[np.ndarray, np.ndarray, int] | None = None
+        self.province: tuple[np.ndarray, np.ndarray | Callable[[], np.ndarray], int] | None = None
 
-    def leave_province(self, frame: pd.DataFrame, iso: np.ndarray, codes: np.ndarray) -> None:
+    def leave_province(
+        self, frame: pd.DataFrame, iso: np.ndarray, codes: np.ndarray | Callable[[], np.ndarray]
+    ) -> None:
         """Take the ``province_iso`` column out of ``frame`` (the located table, before :meth:`attach`)
-        to write it with the area columns: ``iso[codes]``, every code valid."""
+        to write it with the area columns: ``iso[codes]``, every code valid; ``codes`` may be a
+        function that finds them (the reports' points joined to the provinces) when they are written."""
         self.province = (iso, codes, frame.columns.get_loc(PROVINCE_ISO))
         del frame[PROVINCE_ISO]
 
@@ -550,13 +556,19 @@ class AreaText:
         ids, names, provinces = _concurrently(
             lambda: _take(self.ids, self.positions),
             lambda: _take(self.names, self.positions),
-            lambda: None if iso is None else _take(iso, cast("np.ndarray", iso_codes)),
+            lambda: None if iso is None else _take(iso, _codes(iso_codes)),
             parallel=len(self.positions) >= PARALLEL_MIN_ROWS,
         )
         if provinces is not None:
             frame.insert(iso_at, PROVINCE_ISO, provinces)
         frame.insert(self.at, AREA_ID, ids)
         frame.insert(self.at + 1, AREA_NAME, names)
+
+
+def _codes(codes: np.ndarray | Callable[[], np.ndarray] | None) -> np.ndarray:
+    """Codes given, or found by the function given."""
+    found = codes() if callable(codes) else codes
+    return cast("np.ndarray", found)
 
 
 def _rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
@@ -803,12 +815,22 @@ def points_ahead(
     provinces: bool = False,
     province_polygons: gpd.GeoDataFrame | None = None,
     engine: str = "pandas",
+    provinces_later: bool = False,
 ) -> PointsAhead:
     """A :class:`PointsAhead` with the joins of :func:`locate_on_districts` (``districts``) or of
-    :func:`locate_reports` with these arguments, to pass to the reader and then to that function."""
-    return PointsAhead(
-        _district_joins(areas, engine) if districts else _area_joins(areas, provinces, province_polygons, engine)
-    )
+    :func:`locate_reports` with these arguments, to pass to the reader and then to that function.
+
+    ``provinces_later``: the reports' provinces (on user boundaries) are not joined ahead; where they
+    may be written with the area columns (``defer``), they are joined when those are written."""
+    if districts:
+        return PointsAhead(_district_joins(areas, engine))
+    joins = _area_joins(areas, provinces, province_polygons, engine)
+    return PointsAhead([*joins[:1], _no_join] if provinces_later else joins)
+
+
+def _no_join(pairs: _Pairs, rows: np.ndarray) -> None:
+    """A join left for later (see :func:`points_ahead`)."""
+    return None
 
 
 def _take(values: np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionArray:

@@ -161,7 +161,12 @@ def build_timeline(
     # The reports' points are joined to the areas while the rest of the table is built, once the
     # file's values are checked (unless rows will be dropped, which would leave other points to join).
     ahead = points_ahead(
-        areas, districts=districts, provinces=provinces, province_polygons=province_polygons, engine=engine
+        areas,
+        districts=districts,
+        provinces=provinces,
+        province_polygons=province_polygons,
+        engine=engine,
+        provinces_later=True,  # the area columns are left to write (place(), below), and with them the provinces
     )
     on_points = ahead.start if min_precision is None and engine == "pandas" and bad_dates is None else None
     table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet, on_points=on_points)

@@ -117,8 +117,8 @@ def test_area_columns_are_written_when_the_reports_are_asked_for_as_the_join_wri
         assert len(set(ids)) == 2 and ids[0] == ids[2] != ids[1]
     table = timeline.long(evidence=False)  # decided on the reports' area positions
     assert timeline._area_text is not None
-    # the provinces too, where every report's is known by code (the districts' own, or joined)
-    assert (timeline._area_text.province is not None) == (level == "district" or joined_alongside)
+    # the provinces too: the districts' own, or the reports' points joined to the provinces then
+    assert timeline._area_text.province is not None
     assert ("province_iso" in timeline._reports.columns) == (timeline._area_text.province is None)
     pd.testing.assert_frame_equal(timeline.reports, expected)  # then written, columns in the same places
     assert timeline._area_text is None
@@ -258,3 +258,27 @@ def test_a_refused_file_or_dates_list_starts_no_join_of_its_points(monkeypatch, 
     with pytest.raises(InputError, match=re.escape(error)):
         build_timeline(path, **options)
     assert started == []
+
+
+def test_the_reports_provinces_are_joined_only_when_the_reports_are_asked_for(monkeypatch, squares, tmp_path):
+    import geomap.join
+
+    calls = []
+    joined = geomap.join._province_hits
+    monkeypatch.setattr(geomap.join, "_province_hits", lambda *a: calls.append(1) or joined(*a))
+    squares.to_file(tmp_path / "squares.gpkg")
+    areas = load_boundaries(tmp_path / "squares.gpkg", id_field="code", name_field="label")
+    rows = [
+        {"date": "2021-08-12", "place": "x", "status": "taliban", "lat": 33.5, "lon": 66.5},
+        {"date": "2021-08-13", "place": "y", "status": "government", "lat": 33.5, "lon": 65.5},
+    ]
+    timeline = build_timeline(rows, boundaries=areas)
+    table = timeline.long(evidence=False)
+    last = table[table["date"] == pd.Timestamp("2021-08-13")].set_index("area_id")["status"].to_dict()
+    assert last == {"A": "government", "B": "taliban", "C": "unknown"}
+    assert calls == []  # the statuses need no province
+    provinces = timeline.reports["province_iso"].tolist()
+    assert calls == [1] and len(provinces) == 2 and all(p.startswith("AF-") for p in provinces)
+    # a report outside every area is listed with its province at once
+    outside = build_timeline([*rows, {**rows[0], "lat": 36.5, "lon": 70.5}], boundaries=areas)
+    assert outside.unresolved["province_iso"].tolist() == ["AF-BDS"]
