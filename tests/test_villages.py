@@ -55,10 +55,17 @@ VILLAGES = [
     ("Pul Kala", "AF-BBB-two", 2.2),
     ("Surkh Dara", "AF-AAA-one", 1.2),
 ]
-LINES = [
-    f"{name}\t{district}\t{xy}\t{xy}\t{n}\t{phonetic_key(normalize(name))}"
-    for n, (name, district, xy) in enumerate(VILLAGES)
-]
+
+
+def _lines(villages: list[tuple[str, str, float]]) -> list[str]:
+    """Settlement-table lines of ``(name, district_id, coordinate)`` villages."""
+    return [
+        f"{name}\t{district}\t{xy}\t{xy}\t{n}\t{phonetic_key(normalize(name))}"
+        for n, (name, district, xy) in enumerate(villages)
+    ]
+
+
+LINES = _lines(VILLAGES)
 
 
 @pytest.fixture
@@ -125,11 +132,7 @@ SEAT_VILLAGES = [
 
 @pytest.fixture
 def seats(monkeypatch) -> Gazetteer:
-    lines = [
-        f"{name}\t{district}\t{xy}\t{xy}\t{n}\t{phonetic_key(normalize(name))}"
-        for n, (name, district, xy) in enumerate(SEAT_VILLAGES)
-    ]
-    monkeypatch.setattr(villages_module, "get_villages", lambda: VillageIndex(lines))
+    monkeypatch.setattr(villages_module, "get_villages", lambda: VillageIndex(_lines(SEAT_VILLAGES)))
     nan = math.nan
     provinces = [
         Entry(name, "province", iso, name, nan, nan, 0, (), "", 0)
