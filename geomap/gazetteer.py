@@ -2664,29 +2664,29 @@ def _district_seat(entry: Entry, key: str) -> bool:
     ("Ali Sher Alaqahdari"); such a name, or the district's name asked of it, means the
     district's centre before any other village of that name.
     """
-    from rapidfuzz.distance import OSA
-
-    name = normalize(entry.name)
-    if not _SEAT_WORDS.isdisjoint(name.split()):
+    if not _SEAT_WORDS.isdisjoint(normalize(entry.name).split()):
         return True
-    if not entry.district:
-        return False
-    district = phonetic_key(normalize(entry.district))
-    for own in (phonetic_key(name), key):
-        if own and (own in district or district in own or OSA.distance(own, district) <= 2):
-            return True
-    return False
+    return _names_its_district(entry, key, in_part=True)
 
 
 def _seat_named_as_district(entry: Entry, key: str) -> bool:
     """Whether a district's seat, asked as ``key``, carries the district's whole name (within two edits:
     "Naray" in Naray), not a part of it ("Chahar Bagh" in Khani Chahar Bagh)."""
+    return _names_its_district(entry, key, in_part=False)
+
+
+def _names_its_district(entry: Entry, key: str, *, in_part: bool) -> bool:
+    """Whether the village's own name or ``key`` (the name asked) is its district's name within two edits,
+    or, ``in_part``, a part of it or the district's name a part of theirs."""
     from rapidfuzz.distance import OSA
 
     if not entry.district:
         return False
     district = phonetic_key(normalize(entry.district))
-    return any(own and OSA.distance(own, district) <= 2 for own in (phonetic_key(normalize(entry.name)), key))
+    for own in (phonetic_key(normalize(entry.name)), key):
+        if own and (OSA.distance(own, district) <= 2 or (in_part and (own in district or district in own))):
+            return True
+    return False
 
 
 def _word_starts(normalized: str) -> tuple[int, ...]:
