@@ -77,6 +77,7 @@ def decide_dask(
     unknown: int,
     contested: int | None,
     place: np.ndarray | None = None,
+    frugal: bool = False,
     partitions: int = PARTITIONS,
 ) -> Decisions:
     """:func:`geomap._columnar.decide` run per range of areas on Dask, stitched in area order."""
@@ -101,6 +102,7 @@ def decide_dask(
                 unknown=unknown,
                 contested=contested,
                 place=None if place is None else place[mine],
+                frugal=frugal,
             )
         )
     parts = dask.compute(*tasks)

@@ -575,7 +575,10 @@ def _rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """``frame[mask].copy()``, each column selected on its own: Arrow text by Arrow's filter, chunk by
     chunk. (pandas selects rows by taking positions, and Arrow's take first joins a column's chunks
     into one: a copy of all of its text, even to keep no row.)"""
-    columns = {k: frame.iloc[:, k].array[mask] for k in range(frame.shape[1])}
+    if not mask.any():  # no row: nothing to filter (a pass over each column at millions of rows)
+        columns = {k: pd.array([], dtype=frame.dtypes.iloc[k]) for k in range(frame.shape[1])}
+    else:
+        columns = {k: frame.iloc[:, k].array[mask] for k in range(frame.shape[1])}
     selected = pd.DataFrame(columns, index=frame.index[mask], copy=False)
     selected.columns = frame.columns
     return selected

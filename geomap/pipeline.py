@@ -491,6 +491,7 @@ def _build_in_chunks(
         unresolved=unresolved,
         level=None if boundaries is not None else level,
         engine=engine,
+        _frugal=True,
     )
     timeline.imprecise_dropped = dropped
     if later:

@@ -145,6 +145,7 @@ class ControlTimeline:
         level: str | None = None,
         engine: str = "pandas",
         _area_text: AreaText | None = None,
+        _frugal: bool = False,
     ):
         _check_tables(areas, reports, deferred=() if _area_text is None else (AREA_ID, AREA_NAME))
         if aggregate not in AGGREGATIONS:
@@ -174,6 +175,8 @@ class ControlTimeline:
         self._texts: EvidenceTexts | None = None
         """Where the reports' evidence text is, when not in ``reports`` (see :meth:`_report_texts`)."""
         self._keys: list[str] | None = None  # the status keys, once the reports' statuses are let go
+        self._frugal = _frugal
+        """Whether the engine saves memory before time (see :func:`geomap._columnar.decide`)."""
 
     @property
     def reports(self) -> pd.DataFrame:
@@ -600,6 +603,7 @@ class ControlTimeline:
             unknown=keys.index(self.scheme.unknown),
             contested=contested,
             place=place,
+            frugal=self._frugal,
         )
 
     def _area_positions(self, counted: pd.DataFrame) -> np.ndarray:

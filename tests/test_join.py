@@ -429,7 +429,13 @@ def test_rows_where_gives_the_rows_and_dtypes_of_a_boolean_selection():
 
     text = from_arrow(pa.chunked_array([["a", "b"], [], ["c", "d", "e"]], type=pa.large_string()))  # chunks, as read
     frame = pd.DataFrame(
-        {"t": text, "x": np.arange(5.0), "n": np.arange(5), "d": pd.to_datetime(["2021-08-01"] * 5)},
+        {
+            "t": text,
+            "x": np.arange(5.0),
+            "n": np.arange(5),
+            "d": pd.to_datetime(["2021-08-01"] * 5),
+            "c": pd.Categorical(["u", "v", "u", "u", "v"], categories=["v", "u"]),
+        },
         index=pd.RangeIndex(10, 15),
     )
     for mask in (np.array([True, False, False, True, True]), np.zeros(5, dtype=bool), np.ones(5, dtype=bool)):

@@ -196,20 +196,20 @@ def test_categories_are_looked_up_once_each_into_narrow_positions():
     assert positions_in(values[:0], candidates, narrow=True).dtype == np.int8
 
 
-@pytest.mark.parametrize("slice_rows", [7, 1000, 1 << 20])
-def test_counting_sort_in_slices_equals_a_stable_sort(slice_rows, monkeypatch):
+@pytest.mark.parametrize("slice_rows", [7, 1000, 1 << 20, None])
+def test_counting_sort_in_slices_equals_a_stable_sort(slice_rows):
     import numpy as np
 
-    import geomap._columnar
     from geomap._columnar import _counting_sort
 
-    monkeypatch.setattr(geomap._columnar, "_SORT_SLICE", slice_rows)
     rng = np.random.default_rng(5)
     for n, keys in ((5_000, 50), (5_000, 3_000), (1, 1), (40, 4)):
         key = rng.integers(0, keys, n).astype(np.int32)
-        order = _counting_sort(key, keys)
+        order = _counting_sort(key, keys, slice_rows=slice_rows)
         assert order is not None and order.dtype == np.int32
         np.testing.assert_array_equal(order, np.argsort(key, kind="stable"))
+        counted = _counting_sort(key, keys, np.bincount(key, minlength=keys), slice_rows=slice_rows)
+        np.testing.assert_array_equal(counted, order)
 
 
 def test_distinct_days_equal_numpy_unique():
@@ -223,6 +223,32 @@ def test_distinct_days_equal_numpy_unique():
     far_apart = np.array(["1700-01-01", "2200-01-01", "1700-01-01"], dtype="datetime64[D]")
     for values in (days, with_nat, far_apart, days[:0], with_nat[-1:]):
         np.testing.assert_array_equal(distinct_days(values), np.unique(values))
+
+
+@pytest.mark.parametrize("place", [False, True])
+def test_engine_sorting_a_slice_at_a_time_decides_as_sorting_at_once(place, monkeypatch):
+    import dataclasses
+
+    import numpy as np
+
+    import geomap._columnar
+    from geomap._columnar import decide
+
+    monkeypatch.setattr(geomap._columnar, "_SORT_SLICE", 7)
+    rng = np.random.default_rng(8)
+    n = 5_000  # more than the (track, day) keys: sorted in slices
+    arrays = (
+        rng.integers(0, 12, n).astype(np.int16),  # area
+        rng.integers(18_800, 18_860, n).astype(np.int32),  # day
+        rng.integers(0, 4, n).astype(np.int8),  # status
+        None,
+        np.arange(18_790, 18_870, 3),
+    )
+    options = {"n_areas": 12, "unknown": 0, "contested": 3, "place": rng.integers(0, 5, n) if place else None}
+    frugal, at_once = decide(*arrays, frugal=True, **options), decide(*arrays, **options)
+    assert at_once.conflict.any() and (at_once.status != 0).any()
+    for field in dataclasses.fields(at_once):
+        np.testing.assert_array_equal(getattr(frugal, field.name), getattr(at_once, field.name))
 
 
 @pytest.mark.parametrize("slice_rows", [7, 1 << 20])
