@@ -3128,11 +3128,12 @@ def load_compiled(path: str | os.PathLike | None = None) -> Gazetteer | None:
 
 @cache
 def get_gazetteer() -> Gazetteer:
-    """The gazetteer of geomap's bundled tables: the compiled index, or built on first call.
+    """The gazetteer of geomap's bundled tables: the compiled index, or built on first call (as
+    the index is compiled: with every place's district, which takes the bundled districts).
 
     Returns
     -------
     Gazetteer
         Its ``entries`` attribute lists every place; ``resolve(name)`` finds one.
     """
-    return load_compiled() or build_gazetteer()
+    return load_compiled() or with_districts(build_gazetteer())

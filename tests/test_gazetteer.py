@@ -243,6 +243,22 @@ def test_an_out_of_date_compiled_index_is_ignored(monkeypatch):
     assert gazetteer_module.load_compiled() is None
 
 
+def test_a_gazetteer_built_for_want_of_the_index_answers_as_the_index(monkeypatch):
+    import geomap.gazetteer as gazetteer_module
+
+    compiled = gazetteer_module.load_compiled()
+    monkeypatch.setattr(gazetteer_module, "load_compiled", lambda path=None: None)
+    gazetteer_module.get_gazetteer.cache_clear()
+    try:
+        built = gazetteer_module.get_gazetteer()
+    finally:
+        gazetteer_module.get_gazetteer.cache_clear()
+    assert built is not compiled and len(built.district_names) == 398
+    for name in ("Shwak", "Kondoz", "Chahar Bagh", "Nadirshah Kot"):  # a district seat's rules need its district
+        assert repr(built.resolve(name)) == repr(compiled.resolve(name)), name
+    assert built.resolve("Shwak").confidence == 1.0
+
+
 def test_compile_writes_a_loadable_index(tmp_path):
     import geomap.gazetteer as gazetteer_module
 

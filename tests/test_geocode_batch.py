@@ -17,12 +17,12 @@ import geomap._fuzzy as fuzzy_module
 from geomap import _villages
 from geomap._data import data_file
 from geomap._fuzzy import FuzzyIndex, max_edits
-from geomap.gazetteer import build_gazetteer, get_gazetteer, load_compiled
+from geomap.gazetteer import build_gazetteer, get_gazetteer, load_compiled, with_districts
 
 
 def _fresh():
     """A gazetteer with empty memos (each call a new object)."""
-    return load_compiled() or build_gazetteer()
+    return load_compiled() or with_districts(build_gazetteer())
 
 
 def _spellings(n: int, seed: int) -> list[str]:
