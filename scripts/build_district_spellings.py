@@ -12,12 +12,14 @@ geomap's gazetteer it names: its English name (or a part of ``"Darwaz-e-Payin (M
 looked up in its province must answer a district or capital of that province, spelled as on
 record or within a typo, and written with the consonants of that place's name. Its **Dari
 name** is then added as a spelling of that place, unless geomap answers it with that place
-already, it is shorter than three letters, or its consonants are not those of the place's
+already at full confidence (a spelling held against namesakes is added, which lifts it), it is
+shorter than three letters, or its consonants are not those of the place's
 Latin name (a quarter of them may differ); it is dropped when it is the name on record of a
 district, town, capital or province named otherwise (it would take that place's name). A
 village of the same name elsewhere does not drop it: the district's Latin name stands
 against such villages too, and the Dari name means the same place. The list's English
 names are only used to match the district, never added (some are common words, "Shuhada").
+Districts created after 2014 are left to their own tables, which give their names.
 
 Rerun after changing ``places.csv``, ``aliases.csv``, ``district_names.csv`` or the
 settlement table, then ``scripts/build_gazetteer.py``.
@@ -55,6 +57,8 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 TARGET_KINDS = ("district", "capital")
 #: A listed English name reaching its place only through a misspelling needs this confidence.
 MIN_CONFIDENCE = 0.7
+#: A Dari name the gazetteer answers with the place at this confidence or more is not added.
+ANSWERED_CONFIDENCE = 0.95
 
 
 def _core(spelling: str) -> str:
@@ -111,12 +115,14 @@ def _target(
 
 
 def _answers(gazetteer: Gazetteer, spelling: str, entry: Entry) -> bool:
-    """Whether the gazetteer already answers ``spelling`` with ``entry`` as written or by an alias."""
+    """Whether the gazetteer already answers ``spelling`` with ``entry`` as written or by an alias,
+    at full confidence (not held against namesakes: a spelling on record would lift it)."""
     match = gazetteer.resolve(spelling)
     return (
         match is not None
         and not match.is_foreign
         and match.method in ("exact", "alias")
+        and match.confidence >= ANSWERED_CONFIDENCE
         and (match.entry.name, match.entry.kind, match.entry.province_iso)
         == (entry.name, entry.kind, entry.province_iso)
     )
@@ -152,6 +158,9 @@ def district_spellings(folder: Path) -> tuple[list[dict], list[str]]:
                 return f"a settlement of {elsewhere[0].province_iso}"
         return ""
 
+    # the places this table's rows add spellings to (the districts of later tables are not among them)
+    earlier = build_gazetteer(district_spellings=False, new_districts=False, later_districts=False)
+    mergeable = {(e.name, e.kind, e.province_iso) for e in earlier.entries}
     added: dict[tuple[str, str, str], list[str]] = {}
     report = []
     for province, iso, english, dari, parts in listed_districts(folder, gazetteer, provinces):
@@ -160,6 +169,8 @@ def district_spellings(folder: Path) -> tuple[list[dict], list[str]]:
             report.append(f"{english} / {dari} ({iso}): no district or capital of that name in the province")
             continue
         entry, whole = found
+        if (entry.name, entry.kind, iso) not in mergeable:  # added after this table: its own table names it
+            continue
         for spelling in [dari] if dari else []:
             if sum(c.isalpha() for c in spelling) < 3 or _answers(gazetteer, spelling, entry):
                 continue
