@@ -583,6 +583,37 @@ def test_denial_reaches_back_and_names_who_denies():
     assert found["confidence"].iloc[0] < 0.8
 
 
+def test_a_denial_of_a_claim_in_its_own_sentence_leaves_the_sentences_before_alone():
+    text = (
+        "Lashkargah remained under government control. Fighting continued in Herat. "
+        "The Taliban claimed they had taken Kandahar, but the defence ministry denied the claim."
+    )
+    found = rows(text).set_index("province_iso")
+    assert found.loc["AF-HEL", ["status", "denied_by"]].tolist() == ["government", ""]
+    assert found.loc["AF-HER", ["status", "denied_by"]].tolist() == ["contested", ""]
+    # the ministry, named in the denial's clause, denies; the Taliban claim
+    assert found.loc["AF-KAN", ["status", "claimed_by", "denied_by"]].tolist() == ["contested", "taliban", "government"]
+    # a denial in its own sentence still reaches back
+    assert rows("Fighting continued in Herat. The Taliban denied the reports.")["denied_by"].tolist() == ["taliban"]
+
+
+def test_who_denies_is_the_side_named_in_the_clause_of_the_denial():
+    from geomap.extract.claims import denier
+
+    assert denier("Taliban spokesman Zabihullah Mujahid denied the report.") == "taliban"
+    assert denier("The Taliban claimed Ghazni, while officials in Kabul rejected it.") == "government"
+    assert denier("Officials said the Taliban had entered the city; the insurgents denied it.") == "taliban"
+    assert denier("Residents denied it.") == "other"
+
+
+def test_a_negation_stays_with_its_own_verb():
+    # "did not fall" is the government's; "remained under government control" is not negated by it
+    text = "A government spokesman said Lashkargah did not fall and remained under government control."
+    assert rows(text)[["province_iso", "status"]].values.tolist() == [["AF-HEL", "government"]]
+    assert pairs("Ghazni did not fall and is not under Taliban control.") == {("AF-GHA", "government")}
+    assert pairs("Kunduz was attacked and captured by the Taliban.") == {("AF-KDZ", "taliban")}
+
+
 def test_a_side_does_not_deny_its_own_gains():
     text = (
         "The Taliban said they had captured Ghazni on Monday. "

@@ -33,6 +33,13 @@ def _denies_previous(sentence: str) -> bool:
     return m is not None and not _NEGATION.search(" ".join(sentence[: m.start()].split()[-3:]))
 
 
+def denies_own_claim(sentence: str) -> bool:
+    """True when ``sentence`` states the claim it denies ("The Taliban claimed they had taken Kandahar, but
+    the ministry denied the claim"): the denial is about that claim, not about the sentences before."""
+    m = _DENIAL.search(sentence)
+    return m is not None and _CLAIM.search(sentence[: m.start()]) is not None
+
+
 # Who says so: a side named as the speaker ("the Taliban claimed", "a Taliban spokesman said", "officials said").
 _SPEECH = prefiltered(
     re.compile(
@@ -63,14 +70,23 @@ def speaker(clause: str) -> str:
     return ""
 
 
+# Where the clause of a denial begins: after "but", "while", a semicolon ("The Taliban claimed Kandahar,
+# but the ministry denied it")
+_CLAUSE_BEFORE_DENIAL = re.compile(r"[;:]|,?\s\b(?:but|while|whereas|although|though|however)\b", re.I)
+
+
 def denier(sentence: str) -> str:
-    """The side that denies in ``sentence`` (``taliban``, ``government``, ``"other"`` or ``""``)."""
+    """The side that denies in ``sentence`` (``taliban``, ``government``, ``"other"`` or ``""``): the side
+    named in the denial's clause ("The Taliban claimed Kandahar, but the ministry denied it": the
+    government), else before it in the sentence; the Taliban when both are ("a Taliban spokesman denied")."""
     m = _DENIAL.search(sentence)
     if m is None:
         return ""
     head = sentence[: m.start()]
-    if _TALIBAN_SPEAKER.search(head):
-        return "taliban"
-    if _GOVERNMENT_SPEAKER.search(head):
-        return "government"
+    edges = list(_CLAUSE_BEFORE_DENIAL.finditer(head))
+    for part in ([head[edges[-1].end() :]] if edges else []) + [head]:
+        if _TALIBAN_SPEAKER.search(part):
+            return "taliban"
+        if _GOVERNMENT_SPEAKER.search(part):
+            return "government"
     return "other"

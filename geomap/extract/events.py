@@ -456,7 +456,7 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
             # hedges and negations inside an aside ("once home to", "which had not been attacked") do not count
             if _HEDGE.search(gap) or re.search(r"\bto\s*$", raw_gap) or _conditional_before(sentence, mention):
                 return []
-            decided = _status_after(pattern, gap, sentence, m.start())
+            decided = _status_after(pattern, _own_predicate(gap), sentence, m.start())
             if decided is None:
                 return []
             status = decided
@@ -532,6 +532,16 @@ def _strip_modal_words(gap: str) -> str:
 
 def _followed_by_agent(sentence: str, end: int) -> bool:
     return bool(re.match(r"\s+by\b", sentence[end:], re.I))
+
+
+def _own_predicate(gap: str) -> str:
+    """The words of ``gap`` that belong to the phrase after it: past another predicate of the same
+    place joined by a conjunction, whose negation is its own ("did not fall and remained under
+    government control": the control is not negated)."""
+    if not _shared_subject(gap):
+        return gap
+    joins = list(re.finditer(r"\b(?:but|and|then|before)\b", gap))
+    return gap[joins[-1].end() :]
 
 
 def _shared_subject(gap: str) -> bool:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from geomap.errors import InputError
 from geomap.extract._model import CONTESTED, Mention, Statement
-from geomap.extract.claims import _DENIAL, _denies_previous, denier
+from geomap.extract.claims import _DENIAL, _denies_previous, denier, denies_own_claim
 from geomap.extract.dates import _date_for, _dates_in, _history, _later_dates, _parse_published, is_state, report_dates
 from geomap.extract.events import _statements, group_status
 from geomap.extract.mentions import _mentions_in, _names, _resolve_places, _runs, _runs_naming, place_by_text
@@ -101,6 +101,7 @@ def extract_reports(
         mentions = _references(sentence, placed_now, earlier, resolved)
         earlier = _next_antecedent(sentence, mentions, earlier)
         denies = _denies_previous(sentence) or bool(_DENIAL.search(sentence) and _CONTROL_WORD.search(sentence))
+        denies = denies and not denies_own_claim(sentence)
         named_places = _denied_places(sentence, mentions) if denies else set()
         if denies and named_places:  # "the government denied having lost control over Kunduz"
             _contest_denied(rows, 0, 0, denier(sentence), named_places, paragraph_rows=False)
