@@ -294,7 +294,10 @@ class ControlTimeline:
         return gpd.GeoDataFrame(geo, geometry="geometry", crs=self.areas.crs)
 
     def changes(self) -> pd.DataFrame:
-        """Rows of :meth:`long` where the status changed from the previous reporting date."""
+        """Rows of :meth:`long` where the status changed from the previous reporting date.
+
+        The first reporting date has no previous one, so none of its rows are listed.
+        """
         table = self.long()
         return table[table[CHANGED]].reset_index(drop=True)
 
