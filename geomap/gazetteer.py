@@ -1026,7 +1026,7 @@ class Gazetteer:
                 within = {d.entry.province_iso for d in districts}
                 there = self._with_villages(parts[0], self._lookup(parts[0], provinces=within), within)
                 if there is not None and there.entry.province_iso in within and not there.is_foreign:
-                    return there
+                    return self._in_named_district(parts[0], there, districts)
                 if (
                     len(districts) == 1
                     and not districts[0].alternatives
@@ -1062,7 +1062,10 @@ class Gazetteer:
         if (match is None or held) and province is not None:  # "Bazarak Panjshir": a place, then its province
             within = self._lookup(head, provinces={province})
             within = within if within is not None and within.entry.province_iso == province else None
-            within = within or self._nearest_within(head, {province})
+            if within is None and not self._village_named(head, {province}):
+                # a misspelling of a place of the province; not when a village there is spelled so ("Sangar
+                # Ghor" is the village Sangar of Ghor, as "Sangar, Ghor" is, not Ghor's district Saghar)
+                within = self._nearest_within(head, {province})
             match = within or match  # "Nari Kunar" is Nari, not a held misspelling of Bar Kunar
         if (match is None or match.method == "fuzzy") and _MAY_NAME_A_PART.search(text):
             match = self._numbered_part(text) or match  # "Kohistan Hesa Awal": Hisa-i-Awali Kohistan
@@ -1393,6 +1396,23 @@ class Gazetteer:
                 return _as_alias(whole)  # "حصه اول خنج": the district that is that part
             return None
         return None
+
+    def _in_named_district(self, name: str, found: Match, districts: list[Match]) -> Match:
+        """``found`` (a place called ``name`` in the province of ``districts``, the districts the text
+        names beside it: "Ismail Khail (Mandozai)") when it lies in one of them; else the village of
+        that name in one of them, else the district itself at :data:`BRACKETED_DISTRICT_CONFIDENCE`
+        with ``found`` as an alternative: the text places the name there, and the village found is a
+        namesake in another district."""
+        named = {d.entry.district_id for d in districts} - {""}
+        if found.entry.kind != "village" or not found.entry.district_id or found.entry.district_id in named:
+            return found
+        villages = _villages.get_villages()
+        for line in villages.positions(phonetic_key(split_kind(name)[0])):
+            if villages.village(line).district_id in named:
+                entry = self._village_entry(villages, line)
+                return Match(entry, found.confidence, found.method, found.alternatives)
+        held = districts[0]
+        return Match(held.entry, min(held.confidence, BRACKETED_DISTRICT_CONFIDENCE), held.method, (found.entry,))
 
     def _compound(self, text: str) -> Match | None:
         """Two names joined as one: ``"Chaman-Spin Boldak"``, ``"Narang wa Badil"``, ``"Taloqan - center of Taloqan"``.
