@@ -4,7 +4,8 @@ Every date geomap reads (a report's ``date`` cell, ``--dates``, ``--as-of``,
 ``--start-date``, ``--published``, ``status(on=)``) goes through this module.
 Dates are written ``YYYY-MM-DD``; a report's cell may add a time of day
 (``2021-08-12T14:30`` or ``2021-08-12 14:30:05``), which must itself be a real
-time and is then dropped.
+time and is then dropped, with its UTC offset if it has one (``2021-08-14T23:30:00+04:30``,
+``2021-08-12T10:00:00Z``): the date is the one written, not moved to another zone.
 
 geomap keeps dates as nanosecond timestamps, so the supported range is
 :data:`MIN_DATE` to :data:`MAX_DATE` (1678-01-01 to 2261-12-31). A date outside it
@@ -28,7 +29,8 @@ MAX_DATE = dt.date(2261, 12, 31)
 SUPPORTED_RANGE = f"{MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
 
 _DATE = r"(\d{4})-(\d{2})-(\d{2})"
-_TIME = r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+_ZONE = r"(?:\s?(?:Z|[+-](?:0\d|1[0-4])(?::?[0-5]\d)?))?"  # UTC offset of the time (ignored, as the time is)
+_TIME = rf"(?:[T ](\d{{2}}):(\d{{2}})(?::(\d{{2}})(?:\.\d+)?)?{_ZONE})?"
 _ISO_DATE = re.compile(rf"^\s*{_DATE}\s*$")
 _ISO_DATE_TIME = re.compile(rf"^\s*{_DATE}{_TIME}\s*$")
 _NUMERIC_DATE = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\s*$")

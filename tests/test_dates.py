@@ -76,6 +76,20 @@ def test_report_dates_in_range_with_real_times_and_date_objects():
     assert dates == ["2021-08-12", "2021-08-12", "1678-01-01", "2261-12-31"]
 
 
+def test_report_times_with_a_utc_offset_keep_the_date_written(tmp_path):
+    cells = ["2021-08-12T10:00:00Z", "2021-08-14T23:30:00+04:30", "2021-08-15 02:00+0430", "2021-08-16T01:00-05"]
+    frame = pd.DataFrame({"date": cells, "place": "Kabul", "status": "taliban"})
+    dates = read_reports(frame)["date"].dt.strftime("%Y-%m-%d").tolist()
+    assert dates == ["2021-08-12", "2021-08-14", "2021-08-15", "2021-08-16"]  # not moved to UTC
+    path = tmp_path / "zoned.csv"
+    frame.to_csv(path, index=False)
+    assert read_reports(path)["date"].dt.strftime("%Y-%m-%d").tolist() == dates
+    bad = pd.DataFrame({"date": ["2021-08-14T23:30+25:00", "2021-08-14Z"], "place": "Kabul", "status": "taliban"})
+    with pytest.raises(ReportsError) as info:
+        read_reports(bad)
+    assert len(str(info.value).splitlines()) == 3  # an offset no zone has, and a zone without a time
+
+
 def test_date_column_of_datetime64_is_kept_and_normalised():
     series = pd.Series(pd.to_datetime(["2021-08-12 10:00", None]))
     days, bad = parse_date_column(series)
