@@ -606,6 +606,20 @@ def test_who_denies_is_the_side_named_in_the_clause_of_the_denial():
     assert denier("Residents denied it.") == "other"
 
 
+def test_who_claims_is_the_side_named_beside_the_verb_of_speech():
+    from geomap.extract.claims import speaker
+
+    assert speaker("Commandos retook Sangin from the Taliban, a local official told reporters.") == "government"
+    assert speaker("Officials said the Taliban had entered the city.") == "government"
+    assert speaker("Kunduz has fallen, said a Taliban spokesman.") == "taliban"
+    assert speaker("The city fell, according to a statement from the Taliban.") == "taliban"
+    assert speaker("Kunduz fell to the Taliban on Sunday.") == ""  # no one speaks
+    text = "Commandos recaptured Sangin district from the Taliban on Monday, a local official told reporters."
+    assert rows(text)[["province_iso", "status", "claimed_by"]].values.tolist() == [
+        ["AF-HEL", "government", "government"]
+    ]
+
+
 def test_a_negation_stays_with_its_own_verb():
     # "did not fall" is the government's; "remained under government control" is not negated by it
     text = "A government spokesman said Lashkargah did not fall and remained under government control."
