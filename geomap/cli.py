@@ -29,6 +29,14 @@ if TYPE_CHECKING:
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
 
+# The extensions an output may have, by what it holds; any other is refused before any work.
+CSV_EXTENSIONS = (".csv",)
+"""geocode, import and extract ``-o``, and ``--unresolved``: a CSV table."""
+HTML_EXTENSIONS = (".html", ".htm")
+"""map ``-o`` and extract ``--review``: an HTML page."""
+PLOT_EXTENSIONS = (".png", ".svg", ".pdf")
+"""summary ``--plot``: the chart, saved in the format its extension names."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
@@ -114,7 +122,7 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
         help="keep only reports whose place and date are at least this precise: 1 = the place and the day, "
         "2 = near it or its district, and the week; 3 = keep all (place_precision/date_precision columns)",
     )
-    t.add_argument("--unresolved", metavar="FILE", help="write reports whose place did not resolve to this CSV")
+    t.add_argument("--unresolved", metavar="FILE.csv", help="write reports whose place did not resolve to this CSV")
     _add_raw_csv(p)
     e = p.add_argument_group("engine")
     e.add_argument(
@@ -165,6 +173,7 @@ def _timeline_from_args(
         refuse_overwriting_inputs(args.unresolved, _run_inputs(args))
         if Path(args.unresolved).is_dir():
             raise InputError(f"{args.unresolved}: is a folder; give a file name for --unresolved")
+        _check_extension(args.unresolved, CSV_EXTENSIONS, flag="--unresolved", writes="--unresolved writes a CSV table")
     boundaries = None
     if args.boundaries and args.level:
         raise InputError(
@@ -243,14 +252,16 @@ def _run_inputs(args: argparse.Namespace) -> list[str | Path | None]:
 
 def _report_unresolved(args: argparse.Namespace, timeline: ControlTimeline) -> None:
     """Say which reports were not mapped (once the outputs, ``--unresolved`` included, are written)."""
+    from geomap.errors import shown
+
     unresolved = timeline.unresolved
     if len(unresolved):
-        shown = ", ".join(
-            f"{p!r} (row {r})" for p, r in zip(unresolved["place"][:5], unresolved["row"][:5], strict=True)
+        listed = ", ".join(
+            f"{shown(p)} (row {r})" for p, r in zip(unresolved["place"][:5], unresolved["row"][:5], strict=True)
         )
         more = f" and {len(unresolved) - 5} more" if len(unresolved) > 5 else ""
         hint = f"; listed in {args.unresolved}" if args.unresolved else "; use --unresolved FILE to list them"
-        print(f"geomap: {len(unresolved)} report(s) not mapped: {shown}{more}{hint}", file=sys.stderr)
+        print(f"geomap: {len(unresolved)} report(s) not mapped: {listed}{more}{hint}", file=sys.stderr)
 
 
 def _sheet(value: str | None) -> str | int | None:
@@ -260,14 +271,16 @@ def _sheet(value: str | None) -> str | int | None:
 
 def _report_province_wide(timeline: ControlTimeline) -> None:
     """Say which reports named only a province and so were spread over its districts."""
+    from geomap.errors import shown
+
     wide = timeline.province_wide()
     if wide.empty:
         return
-    shown = ", ".join(f"{p!r} (row {r})" for p, r in zip(wide["place"][:5], wide["row"][:5], strict=True))
+    listed = ", ".join(f"{shown(p)} (row {r})" for p, r in zip(wide["place"][:5], wide["row"][:5], strict=True))
     more = f" and {len(wide) - 5} more" if len(wide) > 5 else ""
     print(
         f"geomap: {len(wide)} report(s) name only a province and were applied to each of its districts, "
-        f"marked province-wide: {shown}{more}; name a district or town (or give lat/lon) to place them, "
+        f"marked province-wide: {listed}{more}; name a district or town (or give lat/lon) to place them, "
         "or use --strict to refuse them",
         file=sys.stderr,
     )
@@ -324,11 +337,18 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _cmd_export(args: argparse.Namespace) -> int:
     from geomap._io import atomic_path, refuse_overwriting_inputs
     from geomap.dates import parse_date
-    from geomap.export import compact_areas_path, export, format_of
+    from geomap.errors import InputError
+    from geomap.export import COMPACT_FORMATS, compact_areas_path, export, format_of
 
     inputs = [*_run_inputs(args), args.unresolved]
     refuse_overwriting_inputs(args.output, inputs)
-    kind = format_of(Path(args.output), args.format)  # fail on a bad extension before any work
+    kind = format_of(Path(args.output), args.format, option="--format")  # fail on a bad extension before any work
+    if args.compact and kind not in COMPACT_FORMATS:
+        fix = "pass --format parquet or csv" if args.format else "name the output .parquet or .csv"
+        raise InputError(
+            f"{args.output}: --compact writes a Parquet or CSV table (each area's geometry goes to "
+            f"{compact_areas_path(args.output).name}), not {kind}; {fix}, or drop --compact"
+        )
     if args.compact:
         refuse_overwriting_inputs(compact_areas_path(args.output), [*inputs, args.output])
     if args.style:
@@ -416,7 +436,7 @@ def _add_map(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "Data text is always shown as text, never run.",
     )
     _add_timeline_options(p)
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML file to write")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML file to write (.html or .htm)")
     m = p.add_argument_group("map")
     m.add_argument(
         "--layers",
@@ -459,6 +479,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     from geomap.render import control_map, map_html
 
     refuse_overwriting_inputs(args.output, [*_run_inputs(args), args.unresolved])
+    _check_extension(args.output, HTML_EXTENSIONS, flag="-o", writes="geomap map writes an HTML page")
     # The page cites a bounded number of reports, read from the lean reports' columns; only
     # markers need every report's coordinates.
     timeline = _timeline_from_args(args, lean=not args.markers, text_on_demand=True)
@@ -505,6 +526,21 @@ def _picture_output(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
             f"name the output with one of {', '.join('.' + f for f in formats)}"
         )
     refuse_overwriting_inputs(args.output, [*_run_inputs(args), args.unresolved])
+    return suffix
+
+
+def _check_extension(path: str, extensions: Sequence[str], *, flag: str, writes: str) -> str:
+    """The extension of an output, lower case; refused, before any work, when the command does not write it.
+
+    ``writes`` says what the option writes (``"geomap map writes an HTML page"``), for the message.
+    """
+    from geomap.errors import InputError
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in extensions:
+        accepted = ", ".join(extensions[:-1]) + " or " + extensions[-1] if len(extensions) > 1 else extensions[0]
+        got = f", not {suffix}" if suffix else ""
+        raise InputError(f"{path}: {writes}{got}; give {flag} a name ending in {accepted}")
     return suffix
 
 
@@ -625,8 +661,10 @@ def _add_extract(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     p.add_argument("--meta", metavar="CSV", help="articles' metadata: columns path, published and source (or url)")
     p.add_argument("--source", metavar="URL", help="source of a single article (e.g. its URL; default: its path)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (default: stdout)")
-    p.add_argument("--review", metavar="FILE.html", help="also write a review page of the proposed reports")
+    p.add_argument("-o", "--output", metavar="FILE.csv", help="write the CSV here (default: stdout)")
+    p.add_argument(
+        "--review", metavar="FILE.html", help="also write a review page of the proposed reports (.html or .htm)"
+    )
     _add_raw_csv(p)
     p.set_defaults(func=_cmd_extract)
 
@@ -643,6 +681,10 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     for out in (args.output, args.review):
         if out:
             refuse_overwriting_inputs(out, [*inputs, args.meta])
+    if args.output:
+        _check_extension(args.output, CSV_EXTENSIONS, flag="-o", writes="geomap extract writes a CSV table")
+    if args.review:
+        _check_extension(args.review, HTML_EXTENSIONS, flag="--review", writes="--review writes an HTML page")
     single = len(args.articles) == 1 and (args.articles[0] == "-" or not Path(args.articles[0]).is_dir())
     unstated: list[dict[str, Any]] = []
     if single and not args.meta:
@@ -703,7 +745,11 @@ def _add_summary(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         description="Print how many areas had each status on each reporting date; --plot draws it as stacked bars.",
     )
     _add_timeline_options(p)
-    p.add_argument("--plot", metavar="FILE.png", help="also draw the counts as stacked bars to this PNG")
+    p.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        help="also draw the counts as stacked bars to this file: .png, .svg or .pdf",
+    )
     p.add_argument(
         "--by",
         choices=["province"],
@@ -725,8 +771,12 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     from geomap.errors import InputError
     from geomap.plot import plot_summary, summary_by_province, summary_table
 
+    plot_format = None
     if args.plot:
         refuse_overwriting_inputs(args.plot, [*_run_inputs(args), args.unresolved])
+        plot_format = _check_extension(
+            args.plot, PLOT_EXTENSIONS, flag="--plot", writes="--plot draws a PNG, SVG or PDF chart"
+        ).lstrip(".")
     if args.rollup and not (args.by and args.level == "district"):
         raise InputError(
             f"--rollup {args.rollup} rolls districts up into provinces; use it with --level district --by province"
@@ -744,7 +794,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         figure = cast("Figure", plot_summary(timeline).figure)  # a new top-level figure
         try:
             with atomic_path(args.plot) as tmp:
-                figure.savefig(tmp, format="png", dpi=120)
+                figure.savefig(tmp, format=plot_format, dpi=120)
                 _write_unresolved(args, timeline)
         finally:
             plt.close(figure)
@@ -797,7 +847,7 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     p.add_argument("names", nargs="*", metavar="NAME", help="place names to resolve")
     p.add_argument("--input", "-i", metavar="FILE", help="file with one name per line, or a CSV with a 'place' column")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (atomically) instead of stdout")
+    p.add_argument("-o", "--output", metavar="FILE.csv", help="write the CSV here (atomically) instead of stdout")
     p.add_argument(
         "--strict",
         action="store_true",
@@ -814,19 +864,20 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def _cmd_geocode(args: argparse.Namespace) -> int:
     from geomap._io import refuse_overwriting_inputs, write_text_atomic
-    from geomap.errors import GeocodeError, InputError
+    from geomap.errors import GeocodeError, InputError, shown
     from geomap.geocode import DEFAULT_MIN_SCORE, geocode_table, read_place_names
 
+    if args.output:  # before the names are read: a wrong output is refused before any work
+        from geomap._online import default_cache_path
+
+        cache = args.cache or (default_cache_path() if args.online else None)
+        refuse_overwriting_inputs(args.output, [args.input, cache])
+        _check_extension(args.output, CSV_EXTENSIONS, flag="-o", writes="geomap geocode writes a CSV table")
     names = list(args.names)
     if args.input:
         names += read_place_names(args.input)
     if not names:
         raise InputError("geocode: no names given; pass NAME ... or --input FILE")
-    if args.output:
-        from geomap._online import default_cache_path
-
-        cache = args.cache or (default_cache_path() if args.online else None)
-        refuse_overwriting_inputs(args.output, [args.input, cache])
     result = geocode_table(
         names,
         online=args.online,
@@ -844,7 +895,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     unresolved = result.loc[result["method"] == "", "query"].tolist()
     if args.strict and unresolved:
-        first = ", ".join(repr(name) for name in unresolved[:5])
+        first = ", ".join(shown(name) for name in unresolved[:5])
         more = ", ..." if len(unresolved) > 5 else ""
         raise GeocodeError(f"{len(unresolved)} of {len(names)} names unresolved: {first}{more}")
     return 0
@@ -861,7 +912,7 @@ def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     p.add_argument("layout", choices=["acled", "ucdp"], help="the export's layout")
     p.add_argument("events", help="the event export (CSV, UTF-8)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the reports CSV here (default: stdout)")
+    p.add_argument("-o", "--output", metavar="FILE.csv", help="write the reports CSV here (default: stdout)")
     p.add_argument("--actors", metavar="FILE", help="actor-to-side mapping, JSON or YAML (default: Afghanistan 2021)")
     p.add_argument("--scheme", metavar="FILE", help="status scheme JSON (default: Afghanistan 2021)")
     p.add_argument("--strict", action="store_true", help="fail when any actor has no side in the mapping")
@@ -876,6 +927,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     if args.output:
         refuse_overwriting_inputs(args.output, [args.events, args.actors, args.scheme])
+        _check_extension(args.output, CSV_EXTENSIONS, flag="-o", writes="geomap import writes a CSV table")
     scheme = load_scheme(args.scheme) if args.scheme else AFGHANISTAN_2021
     result = import_events(args.events, args.layout, mapping=args.actors, scheme=scheme, strict=args.strict)
     for line in result.unmapped_lines():

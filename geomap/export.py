@@ -69,6 +69,8 @@ FORMATS = {
     ".csv": "csv",
 }
 SHAPES = ("long", "as-of", "intervals")
+COMPACT_FORMATS = ("parquet", "csv")
+"""The formats a compact export writes (its geometry goes to a separate areas file)."""
 COORDINATE_DECIMALS = 7
 DATE_COLUMNS = (DATE, SINCE, VALID_FROM, VALID_TO)
 GPKG_LAYER = "control"
@@ -337,8 +339,11 @@ def export(
         raise InputError(f"unknown export shape {shape!r}; use one of {', '.join(SHAPES)}")
     if not timeline.reporting_dates:
         raise InputError("the timeline has no reporting dates, so there is nothing to export")
-    if compact and kind not in ("parquet", "csv"):
-        raise InputError(f"{path}: compact exports are Parquet or CSV (geometry goes to a separate areas file)")
+    if compact and kind not in COMPACT_FORMATS:
+        raise InputError(
+            f"{path}: compact exports are Parquet or CSV (geometry goes to a separate areas file), not {kind}; "
+            "name the file .parquet or .csv, pass format='parquet' or 'csv', or leave compact off"
+        )
     areas = _areas_4326(timeline)
     batches = _batches(timeline, shape=shape, as_of=as_of)
     if compact:
@@ -362,7 +367,12 @@ def export(
     return write_with_atomic(path, write)
 
 
-def format_of(path: Path, format: str | None) -> str:
+def format_of(path: Path, format: str | None, *, option: str = "format=") -> str:
+    """The export format: ``format`` when given, else the one ``path``'s extension names.
+
+    ``option`` is how the caller's user overrides the extension, for messages: ``format=``
+    for :func:`export`, ``--format`` on the command line.
+    """
     if format is not None:
         key = format.lower().lstrip(".")
         aliases = {"json": "geojson", "geoparquet": "parquet", "geopackage": "gpkg"}
@@ -370,11 +380,22 @@ def format_of(path: Path, format: str | None) -> str:
         if key not in set(FORMATS.values()):
             raise InputError(f"unknown export format {format!r}; use geojson, gpkg, parquet or csv")
         return key
-    kind = FORMATS.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    kind = FORMATS.get(suffix)
     if kind is None:
+        if suffix == ".shp":
+            raise InputError(
+                f"{path}: geomap does not write shapefiles; name the output .gpkg for a GeoPackage, "
+                "which QGIS and ArcGIS open as they open a shapefile (or .geojson, .parquet or .csv)"
+            )
+        given = f"the extension {path.suffix!r}" if path.suffix else "a name without an extension"
+        if option.startswith("-"):
+            how = f"{option} geojson, gpkg, parquet or csv"
+        else:
+            how = f"{option}'geojson', 'gpkg', 'parquet' or 'csv'"
         raise InputError(
-            f"{path}: cannot tell the format from the extension {path.suffix!r}; "
-            "use .geojson, .gpkg, .parquet or .csv, or pass --format"
+            f"{path}: cannot tell the format from {given}; name the output .geojson, .gpkg, .parquet or .csv, "
+            f"or pass {how}"
         )
     return kind
 

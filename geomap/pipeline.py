@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from geomap._pages import on_ordinary_pages
-from geomap.errors import GeocodeError, InputError
+from geomap.errors import GeocodeError, InputError, shown
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -935,7 +935,7 @@ def _refuse_unplaced(reports: object, located: pd.DataFrame, unresolved: pd.Data
     if len(unresolved):
         first = unresolved.iloc[0]
         raise GeocodeError(
-            f"{_source_name(reports)}, row {first['row']}, column 'place': {first['place']!r}: "
+            f"{_source_name(reports)}, row {first['row']}, column 'place': {shown(first['place'])}: "
             f"{first['reason']}; {len(unresolved)} report(s) could not be placed (fix the spelling, add lat/lon, "
             "or drop --strict to map the rest)"
         )
@@ -945,7 +945,7 @@ def _refuse_unplaced(reports: object, located: pd.DataFrame, unresolved: pd.Data
             first = wide.iloc[0]
             count = wide["row"].nunique()
             raise GeocodeError(
-                f"{_source_name(reports)}, row {first['row']}, column 'place': {first['place']!r}: names only a "
+                f"{_source_name(reports)}, row {first['row']}, column 'place': {shown(first['place'])}: names only a "
                 f"province, not a district; {count} report(s) like it (name the district, town or village, add "
                 "lat/lon, or drop --strict to apply them to every district of the province)"
             )

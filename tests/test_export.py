@@ -116,8 +116,31 @@ def test_failed_write_leaves_existing_file(timeline, tmp_path, monkeypatch):
 
 
 def test_unknown_format(timeline, tmp_path):
-    with pytest.raises(InputError, match=r"cannot tell the format from the extension '\.shp'"):
+    with pytest.raises(InputError) as caught:
+        export(timeline, tmp_path / "out.txt")
+    assert str(caught.value) == (
+        f"{tmp_path / 'out.txt'}: cannot tell the format from the extension '.txt'; name the output .geojson, "
+        ".gpkg, .parquet or .csv, or pass format='geojson', 'gpkg', 'parquet' or 'csv'"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_shapefile_is_refused_without_pointing_at_a_format_that_has_none(timeline, tmp_path):
+    with pytest.raises(InputError) as caught:
         export(timeline, tmp_path / "out.shp")
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'out.shp'}: geomap does not write shapefiles; name the output .gpkg")
+    assert "format" not in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_compact_refusal_names_the_path_given(timeline, tmp_path):
+    with pytest.raises(InputError) as caught:
+        export(timeline, tmp_path / "cp.geojson", compact=True)
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'cp.geojson'}: compact exports are Parquet or CSV")
+    assert "format='parquet'" in message and "--" not in message
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_rfc7946_geometry_reorients_and_rounds():

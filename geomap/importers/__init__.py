@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from geomap.errors import InputError
+from geomap.errors import InputError, shown
 from geomap.importers import acled, ucdp
 from geomap.importers._table import (
     DATE_PRECISION,
@@ -76,7 +76,7 @@ class ImportResult:
     def unmapped_lines(self) -> list[str]:
         """One line per unmapped actor, naming the first row and column it appears in and its count."""
         return [
-            f"{self.source}, row {row.first_row}, column {row.column!r}: {row.actor!r}: no side in the actor "
+            f"{self.source}, row {row.first_row}, column {row.column!r}: {shown(row.actor)}: no side in the actor "
             f"mapping; {row.events} event(s) skipped; add it under 'sides' or 'ignore' in the mapping"
             for row in self.unmapped.itertuples()
         ]
