@@ -104,6 +104,22 @@ def test_metadata_file_errors_name_the_file(tmp_path):
         read_meta(tmp_path / "none.csv")
 
 
+def test_metadata_rows_are_checked_where_they_are_written(tmp_path):
+    (tmp_path / "a.txt").write_text("Fighting in Kunduz.", encoding="utf-8")
+    meta = tmp_path / "meta.csv"
+    meta.write_text("path,published\na.txt,2021-08-09\nb.txt,12/08/2021\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_meta(meta)
+    assert str(info.value) == (
+        f"{meta}: row 3, column published: '12/08/2021': ambiguous date (day and month order unknown); "
+        "write it as YYYY-MM-DD"
+    )
+    meta.write_text("path,published\na.txt,2021-08-09\nzz.txt,2021-08-10\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"1 row\(s\) name files that do not exist \('zz\.txt'\)"):
+        found = read_meta(meta)
+    assert found[str((tmp_path / "a.txt").resolve())]["published"] == "2021-08-09"
+
+
 def test_bad_publication_date_names_the_article(tmp_path):
     article = Article(str(tmp_path / "a.txt"), FIRST, "12/08/2021")
     with pytest.raises(InputError, match=r"a\.txt"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from geomap.errors import InputError
+from geomap.errors import InputError, shown
 from geomap.extract.extractor import candidate_names, extract_reports
 from geomap.extract.mentions import prefetch_answers
 from geomap.extract.rows import CONFIDENCE, EXTRACT_COLUMNS
@@ -70,11 +71,17 @@ def article_paths(inputs: Iterable[str | Path]) -> list[Path]:
 def read_meta(path: str | Path) -> dict[str, dict[str, str]]:
     """Read a metadata CSV (``path, published[, source|url]``) into ``{resolved path: {published, source}}``.
 
+    Rows naming files that do not exist are reported in one warning (a misspelt path would
+    otherwise leave its article without its date).
+
     Raises
     ------
     InputError
-        If the file is missing, has no ``path``/``published`` columns, or a row has no path.
+        If the file is missing, has no ``path``/``published`` columns, a row has no path, or a row's
+        ``published`` is not a date (named with its row, column and value).
     """
+    from geomap.dates import date_problem, parse_date
+
     path = Path(path)
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -87,17 +94,36 @@ def read_meta(path: str | Path) -> dict[str, dict[str, str]]:
                 )
                 raise InputError(msg)
             meta = {}
+            missing = []
             for number, raw in enumerate(reader, start=2):
                 row = {k.strip().casefold(): (v or "").strip() for k, v in raw.items() if k}
                 if not row.get("path"):
                     raise InputError(f"{path}: row {number}, column path: empty; give the article's file path")
-                key = str((path.parent / row["path"]).resolve())
-                meta[key] = {"published": row.get("published", ""), "source": row.get("source") or row.get("url", "")}
-            return meta
+                published = row.get("published", "")
+                if published:
+                    try:
+                        parse_date(published, "published")
+                    except InputError:
+                        problem = f"{shown(published)}: {date_problem(published)}"
+                        raise InputError(f"{path}: row {number}, column published: {problem}") from None
+                article = path.parent / row["path"]
+                if not article.exists():
+                    missing.append(row["path"])
+                source = row.get("source") or row.get("url", "")
+                meta[str(article.resolve())] = {"published": published, "source": source}
     except FileNotFoundError:
         raise InputError(f"{path}: metadata file not found; check the path") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: metadata file is not UTF-8 text; save it as UTF-8 CSV") from None
+    if missing:
+        listed = ", ".join(shown(m) for m in missing[:3])
+        listed += f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        warnings.warn(
+            f"{path}: {len(missing)} row(s) name files that do not exist ({listed}); paths are relative to "
+            "the metadata file's folder",
+            stacklevel=2,
+        )
+    return meta
 
 
 def _sidecar(path: Path) -> dict[str, str]:
