@@ -105,7 +105,11 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
     t = p.add_argument_group("timeline")
     t.add_argument("--scheme", metavar="FILE", help="status scheme JSON (default: Afghanistan 2021)")
     when = t.add_mutually_exclusive_group()
-    when.add_argument("--freq", choices=["D", "W"], help="reporting dates every day (D) or week (W)")
+    when.add_argument(
+        "--freq",
+        choices=["D", "W"],
+        help="reporting dates every day (D) or 7th day (W) from the first report, and the last report's date",
+    )
     when.add_argument("--dates", metavar="LIST", help="comma-separated reporting dates, YYYY-MM-DD")
     t.add_argument(
         "--aggregate",
@@ -233,6 +237,7 @@ def _timeline_from_args(
         more = f" and {count - 5} more" if count > 5 else ""
         print(f"geomap: conflicting reports, shown as such: {shown}{more}", file=sys.stderr)
     _report_province_wide(timeline)
+    _refuse_nothing_placed(args, timeline)
     if lean:
         from geomap.pipeline import release_memory
 
@@ -248,6 +253,26 @@ def _run_inputs(args: argparse.Namespace) -> list[str | Path | None]:
 
         cache = default_cache_path()
     return [args.reports, args.boundaries, args.scheme, cache]
+
+
+def _refuse_nothing_placed(args: argparse.Namespace, timeline: ControlTimeline) -> None:
+    """Refuse a run where no report could be placed on the areas (every output would say "no report"),
+    once ``--unresolved`` has listed them."""
+    from geomap.errors import InputError, shown
+
+    unresolved = timeline.unresolved
+    if len(timeline._reports) or not len(unresolved):
+        return
+    _write_unresolved(args, timeline)
+    listed = ", ".join(
+        f"{shown(p)} (row {r}: {why})"
+        for p, r, why in zip(unresolved["place"][:3], unresolved["row"][:3], unresolved["reason"][:3], strict=True)
+    )
+    more = f" and {len(unresolved) - 3} more" if len(unresolved) > 3 else ""
+    raise InputError(
+        f"{args.reports}: none of the {len(unresolved)} report(s) could be placed on the {timeline.area_noun}: "
+        f"{listed}{more}; check the place names (geomap geocode NAME shows what a name resolves to) or coordinates"
+    )
 
 
 def _report_unresolved(args: argparse.Namespace, timeline: ControlTimeline) -> None:

@@ -57,6 +57,21 @@ def test_export_geojson_with_unresolved_list(reports, tmp_path, capsys):
     assert unresolved.read_text().splitlines()[1].startswith("5,2021-08-12,Doha,government,")
 
 
+@pytest.mark.parametrize("command", ["map", "export", "summary"])
+def test_a_run_that_places_no_report_fails_and_lists_them(command, tmp_path, capsys):
+    path = tmp_path / "none.csv"
+    path.write_text("date,place,status\n2021-08-06,Xyzzy,taliban\n2021-08-07,Doha,taliban\n", encoding="utf-8")
+    unresolved = tmp_path / "unresolved.csv"
+    out = tmp_path / ("out.html" if command == "map" else "out.geojson")
+    args = [command, str(path), "--unresolved", str(unresolved)] + ([] if command == "summary" else ["-o", str(out)])
+    assert main(args) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"geomap: error: {path}: none of the 2 report(s) could be placed on the provinces: ")
+    assert "'Doha' (row 3: outside Afghanistan (Doha))" in err and "\n" not in err
+    assert not out.exists()
+    assert [line.split(",")[2] for line in unresolved.read_text().splitlines()[1:]] == ["Xyzzy", "Doha"]
+
+
 def test_conflicts_are_listed_on_stderr(tmp_path, capsys):
     path = tmp_path / "conflict.csv"
     path.write_text("date,place,status\n2021-08-12,Herat,taliban\n2021-08-12,Herat,government\n", encoding="utf-8")
