@@ -286,6 +286,11 @@ def test_president_ghani_is_not_ghazni():
         ("yesterday", "2021-08-11", "2021-08-12"),
         ("today", "2021-08-12", "2021-08-12"),
         ("on 2021-08-10", "2021-08-10", "2021-08-12"),
+        ("on 15/08/2021", "2021-08-15", "2021-08-16"),  # only a day/month reading is possible
+        ("on 13.08.2021", "2021-08-13", "2021-08-16"),
+        ("on 08/15/2021", "2021-08-15", "2021-08-16"),  # only a month/day one
+        ("on 8/8/2021", "2021-08-08", "2021-08-16"),  # both readings the same day
+        ("on 08/07/2021", "2021-08-16", "2021-08-16"),  # 7 August or 8 July: the publication date
     ],
 )
 def test_dates(phrase, expected, published):

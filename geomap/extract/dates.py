@@ -21,6 +21,8 @@ _MONTH_RE = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # fmt: skip
 _DATE_PATTERNS = (
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    # "15/08/2021", "15.08.2021": read only when one order is possible (or both give the same day)
+    ("numeric", re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})\b")),
     ("md", re.compile(rf"\b{_MONTH_RE}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?", re.I)),
     ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(?P<y>\d{{4}}))?", re.I)),
     ("weekday", re.compile(r"\b(?P<last>last\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
@@ -37,13 +39,14 @@ _DATE_PATTERNS = (
 # the same, each tried only on sentences holding what its matches need (a month name and a digit, ...)
 _FILTERED_DATE_PATTERNS = tuple((kind, prefiltered(regex)) for kind, regex in _DATE_PATTERNS)
 _DATE_CONFIDENCE = {
-    "iso": 1.0, "md": 1.0, "dm": 1.0, "weekday": 0.95, "relative": 0.92, "later": 0.9, "carried": 0.85,
+    "iso": 1.0, "numeric": 1.0, "md": 1.0, "dm": 1.0, "weekday": 0.95, "relative": 0.92, "later": 0.9, "carried": 0.85,
     "vague": 0.65, "published": 0.75,
 }  # fmt: skip
 #: How each kind of date is reported in the ``date_basis`` column.
 DATE_BASIS = {
-    "iso": "explicit", "md": "explicit", "dm": "explicit", "weekday": "weekday", "relative": "relative",
-    "later": "relative", "carried": "carried", "vague": "publication", "published": "publication",
+    "iso": "explicit", "numeric": "explicit", "md": "explicit", "dm": "explicit", "weekday": "weekday",
+    "relative": "relative", "later": "relative", "carried": "carried", "vague": "publication",
+    "published": "publication",
 }  # fmt: skip
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _COUNT = r"(?P<n>an?|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)"
@@ -113,6 +116,8 @@ def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:
     try:
         if kind == "iso":
             return date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if kind == "numeric":
+            return _numeric_date(int(m["a"]), int(m["b"]), int(m["y"]))
         if kind in {"md", "dm"}:
             month = _MONTHS[m["mon"].casefold().rstrip(".")]
             year = int(m["y"]) if m["y"] else published.year
@@ -134,6 +139,18 @@ def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:
     if rel in {"yesterday", "last night"}:
         return published - timedelta(days=1)
     return published
+
+
+def _numeric_date(first: int, second: int, year: int) -> date | None:
+    """``first/second/year`` as a date when only one order of day and month is possible ("15/08/2021" is
+    15 August, "08/15/2021" too), or both give the same day; ``None`` when it is ambiguous ("08/07/2021")."""
+    readings = set()
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.add(date(year, month, day))
+        except ValueError:
+            continue
+    return readings.pop() if len(readings) == 1 else None
 
 
 # A statement of how things stand ("the Taliban now control X", "X is in Taliban hands") is true on the day of
