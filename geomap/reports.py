@@ -247,9 +247,17 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
     Blank lines are skipped but still counted, so row numbers match what an editor shows.
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
     try:
-        records = [(reader.line_num, fields) for fields in reader]
+        for fields in reader:
+            records.append((reader.line_num, fields))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # named at the row where the record began
+            begun = records[-1][0] + 1 if records else 1
+            raise InputError(
+                f"{path}: row {begun}: a value longer than {csv.field_size_limit():,} characters (or a quote left "
+                "open, which makes the rest of the file one value); close the quote or shorten the value"
+            ) from None
         raise InputError(f"{path}: row {reader.line_num}: not valid CSV ({exc}); check the quoting") from None
     records = [(line, fields) for line, fields in records if any(f.strip() for f in fields)]
     if not records:
