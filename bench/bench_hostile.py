@@ -120,6 +120,12 @@ def capitalised_run(size: int) -> str:
     return out[:size].rstrip(" -")
 
 
+def speech_run(size: int) -> str:
+    """One sentence with a control phrase and thousands of verbs of speech naming no side."""
+    out = "Kunduz fell on Sunday" + ", a man said, a woman told" * (size // 26 + 1)
+    return out[:size] + "."
+
+
 def long_name(size: int) -> str:
     return ("Mazar-i-" + "Sharif-e " * (size // 9 + 1))[:size]
 
@@ -233,6 +239,7 @@ def main(argv: list[str]) -> int:
         ("initials", text_sizes, initials, extract, split_floor, "names keep changing"),
         ("invented names", text_sizes[:3], invented_names, extract, split_floor, "every name new: geocoder-bound"),
         ("capitalised run", [10 * KB, 100 * KB, 1_000_000], capitalised_run, extract, split_floor, ""),
+        ("speech run", [10 * KB, 100 * KB, 1_000_000], speech_run, extract, split_floor, "one sentence"),
         ("long name", [1 * KB, 10 * KB, 100 * KB, 1_000_000], long_name, geocode_name, name_floor, "geocode"),
         (
             "long CSV cells",

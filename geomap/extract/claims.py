@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from geomap.extract._prefilter import prefiltered
@@ -66,20 +68,26 @@ def speaker(clause: str) -> str:
     verb of speech, in its clause ("Forces retook Sangin from the Taliban, an official told reporters": the
     government; "said a Taliban spokesman"), else anywhere in ``clause``, the Taliban before the government
     (officials, a ministry or forces)."""
-    verbs = list(_SPEECH.finditer(clause))
+    verbs = list(itertools.islice(_SPEECH.finditer(clause), _MAX_SPEECH_VERBS))
     if not verbs:
         return ""
+    edges = [e.start() for e in _CLAUSE_EDGE.finditer(clause)]
     for verb in verbs:
-        starts = [e.end() for e in _CLAUSE_EDGE.finditer(clause, 0, verb.start())]
-        end = _CLAUSE_EDGE.search(clause, verb.end())
-        for part in (
-            clause[starts[-1] if starts else 0 : verb.start()],
-            clause[verb.end() : end.start() if end else None],
-        ):
+        k = bisect.bisect_left(edges, verb.start())
+        start = max(edges[k - 1] + 1 if k else 0, verb.start() - _NEAR)
+        after = bisect.bisect_left(edges, verb.end())
+        end = min(edges[after] if after < len(edges) else len(clause), verb.end() + _NEAR)
+        for part in (clause[start : verb.start()], clause[verb.end() : end]):
             side = _side_named(part)
             if side:
                 return side
     return _side_named(clause)
+
+
+_MAX_SPEECH_VERBS = 16
+"""Verbs of speech of a sentence whose clauses are read for the speaker (time stays bounded on any text)."""
+_NEAR = 200
+"""Characters on each side of a verb of speech read for the speaker."""
 
 
 def _side_named(text: str) -> str:
