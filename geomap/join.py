@@ -491,9 +491,11 @@ def _locate_reports(
     if spreading:
         spread = about_province(frame)
         if spread.any():
-            spread = spread & equals_text(frame[PROVINCE_ISO], "", equal=False)
+            members = province_members(areas, cast("gpd.GeoDataFrame", province_polygons))
+            # a province no area covers: the report is placed by its point, or listed as unresolved
+            spread = spread & frame[PROVINCE_ISO].isin(members[PROVINCE_ISO].unique()).to_numpy()
         if spread.any():
-            located_parts.append(_spread_over_province(frame[spread], areas, province_polygons))
+            located_parts.append(_spread_over_province(frame[spread], members))
     placed = (index >= 0) & ~spread
     main = frame.copy(deep=False) if placed.all() else _rows_where(frame, placed)  # no copy of every report
     positions = _shared_codes(index if placed.all() else index[placed])
@@ -952,13 +954,32 @@ def area_provinces(areas: gpd.GeoDataFrame, province_polygons: gpd.GeoDataFrame)
     return np.where(hit >= 0, iso[np.maximum(hit, 0)], "")
 
 
-def _spread_over_province(
-    rows: pd.DataFrame, areas: gpd.GeoDataFrame, province_polygons: gpd.GeoDataFrame
-) -> pd.DataFrame:
-    membership = pd.DataFrame({AREA_ID: areas[AREA_ID].to_numpy(), AREA_NAME: areas[AREA_NAME].to_numpy()}).assign(
-        **{PROVINCE_ISO: area_provinces(areas, province_polygons)}
+def province_members(areas: gpd.GeoDataFrame, province_polygons: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The areas a report about a whole province applies to: ``area_id``, ``area_name``, ``province_iso``.
+
+    An area belongs to the province its representative point lies in. A province holding no area's
+    point (areas larger than provinces: regions) belongs to the area its own representative point lies
+    in, so a report about it still counts there; a province outside every area has no row.
+    """
+    ids, names = areas[AREA_ID].to_numpy(), areas[AREA_NAME].to_numpy()
+    iso_of_area = area_provinces(areas, province_polygons)
+    iso = province_polygons[AREA_ID].to_numpy()
+    lone = np.flatnonzero(~np.isin(iso, iso_of_area))
+    points = shapely.point_on_surface(province_polygons.geometry.values[lone])
+    hit = join_points(shapely.get_x(points), shapely.get_y(points), areas.geometry.values)
+    found = hit >= 0
+    return pd.DataFrame(
+        {
+            AREA_ID: np.concatenate([ids, ids[hit[found]]]),
+            AREA_NAME: np.concatenate([names, names[hit[found]]]),
+            PROVINCE_ISO: np.concatenate([iso_of_area, iso[lone[found]]]),
+        }
     )
-    return rows.drop(columns=[AREA_ID, AREA_NAME], errors="ignore").merge(membership, on=PROVINCE_ISO, how="inner")
+
+
+def _spread_over_province(rows: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """Each report about a whole province, once for each of its areas (:func:`province_members`)."""
+    return rows.drop(columns=[AREA_ID, AREA_NAME], errors="ignore").merge(members, on=PROVINCE_ISO, how="inner")
 
 
 def locate_on_districts(

@@ -57,6 +57,46 @@ def test_province_report_spreads_over_user_areas(tmp_path, districts_path):
     assert len(located) == (owner == "AF-GHA").sum() >= 10
 
 
+def test_province_report_counts_in_the_area_holding_the_province_when_areas_are_larger(tmp_path):
+    # two regions made of whole provinces: the east (Nangarhar and its neighbours) and the rest
+    provinces = load_provinces()
+    east = ["AF-NAN", "AF-KAB", "AF-KAP", "AF-LAG", "AF-KNR", "AF-NUR", "AF-PAR", "AF-PAN", "AF-LOG", "AF-WAR"]
+    provinces["region"] = np.where(provinces["area_id"].isin(east), "EAST", "REST")
+    regions = provinces.dissolve("region").reset_index()[["region", "geometry"]]
+    regions.to_file(tmp_path / "regions.gpkg")
+    areas = load_boundaries(tmp_path / "regions.gpkg", id_field="region", name_field="region")
+    frame = pd.DataFrame(
+        {"date": ["2021-08-15"] * 3, "place": ["Nangarhar province", "Faryab province", "Kabul"],
+         "status": ["taliban", "government", "taliban"], "level": ["province", "province", ""]}
+    )  # fmt: skip
+    geocoded = pd.DataFrame(
+        [{"query": q, "name": n, "kind": k, "province_iso": iso, "province": n, "lat": lat, "lon": lon,
+          "confidence": 1.0, "method": "exact", "alternatives": "", "reason": ""}
+         for q, n, k, iso, lat, lon in (("Nangarhar province", "Nangarhar", "province", "AF-NAN", 34.3, 70.6),
+                                        ("Faryab province", "Faryab", "province", "AF-FYB", 35.9, 64.8),
+                                        ("Kabul", "Kabul", "capital", "AF-KAB", 34.53, 69.17))]
+    )  # fmt: skip
+    reports = read_reports(frame)
+    located, unresolved = locate_reports(
+        reports, areas, provinces=False, geocoded=geocoded, province_polygons=provinces
+    )
+    assert sorted(zip(located["place"], located["area_id"], strict=True)) == [
+        ("Faryab province", "REST"),
+        ("Kabul", "EAST"),
+        ("Nangarhar province", "EAST"),
+    ]
+    assert unresolved.empty
+    # a province no area covers is not lost: its report is listed as not placed
+    (tmp_path / "east.gpkg").unlink(missing_ok=True)
+    regions[regions["region"] == "EAST"].to_file(tmp_path / "east.gpkg")
+    east_only = load_boundaries(tmp_path / "east.gpkg", id_field="region", name_field="region")
+    located, unresolved = locate_reports(
+        reports, east_only, provinces=False, geocoded=geocoded, province_polygons=provinces
+    )
+    assert sorted(located["place"]) == ["Kabul", "Nangarhar province"]
+    assert unresolved[["place", "reason"]].values.tolist() == [["Faryab province", "outside every boundary polygon"]]
+
+
 # ----------------------------------------------------------------------------------------------------
 # Landing on districts: four square districts in two provinces (P1: D1, D2; P2: D3, D4)
 
