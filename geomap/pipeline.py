@@ -139,11 +139,12 @@ def build_timeline(
 
     from geomap._threads import concurrently
     from geomap.join import PARALLEL_MIN_ROWS, AreaText, _locate_on_districts, _locate_reports, points_ahead
-    from geomap.precision import keep_mask
+    from geomap.precision import check_min_precision, keep_mask
     from geomap.reports import read_reports
     from geomap.timeline import ControlTimeline
 
     scheme = _checked_options(scheme, level, aggregate, engine, dates, freq, geocoder)
+    check_min_precision(min_precision)
     areas = _areas(level, boundaries)
     provinces = boundaries is None and level == "province"
     districts = boundaries is None and level == "district"
@@ -363,12 +364,13 @@ def _build_in_chunks(
 
     from geomap._chunked import NotPlain, assemble, compact_piece, header_names, plain_csv_chunks
     from geomap.join import KIND, about_province, locate_on_districts, locate_reports
-    from geomap.precision import keep_mask
+    from geomap.precision import check_min_precision, keep_mask
     from geomap.reports import ReportsError, validate_reports
     from geomap.schema import AREA_ID, NOTE, PROVINCE_ISO, SOURCE
     from geomap.timeline import ControlTimeline
 
     scheme = _checked_options(scheme, level, aggregate, engine, dates, freq, geocoder)
+    check_min_precision(min_precision)
     bound_heap()
     areas = _areas(level, boundaries)
     provinces = boundaries is None and level == "province"

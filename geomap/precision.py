@@ -38,6 +38,21 @@ def describe(place: int, date: int) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def check_min_precision(min_precision: object) -> int | None:
+    """``min_precision`` as given, or an :class:`~geomap.errors.InputError` naming it when it is not one
+    of :data:`LEVELS` (``None``: keep every report)."""
+    from geomap.errors import InputError, shown
+
+    if min_precision is None:
+        return None
+    if isinstance(min_precision, bool) or min_precision not in LEVELS:
+        raise InputError(
+            f"min_precision: {shown(min_precision)} is not a precision level; give 1 (the place and the day), "
+            "2 (near it, or its district, and the week) or 3 (keep all)"
+        )
+    return int(min_precision)
+
+
 def keep_mask(table: pd.DataFrame, min_precision: int | None) -> np.ndarray:
     """Rows of a reports table at least as precise as ``min_precision`` in both place and date."""
     keep = np.ones(len(table), dtype=bool)

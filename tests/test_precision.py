@@ -80,6 +80,14 @@ def test_min_precision_drops_imprecise_reports():
     }
 
 
+@pytest.mark.parametrize("value", [0, 5, 2.5, "1", True])
+def test_min_precision_outside_the_levels_is_refused(value):
+    from geomap.errors import InputError
+
+    with pytest.raises(InputError, match=r"^min_precision: .* is not a precision level; give 1 \(the place"):
+        ControlTimeline.from_reports(REPORTS, boundaries=AREAS, min_precision=value)
+
+
 def test_evidence_marks_only_imprecise_reports():
     long = ControlTimeline.from_reports(REPORTS, boundaries=AREAS).long().set_index("area_id")["evidence"]
     assert "precision" not in long["A"][0]
