@@ -212,6 +212,18 @@ def test_hashchange_and_arrow_keys_move_the_date(square_timeline, visit):
     assert shown(page)["date"] == "2021-08-07"
 
 
+def test_arrow_keys_move_the_date_and_not_the_map_when_the_map_has_the_focus(square_timeline, visit):
+    page = visit(map_html(control_map(square_timeline, self_contained=True)), "#2021-08-05").page
+    pane = ".leaflet-map-pane"
+    before = page.eval_on_selector(pane, "e => e.style.transform")
+    page.focus(".leaflet-container")  # as a click or a tap on the map gives it
+    page.keyboard.press("ArrowLeft")
+    assert shown(page)["date"] == "2021-08-03"
+    page.keyboard.press("ArrowUp")
+    page.wait_for_timeout(300)  # a pan would have begun
+    assert page.eval_on_selector(pane, "e => e.style.transform") == before  # one action per key: no pan
+
+
 def test_play_button_steps_through_the_dates(square_timeline, visit):
     page = visit(map_html(control_map(square_timeline, self_contained=True)), "#2021-08-01").page
     page.clock.install()  # a fake clock: the play timer runs without waiting

@@ -207,6 +207,7 @@ def build_map(
         tiles=None,
         prefer_canvas=False,
         control_scale=True,
+        keyboard_pan_delta=0,  # the arrow keys move the date (geomap.js), wherever the focus is; +/- still zoom
     )
     if self_contained:
         # Instance attributes shadow folium's CDN lists (Leaflet, jQuery, Bootstrap, Font Awesome).
