@@ -295,16 +295,25 @@ def _with_crs(gdf: gpd.GeoDataFrame, path: Path, crs: str | int | CRS | None) ->
 
 def _check_fields(gdf: gpd.GeoDataFrame, path: Path, id_field: str, name_field: str) -> pd.Series:
     for role, field in (("id", id_field), ("name", name_field)):
-        if field not in gdf.columns:
+        if field not in gdf.columns or field == gdf.geometry.name:
             fields = ", ".join(str(c) for c in gdf.columns if c != gdf.geometry.name)
             have = f"the fields are: {fields}" if fields else "the file has no attribute fields at all"
+            if field == gdf.geometry.name:
+                article = "an" if role == "id" else "a"
+                raise BoundaryError(f"{path}: {field!r} holds the shapes, not {article} {role} field; {have}")
             raise BoundaryError(f"{path}: no {role} field {field!r}; {have}")
     raw = gdf[id_field]
     ids = raw.astype(str).str.strip()
     for position, (value, text) in enumerate(zip(raw, ids, strict=True)):
         if pd.isna(value) or text == "":
             raise BoundaryError(
-                row_message(str(path), position + 1, id_field, value, "empty id; give every polygon an id")
+                row_message(
+                    str(path),
+                    position + 1,
+                    id_field,
+                    "" if pd.isna(value) else value,
+                    "empty id; give every polygon an id",
+                )
             )
     duplicated = ids[ids.duplicated(keep=False)]
     if not duplicated.empty:

@@ -178,10 +178,15 @@ def test_missing_id_value_and_missing_field(tmp_path, squares):
     gdf.loc[1, "code"] = None
     path = tmp_path / "missing.gpkg"
     gdf.to_file(path)
-    with pytest.raises(BoundaryError, match=r"row 2, column 'code': .*empty id"):
+    with pytest.raises(BoundaryError, match=r"row 2, column 'code': '': empty id"):  # not 'nan'
         load_boundaries(path, id_field="code", name_field="label")
     with pytest.raises(BoundaryError, match=r"no id field 'ID'; the fields are: code, label"):
         load_boundaries(path, id_field="ID", name_field="label")
+    shapes = r"'geometry' holds the shapes, not {} field; the fields are: code, label"
+    with pytest.raises(BoundaryError, match=shapes.format("an id")):
+        load_boundaries(path, id_field="geometry", name_field="label")
+    with pytest.raises(BoundaryError, match=shapes.format("a name")):
+        load_boundaries(path, id_field="code", name_field="geometry")
 
 
 def test_impossible_geographic_coordinates(tmp_path, squares):
