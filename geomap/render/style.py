@@ -58,6 +58,14 @@ def check_date_format(date_format: str | None) -> str | None:
             f"date format {text[:80]!r} must be a strftime format of at most 64 characters with a % directive, "
             "e.g. '%d %B %Y' or '%Y-%m-%d'"
         )
+    for directive in re.findall(r"%-?.?", text):
+        if not _DIRECTIVE_RE.fullmatch(directive):  # strftime would print it as it is ("%Q 12")
+            raise InputError(
+                f"date format {text!r}: {directive!r} is not a date directive; use %d (day), %b or %B (month), "
+                "%Y (year), e.g. '%d %B %Y'"
+            )
+    if not re.search(r"%-?[^%]", text.replace("%%", "")):
+        raise InputError(f"date format {text!r} shows no part of the date; e.g. '%d %B %Y' or '%Y-%m-%d'")
     try:
         dt.date(2021, 8, 12).strftime(text)
     except (ValueError, TypeError) as exc:
