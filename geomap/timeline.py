@@ -317,6 +317,8 @@ class ControlTimeline:
             ``area_name``, ``date`` (``datetime64[ns]``), ``statuses`` (the distinct statuses,
             in input order), ``places`` and ``sources`` (``"; "``-joined).
         """
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | np.integer) or limit < 0):
+            raise InputError(f"limit: expected a whole number of rows, 0 or more (or None for all), got {limit!r}")
         columns = [AREA_ID, AREA_NAME, DATE, "statuses", "places", SOURCES]
         counted = self._counted()
         mask = self._disagreeing(counted)

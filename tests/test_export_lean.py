@@ -254,6 +254,10 @@ def test_conflicts_limit_and_days():
     ]
     pd.testing.assert_frame_equal(timeline.conflicts(limit=2), every.head(2))
     pd.testing.assert_frame_equal(timeline.conflict_days(), every[["area_id", "date"]])
+    assert timeline.conflicts(limit=0).empty
+    for bad in (-1, 1.5, "1", True):
+        with pytest.raises(InputError, match=r"^limit: expected a whole number of rows"):
+            timeline.conflicts(limit=bad)
 
 
 def test_batches_take_fewer_rows_where_rows_cite_many_reports(tmp_path, monkeypatch):
