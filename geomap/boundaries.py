@@ -159,7 +159,7 @@ def load_boundaries(
     gdf = _with_crs(gdf, path, crs)
     ids = _check_fields(gdf, path, id_field, name_field)
     _check_geometry_types(gdf, path, ids)
-    _check_coordinates(gdf, path)
+    _check_coordinates(gdf, path, stated=crs is not None)
     gdf = gdf.to_crs("EPSG:4326")
     gdf = _split_at_antimeridian(gdf, ids, str(path))
     gdf, repaired = _repair(gdf, ids, str(path))
@@ -344,8 +344,9 @@ def _check_geometry_types(gdf: gpd.GeoDataFrame, path: Path, ids: pd.Series) -> 
         )
 
 
-def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
-    """Refuse coordinates that cannot be in the file's CRS, judged by that CRS's own range.
+def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path, *, stated: bool = False) -> None:
+    """Refuse coordinates that cannot be in the file's CRS, judged by that CRS's own range (``stated``:
+    the CRS is the one the caller gave, which the messages say).
 
     Geographic: longitude -180..180 and latitude -90..90. Projected: every corner of the extent and a
     sample of vertices must map to a real longitude/latitude within :data:`AREA_OF_USE_MARGIN` degrees
@@ -357,6 +358,7 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
     minx, miny, maxx, maxy = (float(v) for v in gdf.total_bounds)
     crs = gdf.crs
     box = f"({minx:.6g}, {miny:.6g})-({maxx:.6g}, {maxy:.6g})"
+    whose = "the CRS you gave (crs, CLI: --crs)" if stated else "the CRS"
     if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
         raise BoundaryError(f"{path}: coordinates {box} are not all finite numbers; fix the geometries")
     if crs.is_geographic:
@@ -372,12 +374,13 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
         area is None or (minx <= area.east and maxx >= area.west and miny <= area.north and maxy >= area.south)
     ):
         raise BoundaryError(
-            f"{path}: coordinates {box} look like longitude/latitude degrees, but the CRS is {crs.name} "
+            f"{path}: coordinates {box} look like longitude/latitude degrees, but {whose} is {crs.name} "
             "(projected, in metres or feet); state crs='EPSG:4326' (CLI: --crs EPSG:4326) if they are degrees"
         )
     if not _round_trips(gdf, crs, (minx, miny, maxx, maxy)):
         raise BoundaryError(
-            f"{path}: coordinates {box} are outside the range of {crs.name}: they do not map to real "
+            f"{path}: coordinates {box} are outside the range of {crs.name}"
+            f"{' (the CRS you gave)' if stated else ''}: they do not map to real "
             "longitudes and latitudes near where it is used; check the file's CRS and state the right one"
         )
 

@@ -100,7 +100,12 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--boundaries", metavar="FILE", help="polygon file to map instead of the bundled areas")
     g.add_argument("--id-field", metavar="NAME", help="unique id attribute of --boundaries")
     g.add_argument("--name-field", metavar="NAME", help="display name attribute of --boundaries")
-    g.add_argument("--crs", metavar="CRS", help="CRS of --boundaries when the file has none, e.g. EPSG:4326")
+    g.add_argument(
+        "--crs",
+        metavar="CRS",
+        help="CRS of --boundaries' coordinates, e.g. EPSG:4326: needed when the file states none, "
+        "and overrides the one it states",
+    )
     g.add_argument("--encoding", metavar="CODEC", help="attribute encoding of --boundaries, e.g. cp1256")
     t = p.add_argument_group("timeline")
     t.add_argument("--scheme", metavar="FILE", help="status scheme JSON (default: Afghanistan 2021)")

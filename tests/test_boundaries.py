@@ -286,8 +286,13 @@ def test_collapsed_polygon_is_refused(tmp_path, squares):
 def test_degrees_labelled_as_projected_are_refused(tmp_path, squares):
     path = tmp_path / "degrees.gpkg"
     squares.to_file(path)
-    with pytest.raises(BoundaryError, match=r"look like longitude/latitude degrees, but the CRS is .*projected"):
+    given = r"look like longitude/latitude degrees, but the CRS you gave \(crs, CLI: --crs\) is .*projected"
+    with pytest.raises(BoundaryError, match=given):
         load_boundaries(path, id_field="code", name_field="label", crs="EPSG:32642")
+    labelled = tmp_path / "labelled.gpkg"
+    squares.set_crs("EPSG:32642", allow_override=True).to_file(labelled)  # the file itself says UTM
+    with pytest.raises(BoundaryError, match=r"look like longitude/latitude degrees, but the CRS is .*projected"):
+        load_boundaries(labelled, id_field="code", name_field="label")
 
 
 def test_table_without_geometry_is_refused(tmp_path):
