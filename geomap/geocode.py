@@ -116,11 +116,12 @@ def geocode(
         kind, province_iso, province, district_id, district, lat, lon, confidence,
         method, alternatives, reason, place_precision`` and a point ``geometry``.
         ``district_id`` and ``district`` name the bundled district containing the point
-        (empty for a whole province, and for a district created after 2014 whose 2014
+        (missing for a whole province, and for a district created after 2014 whose 2014
         parent is not known: ``place_precision`` 3, only its province is known).
-        Unresolved rows have empty ``name``/``kind``/``province_iso``/``province``/
-        ``district_id``/``district``, NaN coordinates, an empty geometry, confidence 0,
-        an empty ``method``, ``place_precision`` 0 and a ``reason``.
+        Unresolved rows have missing (NA: ``pandas.isna`` is true) ``name``/``kind``/
+        ``province_iso``/``province``/``district_id``/``district``, NaN coordinates, no
+        geometry (``None``), confidence 0, an empty string as ``method`` and ``alternatives``
+        (unless candidates are listed), ``place_precision`` 0 and a ``reason``.
 
     Raises
     ------

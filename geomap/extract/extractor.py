@@ -67,8 +67,8 @@ def extract_reports(
     Examples
     --------
     >>> extract_reports("The Taliban captured Kunduz on Sunday.", published="2021-08-09")[["date", "place", "status"]]
-             date   place   status
-    0  2021-08-08  Kunduz  taliban
+            date   place   status
+    0 2021-08-08  Kunduz  taliban
     """
     if text is not None and not isinstance(text, str):
         raise InputError(f"text: expected the article as a string, got {type(text).__name__}")
