@@ -224,6 +224,24 @@ def test_arrow_keys_move_the_date_and_not_the_map_when_the_map_has_the_focus(squ
     assert page.eval_on_selector(pane, "e => e.style.transform") == before  # one action per key: no pan
 
 
+def test_a_page_that_needs_the_network_opened_without_it_says_so(square_timeline, visit, chromium, tmp_path):
+    path = tmp_path / "needs-network.html"
+    path.write_text(map_html(control_map(square_timeline)), encoding="utf-8")  # Leaflet from a CDN
+    page = chromium.new_page()
+    blocked = []
+    page.route("**/*", lambda r: r.continue_() if r.request.url == path.as_uri() else (blocked.append(1), r.abort()))
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_selector(".geomap-offline")
+        note = page.text_content(".geomap-offline")
+    finally:
+        page.close()
+    assert blocked  # the CDN was asked for, and refused
+    assert "could not load its map library (Leaflet)" in note and "--self-contained" in note
+    self_contained = visit(map_html(control_map(square_timeline, self_contained=True))).page
+    assert self_contained.query_selector(".geomap-offline") is None
+
+
 def test_play_button_steps_through_the_dates(square_timeline, visit):
     page = visit(map_html(control_map(square_timeline, self_contained=True)), "#2021-08-01").page
     page.clock.install()  # a fake clock: the play timer runs without waiting

@@ -1,5 +1,17 @@
 var FILL_OPACITY = 0.78;
 
+// A page whose Leaflet comes from the network, opened without it, says so instead of staying blank.
+window.addEventListener("load", function () {
+  "use strict";
+  if (typeof L !== "undefined") return;
+  var note = document.createElement("p");
+  note.className = "geomap-offline";
+  note.textContent = "This map could not load its map library (Leaflet) from the network. Open it with a " +
+    "network connection, or make it with geomap map --self-contained (control_map(..., self_contained=True)) " +
+    "to view it offline.";
+  document.body.insertBefore(note, document.body.firstChild);
+});
+
 // The one decoder of geomap.render.geometry.encode_geometry: per polygon, per ring, a flat list
 // of integer deltas [x0, y0, dx1, dy1, ...] in units of 1/scale degrees -> a GeoJSON MultiPolygon.
 function geomapDecode(polygons, scale) {
