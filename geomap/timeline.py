@@ -460,9 +460,15 @@ class ControlTimeline:
 
     def __repr__(self) -> str:
         span = f"{self.reporting_dates[0]}..{self.reporting_dates[-1]}" if self.reporting_dates else "no dates"
+        rows = len(self._reports)
+        located = int(self._reports[ROW].nunique()) if ROW in self._reports.columns else rows
+        # a report about a whole province counts once per area of it: say so, not more reports than given
+        spread = ""
+        if rows > located:
+            spread = f" ({rows} rows: a province-wide report counts in each of its {self.area_noun})"
         return (
             f"<ControlTimeline: {len(self.areas)} {self.area_noun}, {len(self.reporting_dates)} reporting dates "
-            f"({span}), {len(self._reports)} located reports, {len(self.unresolved)} unresolved>"
+            f"({span}), {located} located reports{spread}, {len(self.unresolved)} unresolved>"
         )
 
     def plot(

@@ -76,6 +76,8 @@ def test_province_wide_report_marks_evidence_and_leaves_same_date_district_alone
     ]
     wide = timeline.province_wide()
     assert wide[["place", "province_iso", "districts"]].values.tolist() == [["P1 whole", "AF-P1", 2]]
+    # the province-wide report counts in 2 of its 3 districts (Twotown has its own report that day): 3 reports
+    assert "3 located reports (4 rows: a province-wide report counts in each of its districts)" in repr(timeline)
 
 
 def test_counts_per_province_and_both_rollup_rules(five_districts):
