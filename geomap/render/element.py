@@ -64,8 +64,9 @@ def control_map(
         A Folium/xyzservices tile name or URL template. ``None``: ``"OpenStreetMap"``, or no
         tiles when ``self_contained``. ``"none"``: no tiles.
     labels
-        Names on the map: areas (inside each area), capitals (dots), neighbouring countries,
-        shown by zoom level so they never overlap; ``False`` for none.
+        Names on the map: areas (inside each area), capitals (dots), neighbouring countries
+        (kept in view, never over the areas), shown by zoom level so they never overlap;
+        ``False`` for none.
     date_format
         ``strftime`` format of the dates shown (default "12 Aug 2021"; the URL fragment stays ISO).
     simplify_tolerance

@@ -472,6 +472,32 @@ function geomapControlMap(map, opts) {
     map.on("zoomend viewreset moveend resize", placeLabels);
     api.labels = labels;
   }
+  // Whether a box (layer points) covers a mapped area: any of 15 points over it inside an area's rings.
+  function inRing(ring, x, y) {
+    var inside = false;
+    for (var a = 0, b = ring.length - 1; a < ring.length; b = a++) {
+      var xa = ring[a][0], ya = ring[a][1], xb = ring[b][0], yb = ring[b][1];
+      if ((ya > y) !== (yb > y) && x < (xb - xa) * (y - ya) / (yb - ya) + xa) inside = !inside;
+    }
+    return inside;
+  }
+  function overAreas(box) {
+    for (var sx = 0; sx <= 4; sx++) {
+      for (var sy = 0; sy <= 2; sy++) {
+        var ll = map.layerPointToLatLng([box[0] + (box[2] - box[0]) * sx / 4, box[1] + (box[3] - box[1]) * sy / 2]);
+        for (var f = 0; f < areaFeatures.features.length; f++) {
+          if (!areaBounds[f].contains(ll)) continue;
+          var polygons = areaFeatures.features[f].geometry.coordinates;
+          for (var g = 0; g < polygons.length; g++) {
+            var hit = inRing(polygons[g][0], ll.lng, ll.lat);
+            for (var r = 1; hit && r < polygons[g].length; r++) if (inRing(polygons[g][r], ll.lng, ll.lat)) hit = false;
+            if (hit) return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
   function placeLabels() {
     if (!labelPane) return;
     var placed = [];
@@ -505,14 +531,15 @@ function geomapControlMap(map, opts) {
         else if (free(left) && inView(left)) { box = left; lab.node.classList.add("geomap-left"); }
         at = c;
       } else if (lab.kind === "country") {
-        // A country's name stays in view: it slides in from the edge rather than being cut off.
+        // A country's name stays in view: it slides in from the edge rather than being cut off, but never
+        // onto the mapped areas (on a phone, "IRAN" slid in over Herat).
         var q = map.latLngToLayerPoint(lab.latlng);
         var shifts = [[0, 0], [0, 40], [0, -40], [80, 0], [-80, 0], [0, 80], [0, -80], [160, 0], [-160, 0]];
         for (var m = 0; m < shifts.length && !box; m++) {
           var x = Math.max(view[0] + w / 2 + 6, Math.min(view[2] - w / 2 - 6, q.x + shifts[m][0]));
           var y = Math.max(view[1] + h / 2 + 6, Math.min(view[3] - h / 2 - 6, q.y + shifts[m][1]));
           var around = [x - w / 2 - pad, y - h / 2 - pad, x + w / 2 + pad, y + h / 2 + pad];
-          if (free(around)) { box = around; at = L.point(x, y); }
+          if (free(around) && !overAreas(around)) { box = around; at = L.point(x, y); }
         }
       } else {
         var b = areaBounds[lab.area];
