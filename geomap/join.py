@@ -968,13 +968,14 @@ def province_members(areas: gpd.GeoDataFrame, province_polygons: gpd.GeoDataFram
     points = shapely.point_on_surface(province_polygons.geometry.values[lone])
     hit = join_points(shapely.get_x(points), shapely.get_y(points), areas.geometry.values)
     found = hit >= 0
-    return pd.DataFrame(
+    members = pd.DataFrame(
         {
             AREA_ID: np.concatenate([ids, ids[hit[found]]]),
             AREA_NAME: np.concatenate([names, names[hit[found]]]),
             PROVINCE_ISO: np.concatenate([iso_of_area, iso[lone[found]]]),
         }
     )
+    return members[members[PROVINCE_ISO] != ""].reset_index(drop=True)  # areas outside every province
 
 
 def _spread_over_province(rows: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:

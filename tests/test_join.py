@@ -95,6 +95,19 @@ def test_province_report_counts_in_the_area_holding_the_province_when_areas_are_
     )
     assert sorted(located["place"]) == ["Kabul", "Nangarhar province"]
     assert unresolved[["place", "reason"]].values.tolist() == [["Faryab province", "outside every boundary polygon"]]
+    # an area outside every province (abroad) takes no report of an unknown province
+    abroad = pd.concat([regions, regions.iloc[:1].assign(region="ABROAD", geometry=[shapely.box(55, 30, 56, 31)])])
+    abroad.to_file(tmp_path / "abroad.gpkg")
+    with_abroad = load_boundaries(tmp_path / "abroad.gpkg", id_field="region", name_field="region")
+    unknown = read_reports(pd.DataFrame({"date": ["2021-08-15"], "place": ["Xyzzyqq"], "status": ["taliban"],
+                                         "level": ["province"]}))  # fmt: skip
+    not_found = pd.DataFrame([{"query": "Xyzzyqq", "name": "", "kind": "", "province_iso": "", "province": "",
+                               "lat": np.nan, "lon": np.nan, "confidence": 0.0, "method": "", "alternatives": "",
+                               "reason": "place not found"}])  # fmt: skip
+    located, unresolved = locate_reports(
+        unknown, with_abroad, provinces=False, geocoded=not_found, province_polygons=provinces
+    )
+    assert located.empty and unresolved["reason"].tolist() == ["place not found"]
 
 
 # ----------------------------------------------------------------------------------------------------
