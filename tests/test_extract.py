@@ -602,6 +602,16 @@ def test_a_denial_of_a_claim_in_its_own_sentence_leaves_the_sentences_before_alo
     assert rows("Fighting continued in Herat. The Taliban denied the reports.")["denied_by"].tolist() == ["taliban"]
 
 
+def test_a_denial_of_the_sentence_before_still_reaches_back_whatever_words_come_first():
+    for second in (
+        "Asked about the claim, officials denied it.",
+        "Officials, who were reportedly meeting in Kabul, denied it.",
+        "The ministry called the claim false and denied it.",
+    ):
+        found = rows(f"The Taliban said they had captured Kunduz. {second}")
+        assert found[["status", "denied_by"]].values.tolist() == [["contested", "government"]], second
+
+
 def test_who_denies_is_the_side_named_in_the_clause_of_the_denial():
     from geomap.extract.claims import denier
 
@@ -609,6 +619,9 @@ def test_who_denies_is_the_side_named_in_the_clause_of_the_denial():
     assert denier("The Taliban claimed Ghazni, while officials in Kabul rejected it.") == "government"
     assert denier("Officials said the Taliban had entered the city; the insurgents denied it.") == "taliban"
     assert denier("Residents denied it.") == "other"
+    # the agent of a passive denial; a new clause naming no side is not the claimant's denial
+    assert denier("The Taliban claimed Kandahar, but the claim was denied by the defence ministry.") == "government"
+    assert denier("The Taliban claimed Kandahar, but this was denied.") == "other"
 
 
 def test_who_claims_is_the_side_named_beside_the_verb_of_speech():
@@ -631,6 +644,8 @@ def test_a_negation_stays_with_its_own_verb():
     assert rows(text)[["province_iso", "status"]].values.tolist() == [["AF-HEL", "government"]]
     assert pairs("Ghazni did not fall and is not under Taliban control.") == {("AF-GHA", "government")}
     assert pairs("Kunduz was attacked and captured by the Taliban.") == {("AF-KDZ", "taliban")}
+    # two participles sharing one negated verb: both negated
+    assert pairs("Kunduz was not attacked and captured by the Taliban.") == {("AF-KDZ", "government")}
 
 
 def test_a_side_does_not_deny_its_own_gains():

@@ -35,11 +35,23 @@ def _denies_previous(sentence: str) -> bool:
     return m is not None and not _NEGATION.search(" ".join(sentence[: m.start()].split()[-3:]))
 
 
+# A claim stated as such: a verb of claiming or saying (not the noun "claim", nor "reportedly")
+_CLAIMING = prefiltered(re.compile(r"\b(?:claim(?:ed|ing)|says|said|announc(?:ed|ing)|declar(?:ed|ing))\b", re.I))
+# What a claim of control says ("had taken", "captured", "in their hands")
+_CONTROL_CLAIMED = prefiltered(
+    re.compile(r"\b(?:took|taken|tak(?:e|es|ing)|captur\w*|seiz\w*|overr\w*|fell|fallen|control\w*|hands)\b", re.I)
+)
+
+
 def denies_own_claim(sentence: str) -> bool:
-    """True when ``sentence`` states the claim it denies ("The Taliban claimed they had taken Kandahar, but
-    the ministry denied the claim"): the denial is about that claim, not about the sentences before."""
+    """True when ``sentence`` states the claim of control it denies ("The Taliban claimed they had taken
+    Kandahar, but the ministry denied the claim"): the denial is about that claim, not about the sentences
+    before ("Asked about the claim, officials denied it" still reaches back)."""
     m = _DENIAL.search(sentence)
-    return m is not None and _CLAIM.search(sentence[: m.start()]) is not None
+    if m is None:
+        return False
+    head = sentence[: m.start()]
+    return _CLAIMING.search(head) is not None and _CONTROL_CLAIMED.search(head) is not None
 
 
 # Who says so: a side named as the speaker ("the Taliban claimed", "a Taliban spokesman said", "officials said").
@@ -111,11 +123,10 @@ def denier(sentence: str) -> str:
     m = _DENIAL.search(sentence)
     if m is None:
         return ""
+    agent = re.match(r"\s+by\b([^,;:.]{0,200})", sentence[m.end() :])  # "the claim was denied by the ministry"
+    if agent and _side_named(agent.group(1)):
+        return _side_named(agent.group(1))
     head = sentence[: m.start()]
     edges = list(_CLAUSE_BEFORE_DENIAL.finditer(head))
-    for part in ([head[edges[-1].end() :]] if edges else []) + [head]:
-        if _TALIBAN_SPEAKER.search(part):
-            return "taliban"
-        if _GOVERNMENT_SPEAKER.search(part):
-            return "government"
-    return "other"
+    # a new clause ("..., but this was denied") says who denies, or no one known; else the sentence before it
+    return _side_named(head[edges[-1].end() :] if edges else head) or "other"

@@ -536,12 +536,14 @@ def _followed_by_agent(sentence: str, end: int) -> bool:
 
 def _own_predicate(gap: str) -> str:
     """The words of ``gap`` that belong to the phrase after it: past another predicate of the same
-    place joined by a conjunction, whose negation is its own ("did not fall and remained under
-    government control": the control is not negated)."""
+    place joined by a conjunction that has a verb of its own, whose negation is its own ("did not fall
+    and remained under government control": the control is not negated). A phrase right after the
+    conjunction shares the verb before it, negation included ("was not attacked and captured")."""
     if not _shared_subject(gap):
         return gap
     joins = list(re.finditer(r"\b(?:but|and|then|before)\b", gap))
-    return gap[joins[-1].end() :]
+    tail = gap[joins[-1].end() :]
+    return tail if tail.strip() else gap
 
 
 def _shared_subject(gap: str) -> bool:
