@@ -114,6 +114,9 @@ def test_metadata_rows_are_checked_where_they_are_written(tmp_path):
         f"{meta}: row 3, column published: '12/08/2021': ambiguous date (day and month order unknown); "
         "write it as YYYY-MM-DD"
     )
+    meta.write_text("path,published\na.txt,2021-08-12T10:00\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2, column published: '2021-08-12T10:00': a date without a time of day"):
+        read_meta(meta)
     meta.write_text("path,published\na.txt,2021-08-09\nzz.txt,2021-08-10\n", encoding="utf-8")
     with pytest.warns(UserWarning, match=r"1 row\(s\) name files that do not exist \('zz\.txt'\)"):
         found = read_meta(meta)

@@ -239,6 +239,7 @@ def test_a_page_that_needs_the_network_opened_without_it_says_so(square_timeline
     assert blocked  # the CDN was asked for, and refused
     assert "could not load its map library (Leaflet)" in note and "--self-contained" in note
     self_contained = visit(map_html(control_map(square_timeline, self_contained=True))).page
+    self_contained.wait_for_load_state("load")  # the note, if any, is written on load
     assert self_contained.query_selector(".geomap-offline") is None
 
 

@@ -62,11 +62,13 @@ def test_dates_default_to_day_month_year():
 
 
 def test_a_date_format_with_an_unknown_directive_or_no_date_is_refused():
-    for good in ("%d %B %Y", "%Y-%m-%d", "%-d %b", "%e %b %Y", "week %W of %Y", "%d%%"):
+    for good in ("%d %B %Y", "%Y-%m-%d", "%-d %b", "%e %b %Y", "week %W of %Y", "%d%%", "%F", "%_d %h", "%G-W%V"):
         assert check_date_format(good) == good
     with pytest.raises(InputError, match=r"^date format '%Q %d': '%Q' is not a date directive"):
         check_date_format("%Q %d")  # strftime would print '%Q 12': the dates told apart by the day only
     with pytest.raises(InputError, match=r"^date format '100%': '%' is not a date directive"):
         check_date_format("100%")
+    with pytest.raises(InputError, match=r"^date format '%d %-': '%-' is not a date directive"):
+        check_date_format("%d %-")
     with pytest.raises(InputError, match=r"^date format '%%' shows no part of the date"):
         check_date_format("%%")

@@ -104,7 +104,11 @@ def read_meta(path: str | Path) -> dict[str, dict[str, str]]:
                     try:
                         parse_date(published, "published")
                     except InputError:
-                        problem = f"{shown(published)}: {date_problem(published)}"
+                        timed = re.match(r"\s*\d{4}-\d{2}-\d{2}[T ]\d", published)  # no time of day is taken here
+                        why = (
+                            "a date without a time of day; write it as YYYY-MM-DD" if timed else date_problem(published)
+                        )
+                        problem = f"{shown(published)}: {why}"
                         raise InputError(f"{path}: row {number}, column published: {problem}") from None
                 article = path.parent / row["path"]
                 if not article.exists():

@@ -39,7 +39,8 @@ AREA_EDGE = "#4d4d4d"
 CHANGED_EDGE = "#111111"
 """Colour of the thick border of an area whose status changed since the previous date."""
 
-_DIRECTIVE_RE = re.compile(r"%[aAbBdHjmMpSyYeIUWcxX%-]|%-[dmjeHIMS]")
+_DIRECTIVE_RE = re.compile(r"%[-_0^#]?[aAbBcCdDeFgGhHIjmMnprRStTuUVwWxXyYzZ]|%%")
+"""A ``strftime`` directive, with a padding flag (``%-d``, ``%_d``) where the C library takes one."""
 
 
 def check_date_format(date_format: str | None) -> str | None:
@@ -58,13 +59,13 @@ def check_date_format(date_format: str | None) -> str | None:
             f"date format {text[:80]!r} must be a strftime format of at most 64 characters with a % directive, "
             "e.g. '%d %B %Y' or '%Y-%m-%d'"
         )
-    for directive in re.findall(r"%-?.?", text):
+    for directive in re.findall(r"%[-_0^#]?.?", text):
         if not _DIRECTIVE_RE.fullmatch(directive):  # strftime would print it as it is ("%Q 12")
             raise InputError(
                 f"date format {text!r}: {directive!r} is not a date directive; use %d (day), %b or %B (month), "
                 "%Y (year), e.g. '%d %B %Y'"
             )
-    if not re.search(r"%-?[^%]", text.replace("%%", "")):
+    if not re.search(r"%[-_0^#]?[^%]", text.replace("%%", "")):
         raise InputError(f"date format {text!r} shows no part of the date; e.g. '%d %B %Y' or '%Y-%m-%d'")
     try:
         dt.date(2021, 8, 12).strftime(text)
