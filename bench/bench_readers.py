@@ -6,7 +6,7 @@
 both trees run the same command on the same file, one process after the other, through
 ``/usr/bin/time``: wall-clock and CPU seconds, the whole process's peak memory (maxrss), the exit
 code and the size of what was written. ``REPORTS.csv`` is a large reports file (e.g. a file of
-5,000,000 reports made outside the project, which the code was not tuned on); the cases write
+5,000,000 reports of another shape); the cases write
 what they need from it into a temporary folder:
 
 * ``long-cell`` - its first 200 MB with one note of 5 MB (longer than Arrow's 1 MB read block),
