@@ -219,11 +219,30 @@ def _key_order_counts(
     """Stable order of non-negative int ``key`` (all ``< keys``), and the number of rows of each key
     when a counting sort found it (``None`` after a comparison sort)."""
     if len(key) and keys <= _COUNTING_SORT_KEYS_PER_ROW * len(key) + 1_000_000:
-        counts = np.bincount(key, minlength=keys)
-        counted = _counting_sort(key, keys, counts, slice_rows=slice_rows)
-        if counted is not None:
-            return counted, counts
+        if slice_rows is None or len(key) <= max(slice_rows, keys):
+            whole = _groupsort(key, keys)  # the counts come with the order
+            if whole is not None:
+                return whole
+        else:
+            counts = np.bincount(key, minlength=keys)
+            counted = _counting_sort(key, keys, counts, slice_rows=slice_rows)
+            if counted is not None:
+                return counted, counts
     return np.argsort(key, kind="stable"), None
+
+
+def _groupsort(key: np.ndarray, keys: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_counting_sort` of all rows at once, with the number of rows of each key; ``None`` where
+    pandas offers no counting sort."""
+    try:
+        from pandas._libs.algos import groupsort_indexer
+    except ImportError:  # pragma: no cover - a pandas internal: never fail on it
+        return None
+    try:
+        order, counts = groupsort_indexer(key.astype(np.intp, copy=False), keys)
+    except (TypeError, ValueError):  # pragma: no cover - a pandas internal: never fail on it
+        return None
+    return order.astype(index_dtype(len(key)), copy=False), counts[1:]  # counts[0]: rows of key -1 (none)
 
 
 def _track_day_order(track: np.ndarray, day: np.ndarray) -> np.ndarray:

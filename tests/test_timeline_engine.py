@@ -200,7 +200,7 @@ def test_categories_are_looked_up_once_each_into_narrow_positions():
 def test_counting_sort_in_slices_equals_a_stable_sort(slice_rows):
     import numpy as np
 
-    from geomap._columnar import _counting_sort
+    from geomap._columnar import _counting_sort, _key_order_counts
 
     rng = np.random.default_rng(5)
     for n, keys in ((5_000, 50), (5_000, 3_000), (1, 1), (40, 4)):
@@ -210,6 +210,9 @@ def test_counting_sort_in_slices_equals_a_stable_sort(slice_rows):
         np.testing.assert_array_equal(order, np.argsort(key, kind="stable"))
         counted = _counting_sort(key, keys, np.bincount(key, minlength=keys), slice_rows=slice_rows)
         np.testing.assert_array_equal(counted, order)
+        ordered, counts = _key_order_counts(key, keys, slice_rows)
+        np.testing.assert_array_equal(ordered, order)
+        np.testing.assert_array_equal(counts, np.bincount(key, minlength=keys))
 
 
 def test_distinct_days_equal_numpy_unique():
