@@ -547,16 +547,13 @@ def _add_picture_options(p: argparse.ArgumentParser) -> None:
 def _picture_output(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
     """The output's format from its extension, checked before any work is done."""
     from geomap._io import refuse_overwriting_inputs
-    from geomap.errors import InputError
 
-    suffix = Path(args.output).suffix.lower().lstrip(".")
-    if suffix not in formats:
-        raise InputError(
-            f"{args.output}: unknown picture format {('.' + suffix) if suffix else '(no extension)'}; "
-            f"name the output with one of {', '.join('.' + f for f in formats)}"
-        )
+    names = ", ".join(f.upper() for f in formats[:-1]) + " or " + formats[-1].upper()
+    suffix = _check_extension(
+        args.output, tuple(f".{f}" for f in formats), flag="-o", writes=f"geomap {args.command} draws {names}"
+    )
     refuse_overwriting_inputs(args.output, [*_run_inputs(args), args.unresolved])
-    return suffix
+    return suffix.lstrip(".")
 
 
 def _check_extension(path: str, extensions: Sequence[str], *, flag: str, writes: str) -> str:

@@ -161,8 +161,8 @@ def test_cli_png_at_300_dpi(tmp_path):
 @pytest.mark.parametrize(
     ("command", "name", "extra", "message"),
     [
-        ("image", "map.jpg", [], "unknown picture format .jpg"),
-        ("animate", "map.avi", [], "unknown picture format .avi"),
+        ("image", "map.jpg", [], "geomap image draws PNG, SVG or PDF, not .jpg; give -o a name ending in .png"),
+        ("animate", "map.avi", [], "geomap animate draws GIF or MP4, not .avi; give -o a name ending in .gif or .mp4"),
         ("image", "map.png", ["--date", "2030-01-01"], "outside the timeline"),
         ("image", "blocker/map.png", [], "blocker"),
     ],

@@ -124,8 +124,9 @@ def denier(sentence: str) -> str:
     if m is None:
         return ""
     agent = re.match(r"\s+by\b([^,;:.]{0,200})", sentence[m.end() :])  # "the claim was denied by the ministry"
-    if agent and _side_named(agent.group(1)):
-        return _side_named(agent.group(1))
+    by = _side_named(agent.group(1)) if agent else ""
+    if by:
+        return by
     head = sentence[: m.start()]
     edges = list(_CLAUSE_BEFORE_DENIAL.finditer(head))
     # a new clause ("..., but this was denied") says who denies, or no one known; else the sentence before it

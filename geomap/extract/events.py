@@ -534,6 +534,10 @@ def _followed_by_agent(sentence: str, end: int) -> bool:
     return bool(re.match(r"\s+by\b", sentence[end:], re.I))
 
 
+_JOINS = re.compile(r"\b(?:but|and|then|before)\b")
+"""Conjunctions joining two predicates of one place."""
+
+
 def _own_predicate(gap: str) -> str:
     """The words of ``gap`` that belong to the phrase after it: past another predicate of the same
     place joined by a conjunction that has a verb of its own, whose negation is its own ("did not fall
@@ -541,15 +545,14 @@ def _own_predicate(gap: str) -> str:
     conjunction shares the verb before it, negation included ("was not attacked and captured")."""
     if not _shared_subject(gap):
         return gap
-    joins = list(re.finditer(r"\b(?:but|and|then|before)\b", gap))
-    tail = gap[joins[-1].end() :]
+    tail = gap[list(_JOINS.finditer(gap))[-1].end() :]
     return tail if tail.strip() else gap
 
 
 def _shared_subject(gap: str) -> bool:
     """True when ``gap`` is another predicate of the same place joined by a conjunction
     ("X was retaken last month but *was lost again*", "X was attacked and captured")."""
-    joins = list(re.finditer(r"\b(?:but|and|then|before)\b", gap))
+    joins = list(_JOINS.finditer(gap))
     if not joins:
         return False
     head, tail = gap[: joins[-1].start()], gap[joins[-1].end() :]
