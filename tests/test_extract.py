@@ -856,7 +856,13 @@ def test_counted_parts_of_a_place(text, expected, level):
 
 
 def test_a_singular_part_noun_is_not_a_counted_part():
-    assert pairs("The Taliban captured the district of Spin Boldak in Kandahar province last month.") == set()
+    found = extract_reports(
+        "The Taliban captured the district of Spin Boldak in Kandahar province last month.", published="2021-08-12"
+    )
+    # the district the sentence names, not a count of Kandahar's districts
+    assert list(zip(found["place"], found["level"], found["status"], strict=True)) == [
+        ("Spin Boldak", "district", "taliban")
+    ]
 
 
 def test_list_of_districts_each_placed_in_its_province():
@@ -941,3 +947,105 @@ def test_a_counted_group_named_in_the_next_sentence():
 def test_the_capital_inside_a_quote_is_not_kabul():
     assert pairs("“Fighters have entered the capital,” a council member in Aybak said.") == set()
     assert pairs("Fighters have entered the capital, officials said.") == {("AF-KAB", "contested")}
+
+
+def rows_of(text: str, published: str = "2021-08-16") -> set[tuple[str, str, str, str]]:
+    found = extract_reports(text, published=published)
+    days = pd.to_datetime(found["date"]).dt.strftime("%m-%d")
+    return set(zip(found["place"], found["province_iso"], found["status"], days, strict=True))
+
+
+def test_places_listed_after_a_counted_group_take_its_status():
+    assert rows_of("Two more capitals fell on Saturday: Maimana and Aybak.") == {
+        ("Maymana", "AF-FYB", "taliban", "08-14"),
+        ("Aybak", "AF-SAM", "taliban", "08-14"),
+    }
+    # each place followed by its province; the province only says where the place lies
+    assert rows_of("Two capitals were taken on Sunday: Sheberghan in Jowzjan, and Zaranj, Nimroz.") == {
+        ("Sheberghan", "AF-JOW", "taliban", "08-15"),
+        ("Zaranj", "AF-NIM", "taliban", "08-15"),
+    }
+
+
+def test_the_province_a_listed_group_belongs_to_is_not_taken_itself():
+    rows = rows_of("Government troops recaptured two districts of Kunduz on Monday: Imam Sahib and Dasht-e Archi.")
+    assert {(place, status) for place, _, status, _ in rows} == {
+        ("Imam Sahib", "government"),
+        ("Dashte Archi", "government"),
+    }
+
+
+def test_a_colon_without_a_counted_group_lists_nothing():
+    assert rows_of("The Taliban captured Kunduz on Sunday: residents fled to Kabul and Mazar-i-Sharif.") == {
+        ("Kunduz", "AF-KDZ", "taliban", "08-15")
+    }
+
+
+def test_a_paired_district_name_joined_by_wa():
+    # not Khost, the province in the east
+    assert rows_of("Forces retook Khost wa Firing district on Friday.") == {
+        ("Khost Wa Firing", "AF-BGL", "government", "08-13")
+    }
+
+
+def test_the_district_centre_of_a_place():
+    assert rows_of("Fighters overran the district centre of Dand on Tuesday.") == {
+        ("Dand", "AF-KAN", "taliban", "08-10")
+    }
+
+
+def test_a_province_that_only_locates_the_place_gets_no_statement():
+    assert rows_of("Qalat, the capital of Zabul province, fell on Thursday.") == {
+        ("Qalat", "AF-ZAB", "taliban", "08-12")
+    }
+    assert {r[0] for r in rows_of("In Kunar, soldiers pushed back a Taliban assault on Asadabad.")} == {"Asadabad"}
+
+
+def test_reports_called_false_or_unconfirmed_are_contested():
+    assert {(p, s) for p, _, s, _ in rows_of("Claims that the Taliban had overrun Charikar are untrue.")} == {
+        ("Charikar", "contested")
+    }
+    assert {
+        (p, s) for p, _, s, _ in rows_of("Reports that Gardez had fallen could not be independently verified.")
+    } == {("Gardez", "contested")}
+
+
+def test_quotation_marks_around_a_word_between_place_and_phrase():
+    assert {(p, s) for p, _, s, _ in rows_of('Maimana is now "fully" under Taliban control.')} == {
+        ("Maymana", "taliban")
+    }
+
+
+def test_a_day_of_the_month_without_its_month():
+    assert rows_of("Sheberghan fell on the 7th.", published="2021-08-10") == {
+        ("Sheberghan", "AF-JOW", "taliban", "08-07")
+    }
+    # a day still to come in the month of the report is the month before
+    assert rows_of("Sheberghan fell on the 25th.", published="2021-08-10") == {
+        ("Sheberghan", "AF-JOW", "taliban", "07-25")
+    }
+    # the weekday beside it is the same day, not a second date
+    assert rows_of("On Friday the 6th, Zaranj fell.", published="2021-08-16") == {
+        ("Zaranj", "AF-NIM", "taliban", "08-06")
+    }
+    # an ordinal that names a unit is no date
+    assert rows_of("The 3rd battalion withdrew and Zaranj fell.", published="2021-08-16") == {
+        ("Zaranj", "AF-NIM", "taliban", "08-16")
+    }
+
+
+def test_fighting_told_with_how_long_it_lasted():
+    assert {(p, s) for p, _, s, _ in rows_of("Clashes have been raging for three days in Maimana.")} == {
+        ("Maymana", "contested")
+    }
+
+
+def test_fighting_in_a_clause_after_the_place():
+    assert {(p, s) for p, _, s, _ in rows_of("In Ghazni, fighting has been raging near the prison since dawn.")} == {
+        ("Ghazni", "contested")
+    }
+    assert {(p, s) for p, _, s, _ in rows_of("All eyes are on Kunduz, where fighting continues.")} == {
+        ("Kunduz", "contested")
+    }
+    # fighting told on its own is about no place
+    assert rows_of("Fighting continues. Officials in Kunduz gave no figures.") == set()

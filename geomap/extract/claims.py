@@ -12,7 +12,8 @@ _NEGATION = re.compile(r"\b(?:not|never|no\s+longer|yet\s+to|failed\s+to|unable\
 _DENIAL = prefiltered(
     re.compile(
         r"\b(?:den(?:y|ied|ies|ying|ial)|reject(?:ed|s)?|refut(?:e|ed|es)|dismiss(?:ed|es)?|disput(?:e|ed|es)|"
-        r"no\s+confirmation)\b",
+        r"no\s+confirmation|false|untrue|baseless|unfounded|not\s+true|incorrect(?:ly)?|"
+        r"could\s+not\s+be\s+(?:independently\s+)?(?:confirmed|verified))\b",
         re.I,
     )
 )

@@ -25,6 +25,16 @@ _DATE_PATTERNS = (
     ("numeric", re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})\b")),
     ("md", re.compile(rf"\b{_MONTH_RE}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?", re.I)),
     ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(?P<y>\d{{4}}))?", re.I)),
+    # "on the 8th", "Friday the 6th": a day of the month of the report (or of the month before)
+    (
+        "ordinal",
+        re.compile(
+            r"\b(?:(?i:on|by|since|until|from)\s+|(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)"
+            r"the\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
+            r"(?!\s+(?:of\b|century|centuries|corps|battalion|brigade|division|regiment|army|time|times|day|days|floor|"
+            r"anniversary|round|place|year|years|month|months|week|weeks|ward|district|police|unit|zone)\b)"
+        ),
+    ),
     ("weekday", re.compile(r"\b(?P<last>last\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", re.compile(r"\b(?P<rel>yesterday|today|tonight|this\s+morning|last\s+night|overnight)\b", re.I)),
     (
@@ -39,12 +49,13 @@ _DATE_PATTERNS = (
 # the same, each tried only on sentences holding what its matches need (a month name and a digit, ...)
 _FILTERED_DATE_PATTERNS = tuple((kind, prefiltered(regex)) for kind, regex in _DATE_PATTERNS)
 _DATE_CONFIDENCE = {
-    "iso": 1.0, "numeric": 1.0, "md": 1.0, "dm": 1.0, "weekday": 0.95, "relative": 0.92, "later": 0.9, "carried": 0.85,
-    "vague": 0.65, "published": 0.75,
+    "iso": 1.0, "numeric": 1.0, "md": 1.0, "dm": 1.0, "ordinal": 0.95, "weekday": 0.95, "relative": 0.92,
+    "later": 0.9, "carried": 0.85, "vague": 0.65, "published": 0.75,
 }  # fmt: skip
 #: How each kind of date is reported in the ``date_basis`` column.
 DATE_BASIS = {
-    "iso": "explicit", "numeric": "explicit", "md": "explicit", "dm": "explicit", "weekday": "weekday",
+    "iso": "explicit", "numeric": "explicit", "md": "explicit", "dm": "explicit", "ordinal": "explicit",
+    "weekday": "weekday",
     "relative": "relative", "later": "relative", "carried": "carried", "vague": "publication",
     "published": "publication",
 }  # fmt: skip
@@ -104,11 +115,16 @@ def _history(sentence: str, published: date) -> list[int]:
 def _dates_in(sentence: str, published: date) -> list[tuple[int, date, str]]:
     """Dates written in ``sentence``: ``(position, date, kind)``, none after ``published``."""
     out = []
+    days_of_month: list[tuple[int, int]] = []  # spans of "Friday the 6th": the weekday is not a date of its own
     for kind, regex in _FILTERED_DATE_PATTERNS:
         for m in regex.finditer(sentence):
+            if kind == "weekday" and any(a <= m.start() < b for a, b in days_of_month):
+                continue
             value = _date_value(kind, m, published)
             if value is not None and in_range(value) and value <= published:  # 1500 or 3000: not a date to map
                 out.append((m.start(), value, kind))
+                if kind == "ordinal":
+                    days_of_month.append(m.span())
     return out
 
 
@@ -128,6 +144,8 @@ def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:
             return value
     except (ValueError, KeyError):
         return None
+    if kind == "ordinal":
+        return _day_of_month(int(m["d"]), published)
     if kind == "weekday":
         back = (published.weekday() - _WEEKDAYS[m["wd"].casefold()]) % 7
         if m["last"] and back == 0:
@@ -139,6 +157,17 @@ def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:
     if rel in {"yesterday", "last night"}:
         return published - timedelta(days=1)
     return published
+
+
+def _day_of_month(day: int, published: date) -> date | None:
+    """Day ``day`` of the month of ``published``, or of the month before when that day is still to come."""
+    year, month = published.year, published.month
+    if day > published.day:
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _numeric_date(first: int, second: int, year: int) -> date | None:

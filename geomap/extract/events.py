@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -83,8 +84,8 @@ def _gap_is_filler(gap: str, fillers: frozenset[str]) -> bool:
         if word in {",", ":", "—", "–"}:
             separators += 1  # "seized three capitals: X, Y and Z", "took three capitals — X, Y and Z"
             continue
-        if word in {"-", "'", "’"}:
-            continue
+        if word in {"-", "'", "’", '"', "“", "”", "‘"}:
+            continue  # quotation marks around a word ("completely" in their hands)
         folded = word.casefold()
         if folded not in fillers and not ("-" in folded and all(p in fillers for p in folded.split("-"))):
             return False
@@ -191,13 +192,37 @@ def _statements(sentence: str, mentions: list[Mention], context: str = "") -> li
     cues = [(m, p) for m, p in cues if p.status != CONTESTED or not any(a <= m.start() < b for a, b in decisive)]
     for m, pattern in cues:
         if pattern.before:
-            out += _counted_in_place_before(sentence, mentions, m, pattern) + _objects_of(
-                sentence, mentions, m, pattern
-            )
+            objects = _objects_of(sentence, mentions, m, pattern)
+            if not objects and pattern.status == CONTESTED:
+                objects = _fought_over_before(sentence, mentions, m, pattern)
+            out += _counted_in_place_before(sentence, mentions, m, pattern) + objects
         else:
             found = _subjects_of(sentence, mentions, m, pattern)
             out += found or _counted_in_place_before(sentence, mentions, m, pattern)
-    return _latest_in_sequence(sentence, out)
+    return _without_locating_provinces(sentence, _latest_in_sequence(sentence, out))
+
+
+_COORDINATOR = re.compile(r"\b(?:and|or|plus|as\s+well\s+as|along\s+with|together\s+with)\b|&", re.I)
+
+
+def _without_locating_provinces(sentence: str, statements: list[Statement]) -> list[Statement]:
+    """Drop a statement about a province that only says where another place of the statements lies
+    ("Pul-e Alam, the capital of Logar province, has fallen"; "In Helmand, troops repelled an attack on
+    Lashkar Gah"): the place inside it, with the same status, is what the sentence is about. A province
+    joined to the place by "and" ("took Lashkar Gah and the rest of Helmand") keeps its statement."""
+    out = []
+    for s in statements:
+        p = s.mention
+        located = p.kind == "province" and any(
+            t.status == s.status
+            and t.mention.kind != "province"
+            and t.mention.province_iso == p.province_iso
+            and not _COORDINATOR.search(sentence, min(p.end, t.mention.end), max(p.start, t.mention.start))
+            for t in statements
+        )
+        if not located:
+            out.append(s)
+    return out
 
 
 def _counted_in_place_before(
@@ -219,6 +244,33 @@ def _counted_in_place_before(
     if status is None:
         return []
     return [Statement(place, status, pattern.strength * 0.9, m.group(0), m.start(), level="district")]
+
+
+# "In Kandahar, fighting ...", "Lashkar Gah, where fighting ...": the place the clause of fighting is about
+_FRONTED = re.compile(r"(?:^|[.;:]\s+)In\s+(?:the\s+)?$")
+_FRONTED_GAP = re.compile(r"^\s*(?:province|city|district)?\s*,\s*(?:(?:heavy|fierce|intense|sporadic)\s+)?$", re.I)
+_WHERE_GAP = re.compile(
+    r"^\s*(?:province|city|district)?\s*,\s*where\s+(?:(?:heavy|fierce|intense|sporadic)\s+)?$", re.I
+)
+
+
+def _fought_over_before(sentence: str, mentions: list[Mention], m: re.Match[str], pattern: _Pattern) -> list[Statement]:
+    """Fighting told in a clause after the place it is about: "In Kandahar, fighting has been raging for
+    weeks", "Lashkar Gah, where fighting continues" (contested)."""
+    before = [c for c in mentions if c.end <= m.start() and not c.reference]
+    if not before:
+        return []
+    place = before[-1]
+    gap = sentence[place.end : m.start()]
+    # the run of capitals may hold the preposition ("In Kandahar" is read as one name)
+    head = sentence[: place.start] + ("In " if place.text.startswith("In ") else "")
+    fronted = _FRONTED.search(head) is not None and _FRONTED_GAP.match(gap)
+    if not (fronted or _WHERE_GAP.match(gap)):
+        return []
+    status = _status_after(pattern, _preceding_window(sentence, m.start()), sentence, m.start())
+    if status is None:
+        return []
+    return [Statement(place, status, pattern.strength, m.group(0), m.start())]
 
 
 _SEQUENCE = re.compile(r"\b(?:before|until|till|then|eventually|finally|later|again)\b", re.I)
@@ -595,6 +647,50 @@ _COUNTED_GROUP = re.compile(
     r"provinces|border\s+crossings)\b",
     re.I,
 )
+
+
+# Where a counted group's places are listed after it: "three capitals fell at once: Kunduz, Sar-e Pul and Taloqan"
+_LIST_OPENS = re.compile(r"\s*(?::|—|–|\s-\s)")
+_PLACED_IN = re.compile(r"^\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?$|^\s*[,(]?\s*$", re.I)
+_LIST_LEAD = re.compile(
+    r"^\s*(?:namely\s+|including\s+)?(?:the\s+)?(?:(?:provincial\s+)?capitals?|cities|towns?|districts?|provinces?)?"
+    r"\s*(?:of\s+)?$",
+    re.I,
+)
+
+
+_MAX_GROUPS = 8
+"""Counted groups of a sentence read for a list (time stays bounded on any text)."""
+
+
+def group_listed(sentence: str, mentions: list[Mention]) -> tuple[str, list[Mention], tuple[int, int]]:
+    """The status a sentence gives a counted group of places, the places it lists after a colon or dash,
+    and the span from the group to the list ("retook three districts of Baghlan on Friday: Deh Salah,
+    Pul-e Hesar and Bano"); ``("", [], (0, 0))`` when it lists none."""
+    for m in itertools.islice(_COUNTED_GROUP.finditer(sentence), _MAX_GROUPS):
+        group = Mention(m.start(), m.end(), m.group(0), "", "", "city", 1.0)
+        statuses = {s.status for s in _statements(sentence, [group])}
+        if len(statuses) != 1:
+            continue
+        opens = _LIST_OPENS.search(sentence, m.end())
+        if opens is None or _CLAUSE_BREAK.search(sentence, m.end(), opens.start()):
+            continue
+        listed: list[Mention] = []
+        end = opens.end()
+        for mention in sorted(mentions, key=lambda c: c.start):
+            if mention.start < end or mention.reference:
+                continue
+            gap = sentence[end : mention.start]
+            if listed and _PLACED_IN.match(gap) and mention.province_iso == listed[-1].province_iso:
+                end = mention.end  # "Tarinkot in Uruzgan and Qalat in Zabul": where the place lies
+                continue
+            if not (_chain_gap(gap) if listed else _LIST_LEAD.match(gap)):
+                break
+            listed.append(mention)
+            end = mention.end
+        if listed:
+            return statuses.pop(), listed, (m.start(), opens.start())
+    return "", [], (0, 0)
 
 
 def group_status(sentence: str) -> str:

@@ -14,7 +14,7 @@ from geomap.errors import InputError
 from geomap.extract._model import CONTESTED, Mention, Statement
 from geomap.extract.claims import _DENIAL, _denies_previous, denier, denies_own_claim
 from geomap.extract.dates import _date_for, _dates_in, _history, _later_dates, _parse_published, is_state, report_dates
-from geomap.extract.events import _statements, group_status
+from geomap.extract.events import _statements, group_listed, group_status
 from geomap.extract.mentions import _mentions_in, _names, _resolve_places, _runs, _runs_naming, place_by_text
 from geomap.extract.references import CAPITAL, Antecedent, _next_antecedent, _references
 from geomap.extract.rows import CONFIDENCE, DENIED_BY, ORDER, _merge, _row
@@ -114,7 +114,10 @@ def extract_reports(
         history = _history(sentence, published_on)
         plain, asides = _without_brackets(sentence)
         statable = [m for m in mentions if not any(a <= m.start < b for a, b in asides)]
-        for statement in _statements(plain, statable, context) if statable else []:
+        stated = _statements(plain, statable, context) if statable else []
+        if statable:
+            stated = _with_listed(plain, statable, stated)
+        for statement in stated:
             if _is_history(statement, plain, dates, history):
                 continue  # "overran Kunduz in 2015": not news of the day
             state = is_state(statement, plain)
@@ -164,6 +167,28 @@ _GROUP_NAMED = re.compile(r"^(?:These|They|Those)\s+(?:are|were|include|included
 _TIMELINE_ENTRY = re.compile(
     r"^(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?\s*[-–—]{1,2}\s*[A-Z][^:.\n]{1,40}:"
 )
+
+
+def _with_listed(sentence: str, mentions: list[Mention], stated: list[Statement]) -> list[Statement]:
+    """``stated`` with the places a counted group lists after a colon or dash ("three capitals fell at once:
+    Kunduz, Sar-e Pul and Taloqan") given the group's status, and without a statement about the province
+    the group belongs to when every listed place lies in it ("retook three districts of Baghlan: ...")."""
+    status, listed, (group_start, list_start) = group_listed(sentence, mentions)
+    if not listed:
+        return stated
+    provinces = {m.province_iso for m in listed}
+    kept = [
+        s
+        for s in stated
+        if not (
+            group_start <= s.mention.start < list_start
+            and s.mention.kind in ("province", "capital")  # "two districts of Kunduz"
+            and provinces == {s.mention.province_iso}
+        )
+    ]
+    covered = {s.mention.start for s in kept}
+    added = [Statement(m, status, 0.7, "the group it is listed in", m.start) for m in listed if m.start not in covered]
+    return kept + added
 
 
 def _placed_as_before(mentions: list[Mention], found: list[Mention], placed: dict[str, Mention]) -> list[Mention]:

@@ -23,8 +23,9 @@ MIN_PLACE_CONFIDENCE = 0.75
 
 
 _WORD = re.compile(r"[A-Z][A-Za-z’'āīūēōĀ]*(?:-[A-Za-z]+)*")
-# What may join two capitalised words of one name: spaces, or a linking vowel ("Sar e Pol", "Pul - e - Khumri").
-_JOINER = re.compile(r"\s+|\s+[ei]\s+|\s*-\s*[ei]\s*-\s*")
+# What may join two capitalised words of one name: spaces, a linking vowel ("Sar e Pol", "Pul - e - Khumri"),
+# or the Dari "wa" (and) of paired names ("Khost wa Firing", "Kiran wa Munjan").
+_JOINER = re.compile(r"\s+|\s+(?:[ei]|wa)\s+|\s*-\s*[ei]\s*-\s*")
 #: Longest name looked up, in words.
 MAX_NAME_WORDS = 4
 
