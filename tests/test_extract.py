@@ -968,11 +968,25 @@ def test_places_listed_after_a_counted_group_take_its_status():
 
 
 def test_the_province_a_listed_group_belongs_to_is_not_taken_itself():
-    rows = rows_of("Government troops recaptured two districts of Kunduz on Monday: Imam Sahib and Dasht-e Archi.")
-    assert {(place, status) for place, _, status, _ in rows} == {
+    text = "Government troops recaptured three districts of Kunduz on Monday: Imam Sahib, Qala-i-Zal and Dasht-e Archi."
+    assert {(place, status) for place, _, status, _ in rows_of(text)} == {
         ("Imam Sahib", "government"),
+        ("Qalay-i-Zal", "government"),
         ("Dashte Archi", "government"),
     }
+
+
+def test_places_a_group_includes():
+    assert {(p, s) for p, _, s, _ in rows_of("Cities still held by the army include Kandahar and Herat.")} == {
+        ("Kandahar", "government"),
+        ("Herat", "government"),
+    }
+    assert rows_of("The districts that fell to the Taliban on Friday were Khan Abad and Chahar Dara.") == {
+        ("Khanabad", "AF-KDZ", "taliban", "08-13"),
+        ("Chahar Dara", "AF-KDZ", "taliban", "08-13"),
+    }
+    # a negated group lists nothing taken
+    assert rows_of("Capitals the Taliban have not captured include Kabul.") == set()
 
 
 def test_a_colon_without_a_counted_group_lists_nothing():

@@ -650,6 +650,15 @@ _COUNTED_GROUP = re.compile(
 
 
 # Where a counted group's places are listed after it: "three capitals fell at once: Kunduz, Sar-e Pul and Taloqan"
+# A group of places the sentence then names: "Capitals still held by the government include Gardez, ..."
+_NAMED_GROUP = re.compile(r"\b(?:provincial\s+capitals|capitals|districts|cities|provinces)\b", re.I)
+# what names the group right after what is said of it (a date may come between)
+_GROUP_IS = re.compile(
+    r"(?:\s+by\s+(?:the\s+)?[\w-]+(?:\s+forces)?)?"
+    r"(?:\s+(?:on|since|by)\s+\w+(?:\s+\d{1,2})?|\s+(?:this|last)\s+week|\s+so\s+far)?"
+    r"\s*,?\s+(?:include|includes|included|including|are|were)\b\s*:?",
+    re.I,
+)
 _LIST_OPENS = re.compile(r"\s*(?::|—|–|\s-\s)")
 _PLACED_IN = re.compile(r"^\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?$|^\s*[,(]?\s*$", re.I)
 _LIST_LEAD = re.compile(
@@ -664,15 +673,22 @@ _MAX_GROUPS = 8
 
 
 def group_listed(sentence: str, mentions: list[Mention]) -> tuple[str, list[Mention], tuple[int, int]]:
-    """The status a sentence gives a counted group of places, the places it lists after a colon or dash,
-    and the span from the group to the list ("retook three districts of Baghlan on Friday: Deh Salah,
-    Pul-e Hesar and Bano"); ``("", [], (0, 0))`` when it lists none."""
-    for m in itertools.islice(_COUNTED_GROUP.finditer(sentence), _MAX_GROUPS):
+    """The status a sentence gives a group of places, the places it then lists, and the span from the group to
+    the list: after a counted group and a colon or dash ("retook three districts of Baghlan on Friday: Deh
+    Salah, Pul-e Hesar and Bano"), or after "include" or "are" ("Capitals still held by the government
+    include Gardez and Khost"); ``("", [], (0, 0))`` when it lists none."""
+    groups = itertools.chain(_COUNTED_GROUP.finditer(sentence), _NAMED_GROUP.finditer(sentence))
+    for m in itertools.islice(groups, _MAX_GROUPS):
         group = Mention(m.start(), m.end(), m.group(0), "", "", "city", 1.0)
-        statuses = {s.status for s in _statements(sentence, [group])}
+        stated = _statements(sentence, [group])
+        statuses = {s.status for s in stated}
         if len(statuses) != 1:
             continue
-        opens = _LIST_OPENS.search(sentence, m.end())
+        said = max(s.cue_start + len(s.cue) for s in stated)
+        opens = _LIST_OPENS.search(sentence, max(m.end(), said)) if m.re is _COUNTED_GROUP else None
+        named = _GROUP_IS.match(sentence, said)
+        if named is not None and (opens is None or named.start() < opens.start()):
+            opens = named
         if opens is None or _CLAUSE_BREAK.search(sentence, m.end(), opens.start()):
             continue
         listed: list[Mention] = []
@@ -681,7 +697,12 @@ def group_listed(sentence: str, mentions: list[Mention]) -> tuple[str, list[Ment
             if mention.start < end or mention.reference:
                 continue
             gap = sentence[end : mention.start]
-            if listed and _PLACED_IN.match(gap) and mention.province_iso == listed[-1].province_iso:
+            if (
+                listed
+                and mention.kind == "province"
+                and _PLACED_IN.match(gap)
+                and mention.province_iso == listed[-1].province_iso
+            ):
                 end = mention.end  # "Tarinkot in Uruzgan and Qalat in Zabul": where the place lies
                 continue
             if not (_chain_gap(gap) if listed else _LIST_LEAD.match(gap)):
