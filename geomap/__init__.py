@@ -24,6 +24,7 @@ from geomap.errors import (
     GeomapError,
     InputError,
     OutputError,
+    UnplacedReportsWarning,
 )
 
 if _typing.TYPE_CHECKING:
@@ -78,6 +79,7 @@ __all__ = [
     "OutputError",
     "Status",
     "StatusScheme",
+    "UnplacedReportsWarning",
     "__version__",
     "build_timeline",
     "control_map",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from geomap import __version__
-from geomap.errors import GeomapError
+from geomap.errors import GeomapError, UnplacedReportsWarning
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -1106,6 +1106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _terminate_as_interrupt(), warnings.catch_warnings():  # one-line warnings only while the command runs
             warnings.showwarning = _show_warning
+            # the commands say which reports were not placed themselves, after --unresolved is written
+            warnings.filterwarnings("ignore", category=UnplacedReportsWarning)
             return int(args.func(args) or 0)
     except GeomapError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)

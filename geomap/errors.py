@@ -33,6 +33,11 @@ class OutputError(GeomapError, OSError):
     """An output cannot be written (e.g. it would overwrite an input)."""
 
 
+class UnplacedReportsWarning(UserWarning):
+    """Some reports could not be placed on the areas: they are left out of the timeline and listed in
+    its ``unresolved`` table."""
+
+
 def row_message(source: str, row: int | None, column: str | None, value: object, why: str) -> str:
     """Format the one-line message used for a bad value in a table.
 

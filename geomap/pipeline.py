@@ -217,7 +217,39 @@ def build_timeline(
     )
     timeline.imprecise_dropped = int((~keep).sum())
     _release_arrow_memory()
+    _warn_unplaced(timeline)
     return timeline
+
+
+def _warn_unplaced(timeline: ControlTimeline) -> None:
+    """Say, as an :class:`~geomap.errors.UnplacedReportsWarning`, how many reports were left out and why."""
+    unresolved = timeline.unresolved
+    if not len(unresolved):
+        return
+    import warnings
+
+    from geomap.errors import UnplacedReportsWarning, shown
+
+    first = unresolved.iloc[0]
+    warnings.warn(
+        f"{len(unresolved):,} report(s) could not be placed on the {timeline.area_noun} and are left out, "
+        f"e.g. {shown(first['place'])} (row {first['row']}: {first['reason']}); see timeline.unresolved",
+        UnplacedReportsWarning,
+        stacklevel=_outside_geomap(),
+    )
+
+
+def _outside_geomap() -> int:
+    """The ``stacklevel`` of the first caller outside the geomap package (a warning names the user's line)."""
+    import sys
+    from types import FrameType
+
+    package = str(Path(__file__).resolve().parent)
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _checked_options(
@@ -500,6 +532,7 @@ def _build_in_chunks(
         timeline._decisions()  # the engine's arrays, built before the free text is read
         release_memory()  # what deciding freed, before the text comes in
         _read_free_text(path, delimiter, later, timeline, blank, text_dir, on_demand=text_on_demand)
+    _warn_unplaced(timeline)
     return timeline
 
 

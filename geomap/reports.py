@@ -342,6 +342,7 @@ def validate_reports(
             f"{source_name}: missing column(s) {', '.join(missing)}; the columns are: {have} "
             f"(reports need date, place and status){hint}"
         )
+    _refuse_unread_coordinates(frame.columns, source_name)
     n = len(frame)
     if n == 0:
         raise InputError(f"{source_name}: there are no reports (only a header); add rows of date,place,status")
@@ -455,9 +456,12 @@ def _read_plain_reports(
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES or not path.is_file():
         return None
-    columns = read_typed_csv(
-        path, delimiter="\t" if suffix == ".tsv" else ",", numbers=(LAT, LON), coded=_CODED, kept=_KEPT
-    )
+    delimiter = "\t" if suffix == ".tsv" else ","
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        header = next(csv.reader([fh.readline(1 << 16)], delimiter=delimiter), [])
+    if _coordinates_named_otherwise(header):
+        return None  # refused by name in validate_reports
+    columns = read_typed_csv(path, delimiter=delimiter, numbers=(LAT, LON), coded=_CODED, kept=_KEPT)
     if columns is None or any(c not in columns for c in REQUIRED_REPORT_COLUMNS):
         return None
     n = len(columns[DATE])
@@ -596,6 +600,38 @@ COLUMN_SYNONYMS = {
     PLACE: ("location", "town", "city", "district", "province", "placename", "name", "locality", "area", "village"),
     STATUS: ("control", "controlledby", "controller", "state", "side", "holder", "heldby", "situation"),
 }
+
+
+#: Column names people give coordinates, folded as in :data:`COLUMN_SYNONYMS`.
+COORDINATE_SYNONYMS = {
+    LAT: ("latitude", "lat_dd", "latdd", "y_lat"),
+    LON: ("longitude", "lng", "long", "lon_dd", "x_lon"),
+}
+
+
+def _coordinates_named_otherwise(columns: Iterable[object]) -> list[tuple[str, str]]:
+    """``(found, meant)`` for each coordinate column named otherwise than ``lat``/``lon`` while that one is absent."""
+    names = [str(c) for c in columns]
+    folded = {re.sub(r"[\s\-]+", "", n.strip().lower()): n for n in names}
+    lowered = {n.strip().lower() for n in names}
+    return [
+        (folded[synonym], column)
+        for column, synonyms in COORDINATE_SYNONYMS.items()
+        if column not in lowered
+        for synonym in synonyms
+        if synonym in folded
+    ]
+
+
+def _refuse_unread_coordinates(columns: Iterable[object], source_name: str) -> None:
+    """Coordinates in columns geomap does not read ("latitude") would be dropped without a word: refused."""
+    found = _coordinates_named_otherwise(columns)
+    if found:
+        renames = ", ".join(f"{_header(name)!r} -> {meant!r}" for name, meant in found)
+        raise InputError(
+            f"{source_name}: coordinates are read from columns 'lat' and 'lon'; rename {renames} "
+            "(or delete the column(s) to place the reports by name)"
+        )
 
 
 def _header(name: object) -> str:

@@ -10,7 +10,7 @@ import pytest
 from fake_places import answer_table
 
 from geomap.boundaries import load_boundaries
-from geomap.errors import GeocodeError, InputError
+from geomap.errors import GeocodeError, InputError, UnplacedReportsWarning
 from geomap.geocode import Geocoder
 from geomap.pipeline import build_timeline, geocode_places
 from geomap.reports import read_reports
@@ -40,7 +40,14 @@ REPORTS = [
 
 def test_build_timeline_asks_the_geocoder_once_per_distinct_name():
     geocoder = CountingGeocoder()
-    timeline = build_timeline(REPORTS, geocoder=geocoder)
+    with pytest.warns(UnplacedReportsWarning) as caught:
+        timeline = build_timeline(REPORTS, geocoder=geocoder)
+    # said once, at the caller's line, with the first report left out and where to find the rest
+    assert [str(w.message) for w in caught] == [
+        "1 report(s) could not be placed on the provinces and are left out, e.g. 'Nowhere' "
+        "(row 4: not in the fake gazetteer); see timeline.unresolved"
+    ]
+    assert caught[0].filename == __file__
     assert isinstance(timeline, ControlTimeline)
     assert geocoder.calls == [["Ghazni", "Herat", "Nowhere"]]
     status = timeline.status(on="2021-08-11").set_index("area_id")["status"]

@@ -316,3 +316,21 @@ def test_a_value_past_the_csv_field_limit_is_named_at_the_row_where_it_begins(py
             assert csv.field_size_limit() == python_limit  # the caller's limit is left as it was
     finally:
         csv.field_size_limit(before)
+
+
+@pytest.mark.parametrize("rows", [1, 40_000])  # a small file, and one past the fast reader's threshold
+def test_coordinates_in_columns_named_otherwise_are_refused_not_dropped(tmp_path, rows):
+    path = tmp_path / "r.csv"
+    path.write_text("date,place,status,latitude,lng\n" + "2021-08-01,Herat,taliban,34.34,62.2\n" * rows)
+    with pytest.raises(InputError) as err:
+        read_reports(path)
+    assert str(err.value) == (
+        f"{path}: coordinates are read from columns 'lat' and 'lon'; rename 'latitude' -> 'lat', 'lng' -> 'lon' "
+        "(or delete the column(s) to place the reports by name)"
+    )
+
+
+def test_a_longitude_column_beside_lat_and_lon_is_left_alone(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("date,place,status,lat,lon,longitude\n2021-08-01,Herat,taliban,34.34,62.2,62.2\n")
+    assert read_reports(path)["lon"].tolist() == [62.2]
