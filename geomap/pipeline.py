@@ -177,7 +177,7 @@ def build_timeline(
 
     def place() -> tuple[pd.DataFrame, pd.DataFrame, AreaText | None]:
         # the area columns are left to build until timeline.reports is asked for
-        geocoded = geocode_places(table, geocoder)
+        geocoded = geocode_places(table, geocoder, areas=None if boundaries is None else areas)
         if districts:
             return _locate_on_districts(table, areas, geocoded=geocoded, engine=engine, ahead=ahead, defer=True)
         return _locate_reports(
@@ -452,7 +452,7 @@ def _build_in_chunks(
         if problems or failures:
             continue
         try:
-            geocoded = geocode_places(table, geocoder)
+            geocoded = geocode_places(table, geocoder, areas=None if boundaries is None else areas)
             if districts:
                 located, unresolved = locate_on_districts(table, areas, geocoded=geocoded, engine=engine)
             else:
@@ -986,7 +986,9 @@ def _refuse_unplaced(reports: object, located: pd.DataFrame, unresolved: pd.Data
             )
 
 
-def geocode_places(table: pd.DataFrame, geocoder: GeocoderLike | None = None) -> pd.DataFrame | None:
+def geocode_places(
+    table: pd.DataFrame, geocoder: GeocoderLike | None = None, *, areas: gpd.GeoDataFrame | None = None
+) -> pd.DataFrame | None:
     """Geocode the places of validated reports that have no coordinates.
 
     Each distinct name is asked once.
@@ -997,6 +999,10 @@ def geocode_places(table: pd.DataFrame, geocoder: GeocoderLike | None = None) ->
         Validated reports (:func:`geomap.reports.read_reports`).
     geocoder
         As in :func:`build_timeline`; ``None`` is the offline gazetteer.
+    areas
+        The user's own areas (``area_id``, ``area_name``, polygons in EPSG:4326): a place written as one
+        area's id or name (case, accents and spacing aside) is that area, at a point inside it, before
+        any geocoder is asked; a name several areas share is left unresolved with their ids.
 
     Returns
     -------
@@ -1023,6 +1029,23 @@ def geocode_places(table: pd.DataFrame, geocoder: GeocoderLike | None = None) ->
 
         geocoder = Geocoder()
     unique = [str(name) for name in pd.unique(table.loc[need, "place"])]
+    by_area = _area_answers(unique, areas) if areas is not None else {}
+    asked = [name for name in unique if name not in by_area]
+    result = _geocoder_answers(geocoder, asked) if asked else pd.DataFrame(columns=_ANSWER_COLUMNS)
+    if areas is not None:
+        result = _with_area_answers(result, asked, unique, by_area)
+    result.index = pd.Index(unique)
+    return result.reindex(table["place"].astype(str).to_numpy()).reset_index(drop=True)
+
+
+_NO_AREA = "not the id or name of an area of the boundaries either (give lat and lon for places elsewhere)"
+_ANSWER_COLUMNS = ("query", "name", "kind", "province_iso", "lat", "lon", "confidence", "method", "reason")
+
+
+def _geocoder_answers(geocoder: GeocoderLike, unique: list[str]) -> pd.DataFrame:
+    """The geocoder's table for ``unique`` names, checked: one row per name, the columns a timeline reads."""
+    import pandas as pd
+
     result = geocoder(unique)
     if not isinstance(result, pd.DataFrame) or len(result) != len(unique):
         got = f"{len(result)} rows" if isinstance(result, pd.DataFrame) else type(result).__name__
@@ -1036,8 +1059,69 @@ def geocode_places(table: pd.DataFrame, geocoder: GeocoderLike | None = None) ->
     result = pd.DataFrame(result).reset_index(drop=True)
     if "reason" not in result:
         result["reason"] = ""
-    result.index = pd.Index(unique)
-    return result.reindex(table["place"].astype(str).to_numpy()).reset_index(drop=True)
+    return result
+
+
+def _fold_name(name: object) -> str:
+    """A name as compared with an area's: Unicode-normalised, accents dropped, case folded, spaces collapsed."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
+
+
+def _area_answers(names: list[str], areas: gpd.GeoDataFrame) -> dict[str, dict[str, Any]]:
+    """The answers of the names that are an area's id or name: ``{name: answer row}`` (see :func:`geocode_places`)."""
+    from geomap.schema import AREA_ID, AREA_NAME
+
+    ids, labels = areas[AREA_ID].astype(str).to_numpy(), areas[AREA_NAME].astype(str).to_numpy()
+    by_id = {_fold_name(i): k for k, i in enumerate(ids)}
+    by_label: dict[str, list[int]] = {}
+    for k, label in enumerate(labels):
+        by_label.setdefault(_fold_name(label), []).append(k)
+    points = None
+    answers: dict[str, dict[str, Any]] = {}
+    for name in names:
+        folded = _fold_name(name)
+        if folded in by_id:
+            hits, method = [by_id[folded]], "area id"
+        elif folded in by_label:
+            hits, method = by_label[folded], "area name"
+        else:
+            continue
+        if len(hits) > 1:
+            shown_ids = ", ".join(ids[k] for k in hits[:5])
+            reason = f"the name of {len(hits)} areas (ids {shown_ids}); write the area's id, or give lat and lon"
+            answers[name] = {"query": name, "name": name, "kind": "", "province_iso": "", "lat": float("nan"),
+                             "lon": float("nan"), "confidence": 0.0, "method": "", "reason": reason}  # fmt: skip
+            continue
+        if points is None:
+            points = areas.geometry.representative_point()
+        point = points.iloc[hits[0]]
+        answers[name] = {"query": name, "name": labels[hits[0]], "kind": "area", "province_iso": "",
+                         "lat": float(point.y), "lon": float(point.x), "confidence": 1.0, "method": method,
+                         "reason": ""}  # fmt: skip
+    return answers
+
+
+def _with_area_answers(
+    result: pd.DataFrame, asked: list[str], unique: list[str], by_area: dict[str, dict[str, Any]]
+) -> pd.DataFrame:
+    """The answers of ``unique`` names in order: the areas' for the names in ``by_area``, the geocoder's
+    (``result``, one row per name of ``asked``) for the others; a name neither knows says so."""
+    import pandas as pd
+
+    result = result.reset_index(drop=True)
+    if len(result):
+        unresolved = result["method"].fillna("").astype(str).eq("").to_numpy()
+        reason = result["reason"].fillna("").astype(str)
+        result["reason"] = reason.where(~unresolved, reason.str.cat(["; "] * len(reason)).str.lstrip("; ") + _NO_AREA)
+    if not by_area:
+        return result
+    rows = dict(zip(asked, result.to_dict("records"), strict=True))
+    rows.update(by_area)
+    return pd.DataFrame([rows[name] for name in unique])
 
 
 def _any_nan(values: pd.Series) -> bool:

@@ -8,6 +8,7 @@ import re
 import pandas as pd
 import pytest
 from fake_places import answer_table
+from shapely.geometry import Polygon
 
 from geomap.boundaries import load_boundaries
 from geomap.errors import GeocodeError, InputError, UnplacedReportsWarning
@@ -83,6 +84,33 @@ def test_offline_geocoder_by_default_and_as_an_object():
 def test_strict_names_the_first_unplaced_report():
     with pytest.raises(GeocodeError, match=r"<reports>, row 4, column 'place': 'Nowhere': not in the fake gazetteer"):
         build_timeline(REPORTS, geocoder=CountingGeocoder(), strict=True)
+
+
+def test_places_named_by_an_area_id_or_name_on_user_boundaries(squares, tmp_path):
+    squares.loc[2, "label"] = "Bêta"  # two areas whose names fold alike
+    squares.loc[3] = ["D", "Delta City", Polygon([(68, 33), (68.2, 33), (68.2, 33.2), (68, 33.2)])]  # a small area
+    squares.to_file(tmp_path / "squares.gpkg")
+    areas = load_boundaries(tmp_path / "squares.gpkg", id_field="code", name_field="label")
+    geocoder = CountingGeocoder()
+    rows = [
+        {"date": "2021-08-12", "place": "A", "status": "taliban"},  # an id
+        {"date": "2021-08-12", "place": "  delta   CITY ", "status": "government"},  # a name, case and spaces aside
+        {"date": "2021-08-13", "place": "Beta", "status": "taliban"},  # the name of B and C
+        {"date": "2021-08-13", "place": "Herat", "status": "taliban"},  # neither: asked of the geocoder
+        {"date": "2021-08-13", "place": "Narnia", "status": "taliban"},  # known to neither
+    ]
+    with pytest.warns(UnplacedReportsWarning):
+        timeline = build_timeline(rows, boundaries=areas, geocoder=geocoder)
+    assert geocoder.calls == [["Herat", "Narnia"]]  # the areas answer the others
+    status = timeline.status(on="2021-08-12").set_index("area_id")["status"].to_dict()
+    assert status == {"A": "taliban", "B": "unknown", "C": "unknown", "D": "government"}
+    reasons = dict(zip(timeline.unresolved["place"], timeline.unresolved["reason"], strict=True))
+    assert reasons == {
+        "Beta": "the name of 2 areas (ids B, C); write the area's id, or give lat and lon",
+        "Herat": "outside every boundary polygon",
+        "Narnia": "not in the fake gazetteer; not the id or name of an area of the boundaries either "
+        "(give lat and lon for places elsewhere)",
+    }
 
 
 def test_user_boundaries(squares, tmp_path):
