@@ -341,6 +341,21 @@ def test_markers_follow_the_shown_date(square_timeline, visit):
     assert colours[COLOR["contested"]] == 1 + 1
 
 
+def test_per_date_layers_hatch_a_contested_area_on_the_date_the_page_opens_on(square_areas, visit):
+    import pandas as pd
+
+    from geomap.timeline import ControlTimeline
+
+    reports = pd.DataFrame(
+        [("2021-08-01", "Gammatown", "contested", 33.5, 67.5), ("2021-08-03", "Gammatown", "taliban", 33.5, 67.5)],
+        columns=["date", "place", "status", "lat", "lon"],
+    )
+    timeline = ControlTimeline.from_reports(reports, boundaries=square_areas)
+    page = visit(map_html(control_map(timeline, layers="per-date", self_contained=True)), "#2021-08-01").page
+    assert page.text_content(".geomap-date") == SHOWN["2021-08-01"]
+    assert hatched(page) == Counter({COLOR["contested"]: 1})
+
+
 def test_per_date_layers_in_a_layer_control(square_timeline, visit):
     seen = visit(map_html(control_map(square_timeline, layers="per-date", self_contained=True)))
     page = seen.page

@@ -600,13 +600,15 @@ function geomapControlMap(map, opts) {
         setTimeout(function () { if (!map.hasLayer(groups[d])) selectOnly(d, true); }, 0);
       }
     });
-    groups.forEach(function (g, d) { g.on("add", function () { buildGroup(d); }); });
+    // The hatch patterns live in the overlay's SVG, which exists only once a group is on the map.
+    groups.forEach(function (g, d) { g.on("add", function () { buildGroup(d); ensurePatterns(); }); });
     var selectOnly = function (d, fromHash) {
       switching = true;
       try {
         groups.forEach(function (g, k) { if (k !== d && map.hasLayer(g)) map.removeLayer(g); });
         buildGroup(d);
         if (!map.hasLayer(groups[d])) groups[d].addTo(map);
+        ensurePatterns();
       } finally {
         switching = false;
       }
