@@ -8,6 +8,7 @@ listing the ids of polygons that had to be repaired.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import math
 import os
@@ -115,6 +116,7 @@ def load_boundaries(
     name_field: str,
     crs: str | int | CRS | None = None,
     encoding: str | None = None,
+    layer: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Load a polygon file (shapefile, GeoPackage, GeoJSON, ...) as map areas.
 
@@ -132,6 +134,9 @@ def load_boundaries(
     encoding
         Text encoding of the attributes, e.g. ``"cp1256"``. By default a
         shapefile's ``.cpg`` is honoured and other formats are read as UTF-8.
+    layer
+        The layer to read from a file that holds several (a GeoPackage of several
+        administrative levels); a file of one layer needs none.
 
     Returns
     -------
@@ -142,7 +147,8 @@ def load_boundaries(
     Raises
     ------
     BoundaryError
-        The file is missing or unreadable, has no CRS and none was given, lacks
+        The file is missing or unreadable, holds several layers and none was
+        chosen (or not the one named), has no CRS and none was given, lacks
         the id or name field, has empty or duplicate ids, has non-polygon or
         empty geometries, has coordinates impossible in its CRS, or has
         non-UTF-8 names and no ``.cpg`` and no ``encoding``.
@@ -155,7 +161,7 @@ def load_boundaries(
     if not isinstance(path, str | os.PathLike):
         raise BoundaryError(f"path: expected a file path, got {type(path).__name__}; give the polygon file to read")
     path = Path(path)
-    gdf = _read(path, encoding)
+    gdf = _read(path, encoding, layer)
     gdf = _with_crs(gdf, path, crs)
     ids = _check_fields(gdf, path, id_field, name_field)
     _check_geometry_types(gdf, path, ids)
@@ -171,8 +177,16 @@ def load_boundaries(
     return gdf.reset_index(drop=True)
 
 
-def _read(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+def _read(path: Path, encoding: str | None, layer: str | None = None) -> gpd.GeoDataFrame:
     check_readable(path, "boundary file")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise BoundaryError(
+                f"{path}: unknown encoding {encoding!r}; use a Python codec name such as 'cp1256'"
+            ) from None
+    layer = _layer_to_read(path, layer)
     if path.suffix.lower() == ".shp":
         if _companion(path, ".dbf") is None:
             raise BoundaryError(
@@ -182,7 +196,7 @@ def _read(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
         if encoding is None:
             _check_shapefile_encoding(path)
     try:
-        gdf = _read_file(path, encoding)
+        gdf = _read_file(path, encoding, layer)
     except LookupError:
         raise BoundaryError(
             f"{path}: unknown encoding {encoding!r}; use a Python codec name such as 'cp1256'"
@@ -203,13 +217,35 @@ def _read(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _read_file(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+def _layer_to_read(path: Path, layer: str | None) -> str | None:
+    """``layer``, checked against the layers of ``path``; ``None`` for a file of one layer (or one that cannot
+    be listed: reading it says why). A file of several layers needs one named."""
+    if path.is_dir() and layer is None:
+        return None
+    try:
+        names = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError):
+        return layer
+    if layer is None:
+        if len(names) <= 1:
+            return None
+        shown_names = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        raise BoundaryError(
+            f"{path}: holds {len(names)} layers ({shown_names}); choose one with layer='{names[0]}' "
+            f"(CLI: --layer {names[0]})"
+        )
+    if layer not in names:
+        raise BoundaryError(f"{path}: no layer {layer!r}; the layers are: {', '.join(names[:20])}")
+    return layer
+
+
+def _read_file(path: Path, encoding: str | None, layer: str | None = None) -> gpd.GeoDataFrame:
     """Read with pyogrio; a ring that is not closed or has too few points is refused with its row."""
     try:
-        return gpd.read_file(path, engine="pyogrio", encoding=encoding)
+        return gpd.read_file(path, engine="pyogrio", encoding=encoding, layer=layer)
     except shapely.errors.GEOSException:
         pass
-    gdf = gpd.read_file(path, engine="pyogrio", encoding=encoding, on_invalid="ignore")
+    gdf = gpd.read_file(path, engine="pyogrio", encoding=encoding, layer=layer, on_invalid="ignore")
     broken = gdf.geometry.isna().to_numpy().nonzero()[0]
     row = int(broken[0]) + 1 if len(broken) else None
     where = f", row {row}" if row is not None else ""

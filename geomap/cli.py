@@ -107,6 +107,7 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
         "and overrides the one it states",
     )
     g.add_argument("--encoding", metavar="CODEC", help="attribute encoding of --boundaries, e.g. cp1256")
+    g.add_argument("--layer", metavar="NAME", help="the layer of --boundaries to map, when the file holds several")
     t = p.add_argument_group("timeline")
     t.add_argument("--scheme", metavar="FILE", help="status scheme JSON (default: Afghanistan 2021)")
     when = t.add_mutually_exclusive_group()
@@ -193,7 +194,12 @@ def _timeline_from_args(
         if not (args.id_field and args.name_field):
             raise InputError(f"{args.boundaries}: --boundaries needs --id-field and --name-field")
         boundaries = load_boundaries(
-            args.boundaries, id_field=args.id_field, name_field=args.name_field, crs=args.crs, encoding=args.encoding
+            args.boundaries,
+            id_field=args.id_field,
+            name_field=args.name_field,
+            crs=args.crs,
+            encoding=args.encoding,
+            layer=args.layer,
         )
     scheme = load_scheme(args.scheme) if args.scheme else None
     dates = [d.strip() for d in args.dates.split(",") if d.strip()] if args.dates else None

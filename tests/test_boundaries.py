@@ -309,3 +309,24 @@ def test_file_with_its_own_area_columns(tmp_path, squares):
     areas = load_boundaries(path, id_field="area_id", name_field="label")
     assert areas["area_id"].tolist() == ["A", "B", "C"]
     assert areas["area_name"].tolist() == ["Alpha", "Beta", "Gamma"]
+
+
+def test_a_file_of_several_layers_needs_the_layer_named(tmp_path, squares):
+    path = tmp_path / "levels.gpkg"
+    squares.dissolve().assign(code="ALL", label="Everything").to_file(path, layer="country")
+    squares.to_file(path, layer="regions")
+    with pytest.raises(BoundaryError) as err:
+        load_boundaries(path, id_field="code", name_field="label")
+    assert str(err.value) == (
+        f"{path}: holds 2 layers (country, regions); choose one with layer='country' (CLI: --layer country)"
+    )
+    with pytest.raises(BoundaryError, match=r"no layer 'provinces'; the layers are: country, regions$"):
+        load_boundaries(path, id_field="code", name_field="label", layer="provinces")
+    areas = load_boundaries(path, id_field="code", name_field="label", layer="regions")
+    assert areas["area_id"].tolist() == ["A", "B", "C"]
+
+
+def test_an_unknown_encoding_is_named_as_such(tmp_path, squares):
+    squares.to_file(tmp_path / "squares.gpkg")
+    with pytest.raises(BoundaryError, match=r"unknown encoding 'nonsense'; use a Python codec name such as 'cp1256'$"):
+        load_boundaries(tmp_path / "squares.gpkg", id_field="code", name_field="label", encoding="nonsense")
