@@ -153,11 +153,41 @@ def date_problem(value: object) -> str:
     if _YEAR_FIRST.match(text):
         return "write the date as YYYY-MM-DD, with a two-digit month and day and '-' between"
     if _NUMERIC_DATE.match(text):
-        first, second = (int(p) for p in re.split(r"[/.\-]", text)[:2])
+        first, second, year = (int(p) for p in re.split(r"[/.\-]", text.strip())[:3])
         if first <= 12 and second <= 12:
             return "ambiguous date (day and month order unknown); write it as YYYY-MM-DD"
-        return "day/month date; write it as YYYY-MM-DD"
+        order, (day, month) = ("day/month", (first, second)) if first > 12 else ("month/day", (second, first))
+        return f"{order} date; write it as YYYY-MM-DD{_as_iso(year, month, day)}"
+    words = _in_words(text)
+    if words is not None:
+        return f"a date in words; write it as YYYY-MM-DD ({words.isoformat()})"
     return "not a date; write it as YYYY-MM-DD"
+
+
+def _as_iso(year: int, month: int, day: int) -> str:
+    """`` (2023-03-13)`` when the parts make a real date with a four-digit year, else ``""``."""
+    if year < 1000:
+        return ""
+    try:
+        return f" ({dt.date(year, month, day).isoformat()})"
+    except ValueError:
+        return ""
+
+
+_WORD_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d %b. %Y")
+
+
+def _in_words(text: str) -> dt.date | None:
+    """The date ``text`` writes with its month in English words ("12 Mar 2023", "March 12, 2023"), if any."""
+    if len(text) > 40:
+        return None
+    cleaned = " ".join(text.split())
+    for fmt in _WORD_FORMATS:
+        try:
+            return dt.datetime.strptime(cleaned, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _date_text(value: object) -> str:

@@ -721,9 +721,16 @@ def _check_coordinates(
         swapped = (lat_out | lon_out) & (lon >= min_lat) & (lon <= max_lat) & in_lon_range(lat, min_lon, max_lon)
         across = " across 180 degrees" if min_lon > max_lon else ""
         where = f"latitude {min_lat:g}..{max_lat:g}, longitude {min_lon:g}..{max_lon:g}{across}"
-        bad(swapped, LAT, 3, "lat and lon look swapped; lat is north-south (about 29-39 in Afghanistan)")
-        bad(lat_out & ~swapped, LAT, 3, f"outside the mapped area ({where}); check the coordinate")
-        bad(lon_out & ~lat_out & ~swapped, LON, 4, f"outside the mapped area ({where}); check the coordinate")
+        bad(swapped, LAT, 3, f"lat and lon look swapped; lat is north-south ({min_lat:g}..{max_lat:g} on the map)")
+        # metres of a projected CRS (UTM) in the degree columns
+        metres = both & ~swapped & ((np.abs(lat) > 90) | (np.abs(lon) > 360))
+        bad(metres & (np.abs(lat) > 90), LAT, 3, _NOT_DEGREES)
+        bad(metres & (np.abs(lat) <= 90), LON, 4, _NOT_DEGREES)
+        bad(lat_out & ~swapped & ~metres, LAT, 3, f"outside the mapped area ({where}); check the coordinate")
+        bad(lon_out & ~lat_out & ~swapped & ~metres, LON, 4, f"outside the mapped area ({where}); check the coordinate")
+
+
+_NOT_DEGREES = "not degrees (metres of a projected CRS?); write WGS84 decimal degrees (EPSG:4326), e.g. 34.5281"
 
 
 def _all_inside(lat: np.ndarray, lon: np.ndarray, bounds: tuple[float, float, float, float] | None) -> bool:

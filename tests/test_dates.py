@@ -98,7 +98,12 @@ def test_date_column_of_datetime64_is_kept_and_normalised():
 
 
 def test_date_problem_explains_each_kind():
-    assert date_problem("15/08/2021") == "day/month date; write it as YYYY-MM-DD"
+    assert date_problem("15/08/2021") == "day/month date; write it as YYYY-MM-DD (2021-08-15)"
+    assert date_problem("08/15/2021") == "month/day date; write it as YYYY-MM-DD (2021-08-15)"
+    assert date_problem("15/08/21") == "day/month date; write it as YYYY-MM-DD"  # the century is not guessed
+    assert date_problem("31/02/2021") == "day/month date; write it as YYYY-MM-DD"  # no such day to suggest
+    assert date_problem("12 Aug 2021") == "a date in words; write it as YYYY-MM-DD (2021-08-12)"
+    assert date_problem("August 12, 2021") == "a date in words; write it as YYYY-MM-DD (2021-08-12)"
     assert date_problem("08/07/2021").startswith("ambiguous date")
     assert date_problem("2021/08/12").startswith("write the date as YYYY-MM-DD")
     assert date_problem("  ") == "empty date; write the date as YYYY-MM-DD"

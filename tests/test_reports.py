@@ -334,3 +334,14 @@ def test_a_longitude_column_beside_lat_and_lon_is_left_alone(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("date,place,status,lat,lon,longitude\n2021-08-01,Herat,taliban,34.34,62.2,62.2\n")
     assert read_reports(path)["lon"].tolist() == [62.2]
+
+
+def test_projected_metres_in_the_degree_columns_are_named_as_such(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("date,place,status,lat,lon\n2021-08-01,x,taliban,3800000,500000\n")
+    with pytest.raises(ReportsError) as err:
+        read_reports(path)
+    assert err.value.problems == [
+        f"{path}, row 2, column 'lat': '3800000': not degrees (metres of a projected CRS?); "
+        "write WGS84 decimal degrees (EPSG:4326), e.g. 34.5281"
+    ]
