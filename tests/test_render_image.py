@@ -208,3 +208,29 @@ def test_timeline_plot_is_render_image(demo_timeline):
     figure.savefig(out, format="svg")
     assert "15 Aug 2021" in out.getvalue()
     assert "Kandahar" not in out.getvalue()
+
+
+def test_three_digit_counts_end_clear_of_the_legend_swatches():
+    import geopandas as gpd
+    from matplotlib.patches import Rectangle
+    from shapely.geometry import box
+
+    from geomap.timeline import ControlTimeline
+
+    cells = [box(61 + 0.5 * i, 30 + 0.4 * j, 61.5 + 0.5 * i, 30.4 + 0.4 * j) for i in range(20) for j in range(20)]
+    areas = gpd.GeoDataFrame(
+        {"area_id": [f"c{k:03d}" for k in range(400)], "area_name": [f"Cell {k}" for k in range(400)]},
+        geometry=cells,
+        crs="EPSG:4326",
+    )
+    reports = pd.DataFrame(
+        {"date": ["2021-08-01"], "place": ["x"], "status": ["taliban"], "lat": [30.2], "lon": [61.2]}
+    )
+    figure = render_image(ControlTimeline.from_reports(reports, boundaries=areas), labels=False)
+    side = figure.axes[-1]
+    counts = [t for t in side.texts if re.fullmatch(r"\d+ of 400", t.get_text())]
+    assert sorted(t.get_text() for t in counts) == ["0 of 400", "0 of 400", "1 of 400", "399 of 400"]
+    swatches_end = max(
+        p.get_window_extent().x1 for p in side.patches if isinstance(p, Rectangle) and p.get_facecolor()[3] > 0
+    )
+    assert min(t.get_window_extent().x0 for t in counts) > swatches_end

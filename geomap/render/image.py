@@ -38,6 +38,7 @@ from geomap.render.style import (
 from geomap.schema import AREA_ID, AREA_NAME
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import PathCollection
     from matplotlib.figure import Figure
@@ -53,6 +54,8 @@ ANIMATION_FORMATS = ("gif", "mp4")
 """Animation formats (the file extension names the format)."""
 
 _HATCH = "////"
+_COUNT_LEFT, _COUNT_RIGHT = 0.125, 0.34
+"""Where the legend's counts may run, in the side panel's width: right of the swatches, left of the labels."""
 _FONT = "DejaVu Sans"
 
 
@@ -454,10 +457,11 @@ class _MapDrawer:
                         alpha=0.55,
                     )
                 )
-            self.count_texts.append(side.text(0.34, y - 0.018, "", fontsize=10 * s, va="center", ha="right"))
+            self.count_texts.append(side.text(_COUNT_RIGHT, y - 0.018, "", fontsize=10 * s, va="center", ha="right"))
             label = "\n".join(textwrap.wrap(status.label, 24)) or " "
             side.text(0.38, y - 0.018, _literal(label), fontsize=9.5 * s, va="center", linespacing=1.0)
             y -= 0.06 + 0.03 * label.count("\n")
+        self._fit_counts(side, f"{len(data.areas)} of {len(data.areas)}")
         side.add_patch(
             Rectangle((0.045, y - 0.03), 0.06, 0.025, facecolor="white", edgecolor=CHANGED_EDGE, linewidth=1.8 * s)
         )
@@ -477,6 +481,20 @@ class _MapDrawer:
             va="bottom",
             wrap=True,
         )
+
+    def _fit_counts(self, side: Axes, widest: str) -> None:
+        """Shrink the counts' font until the widest count ("398 of 398") ends clear of the swatches."""
+        if not self.count_texts:
+            return
+        probe = self.count_texts[0]
+        probe.set_text(widest)
+        box = probe.get_window_extent().transformed(side.transAxes.inverted())
+        probe.set_text("")
+        room = _COUNT_RIGHT - _COUNT_LEFT
+        if box.width > room:
+            size = probe.get_fontsize() * room / box.width
+            for text in self.count_texts:
+                text.set_fontsize(size)
 
     def _labels(self) -> None:
         """Names in priority order (countries, areas smallest first, capitals), skipping overlaps."""
