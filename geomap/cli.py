@@ -246,7 +246,13 @@ def _timeline_from_args(
             for row in timeline.conflicts(limit=5).itertuples()
         )
         more = f" and {count - 5} more" if count > 5 else ""
-        print(f"geomap: conflicting reports, shown as such: {shown}{more}", file=sys.stderr)
+        conflict = timeline.scheme.conflict_key
+        how = (
+            f"shown as {conflict}"
+            if conflict
+            else "shown as the last of them in the file (the scheme has no contested)"
+        )
+        print(f"geomap: conflicting reports, {how}: {shown}{more}", file=sys.stderr)
     _report_province_wide(timeline)
     _refuse_nothing_placed(args, timeline)
     if lean:

@@ -5,9 +5,14 @@ The default, :data:`AFGHANISTAN_2021`, has ``taliban``, ``contested``,
 Another conflict gets its own scheme, in code with :class:`StatusScheme` or from a
 JSON file with :func:`load_scheme`::
 
-    {"name": "Example", "unknown": "unknown",
+    {"name": "Example", "unknown": "unknown", "contested": "fighting",
      "statuses": [{"key": "a", "label": "Side A", "color": "#d7301f"},
+                  {"key": "fighting", "label": "Fighting", "color": "#f9a825"},
                   {"key": "unknown", "label": "No report", "color": "#d9d9d9"}]}
+
+``contested`` names the status that reports disagreeing on one area and date show as
+(hatched on maps); by default the status keyed ``contested``, if the scheme has one.
+Each status may also list ``aliases``: other words reports use for it.
 """
 
 from __future__ import annotations
@@ -59,11 +64,16 @@ class StatusScheme:
         Key of the status given to an area with no report on or before a date.
     name
         A title for the scheme.
+    contested
+        Key of the status shown where the reports of one date disagree (hatched on
+        maps); ``""`` (default) is the status keyed ``contested``, if there is one.
+        Without it, the last of the disagreeing reports in input order shows.
     """
 
     statuses: tuple[Status, ...]
     unknown: str = "unknown"
     name: str = ""
+    contested: str = ""
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -87,6 +97,12 @@ class StatusScheme:
                 )
         if self.unknown not in keys:
             raise InputError(f"status scheme {self.name!r}: the unknown status {self.unknown!r} is not among {keys}")
+        if self.contested and self.contested not in keys:
+            raise InputError(
+                f"status scheme {self.name!r}: the contested status {self.contested!r} is not among {keys}"
+            )
+        if self.contested and self.contested == self.unknown:
+            raise InputError(f"status scheme {self.name!r}: the contested status cannot be the unknown one")
         lookup: dict[str, str] = {}
         for status in self.statuses:
             for spelling in (status.key, status.label, *status.aliases):
@@ -103,6 +119,13 @@ class StatusScheme:
     def keys(self) -> list[str]:
         """Status keys in display order."""
         return [s.key for s in self.statuses]
+
+    @property
+    def conflict_key(self) -> str | None:
+        """Key of the status disagreeing reports show as (:attr:`contested`), or ``None`` when there is none."""
+        if self.contested:
+            return self.contested
+        return "contested" if "contested" in self.keys else None
 
     @property
     def reportable(self) -> list[str]:
@@ -145,6 +168,7 @@ class StatusScheme:
         return {
             "name": self.name,
             "unknown": self.unknown,
+            **({"contested": self.contested} if self.contested else {}),
             "statuses": [
                 {"key": s.key, "label": s.label, "color": s.color, "aliases": list(s.aliases)} for s in self.statuses
             ],
@@ -173,7 +197,9 @@ AFGHANISTAN_2021 = StatusScheme(
 """The default scheme for the 2021 Taliban offensive."""
 
 
-def make_scheme(statuses: Sequence[dict[str, Any]], *, unknown: str = "unknown", name: str = "") -> StatusScheme:
+def make_scheme(
+    statuses: Sequence[dict[str, Any]], *, unknown: str = "unknown", name: str = "", contested: str = ""
+) -> StatusScheme:
     """Build a :class:`StatusScheme` from dicts with ``key``, ``label``, ``color`` (and ``aliases``)."""
     if isinstance(statuses, str | bytes) or not isinstance(statuses, Sequence):
         raise InputError(f"statuses: expected a list of status objects, got {type(statuses).__name__}")
@@ -199,7 +225,7 @@ def make_scheme(statuses: Sequence[dict[str, Any]], *, unknown: str = "unknown",
         if not label.strip():
             raise InputError(f"status scheme {name!r}, status {spec['key']!r}: the label is empty; give it a name")
         built.append(Status(spec["key"], label, spec["color"], tuple(aliases)))
-    return StatusScheme(statuses=tuple(built), unknown=unknown, name=name)
+    return StatusScheme(statuses=tuple(built), unknown=unknown, name=name, contested=contested)
 
 
 def load_scheme(path: str | Path) -> StatusScheme:
@@ -214,10 +240,11 @@ def load_scheme(path: str | Path) -> StatusScheme:
     if not isinstance(data, dict) or not isinstance(data.get("statuses"), list):
         raise InputError(f'{path}: a status scheme is a JSON object with a "statuses" list; see geomap.scheme')
     name, unknown = data.get("name", path.stem), data.get("unknown", "unknown")
-    for member, value in (("name", name), ("unknown", unknown)):
+    contested = data.get("contested", "")
+    for member, value in (("name", name), ("unknown", unknown), ("contested", contested)):
         if not isinstance(value, str):
             raise InputError(f"{path}: {member!r} is {_shown(value)}; it must be text (a JSON string)")
-    return make_scheme(data["statuses"], unknown=unknown, name=name)
+    return make_scheme(data["statuses"], unknown=unknown, name=name, contested=contested)
 
 
 def _shown(value: object) -> str:

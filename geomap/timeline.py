@@ -593,7 +593,8 @@ class ControlTimeline:
         if self.aggregate == "majority":
             names = counted[NAME if NAME in counted else PLACE]
             place = pd.factorize(names, sort=True, use_na_sentinel=False)[0]
-        contested = keys.index("contested") if "contested" in self.scheme.keys else None
+        conflict = self.scheme.conflict_key
+        contested = keys.index(conflict) if conflict is not None else None
         engine = decide
         if self.engine == "dask":
             from geomap._dask import decide_dask as engine

@@ -77,7 +77,7 @@ def test_conflicts_are_listed_on_stderr(tmp_path, capsys):
     path.write_text("date,place,status\n2021-08-12,Herat,taliban\n2021-08-12,Herat,government\n", encoding="utf-8")
     assert main(["export", str(path), "-o", str(tmp_path / "o.csv")]) == 0
     err = capsys.readouterr().err
-    assert "conflicting reports, shown as such: Herat 2021-08-12 (taliban vs government)" in err
+    assert "conflicting reports, shown as contested: Herat 2021-08-12 (taliban vs government)" in err
 
 
 def test_strict_fails_and_writes_nothing(reports, tmp_path, capsys):

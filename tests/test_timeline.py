@@ -8,6 +8,7 @@ import pytest
 
 from geomap.boundaries import load_boundaries
 from geomap.errors import GeocodeError, InputError
+from geomap.scheme import load_scheme, make_scheme
 from geomap.timeline import ControlTimeline
 
 D = dt.date
@@ -249,3 +250,36 @@ def test_district_timeline_from_shared_data(districts_path):
     assert (last.loc[ghazni, "status"] == "taliban").all()
     counts = tl.summary().loc[T(2021, 8, 12)]
     assert counts["taliban"] == 1 + len(ghazni) - int(pick.iloc[0]["area_id"] in set(ghazni))
+
+
+def test_a_scheme_names_its_contested_status():
+    statuses = [
+        {"key": "north", "color": "#d7301f"},
+        {"key": "south", "color": "#2166ac"},
+        {"key": "fighting", "color": "#f9a825"},
+        {"key": "unknown", "label": "No report", "color": "#d9d9d9"},
+    ]
+    disagreeing = reports(("2021-08-12", "Herat", "north", "x"), ("2021-08-12", "Herat", "south", "y"))
+    named = make_scheme(statuses, contested="fighting")
+    row = state(ControlTimeline.from_reports(disagreeing, scheme=named), "AF-HER", "2021-08-12")
+    assert row.conflict and row.status == "fighting"
+    # without one, the last report in input order shows
+    unnamed = make_scheme(statuses)
+    row = state(ControlTimeline.from_reports(disagreeing, scheme=unnamed), "AF-HER", "2021-08-12")
+    assert row.conflict and row.status == "south"
+    assert named.conflict_key == "fighting" and unnamed.conflict_key is None
+    with pytest.raises(InputError, match=r"the contested status 'battle' is not among \['north', 'south'"):
+        make_scheme(statuses, contested="battle")
+
+
+def test_the_contested_status_of_a_scheme_file(tmp_path):
+    from geomap.render.style import hatched
+
+    path = tmp_path / "scheme.json"
+    path.write_text(
+        '{"contested": "fighting", "statuses": [{"key": "a", "color": "#d7301f"}, '
+        '{"key": "fighting", "color": "#f9a825"}, {"key": "unknown", "color": "#d9d9d9"}]}'
+    )
+    scheme = load_scheme(path)
+    assert [hatched(k, scheme) for k in scheme.keys] == [False, True, False]
+    assert scheme.to_dict()["contested"] == "fighting"

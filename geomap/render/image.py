@@ -30,10 +30,10 @@ from geomap.render.style import (
     BACKGROUND,
     CHANGED_EDGE,
     FILL_OPACITY,
-    HATCHED_STATUSES,
     OUTLINE,
     check_date_format,
     format_date,
+    hatched,
 )
 from geomap.schema import AREA_ID, AREA_NAME
 
@@ -372,7 +372,7 @@ class _MapDrawer:
             PathCollection(scene.outline, facecolors="none", edgecolors=OUTLINE, linewidths=1.3 * scale, zorder=5)
         )
         self.colors = np.array([_rgba(s.color, FILL_OPACITY) for s in data.scheme.statuses])
-        self.hatched = np.array([s.key in HATCHED_STATUSES for s in data.scheme.statuses])
+        self.hatched = np.array([hatched(s.key, data.scheme) for s in data.scheme.statuses])
         self.label_artists: list[Any] = []
         if (scene.candidates or scene.countries) and not small:
             self._labels()  # small multiples stay unlabelled: names would crowd them
@@ -392,9 +392,9 @@ class _MapDrawer:
         for artist in (self.hatch, self.changed):
             if artist is not None:
                 artist.remove()
-        hatched = [p for p, c in zip(self.scene.paths, codes, strict=True) if self.hatched[c]]
+        striped = [p for p, c in zip(self.scene.paths, codes, strict=True) if self.hatched[c]]
         self.hatch = PathCollection(
-            hatched, facecolors="none", edgecolors="#2b2b2b", linewidths=0, hatch=_HATCH, alpha=0.55, zorder=3
+            striped, facecolors="none", edgecolors="#2b2b2b", linewidths=0, hatch=_HATCH, alpha=0.55, zorder=3
         )
         self.ax.add_collection(self.hatch)
         changed = (
@@ -440,11 +440,11 @@ class _MapDrawer:
         side.text(0.04, y, _literal(f"{data.area_noun.capitalize()} by status"), fontsize=10 * s, va="top")
         y -= 0.06
         self.count_texts = []
-        for status, color, hatched in zip(data.scheme.statuses, self.colors, self.hatched, strict=True):
+        for status, color, striped in zip(data.scheme.statuses, self.colors, self.hatched, strict=True):
             side.add_patch(
                 Rectangle((0.04, y - 0.035), 0.07, 0.035, facecolor=color, edgecolor=AREA_EDGE, linewidth=0.6)
             )
-            if hatched:
+            if striped:
                 side.add_patch(
                     Rectangle(
                         (0.04, y - 0.035),
@@ -619,7 +619,7 @@ def _legend_row(ax: Any, scene: _Scene) -> None:
         x = k / n
         color = _rgba(status.color, FILL_OPACITY)
         ax.add_patch(Rectangle((x + 0.01, 0.55), 0.03, 0.25, facecolor=color, edgecolor=AREA_EDGE, linewidth=0.6))
-        if status.key in HATCHED_STATUSES:
+        if hatched(status.key, scene.data.scheme):
             ax.add_patch(
                 Rectangle(
                     (x + 0.01, 0.55),

@@ -21,7 +21,7 @@ from geomap.render.geometry import (
 )
 from geomap.render.labels import area_label_candidates, capital_points, country_labels
 from geomap.render.mapdata import STATUS_ALPHABET, MapData, _text
-from geomap.render.style import HATCHED_STATUSES, check_date_format, format_date
+from geomap.render.style import check_date_format, format_date, hatched
 from geomap.schema import AREA_ID, AREA_NAME
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -100,7 +100,7 @@ def page_payload(
         "dates": [d.isoformat() for d in data.dates],
         "range": [first, last],
         "statuses": [
-            {"label": s.label, "color": s.color, "hatch": s.key in HATCHED_STATUSES} for s in data.scheme.statuses
+            {"label": s.label, "color": s.color, "hatch": hatched(s.key, data.scheme)} for s in data.scheme.statuses
         ],
         "unknown": key_index[data.scheme.unknown],
         "ids": [str(v) for v in data.areas[AREA_ID]],

@@ -7,22 +7,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geomap.errors import InputError
 
+if TYPE_CHECKING:
+    from geomap.scheme import StatusScheme
+
 __all__ = [
     "FILL_OPACITY",
-    "HATCHED_STATUSES",
     "check_date_format",
     "format_date",
+    "hatched",
 ]
 
 FILL_OPACITY = 0.78
 """Opacity of the area fills (the legend swatches use the same shade)."""
 
-HATCHED_STATUSES = ("contested",)
-"""Status keys drawn with a hatch over their colour, so they read apart in greyscale too."""
+
+def hatched(key: str, scheme: StatusScheme) -> bool:
+    """Whether the status ``key`` is drawn with a hatch over its colour (the scheme's contested status), so it
+    reads apart in greyscale too."""
+    return key == scheme.conflict_key
+
 
 BACKGROUND = "#eceae4"
 """Background of maps without tiles: the same neutral land tone inside and outside the backdrop."""
