@@ -105,14 +105,21 @@ def test_mp4_is_an_h264_video(demo_timeline):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"date": "2030-01-01"}, "outside the timeline"),
-        ({"date": "2001-01-01"}, "outside the timeline"),
+        ({"date": "2001-01-01"}, r"before the timeline's first reporting date \(2021-05-11; the last is 2021-09-06\)"),
         ({"date_format": "none"}, "date format"),
     ],
 )
 def test_bad_image_options(demo_timeline, options, message):
     with pytest.raises(InputError, match=message):
         render_image(demo_timeline, **options)
+
+
+def test_a_date_after_the_last_shows_the_last(demo_timeline):
+    from geomap.render.image import pick_date
+
+    dates = demo_timeline.reporting_dates
+    assert pick_date(dates, "2030-01-01") == pick_date(dates, None) == len(dates) - 1
+    assert pick_date(dates, dates[1]) == 1
 
 
 def write_reports(tmp_path):
@@ -163,7 +170,7 @@ def test_cli_png_at_300_dpi(tmp_path):
     [
         ("image", "map.jpg", [], "geomap image draws PNG, SVG or PDF, not .jpg; give -o a name ending in .png"),
         ("animate", "map.avi", [], "geomap animate draws GIF or MP4, not .avi; give -o a name ending in .gif or .mp4"),
-        ("image", "map.png", ["--date", "2030-01-01"], "outside the timeline"),
+        ("image", "map.png", ["--date", "2001-01-01"], "before the timeline's first reporting date"),
         ("image", "blocker/map.png", [], "blocker"),
     ],
 )

@@ -118,7 +118,7 @@ def render_image(
     Raises
     ------
     InputError
-        A date outside the timeline, or a bad date format.
+        A date before the timeline's first reporting date, or a bad date format.
     """
     scene = _scene(timeline, title=title, labels=labels, date_format=date_format, credit=credit)
     if grid:
@@ -193,16 +193,17 @@ def render_animation(
 
 
 def pick_date(dates: Sequence[dt.date], date: dt.date | str | None) -> int:
-    """Index of the reporting date on or before ``date`` (default the last); refuses dates outside."""
+    """Index of the reporting date on or before ``date`` (default the last), as ``status(on=)`` and
+    ``export --as-of`` read a date: a date after the last is the last; one before the first is refused."""
     if date is None:
         return len(dates) - 1
     from geomap.dates import parse_date
 
     day = parse_date(date, "date")
-    if day < dates[0] or day > dates[-1]:
+    if day < dates[0]:
         raise InputError(
-            f"date {day.isoformat()} is outside the timeline ({dates[0].isoformat()} to {dates[-1].isoformat()}); "
-            "pick a date in that range"
+            f"date {day.isoformat()} is before the timeline's first reporting date ({dates[0].isoformat()}; "
+            f"the last is {dates[-1].isoformat()}); pick a date from then on"
         )
     return max(j for j, d in enumerate(dates) if d <= day)
 
