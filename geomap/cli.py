@@ -437,10 +437,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.datapackage:
         from geomap.datapackage import write_datapackage
 
-        bundled = not getattr(args, "boundaries", None)
+        own = getattr(args, "boundaries", None)
         print(
             write_datapackage(
-                path, format=kind, scheme=timeline.scheme, shape=shape, bundled_boundaries=bundled, reports=args.reports
+                path,
+                format=kind,
+                scheme=timeline.scheme,
+                shape=shape,
+                bundled_boundaries=not own,
+                reports=args.reports,
+                boundaries=own,
             )
         )
     return 0

@@ -58,6 +58,7 @@ def package_descriptor(
     shape: str = "long",
     bundled_boundaries: bool = True,
     reports: str | os.PathLike[str] | None = None,
+    boundaries: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """The ``datapackage.json`` content for an exported file.
 
@@ -76,6 +77,8 @@ def package_descriptor(
         listed); user boundaries are the user's to cite.
     reports
         The reports file the export was built from, listed as a source.
+    boundaries
+        The user's boundary file the areas came from, listed as a source.
 
     Returns
     -------
@@ -92,6 +95,8 @@ def package_descriptor(
         {"title": s["title"], **({"path": s["path"]} if "path" in s else {}), "licenses": [licences[s["license"]]]}
         for s in used
     ]
+    if boundaries is not None:
+        sources.insert(0, {"title": f"Area boundaries: {Path(boundaries).name}"})
     if reports is not None:
         sources.append({"title": f"Control reports: {Path(reports).name}"})
     resource = {
@@ -128,10 +133,17 @@ def write_datapackage(
     shape: str = "long",
     bundled_boundaries: bool = True,
     reports: str | os.PathLike[str] | None = None,
+    boundaries: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Write :func:`package_descriptor` as ``datapackage.json`` beside ``path``, atomically; return its path."""
     descriptor = package_descriptor(
-        path, format=format, scheme=scheme, shape=shape, bundled_boundaries=bundled_boundaries, reports=reports
+        path,
+        format=format,
+        scheme=scheme,
+        shape=shape,
+        bundled_boundaries=bundled_boundaries,
+        reports=reports,
+        boundaries=boundaries,
     )
     target = Path(path).with_name(DESCRIPTOR_NAME)
     return write_text_atomic(target, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")

@@ -105,8 +105,11 @@ def test_scheme_sources_and_licences_are_listed(timeline, tmp_path):
     licences = {s["title"].split(" ")[0]: s.get("licenses", [{}])[0].get("name") for s in descriptor["sources"]}
     assert licences["Who's"] == "CC-BY-4.0" and licences["OpenAfghanistan/provinces"] == "MIT"
     assert "Data from Who's On First (whosonfirst.org)" in [c["title"] for c in descriptor["contributors"]]
-    own = package_descriptor(path, format="geojson", scheme=AFGHANISTAN_2021, bundled_boundaries=False)
+    own = package_descriptor(
+        path, format="geojson", scheme=AFGHANISTAN_2021, bundled_boundaries=False, boundaries="/data/my-areas.gpkg"
+    )
     assert not any(s["title"].startswith("geoBoundaries") for s in own["sources"])
+    assert own["sources"][0] == {"title": "Area boundaries: my-areas.gpkg"}
 
 
 def test_cli_datapackage_beside_the_export(tmp_path, capsys):
