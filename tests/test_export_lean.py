@@ -177,7 +177,7 @@ def test_cli_export_writes_what_the_whole_timeline_writes(small_chunks, tmp_path
         f"{row.area_name} {row.date:%Y-%m-%d} ({' vs '.join(row.statuses)})"
         for row in whole.conflicts().head(5).itertuples()
     )
-    assert f"shown as such: {shown} and {len(whole.conflicts()) - 5} more" in err
+    assert f"shown as contested: {shown} and {len(whole.conflicts()) - 5} more" in err
 
 
 @pytest.mark.parametrize("shape", [[], ["--intervals"]], ids=["long", "intervals"])

@@ -1063,3 +1063,44 @@ def test_fighting_in_a_clause_after_the_place():
     }
     # fighting told on its own is about no place
     assert rows_of("Fighting continues. Officials in Kunduz gave no figures.") == set()
+
+
+def test_a_foiled_attempt_on_a_place_leaves_it_held():
+    assert {(p, s) for p, _, s, _ in rows_of("The insurgents' attempt to storm Maimana was thwarted.")} == {
+        ("Maymana", "government")
+    }
+    # an attempt not said to have failed is fighting for the place
+    assert {(p, s) for p, _, s, _ in rows_of("An attempt to seize Maimana was under way.")} == {
+        ("Maymana", "contested")
+    }
+
+
+def test_what_is_not_to_be_taken_is_no_statement():
+    assert rows_of("Commanders swore they would not allow Taloqan to be captured.") == set()
+
+
+def test_the_mujahideen_are_the_taliban_side():
+    assert {(p, s) for p, _, s, _ in rows_of("Farah city was conquered by the mujahideen on Friday.")} == {
+        ("Farah", "taliban")
+    }
+
+
+def test_a_month_and_year_before_the_report_is_history():
+    assert rows_of("The insurgents overran Kunduz in September 2015.") == set()
+    assert {p for p, _, _, _ in rows_of("Fighters who overran Kunduz in September 2015 took Taloqan on Sunday.")} == {
+        "Taloqan"
+    }
+
+
+def test_a_heading_that_is_only_a_date_dates_the_entries_under_it():
+    text = (
+        "Live updates\n\nThursday 12 August\n\n21:40 - Ghazni has fallen to the Taliban.\n\n"
+        "23:00 - Clashes continue in Qalat.\n\nFriday 13 August\n\n07:15 - The Taliban entered Kandahar.\n\n"
+        "09:30 - Herat fell yesterday."
+    )
+    assert rows_of(text, published="2021-08-14") == {
+        ("Ghazni", "AF-GHA", "taliban", "08-12"),
+        ("Qalat", "AF-ZAB", "contested", "08-12"),
+        ("Kandahar", "AF-KAN", "contested", "08-13"),
+        ("Herat", "AF-HER", "taliban", "08-12"),  # "yesterday" counts from the heading's date
+    }

@@ -74,7 +74,11 @@ _LATER = prefiltered(
 _AGO = prefiltered(re.compile(rf"\b{_COUNT}\s+ago\b", re.I))
 # "overran Kunduz in 2015 and 2016": history, not news of the day
 _PAST_YEAR = prefiltered(
-    re.compile(r"\b(?:in|since|during|until|of|back\s+in)\s+(?:(?:early|late|mid)[- ]?)?(?P<y>(?:19|20)\d{2})\b", re.I)
+    re.compile(
+        r"\b(?:in|since|during|until|of|back\s+in)\s+(?:(?:early|late|mid)[- ]?)?"
+        rf"(?:{_MONTH_RE.replace('(?P<mon>', '(?:')}\s+)?(?P<y>(?:19|20)\d{{2}})\b",
+        re.I,
+    )
 )
 
 
@@ -219,6 +223,23 @@ def _date_for(
         return (carried, "carried") if carried is not None else (published, "published")
     _, value, kind = min(dates, key=lambda d: abs(d[0] - statement.cue_start))
     return value, kind
+
+
+# A line that is only a date: the heading of a live blog's entries ("Friday 13 August", "Aug. 13, 2021")
+_HEADING = re.compile(
+    r"^\W*(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Za-z]{3,9}\.?|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?)"
+    r"(?:,?\s+\d{4})?\W*$|^\W*\d{4}-\d{2}-\d{2}\W*$"
+)
+
+
+def heading_date(sentence: str, published: date) -> date | None:
+    """The date a line that is only a date gives ("Friday 13 August"): the entries under it, until the next
+    such line, happened that day unless they say otherwise; ``None`` for any other line."""
+    if len(sentence) > 40 or not _HEADING.match(sentence):
+        return None
+    found = [d for _, d, kind in _dates_in(sentence, published) if kind in {"iso", "md", "dm"}]
+    return found[0] if found else None
 
 
 def report_dates(text: str, published: date) -> tuple[date, date]:

@@ -273,6 +273,7 @@ def _fought_over_before(sentence: str, mentions: list[Mention], m: re.Match[str]
     return [Statement(place, status, pattern.strength, m.group(0), m.start())]
 
 
+_INFINITIVE = re.compile(r"\bto(?:\s+be|\s+have\s+been)?\s*$", re.I)
 _SEQUENCE = re.compile(r"\b(?:before|until|till|then|eventually|finally|later|again)\b", re.I)
 
 
@@ -506,7 +507,8 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
             if pattern.passive and not passive and not raw_gap.strip().startswith(","):
                 break
             # hedges and negations inside an aside ("once home to", "which had not been attacked") do not count
-            if _HEDGE.search(gap) or re.search(r"\bto\s*$", raw_gap) or _conditional_before(sentence, mention):
+            # "allowed X to be taken": what is to be done is no statement
+            if _HEDGE.search(gap) or _INFINITIVE.search(raw_gap) or _conditional_before(sentence, mention):
                 return []
             decided = _status_after(pattern, _own_predicate(gap), sentence, m.start())
             if decided is None:

@@ -13,7 +13,16 @@ import pandas as pd
 from geomap.errors import InputError
 from geomap.extract._model import CONTESTED, Mention, Statement
 from geomap.extract.claims import _DENIAL, _denies_previous, denier, denies_own_claim
-from geomap.extract.dates import _date_for, _dates_in, _history, _later_dates, _parse_published, is_state, report_dates
+from geomap.extract.dates import (
+    _date_for,
+    _dates_in,
+    _history,
+    _later_dates,
+    _parse_published,
+    heading_date,
+    is_state,
+    report_dates,
+)
 from geomap.extract.events import _statements, group_listed, group_status
 from geomap.extract.mentions import _mentions_in, _names, _resolve_places, _runs, _runs_naming, place_by_text
 from geomap.extract.references import CAPITAL, Antecedent, _next_antecedent, _references
@@ -83,6 +92,7 @@ def extract_reports(
     earlier: Antecedent | None = None
     context = ""
     carried: date | None = None  # the last date the paragraph gave
+    section: date | None = None  # the date of the last heading that is only a date
     latest: date | None = None  # the last date the article gave
     pending_denial = ""  # a side that denied claims the next sentence spells out
     group = ""  # the status the sentence before gave a counted group of places it did not name
@@ -93,7 +103,8 @@ def extract_reports(
     previous_end = 0
     for index, ((offset, sentence), named) in enumerate(zip(sentences, runs, strict=True)):
         if _PARAGRAPH_BREAK.search(text, previous_end, offset):
-            earlier, context, carried = None, "", None  # a new paragraph: references and dates do not reach back
+            # a new paragraph: references and dates do not reach back, but a heading's date does
+            earlier, context, carried = None, "", section
             previous_rows = len(rows)
         previous_end = offset + len(sentence)
         found = _mentions_in(sentence, resolved, named & naming)
@@ -109,8 +120,12 @@ def extract_reports(
             _contest_denied(rows, previous_rows, recent_rows, denier(sentence), set())
         recent_rows = previous_rows if previous_rows < len(rows) else recent_rows
         previous_rows = len(rows)
-        explicit = _dates_in(sentence, filed)
-        dates = sorted(explicit + _later_dates(sentence, carried or latest, explicit, filed))
+        heading = heading_date(sentence, filed)
+        if heading is not None:  # "Friday 13 August" over a live blog's entries
+            section = carried = heading
+        today = section or filed  # under a dated heading, "yesterday" and "on Thursday" count from its date
+        explicit = _dates_in(sentence, today)
+        dates = sorted(explicit + _later_dates(sentence, carried or latest, explicit, today))
         history = _history(sentence, published_on)
         plain, asides = _without_brackets(sentence)
         statable = [m for m in mentions if not any(a <= m.start < b for a, b in asides)]
