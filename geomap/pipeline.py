@@ -1076,7 +1076,8 @@ def _area_answers(names: list[str], areas: gpd.GeoDataFrame) -> dict[str, dict[s
     from geomap.schema import AREA_ID, AREA_NAME
 
     ids, labels = areas[AREA_ID].astype(str).to_numpy(), areas[AREA_NAME].astype(str).to_numpy()
-    by_id = {_fold_name(i): k for k, i in enumerate(ids)}
+    by_id = {_fold_name(i): k for k, i in reversed(list(enumerate(ids)))}
+    by_id.update({i: k for k, i in enumerate(ids)})  # an id as written first ("a" and "A" may both be ids)
     by_label: dict[str, list[int]] = {}
     for k, label in enumerate(labels):
         by_label.setdefault(_fold_name(label), []).append(k)
@@ -1084,8 +1085,8 @@ def _area_answers(names: list[str], areas: gpd.GeoDataFrame) -> dict[str, dict[s
     answers: dict[str, dict[str, Any]] = {}
     for name in names:
         folded = _fold_name(name)
-        if folded in by_id:
-            hits, method = [by_id[folded]], "area id"
+        if name.strip() in by_id or folded in by_id:
+            hits, method = [by_id.get(name.strip(), by_id.get(folded, -1))], "area id"
         elif folded in by_label:
             hits, method = by_label[folded], "area name"
         else:

@@ -723,9 +723,9 @@ def _check_coordinates(
         where = f"latitude {min_lat:g}..{max_lat:g}, longitude {min_lon:g}..{max_lon:g}{across}"
         bad(swapped, LAT, 3, f"lat and lon look swapped; lat is north-south ({min_lat:g}..{max_lat:g} on the map)")
         # metres of a projected CRS (UTM) in the degree columns
-        metres = both & ~swapped & ((np.abs(lat) > 90) | (np.abs(lon) > 360))
-        bad(metres & (np.abs(lat) > 90), LAT, 3, _NOT_DEGREES)
-        bad(metres & (np.abs(lat) <= 90), LON, 4, _NOT_DEGREES)
+        metres = both & ~swapped & ((np.abs(lat) > 1000) | (np.abs(lon) > 1000))
+        bad(metres & (np.abs(lat) > 1000), LAT, 3, _NOT_DEGREES)
+        bad(metres & (np.abs(lat) <= 1000), LON, 4, _NOT_DEGREES)
         bad(lat_out & ~swapped & ~metres, LAT, 3, f"outside the mapped area ({where}); check the coordinate")
         bad(lon_out & ~lat_out & ~swapped & ~metres, LON, 4, f"outside the mapped area ({where}); check the coordinate")
 
