@@ -223,9 +223,11 @@ def _layer_to_read(path: Path, layer: str | None) -> str | None:
     if path.is_dir() and layer is None:
         return None
     try:
-        names = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+        listed = pyogrio.list_layers(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError):
         return layer
+    # tables without geometry (QGIS's layer_styles) are no layers of areas
+    names = [str(name) for name, geometry in listed if geometry is not None]
     if layer is None:
         if len(names) <= 1:
             return None

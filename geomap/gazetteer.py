@@ -1472,7 +1472,9 @@ class Gazetteer:
             left, right = (self._lookup(part, fuzzy=False) for part in parts)
             pair = [m for m in (left, right) if m is not None and not m.is_foreign and m.entry.kind in _LARGER_KINDS]
             if len(pair) == 2 and left.entry.province_iso == right.entry.province_iso:  # type: ignore[union-attr]
-                best = min(pair, key=lambda m: (_KIND_RANK[m.entry.kind], -m.confidence))
+                # the province named beside a place of it only says where the place lies ("Kandahar Arghandab")
+                inside = [m for m in pair if not _names_its_province(m.entry)]
+                best = min(inside or pair, key=lambda m: (_KIND_RANK[m.entry.kind], -m.confidence))
                 return Match(best.entry, min(best.confidence, COMPOUND_CONFIDENCE), best.method)
         return None
 
@@ -2674,6 +2676,13 @@ class Gazetteer:
 
 #: Words of a village's name that say it is a district's seat ("Ali Sher Alaqahdari", "Hukumat-e Shinkai").
 _SEAT_WORDS = frozenset({"alaqahdari", "alaqadari", "hukumat", "hukumati", "hukumat-e"})
+
+
+def _names_its_province(entry: Entry) -> bool:
+    """Whether ``entry`` is a province, or a capital named as its province ("Kandahar", "Ghazni")."""
+    return entry.kind == "province" or (
+        entry.kind == "capital" and phonetic_key(normalize(entry.name)) == phonetic_key(normalize(entry.province))
+    )
 
 
 def _district_seat(entry: Entry, key: str) -> bool:

@@ -126,6 +126,7 @@ def province_rollup(
     unknown: str,
     rule: str = "capital",
     capitals: pd.Series | None = None,
+    contested: str | None = "contested",
 ) -> pd.DataFrame:
     """Each province's status per date, derived from its districts' statuses.
 
@@ -140,6 +141,9 @@ def province_rollup(
     capitals
         For ``"capital"``: the district id of each province's capital, indexed by
         ISO code; default :func:`capital_districts` (the bundled districts).
+    contested
+        For ``"majority"``: the scheme's contested status, which a tie gives (``None``: the first
+        of the tied statuses in the scheme's order).
 
     Returns
     -------
@@ -168,7 +172,7 @@ def province_rollup(
         known = [k for k in keys if k != unknown]
         votes = counts[known].to_numpy()
         top = votes.max(axis=1) if known else np.zeros(len(counts), dtype=int)
-        contested = "contested" if "contested" in keys else None
+        contested = contested if contested in keys else None
         status, decided_by = [], []
         for row, best in zip(votes, top, strict=True):
             total = int(row.sum())

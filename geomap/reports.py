@@ -332,6 +332,7 @@ def validate_reports(
     if duplicated:
         shown = ", ".join(repr(c) for c in duplicated)
         raise InputError(f"{source_name}: column(s) {shown} appear more than once; keep one of each")
+    written = [str(c).strip() for c in frame.columns]
     frame = frame.set_axis(lowered, axis=1)
     missing = [c for c in REQUIRED_REPORT_COLUMNS if c not in frame.columns]
     if missing:
@@ -342,7 +343,7 @@ def validate_reports(
             f"{source_name}: missing column(s) {', '.join(missing)}; the columns are: {have} "
             f"(reports need date, place and status){hint}"
         )
-    _refuse_unread_coordinates(frame.columns, source_name)
+    _refuse_unread_coordinates(written, source_name)
     n = len(frame)
     if n == 0:
         raise InputError(f"{source_name}: there are no reports (only a header); add rows of date,place,status")

@@ -429,7 +429,14 @@ class ControlTimeline:
             raise InputError("a province roll-up needs a district-level timeline; build it with level='district'")
         scheme = self.scheme
         labels = {k: scheme.label(k) for k in scheme.keys}
-        return province_rollup(self.long(), keys=list(scheme.keys), labels=labels, unknown=scheme.unknown, rule=rule)
+        return province_rollup(
+            self.long(),
+            keys=list(scheme.keys),
+            labels=labels,
+            unknown=scheme.unknown,
+            rule=rule,
+            contested=scheme.conflict_key,
+        )
 
     def province_wide(self) -> pd.DataFrame:
         """The reports that named only a province and were applied to each of its districts.

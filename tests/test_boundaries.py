@@ -326,6 +326,15 @@ def test_a_file_of_several_layers_needs_the_layer_named(tmp_path, squares):
     assert areas["area_id"].tolist() == ["A", "B", "C"]
 
 
+def test_a_table_without_geometry_beside_the_areas_is_no_layer_to_choose(tmp_path, squares):
+    import pyogrio
+
+    path = tmp_path / "styled.gpkg"
+    squares.to_file(path, layer="areas")
+    pyogrio.write_dataframe(pd.DataFrame({"styleName": ["areas"]}), path, layer="layer_styles")  # as QGIS saves styles
+    assert load_boundaries(path, id_field="code", name_field="label")["area_id"].tolist() == ["A", "B", "C"]
+
+
 def test_an_unknown_encoding_is_named_as_such(tmp_path, squares):
     squares.to_file(tmp_path / "squares.gpkg")
     with pytest.raises(BoundaryError, match=r"unknown encoding 'nonsense'; use a Python codec name such as 'cp1256'$"):

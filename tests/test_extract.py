@@ -1104,3 +1104,51 @@ def test_a_heading_that_is_only_a_date_dates_the_entries_under_it():
         ("Kandahar", "AF-KAN", "contested", "08-13"),
         ("Herat", "AF-HER", "taliban", "08-12"),  # "yesterday" counts from the heading's date
     }
+
+
+def test_a_district_of_a_province_is_a_part_of_it_not_the_province():
+    assert rows_of("Fighters overran a district of Ghazni province on Friday.") == set()
+    assert rows_of("The insurgents took the largest district of Helmand.") == set()
+    assert {p for p, _, _, _ in rows_of("The insurgents took the remote district of Dand.")} == {"Dand"}
+
+
+def test_a_list_must_end_its_clause():
+    assert rows_of("Four capitals have fallen: Kabul and Herat are bracing for attacks.") == set()
+    assert rows_of("The capitals seized by the Taliban are Kabul's gravest concern.") == set()
+    # a group of provinces lists provinces, not their capitals
+    rows = extract_reports("The provinces that fell this week are Helmand and Ghazni.", published="2021-08-16")
+    assert set(zip(rows["place"], rows["level"], strict=True)) == {("Helmand", "province"), ("Ghazni", "province")}
+
+
+def test_a_listed_group_in_an_earlier_year_is_history():
+    assert rows_of("Two capitals fell to the Taliban in 2016: Kunduz and Farah.") == set()
+
+
+def test_a_province_with_its_own_statement_keeps_it():
+    assert rows_of("The army lost Tarinkot on Friday; Uruzgan province fell entirely on Sunday.") == {
+        ("Tarinkot", "AF-URU", "taliban", "08-13"),
+        ("Uruzgan", "AF-URU", "taliban", "08-15"),
+    }
+
+
+def test_false_in_another_sense_is_no_denial():
+    assert {s for _, _, s, _ in rows_of("The Taliban captured Ghazni and set up false checkpoints.")} == {"taliban"}
+
+
+def test_a_failed_attempt_by_the_government_leaves_the_place_taken():
+    assert {(p, s) for p, _, s, _ in rows_of("An army attempt to retake Maimana was beaten back.")} == {
+        ("Maymana", "taliban")
+    }
+    assert {(p, s) for p, _, s, _ in rows_of("An attempt to enter Maimana was repelled by the Taliban.")} == {
+        ("Maymana", "taliban")
+    }
+
+
+def test_fighting_said_on_its_own_is_about_no_place_after_it():
+    assert rows_of("Clashes erupted on Friday, Ghazni officials said.") == set()
+
+
+def test_since_an_earlier_year_is_a_state_that_still_holds():
+    assert {(p, s) for p, _, s, _ in rows_of("Ghazni has been under siege since June 2020.")} == {
+        ("Ghazni", "contested")
+    }

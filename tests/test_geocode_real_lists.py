@@ -180,6 +180,10 @@ def test_a_village_reached_by_another_name_is_the_district_spelled_so_elsewhere(
         ("Dara-i-Suf Ulya", "Dara-i-Sufi Bala", "AF-SAM"),  # Arabic upper for Persian bala
         ("Yaftal Payan", "Yaftal Sufla", "AF-BDS"),  # Persian lower for Arabic sufla
         ("Bano Andarab", "Andarab", "AF-BGL"),  # a district beside the one it was carved from
+        # the province (or its capital of the same name) beside a district only says where it lies
+        ("Kandahar Arghandab", "Arghandab", "AF-KAN"),
+        ("Helmand's Nad Ali", "Nad Ali", "AF-HEL"),
+        ("Balkh Chahar Bolak", "Chahar Bolak", "AF-BAL"),
         # a city's numbered district is the city: villages called Kabul or Jalalabad elsewhere have none
         ("Kabul Nahia 5", "Kabul", "AF-KAB"),
         ("KANDAHAR CITY NAHIA 03", "Kandahar", "AF-KAN"),

@@ -321,11 +321,11 @@ def test_a_value_past_the_csv_field_limit_is_named_at_the_row_where_it_begins(py
 @pytest.mark.parametrize("rows", [1, 40_000])  # a small file, and one past the fast reader's threshold
 def test_coordinates_in_columns_named_otherwise_are_refused_not_dropped(tmp_path, rows):
     path = tmp_path / "r.csv"
-    path.write_text("date,place,status,latitude,lng\n" + "2021-08-01,Herat,taliban,34.34,62.2\n" * rows)
+    path.write_text("date,place,status,Latitude,lng\n" + "2021-08-01,Herat,taliban,34.34,62.2\n" * rows)
     with pytest.raises(InputError) as err:
         read_reports(path)
     assert str(err.value) == (
-        f"{path}: coordinates are read from columns 'lat' and 'lon'; rename 'latitude' -> 'lat', 'lng' -> 'lon' "
+        f"{path}: coordinates are read from columns 'lat' and 'lon'; rename 'Latitude' -> 'lat', 'lng' -> 'lon' "
         "(or delete the column(s) to place the reports by name)"
     )
 

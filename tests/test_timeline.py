@@ -283,3 +283,21 @@ def test_the_contested_status_of_a_scheme_file(tmp_path):
     scheme = load_scheme(path)
     assert [hatched(k, scheme) for k in scheme.keys] == [False, True, False]
     assert scheme.to_dict()["contested"] == "fighting"
+
+
+def test_a_tied_province_rollup_shows_the_schemes_contested_status():
+    from geomap.pipeline import build_timeline
+
+    statuses = [
+        {"key": "north", "color": "#d7301f"},
+        {"key": "south", "color": "#2166ac"},
+        {"key": "fighting", "color": "#f9a825"},
+        {"key": "unknown", "color": "#d9d9d9"},
+    ]
+    rows = [  # the towns of Imam Sahib and Khanabad, two districts of Kunduz
+        {"date": "2021-08-01", "place": "a", "status": "north", "lat": 37.18, "lon": 68.91},
+        {"date": "2021-08-01", "place": "b", "status": "south", "lat": 36.68, "lon": 69.11},
+    ]
+    timeline = build_timeline(rows, level="district", scheme=make_scheme(statuses, contested="fighting"))
+    rollup = timeline.rollup(rule="majority").set_index("province_iso")
+    assert rollup.loc["AF-KDZ", "status"] == "fighting"

@@ -41,6 +41,8 @@ class Phrase:
     sided: bool = False  # a government phrase that is the Taliban's when they are named before it ("resisting")
     agent: bool = False  # the side that acts decides the status
     loser: bool = False  # the side named as the subject loses the place
+    attempt: bool = False  # a failed attempt: the side that made it loses, the side that stopped it holds
+    fronted: bool = False  # read only for a place named before its clause ("In X, fighting ...")
     negatable: bool = True  # a negation before the phrase flips it
     literals: tuple[str, ...] = ()  # every match holds one of these (lower case): a cheap test before the regex
 
@@ -99,6 +101,8 @@ def control_phrases() -> tuple[Phrase, ...]:
                 sided=bool(entry.get("sided", False)),
                 agent=bool(entry.get("agent", False)),
                 loser=bool(entry.get("loser", False)),
+                attempt=bool(entry.get("attempt", False)),
+                fronted=bool(entry.get("fronted", False)),
                 negatable=bool(entry.get("negatable", True)),
                 literals=_literals(pattern),
             )

@@ -12,8 +12,19 @@ _NEGATION = re.compile(r"\b(?:not|never|no\s+longer|yet\s+to|failed\s+to|unable\
 _DENIAL = prefiltered(
     re.compile(
         r"\b(?:den(?:y|ied|ies|ying|ial)|reject(?:ed|s)?|refut(?:e|ed|es)|dismiss(?:ed|es)?|disput(?:e|ed|es)|"
-        r"no\s+confirmation|false|untrue|baseless|unfounded|not\s+true|incorrect(?:ly)?|"
-        r"could\s+not\s+be\s+(?:independently\s+)?(?:confirmed|verified))\b",
+        r"no\s+confirmation)\b",
+        re.I,
+    )
+)
+# A report the sentence calls false or unconfirmed ("Rumours that the Taliban took X are false", "reports that X
+# had fallen could not be confirmed", "an earlier version incorrectly stated"): what it reports is contested
+_FALSE_REPORT = prefiltered(
+    re.compile(
+        r"\b(?:claims?|reports?|rumou?rs?|news|assertions?|allegations?|statements?|accounts?)\b[^.;]{0,200}?"
+        r"\b(?:is|are|was|were|proved|proven)\s+(?:(?:completely|entirely|totally|also)\s+)?"
+        r"(?:false|untrue|baseless|unfounded|not\s+true|wrong|fake|lies)\b"
+        r"|\bincorrectly\s+(?:stated|reported|said|claimed|wrote|suggested)\b"
+        r"|\b(?:could|can)(?:\s*not|n['’]t)\s+(?:be\s+)?(?:independently\s+)?(?:confirmed|verified|confirm|verify)\b",
         re.I,
     )
 )

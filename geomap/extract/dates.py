@@ -31,8 +31,9 @@ _DATE_PATTERNS = (
         re.compile(
             r"\b(?:(?i:on|by|since|until|from)\s+|(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)"
             r"the\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
-            r"(?!\s+(?:of\b|century|centuries|corps|battalion|brigade|division|regiment|army|time|times|day|days|floor|"
-            r"anniversary|round|place|year|years|month|months|week|weeks|ward|district|police|unit|zone)\b)"
+            r"(?!\s+(?i:of\b|century|centuries|corps|battalion|brigade|division|regiment|army|time|times|day|days|floor|"
+            r"anniversary|round|place|year|years|month|months|week|weeks|ward|district|police|unit|zone|attempt|try|"
+            r"capital|city|province|largest|biggest|consecutive|straight)\b)"
         ),
     ),
     ("weekday", re.compile(r"\b(?P<last>last\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
@@ -72,10 +73,10 @@ _LATER = prefiltered(
 )
 # "a week ago", "two days ago": counted back from the day of the report
 _AGO = prefiltered(re.compile(rf"\b{_COUNT}\s+ago\b", re.I))
-# "overran Kunduz in 2015 and 2016": history, not news of the day
+# "overran Kunduz in 2015 and 2016": history, not news of the day ("under siege since 2020" still holds)
 _PAST_YEAR = prefiltered(
     re.compile(
-        r"\b(?:in|since|during|until|of|back\s+in)\s+(?:(?:early|late|mid)[- ]?)?"
+        r"\b(?:in|during|until|of|back\s+in)\s+(?:(?:early|late|mid)[- ]?)?"
         rf"(?:{_MONTH_RE.replace('(?P<mon>', '(?:')}\s+)?(?P<y>(?:19|20)\d{{2}})\b",
         re.I,
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import replace
+from typing import NamedTuple
 
 from geomap.extract._data import Phrase as _Pattern
 from geomap.extract._data import control_phrases, literals_in, side, words
 from geomap.extract._model import ACTOR as _ACTOR
 from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Mention, Statement
 from geomap.extract._prefilter import PatternIndex
-from geomap.extract.claims import _DENIAL, _NEGATION
+from geomap.extract.claims import _DENIAL, _FALSE_REPORT, _NEGATION
 from geomap.extract.mentions import _locative
 
 _OBJ = side("taliban")
@@ -77,8 +78,22 @@ _PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|been|being|be|has|have|had|get|
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:st|nd|rd|th)?|[^\sA-Za-z\d]")
 
 
+# "captured the district centre of X", "the district administrative centre of X": X itself ("a district of
+# Kunduz" is not Kunduz)
+_DISTRICT_SEAT = re.compile(
+    r"\bdistrict\s+(?:administrative\s+)?(?:centres?|centers?|headquarters|seat)(?=\s+of\b)", re.I
+)
+# "captured the (remote) district of X" names X; "a district of Kunduz", "another district of" are parts of it
+_THE_DISTRICT = re.compile(
+    r"\b(the(?:\s+(?![a-z]+est\b|(?:first|second|third|fourth|fifth|last|only|main|other|same|one|two|three)\b)"
+    r"[a-z-]+){0,2})\s+district(?=\s+of\b)",
+    re.I,
+)
+
+
 def _gap_is_filler(gap: str, fillers: frozenset[str]) -> bool:
     gap = _DATE_FILLER.sub(" ", gap.replace("’", "'"))
+    gap = _THE_DISTRICT.sub(r"\1", _DISTRICT_SEAT.sub(" ", gap))
     separators = 0
     for word in _WORDS.findall(gap):
         if word in {",", ":", "—", "–"}:
@@ -123,7 +138,7 @@ def _status_after(pattern: _Pattern, window: str, sentence: str, cue_start: int)
         if flipped is None:
             return None
         status = flipped
-    if status != CONTESTED and _DENIAL.search(sentence):
+    if status != CONTESTED and (_DENIAL.search(sentence) or _FALSE_REPORT.search(sentence)):
         return CONTESTED
     return status
 
@@ -183,6 +198,8 @@ def _statements(sentence: str, mentions: list[Mention], context: str = "") -> li
                 actor = _agent(sentence, m, pattern)
                 if actor is not None and actor != pattern.status:
                     pattern = replace(pattern, status=actor)
+            elif pattern.attempt and _attempt_lost_by_government(sentence, m):
+                pattern = replace(pattern, status=TALIBAN)  # "an army attempt to take X was repulsed"
             elif pattern.loser and _agent(sentence, m, pattern) == TALIBAN:
                 pattern = replace(pattern, status=GOVERNMENT)  # "the Taliban lost X"
 
@@ -191,9 +208,11 @@ def _statements(sentence: str, mentions: list[Mention], context: str = "") -> li
     # "repelled an assault on X": the assault is part of the decisive phrase, not fighting of its own
     cues = [(m, p) for m, p in cues if p.status != CONTESTED or not any(a <= m.start() < b for a, b in decisive)]
     for m, pattern in cues:
-        if pattern.before:
+        if pattern.fronted:
+            out += _fought_over_before(sentence, mentions, m, pattern)
+        elif pattern.before:
             objects = _objects_of(sentence, mentions, m, pattern)
-            if not objects and pattern.status == CONTESTED:
+            if not objects and pattern.status == CONTESTED:  # "In X, fighting in several areas ..."
                 objects = _fought_over_before(sentence, mentions, m, pattern)
             out += _counted_in_place_before(sentence, mentions, m, pattern) + objects
         else:
@@ -215,6 +234,7 @@ def _without_locating_provinces(sentence: str, statements: list[Statement]) -> l
         p = s.mention
         located = p.kind == "province" and any(
             t.status == s.status
+            and t.cue_start == s.cue_start  # one phrase about both ("Helmand province fell after ..." has two)
             and t.mention.kind != "province"
             and t.mention.province_iso == p.province_iso
             and not _COORDINATOR.search(sentence, min(p.end, t.mention.end), max(p.start, t.mention.start))
@@ -337,6 +357,22 @@ def _agent(sentence: str, m: re.Match[str], pattern: _Pattern) -> str | None:
         taken_from = TALIBAN if source.group("tal") else GOVERNMENT
         return GOVERNMENT if taken_from == TALIBAN else TALIBAN
     return actor
+
+
+_STOPPED_BY = re.compile(
+    rf"\s+(?:[\w'’-]+\s+){{0,6}}?(?:foiled|thwarted|repelled|repulsed|defeated|beaten\s+back|pushed\s+back|"
+    rf"fought\s+off|stopped|halted)\s+by\s+(?:(?P<tal>{_OBJ})|(?P<gov>{_GOV}))",
+    re.I,
+)
+
+
+def _attempt_lost_by_government(sentence: str, m: re.Match[str]) -> bool:
+    """Whether the government made the failed attempt ``m`` ("an army attempt to take X was repulsed") or
+    the Taliban stopped it ("... was repulsed by the Taliban")."""
+    stopped = _STOPPED_BY.match(sentence, m.end())
+    if stopped is not None:
+        return stopped["tal"] is not None
+    return _last_side(_clause_before(sentence, m.start())) == GOVERNMENT
 
 
 def _clause_before(sentence: str, end: int) -> str:
@@ -661,6 +697,10 @@ _GROUP_IS = re.compile(
     r"\s*,?\s+(?:include|includes|included|including|are|were)\b\s*:?",
     re.I,
 )
+# What may follow the last place of a list: the end of its clause, or when it happened
+_LIST_END = re.compile(
+    r"\s*(?:$|[.;,!?)\]—–]|\s*\b(?:on|by|this|last|overnight|yesterday|today|earlier|in\s+the)\b)", re.I
+)
 _LIST_OPENS = re.compile(r"\s*(?::|—|–|\s-\s)")
 _PLACED_IN = re.compile(r"^\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?$|^\s*[,(]?\s*$", re.I)
 _LIST_LEAD = re.compile(
@@ -674,11 +714,24 @@ _MAX_GROUPS = 8
 """Counted groups of a sentence read for a list (time stays bounded on any text)."""
 
 
-def group_listed(sentence: str, mentions: list[Mention]) -> tuple[str, list[Mention], tuple[int, int]]:
-    """The status a sentence gives a group of places, the places it then lists, and the span from the group to
-    the list: after a counted group and a colon or dash ("retook three districts of Baghlan on Friday: Deh
-    Salah, Pul-e Hesar and Bano"), or after "include" or "are" ("Capitals still held by the government
-    include Gardez and Khost"); ``("", [], (0, 0))`` when it lists none."""
+class GroupList(NamedTuple):
+    """Places a sentence lists for a group it gives a status ("three capitals fell at once: A, B and C")."""
+
+    status: str
+    places: list[Mention]
+    group_start: int  # where the group is named
+    list_start: int  # where its list opens
+    cue: str  # the phrase that gave the group its status
+    cue_start: int
+    level: str  # "province" for a group of provinces, else ""
+
+
+def group_listed(sentence: str, mentions: list[Mention]) -> GroupList | None:
+    """The places a sentence lists for a group of places it gives a status: after a counted group and a colon
+    or dash ("retook three districts of Baghlan on Friday: Deh Salah, Pul-e Hesar and Bano"), or after
+    "include" or "are" ("Capitals still held by the government include Gardez and Khost"). The list must
+    end its clause ("Five capitals have fallen — Kabul and Herat are preparing" lists none), and a name
+    followed by 's is no item of it ("are Kabul's biggest worry")."""
     groups = itertools.chain(_COUNTED_GROUP.finditer(sentence), _NAMED_GROUP.finditer(sentence))
     for m in itertools.islice(groups, _MAX_GROUPS):
         group = Mention(m.start(), m.end(), m.group(0), "", "", "city", 1.0)
@@ -686,34 +739,44 @@ def group_listed(sentence: str, mentions: list[Mention]) -> tuple[str, list[Ment
         statuses = {s.status for s in stated}
         if len(statuses) != 1:
             continue
-        said = max(s.cue_start + len(s.cue) for s in stated)
+        cue = max(stated, key=lambda s: s.cue_start + len(s.cue))
+        said = cue.cue_start + len(cue.cue)
         opens = _LIST_OPENS.search(sentence, max(m.end(), said)) if m.re is _COUNTED_GROUP else None
         named = _GROUP_IS.match(sentence, said)
         if named is not None and (opens is None or named.start() < opens.start()):
             opens = named
         if opens is None or _CLAUSE_BREAK.search(sentence, m.end(), opens.start()):
             continue
-        listed: list[Mention] = []
-        end = opens.end()
-        for mention in sorted(mentions, key=lambda c: c.start):
-            if mention.start < end or mention.reference:
-                continue
-            gap = sentence[end : mention.start]
-            if (
-                listed
-                and mention.kind == "province"
-                and _PLACED_IN.match(gap)
-                and mention.province_iso == listed[-1].province_iso
-            ):
-                end = mention.end  # "Tarinkot in Uruzgan and Qalat in Zabul": where the place lies
-                continue
-            if not (_chain_gap(gap) if listed else _LIST_LEAD.match(gap)):
-                break
-            listed.append(mention)
-            end = mention.end
+        listed = _list_after(sentence, mentions, opens.end())
         if listed:
-            return statuses.pop(), listed, (m.start(), opens.start())
-    return "", [], (0, 0)
+            level = "province" if "province" in m.group(0).casefold() else ""
+            return GroupList(statuses.pop(), listed, m.start(), opens.start(), cue.cue, cue.cue_start, level)
+    return None
+
+
+def _list_after(sentence: str, mentions: list[Mention], start: int) -> list[Mention]:
+    """The places listed from ``start`` to the end of their clause; none when the list runs into more."""
+    listed: list[Mention] = []
+    end = start
+    for mention in sorted(mentions, key=lambda c: c.start):
+        if mention.start < end or mention.reference:
+            continue
+        gap = sentence[end : mention.start]
+        if (
+            listed
+            and mention.kind == "province"
+            and _PLACED_IN.match(gap)
+            and (mention.province_iso == listed[-1].province_iso)
+        ):
+            end = mention.end  # "Tarinkot in Uruzgan and Qalat in Zabul": where the place lies
+            continue
+        if not (_chain_gap(gap) if listed else _LIST_LEAD.match(gap)):
+            break
+        if sentence.startswith(("'s", "’s"), mention.end):
+            return []  # "Kabul's biggest worry": not a list of places
+        listed.append(mention)
+        end = mention.end
+    return listed if _LIST_END.match(sentence, end) else []
 
 
 def group_status(sentence: str) -> str:

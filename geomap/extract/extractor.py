@@ -185,24 +185,28 @@ _TIMELINE_ENTRY = re.compile(
 
 
 def _with_listed(sentence: str, mentions: list[Mention], stated: list[Statement]) -> list[Statement]:
-    """``stated`` with the places a counted group lists after a colon or dash ("three capitals fell at once:
-    Kunduz, Sar-e Pul and Taloqan") given the group's status, and without a statement about the province
+    """``stated`` with the places a group lists (:func:`~geomap.extract.events.group_listed`) given the
+    group's status, dated and weighed by the group's phrase, and without a statement about the province
     the group belongs to when every listed place lies in it ("retook three districts of Baghlan: ...")."""
-    status, listed, (group_start, list_start) = group_listed(sentence, mentions)
-    if not listed:
+    group = group_listed(sentence, mentions)
+    if group is None:
         return stated
-    provinces = {m.province_iso for m in listed}
+    provinces = {m.province_iso for m in group.places}
     kept = [
         s
         for s in stated
         if not (
-            group_start <= s.mention.start < list_start
+            group.group_start <= s.mention.start < group.list_start
             and s.mention.kind in ("province", "capital")  # "two districts of Kunduz"
             and provinces == {s.mention.province_iso}
         )
     ]
     covered = {s.mention.start for s in kept}
-    added = [Statement(m, status, 0.7, "the group it is listed in", m.start) for m in listed if m.start not in covered]
+    added = [
+        Statement(m, group.status, 0.7, group.cue, group.cue_start, level=group.level if m.kind == "capital" else "")
+        for m in group.places
+        if m.start not in covered
+    ]
     return kept + added
 
 
