@@ -188,7 +188,10 @@ def test_list_after_including():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The Taliban pushed into Helmand on Monday. By the afternoon the provincial capital had fallen.", "taliban"),
+        (
+            "The Taliban pushed into Lashkar Gah on Monday. By the afternoon the provincial capital had fallen.",
+            "taliban",
+        ),
         ("Insurgents surrounded Taloqan. The city is now under their control.", "taliban"),
         ("The Afghan government insists that Nili is still under its control.", "government"),
         ("Resistance fighters in Panjshir said they had repelled a Taliban assault on the valley.", "government"),
@@ -1151,4 +1154,14 @@ def test_fighting_said_on_its_own_is_about_no_place_after_it():
 def test_since_an_earlier_year_is_a_state_that_still_holds():
     assert {(p, s) for p, _, s, _ in rows_of("Ghazni has been under siege since June 2020.")} == {
         ("Ghazni", "contested")
+    }
+
+
+def test_the_provincial_capital_of_a_province_named_before_is_its_capital():
+    assert rows_of("In Zabul, the provincial capital fell to the Taliban on Thursday.") == {
+        ("Qalat", "AF-ZAB", "taliban", "08-12")
+    }
+    assert rows_of("Fighters pushed into Logar. The provincial capital fell on Sunday.") == {
+        ("Pul-i-Alam", "AF-LOG", "taliban", "08-15"),
+        ("Logar", "AF-LOG", "contested", "08-16"),
     }

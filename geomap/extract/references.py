@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from geomap.extract._data import words
@@ -98,12 +99,18 @@ def _references(
             continue  # "the city of Kunduz", "the provincial capital, Aybak": the name follows
         if m.group("it") and not _it_is_a_place(sentence, m):
             continue
-        if any(re.fullmatch(r"\s*,\s*", sentence[c.end : m.start()]) for c in mentions):
+        if any(re.fullmatch(r"\s*,\s*", sentence[c.end : m.start()]) and not _fronted(sentence, c) for c in mentions):
             continue  # "Bamyan, the central province ...": an apposition, not a new mention
         place = _antecedent(sentence, m, mentions, earlier, resolved)
         if place is not None:
             out.append(replace(place, start=m.start(), end=m.end(), text=m.group(0), reference=True))
     return sorted(mentions + out, key=lambda c: c.start)
+
+
+def _fronted(sentence: str, mention: Mention) -> bool:
+    """Whether ``mention`` is a sentence's opening "In X," (what follows is a new clause, not an apposition)."""
+    head = sentence[: mention.start] + ("In " if mention.text.startswith("In ") else "")
+    return re.fullmatch(r"\W*In\s+(?:the\s+)?", head) is not None
 
 
 def _antecedent(
@@ -137,7 +144,26 @@ def _antecedent(
         return _capital_mention(resolved)  # "the capital" alone is Kabul unless a province was just named
     if place is None or _other_place(since, resolved):
         return None
+    if noun == "capital" and place.kind == "province":
+        return _capital_of(place)  # "In Uruzgan, the provincial capital was surrendered": Tarinkot
     return place
+
+
+@cache
+def _capitals() -> dict[str, tuple[str, str]]:
+    """Each province's capital (name and district), by ISO code, from the bundled gazetteer."""
+    from geomap.gazetteer import get_gazetteer
+
+    return {e.province_iso: (e.name, e.district) for e in get_gazetteer().entries if e.kind == "capital"}
+
+
+def _capital_of(province: Mention) -> Mention | None:
+    """The capital of the province ``province`` names, as a mention at the same place in the text."""
+    capital = _capitals().get(province.province_iso)
+    if capital is None:
+        return None
+    name, district = capital
+    return replace(province, name=name, kind="capital", district=district)
 
 
 def _in_quote(sentence: str, position: int) -> bool:
