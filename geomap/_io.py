@@ -142,12 +142,18 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 def _write_target(target: Path) -> Path:
     """The file to replace for ``target``: itself, or the file a symbolic link points to."""
     if target.is_symlink():
+        link = target
         try:
             target = Path(os.path.realpath(target, strict=False))
         except (OSError, RuntimeError) as exc:
             raise OutputError(f"{target}: the link cannot be followed ({exc}); give a plain file name") from None
         if _is_link_loop(target):
             raise OutputError(f"{target}: is a loop of symbolic links; give a plain file name")
+        if not target.parent.is_dir():  # a link to a typo never creates a tree of folders
+            raise OutputError(f"{link}: links to {target}, whose folder does not exist; create it or give another name")
+    if target.exists() and not target.is_file() and not target.is_dir():
+        # writing beside it and moving the file into place would replace the device or pipe itself
+        raise OutputError(f"{target}: is a device, pipe or socket, not a file; geomap writes files: give a file name")
     if target.is_dir():
         raise OutputError(f"{target}: is a folder; give a file name for the output")
     blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)

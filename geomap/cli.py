@@ -1004,8 +1004,12 @@ def _missing_output_folder(args: argparse.Namespace) -> str | None:
         if not isinstance(value, str) or value in ("", "-"):
             continue
         folder = Path(value).parent
-        if not folder.exists() and not Path(value).is_symlink():
-            flag = "-o" if option == "output" else "--" + option
+        flag = "-o" if option == "output" else "--" + option
+        try:
+            missing = not folder.exists() and not Path(value).is_symlink()
+        except OSError as exc:  # a name longer than the system allows
+            return f"{value[:80]}...: {exc.strerror or exc}; give {flag} a shorter path"
+        if missing:
             return f"{value}: the folder {folder} does not exist; create it first (mkdir -p {folder}) or correct {flag}"
     return None
 

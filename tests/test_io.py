@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
@@ -17,6 +18,7 @@ from geomap._io import (
     atomic_path,
     refuse_overwriting_inputs,
     remove_stale_temporaries,
+    write_text_atomic,
     write_with_atomic,
 )
 from geomap.cli import main
@@ -220,3 +222,30 @@ def test_sigterm_during_a_write_removes_the_temporary_file(tmp_path):
     child.send_signal(signal.SIGTERM)
     assert child.wait(timeout=30) == 130
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_a_pipe_or_device_is_never_replaced_by_a_file(tmp_path):
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(OutputError, match=r"is a device, pipe or socket, not a file; geomap writes files"):
+        write_text_atomic(pipe, "x")
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)  # still the pipe
+
+
+def test_a_link_into_a_missing_folder_creates_no_folder(tmp_path):
+    link = tmp_path / "out.csv"
+    link.symlink_to(tmp_path / "no" / "such" / "out.csv")
+    with pytest.raises(OutputError, match=r"whose folder does not exist; create it or give another name"):
+        write_text_atomic(link, "x")
+    assert not (tmp_path / "no").exists()
+
+
+def test_an_output_path_longer_than_the_system_allows_is_one_line(tmp_path, capsys):
+    from geomap.cli import main
+
+    reports = tmp_path / "r.csv"
+    reports.write_text("date,place,status\n2021-08-12,Herat,taliban\n")
+    assert main(["export", str(reports), "-o", "d/" * 2100 + "x.csv"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.endswith("; give -o a shorter path\n")
