@@ -14,7 +14,6 @@ dictionary-encoded, a few bytes per report.
 from __future__ import annotations
 
 import csv
-import io
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ import pyarrow.compute as pc
 
 from geomap import _fastcsv
 from geomap._columns import has_bytes
+from geomap._csv import split_record
 from geomap._fastcsv import GUARDED_FORMULAS
 
 CHUNK_BYTES = 1 << 23
@@ -51,7 +51,10 @@ def header_names(path: Path, *, delimiter: str) -> list[str]:
 
 
 def _raw_header(path: Path, delimiter: str) -> list[str]:
-    return next(csv.reader(io.StringIO(_first_line(path)), delimiter=delimiter), [])
+    fields = split_record(_first_line(path), delimiter)
+    if fields is None:
+        raise NotPlain(path)  # a value past the field limit: the careful reader says where
+    return fields
 
 
 def _first_line(path: Path) -> str:

@@ -11,6 +11,7 @@ reports reader removes the apostrophe again, so its CSV files read back unchange
 
 from __future__ import annotations
 
+import csv
 import re
 
 import pandas as pd
@@ -53,3 +54,12 @@ def csv_text(frame: pd.DataFrame, *, raw: bool = False) -> str:
     """``frame`` as CSV text (no index, ``\\n`` line ends), formula cells neutralised unless ``raw``."""
     text: str = (frame if raw else neutralize_formulas(frame)).to_csv(index=False, lineterminator="\n")
     return text
+
+
+def split_record(line: str, delimiter: str = ",") -> list[str] | None:
+    """The fields of one CSV record written on ``line`` (a header), or ``None`` when it holds a value past the
+    CSV reader's field limit (a file that is no table, or one value where a header should be)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return None

@@ -12,8 +12,6 @@ careful reader would name it but without holding the whole file.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geomap._columns import has_bytes
-from geomap._csv import FORMULA_START
+from geomap._csv import FORMULA_START, split_record
 
 MIN_BYTES = 1 << 20
 """Smaller files go straight to the careful reader: the fast path would not pay for itself."""
@@ -74,8 +72,10 @@ def splits_header(first_line: str, delimiter: str) -> bool:
     :func:`geomap.reports.sniff_delimiter` decides)."""
     if delimiter != ",":
         return True
-    fields = {d: len(next(csv.reader([first_line], delimiter=d), [])) for d in (",", ";", "\t")}
-    return fields[","] >= max(fields.values())
+    fields = {d: split_record(first_line, d) for d in (",", ";", "\t")}
+    if any(f is None for f in fields.values()):
+        return False  # a value past the field limit: the careful reader says where
+    return len(fields[","] or ()) >= max(len(f or ()) for f in fields.values())
 
 
 def line_count(path: Path) -> tuple[int, bool, bool]:
@@ -122,9 +122,9 @@ def read_typed_csv(
     with open(path, "rb") as fh:
         head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
     first_line = head.splitlines()[0] if head else ""
-    names = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
     if not splits_header(first_line, delimiter):
         return None
+    names = split_record(first_line, delimiter) or []
     lowered = [n.strip().lower() for n in names]
     if "\x00" in first_line or len(names) < 2 or "" in lowered or len(set(lowered)) != len(lowered):
         return None

@@ -397,8 +397,7 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
     InputError
         The file is missing, not UTF-8, or a CSV file without a ``place`` column.
     """
-    import csv
-
+    from geomap._csv import split_record
     from geomap._text import read_text
     from geomap.errors import InputError, row_message
     from geomap.schema import PLACE
@@ -407,7 +406,7 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
     table_file = Path(path).suffix.lower() in (".csv", ".tsv", ".json", ".xlsx", ".xlsm")
     if not table_file:
         lines = read_text(path, what="names file").splitlines()
-        header = [h.strip().lower() for h in next(csv.reader(lines[:1]), [])]
+        header = [h.strip().lower() for h in (split_record(lines[0]) or [])] if lines else []
         if not (len(header) > 1 and PLACE in header):
             return [line.strip() for line in lines if line.strip()]
     from geomap.reports import read_table

@@ -30,7 +30,7 @@ import pandas as pd
 
 from geomap._antimeridian import in_lon_range
 from geomap._columns import constant_text, from_arrow, has_empty, remember_codes, take_text, trim
-from geomap._csv import restore_formulas
+from geomap._csv import restore_formulas, split_record
 from geomap._fastcsv import RaggedRows, read_plain_csv, read_typed_csv
 from geomap._json import has_lone_surrogate, load_json
 from geomap._text import read_text
@@ -195,7 +195,7 @@ def sniff_delimiter(text: str) -> str:
     write tabs.
     """
     header = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+    counts = {d: len(split_record(header, d) or ()) for d in DELIMITERS}  # an overlong header: the reader says so
     best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
     return best if counts[best] > 1 else ","
 
@@ -459,8 +459,8 @@ def _read_plain_reports(
         return None
     delimiter = "\t" if suffix == ".tsv" else ","
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-        header = next(csv.reader([fh.readline(1 << 16)], delimiter=delimiter), [])
-    if _coordinates_named_otherwise(header):
+        header = split_record(fh.readline(1 << 16), delimiter)
+    if header is None or _coordinates_named_otherwise(header):
         return None  # refused by name in validate_reports
     columns = read_typed_csv(path, delimiter=delimiter, numbers=(LAT, LON), coded=_CODED, kept=_KEPT)
     if columns is None or any(c not in columns for c in REQUIRED_REPORT_COLUMNS):

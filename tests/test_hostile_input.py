@@ -269,3 +269,42 @@ def test_a_huge_value_is_cut_in_the_message(tmp_path, capsys):
     assert f"row 2, column 'status': '{'Y' * 59}... (100,000 characters): unknown status" in err
     assert len(err) < 400
     assert row_message("f.csv", 3, "place", "x" * 10, "why") == "f.csv, row 3, column 'place': 'xxxxxxxxxx': why"
+
+
+LONG = "x" * 140_000  # past the CSV reader's field limit
+
+
+@pytest.mark.parametrize(
+    ("files", "argv", "message"),
+    [
+        ({"r.csv": f"date,place,status,{LONG}\n2021-08-12,Kabul,taliban,1\n"}, ["summary", "r.csv"], "row 1: a value"),
+        (
+            {"e.csv": f"event_date,{LONG}\n2021-08-12,1\n"},
+            ["import", "acled", "e.csv", "-o", "out.csv"],
+            "line 1 holds a value past the CSV field limit",
+        ),
+        (
+            {
+                "a.txt": "The Taliban captured Kunduz on Sunday.",
+                "m.csv": f"path,published,source\na.txt,2021-08-16,{LONG}\n",
+            },
+            ["extract", "a.txt", "--meta", "m.csv"],
+            "m.csv: row 2: not a metadata CSV",
+        ),
+    ],
+)
+def test_a_value_past_the_csv_field_limit_in_a_header_or_side_file_is_one_line(
+    tmp_path, capsys, monkeypatch, files, argv, message
+):
+    monkeypatch.chdir(tmp_path)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_a_names_file_whose_first_line_is_overlong_is_read_as_names(tmp_path, capsys):
+    (tmp_path / "n.txt").write_text(LONG + "\nKabul\n")
+    assert main(["geocode", "-i", str(tmp_path / "n.txt")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("Kabul,Kabul,capital,AF-KAB")

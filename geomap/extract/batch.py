@@ -119,6 +119,11 @@ def read_meta(path: str | Path) -> dict[str, dict[str, str]]:
         raise InputError(f"{path}: metadata file not found; check the path") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: metadata file is not UTF-8 text; save it as UTF-8 CSV") from None
+    except csv.Error as exc:  # a value past the field limit, or a quote left open
+        line = reader.line_num + 1 if "reader" in locals() else 1  # the record being read
+        raise InputError(
+            f"{path}: row {line}: not a metadata CSV ({exc}); close the quote or shorten the value"
+        ) from None
     if missing:
         listed = ", ".join(shown(m) for m in missing[:3])
         listed += f" and {len(missing) - 3} more" if len(missing) > 3 else ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geomap._csv import split_record
 from geomap._data import provinces_table
 from geomap.errors import InputError, row_message
 from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, SOURCE, STATUS
@@ -72,7 +72,9 @@ def read_header(path: str | os.PathLike[str]) -> tuple[str, str, list[str]]:
     if not head.strip():
         raise InputError(f"{path}: the file is empty; export the events with their header row")
     delimiter = "\t" if path.suffix.lower() == ".tsv" or head.count("\t") > head.count(",") else ","
-    names = next(csv.reader([head], delimiter=delimiter))
+    names = split_record(head, delimiter)
+    if names is None:
+        raise InputError(f"{path}: line 1 holds a value past the CSV field limit; is this an event export?")
     return str(path), delimiter, [n.strip().lower() for n in names]
 
 
@@ -85,7 +87,7 @@ def read_events(path: str | os.PathLike[str], wanted: Iterable[str] | None = Non
     source, delimiter, names = read_header(path)
     keep = None if wanted is None else set(wanted)
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        raw_names = next(csv.reader([fh.readline()], delimiter=delimiter))
+        raw_names = split_record(fh.readline(), delimiter) or []
     usecols = None if keep is None else [raw for raw, name in zip(raw_names, names, strict=True) if name in keep]
     options = dict(sep=delimiter, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=usecols)
     try:
