@@ -36,6 +36,9 @@ def read_text(path: str | os.PathLike[str], *, what: str = "file") -> str:
         or not UTF-8 (the message gives the line and byte and says how to save it).
     """
     file = Path(path)
+    if file.exists() and not file.is_file() and not file.is_dir():
+        # a device or pipe (/dev/zero) never ends: reading it would fill the memory
+        raise InputError(f"{file}: is a device, pipe or socket, not a {what}; give a file")
     try:
         data = file.read_bytes()
     except FileNotFoundError:

@@ -720,6 +720,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from geomap._io import atomic_path, refuse_overwriting_inputs, write_text_atomic
     from geomap.errors import InputError
     from geomap.extract import Article, Skipped, extract_batch, extract_reports, load_articles, read_meta
+    from geomap.extract.batch import read_bounded
     from geomap.extract.review import review_page
 
     inputs = [a for a in args.articles if a != "-"]
@@ -737,7 +738,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         if not args.published:
             raise InputError(f"{name}: no publication date; give --published YYYY-MM-DD")
         try:
-            raw = sys.stdin.buffer.read() if args.articles[0] == "-" else Path(name).read_bytes()
+            if args.articles[0] == "-":
+                raw = read_bounded(sys.stdin.buffer, name)
+            else:
+                with Path(name).open("rb") as stream:
+                    raw = read_bounded(stream, name)
             if b"\x00" in raw[:8192]:
                 raise InputError(f"{name}: a binary file, not text; give the article as UTF-8 text")
             text = raw.decode("utf-8-sig")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -308,3 +309,25 @@ def test_a_names_file_whose_first_line_is_overlong_is_read_as_names(tmp_path, ca
     (tmp_path / "n.txt").write_text(LONG + "\nKabul\n")
     assert main(["geocode", "-i", str(tmp_path / "n.txt")]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("Kabul,Kabul,capital,AF-KAB")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs a device that never ends (/dev/zero)")
+def test_a_device_as_input_is_refused_not_read_forever(capsys):
+    assert main(["summary", "/dev/zero"]) == 1
+    assert capsys.readouterr().err == (
+        "geomap: error: /dev/zero: is a device, pipe or socket, not a reports file; give a file\n"
+    )
+    assert main(["extract", "/dev/zero", "--published", "2021-08-16"]) == 1
+    assert "/dev/zero: more than 20,000,000 bytes; split the article" in capsys.readouterr().err
+
+
+def test_an_article_on_standard_input_is_read_up_to_the_limit(monkeypatch, capsys):
+    import io
+    import sys
+
+    import geomap.extract.batch
+
+    monkeypatch.setattr(geomap.extract.batch, "MAX_ARTICLE_BYTES", 100)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Kabul fell. " * 50)))
+    assert main(["extract", "-", "--published", "2021-08-16"]) == 1
+    assert "<stdin>: more than 100 bytes; split the article" in capsys.readouterr().err

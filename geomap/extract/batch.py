@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 
@@ -165,11 +165,20 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, " " * m.end() + text[m.end() :]
 
 
+def read_bounded(stream: BinaryIO, name: str | Path) -> bytes:
+    """At most :data:`MAX_ARTICLE_BYTES` of an article, from a file, a pipe or a device that never ends."""
+    raw = stream.read(MAX_ARTICLE_BYTES + 1)
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise InputError(f"{name}: more than {MAX_ARTICLE_BYTES:,} bytes; split the article")
+    return raw
+
+
 def _read_text(path: Path) -> str:
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
         raise InputError(f"{path}: {size:,} bytes, larger than {MAX_ARTICLE_BYTES:,}; split the file")
-    raw = path.read_bytes()
+    with path.open("rb") as stream:
+        raw = read_bounded(stream, path)
     if b"\x00" in raw[:8192]:
         raise InputError(f"{path}: a binary file, not text; give the article as UTF-8 text")
     try:
