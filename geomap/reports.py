@@ -200,6 +200,40 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] > 1 else ","
 
 
+MAX_SHEET_CELLS = 20_000_000
+"""Cells of a worksheet read at most (rows below the header times the header's width)."""
+
+
+def _sheet_rows(sheet: Any) -> list[tuple[int, list[Any]]]:
+    """The non-empty rows of a worksheet with their row numbers, the first (the header) cut after its last
+    filled cell and the others read only that wide: a stray cell far to the right or far below (XFD1,
+    A1048576) makes the sheet's extent huge but costs nothing more than its own row."""
+    header_row, header = 0, []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = ["" if v is None else v for v in values]
+        while cells and not str(cells[-1]).strip():
+            cells.pop()
+        if cells:
+            header_row, header = number, cells
+            break
+    if not header:
+        return []
+    last_row = sheet.max_row if isinstance(sheet.max_row, int) else 0
+    if len(header) * max(last_row - header_row, 0) > MAX_SHEET_CELLS:
+        raise InputError(
+            f"the sheet spans {last_row:,} rows and {len(header):,} columns from its header, more cells than "
+            f"{MAX_SHEET_CELLS:,}: delete the stray cells far below or to the right, or save the reports as CSV"
+        )
+    rows: list[tuple[int, list[Any]]] = [(header_row, header)]
+    for number, values in enumerate(
+        sheet.iter_rows(min_row=header_row + 1, max_col=len(header), values_only=True), start=header_row + 1
+    ):
+        cells = ["" if v is None else v for v in values]
+        if any(str(v).strip() for v in cells):
+            rows.append((number, cells))
+    return rows
+
+
 def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame, list[int]]:
     """Read one worksheet; each record keeps its spreadsheet row number (header = the first non-empty row)."""
     try:
@@ -224,19 +258,16 @@ def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame
         else:
             shown = ", ".join(repr(n) for n in names)
             raise InputError(f"{path}: no sheet {sheet!r}; the workbook has {shown} (give a name or a number from 1)")
-        rows = [
-            (number, ["" if v is None else v for v in values])
-            for number, values in enumerate(book[chosen].iter_rows(values_only=True), start=1)
-        ]
+        name = f"{path} (sheet {chosen!r})" if len(names) > 1 or sheet is not None else str(path)
+        try:
+            rows = _sheet_rows(book[chosen])
+        except InputError as exc:
+            raise InputError(f"{name}: {exc}") from None
     finally:
         book.close()
-    name = f"{path} (sheet {chosen!r})" if len(names) > 1 or sheet is not None else str(path)
-    rows = [(n, values) for n, values in rows if any(str(v).strip() for v in values)]
     if not rows:
         raise InputError(f"{name}: the sheet is empty; it needs a header row with date, place, status")
     header = [str(h).strip() for h in rows[0][1]]
-    while header and not header[-1]:
-        header.pop()
     width = len(header)
     body = [(n, [*values, *[""] * width][:width]) for n, values in rows[1:]]
     frame = pd.DataFrame([values for _, values in body], columns=header, dtype=object)

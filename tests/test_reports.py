@@ -345,3 +345,19 @@ def test_projected_metres_in_the_degree_columns_are_named_as_such(tmp_path):
         f"{path}, row 2, column 'lat': '3800000': not degrees (metres of a projected CRS?); "
         "write WGS84 decimal degrees (EPSG:4326), e.g. 34.5281"
     ]
+
+
+def test_a_stray_cell_far_out_in_a_workbook_costs_nothing_or_is_refused(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["date", "place", "status"])
+    sheet.append(["2021-08-12", "Herat", "taliban"])
+    sheet.cell(row=1_048_576, column=2, value=" ")  # a blank typed far below: read three columns wide, skipped
+    book.save(tmp_path / "tall.xlsx")
+    assert read_reports(tmp_path / "tall.xlsx")["place"].tolist() == ["Herat"]
+    sheet.cell(row=1, column=16_384, value="notes")  # a header cell at XFD1 over a million rows
+    book.save(tmp_path / "wide.xlsx")
+    with pytest.raises(InputError, match=r"the sheet spans 1,048,576 rows and 16,384 columns from its header"):
+        read_reports(tmp_path / "wide.xlsx")
