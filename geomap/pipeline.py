@@ -1237,6 +1237,11 @@ def _observed_days(table: pd.DataFrame) -> np.ndarray:
 _DAYS_SLICE = 1 << 20
 
 
+MAX_FREQ_DATES = 20_000
+"""Reporting dates a frequency may make (55 years of days): a report dated centuries away from the others
+would otherwise make hundreds of thousands of maps."""
+
+
 def _reporting_dates(
     days_seen: np.ndarray, *, dates: Iterable[str | dt.date] | None, freq: str | None
 ) -> list[dt.date]:
@@ -1257,6 +1262,13 @@ def _reporting_dates(
     if freq is None or not observed:
         return observed
     step = FREQUENCIES[freq]
+    count = (observed[-1] - observed[0]).days // step + 1
+    if count > MAX_FREQ_DATES:
+        raise InputError(
+            f"freq={freq!r}: the reports run from {observed[0].isoformat()} to {observed[-1].isoformat()}, "
+            f"{count:,} reporting dates, more than {MAX_FREQ_DATES:,}; "
+            f"{'use --freq W, ' if freq == 'D' else ''}give the dates (--dates), or check the reports' years"
+        )
     days = [observed[0] + dt.timedelta(days=k) for k in range(0, (observed[-1] - observed[0]).days + 1, step)]
     if days[-1] != observed[-1]:
         days.append(observed[-1])

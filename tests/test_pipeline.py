@@ -317,3 +317,12 @@ def test_the_reports_provinces_are_joined_only_when_the_reports_are_asked_for(mo
     # a report outside every area is listed with its province at once
     outside = build_timeline([*rows, {**rows[0], "lat": 36.5, "lon": 70.5}], boundaries=areas)
     assert outside.unresolved["province_iso"].tolist() == ["AF-BDS"]
+
+
+def test_a_frequency_over_centuries_is_refused_not_drawn():
+    rows = [
+        {"date": "1700-01-01", "place": "Herat", "status": "taliban", "lat": 34.35, "lon": 62.2},
+        {"date": "2200-01-01", "place": "Herat", "status": "government", "lat": 34.35, "lon": 62.2},
+    ]
+    with pytest.raises(InputError, match=r"freq='D': the reports run from 1700-01-01 to 2200-01-01, 182,622 reporting"):
+        build_timeline(rows, freq="D")

@@ -241,3 +241,11 @@ def test_three_digit_counts_end_clear_of_the_legend_swatches():
         p.get_window_extent().x1 for p in side.patches if isinstance(p, Rectangle) and p.get_facecolor()[3] > 0
     )
     assert min(t.get_window_extent().x0 for t in counts) > swatches_end
+
+
+def test_a_grid_of_more_dates_than_a_sheet_holds_is_refused(demo_timeline, monkeypatch):
+    import geomap.render.image
+
+    monkeypatch.setattr(geomap.render.image, "MAX_GRID_DATES", 5)
+    with pytest.raises(InputError, match=r"the timeline has 20, more than 5; choose the dates to show"):
+        render_image(demo_timeline, grid=True)

@@ -54,6 +54,8 @@ ANIMATION_FORMATS = ("gif", "mp4")
 """Animation formats (the file extension names the format)."""
 
 _HATCH = "////"
+MAX_GRID_DATES = 120
+"""Small maps a grid image draws at most."""
 _COUNT_LEFT, _COUNT_RIGHT = 0.125, 0.34
 """Where the legend's counts may run, in the side panel's width: right of the swatches, left of the labels."""
 _FONT = "DejaVu Sans"
@@ -120,6 +122,11 @@ def render_image(
     InputError
         A date before the timeline's first reporting date, or a bad date format.
     """
+    if grid and len(timeline.reporting_dates) > MAX_GRID_DATES:
+        raise InputError(
+            f"grid: one small map per reporting date, and the timeline has {len(timeline.reporting_dates):,}, "
+            f"more than {MAX_GRID_DATES}; choose the dates to show (--dates, or dates= when building the timeline)"
+        )
     scene = _scene(timeline, title=title, labels=labels, date_format=date_format, credit=credit)
     if grid:
         return _grid_figure(scene, width)
