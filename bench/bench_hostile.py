@@ -126,6 +126,14 @@ def speech_run(size: int) -> str:
     return out[:size] + "."
 
 
+def statement_run(size: int) -> str:
+    """Control statements with no sentence end: a phrase and two places every 90 characters."""
+    out = "The Taliban captured Ghazni on Thursday and fighting in Kandahar continued, officials said " * (
+        size // 90 + 1
+    )
+    return out[:size]
+
+
 def long_name(size: int) -> str:
     return ("Mazar-i-" + "Sharif-e " * (size // 9 + 1))[:size]
 
@@ -240,6 +248,7 @@ def main(argv: list[str]) -> int:
         ("invented names", text_sizes[:3], invented_names, extract, split_floor, "every name new: geocoder-bound"),
         ("capitalised run", [10 * KB, 100 * KB, 1_000_000], capitalised_run, extract, split_floor, ""),
         ("speech run", [10 * KB, 100 * KB, 1_000_000], speech_run, extract, split_floor, "one sentence"),
+        ("statement run", [10 * KB, 100 * KB, 400 * KB], statement_run, extract, split_floor, "no sentence end"),
         ("long name", [1 * KB, 10 * KB, 100 * KB, 1_000_000], long_name, geocode_name, name_floor, "geocode"),
         (
             "long CSV cells",

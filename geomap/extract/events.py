@@ -145,7 +145,7 @@ def _status_after(pattern: _Pattern, window: str, sentence: str, cue_start: int)
 
 def _preceding_window(sentence: str, cue_start: int) -> str:
     """Words of the same clause right before a phrase (up to five)."""
-    head = sentence[:cue_start]
+    head = sentence[max(0, cue_start - 200) : cue_start]  # five words lie well within
     breaks = list(_CLAUSE_BREAK.finditer(head))
     if breaks:
         head = head[breaks[-1].end() :]
@@ -407,6 +407,8 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
             if not _FACILITY_OF.match(sentence[mention.end :]):
                 break  # "retook Kunduz's governor": the object is not the place
             level = "facility"  # "retook Kunduz's prison": a facility of the place
+        if found and mention.start - anchor > _MAX_LIST_GAP:
+            break  # the list ended: what follows is no longer joined to it (and the time per phrase stays bounded)
         gap = sentence[anchor : mention.start]
         fillers = _FILLER_BEFORE | _FACILITIES if status == CONTESTED else _FILLER_BEFORE
         linked = _gap_is_filler(gap, fillers) if not found else _chain_gap(gap)
@@ -444,6 +446,8 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
     return found
 
 
+_MAX_LIST_GAP = 200
+"""Characters between two places of one list at most (an apposition between them included)."""
 _PLACED = re.compile(r"^\s*(?:districts?\s+)?(?:in|of)\s+(?:the\s+)?(?:\w+ern\s+)?$", re.I)
 # ", the provincial capital of", ", a district of the northern": the place after it describes the one before
 _DESCRIBES = re.compile(
