@@ -761,13 +761,17 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
         meta = read_meta(args.meta) if args.meta else None
         articles: list[Article] = []
+        skipped = 0
         for item in load_articles(article_paths(inputs), meta=meta, published=args.published):
             if isinstance(item, Skipped):
                 print(f"{item.path}: skipped: {item.reason}", file=sys.stderr)
+                skipped += 1
             else:
                 articles.append(item)
         if not articles:
-            raise InputError(f"{', '.join(args.articles)}: no article could be read; see the reasons above")
+            named = ", ".join(args.articles[:3]) + (" ..." if len(args.articles) > 3 else "")
+            why = "see the reasons above" if skipped else "no .txt or .md file was found there"
+            raise InputError(f"{named}: no article could be read; {why}")
         reports = extract_batch(articles, progress=sys.stderr.isatty(), unstated=unstated)
     text = csv_text(reports, raw=args.raw_csv)
     page = review_page(reports, unstated) if args.review else None
@@ -1090,20 +1094,26 @@ def _has_lone_surrogate(text: str) -> bool:
 
 @contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C while a command runs, so a killed write removes its temporary file."""
+    """Treat SIGTERM (and SIGHUP: the terminal closed) like Ctrl-C while a command runs, so a killed write
+    removes its temporary file."""
 
     def interrupt(signum: int, frame: FrameType | None) -> NoReturn:
         raise KeyboardInterrupt
 
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {}
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        for name in names:
+            number = getattr(signal, name)
+            previous[number] = signal.signal(number, interrupt)
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

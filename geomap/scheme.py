@@ -244,7 +244,10 @@ def load_scheme(path: str | Path) -> StatusScheme:
     for member, value in (("name", name), ("unknown", unknown), ("contested", contested)):
         if not isinstance(value, str):
             raise InputError(f"{path}: {member!r} is {_shown(value)}; it must be text (a JSON string)")
-    return make_scheme(data["statuses"], unknown=unknown, name=name, contested=contested)
+    try:
+        return make_scheme(data["statuses"], unknown=unknown, name=name, contested=contested)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None  # the file the problem is in
 
 
 def _shown(value: object) -> str:

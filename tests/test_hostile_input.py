@@ -331,3 +331,17 @@ def test_an_article_on_standard_input_is_read_up_to_the_limit(monkeypatch, capsy
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Kabul fell. " * 50)))
     assert main(["extract", "-", "--published", "2021-08-16"]) == 1
     assert "<stdin>: more than 100 bytes; split the article" in capsys.readouterr().err
+
+
+def test_a_bad_scheme_file_is_named_in_its_error(tmp_path):
+    path = tmp_path / "mine.json"
+    path.write_text('{"statuses": [{"key": "a", "color": "#fff"}, {"key": "unknown", "color": "#dddddd"}]}')
+    with pytest.raises(InputError) as err:
+        load_scheme(path)
+    assert str(err.value) == f"{path}: status scheme 'mine': status 'a' colour '#fff' must be #rrggbb"
+
+
+def test_extract_on_a_folder_without_articles_says_so(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["extract", str(tmp_path / "empty"), "--published", "2021-08-16"]) == 1
+    assert capsys.readouterr().err.endswith("no article could be read; no .txt or .md file was found there\n")

@@ -200,7 +200,8 @@ def test_temporaries_of_killed_runs_are_removed_by_the_next_write(tmp_path):
     assert remove_stale_temporaries(tmp_path) == [live]
 
 
-def test_sigterm_during_a_write_removes_the_temporary_file(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])])
+def test_sigterm_during_a_write_removes_the_temporary_file(tmp_path, signum):
     target = tmp_path / "out.txt"
     script = textwrap.dedent(
         f"""
@@ -219,7 +220,7 @@ def test_sigterm_during_a_write_removes_the_temporary_file(tmp_path):
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert child.stdout.readline().strip() == "ready"
     assert [p for p in tmp_path.iterdir() if TEMP_MARK in p.name]
-    child.send_signal(signal.SIGTERM)
+    child.send_signal(signum)
     assert child.wait(timeout=30) == 130
     assert list(tmp_path.iterdir()) == []
 
