@@ -345,3 +345,16 @@ def test_extract_on_a_folder_without_articles_says_so(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["extract", str(tmp_path / "empty"), "--published", "2021-08-16"]) == 1
     assert capsys.readouterr().err.endswith("no article could be read; no .txt or .md file was found there\n")
+
+
+@pytest.mark.parametrize(
+    ("title", "why"),
+    [
+        ("x" * 100_000, "title: 100,000 characters, more than 300"),
+        ("alarm\x07\x1b[2J", "the control character '\\x07'"),
+    ],
+)
+def test_an_overlong_or_control_laden_title_is_refused(reports, tmp_path, capsys, title, why):
+    assert main(["image", str(reports), "-o", str(tmp_path / "m.png"), "--title", title]) == 1
+    err = capsys.readouterr().err
+    assert why in err and err.count("\n") == 1

@@ -104,6 +104,23 @@ class MapData:
 # Timeline -> MapData
 
 
+MAX_TITLE_CHARS = 300
+"""Characters of a map's title at most (it is drawn on every frame of an animation)."""
+
+
+def check_title(title: object) -> None:
+    """Refuse a title that is not one line of text of at most :data:`MAX_TITLE_CHARS` characters."""
+    if title is None:
+        return
+    if not isinstance(title, str):
+        raise InputError(f"title: expected text, got {type(title).__name__}")
+    if len(title) > MAX_TITLE_CHARS:
+        raise InputError(f"title: {len(title):,} characters, more than {MAX_TITLE_CHARS}; give a shorter title")
+    control = next((c for c in title if ord(c) < 32 or 127 <= ord(c) < 160), None)
+    if control is not None:
+        raise InputError(f"title: holds the control character {control!r}; give a title of plain text")
+
+
 def map_data(
     timeline: ControlTimeline,
     *,
@@ -123,6 +140,7 @@ def map_data(
     from geomap.timeline import check_timeline
 
     timeline = check_timeline(timeline)
+    check_title(title)
     scheme = timeline.scheme
     check_scheme(scheme)
     areas = timeline.areas[[AREA_ID, AREA_NAME, "geometry"]].reset_index(drop=True)
