@@ -358,3 +358,13 @@ def test_an_overlong_or_control_laden_title_is_refused(reports, tmp_path, capsys
     assert main(["image", str(reports), "-o", str(tmp_path / "m.png"), "--title", title]) == 1
     err = capsys.readouterr().err
     assert why in err and err.count("\n") == 1
+
+
+def test_yaml_aliases_in_an_actor_mapping_are_refused(tmp_path):
+    pytest.importorskip("yaml")
+    from geomap.importers.actors import load_actor_mapping
+
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text('a: &a ["x", "x", "x"]\nb: &b [*a, *a, *a]\nsides: {taliban: *b}\n')
+    with pytest.raises(InputError, match=r"YAML anchors and aliases \(&name, \*name\) are not read; write each list"):
+        load_actor_mapping(bomb)

@@ -29,7 +29,7 @@ from typing import Any
 
 from geomap._data import data_file
 from geomap._json import load_json
-from geomap.errors import InputError
+from geomap.errors import InputError, shown
 from geomap.scheme import AFGHANISTAN_2021, StatusScheme
 
 DEFAULT_MAPPING = "afghanistan-2021"
@@ -111,7 +111,7 @@ def load_actor_mapping(
         key = scheme.normalize(side)
         if key is None or key == scheme.unknown:
             raise InputError(
-                f"{name}: side {side!r} is not a status of the scheme; use one of {', '.join(scheme.reportable)}"
+                f"{name}: side {shown(side)} is not a status of the scheme; use one of {', '.join(scheme.reportable)}"
             )
         rules += [(actor, key) for actor in _names(name, f"sides.{side}", actors)]
     rules += [(actor, IGNORED) for actor in _names(name, "ignore", data.get("ignore", []))]
@@ -120,8 +120,25 @@ def load_actor_mapping(
 
 def _names(source: str, where: str, actors: object) -> list[str]:
     if not isinstance(actors, list) or not all(isinstance(a, str) and a.strip() for a in actors):
-        raise InputError(f"{source}: {where} must be a list of actor names (text); got {actors!r}")
+        place = where if len(where) <= 80 else where[:60] + "..."
+        raise InputError(f"{source}: {place} must be a list of actor names (text); got {shown(actors)}")
     return [a.strip() for a in actors]
+
+
+class _AliasRefused(Exception):
+    """A YAML alias: one alias can stand for a list of aliases, and nine levels of them for billions of names."""
+
+
+def _loader_without_aliases(yaml: Any) -> type:
+    """PyYAML's safe loader, refusing aliases (an "alias bomb" would take minutes and gigabytes)."""
+
+    class Loader(yaml.SafeLoader):  # type: ignore[misc]
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.events.AliasEvent):
+                raise _AliasRefused
+            return super().compose_node(parent, index)
+
+    return Loader
 
 
 def _read(path: Path) -> object:
@@ -139,7 +156,11 @@ def _read(path: Path) -> object:
                 f"{path}: reading YAML needs PyYAML (`pip install pyyaml`); or write the mapping as JSON"
             ) from None
         try:
-            return yaml.safe_load(text)
+            return yaml.load(text, Loader=_loader_without_aliases(yaml))  # a SafeLoader
+        except _AliasRefused:
+            raise InputError(
+                f"{path}: YAML anchors and aliases (&name, *name) are not read; write each list out"
+            ) from None
         except yaml.YAMLError as exc:
             raise InputError(f"{path}: not valid YAML ({exc.__class__.__name__}); check the indentation") from None
         except RecursionError:
