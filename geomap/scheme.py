@@ -30,6 +30,12 @@ from geomap._json import load_json
 from geomap.errors import InputError
 
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 _KEY = re.compile(r"[a-z][a-z0-9_-]*")
 
 
@@ -87,6 +93,13 @@ class StatusScheme:
         if len(set(keys)) != len(keys):
             raise InputError(f"status scheme {self.name!r}: duplicate status keys in {keys}; make each key unique")
         for status in self.statuses:
+            for member, limit in (("key", 60), ("label", 200)):
+                value = getattr(status, member)
+                if len(value) > limit:
+                    raise InputError(
+                        f"status scheme {_cut(self.name)!r}: a status {member} of {len(value):,} characters "
+                        f"({_cut(value)!r}); keep it within {limit}"
+                    )
             if not _KEY.fullmatch(status.key):
                 raise InputError(
                     f"status scheme {self.name!r}: key {status.key!r} must be lower-case letters, digits, '_' or '-'"

@@ -368,3 +368,11 @@ def test_yaml_aliases_in_an_actor_mapping_are_refused(tmp_path):
     bomb.write_text('a: &a ["x", "x", "x"]\nb: &b [*a, *a, *a]\nsides: {taliban: *b}\n')
     with pytest.raises(InputError, match=r"YAML anchors and aliases \(&name, \*name\) are not read; write each list"):
         load_actor_mapping(bomb)
+
+
+def test_an_overlong_status_key_is_refused_in_a_short_line():
+    from geomap.scheme import make_scheme
+
+    with pytest.raises(InputError) as err:
+        make_scheme([{"key": "a" * 1_000_000, "color": "#ffffff"}, {"key": "unknown", "color": "#dddddd"}])
+    assert len(str(err.value)) < 200 and "a status key of 1,000,000 characters" in str(err.value)
