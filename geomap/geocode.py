@@ -411,7 +411,14 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
             return [line.strip() for line in lines if line.strip()]
     from geomap.reports import read_table
 
-    _, frame, _ = read_table(path)  # the same reader as reports files (CSV, TSV, JSON, Excel)
+    try:
+        _, frame, _ = read_table(path)  # the same reader as reports files (CSV, TSV, JSON, Excel)
+    except InputError as exc:
+        if "is empty" in str(exc):  # said of a reports file: a header row with date, place, status
+            raise InputError(
+                f"{source}: the names file is empty; give one name a line, or a table with a place column"
+            ) from None
+        raise
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
     if PLACE not in frame.columns:
         why = f"no {PLACE!r} column; name the column of place names {PLACE!r}"

@@ -376,3 +376,11 @@ def test_an_overlong_status_key_is_refused_in_a_short_line():
     with pytest.raises(InputError) as err:
         make_scheme([{"key": "a" * 1_000_000, "color": "#ffffff"}, {"key": "unknown", "color": "#dddddd"}])
     assert len(str(err.value)) < 200 and "a status key of 1,000,000 characters" in str(err.value)
+
+
+def test_an_empty_names_table_and_a_folder_of_events_are_named_as_such(tmp_path, capsys):
+    (tmp_path / "names.csv").write_text("")
+    assert main(["geocode", "-i", str(tmp_path / "names.csv")]) == 1
+    assert "the names file is empty; give one name a line, or a table with a place column" in capsys.readouterr().err
+    assert main(["import", "acled", str(tmp_path), "-o", str(tmp_path / "out.csv")]) == 1
+    assert "is a folder; give the event export file itself" in capsys.readouterr().err

@@ -62,6 +62,8 @@ class Problems:
 def read_header(path: str | os.PathLike[str]) -> tuple[str, str, list[str]]:
     """The file's name, its delimiter and its column names (stripped, lower case)."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the event export file itself")
     if not path.is_file():
         raise InputError(f"{path}: event file not found; check the path")
     try:
