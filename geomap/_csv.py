@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 
@@ -56,10 +58,26 @@ def csv_text(frame: pd.DataFrame, *, raw: bool = False) -> str:
     return text
 
 
-def split_record(line: str, delimiter: str = ",") -> list[str] | None:
-    """The fields of one CSV record written on ``line`` (a header), or ``None`` when it holds a value past the
-    CSV reader's field limit (a file that is no table, or one value where a header should be)."""
+MAX_CELL_CHARS = 131_072
+"""The longest value geomap reads from a CSV cell (Python's default field limit, set by geomap itself for
+each file it reads: a library may have raised the process-wide one)."""
+
+
+@contextmanager
+def field_limit() -> Iterator[None]:
+    """Read CSV with :data:`MAX_CELL_CHARS` as the field limit, whatever the process-wide one is."""
+    before = csv.field_size_limit(MAX_CELL_CHARS)
     try:
-        return next(csv.reader([line], delimiter=delimiter), [])
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
+def split_record(line: str, delimiter: str = ",") -> list[str] | None:
+    """The fields of one CSV record written on ``line`` (a header), or ``None`` when it holds a value past
+    :data:`MAX_CELL_CHARS` (a file that is no table, or one value where a header should be)."""
+    try:
+        with field_limit():
+            return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:
         return None

@@ -30,7 +30,7 @@ import pandas as pd
 
 from geomap._antimeridian import in_lon_range
 from geomap._columns import constant_text, from_arrow, has_empty, remember_codes, take_text, trim
-from geomap._csv import restore_formulas, split_record
+from geomap._csv import MAX_CELL_CHARS, field_limit, restore_formulas, split_record
 from geomap._fastcsv import RaggedRows, read_plain_csv, read_typed_csv
 from geomap._json import has_lone_surrogate, load_json
 from geomap._text import read_text
@@ -52,8 +52,6 @@ AFGHANISTAN_BOUNDS = (60.4, 29.3, 75.0, 38.6)
 """Longitude/latitude box around Afghanistan (with a small margin) used to check given coordinates."""
 
 MAX_PROBLEMS_SHOWN = 50
-MAX_CELL_CHARS = 131_072
-"""The longest value a cell of a CSV file may hold, whatever limit another library set for Python's ``csv``."""
 
 
 class ReportsError(InputError):
@@ -281,10 +279,10 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
-    before = csv.field_size_limit(MAX_CELL_CHARS)  # geomap's own limit (a library may have raised Python's)
     try:
-        for fields in reader:
-            records.append((reader.line_num, fields))
+        with field_limit():  # geomap's own limit (a library may have raised Python's)
+            for fields in reader:
+                records.append((reader.line_num, fields))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):  # named at the row where the record began
             begun = records[-1][0] + 1 if records else 1
@@ -293,8 +291,6 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
                 "open, which makes the rest of the file one value); close the quote or shorten the value"
             ) from None
         raise InputError(f"{path}: row {reader.line_num}: not valid CSV ({exc}); check the quoting") from None
-    finally:
-        csv.field_size_limit(before)
     records = [(line, fields) for line, fields in records if any(f.strip() for f in fields)]
     if not records:
         raise InputError(f"{path}: the file is empty; it needs a header row with date,place,status")

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
+from geomap._csv import field_limit
 from geomap.errors import InputError, shown
 from geomap.extract.extractor import candidate_names, extract_reports
 from geomap.extract.mentions import prefetch_answers
@@ -84,7 +85,7 @@ def read_meta(path: str | Path) -> dict[str, dict[str, str]]:
 
     path = Path(path)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle, field_limit():
             reader = csv.DictReader(handle)
             columns = {c.strip().casefold() for c in reader.fieldnames or []}
             if not {"path", "published"} <= columns:
