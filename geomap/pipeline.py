@@ -17,15 +17,17 @@ earlier one: the timeline never reads files or calls a geocoder.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import itertools
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from geomap._pages import on_ordinary_pages
-from geomap.errors import GeocodeError, InputError, shown
+from geomap.errors import GeocodeError, InputError, OutputError, shown
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -728,6 +730,13 @@ def _read_free_text(
             del columns
             release_memory()
         store.finish()
+    except OSError as exc:  # the temporary store of the reports' text: say where it was
+        store.close()
+        folder = directory if _is_dir(directory) else tempfile.gettempdir()
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise OutputError(
+            f"{folder}: the reports' text could not be set aside there ({reason}); free some space and run again"
+        ) from None
     except BaseException:
         store.close()
         raise

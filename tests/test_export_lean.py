@@ -310,3 +310,21 @@ def test_conflicts_without_sources_over_many_districts(small_chunks, tmp_path):
     assert conflicts["places"].tolist() == ["site 3"]
     assert conflicts["sources"].tolist() == [""]
     assert conflicts.equals(timeline.conflicts())
+
+
+def test_a_full_disk_under_the_text_store_names_its_folder(small_chunks, tmp_path, monkeypatch):
+    import errno
+
+    import geomap._textstore
+    from geomap.errors import OutputError
+
+    def full(self, first, texts):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(geomap._textstore.TextStore, "write", full)
+    path = write(tmp_path, reports_text(200))
+    with pytest.raises(OutputError) as err:
+        build_timeline_lean(path, level="district", text_dir=tmp_path)
+    assert str(err.value) == (
+        f"{tmp_path}: the reports' text could not be set aside there (the disk is full); free some space and run again"
+    )
