@@ -13,7 +13,7 @@ from geomap.extract._model import ACTOR as _ACTOR
 from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Mention, Statement
 from geomap.extract._prefilter import PatternIndex
 from geomap.extract.claims import _DENIAL, _FALSE_REPORT, _NEGATION
-from geomap.extract.mentions import _locative
+from geomap.extract.mentions import _locative, after_opening_in
 
 _OBJ = side("taliban")
 _GOV = side("government")
@@ -267,7 +267,6 @@ def _counted_in_place_before(
 
 
 # "In Kandahar, fighting ...", "Lashkar Gah, where fighting ...": the place the clause of fighting is about
-_FRONTED = re.compile(r"(?:^|[.;:]\s+)In\s+(?:the\s+)?$")
 _FRONTED_GAP = re.compile(r"^\s*(?:province|city|district)?\s*,\s*(?:(?:heavy|fierce|intense|sporadic)\s+)?$", re.I)
 _WHERE_GAP = re.compile(
     r"^\s*(?:province|city|district)?\s*,\s*where\s+(?:(?:heavy|fierce|intense|sporadic)\s+)?$", re.I
@@ -282,9 +281,7 @@ def _fought_over_before(sentence: str, mentions: list[Mention], m: re.Match[str]
         return []
     place = before[-1]
     gap = sentence[place.end : m.start()]
-    # the run of capitals may hold the preposition ("In Kandahar" is read as one name)
-    head = sentence[: place.start] + ("In " if place.text.startswith("In ") else "")
-    fronted = _FRONTED.search(head) is not None and _FRONTED_GAP.match(gap)
+    fronted = after_opening_in(sentence, place) and _FRONTED_GAP.match(gap)
     if not (fronted or _WHERE_GAP.match(gap)):
         return []
     status = _status_after(pattern, _preceding_window(sentence, m.start()), sentence, m.start())

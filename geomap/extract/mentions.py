@@ -283,3 +283,13 @@ def place_by_text(sentence: str, mentions: list[Mention]) -> list[Mention]:
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+_IN_BEFORE = re.compile(r"(?:^|[.;:]\s+)In\s+(?:the\s+)?$")
+
+
+def after_opening_in(sentence: str, mention: Mention) -> bool:
+    """Whether ``mention`` follows an opening "In" ("In Kandahar, fighting ..."): what comes after its comma
+    is a new clause about it, not an apposition. The run of capitals may hold the "In" itself."""
+    head = sentence[: mention.start] + ("In " if mention.text.startswith("In ") else "")
+    return _IN_BEFORE.search(head) is not None

@@ -9,7 +9,7 @@ from typing import Any
 
 from geomap.extract._data import words
 from geomap.extract._model import Mention
-from geomap.extract.mentions import CONFIDENCE, _locative, _not_place, _strip_possessive, _text
+from geomap.extract.mentions import CONFIDENCE, _locative, _not_place, _strip_possessive, _text, after_opening_in
 from geomap.schema import PROVINCE_ISO
 
 #: The national capital: "the capital" and "the Afghan capital" stand for it.
@@ -99,18 +99,15 @@ def _references(
             continue  # "the city of Kunduz", "the provincial capital, Aybak": the name follows
         if m.group("it") and not _it_is_a_place(sentence, m):
             continue
-        if any(re.fullmatch(r"\s*,\s*", sentence[c.end : m.start()]) and not _fronted(sentence, c) for c in mentions):
+        if any(
+            re.fullmatch(r"\s*,\s*", sentence[c.end : m.start()]) and not after_opening_in(sentence, c)
+            for c in mentions
+        ):
             continue  # "Bamyan, the central province ...": an apposition, not a new mention
         place = _antecedent(sentence, m, mentions, earlier, resolved)
         if place is not None:
             out.append(replace(place, start=m.start(), end=m.end(), text=m.group(0), reference=True))
     return sorted(mentions + out, key=lambda c: c.start)
-
-
-def _fronted(sentence: str, mention: Mention) -> bool:
-    """Whether ``mention`` is a sentence's opening "In X," (what follows is a new clause, not an apposition)."""
-    head = sentence[: mention.start] + ("In " if mention.text.startswith("In ") else "")
-    return re.fullmatch(r"\W*In\s+(?:the\s+)?", head) is not None
 
 
 def _antecedent(
