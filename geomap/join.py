@@ -35,6 +35,7 @@ On the bundled districts (:func:`locate_on_districts`) reports land thus:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections.abc import Callable, Sequence
@@ -130,8 +131,8 @@ def join_points(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, snap: float 
     if len(x) == 0 or len(areas) == 0:
         return result
     todo = ~(np.isnan(x) | np.isnan(y))
-    if len(x) >= GRID_MIN_POINTS:
-        cells = GRID_CELLS * 2 if len(x) >= GRID_FINE_POINTS else GRID_CELLS
+    cells = _grid_size(len(x))
+    if cells:
         todo &= ~_grid_join(result, x, y, areas, cells)
     if todo.all():
         result[:] = _join_distinct(x, y, areas)
@@ -286,32 +287,46 @@ def _grid_block(
         answered |= (x < minx) | (x > maxx) | (y < miny) | (y > maxy)
 
 
-_GRIDS: dict[tuple[bytes, int], tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]] = {}
+_Grid = tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]
+_GRIDS: dict[tuple[bytes, int], Future[_Grid]] = {}
 _GRIDS_KEPT = 4
 _GRIDS_LOCK = threading.Lock()
 
 
-def _interior_cells(
-    areas: np.ndarray, cells: int = GRID_CELLS
-) -> tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]:
+def _interior_cells(areas: np.ndarray, cells: int = GRID_CELLS) -> _Grid:
     """:func:`_grid_cells`, kept for the last few sets of areas (each run joins the same areas
-    more than once: to the areas, to the provinces, on each partition)."""
+    more than once: to the areas, to the provinces, on each partition). A grid being built on
+    another thread (:meth:`PointsAhead.expect`) is waited for, not built again."""
+    from concurrent.futures import Future
+
     wkb = hashlib.blake2b(b"|".join(w or b"" for w in shapely.to_wkb(areas, output_dimension=2).tolist())).digest()
     key = (wkb, cells)
     with _GRIDS_LOCK:  # joins may run on two threads
-        grid = _GRIDS.get(key)
-    if grid is None:
-        grid = _grid_cells(areas, cells)
-        with _GRIDS_LOCK:
+        pending = _GRIDS.get(key)
+        builds = pending is None
+        if pending is None:
             while len(_GRIDS) >= _GRIDS_KEPT:
                 _GRIDS.pop(next(iter(_GRIDS)))
-            _GRIDS[key] = grid
-    return grid
+            pending = _GRIDS[key] = Future()
+    if builds:
+        try:
+            pending.set_result(_grid_cells(areas, cells))
+        except BaseException as error:
+            with _GRIDS_LOCK:
+                _GRIDS.pop(key, None)
+            pending.set_exception(error)
+            raise
+    return pending.result()
 
 
-def _grid_cells(
-    areas: np.ndarray, per_side: int = GRID_CELLS
-) -> tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]:
+def _grid_size(points: int) -> int:
+    """Cells along the longer side of the grid :func:`join_points` builds for this many points (0: none)."""
+    if points < GRID_MIN_POINTS:
+        return 0
+    return GRID_CELLS * 2 if points >= GRID_FINE_POINTS else GRID_CELLS
+
+
+def _grid_cells(areas: np.ndarray, per_side: int = GRID_CELLS) -> _Grid:
     """Per grid cell, the one area whose interior holds the (widened) cell while no other area
     touches it, :data:`_NO_AREA` where no area touches it, else ``-1``; with the grid's origin,
     cell size and (rows, columns).
@@ -712,13 +727,20 @@ def _shared_codes(index: np.ndarray) -> np.ndarray:
 
 def _area_hits(pairs: _Pairs, rows: np.ndarray, area_ids: np.ndarray, geoms: np.ndarray, engine: str) -> np.ndarray:
     """Position in the areas of the area each report in the mask ``rows`` lies in, ``-1`` for none."""
-    order = np.argsort(area_ids, kind="stable")  # ties on a shared border go to the id that sorts first
+    order, ordered = _tie_ordered(area_ids, geoms)
     points_in: _PointsIn = join_points
     if engine == "dask":
         from geomap._dask import join_points_dask
 
         points_in = join_points_dask
-    return _pair_hits(pairs, rows, geoms[order], points_in, order, -1)
+    return _pair_hits(pairs, rows, ordered, points_in, order, -1)
+
+
+def _tie_ordered(area_ids: np.ndarray, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The areas' order for a join, and their geometries in it: ties on a shared border go to the
+    id that sorts first."""
+    order = np.argsort(area_ids, kind="stable")
+    return order, geoms[order]
 
 
 _Join = Callable[[_Pairs, np.ndarray], Any]
@@ -783,9 +805,20 @@ class PointsAhead:
     dropped, places geocoded) they join as usual and its answers are not used.
     """
 
-    def __init__(self, joins: Sequence[_Join]) -> None:
+    def __init__(self, joins: Sequence[_Join], areas: np.ndarray | None = None) -> None:
         self._joins = list(joins)
+        self._areas = areas
         self._started: tuple[np.ndarray, np.ndarray, Future[tuple[_Pairs, list[Any]]]] | None = None
+
+    def expect(self, points: int) -> None:
+        """About this many points will come: build the grid their join to the areas will use (if
+        any) on a thread now, while the file is still being read."""
+        cells = _grid_size(points)
+        if self._areas is None or not cells or points < PARALLEL_MIN_ROWS:
+            return
+        import threading
+
+        threading.Thread(target=_quietly_grid, args=(self._areas, cells), daemon=True).start()
 
     def start(self, lon: np.ndarray, lat: np.ndarray) -> None:
         """Join these points (every report's, in order) on a thread; at most once, and only many."""
@@ -805,6 +838,12 @@ class PointsAhead:
         known_lon, known_lat, future = self._started
         self._started = None
         return future.result() if _same(known_lon, lon) and _same(known_lat, lat) else None
+
+
+def _quietly_grid(areas: np.ndarray, cells: int) -> None:
+    """:func:`_interior_cells` on a thread of its own; a failure is left for the join to meet (and raise)."""
+    with contextlib.suppress(Exception):  # the join builds the grid again and raises there
+        _interior_cells(areas, cells)
 
 
 def _same(a: np.ndarray, b: np.ndarray, step: int = 1 << 16) -> bool:
@@ -827,10 +866,11 @@ def points_ahead(
 
     ``provinces_later``: the reports' provinces (on user boundaries) are not joined ahead; where they
     may be written with the area columns (``defer``), they are joined when those are written."""
+    ordered = _tie_ordered(areas[AREA_ID].to_numpy(), areas.geometry.values)[1] if engine == "pandas" else None
     if districts:
-        return PointsAhead(_district_joins(areas, engine))
+        return PointsAhead(_district_joins(areas, engine), ordered)
     joins = _area_joins(areas, provinces, province_polygons, engine)
-    return PointsAhead([*joins[:1], _no_join] if provinces_later else joins)
+    return PointsAhead([*joins[:1], _no_join] if provinces_later else joins, ordered)
 
 
 def _no_join(pairs: _Pairs, rows: np.ndarray) -> None:

@@ -688,3 +688,62 @@ def test_many_points_go_through_the_grid_as_they_are_and_land_as_distinct_ones_d
     pd.testing.assert_frame_equal(located, gridded)
     pd.testing.assert_frame_equal(unresolved, gridded_unresolved)
     assert len(located) > 1000 and len(unresolved) > 100
+
+
+def test_a_grid_built_ahead_is_used_by_the_join_not_built_again(monkeypatch):
+    import threading
+
+    import geomap.join
+    from geomap.join import points_ahead
+    from geomap.levels import level_areas
+
+    districts = level_areas("district")
+    geomap.join._GRIDS.clear()
+    built, release = [], threading.Event()
+    real = geomap.join._grid_cells
+
+    def slow(areas, cells):
+        built.append(cells)
+        release.wait(10)  # still building when the join asks for it
+        return real(areas, cells)
+
+    monkeypatch.setattr(geomap.join, "_grid_cells", slow)
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(61, 71, 600_000), rng.uniform(30, 38, 600_000)
+    ordered = districts.geometry.values[np.argsort(districts["area_id"].to_numpy(), kind="stable")]
+    ahead = points_ahead(districts, districts=True)
+    ahead.expect(600_000)  # about as many points as come
+    timer = threading.Timer(0.2, release.set)
+    timer.start()
+    gridded = join_points(x, y, ordered)
+    assert built == [geomap.join.GRID_CELLS]  # once, on the thread, waited for by the join
+    monkeypatch.setattr(geomap.join, "GRID_MIN_POINTS", 1 << 62)
+    exact = join_points(x, y, ordered)
+    assert np.array_equal(gridded, exact) and (exact >= 0).sum() > 300_000
+
+
+def test_a_grid_that_fails_ahead_fails_again_in_the_join(monkeypatch):
+    import geomap.join
+    from geomap.join import points_ahead
+    from geomap.levels import level_areas
+
+    districts = level_areas("district")
+    geomap.join._GRIDS.clear()
+    calls = []
+
+    def broken(areas, cells):
+        calls.append(cells)
+        raise MemoryError("no room for the grid")
+
+    monkeypatch.setattr(geomap.join, "_grid_cells", broken)
+    points_ahead(districts, districts=True).expect(600_000)
+    import time
+
+    deadline = time.monotonic() + 10
+    while not (calls and not geomap.join._GRIDS) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the thread has failed and left nothing behind
+    x, y = np.full(600_000, 66.0), np.full(600_000, 34.0)
+    with pytest.raises(MemoryError, match="no room"):
+        join_points(x, y, districts.geometry.values)
+    assert calls == [geomap.join.GRID_CELLS, geomap.join.GRID_CELLS]  # tried ahead, and again by the join
+    assert geomap.join._GRIDS == {}
