@@ -760,9 +760,10 @@ def _prepare_and_join(
     own = geocoded is None or not (_any_nan(lon) or _any_nan(lat))
     if len(reports) < PARALLEL_MIN_ROWS or engine != "pandas" or not own:
         return _prepare(reports, geocoded), None, [None] * len(joins)
-    early = ahead.answers(lon, lat) if ahead is not None else None
-    if early is not None:  # joined while the reports were read
-        return _prepare(reports, geocoded), early[0], early[1]
+    if ahead is not None and ahead.joins(lon, lat):  # joined while the reports were read, or still joining
+        prepared = _prepare(reports, geocoded)  # meanwhile
+        pairs, answers = ahead.answers()
+        return prepared, pairs, answers
     prepared, (pairs, answers) = _concurrently(
         lambda: _prepare(reports, geocoded), lambda: _joined(lon, lat, joins), parallel=True
     )
@@ -830,14 +831,24 @@ class PointsAhead:
         self._started = (lon, lat, pool.submit(_joined, lon, lat, self._joins))
         pool.shutdown(wait=False)  # the thread ends with the join
 
-    def answers(self, lon: np.ndarray, lat: np.ndarray) -> tuple[_Pairs, list[Any]] | None:
-        """The points' pairs and the joins' answers, if these are the points joined (waiting for
-        them); ``None`` otherwise. Given once: the answers are not kept."""
+    def joins(self, lon: np.ndarray, lat: np.ndarray) -> bool:
+        """Whether these are the points being joined (or joined already); if not, the join is let go."""
         if self._started is None:
-            return None
-        known_lon, known_lat, future = self._started
+            return False
+        known_lon, known_lat, _ = self._started
+        if _same(known_lon, lon) and _same(known_lat, lat):
+            return True
         self._started = None
-        return future.result() if _same(known_lon, lon) and _same(known_lat, lat) else None
+        return False
+
+    def answers(self) -> tuple[_Pairs, list[Any]]:
+        """The points' pairs and the joins' answers (waiting for them), after :meth:`joins` said yes.
+        Given once: the answers are not kept."""
+        if self._started is None:
+            raise RuntimeError("no join of these points was started")
+        future = self._started[2]
+        self._started = None
+        return future.result()
 
 
 def _quietly_grid(areas: np.ndarray, cells: int) -> None:
