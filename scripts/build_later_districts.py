@@ -35,7 +35,9 @@ outranks a village of the same name, and the village is listed in ``alternatives
 lower confidence); a province written beside the name decides, and a village spelled exactly
 as asked is not taken for another spelling of the district. A district with no seat of its
 name whose name a settlement of another province carries exactly (Marghab, Ghor; the Jowzjan
-village) is left out: the name is on record only there, and the district would outrank it.
+village), or settlements of three or more other provinces carry spelled alike (Chehel Gazi, Faryab;
+villages of eight provinces), is left out: the name is on record elsewhere, and the district
+would outrank those places.
 
 Written with the columns of ``new_districts.csv``:
 ``name, kind, province_iso, lat, lon, population, aliases, source, district_id``.
@@ -85,6 +87,10 @@ def _key(spelling: str) -> str:
     return phonetic_key(normalize(spelling))
 
 
+#: A name settlements of this many other provinces carry (spelled alike) is a common one.
+COMMON_PROVINCES = 3
+
+
 def later_districts(facts: list[dict]) -> tuple[list[dict], list[str]]:
     """The rows of ``later_districts.csv`` and a report of what was placed, dropped and why."""
     import shapely
@@ -128,8 +134,10 @@ def later_districts(facts: list[dict]) -> tuple[list[dict], list[str]]:
             continue
         seats = _seats(kept, iso, parents, settlements, villages)
         namesake = "" if seats else _village_elsewhere(name, iso, settlements, villages)
-        if namesake:  # the name is on record only elsewhere: a report naming it may mean that place
-            report.append(f"{name} ({iso}) left out: no seat of that name, and {namesake} is spelled so")
+        common = "" if seats or namesake else _common_elsewhere(name, iso, settlements, villages)
+        if namesake or common:  # the name is on record only elsewhere: a report naming it may mean that place
+            spelled = f"{namesake} is spelled so" if namesake else f"{common} are spelled alike"
+            report.append(f"{name} ({iso}) left out: no seat of that name, and {spelled}")
             continue
         if len({s[1] for s in seats}) == 1:
             seat_name, district_id, lat, lon = seats[0]
@@ -195,6 +203,17 @@ def _village_elsewhere(spelling: str, iso: str, settlements: dict, villages) -> 
         if not district_id.startswith(iso) and normalize(other) == norm:
             return f"the settlement {other} ({district_id})"
     return ""
+
+
+def _common_elsewhere(spelling: str, iso: str, settlements: dict, villages) -> str:
+    """Settlements spelled alike (the same phonetic key) in three or more other provinces: the name is a
+    common one, and a district with no seat of that name would outrank them all."""
+    key = _key(spelling)
+    found = {(s[0], s[1]) for s in settlements.get(key, ())} | {(v.name, v.district_id) for v in villages.lookup(key)}
+    others = sorted({d[:6] for _, d in found if d and not d.startswith(iso)})
+    if len(others) < COMMON_PROVINCES:
+        return ""
+    return f"settlements in {len(others)} other provinces ({', '.join(others[:3])}{', ...' if len(others) > 3 else ''})"
 
 
 def _seats(spellings: list[str], iso: str, parents: list[str], settlements: dict, villages) -> list[tuple]:

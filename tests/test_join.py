@@ -747,4 +747,3 @@ def test_a_grid_that_fails_ahead_fails_again_in_the_join(monkeypatch):
         join_points(x, y, districts.geometry.values)
     assert calls == [geomap.join.GRID_CELLS, geomap.join.GRID_CELLS]  # tried ahead, and again by the join
     assert geomap.join._GRIDS == {}
-

@@ -231,7 +231,7 @@ def test_districts_known_only_by_province_are_placed_at_the_province_without_a_d
         ("Gurtipa", "Gurtipa", "AF-KDZ"),
         ("Tagab Alam", "Tagab Alam", "AF-BDG"),
         ("Tagab-e Alam", "Tagab Alam", "AF-BDG"),  # another spelling the source gives
-        ("Albader District", "Albader", "AF-SAR"),
+        ("Farahrod District", "Farahrod", "AF-FRA"),
         ("Lazha Mangal", "Lazha Mangal", "AF-PIA"),
     ],
 )
@@ -287,3 +287,12 @@ def test_a_report_about_such_a_district_is_province_wide_in_the_timeline():
     (evidence,) = panjshir.loc["AF-PAN-dara", "evidence"]
     assert (evidence["place"], evidence["scope"]) == ("Abshar", "province-wide")
     assert evidence["precision"] == "place known only to the province"
+
+
+def test_a_name_settlements_of_many_provinces_share_is_no_district_without_a_seat(built):
+    rows, report = built
+    assert "Chehel Gazi" not in {r["name"] for r in rows}
+    (line,) = [r for r in report if r.startswith("Chehel Gazi (AF-FYB) left out")]
+    assert "settlements in 9 other provinces" in line and line.endswith("are spelled alike")
+    # two other provinces do not make a name common: Aqtash (Kunduz) stays
+    assert ("Aqtash", "AF-KDZ-khanabad") in {(r["name"], r["district_id"]) for r in rows}
