@@ -732,7 +732,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if args.review:
         _check_extension(args.review, HTML_EXTENSIONS, flag="--review", writes="--review writes an HTML page")
     single = len(args.articles) == 1 and (args.articles[0] == "-" or not Path(args.articles[0]).is_dir())
-    unstated: list[dict[str, Any]] = []
+    unstated: list[dict[str, Any]] | None = [] if args.review else None  # the sentences only a review page shows
     if single and not args.meta:
         name = "<stdin>" if args.articles[0] == "-" else args.articles[0]
         if not args.published:
@@ -774,7 +774,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             raise InputError(f"{named}: no article could be read; {why}")
         reports = extract_batch(articles, progress=sys.stderr.isatty(), unstated=unstated)
     text = csv_text(reports, raw=args.raw_csv)
-    page = review_page(reports, unstated) if args.review else None
+    page = review_page(reports, unstated) if unstated is not None else None
     if args.output:
         # The review page is published just before the CSV: a failure leaves neither, never half the work.
         with atomic_path(args.output) as tmp:

@@ -1165,3 +1165,50 @@ def test_the_provincial_capital_of_a_province_named_before_is_its_capital():
         ("Pul-i-Alam", "AF-LOG", "taliban", "08-15"),
         ("Logar", "AF-LOG", "contested", "08-16"),
     }
+
+
+def test_sentence_bounds_are_the_sentences_offsets_and_ends():
+    from geomap.extract.sentences import sentence_bounds
+
+    text = clean_text(
+        "• Kabul fell. - Herat held out!\n\nThe Taliban took Ghazni? " + "word " * (MAX_SENTENCE // 4) + "end."
+    )
+    bounds = sentence_bounds(text)
+    pairs = _sentences(text)
+    assert len(bounds) == 2 * len(pairs) >= 8  # the long sentence is cut in pieces
+    assert [text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)] == [s for _, s in pairs]
+    assert [s for _, s in pairs][:3] == ["Kabul fell.", "Herat held out!", "The Taliban took Ghazni?"]
+
+
+def test_each_distinct_set_of_capitalised_runs_is_held_once():
+    from geomap.extract.extractor import _sentence_runs
+    from geomap.extract.sentences import sentence_bounds
+
+    text = "Kabul fell. Kabul fell. Herat held. Kabul fell."
+    runs = _sentence_runs(text, sentence_bounds(text))
+    assert runs == [frozenset({"Kabul"}), frozenset({"Kabul"}), frozenset({"Herat"}), frozenset({"Kabul"})]
+    assert runs[0] is runs[1] is runs[3]
+
+
+@pytest.mark.parametrize("review", [False, True])
+def test_sentences_without_statements_are_kept_only_for_a_review_page(tmp_path, monkeypatch, review):
+    import geomap.extract
+
+    seen = []
+    real = geomap.extract.extract_reports
+
+    def spy(text, **options):
+        seen.append(options["unstated"])
+        return real(text, **options)
+
+    monkeypatch.setattr(geomap.extract, "extract_reports", spy)
+    article = tmp_path / "a.txt"
+    article.write_text("Kabul was quiet. The Taliban captured Ghazni on Friday.", encoding="utf-8")
+    args = ["extract", str(article), "--published", "2021-08-14", "-o", str(tmp_path / "out.csv")]
+    assert main(args + (["--review", str(tmp_path / "review.html")] if review else [])) == 0
+    assert read_reports(tmp_path / "out.csv")["place"].tolist() == ["Ghazni"]
+    if review:
+        assert seen == [[{"source": str(article), "sentence": "Kabul was quiet.", "places": ["Kabul"]}]]
+        assert "Kabul was quiet." in (tmp_path / "review.html").read_text(encoding="utf-8")
+    else:
+        assert seen == [None]  # nothing collected that nothing would show

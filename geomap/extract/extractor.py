@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -27,7 +28,7 @@ from geomap.extract.events import _statements, group_listed, group_status
 from geomap.extract.mentions import _mentions_in, _names, _resolve_places, _runs, _runs_naming, place_by_text
 from geomap.extract.references import CAPITAL, Antecedent, _next_antecedent, _references
 from geomap.extract.rows import CONFIDENCE, DENIED_BY, ORDER, _merge, _row
-from geomap.extract.sentences import _sentences, clean_text
+from geomap.extract.sentences import clean_text, sentence_bounds
 from geomap.schema import PROVINCE_ISO, STATUS
 
 
@@ -84,8 +85,8 @@ def extract_reports(
     published_on = _parse_published(published)
     filed, default_date = report_dates(text or "", published_on)
     text = clean_text(text or "")
-    sentences = _sentences(text)
-    runs = [_runs(s) for _, s in sentences]
+    bounds = sentence_bounds(text)
+    runs = _sentence_runs(text, bounds)
     resolved = _resolve_places(_candidate_names(runs), geocoder)
     naming = _runs_naming(resolved, runs)
     rows: list[dict[str, Any]] = []
@@ -101,7 +102,9 @@ def extract_reports(
     previous_rows = 0
     recent_rows = 0  # where the rows of the last sentence that made any begin
     previous_end = 0
-    for index, ((offset, sentence), named) in enumerate(zip(sentences, runs, strict=True)):
+    for index, named in enumerate(runs):
+        offset = bounds[2 * index]
+        sentence = text[offset : bounds[2 * index + 1]]
         if _PARAGRAPH_BREAK.search(text, previous_end, offset):
             # a new paragraph: references and dates do not reach back, but a heading's date does
             earlier, context, carried = None, "", section
@@ -167,6 +170,13 @@ def extract_reports(
     return _merge(rows)
 
 
+def _sentence_runs(text: str, bounds: array[int]) -> list[frozenset[str]]:
+    """Each sentence's :func:`_runs` (``bounds`` from :func:`sentence_bounds`), each distinct set held once."""
+    distinct: dict[frozenset[str], frozenset[str]] = {}
+    sentences = (text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2))
+    return [distinct.setdefault(runs, runs) for runs in map(_runs, sentences)]
+
+
 def _candidate_names(runs: list[frozenset[str]]) -> set[str]:
     """The names looked up for an article whose sentences have these capitalised runs."""
     return {*_names(run for found in runs for run in found), CAPITAL}
@@ -174,7 +184,8 @@ def _candidate_names(runs: list[frozenset[str]]) -> set[str]:
 
 def candidate_names(text: str) -> set[str]:
     """The names :func:`extract_reports` looks up for ``text`` (so a batch can look them all up at once)."""
-    return _candidate_names([_runs(s) for _, s in _sentences(clean_text(text))])
+    text = clean_text(text)
+    return _candidate_names(_sentence_runs(text, sentence_bounds(text)))
 
 
 _GROUP_NAMED = re.compile(r"^(?:These|They|Those)\s+(?:are|were|include|included|being)\b\s*:?")

@@ -15,6 +15,7 @@ length, so offsets still point into the original text).
 from __future__ import annotations
 
 import re
+from array import array
 
 from geomap.extract._data import words
 
@@ -81,7 +82,16 @@ def reporting_period_end(text: str) -> str:
 
 def _sentences(text: str) -> list[tuple[int, str]]:
     """Split ``text`` into ``(offset, sentence)`` pairs."""
-    out: list[tuple[int, str]] = []
+    bounds = sentence_bounds(text)
+    return [(bounds[i], text[bounds[i] : bounds[i + 1]]) for i in range(0, len(bounds), 2)]
+
+
+def sentence_bounds(text: str) -> array[int]:
+    """Where each sentence of ``text`` starts and ends, flat: ``start0, end0, start1, end1, ...``.
+
+    Sixteen bytes a sentence, however many there are (a text of millions of short sentences
+    is not held as millions of strings): ``text[start:end]`` is the sentence."""
+    out: array[int] = array("q")
     start = 0
     for m in _SENTENCE_END.finditer(text):
         _append_sentence(out, text, start, m.end())
@@ -90,7 +100,7 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _append_sentence(out: list[tuple[int, str]], text: str, start: int, end: int) -> None:
+def _append_sentence(out: array[int], text: str, start: int, end: int) -> None:
     while end - start > MAX_SENTENCE:
         cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
         cut = cut if cut > start else start + MAX_SENTENCE
@@ -99,8 +109,9 @@ def _append_sentence(out: list[tuple[int, str]], text: str, start: int, end: int
     _append_piece(out, text, start, end)
 
 
-def _append_piece(out: list[tuple[int, str]], text: str, start: int, end: int) -> None:
+def _append_piece(out: array[int], text: str, start: int, end: int) -> None:
     chunk = text[start:end]
     stripped = chunk.strip(" \t\r\n•*-–")
     if stripped:
-        out.append((start + chunk.index(stripped), stripped))
+        first = start + chunk.index(stripped)
+        out.extend((first, first + len(stripped)))
