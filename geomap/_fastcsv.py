@@ -97,19 +97,6 @@ def line_count(path: Path) -> tuple[int, bool, bool]:
     return lines + (last != b"\n"), nul, lone_cr or last == b"\r"
 
 
-def estimated_records(path: Path) -> int:
-    """About how many records a text file holds, from the length of the lines in its first 64 KB
-    (0 for a file too small for :func:`read_typed_csv`, or no regular file)."""
-    try:
-        if not path.is_file() or (size := path.stat().st_size) < MIN_BYTES:
-            return 0
-        with open(path, "rb") as fh:
-            head = fh.read(1 << 16)
-    except OSError:
-        return 0
-    return size * head.count(b"\n") // max(len(head), 1)
-
-
 def read_typed_csv(
     path: Path,
     *,

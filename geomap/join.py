@@ -35,7 +35,6 @@ On the bundled districts (:func:`locate_on_districts`) reports land thus:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import threading
 from collections.abc import Callable, Sequence
@@ -288,35 +287,25 @@ def _grid_block(
 
 
 _Grid = tuple[np.ndarray, tuple[float, float], float, tuple[int, int]]
-_GRIDS: dict[tuple[bytes, int], Future[_Grid]] = {}
+_GRIDS: dict[tuple[bytes, int], _Grid] = {}
 _GRIDS_KEPT = 4
 _GRIDS_LOCK = threading.Lock()
 
 
 def _interior_cells(areas: np.ndarray, cells: int = GRID_CELLS) -> _Grid:
     """:func:`_grid_cells`, kept for the last few sets of areas (each run joins the same areas
-    more than once: to the areas, to the provinces, on each partition). A grid being built on
-    another thread (:meth:`PointsAhead.expect`) is waited for, not built again."""
-    from concurrent.futures import Future
-
+    more than once: to the areas, to the provinces, on each partition)."""
     wkb = hashlib.blake2b(b"|".join(w or b"" for w in shapely.to_wkb(areas, output_dimension=2).tolist())).digest()
     key = (wkb, cells)
     with _GRIDS_LOCK:  # joins may run on two threads
-        pending = _GRIDS.get(key)
-        builds = pending is None
-        if pending is None:
+        grid = _GRIDS.get(key)
+    if grid is None:
+        grid = _grid_cells(areas, cells)
+        with _GRIDS_LOCK:
             while len(_GRIDS) >= _GRIDS_KEPT:
                 _GRIDS.pop(next(iter(_GRIDS)))
-            pending = _GRIDS[key] = Future()
-    if builds:
-        try:
-            pending.set_result(_grid_cells(areas, cells))
-        except BaseException as error:
-            with _GRIDS_LOCK:
-                _GRIDS.pop(key, None)
-            pending.set_exception(error)
-            raise
-    return pending.result()
+            _GRIDS[key] = grid
+    return grid
 
 
 def _grid_size(points: int) -> int:
@@ -806,20 +795,9 @@ class PointsAhead:
     dropped, places geocoded) they join as usual and its answers are not used.
     """
 
-    def __init__(self, joins: Sequence[_Join], areas: np.ndarray | None = None) -> None:
+    def __init__(self, joins: Sequence[_Join]) -> None:
         self._joins = list(joins)
-        self._areas = areas
         self._started: tuple[np.ndarray, np.ndarray, Future[tuple[_Pairs, list[Any]]]] | None = None
-
-    def expect(self, points: int) -> None:
-        """About this many points will come: build the grid their join to the areas will use (if
-        any) on a thread now, while the file is still being read."""
-        cells = _grid_size(points)
-        if self._areas is None or not cells or points < PARALLEL_MIN_ROWS:
-            return
-        import threading
-
-        threading.Thread(target=_quietly_grid, args=(self._areas, cells), daemon=True).start()
 
     def start(self, lon: np.ndarray, lat: np.ndarray) -> None:
         """Join these points (every report's, in order) on a thread; at most once, and only many."""
@@ -851,12 +829,6 @@ class PointsAhead:
         return future.result()
 
 
-def _quietly_grid(areas: np.ndarray, cells: int) -> None:
-    """:func:`_interior_cells` on a thread of its own; a failure is left for the join to meet (and raise)."""
-    with contextlib.suppress(Exception):  # the join builds the grid again and raises there
-        _interior_cells(areas, cells)
-
-
 def _same(a: np.ndarray, b: np.ndarray, step: int = 1 << 16) -> bool:
     """Whether two float arrays hold the same numbers (NaN never equal), compared a block at a time:
     no temporary the size of the arrays."""
@@ -877,11 +849,10 @@ def points_ahead(
 
     ``provinces_later``: the reports' provinces (on user boundaries) are not joined ahead; where they
     may be written with the area columns (``defer``), they are joined when those are written."""
-    ordered = _tie_ordered(areas[AREA_ID].to_numpy(), areas.geometry.values)[1] if engine == "pandas" else None
     if districts:
-        return PointsAhead(_district_joins(areas, engine), ordered)
+        return PointsAhead(_district_joins(areas, engine))
     joins = _area_joins(areas, provinces, province_polygons, engine)
-    return PointsAhead([*joins[:1], _no_join] if provinces_later else joins, ordered)
+    return PointsAhead([*joins[:1], _no_join] if provinces_later else joins)
 
 
 def _no_join(pairs: _Pairs, rows: np.ndarray) -> None:

@@ -139,7 +139,6 @@ def build_timeline(
     """
     import numpy as np
 
-    from geomap._fastcsv import estimated_records
     from geomap._threads import concurrently
     from geomap.join import PARALLEL_MIN_ROWS, AreaText, _locate_on_districts, _locate_reports, points_ahead
     from geomap.precision import check_min_precision, keep_mask
@@ -173,8 +172,6 @@ def build_timeline(
         provinces_later=True,  # the area columns are left to write (place(), below), and with them the provinces
     )
     on_points = ahead.start if min_precision is None and engine == "pandas" and bad_dates is None else None
-    if on_points is not None and isinstance(reports, str | os.PathLike) and sheet is None:
-        ahead.expect(estimated_records(Path(reports)))  # the join's grid is built while the file is read
     table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet, on_points=on_points)
     keep = keep_mask(table, min_precision)
     if not keep.all():

@@ -263,17 +263,3 @@ def test_typed_reader_on_two_threads_gives_the_same_table_and_refusals(always_fa
     assert read[1]["status"].tolist()[:3] == ["taliban", "government", "contested"]
     assert read[1]["level"].tolist()[:2] == ["", "district"]
     pd.testing.assert_frame_equal(read[1], careful(path, monkeypatch))
-
-
-def test_records_are_estimated_from_the_first_lines(tmp_path):
-    from geomap._fastcsv import MIN_BYTES, estimated_records
-
-    row = "2021-08-12,Ghazni,taliban,33.55,68.42\n"
-    big, small = tmp_path / "big.csv", tmp_path / "small.csv"
-    big.write_text("date,place,status,lat,lon\n" + row * 60_000, encoding="utf-8")
-    small.write_text("date,place,status,lat,lon\n" + row * 10, encoding="utf-8")
-    assert big.stat().st_size >= MIN_BYTES
-    assert abs(estimated_records(big) - 60_001) < 60  # within 0.1%
-    assert estimated_records(small) == 0  # too small for the fast reader
-    assert estimated_records(tmp_path) == 0  # a folder
-    assert estimated_records(tmp_path / "missing.csv") == 0
