@@ -2880,7 +2880,7 @@ def _is_later_district(entry: Entry) -> bool:
 
 
 def province_only(entry: Entry) -> bool:
-    """Whether ``entry`` is a district created after 2014 known only by its province (Bad Pakh, Laghman).
+    """Whether ``entry`` is a district created after 2014 known only by its province (Abshar, Panjshir).
 
     Its 2014 parent district is not known, so it has no ``district_id``; a report about it is
     a report about somewhere in the province.
