@@ -916,8 +916,27 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.set_defaults(func=_cmd_geocode)
 
 
+GEOCODE_BATCH = 10_000
+"""Names ``geomap geocode`` resolves and writes at a time (a names file of any length in bounded memory)."""
+GEOCODE_BATCH_CHARS = 1_000_000
+"""Characters of names in one batch at most (fewer names when they are long)."""
+
+
+def _batches(names: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` of consecutive batches of ``names``: at most :data:`GEOCODE_BATCH` names and, beyond
+    the first name of a batch, :data:`GEOCODE_BATCH_CHARS` characters."""
+    start = 0
+    while start < len(names):
+        stop, chars = start + 1, len(names[start])
+        while stop < len(names) and stop - start < GEOCODE_BATCH and chars + len(names[stop]) <= GEOCODE_BATCH_CHARS:
+            chars += len(names[stop])
+            stop += 1
+        yield start, stop
+        start = stop
+
+
 def _cmd_geocode(args: argparse.Namespace) -> int:
-    from geomap._io import refuse_overwriting_inputs, write_text_atomic
+    from geomap._io import refuse_overwriting_inputs
     from geomap.errors import GeocodeError, InputError, shown
     from geomap.geocode import DEFAULT_MIN_SCORE, geocode_table, read_place_names
 
@@ -932,26 +951,39 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         names += read_place_names(args.input)
     if not names:
         raise InputError("geocode: no names given; pass NAME ... or --input FILE")
-    result = geocode_table(
-        names,
-        online=args.online,
-        cache=args.cache,
-        user_agent=args.user_agent,
-        min_score=DEFAULT_MIN_SCORE if args.min_score is None else args.min_score,
-        progress=False if args.no_progress else None,
-    )
     from geomap._csv import csv_text
+    from geomap._io import atomic_path
 
-    text = csv_text(result, raw=args.raw_csv)
+    options = {
+        "online": args.online,
+        "cache": args.cache,
+        "user_agent": args.user_agent,
+        "min_score": DEFAULT_MIN_SCORE if args.min_score is None else args.min_score,
+        "progress": False if args.no_progress else None,
+    }
+    unresolved: list[str] = []
+    count = 0
+
+    def pieces() -> Iterator[str]:  # the CSV a batch of names at a time: memory does not grow with the file
+        nonlocal count
+        for start, stop in _batches(names):
+            result = geocode_table(names[start:stop], **options)
+            missed = result["method"] == ""
+            count += int(missed.sum())
+            unresolved.extend(result.loc[missed, "query"].head(5 - len(unresolved)).tolist())
+            text = csv_text(result, raw=args.raw_csv)
+            yield text if start == 0 else text.split("\n", 1)[1]  # the header once
+
     if args.output:
-        write_text_atomic(args.output, text)
+        with atomic_path(args.output) as tmp, open(tmp, "w", encoding="utf-8") as out:
+            out.writelines(pieces())
     else:
-        sys.stdout.write(text)
-    unresolved = result.loc[result["method"] == "", "query"].tolist()
-    if args.strict and unresolved:
-        first = ", ".join(shown(name) for name in unresolved[:5])
-        more = ", ..." if len(unresolved) > 5 else ""
-        raise GeocodeError(f"{len(unresolved)} of {len(names)} names unresolved: {first}{more}")
+        for piece in pieces():
+            sys.stdout.write(piece)
+    if args.strict and count:
+        first = ", ".join(shown(name) for name in unresolved)
+        more = ", ..." if count > 5 else ""
+        raise GeocodeError(f"{count} of {len(names)} names unresolved: {first}{more}")
     return 0
 
 

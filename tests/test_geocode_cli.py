@@ -115,3 +115,40 @@ def test_reports_files_in_json_and_tsv(capsys, tmp_path):
         assert main(["geocode", "--input", str(path)]) == 0
         table = pd.read_csv(io.StringIO(capsys.readouterr().out))
         assert table["province_iso"].tolist() == [iso]
+
+
+def test_batches_are_bounded_by_names_and_by_characters(monkeypatch):
+    import importlib
+
+    cli = importlib.import_module("geomap.cli")
+    monkeypatch.setattr(cli, "GEOCODE_BATCH", 3)
+    monkeypatch.setattr(cli, "GEOCODE_BATCH_CHARS", 20)
+    names = ["Kabul", "Herat", "Ghazni", "Kunduz", "x" * 50, "Khost", "Paktika province", "Farah", "Zaranj"]
+    # 3 names at most; then no more than 20 characters, but a batch always takes its first name
+    assert list(cli._batches(names)) == [(0, 3), (3, 4), (4, 5), (5, 6), (6, 7), (7, 9)]
+    assert list(cli._batches([])) == []
+
+
+def test_a_long_names_file_is_geocoded_and_written_in_batches(capsys, tmp_path, monkeypatch):
+    import importlib
+
+    cli = importlib.import_module("geomap.cli")
+    geocode = importlib.import_module("geomap.geocode")
+
+    names = ["Kabul", "Kondoz", "Xqzt Qqq", "Ghanzi", "Zzvq Xxq", "Herat", "Qqxz Vvq"] * 2
+    names_file = tmp_path / "names.txt"
+    names_file.write_text("\n".join(names) + "\n", encoding="utf-8")
+    assert main(["geocode", "-i", str(names_file), "-o", str(tmp_path / "whole.csv")]) == 0
+    calls = []
+    table = geocode.geocode_table
+    monkeypatch.setattr(geocode, "geocode_table", lambda batch, **kw: calls.append(len(batch)) or table(batch, **kw))
+    monkeypatch.setattr(cli, "GEOCODE_BATCH", 4)
+    assert main(["geocode", "-i", str(names_file), "-o", str(tmp_path / "batched.csv"), "--strict"]) == 1
+    assert calls == [4, 4, 4, 2]
+    whole = (tmp_path / "whole.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "batched.csv").read_text(encoding="utf-8") == whole  # one header, the same rows
+    assert whole.count("query,name,kind") == 1 and len(whole.splitlines()) == 15
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err == (
+        "geomap: error: 6 of 14 names unresolved: 'Xqzt Qqq', 'Zzvq Xxq', 'Qqxz Vvq', 'Xqzt Qqq', 'Zzvq Xxq', ..."
+    )
