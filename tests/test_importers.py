@@ -270,3 +270,29 @@ def test_line_breaks_inside_notes_are_read(tmp_path):
     result = import_events(path, "acled")
     assert result.reports["note"].iloc[0].endswith("first line\nsecond line")
     assert result.unmapped["first_row"].tolist() == [7]  # records, as a spreadsheet counts them
+
+
+def test_a_byte_that_is_not_utf8_is_named_on_its_own_line(tmp_path):
+    lines = ACLED.read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b"Afghanistan", b"Afgh\xe4nistan", 1)
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"\n".join(lines))
+    column = lines[3].index(b"\xe4") + 1
+    with pytest.raises(InputError) as caught:
+        import_events(path, "acled")
+    assert str(caught.value) == f"{path}: line 4 (byte {column}) is not UTF-8; save the file as UTF-8"
+
+
+def test_a_record_longer_than_the_header_is_named_not_shifted(tmp_path):
+    lines = ACLED.read_text(encoding="utf-8").split("\n")
+    width = len(next(csv.reader([lines[0]])))
+    lines[2] += ",an extra value"  # the second record
+    path = tmp_path / "extra.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        import_events(path, "acled")
+    message = f"{path}, row 3: {width + 1} values, the header {width}; remove the extra values or quote the cell"
+    assert str(caught.value) == message
+    # a quoted cell holding the delimiter and a line break is one value: no complaint
+    quoted = _rewrite(ACLED, tmp_path, {1: {"notes": "held, then\nlost"}})
+    assert import_events(quoted, "acled").reports["note"].iloc[1].endswith("held, then\nlost")

@@ -66,11 +66,7 @@ def read_header(path: str | os.PathLike[str]) -> tuple[str, str, list[str]]:
         raise InputError(f"{path}: is a folder; give the event export file itself")
     if not path.is_file():
         raise InputError(f"{path}: event file not found; check the path")
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            head = fh.readline()
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: line 1 is not UTF-8; save the file as UTF-8") from None
+    head = _first_line(path)
     if not head.strip():
         raise InputError(f"{path}: the file is empty; export the events with their header row")
     delimiter = "\t" if path.suffix.lower() == ".tsv" or head.count("\t") > head.count(",") else ","
@@ -78,6 +74,16 @@ def read_header(path: str | os.PathLike[str]) -> tuple[str, str, list[str]]:
     if names is None:
         raise InputError(f"{path}: line 1 holds a value past the CSV field limit; is this an event export?")
     return str(path), delimiter, [n.strip().lower() for n in names]
+
+
+def _first_line(path: str | os.PathLike[str]) -> str:
+    """The file's first line (the header), decoded alone: a bad byte further on is named on its own line."""
+    with open(path, "rb") as raw:
+        first = raw.readline()
+    try:
+        return first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: line 1 is not UTF-8 (byte {exc.start + 1}); save the file as UTF-8") from None
 
 
 def read_events(path: str | os.PathLike[str], wanted: Iterable[str] | None = None) -> tuple[str, pd.DataFrame]:
@@ -88,8 +94,7 @@ def read_events(path: str | os.PathLike[str], wanted: Iterable[str] | None = Non
     """
     source, delimiter, names = read_header(path)
     keep = None if wanted is None else set(wanted)
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        raw_names = split_record(fh.readline(), delimiter) or []
+    raw_names = split_record(_first_line(path), delimiter) or []
     usecols = None if keep is None else [raw for raw, name in zip(raw_names, names, strict=True) if name in keep]
     options = dict(sep=delimiter, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=usecols)
     try:
@@ -107,14 +112,56 @@ def read_events(path: str | os.PathLike[str], wanted: Iterable[str] | None = Non
 
 
 def _read_with_pandas(source: str, path: str | os.PathLike[str], options: dict[str, Any]) -> pd.DataFrame:
+    import warnings
+
     try:
-        return pd.read_csv(path, engine="c", **options)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: not UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+        with warnings.catch_warnings():
+            # a record longer than the header: pandas would take its first value as an index, or drop the
+            # last ones, and every value would be read under another column's name
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(path, engine="c", index_col=False, **options)
+    except UnicodeDecodeError:
+        raise InputError(f"{source}: {_first_bad_line(path)} is not UTF-8; save the file as UTF-8") from None
     except pd.errors.EmptyDataError:
         raise InputError(f"{source}: the file is empty; export the events with their header row") from None
-    except pd.errors.ParserError as exc:
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        ragged = _first_long_record(path, options["sep"])
+        if ragged:
+            raise InputError(f"{source}, {ragged}; remove the extra values or quote the cell") from None
         raise InputError(f"{source}: not valid CSV ({str(exc).strip()}); check the quoting") from None
+    ragged = _first_long_record(path, options["sep"])  # read all the same when only some columns are wanted
+    if ragged:
+        raise InputError(f"{source}, {ragged}; remove the extra values or quote the cell")
+    return frame
+
+
+def _first_bad_line(path: str | os.PathLike[str]) -> str:
+    """``"line N (byte B)"`` of the first byte that is not UTF-8 (a file found not to be)."""
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                return f"line {number} (byte {exc.start + 1})"
+    return "a line"
+
+
+def _first_long_record(path: str | os.PathLike[str], delimiter: str) -> str:
+    """``"row N: M values, the header K"`` for the first record with more values than the header, or ``""``."""
+    import csv
+
+    from geomap._csv import field_limit
+
+    with field_limit(), open(path, encoding="utf-8-sig", newline="") as fh:
+        try:
+            records = csv.reader(fh, delimiter=delimiter)
+            width = len(next(records, []))
+            for row, record in enumerate(records, start=2):
+                if len(record) > width:
+                    return f"row {row}: {len(record)} values, the header {width}"
+        except csv.Error:
+            return ""
+    return ""
 
 
 def _is_hxl_row(row: pd.Series) -> bool:
