@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -165,6 +166,7 @@ def load_boundaries(
     gdf = _with_crs(gdf, path, crs)
     ids = _check_fields(gdf, path, id_field, name_field)
     _check_geometry_types(gdf, path, ids)
+    _check_finite_vertices(gdf, path, ids)
     _check_coordinates(gdf, path, stated=crs is not None)
     gdf = gdf.to_crs("EPSG:4326")
     gdf = _split_at_antimeridian(gdf, ids, str(path))
@@ -244,7 +246,9 @@ def _layer_to_read(path: Path, layer: str | None) -> str | None:
 def _read_file(path: Path, encoding: str | None, layer: str | None = None) -> gpd.GeoDataFrame:
     """Read with pyogrio; a ring that is not closed or has too few points is refused with its row."""
     try:
-        return gpd.read_file(path, engine="pyogrio", encoding=encoding, layer=layer)
+        with warnings.catch_warnings():  # a NaN vertex: refused by its row afterwards (_check_finite_vertices)
+            warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
+            return gpd.read_file(path, engine="pyogrio", encoding=encoding, layer=layer)
     except shapely.errors.GEOSException:
         pass
     gdf = gpd.read_file(path, engine="pyogrio", encoding=encoding, layer=layer, on_invalid="ignore")
@@ -380,6 +384,17 @@ def _check_geometry_types(gdf: gpd.GeoDataFrame, path: Path, ids: pd.Series) -> 
         raise BoundaryError(
             row_message(str(path), i + 1, "geometry", ids.iloc[i], f"{kind}; boundaries must be (multi)polygons")
         )
+
+
+def _check_finite_vertices(gdf: gpd.GeoDataFrame, path: Path, ids: pd.Series) -> None:
+    """Refuse a polygon with a vertex that is not a finite number (NaN, infinity), naming its row and id:
+    a repair would draw the area without that corner."""
+    xy, owner = shapely.get_coordinates(gdf.geometry.values, return_index=True)
+    bad = ~np.isfinite(xy).all(axis=1)
+    if bad.any():
+        row = int(owner[bad.argmax()])
+        why = "a vertex is not a finite number (NaN or infinity); fix the polygon's coordinates"
+        raise BoundaryError(row_message(str(path), row + 1, "geometry", ids.iloc[row], why))
 
 
 def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path, *, stated: bool = False) -> None:

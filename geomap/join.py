@@ -35,6 +35,7 @@ On the bundled districts (:func:`locate_on_districts`) reports land thus:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections.abc import Callable, Sequence
@@ -750,7 +751,12 @@ def _prepare_and_join(
     if len(reports) < PARALLEL_MIN_ROWS or engine != "pandas" or not own:
         return _prepare(reports, geocoded), None, [None] * len(joins)
     if ahead is not None and ahead.joins(lon, lat):  # joined while the reports were read, or still joining
-        prepared = _prepare(reports, geocoded)  # meanwhile
+        try:
+            prepared = _prepare(reports, geocoded)  # meanwhile
+        except BaseException:
+            with contextlib.suppress(Exception):  # the join ends before the error is raised, as it did before
+                ahead.answers()
+            raise
         pairs, answers = ahead.answers()
         return prepared, pairs, answers
     prepared, (pairs, answers) = _concurrently(

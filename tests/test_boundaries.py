@@ -339,3 +339,22 @@ def test_an_unknown_encoding_is_named_as_such(tmp_path, squares):
     squares.to_file(tmp_path / "squares.gpkg")
     with pytest.raises(BoundaryError, match=r"unknown encoding 'nonsense'; use a Python codec name such as 'cp1256'$"):
         load_boundaries(tmp_path / "squares.gpkg", id_field="code", name_field="label", encoding="nonsense")
+
+
+def test_a_vertex_that_is_not_a_number_is_refused_by_its_row(tmp_path, recwarn):
+    path = tmp_path / "nan.geojson"
+    ring = "[[66,33],[67,33],[67,34],[NaN,34],[66,33]]"
+    good = "[[67,33],[68,33],[68,34],[67,34],[67,33]]"
+    features = [
+        f'{{"type":"Feature","properties":{{"code":"{code}","label":"{code}"}},'
+        f'"geometry":{{"type":"Polygon","coordinates":[{coords}]}}}}'
+        for code, coords in (("A", good), ("B", ring))
+    ]
+    path.write_text('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}", encoding="utf-8")
+    with pytest.raises(BoundaryError) as caught:
+        load_boundaries(path, id_field="code", name_field="label")
+    assert str(caught.value) == (
+        f"{path}, row 2, column 'geometry': 'B': a vertex is not a finite number (NaN or infinity); "
+        "fix the polygon's coordinates"
+    )
+    assert not [w for w in recwarn if "invalid value" in str(w.message)]  # no unnamed warning before it

@@ -1174,10 +1174,14 @@ def test_sentence_bounds_are_the_sentences_offsets_and_ends():
         "• Kabul fell. - Herat held out!\n\nThe Taliban took Ghazni? " + "word " * (MAX_SENTENCE // 4) + "end."
     )
     bounds = sentence_bounds(text)
-    pairs = _sentences(text)
-    assert len(bounds) == 2 * len(pairs) >= 8  # the long sentence is cut in pieces
-    assert [text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)] == [s for _, s in pairs]
-    assert [s for _, s in pairs][:3] == ["Kabul fell.", "Herat held out!", "The Taliban took Ghazni?"]
+    pieces = [text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)]
+    assert pieces[:3] == ["Kabul fell.", "Herat held out!", "The Taliban took Ghazni?"]
+    assert list(bounds[:6]) == [text.index("Kabul"), text.index("Kabul") + 11, text.index("Herat"), text.index("!") + 1,
+                                text.index("The"), text.index("?") + 1]  # fmt: skip
+    long = pieces[3:]
+    assert len(long) >= 2 and all(len(p) <= MAX_SENTENCE and p == p.strip() for p in long)  # cut in pieces
+    assert " ".join(long).split() == (("word " * (MAX_SENTENCE // 4)) + "end.").split()  # no word lost or split
+    assert [s for _, s in _sentences(text)] == pieces
 
 
 def test_each_distinct_set_of_capitalised_runs_is_held_once():

@@ -688,3 +688,34 @@ def test_many_points_go_through_the_grid_as_they_are_and_land_as_distinct_ones_d
     pd.testing.assert_frame_equal(located, gridded)
     pd.testing.assert_frame_equal(unresolved, gridded_unresolved)
     assert len(located) > 1000 and len(unresolved) > 100
+
+
+def test_a_failure_beside_a_join_ahead_waits_for_the_join_and_is_raised(monkeypatch):
+    import threading
+    import time
+
+    import geomap.join
+    from geomap.join import locate_on_districts, points_ahead
+    from geomap.levels import level_areas
+
+    monkeypatch.setattr(geomap.join, "PARALLEL_MIN_ROWS", 10)
+    districts = level_areas("district")
+    lat, lon = np.full(50, 34.5), np.full(50, 69.2)
+    reports = read_reports(
+        pd.DataFrame({"date": "2021-08-12", "place": "x", "status": "taliban", "lat": lat, "lon": lon}), bounds=None
+    )
+    real_joined = geomap.join._joined
+    monkeypatch.setattr(geomap.join, "_joined", lambda *args: time.sleep(0.3) or real_joined(*args))
+
+    def broken(*args):
+        raise MemoryError("no room for the columns")
+
+    monkeypatch.setattr(geomap.join, "_prepare", broken)
+    ahead = points_ahead(districts, districts=True)
+    ahead.start(lon.copy(), lat.copy())
+    started = time.monotonic()
+    with pytest.raises(MemoryError, match="no room for the columns"):
+        locate_on_districts(reports, districts, ahead=ahead)
+    assert time.monotonic() - started >= 0.25  # the join ended first: no thread left working
+    assert ahead._started is None
+    assert not [t for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor") and t.is_alive()]
