@@ -86,6 +86,8 @@ def _path_key(path: str | os.PathLike[str]) -> str:
 def _family(path: Path) -> list[Path]:
     """``path`` and the companion files that go with it."""
     family = [path]
+    if not path.name:  # "." or "/": a folder given as input has no companion files
+        return family
     name = path.name.casefold()
     if name.endswith(".shp"):
         stem = path.name[: -len(".shp")]

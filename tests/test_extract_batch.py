@@ -169,3 +169,12 @@ def test_review_page_escapes_text_and_carries_rows():
     assert "<" not in data and ">" not in data
     assert json.loads(data)["rows"][0]["trigger"] == "captured"
     assert json.loads(data)["unstated"][0]["sentence"] == "In <i>Kabul</i>"
+
+
+def test_cli_batch_over_the_current_folder(tmp_path, monkeypatch, capsys):
+    (tmp_path / "a.txt").write_text("The Taliban captured Ghazni on Friday.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", ".", "-o", "out.csv", "--published", "2021-08-14"]) == 0
+    table = pd.read_csv(tmp_path / "out.csv")
+    assert table[["date", "place", "status"]].values.tolist() == [["2021-08-13", "Ghazni", "taliban"]]
+    assert capsys.readouterr().err.strip() == "out.csv: 1 report(s)"
