@@ -1018,6 +1018,28 @@ def test_a_province_that_only_locates_the_place_gets_no_statement():
     assert {r[0] for r in rows_of("In Kunar, soldiers pushed back a Taliban assault on Asadabad.")} == {"Asadabad"}
 
 
+def test_a_place_whose_province_follows_it_is_what_fell():
+    # the province only says where the place before it lies, also in the subject, before the phrase
+    assert rows_of("Nawur district in Ghazni Province fell to the Taliban on Thursday.") == {
+        ("Nawur", "AF-GHA", "taliban", "08-12")
+    }
+    assert rows_of("Dand Ghori, a district of Baghlan province, was overrun on Thursday.") == {
+        ("Dand-e-Ghori", "AF-BGL", "taliban", "08-12")
+    }
+    both = "Andar district in Ghazni province and Zurmat district in Paktia fell to the Taliban on Thursday."
+    assert rows_of(both) == {("Andar", "AF-GHA", "taliban", "08-12"), ("Zurmat", "AF-PIA", "taliban", "08-12")}
+    # a name two provinces' districts share is the one of the province the text gives ("Ghazni province",
+    # though the gazetteer's answer for "Ghazni" alone is the city)
+    assert rows_of("The district centre of Jaghatu in Ghazni province fell on Thursday.") == {
+        ("Jaghatu", "AF-GHA", "taliban", "08-12")
+    }
+    # a province named on its own, or joined by "and", keeps its statement
+    assert rows_of("Kabul and Ghazni province fell on Thursday.") == {
+        ("Kabul", "AF-KAB", "taliban", "08-12"),
+        ("Ghazni", "AF-GHA", "taliban", "08-12"),
+    }
+
+
 def test_reports_called_false_or_unconfirmed_are_contested():
     assert {(p, s) for p, _, s, _ in rows_of("Claims that the Taliban had overrun Charikar are untrue.")} == {
         ("Charikar", "contested")

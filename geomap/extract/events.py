@@ -13,7 +13,7 @@ from geomap.extract._model import ACTOR as _ACTOR
 from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Mention, Statement
 from geomap.extract._prefilter import PatternIndex
 from geomap.extract.claims import _DENIAL, _FALSE_REPORT, _NEGATION
-from geomap.extract.mentions import _locative, after_opening_in
+from geomap.extract.mentions import _locative, after_opening_in, names_province
 
 _OBJ = side("taliban")
 _GOV = side("government")
@@ -523,10 +523,16 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
     anchor = m.start()
     level = ""
     status = ""  # set by the first subject, shared by the ones coordinated with it
-    for mention in reversed(mentions):
+    locator: Mention | None = None  # a province that only said where the place before it lies
+    for index in range(len(mentions) - 1, -1, -1):
+        mention = mentions[index]
         if mention.end > m.start():
             continue
-        gap = sentence[mention.end : anchor]
+        if _locates_previous(sentence, mentions, index):
+            locator = mention  # "Waghaz district in Ghazni province fell": Waghaz fell, not Ghazni
+            continue
+        gap = sentence[(locator or mention).end : anchor]
+        locator = None
         if not found:
             if _locative(sentence, mention):
                 continue  # "Tarinkot, 110 km north of Kandahar, fell": Kandahar only locates Tarinkot
@@ -560,6 +566,29 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
         found.append(Statement(mention, status, pattern.strength, m.group(0), m.start(), level=level))
         anchor = mention.start
     return found
+
+
+# "Waghaz district in", ", a district of the northern", " in": a place, then the province it lies in
+_LOCATED_BY_NEXT = re.compile(
+    r"\s*(?:(?:districts?|city|town)\s+)?(?:(?:centres?|centers?)\s+)?,?\s*"
+    r"(?:(?:a|the)\s+(?:[\w'’-]+\s+){0,2}?(?:district|city|town|village)\s+)?"
+    r"(?:in|of)\s+(?:the\s+)?(?:\w+ern\s+)?$",
+    re.I,
+)
+
+
+def _locates_previous(sentence: str, mentions: list[Mention], index: int) -> bool:
+    """Whether ``mentions[index]`` is a province that only says where the place just before it lies."""
+    if index == 0:
+        return False
+    province, place = mentions[index], mentions[index - 1]
+    return (
+        names_province(sentence, province)
+        and place.kind != "province"
+        and not place.reference
+        and place.province_iso == province.province_iso
+        and bool(_LOCATED_BY_NEXT.match(sentence, place.end, province.start))
+    )
 
 
 # Fighting at a place's airport or prison is fighting in the place; taking the prison is not taking the place.

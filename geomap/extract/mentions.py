@@ -261,12 +261,25 @@ _PLACED_IN = re.compile(
 _LIST_GAP = re.compile(r"\s*(?:,|\band\b|,\s*and\b)?\s*(?:[A-Z][\w'’-]*\s*(?:,|\band\b)\s*){0,4}")
 
 
+_PROVINCE_AFTER = re.compile(r"\s+province\b", re.I)
+
+
+def names_province(sentence: str, mention: Mention) -> bool:
+    """Whether ``mention`` names a province: one, or "Ghazni Province", or a capital's name followed by
+    "province" ("Ghazni province", where the gazetteer's answer for "Ghazni" is the city)."""
+    return (
+        mention.kind == "province"
+        or mention.text.casefold().endswith("province")
+        or (mention.kind == "capital" and _PROVINCE_AFTER.match(sentence, mention.end) is not None)
+    )
+
+
 def place_by_text(sentence: str, mentions: list[Mention]) -> list[Mention]:
     """Districts and towns placed in the province the text names right after them: the province as the
     text gives it wins over the gazetteer's (several districts share a name across provinces)."""
     out = list(mentions)
     for k, province in enumerate(out):
-        if province.kind != "province" and not province.text.casefold().endswith("province"):
+        if not names_province(sentence, province):
             continue
         if k == 0 or not _PLACED_IN.search(sentence[max(0, out[k - 1].end) : province.start]):
             continue
