@@ -1033,6 +1033,15 @@ def test_a_place_whose_province_follows_it_is_what_fell():
     assert rows_of("The district centre of Jaghatu in Ghazni province fell on Thursday.") == {
         ("Jaghatu", "AF-GHA", "taliban", "08-12")
     }
+    # a province after a comma, as "the province of", or a capital's name after a district of its province
+    for text in (
+        "Nawur district, Ghazni province, fell to the Taliban on Thursday.",
+        "Nawur district in the southeastern province of Ghazni fell on Thursday.",
+        "Nawur district in Ghazni was captured by the Taliban on Thursday.",
+    ):
+        assert rows_of(text) == {("Nawur", "AF-GHA", "taliban", "08-12")}, text
+    # a list joined by commas keeps every place ("Ghazni" there is the city)
+    assert {r[0] for r in rows_of("Andar, Ghazni and Zurmat fell on Thursday.")} == {"Andar", "Ghazni", "Zurmat"}
     # a province named on its own, or joined by "and", keeps its statement
     assert rows_of("Kabul and Ghazni province fell on Thursday.") == {
         ("Kabul", "AF-KAB", "taliban", "08-12"),

@@ -572,22 +572,28 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
 _LOCATED_BY_NEXT = re.compile(
     r"\s*(?:(?:districts?|city|town)\s+)?(?:(?:centres?|centers?)\s+)?,?\s*"
     r"(?:(?:a|the)\s+(?:[\w'’-]+\s+){0,2}?(?:district|city|town|village)\s+)?"
-    r"(?:in|of)\s+(?:the\s+)?(?:\w+ern\s+)?$",
+    r"(?:in|of)\s+(?:the\s+)?(?:[\w-]+ern\s+)?(?:province\s+of\s+)?$",
     re.I,
 )
+# "Nawur district, Ghazni province, fell": a comma alone, before a name written with "province"
+_LOCATED_BY_COMMA = re.compile(r"\s*(?:districts?\s*)?,\s*$", re.I)
 
 
 def _locates_previous(sentence: str, mentions: list[Mention], index: int) -> bool:
-    """Whether ``mentions[index]`` is a province that only says where the place just before it lies."""
+    """Whether ``mentions[index]`` is a province that only says where the place just before it lies: named
+    as a province, or a capital's name after a district in its province ("Nawur in Ghazni": a district
+    lies in a province, not in a city)."""
     if index == 0:
         return False
     province, place = mentions[index], mentions[index - 1]
-    return (
-        names_province(sentence, province)
-        and place.kind != "province"
-        and not place.reference
-        and place.province_iso == province.province_iso
-        and bool(_LOCATED_BY_NEXT.match(sentence, place.end, province.start))
+    if place.kind == "province" or place.reference or place.province_iso != province.province_iso:
+        return False
+    written = names_province(sentence, province)
+    if not (written or (province.kind == "capital" and place.kind == "district")):
+        return False
+    return bool(
+        _LOCATED_BY_NEXT.match(sentence, place.end, province.start)
+        or (written and _LOCATED_BY_COMMA.match(sentence, place.end, province.start))
     )
 
 
