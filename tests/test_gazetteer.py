@@ -266,3 +266,38 @@ def test_compile_writes_a_loadable_index(tmp_path):
     gazetteer_module.compile_gazetteer(target)
     loaded = gazetteer_module.load_compiled(target)
     assert loaded is not None and loaded.resolve("Kondoz").entry.province_iso == "AF-KDZ"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["mosque", "mosq", "masjid"], ["a", "ab", "abc", "b"], ["x"], ["مسجد", "مکتب", "مدرسه", "high school", "(c)"]],
+)
+def test_literal_alternation_matches_what_the_plain_alternation_matches(words):
+    import re
+
+    from geomap.gazetteer import literal_alternation
+
+    trie, plain = re.compile(literal_alternation(words)), re.compile("|".join(map(re.escape, words)))
+    texts = [*words, "", "ma", "mosqu", "abd", "zab", "a mosque here", "مسج", "high", "(c", "(c)x", "xx"]
+    assert [bool(trie.search(t)) for t in texts] == [bool(plain.search(t)) for t in texts]
+    assert all(trie.fullmatch(w) for w in words)
+
+
+def test_literal_alternation_of_no_word_matches_nothing():
+    import re
+
+    from geomap.gazetteer import literal_alternation
+
+    assert re.search(literal_alternation([]), "anything") is None
+
+
+def test_marks_are_removed_as_unicodedata_names_them():
+    import unicodedata
+
+    from geomap.gazetteer import _without_marks
+
+    texts = ["Mazār-e Sharīf", "قَندهار", "e\u0301\u0308", "𝐀\u0301b", "ﷺ", "", "plain"]
+    for text in texts:
+        decomposed = unicodedata.normalize("NFKD", text)
+        assert _without_marks(decomposed) == "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert _without_marks("قَندهار") == "قندهار"
