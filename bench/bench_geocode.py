@@ -25,6 +25,12 @@ included: median wall and CPU time of three such processes beside the 2 s target
 exact baseline and the figures of the name-by-name path this replaced (``PREVIOUS_UNIQUE``,
 measured with this script on a quiet machine).
 
+Building names: 10,000 unique names of schools, mosques, clinics and villages as polling-centre
+lists write them ("{village} High School", "Masjid-e {village}", Dari "مسجد جامع {village}",
+"{village}, {province}"), each after a village of the settlement table in its Latin name or one
+of its Arabic-script spellings, some respelt or misspelt: timed the same way, beside the figures
+before the words of buildings' names were compared in the batch (``PREVIOUS_BUILDINGS``).
+
 Start-up: wall time of a fresh interpreter running ``geomap --version`` and
 ``geomap geocode Kabul``, beside ``python -c pass`` and ``python -c "import pandas"``
 (median of 5 runs each). The load average is printed: on a shared machine, compare figures
@@ -62,6 +68,9 @@ UNIQUE_RUNS = 3
 #: The unique spellings before the batch path (names resolved one by one, deletion index built on
 #: first use, villages' keys indexed on load): wall s, CPU s, load average; measured by this script.
 PREVIOUS_UNIQUE = (2.93, 2.92, 1.2)
+#: The building names before their runs of words were compared in the batch (wall s, CPU s, load average;
+#: measured by this script).
+PREVIOUS_BUILDINGS = (2.90, 2.90, 0.7)
 #: Transliteration variants a writer may use for a group of letters, applied at random to real names.
 VARIANTS = (
     ("e", "i"),
@@ -126,6 +135,40 @@ def spelling_variants(names: list[str], n: int, rng: random.Random) -> list[str]
         elif roll < 0.08:
             name = f"{name} village"
         out.setdefault(name.strip(), None)
+    return list(out)
+
+
+#: Building names as polling-centre and school lists write them, in Latin and Arabic script.
+BUILDING_FORMS = (
+    "{} High School",
+    "{} Mosque",
+    "Masjid-e {}",
+    "{} Girls School, {}",
+    "{} Clinic",
+    "{}, {}",
+    "\u0645\u0633\u062c\u062f \u062c\u0627\u0645\u0639 {}",  # the Friday mosque of
+    "\u0645\u06a9\u062a\u0628 {}",  # school
+    "\u0644\u06cc\u0633\u0647 {}",  # lycee
+    "\u0642\u0631\u06cc\u0647 {}",  # village
+    "\u0645\u0633\u062c\u062f {}\u060c {}",  # mosque of X, Y
+)
+
+
+def building_names(villages: list[tuple[str, list[str]]], n: int, rng: random.Random) -> list[str]:
+    """``n`` unique names of buildings, each named after a village of the settlement table (its Latin name or
+    one of its Arabic-script spellings), some respelt or misspelt, some with a second place."""
+    out: dict[str, None] = {}
+    while len(out) < n:
+        latin, arabic = rng.choice(villages)
+        form = rng.choice(BUILDING_FORMS)
+        script = arabic if arabic and not form.isascii() else [latin]
+        name = rng.choice(script)
+        if name.isascii() and rng.random() < 0.3:
+            name = spelling_variants([name], 1, rng)[0]
+        if rng.random() < 0.1:
+            name = misspell(name, rng)
+        other = rng.choice(rng.choice(villages)[1] or [latin]) if not form.isascii() else rng.choice(PROVINCES)
+        out.setdefault(form.format(name, other).strip(), None)
     return list(out)
 
 
@@ -335,6 +378,27 @@ def main() -> int:
     print(f"{'  CPU time':44}{timed['cpu']:>15.2f}s{'':>18}{cpu_before:>15.2f}s  (load {load_before})")
     print(f"{'  target':44}{UNIQUE_TARGET_SECONDS:>15.2f}s")
     print(f"{'  share resolved':44}{timed['resolved'] / len(spellings):>16.1%}{base_found / len(spellings):>18.1%}")
+    print()
+    with gzip.open(_data_file("villages.tsv.gz"), "rt", encoding="utf-8") as handle:
+        rows = [line.rstrip("\n").split("\t") for line in handle]
+    villages = [(row[0], [k for k in row[-1].split("|") if k and not k.isascii()]) for row in rows]
+    buildings = building_names(villages, N_UNIQUE, random.Random(SEED))
+    runs = [time_unique(buildings) for _ in range(UNIQUE_RUNS)]
+    timed = {key: statistics.median(run[key] for run in runs) for key in ("wall", "cpu", "resolved")}
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    start = time.perf_counter()
+    base_found = sum(iso is not None for iso in baseline.geocode(buildings))
+    base_seconds = time.perf_counter() - start
+    arabic = sum(not b.isascii() for b in buildings)
+    print(f"{len(buildings):,} unique building names ({arabic:,} in Arabic script), one call in a fresh process")
+    print(f"  (median of {UNIQUE_RUNS} processes; load average {load})")
+    print(f"{'':44}{'geomap':>16}{'exact baseline':>18}{'before':>16}")
+    wall_before, cpu_before, load_before = PREVIOUS_BUILDINGS
+    print(f"{'  wall time, first-call loading included':44}{timed['wall']:>15.2f}s{base_seconds:>17.3f}s", end="")
+    print(f"{wall_before:>15.2f}s")
+    print(f"{'  CPU time':44}{timed['cpu']:>15.2f}s{'':>18}{cpu_before:>15.2f}s  (load {load_before})")
+    print(f"{'  target':44}{UNIQUE_TARGET_SECONDS:>15.2f}s")
+    print(f"{'  share resolved':44}{timed['resolved'] / len(buildings):>16.1%}{base_found / len(buildings):>18.1%}")
     print()
     print(f"accuracy on {LABELLED.relative_to(ROOT)} (right province; foreign and word: left unresolved)")
     table = accuracy_table(labelled, ours_iso, base_iso)

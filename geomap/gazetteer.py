@@ -315,6 +315,8 @@ _DIGRAPHS = str.maketrans({"č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž":
 
 #: Longer text is not a place name: it is not resolved (nor cached), and the reason says so.
 MAX_NAME_CHARS = 200
+#: Runs of words between building words looked up in a building's name (:meth:`Gazetteer._facility`).
+_FACILITY_RUNS = 4
 #: Entries kept by the caches of the normalisation steps (names repeat in reports; memory stays bounded).
 _CACHE_SIZE = 1 << 16
 
@@ -345,15 +347,22 @@ def _fold(text: str) -> str:
 
 def _without_marks(text: str) -> str:
     """``text`` without its combining marks (accents, Arabic vowel signs)."""
-    if max(text, default="\0") > "\uffff":  # a letter beyond the marks' table
+    if max(text, default="\0") > "\uffff":  # a letter beyond the marks' class
         return "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.translate(_basic_marks())
+    return _basic_marks().sub("", text)
 
 
 @cache
-def _basic_marks() -> dict[int, None]:
-    """The combining marks of the Basic Multilingual Plane, to delete (built on first use: 64K letters)."""
-    return {code: None for code in range(0x300, 0x10000) if unicodedata.combining(chr(code))}
+def _basic_marks() -> re.Pattern[str]:
+    """Any combining mark of the Basic Multilingual Plane (built on first use from its 64K letters)."""
+    ranges: list[list[int]] = []
+    for code in range(0x300, 0x10000):
+        if unicodedata.combining(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
 
 
 # A possessive ending: "Kabul's", "Herat’s".
@@ -995,10 +1004,10 @@ class Gazetteer:
     def resolve_many(self, names: Iterable[str]) -> list[Match | None]:
         """:meth:`resolve` for many names: the same answers, with the edit-distance step done in batches.
 
-        The names that are not yet known are normalised first; the phonetic keys among
-        them that no place has are compared with the gazetteer's keys in vectorised
-        batches (:meth:`geomap._fuzzy.FuzzyIndex.prefetch`) before the names are resolved
-        one by one.
+        The names that are not yet known are normalised first; the phonetic keys among them
+        (and among the runs of words of buildings' names) that no place has are compared with
+        the gazetteer's keys in vectorised batches (:meth:`geomap._fuzzy.FuzzyIndex.prefetch`)
+        before the names are resolved one by one.
         """
         texts = ["" if name is None else str(name) for name in names]
         matches: list[Match | None] = []
@@ -1010,15 +1019,24 @@ class Gazetteer:
         return matches
 
     def _prefetch(self, texts: list[str]) -> None:
-        """Compare the unknown phonetic keys of ``texts`` (the name, or its part before a comma) with the index."""
+        """Compare the unknown phonetic keys of ``texts`` (the name, or its part before a comma, and the runs of
+        words of a building's name, each also read with Dari letters for Pashto ones) with the index."""
         misses = []
         for text in texts:
             if len(text) > MAX_NAME_CHARS or text in self._memo:
                 continue
-            head = _PART_SPLIT.split(text, 1)[0]
-            key = phonetic_key(split_kind(head)[0])
-            if len(key) >= 4 and key not in self._by_key:
-                misses.append(key)
+            heads = [_PART_SPLIT.split(text, 1)[0]]
+            if _may_name_a_facility(text):  # its runs of words are looked up too (:meth:`_facility`)
+                heads += [" ".join(run) for run in _facility_runs(text) or ()]
+            for head in heads:
+                norm = split_kind(head)[0]
+                readings = [norm]
+                if _PASHTO_LETTER.search(norm):  # read with Dari letters too (:meth:`_read_in_dari_letters`)
+                    readings += [split_kind(v)[0] for v in _in_dari_letters(norm)[:PASHTO_READINGS]]
+                for reading in readings:
+                    key = phonetic_key(reading)
+                    if len(key) >= 4 and key not in self._by_key:
+                        misses.append(key)
         if misses:
             self.fuzzy_index().prefetch(misses)
 
@@ -1183,20 +1201,11 @@ class Gazetteer:
         (exact and alias matches). Places found in several provinces leave the name
         unresolved with them all in ``alternatives``.
         """
-        words = _NON_ALNUM.sub(" ", _fold(text)).split()
-        facility = facility_words()
-        if not any(w in facility for w in words):
+        runs = _facility_runs(text)
+        if runs is None:
             return None
-        runs: list[list[str]] = [[]]
-        for word in words:
-            if word in facility or word in _FILLER_WORDS:
-                runs.append([])
-            elif word not in CONNECTORS or runs[-1]:
-                runs[-1].append(word)
-        runs = [run[: max(i for i, w in enumerate(run) if w not in CONNECTORS) + 1] for run in runs if any(
-            w not in CONNECTORS for w in run)]  # fmt: skip
         found: list[Match] = []
-        for run in runs[:4]:
+        for run in runs:
             match = self._resolve(" ".join(run))
             if match is not None and match.method == "fuzzy" and match.entry.kind != "village":
                 # a building is named as its writers spell the place: "Zafran School" is not a
@@ -2867,6 +2876,24 @@ def _edits_a_word_start(key: str, candidate: str, starts: tuple[int, ...]) -> bo
     # another word ("Dasht-e-Barchi" is not Dashte Archi)
     letter = candidate[ops[0].dest_pos] if ops[0].tag == "insert" else key[ops[0].src_pos]
     return letter not in "aeiou"
+
+
+def _facility_runs(text: str) -> list[list[str]] | None:
+    """The runs of words between the building words of ``text`` (at most :data:`_FACILITY_RUNS`), each
+    without connectors at its ends; ``None`` when ``text`` holds no building word."""
+    words = _NON_ALNUM.sub(" ", _fold(text)).split()
+    facility = facility_words()
+    if not any(w in facility for w in words):
+        return None
+    runs: list[list[str]] = [[]]
+    for word in words:
+        if word in facility or word in _FILLER_WORDS:
+            runs.append([])
+        elif word not in CONNECTORS or runs[-1]:
+            runs[-1].append(word)
+    runs = [run[: max(i for i, w in enumerate(run) if w not in CONNECTORS) + 1] for run in runs if any(
+        w not in CONNECTORS for w in run)]  # fmt: skip
+    return runs[:_FACILITY_RUNS]
 
 
 def _may_name_a_facility(text: str) -> bool:

@@ -45,8 +45,13 @@ def _spellings(n: int, seed: int) -> list[str]:
             text = f"{text} village"
         elif roll < 0.2:
             text = f"{text}-{rng.choice(places)}"
+        elif roll < 0.3:  # a building named after the place, as polling-centre lists write them
+            form = rng.choice(("{} High School", "مسجد جامع {}", "Masjid-e {} Mosque, {}", "مکتب {} و {}"))
+            text = form.format(text, rng.choice(places))
         names.append(text)
-    return [*names, "", "Kabul", "Herati", "Doha, Qatar", "Ka\x07bul\x00", "x" * 10_000, "Mazar-e-Sharif" * 20]
+    pashto = ["واټه پور", "څوکی", "ښوونځی د کلي", "د ډند ولسوالۍ", "لیسه ښوونځی څرخ"]
+    extra = ["", "Kabul", "Herati", "Doha, Qatar", "Ka\x07bul\x00", "x" * 10_000, "Mazar-e-Sharif" * 20]
+    return [*names, *pashto, *extra]
 
 
 def test_batch_answers_are_the_name_by_name_answers(monkeypatch):
@@ -59,6 +64,16 @@ def test_batch_answers_are_the_name_by_name_answers(monkeypatch):
     indexed = _fresh()
     assert [repr(indexed.resolve(n)) for n in names] == batch
     assert indexed.fuzzy_index()._by_deletion is not None
+
+
+def test_a_batch_compares_the_words_of_buildings_names_and_their_dari_readings_at_once():
+    from geomap.gazetteer import phonetic_key, split_kind
+
+    gazetteer = _fresh()
+    gazetteer.resolve_many(["Qalai Sabzak Girls High School", "واټه پورر"])
+    found = gazetteer.fuzzy_index()._found
+    assert phonetic_key(split_kind("qalai sabzak")[0]) in found  # the words before "Girls High School"
+    assert phonetic_key(split_kind("واته پورر")[0]) in found  # the Pashto letter read as the Dari one
 
 
 def test_every_search_path_lists_the_keys_a_full_scan_finds():
