@@ -2183,11 +2183,7 @@ class Gazetteer:
         differently named places in several provinces leave it held below the default
         ``min_score`` with them listed; fewer than four consonants say too little.
         """
-        if not _HAS_ARABIC.search(norm) or self._village_spelled(norm, hint):
-            return None
-        if any(word in facility_words() or word in _VILLAGE_WORDS for word in norm.split()):
-            # "کلینیک" (clinic), "قریه شیخه" (the village Shekha): a building's or a village's name,
-            # whose letters, read as consonants, would make some district's name
+        if not _HAS_ARABIC.search(norm):
             return None
         ids = None
         # Pashto ښ is sh in the south and kh in the north ("بادپښ", Bad Pakh); the Arabic article
@@ -2199,7 +2195,11 @@ class Gazetteer:
                 ids = self._core_index().get(core)
             if ids:
                 break
-        if not ids:
+        if not ids or self._village_spelled(norm, hint):
+            return None
+        if any(word in facility_words() or word in _VILLAGE_WORDS for word in norm.split()):
+            # "کلینیک" (clinic), "قریه شیخه" (the village Shekha): a building's or a village's name,
+            # whose letters, read as consonants, would make some district's name
             return None
         # a place whose name is on record in Arabic script is written so: a name far from each of those
         # spellings ("خان دره", Khan Dara, for "کندهار", Kandahar) only shares its consonants
@@ -2297,8 +2297,6 @@ class Gazetteer:
         for old, new in PASHTO_TS:
             if norm.startswith(old) and not norm.startswith("sh"):
                 variants.append(new + norm[len(old) :])
-        if not variants or _villages.get_villages().positions(phonetic_key(norm)):
-            return None
         for variant in variants:
             slot = self._by_key.get(phonetic_key(variant))
             if slot is None:
@@ -2306,6 +2304,8 @@ class Gazetteer:
             named = (FOREIGN, "village")
             hits = {i: hit for i, hit in slot.hits.items() if hit[0] <= 1 and self.entries[i].kind not in named}
             if hits:
+                if _villages.get_villages().positions(phonetic_key(norm)):
+                    return None  # a village spelled as written
                 match = self._choose(_Key(hits), hint, provinces=provinces)
                 return Match(match.entry, min(match.confidence, PHONETIC_VILLAGE_CONFIDENCE), "fuzzy",
                              match.alternatives)  # fmt: skip
