@@ -1791,8 +1791,11 @@ class Gazetteer:
             return self._among_villages(match, by_province, villages, norm)
         if not by_province:
             return match
-        if match is not None and _is_later_district(match.entry):
-            match = None  # a village spelled so is meant, not a misspelling of a district created after 2014
+        if match is not None and _is_later_district(match.entry) and (later is None or provinces):
+            # a village spelled so is meant, not a misspelling of a district created after 2014; a district
+            # reached by its own key (one of its spellings, which the village has on record: "Zir Koh") stays
+            # beside the village, both below the default min_score
+            match = None
         if small and match is not None and not provinces:
             # a village of the main tables is one village of the name among the settlement table's
             return self._among_villages(match, by_province, villages, norm)

@@ -169,6 +169,18 @@ def test_a_village_of_another_province_spelled_like_a_later_district_stays_a_can
     assert (named.entry.name, named.entry.kind, named.entry.district_id) == ("Zir-e Koh", "village", "AF-BAM-kahmard")
 
 
+def test_a_later_district_reached_by_a_village_s_spelling_is_as_likely_as_the_village():
+    # "Zir Koh": a spelling of Zirkoh (Herat) that a village of Bamyan has on record; neither is taken for sure
+    gazetteer = get_gazetteer()
+    bare = gazetteer.resolve("Zir Koh")
+    assert bare.confidence < 0.5
+    assert {bare.entry.label, *(a.label for a in bare.alternatives)} == {"Zir-e Koh (AF-BAM)", "Zirkoh (AF-HER)"}
+    assert gazetteer.resolve("Zir Koh District").entry.label == "Zirkoh (AF-HER)"  # the text says which
+    assert gazetteer.resolve("Zir Koh, Bamyan").entry.label == "Zir-e Koh (AF-BAM)"
+    # a misspelling of a later district is not weighed so: the village spelled as written answers ("Pateer")
+    assert gazetteer.resolve("Koh-e Sur").entry.label == "Koh-e Sur (AF-PAN)"
+
+
 @pytest.mark.parametrize(
     ("village", "iso", "district"),
     [
