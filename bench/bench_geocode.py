@@ -196,6 +196,28 @@ def time_unique(names: list[str]) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def print_unique(
+    title: str, names: list[str], baseline: ExactBaseline, before: str, figures: tuple[float, float, float]
+) -> None:
+    """Time ``names`` in :data:`UNIQUE_RUNS` fresh processes; print the median beside the baseline and ``figures``."""
+    runs = [time_unique(names) for _ in range(UNIQUE_RUNS)]
+    timed = {key: statistics.median(run[key] for run in runs) for key in ("wall", "cpu", "resolved")}
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    start = time.perf_counter()
+    base_found = sum(iso is not None for iso in baseline.geocode(names))
+    base_seconds = time.perf_counter() - start
+    print(f"{title}, one call in a fresh process")
+    print(f"  (median of {UNIQUE_RUNS} processes; load average {load})")
+    print(f"{'':44}{'geomap':>16}{'exact baseline':>18}{before:>16}")
+    wall_before, cpu_before, load_before = figures
+    print(f"{'  wall time, first-call loading included':44}{timed['wall']:>15.2f}s{base_seconds:>17.3f}s", end="")
+    print(f"{wall_before:>15.2f}s")
+    print(f"{'  CPU time':44}{timed['cpu']:>15.2f}s{'':>18}{cpu_before:>15.2f}s  (load {load_before})")
+    print(f"{'  target':44}{UNIQUE_TARGET_SECONDS:>15.2f}s")
+    print(f"{'  share resolved':44}{timed['resolved'] / len(names):>16.1%}{base_found / len(names):>18.1%}")
+    print()
+
+
 class ExactBaseline:
     """Exact, case-insensitive lookup in GeoNames names and the ISO province names."""
 
@@ -363,43 +385,15 @@ def main() -> int:
     with gzip.open(_data_file("villages.tsv.gz"), "rt", encoding="utf-8") as handle:
         village_names = sorted({line.split("\t", 1)[0] for line in handle})
     spellings = spelling_variants(village_names, N_UNIQUE, random.Random(SEED))
-    runs = [time_unique(spellings) for _ in range(UNIQUE_RUNS)]
-    timed = {key: statistics.median(run[key] for run in runs) for key in ("wall", "cpu", "resolved")}
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    start = time.perf_counter()
-    base_found = sum(iso is not None for iso in baseline.geocode(spellings))
-    base_seconds = time.perf_counter() - start
-    print(f"{len(spellings):,} unique spellings of real village names, one call in a fresh process")
-    print(f"  (median of {UNIQUE_RUNS} processes; load average {load})")
-    print(f"{'':44}{'geomap':>16}{'exact baseline':>18}{'name by name':>16}")
-    wall_before, cpu_before, load_before = PREVIOUS_UNIQUE
-    print(f"{'  wall time, first-call loading included':44}{timed['wall']:>15.2f}s{base_seconds:>17.3f}s", end="")
-    print(f"{wall_before:>15.2f}s")
-    print(f"{'  CPU time':44}{timed['cpu']:>15.2f}s{'':>18}{cpu_before:>15.2f}s  (load {load_before})")
-    print(f"{'  target':44}{UNIQUE_TARGET_SECONDS:>15.2f}s")
-    print(f"{'  share resolved':44}{timed['resolved'] / len(spellings):>16.1%}{base_found / len(spellings):>18.1%}")
-    print()
+    title = f"{len(spellings):,} unique spellings of real village names"
+    print_unique(title, spellings, baseline, "name by name", PREVIOUS_UNIQUE)
     with gzip.open(_data_file("villages.tsv.gz"), "rt", encoding="utf-8") as handle:
         rows = [line.rstrip("\n").split("\t") for line in handle]
     villages = [(row[0], [k for k in row[-1].split("|") if k and not k.isascii()]) for row in rows]
     buildings = building_names(villages, N_UNIQUE, random.Random(SEED))
-    runs = [time_unique(buildings) for _ in range(UNIQUE_RUNS)]
-    timed = {key: statistics.median(run[key] for run in runs) for key in ("wall", "cpu", "resolved")}
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    start = time.perf_counter()
-    base_found = sum(iso is not None for iso in baseline.geocode(buildings))
-    base_seconds = time.perf_counter() - start
     arabic = sum(not b.isascii() for b in buildings)
-    print(f"{len(buildings):,} unique building names ({arabic:,} in Arabic script), one call in a fresh process")
-    print(f"  (median of {UNIQUE_RUNS} processes; load average {load})")
-    print(f"{'':44}{'geomap':>16}{'exact baseline':>18}{'before':>16}")
-    wall_before, cpu_before, load_before = PREVIOUS_BUILDINGS
-    print(f"{'  wall time, first-call loading included':44}{timed['wall']:>15.2f}s{base_seconds:>17.3f}s", end="")
-    print(f"{wall_before:>15.2f}s")
-    print(f"{'  CPU time':44}{timed['cpu']:>15.2f}s{'':>18}{cpu_before:>15.2f}s  (load {load_before})")
-    print(f"{'  target':44}{UNIQUE_TARGET_SECONDS:>15.2f}s")
-    print(f"{'  share resolved':44}{timed['resolved'] / len(buildings):>16.1%}{base_found / len(buildings):>18.1%}")
-    print()
+    title = f"{len(buildings):,} unique building names ({arabic:,} in Arabic script)"
+    print_unique(title, buildings, baseline, "before", PREVIOUS_BUILDINGS)
     print(f"accuracy on {LABELLED.relative_to(ROOT)} (right province; foreign and word: left unresolved)")
     table = accuracy_table(labelled, ours_iso, base_iso)
     print(table.to_string(index=False, formatters={"geomap": "{:.1%}".format, "exact baseline": "{:.1%}".format}))
