@@ -565,6 +565,17 @@ def phonetic_key(normalized: str) -> str:
     return "".join([_fold_word(w, i == last or words[i + 1] in _SUFFIX_WORDS) for i, w in enumerate(words)])
 
 
+def _letters_alike(readings: dict[str, str]) -> dict[int, str]:
+    """A translation writing each letter of ``readings`` (letter -> letter read for it) and every letter linked
+    to it by readings as one letter (the first of them in code order)."""
+    groups: list[set[str]] = []
+    for pair in readings.items():
+        linked = [g for g in groups if not g.isdisjoint(pair)]
+        merged = set(pair).union(*linked)
+        groups = [g for g in groups if g not in linked] + [merged]
+    return str.maketrans({letter: min(group) for group in groups for letter in group})
+
+
 def _without_lost_letters(key: str) -> str:
     """``key`` with each letter an Arabic keyboard lacks and the one typed for it written alike, doubled
     letters collapsed: every reading of :meth:`Gazetteer._lost_letters` has the same."""
@@ -835,8 +846,7 @@ RESPELLINGS = (("gh", "q"), ("ch", "sh"), ("dh", "z"))
 #: writes ک for گ, ج for چ, ب for پ, ز for ژ; old encodings turned پ into ی.
 _LOST_LETTERS = {"\u06a9": "\u06af", "\u062c": "\u0686", "\u0628": "\u067e", "\u0632": "\u0698", "\u06cc": "\u067e"}
 #: Each letter of :data:`_LOST_LETTERS` and the letters read for it, written alike.
-_LOST_LETTERS_ALIKE = str.maketrans({"\u06af": "\u06a9", "\u0686": "\u062c", "\u067e": "\u0628", "\u0698": "\u0632",
-                                     "\u06cc": "\u0628"})  # fmt: skip
+_LOST_LETTERS_ALIKE = _letters_alike(_LOST_LETTERS)
 #: A Dari or Pashto name needs this many consonants to be read by them (:meth:`Gazetteer._same_consonants_in_dari`);
 #: one fewer when its letters also read as the consonants of the place's Latin name (:func:`consonant_core`).
 DARI_CONSONANTS = 4
@@ -1791,10 +1801,15 @@ class Gazetteer:
             return self._among_villages(match, by_province, villages, norm)
         if not by_province:
             return match
-        if match is not None and _is_later_district(match.entry) and (later is None or provinces):
-            # a village spelled so is meant, not a misspelling of a district created after 2014; a district
-            # reached by its own key (one of its spellings, which the village has on record: "Zir Koh") stays
-            # beside the village, both below the default min_score
+        if (
+            match is not None
+            and _is_later_district(match.entry)
+            and (later is None or provinces or match.entry.province_iso in by_province)
+        ):
+            # a village spelled so is meant, not a misspelling of a district created after 2014, nor the district
+            # when the village lies in its province ("Darah-ye Bum"); a district reached by its own key (one of its
+            # spellings, which a village of another province has on record: "Zir Koh") stays beside the village,
+            # both below the default min_score
             match = None
         if small and match is not None and not provinces:
             # a village of the main tables is one village of the name among the settlement table's
@@ -2406,7 +2421,7 @@ class Gazetteer:
                     variant[i] = _LOST_LETTERS[norm[i]]
             slot = self._by_key.get(phonetic_key("".join(variant)))
             for i, hit in slot.hits.items() if slot is not None else ():
-                if hit[0] <= 1 and self.entries[i].kind not in (FOREIGN, "village"):
+                if self._names_a_place(i, hit):
                     hits[i] = min(hit, hits.get(i, hit))
         if not hits:
             return None
@@ -2422,9 +2437,13 @@ class Gazetteer:
             self._lost_keys = frozenset(
                 _without_lost_letters(key)
                 for key, slot in self._by_key.items()
-                if any(hit[0] <= 1 and self.entries[i].kind not in (FOREIGN, "village") for i, hit in slot.hits.items())
+                if any(self._names_a_place(i, hit) for i, hit in slot.hits.items())
             )
         return self._lost_keys
+
+    def _names_a_place(self, entry_id: int, hit: tuple[int, int]) -> bool:
+        """Whether ``hit`` is an own or curated name of a district, town, capital or province (``entry_id``)."""
+        return hit[0] <= 1 and self.entries[entry_id].kind not in (FOREIGN, "village")
 
     def _adjectival(self, norm: str, hint: str | None, provinces: set[str] | None) -> Match | None:
         """``"Khulmi"``: the adjectival form (ending ``-i``) of a district's or town's own or curated name.
@@ -2908,17 +2927,17 @@ def _may_name_a_facility(text: str) -> bool:
 @cache
 def _facility_beginning_pattern() -> re.Pattern[str]:
     """The beginning of a building word (:data:`_FACILITY_BEGINNINGS`), anywhere in a text, in any case."""
-    return re.compile(literal_alternation(_FACILITY_BEGINNINGS), re.IGNORECASE)
+    return re.compile(_literal_alternation(_FACILITY_BEGINNINGS), re.IGNORECASE)
 
 
 @cache
 def _facility_word_pattern() -> re.Pattern[str]:
     """A word of :func:`facility_words` or the beginning of one (:data:`_FACILITY_BEGINNINGS`), anywhere in
     a text (folded words match their text in any case)."""
-    return re.compile(literal_alternation([*_FACILITY_BEGINNINGS, *facility_words()]), re.IGNORECASE)
+    return re.compile(_literal_alternation([*_FACILITY_BEGINNINGS, *facility_words()]), re.IGNORECASE)
 
 
-def literal_alternation(words: Iterable[str]) -> str:
+def _literal_alternation(words: Iterable[str]) -> str:
     """A regular expression matching any of ``words``, the words sharing a beginning sharing its branch.
 
     It matches what ``"|".join(map(re.escape, words))`` matches, several times faster on a long
@@ -2926,7 +2945,7 @@ def literal_alternation(words: Iterable[str]) -> str:
 
     Examples
     --------
-    >>> literal_alternation(["mosque", "mosq", "masjid"])
+    >>> _literal_alternation(["mosque", "mosq", "masjid"])
     'm(?:asjid|osq(?:ue)?)'
     """
     trie: dict[str, dict] = {}

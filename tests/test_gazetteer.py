@@ -275,9 +275,9 @@ def test_compile_writes_a_loadable_index(tmp_path):
 def test_literal_alternation_matches_what_the_plain_alternation_matches(words):
     import re
 
-    from geomap.gazetteer import literal_alternation
+    from geomap.gazetteer import _literal_alternation
 
-    trie, plain = re.compile(literal_alternation(words)), re.compile("|".join(map(re.escape, words)))
+    trie, plain = re.compile(_literal_alternation(words)), re.compile("|".join(map(re.escape, words)))
     texts = [*words, "", "ma", "mosqu", "abd", "zab", "a mosque here", "مسج", "high", "(c", "(c)x", "xx"]
     assert [bool(trie.search(t)) for t in texts] == [bool(plain.search(t)) for t in texts]
     assert all(trie.fullmatch(w) for w in words)
@@ -286,9 +286,9 @@ def test_literal_alternation_matches_what_the_plain_alternation_matches(words):
 def test_literal_alternation_of_no_word_matches_nothing():
     import re
 
-    from geomap.gazetteer import literal_alternation
+    from geomap.gazetteer import _literal_alternation
 
-    assert re.search(literal_alternation([]), "anything") is None
+    assert re.search(_literal_alternation([]), "anything") is None
 
 
 def test_marks_are_removed_as_unicodedata_names_them():

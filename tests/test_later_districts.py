@@ -177,8 +177,11 @@ def test_a_later_district_reached_by_a_village_s_spelling_is_as_likely_as_the_vi
     assert {bare.entry.label, *(a.label for a in bare.alternatives)} == {"Zir-e Koh (AF-BAM)", "Zirkoh (AF-HER)"}
     assert gazetteer.resolve("Zir Koh District").entry.label == "Zirkoh (AF-HER)"  # the text says which
     assert gazetteer.resolve("Zir Koh, Bamyan").entry.label == "Zir-e Koh (AF-BAM)"
-    # a misspelling of a later district is not weighed so: the village spelled as written answers ("Pateer")
+    # a misspelling of a later district is not weighed so: the village spelled as written answers (Koh-e Zor, Herat)
     assert gazetteer.resolve("Koh-e Sur").entry.label == "Koh-e Sur (AF-PAN)"
+    # nor is a later district whose village of that spelling lies in its own province: the village answers
+    village = gazetteer.resolve("Darah-ye Bum")
+    assert (village.entry.label, village.entry.kind, village.confidence) == ("Darah-ye Bum (AF-BDG)", "village", 0.85)
 
 
 @pytest.mark.parametrize(
