@@ -342,27 +342,8 @@ def _fold(text: str) -> str:
             "\u0645\u0631\u06a9\u0632 ", unicodedata.normalize("NFKC", text).translate(_ARABIC_SCRIPT)
         )
     decomposed = unicodedata.normalize("NFKD", text.translate(_DIGRAPHS))
-    return _without_marks(decomposed).casefold().translate(_APOSTROPHES).replace("ß", "ss")
-
-
-def _without_marks(text: str) -> str:
-    """``text`` without its combining marks (accents, Arabic vowel signs)."""
-    if max(text, default="\0") > "\uffff":  # a letter beyond the marks' class
-        return "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _basic_marks().sub("", text)
-
-
-@cache
-def _basic_marks() -> re.Pattern[str]:
-    """Any combining mark of the Basic Multilingual Plane (built on first use from its 64K letters)."""
-    ranges: list[list[int]] = []
-    for code in range(0x300, 0x10000):
-        if unicodedata.combining(chr(code)):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold().translate(_APOSTROPHES).replace("ß", "ss")
 
 
 # A possessive ending: "Kabul's", "Herat’s".
@@ -1035,8 +1016,10 @@ class Gazetteer:
         for text in texts:
             if len(text) > MAX_NAME_CHARS or text in self._memo:
                 continue
-            heads = [_PART_SPLIT.split(text, 1)[0]]
-            if _may_name_a_facility(text):  # its runs of words are looked up too (:meth:`_facility`)
+            head = _PART_SPLIT.split(text, 1)[0]
+            heads = [head]
+            if phonetic_key(split_kind(head)[0]) not in self._by_key and _may_name_a_facility(text):
+                # a building's name no place has: its runs of words are looked up next (:meth:`_facility`)
                 heads += [" ".join(run) for run in _facility_runs(text) or ()]
             for head in heads:
                 norm = split_kind(head)[0]

@@ -289,15 +289,3 @@ def test_literal_alternation_of_no_word_matches_nothing():
     from geomap.gazetteer import _literal_alternation
 
     assert re.search(_literal_alternation([]), "anything") is None
-
-
-def test_marks_are_removed_as_unicodedata_names_them():
-    import unicodedata
-
-    from geomap.gazetteer import _without_marks
-
-    texts = ["Mazār-e Sharīf", "قَندهار", "e\u0301\u0308", "𝐀\u0301b", "ﷺ", "", "plain"]
-    for text in texts:
-        decomposed = unicodedata.normalize("NFKD", text)
-        assert _without_marks(decomposed) == "".join(c for c in decomposed if not unicodedata.combining(c))
-    assert _without_marks("قَندهار") == "قندهار"
