@@ -8,7 +8,9 @@ memory does not hide another's):
 * ``pandas read_csv`` - the floor;
 * ``timeline`` - read and validate the CSV, join the points to the districts and
   decide every district's status on every one of the 1,095 daily reporting dates
-  (target: <= 5x the floor, peak <= 4 GB at 5M reports);
+  (target: <= 5x the floor, peak <= 4 GB at 5M reports; at 5M both are run ``--repeat``
+  times, 3 by default, alternately, each in a fresh process, and the target is judged on
+  their medians, with the ratio of each pair of runs beside it);
 * ``export parquet`` / ``export compact`` / ``export gpkg`` - the long table of
   398 x 1,095 area-dates, streamed, from a timeline already built in the process;
 * ``geomap export`` (``cli parquet``, and with ``--gpkg`` / ``--geojson`` the other long
@@ -39,6 +41,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -348,9 +351,21 @@ def print_size(n: int, floor: dict, stages: dict) -> None:
         print(f"  {name:<18}{row['seconds']:>9.1f}s{ratio:>9}{mb(row['peak']):>11}{added:>12}{size:>11}{cpu:>9}")
     timeline = stages.get("timeline", {})
     if n >= 5_000_000 and floor_s and "seconds" in timeline:
-        ratio = timeline["seconds"] / floor_s
+        runs = timeline.get("runs")
+        if runs and len(runs["reads"]) > 1:  # medians of runs alternating with the read: one slow run decides nothing
+            reads, timelines = runs["reads"], runs["timelines"]
+            floor_s, seconds = statistics.median(reads), statistics.median(timelines)
+            pairs = sorted(t / r for t, r in zip(timelines, reads, strict=True))
+            spread = f"; run by run {pairs[0]:.1f}-{pairs[-1]:.1f}x"
+            what = f"median of {len(reads)} runs each, alternately, {seconds:.2f} s"
+        else:
+            seconds, spread, what = timeline["seconds"], "", f"{timeline['seconds']:.2f} s"
+        ratio = seconds / floor_s
         verdict = "met" if ratio <= TIMELINE_TARGET else "NOT met"
-        print(f"  timeline: {ratio:.1f}x the pandas read ({floor_s:.2f} s) against {TIMELINE_TARGET:g}x: {verdict}")
+        print(
+            f"  timeline ({what}): {ratio:.1f}x the pandas read ({floor_s:.2f} s){spread} "
+            f"against {TIMELINE_TARGET:g}x: {verdict}"
+        )
     page = stages.get("map", {})
     if n == 1_000_000 and "bytes" in page:
         verdict = "met" if page["bytes"] <= MAP_TARGET_BYTES and page["seconds"] <= MAP_TARGET_SECONDS else "NOT met"
@@ -376,6 +391,14 @@ def main(argv: list[str] | None = None) -> int:
         "--timeline-only",
         action="store_true",
         help="no exports; with --dask, compare the decided table and the evidence references instead",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        metavar="N",
+        help="run the pandas read and the timeline N times each, alternately, and judge the 5x target on "
+        "their medians (default 3; 1: the first run only)",
     )
     parser.add_argument("--no-map", action="store_true", help="skip the map stage")
     parser.add_argument("--map-max", type=int, default=1_000_000, help="largest size to draw a map of")
@@ -458,6 +481,9 @@ def run_sizes(args: argparse.Namespace, sizes: list[int], folder: Path) -> None:
             )
             verdict = "byte-identical" if same else "DIFFERENT"
             measured["dask timeline"]["message"] = f"{' and '.join(compared)} {verdict}"
+        timed = "seconds" in floor.get("pandas read_csv", {}) and "seconds" in measured.get("timeline", {})
+        if args.repeat > 1 and n >= 5_000_000 and timed:
+            measured["timeline"]["runs"] = repeat_timeline(csv_path, out, args, floor, measured)
         print_size(n, floor, measured)
         print(f"  load average (1, 5, 15 min) at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
         if args.dask:
@@ -471,6 +497,21 @@ def run_sizes(args: argparse.Namespace, sizes: list[int], folder: Path) -> None:
         add_bad_row(csv_path, 3_000_000)
         print(f"\nmalformed line 3,000,000 of {n + 1:,}: {bad_row_check(csv_path, folder)}")
         print(f"  load average (1, 5, 15 min) at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+
+
+def repeat_timeline(csv_path: Path, out: Path, args: argparse.Namespace, floor: dict, measured: dict) -> dict:
+    """``args.repeat - 1`` more runs of the pandas read and of the timeline alone, alternately, each
+    in a fresh process: the two sides' times over all runs (the first pair included)."""
+    reads = [floor["pandas read_csv"]["seconds"]]
+    timelines = [measured["timeline"]["seconds"]]
+    extra = ["district"] if args.level == "district" else []
+    for _ in range(args.repeat - 1):
+        read = run_worker(["floor", str(csv_path), str(out)]).get("pandas read_csv", {})
+        timeline = run_worker(["timeline", str(csv_path), str(out), "pandas", *extra]).get("timeline", {})
+        if "seconds" in read and "seconds" in timeline:
+            reads.append(read["seconds"])
+            timelines.append(timeline["seconds"])
+    return {"reads": reads, "timelines": timelines}
 
 
 def _records(path: Path) -> int:
