@@ -90,7 +90,10 @@ def geocode(
     ----------
     names
         Place names in any common spelling (``"Mazar-e Sharif"``, ``"Kondoz"``,
-        ``"Ghazni province"``). Duplicates are allowed and resolved once.
+        ``"Ghazni province"``), as text; missing ones (``None``, NaN, ``pandas.NA``)
+        come back unresolved. Duplicates are allowed and resolved once. A pandas
+        Series keeps its index in the result, so ``df["iso"] = geocode(df["place"])["province_iso"]``
+        lines up.
     online
         ``None`` (default) stays offline. ``"nominatim"`` or any geopy geocoder
         instance is asked about the names the offline gazetteer could not resolve,
@@ -112,9 +115,10 @@ def geocode(
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per name, in input order, in EPSG:4326, with columns ``query, name,
-        kind, province_iso, province, district_id, district, lat, lon, confidence,
-        method, alternatives, reason, place_precision`` and a point ``geometry``.
+        One row per name, in input order (indexed as ``names`` when it is a Series), in
+        EPSG:4326, with columns ``query, name, kind, province_iso, province, district_id,
+        district, lat, lon, confidence, method, alternatives, reason, place_precision``
+        and a point ``geometry``.
         ``district_id`` and ``district`` name the bundled district containing the point
         (missing for a whole province, and for a district created after 2014 whose 2014
         parent is not known: ``place_precision`` 3, only its province is known).
@@ -128,7 +132,8 @@ def geocode(
     GeocoderServiceError
         When an online service refuses access (HTTP 403) or fails for good.
     InputError
-        When ``online="nominatim"`` is asked for without a ``user_agent`` (a ``ValueError``).
+        When ``online="nominatim"`` is asked for without a ``user_agent``, or a name is not
+        text (bytes, a list, a number); a ``ValueError``.
 
     Examples
     --------
@@ -142,6 +147,7 @@ def geocode(
     import geopandas as gpd
     import shapely
 
+    index = names.index if isinstance(names, pd.Series) else None  # rows line up with the caller's
     table = geocode_table(
         names,
         online=online,
@@ -152,6 +158,8 @@ def geocode(
         clock=clock,
         sleep=sleep,
     )
+    if index is not None:
+        table.index = index
     points = shapely.points(table[LON].to_numpy(), table[LAT].to_numpy())
     points[np.isnan(table[LON].to_numpy()) | np.isnan(table[LAT].to_numpy())] = None
     return gpd.GeoDataFrame(table, geometry=points, crs="EPSG:4326")
@@ -180,7 +188,7 @@ def geocode_table(
         hint = "a column such as table['place']" if isinstance(names, pd.DataFrame) else f"a list, e.g. [{'Kabul'!r}]"
         raise InputError(f"names: expected a list of place names, got {got}; pass {hint}")
     check_score(min_score)
-    queries = ["" if _is_missing(n) else str(n) for n in names]
+    queries = [_query(n, position) for position, n in enumerate(names, start=1)]
     if queries and not any(q.strip() for q in queries):
         raise InputError(f"names: all {len(queries)} names are missing (NaN, None or blank); pass place names as text")
     unique = list(dict.fromkeys(queries))
@@ -217,7 +225,20 @@ def _shown(value: object) -> str:
 
 
 def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """Whether ``value`` is a missing name: ``None``, NaN, ``pandas.NA`` or ``NaT``."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _query(value: object, position: int) -> str:
+    """The text of one name (``""`` for a missing one); anything but text is refused, naming its position."""
+    if isinstance(value, str):
+        return value
+    if _is_missing(value):
+        return ""
+    shown = repr(value) if isinstance(value, bytes | int | float) and len(repr(value)) <= 60 else _shown(value)
+    raise InputError(f"names: name {position} is {shown}, not text; pass place names as str, e.g. 'Kabul'")
 
 
 def _unresolved(query: str, reason: str, settled: bool = False) -> dict[str, Any]:

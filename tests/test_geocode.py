@@ -195,6 +195,35 @@ def test_empty_and_missing_names():
         geocode(["", None, float("nan"), "  "])
 
 
+def test_pandas_missing_values_are_missing_names():
+    df = geocode(pd.Series(["Kabul", pd.NA, None], dtype=object))
+    assert df["query"].tolist() == ["Kabul", "", ""]
+    assert df["reason"].tolist()[1:] == ["empty name", "empty name"]
+    strings = geocode(pd.Series(["Herat", None], dtype="string"))
+    assert strings["query"].tolist() == ["Herat", ""]
+
+
+def test_a_series_keeps_its_index_so_columns_line_up():
+    table = pd.DataFrame({"place": ["Kabul", "Herat", "Kondoz"]}, index=[10, 20, 30])
+    table["province_iso"] = geocode(table["place"])["province_iso"]
+    assert table["province_iso"].tolist() == ["AF-KAB", "AF-HER", "AF-KDZ"]
+    assert geocode(["Kabul", "Herat"]).index.tolist() == [0, 1]  # a list: positions
+
+
+@pytest.mark.parametrize(
+    ("names", "said"),
+    [
+        ([b"Kabul"], "name 1 is b'Kabul', not text"),
+        (["Kabul", ["Herat"]], "name 2 is a list, not text"),
+        (["Kabul", "Herat", 7], "name 3 is 7, not text"),
+    ],
+)
+def test_names_that_are_not_text_are_refused_by_position(names, said):
+    with pytest.raises(InputError, match=r"^names: ") as raised:
+        geocode(names)
+    assert said in str(raised.value)
+
+
 def test_coordinates_are_those_of_the_place():
     df = geocode(["Kandahar", "Kandahar province"])
     assert df.loc[0, ["lat", "lon"]].tolist() == pytest.approx([31.61332, 65.71013])
