@@ -1049,6 +1049,34 @@ def test_a_place_whose_province_follows_it_is_what_fell():
     }
 
 
+def test_a_province_after_a_comma_places_the_district_before_it():
+    # a district two provinces share is the one of the province written after it, and the province is no
+    # second place that fell
+    for text in ("The Taliban captured Arghandab, Zabul, on Monday.", "Arghandab, Zabul, fell on Monday."):
+        assert rows_of(text) == {("Arghandab", "AF-ZAB", "taliban", "08-16")}, text
+    # a capital's name after a district of its province only says where the district lies
+    for text in (
+        "The Taliban captured Spin Boldak, Kandahar, on Monday.",
+        "The Taliban captured Spin Boldak, Kandahar on Monday.",
+        "Spin Boldak, Kandahar, fell on Monday.",
+    ):
+        assert rows_of(text) == {("Spin Boldak", "AF-KAN", "taliban", "08-16")}, text
+    assert rows_of("Fighting raged in Spin Boldak, Kandahar, on Monday.") == {
+        ("Spin Boldak", "AF-KAN", "contested", "08-16")
+    }
+    # a list that goes on after the capital or province keeps every place, each where the gazetteer puts it
+    for text in (
+        "The Taliban captured Spin Boldak, Kandahar and Lashkar Gah on Monday.",
+        "Spin Boldak, Kandahar and Lashkar Gah fell on Monday.",
+    ):
+        assert {r[0] for r in rows_of(text)} == {"Spin Boldak", "Kandahar", "Lashkar Gah"}, text
+    assert {r[:2] for r in rows_of("Arghandab, Zabul and Helmand fell on Monday.")} == {
+        ("Arghandab", "AF-KAN"),
+        ("Zabul", "AF-ZAB"),
+        ("Helmand", "AF-HEL"),
+    }
+
+
 def test_reports_called_false_or_unconfirmed_are_contested():
     assert {(p, s) for p, _, s, _ in rows_of("Claims that the Taliban had overrun Charikar are untrue.")} == {
         ("Charikar", "contested")

@@ -13,7 +13,7 @@ from geomap.extract._model import ACTOR as _ACTOR
 from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Mention, Statement
 from geomap.extract._prefilter import PatternIndex
 from geomap.extract.claims import _DENIAL, _FALSE_REPORT, _NEGATION
-from geomap.extract.mentions import _locative, after_opening_in, names_province
+from geomap.extract.mentions import _locative, after_opening_in, list_continues, names_province
 
 _OBJ = side("taliban")
 _GOV = side("government")
@@ -396,7 +396,7 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
     found: list[Statement] = []
     anchor = m.end()
     counted_level = ""
-    for mention in mentions:
+    for index, mention in enumerate(mentions):
         if mention.start < m.end():
             continue
         level = ""
@@ -426,8 +426,17 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
         if not linked and found and "'s" in gap.replace("’", "'") and _gap_is_filler(gap, _FILLER_BEFORE | {"s"}):
             linked = True  # "Ghazni province's capital city Ghazni"
         places_last = found and found[-1].mention.kind == "district" and mention.kind in {"province", "capital"}
-        if places_last and _PLACED.match(gap):
-            anchor = mention.end  # "Burka in Baghlan, Gizab in Uruzgan": the province places the district before it
+        if places_last and (
+            _PLACED.match(gap)
+            or (
+                _LOCATED_BY_COMMA.match(gap)
+                and mention.province_iso == found[-1].mention.province_iso
+                and not list_continues(sentence, mentions, index)
+            )
+        ):
+            # "Burka in Baghlan, Gizab in Uruzgan", "captured Spin Boldak, Kandahar, on Monday": the province
+            # places the district before it ("Spin Boldak, Kandahar and Lashkar Gah" is a list of three)
+            anchor = mention.end
             continue
         if found and _DESCRIBES.match(gap):
             continue  # "entered Qala-i-Naw, the capital of Badghis": Badghis only says where it lies
@@ -591,10 +600,13 @@ def _locates_previous(sentence: str, mentions: list[Mention], index: int) -> boo
     written = names_province(sentence, province)
     if not (written or (province.kind == "capital" and place.kind == "district")):
         return False
-    return bool(
-        _LOCATED_BY_NEXT.match(sentence, place.end, province.start)
-        or (written and _LOCATED_BY_COMMA.match(sentence, place.end, province.start))
-    )
+    if _LOCATED_BY_NEXT.match(sentence, place.end, province.start):
+        return True
+    if not _LOCATED_BY_COMMA.match(sentence, place.end, province.start):
+        return False
+    # "Nawur district, Ghazni province, fell"; "Spin Boldak, Kandahar, fell", unless a list goes on after the
+    # capital ("Spin Boldak, Kandahar and Lashkar Gah": three places)
+    return written or not list_continues(sentence, mentions, index)
 
 
 # Fighting at a place's airport or prison is fighting in the place; taking the prison is not taking the place.

@@ -111,7 +111,7 @@ def extract_reports(
             previous_rows = len(rows)
         previous_end = offset + len(sentence)
         found = _mentions_in(sentence, resolved, named & naming)
-        placed_now = _placed_as_before(place_by_text(sentence, found), found, placed)
+        placed_now = _placed_as_before(place_by_text(sentence, found, resolved), found, placed)
         mentions = _references(sentence, placed_now, earlier, resolved)
         earlier = _next_antecedent(sentence, mentions, earlier)
         denies = _denies_previous(sentence) or bool(_DENIAL.search(sentence) and _CONTROL_WORD.search(sentence))

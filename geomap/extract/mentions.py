@@ -274,14 +274,46 @@ def names_province(sentence: str, mention: Mention) -> bool:
     )
 
 
-def place_by_text(sentence: str, mentions: list[Mention]) -> list[Mention]:
+#: A comma alone between a place and the province after it ("Arghandab, Zabul, fell").
+_PLACED_BY_COMMA = re.compile(r"\s*(?:districts?\s*)?,\s*", re.I)
+#: What joins the items of a list of places: a comma, "and" or "or".
+_LIST_JOIN = re.compile(r"\s*,?\s*(?:(?:and|or)\s+)?", re.I)
+
+
+def list_continues(sentence: str, mentions: list[Mention], index: int) -> bool:
+    """Whether the place after ``mentions[index]`` is joined to it as the next item of a list
+    ("Spin Boldak, Kandahar and Lashkar Gah": Kandahar is one of three places, not where Spin Boldak lies)."""
+    if index + 1 >= len(mentions):
+        return False
+    return _LIST_JOIN.fullmatch(sentence, mentions[index].end, mentions[index + 1].start) is not None
+
+
+def place_by_text(
+    sentence: str, mentions: list[Mention], resolved: dict[str, dict[str, Any]] | None = None
+) -> list[Mention]:
     """Districts and towns placed in the province the text names right after them: the province as the
-    text gives it wins over the gazetteer's (several districts share a name across provinces)."""
+    text gives it wins over the gazetteer's (several districts share a name across provinces).
+
+    After "in" or "of" ("Arghandab district in Zabul") the text is taken at its word. After a comma alone
+    ("Arghandab, Zabul, fell") only a namesake the gazetteer lists in that province (``resolved``, the
+    geocoder's answers by name) moves the place there, and not in a list that goes on after the province.
+    """
     out = list(mentions)
     for k, province in enumerate(out):
-        if not names_province(sentence, province):
+        if not names_province(sentence, province) or k == 0:
             continue
-        if k == 0 or not _PLACED_IN.search(sentence[max(0, out[k - 1].end) : province.start]):
+        before = out[k - 1]
+        if _PLACED_BY_COMMA.fullmatch(sentence, max(0, before.end), province.start):
+            if (
+                before.kind in {"district", "city"}
+                and not before.reference
+                and before.province_iso != province.province_iso
+                and _has_namesake_in(resolved, before.text, province.province_iso)
+                and not list_continues(sentence, out, k)
+            ):
+                out[k - 1] = replace(before, province_iso=province.province_iso, district=before.name)
+            continue
+        if not _PLACED_IN.search(sentence[max(0, before.end) : province.start]):
             continue
         j = k - 1
         while j >= 0 and out[j].kind in {"district", "city"} and not out[j].reference:
@@ -296,6 +328,12 @@ def place_by_text(sentence: str, mentions: list[Mention]) -> list[Mention]:
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _has_namesake_in(resolved: dict[str, dict[str, Any]] | None, name: str, province_iso: str) -> bool:
+    """Whether the geocoder's answer for ``name`` lists a place of ``province_iso`` among its alternatives."""
+    row = (resolved or {}).get(name) or {}
+    return f"({province_iso})" in _text(row.get("alternatives"))
 
 
 _IN_BEFORE = re.compile(r"(?:^|[.;:]\s+)In\s+(?:the\s+)?$")
