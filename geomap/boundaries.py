@@ -110,8 +110,14 @@ def load_districts() -> gpd.GeoDataFrame:
     return _read_districts().copy()
 
 
+#: Marks, in ``attrs``, a GeoDataFrame :func:`load_boundaries` returned (checked, in EPSG:4326).
+LOADED = "geomap_boundaries"
+#: Ends the name a GeoDataFrame given instead of a file goes by in messages ("path (GeoDataFrame)").
+IN_MEMORY = " (GeoDataFrame)"
+
+
 def load_boundaries(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | gpd.GeoDataFrame,
     *,
     id_field: str,
     name_field: str,
@@ -124,14 +130,16 @@ def load_boundaries(
     Parameters
     ----------
     path
-        The file to read.
+        The file to read, or polygons already in a GeoDataFrame (checked, repaired
+        and reprojected the same way; the GeoDataFrame itself is not changed).
     id_field
         Attribute holding a unique, non-empty id per polygon.
     name_field
         Attribute holding the display name.
     crs
-        The file's coordinate reference system. Required when the file states
-        none (a shapefile without ``.prj``); when given it overrides the file's.
+        The file's coordinate reference system. Required when the file (or the
+        GeoDataFrame) states none (a shapefile without ``.prj``); when given it
+        overrides the file's.
     encoding
         Text encoding of the attributes, e.g. ``"cp1256"``. By default a
         shapefile's ``.cpg`` is honoured and other formats are read as UTF-8.
@@ -159,10 +167,21 @@ def load_boundaries(
     RepairWarning
         When invalid polygons were repaired (their ids are in the message).
     """
+    if isinstance(path, gpd.GeoDataFrame):
+        label = "path" + IN_MEMORY
+        return _as_areas(_in_memory(path, label), Path(label), id_field, name_field, crs)
     if not isinstance(path, str | os.PathLike):
-        raise BoundaryError(f"path: expected a file path, got {type(path).__name__}; give the polygon file to read")
+        raise BoundaryError(
+            f"path: expected a file path or a GeoDataFrame, got {type(path).__name__}; give the polygon file to read"
+        )
     path = Path(path)
-    gdf = _read(path, encoding, layer)
+    return _as_areas(_read(path, encoding, layer), path, id_field, name_field, crs)
+
+
+def _as_areas(
+    gdf: gpd.GeoDataFrame, path: Path, id_field: str, name_field: str, crs: str | int | CRS | None
+) -> gpd.GeoDataFrame:
+    """:func:`load_boundaries` of the polygons read from ``path`` (named so in messages)."""
     gdf = _with_crs(gdf, path, crs)
     ids = _check_fields(gdf, path, id_field, name_field)
     _check_geometry_types(gdf, path, ids)
@@ -176,7 +195,33 @@ def load_boundaries(
     gdf.insert(0, AREA_NAME, names)
     gdf.insert(0, AREA_ID, ids.to_numpy())
     gdf.attrs["repaired"] = repaired
-    return gdf.reset_index(drop=True)
+    gdf = gdf.reset_index(drop=True)
+    gdf.attrs[LOADED] = True
+    return gdf
+
+
+def _in_memory(gdf: gpd.GeoDataFrame, label: str) -> gpd.GeoDataFrame:
+    """A copy of polygons given as a GeoDataFrame, with the checks a file's get: some areas, a geometry."""
+    if len(gdf) == 0:
+        raise BoundaryError(f"{label}: the table has no areas; give at least one polygon")
+    try:
+        gdf.geometry  # noqa: B018 - raises when no geometry column is set
+    except AttributeError:
+        raise BoundaryError(f"{label}: no geometry column is set; use gdf.set_geometry('...')") from None
+    copy = gdf.copy()
+    copy.attrs = {}
+    return copy
+
+
+def checked_boundaries(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``gdf`` (the ``boundaries`` argument) as :func:`load_boundaries` returns areas: as it is when it came
+    from there and is still in EPSG:4326, else checked, repaired and reprojected the same way, by its
+    ``area_id`` and ``area_name`` columns."""
+    crs = gdf.crs
+    if gdf.attrs.get(LOADED) and crs is not None and crs.equals("EPSG:4326"):
+        return gdf
+    label = "boundaries" + IN_MEMORY
+    return _as_areas(_in_memory(gdf, label), Path(label), AREA_ID, AREA_NAME, None)
 
 
 def _read(path: Path, encoding: str | None, layer: str | None = None) -> gpd.GeoDataFrame:
@@ -320,6 +365,11 @@ def _with_crs(gdf: gpd.GeoDataFrame, path: Path, crs: str | int | CRS | None) ->
             raise BoundaryError(
                 f"{path}: {shown(crs)} is not a coordinate reference system; use e.g. 'EPSG:4326'"
             ) from None
+    if gdf.crs is None and str(path).endswith(IN_MEMORY):
+        raise BoundaryError(
+            f"{path}: no coordinate reference system is set; set it, e.g. gdf.set_crs('EPSG:4326') if the "
+            "coordinates are longitude/latitude, or pass crs="
+        )
     if gdf.crs is None:
         prj = _companion(path, ".prj") if path.suffix.lower() == ".shp" else None
         if prj is not None:

@@ -1166,12 +1166,15 @@ def _areas(level: str, boundaries: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
     missing = [c for c in ("area_id", "area_name") if c not in boundaries.columns]
     if missing:
         raise InputError(
-            f"boundaries: no {', '.join(missing)} column(s); load the file with "
-            "geomap.load_boundaries(path, id_field=..., name_field=...)"
+            f"boundaries: no {', '.join(missing)} column(s); load the polygons with "
+            "geomap.load_boundaries(path_or_geodataframe, id_field=..., name_field=...)"
         )
     if len(boundaries) == 0:
         raise InputError("boundaries: the table has no areas; give at least one polygon")
-    return _cut_at_antimeridian(boundaries)
+    from geomap.boundaries import checked_boundaries
+
+    # polygons built in memory get the checks of a file: a CRS, valid polygons, EPSG:4326
+    return _cut_at_antimeridian(checked_boundaries(boundaries))
 
 
 def _cut_at_antimeridian(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

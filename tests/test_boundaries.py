@@ -358,3 +358,39 @@ def test_a_vertex_that_is_not_a_number_is_refused_by_its_row(tmp_path, recwarn):
         "fix the polygon's coordinates"
     )
     assert not [w for w in recwarn if "invalid value" in str(w.message)]  # no unnamed warning before it
+
+
+def _squares(crs: str | None = "EPSG:4326") -> gpd.GeoDataFrame:
+    """Three unit squares along the equator, as a user builds areas in memory."""
+    return gpd.GeoDataFrame(
+        {"code": ["A", "B", "C"], "label": ["West", "Middle", "East"]},
+        geometry=[shapely.box(10, 0, 11, 1), shapely.box(11, 0, 12, 1), shapely.box(12, 0, 13, 1)],
+        crs=crs,
+    )
+
+
+def test_polygons_in_a_geodataframe_load_like_a_file():
+    squares = _squares().to_crs("EPSG:3857")
+    areas = load_boundaries(squares, id_field="code", name_field="label")
+    assert areas["area_id"].tolist() == ["A", "B", "C"]
+    assert areas["area_name"].tolist() == ["West", "Middle", "East"]
+    assert areas.crs.to_epsg() == 4326
+    assert areas.geometry.iloc[0].bounds == pytest.approx((10, 0, 11, 1))
+    assert squares.crs.to_epsg() == 3857  # the caller's table is left as it was
+    with pytest.raises(BoundaryError, match=r"^path \(GeoDataFrame\): no coordinate reference system is set"):
+        load_boundaries(_squares(crs=None), id_field="code", name_field="label")
+    with pytest.raises(BoundaryError, match=r"^path \(GeoDataFrame\): no id field 'id'"):
+        load_boundaries(_squares(), id_field="id", name_field="label")
+
+
+def test_a_geodataframe_given_to_build_timeline_is_checked_and_reprojected():
+    from geomap.errors import InputError
+    from geomap.pipeline import build_timeline
+
+    squares = _squares().rename(columns={"code": "area_id", "label": "area_name"})
+    report = [{"date": "2024-03-01", "place": "checkpoint", "status": "taliban", "lat": 0.5, "lon": 12.5}]
+    for areas in (squares, squares.to_crs("EPSG:3857")):
+        status = build_timeline(report, boundaries=areas).status(on="2024-03-01").set_index("area_id")["status"]
+        assert status.to_dict() == {"A": "unknown", "B": "unknown", "C": "taliban"}
+    with pytest.raises(InputError, match=r"^boundaries \(GeoDataFrame\): no coordinate reference system is set"):
+        build_timeline(report, boundaries=squares.set_crs(None, allow_override=True))
