@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geomap.errors import InputError
-from geomap.gazetteer import Match, gc_paused, get_gazetteer, province_only
+from geomap.gazetteer import Entry, Match, gc_paused, get_gazetteer, inside_another_district, province_only
 from geomap.schema import DISTRICT, DISTRICT_ID, LAT, LON, PROVINCE, PROVINCE_ISO
 
 if TYPE_CHECKING:
@@ -37,9 +37,12 @@ CONFIDENCE = "confidence"
 METHOD = "method"
 ALTERNATIVES = "alternatives"
 REASON = "reason"
-#: How precisely the answer places the name: 1 the place itself, 3 only its province (a district created
-#: after 2014 whose 2014 parent is not known), 0 unresolved; the scale of :mod:`geomap.precision`.
+#: How precisely the answer places the name: 1 the place itself, 2 only the bundled district holding it (a
+#: district the 2014 polygons do not draw: Dand, Bano), 3 only its province (a district created after 2014
+#: whose 2014 parent is not known), 0 unresolved; the scale of :mod:`geomap.precision`.
 PLACE_PRECISION = "place_precision"
+#: ``place_precision`` of an answer that knows only the bundled district holding the place.
+DISTRICT_ONLY_PRECISION = 2
 #: ``place_precision`` of an answer that knows only the province.
 PROVINCE_ONLY_PRECISION = 3
 #: The columns of :func:`geocode`'s result, in order.
@@ -292,8 +295,15 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str,
         METHOD: match.method,
         ALTERNATIVES: "; ".join(other.label for other in match.alternatives),
         REASON: "",
-        PLACE_PRECISION: PROVINCE_ONLY_PRECISION if province_only(entry) else 1,
+        PLACE_PRECISION: _place_precision(entry),
     }
+
+
+def _place_precision(entry: Entry) -> int:
+    """How precisely the answer places the name (see :data:`PLACE_PRECISION`)."""
+    if province_only(entry):
+        return PROVINCE_ONLY_PRECISION
+    return DISTRICT_ONLY_PRECISION if inside_another_district(entry) else 1
 
 
 def _online_row(query: str, answer: dict[str, Any] | None, offline: dict[str, Any]) -> dict[str, Any]:

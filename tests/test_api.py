@@ -92,7 +92,10 @@ def test_export_timeline_refuses_a_table_before_writing(tmp_path):
         (lambda: geomap.geocode(None), "names: expected a list of place names, got NoneType"),
         (lambda: geomap.read_reports(None), "reports: expected a file path, a DataFrame or a list of dicts"),
         (lambda: geomap.build_timeline(42), "reports: expected a file path, a DataFrame or a list of dicts, got int"),
-        (lambda: geomap.load_boundaries(42, id_field="a", name_field="b"), "path: expected a file path or a GeoDataFrame, got int"),
+        (
+            lambda: geomap.load_boundaries(42, id_field="a", name_field="b"),
+            "path: expected a file path or a GeoDataFrame, got int",
+        ),
         (lambda: geomap.load_scheme(None), "path: expected the path of a JSON status scheme"),
         (lambda: geomap.make_scheme(None), "statuses: expected a list of status objects"),
         (lambda: geomap.map_html(None), r"m: expected the folium\.Map made by control_map\(\)"),
