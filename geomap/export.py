@@ -41,7 +41,7 @@ from geomap._columnar import Decisions
 from geomap._csv import csv_text
 from geomap._io import refuse_overwriting_inputs, write_with_atomic
 from geomap.dates import parse_date
-from geomap.errors import InputError, OutputError
+from geomap.errors import InputError, OutputError, shown
 from geomap.schema import (
     AREA_ID,
     AREA_NAME,
@@ -113,13 +113,23 @@ def export_frame(
         the intervals shape) are ``datetime64[ns]``, ``NaT`` where unknown.
     """
     check_timeline(timeline)
-    if shape not in SHAPES:
-        raise InputError(f"unknown export shape {shape!r}; use one of {', '.join(SHAPES)}")
+    _check_shape(shape, as_of)
     if not timeline.reporting_dates:
         raise InputError("the timeline has no reporting dates, so there is nothing to export")
     table, positions = _shape_table(timeline, shape=shape, as_of=as_of)
     areas = _areas_4326(timeline)
     return gpd.GeoDataFrame(table, geometry=areas.geometry.to_numpy()[positions], crs="EPSG:4326")
+
+
+def _check_shape(shape: object, as_of: object) -> None:
+    """Refuse an unknown shape, or a date for any shape but ``as-of`` (it would be left unused)."""
+    if shape not in SHAPES:
+        raise InputError(f"shape: unknown export shape {shown(shape)}; use one of {', '.join(SHAPES)}")
+    if as_of is not None and shape != "as-of":
+        raise InputError(
+            f"as_of: a date only picks the day of shape='as-of' (one row per area), not of shape={shape!r}; "
+            "pass shape='as-of' too, or leave as_of out to write every reporting date"
+        )
 
 
 def _shape_table(
@@ -335,8 +345,7 @@ def export(
     path = Path(path)
     kind = format_of(path, format)
     refuse_overwriting_inputs(path, inputs)
-    if shape not in SHAPES:
-        raise InputError(f"unknown export shape {shape!r}; use one of {', '.join(SHAPES)}")
+    _check_shape(shape, as_of)
     if not timeline.reporting_dates:
         raise InputError("the timeline has no reporting dates, so there is nothing to export")
     if compact and kind not in COMPACT_FORMATS:

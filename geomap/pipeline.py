@@ -1264,7 +1264,7 @@ def _reporting_dates(
     if dates is not None:
         if isinstance(dates, str | dt.date):
             raise InputError("dates: expected a list of dates, got a single value; wrap it in a list")
-        parsed = [parse_date(d, "reporting date") for d in dates]
+        parsed = [parse_date(d, "dates: the reporting date") for d in dates]
         if not parsed:
             raise InputError("dates: the list of reporting dates is empty; give at least one YYYY-MM-DD date")
         return sorted(set(parsed))

@@ -284,7 +284,7 @@ class ControlTimeline:
         """
         if on is None and not self.reporting_dates:
             raise InputError("the timeline has no reporting dates, so it has no status to show")
-        day = parse_date(on, "status date") if on is not None else self.reporting_dates[-1]
+        day = parse_date(on, "on: the status date") if on is not None else self.reporting_dates[-1]
         state = self._evaluate([day], compare=False)
         previous = [d for d in self.reporting_dates if d < day]
         if previous:
@@ -395,7 +395,7 @@ class ControlTimeline:
         """
         if by is not None:
             if by != "province":
-                raise InputError(f"unknown summary grouping {by!r}; use 'province' (or none)")
+                raise InputError(f"by: unknown summary grouping {by!r}; use 'province' (or none)")
             return province_counts(self.long(), list(self.scheme.keys))
         table = self.long()
         counts = pd.crosstab(table[DATE], table[STATUS]).reindex(columns=self.scheme.keys, fill_value=0)

@@ -91,6 +91,17 @@ def test_as_of_and_intervals(timeline):
     assert len(intervals[intervals["province_iso"] == "AF-KAB"]) == 1
 
 
+def test_a_date_for_another_shape_is_refused_not_ignored(timeline, tmp_path):
+    with pytest.raises(InputError, match=r"^as_of: a date only picks the day of shape='as-of'"):
+        export_frame(timeline, as_of="2021-08-11")
+    out = tmp_path / "control.parquet"
+    with pytest.raises(InputError, match=r"^as_of: .* not of shape='intervals'"):
+        export(timeline, out, shape="intervals", as_of="2021-08-11")
+    assert not out.exists()
+    with pytest.raises(InputError, match=r"^shape: unknown export shape 'wide'"):
+        export(timeline, out, shape="wide")
+
+
 def test_output_equal_to_input_is_refused_and_existing_file_kept(timeline, tmp_path):
     reports = tmp_path / "reports.csv"
     ROWS.to_csv(reports, index=False)

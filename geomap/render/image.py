@@ -177,7 +177,7 @@ def render_animation(
     """
     format = str(format).lower()
     if format not in ANIMATION_FORMATS:
-        raise InputError(f"animation format {format!r} is not one of {', '.join(ANIMATION_FORMATS)}")
+        raise InputError(f"format: animation format {format!r} is not one of {', '.join(ANIMATION_FORMATS)}")
     if not 160 <= int(width_px) <= 4000:
         raise InputError(f"animation width {width_px!r} must be between 160 and 4000 pixels")
     if format == "mp4":
@@ -209,7 +209,7 @@ def pick_date(dates: Sequence[dt.date], date: dt.date | str | None) -> int:
     day = parse_date(date, "date")
     if day < dates[0]:
         raise InputError(
-            f"date {day.isoformat()} is before the timeline's first reporting date ({dates[0].isoformat()}; "
+            f"date: {day.isoformat()} is before the timeline's first reporting date ({dates[0].isoformat()}; "
             f"the last is {dates[-1].isoformat()}); pick a date from then on"
         )
     return max(j for j, d in enumerate(dates) if d <= day)
