@@ -114,7 +114,9 @@ def decide(
     n_places = int(place.max()) + 1 if len(place) else 1
     track_ids, track = np.unique(area.astype(np.int64) * n_places + place, return_inverse=True)
     groups = _groups(track.astype(np.int64), day, status, position, contested, slice_rows)
-    return _decide_majority(groups, track_ids // n_places, query_days, n_areas=n_areas, unknown=unknown)
+    return _decide_majority(
+        groups, track_ids // n_places, query_days, n_areas=n_areas, unknown=unknown, contested=contested
+    )
 
 
 def _groups(
@@ -343,8 +345,16 @@ def _decide_latest(groups: _Groups, query_days: np.ndarray, *, n_areas: int, unk
 
 
 def _decide_majority(
-    groups: _Groups, track_area: np.ndarray, query_days: np.ndarray, *, n_areas: int, unknown: int
+    groups: _Groups,
+    track_area: np.ndarray,
+    query_days: np.ndarray,
+    *,
+    n_areas: int,
+    unknown: int,
+    contested: int | None = None,
 ) -> Decisions:
+    """Each place's latest status votes; the most common wins, a tie the most recent among the tied statuses,
+    and a tie of votes as recent is ``contested`` (when the scheme has it; else the first of them)."""
     n_days = len(query_days)
     n_tracks = len(track_area)
     n_keys = int(max(groups.decided.max(initial=0), unknown)) + 1
@@ -369,9 +379,14 @@ def _decide_majority(
         best = counts.max(axis=2)
         tied = (counts == best[..., None]) & (best[..., None] > 0)
         # Among the tied statuses the most recent vote wins; equal dates go to the first key (sorted keys).
-        winner = np.argmax(np.where(tied, newest_by_key, NO_DAY), axis=2)
+        recency = np.where(tied, newest_by_key, NO_DAY)
+        winner = np.argmax(recency, axis=2)
         voted = best > 0
-        status[:, j0 : j0 + width] = np.where(voted, winner, unknown).T
+        decided = np.where(voted, winner, unknown)
+        if contested is not None:  # statuses tied on votes and on their newest vote's date: no winner
+            as_recent = (recency == recency.max(axis=2, keepdims=True)) & tied
+            decided = np.where(voted & (as_recent.sum(axis=2) > 1), contested, decided)
+        status[:, j0 : j0 + width] = decided.T
         top[:, j0 : j0 + width] = best.T
         newest_winner[:, j0 : j0 + width] = np.take_along_axis(newest_by_key, winner[..., None], axis=2)[..., 0].T
         conflict[:, j0 : j0 + width] = (voted & (tied.sum(axis=2) > 1)).T

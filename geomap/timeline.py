@@ -16,8 +16,10 @@ Rules
       Every report about any place in the area counts; the latest wins.
   ``"majority"``
       Each place's latest status counts once; the most common status wins
-      (a tie goes to the most recent among the tied statuses). ``since`` is
-      the date of the report that made the winning status win.
+      (a tie goes to the most recent among the tied statuses; statuses tied
+      on votes as recent, of one day, give the contested status when the
+      scheme has one). ``since`` is the date of the report that made the
+      winning status win.
 
 * Reports that carry coordinates count as reports about the province itself,
   unless their ``level`` is ``district``.

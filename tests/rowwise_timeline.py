@@ -106,7 +106,7 @@ def evaluate(self, days: Sequence[dt.date], *, compare: bool) -> pd.DataFrame:
             places.setdefault(area, []).append(history)
         for area, histories in places.items():
             i = position[area]
-            _decide_majority(histories, days_ns, status[i], since[i], conflict[i], evidence[i])
+            _decide_majority(histories, days_ns, status[i], since[i], conflict[i], evidence[i], contested)
     else:
         for area, history in _report_days(counted, [AREA_ID], contested).items():
             i = position[area]
@@ -208,8 +208,9 @@ def _decide_latest(history, days_ns, status, since, conflict, evidence) -> None:
         evidence[j] = records[k]
 
 
-def _decide_majority(places, days_ns, status, since, conflict, evidence) -> None:
-    """Each place's latest status votes; the most common wins, a tie goes to the most recent vote."""
+def _decide_majority(places, days_ns, status, since, conflict, evidence, contested=None) -> None:
+    """Each place's latest status votes; the most common wins, a tie goes to the most recent vote, and a tie of
+    votes as recent is contested (when the scheme has it)."""
     keys = sorted({s for _dates, statuses, _c, _r in places for s in statuses})
     code = {k: i for i, k in enumerate(keys)}
     latest = np.stack([np.searchsorted(dates, days_ns, side="right") - 1 for dates, *_ in places])
@@ -227,7 +228,8 @@ def _decide_majority(places, days_ns, status, since, conflict, evidence) -> None
             continue
         tied = np.flatnonzero(counts[:, day] == top[day])
         winner = int(tied[np.argmax(newest[tied, day])])
-        status[day] = keys[winner]
+        as_recent = tied[newest[tied, day] == newest[winner, day]]
+        status[day] = contested if contested is not None and len(as_recent) > 1 else keys[winner]
         conflict[day] = len(tied) > 1
         evidence[day] = tuple(
             record

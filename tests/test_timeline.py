@@ -107,6 +107,27 @@ def test_district_towns_follow_the_aggregation_rule():
         ControlTimeline.from_reports(rows, aggregate="sometimes")
 
 
+def test_a_majority_tie_of_votes_as_recent_is_contested():
+    rows = reports(
+        ("2021-08-06", "Ghazni", "taliban", ""),
+        ("2021-08-07", "Andar", "government", ""),
+        ("2021-08-07", "Muqur", "government", ""),
+        ("2021-08-07", "Jaghori", "taliban", ""),
+    )
+    tl = ControlTimeline.from_reports(rows, aggregate="majority")
+    row = state(tl, "AF-GHA", "2021-08-07")
+    # 2:2, and the newest vote of each side is of the same day: no side wins (before, the keys' order chose)
+    assert (row.status, row.conflict, row.since) == ("contested", True, T(2021, 8, 7))
+    assert {e["place"] for e in row.evidence} == {"Ghazni", "Andar", "Muqur", "Jaghori"}
+    # without a contested status in the scheme, the first of the tied statuses, flagged
+    statuses = [
+        {"key": k, "color": c} for k, c in (("taliban", "#d7301f"), ("government", "#2166ac"), ("unknown", "#cccccc"))
+    ]
+    scheme = make_scheme(statuses)
+    plain = state(ControlTimeline.from_reports(rows, aggregate="majority", scheme=scheme), "AF-GHA", "2021-08-07")
+    assert (plain.status, plain.conflict) == ("government", True)
+
+
 def test_majority_since_starts_when_the_winner_changes():
     rows = reports(
         ("2021-08-01", "Ghazni", "government", ""),
