@@ -1801,7 +1801,11 @@ class Gazetteer:
             return match  # the main tables and the villages agree on the province
         if match is not None and provinces and match.entry.province_iso not in provinces:
             match = None  # the text names the province: a misspelling of a place elsewhere is not meant
-        entries = [self._village_entry(villages, group[0]) for group in by_province.values()]
+        # each province's village spelled as asked, else its first of the key ("Sangar", not "Sangar Saray")
+        entries = [
+            self._village_entry(villages, next((n for n in group if normalize(villages.name(n)) == norm), group[0]))
+            for group in by_province.values()
+        ]
         entries.sort(key=lambda e: (-len(by_province[e.province_iso]), e.province_iso))
         if match is not None:
             entries.append(match.entry)  # a misspelling of a place elsewhere stays a candidate

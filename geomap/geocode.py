@@ -74,6 +74,11 @@ REASON_FOREIGN = "outside Afghanistan ({name})"
 REASON_UNKNOWN = "no Afghan place with a similar name in the offline gazetteer"
 REASON_NO_ANSWER = "; the online geocoder did not answer (try again later)"
 REASON_LOW = "best match {name} ({iso}) scored {score:.2f}, below min_score {min_score:.2f}"
+#: The reason of a name held because places of several provinces fit it.
+REASON_AMBIGUOUS = (
+    "ambiguous: places of {provinces} provinces fit it (see alternatives); best match {name} ({iso}) scored "
+    "{score:.2f}, below min_score {min_score:.2f}; add the province, e.g. '{query}, {province}'"
+)
 
 
 def geocode(
@@ -276,7 +281,17 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str,
             return _unresolved(query, REASON_UNKNOWN)
         return _unresolved(query, REASON_FOREIGN.format(name=entry.name), settled=True)
     if match.confidence < min_score:
-        reason = REASON_LOW.format(name=entry.name, iso=entry.province_iso, score=match.confidence, min_score=min_score)
+        provinces = {e.province_iso for e in (entry, *match.alternatives) if e.province_iso}
+        low = REASON_AMBIGUOUS if len(provinces) > 1 else REASON_LOW
+        reason = low.format(
+            name=entry.name,
+            iso=entry.province_iso,
+            score=match.confidence,
+            min_score=min_score,
+            provinces=len(provinces),
+            query=" ".join(query.split()),
+            province=entry.province,
+        )
         row = _unresolved(query, reason)
         # the candidates are kept, so a user can pick one or add the province to the name
         row[ALTERNATIVES] = "; ".join(e.label for e in (entry, *match.alternatives))

@@ -224,6 +224,17 @@ def test_names_that_are_not_text_are_refused_by_position(names, said):
     assert said in str(raised.value)
 
 
+def test_a_name_of_several_provinces_says_so_and_how_to_decide():
+    row = geocode(["Sangar"]).iloc[0]
+    assert row["method"] == ""
+    assert row["reason"].startswith("ambiguous: places of 7 provinces fit it (see alternatives); best match ")
+    assert row["reason"].endswith("; add the province, e.g. 'Sangar, Nangarhar'")
+    assert {"Sangar (AF-KNR)", "Sangar (AF-GHO)"} <= set(row["alternatives"].split("; "))
+    assert geocode(["Sangar, Kunar"]).loc[0, "province_iso"] == "AF-KNR"
+    # one province's villages of the name are answered by the one spelled as asked, not the first of the key
+    assert geocode(["Sachak"]).loc[0, "name"] == "Sachak"
+
+
 def test_coordinates_are_those_of_the_place():
     df = geocode(["Kandahar", "Kandahar province"])
     assert df.loc[0, ["lat", "lon"]].tolist() == pytest.approx([31.61332, 65.71013])
