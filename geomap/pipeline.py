@@ -73,7 +73,8 @@ def build_timeline(
     ----------
     reports
         A reports file (``.csv``, ``.tsv``, ``.json``, ``.xlsx``; see
-        :func:`geomap.reports.read_reports`), a DataFrame or a list of records
+        :func:`geomap.reports.read_reports`), a DataFrame (a GeoDataFrame of points: each
+        point as the report's ``lat``/``lon``) or a list of records
         with ``date, place, status`` and optional ``source, note, lat, lon, level``.
     level
         ``"province"`` (default) maps the 34 bundled provinces; ``"district"``

@@ -21,9 +21,10 @@ import difflib
 import io
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -84,7 +85,8 @@ def read_reports(
     reports
         A ``.csv`` or ``.tsv`` file (UTF-8; comma, semicolon or tab separated:
         detected from the header), a ``.json`` file (a list of records), an
-        ``.xlsx`` workbook, a DataFrame, or a list of dicts.
+        ``.xlsx`` workbook, a DataFrame, or a list of dicts. A GeoDataFrame of points gives
+        each report its point (in EPSG:4326) as ``lat``/``lon``.
     scheme
         The status scheme; statuses may be written as its keys, labels or aliases.
     bounds
@@ -131,6 +133,47 @@ def read_reports(
     return validate_reports(frame, scheme=scheme, source_name=name, rows=rows, bounds=bounds)
 
 
+def _geometry_name(frame: pd.DataFrame) -> str | None:
+    """The active geometry column of a GeoDataFrame (``None`` for a plain DataFrame, or none set)."""
+    geopandas = sys.modules.get("geopandas")  # a GeoDataFrame means geopandas is loaded
+    if geopandas is None or not isinstance(frame, geopandas.GeoDataFrame):
+        return None
+    name = frame._geometry_column_name
+    return name if isinstance(name, str) and name in frame.columns else None
+
+
+def _points_as_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Reports given as a GeoDataFrame of points: each point's longitude and latitude (EPSG:4326) as the
+    ``lon`` and ``lat`` columns, the geometry dropped; an empty geometry leaves them blank."""
+    name = cast(str, _geometry_name(frame))
+    geometry = frame[name]
+    plain = pd.DataFrame(frame.drop(columns=name)).copy()
+    given = [c for c in ("lat", "lon") if c in plain.columns]
+    if given:
+        raise InputError(
+            f"reports (GeoDataFrame): has both point geometries and {'/'.join(given)} columns; "
+            "drop one of them, so each report has one place"
+        )
+    if geometry.crs is None:
+        raise InputError(
+            "reports (GeoDataFrame): the points have no coordinate reference system; set it, e.g. "
+            "gdf.set_crs('EPSG:4326') if they are longitude/latitude"
+        )
+    kinds = geometry.geom_type
+    odd = kinds.notna() & (kinds != "Point") & ~geometry.is_empty
+    if odd.any():
+        first = int(np.flatnonzero(odd.to_numpy())[0])
+        raise InputError(
+            f"reports (GeoDataFrame), row {first + 1}, column '{name}': a {kinds.iloc[first]}, not a point; "
+            "give each report a point (e.g. its centroid)"
+        )
+    points = geometry.to_crs("EPSG:4326")
+    blank = points.isna() | points.is_empty
+    plain["lat"] = np.where(blank, np.nan, points.y.where(~blank))
+    plain["lon"] = np.where(blank, np.nan, points.x.where(~blank))
+    return plain
+
+
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", "")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITERS = (",", ";", "\t")
@@ -156,6 +199,8 @@ def read_table(
         unknown worksheet.
     """
     if isinstance(source, pd.DataFrame):
+        if _geometry_name(source) is not None:
+            return "reports (GeoDataFrame)", _points_as_columns(source), None
         return "reports (DataFrame)", source.copy(), None
     if isinstance(source, list):
         if not all(isinstance(record, dict) for record in source):

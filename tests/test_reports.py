@@ -361,3 +361,26 @@ def test_a_stray_cell_far_out_in_a_workbook_costs_nothing_or_is_refused(tmp_path
     book.save(tmp_path / "wide.xlsx")
     with pytest.raises(InputError, match=r"the sheet spans 1,048,576 rows and 16,384 columns from its header"):
         read_reports(tmp_path / "wide.xlsx")
+
+
+def test_a_geodataframe_of_points_gives_each_report_its_coordinates():
+    import geopandas as gpd
+    import shapely
+
+    points = gpd.GeoDataFrame(
+        {"date": ["2021-08-12", "2021-08-13", "2021-08-13"], "place": ["checkpoint 4", "bridge", "ford"],
+         "status": ["taliban", "government", "contested"]},
+        geometry=[shapely.Point(69.2, 34.5), shapely.Point(62.2, 34.35), shapely.Point()],
+        crs="EPSG:4326",
+    )  # fmt: skip
+    table = read_reports(points.to_crs("EPSG:3857"))  # reprojected back to degrees
+    assert table["lat"].tolist()[:2] == pytest.approx([34.5, 34.35])
+    assert table["lon"].tolist()[:2] == pytest.approx([69.2, 62.2])
+    assert np.isnan(table.loc[2, "lat"]) and np.isnan(table.loc[2, "lon"])  # an empty point: none given
+    assert "geometry" not in table.columns
+    with pytest.raises(InputError, match=r"^reports \(GeoDataFrame\): the points have no coordinate reference"):
+        read_reports(points.set_crs(None, allow_override=True))
+    with pytest.raises(InputError, match=r"^reports \(GeoDataFrame\), row 2, column 'geometry': a Polygon, not a"):
+        read_reports(points.set_geometry([shapely.Point(69, 34), shapely.box(0, 0, 1, 1), shapely.Point()]))
+    with pytest.raises(InputError, match=r"^reports \(GeoDataFrame\): has both point geometries and lat/lon"):
+        read_reports(points.assign(lat=34.0, lon=69.0))
