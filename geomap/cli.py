@@ -254,6 +254,7 @@ def _timeline_from_args(
         )
         print(f"geomap: conflicting reports, {how}: {shown}{more}", file=sys.stderr)
     _report_province_wide(timeline)
+    _report_uncounted(timeline)
     _refuse_nothing_placed(args, timeline)
     if lean:
         from geomap.pipeline import release_memory
@@ -324,6 +325,30 @@ def _report_province_wide(timeline: ControlTimeline) -> None:
         f"geomap: {len(wide)} report(s) name only a province and were applied to each of its districts, "
         f"marked province-wide: {listed}{more}; name a district or town (or give lat/lon) to place them, "
         "or use --strict to refuse them",
+        file=sys.stderr,
+    )
+
+
+def _report_uncounted(timeline: ControlTimeline) -> None:
+    """Say how many reports the capital rule keeps out of the provinces' statuses (about districts, towns or
+    villages): on a province map they would otherwise leave no trace."""
+    from geomap.errors import shown
+    from geomap.geocode import KIND
+    from geomap.timeline import DIRECT_KINDS
+
+    reports = timeline._reports
+    if timeline.aggregate != "capital" or not timeline.provinces or KIND not in reports.columns:
+        return
+    left = ~reports[KIND].isin(DIRECT_KINDS).to_numpy()
+    count = int(left.sum())
+    if not count:
+        return
+    places = list(dict.fromkeys(reports["place"].to_numpy()[left][:1000]))
+    listed = ", ".join(shown(p) for p in places[:3]) + (", ..." if len(places) > 3 else "")
+    print(
+        f"geomap: {count:,} report(s) about districts, towns or villages ({listed}) do not set a province's "
+        "status under --aggregate capital (only reports about a province or its capital do); count them with "
+        "--aggregate latest or majority, or map districts with --level district",
         file=sys.stderr,
     )
 

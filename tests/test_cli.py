@@ -186,3 +186,24 @@ def test_output_that_is_a_folder(reports, tmp_path, capsys):
     folder.mkdir()
     assert main(["export", str(reports), "-o", str(folder)]) == 1
     assert f"{folder}: is a folder; give a file name" in capsys.readouterr().err
+
+
+def test_reports_the_capital_rule_leaves_out_are_counted_on_stderr(tmp_path, capsys):
+    reports = tmp_path / "reports.csv"
+    reports.write_text(
+        "date,place,status\n"
+        "2021-08-07,Spin Boldak,taliban\n"
+        "2021-08-08,Nawur,taliban\n"
+        "2021-08-08,Spin Boldak,government\n"
+        "2021-08-08,Herat,government\n",
+        encoding="utf-8",
+    )
+    assert main(["summary", str(reports)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "geomap: 3 report(s) about districts, towns or villages ('Spin Boldak', 'Nawur') do not set a "
+        "province's status under --aggregate capital" in err
+    )
+    for other in (["--aggregate", "latest"], ["--level", "district"]):
+        assert main(["summary", str(reports), *other]) == 0
+        assert "do not set a province's status" not in capsys.readouterr().err
