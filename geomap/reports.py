@@ -318,19 +318,22 @@ def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame
 
 
 def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, list[int]]:
-    """Parse CSV text; also return each record's spreadsheet row (header = row 1).
+    """Parse CSV text; also return the row of each record (header = row 1): the line it begins on.
 
-    Blank lines are skipped but still counted, so row numbers match what an editor shows.
+    Blank lines are skipped but still counted, and a value spanning lines counts each of them, so row
+    numbers match what an editor shows (for a file without such values, what a spreadsheet shows too).
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
+    ended = 0  # the line the last record read ends on
     try:
         with field_limit():  # geomap's own limit (a library may have raised Python's)
             for fields in reader:
-                records.append((reader.line_num, fields))
+                records.append((ended + 1, fields))
+                ended = reader.line_num
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):  # named at the row where the record began
-            begun = records[-1][0] + 1 if records else 1
+            begun = ended + 1
             raise InputError(
                 f"{path}: row {begun}: a value longer than {MAX_CELL_CHARS:,} characters (or a quote left "
                 "open, which makes the rest of the file one value); close the quote or shorten the value"

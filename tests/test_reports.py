@@ -384,3 +384,18 @@ def test_a_geodataframe_of_points_gives_each_report_its_coordinates():
         read_reports(points.set_geometry([shapely.Point(69, 34), shapely.box(0, 0, 1, 1), shapely.Point()]))
     with pytest.raises(InputError, match=r"^reports \(GeoDataFrame\): has both point geometries and lat/lon"):
         read_reports(points.assign(lat=34.0, lon=69.0))
+
+
+def test_a_record_spanning_lines_is_named_by_the_line_it_begins_on(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "date,place,status,source,note\n"
+        '2021-08-32,Kabul,government,s1,"a note\non two lines"\n'
+        '2021-08-02,Herat,taliban,s2,"a\nb\nc"\n'
+        "2021-13-02,Ghazni,taliban,s3,x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReportsError) as raised:
+        read_reports(path)
+    rows = [p.split(", column")[0].rsplit("row ", 1)[1] for p in raised.value.problems]
+    assert rows == ["2", "7"]  # the record of lines 2-3, and the one after the record of lines 4-6

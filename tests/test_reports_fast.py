@@ -40,8 +40,8 @@ def test_fast_path_matches_the_careful_reader(always_fast, tmp_path, monkeypatch
 @pytest.mark.parametrize(
     ("text", "rows"),
     [
-        ('date,place,status,note\n2021-08-01,Kabul,taliban,"two\nlines"\n2021-08-02,Herat,taliban,\n', [3, 4]),
-        ('date,place,status,note\n2021-08-01,Kabul,taliban,"two\rlines"\n2021-08-02,Herat,taliban,\n', [3, 4]),
+        ('date,place,status,note\n2021-08-01,Kabul,taliban,"two\nlines"\n2021-08-02,Herat,taliban,\n', [2, 4]),
+        ('date,place,status,note\n2021-08-01,Kabul,taliban,"two\rlines"\n2021-08-02,Herat,taliban,\n', [2, 4]),
     ],
 )
 def test_files_whose_rows_are_not_lines_are_read_carefully(always_fast, tmp_path, text, rows):
@@ -202,7 +202,7 @@ def test_typed_reader_leaves_values_spanning_lines_to_the_text_reader(always_fas
     path = tmp_path / "reports.csv"
     path.write_text('date,place,status\n2021-08-01,"Kabul\ncity",taliban\n2021-08-02,Herat,taliban\n')
     assert _read_plain_reports(path, scheme=AFGHANISTAN_2021, bounds=None) is None
-    assert read_reports(path)["row"].tolist() == [3, 4]  # a record is numbered by its last line
+    assert read_reports(path)["row"].tolist() == [2, 4]  # a record is numbered by the line it begins on
 
 
 @pytest.mark.parametrize("extra", ['"two\nlines"', '"carriage\rreturn"', "nul\x00byte", "fine\ttab"])
