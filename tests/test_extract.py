@@ -1077,6 +1077,28 @@ def test_a_province_after_a_comma_places_the_district_before_it():
     }
 
 
+def test_what_happened_to_a_place_before_is_not_news_of_the_sentence():
+    for text in (
+        "Government troops retook Karukh district from the Taliban on Wednesday, a week after it fell.",
+        "Afghan forces retook Karukh on Wednesday, days after the town was overrun.",
+    ):
+        assert rows_of(text) == {("Karukh", "AF-HER", "government", "08-11")}, text
+    # the fall a clause of "before" tells is the news
+    assert rows_of("Afghan forces held out in Maimana for a month before the city was overrun.") == {
+        ("Maymana", "AF-FYB", "taliban", "08-16")
+    }
+
+
+def test_the_city_of_a_province_is_its_capital():
+    text = "Lashkar Gah is besieged. A spokesman for the governor of Helmand said the city had not fallen."
+    assert ("Lashkar Gah", "AF-HEL", "government", "08-16") in rows_of(text)
+    assert all(place != "Helmand" for place, *_ in rows_of(text))
+    # "the district" of a province is one the text does not name: no row for the whole province
+    assert rows_of("Fighting raged across Helmand province. The district fell on Monday.") == {
+        ("Helmand", "AF-HEL", "contested", "08-16")
+    }
+
+
 def test_reports_called_false_or_unconfirmed_are_contested():
     assert {(p, s) for p, _, s, _ in rows_of("Claims that the Taliban had overrun Charikar are untrue.")} == {
         ("Charikar", "contested")

@@ -537,6 +537,8 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
         mention = mentions[index]
         if mention.end > m.start():
             continue
+        if mention.reference and _EARLIER_CLAUSE.search(sentence, 0, mention.start):
+            break  # "retook Karukh on Wednesday, a week after it fell": what happened to it before
         if _locates_previous(sentence, mentions, index):
             locator = mention  # "Waghaz district in Ghazni province fell": Waghaz fell, not Ghazni
             continue
@@ -576,6 +578,10 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
         anchor = mention.start
     return found
 
+
+# "a week after", "since": the clause that follows tells of an earlier time than the sentence's ("held out for a
+# month before the city was overrun" is news of the fall)
+_EARLIER_CLAUSE = re.compile(r"\b(?:after|since)\s+$", re.I)
 
 # "Waghaz district in", ", a district of the northern", " in": a place, then the province it lies in
 _LOCATED_BY_NEXT = re.compile(

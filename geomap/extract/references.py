@@ -143,6 +143,10 @@ def _antecedent(
         return None
     if noun == "capital" and place.kind == "province":
         return _capital_of(place)  # "In Uruzgan, the provincial capital was surrendered": Tarinkot
+    if place.kind == "province" and noun == "city":
+        return _capital_of(place)  # "the governor of Helmand said the city had not fallen": Lashkar Gah
+    if place.kind == "province" and noun in ("town", "district"):
+        return None  # one of the province's towns or districts, which the text does not name
     return place
 
 
