@@ -1089,6 +1089,16 @@ def test_what_happened_to_a_place_before_is_not_news_of_the_sentence():
     }
 
 
+def test_a_word_of_state_joined_by_and_does_not_hide_the_phrase():
+    assert rows_of("Officials in Faizabad said the city was calm and under government control.") == {
+        ("Fayzabad", "AF-BDS", "government", "08-16")
+    }
+    assert rows_of("Faizabad remained quiet and in government hands on Saturday.") == {
+        ("Fayzabad", "AF-BDS", "government", "08-14")
+    }
+    assert rows_of("Faizabad was not calm and under attack.") == set()
+
+
 def test_the_city_of_a_province_is_its_capital():
     text = "Lashkar Gah is besieged. A spokesman for the governor of Helmand said the city had not fallen."
     assert ("Lashkar Gah", "AF-HEL", "government", "08-16") in rows_of(text)

@@ -671,7 +671,11 @@ def _conditional_before(sentence: str, mention: Mention) -> bool:
 
 
 def _strip_modal_words(gap: str) -> str:
-    return _HEDGE.sub(" ", gap).replace(" to ", " ")
+    return _STATE_AND.sub(r"\1 ", _HEDGE.sub(" ", gap)).replace(" to ", " ")
+
+
+# "was calm and under government control": one word of state joined to the phrase by "and" after the verb
+_STATE_AND = re.compile(r"\b(was|is|were|are|remained|remains|stayed|stays)\s+(?!not\b|no\b)[a-z]+\s+and\s+")
 
 
 def _followed_by_agent(sentence: str, end: int) -> bool:
