@@ -24,6 +24,7 @@ from geomap.errors import (
     GeomapError,
     InputError,
     OutputError,
+    SuspectDatesWarning,
     UnplacedReportsWarning,
 )
 
@@ -36,7 +37,7 @@ if _typing.TYPE_CHECKING:
     from geomap.pipeline import build_timeline
     from geomap.plot import plot_summary
     from geomap.render import control_map, map_html, render_animation, render_image
-    from geomap.reports import read_reports
+    from geomap.reports import ReportsError, read_reports
     from geomap.scheme import AFGHANISTAN_2021, Status, StatusScheme, load_scheme, make_scheme
     from geomap.timeline import ControlTimeline
 
@@ -63,6 +64,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "map_html": ("geomap.render", "map_html"),
     "plot_summary": ("geomap.plot", "plot_summary"),
     "read_reports": ("geomap.reports", "read_reports"),
+    "ReportsError": ("geomap.reports", "ReportsError"),
     "render_animation": ("geomap.render", "render_animation"),
     "render_image": ("geomap.render", "render_image"),
 }
@@ -77,8 +79,10 @@ __all__ = [
     "GeomapError",
     "InputError",
     "OutputError",
+    "ReportsError",
     "Status",
     "StatusScheme",
+    "SuspectDatesWarning",
     "UnplacedReportsWarning",
     "__version__",
     "build_timeline",

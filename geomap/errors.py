@@ -38,6 +38,10 @@ class UnplacedReportsWarning(UserWarning):
     its ``unresolved`` table."""
 
 
+class SuspectDatesWarning(UserWarning):
+    """Some report dates look mistyped: after today, or a year or more apart from every other report's."""
+
+
 def row_message(source: str, row: int | None, column: str | None, value: object, why: str) -> str:
     """Format the one-line message used for a bad value in a table.
 

@@ -203,6 +203,7 @@ def build_timeline(
         (located, unresolved, area_text), seen = concurrently(
             place, lambda: _observed_days(table), parallel=len(table) >= PARALLEL_MIN_ROWS
         )
+        _warn_suspect_days(seen)
         reporting_dates = _reporting_dates(seen, dates=None, freq=freq)
     if strict:
         _refuse_unplaced(reports, located, unresolved)
@@ -500,6 +501,7 @@ def _build_in_chunks(
     if not days:
         raise NotPlain(path)  # no records: the whole-file reader says so
     seen = np.unique(np.concatenate(days))
+    _warn_suspect_days(seen)
     reporting_dates = _reporting_dates(seen, dates=dates, freq=freq)
     if taken:  # a province-wide report never overrides a specific report of the same district and date
         specific = np.unique(np.concatenate(taken))
@@ -1253,6 +1255,40 @@ _DAYS_SLICE = 1 << 20
 MAX_FREQ_DATES = 20_000
 """Reporting dates a frequency may make (55 years of days): a report dated centuries away from the others
 would otherwise make hundreds of thousands of maps."""
+
+
+#: Days between a report's date and every other report's beyond which the date looks mistyped.
+ISOLATED_DAYS = 366
+
+
+def _warn_suspect_days(days_seen: np.ndarray) -> None:
+    """Warn (:class:`~geomap.errors.SuspectDatesWarning`) about report days that look mistyped: after
+    today, or the first or last day of the reports a year or more apart from every other."""
+    import warnings
+
+    import numpy as np
+
+    from geomap.errors import SuspectDatesWarning
+
+    days = days_seen[~np.isnat(days_seen)].astype("datetime64[D]")
+    if not len(days):
+        return
+    today = np.datetime64(dt.date.today(), "D")
+    found = []
+    later = days[days > today]
+    if len(later):
+        found.append(f"{len(later)} report day(s) after today ({today}): {', '.join(map(str, later[:3]))}")
+    gap = np.timedelta64(ISOLATED_DAYS, "D")
+    if len(days) > 2 and days[1] - days[0] >= gap:  # of two days, either may be the odd one
+        found.append(f"{days[0]}, more than a year before every other report day (the next is {days[1]})")
+    if len(days) > 2 and days[-1] - days[-2] >= gap and not days[-1] > today:
+        found.append(f"{days[-1]}, more than a year after every other report day (the one before is {days[-2]})")
+    if found:
+        warnings.warn(
+            f"report dates that look mistyped: {'; '.join(found)}; check their years",
+            SuspectDatesWarning,
+            stacklevel=_outside_geomap(),
+        )
 
 
 def _reporting_dates(

@@ -11,7 +11,7 @@ from fake_places import answer_table
 from shapely.geometry import Polygon
 
 from geomap.boundaries import load_boundaries
-from geomap.errors import GeocodeError, InputError, UnplacedReportsWarning
+from geomap.errors import GeocodeError, InputError, SuspectDatesWarning, UnplacedReportsWarning
 from geomap.geocode import Geocoder
 from geomap.pipeline import build_timeline, geocode_places
 from geomap.reports import read_reports
@@ -324,5 +324,31 @@ def test_a_frequency_over_centuries_is_refused_not_drawn():
         {"date": "1700-01-01", "place": "Herat", "status": "taliban", "lat": 34.35, "lon": 62.2},
         {"date": "2200-01-01", "place": "Herat", "status": "government", "lat": 34.35, "lon": 62.2},
     ]
-    with pytest.raises(InputError, match=r"freq='D': the reports run from 1700-01-01 to 2200-01-01, 182,622 reporting"):
+    with (
+        pytest.raises(InputError, match=r"freq='D': the reports run from 1700-01-01 to 2200-01-01, 182,622 reporting"),
+        pytest.warns(SuspectDatesWarning, match="after today"),
+    ):
         build_timeline(rows, freq="D")
+
+
+def _at_herat(*days: str) -> list[dict]:
+    return [{"date": d, "place": "Herat", "status": "taliban", "lat": 34.35, "lon": 62.2} for d in days]
+
+
+def test_report_dates_that_look_mistyped_are_warned_about():
+    with pytest.warns(SuspectDatesWarning) as caught:
+        build_timeline(_at_herat("2021-08-07", "2012-08-08", "2021-08-09", "2121-01-01"))
+    (warning,) = caught
+    message = str(warning.message)
+    assert message.startswith("report dates that look mistyped: 1 report day(s) after today (")
+    assert "): 2121-01-01; 2012-08-08, more than a year before every other report day (the next is 2021-08-07)" in (
+        message
+    )
+    with pytest.warns(SuspectDatesWarning, match="2023-01-05, more than a year after every other report day"):
+        build_timeline(_at_herat("2021-08-07", "2021-08-09", "2023-01-05"))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SuspectDatesWarning)
+        build_timeline(_at_herat("2019-01-01", "2020-06-01"))  # two days: either may be the odd one
+        build_timeline(_at_herat(*(f"{year}-03-01" for year in range(2010, 2022))))  # years, each near the next
