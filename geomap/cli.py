@@ -1173,6 +1173,18 @@ def _terminate_as_interrupt() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+def _unused_options(args: argparse.Namespace) -> list[str]:
+    """Options given that another option must switch on, each with what to add."""
+    unused = []
+    if getattr(args, "online", None) is None:
+        for option in ("user_agent", "cache"):
+            if getattr(args, option, None) is not None:
+                unused.append(f"--{option.replace('_', '-')} is used only with --online; it has no effect here")
+    if getattr(args, "scheduler", None) and getattr(args, "engine", "pandas") != "dask":
+        unused.append("--scheduler is used only with --engine dask; it has no effect here")
+    return unused
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status."""
     parser = build_parser()
@@ -1197,6 +1209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(_has_lone_surrogate(n) for n in names):
         print("geomap: error: a NAME holds bytes that are not text in this locale; pass UTF-8", file=sys.stderr)
         return EXIT_ERROR
+    for unused in _unused_options(args):
+        print(f"geomap: warning: {unused}", file=sys.stderr)
     try:
         with _terminate_as_interrupt(), warnings.catch_warnings():  # one-line warnings only while the command runs
             warnings.showwarning = _show_warning

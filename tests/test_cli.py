@@ -207,3 +207,17 @@ def test_reports_the_capital_rule_leaves_out_are_counted_on_stderr(tmp_path, cap
     for other in (["--aggregate", "latest"], ["--level", "district"]):
         assert main(["summary", str(reports), *other]) == 0
         assert "do not set a province's status" not in capsys.readouterr().err
+
+
+def test_options_that_another_option_switches_on_are_named_when_alone(tmp_path, capsys):
+    reports = tmp_path / "reports.csv"
+    reports.write_text("date,place,status\n2021-08-12,Herat,taliban\n", encoding="utf-8")
+    argv = ["summary", str(reports), "--user-agent", "me", "--cache", str(tmp_path / "c.sqlite")]
+    assert main([*argv, "--scheduler", "tcp://127.0.0.1:1"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[:3] == [
+        "geomap: warning: --user-agent is used only with --online; it has no effect here",
+        "geomap: warning: --cache is used only with --online; it has no effect here",
+        "geomap: warning: --scheduler is used only with --engine dask; it has no effect here",
+    ]
+    assert not (tmp_path / "c.sqlite").exists()
