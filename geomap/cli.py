@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_provinces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("provinces", help="list the 34 bundled provinces (ISO code, name, capital)")
+    what = "list the 34 bundled provinces (ISO code, name, capital)"
+    p = sub.add_parser("provinces", help=what, description=what[0].upper() + what[1:] + ".")
     p.add_argument("--csv", action="store_true", help="print CSV instead of aligned columns")
     p.set_defaults(func=_cmd_provinces)
 
@@ -87,7 +88,7 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "reports",
         help="reports file: CSV (UTF-8; comma, semicolon or tab), JSON or Excel .xlsx with date, place, status"
-        "[, source, note, lat, lon]",
+        "[, source, note, lat, lon, level, place_precision, date_precision]",
     )
     p.add_argument("--sheet", metavar="NAME", help="worksheet of an .xlsx reports file: name or number (default: 1)")
     g = p.add_argument_group("areas")
@@ -157,8 +158,9 @@ def _add_raw_csv(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--raw-csv",
         action="store_true",
-        help="write CSV cells as they are; by default text starting with = + - @ gets a leading ' "
-        "so spreadsheets show it instead of running it as a formula",
+        help="write the cells of every CSV this command writes (--unresolved, --csv, a .csv output) as they "
+        "are; by default text starting with = + - @ gets a leading ' so spreadsheets show it instead of "
+        "running it as a formula",
     )
 
 
@@ -925,7 +927,12 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "alternatives, reason, place_precision.",
     )
     p.add_argument("names", nargs="*", metavar="NAME", help="place names to resolve")
-    p.add_argument("--input", "-i", metavar="FILE", help="file with one name per line, or a CSV with a 'place' column")
+    p.add_argument(
+        "--input",
+        "-i",
+        metavar="FILE",
+        help="file with one name per line, or a CSV, TSV, JSON or .xlsx reports file with a 'place' column",
+    )
     p.add_argument("-o", "--output", metavar="FILE.csv", help="write the CSV here (atomically) instead of stdout")
     p.add_argument(
         "--strict",
