@@ -2538,10 +2538,14 @@ class Gazetteer:
         if best.kind not in (FOREIGN, "village") and (method != "exact" or best.kind == "district"):
             # a large foreign city spelled exactly so: "Zabol" is Zabul province, or Zabol in Iran; a
             # district's foreign namesake of any size is listed too (Ghaziabad, Kunar, or Ghaziabad, India)
+            # (one of its bulk alternate names counts only in the script of its own country: "زابل" is also Zabol
+            # in Iran, but "جلال آباد" is not Kyrgyzstan's Jalal-Abad, though GeoNames writes it so too)
             others += [
                 self.entries[i]
                 for i in foreign
-                if i in recorded and (self.entries[i].population >= FOREIGN_CITY_POPULATION or best.kind == "district")
+                if i in recorded
+                and (slot.hits[i][0] <= weakest or _writes_arabic_script(self.entries[i]))
+                and (self.entries[i].population >= FOREIGN_CITY_POPULATION or best.kind == "district")
             ][:1]
         if _is_later_district(best):
             cap = PROVINCE_ONLY_CONFIDENCE if province_only(best) else LATER_DISTRICT_CONFIDENCE
@@ -3000,6 +3004,40 @@ def province_only(entry: Entry) -> bool:
     a report about somewhere in the province.
     """
     return entry.kind == "district" and PROVINCE_ONLY_NOTE in entry.source
+
+
+#: Countries whose own script is the Arabic one (ISO 3166-1): their places' names in it are their own.
+_ARABIC_SCRIPT_COUNTRIES = frozenset(
+    [
+        "IR",
+        "PK",
+        "IQ",
+        "SA",
+        "AE",
+        "QA",
+        "KW",
+        "OM",
+        "YE",
+        "JO",
+        "SY",
+        "LB",
+        "PS",
+        "EG",
+        "LY",
+        "TN",
+        "DZ",
+        "MA",
+        "MR",
+        "SD",
+        "BH",
+    ]
+)
+
+
+def _writes_arabic_script(entry: Entry) -> bool:
+    """Whether the foreign place ``entry`` lies in a country that writes in Arabic script."""
+    country = re.search(r"\(([A-Z]{2})\)$", entry.source)
+    return country is not None and country.group(1) in _ARABIC_SCRIPT_COUNTRIES
 
 
 #: The ``source`` of the districts of the bundled 2014 polygons.

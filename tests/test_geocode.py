@@ -154,6 +154,16 @@ def test_an_afghan_province_keeps_its_dari_name_against_a_foreign_namesake():
     assert "Zābol" in row["alternatives"]
 
 
+def test_a_foreign_city_named_alike_only_in_another_countrys_script_is_no_alternative():
+    # GeoNames writes Kyrgyzstan's Jalal-Abad and India's Ghaziabad in Arabic script too, but those are not
+    # their countries' scripts: the Dari names are Jalalabad's and the Kunar district's alone
+    for query, name in (("جلال آباد", "Jalalabad"), ("غازی آباد", "Ghaziabad")):
+        row = geocode([query]).iloc[0]
+        assert (row["name"], row["confidence"], row["alternatives"]) == (name, 0.95, ""), query
+    # Iran writes in Arabic script: خاش is Khash district of Badakhshan, or Khash in Iran
+    assert "Khāsh (IR)" in geocode(["خاش"]).loc[0, "alternatives"]
+
+
 def test_a_far_city_arabic_name_does_not_hide_an_afghan_village():
     # عنابه is a village of Panjshir, and Annaba (Algeria) in Arabic: only border and 1M+ cities
     # carry their Arabic-script names
