@@ -430,6 +430,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     timeline = _timeline_from_args(args, lean=True, text_dir=Path(args.output).parent)
     if as_of is not None:
         _warn_before_first_report(as_of, timeline)
+        _warn_outside_dates("--as-of", args.as_of, timeline, "the statuses are those of", after_only=True)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
     if shape != "as-of":  # from here on only the decided statuses and the evidence are read
         from geomap.pipeline import release_memory
@@ -477,6 +478,35 @@ def _cmd_export(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _warn_outside_dates(
+    option: str, value: str | None, timeline: ControlTimeline, shows: str, *, after_only: bool = False
+) -> None:
+    """Say so when a date option falls before the first reporting date or after the last (``after_only``:
+    after the last; the command refuses one before): what is shown then (``shows`` completes "so ...
+    <date>", e.g. "the map opens on"). A value that is no date is left to the command to refuse."""
+    from geomap.dates import parse_date
+    from geomap.errors import InputError
+
+    dates = timeline.reporting_dates
+    if value is None or not dates:
+        return
+    try:
+        day = parse_date(value, option)
+    except InputError:
+        return
+    if day < dates[0] and not after_only:
+        edge, where = dates[0], "before the first"
+    elif day > dates[-1]:
+        edge, where = dates[-1], "after the last"
+    else:
+        return
+    print(
+        f"geomap: warning: {option} {day.isoformat()} is {where} reporting date ({edge.isoformat()}), "
+        f"so {shows} {edge.isoformat()}",
+        file=sys.stderr,
+    )
 
 
 def _warn_before_first_report(as_of: dt.date, timeline: ControlTimeline) -> None:
@@ -558,6 +588,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     # The page cites a bounded number of reports, read from the lean reports' columns; only
     # markers need every report's coordinates.
     timeline = _timeline_from_args(args, lean=not args.markers, text_on_demand=True)
+    _warn_outside_dates("--start-date", args.start_date, timeline, "the map opens on")
     m = control_map(
         timeline,
         layers=args.layers,
@@ -645,6 +676,7 @@ def _cmd_image(args: argparse.Namespace) -> int:
     if not 2 <= args.width <= 40:
         raise InputError(f"--width {args.width} must be between 2 and 40 inches")
     timeline = _timeline_from_args(args)
+    _warn_outside_dates("--date", args.date, timeline, "the image shows the statuses of", after_only=True)
     figure = render_image(
         timeline,
         date=args.date,

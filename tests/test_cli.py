@@ -221,3 +221,24 @@ def test_options_that_another_option_switches_on_are_named_when_alone(tmp_path, 
         "geomap: warning: --scheduler is used only with --engine dask; it has no effect here",
     ]
     assert not (tmp_path / "c.sqlite").exists()
+
+
+def test_a_date_option_outside_the_reporting_dates_says_what_is_shown(tmp_path, capsys):
+    reports = tmp_path / "reports.csv"
+    reports.write_text("date,place,status\n2021-08-07,Herat,taliban\n2021-08-08,Kabul,government\n", encoding="utf-8")
+    page = str(tmp_path / "m.html")
+    assert main(["map", str(reports), "--start-date", "2021-06-01", "-o", page]) == 0
+    assert (
+        "geomap: warning: --start-date 2021-06-01 is before the first reporting date (2021-08-07), "
+        "so the map opens on 2021-08-07" in capsys.readouterr().err
+    )
+    assert main(["map", str(reports), "--start-date", "2022-06-01", "-o", page]) == 0
+    assert "is after the last reporting date (2021-08-08), so the map opens on 2021-08-08" in capsys.readouterr().err
+    out = str(tmp_path / "x.geojson")
+    assert main(["export", str(reports), "--as-of", "2021-09-30", "-o", out]) == 0
+    assert (
+        "geomap: warning: --as-of 2021-09-30 is after the last reporting date (2021-08-08), so the statuses are "
+        "those of 2021-08-08" in capsys.readouterr().err
+    )
+    assert main(["map", str(reports), "--start-date", "2021-08-08", "-o", page]) == 0
+    assert "warning" not in capsys.readouterr().err
