@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from geomap.extract import Article, extract_batch
@@ -53,3 +55,26 @@ def test_review_page_shows_rows_marks_and_hostile_text_literally(chromium, tmp_p
     page.click("#rows tbody tr input[type=checkbox]")
     assert "1 accepted" in page.text_content("#summary")
     page.close()
+
+
+def test_the_accepted_rows_download_with_every_column_the_extractor_wrote(chromium, tmp_path):
+    import csv
+    import io
+
+    text = "The Taliban captured Kunduz on Sunday.\n\nGovernment forces still hold Herat, officials said on Monday.\n"
+    table = extract_batch([Article("a.txt", text, "2021-08-10", "a.txt")])
+    path = tmp_path / "review.html"
+    path.write_text(review_page(table), encoding="utf-8")
+    page = chromium.new_page(accept_downloads=True)
+    page.goto(path.as_uri())
+    herat = page.eval_on_selector_all("#rows tbody tr", "els => els.map(e => e.children[2].textContent)").index("Herat")
+    page.click(f"#rows tbody tr:nth-child({herat + 1}) input[type=checkbox]")  # reject Herat
+    with page.expect_download() as info:
+        page.click("#export")
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
+    page.close()
+    assert list(rows[0]) == [str(c) for c in table.columns]  # level, district, ... as `geomap extract` writes
+    kunduz = table[table["place"] == "Kunduz"].iloc[0]
+    assert [(r["place"], r["status"], r["date"], r["level"]) for r in rows] == [
+        ("Kunduz", "taliban", "2021-08-08", kunduz["level"])
+    ]

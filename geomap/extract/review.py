@@ -39,6 +39,15 @@ def _day_text(value: object) -> str:
     return value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else str(value)
 
 
+def _cell(value: object) -> object:
+    """A value of the reports table as the page's JSON holds it: text, a number, or ``""`` when missing."""
+    if isinstance(value, pd.Timestamp):
+        return _day_text(value)
+    if isinstance(value, str | bool | int | float):
+        return "" if isinstance(value, float) and pd.isna(value) else value
+    return "" if value is None or value is pd.NaT or value is pd.NA else str(value)
+
+
 def _row_data(row: dict[str, Any]) -> dict[str, Any]:
     note = str(row.get(NOTE) or "")
     phrase = _PHRASE.search(note)
@@ -57,6 +66,8 @@ def _row_data(row: dict[str, Any]) -> dict[str, Any]:
     for field in _REVIEW_FIELDS:
         if field in row and not pd.isna(row[field]):
             out[field] = row[field]
+    for field, value in row.items():  # any other column, for the download
+        out.setdefault(str(field), _cell(value))
     return out
 
 
@@ -85,6 +96,8 @@ def review_page(
     data = {
         "title": title,
         "rows": [_row_data(r) for r in reports.to_dict("records")],
+        # the downloaded rows keep every column the extractor wrote, in its order (a file to map as it is)
+        "columns": [str(c) for c in reports.columns],
         "unstated": list(unstated or []),
     }
     return (

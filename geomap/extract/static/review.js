@@ -111,7 +111,8 @@
   }
 
   function exportCsv() {
-    var columns = ["date", "place", "status", "source", "note", "province_iso", "evidence", "confidence"];
+    // every column the extractor wrote, in its order: the file maps as it is
+    var columns = data.columns || ["date", "place", "status", "source", "note", "province_iso", "evidence", "confidence"];
     var lines = [columns.join(",")];
     data.rows.forEach(function (row, i) {
       if (accepted[i]) lines.push(columns.map(function (c) { return csvCell(row[c]); }).join(","));
