@@ -814,6 +814,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise InputError(f"{name}: cannot read the article ({exc.strerror}); give a text file") from None
         source = args.source or ("" if args.articles[0] == "-" else name)  # the file, when no URL is given
+        if not source:
+            print(
+                "geomap: warning: text from stdin has no source; give --source URL so each report cites it",
+                file=sys.stderr,
+            )
         reports = extract_reports(text, published=args.published, source=source, unstated=unstated)
     else:
         from geomap.extract.batch import article_paths

@@ -384,3 +384,15 @@ def test_an_empty_names_table_and_a_folder_of_events_are_named_as_such(tmp_path,
     assert "the names file is empty; give one name a line, or a table with a place column" in capsys.readouterr().err
     assert main(["import", "acled", str(tmp_path), "-o", str(tmp_path / "out.csv")]) == 1
     assert "is a folder; give the event export file itself" in capsys.readouterr().err
+
+
+def test_an_article_on_standard_input_without_a_source_is_named_so(monkeypatch, capsys):
+    import io
+    import sys
+
+    for extra, warned in (([], True), (["--source", "https://example.org/a"], False)):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"The Taliban captured Ghazni on Friday.\n")))
+        assert main(["extract", "-", "--published", "2021-08-14", *extra]) == 0
+        captured = capsys.readouterr()
+        assert ("text from stdin has no source; give --source URL" in captured.err) is warned
+        assert captured.out.splitlines()[1].startswith(f"2021-08-13,Ghazni,taliban,{'' if warned else extra[1]},")
