@@ -1058,7 +1058,17 @@ def _geocoder_answers(geocoder: GeocoderLike, unique: list[str]) -> pd.DataFrame
     """The geocoder's table for ``unique`` names, checked: one row per name, the columns a timeline reads."""
     import pandas as pd
 
-    result = geocoder(unique)
+    from geomap.errors import GeocodeError, GeomapError
+
+    try:
+        result = geocoder(unique)
+    except GeomapError:
+        raise
+    except Exception as exc:  # a geocoder of the caller's own: said in one line, the cause kept
+        raise GeocodeError(
+            f"geocoder: it raised {type(exc).__name__} ({str(exc)[:200]}) on {len(unique)} name(s); "
+            "fix the geocoder, or leave geocoder out to use the offline gazetteer"
+        ) from exc
     if not isinstance(result, pd.DataFrame) or len(result) != len(unique):
         got = f"{len(result)} rows" if isinstance(result, pd.DataFrame) else type(result).__name__
         raise InputError(

@@ -192,6 +192,18 @@ def test_a_geocoder_returning_the_wrong_shape_is_named():
         build_timeline(REPORTS, geocoder=lambda names: list(names))
 
 
+def test_a_geocoder_that_raises_is_named_in_one_line_with_its_error():
+    def failing(names):
+        return 1 / 0
+
+    with pytest.raises(
+        GeocodeError, match=r"^geocoder: it raised ZeroDivisionError \(division by zero\) on 3 name"
+    ) as raised:
+        build_timeline(REPORTS, geocoder=failing)
+    assert isinstance(raised.value.__cause__, ZeroDivisionError)
+    assert "\n" not in str(raised.value)
+
+
 def test_geocode_places_aligns_answers_with_reports():
     table = read_reports([*REPORTS, {"date": "2021-08-14", "place": "Ghazni", "status": "taliban"}])
     answers = geocode_places(table, CountingGeocoder())
