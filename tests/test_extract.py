@@ -1099,6 +1099,15 @@ def test_a_word_of_state_joined_by_and_does_not_hide_the_phrase():
     assert rows_of("Faizabad was not calm and under attack.") == set()
 
 
+def test_posts_alone_are_positions_not_border_crossings():
+    text = "Afghan security forces abandoned their posts in Maimana on Friday, and the city is now in Taliban hands."
+    assert {(r[0], r[2]) for r in rows_of(text)} == {("Maymana", "taliban")}
+    levels = set(extract_reports(text, published="2021-08-16")["level"])
+    assert levels == {"capital"}
+    crossing = extract_reports("The Taliban seized two border posts in Takhar on Friday.", published="2021-08-16")
+    assert crossing[["place", "level"]].values.tolist() == [["Takhar", "crossing"]]
+
+
 def test_the_city_of_a_province_is_its_capital():
     text = "Lashkar Gah is besieged. A spokesman for the governor of Helmand said the city had not fallen."
     assert ("Lashkar Gah", "AF-HEL", "government", "08-16") in rows_of(text)

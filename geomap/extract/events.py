@@ -472,7 +472,8 @@ _QUANTIFIED_PART = re.compile(
     r"(?:(?:other|more|new|remaining|key|border|rural|main|important|strategic|northern|southern|eastern|western|"
     r"central|district|administrative|of\s+the)\s+)*"
     r"(?P<noun>districts|district\s+cent(?:re|er)s|areas|regions|villages|parts|territories|"
-    r"(?:border\s+)?(?:crossings|crossing\s+points|posts|points))"
+    # bare "posts" or "points" are positions ("abandoned their posts in Maimana"), not border crossings
+    r"(?:border\s+)?(?:crossings|crossing\s+(?:points|posts))|border\s+(?:posts|points))"
     r"(?:\s+(?:across|in|around|throughout)\s+the\s+(?:country|north|south|east|west|region))?"
     r"\s+(?:in|of|across|throughout)\s+(?:the\s+)?(?:(?:\w+ern|central|neighbou?ring|two|three|four|five|six)\s+)*"
     r"(?:provinces?\s+of\s+)?$",
