@@ -168,6 +168,9 @@ def load_boundaries(
         When invalid polygons were repaired (their ids are in the message).
     """
     if isinstance(path, gpd.GeoDataFrame):
+        for option, value in (("encoding", encoding), ("layer", layer)):
+            if value is not None:
+                raise BoundaryError(f"{option}: is for reading a file; a GeoDataFrame is given, so leave it out")
         label = "path" + IN_MEMORY
         return _as_areas(_in_memory(path, label), Path(label), id_field, name_field, crs)
     if not isinstance(path, str | os.PathLike):
@@ -210,6 +213,8 @@ def _in_memory(gdf: gpd.GeoDataFrame, label: str) -> gpd.GeoDataFrame:
         raise BoundaryError(f"{label}: no geometry column is set; use gdf.set_geometry('...')") from None
     copy = gdf.copy()
     copy.attrs = {}
+    if copy.geometry.name != "geometry":  # as a file is read: the areas' geometry is their "geometry" column
+        copy = copy.drop(columns=["geometry"], errors="ignore").rename_geometry("geometry")
     return copy
 
 
@@ -407,10 +412,11 @@ def _check_fields(gdf: gpd.GeoDataFrame, path: Path, id_field: str, name_field: 
                     "empty id; give every polygon an id",
                 )
             )
+    ids = ids.reset_index(drop=True)  # rows by position, whatever the table's index
     duplicated = ids[ids.duplicated(keep=False)]
     if not duplicated.empty:
         value = duplicated.iloc[0]
-        rows = [i + 1 for i in duplicated.index[duplicated == value]]
+        rows = [int(i) + 1 for i in duplicated.index[duplicated == value]]
         raise BoundaryError(
             row_message(
                 str(path),

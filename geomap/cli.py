@@ -334,6 +334,8 @@ def _report_province_wide(timeline: ControlTimeline) -> None:
 def _report_uncounted(timeline: ControlTimeline) -> None:
     """Say how many reports the capital rule keeps out of the provinces' statuses (about districts, towns or
     villages): on a province map they would otherwise leave no trace."""
+    import numpy as np
+
     from geomap.errors import shown
     from geomap.geocode import KIND
     from geomap.timeline import DIRECT_KINDS
@@ -345,7 +347,7 @@ def _report_uncounted(timeline: ControlTimeline) -> None:
     count = int(left.sum())
     if not count:
         return
-    places = list(dict.fromkeys(reports["place"].to_numpy()[left][:1000]))
+    places = list(dict.fromkeys(reports["place"].iloc[np.flatnonzero(left)[:1000]]))  # no object per report
     listed = ", ".join(shown(p) for p in places[:3]) + (", ..." if len(places) > 3 else "")
     print(
         f"geomap: {count:,} report(s) about districts, towns or villages ({listed}) do not set a province's "
@@ -430,7 +432,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
     timeline = _timeline_from_args(args, lean=True, text_dir=Path(args.output).parent)
     if as_of is not None:
         _warn_before_first_report(as_of, timeline)
-        _warn_outside_dates("--as-of", args.as_of, timeline, "the statuses are those of", after_only=True)
     shape = "as-of" if args.as_of else "intervals" if args.intervals else "long"
     if shape != "as-of":  # from here on only the decided statuses and the evidence are read
         from geomap.pipeline import release_memory
@@ -510,15 +511,22 @@ def _warn_outside_dates(
 
 
 def _warn_before_first_report(as_of: dt.date, timeline: ControlTimeline) -> None:
-    """Say so when ``--as-of`` precedes every report: each area is then ``unknown``."""
+    """Say so when ``--as-of`` precedes every report (each area is then ``unknown``) or follows every report
+    (the statuses are those of the last report's date)."""
     dates = timeline.reports.get("date")
     if dates is None or dates.dropna().empty:
         return
-    first = dates.min().date()
+    first, last = dates.min().date(), dates.max().date()
     if as_of < first:
         print(
             f"geomap: warning: --as-of {as_of.isoformat()} is before every report (the first is "
             f"{first.isoformat()}), so every area is '{timeline.scheme.unknown}'; give a later date",
+            file=sys.stderr,
+        )
+    elif as_of > last:
+        print(
+            f"geomap: warning: --as-of {as_of.isoformat()} is after every report (the last is "
+            f"{last.isoformat()}), so the statuses are those of {last.isoformat()}",
             file=sys.stderr,
         )
 

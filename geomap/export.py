@@ -137,7 +137,7 @@ def _shape_table(
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """The whole table of an ``as-of``/``intervals``/``long`` export, and each row's area position."""
     if shape == "as-of":
-        table = timeline.status(on=parse_date(as_of, "as-of date") if as_of is not None else None).drop(
+        table = timeline.status(on=parse_date(as_of, "as_of: the as-of date") if as_of is not None else None).drop(
             columns="geometry"
         )
         return _flat(timeline, table)

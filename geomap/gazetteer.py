@@ -1806,7 +1806,8 @@ class Gazetteer:
             self._village_entry(villages, next((n for n in group if normalize(villages.name(n)) == norm), group[0]))
             for group in by_province.values()
         ]
-        entries.sort(key=lambda e: (-len(by_province[e.province_iso]), e.province_iso))
+        # villages spelled as asked first ("Sangar, Ghor", not "Sangar Saray"), then the provinces of most villages
+        entries.sort(key=lambda e: (normalize(e.name) != norm, -len(by_province[e.province_iso]), e.province_iso))
         if match is not None:
             entries.append(match.entry)  # a misspelling of a place elsewhere stays a candidate
         exact = any(normalize(villages.name(line)) == norm for line in by_province[entries[0].province_iso])
@@ -2538,8 +2539,9 @@ class Gazetteer:
         if best.kind not in (FOREIGN, "village") and (method != "exact" or best.kind == "district"):
             # a large foreign city spelled exactly so: "Zabol" is Zabul province, or Zabol in Iran; a
             # district's foreign namesake of any size is listed too (Ghaziabad, Kunar, or Ghaziabad, India)
-            # (one of its bulk alternate names counts only in the script of its own country: "زابل" is also Zabol
-            # in Iran, but "جلال آباد" is not Kyrgyzstan's Jalal-Abad, though GeoNames writes it so too)
+            # (one of GeoNames' bulk alternate names of it counts only for a city of a country that writes in
+            # Arabic script, whose names in it are its own: "زابل" is also Zabol in Iran, but "جلال آباد" is not
+            # Kyrgyzstan's Jalal-Abad, though GeoNames writes it so too)
             others += [
                 self.entries[i]
                 for i in foreign

@@ -501,7 +501,8 @@ def _build_in_chunks(
     if not days:
         raise NotPlain(path)  # no records: the whole-file reader says so
     seen = np.unique(np.concatenate(days))
-    _warn_suspect_days(seen)
+    if dates is None:  # as build_timeline: only the report days that make reporting dates are looked at
+        _warn_suspect_days(seen)
     reporting_dates = _reporting_dates(seen, dates=dates, freq=freq)
     if taken:  # a province-wide report never overrides a specific report of the same district and date
         specific = np.unique(np.concatenate(taken))
@@ -1066,7 +1067,7 @@ def _geocoder_answers(geocoder: GeocoderLike, unique: list[str]) -> pd.DataFrame
         raise
     except Exception as exc:  # a geocoder of the caller's own: said in one line, the cause kept
         raise GeocodeError(
-            f"geocoder: it raised {type(exc).__name__} ({str(exc)[:200]}) on {len(unique)} name(s); "
+            f"geocoder: it raised {type(exc).__name__} ({' '.join(str(exc).split())[:200]}) on {len(unique)} name(s); "
             "fix the geocoder, or leave geocoder out to use the offline gazetteer"
         ) from exc
     if not isinstance(result, pd.DataFrame) or len(result) != len(unique):

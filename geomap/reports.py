@@ -144,33 +144,38 @@ def _geometry_name(frame: pd.DataFrame) -> str | None:
 
 def _points_as_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Reports given as a GeoDataFrame of points: each point's longitude and latitude (EPSG:4326) as the
-    ``lon`` and ``lat`` columns, the geometry dropped; an empty geometry leaves them blank."""
+    ``lon`` and ``lat`` columns, the geometry dropped; an empty geometry leaves them blank. ``lat``/``lon``
+    columns already there (``gpd.points_from_xy(df.lon, df.lat)``) must say the same as the points."""
     name = cast(str, _geometry_name(frame))
+    source = "reports (GeoDataFrame)"
     geometry = frame[name]
     plain = pd.DataFrame(frame.drop(columns=name)).copy()
-    given = [c for c in ("lat", "lon") if c in plain.columns]
-    if given:
-        raise InputError(
-            f"reports (GeoDataFrame): has both point geometries and {'/'.join(given)} columns; "
-            "drop one of them, so each report has one place"
-        )
     if geometry.crs is None:
         raise InputError(
-            "reports (GeoDataFrame): the points have no coordinate reference system; set it, e.g. "
+            f"{source}: the points have no coordinate reference system; set it, e.g. "
             "gdf.set_crs('EPSG:4326') if they are longitude/latitude"
         )
     kinds = geometry.geom_type
-    odd = kinds.notna() & (kinds != "Point") & ~geometry.is_empty
-    if odd.any():
-        first = int(np.flatnonzero(odd.to_numpy())[0])
-        raise InputError(
-            f"reports (GeoDataFrame), row {first + 1}, column '{name}': a {kinds.iloc[first]}, not a point; "
-            "give each report a point (e.g. its centroid)"
-        )
+    odd = np.flatnonzero((kinds.notna() & (kinds != "Point") & ~geometry.is_empty).to_numpy())
+    if len(odd):
+        why = "not a point; give each report a point (e.g. its centroid)"
+        raise ReportsError(source, [row_message(source, int(i) + 1, name, kinds.iloc[i], why) for i in odd])
     points = geometry.to_crs("EPSG:4326")
-    blank = points.isna() | points.is_empty
-    plain["lat"] = np.where(blank, np.nan, points.y.where(~blank))
-    plain["lon"] = np.where(blank, np.nan, points.x.where(~blank))
+    blank = (points.isna() | points.is_empty).to_numpy()
+    lat = np.where(blank, np.nan, points.y.where(~blank).to_numpy(dtype=float))
+    lon = np.where(blank, np.nan, points.x.where(~blank).to_numpy(dtype=float))
+    given = {c: pd.to_numeric(plain[c], errors="coerce").to_numpy(dtype=float) for c in ("lat", "lon") if c in plain}
+    for column, value in given.items():
+        mine = lat if column == "lat" else lon
+        differ = np.flatnonzero(~np.isclose(value, mine, rtol=0, atol=1e-7, equal_nan=True))
+        if len(differ):
+            i = int(differ[0])
+            raise InputError(
+                f"{source}, row {i + 1}, column '{column}': {value[i]:g} is not the point's "
+                f"({mine[i]:.6f}); {len(differ)} row(s) disagree: drop the {column} column or fix the points"
+            )
+    plain["lat"] = lat
+    plain["lon"] = lon
     return plain
 
 
@@ -338,7 +343,7 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
                 f"{path}: row {begun}: a value longer than {MAX_CELL_CHARS:,} characters (or a quote left "
                 "open, which makes the rest of the file one value); close the quote or shorten the value"
             ) from None
-        raise InputError(f"{path}: row {reader.line_num}: not valid CSV ({exc}); check the quoting") from None
+        raise InputError(f"{path}: row {ended + 1}: not valid CSV ({exc}); check the quoting") from None
     records = [(line, fields) for line, fields in records if any(f.strip() for f in fields)]
     if not records:
         raise InputError(f"{path}: the file is empty; it needs a header row with date,place,status")

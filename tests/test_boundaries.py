@@ -394,3 +394,15 @@ def test_a_geodataframe_given_to_build_timeline_is_checked_and_reprojected():
         assert status.to_dict() == {"A": "unknown", "B": "unknown", "C": "taliban"}
     with pytest.raises(InputError, match=r"^boundaries \(GeoDataFrame\): no coordinate reference system is set"):
         build_timeline(report, boundaries=squares.set_crs(None, allow_override=True))
+
+
+def test_a_geodataframe_is_named_by_position_and_its_geometry_column_whatever_its_name():
+    squares = _squares().set_index(pd.Index(["p", "q", "r"]))
+    squares.loc["r", "code"] = "A"  # a duplicate id, named by the rows a user counts, not the index labels
+    with pytest.raises(BoundaryError, match=r"row 1, column 'code': 'A': duplicate id \(rows \[1, 3\]\)"):
+        load_boundaries(squares, id_field="code", name_field="label")
+    shaped = _squares().rename_geometry("shape")
+    areas = load_boundaries(shaped, id_field="code", name_field="label")
+    assert areas.geometry.name == "geometry" and "shape" not in areas.columns
+    with pytest.raises(BoundaryError, match=r"^layer: is for reading a file; a GeoDataFrame is given"):
+        load_boundaries(_squares(), id_field="code", name_field="label", layer="x")

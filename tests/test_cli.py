@@ -237,8 +237,11 @@ def test_a_date_option_outside_the_reporting_dates_says_what_is_shown(tmp_path, 
     out = str(tmp_path / "x.geojson")
     assert main(["export", str(reports), "--as-of", "2021-09-30", "-o", out]) == 0
     assert (
-        "geomap: warning: --as-of 2021-09-30 is after the last reporting date (2021-08-08), so the statuses are "
+        "geomap: warning: --as-of 2021-09-30 is after every report (the last is 2021-08-08), so the statuses are "
         "those of 2021-08-08" in capsys.readouterr().err
     )
+    # reporting dates given: the statuses are still those of the last report, not of the last reporting date
+    assert main(["export", str(reports), "--dates", "2021-08-07", "--as-of", "2021-09-30", "-o", out]) == 0
+    assert "after every report (the last is 2021-08-08)" in capsys.readouterr().err
     assert main(["map", str(reports), "--start-date", "2021-08-08", "-o", page]) == 0
     assert "warning" not in capsys.readouterr().err

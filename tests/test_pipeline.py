@@ -363,4 +363,6 @@ def test_report_dates_that_look_mistyped_are_warned_about():
     with warnings.catch_warnings():
         warnings.simplefilter("error", SuspectDatesWarning)
         build_timeline(_at_herat("2019-01-01", "2020-06-01"))  # two days: either may be the odd one
+        # reporting dates given: the report days do not make them, and are not looked at
+        build_timeline(_at_herat("2021-08-07", "2012-08-08", "2121-01-01"), dates=["2021-08-07"])
         build_timeline(_at_herat(*(f"{year}-03-01" for year in range(2010, 2022))))  # years, each near the next

@@ -380,10 +380,18 @@ def test_a_geodataframe_of_points_gives_each_report_its_coordinates():
     assert "geometry" not in table.columns
     with pytest.raises(InputError, match=r"^reports \(GeoDataFrame\): the points have no coordinate reference"):
         read_reports(points.set_crs(None, allow_override=True))
-    with pytest.raises(InputError, match=r"^reports \(GeoDataFrame\), row 2, column 'geometry': a Polygon, not a"):
-        read_reports(points.set_geometry([shapely.Point(69, 34), shapely.box(0, 0, 1, 1), shapely.Point()]))
-    with pytest.raises(InputError, match=r"^reports \(GeoDataFrame\): has both point geometries and lat/lon"):
-        read_reports(points.assign(lat=34.0, lon=69.0))
+    shapes = [shapely.box(0, 0, 1, 1), shapely.Point(69, 34), shapely.LineString([(0, 0), (1, 1)])]
+    with pytest.raises(ReportsError) as raised:  # every row that is not a point
+        read_reports(points.set_geometry(shapes))
+    assert [p.split(": ", 1)[0] for p in raised.value.problems] == [
+        "reports (GeoDataFrame), row 1, column 'geometry'",
+        "reports (GeoDataFrame), row 3, column 'geometry'",
+    ]
+    # lat/lon beside the points they were made from agree: read as the points
+    both = points.assign(lat=[34.5, 34.35, None], lon=[69.2, 62.2, None])
+    assert read_reports(both)["lat"].tolist()[:2] == pytest.approx([34.5, 34.35])
+    with pytest.raises(InputError, match=r"^reports \(GeoDataFrame\), row 2, column 'lon': 63 is not the point's"):
+        read_reports(points.assign(lat=[34.5, 34.35, None], lon=[69.2, 63.0, None]))
 
 
 def test_a_record_spanning_lines_is_named_by_the_line_it_begins_on(tmp_path):
