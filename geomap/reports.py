@@ -282,6 +282,33 @@ def _sheet_rows(sheet: Any) -> list[tuple[int, list[Any]]]:
     return rows
 
 
+def _unsaved_formulas(
+    path: Path, sheet: str, rows: list[tuple[int, list[Any]]], width: int, extent: int
+) -> list[tuple[int, int, str]]:
+    """The cells below the header (row, column, formula) holding a formula whose value was never saved: read
+    for their values they are empty, so they would pass for blanks. Looked for only when some cell or row
+    below the header is empty."""
+    import openpyxl
+
+    header_row, body = rows[0][0], dict(rows[1:])
+    last = max(extent, *body, header_row)  # the sheet's last row: rows of formulas alone read as empty
+    if all(str(v).strip() for values in body.values() for v in values) and len(body) == last - header_row:
+        return []  # no empty cell, no empty row: nothing a formula could hide in
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        found = []
+        cells = book[sheet].iter_rows(min_row=header_row + 1, max_row=last, max_col=width, values_only=True)
+        for number, formulas in enumerate(cells, start=header_row + 1):
+            values = body.get(number, [])
+            for column, formula in enumerate(formulas):
+                value = values[column] if column < len(values) else ""
+                if isinstance(formula, str) and formula.startswith("=") and not str(value).strip():
+                    found.append((number, column, formula))
+        return found
+    finally:
+        book.close()
+
+
 def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame, list[int]]:
     """Read one worksheet; each record keeps its spreadsheet row number (header = the first non-empty row)."""
     try:
@@ -311,12 +338,20 @@ def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame
             rows = _sheet_rows(book[chosen])
         except InputError as exc:
             raise InputError(f"{name}: {exc}") from None
+        extent = book[chosen].max_row if isinstance(book[chosen].max_row, int) else 0
     finally:
         book.close()
     if not rows:
         raise InputError(f"{name}: the sheet is empty; it needs a header row with date, place, status")
     header = [str(h).strip() for h in rows[0][1]]
     width = len(header)
+    unsaved = _unsaved_formulas(path, chosen, rows, width, extent)
+    if unsaved:
+        why = (
+            "a formula with no saved value (the workbook was written by a program that does not compute "
+            "formulas); open it in a spreadsheet, save it, and run again"
+        )
+        raise ReportsError(name, [row_message(name, r, header[c], formula, why) for r, c, formula in unsaved])
     body = [(n, [*values, *[""] * width][:width]) for n, values in rows[1:]]
     frame = pd.DataFrame([values for _, values in body], columns=header, dtype=object)
     return name, frame, [n for n, _ in body]

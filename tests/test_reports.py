@@ -407,3 +407,28 @@ def test_a_record_spanning_lines_is_named_by_the_line_it_begins_on(tmp_path):
         read_reports(path)
     rows = [p.split(", column")[0].rsplit("row ", 1)[1] for p in raised.value.problems]
     assert rows == ["2", "7"]  # the record of lines 2-3, and the one after the record of lines 4-6
+
+
+def test_formulas_without_saved_values_in_a_workbook_are_named_not_read_as_blanks(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()  # openpyxl, as other programs that write workbooks, saves no formula values
+    sheet = book.active
+    sheet.append(["date", "place", "status"])
+    sheet.append(["2021-08-12", "Herat", "taliban"])
+    sheet.append(["2021-08-13", "=B2", "taliban"])
+    sheet.append(["=A2", "=B2", "=C2"])  # a row of formulas alone reads as an empty row
+    path = tmp_path / "reports.xlsx"
+    book.save(path)
+    with pytest.raises(ReportsError) as raised:
+        read_reports(path)
+    assert [p.split(": '")[0] for p in raised.value.problems] == [
+        f"{path}, row 3, column 'place'",
+        f"{path}, row 4, column 'date'",
+        f"{path}, row 4, column 'place'",
+        f"{path}, row 4, column 'status'",
+    ]
+    assert raised.value.problems[0].endswith(
+        "'=B2': a formula with no saved value (the workbook was written by a program that does not compute "
+        "formulas); open it in a spreadsheet, save it, and run again"
+    )
