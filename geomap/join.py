@@ -910,11 +910,14 @@ def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.D
         if DISTRICT_ID in g.columns:
             frame.loc[todo, DISTRICT_ID] = g.loc[todo, DISTRICT_ID].fillna("").astype(str).to_numpy()
         if PLACE_PRECISION in g.columns and PLACE_PRECISION in frame.columns:
-            # the geocoder knows only the province (a district whose 2014 parent is not known): the
-            # report says no more than that, whatever precision it claimed
-            vague = todo[g.loc[todo, PLACE_PRECISION].fillna(0).to_numpy() >= 3]
-            if vague.size:
-                frame.loc[vague, PLACE_PRECISION] = np.maximum(frame.loc[vague, PLACE_PRECISION].to_numpy(), 3)
+            # the geocoder knows only the district holding the place (2: a district the 2014 polygons do not
+            # draw) or only the province (3: a district whose 2014 parent is not known): the report says no
+            # more than that, whatever precision it claimed
+            known = g.loc[todo, PLACE_PRECISION].fillna(0).to_numpy().astype(int)
+            vague = known >= 2
+            if vague.any():
+                rows = todo[vague]
+                frame.loc[rows, PLACE_PRECISION] = np.maximum(frame.loc[rows, PLACE_PRECISION].to_numpy(), known[vague])
         level_province = frame.loc[todo, LEVEL].eq("province").to_numpy()
         frame.loc[todo[level_province], KIND] = "province"
     elif (~given).any():

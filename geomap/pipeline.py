@@ -174,6 +174,8 @@ def build_timeline(
     )
     on_points = ahead.start if min_precision is None and engine == "pandas" and bad_dates is None else None
     table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet, on_points=on_points)
+    if min_precision is not None:
+        table = _geocoded_precision(table, geocoder, None if boundaries is None else areas)
     keep = keep_mask(table, min_precision)
     if not keep.all():
         table = table[keep].reset_index(drop=True)
@@ -448,6 +450,8 @@ def _build_in_chunks(
         except InputError:
             raise NotPlain(path) from None  # a header problem: reported as the whole-file reader reports it
         del frame
+        if min_precision is not None:
+            table = _geocoded_precision(table, geocoder, None if boundaries is None else areas)
         keep = keep_mask(table, min_precision)
         if not keep.all():
             dropped += int((~keep).sum())
@@ -1049,6 +1053,35 @@ def geocode_places(
         result = _with_area_answers(result, asked, unique, by_area)
     result.index = pd.Index(unique)
     return result.reindex(table["place"].astype(str).to_numpy()).reset_index(drop=True)
+
+
+def _geocoded_precision(
+    table: pd.DataFrame, geocoder: GeocoderLike | None, areas: gpd.GeoDataFrame | None
+) -> pd.DataFrame:
+    """The reports with their ``place_precision`` raised to what the geocoder knows of their places (rows
+    without coordinates): a district the 2014 polygons do not draw is known only by the district holding
+    it (2), one whose 2014 parent is not known only by its province (3). For ``min_precision``, which
+    then leaves such reports out as it leaves out reports that say so themselves."""
+    import numpy as np
+    import pandas as pd
+
+    from geomap.join import _has_point
+    from geomap.precision import PLACE_PRECISION
+
+    todo = ~_has_point(table)
+    if PLACE_PRECISION not in table.columns or not todo.any():
+        return table
+    geocoded = geocode_places(table, geocoder, areas=areas)
+    if geocoded is None or PLACE_PRECISION not in geocoded.columns:
+        return table
+    known = pd.to_numeric(geocoded[PLACE_PRECISION], errors="coerce").fillna(0).to_numpy().astype(int)
+    claimed = table[PLACE_PRECISION].to_numpy()
+    raised = np.where(todo, np.maximum(claimed, known), claimed).astype(claimed.dtype, copy=False)
+    if np.array_equal(raised, claimed):
+        return table
+    table = table.copy()
+    table[PLACE_PRECISION] = raised
+    return table
 
 
 _NO_AREA = "not the id or name of an area of the boundaries either (give lat and lon for places elsewhere)"

@@ -129,3 +129,27 @@ def test_area_resting_on_imprecise_reports_is_lighter_and_marked(chromium, tmp_p
         assert "b province" in popup and "≈ place known only to the province" in popup
     finally:
         page.close()
+
+
+def test_a_district_the_polygons_do_not_draw_is_a_report_of_its_district_only(tmp_path):
+    from geomap.cli import main
+
+    rows = [
+        {"date": "2021-08-20", "place": "Bano", "status": "government", "source": "a"},
+        {"date": "2021-08-22", "place": "Dand", "status": "taliban", "source": "b"},
+        {"date": "2021-08-22", "place": "Herat", "status": "taliban", "source": "c"},
+    ]
+    every = ControlTimeline.from_reports(rows, level="district")
+    assert every.reports.set_index("place")["place_precision"].to_dict() == {"Bano": 2, "Dand": 2, "Herat": 1}
+    andarab = every.status(on="2021-08-22").set_index("area_id").loc["AF-BGL-andarab"]
+    assert andarab["status"] == "government"
+    assert andarab["evidence"][0]["precision"] == "place approximate (near it, or its district)"
+    precise = ControlTimeline.from_reports(rows, level="district", min_precision=1)
+    assert precise.reports["place"].tolist() == ["Herat"] and precise.imprecise_dropped == 2
+    # the command line's export reads a large file in chunks: the same
+    path = tmp_path / "reports.csv"
+    pd.DataFrame(rows * 50_000).to_csv(path, index=False)
+    out = tmp_path / "out.csv"
+    assert main(["export", str(path), "--level", "district", "--min-precision", "1", "-o", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert set(table.loc[table["district_id"] == "AF-BGL-andarab", "status"]) == {"unknown"}
