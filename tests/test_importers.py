@@ -296,3 +296,20 @@ def test_a_record_longer_than_the_header_is_named_not_shifted(tmp_path):
     # a quoted cell holding the delimiter and a line break is one value: no complaint
     quoted = _rewrite(ACLED, tmp_path, {1: {"notes": "held, then\nlost"}})
     assert import_events(quoted, "acled").reports["note"].iloc[1].endswith("held, then\nlost")
+
+
+def test_events_the_dataset_places_in_another_country_are_skipped_and_counted(tmp_path):
+    # an ACLED clash at Chaman, Pakistan, within 0.1 degree of the border: not moved onto Spin Boldak
+    chaman = {"country": "Pakistan", "iso": "586", "location": "Chaman", "latitude": "30.9210", "longitude": "66.4597"}
+    result = import_events(_rewrite(ACLED, tmp_path, {0: chaman}), "acled")
+    assert "TST0001" not in set(result.reports["event_id"])
+    assert result.skipped["in another country than Afghanistan"] == 1
+    by_code_only = import_events(_rewrite(ACLED, tmp_path, {0: {"iso": "586"}}), "acled")
+    assert "TST0001" not in set(by_code_only.reports["event_id"])
+    as_written = import_events(_rewrite(ACLED, tmp_path, {0: {"iso": "4.0", "country": " afghanistan"}}), "acled")
+    assert "TST0001" in set(as_written.reports["event_id"])  # Afghanistan's code written as a float
+    # UCDP GED names the country and its Gleditsch-Ward code (Afghanistan 700)
+    ged = import_events(_rewrite(UCDP, tmp_path, {0: {"country": "Pakistan", "country_id": "770"}}), "ucdp")
+    assert "900001" not in set(ged.reports["event_id"])
+    assert ged.skipped["in another country than Afghanistan"] == 1
+    assert sum(ged.skipped.values()) == sum(import_events(UCDP, "ucdp").skipped.values()) + 1

@@ -254,3 +254,30 @@ def reports_frame(columns: dict[str, object], keep: np.ndarray) -> pd.DataFrame:
     out = out[keep].reset_index(drop=True)
     out[DATE] = pd.to_datetime(out[DATE]).dt.normalize().astype("datetime64[ns]")
     return out
+
+
+def abroad(frame: pd.DataFrame, name_column: str, code_column: str, code: str) -> np.ndarray:
+    """Mask of the events a dataset places in another country than Afghanistan: by the country's name in
+    ``name_column``, or its numeric code in ``code_column`` (``code`` being Afghanistan's), where given.
+    A point near the border would otherwise be moved onto the nearest Afghan district."""
+    outside = np.zeros(len(frame), dtype=bool)
+    if name_column in frame.columns:
+        names = frame[name_column].astype(str).str.strip().str.casefold()
+        outside |= ((names != "") & (names != "afghanistan")).to_numpy()
+    if code_column in frame.columns:  # "4", "004" and "4.0" alike; a code that is no number says nothing
+        codes = pd.to_numeric(frame[code_column].astype(str).str.strip(), errors="coerce").to_numpy(dtype=float)
+        outside |= ~np.isnan(codes) & (codes != float(code))
+    return outside
+
+
+ABROAD = "in another country than Afghanistan"
+"""The reason an event placed abroad by its dataset is skipped."""
+
+
+def skipped_abroad(skipped: dict[str, int], elsewhere: np.ndarray) -> dict[str, int]:
+    """The skip counts with the events in another country counted as such, not as "not about control"."""
+    count = int(elsewhere.sum())
+    if not count:
+        return skipped
+    out = {**skipped, "not about control": skipped.get("not about control", 0) - count, ABROAD: count}
+    return {k: v for k, v in out.items() if v}

@@ -2,8 +2,9 @@
 
 Columns read (ACLED's standard export layout; others are ignored):
 ``event_id_cnty, event_date, time_precision, event_type, sub_event_type, actor1,
-actor2, admin1, admin2, location, latitude, longitude, geo_precision`` and, when
-present, ``source`` and ``notes``.
+actor2, admin1, location, latitude, longitude, geo_precision`` and, when
+present, ``country``, ``iso``, ``source`` and ``notes``. An event whose ``country``
+(or numeric ``iso``) is not Afghanistan's is skipped, counted as in another country.
 
 - **Status.** "Non-state actor overtakes territory", "Government regains
   territory" and "Non-violent transfer of territory" give the side of ``actor1``
@@ -34,12 +35,14 @@ from geomap.importers._table import (
     EVENT_ID,
     PLACE_PRECISION,
     Problems,
+    abroad,
     coordinates,
     integer_codes,
     parse_event_dates,
     point_level,
     reports_frame,
     require_columns,
+    skipped_abroad,
 )
 from geomap.importers.actors import ActorMapping
 from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, SOURCE, STATUS
@@ -60,7 +63,7 @@ REQUIRED = (
     "longitude",
     "geo_precision",
 )
-OPTIONAL = ("source", "notes")
+OPTIONAL = ("source", "notes", "country", "iso")
 SIGNATURE = ("event_id_cnty", "sub_event_type", "geo_precision")
 """Columns that tell an ACLED export from other tables."""
 DATE_FORMATS = ("iso", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y")
@@ -99,6 +102,8 @@ def convert(
         lambda v: "not an ACLED sub-event type of this event type; see geomap/data/acled_event_types.csv",
     )
     effect = np.where(pd.isna(effect), NONE, effect)
+    elsewhere = abroad(frame, "country", "iso", "4")  # ISO 3166-1 numeric 004
+    effect[elsewhere] = NONE
     relevant = effect != NONE
     problems.add(relevant & (frame["actor1"].str.strip() == "").to_numpy(), frame, "actor1", "empty actor")
 
@@ -117,6 +122,7 @@ def convert(
     problems.raise_if_any()
 
     status, unmapped, skipped = decide_statuses(frame, effect, ("actor1", "actor2"), mapping, scheme)
+    skipped = skipped_abroad(skipped, elsewhere)
     province_level = geo_precision == PROVINCE_LEVEL
     location = frame["location"].str.strip()
     place = np.where(province_level, frame["admin1"].str.strip(), location)

@@ -2,8 +2,10 @@
 
 Columns read (the GED CSV layout; others are ignored): ``id, date_start,
 date_prec, type_of_violence, side_a, side_b, where_prec, where_coordinates, adm_1,
-latitude, longitude`` and, when present, ``where_description``, ``dyad_name``,
-``source_article`` and ``source_office``.
+latitude, longitude`` and, when present, ``country``, ``country_id``,
+``where_description``, ``dyad_name``, ``source_article`` and ``source_office``. An
+event whose ``country`` (or Gleditsch-Ward ``country_id``) is not Afghanistan's (700)
+is skipped, counted as in another country.
 
 - **Status.** GED records fatal fighting, not who holds a place afterwards: an
   event of state-based (1) or non-state (2) violence between two different sides
@@ -35,12 +37,14 @@ from geomap.importers._table import (
     EVENT_ID,
     PLACE_PRECISION,
     Problems,
+    abroad,
     coordinates,
     integer_codes,
     parse_event_dates,
     point_level,
     reports_frame,
     require_columns,
+    skipped_abroad,
 )
 from geomap.importers.actors import ActorMapping
 from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, SOURCE, STATUS
@@ -60,7 +64,7 @@ REQUIRED = (
     "latitude",
     "longitude",
 )
-OPTIONAL = ("where_description", "dyad_name", "source_article", "source_office")
+OPTIONAL = ("where_description", "dyad_name", "source_article", "source_office", "country", "country_id")
 SIGNATURE = ("side_a", "where_prec", "type_of_violence")
 """Columns that tell a GED export from other tables."""
 DATE_FORMATS = ("iso", "%d/%m/%Y")
@@ -85,6 +89,8 @@ def convert(
     effect = np.where(np.isin(violence, (1, 2)), CLASH, NONE).astype(object)
     where, bad_where = integer_codes(frame["where_prec"], range(1, 8))
     problems.add((effect != NONE) & bad_where, frame, "where_prec", "expected a UCDP location precision 1-7")
+    elsewhere = abroad(frame, "country", "country_id", "700")  # Gleditsch-Ward 700
+    effect[elsewhere] = NONE
     unplaceable = np.isin(where, UNPLACEABLE) & (effect != NONE)
     effect[unplaceable] = NONE
     relevant = effect != NONE
@@ -104,6 +110,7 @@ def convert(
         skipped["a country-wide or offshore location"] = int(unplaceable.sum())
         skipped["not about control"] = skipped.get("not about control", 0) - int(unplaceable.sum())
         skipped = {k: v for k, v in skipped.items() if v}
+    skipped = skipped_abroad(skipped, elsewhere)
     province_level = where >= 4
     location = frame["where_coordinates"].str.strip()
     place = np.where(province_level, frame["adm_1"].str.strip(), location)
