@@ -578,7 +578,8 @@ def _write_gpkg(batches: Iterable[Batch], areas: gpd.GeoDataFrame, tmp: Path) ->
 
     # One open of the file; GDAL commits each Arrow batch in its own transaction, and the
     # batches are bounded by their geometry's bytes (every row carries its area's WKB).
-    wkb = shapely.to_wkb(areas.geometry.to_numpy())
+    geoms, geometry_type = _one_geometry_type(areas.geometry.to_numpy())
+    wkb = shapely.to_wkb(geoms)
     failure: list[BaseException] = []
     stream = _held_back(_wkb_batches(batches, wkb, limit=BATCH_BYTES), failure)
     first = next(stream, None)
@@ -592,7 +593,7 @@ def _write_gpkg(batches: Iterable[Batch], areas: gpd.GeoDataFrame, tmp: Path) ->
             driver="GPKG",
             layer=GPKG_LAYER,
             geometry_name=GEOMETRY,
-            geometry_type=_layer_geometry_type(areas),
+            geometry_type=geometry_type,
             crs="EPSG:4326",
         )
     except Exception as exc:
@@ -657,9 +658,19 @@ def _byte_slices(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
     return slices
 
 
-def _layer_geometry_type(areas: gpd.GeoDataFrame) -> str:
-    types = set(areas.geometry.geom_type.dropna())
-    return types.pop() if len(types) == 1 else "Unknown"
+def _one_geometry_type(geoms: np.ndarray) -> tuple[np.ndarray, str]:
+    """The areas' geometries and the one type a GeoPackage layer declares for them: polygons beside
+    multipolygons made multipolygons of one part (GIS programs read a layer by its declared type)."""
+    types = set(shapely.get_type_id(geoms[~shapely.is_missing(geoms)]).tolist())
+    polygon, multi = shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON
+    if types == {polygon, multi}:
+        geoms = geoms.copy()
+        single = shapely.get_type_id(geoms) == polygon
+        geoms[single] = shapely.multipolygons(geoms[single][:, None])
+        return geoms, "MultiPolygon"
+    if len(types) == 1:
+        return geoms, {polygon: "Polygon", multi: "MultiPolygon"}.get(types.pop(), "Unknown")
+    return geoms, "Unknown"
 
 
 def _write_csv(batches: Iterable[Batch], areas: gpd.GeoDataFrame | None, tmp: Path, *, raw: bool = False) -> None:

@@ -66,6 +66,20 @@ def test_geopackage_has_real_date_columns(timeline, tmp_path):
     assert gdf["date"].dt.date.min() == dt.date(2021, 8, 6)
 
 
+def test_a_geopackage_layer_of_polygons_and_multipolygons_is_all_multipolygons(tmp_path):
+    districts = ControlTimeline.from_reports(ROWS, level="district")  # some districts are multipolygons
+    assert set(districts.areas.geom_type) == {"Polygon", "MultiPolygon"}
+    out = export(districts, tmp_path / "d.gpkg")
+    assert pyogrio.read_info(out, layer="control")["geometry_type"] == "MultiPolygon"
+    written = gpd.read_file(out, layer="control")
+    assert set(written.geom_type) == {"MultiPolygon"} and len(written) == 398 * len(districts.reporting_dates)
+    # the same shapes: a polygon is a multipolygon of one part
+    one = written.drop_duplicates("district_id").set_index("district_id").geometry
+    areas = districts.areas.set_index("area_id").geometry.loc[one.index]
+    as_multi = areas.apply(lambda g: shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g)
+    assert one.normalize().geom_equals_exact(as_multi.normalize(), tolerance=1e-9).all()
+
+
 def test_geoparquet_and_csv(timeline, tmp_path):
     gdf = gpd.read_parquet(export(timeline, tmp_path / "out.parquet"))
     assert len(gdf) == 102 and gdf.crs.to_epsg() == 4326
