@@ -341,6 +341,24 @@ def test_markers_follow_the_shown_date(square_timeline, visit):
     assert colours[COLOR["contested"]] == 1 + 1
 
 
+@pytest.mark.parametrize("first", ["taliban", "government"])
+def test_a_marker_of_disagreeing_reports_of_one_date_is_contested_whatever_their_order(square_areas, visit, first):
+    import pandas as pd
+
+    from geomap.timeline import ControlTimeline
+
+    other = {"taliban": "government", "government": "taliban"}[first]
+    reports = pd.DataFrame(
+        [("2021-08-01", "Gammatown", first, 33.5, 67.5), ("2021-08-01", "Gammatown", other, 33.5, 67.5)],
+        columns=["date", "place", "status", "lat", "lon"],
+    )
+    timeline = ControlTimeline.from_reports(reports, boundaries=square_areas)
+    page = visit(map_html(control_map(timeline, self_contained=True, markers=True)), "#2021-08-01").page
+    circles = page.eval_on_selector_all("path.leaflet-interactive", "els => els.map(e => e.getAttribute('fill'))")
+    # three areas (C hatched as contested), then the one circle: contested as its area, not one side
+    assert circles[-1] == COLOR["contested"]
+
+
 def test_per_date_layers_hatch_a_contested_area_on_the_date_the_page_opens_on(square_areas, visit):
     import pandas as pd
 

@@ -103,6 +103,8 @@ def page_payload(
             {"label": s.label, "color": s.color, "hatch": hatched(s.key, data.scheme)} for s in data.scheme.statuses
         ],
         "unknown": key_index[data.scheme.unknown],
+        # a place's reports of one date that disagree show this status on its marker (null: the last of them)
+        "contested": key_index.get(data.scheme.conflict_key) if data.scheme.conflict_key else None,
         "ids": [str(v) for v in data.areas[AREA_ID]],
         "names": [_text(v) for v in data.areas[AREA_NAME]],
         "scale": 10**COORDINATE_DECIMALS,

@@ -728,10 +728,20 @@ function geomapControlMap(map, opts) {
     api.refreshMarkers = function (d) {
       var day = dates[d];
       circles.forEach(function (c) {
-        var latest = null;
+        var latest = null, code = null, disagree = false;
         c.place.reports.forEach(function (k) { if (data.reports[k][0] <= day) latest = k; });
         if (latest === null) { if (group.hasLayer(c.circle)) group.removeLayer(c.circle); return; }
-        var s = statuses[data.reports[latest][2]];
+        // the place's reports of its latest date: when they disagree, the contested status, as for areas
+        // (a scheme without one: the last of them in the file)
+        c.place.reports.forEach(function (k) {
+          var r = data.reports[k];
+          if (r[0] !== data.reports[latest][0]) return;
+          disagree = disagree || (code !== null && code !== r[2]);
+          code = r[2];
+        });
+        var contested = data.contested === null || data.contested === undefined ? null : data.contested;
+        if (disagree && contested !== null) code = contested;
+        var s = statuses[code];
         c.circle.setStyle({fillColor: s ? s.color : "#ffffff"});
         if (!group.hasLayer(c.circle)) group.addLayer(c.circle);
       });
