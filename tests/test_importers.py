@@ -313,3 +313,17 @@ def test_events_the_dataset_places_in_another_country_are_skipped_and_counted(tm
     assert "900001" not in set(ged.reports["event_id"])
     assert ged.skipped["in another country than Afghanistan"] == 1
     assert sum(ged.skipped.values()) == sum(import_events(UCDP, "ucdp").skipped.values()) + 1
+
+
+def test_an_event_date_with_more_than_a_time_after_it_is_not_a_date(tmp_path):
+    path = _rewrite(ACLED, tmp_path, {0: {"event_date": "2021-08-0612"}, 1: {"event_date": "2021-08-12 garbage"}})
+    with pytest.raises(EventsError) as raised:
+        import_events(path, "acled")
+    problems = "\n".join(raised.value.problems)
+    assert "row 2, column 'event_date': '2021-08-0612': not a date" in problems
+    assert "row 3, column 'event_date': '2021-08-12 garbage': not a date" in problems
+    # a time of day after the date, as UCDP GED writes it, is still read
+    ged = import_events(_rewrite(UCDP, tmp_path, {0: {"date_start": "2021-08-03 00:00:00.000"}}), "ucdp")
+    assert ged.reports.loc[ged.reports["event_id"] == "900001", "date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2021-08-03"
+    ]

@@ -179,6 +179,9 @@ def require_columns(source: str, frame: pd.DataFrame, required: Iterable[str], l
         )
 
 
+_ISO_DATE_AND_TIME = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+
+
 def parse_event_dates(values: pd.Series, formats: Iterable[str]) -> pd.Series:
     """Dates in any of ``formats`` (the first that parses wins); ``NaT`` where none does, and for
     dates outside geomap's range (:data:`geomap.dates.MIN_DATE` .. :data:`~geomap.dates.MAX_DATE`)."""
@@ -190,7 +193,9 @@ def parse_event_dates(values: pd.Series, formats: Iterable[str]) -> pd.Series:
         todo = parsed.isna()
         if not todo.any():
             break
-        candidate = text[todo] if fmt != "iso" else text[todo].str.slice(0, 10)
+        candidate = text[todo]
+        if fmt == "iso":  # the date, alone or before a time of day ("2021-08-08 00:00:00.000"), nothing else
+            candidate = candidate.where(candidate.str.fullmatch(_ISO_DATE_AND_TIME), "").str.slice(0, 10)
         found = pd.to_datetime(candidate, format="%Y-%m-%d" if fmt == "iso" else fmt, errors="coerce")
         # pandas may parse year 1 or 9999 at a coarser unit: keep only what nanoseconds can hold.
         inside = found.notna() & (found >= pd.Timestamp(MIN_DATE)) & (found <= pd.Timestamp(MAX_DATE))
