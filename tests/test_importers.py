@@ -327,3 +327,14 @@ def test_an_event_date_with_more_than_a_time_after_it_is_not_a_date(tmp_path):
     assert ged.reports.loc[ged.reports["event_id"] == "900001", "date"].dt.strftime("%Y-%m-%d").tolist() == [
         "2021-08-03"
     ]
+
+
+def test_a_province_level_acled_event_may_come_without_coordinates(tmp_path):
+    province = {"geo_precision": "3", "latitude": "", "longitude": ""}
+    result = import_events(_rewrite(ACLED, tmp_path, {0: province}), "acled")
+    row = result.reports.set_index("event_id").loc["TST0001"]
+    assert (row["place"], row["level"], row["place_precision"]) == ("Nimroz", "province", 3)
+    assert pd.isna(row["lat"]) and pd.isna(row["lon"])
+    # a place-level event still needs its point
+    with pytest.raises(EventsError, match="not a latitude"):
+        import_events(_rewrite(ACLED, tmp_path, {0: {"latitude": "", "longitude": ""}}), "acled")

@@ -14,7 +14,8 @@ present, ``country``, ``iso``, ``source`` and ``notes``. An event whose ``countr
   ``geomap/data/acled_event_types.csv``; any other is an error.
 - **Place.** ``geo_precision`` 1 or 2: the ``location`` at ``latitude/longitude``
   (a provincial capital stands for its province, any other place is district
-  level); 3 (a province-level coordinate): the province ``admin1``.
+  level); 3 (a province-level coordinate): the province ``admin1``, which may then come
+  without coordinates.
 - **Date.** ``event_date`` (``2021-08-12``, ``12 August 2021`` or
   ``12-August-2021``) with ``time_precision`` 1 (day), 2 (week) or 3 (month).
 - **Evidence.** ``source`` is kept as the report's source; the note names the
@@ -118,7 +119,10 @@ def convert(
     problems.add(relevant & bad_time, frame, "time_precision", "expected 1 (day), 2 (week) or 3 (month)")
     geo_precision, bad_geo = integer_codes(frame["geo_precision"], (1, 2, 3))
     problems.add(relevant & bad_geo, frame, "geo_precision", "expected 1 (exact), 2 (near) or 3 (province)")
-    lat, lon = coordinates(frame, problems, "latitude", "longitude", relevant)
+    # a province-level event (geo_precision 3) is placed by its admin1: it may come without coordinates
+    unlocated = (frame["latitude"].str.strip() == "") & (frame["longitude"].str.strip() == "")
+    need_point = relevant & ~((geo_precision == PROVINCE_LEVEL) & unlocated.to_numpy())
+    lat, lon = coordinates(frame, problems, "latitude", "longitude", need_point)
     problems.raise_if_any()
 
     status, unmapped, skipped = decide_statuses(frame, effect, ("actor1", "actor2"), mapping, scheme)
