@@ -13,7 +13,7 @@ from geomap.extract._model import ACTOR as _ACTOR
 from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Mention, Statement
 from geomap.extract._prefilter import PatternIndex
 from geomap.extract.claims import _DENIAL, _FALSE_REPORT, _NEGATION
-from geomap.extract.mentions import _locative, after_opening_in, list_continues, names_province
+from geomap.extract.mentions import PLACED_BY_COMMA, _locative, after_opening_in, list_continues, names_province
 
 _OBJ = side("taliban")
 _GOV = side("government")
@@ -429,7 +429,7 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
         if places_last and (
             _PLACED.match(gap)
             or (
-                _LOCATED_BY_COMMA.match(gap)
+                PLACED_BY_COMMA.fullmatch(gap)
                 and mention.province_iso == found[-1].mention.province_iso
                 and not list_continues(sentence, mentions, index)
             )
@@ -591,8 +591,6 @@ _LOCATED_BY_NEXT = re.compile(
     r"(?:in|of)\s+(?:the\s+)?(?:[\w-]+ern\s+)?(?:province\s+of\s+)?$",
     re.I,
 )
-# "Nawur district, Ghazni province, fell": a comma alone, before a name written with "province"
-_LOCATED_BY_COMMA = re.compile(r"\s*(?:districts?\s*)?,\s*$", re.I)
 
 
 def _locates_previous(sentence: str, mentions: list[Mention], index: int) -> bool:
@@ -609,7 +607,7 @@ def _locates_previous(sentence: str, mentions: list[Mention], index: int) -> boo
         return False
     if _LOCATED_BY_NEXT.match(sentence, place.end, province.start):
         return True
-    if not _LOCATED_BY_COMMA.match(sentence, place.end, province.start):
+    if not PLACED_BY_COMMA.fullmatch(sentence, place.end, province.start):
         return False
     # "Nawur district, Ghazni province, fell"; "Spin Boldak, Kandahar, fell", unless a list goes on after the
     # capital ("Spin Boldak, Kandahar and Lashkar Gah": three places)

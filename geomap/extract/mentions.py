@@ -274,8 +274,9 @@ def names_province(sentence: str, mention: Mention) -> bool:
     )
 
 
-#: A comma alone between a place and the province after it ("Arghandab, Zabul, fell").
-_PLACED_BY_COMMA = re.compile(r"\s*(?:districts?\s*)?,\s*", re.I)
+#: A comma alone between a place and the province after it ("Arghandab, Zabul, fell"; "Nawur district, Ghazni
+#: province, fell"), matched whole.
+PLACED_BY_COMMA = re.compile(r"\s*(?:districts?\s*)?,\s*", re.I)
 #: What joins the items of a list of places: a comma, "and" or "or".
 _LIST_JOIN = re.compile(r"\s*,?\s*(?:(?:and|or)\s+)?", re.I)
 
@@ -303,7 +304,7 @@ def place_by_text(
         if not names_province(sentence, province) or k == 0:
             continue
         before = out[k - 1]
-        if _PLACED_BY_COMMA.fullmatch(sentence, max(0, before.end), province.start):
+        if PLACED_BY_COMMA.fullmatch(sentence, max(0, before.end), province.start):
             if (
                 before.kind in {"district", "city"}
                 and not before.reference
