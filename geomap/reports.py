@@ -8,7 +8,9 @@ A report says that a place had a status on a date::
 Columns: ``date`` (ISO ``YYYY-MM-DD``), ``place``, ``status`` (a key, label or alias
 of the status scheme), and optional ``source``, ``note``, ``lat``/``lon`` (then the
 place is not geocoded), ``level`` (``province``, ``city`` or ``district``) and
-``place_precision``/``date_precision`` (1-3, see :mod:`geomap.precision`).
+``place_precision``/``date_precision`` (1-3, see :mod:`geomap.precision`). A table with
+``lat`` and ``lon`` may leave out ``place``: each report is then named by its point
+(``"34.52813, 69.17233"``), and needs one.
 
 Validation checks every row and reports every problem at once; nothing downstream
 runs on invalid input.
@@ -449,14 +451,15 @@ def validate_reports(
         raise InputError(f"{source_name}: column(s) {shown} appear more than once; keep one of each")
     written = [str(c).strip() for c in frame.columns]
     frame = frame.set_axis(lowered, axis=1)
-    missing = [c for c in REQUIRED_REPORT_COLUMNS if c not in frame.columns]
+    named_by_points = PLACE not in frame.columns and LAT in frame.columns and LON in frame.columns
+    missing = [c for c in REQUIRED_REPORT_COLUMNS if c not in frame.columns and not (c == PLACE and named_by_points)]
     if missing:
         have = ", ".join(map(_header, frame.columns)) or "none"
         guesses = [f"{found!r} -> {column!r}" for column in missing if (found := _column_like(column, frame.columns))]
         hint = f"; did you mean {', '.join(guesses)}? rename the column(s)" if guesses else ""
         raise InputError(
             f"{source_name}: missing column(s) {', '.join(missing)}; the columns are: {have} "
-            f"(reports need date, place and status){hint}"
+            f"(reports need date, place and status, or date, status, lat and lon){hint}"
         )
     _refuse_unread_coordinates(written, source_name)
     n = len(frame)
@@ -476,15 +479,16 @@ def validate_reports(
     dates, date_bad = _parse_dates(frame[DATE])
     bad(date_bad, DATE, 0, date_problem)
 
-    places = _text(frame[PLACE])
-    if isinstance(frame[PLACE].dtype, pd.StringDtype):
-        not_text = pd.Series(False, index=frame.index)
-    else:
-        not_text = frame[PLACE].map(
-            lambda v: not (isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)))
-        )
-    bad(not_text.to_numpy(), PLACE, 1, "not a place name; write the name as text")
-    bad(((places == "") & ~not_text).to_numpy(), PLACE, 1, "empty place; name the place or remove the row")
+    if not named_by_points:
+        places = _text(frame[PLACE])
+        if isinstance(frame[PLACE].dtype, pd.StringDtype):
+            not_text = pd.Series(False, index=frame.index)
+        else:
+            not_text = frame[PLACE].map(
+                lambda v: not (isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)))
+            )
+        bad(not_text.to_numpy(), PLACE, 1, "not a place name; write the name as text")
+        bad(((places == "") & ~not_text).to_numpy(), PLACE, 1, "empty place; name the place or remove the row")
 
     raw_status = _text(frame[STATUS])
     # Each distinct spelling is normalised once; rows take their status by code.
@@ -502,6 +506,10 @@ def validate_reports(
     bad(pd.isna(statuses) & ~empty_status, STATUS, 2, unknown_status)
 
     lat, lon = _coordinates(frame, bad, bounds)
+    if named_by_points:
+        places = pd.Series(from_arrow(points_as_places(lat, lon)), index=frame.index)
+        no_point = (_text(frame[LAT]) == "").to_numpy() & (_text(frame[LON]) == "").to_numpy()
+        bad(no_point, LAT, 3, NO_POINT)
 
     if LEVEL in frame.columns:
         level = _text(frame[LEVEL]).str.lower().replace(LEVEL_SYNONYMS)
@@ -578,7 +586,9 @@ def _read_plain_reports(
     if header is None or _coordinates_named_otherwise(header):
         return None  # refused by name in validate_reports
     columns = read_typed_csv(path, delimiter=delimiter, numbers=(LAT, LON), coded=_CODED, kept=_KEPT)
-    if columns is None or any(c not in columns for c in REQUIRED_REPORT_COLUMNS):
+    if columns is None or any(c not in columns for c in REQUIRED_REPORT_COLUMNS if c != PLACE):
+        return None
+    if PLACE not in columns and (LAT not in columns or LON not in columns):
         return None
     n = len(columns[DATE])
     if n == 0:
@@ -643,9 +653,13 @@ def _plain_frame(
         days, codes = distinct(DATE)
         dates, date_bad = parse_date_column(days)
         refuse(date_bad[codes])
-        places = trim(columns[PLACE])
-        refuse(np.array(has_empty(places)))
         _check_coordinates(lat_read, lon_read, lat_blank, lon_blank, refuse, bounds)
+        if PLACE in columns:
+            places = trim(columns[PLACE])
+            refuse(np.array(has_empty(places)))
+        else:
+            refuse(lat_blank & lon_blank)
+            places = points_as_places(lat_read, lon_read)
         # every check passed: the table will be built from these points
         if on_points is not None and not (lat_blank.any() or lon_blank.any()):  # a point in every row
             on_points(lon_read, lat_read)
@@ -670,6 +684,25 @@ def _plain_frame(
         },
         copy=False,  # fresh arrays: no copy into blocks
     )
+
+
+NO_POINT = "no place and no coordinates; give lat and lon (the file has no place column), or remove the row"
+
+
+def points_as_places(lat: np.ndarray, lon: np.ndarray) -> Any:
+    """Each report's point as its place name, ``"lat, lon"`` (``""`` where either is missing), as Arrow text.
+
+    The shortest text that reads back as the same number, as Python's ``repr`` writes it but
+    without a trailing ``.0`` ("34.5, 69" for 34.5, 69.0); one vectorised pass.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def text(values: np.ndarray) -> Any:
+        return pc.cast(pa.array(values, mask=np.isnan(values)), pa.large_string())
+
+    joined = pc.binary_join_element_wise(text(lat), text(lon), pa.scalar(", ", pa.large_string()))
+    return pc.fill_null(joined, "")
 
 
 def _plain_numbers(values: Any, n: int) -> tuple[np.ndarray, np.ndarray]:

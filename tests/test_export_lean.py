@@ -328,3 +328,24 @@ def test_a_full_disk_under_the_text_store_names_its_folder(small_chunks, tmp_pat
     assert str(err.value) == (
         f"{tmp_path}: the reports' text could not be set aside there (the disk is full); free some space and run again"
     )
+
+
+def points_only_text(n: int = 300, seed: int = 11) -> str:
+    """Reports with a point each and no place column; a few points repeat, so places vote together."""
+    rng = np.random.default_rng(seed)
+    lines = ["date,status,lat,lon,source"]
+    for k in range(n):
+        lat, lon = (34.5, 69.1) if k % 10 == 0 else (rng.uniform(31.0, 37.0), rng.uniform(62.0, 71.5))
+        status = ["taliban", "government", "contested"][int(rng.integers(0, 3))]
+        lines.append(f"2021-08-{10 + int(rng.integers(0, 6)):02d},{status},{lat:.4f},{lon:.4f},s{k}")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_file_of_points_without_place_names_maps_alike_whole_and_chunked(small_chunks, tmp_path):
+    path = write(tmp_path, points_only_text())
+    whole = build_timeline(path, level="district", aggregate="majority")
+    lean = build_timeline_lean(path, level="district", aggregate="majority")
+    assert "34.5, 69.1" in set(whole.reports["place"])
+    kabul = whole.long().query("district_id == 'AF-KAB-kabul'")
+    assert len(kabul) == 6 and set(kabul["status"]) != {"unknown"}
+    pd.testing.assert_frame_equal(lean.long(), whole.long())

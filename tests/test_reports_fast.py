@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import geomap._fastcsv
+import geomap.errors
 from geomap.reports import ReportsError, read_reports
 
 GOOD = (
@@ -263,3 +264,31 @@ def test_typed_reader_on_two_threads_gives_the_same_table_and_refusals(always_fa
     assert read[1]["status"].tolist()[:3] == ["taliban", "government", "contested"]
     assert read[1]["level"].tolist()[:2] == ["", "district"]
     pd.testing.assert_frame_equal(read[1], careful(path, monkeypatch))
+
+
+POINTS_ONLY = "date,status,lat,lon,source\n2021-08-01,taliban,34.5,69.1,a\n2021-08-02,government,33.55,68.0,b\n"
+
+
+def test_a_file_of_points_without_a_place_column_names_each_report_by_its_point(always_fast, tmp_path, monkeypatch):
+    path = tmp_path / "points.csv"
+    path.write_text(POINTS_ONLY, encoding="utf-8")
+    fast = read_reports(path)
+    assert fast["place"].tolist() == ["34.5, 69.1", "33.55, 68"]
+    assert fast["lat"].tolist() == [34.5, 33.55]
+    pd.testing.assert_frame_equal(fast, careful(path, monkeypatch), check_dtype=False)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_report_without_place_or_point_is_named_by_row(tmp_path, monkeypatch, fast):
+    monkeypatch.setattr(geomap._fastcsv, "MIN_BYTES", 0 if fast else 1 << 62)
+    path = tmp_path / "points.csv"
+    path.write_text(POINTS_ONLY + "2021-08-03,taliban,,,c\n", encoding="utf-8")
+    with pytest.raises(ReportsError, match=r"row 4, column 'lat'.*no place and no coordinates"):
+        read_reports(path)
+
+
+def test_without_place_column_coordinates_are_required(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text("date,status,lat\n2021-08-01,taliban,34.5\n", encoding="utf-8")
+    with pytest.raises(geomap.errors.InputError, match=r"missing column\(s\) place.*or date, status, lat and lon"):
+        read_reports(path)
