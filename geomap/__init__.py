@@ -25,6 +25,7 @@ from geomap.errors import (
     InputError,
     OutputError,
     SuspectDatesWarning,
+    UncountedReportsWarning,
     UnplacedReportsWarning,
 )
 
@@ -83,6 +84,7 @@ __all__ = [
     "Status",
     "StatusScheme",
     "SuspectDatesWarning",
+    "UncountedReportsWarning",
     "UnplacedReportsWarning",
     "__version__",
     "build_timeline",

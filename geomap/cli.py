@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from geomap import __version__
-from geomap.errors import GeomapError, UnplacedReportsWarning
+from geomap.errors import GeomapError, UncountedReportsWarning, UnplacedReportsWarning
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -334,20 +334,12 @@ def _report_province_wide(timeline: ControlTimeline) -> None:
 def _report_uncounted(timeline: ControlTimeline) -> None:
     """Say how many reports the capital rule keeps out of the provinces' statuses (about districts, towns or
     villages): on a province map they would otherwise leave no trace."""
-    import numpy as np
-
     from geomap.errors import shown
-    from geomap.geocode import KIND
-    from geomap.timeline import DIRECT_KINDS
+    from geomap.pipeline import uncounted_reports
 
-    reports = timeline._reports
-    if timeline.aggregate != "capital" or not timeline.provinces or KIND not in reports.columns:
-        return
-    left = ~reports[KIND].isin(DIRECT_KINDS).to_numpy()
-    count = int(left.sum())
+    count, places = uncounted_reports(timeline)
     if not count:
         return
-    places = list(dict.fromkeys(reports["place"].iloc[np.flatnonzero(left)[:1000]]))  # no object per report
     listed = ", ".join(shown(p) for p in places[:3]) + (", ..." if len(places) > 3 else "")
     print(
         f"geomap: {count:,} report(s) about districts, towns or villages ({listed}) do not set a province's "
@@ -1268,6 +1260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _show_warning
             # the commands say which reports were not placed themselves, after --unresolved is written
             warnings.filterwarnings("ignore", category=UnplacedReportsWarning)
+            warnings.filterwarnings("ignore", category=UncountedReportsWarning)
             return int(args.func(args) or 0)
     except GeomapError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)

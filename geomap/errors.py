@@ -38,6 +38,11 @@ class UnplacedReportsWarning(UserWarning):
     its ``unresolved`` table."""
 
 
+class UncountedReportsWarning(UserWarning):
+    """Under the ``capital`` rule on provinces, reports about districts, towns or villages set no
+    province's status: they are kept as evidence but count for nothing on the map."""
+
+
 class SuspectDatesWarning(UserWarning):
     """Some report dates look mistyped: after today, or a year or more apart from every other report's."""
 

@@ -224,6 +224,7 @@ def build_timeline(
     timeline.imprecise_dropped = int((~keep).sum())
     _release_arrow_memory()
     _warn_unplaced(timeline)
+    _warn_uncounted(timeline)
     return timeline
 
 
@@ -241,6 +242,45 @@ def _warn_unplaced(timeline: ControlTimeline) -> None:
         f"{len(unresolved):,} report(s) could not be placed on the {timeline.area_noun} and are left out, "
         f"e.g. {shown(first['place'])} (row {first['row']}: {first['reason']}); see timeline.unresolved",
         UnplacedReportsWarning,
+        stacklevel=_outside_geomap(),
+    )
+
+
+def uncounted_reports(timeline: ControlTimeline) -> tuple[int, list[str]]:
+    """How many reports the ``capital`` rule keeps out of the provinces' statuses (about districts, towns or
+    villages), with the first of their places (at most 1,000 looked at); ``(0, [])`` under another rule or
+    on other areas."""
+    import numpy as np
+
+    from geomap.geocode import KIND
+    from geomap.timeline import DIRECT_KINDS
+
+    reports = timeline._reports
+    if timeline.aggregate != "capital" or not timeline.provinces or KIND not in reports.columns:
+        return 0, []
+    left = ~reports[KIND].isin(DIRECT_KINDS).to_numpy()
+    count = int(left.sum())
+    if not count:
+        return 0, []
+    places = list(dict.fromkeys(reports["place"].iloc[np.flatnonzero(left)[:1000]]))  # no object per report
+    return count, places
+
+
+def _warn_uncounted(timeline: ControlTimeline) -> None:
+    """Say, as an :class:`~geomap.errors.UncountedReportsWarning`, how many reports set no province's status."""
+    count, places = uncounted_reports(timeline)
+    if not count:
+        return
+    import warnings
+
+    from geomap.errors import UncountedReportsWarning, shown
+
+    listed = ", ".join(shown(p) for p in places[:3]) + (", ..." if len(places) > 3 else "")
+    warnings.warn(
+        f"{count:,} report(s) about districts, towns or villages ({listed}) do not set a province's status "
+        "under aggregate='capital' (only reports about a province or its capital do); count them with "
+        "aggregate='latest' or 'majority', or use level='district'",
+        UncountedReportsWarning,
         stacklevel=_outside_geomap(),
     )
 
@@ -543,6 +583,7 @@ def _build_in_chunks(
         release_memory()  # what deciding freed, before the text comes in
         _read_free_text(path, delimiter, later, timeline, blank, text_dir, on_demand=text_on_demand)
     _warn_unplaced(timeline)
+    _warn_uncounted(timeline)
     return timeline
 
 

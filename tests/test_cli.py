@@ -204,6 +204,7 @@ def test_reports_the_capital_rule_leaves_out_are_counted_on_stderr(tmp_path, cap
         "geomap: 3 report(s) about districts, towns or villages ('Spin Boldak', 'Nawur') do not set a "
         "province's status under --aggregate capital" in err
     )
+    assert "UncountedReportsWarning" not in err and err.count("do not set a province's status") == 1
     for other in (["--aggregate", "latest"], ["--level", "district"]):
         assert main(["summary", str(reports), *other]) == 0
         assert "do not set a province's status" not in capsys.readouterr().err

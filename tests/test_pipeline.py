@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 
 import pandas as pd
 import pytest
@@ -11,9 +12,15 @@ from fake_places import answer_table
 from shapely.geometry import Polygon
 
 from geomap.boundaries import load_boundaries
-from geomap.errors import GeocodeError, InputError, SuspectDatesWarning, UnplacedReportsWarning
+from geomap.errors import (
+    GeocodeError,
+    InputError,
+    SuspectDatesWarning,
+    UncountedReportsWarning,
+    UnplacedReportsWarning,
+)
 from geomap.geocode import Geocoder
-from geomap.pipeline import build_timeline, geocode_places
+from geomap.pipeline import build_timeline, build_timeline_lean, geocode_places
 from geomap.reports import read_reports
 from geomap.timeline import ControlTimeline
 
@@ -366,3 +373,24 @@ def test_report_dates_that_look_mistyped_are_warned_about():
         # reporting dates given: the report days do not make them, and are not looked at
         build_timeline(_at_herat("2021-08-07", "2012-08-08", "2121-01-01"), dates=["2021-08-07"])
         build_timeline(_at_herat(*(f"{year}-03-01" for year in range(2010, 2022))))  # years, each near the next
+
+
+def test_reports_the_capital_rule_leaves_out_are_warned_about_in_python():
+    frame = pd.DataFrame(
+        {
+            "date": ["2021-08-07", "2021-08-08", "2021-08-08"],
+            "place": ["Spin Boldak", "Nawur", "Herat"],
+            "status": ["taliban", "taliban", "government"],
+        }
+    )
+    with pytest.warns(
+        UncountedReportsWarning, match=r"^2 report\(s\) .*\('Spin Boldak', 'Nawur'\).*aggregate='latest'"
+    ):
+        timeline = build_timeline(frame)
+    assert timeline.status(on="2021-08-08").set_index("area_id").loc["AF-KAN", "status"] == "unknown"
+    for options in ({"aggregate": "latest"}, {"level": "district"}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UncountedReportsWarning)
+            build_timeline(frame, **options)
+    with pytest.warns(UncountedReportsWarning):
+        build_timeline_lean(frame)
