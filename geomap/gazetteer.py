@@ -955,6 +955,10 @@ class Gazetteer:
         counts = dict(Counter(e.kind for e in self.entries).most_common())
         return f"Gazetteer({len(self.entries)} entries: {counts})"
 
+    def province_name(self, iso: str) -> str:
+        """The name of the province with ISO code ``iso`` (``""`` for an unknown code)."""
+        return self._province_names.get(iso, "")
+
     def resolve(self, name: str) -> Match | None:
         """Find the place a name most likely means.
 

@@ -14,6 +14,10 @@ Rules
 * On user boundaries, a report about a whole province (kind ``province``, or
   ``level=province``) applies to every area whose representative point lies in
   that province.
+* A report whose place is a province but whose ``level`` is ``city`` or ``district``
+  ("several villages in Kunar") is about a part of it that it does not name (kind
+  ``part``): on the provinces it is a place in its province (the ``capital`` rule leaves
+  it out), elsewhere it is unresolved.
 
 On the bundled districts (:func:`locate_on_districts`) reports land thus:
 
@@ -920,9 +924,42 @@ def _prepare(reports: pd.DataFrame, geocoded: pd.DataFrame | None) -> tuple[pd.D
                 frame.loc[rows, PLACE_PRECISION] = np.maximum(frame.loc[rows, PLACE_PRECISION].to_numpy(), known[vague])
         level_province = frame.loc[todo, LEVEL].eq("province").to_numpy()
         frame.loc[todo[level_province], KIND] = "province"
+        _parts_of_provinces(frame, todo)
     elif (~given).any():
         frame.loc[~given, REASON] = "no coordinates and no geocoder result"
     return frame, given
+
+
+PART = "part"
+"""The kind of a report about a part of a province it does not name (:func:`_parts_of_provinces`)."""
+PART_LEVELS = ("city", "district")
+"""Levels that say a report is about a place in the province its name resolves to, not the province."""
+
+
+_PART_REASONS = {
+    "city": "its level says a town or place in this province, not which one; name the place, or give lat and lon",
+    "district": "its level says a district of this province, not which one; name the district, or give lat and lon",
+}
+
+
+def _parts_of_provinces(frame: pd.DataFrame, todo: np.ndarray) -> None:
+    """Mark the geocoded reports whose place is a province but whose ``level`` is a town or district
+    ("several villages in Kunar", "Bano and Deh Salah districts in Baghlan", as ``geomap extract``
+    writes them) as about a part of it (kind :data:`PART`), in place.
+
+    Such a report is not about the province itself: on the provinces it counts as a place in its
+    province (so the ``capital`` rule leaves it out, ``latest`` and ``majority`` count it); on
+    districts or other areas it says nothing about which one, so it has no point and is left
+    unplaced, with the reason.
+    """
+    level = frame.loc[todo, LEVEL]
+    part = (frame.loc[todo, KIND].eq("province") & level.isin(PART_LEVELS)).to_numpy()
+    if not part.any():
+        return
+    rows = todo[part]
+    frame.loc[rows, KIND] = PART
+    frame.loc[rows, [LAT, LON]] = np.nan
+    frame.loc[rows, REASON] = [_PART_REASONS[lv] for lv in level.to_numpy()[part]]
 
 
 def about_province(frame: pd.DataFrame) -> np.ndarray:

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from geomap.cli import main
-from geomap.errors import InputError
+from geomap.errors import InputError, UncountedReportsWarning, UnplacedReportsWarning
 from geomap.extract import EXTRACT_COLUMNS
 from geomap.extract import extract_reports as _extract_reports
 from geomap.extract.sentences import MAX_SENTENCE, _sentences, clean_text
+from geomap.pipeline import build_timeline
 from geomap.reports import read_reports
 
 
@@ -876,7 +877,7 @@ def test_list_of_districts_each_placed_in_its_province():
     found = extract_reports(text, published="2021-06-08")
     assert set(zip(found["place"], found["province_iso"], found["status"], strict=True)) == {
         ("Burka", "AF-BGL", "taliban"),
-        ("Gizab", "AF-URU", "taliban"),
+        ("Gizab, Uruzgan", "AF-URU", "taliban"),  # its namesake is in Daykundi: the province is written
         ("Mandol", "AF-NUR", "taliban"),
     }
 
@@ -1031,7 +1032,7 @@ def test_a_place_whose_province_follows_it_is_what_fell():
     # a name two provinces' districts share is the one of the province the text gives ("Ghazni province",
     # though the gazetteer's answer for "Ghazni" alone is the city)
     assert rows_of("The district centre of Jaghatu in Ghazni province fell on Thursday.") == {
-        ("Jaghatu", "AF-GHA", "taliban", "08-12")
+        ("Jaghatu, Ghazni", "AF-GHA", "taliban", "08-12")
     }
     # a province after a comma, as "the province of", or a capital's name after a district of its province
     for text in (
@@ -1053,7 +1054,7 @@ def test_a_province_after_a_comma_places_the_district_before_it():
     # a district two provinces share is the one of the province written after it, and the province is no
     # second place that fell
     for text in ("The Taliban captured Arghandab, Zabul, on Monday.", "Arghandab, Zabul, fell on Monday."):
-        assert rows_of(text) == {("Arghandab", "AF-ZAB", "taliban", "08-16")}, text
+        assert rows_of(text) == {("Arghandab, Zabul", "AF-ZAB", "taliban", "08-16")}, text
     # a capital's name after a district of its province only says where the district lies
     for text in (
         "The Taliban captured Spin Boldak, Kandahar, on Monday.",
@@ -1071,7 +1072,7 @@ def test_a_province_after_a_comma_places_the_district_before_it():
     ):
         assert {r[0] for r in rows_of(text)} == {"Spin Boldak", "Kandahar", "Lashkar Gah"}, text
     assert {r[:2] for r in rows_of("Arghandab, Zabul and Helmand fell on Monday.")} == {
-        ("Arghandab", "AF-KAN"),
+        ("Arghandab, Kandahar", "AF-KAN"),
         ("Zabul", "AF-ZAB"),
         ("Helmand", "AF-HEL"),
     }
@@ -1316,3 +1317,29 @@ def test_sentences_without_statements_are_kept_only_for_a_review_page(tmp_path, 
         assert "Kabul was quiet." in (tmp_path / "review.html").read_text(encoding="utf-8")
     else:
         assert seen == [None]  # nothing collected that nothing would show
+
+
+def test_a_district_of_a_namesake_is_written_with_its_province_and_maps_there():
+    text = (
+        "The Taliban took control of Kohistan district in Kapisa province on Monday. "
+        "Kohistan district in Faryab fell to the Taliban on Tuesday."
+    )
+    found = extract_reports(text, published="2021-08-14")
+    assert sorted(found["place"]) == ["Kohistan, Faryab", "Kohistan, Kapisa"]
+    districts = build_timeline(found[["date", "place", "status"]], level="district").status(on="2021-08-10")
+    taken = set(districts.loc[districts["status"] == "taliban", "area_id"])
+    assert taken == {"AF-KAP-hisa-i-awali-kohistan", "AF-FYB-kohistan"}
+
+
+def test_villages_or_parts_of_a_province_are_not_the_province():
+    found = extract_reports("The Taliban captured several villages in Kunar on Tuesday.", published="2021-08-14")
+    assert found[["place", "level"]].values.tolist() == [["Kunar", "town"]]
+    reports = found[["date", "place", "status", "level"]]
+    with pytest.warns(UncountedReportsWarning):
+        provinces = build_timeline(reports)
+    assert set(provinces.long()["status"]) == {"unknown"}  # the capital rule: not a report about Kunar
+    latest = build_timeline(reports, aggregate="latest").status(on="2021-08-10").set_index("area_id")
+    assert latest.loc["AF-KNR", "status"] == "taliban"  # but a place in Kunar, which "latest" counts
+    with pytest.warns(UnplacedReportsWarning, match="a town or place in this province, not which one"):
+        districts = build_timeline(reports, level="district")
+    assert set(districts.long()["status"]) == {"unknown"}  # no district is named

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Statement
+from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Mention, Statement
 from geomap.extract.claims import _CLAIM, denier, speaker
 from geomap.extract.dates import _DATE_CONFIDENCE
 from geomap.extract.dates import DATE_BASIS as DATE_BASIS_OF
@@ -51,6 +51,22 @@ def _level(statement: Statement, sentence: str) -> str:
     return _LEVELS.get(mention.kind, "town")
 
 
+def _place_text(mention: Mention) -> str:
+    """The place as the row writes it: its name, followed by its province ("Kohistan, Kapisa") when the name
+    alone would be read as a place of another province or as one of several, so the row maps as the text
+    placed it."""
+    if mention.kind in ("province", "capital") or not mention.province_iso:
+        return mention.name
+    from geomap.gazetteer import get_gazetteer
+
+    gazetteer = get_gazetteer()
+    alone = gazetteer.resolve(mention.name)
+    if alone is None or (alone.entry.province_iso == mention.province_iso and not alone.alternatives):
+        return mention.name  # a name the gazetteer does not know (another geocoder's) is left as it is
+    province = gazetteer.province_name(mention.province_iso)
+    return f"{mention.name}, {province}" if province else mention.name
+
+
 def _confidence(statement: Statement, sentence: str, date_kind: str, claimed_by: str, denied_by: str) -> float:
     """How likely the row is right: the phrase's strength, how sure the place is, how the date was found,
     lowered for a Taliban claim, a denial, a place named only by reference and a fuzzy place match."""
@@ -83,7 +99,7 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
     level = _level(statement, sentence)
     return {
         DATE: on.isoformat(),
-        PLACE: mention.name,
+        PLACE: _place_text(mention),
         STATUS: statement.status,
         SOURCE: source or "",
         NOTE: f"{written}phrase: {' '.join(statement.cue.split())}{when}",
