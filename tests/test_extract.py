@@ -1343,3 +1343,31 @@ def test_villages_or_parts_of_a_province_are_not_the_province():
     with pytest.warns(UnplacedReportsWarning, match="a town or place in this province, not which one"):
         districts = build_timeline(reports, level="district")
     assert set(districts.long()["status"]) == {"unknown"}  # no district is named
+
+
+@pytest.mark.parametrize(
+    "written", ["Friday, Aug 6", "Friday, August 6", "Friday, 6 August", "Friday (Aug. 6)", "Friday 6 August 2021"]
+)
+def test_a_weekday_before_a_written_date_names_that_date(written):
+    found = extract_reports(f"Taliban seized Zaranj, the capital of Nimroz, on {written}.", published="2021-08-14")
+    assert found[["date", "date_basis"]].values.tolist() == [["2021-08-06", "explicit"]]
+    alone = extract_reports("Taliban seized Zaranj on Friday.", published="2021-08-14")
+    assert alone["date"].tolist() == ["2021-08-13"]
+
+
+def test_a_date_after_publication_is_named_in_the_note():
+    found = extract_reports("Jalalabad fell to the Taliban on Aug. 15.", published="2021-08-14")
+    assert found["date"].tolist() == ["2021-08-14"]
+    assert found["note"].iloc[0].endswith("its date is after publication, publication date used")
+    for text in ("Jalalabad fell to the Taliban.", "Jalalabad fell to the Taliban on Feb. 30."):
+        assert (
+            extract_reports(text, published="2021-08-14")["note"]
+            .iloc[0]
+            .endswith("no date in the sentence, publication date used")
+        )
+
+
+def test_the_district_centre_of_a_named_place_is_that_place():
+    text = "Taliban fighters captured Herat on Thursday. On Wednesday, they seized the district centre of Andar."
+    found = extract_reports(text, published="2021-08-14")
+    assert set(zip(found["place"], found["date"], strict=True)) == {("Herat", "2021-08-12"), ("Andar", "2021-08-11")}

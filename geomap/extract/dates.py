@@ -121,16 +121,44 @@ def _dates_in(sentence: str, published: date) -> list[tuple[int, date, str]]:
     """Dates written in ``sentence``: ``(position, date, kind)``, none after ``published``."""
     out = []
     days_of_month: list[tuple[int, int]] = []  # spans of "Friday the 6th": the weekday is not a date of its own
+    written: list[int] = []  # where written dates begin: "Friday, Aug. 6" is the 6th, whatever the weekday says
     for kind, regex in _FILTERED_DATE_PATTERNS:
         for m in regex.finditer(sentence):
-            if kind == "weekday" and any(a <= m.start() < b for a, b in days_of_month):
+            if kind == "weekday" and (
+                any(a <= m.start() < b for a, b in days_of_month)
+                or any(_WEEKDAY_BEFORE_DATE.fullmatch(sentence, m.end(), start) for start in written if start >= m.end())
+            ):
                 continue
             value = _date_value(kind, m, published)
+            if kind in _WRITTEN_KINDS:
+                written.append(m.start())  # even a date after publication: the weekday names that day
             if value is not None and in_range(value) and value <= published:  # 1500 or 3000: not a date to map
                 out.append((m.start(), value, kind))
                 if kind == "ordinal":
                     days_of_month.append(m.span())
     return out
+
+
+def written_after(sentence: str, published: date) -> bool:
+    """Whether ``sentence`` writes out a date after ``published`` (which :func:`_dates_in` leaves out)."""
+    for kind, regex in _FILTERED_DATE_PATTERNS:
+        if kind in _WRITTEN_KINDS:
+            for m in regex.finditer(sentence):
+                value = _date_value(kind, m, published)
+                if kind in {"md", "dm"} and value is None and not m["y"]:  # "on Aug. 15", still to come
+                    try:
+                        value = date(published.year, _MONTHS[m["mon"].casefold().rstrip(".")], int(m["d"]))
+                    except (ValueError, KeyError):
+                        continue
+                if value is not None and value > published:
+                    return True
+    return False
+
+
+#: Kinds of date that are written out (a day and a month); a weekday just before one names the same day.
+_WRITTEN_KINDS = frozenset({"iso", "numeric", "md", "dm"})
+#: What may stand between a weekday and the date it names: "Friday, Aug. 6", "Friday (6 August)".
+_WEEKDAY_BEFORE_DATE = re.compile(r"[\s,(\u2013-]{0,4}")
 
 
 def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:

@@ -45,6 +45,10 @@ _OTHER_PLACE = re.compile(
 )
 
 
+# After "the city" or "the district": the place's name follows ("of Kunduz", "centre of Andar", ", Aybak").
+_NAME_FOLLOWS = re.compile(r"\s*(?:(?:cent(?:re|er)|headquarters|seat)\s+)?(?:of\s+(?!\d)|,?\s*[A-Z])")
+
+
 _IT_OBJECT_END = re.compile(
     r"\s*(?:[.,;:—–)]|$|\s+(?:on|by|from|back|over|after|without|for\s+good|early|late|overnight|yesterday|today|"
     r"last|this|within|and|again|in\s+(?:the\s+)?(?:morning|afternoon|evening|night)|"
@@ -95,8 +99,8 @@ def _references(
     for m in _REFERENCE.finditer(sentence):
         if any(m.start() < c.end and c.start < m.end() for c in mentions):
             continue
-        if not m.group("it") and re.match(r"\s*(?:of\s+(?!\d)|,?\s*[A-Z])", sentence[m.end() :]):
-            continue  # "the city of Kunduz", "the provincial capital, Aybak": the name follows
+        if not m.group("it") and _NAME_FOLLOWS.match(sentence, m.end()):
+            continue  # "the city of Kunduz", "the district centre of Andar", "the provincial capital, Aybak"
         if m.group("it") and not _it_is_a_place(sentence, m):
             continue
         if any(

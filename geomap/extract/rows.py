@@ -10,7 +10,7 @@ import pandas as pd
 
 from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Mention, Statement
 from geomap.extract.claims import _CLAIM, denier, speaker
-from geomap.extract.dates import _DATE_CONFIDENCE
+from geomap.extract.dates import _DATE_CONFIDENCE, written_after
 from geomap.extract.dates import DATE_BASIS as DATE_BASIS_OF
 from geomap.schema import DATE, EVIDENCE, NOTE, PLACE, PROVINCE_ISO, SOURCE, STATUS
 
@@ -91,7 +91,9 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
     claimed_by = speaker(sentence)
     denied_by = denier(sentence) if statement.status == CONTESTED else ""
     when = {
-        "published": "; no date in the sentence, publication date used",
+        "published": "; its date is after publication, publication date used"
+        if written_after(sentence, on)
+        else "; no date in the sentence, publication date used",
         "vague": "; vague date in the sentence, publication date used",
         "carried": "; date carried from an earlier sentence",
         "later": "; date counted from an earlier one",
