@@ -126,7 +126,7 @@ def _dates_in(sentence: str, published: date) -> list[tuple[int, date, str]]:
         for m in regex.finditer(sentence):
             if kind == "weekday" and (
                 any(a <= m.start() < b for a, b in days_of_month)
-                or any(_WEEKDAY_BEFORE_DATE.fullmatch(sentence, m.end(), start) for start in written if start >= m.end())
+                or any(_WEEKDAY_BEFORE_DATE.fullmatch(sentence, m.end(), at) for at in written if at >= m.end())
             ):
                 continue
             value = _date_value(kind, m, published)
