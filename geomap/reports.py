@@ -488,7 +488,9 @@ def validate_reports(
                 lambda v: not (isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)))
             )
         bad(not_text.to_numpy(), PLACE, 1, "not a place name; write the name as text")
-        bad(((places == "") & ~not_text).to_numpy(), PLACE, 1, "empty place; name the place or remove the row")
+        empty_place = ((places == "") & ~not_text).to_numpy()
+        if LAT not in frame.columns or LON not in frame.columns:
+            bad(empty_place, PLACE, 1, "empty place; name the place or remove the row")
 
     raw_status = _text(frame[STATUS])
     # Each distinct spelling is normalised once; rows take their status by code.
@@ -510,6 +512,14 @@ def validate_reports(
         places = pd.Series(from_arrow(points_as_places(lat, lon)), index=frame.index)
         no_point = (_text(frame[LAT]) == "").to_numpy() & (_text(frame[LON]) == "").to_numpy()
         bad(no_point, LAT, 3, NO_POINT)
+    elif LAT in frame.columns and LON in frame.columns and empty_place.any():
+        # a row with coordinates and no name is named by its point, as in a file without a place column
+        point = ~np.isnan(lat) & ~np.isnan(lon)
+        bad(empty_place & ~point, PLACE, 1, "empty place and no coordinates; name the place, give lat and lon, "
+            "or remove the row")  # fmt: skip
+        if (empty_place & point).any():
+            named = pd.Series(from_arrow(points_as_places(lat, lon)), index=frame.index)
+            places = places.where(~(empty_place & point), named)
 
     if LEVEL in frame.columns:
         level = _text(frame[LEVEL]).str.lower().replace(LEVEL_SYNONYMS)

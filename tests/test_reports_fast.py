@@ -169,7 +169,7 @@ def test_typed_reader_gives_the_text_readers_table(always_fast, tmp_path, monkey
     [
         ("2021-02-30,Kabul,taliban,34.5,69.1", "row 3, column 'date'"),
         ("2021-08-01,Kabul,talibn,34.5,69.1", "row 3, column 'status'"),
-        ("2021-08-01,,taliban,34.5,69.1", "row 3, column 'place'"),
+        ("2021-08-01,,taliban,,", "row 3, column 'place'.*empty place and no coordinates"),
         ("2021-08-01,Kabul,taliban,nan,69.1", "row 3, column 'lat'"),
         ("2021-08-01,Kabul,taliban,69.1,34.5", "row 3, column 'lat'"),
         ("2021-08-01,Kabul,taliban,34.5,", "row 3, column 'lon'"),
@@ -292,3 +292,11 @@ def test_without_place_column_coordinates_are_required(tmp_path):
     path.write_text("date,status,lat\n2021-08-01,taliban,34.5\n", encoding="utf-8")
     with pytest.raises(geomap.errors.InputError, match=r"missing column\(s\) place.*or date, status, lat and lon"):
         read_reports(path)
+
+
+def test_a_row_without_a_name_but_with_its_point_is_named_by_it(always_fast, tmp_path, monkeypatch):
+    path = tmp_path / "mixed.csv"
+    path.write_text("date,place,status,lat,lon\n2021-08-01,Herat,taliban,,\n2021-08-03,,contested,34.72,69.25\n")
+    fast = read_reports(path)
+    assert fast["place"].tolist() == ["Herat", "34.72, 69.25"]
+    pd.testing.assert_frame_equal(fast, careful(path, monkeypatch), check_dtype=False)
