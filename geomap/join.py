@@ -7,7 +7,8 @@ Rules
 * On the bundled provinces, a geocoded place is assigned the province the
   gazetteer gives it (the gazetteer was built against the same polygons).
 * Otherwise a point is assigned to the area polygon that contains it. **A point on
-  a border shared by several areas goes to the area whose ``area_id`` sorts first**,
+  a border shared by several areas goes to the area whose ``area_id`` sorts first**
+  (numbers in ids by their value: ``9`` before ``10``),
   so it lands in exactly one. A point outside every polygon but within
   :data:`SNAP_DEGREES` of one (coastline and border simplification) goes to the
   nearest; farther away it is unresolved.
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -733,8 +735,17 @@ def _area_hits(pairs: _Pairs, rows: np.ndarray, area_ids: np.ndarray, geoms: np.
 def _tie_ordered(area_ids: np.ndarray, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The areas' order for a join, and their geometries in it: ties on a shared border go to the
     id that sorts first."""
-    order = np.argsort(area_ids, kind="stable")
+    keys = [_natural_key(str(i)) for i in area_ids]
+    order = np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.intp)
     return order, geoms[order]
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural_key(area_id: str) -> tuple[tuple[int, int | str], ...]:
+    """The sort key of an id with its numbers read as numbers: "9" before "10", "AF-KAB-2" before "AF-KAB-10"."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(area_id) if part)
 
 
 _Join = Callable[[_Pairs, np.ndarray], Any]

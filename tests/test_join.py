@@ -719,3 +719,23 @@ def test_a_failure_beside_a_join_ahead_waits_for_the_join_and_is_raised(monkeypa
     assert time.monotonic() - started >= 0.25  # the join ended first: no thread left working
     assert ahead._started is None
     assert not [t for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor") and t.is_alive()]
+
+
+def test_numbers_in_ids_sort_by_value_when_areas_overlap():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geomap.boundaries import load_boundaries
+    from geomap.pipeline import build_timeline
+
+    areas = gpd.GeoDataFrame(
+        {"id": [10, 9, 100]},
+        geometry=[box(68.0, 33.0, 71.0, 36.0), box(69.0, 34.0, 69.5, 35.0), box(60.0, 30.0, 61.0, 31.0)],
+        crs="EPSG:4326",
+    )
+    reports = pd.DataFrame(
+        {"date": ["2021-08-15"], "place": ["Kabul"], "status": ["taliban"], "lat": [34.5], "lon": [69.2]}
+    )
+    timeline = build_timeline(reports, boundaries=load_boundaries(areas, id_field="id", name_field="id"))
+    status = timeline.status(on="2021-08-15").set_index("area_id")["status"]
+    assert status.to_dict() == {"10": "unknown", "100": "unknown", "9": "taliban"}
