@@ -814,7 +814,7 @@ _CENTRE_WORDS = frozenset({"\u0645\u0631\u06a9\u0632", "\u0645\u0631\u06a9\u0632
 # Brackets, either way round.
 _BRACKETS = re.compile(r"[()]")
 # Where a name's later parts begin: "Tagab, Kapisa", "Ismail Khail (Mandozai)".
-_PART_SPLIT = re.compile(r"[,;/()]")
+_PART_SPLIT = re.compile(r"[,;/()\u060c\u061b]")  # and the Arabic comma and semicolon: "تگاب، کاپیسا"
 #: Names resolved per batch of :meth:`Gazetteer.resolve_many` (bounds the memory of a batch).
 _BATCH_SIZE = 8_192
 #: A misspelling this long or longer written with a place's consonants (another vowel) is that place

@@ -23,7 +23,15 @@ import numpy as np
 import pandas as pd
 
 from geomap.errors import InputError
-from geomap.gazetteer import Entry, Match, gc_paused, get_gazetteer, inside_another_district, province_only
+from geomap.gazetteer import (
+    _PART_SPLIT,
+    Entry,
+    Match,
+    gc_paused,
+    get_gazetteer,
+    inside_another_district,
+    province_only,
+)
 from geomap.schema import DISTRICT, DISTRICT_ID, LAT, LON, PROVINCE, PROVINCE_ISO
 
 if TYPE_CHECKING:
@@ -77,8 +85,10 @@ REASON_LOW = "best match {name} ({iso}) scored {score:.2f}, below min_score {min
 #: The reason of a name held because places of several provinces fit it.
 REASON_AMBIGUOUS = (
     "ambiguous: places of {provinces} provinces fit it (see alternatives); best match {name} ({iso}) scored "
-    "{score:.2f}, below min_score {min_score:.2f}; add the province, e.g. '{query}, {province}'"
+    "{score:.2f}, below min_score {min_score:.2f}"
 )
+#: Said after :data:`REASON_AMBIGUOUS` of a name that names no province or district after a comma already.
+REASON_ADD_PROVINCE = "; add the province, e.g. '{query}, {province}'"
 
 
 def geocode(
@@ -283,6 +293,8 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str,
     if match.confidence < min_score:
         provinces = {e.province_iso for e in (entry, *match.alternatives) if e.province_iso}
         low = REASON_AMBIGUOUS if len(provinces) > 1 else REASON_LOW
+        if low is REASON_AMBIGUOUS and not _PART_SPLIT.search(query):
+            low += REASON_ADD_PROVINCE
         reason = low.format(
             name=entry.name,
             iso=entry.province_iso,

@@ -465,3 +465,14 @@ def test_a_misspelling_close_to_places_in_several_provinces_is_held_back_with_th
 def test_generic_words_are_weighed_not_just_dropped(query, iso, name):
     row = geocode([query]).iloc[0]
     assert (row["province_iso"], row["name"]) == (iso, name)
+
+
+def test_the_arabic_comma_separates_a_province_as_the_latin_one_does():
+    found = geocode(["تگاب، کاپیسا", "Tagab، Kapisa"])
+    assert found["district_id"].tolist() == ["AF-KAP-tagab", "AF-KAP-tagab"]
+
+
+def test_an_ambiguous_name_is_told_to_add_its_province_only_when_it_names_none():
+    alone, named = geocode(["Sangar", "Abdul Rahman Mosque, Kabul"])["reason"]
+    assert alone.startswith("ambiguous") and alone.endswith("add the province, e.g. 'Sangar, Nangarhar'")
+    assert named.startswith("ambiguous") and "add the province" not in named
