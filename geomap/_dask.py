@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import shapely
 
 from geomap._columnar import Decisions, decide, index_dtype
 from geomap.errors import InputError
@@ -63,7 +64,11 @@ def _join_partition(part: Any, areas: np.ndarray) -> Any:
 
     from geomap.join import join_points
 
-    return pd.Series(join_points(part["x"].to_numpy(), part["y"].to_numpy(), areas), index=part.index)
+    # Each partition joins its own copy of the polygons: Dask's local scheduler runs partitions on threads, and
+    # GEOS prepares a polygon, and builds its index on first use, in place; two threads doing so at once on one
+    # polygon corrupt memory (a double free, a crash). The copy is exact (WKB keeps every coordinate).
+    own = shapely.from_wkb(shapely.to_wkb(areas))
+    return pd.Series(join_points(part["x"].to_numpy(), part["y"].to_numpy(), own), index=part.index)
 
 
 def decide_dask(

@@ -93,3 +93,23 @@ def test_cli_runs_on_a_given_scheduler(cluster, grid, tmp_path):
     assert main([*common, "-o", str(tmp_path / "dask.csv"), "--engine", "dask", "--scheduler", address]) == 0
     assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
     assert len(cluster.scheduler_info()["workers"]) == 2  # the CLI left the shared cluster running
+
+
+def test_the_local_threaded_scheduler_joins_each_partition_on_its_own_polygons():
+    # Without a distributed client, Dask runs the partitions on threads; sharing the polygons made GEOS
+    # prepare one polygon on two threads at once, which corrupted memory (the process aborted).
+    import dask
+    import shapely
+
+    from geomap._dask import join_points_dask
+    from geomap.join import join_points
+    from geomap.levels import level_areas
+
+    areas = level_areas("district").geometry.values.to_numpy()
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(61.0, 71.0, 40_000), rng.uniform(30.0, 38.0, 40_000)
+    expected = join_points(x, y, shapely.from_wkb(shapely.to_wkb(areas)))
+    with dask.config.set(scheduler="threads", num_workers=4):
+        for _ in range(20):  # polygons not yet prepared each time (the race was lost in about one run of 20)
+            fresh = shapely.from_wkb(shapely.to_wkb(areas))
+            assert np.array_equal(join_points_dask(x, y, fresh, partitions=8), expected)
