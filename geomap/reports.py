@@ -534,7 +534,8 @@ def validate_reports(
             continue
         # each distinct cell looked up once (a lookup per cell of Arrow text costs a Python call each)
         codes, written = pd.factorize(_text(frame[column]), use_na_sentinel=False)
-        levels = {"": 1, **{str(k): k for k in PRECISION_LEVELS}}
+        # "2.0": a number column with a blank cell (JSON null, None in a DataFrame) holds floats
+        levels = {"": 1, **{str(k): k for k in PRECISION_LEVELS}, **{f"{k}.0": k for k in PRECISION_LEVELS}}
         parsed = np.array([levels.get(str(w), np.nan) for w in written], dtype=float)[codes]
         unknown = np.isnan(parsed)
         bad(unknown, column, order, "unknown precision; use 1 (exact), 2 (approximate) or 3 (broad)")

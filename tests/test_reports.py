@@ -432,3 +432,27 @@ def test_formulas_without_saved_values_in_a_workbook_are_named_not_read_as_blank
         "'=B2': a formula with no saved value (the workbook was written by a program that does not compute "
         "formulas); open it in a spreadsheet, save it, and run again"
     )
+
+
+def test_precision_numbers_beside_blank_cells_are_read(tmp_path):
+    # a number column with a blank cell holds floats (2.0), in a DataFrame or from JSON nulls
+    frame = pd.DataFrame(
+        {
+            "date": ["2021-08-06", "2021-08-07"],
+            "place": ["Zaranj", "Herat"],
+            "status": ["taliban", "taliban"],
+            "place_precision": [2, None],
+            "date_precision": [None, 3.0],
+        }
+    )
+    read = read_reports(frame)
+    assert read[["place_precision", "date_precision"]].values.tolist() == [[2, 1], [1, 3]]
+    path = tmp_path / "reports.json"
+    path.write_text(
+        '[{"date": "2021-08-06", "place": "Zaranj", "status": "taliban", "place_precision": 2},'
+        ' {"date": "2021-08-07", "place": "Herat", "status": "taliban", "place_precision": null}]'
+    )
+    assert read_reports(path)["place_precision"].tolist() == [2, 1]
+    frame["place_precision"] = [2.5, None]
+    with pytest.raises(ReportsError, match=r"row 1, column 'place_precision'.*unknown precision"):
+        read_reports(frame)
