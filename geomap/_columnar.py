@@ -354,7 +354,8 @@ def _decide_majority(
     contested: int | None = None,
 ) -> Decisions:
     """Each place's latest status votes; the most common wins, a tie the most recent among the tied statuses,
-    and a tie of votes as recent is ``contested`` (when the scheme has it; else the first of them)."""
+    and a tie of votes as recent is ``contested`` (when the scheme has it; else the first of them). A cell is a
+    conflict when statuses tie, or when a voting place's own reports of its latest day disagree."""
     n_days = len(query_days)
     n_tracks = len(track_area)
     n_keys = int(max(groups.decided.max(initial=0), unknown)) + 1
@@ -389,7 +390,9 @@ def _decide_majority(
         status[:, j0 : j0 + width] = decided.T
         top[:, j0 : j0 + width] = best.T
         newest_winner[:, j0 : j0 + width] = np.take_along_axis(newest_by_key, winner[..., None], axis=2)[..., 0].T
-        conflict[:, j0 : j0 + width] = (voted & (tied.sum(axis=2) > 1)).T
+        # a tie between statuses, or a voting place whose own reports of its latest day disagree
+        own = np.bincount(jj * n_areas + track_area[tt], weights=groups.conflict[g], minlength=width * n_areas)
+        conflict[:, j0 : j0 + width] = (voted & ((tied.sum(axis=2) > 1) | (own.reshape(width, n_areas) > 0))).T
         cells.append(track_area[tt] * n_days + j0 + jj)
         cell_groups.append(g)
     # since: the newest winning vote at the start of the current run of equal statuses (a run

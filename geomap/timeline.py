@@ -34,8 +34,11 @@ Rules
 * **Conflicts**: when the reports that decide an area's status (those on the
   latest date) disagree, the area is flagged ``conflict`` and its status is the
   scheme's ``contested`` status if it has one, otherwise the last such report in
-  input order. All of them are listed as evidence. Under ``"majority"``, a
-  conflict is a tie between statuses; the evidence lists every place's vote.
+  input order. All of them are listed as evidence. Under ``"majority"``, an
+  area is flagged when statuses tie (a tie broken by recency included) or when a
+  voting place's own reports of its latest day disagree; the evidence lists every
+  place's vote, and :meth:`ControlTimeline.conflicts` lists the latter (reports
+  about one place that disagree), not ties between places.
 * ``since`` is the date of the first report of the current unbroken run of the
   same status; ``changed`` says whether the status differs from the previous
   reporting date (``False`` on the first).

@@ -230,7 +230,9 @@ def _decide_majority(places, days_ns, status, since, conflict, evidence, contest
         winner = int(tied[np.argmax(newest[tied, day])])
         as_recent = tied[newest[tied, day] == newest[winner, day]]
         status[day] = contested if contested is not None and len(as_recent) > 1 else keys[winner]
-        conflict[day] = len(tied) > 1
+        conflict[day] = len(tied) > 1 or any(
+            conflicts[latest[row, day]] for row, (_d, _s, conflicts, _r) in enumerate(places) if latest[row, day] >= 0
+        )
         evidence[day] = tuple(
             record
             for row, (*_rest, records) in enumerate(places)

@@ -128,6 +128,22 @@ def test_a_majority_tie_of_votes_as_recent_is_contested():
     assert (plain.status, plain.conflict) == ("government", True)
 
 
+def test_a_place_whose_reports_disagree_is_a_conflict_under_majority_as_conflicts_lists_it():
+    rows = reports(
+        ("2021-08-10", "Ghazni", "taliban", ""),
+        ("2021-08-10", "Ghazni", "government", ""),
+        ("2021-08-10", "Andar", "taliban", ""),
+        ("2021-08-10", "Muqur", "taliban", ""),
+    )
+    tl = ControlTimeline.from_reports(rows, aggregate="majority")
+    row = state(tl, "AF-GHA", "2021-08-10")
+    # Ghazni's own reports disagree (its vote is contested), and Andar and Muqur outvote it: taliban, flagged
+    assert (row.status, row.conflict) == ("taliban", True)
+    listed = tl.conflicts()
+    assert listed[["area_id", "places"]].values.tolist() == [["AF-GHA", "Ghazni"]]
+    assert tl.long().query("area_id == 'AF-GHA'")["conflict"].tolist() == [True]
+
+
 def test_majority_since_starts_when_the_winner_changes():
     rows = reports(
         ("2021-08-01", "Ghazni", "government", ""),
