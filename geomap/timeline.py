@@ -401,8 +401,8 @@ class ControlTimeline:
         if by is not None:
             if by != "province":
                 raise InputError(f"by: unknown summary grouping {by!r}; use 'province' (or none)")
-            return province_counts(self.long(), list(self.scheme.keys))
-        table = self.long()
+            return province_counts(self.long(evidence=False), list(self.scheme.keys))
+        table = self.long(evidence=False)  # counts need no evidence (its text costs seconds at millions of reports)
         counts = pd.crosstab(table[DATE], table[STATUS]).reindex(columns=self.scheme.keys, fill_value=0)
         counts = counts.reindex(pd.DatetimeIndex(self.reporting_dates).as_unit("ns"), fill_value=0)
         counts.index.name = DATE
@@ -435,7 +435,7 @@ class ControlTimeline:
         scheme = self.scheme
         labels = {k: scheme.label(k) for k in scheme.keys}
         return province_rollup(
-            self.long(),
+            self.long(evidence=False),
             keys=list(scheme.keys),
             labels=labels,
             unknown=scheme.unknown,

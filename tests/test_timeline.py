@@ -6,6 +6,7 @@ import importlib
 import pandas as pd
 import pytest
 
+import geomap.timeline
 from geomap.boundaries import load_boundaries
 from geomap.errors import GeocodeError, InputError
 from geomap.scheme import load_scheme, make_scheme
@@ -338,3 +339,18 @@ def test_a_tied_province_rollup_shows_the_schemes_contested_status():
     timeline = build_timeline(rows, level="district", scheme=make_scheme(statuses, contested="fighting"))
     rollup = timeline.rollup(rule="majority").set_index("province_iso")
     assert rollup.loc["AF-KDZ", "status"] == "fighting"
+
+
+def test_counts_and_rollups_build_no_evidence(monkeypatch):
+    # the evidence text costs seconds at millions of reports; counting statuses needs none of it
+    rows = reports(("2021-08-06", "Ghazni", "taliban", ""), ("2021-08-07", "Herat", "government", ""))
+    tl = ControlTimeline.from_reports(rows)
+    expected = tl.summary()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("evidence built")
+
+    monkeypatch.setattr(geomap.timeline, "_evidence_columns", refuse)
+    pd.testing.assert_frame_equal(tl.summary(), expected)
+    assert tl.summary().loc["2021-08-07", ["taliban", "government"]].tolist() == [1, 1]
+    assert len(tl.summary(by="province")) == 2 * 34
