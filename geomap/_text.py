@@ -8,7 +8,7 @@ from pathlib import Path
 from geomap.errors import InputError
 
 #: Leading bytes of spreadsheet workbooks (.xlsx is a zip file, .xls an OLE2 file).
-_WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 def read_text(path: str | os.PathLike[str], *, what: str = "file") -> str:
@@ -52,7 +52,7 @@ def read_text(path: str | os.PathLike[str], *, what: str = "file") -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError(f"{file}: the {what} starts like UTF-16 text but is not; save it as UTF-8") from None
-    if data.startswith(_WORKBOOK_SIGNATURES):
+    if data.startswith(WORKBOOK_SIGNATURES):
         raise InputError(
             f"{file}: the {what} is a spreadsheet workbook, not text; give it an .xlsx name to read it "
             "as a workbook, or save it as CSV UTF-8"

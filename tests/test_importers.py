@@ -338,3 +338,39 @@ def test_a_province_level_acled_event_may_come_without_coordinates(tmp_path):
     # a place-level event still needs its point
     with pytest.raises(EventsError, match="not a latitude"):
         import_events(_rewrite(ACLED, tmp_path, {0: {"latitude": "", "longitude": ""}}), "acled")
+
+
+def test_impossible_times_of_day_make_no_date(tmp_path):
+    path = _rewrite(ACLED, tmp_path, {0: {"event_date": "2021-08-06 25:99:00"}, 1: {"event_date": "2021-08-06T99:00"}})
+    with pytest.raises(EventsError) as raised:
+        import_events(path, "acled")
+    problems = "\n".join(raised.value.problems)
+    assert "row 2, column 'event_date': '2021-08-06 25:99:00': not a date" in problems
+    assert "row 3, column 'event_date': '2021-08-06T99:00': not a date" in problems
+    ged = _rewrite(UCDP, tmp_path, {0: {"date_start": "2021-08-12 27:00:00.000"}})
+    with pytest.raises(EventsError, match="'2021-08-12 27:00:00.000': not a date"):
+        import_events(ged, "ucdp")
+    fine = import_events(_rewrite(ACLED, tmp_path, {0: {"event_date": "2021-08-06 23:59:59"}}), "acled")
+    assert "TST0001" in set(fine.reports["event_id"])
+
+
+def test_events_that_could_not_be_mapped_are_named_at_import(tmp_path):
+    # an Afghan event whose point lies far outside the country, and a province-level one with no province
+    far = {"latitude": "3.09597", "longitude": "6.18603"}
+    nowhere = {"geo_precision": "3", "latitude": "", "longitude": "", "admin1": ""}
+    with pytest.raises(EventsError) as raised:
+        import_events(_rewrite(ACLED, tmp_path, {0: far, 1: nowhere}), "acled")
+    problems = "\n".join(raised.value.problems)
+    assert "row 2, column 'latitude': '3.09597': the point (latitude, longitude) lies outside Afghanistan" in problems
+    assert "row 3, column 'admin1': '': empty province and no coordinates" in problems
+
+
+def test_a_workbook_is_named_as_one(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["event_id_cnty", "event_date"])
+    path = tmp_path / "acled.xlsx"
+    book.save(path)
+    with pytest.raises(InputError, match=r"is a spreadsheet workbook, not text; geomap import reads the CSV export"):
+        import_events(path, "acled")

@@ -13,7 +13,9 @@ import pandas as pd
 
 from geomap._csv import split_record
 from geomap._data import provinces_table
+from geomap._text import WORKBOOK_SIGNATURES
 from geomap.errors import InputError, row_message
+from geomap.reports import AFGHANISTAN_BOUNDS
 from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, SOURCE, STATUS
 
 PLACE_PRECISION = "place_precision"
@@ -80,6 +82,11 @@ def _first_line(path: str | os.PathLike[str]) -> str:
     """The file's first line (the header), decoded alone: a bad byte further on is named on its own line."""
     with open(path, "rb") as raw:
         first = raw.readline()
+    if first.startswith(WORKBOOK_SIGNATURES):
+        raise InputError(
+            f"{path}: is a spreadsheet workbook, not text; geomap import reads the CSV export (or save the sheet "
+            "as CSV UTF-8)"
+        )
     try:
         return first.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -179,7 +186,10 @@ def require_columns(source: str, frame: pd.DataFrame, required: Iterable[str], l
         )
 
 
-_ISO_DATE_AND_TIME = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+# a real time of day (not "25:99"), as the reports reader takes it
+_ISO_DATE_AND_TIME = (
+    r"\d{4}-\d{2}-\d{2}(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 def parse_event_dates(values: pd.Series, formats: Iterable[str]) -> pd.Series:
@@ -221,6 +231,14 @@ def coordinates(
     bad_lon = rows & (np.isnan(lon) | (np.abs(lon) > 180))
     problems.add(bad_lat, frame, lat_col, "not a latitude; write decimal degrees, e.g. 34.5281")
     problems.add(bad_lon, frame, lon_col, "not a longitude; write decimal degrees, e.g. 69.1723")
+    # an event the dataset places in Afghanistan at a point far outside it: every command would refuse the file
+    min_lon, min_lat, max_lon, max_lat = AFGHANISTAN_BOUNDS
+    outside = rows & ~bad_lat & ~bad_lon & ((lat < min_lat) | (lat > max_lat) | (lon < min_lon) | (lon > max_lon))
+    problems.add(
+        outside, frame, lat_col,
+        f"the point ({lat_col}, {lon_col}) lies outside Afghanistan (latitude {min_lat:g}..{max_lat:g}, longitude "
+        f"{min_lon:g}..{max_lon:g}); check both coordinates",
+    )  # fmt: skip
     return lat, lon
 
 

@@ -123,6 +123,12 @@ def convert(
     unlocated = (frame["latitude"].str.strip() == "") & (frame["longitude"].str.strip() == "")
     need_point = relevant & ~((geo_precision == PROVINCE_LEVEL) & unlocated.to_numpy())
     lat, lon = coordinates(frame, problems, "latitude", "longitude", need_point)
+    problems.add(
+        relevant & ~need_point & (frame["admin1"].str.strip() == "").to_numpy(),
+        frame,
+        "admin1",
+        "empty province and no coordinates: a province-level event (geo_precision 3) needs one or the other",
+    )
     problems.raise_if_any()
 
     status, unmapped, skipped = decide_statuses(frame, effect, ("actor1", "actor2"), mapping, scheme)
