@@ -348,7 +348,7 @@ def test_impossible_times_of_day_make_no_date(tmp_path):
     assert "row 2, column 'event_date': '2021-08-06 25:99:00': not a date" in problems
     assert "row 3, column 'event_date': '2021-08-06T99:00': not a date" in problems
     ged = _rewrite(UCDP, tmp_path, {0: {"date_start": "2021-08-12 27:00:00.000"}})
-    with pytest.raises(EventsError, match="'2021-08-12 27:00:00.000': not a date"):
+    with pytest.raises(EventsError, match=r"'2021-08-12 27:00:00\.000': not a date"):
         import_events(ged, "ucdp")
     fine = import_events(_rewrite(ACLED, tmp_path, {0: {"event_date": "2021-08-06 23:59:59"}}), "acled")
     assert "TST0001" in set(fine.reports["event_id"])
