@@ -15,6 +15,9 @@ real cluster), otherwise on Dask's default local scheduler. Needs the ``dask`` e
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -42,6 +45,15 @@ def require_dask() -> Any:
     return dask
 
 
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Leave out distributed's advice on the size of the task graph ("Sending large graph of size ..., consider
+    loading the data with Dask directly"): the arrays are geomap's to send, and a user can do nothing about it."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Sending large graph")
+        yield
+
+
 def join_points_dask(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, partitions: int = PARTITIONS) -> np.ndarray:
     """:func:`geomap.join.join_points` with the points spread over Dask partitions."""
     require_dask()
@@ -55,7 +67,8 @@ def join_points_dask(x: np.ndarray, y: np.ndarray, areas: np.ndarray, *, partiti
     frame = dd.from_pandas(table, npartitions=partitions)  # type: ignore[no-untyped-call]
     points = dask_geopandas.from_dask_dataframe(frame, geometry=dask_geopandas.points_from_xy(frame, "x", "y"))
     hits = points.map_partitions(_join_partition, areas, meta=pd.Series(dtype="int64"))
-    found: np.ndarray = hits.compute().to_numpy(np.int64)
+    with _quiet():
+        found: np.ndarray = hits.compute().to_numpy(np.int64)
     return found
 
 
@@ -110,7 +123,8 @@ def decide_dask(
                 frugal=frugal,
             )
         )
-    parts = dask.compute(*tasks)
+    with _quiet():
+        parts = dask.compute(*tasks)
     return _stitch(list(parts), len(query_days))
 
 

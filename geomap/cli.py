@@ -325,8 +325,8 @@ def _report_province_wide(timeline: ControlTimeline) -> None:
     more = f" and {len(wide) - 5} more" if len(wide) > 5 else ""
     print(
         f"geomap: {len(wide)} report(s) name only a province and were applied to each of its districts, "
-        f"marked province-wide: {listed}{more}; name a district or town (or give lat/lon) to place them, "
-        "or use --strict to refuse them",
+        f"marked province-wide: {listed}{more}; name a district or town (or give lat/lon, without level "
+        "province) to place them, or use --strict to refuse them",
         file=sys.stderr,
     )
 

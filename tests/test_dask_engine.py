@@ -113,3 +113,16 @@ def test_the_local_threaded_scheduler_joins_each_partition_on_its_own_polygons()
         for _ in range(20):  # polygons not yet prepared each time (the race was lost in about one run of 20)
             fresh = shapely.from_wkb(shapely.to_wkb(areas))
             assert np.array_equal(join_points_dask(x, y, fresh, partitions=8), expected)
+
+
+def test_distributed_advice_on_graph_size_is_not_passed_on():
+    import warnings
+
+    from geomap._dask import _quiet
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with _quiet():
+            warnings.warn("Sending large graph of size 61.63 MiB. This may cause some slowdown.", UserWarning)
+            warnings.warn("something else", UserWarning)
+    assert [str(w.message) for w in caught] == ["something else"]
