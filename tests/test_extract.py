@@ -1331,6 +1331,19 @@ def test_a_district_of_a_namesake_is_written_with_its_province_and_maps_there():
     assert taken == {"AF-KAP-hisa-i-awali-kohistan", "AF-FYB-kohistan"}
 
 
+def test_a_named_village_in_a_province_is_written_with_the_province():
+    found = extract_reports("The Taliban captured Sangar village in Kunar on Tuesday.", published="2021-08-14")
+    assert found[["place", "province_iso", "level", "district"]].values.tolist() == [
+        ["Sangar, Kunar", "AF-KNR", "town", "Chawkay"]
+    ]
+    districts = build_timeline(found[["date", "place", "status", "level"]], level="district")
+    taken = districts.status(on="2021-08-10").query("status == 'taliban'")["area_id"].tolist()
+    assert taken == ["AF-KNR-chawkay"]  # the village's district, not all of Kunar
+    # a name the gazetteer does not know there stays a part of the province
+    unknown = extract_reports("The Taliban captured Zzyzx village in Kunar on Tuesday.", published="2021-08-14")
+    assert unknown[["place", "level"]].values.tolist() == [["Kunar", "town"]]
+
+
 def test_villages_or_parts_of_a_province_are_not_the_province():
     found = extract_reports("The Taliban captured several villages in Kunar on Tuesday.", published="2021-08-14")
     assert found[["place", "level"]].values.tolist() == [["Kunar", "town"]]

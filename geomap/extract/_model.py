@@ -37,3 +37,4 @@ class Statement:
     cue: str
     cue_start: int
     level: str = ""  # set when the statement is about a part of the place ("facility") or one of its districts
+    part: str = ""  # the name of that part, when the text gives one the gazetteer does not know ("Sangar village")

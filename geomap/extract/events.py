@@ -396,6 +396,7 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
     found: list[Statement] = []
     anchor = m.end()
     counted_level = ""
+    part_name = ""
     for index, mention in enumerate(mentions):
         if mention.start < m.end():
             continue
@@ -418,7 +419,7 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
                 "" if mention.reference else _part_named_in(gap)
             )  # "captured Bano and Deh Salah districts in Baghlan"
             if part:
-                linked, level = True, part
+                linked, level, part_name = True, part, _part_name(gap)
             elif _unknown_names_first(gap):
                 linked = True  # "captured Bano, Deh Salah and ...": a list whose first names the gazetteer lacks
         if linked and not found and status == TALIBAN and _EDGE.search(gap):
@@ -447,7 +448,8 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
         if counted_level and not level:
             level = counted_level  # "two districts in Parwan and Baghlan": the list shares the part
         counted_level = counted_level or (level if not found and level in _COUNTED_LEVELS else "")
-        found.append(Statement(mention, status, pattern.strength, m.group(0), m.start(), level=level))
+        found.append(Statement(mention, status, pattern.strength, m.group(0), m.start(), level=level, part=part_name))
+        part_name = ""
         anchor = mention.end
     return found
 
@@ -523,6 +525,21 @@ def _part_named_in(gap: str) -> str:
     if not all(t[0].isupper() or t in {",", "and"} or "-" in t for t in names):
         return ""
     return level or "town"
+
+
+def _part_name(gap: str) -> str:
+    """The one name a part placed in the place that follows is given ("Sangar village in" -> ``"Sangar"``),
+    or ``""`` for several names ("Bano and Deh Salah districts in") or none."""
+    tokens = _PART_TOKENS.findall(gap)[:-1]  # the last is "in" or "of"
+    while tokens and tokens[-1].casefold() in _FILLER_BEFORE:
+        tokens.pop()
+    if tokens and tokens[-1].casefold() in _PART_NOUNS:
+        tokens.pop()
+    while tokens and tokens[0].casefold() in _FILLER_BEFORE and not tokens[0][0].isupper():
+        tokens.pop(0)
+    if not tokens or any(t in {",", "and"} or not t[0].isupper() for t in tokens):
+        return ""
+    return " ".join(tokens)
 
 
 _FACILITY_WORD = re.compile(r"\b(?:headquarters|airport|air\s*base|prison|jail|compound|garrison|palace|dam)\b", re.I)

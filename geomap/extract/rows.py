@@ -51,6 +51,25 @@ def _level(statement: Statement, sentence: str) -> str:
     return _LEVELS.get(mention.kind, "town")
 
 
+def _named_part(statement: Statement) -> tuple[str, str] | None:
+    """``(place, district)`` of a part the text names in a province ("Sangar village in Kunar": ``"Sangar,
+    Kunar"``), when the gazetteer knows a place of that name there; else ``None`` (the row stays a part of the
+    province, which no district takes)."""
+    mention = statement.mention
+    if not statement.part or mention.kind != "province" or statement.level not in ("town", "district"):
+        return None
+    from geomap.gazetteer import get_gazetteer
+
+    gazetteer = get_gazetteer()
+    written = f"{statement.part}, {gazetteer.province_name(mention.province_iso)}"
+    found = gazetteer.resolve(written)
+    if found is None or found.entry.province_iso != mention.province_iso or found.entry.kind == "province":
+        return None
+    if found.confidence < 0.5:
+        return None
+    return written, found.entry.district
+
+
 def _place_text(mention: Mention) -> str:
     """The place as the row writes it: its name, followed by its province ("Kohistan, Kapisa") when the name
     alone would be read as a place of another province or as one of several, so the row maps as the text
@@ -99,9 +118,13 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
         "later": "; date counted from an earlier one",
     }.get(date_kind, "")
     level = _level(statement, sentence)
+    place, district = _place_text(mention), mention.name if level == "district" else mention.district
+    named = _named_part(statement)
+    if named is not None:  # "Sangar village in Kunar": the village, placed in the province the text names
+        place, district = named
     return {
         DATE: on.isoformat(),
-        PLACE: _place_text(mention),
+        PLACE: place,
         STATUS: statement.status,
         SOURCE: source or "",
         NOTE: f"{written}phrase: {' '.join(statement.cue.split())}{when}",
@@ -109,7 +132,7 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
         EVIDENCE: " ".join(sentence.split()),
         CONFIDENCE: _confidence(statement, sentence, date_kind, claimed_by, denied_by),
         LEVEL: level,
-        DISTRICT: mention.name if level == "district" else mention.district,
+        DISTRICT: district,
         DATE_BASIS: DATE_BASIS_OF[date_kind],
         CLAIMED_BY: claimed_by,
         DENIED_BY: denied_by,
