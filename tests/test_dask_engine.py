@@ -123,6 +123,6 @@ def test_distributed_advice_on_graph_size_is_not_passed_on():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with _quiet():
-            warnings.warn("Sending large graph of size 61.63 MiB. This may cause some slowdown.", UserWarning)
-            warnings.warn("something else", UserWarning)
+            warnings.warn("Sending large graph of size 61.63 MiB. This may cause some slowdown.", stacklevel=1)
+            warnings.warn("something else", stacklevel=1)
     assert [str(w.message) for w in caught] == ["something else"]
