@@ -293,7 +293,7 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str,
     if match.confidence < min_score:
         provinces = {e.province_iso for e in (entry, *match.alternatives) if e.province_iso}
         low = REASON_AMBIGUOUS if len(provinces) > 1 else REASON_LOW
-        if low is REASON_AMBIGUOUS and not _PART_SPLIT.search(query):
+        if low is REASON_AMBIGUOUS and not _gives_a_province(query):
             low += REASON_ADD_PROVINCE
         reason = low.format(
             name=entry.name,
@@ -324,6 +324,16 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str,
         REASON: "",
         PLACE_PRECISION: _place_precision(entry),
     }
+
+
+def _gives_a_province(query: str) -> bool:
+    """Whether a part of ``query`` after a comma (or bracket, ...) names a province, capital or district."""
+    for part in _PART_SPLIT.split(query)[1:]:
+        if part.strip():
+            found = get_gazetteer().resolve(part)
+            if found is not None and found.entry.kind in ("province", "capital", "district"):
+                return True
+    return False
 
 
 def _place_precision(entry: Entry) -> int:

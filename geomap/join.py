@@ -745,7 +745,7 @@ _DIGITS = re.compile(r"(\d+)")
 
 def _natural_key(area_id: str) -> tuple[tuple[int, int | str], ...]:
     """The sort key of an id with its numbers read as numbers: "9" before "10", "AF-KAB-2" before "AF-KAB-10"."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(area_id) if part)
+    return tuple((0, int(part)) if part.isdecimal() else (1, part) for part in _DIGITS.split(area_id) if part)
 
 
 _Join = Callable[[_Pairs, np.ndarray], Any]
@@ -968,9 +968,49 @@ def _parts_of_provinces(frame: pd.DataFrame, todo: np.ndarray) -> None:
     if not part.any():
         return
     rows = todo[part]
+    named = _named_by_level(frame.loc[rows, PLACE].to_numpy(), level.to_numpy()[part], frame.loc[rows, PROVINCE_ISO])
+    if named.any():  # "Balkh" at level city: the town of Balkh, which the gazetteer knows, not a part of the province
+        for row in rows[named]:
+            entry = _town_or_district(str(frame.at[row, PLACE]), str(frame.at[row, LEVEL]))
+            assert entry is not None
+            frame.loc[row, [NAME, KIND, LAT, LON, DISTRICT_ID]] = [
+                entry.name,
+                entry.kind,
+                entry.lat,
+                entry.lon,
+                entry.district_id,
+            ]
+        rows, part = rows[~named], part.copy()
+        part[np.flatnonzero(part)[named]] = False
+    if not len(rows):
+        return
     frame.loc[rows, KIND] = PART
     frame.loc[rows, [LAT, LON]] = np.nan
     frame.loc[rows, REASON] = [_PART_REASONS[lv] for lv in level.to_numpy()[part]]
+
+
+def _town_or_district(place: str, level: str) -> Any:
+    """The bundled gazetteer's town (level ``city``) or district (``district``) named ``place``, or ``None``."""
+    from geomap.gazetteer import get_gazetteer
+
+    found = get_gazetteer().resolve(f"{place} {'town' if level == 'city' else 'district'}")
+    if found is None or found.confidence < 0.5 or found.entry.kind in ("province", "foreign"):
+        return None
+    return found.entry
+
+
+def _named_by_level(places: np.ndarray, levels: np.ndarray, provinces: pd.Series) -> np.ndarray:
+    """Which of these province names, at these levels, name a town or district of their province."""
+    iso = provinces.to_numpy()
+    answers: dict[tuple[str, str], str | None] = {}
+    for place, level in zip(places.tolist(), levels.tolist(), strict=True):
+        if (place, level) not in answers:
+            entry = _town_or_district(str(place), str(level))
+            answers[(place, level)] = None if entry is None else entry.province_iso
+    return np.array(
+        [answers[(p, lv)] == i for p, lv, i in zip(places.tolist(), levels.tolist(), iso.tolist(), strict=True)],
+        dtype=bool,
+    )
 
 
 def about_province(frame: pd.DataFrame) -> np.ndarray:

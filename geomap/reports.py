@@ -703,8 +703,8 @@ NO_POINT = "no place and no coordinates; give lat and lon (the file has no place
 def points_as_places(lat: np.ndarray, lon: np.ndarray) -> Any:
     """Each report's point as its place name, ``"lat, lon"`` (``""`` where either is missing), as Arrow text.
 
-    The shortest text that reads back as the same number, as Python's ``repr`` writes it but
-    without a trailing ``.0`` ("34.5, 69" for 34.5, 69.0); one vectorised pass.
+    The shortest text that reads back as the same number, as Arrow writes it ("34.5, 69" for 34.5,
+    69.0; "1e-07"); one vectorised pass.
     """
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -109,7 +109,10 @@ def test_the_local_threaded_scheduler_joins_each_partition_on_its_own_polygons()
     rng = np.random.default_rng(5)
     x, y = rng.uniform(61.0, 71.0, 40_000), rng.uniform(30.0, 38.0, 40_000)
     expected = join_points(x, y, shapely.from_wkb(shapely.to_wkb(areas)))
-    with dask.config.set(scheduler="threads", num_workers=4):
+    from concurrent.futures import ThreadPoolExecutor
+
+    # a pool of its own, shut down at the end (Dask's default pool would keep its threads alive)
+    with ThreadPoolExecutor(4, thread_name_prefix="dask-test") as pool, dask.config.set(scheduler="threads", pool=pool):
         for _ in range(20):  # polygons not yet prepared each time (the race was lost in about one run of 20)
             fresh = shapely.from_wkb(shapely.to_wkb(areas))
             assert np.array_equal(join_points_dask(x, y, fresh, partitions=8), expected)

@@ -1341,12 +1341,12 @@ def test_a_named_village_in_a_province_is_written_with_the_province():
     assert taken == ["AF-KNR-chawkay"]  # the village's district, not all of Kunar
     # a name the gazetteer does not know there stays a part of the province
     unknown = extract_reports("The Taliban captured Zzyzx village in Kunar on Tuesday.", published="2021-08-14")
-    assert unknown[["place", "level"]].values.tolist() == [["Kunar", "town"]]
+    assert unknown[["place", "level"]].values.tolist() == [["Kunar province", "town"]]
 
 
 def test_villages_or_parts_of_a_province_are_not_the_province():
     found = extract_reports("The Taliban captured several villages in Kunar on Tuesday.", published="2021-08-14")
-    assert found[["place", "level"]].values.tolist() == [["Kunar", "town"]]
+    assert found[["place", "level", "district"]].values.tolist() == [["Kunar province", "town", ""]]
     reports = found[["date", "place", "status", "level"]]
     with pytest.warns(UncountedReportsWarning):
         provinces = build_timeline(reports)
@@ -1384,3 +1384,22 @@ def test_the_district_centre_of_a_named_place_is_that_place():
     text = "Taliban fighters captured Herat on Thursday. On Wednesday, they seized the district centre of Andar."
     found = extract_reports(text, published="2021-08-14")
     assert set(zip(found["place"], found["date"], strict=True)) == {("Herat", "2021-08-12"), ("Andar", "2021-08-11")}
+
+
+def test_parts_of_a_province_named_as_its_capital_are_not_the_capital():
+    text = "The Taliban captured several villages in Ghazni on Tuesday. They took two districts in Kandahar on Monday."
+    found = extract_reports(text, published="2021-08-14")
+    assert sorted(found["place"]) == ["Ghazni province", "Kandahar province"]
+    with pytest.warns(UncountedReportsWarning):
+        provinces = build_timeline(found[["date", "place", "status", "level"]])
+    assert set(provinces.long()["status"]) == {"unknown"}
+    # a claim about the whole province and a report of some of its villages stay two rows
+    claim = "A Taliban spokesman claimed the group captured Kunar on Tuesday."
+    part = "The Taliban captured several villages in Kunar on Tuesday."
+    rows = extract_reports(f"{claim} {part}", published="2021-08-14")
+    assert sorted(zip(rows["place"], rows["level"], strict=True)) == [("Kunar", "province"), ("Kunar province", "town")]
+
+
+def test_a_weekday_before_a_date_that_cannot_be_read_still_dates_the_statement():
+    found = extract_reports("Taliban seized Zaranj on Friday, 08/06/2021.", published="2021-08-14")
+    assert found[["date", "date_basis"]].values.tolist() == [["2021-08-13", "weekday"]]

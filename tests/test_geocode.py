@@ -476,3 +476,8 @@ def test_an_ambiguous_name_is_told_to_add_its_province_only_when_it_names_none()
     alone, named = geocode(["Sangar", "Abdul Rahman Mosque, Kabul"])["reason"]
     assert alone.startswith("ambiguous") and alone.endswith("add the province, e.g. 'Sangar, Nangarhar'")
     assert named.startswith("ambiguous") and "add the province" not in named
+
+
+def test_the_province_hint_stays_when_what_follows_the_comma_names_no_province():
+    reasons = geocode(["Kohistan (district)", "Kohistan;"], min_score=0.9)["reason"].tolist()
+    assert all(r.startswith("ambiguous") and "add the province, e.g. 'Kohistan" in r for r in reasons)

@@ -739,3 +739,27 @@ def test_numbers_in_ids_sort_by_value_when_areas_overlap():
     timeline = build_timeline(reports, boundaries=load_boundaries(areas, id_field="id", name_field="id"))
     status = timeline.status(on="2021-08-15").set_index("area_id")["status"]
     assert status.to_dict() == {"10": "unknown", "100": "unknown", "9": "taliban"}
+
+
+def test_a_province_name_at_the_level_of_a_town_it_also_names_is_that_town():
+    from geomap.pipeline import build_timeline
+
+    reports = pd.DataFrame(
+        {
+            "date": ["2021-08-10"] * 3,
+            "place": ["Balkh", "Kunar", "Baghlan"],
+            "status": ["taliban"] * 3,
+            "level": ["city", "town", "city"],
+        }
+    )
+    with pytest.warns(UserWarning, match="1 report"):
+        districts = build_timeline(reports, level="district")
+    taken = districts.status(on="2021-08-10").query("status == 'taliban'")["area_id"].tolist()
+    assert taken == ["AF-BAL-balkh", "AF-BGL-baghlani-jadid"]  # the towns; Kunar names no town
+    assert districts.unresolved["place"].tolist() == ["Kunar"]
+
+
+def test_ids_with_digits_python_cannot_read_as_numbers_sort_as_text():
+    from geomap.join import _natural_key
+
+    assert sorted(["A10", "A1\u00b2", "A2"], key=_natural_key) == ["A1\u00b2", "A2", "A10"]

@@ -130,8 +130,10 @@ def _dates_in(sentence: str, published: date) -> list[tuple[int, date, str]]:
             ):
                 continue
             value = _date_value(kind, m, published)
-            if kind in _WRITTEN_KINDS:
-                written.append(m.start())  # even a date after publication: the weekday names that day
+            if kind in _WRITTEN_KINDS and (value is not None or kind in {"md", "dm"}):
+                # a date after publication too (the weekday names that day), not one that cannot be read
+                # ("08/06/2021": August or June), where the weekday still dates the statement
+                written.append(m.start())
             if value is not None and in_range(value) and value <= published:  # 1500 or 3000: not a date to map
                 out.append((m.start(), value, kind))
                 if kind == "ordinal":

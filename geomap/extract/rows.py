@@ -51,12 +51,23 @@ def _level(statement: Statement, sentence: str) -> str:
     return _LEVELS.get(mention.kind, "town")
 
 
+_PART_LEVELS = ("town", "district")
+
+
+def _province_text(iso: str) -> str:
+    """``"Ghazni province"``: the province itself, never its capital of the same name (``""`` if unknown)."""
+    from geomap.gazetteer import get_gazetteer
+
+    name = get_gazetteer().province_name(iso)
+    return f"{name} province" if name else ""
+
+
 def _named_part(statement: Statement) -> tuple[str, str] | None:
     """``(place, district)`` of a part the text names in a province ("Sangar village in Kunar": ``"Sangar,
     Kunar"``), when the gazetteer knows a place of that name there; else ``None`` (the row stays a part of the
     province, which no district takes)."""
     mention = statement.mention
-    if not statement.part or mention.kind != "province" or statement.level not in ("town", "district"):
+    if not statement.part or mention.kind not in ("province", "capital") or statement.level not in _PART_LEVELS:
         return None
     from geomap.gazetteer import get_gazetteer
 
@@ -122,6 +133,10 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
     named = _named_part(statement)
     if named is not None:  # "Sangar village in Kunar": the village, placed in the province the text names
         place, district = named
+    elif statement.level in _PART_LEVELS and mention.kind in ("province", "capital") and not mention.reference:
+        # "several villages in Ghazni", "two districts in Kandahar": a part of the province (not its capital,
+        # whose name it shares), which a timeline does not take for the whole province
+        place, district = _province_text(mention.province_iso) or place, ""
     return {
         DATE: on.isoformat(),
         PLACE: place,
