@@ -14,6 +14,7 @@ from geomap.errors import InputError, UncountedReportsWarning, UnplacedReportsWa
 from geomap.extract import EXTRACT_COLUMNS
 from geomap.extract import extract_reports as _extract_reports
 from geomap.extract.sentences import MAX_SENTENCE, _sentences, clean_text
+from geomap.geocode import geocode
 from geomap.pipeline import build_timeline
 from geomap.reports import read_reports
 
@@ -1403,3 +1404,20 @@ def test_parts_of_a_province_named_as_its_capital_are_not_the_capital():
 def test_a_weekday_before_a_date_that_cannot_be_read_still_dates_the_statement():
     found = extract_reports("Taliban seized Zaranj on Friday, 08/06/2021.", published="2021-08-14")
     assert found[["date", "date_basis"]].values.tolist() == [["2021-08-13", "weekday"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "iso"),
+    [
+        ("The Taliban captured Qarabagh district of Kabul on Monday.", "Qarabagh, Kabul", "AF-KAB"),
+        ("The Taliban captured Qarabagh district in Kabul on Monday.", "Qarabagh, Kabul", "AF-KAB"),
+        ("The Taliban captured Fayzabad district in Jowzjan province on Monday.", "Fayzabad, Jowzjan", "AF-JOW"),
+        ("The Taliban captured the Fayzabad district of Jowzjan on Monday.", "Fayzabad, Jowzjan", "AF-JOW"),
+        ("The Taliban captured Fayzabad in Badakhshan on Monday.", "Fayzabad", "AF-BDS"),
+    ],
+)
+def test_a_district_is_placed_in_the_province_written_after_district_in(text, place, iso):
+    found = extract_reports(text, published="2021-08-14")
+    assert found[["place", "province_iso"]].values.tolist() == [[place, iso]]
+    again = geocode([place]).iloc[0]
+    assert again["province_iso"] == iso  # the place text maps where the text placed it

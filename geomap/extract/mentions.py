@@ -301,9 +301,14 @@ def place_by_text(
     """
     out = list(mentions)
     for k, province in enumerate(out):
-        if not names_province(sentence, province) or k == 0:
+        if k == 0:
             continue
         before = out[k - 1]
+        gap = sentence[max(0, before.end) : province.start]
+        # "Qarabagh district in Kabul": after "district in" a capital's name is its province
+        of_district = province.kind == "capital" and _DISTRICT_IN.fullmatch(gap) is not None
+        if not (names_province(sentence, province) or of_district):
+            continue
         if PLACED_BY_COMMA.fullmatch(sentence, max(0, before.end), province.start):
             if (
                 before.kind in {"district", "city"}
@@ -317,14 +322,33 @@ def place_by_text(
         if not _PLACED_IN.search(sentence[max(0, before.end) : province.start]):
             continue
         j = k - 1
-        while j >= 0 and out[j].kind in {"district", "city"} and not out[j].reference:
+        while j >= 0 and _placeable(
+            out[j], province.province_iso, resolved, j == k - 1 and _DISTRICT_IN.fullmatch(gap)
+        ):
             if out[j].province_iso != province.province_iso:
-                out[j] = replace(out[j], province_iso=province.province_iso, district=out[j].name)
+                out[j] = replace(out[j], province_iso=province.province_iso, district=out[j].name, kind="district"
+                                 if out[j].kind == "capital" else out[j].kind)  # fmt: skip
             gap = sentence[out[j - 1].end : out[j].start] if j > 0 else ""
             if j == 0 or not _LIST_GAP.fullmatch(gap):
                 break
             j -= 1
     return out
+
+
+#: "district in", "district of the": what, after a place, says the next name is the province holding it.
+_DISTRICT_IN = re.compile(r"\s+districts?\s+(?:in|of)\s+(?:the\s+)?", re.I)
+
+
+def _placeable(
+    mention: Mention, province_iso: str, resolved: dict[str, dict[str, Any]] | None, district: object
+) -> bool:
+    """Whether the province after ``mention`` may place it: a district or town, or a capital's name written as a
+    district ("Fayzabad district in Jowzjan") when a district of that name lies in that province."""
+    if mention.reference:
+        return False
+    if mention.kind in {"district", "city"}:
+        return True
+    return bool(district) and mention.kind == "capital" and _has_namesake_in(resolved, mention.text, province_iso)
 
 
 def _text(value: object) -> str:
