@@ -710,6 +710,7 @@ def points_as_places(lat: np.ndarray, lon: np.ndarray) -> Any:
     import pyarrow.compute as pc
 
     def text(values: np.ndarray) -> Any:
+        values = values + 0.0  # -0.0 is 0.0: one point, one name
         return pc.cast(pa.array(values, mask=np.isnan(values)), pa.large_string())
 
     joined = pc.binary_join_element_wise(text(lat), text(lon), pa.scalar(", ", pa.large_string()))
