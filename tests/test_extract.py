@@ -1421,3 +1421,18 @@ def test_a_district_is_placed_in_the_province_written_after_district_in(text, pl
     assert found[["place", "province_iso"]].values.tolist() == [[place, iso]]
     again = geocode([place]).iloc[0]
     assert again["province_iso"] == iso  # the place text maps where the text placed it
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Afghan forces said they had recaptured Ghanzi's Andar district on the 8th.", [("Andar", "AF-GHA")]),
+        ("The Taliban captured Mazar-i-Sharif's Chimtal district on Aug. 10.", [("Chimtal", "AF-BAL")]),
+        ("The Taliban seized Ghazni's Jaghatu district on Monday.", [("Jaghatu, Ghazni", "AF-GHA")]),
+        ("The Taliban seized Wardak's Jaghatu district on Monday.", [("Jaghatu, Wardak", "AF-WAR")]),
+        ("The Taliban seized Ghazni's airport on Monday.", [("Ghazni", "AF-GHA")]),  # a facility of the city
+    ],
+)
+def test_a_district_a_place_owns_is_the_object_and_lies_in_its_province(text, expected):
+    found = extract_reports(text, published="2021-08-12")
+    assert list(zip(found["place"], found["province_iso"], strict=True)) == expected

@@ -402,7 +402,13 @@ def _objects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patter
             continue
         level = ""
         if _possessed(sentence, mention):
-            if not _FACILITY_OF.match(sentence[mention.end :]):
+            owned = _FACILITY_OF.match(sentence[mention.end :])
+            if owned and _names_what_it_owns(mentions, index, mention.end + owned.end()):
+                # "recaptured Ghazni's Andar district": the district, named next, is the object; Ghazni only
+                # says where it lies
+                anchor = mention.end + len(_OWNER.match(sentence, mention.end).group(0))  # type: ignore[union-attr]
+                continue
+            if not owned:
                 break  # "retook Kunduz's governor": the object is not the place
             level = "facility"  # "retook Kunduz's prison": a facility of the place
         if found and mention.start - anchor > _MAX_LIST_GAP:
@@ -670,6 +676,14 @@ _POSSESSED = re.compile(
     r"(?:capital|city|centre|center|provincial|districts?|neighbou?rhoods?|suburbs|outskirts|streets|parts?)\b)[a-z]",
     re.I,
 )
+
+
+_OWNER = re.compile(r"['’]s\s*")
+
+
+def _names_what_it_owns(mentions: list[Mention], index: int, end: int) -> bool:
+    """Whether the place after ``mentions[index]`` is named within what it owns ("Ghazni's Andar district")."""
+    return index + 1 < len(mentions) and mentions[index + 1].start < end and not mentions[index + 1].reference
 
 
 def _possessed(sentence: str, mention: Mention) -> bool:

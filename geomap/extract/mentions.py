@@ -300,6 +300,17 @@ def place_by_text(
     geocoder's answers by name) moves the place there, and not in a list that goes on after the province.
     """
     out = list(mentions)
+    for k in range(len(out) - 1):  # "Ghazni's Jaghatu district": the owner's namesake, when there is one
+        owner, owned = out[k], out[k + 1]
+        if (
+            _OWNS.fullmatch(sentence, max(0, owner.end), owned.start)
+            and (names_province(sentence, owner) or owner.kind == "capital")
+            and owned.kind in {"district", "city"}
+            and not owned.reference
+            and owned.province_iso != owner.province_iso
+            and _has_namesake_in(resolved, owned.text, owner.province_iso)
+        ):
+            out[k + 1] = replace(owned, province_iso=owner.province_iso, district=owned.name)
     for k, province in enumerate(out):
         if k == 0:
             continue
@@ -335,6 +346,8 @@ def place_by_text(
     return out
 
 
+#: A possessive between two places: "Ghazni's Jaghatu".
+_OWNS = re.compile(r"['’]s\s+")
 #: "district in", "district of the": what, after a place, says the next name is the province holding it.
 _DISTRICT_IN = re.compile(r"\s+districts?\s+(?:in|of)\s+(?:the\s+)?", re.I)
 
