@@ -1436,3 +1436,24 @@ def test_a_district_is_placed_in_the_province_written_after_district_in(text, pl
 def test_a_district_a_place_owns_is_the_object_and_lies_in_its_province(text, expected):
     found = extract_reports(text, published="2021-08-12")
     assert list(zip(found["place"], found["province_iso"], strict=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Qala-i-Naw fell to the Taliban on Aug. 11, a day after the Taliban entered Farah.",
+            {("Qala-i-Naw", "2021-08-11"), ("Farah", "2021-08-10")},
+        ),
+        (
+            "Taliban fighters walked into Sheberghan on Aug. 6, a day after Zaranj fell.",
+            {("Sheberghan", "2021-08-06"), ("Zaranj", "2021-08-05")},
+        ),
+        ("On Aug. 12, a day after Farah fell, Herat was captured.", {("Farah", "2021-08-11"), ("Herat", "2021-08-12")}),
+        # counted from nothing written before it: no date of its own
+        ("A day after the fall of Kunduz, Taloqan fell.", {("Kunduz", "2021-08-14"), ("Taloqan", "2021-08-14")}),
+    ],
+)
+def test_a_clause_a_day_after_a_written_date_is_dated_a_day_before_it(text, expected):
+    found = extract_reports(text, published="2021-08-14")
+    assert set(zip(found["place"], found["date"], strict=True)) == expected

@@ -234,6 +234,26 @@ def is_state(statement: Statement, sentence: str) -> bool:
     return bool(_PRESENT.search(around)) and not _PAST.search(around)
 
 
+# "..., a day after the Taliban entered Farah": what the clause tells happened that many days before the date
+# written earlier in the sentence ("a day before": after it)
+_COUNTED_CLAUSE = prefiltered(re.compile(rf"\b{_COUNT}\s+(?P<rel>after|before)\s+", re.I))
+_CLAUSE_END = re.compile(r"[,;:.]|\s(?:and|but|while|as)\s", re.I)
+
+
+def counted_clauses(sentence: str, dates: list[tuple[int, date, str]]) -> list[tuple[int, int, date]]:
+    """``(start, end, date)`` of each clause dated from the written date before it ("fell on Aug. 11, a day
+    after the Taliban entered Farah": Farah on 10 August); none without a written date before it."""
+    out = []
+    for m in _COUNTED_CLAUSE.finditer(sentence):
+        before = [d for d in dates if d[0] < m.start() and d[2] in _WRITTEN_KINDS | {"ordinal", "weekday"}]
+        if not before:
+            continue
+        days = _days(m) * (-1 if m["rel"].casefold() == "after" else 1)
+        end = _CLAUSE_END.search(sentence, m.end())
+        out.append((m.end(), end.start() if end else len(sentence), before[-1][1] + timedelta(days=days)))
+    return out
+
+
 def _date_for(
     statement: Statement,
     dates: list[tuple[int, date, str]],
@@ -242,10 +262,15 @@ def _date_for(
     *,
     state: bool = False,
     sentence: str = "",
+    clauses: list[tuple[int, int, date]] | None = None,
 ) -> tuple[date, str]:
     """The date of a statement: the one written nearest its phrase, else the date the paragraph gave
     last (``carried``), else ``published`` (the day of the report). A ``state`` ("now controls") takes only a
-    date written in its own clause."""
+    date written in its own clause; a statement in a clause counted from a date (:func:`counted_clauses`)
+    takes that clause's date."""
+    for start, end, value in clauses or ():
+        if start <= statement.cue_start < end or start <= statement.mention.start < end:
+            return value, "later"
     if state:
         cue = statement.cue_start
         dates = [d for d in dates if not _CLAUSE_EDGE.search(sentence, min(d[0], cue), max(d[0], cue))]

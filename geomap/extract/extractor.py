@@ -20,6 +20,7 @@ from geomap.extract.dates import (
     _history,
     _later_dates,
     _parse_published,
+    counted_clauses,
     heading_date,
     is_state,
     report_dates,
@@ -133,13 +134,14 @@ def extract_reports(
         plain, asides = _without_brackets(sentence)
         statable = [m for m in mentions if not any(a <= m.start < b for a, b in asides)]
         stated = _statements(plain, statable, context) if statable else []
+        clauses = counted_clauses(plain, _dates_in(plain, today)) if stated else []
         if statable:
             stated = _with_listed(plain, statable, stated)
         for statement in stated:
             if _is_history(statement, plain, dates, history):
                 continue  # "overran Kunduz in 2015": not news of the day
             state = is_state(statement, plain)
-            on, kind = _date_for(statement, dates, default_date, carried, state=state, sentence=plain)
+            on, kind = _date_for(statement, dates, default_date, carried, state=state, sentence=plain, clauses=clauses)
             rows.append({**_row(statement, sentence, on, kind, source), ORDER: index})
         if group and _GROUP_NAMED.match(sentence) and len(rows) == previous_rows:
             for mention in statable:  # "Two more capitals fell on Friday. These are Tarinkot and Qalat."
