@@ -1457,3 +1457,12 @@ def test_a_district_a_place_owns_is_the_object_and_lies_in_its_province(text, ex
 def test_a_clause_a_day_after_a_written_date_is_dated_a_day_before_it(text, expected):
     found = extract_reports(text, published="2021-08-14")
     assert set(zip(found["place"], found["date"], strict=True)) == expected
+
+
+def test_earlier_in_the_day_is_the_day_of_the_report():
+    text = "Jalalabad fell without a fight earlier in the day, and Mazar-i-Sharif was taken late on Saturday."
+    found = extract_reports(text, published="2021-08-15")
+    assert set(zip(found["place"], found["date"], strict=True)) == {
+        ("Jalalabad", "2021-08-15"),
+        ("Mazar-i-Sharif", "2021-08-14"),
+    }

@@ -37,7 +37,14 @@ _DATE_PATTERNS = (
         ),
     ),
     ("weekday", re.compile(r"\b(?P<last>last\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
-    ("relative", re.compile(r"\b(?P<rel>yesterday|today|tonight|this\s+morning|last\s+night|overnight)\b", re.I)),
+    (
+        "relative",
+        re.compile(
+            r"\b(?P<rel>yesterday|today|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|overnight|"
+            r"(?:earlier|later)\s+in\s+the\s+day)\b",
+            re.I,
+        ),
+    ),
     (
         "vague",
         re.compile(
