@@ -5,12 +5,12 @@ with its label and colour, so an exported layer opens coloured in QGIS. The QML
 also carries the layer's temporal settings:
 
 ``"intervals"``
-    start and end from the ``valid_from`` / ``valid_to`` date fields (QGIS's own
-    field detection finds them too: it looks for "from" and "to" in date fields),
-    drawn in ``valid_from`` order so the newer stretch is on top on the day one
-    ends and the next begins;
+    start and end from the expressions ``to_datetime("valid_from")`` and
+    ``to_datetime("valid_to")`` (QGIS compares a GeoPackage's date fields with each
+    frame's date and time as text, which drew every change a day early; QGIS's own
+    field detection finds the fields), drawn in ``valid_from`` order;
 ``"long"``
-    an instant per feature from the ``date`` field;
+    each feature on its day: from ``to_datetime("date")`` to a day later;
 ``"as-of"``
     none.
 
@@ -42,6 +42,8 @@ _NAMESPACES = {"": _SLD, "se": _SE, "ogc": _OGC, "xlink": "http://www.w3.org/199
 _TEMPORAL_MODES = {"as-of": None, "long": "instant", "intervals": "start-end"}
 # QgsVectorLayerTemporalProperties::TemporalMode values written in QML.
 _QGIS_MODE = {"instant": "1", "start-end": "2"}
+#: QGIS's temporal mode "start and end date/time from expressions" (QgsVectorLayerTemporalProperties).
+_QGIS_EXPRESSIONS_MODE = "4"
 
 _LAYER_STYLES_SQL = f"""
 CREATE TABLE IF NOT EXISTS {LAYER_STYLES} (
@@ -107,9 +109,20 @@ def qml_style(scheme: StatusScheme, *, shape: str = "long") -> str:
         renderer.remove(order)
     element = _child(root, "temporal")
     if temporal is not None:
-        element.attrib.update(enabled="1", mode=_QGIS_MODE[temporal])
-        element.set("startField", VALID_FROM if temporal == "start-end" else DATE)
-        element.set("endField", VALID_TO if temporal == "start-end" else "")
+        # Start and end from expressions, not fields: QGIS compares a date field with the frame's date and time
+        # as text in a GeoPackage ('2021-08-03' < '2021-08-03T00:00:00'), which drew each day's statuses a day
+        # early; to_datetime() makes both sides dates and times.
+        start = VALID_FROM if temporal == "start-end" else DATE
+        end = VALID_TO if temporal == "start-end" else DATE
+        element.attrib.update(enabled="1", mode=_QGIS_EXPRESSIONS_MODE)
+        element.set("startField", start)
+        element.set("endField", end if temporal == "start-end" else "")
+        element.set("startExpression", f'to_datetime("{start}")')
+        # an instant lasts its day: QGIS keeps a feature whose end lies after the frame's start
+        element.set(
+            "endExpression",
+            f'to_datetime("{end}")' if temporal == "start-end" else f"to_datetime(\"{end}\") + to_interval('1 day')",
+        )
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode")
 
 

@@ -8,7 +8,8 @@ Run with the Python that has QGIS's bindings (Debian: ``/usr/bin/python3`` with
 For each file: the renderer type and attribute, each category's value, label and
 colour, the temporal settings the layer opened with, and the start/end fields
 QGIS's own detection picks from the layer's fields, and whether the time settings
-are on once the stored default style is applied.
+are on once the stored default style is applied, and what its temporal controller draws on
+each day.
 """
 
 import json
@@ -17,7 +18,33 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from qgis.core import QgsApplication, QgsVectorLayer, QgsVectorLayerTemporalProperties
+from qgis.core import (
+    QgsApplication,
+    QgsDateTimeRange,
+    QgsFeatureRequest,
+    QgsVectorLayer,
+    QgsVectorLayerTemporalContext,
+    QgsVectorLayerTemporalProperties,
+)
+from qgis.PyQt.QtCore import QDate, QDateTime, QTime
+
+#: The days the temporal controller is stepped through, one frame a day (the test's reports span them).
+DAYS = [f"2021-08-{day:02d}" for day in range(5, 14)]
+
+
+def by_day(layer: QgsVectorLayer) -> dict:
+    """Per day, the areas and statuses QGIS draws when its temporal controller shows that day."""
+    properties = layer.temporalProperties()
+    context = QgsVectorLayerTemporalContext()
+    context.setLayer(layer)
+    out = {}
+    for day in DAYS:
+        year, month, number = map(int, day.split("-"))
+        start = QDateTime(QDate(year, month, number), QTime(0, 0))
+        frame = QgsDateTimeRange(start, start.addDays(1), True, False)
+        request = QgsFeatureRequest().setFilterExpression(properties.createFilterString(context, frame))
+        out[day] = sorted([f["province_iso"], f["status"]] for f in layer.getFeatures(request))
+    return out
 
 
 def describe(path: str) -> dict:
@@ -38,6 +65,8 @@ def describe(path: str) -> dict:
     attribute = renderer.classAttribute() if hasattr(renderer, "classAttribute") else None
     layer.loadDefaultStyle()  # replaces (and deletes) the renderer read above
     return {
+        "drawn_by_day": by_day(layer),
+        "default_style_temporal_mode": int(layer.temporalProperties().mode()),
         "valid": True,
         "features": layer.featureCount(),
         "renderer": kind,

@@ -90,8 +90,10 @@ def test_interval_layer_time_fields_are_detected(qgis_view):
     assert layer["field_types"]["valid_from"] == "Date" and layer["field_types"]["valid_to"] == "Date"
     # QGIS's own detection picks the start and end fields ...
     assert (layer["guessed_start"], layer["guessed_end"]) == ("valid_from", "valid_to")
-    # ... and the layer opens with "separate start and end fields" preset to them.
+    # ... and the layer opens with "separate start and end fields" preset to them; its stored style takes start
+    # and end from expressions on them instead (to_datetime: see the next test).
     assert (layer["temporal_mode"], layer["start_field"], layer["end_field"]) == (2, "valid_from", "valid_to")
+    assert layer["default_style_temporal_mode"] == 4
     # Applying the stored style (as "Load default style" does) switches dynamic time control on.
     assert layer["default_style_temporal_active"] is True
     assert layer["features"] == 34 + 3  # one stretch per province, plus the changes in Nimroz, Ghazni and Herat
@@ -102,6 +104,24 @@ def test_long_layer_has_a_real_date_field(qgis_view):
     assert layer["field_types"]["date"] == "Date"
     assert layer["features"] == 34 * 3
     assert layer["default_style_temporal_active"] is True
+
+
+def test_the_temporal_controller_draws_each_day_s_statuses_on_that_day(qgis_view):
+    # QGIS compared a GeoPackage's date fields with the frame's date and time as text, so each change showed a
+    # day early and a province was drawn twice on the day before it
+    timeline = ControlTimeline.from_reports(ROWS, scheme=SCHEME)
+    drawn = qgis_view["intervals"]["drawn_by_day"]
+    assert drawn["2021-08-05"] == []  # before the first report
+    for day in ("2021-08-06", "2021-08-09", "2021-08-10", "2021-08-12"):
+        expected = timeline.status(on=day)[["area_id", "status"]].values.tolist()
+        assert drawn[day] == sorted(expected), day
+    assert drawn["2021-08-13"] == []  # after the last reporting date (valid_to is exclusive)
+    assert ["AF-NIM", "contested"] in drawn["2021-08-09"] and ["AF-NIM", "taliban"] in drawn["2021-08-10"]
+    # the long layer draws each reporting date's rows on that day, and nothing between
+    long = qgis_view["long"]["drawn_by_day"]
+    for day in ("2021-08-06", "2021-08-10", "2021-08-12"):
+        assert long[day] == sorted(timeline.status(on=day)[["area_id", "status"]].values.tolist()), day
+    assert long["2021-08-05"] == long["2021-08-07"] == long["2021-08-11"] == []
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -60,8 +60,8 @@ def test_qml_temporal_settings_follow_the_shape():
         element = ET.fromstring(qml_style(AFGHANISTAN_2021, shape=shape)).find("temporal")
         return element.get("enabled"), element.get("mode"), element.get("startField"), element.get("endField")
 
-    assert temporal("intervals") == ("1", "2", "valid_from", "valid_to")
-    assert temporal("long") == ("1", "1", "date", "")
+    assert temporal("intervals") == ("1", "4", "valid_from", "valid_to")
+    assert temporal("long") == ("1", "4", "date", "")
     assert temporal("as-of")[0] == "0"
     renderer = ET.fromstring(qml_style(AFGHANISTAN_2021, shape="intervals")).find("renderer-v2")
     assert renderer.get("enableorderby") == "1"
