@@ -1086,14 +1086,23 @@ def geocode_places(
         from geomap.geocode import Geocoder
 
         geocoder = Geocoder()
-    unique = [str(name) for name in pd.unique(table.loc[need, "place"])]
+    places = table["place"].astype(str)
+    if areas is None and "level" in table.columns:
+        # "Khash" with level district is the district (Badakhshan's), not the town of that name (Nimroz's)
+        district = table["level"].eq("district").to_numpy() & ~places.str.contains(_DISTRICT_WORD).to_numpy()
+        if district.any():
+            places = places.where(~district, places + " district")
+    unique = [str(name) for name in pd.unique(places[need])]
     by_area = _area_answers(unique, areas) if areas is not None else {}
     asked = [name for name in unique if name not in by_area]
     result = _geocoder_answers(geocoder, asked) if asked else pd.DataFrame(columns=_ANSWER_COLUMNS)
     if areas is not None:
         result = _with_area_answers(result, asked, unique, by_area)
     result.index = pd.Index(unique)
-    return result.reindex(table["place"].astype(str).to_numpy()).reset_index(drop=True)
+    return result.reindex(places.to_numpy()).reset_index(drop=True)
+
+
+_DISTRICT_WORD = r"(?i)\bdistrict\b|\bwoluswali\b|ولسوالی|ولسوالۍ"
 
 
 def _geocoded_precision(

@@ -763,3 +763,23 @@ def test_ids_with_digits_python_cannot_read_as_numbers_sort_as_text():
     from geomap.join import _natural_key
 
     assert sorted(["A10", "A1\u00b2", "A2"], key=_natural_key) == ["A1\u00b2", "A2", "A10"]
+
+
+def test_level_district_picks_the_district_over_a_town_of_another_province():
+    from geomap.pipeline import build_timeline
+
+    reports = pd.DataFrame(
+        {
+            "date": ["2021-08-10", "2021-08-10", "2021-08-11"],
+            "place": ["Khash", "Chakhansur", "Khash"],
+            "status": ["taliban", "taliban", "government"],
+            "level": ["district", "district", ""],
+        }
+    )
+    status = build_timeline(reports, level="district").status(on="2021-08-11").set_index("area_id")["status"]
+    # Khash with level district is Badakhshan's district; Khash alone the town of Nimroz (in Khash Rod)
+    assert status[status != "unknown"].to_dict() == {
+        "AF-BDS-khash": "taliban",
+        "AF-NIM-chakhansur": "taliban",
+        "AF-NIM-khash-rod": "government",
+    }
