@@ -26,6 +26,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -449,7 +450,7 @@ def _rfc7946_geometry(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 def _write_geojson(batches: Iterable[Batch], areas: gpd.GeoDataFrame, tmp: Path) -> None:
     # Each area's geometry is encoded once; each feature's properties go through the C encoder.
-    geometries = shapely.to_geojson(_rfc7946_geometry(areas))
+    geometries = [_shortest_numbers(text) for text in shapely.to_geojson(_rfc7946_geometry(areas))]
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write('{"type":"FeatureCollection","features":[')
@@ -461,6 +462,15 @@ def _write_geojson(batches: Iterable[Batch], areas: gpd.GeoDataFrame, tmp: Path)
                 fh.write(',"geometry":' + geometries[position] + "}")
                 first = False
         fh.write("]}")
+
+
+_LONG_NUMBER = re.compile(r"-?\d+\.\d{8,}(?:[eE][-+]?\d+)?")
+
+
+def _shortest_numbers(geojson: str) -> str:
+    """``geojson`` with each coordinate written as the shortest text of its rounded value: GEOS writes 17
+    significant digits, so 34.6119059 (rounded to 7 decimals) came out as ``34.611905899999996``."""
+    return _LONG_NUMBER.sub(lambda m: repr(round(float(m.group(0)), COORDINATE_DECIMALS)), geojson)
 
 
 def _plain(record: dict[str, Any]) -> dict[str, Any]:

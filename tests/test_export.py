@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 
 import geopandas as gpd
@@ -180,3 +181,13 @@ def test_rfc7946_geometry_reorients_and_rounds():
     assert fixed.exterior.is_ccw
     assert not fixed.interiors[0].is_ccw
     assert 60.1234568 in shapely.get_coordinates(fixed)[:, 0].tolist()
+
+
+def test_geojson_coordinates_are_written_with_seven_decimals_at_most(tmp_path):
+    # GEOS writes 17 significant digits: 34.6119059, rounded to 7 decimals, came out as 34.611905899999996
+    timeline = ControlTimeline.from_reports(
+        pd.DataFrame({"date": ["2021-08-06"], "place": ["Zaranj"], "status": ["taliban"]}), level="district"
+    )
+    text = export(timeline, tmp_path / "districts.geojson").read_text(encoding="utf-8")
+    assert re.findall(r"\d\.\d{8,}", text) == []
+    assert len(json.loads(text)["features"]) == 398
