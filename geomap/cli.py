@@ -257,6 +257,7 @@ def _timeline_from_args(
         print(f"geomap: conflicting reports, {how}: {shown}{more}", file=sys.stderr)
     _report_province_wide(timeline)
     _report_uncounted(timeline)
+    _report_after_dates(args, timeline)
     _refuse_nothing_placed(args, timeline)
     if lean:
         from geomap.pipeline import release_memory
@@ -329,6 +330,24 @@ def _report_province_wide(timeline: ControlTimeline) -> None:
         "province) to place them, or use --strict to refuse them",
         file=sys.stderr,
     )
+
+
+def _report_after_dates(args: argparse.Namespace, timeline: ControlTimeline) -> None:
+    """Say how many reports ``--dates`` leaves out by ending before them (no output shows them)."""
+    import pandas as pd
+
+    dates = timeline.reporting_dates
+    if not getattr(args, "dates", None) or not dates or "date" not in timeline._reports.columns:
+        return
+    days = timeline._reports["date"]
+    after = days > pd.Timestamp(dates[-1])
+    count = int(after.sum())
+    if count:
+        print(
+            f"geomap: warning: {count:,} report(s) are dated after the last of --dates ({dates[-1].isoformat()}; "
+            f"the latest report is of {days.max():%Y-%m-%d}): no output shows them; add a later date to see them",
+            file=sys.stderr,
+        )
 
 
 def _report_uncounted(timeline: ControlTimeline) -> None:

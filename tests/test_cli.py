@@ -246,3 +246,15 @@ def test_a_date_option_outside_the_reporting_dates_says_what_is_shown(tmp_path, 
     assert "after every report (the last is 2021-08-08)" in capsys.readouterr().err
     assert main(["map", str(reports), "--start-date", "2021-08-08", "-o", page]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_reports_after_the_last_of_dates_are_named(tmp_path, capsys):
+    reports = tmp_path / "reports.csv"
+    reports.write_text(
+        "date,place,status\n2021-08-05,Herat,taliban\n2021-08-07,Ghazni,taliban\n2021-08-09,Mazar-i-Sharif,taliban\n"
+    )
+    assert main(["export", str(reports), "--dates", "2021-08-05,2021-08-07", "-o", str(tmp_path / "out.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "1 report(s) are dated after the last of --dates (2021-08-07; the latest report is of 2021-08-09)" in err
+    assert main(["export", str(reports), "--dates", "2021-08-05,2021-08-09", "-o", str(tmp_path / "all.csv")]) == 0
+    assert "dated after the last of --dates" not in capsys.readouterr().err
