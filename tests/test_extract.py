@@ -1466,3 +1466,19 @@ def test_earlier_in_the_day_is_the_day_of_the_report():
         ("Jalalabad", "2021-08-15"),
         ("Mazar-i-Sharif", "2021-08-14"),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "claimed_by"),
+    [
+        ("Residents said the Taliban took control of Pul-i-Alam on Friday.", ""),
+        ("The Taliban seized Herat on Thursday, residents said.", ""),
+        ("The Taliban seized Herat on Thursday, a Taliban spokesman said.", "taliban"),
+        ("Forces retook Sangin from the Taliban, an official told reporters.", "government"),
+    ],
+)
+def test_residents_speaking_are_neither_side(text, claimed_by):
+    found = extract_reports(text, published="2021-08-14")
+    assert found["claimed_by"].tolist() == [claimed_by]
+    if found["status"].iloc[0] == "taliban":  # as uncertain as a claim: the confidence is lowered alike
+        assert found["confidence"].iloc[0] <= 0.72

@@ -101,11 +101,31 @@ def speaker(clause: str) -> str:
         start = max(edges[k - 1] + 1 if k else 0, verb.start() - _NEAR)
         after = bisect.bisect_left(edges, verb.end())
         end = min(edges[after] if after < len(edges) else len(clause), verb.end() + _NEAR)
+        if _OTHER_SPEAKER.search(clause, start, verb.start()):
+            return ""  # "residents said the Taliban took control": residents speak, neither side
         for part in (clause[start : verb.start()], clause[verb.end() : end]):
             side = _side_named(part)
             if side:
                 return side
     return _side_named(clause)
+
+
+def third_party(clause: str) -> bool:
+    """Whether someone of neither side speaks in ``clause`` ("residents said"): :func:`speaker` then names no
+    side, and a statement that the Taliban hold a place is as uncertain as their own claim."""
+    for verb in itertools.islice(_SPEECH.finditer(clause), _MAX_SPEECH_VERBS):
+        if _OTHER_SPEAKER.search(clause, max(0, verb.start() - _NEAR), verb.start()):
+            return True
+    return False
+
+
+# Speakers of neither side, right before the verb of speech: "residents said", "local people told reporters".
+_OTHER_SPEAKER = re.compile(
+    r"\b(?:residents?|locals?|local\s+people|people|witnesses|eyewitnesses|villagers|elders|sources|"
+    r"journalists?|reporters?|analysts?|observers?|travell?ers|shopkeepers|families|a\s+resident|one\s+resident)"
+    r"(?:\s+(?:of|in)\s+[\w'’-]+(?:\s+[\w'’-]+)?)?\s*$",
+    re.I,
+)
 
 
 _MAX_SPEECH_VERBS = 16

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Mention, Statement
-from geomap.extract.claims import _CLAIM, denier, speaker
+from geomap.extract.claims import _CLAIM, denier, speaker, third_party
 from geomap.extract.dates import _DATE_CONFIDENCE, written_after
 from geomap.extract.dates import DATE_BASIS as DATE_BASIS_OF
 from geomap.schema import DATE, EVIDENCE, NOTE, PLACE, PROVINCE_ISO, SOURCE, STATUS
@@ -102,7 +102,7 @@ def _confidence(statement: Statement, sentence: str, date_kind: str, claimed_by:
     lowered for a Taliban claim, a denial, a place named only by reference and a fuzzy place match."""
     mention = statement.mention
     confidence = statement.strength * min(1.0, float(mention.confidence)) * _DATE_CONFIDENCE[date_kind]
-    if statement.status == TALIBAN and (claimed_by == TALIBAN or _CLAIM.search(sentence)):
+    if statement.status == TALIBAN and (claimed_by == TALIBAN or _CLAIM.search(sentence) or third_party(sentence)):
         confidence *= 0.8
     if denied_by:
         confidence *= 0.8
