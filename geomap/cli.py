@@ -487,6 +487,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 bundled_boundaries=not own,
                 reports=args.reports,
                 boundaries=own,
+                areas=compact_areas_path(args.output) if args.compact else None,
             )
         )
     return 0

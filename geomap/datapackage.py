@@ -59,6 +59,7 @@ def package_descriptor(
     bundled_boundaries: bool = True,
     reports: str | os.PathLike[str] | None = None,
     boundaries: str | os.PathLike[str] | None = None,
+    areas: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """The ``datapackage.json`` content for an exported file.
 
@@ -79,11 +80,14 @@ def package_descriptor(
         The reports file the export was built from, listed as a source.
     boundaries
         The user's boundary file the areas came from, listed as a source.
+    areas
+        A compact export's GeoParquet of the areas' geometry (:func:`geomap.export.compact_areas_path`),
+        listed as a second resource: the table's only geometry.
 
     Returns
     -------
     dict
-        A Frictionless Data Package descriptor with one resource.
+        A Frictionless Data Package descriptor with one resource (two for a compact export).
     """
     path = Path(path)
     kind, media_type = _MEDIA_TYPES[format]
@@ -113,13 +117,30 @@ def package_descriptor(
     }
     if format != "csv":
         resource["type"] = "file"  # Frictionless reads CSV tables; the others are checked by size and hash
+    resources = [resource]
+    if areas is not None:
+        geometry = Path(areas)
+        resources.append(
+            {
+                "name": _name(geometry.name.removesuffix(".parquet")),
+                "path": geometry.name,
+                "title": "Area geometry",
+                "description": "Each area's polygon, once (GeoParquet, EPSG:4326); join it to the table by the id "
+                "columns they share.",
+                "format": "parquet",
+                "mediatype": _MEDIA_TYPES["parquet"][1],
+                "bytes": geometry.stat().st_size,
+                "hash": "sha256:" + _sha256(geometry),
+                "type": "file",
+            }
+        )
     return {
         "name": _name(f"geomap-{path.stem}"),
         "title": f"Control status: {scheme.name or 'status scheme'} ({path.name})",
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "contributors": [{"title": s["credit"], "role": "contributor"} for s in used],
         "sources": sources,
-        "resources": [resource],
+        "resources": resources,
         "geomap:version": __version__,
         "geomap:status_scheme": scheme.to_dict(),
     }
@@ -134,6 +155,7 @@ def write_datapackage(
     bundled_boundaries: bool = True,
     reports: str | os.PathLike[str] | None = None,
     boundaries: str | os.PathLike[str] | None = None,
+    areas: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Write :func:`package_descriptor` as ``datapackage.json`` beside ``path``, atomically; return its path."""
     descriptor = package_descriptor(
@@ -144,6 +166,7 @@ def write_datapackage(
         bundled_boundaries=bundled_boundaries,
         reports=reports,
         boundaries=boundaries,
+        areas=areas,
     )
     target = Path(path).with_name(DESCRIPTOR_NAME)
     return write_text_atomic(target, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")

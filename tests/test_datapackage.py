@@ -121,3 +121,17 @@ def test_cli_datapackage_beside_the_export(tmp_path, capsys):
     printed = capsys.readouterr().out.split()
     assert printed == [str(out), str(out.with_name("datapackage.json"))]
     assert frictionless.validate(str(out.with_name("datapackage.json"))).valid
+
+
+def test_a_compact_export_lists_its_geometry_file(tmp_path, capsys):
+    reports = tmp_path / "reports.csv"
+    ROWS.to_csv(reports, index=False)
+    out = tmp_path / "control.csv"
+    assert main(["export", str(reports), "-o", str(out), "--compact", "--datapackage"]) == 0
+    package = tmp_path / "datapackage.json"
+    resources = json.loads(package.read_text(encoding="utf-8"))["resources"]
+    assert [r["path"] for r in resources] == ["control.csv", "control.areas.parquet"]
+    areas = tmp_path / "control.areas.parquet"
+    assert resources[1]["hash"] == "sha256:" + hashlib.sha256(areas.read_bytes()).hexdigest()
+    assert resources[1]["bytes"] == areas.stat().st_size
+    assert frictionless.validate(str(package)).valid
