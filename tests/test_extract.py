@@ -1482,3 +1482,13 @@ def test_residents_speaking_are_neither_side(text, claimed_by):
     assert found["claimed_by"].tolist() == [claimed_by]
     if found["status"].iloc[0] == "taliban":  # as uncertain as a claim: the confidence is lowered alike
         assert found["confidence"].iloc[0] <= 0.72
+
+
+def test_a_claim_answered_by_fighting_going_on_is_contested():
+    text = (
+        "The Taliban also claimed the fall of Kandahar on Friday, but a government official said fighting "
+        "continued on the outskirts."
+    )
+    assert extract_reports(text, published="2021-08-14")["status"].tolist() == ["contested"]
+    plain = extract_reports("The Taliban captured Kandahar on Friday.", published="2021-08-14")
+    assert plain["status"].tolist() == ["taliban"]

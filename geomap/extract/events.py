@@ -138,9 +138,19 @@ def _status_after(pattern: _Pattern, window: str, sentence: str, cue_start: int)
         if flipped is None:
             return None
         status = flipped
-    if status != CONTESTED and (_DENIAL.search(sentence) or _FALSE_REPORT.search(sentence)):
+    if status != CONTESTED and (
+        _DENIAL.search(sentence) or _FALSE_REPORT.search(sentence) or _FIGHTING_GOES_ON.search(sentence)
+    ):
         return CONTESTED
     return status
+
+
+# "..., but a government official said fighting continued on the outskirts": someone says the fight is not over
+_FIGHTING_GOES_ON = re.compile(
+    r"\bbut\b[^.;]{0,120}?\b(?:said|says|told|insisted|added|reported)\b[^.;]{0,80}?"
+    r"\b(?:fighting|clashes|battles?|resistance)\b[^.;]{0,30}?\b(?:continu\w*|ongoing|raging|raged|going\s+on)\b",
+    re.I,
+)
 
 
 def _preceding_window(sentence: str, cue_start: int) -> str:
