@@ -968,49 +968,41 @@ def _parts_of_provinces(frame: pd.DataFrame, todo: np.ndarray) -> None:
     if not part.any():
         return
     rows = todo[part]
-    named = _named_by_level(frame.loc[rows, PLACE].to_numpy(), level.to_numpy()[part], frame.loc[rows, PROVINCE_ISO])
-    if named.any():  # "Balkh" at level city: the town of Balkh, which the gazetteer knows, not a part of the province
-        for row in rows[named]:
-            entry = _town_or_district(str(frame.at[row, PLACE]), str(frame.at[row, LEVEL]))
-            assert entry is not None
-            frame.loc[row, [NAME, KIND, LAT, LON, DISTRICT_ID]] = [
-                entry.name,
-                entry.kind,
-                entry.lat,
-                entry.lon,
-                entry.district_id,
-            ]
-        rows, part = rows[~named], part.copy()
-        part[np.flatnonzero(part)[named]] = False
+    # "Balkh" at level city: the town of Balkh, which the gazetteer knows, not a part of the province
+    entries = _towns_or_districts(frame.loc[rows, PLACE].to_numpy(), level.to_numpy()[part])
+    iso = frame.loc[rows, PROVINCE_ISO].to_numpy()
+    named = np.array([e is not None and e.province_iso == i for e, i in zip(entries, iso, strict=True)], dtype=bool)
+    if named.any():
+        found = [e for e, n in zip(entries, named, strict=True) if n]
+        frame.loc[rows[named], NAME] = [e.name for e in found]
+        frame.loc[rows[named], KIND] = [e.kind for e in found]
+        frame.loc[rows[named], LAT] = [e.lat for e in found]
+        frame.loc[rows[named], LON] = [e.lon for e in found]
+        frame.loc[rows[named], DISTRICT_ID] = [e.district_id for e in found]
+    rows, levels = rows[~named], level.to_numpy()[part][~named]
     if not len(rows):
         return
     frame.loc[rows, KIND] = PART
     frame.loc[rows, [LAT, LON]] = np.nan
-    frame.loc[rows, REASON] = [_PART_REASONS[lv] for lv in level.to_numpy()[part]]
+    frame.loc[rows, REASON] = [_PART_REASONS[lv] for lv in levels]
 
 
-def _town_or_district(place: str, level: str) -> Any:
-    """The bundled gazetteer's town (level ``city``) or district (``district``) named ``place``, or ``None``."""
+def _towns_or_districts(places: np.ndarray, levels: np.ndarray) -> list[Any]:
+    """For each place and level, the bundled gazetteer's town (level ``city``) or district (``district``) of
+    that name, or ``None``; each distinct pair looked up once."""
     from geomap.gazetteer import get_gazetteer
 
-    found = get_gazetteer().resolve(f"{place} {'town' if level == 'city' else 'district'}")
-    if found is None or found.confidence < 0.5 or found.entry.kind in ("province", "foreign"):
-        return None
-    return found.entry
-
-
-def _named_by_level(places: np.ndarray, levels: np.ndarray, provinces: pd.Series) -> np.ndarray:
-    """Which of these province names, at these levels, name a town or district of their province."""
-    iso = provinces.to_numpy()
-    answers: dict[tuple[str, str], str | None] = {}
+    gazetteer = get_gazetteer()
+    answers: dict[tuple[str, str], Any] = {}
+    out = []
     for place, level in zip(places.tolist(), levels.tolist(), strict=True):
-        if (place, level) not in answers:
-            entry = _town_or_district(str(place), str(level))
-            answers[(place, level)] = None if entry is None else entry.province_iso
-    return np.array(
-        [answers[(p, lv)] == i for p, lv, i in zip(places.tolist(), levels.tolist(), iso.tolist(), strict=True)],
-        dtype=bool,
-    )
+        key = (str(place), str(level))
+        if key not in answers:
+            found = gazetteer.resolve(f"{key[0]} {'town' if key[1] == 'city' else 'district'}")
+            usable = found is not None and found.confidence >= 0.5 and found.entry.kind not in ("province", "foreign")
+            answers[key] = found.entry if usable and found is not None else None
+        out.append(answers[key])
+    return out
 
 
 def about_province(frame: pd.DataFrame) -> np.ndarray:
