@@ -681,6 +681,11 @@ _HELD_VILLAGES = 3
 COMPOUND_CONFIDENCE = 0.8
 #: Confidence of a district named in brackets after a name known nowhere ("Jelga (Khwaja Hijran)").
 BRACKETED_DISTRICT_CONFIDENCE = 0.7
+# A name ending in a word of one letter, an initial or a word cut short: "Mohammad A", "Wali M".
+_ENDS_IN_A_LETTER = re.compile(r"[^\W\d_]{2,}\W+[a-z]\.?\s*$", re.IGNORECASE)
+#: Confidence of a district's name cut short in its last word ("Khwaja Baha", "Lal wa Sarjan"), as lists
+#: of fixed-width fields write long names (:meth:`Gazetteer._cut_short`).
+CUT_SHORT_CONFIDENCE = 0.6
 # A name, then another in brackets (either way round, as some Dari lists have them) and nothing else:
 # "Jelga (Khwaja Hijran)"; not "Zadran Kalai (Zadran village)".
 _BRACKETED_DISTRICT = re.compile(r"[^(),;/]+[()]\s*(?![^()]*\bvillage\b)[^(),;/]+[()]\s*", re.IGNORECASE)
@@ -988,6 +993,8 @@ class Gazetteer:
             match = self._facility(text)
         if match is None:
             match = self._named_in_words(text)  # "Sangin Qala", "Tagab Keshm Bala"
+        if match is None or match.confidence < 0.5 or match.method == "fuzzy" or _ENDS_IN_A_LETTER.search(text):
+            match = self._against_cut_short(text, match)  # "Khwaja Baha", "Mohammad A"
         if match is not None and "," in text and not match.is_foreign and match.confidence >= 0.5:
             match = self._against_other_parts(text, match)
         if len(self._memo) > 200_000:
@@ -1507,6 +1514,85 @@ class Gazetteer:
                 best = min(inside or pair, key=lambda m: (_KIND_RANK[m.entry.kind], -m.confidence))
                 return Match(best.entry, min(best.confidence, COMPOUND_CONFIDENCE), best.method)
         return None
+
+    def _cut_short(self, text: str) -> Match | None:
+        """A district's name cut short in its last word: ``"Khwaja Baha"`` (Khwaja Bahauddin), ``"Mohammad A"``.
+
+        Lists of fixed-width fields cut long names after a few letters. Every word but the last must
+        be the district's own (same phonetic key) and the last the start of its next word; later words
+        of the district may be cut off too ("Wali Moham" for Wali Muhammadi Shahid). Districts of one
+        province answer at :data:`CUT_SHORT_CONFIDENCE`; districts of several come back below the
+        default ``min_score``, listed in ``alternatives``. Names in Latin letters of two to five words only,
+        and none that a place or village of the tables is spelled as.
+        """
+        norm = split_kind(text)[0]
+        words = norm.split()
+        if not 2 <= len(words) <= 5 or not norm.isascii() or len(norm) < 6:
+            return None
+        whole = phonetic_key(norm)
+        if not _ENDS_IN_A_LETTER.search(text) and (whole in self._by_key or _villages.get_villages().positions(whole)):
+            return None  # a place of its own is spelled so ("Wali Muhammad", "Sar Hawz"), not after an initial
+        keys = tuple(phonetic_key(w) for w in words)
+        index = self._district_words()
+        found = [
+            entry for start, entry in index.get(keys[:-1], ()) if len(start) > len(keys[-1]) and start.startswith(keys[-1])
+        ] or [entry for _, entry in index.get(keys, ())]  # or cut after a whole word: "Hissa-e Awali"
+        if not found:
+            return None
+        by_province: dict[str, Entry] = {}
+        for entry in found:
+            by_province.setdefault(entry.province_iso, entry)
+        first, *others = by_province.values()
+        if others:
+            return Match(first, AMBIGUOUS_VILLAGE_CONFIDENCE, "partial", tuple(others))
+        return Match(first, CUT_SHORT_CONFIDENCE, "partial")
+
+    def _against_cut_short(self, text: str, match: Match | None) -> Match | None:
+        """``match`` (none, a misspelling or below the default ``min_score``) weighed against districts whose
+        names ``text`` may be cut from (:meth:`_cut_short`).
+
+        None, or an answer below the default ``min_score``: the cut name answers. A misspelling of a place of
+        another province than those districts' is as likely as they are: it comes back below the default
+        ``min_score`` with them in ``alternatives`` ("Hissa-e Awali" is the start of districts of Kapisa and
+        Wardak as much as a misspelling of Panjshir's Hisa-i-Awal). A name ending in one letter
+        ("Mohammad A") is read as cut short before any other answer but an exact one.
+        """
+        if match is not None and match.is_foreign:
+            return match
+        cut = self._cut_short(text)
+        if cut is None:
+            return match
+        if match is None or match.confidence < 0.5 or (match.method != "exact" and _ENDS_IN_A_LETTER.search(text)):
+            return cut
+        if match.method != "fuzzy":
+            return match
+        provinces = {e.province_iso for e in (match.entry, *match.alternatives)}
+        others = tuple(e for e in (cut.entry, *cut.alternatives) if e.province_iso not in provinces)
+        if not others:
+            return match
+        return Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), match.method,
+                     (*match.alternatives, *others))  # fmt: skip
+
+    def _district_words(self) -> dict[tuple[str, ...], list[tuple[str, Entry]]]:
+        """Districts by the phonetic keys of the first words of their names: ``{("kwaja",): [("bahaudin",
+        Khwaja Bahauddin), ...]}``, each with the key of the word that follows (built on first use)."""
+        index = getattr(self, "_by_first_words", None)
+        if index is None:
+            index = {}
+            for entry in self.entries:
+                if entry.kind != "district":
+                    continue
+                for spelling in (entry.name, *entry.aliases[: entry.curated]):
+                    keys = [phonetic_key(w) for w in normalize(spelling).split()]
+                    if not spelling.isascii() or len(keys) < 2:
+                        continue
+                    for cut in range(1, len(keys)):
+                        pair = (keys[cut], entry)
+                        row = index.setdefault(tuple(keys[:cut]), [])
+                        if pair not in row:
+                            row.append(pair)
+            self._by_first_words = index
+        return index
 
     def _named_in_words(self, text: str) -> Match | None:
         """A district, town, capital or province named by a run of the words of a name not on record.

@@ -820,3 +820,39 @@ def test_every_reading_of_lost_letters_is_found_among_the_keys_it_may_reach():
     assert _without_lost_letters(phonetic_key(normalize("ينجشير"))) in gazetteer._lost_letter_keys()
     assert _without_lost_letters(phonetic_key(normalize("بببببب"))) not in gazetteer._lost_letter_keys()
     assert gazetteer.resolve("بببببب") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("KHWAJA BAHA", "Khwaja Bahawuddin", "AF-TAK"),  # a fixed-width field cut the last word
+        ("LAL WA SARJAN", "Lal Wa Sarjangal", "AF-GHO"),
+        ("TALA WA BARF", "Tala Wa Barfak", "AF-BGL"),
+        ("WALI MOHAM", "Wali Muhammadi Shahid", "AF-GHA"),  # later words cut off too
+        ("MOHAMMAD A", "Mohammad Agha", "AF-LOG"),  # not the village Muhammadah: one letter is a word cut short
+    ],
+)
+def test_a_district_name_cut_short(query, name, iso):
+    assert _answer(query) == (name, iso, pytest.approx(0.6))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Wali Muhammad",  # a village of its own spelled so, not Wali Muhammadi Shahid cut short
+        "Sar Hawz",  # villages so named, not Paktika's Sar Hawza cut short
+        "Khwaja",  # one word starts too many names
+    ],
+)
+def test_a_whole_name_on_record_is_not_read_as_cut_short(query):
+    match = get_gazetteer().resolve(query)
+    assert match is None or match.method != "partial" or match.confidence < 0.5
+
+
+def test_the_start_of_districts_of_other_provinces_holds_a_misspelling():
+    # "Hissa-e Awali" (first part) begins districts of Kapisa and Wardak and is a misspelling of
+    # Panjshir's Hisa-i-Awal: no province is the answer, all three are candidates
+    match = get_gazetteer().resolve("HISSA-E-AWALI")
+    assert match.confidence < 0.5
+    assert {e.province_iso for e in (match.entry, *match.alternatives)} == {"AF-PAN", "AF-KAP", "AF-WAR"}
+    assert _answer("Hisa-i-Awal") == ("Khenj", "AF-PAN", pytest.approx(0.95))  # its own spelling stands
