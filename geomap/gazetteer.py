@@ -1856,6 +1856,8 @@ class Gazetteer:
         norm, hint = split_kind(text)
         if not norm or hint == "province" or self._refusal(norm) is not None:
             return match
+        if hint is None and not provinces and norm in self.ordinary_words:
+            return match  # "کوهستان" (mountain country) alone names no village either
         villages = _villages.get_villages()
         by_province: dict[str, list[int]] = {}  # lines of the table by province, in table order
         for line in villages.positions(phonetic_key(norm)):

@@ -856,3 +856,10 @@ def test_the_start_of_districts_of_other_provinces_holds_a_misspelling():
     assert match.confidence < 0.5
     assert {e.province_iso for e in (match.entry, *match.alternatives)} == {"AF-PAN", "AF-KAP", "AF-WAR"}
     assert _answer("Hisa-i-Awal") == ("Khenj", "AF-PAN", pytest.approx(0.95))  # its own spelling stands
+
+
+def test_an_ordinary_word_alone_names_no_village_either():
+    # "کوهستان" (mountain country) alone is no place: not the settlement table's village of Kapisa so named
+    table = geocode_table(["کوهستان", "کوهستان, فاریاب", "چرخ", "ولسوالی چرخ"])
+    assert table["province_iso"].fillna("").tolist() == ["", "AF-FYB", "", "AF-LOG"]
+    assert table["reason"].iloc[0].startswith("an ordinary word, mountain country")
