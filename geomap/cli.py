@@ -354,16 +354,16 @@ def _report_uncounted(timeline: ControlTimeline) -> None:
     """Say how many reports the capital rule keeps out of the provinces' statuses (about districts, towns or
     villages): on a province map they would otherwise leave no trace."""
     from geomap.errors import shown
-    from geomap.pipeline import uncounted_reports
+    from geomap.pipeline import uncounted_advice, uncounted_reports
 
-    count, places = uncounted_reports(timeline)
+    count, places, parts = uncounted_reports(timeline)
     if not count:
         return
     listed = ", ".join(shown(p) for p in places[:3]) + (", ..." if len(places) > 3 else "")
     print(
         f"geomap: {count:,} report(s) about districts, towns or villages ({listed}) do not set a province's "
-        "status under --aggregate capital (only reports about a province or its capital do); count them with "
-        "--aggregate latest or majority, or map districts with --level district",
+        "status under --aggregate capital (only reports about a province or its capital do); "
+        + uncounted_advice(count, parts, cli=True),
         file=sys.stderr,
     )
 

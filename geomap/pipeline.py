@@ -246,29 +246,44 @@ def _warn_unplaced(timeline: ControlTimeline) -> None:
     )
 
 
-def uncounted_reports(timeline: ControlTimeline) -> tuple[int, list[str]]:
+def uncounted_reports(timeline: ControlTimeline) -> tuple[int, list[str], int]:
     """How many reports the ``capital`` rule keeps out of the provinces' statuses (about districts, towns or
-    villages), with the first of their places (at most 1,000 looked at); ``(0, [])`` under another rule or
-    on other areas."""
+    villages), with the first of their places (at most 1,000 looked at) and how many of them are about a
+    part of a province they do not name (kind ``part``: no district map places them either); ``(0, [], 0)``
+    under another rule or on other areas."""
     import numpy as np
 
     from geomap.geocode import KIND
+    from geomap.join import PART
     from geomap.timeline import DIRECT_KINDS
 
     reports = timeline._reports
     if timeline.aggregate != "capital" or not timeline.provinces or KIND not in reports.columns:
-        return 0, []
-    left = ~reports[KIND].isin(DIRECT_KINDS).to_numpy()
+        return 0, [], 0
+    kinds = reports[KIND]
+    left = ~kinds.isin(DIRECT_KINDS).to_numpy()
     count = int(left.sum())
     if not count:
-        return 0, []
+        return 0, [], 0
     places = list(dict.fromkeys(reports["place"].iloc[np.flatnonzero(left)[:1000]]))  # no object per report
-    return count, places
+    return count, places, int(kinds.eq(PART).sum())
+
+
+def uncounted_advice(count: int, parts: int, *, cli: bool) -> str:
+    """What to do about ``count`` reports the ``capital`` rule leaves out, ``parts`` of them about a part of a
+    province they do not name (which only ``latest`` or ``majority`` count: no district map places them)."""
+    rules = "--aggregate latest or majority" if cli else "aggregate='latest' or 'majority'"
+    level = "map districts with --level district" if cli else "use level='district'"
+    if parts == count:
+        return f"count them with {rules} (they name no district)"
+    if parts:
+        return f"count them with {rules}, or {level} ({parts:,} of them name no district and stay off that map)"
+    return f"count them with {rules}, or {level}"
 
 
 def _warn_uncounted(timeline: ControlTimeline) -> None:
     """Say, as an :class:`~geomap.errors.UncountedReportsWarning`, how many reports set no province's status."""
-    count, places = uncounted_reports(timeline)
+    count, places, parts = uncounted_reports(timeline)
     if not count:
         return
     import warnings
@@ -278,8 +293,8 @@ def _warn_uncounted(timeline: ControlTimeline) -> None:
     listed = ", ".join(shown(p) for p in places[:3]) + (", ..." if len(places) > 3 else "")
     warnings.warn(
         f"{count:,} report(s) about districts, towns or villages ({listed}) do not set a province's status "
-        "under aggregate='capital' (only reports about a province or its capital do); count them with "
-        "aggregate='latest' or 'majority', or use level='district'",
+        "under aggregate='capital' (only reports about a province or its capital do); "
+        + uncounted_advice(count, parts, cli=False),
         UncountedReportsWarning,
         stacklevel=_outside_geomap(),
     )

@@ -394,3 +394,24 @@ def test_reports_the_capital_rule_leaves_out_are_warned_about_in_python():
             build_timeline(frame, **options)
     with pytest.warns(UncountedReportsWarning):
         build_timeline_lean(frame)
+
+
+def test_reports_about_an_unnamed_part_of_a_province_are_not_sent_to_the_district_map():
+    # "Kunar" at level city is a part of Kunar no district map places: only latest/majority count it
+    frame = pd.DataFrame(
+        {
+            "date": ["2021-08-07", "2021-08-08", "2021-08-08"],
+            "place": ["Kunar", "Nawur", "Herat"],
+            "status": ["taliban", "taliban", "government"],
+            "level": ["city", "district", "city"],
+        }
+    )
+    with pytest.warns(UncountedReportsWarning) as caught:
+        build_timeline(frame)
+    message = str(caught[0].message)
+    assert message.startswith("2 report(s)") and "or use level='district' (1 of them name no district" in message
+    with pytest.warns(UncountedReportsWarning) as caught:
+        build_timeline(frame.iloc[[0, 2]])
+    message = str(caught[0].message)
+    assert message.endswith("count them with aggregate='latest' or 'majority' (they name no district)")
+    assert "level='district'" not in message
