@@ -53,8 +53,17 @@ def restore_formulas(text: str) -> str:
 
 
 def csv_text(frame: pd.DataFrame, *, raw: bool = False) -> str:
-    """``frame`` as CSV text (no index, ``\\n`` line ends), formula cells neutralised unless ``raw``."""
-    text: str = (frame if raw else neutralize_formulas(frame)).to_csv(index=False, lineterminator="\n")
+    """``frame`` as CSV text (no index, ``\\n`` line ends), formula cells neutralised unless ``raw``.
+
+    A carriage return inside a value does not end its line for a CSV writer whose lines end in
+    ``\\n``, so it would be written unquoted, and readers would split the row there: when a value
+    holds one, every value is quoted.
+    """
+    frame = frame if raw else neutralize_formulas(frame)
+    text_columns = [c for c in frame.columns if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)]
+    carriage = any(frame[c].astype(str).str.contains("\r", regex=False).any() for c in text_columns)
+    quoting = csv.QUOTE_ALL if carriage else csv.QUOTE_MINIMAL
+    text: str = frame.to_csv(index=False, lineterminator="\n", quoting=quoting)
     return text
 
 

@@ -7,6 +7,7 @@ stderr with a non-zero exit status; warnings are printed as one line each.
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 import warnings
@@ -988,7 +989,8 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--input",
         "-i",
         metavar="FILE",
-        help="file with one name per line, or a CSV, TSV, JSON or .xlsx reports file with a 'place' column",
+        help="file with one name per line, or a CSV, TSV, JSON or .xlsx reports file with a 'place' column "
+        "('-': standard input)",
     )
     p.add_argument("-o", "--output", metavar="FILE.csv", help="write the CSV here (atomically) instead of stdout")
     p.add_argument(
@@ -1039,7 +1041,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     if args.input:
         names += read_place_names(args.input)
     if not names:
-        raise InputError("geocode: no names given; pass NAME ... or --input FILE")
+        raise InputError("geocode: no names given; pass NAME ... or --input FILE (--input - reads standard input)")
     from geomap._csv import csv_text
     from geomap._io import atomic_path
 
@@ -1052,6 +1054,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     }
     unresolved: list[str] = []
     count = 0
+    terminal = not args.output and sys.stdout.isatty()
 
     def pieces() -> Iterator[str]:  # the CSV a batch of names at a time: memory does not grow with the file
         nonlocal count
@@ -1060,6 +1063,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
             missed = result["method"] == ""
             count += int(missed.sum())
             unresolved.extend(result.loc[missed, "query"].head(5 - len(unresolved)).tolist())
+            result["query"] = [_query_cell(q, terminal) for q in result["query"]]
             text = csv_text(result, raw=args.raw_csv)
             yield text if start == 0 else text.split("\n", 1)[1]  # the header once
 
@@ -1074,6 +1078,22 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         more = ", ..." if count > 5 else ""
         raise GeocodeError(f"{count} of {len(names)} names unresolved: {first}{more}")
     return 0
+
+
+#: A query cell of ``geomap geocode`` longer than this is cut (a name is at most 200 characters; CSV readers
+#: refuse cells of more than 131,072).
+QUERY_CELL_CHARS = 1_000
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _query_cell(query: str, terminal: bool) -> str:
+    """A query as its output cell: cut after :data:`QUERY_CELL_CHARS` characters with its length said, and, on a
+    terminal, control characters written as escapes (``\\x1b``), so the terminal shows them and acts on none."""
+    if len(query) > QUERY_CELL_CHARS:
+        query = f"{query[:200]}... ({len(query):,} characters)"
+    if terminal and _CONTROL_CHARS.search(query):
+        query = _CONTROL_CHARS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), query)
+    return query
 
 
 def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -1213,13 +1233,21 @@ def _has_lone_surrogate(text: str) -> bool:
     return has_lone_surrogate(text)
 
 
+class _Terminated(KeyboardInterrupt):
+    """A signal that ends the command (SIGTERM, SIGHUP), handled as Ctrl-C; the exit status is 128 + its number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 @contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """Treat SIGTERM (and SIGHUP: the terminal closed) like Ctrl-C while a command runs, so a killed write
     removes its temporary file."""
 
     def interrupt(signum: int, frame: FrameType | None) -> NoReturn:
-        raise KeyboardInterrupt
+        raise _Terminated(signum)
 
     names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
     previous = {}
@@ -1285,9 +1313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeomapError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("geomap: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return 128 + exc.signum if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a file that vanished or cannot be read mid-run: say which, without a traceback

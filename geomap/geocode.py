@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -210,9 +211,14 @@ def geocode_table(
     if queries and not any(q.strip() for q in queries):
         raise InputError(f"names: all {len(queries)} names are missing (NaN, None or blank); pass place names as text")
     unique = list(dict.fromkeys(queries))
+    texts = [_without_controls(q) if _CONTROLS.search(q) else q for q in unique]  # "\x1b[31mKandahar\x1b[0m"
     with gc_paused():  # many small objects, no cycles: see gc_paused
-        matches = get_gazetteer().resolve_many(unique)
-        rows = {query: _offline_row(query, match, min_score) for query, match in zip(unique, matches, strict=True)}
+        matches = get_gazetteer().resolve_many(texts)
+        rows = {
+            query: _offline_row(text, match, min_score) if text is query else
+            {**_offline_row(text, match, min_score), QUERY: query}
+            for query, text, match in zip(unique, texts, matches, strict=True)
+        }  # fmt: skip
     if online is not None:
         from geomap._online import resolve_online
 
@@ -226,6 +232,16 @@ def geocode_table(
             else:
                 rows[query] = {**rows[query], REASON: rows[query][REASON] + REASON_NO_ANSWER}
     return _with_districts(_frame([rows[q] for q in queries]))
+
+
+# Terminal escape sequences (colours, cursor moves) and the other control characters but tab: not part of a
+# name copied from a terminal or a badly exported file.
+_CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _without_controls(query: str) -> str:
+    """``query`` without terminal escape sequences and control characters (a tab or line break is a space)."""
+    return _CONTROLS.sub(lambda m: " " if m.group() in "\n\r\x0b\x0c\x85" else "", query)
 
 
 def check_score(min_score: object) -> float:
@@ -448,12 +464,16 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
     """Read place names from a text file (one per line) or a table (CSV, TSV, JSON, .xlsx) with a ``place`` column.
 
     A file is read as CSV when its name ends in ``.csv`` or its first line is a CSV
-    header naming a ``place`` column; otherwise every non-blank line is one name.
+    header naming a ``place`` column; otherwise every line is one name, so the names
+    line up with the file's lines: a blank line is an empty name (blank lines at the end
+    are dropped). Lines end at a line feed (a carriage return before it is dropped; a file
+    of carriage returns only is split at them), not at other line breaks Unicode knows
+    (U+0085, U+2028), which may stand inside a name copied from a web page.
 
     Parameters
     ----------
     path
-        The file to read (UTF-8).
+        The file to read (UTF-8), or ``"-"`` for standard input (names or CSV text).
 
     Returns
     -------
@@ -471,12 +491,30 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
     from geomap.schema import PLACE
 
     source = str(path)
-    table_file = Path(path).suffix.lower() in (".csv", ".tsv", ".json", ".xlsx", ".xlsm")
+    stdin = source == "-"
+    table_file = not stdin and Path(path).suffix.lower() in (".csv", ".tsv", ".json", ".xlsx", ".xlsm")
     if not table_file:
-        lines = read_text(path, what="names file").splitlines()
+        if stdin:
+            import sys
+
+            from geomap._text import decode_text
+
+            text = decode_text(sys.stdin.buffer.read(), "<stdin>", what="names")
+        else:
+            text = read_text(path, what="names file")
+        lines = _lines(text)
         header = [h.strip().lower() for h in (split_record(lines[0]) or [])] if lines else []
         if not (len(header) > 1 and PLACE in header):
-            return [line.strip() for line in lines if line.strip()]
+            names = [line.strip() for line in lines]
+            while names and not names[-1]:
+                names.pop()
+            return names if any(names) else []
+        if stdin:
+            import csv
+
+            rows = csv.DictReader(lines)
+            column = next(c for c in rows.fieldnames or () if c.strip().lower() == PLACE)
+            return [(row.get(column) or "").strip() for row in rows]
     from geomap.reports import read_table
 
     try:
@@ -492,6 +530,16 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
         why = f"no {PLACE!r} column; name the column of place names {PLACE!r}"
         raise InputError(row_message(source, None, None, ", ".join(map(str, frame.columns)), why))
     return ["" if v is None or v != v else str(v).strip() for v in frame[PLACE]]
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a names file: split at line feeds (or, in a file without any, at carriage returns)."""
+    if "\n" not in text:
+        return text.split("\r") if text else []
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 @dataclass(frozen=True)

@@ -111,3 +111,13 @@ def test_summary_csv_neutralises_scheme_labels(tmp_path, capsys):
     assert main(["summary", str(reports), "--scheme", str(scheme), "--csv"]) == 0
     header = capsys.readouterr().out.splitlines()[0]
     assert header.split(",")[1].startswith("'=cmd")
+
+
+def test_a_carriage_return_in_a_value_is_quoted_so_the_row_stays_whole():
+    from geomap._csv import csv_text
+
+    frame = pd.DataFrame({"query": ["Kab\rul", "Herat"], "n": [1, 2]})
+    text = csv_text(frame)
+    assert text == '"query","n"\n"Kab\rul","1"\n"Herat","2"\n'
+    assert pd.read_csv(io.StringIO(text))["query"].tolist() == ["Kab\rul", "Herat"]
+    assert csv_text(frame.iloc[[1]]) == "query,n\nHerat,2\n"  # no carriage return: quoted only where needed

@@ -41,12 +41,42 @@ def test_csv_input_with_place_column_to_output_file(capsys, tmp_path):
 
 def test_text_input_one_name_per_line(capsys, tmp_path):
     src = tmp_path / "names.txt"
-    src.write_text("Doha, Qatar\n\nFirozkoh\n", encoding="utf-8")
+    # a row for every line, a blank one too, so the output lines up with the file (blank lines at the end
+    # are dropped); a carriage return or U+0085 inside a line does not split it
+    src.write_bytes("Doha, Qatar\r\n\nFirozkoh\nKab\rul\nMazar\u0085Sharif\n\n\n".encode())
     status, out, _ = _run(capsys, "--input", str(src))
     df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
     assert status == 0
-    assert df["query"].tolist() == ["Doha, Qatar", "Firozkoh"]
-    assert df["province_iso"].tolist() == ["", "AF-GHO"]
+    assert df["query"].tolist() == ["Doha, Qatar", "", "Firozkoh", "Kab\rul", "Mazar\u0085Sharif"]
+    assert df["province_iso"].tolist() == ["", "", "AF-GHO", "AF-KAB", "AF-BAL"]
+    assert df["reason"].tolist()[1] == "empty name"
+
+
+def test_names_from_standard_input(capsys, monkeypatch):
+    for text, expected in (("Kondoz\nHerat\n", ["AF-KDZ", "AF-HER"]), ('place,n\n"Tagab, Kapisa",1\n', ["AF-KAP"])):
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+        status, out, _ = _run(capsys, "--input", "-")
+        assert status == 0
+        assert pd.read_csv(io.StringIO(out), dtype=str)["province_iso"].tolist() == expected
+
+
+def test_terminal_escapes_are_not_part_of_a_name_nor_sent_to_a_terminal(capsys, monkeypatch):
+    status, out, _ = _run(capsys, "\x1b[31mKandahar\x1b[0m", "Her\x07at")
+    df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert df["province_iso"].tolist() == ["AF-KAN", "AF-HER"]
+    assert df["query"].tolist() == ["\x1b[31mKandahar\x1b[0m", "Her\x07at"]  # a file gets the names as given
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    status, out, _ = _run(capsys, "\x1b[31mKandahar\x1b[0m")
+    assert "\x1b" not in out and "\\x1b[31mKandahar\\x1b[0m,Kandahar," in out
+
+
+def test_a_huge_name_is_cut_in_its_output_cell(capsys, tmp_path):
+    src = tmp_path / "names.txt"
+    src.write_text("x" * 50_000 + "\nKabul\n", encoding="utf-8")
+    status, out, _ = _run(capsys, "--input", str(src))
+    df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert df["query"].tolist() == ["x" * 200 + "... (50,000 characters)", "Kabul"]
+    assert df["reason"].iloc[0] == "longer than 200 characters, not a place name"
 
 
 def test_strict_fails_naming_the_unresolved(capsys):
@@ -70,6 +100,9 @@ def test_refuses_to_overwrite_the_input(capsys, tmp_path):
     [
         (b"date,status\n2021-08-01,taliban\n", "bad.csv", "no 'place' column"),
         (b"Kabul\n\xff\xfe Herat\n", "bad.txt", "line 2 is not UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "names.txt", "is a PNG image, not a text names file"),
+        (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), "names.txt", "is a program, not a text names file"),
+        (b"Kabul\nHerat\x00\xd0\x9a", "names.txt", "line 2 holds a NUL byte: this is a binary file"),
     ],
 )
 def test_bad_input_is_one_line(capsys, tmp_path, content, name, expected):
@@ -81,6 +114,15 @@ def test_bad_input_is_one_line(capsys, tmp_path, content, name, expected):
     assert len(err.strip().splitlines()) == 1
     assert str(src) in err
     assert expected in err
+
+
+def test_utf16_without_a_byte_order_mark_is_read(capsys, tmp_path):
+    for codec in ("utf-16-le", "utf-16-be"):
+        src = tmp_path / f"{codec}.txt"
+        src.write_bytes("Kondoz\nHerat\n".encode(codec))
+        status, out, _ = _run(capsys, "--input", str(src))
+        assert status == 0
+        assert pd.read_csv(io.StringIO(out), dtype=str)["province_iso"].tolist() == ["AF-KDZ", "AF-HER"]
 
 
 def test_missing_input_file(capsys, tmp_path):
