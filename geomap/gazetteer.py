@@ -1535,7 +1535,9 @@ class Gazetteer:
         keys = tuple(phonetic_key(w) for w in words)
         index = self._district_words()
         found = [
-            entry for start, entry in index.get(keys[:-1], ()) if len(start) > len(keys[-1]) and start.startswith(keys[-1])
+            entry
+            for start, entry in index.get(keys[:-1], ())
+            if len(start) > len(keys[-1]) and start.startswith(keys[-1])
         ] or [entry for _, entry in index.get(keys, ())]  # or cut after a whole word: "Hissa-e Awali"
         if not found:
             return None

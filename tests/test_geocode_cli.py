@@ -62,11 +62,12 @@ def test_names_from_standard_input(capsys, monkeypatch):
 
 def test_terminal_escapes_are_not_part_of_a_name_nor_sent_to_a_terminal(capsys, monkeypatch):
     status, out, _ = _run(capsys, "\x1b[31mKandahar\x1b[0m", "Her\x07at")
+    assert status == 0
     df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
     assert df["province_iso"].tolist() == ["AF-KAN", "AF-HER"]
     assert df["query"].tolist() == ["\x1b[31mKandahar\x1b[0m", "Her\x07at"]  # a file gets the names as given
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
-    status, out, _ = _run(capsys, "\x1b[31mKandahar\x1b[0m")
+    _, out, _ = _run(capsys, "\x1b[31mKandahar\x1b[0m")
     assert "\x1b" not in out and "\\x1b[31mKandahar\\x1b[0m,Kandahar," in out
 
 
@@ -74,6 +75,7 @@ def test_a_huge_name_is_cut_in_its_output_cell(capsys, tmp_path):
     src = tmp_path / "names.txt"
     src.write_text("x" * 50_000 + "\nKabul\n", encoding="utf-8")
     status, out, _ = _run(capsys, "--input", str(src))
+    assert status == 0
     df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
     assert df["query"].tolist() == ["x" * 200 + "... (50,000 characters)", "Kabul"]
     assert df["reason"].iloc[0] == "longer than 200 characters, not a place name"
