@@ -78,3 +78,32 @@ def test_the_accepted_rows_download_with_every_column_the_extractor_wrote(chromi
     assert [(r["place"], r["status"], r["date"], r["level"]) for r in rows] == [
         ("Kunduz", "taliban", "2021-08-08", kunduz["level"])
     ]
+
+
+def test_review_page_reads_on_a_phone(chromium, tmp_path):
+    text = (
+        "The Taliban captured the northern city of Kunduz on Sunday after days of fighting, officials said.\n\n"
+        "Government forces still hold Herat, the governor's spokesman said on Monday.\n"
+    )
+    table = extract_batch([Article("a.txt", text, "2021-08-10", "a wire report")])
+    path = tmp_path / "review.html"
+    path.write_text(review_page(table, [], title="August 2021"), encoding="utf-8")
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(path.as_uri())
+        # laid out at the phone's width (not a 980 px page shrunk to fit), without sideways scrolling
+        assert page.evaluate("window.innerWidth") == 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        cells = page.eval_on_selector_all(
+            "#rows tbody tr:first-child td",
+            "els => els.map(e => [getComputedStyle(e, '::before').content, e.getBoundingClientRect().width])",
+        )
+        assert [c[0] for c in cells][:3] == ['"accept: "', '"date: "', '"place: "']
+        assert all(width > 300 for _, width in cells)  # each field across the card, one under another
+        box = page.query_selector("#rows tbody tr input[type=checkbox]").bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24
+        page.tap("#rows tbody tr input[type=checkbox]")
+        assert "1 accepted" in page.text_content("#summary")
+    finally:
+        context.close()

@@ -701,3 +701,57 @@ def test_long_runs_of_one_status_are_sent_as_runs_and_shown_day_by_day(square_ar
         assert shown(page)["counts"] == [
             f"{s.label}: {statuses.count(s.key)} of 3" for s in AFGHANISTAN_2021.statuses
         ], day
+
+
+def test_hover_tooltip_is_one_readable_box(chromium, demo_html, tmp_path):
+    # a Leaflet tooltip sizes to its content: the text wraps at 260 px, not after every letter
+    path = tmp_path / "map.html"
+    path.write_text(demo_html, encoding="utf-8")
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(path.as_uri() + "#2021-08-12")
+        page.wait_for_function("window.geomapMaps && window.geomapMaps.length > 0")
+        api = "window.geomapMaps[0]"
+        index = page.evaluate(f"{api}.data.names.indexOf('Helmand')")
+        point = page.evaluate(
+            f"() => {{ const m = {api}.map; const p = m.latLngToContainerPoint({api}.layers[{index}].getBounds()"
+            ".getCenter()); const r = m.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }"
+        )
+        page.mouse.move(*point)
+        tip = page.wait_for_selector(".leaflet-tooltip .geomap-tip").bounding_box()
+        assert 120 <= tip["width"] <= 262, tip
+        assert tip["height"] <= 200, tip
+    finally:
+        page.close()
+
+
+PANEL_FITS = """() => { const p = document.querySelector('.geomap-panel'), d = document.querySelector('.geomap-date');
+    const rows = [...p.querySelectorAll('.geomap-head > *')].map(e => e.getBoundingClientRect());
+    const box = p.getBoundingClientRect();
+    return {panel: p.scrollWidth - p.clientWidth, date: d.scrollWidth - d.clientWidth,
+            outside: rows.filter(r => r.right > box.right + 0.5 || r.left < box.left - 0.5).length,
+            buttons: [...p.querySelectorAll('button')].filter(b => b.offsetParent)
+              .map(b => Math.min(b.offsetWidth, b.offsetHeight)),
+            viewport: document.querySelector('meta[name=viewport]').content}; }"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 640), (390, 844)])
+def test_the_panel_fits_a_phone_and_its_buttons_suit_a_finger(chromium, demo_html, tmp_path, width, height):
+    path = tmp_path / "map.html"
+    path.write_text(demo_html, encoding="utf-8")
+    context = chromium.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=3, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    try:
+        page.goto(path.as_uri() + "#2021-08-15")  # a date of two digits, the widest
+        page.wait_for_function("window.geomapMaps && window.geomapMaps.length > 0")
+        for opened in (False, True):
+            fits = page.evaluate(PANEL_FITS)
+            assert fits["panel"] <= 0 and fits["date"] <= 0 and fits["outside"] == 0, (opened, fits)
+            assert min(fits["buttons"]) >= 40, fits
+            assert "user-scalable=no" not in fits["viewport"]  # the page may be zoomed with two fingers
+            page.tap(".geomap-toggle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()

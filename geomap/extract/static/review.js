@@ -43,6 +43,16 @@
     return el("td", lines.join("\n"), "details");
   }
 
+  // Each cell carries its column's name, shown before it where the rows are cards (a narrow screen).
+  var headers = Array.prototype.map.call(document.querySelectorAll("#rows thead th"), function (th) {
+    return th.textContent;
+  });
+  function labelCells(tr) {
+    Array.prototype.forEach.call(tr.children, function (td, k) {
+      if (headers[k]) td.dataset.label = headers[k];
+    });
+  }
+
   function render() {
     document.getElementById("title").textContent = data.title;
     document.title = data.title;
@@ -74,6 +84,7 @@
         { text: String(row.trigger || ""), className: "trigger" },
       ]));
       tr.appendChild(details(row));
+      labelCells(tr);
       body.appendChild(tr);
     });
     var list = document.getElementById("unstated");

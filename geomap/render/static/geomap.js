@@ -1,5 +1,13 @@
 var FILL_OPACITY = 0.78;
 
+// The page may be zoomed with two fingers (the map template forbids it; small text needs it): pinching the
+// map still zooms the map.
+(function () {
+  "use strict";
+  var viewport = document.querySelector('meta[name="viewport"]');
+  if (viewport) viewport.setAttribute("content", "width=device-width, initial-scale=1");
+})();
+
 // A page whose Leaflet comes from the network, opened without it, says so instead of staying blank.
 window.addEventListener("load", function () {
   "use strict";
