@@ -60,8 +60,14 @@ def csv_text(frame: pd.DataFrame, *, raw: bool = False) -> str:
     holds one, every value is quoted.
     """
     frame = frame if raw else neutralize_formulas(frame)
-    text_columns = [c for c in frame.columns if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)]
-    carriage = any(frame[c].astype(str).str.contains("\r", regex=False).any() for c in text_columns)
+    text_columns = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype | pd.CategoricalDtype)
+    ]
+    carriage = any("\r" in str(c) for c in frame.columns) or any(
+        frame[c].astype(str).str.contains("\r", regex=False).any() for c in text_columns
+    )
     quoting = csv.QUOTE_ALL if carriage else csv.QUOTE_MINIMAL
     text: str = frame.to_csv(index=False, lineterminator="\n", quoting=quoting)
     return text

@@ -75,16 +75,17 @@ def decode_text(data: bytes, file: str, *, what: str = "file") -> str:
         try:
             return data.decode(utf16)
         except UnicodeDecodeError:
-            pass  # not text after all: said below
-    kind = next((k for sig, k in BINARY_SIGNATURES.items() if data.startswith(sig)), None)
-    if kind is not None and not (kind == "a program" and b"\x00" not in data[:_SNIFF]):  # "MZ" may begin a name
-        raise InputError(f"{file}: is {kind}, not a text {what}; give the {what} itself")
+            raise InputError(f"{file}: the {what} starts like UTF-16 text but is not; save it as UTF-8") from None
     if data.startswith(WORKBOOK_SIGNATURES):
         raise InputError(
             f"{file}: the {what} is a spreadsheet workbook, not text; give it an .xlsx name to read it "
             "as a workbook, or save it as CSV UTF-8"
         )
-    if b"\x00" in data[:_SNIFF]:  # binary data, before any byte that is not UTF-8 says otherwise
+    binary = b"\x00" in data[:_SNIFF]
+    kind = next((k for sig, k in BINARY_SIGNATURES.items() if data.startswith(sig)), None)
+    if kind is not None and (binary or not _is_utf8(data[:_SNIFF])):  # text may begin so ("MZ", "GIF8")
+        raise InputError(f"{file}: is {kind}, not a text {what}; give the {what} itself")
+    if binary:  # binary data, before any byte that is not UTF-8 says otherwise
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise InputError(f"{file}: line {line} holds a NUL byte: this is a binary file, not a text {what}")
     try:
@@ -101,14 +102,50 @@ def decode_text(data: bytes, file: str, *, what: str = "file") -> str:
     return text
 
 
+def _is_utf8(head: bytes) -> bool:
+    """Whether ``head`` (the start of a file, perhaps cut inside a character) is UTF-8."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
+    return True
+
+
 def _utf16_without_bom(head: bytes) -> str | None:
-    """``"utf-16-le"`` or ``"utf-16-be"`` when ``head`` reads as UTF-16 text without a byte-order mark (Latin
-    text: every other byte zero, the others not), else None."""
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``head`` reads as UTF-16 text without a byte-order mark, else None.
+
+    Each character's high byte is zero in Latin text and a few values in another script (Dari: 0x06), and
+    line ends and spaces are zero there: zeros on one side of every pair of bytes and none on the other,
+    and the text decoded is nearly all Latin or Arabic letters, digits, punctuation and spaces (bytes
+    that only happen to hold a zero read as letters of other scripts).
+    """
     if len(head) < 4 or b"\x00" not in head:
         return None
     head = head[: len(head) // 2 * 2]
     even, odd = head[0::2], head[1::2]
     for zeros, letters, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) == 0:
-            return codec
+        if zeros.count(0) and not letters.count(0):
+            try:
+                text = head.decode(codec)
+            except UnicodeDecodeError:  # cut inside a pair of surrogates, or not UTF-16
+                try:
+                    text = head[:-2].decode(codec)
+                except UnicodeDecodeError:
+                    return None
+            if text and sum(map(_plain_letter, text)) >= 0.9 * len(text):
+                return codec
     return None
+
+
+def _plain_letter(ch: str) -> bool:
+    """Whether ``ch`` is printable ASCII, a tab or line end, or of the Arabic script's blocks (with the
+    joiners Dari writes)."""
+    code = ord(ch)
+    return (
+        32 <= code < 127
+        or ch in "\t\r\n\u200c\u200d\u200e\u200f"
+        or 0x600 <= code <= 0x6FF
+        or 0xFB50 <= code <= 0xFDFF
+        or 0xFE70 <= code <= 0xFEFF
+        or 0xA0 <= code <= 0x24F  # Latin letters with accents
+    )

@@ -1029,7 +1029,7 @@ def _batches(names: Sequence[str]) -> Iterator[tuple[int, int]]:
 def _cmd_geocode(args: argparse.Namespace) -> int:
     from geomap._io import refuse_overwriting_inputs
     from geomap.errors import GeocodeError, InputError, shown
-    from geomap.geocode import DEFAULT_MIN_SCORE, geocode_table, read_place_names
+    from geomap.geocode import DEFAULT_MIN_SCORE, _geocode_queries, read_place_names
 
     if args.output:  # before the names are read: a wrong output is refused before any work
         from geomap._online import default_cache_path
@@ -1040,7 +1040,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     names = list(args.names)
     if args.input:
         names += read_place_names(args.input)
-    if not names:
+    if not any(name.strip() for name in names):
         raise InputError("geocode: no names given; pass NAME ... or --input FILE (--input - reads standard input)")
     from geomap._csv import csv_text
     from geomap._io import atomic_path
@@ -1059,8 +1059,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     def pieces() -> Iterator[str]:  # the CSV a batch of names at a time: memory does not grow with the file
         nonlocal count
         for start, stop in _batches(names):
-            result = geocode_table(names[start:stop], **options)
-            missed = result["method"] == ""
+            result = _geocode_queries(names[start:stop], **options)  # a batch of blank lines is a batch of rows
+            missed = (result["method"] == "") & (result["query"].str.strip() != "")  # a blank line is no name
             count += int(missed.sum())
             unresolved.extend(result.loc[missed, "query"].head(5 - len(unresolved)).tolist())
             result["query"] = [_query_cell(q, terminal) for q in result["query"]]
@@ -1076,7 +1076,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     if args.strict and count:
         first = ", ".join(shown(name) for name in unresolved)
         more = ", ..." if count > 5 else ""
-        raise GeocodeError(f"{count} of {len(names)} names unresolved: {first}{more}")
+        given = sum(1 for name in names if name.strip())
+        raise GeocodeError(f"{count} of {given} names unresolved: {first}{more}")
     return 0
 
 

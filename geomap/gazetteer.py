@@ -682,7 +682,8 @@ COMPOUND_CONFIDENCE = 0.8
 #: Confidence of a district named in brackets after a name known nowhere ("Jelga (Khwaja Hijran)").
 BRACKETED_DISTRICT_CONFIDENCE = 0.7
 # A name ending in a word of one letter, an initial or a word cut short: "Mohammad A", "Wali M".
-_ENDS_IN_A_LETTER = re.compile(r"[^\W\d_]{2,}\W+[a-z]\.?\s*$", re.IGNORECASE)
+# (Not the connectors -e, -i, -o: "Hesa-e Awal-e".)
+_ENDS_IN_A_LETTER = re.compile(r"[^\W\d_]{2,}\W+[a-df-hj-np-z]\.?\s*$", re.IGNORECASE)
 #: Confidence of a district's name cut short in its last word ("Khwaja Baha", "Lal wa Sarjan"), as lists
 #: of fixed-width fields write long names (:meth:`Gazetteer._cut_short`).
 CUT_SHORT_CONFIDENCE = 0.6
@@ -1520,8 +1521,8 @@ class Gazetteer:
 
         Lists of fixed-width fields cut long names after a few letters. Every word but the last must
         be the district's own (same phonetic key) and the last the start of its next word; later words
-        of the district may be cut off too ("Wali Moham" for Wali Muhammadi Shahid). Districts of one
-        province answer at :data:`CUT_SHORT_CONFIDENCE`; districts of several come back below the
+        of the district may be cut off too ("Wali Moham" for Wali Muhammadi Shahid). One district
+        answers at :data:`CUT_SHORT_CONFIDENCE`; several (of one province or more) come back below the
         default ``min_score``, listed in ``alternatives``. Names in Latin letters of two to five words only,
         and none that a place or village of the tables is spelled as.
         """
@@ -1541,11 +1542,8 @@ class Gazetteer:
         ] or [entry for _, entry in index.get(keys, ())]  # or cut after a whole word: "Hissa-e Awali"
         if not found:
             return None
-        by_province: dict[str, Entry] = {}
-        for entry in found:
-            by_province.setdefault(entry.province_iso, entry)
-        first, *others = by_province.values()
-        if others:
+        first, *others = dict.fromkeys(found)  # each district once, in table order
+        if others:  # "Nad Al": Nad Ali or Marjah; "Dara S": either Dara-i-Sufi
             return Match(first, AMBIGUOUS_VILLAGE_CONFIDENCE, "partial", tuple(others))
         return Match(first, CUT_SHORT_CONFIDENCE, "partial")
 

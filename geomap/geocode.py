@@ -210,6 +210,24 @@ def geocode_table(
     queries = [_query(n, position) for position, n in enumerate(names, start=1)]
     if queries and not any(q.strip() for q in queries):
         raise InputError(f"names: all {len(queries)} names are missing (NaN, None or blank); pass place names as text")
+    return _geocode_queries(
+        queries, online=online, cache=cache, user_agent=user_agent, min_score=min_score, progress=progress,
+        clock=clock, sleep=sleep,
+    )  # fmt: skip
+
+
+def _geocode_queries(
+    queries: list[str],
+    *,
+    online: str | Any | None = None,
+    cache: str | os.PathLike[str] | None = None,
+    user_agent: str | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    progress: bool | None = None,
+    clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], object] | None = None,
+) -> pd.DataFrame:
+    """:func:`geocode_table` of names already checked, blank ones included (a names file's blank lines)."""
     unique = list(dict.fromkeys(queries))
     texts = [_without_controls(q) if _CONTROLS.search(q) else q for q in unique]  # "\x1b[31mKandahar\x1b[0m"
     with gc_paused():  # many small objects, no cycles: see gc_paused
@@ -222,13 +240,15 @@ def geocode_table(
     if online is not None:
         from geomap._online import resolve_online
 
-        pending = [q for q in unique if rows[q][METHOD] == "" and q.strip() and not rows[q].get("_settled")]
+        cleaned = dict(zip(unique, texts, strict=True))  # what is asked online: the name without control characters
+        pending = [q for q in unique if rows[q][METHOD] == "" and cleaned[q].strip() and not rows[q].get("_settled")]
         found = resolve_online(
-            pending, online=online, cache=cache, user_agent=user_agent, progress=progress, clock=clock, sleep=sleep
-        )
+            list(dict.fromkeys(cleaned[q] for q in pending)), online=online, cache=cache, user_agent=user_agent,
+            progress=progress, clock=clock, sleep=sleep,
+        )  # fmt: skip
         for query in pending:
-            if query in found:
-                rows[query] = _online_row(query, found[query], rows[query])
+            if cleaned[query] in found:
+                rows[query] = _online_row(query, found[cleaned[query]], rows[query])
             else:
                 rows[query] = {**rows[query], REASON: rows[query][REASON] + REASON_NO_ANSWER}
     return _with_districts(_frame([rows[q] for q in queries]))
@@ -236,7 +256,7 @@ def geocode_table(
 
 # Terminal escape sequences (colours, cursor moves) and the other control characters but tab: not part of a
 # name copied from a terminal or a badly exported file.
-_CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 def _without_controls(query: str) -> str:
@@ -499,11 +519,15 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
 
             from geomap._text import decode_text
 
+            if sys.stdin is None:
+                raise InputError("-: standard input is closed; pipe the names in, or give --input FILE")
             text = decode_text(sys.stdin.buffer.read(), "<stdin>", what="names")
         else:
             text = read_text(path, what="names file")
         lines = _lines(text)
         header = [h.strip().lower() for h in (split_record(lines[0]) or [])] if lines else []
+        if header == [PLACE]:
+            lines = lines[1:]  # a column of names under its header ("cut -d, -f2 reports.csv")
         if not (len(header) > 1 and PLACE in header):
             names = [line.strip() for line in lines]
             while names and not names[-1]:
@@ -533,10 +557,13 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
 
 
 def _lines(text: str) -> list[str]:
-    """The lines of a names file: split at line feeds (or, in a file without any, at carriage returns)."""
-    if "\n" not in text:
-        return text.split("\r") if text else []
-    lines = text.split("\n")
+    """The lines of a names file: split at line feeds, or at carriage returns in a file that ends its lines so
+    (more carriage returns not before a line feed than line feeds: an old Mac file, perhaps with one line
+    added elsewhere)."""
+    if not text:
+        return []
+    feeds = text.count("\n")
+    lines = re.split(r"\r\n?|\n", text) if text.count("\r") - text.count("\r\n") > feeds else text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return [line[:-1] if line.endswith("\r") else line for line in lines]

@@ -121,3 +121,12 @@ def test_a_carriage_return_in_a_value_is_quoted_so_the_row_stays_whole():
     assert text == '"query","n"\n"Kab\rul","1"\n"Herat","2"\n'
     assert pd.read_csv(io.StringIO(text))["query"].tolist() == ["Kab\rul", "Herat"]
     assert csv_text(frame.iloc[[1]]) == "query,n\nHerat,2\n"  # no carriage return: quoted only where needed
+
+
+def test_a_carriage_return_in_a_category_or_a_column_name_is_quoted_too():
+    from geomap._csv import csv_text
+
+    frame = pd.DataFrame({"a": pd.Series(["x\ry", "z"], dtype="category"), "b": [1, 2]})
+    assert pd.read_csv(io.StringIO(csv_text(frame)))["a"].tolist() == ["x\ry", "z"]
+    named = pd.DataFrame({"a\rb": ["z"]})
+    assert pd.read_csv(io.StringIO(csv_text(named))).columns.tolist() == ["a\rb"]

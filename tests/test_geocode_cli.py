@@ -184,8 +184,8 @@ def test_a_long_names_file_is_geocoded_and_written_in_batches(capsys, tmp_path, 
     names_file.write_text("\n".join(names) + "\n", encoding="utf-8")
     assert main(["geocode", "-i", str(names_file), "-o", str(tmp_path / "whole.csv")]) == 0
     calls = []
-    table = geocode.geocode_table
-    monkeypatch.setattr(geocode, "geocode_table", lambda batch, **kw: calls.append(len(batch)) or table(batch, **kw))
+    table = geocode._geocode_queries
+    monkeypatch.setattr(geocode, "_geocode_queries", lambda batch, **kw: calls.append(len(batch)) or table(batch, **kw))
     monkeypatch.setattr(cli, "GEOCODE_BATCH", 4)
     assert main(["geocode", "-i", str(names_file), "-o", str(tmp_path / "batched.csv"), "--strict"]) == 1
     assert calls == [4, 4, 4, 2]
@@ -196,3 +196,52 @@ def test_a_long_names_file_is_geocoded_and_written_in_batches(capsys, tmp_path, 
     assert err == (
         "geomap: error: 6 of 14 names unresolved: 'Xqzt Qqq', 'Zzvq Xxq', 'Qqxz Vvq', 'Xqzt Qqq', 'Zzvq Xxq', ..."
     )
+
+
+def test_blank_lines_make_rows_in_any_batch_and_are_no_unresolved_names(capsys, tmp_path, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("geomap.cli"), "GEOCODE_BATCH", 3)
+    src = tmp_path / "names.txt"
+    src.write_text("Kabul\n" + "\n" * 7 + "Herat\n", encoding="utf-8")  # a whole batch of blank lines
+    status, out, err = _run(capsys, "--input", str(src), "--strict")
+    assert (status, err) == (0, "")
+    df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert df["province_iso"].tolist() == ["AF-KAB", *[""] * 7, "AF-HER"]
+    src.write_text("Kabul\n\nXqzt Qqq\n", encoding="utf-8")
+    status, _, err = _run(capsys, "--input", str(src), "--strict")
+    assert status == 1 and err.strip() == "geomap: error: 1 of 2 names unresolved: 'Xqzt Qqq'"
+
+
+@pytest.mark.parametrize(
+    ("content", "names"),
+    [
+        (b"Kabul\rKandahar\rHerat\r\n", ["Kabul", "Kandahar", "Herat"]),  # an old Mac file, a line feed added
+        (b"Kabul\rKandahar\rHerat", ["Kabul", "Kandahar", "Herat"]),
+        (b"place\nKondoz\nHerat\n", ["Kondoz", "Herat"]),  # a column cut from a table, with its header
+        ("کابل\nقندهار\n".encode("utf-16-le"), ["کابل", "قندهار"]),  # Dari in UTF-16 without a byte-order mark
+        ("کابل\nقندهار\n".encode("utf-16-be"), ["کابل", "قندهار"]),
+    ],
+)
+def test_names_files_of_other_line_ends_headers_and_encodings(tmp_path, content, names):
+    from geomap.geocode import read_place_names
+
+    src = tmp_path / "names.txt"
+    src.write_bytes(content)
+    assert read_place_names(src) == names
+
+
+def test_closed_standard_input_is_one_line(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", None)
+    status, out, err = _run(capsys, "--input", "-")
+    assert (status, out) == (1, "")
+    assert err == "geomap: error: -: standard input is closed; pipe the names in, or give --input FILE\n"
+
+
+@pytest.mark.parametrize("start", [b"GIF89 Kabul", b"%PDF-ish Herat", b"MZ Kandahar", b"PAR1 Kunduz"])
+def test_text_that_begins_like_a_binary_format_is_still_text(tmp_path, start):
+    from geomap.geocode import read_place_names
+
+    src = tmp_path / "names.txt"
+    src.write_bytes(start + b"\nGhazni\n")
+    assert read_place_names(src) == [start.decode(), "Ghazni"]

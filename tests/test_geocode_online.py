@@ -207,3 +207,11 @@ def test_server_error_is_retried(clock, tmp_path):
     df = geocode([UNKNOWN[0]], online=service, cache=tmp_path / "c.sqlite")
     assert len(service.asked) == 2
     assert df.loc[0, "method"] == "online"
+
+
+def test_control_characters_are_not_sent_online(clock, tmp_path):
+    service = FakeGeocoder({UNKNOWN[0]: KABUL_POINT}, clock)
+    df = geocode([f"\x1b[31m{UNKNOWN[0]}\x1b[0m", "\x1b[0m"], online=service, cache=tmp_path / "c.sqlite")
+    assert [q for q, _ in service.asked] == [f"{UNKNOWN[0]}, Afghanistan"]  # nothing asked for the empty one
+    assert df["method"].tolist() == ["online", ""]
+    assert df["query"].tolist() == [f"\x1b[31m{UNKNOWN[0]}\x1b[0m", "\x1b[0m"]

@@ -863,3 +863,15 @@ def test_an_ordinary_word_alone_names_no_village_either():
     table = geocode_table(["کوهستان", "کوهستان, فاریاب", "چرخ", "ولسوالی چرخ"])
     assert table["province_iso"].fillna("").tolist() == ["", "AF-FYB", "", "AF-LOG"]
     assert table["reason"].iloc[0].startswith("an ordinary word, mountain country")
+
+
+@pytest.mark.parametrize(("query", "names"), [("Nad Al", {"Nad Ali", "Marjah"}), ("Dara S", None)])
+def test_a_name_cut_short_that_several_districts_begin_stays_a_candidate(query, names):
+    match = get_gazetteer().resolve(query)
+    assert match.confidence < 0.5 and match.method == "partial"
+    fits = {e.name for e in (match.entry, *match.alternatives)}
+    assert fits == names if names else len(fits) == 2
+
+
+def test_a_connector_at_the_end_is_no_word_cut_short():
+    assert _answer("Hesa-e Awal-e") == ("Khenj", "AF-PAN", pytest.approx(0.95))
