@@ -1492,3 +1492,13 @@ def test_a_claim_answered_by_fighting_going_on_is_contested():
     assert extract_reports(text, published="2021-08-14")["status"].tolist() == ["contested"]
     plain = extract_reports("The Taliban captured Kandahar on Friday.", published="2021-08-14")
     assert plain["status"].tolist() == ["taliban"]
+
+
+def test_the_word_a_sentence_opens_with_is_not_part_of_the_place():
+    text = "In Lashkar Gah, the Taliban captured the police headquarters on Tuesday.\n\nOn Kunduz the news was bad.\n"
+    from geomap.extract import Article, extract_batch
+
+    table = extract_batch([Article("a.txt", text, "2021-08-10", "a wire report")])
+    row = table.iloc[0]
+    assert (row["place"], row["status"]) == ("Lashkar Gah", "taliban")
+    assert "In Lashkar" not in row["note"] and "In Lashkar" not in row["evidence"][:2]

@@ -268,7 +268,7 @@ def _counted_in_place_before(
     if pattern.before:
         if not (_COUNT_AFTER.match(sentence, m.end()) and _WHERE_BEFORE.match(gap)):
             return []
-    elif not (_COUNT_BEFORE.match(gap) and re.search(r"\bIn\s+(?:the\s+)?$", sentence[: place.start] + place.text[:3])):
+    elif not (_COUNT_BEFORE.match(gap) and re.search(r"\bIn\s+(?:the\s+)?$", sentence[: place.start])):
         return []
     status = _status_after(pattern, _preceding_window(sentence, m.start()), sentence, m.start())
     if status is None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from geomap.extract._data import words as word_list
 from geomap.extract._model import Mention
 from geomap.extract.dates import _MONTHS, _WEEKDAYS
 from geomap.schema import PROVINCE_ISO
@@ -28,6 +29,8 @@ _WORD = re.compile(r"[A-Z][A-Za-z’'āīūēōĀ]*(?:-[A-Za-z]+)*")
 _JOINER = re.compile(r"\s+|\s+(?:[ei]|wa)\s+|\s*-\s*[ei]\s*-\s*")
 #: Longest name looked up, in words.
 MAX_NAME_WORDS = 4
+#: Words capitalised at the start of a sentence or in a title, never the first word of a place's name.
+_LEADING_WORDS = word_list("leading")
 
 
 _RUN = re.compile(rf"{_WORD.pattern}(?:(?:{_JOINER.pattern}){_WORD.pattern})*")
@@ -71,6 +74,8 @@ def _run_candidates(run: str) -> tuple[tuple[int, int, str], ...]:
     last = len(words)
     for i in range(last):
         start = words[i][0]
+        if i + 1 < last and run[start : words[i][1]].lower() in _LEADING_WORDS:
+            continue  # "In Lashkar Gah": the name starts after the word a sentence starts with
         for j in range(i, min(i + MAX_NAME_WORDS, last)):
             spans += _spans_of(start, _strip_possessive(run[start : words[j][1]]))
     return tuple(spans)
@@ -379,6 +384,5 @@ _IN_BEFORE = re.compile(r"(?:^|[.;:]\s+)In\s+(?:the\s+)?$")
 
 def after_opening_in(sentence: str, mention: Mention) -> bool:
     """Whether ``mention`` follows an opening "In" ("In Kandahar, fighting ..."): what comes after its comma
-    is a new clause about it, not an apposition. The run of capitals may hold the "In" itself."""
-    head = sentence[: mention.start] + ("In " if mention.text.startswith("In ") else "")
-    return _IN_BEFORE.search(head) is not None
+    is a new clause about it, not an apposition."""
+    return _IN_BEFORE.search(sentence[: mention.start]) is not None
