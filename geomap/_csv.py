@@ -66,11 +66,19 @@ def csv_text(frame: pd.DataFrame, *, raw: bool = False) -> str:
         if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype | pd.CategoricalDtype)
     ]
     carriage = any("\r" in str(c) for c in frame.columns) or any(
-        frame[c].astype(str).str.contains("\r", regex=False).any() for c in text_columns
+        map(_holds_carriage_return, (frame[c] for c in text_columns))
     )
     quoting = csv.QUOTE_ALL if carriage else csv.QUOTE_MINIMAL
     text: str = frame.to_csv(index=False, lineterminator="\n", quoting=quoting)
     return text
+
+
+def _holds_carriage_return(column: pd.Series) -> bool:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        column = column.cat.categories.to_series()
+    if isinstance(column.dtype, pd.StringDtype):
+        return bool(column.str.contains("\r", regex=False).any())
+    return "\r" in "\n".join(map(str, column.to_numpy(dtype=object)))  # one search in C, not one per value
 
 
 MAX_CELL_CHARS = 131_072

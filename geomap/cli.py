@@ -1063,7 +1063,9 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
             missed = (result["method"] == "") & (result["query"].str.strip() != "")  # a blank line is no name
             count += int(missed.sum())
             unresolved.extend(result.loc[missed, "query"].head(5 - len(unresolved)).tolist())
-            result["query"] = [_query_cell(q, terminal) for q in result["query"]]
+            queries = result["query"]
+            if terminal or (queries.str.len() > QUERY_CELL_CHARS).any():  # most batches: nothing to change
+                result["query"] = [_query_cell(q, terminal) for q in queries]
             text = csv_text(result, raw=args.raw_csv)
             yield text if start == 0 else text.split("\n", 1)[1]  # the header once
 

@@ -251,7 +251,11 @@ def _geocode_queries(
                 rows[query] = _online_row(query, found[cleaned[query]], rows[query])
             else:
                 rows[query] = {**rows[query], REASON: rows[query][REASON] + REASON_NO_ANSWER}
-    return _with_districts(_frame([rows[q] for q in queries]))
+    table = _with_districts(_frame([rows[q] for q in unique]))
+    if len(unique) == len(queries):
+        return table
+    # each distinct name's row once, then repeated by position (a list of a few names a million times)
+    return table.take(pd.Index(unique).get_indexer(queries)).reset_index(drop=True)
 
 
 # Terminal escape sequences (colours, cursor moves) and the other control characters but tab: not part of a

@@ -143,3 +143,17 @@ def test_villages_answer_the_same_with_or_without_the_compiled_keys():
     for name in ("Tangi", "Qala-e-Naw", "Sangar", "Deh", "Zzzz"):
         key = phonetic_key(normalize(name))
         assert villages.lookup(key) == plain.lookup(key), name
+
+
+def test_a_name_repeated_gets_the_same_row_at_each_of_its_positions():
+    import pandas as pd
+
+    from geomap.geocode import geocode_table
+
+    names = ["Kabul", "Xqzt Qqq", "Kabul", "", "Herat", "Xqzt Qqq"] * 3
+    table = geocode_table(names)
+    assert table.index.tolist() == list(range(18))
+    assert table["query"].tolist() == names
+    assert table["province_iso"].fillna("").tolist() == ["AF-KAB", "", "AF-KAB", "", "AF-HER", ""] * 3
+    once = geocode_table(["Kabul", "Xqzt Qqq", "", "Herat"])
+    pd.testing.assert_frame_equal(table.iloc[[0, 1, 3, 4]].reset_index(drop=True), once)
