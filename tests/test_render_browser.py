@@ -755,3 +755,31 @@ def test_the_panel_fits_a_phone_and_its_buttons_suit_a_finger(chromium, demo_htm
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
+
+
+def test_per_date_list_folds_on_a_phone_and_opens_on_a_tap(chromium, square_timeline, tmp_path):
+    path = tmp_path / "map.html"
+    path.write_text(map_html(control_map(square_timeline, layers="per-date", self_contained=True)), encoding="utf-8")
+    context = chromium.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    expanded = "document.querySelector('.leaflet-control-layers').classList.contains('leaflet-control-layers-expanded')"
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function("window.geomapMaps && window.geomapMaps.length > 0")
+        page.wait_for_function(f"!{expanded}")  # folded: the list would cover the map
+        assert not page.is_visible(".leaflet-control-layers-overlays")
+        page.tap(".leaflet-control-layers-toggle")
+        assert page.evaluate(expanded)
+        page.tap(".leaflet-control-layers-overlays label:first-child input")
+        page.wait_for_function("window.geomapMaps[0].state.d === 0")
+        page.wait_for_function(f"!{expanded}")  # a date chosen folds it again
+    finally:
+        context.close()
+    wide = chromium.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        wide.goto(path.as_uri())
+        wide.wait_for_function("window.geomapMaps && window.geomapMaps.length > 0")
+        wide.wait_for_timeout(100)
+        assert wide.evaluate(expanded)  # a few dates stay listed on a wide screen
+    finally:
+        wide.close()

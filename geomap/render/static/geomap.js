@@ -622,6 +622,28 @@ function geomapControlMap(map, opts) {
       }
       show(d, fromHash);
     };
+    // On a small screen the list of dates folds to its icon (tap to open; a tap on the map or a date chosen
+    // folds it again), as the panel does: open, it would cover much of the map. The list is added after
+    // this script, so it is looked for once the page has loaded.
+    var foldDates = function () {
+      var box = map.getContainer().querySelector(".leaflet-control-layers");
+      if (box && small) box.classList.remove("leaflet-control-layers-expanded");
+    };
+    window.addEventListener("load", function () {
+      var box = map.getContainer().querySelector(".leaflet-control-layers");
+      if (!box) return;
+      var link = box.querySelector(".leaflet-control-layers-toggle");
+      if (link) {
+        L.DomEvent.on(link, "click", function (e) {  // opens (a tap also focuses the icon, which opens it too)
+          L.DomEvent.preventDefault(e);
+          box.classList.add("leaflet-control-layers-expanded");
+        });
+      }
+      map.on("click", foldDates);
+      map.on("overlayadd", function () { setTimeout(foldDates, 0); });
+      map.on("resize", foldDates);
+      foldDates();
+    });
     var initial = dateFromHash();
     selectOnly(initial === null ? opts.start : initial, true);
     placeLabels();
