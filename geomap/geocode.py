@@ -557,7 +557,10 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
     if PLACE not in frame.columns:
         why = f"no {PLACE!r} column; name the column of place names {PLACE!r}"
         raise InputError(row_message(source, None, None, ", ".join(map(str, frame.columns)), why))
-    return ["" if v is None or v != v else str(v).strip() for v in frame[PLACE]]
+    from geomap.reports import with_admin_names
+
+    places = pd.Series(["" if v is None or v != v else str(v).strip() for v in frame[PLACE]], dtype=object)
+    return [str(name) for name in with_admin_names(places, frame.reset_index(drop=True))]
 
 
 def _lines(text: str) -> list[str]:

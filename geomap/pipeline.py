@@ -1105,8 +1105,8 @@ def geocode_places(
     if areas is None and "level" in table.columns:
         # "Khash" with level district is the district (Badakhshan's), not the town of that name (Nimroz's)
         district = table["level"].eq("district").to_numpy() & ~places.str.contains(_DISTRICT_WORD).to_numpy()
-        if district.any():
-            places = places.where(~district, places + " district")
+        if district.any():  # the word after the name, before any district or province after a comma
+            places = places.where(~district, places.str.replace(r"^[^,،]*", r"\g<0> district", n=1, regex=True))
     unique = [str(name) for name in pd.unique(places[need])]
     by_area = _area_answers(unique, areas) if areas is not None else {}
     asked = [name for name in unique if name not in by_area]

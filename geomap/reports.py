@@ -489,6 +489,7 @@ def validate_reports(
             )
         bad(not_text.to_numpy(), PLACE, 1, "not a place name; write the name as text")
         empty_place = ((places == "") & ~not_text).to_numpy()
+        places = with_admin_names(places, frame)  # "Arghandab" in the Zabul row: "Arghandab, Zabul"
         if LAT not in frame.columns or LON not in frame.columns:
             bad(empty_place, PLACE, 1, "empty place; name the place or remove the row")
 
@@ -596,6 +597,8 @@ def _read_plain_reports(
         header = split_record(fh.readline(1 << 16), delimiter)
     if header is None or _coordinates_named_otherwise(header):
         return None  # refused by name in validate_reports
+    if admin_column_names(h.strip().lower() for h in header):
+        return None  # a district or province column: read into the place's name by validate_reports
     columns = read_typed_csv(path, delimiter=delimiter, numbers=(LAT, LON), coded=_CODED, kept=_KEPT)
     if columns is None or any(c not in columns for c in REQUIRED_REPORT_COLUMNS if c != PLACE):
         return None
@@ -768,6 +771,48 @@ COORDINATE_SYNONYMS = {
     LAT: ("latitude", "lat_dd", "latdd", "y_lat"),
     LON: ("longitude", "lng", "long", "lon_dd", "x_lon"),
 }
+
+
+#: Columns that say where a place lies, each kind by the names people give it (lower case): read into the
+#: place's name after a comma, smaller first ("Sangar, Chawkay, Kunar"), which the geocoder reads as
+#: "Sangar, Kunar" is read (the place in that district and province, not a namesake elsewhere).
+ADMIN_COLUMNS = (
+    ("district", "admin2", "district_name", "districtname", "adm2_name"),
+    ("province", "admin1", "province_name", "provincename", "adm1_name"),
+)
+
+
+def admin_column_names(columns: Iterable[object]) -> list[str]:
+    """The columns of ``columns`` (lower-case names) that :func:`with_admin_names` reads, smaller first."""
+    names = [str(c) for c in columns]
+    found = [next((c for c in kind if c in names), None) for kind in ADMIN_COLUMNS]
+    return [c for c in found if c is not None]
+
+
+def with_admin_names(places: pd.Series, frame: pd.DataFrame) -> pd.Series:
+    """``places`` (stripped text) with the district and province of ``frame``'s columns of them after a comma.
+
+    Only a name that has no comma of its own ("Kohistan", not "Kohistan, Kapisa"), and not the name
+    again, however joined ("Kandahar" in the Kandahar column stays "Kandahar", "Pul-i-Alam" in the
+    district Puli Alam stays "Pul-i-Alam": ``geomap extract`` writes each place's district).
+    """
+    columns = admin_column_names(frame.columns)
+    if not columns:
+        return places
+    free = places.ne("") & ~places.str.contains("[,،]", regex=True)
+    named = _letters(places)
+    out = places
+    for column in columns:
+        admin = _text(frame[column])
+        add = (free & admin.ne("") & _letters(admin).ne(named)).to_numpy()
+        if add.any():
+            out = out.where(~add, out + ", " + admin)
+    return out
+
+
+def _letters(names: pd.Series) -> pd.Series:
+    """Names as their letters only, in lower case: "Pul-i-Alam" and "Puli Alam" are one name."""
+    return names.str.lower().str.replace(r"[\W_]+", "", regex=True)
 
 
 def _coordinates_named_otherwise(columns: Iterable[object]) -> list[tuple[str, str]]:

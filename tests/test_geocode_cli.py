@@ -245,3 +245,13 @@ def test_text_that_begins_like_a_binary_format_is_still_text(tmp_path, start):
     src = tmp_path / "names.txt"
     src.write_bytes(start + b"\nGhazni\n")
     assert read_place_names(src) == [start.decode(), "Ghazni"]
+
+
+def test_a_names_table_with_a_province_column(capsys, tmp_path):
+    src = tmp_path / "names.csv"
+    src.write_text("place,province\nKohistan,Kapisa\nArghandab,Zabul\nHerat,\n", encoding="utf-8")
+    status, out, _ = _run(capsys, "--input", str(src))
+    df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert status == 0
+    assert df["query"].tolist() == ["Kohistan, Kapisa", "Arghandab, Zabul", "Herat"]
+    assert df["province_iso"].tolist() == ["AF-KAP", "AF-ZAB", "AF-HER"]

@@ -415,3 +415,19 @@ def test_reports_about_an_unnamed_part_of_a_province_are_not_sent_to_the_distric
     message = str(caught[0].message)
     assert message.endswith("count them with aggregate='latest' or 'majority' (they name no district)")
     assert "level='district'" not in message
+
+
+def test_a_province_column_picks_the_district_among_namesakes():
+    frame = pd.DataFrame(
+        {
+            "date": ["2021-08-10"] * 3,
+            "place": ["Kohistan", "Arghandab", "Khash"],
+            "province": ["Kapisa", "Zabul", "Badakhshan"],
+            "status": ["taliban"] * 3,
+            "level": ["district", "district", "district"],
+        }
+    )
+    timeline = build_timeline(frame, level="district")
+    taken = timeline.status(on="2021-08-10").query("status == 'taliban'")["area_id"].tolist()
+    assert sorted(taken) == ["AF-BDS-khash", "AF-KAP-hisa-i-awali-kohistan", "AF-ZAB-arghandab"]
+    assert timeline.unresolved.empty

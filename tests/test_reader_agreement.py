@@ -54,6 +54,8 @@ CASES = {
     "tabs in a .csv, a comma in the header": "date\tplace\tstatus\tnote,x\n2021-08-01\tKabul\ttaliban\ta,b\n",
     "tab file, tabs only": "date\tplace\tstatus\n2021-08-01\tKabul\ttaliban\n\t\t\n2021-08-02\tHerat\tgovernment\n",
     "tab file, spaces only": "date\tplace\tstatus\n2021-08-01\tKabul\ttaliban\n  \n2021-08-02\tHerat\tgovernment\n",
+    "district and province columns": "date,place,District,province,status\n2021-08-01,Sangar,Chawkay,Kunar,taliban\n"
+    '2021-08-02,Arghandab,,Zabul,government\n2021-08-03,"Kohistan, Kapisa",,Badakhshan,taliban\n',
 }
 
 

@@ -456,3 +456,23 @@ def test_precision_numbers_beside_blank_cells_are_read(tmp_path):
     frame["place_precision"] = [2.5, None]
     with pytest.raises(ReportsError, match=r"row 1, column 'place_precision'.*unknown precision"):
         read_reports(frame)
+
+
+def test_district_and_province_columns_say_where_the_place_lies(tmp_path):
+    # a file that names the province (and district) in columns of their own: read into the place's name,
+    # so the geocoder takes the place there and not a namesake elsewhere
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "date,place,District,Province,status\n"
+        "2021-08-01,Sangar,Chawkay,Kunar,taliban\n"
+        "2021-08-02,Arghandab,,Zabul,government\n"
+        '2021-08-03,"Kohistan, Kapisa",,Badakhshan,taliban\n'  # the place's own comma stands
+        "2021-08-04,Kandahar,,Kandahar,taliban\n"  # not the name again
+        "2021-08-05,Herat,,,taliban\n"
+        "2021-08-06,Pul-i-Alam,Puli Alam,,taliban\n",  # however joined (geomap extract writes the district)
+        encoding="utf-8",
+    )
+    places = read_reports(path)["place"].tolist()
+    assert places == [
+        "Sangar, Chawkay, Kunar", "Arghandab, Zabul", "Kohistan, Kapisa", "Kandahar", "Herat", "Pul-i-Alam"
+    ]  # fmt: skip
