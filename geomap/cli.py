@@ -1275,6 +1275,13 @@ def _unused_options(args: argparse.Namespace) -> list[str]:
         for option in ("user_agent", "cache"):
             if getattr(args, option, None) is not None:
                 unused.append(f"--{option.replace('_', '-')} is used only with --online; it has no effect here")
+    if not getattr(args, "boundaries", None):
+        for option in ("encoding", "layer", "id_field", "name_field", "crs"):
+            if getattr(args, option, None) is not None:
+                unused.append(
+                    f"--{option.replace('_', '-')} is used only with --boundaries (the reports are read as UTF-8); "
+                    "it has no effect here"
+                )
     if getattr(args, "scheduler", None) and getattr(args, "engine", "pandas") != "dask":
         unused.append("--scheduler is used only with --engine dask; it has no effect here")
     return unused

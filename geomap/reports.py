@@ -254,17 +254,31 @@ MAX_SHEET_CELLS = 20_000_000
 """Cells of a worksheet read at most (rows below the header times the header's width)."""
 
 
+#: Rows of a worksheet looked at for the header (the first holding "date" and "status"; else the first row).
+_TITLE_ROWS = 10
+
+
 def _sheet_rows(sheet: Any) -> list[tuple[int, list[Any]]]:
     """The non-empty rows of a worksheet with their row numbers, the first (the header) cut after its last
     filled cell and the others read only that wide: a stray cell far to the right or far below (XFD1,
     A1048576) makes the sheet's extent huge but costs nothing more than its own row."""
-    header_row, header = 0, []
+    header_row = 0
+    header: list[Any] = []
+    looked = 0
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         cells = ["" if v is None else v for v in values]
         while cells and not str(cells[-1]).strip():
             cells.pop()
-        if cells:
+        if not cells:
+            continue
+        if not header:
             header_row, header = number, cells
+        named = {str(v).strip().lower() for v in cells}
+        if {DATE, STATUS} <= named:  # the header; rows above it are a title ("Control reports, August 2021")
+            header_row, header = number, cells
+            break
+        looked += 1
+        if looked == _TITLE_ROWS:
             break
     if not header:
         return []
@@ -437,6 +451,12 @@ def validate_reports(
     """
     _refuse_lone_surrogates(frame, source_name, rows)
     lowered = [str(c).strip().lower() for c in frame.columns]
+    below = None if {DATE, STATUS} <= set(lowered) else _header_below(frame)
+    if below is not None:  # a title above the table: "Control reports, August 2021"
+        row = int(rows[below]) if rows is not None else below + 2
+        raise InputError(
+            f"{source_name}: the column names are on row {row}, under a title; delete the row(s) above them"
+        )
     for position, name in enumerate(lowered):
         if name == "" and _text(frame.iloc[:, position]).ne("").any():
             raise InputError(
@@ -504,7 +524,7 @@ def validate_reports(
     def unknown_status(value: object) -> str:
         guess = scheme.suggest(value)
         hint = f"did you mean {guess!r}? " if guess else ""
-        return f"unknown status; {hint}use one of {allowed}"
+        return f"unknown status; {hint}use one of {allowed} (or add it to a status's aliases in a --scheme file)"
 
     bad(pd.isna(statuses) & ~empty_status, STATUS, 2, unknown_status)
 
@@ -808,6 +828,16 @@ def with_admin_names(places: pd.Series, frame: pd.DataFrame) -> pd.Series:
         if add.any():
             out = out.where(~add, out + ", " + admin)
     return out
+
+
+def _header_below(frame: pd.DataFrame, looked_at: int = 10) -> int | None:
+    """The position of the first of ``frame``'s first rows that holds the report columns' names (date,
+    place or coordinates, status): the table's header, under a title; None if none does."""
+    for i in range(min(looked_at, len(frame))):
+        cells = {str(v).strip().lower() for v in frame.iloc[i].tolist() if isinstance(v, str)}
+        if {DATE, STATUS} <= cells and (PLACE in cells or {LAT, LON} <= cells):
+            return i
+    return None
 
 
 def _letters(names: pd.Series) -> pd.Series:

@@ -222,6 +222,11 @@ def test_options_that_another_option_switches_on_are_named_when_alone(tmp_path, 
         "geomap: warning: --scheduler is used only with --engine dask; it has no effect here",
     ]
     assert not (tmp_path / "c.sqlite").exists()
+    assert main(["summary", str(reports), "--encoding", "cp1252"]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "geomap: warning: --encoding is used only with --boundaries (the reports are read as UTF-8); "
+        "it has no effect here"
+    )
 
 
 def test_a_date_option_outside_the_reporting_dates_says_what_is_shown(tmp_path, capsys):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -228,7 +229,7 @@ def test_xlsx_first_sheet_or_named_sheet_with_spreadsheet_rows(tmp_path):
         read_reports(path, sheet="Later")
     assert info.value.problems == [
         f"{path} (sheet 'Later'), row 2, column 'status': 'talibn': unknown status; did you mean 'taliban'? "
-        "use one of taliban, contested, government, unknown"
+        "use one of taliban, contested, government, unknown (or add it to a status's aliases in a --scheme file)"
     ]
     with pytest.raises(ReportsError, match="row 2"):
         read_reports(path, sheet=2)
@@ -476,3 +477,21 @@ def test_district_and_province_columns_say_where_the_place_lies(tmp_path):
     assert places == [
         "Sangar, Chawkay, Kunar", "Arghandab, Zabul", "Kohistan, Kapisa", "Kandahar", "Herat", "Pul-i-Alam"
     ]  # fmt: skip
+
+
+def test_a_title_above_the_table(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Control reports, August 2021 (compiled by J. Smith)"])
+    sheet.append([])
+    sheet.append(["Date", "Place", "Status"])
+    sheet.append([dt.datetime(2021, 8, 10), "Kabul", "government"])
+    book.save(tmp_path / "reports.xlsx")
+    reports = read_reports(tmp_path / "reports.xlsx")  # a workbook's title rows are skipped
+    assert (reports["row"].tolist(), reports["place"].tolist()) == ([4], ["Kabul"])
+    path = tmp_path / "reports.csv"
+    path.write_text("Control reports,,\ndate,place,status\n2021-08-10,Kabul,government\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"reports.csv: the column names are on row 2, under a title; delete the row"):
+        read_reports(path)
