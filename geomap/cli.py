@@ -92,6 +92,11 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
         "[, source, note, lat, lon, level, place_precision, date_precision]",
     )
     p.add_argument("--sheet", metavar="NAME", help="worksheet of an .xlsx reports file: name or number (default: 1)")
+    p.add_argument(
+        "--day-first",
+        action="store_true",
+        help="read dates written with numbers day first (15/08/2021, 05.08.2021: 5 August) besides YYYY-MM-DD",
+    )
     g = p.add_argument_group("areas")
     g.add_argument(
         "--level",
@@ -225,6 +230,7 @@ def _timeline_from_args(
             level=args.level or "province",
             strict=args.strict,
             sheet=_sheet(args.sheet),
+            day_first=args.day_first,
             min_precision=getattr(args, "min_precision", None),
             engine=args.engine,
             **extra,

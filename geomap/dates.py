@@ -35,6 +35,21 @@ _ISO_DATE = re.compile(rf"^\s*{_DATE}\s*$")
 _ISO_DATE_TIME = re.compile(rf"^\s*{_DATE}{_TIME}\s*$")
 _NUMERIC_DATE = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\s*$")
 _YEAR_FIRST = re.compile(r"^\s*\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}\s*$")
+# A date written day first with a four-digit year, as European spreadsheets save it: 15/08/2021, 15.08.2021.
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+#: How to read numeric dates written day first, said in messages.
+DAY_FIRST_HINT = "or read the file's dates day first (--day-first, day_first=True)"
+
+
+def day_first_problem(value: object) -> str:
+    """:func:`date_problem` of a reports file's date, saying how to read the file's dates day first when a
+    date written day first with a four-digit year might be meant ("05/08/2021", "15.08.2021")."""
+    problem = date_problem(value)
+    if problem.startswith(("ambiguous date", "day/month date")) and _DAY_FIRST.match(_date_text(value)):
+        return f"{problem}, {DAY_FIRST_HINT}"
+    return problem
+
+
 _OUT_OF_RANGE = f"outside the supported dates ({SUPPORTED_RANGE}); check the year"
 
 
@@ -92,11 +107,13 @@ def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
     return day
 
 
-def parse_date_column(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def parse_date_column(series: pd.Series, *, day_first: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Parse a column of report dates at once.
 
     Cells may be ``YYYY-MM-DD`` text (optionally with a real time of day, which is
-    dropped), ``datetime.date``/``datetime`` objects or a datetime64 column.
+    dropped), ``datetime.date``/``datetime`` objects or a datetime64 column; with
+    ``day_first``, also ``DD/MM/YYYY``, ``DD.MM.YYYY`` and ``DD-MM-YYYY`` (the file
+    states its order once: 05/08/2021 is 5 August).
 
     Returns
     -------
@@ -109,7 +126,7 @@ def parse_date_column(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         values = values.dt.normalize()
         days = values.to_numpy("datetime64[ns]")
         return days, values.isna().to_numpy()
-    if _all_plain_iso(series):
+    if not day_first and _all_plain_iso(series):
         # The common case without a Python loop: every cell is exactly YYYY-MM-DD.
         parsed = pd.Series(pd.to_datetime(series, format="%Y-%m-%d", errors="coerce"), index=series.index)
         parsed = parsed.where(parsed.dt.year.between(MIN_DATE.year, MAX_DATE.year))
@@ -117,6 +134,12 @@ def parse_date_column(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     text = series.astype(object).map(_date_text)
     parts = text.str.extract(_ISO_DATE_TIME).apply(pd.to_numeric, errors="coerce")
     year, month, day, hour, minute, second = (parts[k] for k in range(6))
+    if day_first:
+        written = text.str.extract(_DAY_FIRST).apply(pd.to_numeric, errors="coerce")
+        numeric = written[2].notna().to_numpy()
+        if numeric.any():
+            year, month, day = (pd.Series(np.where(numeric, written[k], old), index=series.index)
+                                for k, old in ((2, year), (1, month), (0, day)))  # fmt: skip
     clock_ok = (hour.isna() | (hour < 24)) & (minute.isna() | (minute < 60)) & (second.isna() | (second < 60))
     year_ok = year.between(MIN_DATE.year, MAX_DATE.year)
     usable = year_ok & clock_ok & month.between(1, 12) & day.between(1, 31)
@@ -137,9 +160,14 @@ def _all_plain_iso(series: pd.Series) -> bool:
         return False
 
 
-def date_problem(value: object) -> str:
+def date_problem(value: object, *, day_first: bool = False) -> str:
     """Why a report's date cell is not a supported date, and what to write instead."""
     text = _date_text(value).strip()
+    written = _DAY_FIRST.match(text) if day_first else None
+    if written is not None:
+        if not MIN_DATE.year <= int(written.group(3)) <= MAX_DATE.year:
+            return _OUT_OF_RANGE
+        return "no such day in the calendar (read day first); check the day and month"
     if not text:
         return "empty date; write the date as YYYY-MM-DD"
     match = _ISO_DATE_TIME.match(text)

@@ -66,6 +66,7 @@ def build_timeline(
     sheet: str | int | None = None,
     min_precision: int | None = None,
     engine: Literal["pandas", "dask"] = "pandas",
+    day_first: bool = False,
 ) -> ControlTimeline:
     """Read reports, geocode their places, join them to areas and build the control timeline.
 
@@ -105,6 +106,9 @@ def build_timeline(
     sheet
         The worksheet of an ``.xlsx`` reports file (name or 1-based number);
         the first by default.
+    day_first
+        Read dates written with numbers day first (``15/08/2021``, ``05.08.2021``: 5 August),
+        as :func:`geomap.reports.read_reports` does.
     min_precision
         Keep only reports at least this precise in place and date (1-3, see
         :mod:`geomap.precision`); ``None`` keeps all. The number left out is
@@ -173,7 +177,7 @@ def build_timeline(
         provinces_later=True,  # the area columns are left to write (place(), below), and with them the provinces
     )
     on_points = ahead.start if min_precision is None and engine == "pandas" and bad_dates is None else None
-    table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet, on_points=on_points)
+    table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet, on_points=on_points, day_first=day_first)
     if min_precision is not None:
         table = _geocoded_precision(table, geocoder, None if boundaries is None else areas)
     keep = keep_mask(table, min_precision)
@@ -411,7 +415,8 @@ def build_timeline_lean(reports: ReportsLike, **options: Any) -> ControlTimeline
     on_demand = bool(options.pop("text_on_demand", False))
     if isinstance(reports, str | os.PathLike) and options.get("engine", "pandas") == "pandas":
         path = Path(reports)
-        if path.suffix.lower() in (".csv", ".txt", ".tsv", "") and path.is_file() and options.get("sheet") is None:
+        plain = options.get("sheet") is None and not options.get("day_first")  # else read whole, carefully
+        if path.suffix.lower() in (".csv", ".txt", ".tsv", "") and path.is_file() and plain:
             try:
                 delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
                 return _build_in_chunks(
@@ -440,6 +445,7 @@ def _build_in_chunks(
     engine: Literal["pandas", "dask"] = "pandas",
     text_dir: str | os.PathLike[str] | None = None,
     text_on_demand: bool = False,
+    day_first: bool = False,
 ) -> ControlTimeline:
     """:func:`build_timeline` on a plain CSV file read a chunk at a time (see :func:`build_timeline_lean`).
 
@@ -498,7 +504,9 @@ def _build_in_chunks(
     blank: list[int] = []  # rows of the blank lines skipped: the free text's pass skips them too
     for frame, rows in _checked_chunks(plain_csv_chunks(path, delimiter=delimiter, skip=later, blank=blank), path):
         try:
-            table = validate_reports(frame, scheme=scheme, source_name=str(path), rows=rows, bounds=bounds)
+            table = validate_reports(
+                frame, scheme=scheme, source_name=str(path), rows=rows, bounds=bounds, day_first=day_first
+            )
         except ReportsError as exc:
             problems += exc.problems
             continue

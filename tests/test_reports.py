@@ -57,7 +57,7 @@ def test_every_bad_row_is_reported_at_once(tmp_path):
     assert len(problems) == 5
     assert problems[0] == (
         f"{path}, row 3, column 'date': '12/08/2021': ambiguous date (day and month order unknown); "
-        "write it as YYYY-MM-DD"
+        "write it as YYYY-MM-DD, or read the file's dates day first (--day-first, day_first=True)"
     )
     assert "row 4, column 'date': '2021-02-30': no such day" in problems[1]
     assert "row 5, column 'place': '': empty place" in problems[2]
@@ -495,3 +495,27 @@ def test_a_title_above_the_table(tmp_path):
     path.write_text("Control reports,,\ndate,place,status\n2021-08-10,Kabul,government\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"reports.csv: the column names are on row 2, under a title; delete the row"):
         read_reports(path)
+
+
+def test_dates_written_day_first_are_read_when_the_file_says_so(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "date;place;status\r\n05/08/2021;Kabul;government\r\n15.08.2021;Kabul;taliban\r\n"
+        "13-08-2021;Herat;taliban\r\n2021-08-14;Ghazni;taliban\r\n",
+        encoding="utf-8-sig",
+    )
+    with pytest.raises(ReportsError) as info:
+        read_reports(path)
+    assert len(info.value.problems) == 3
+    assert info.value.problems[1].endswith(
+        "'15.08.2021': day/month date; write it as YYYY-MM-DD (2021-08-15), "
+        "or read the file's dates day first (--day-first, day_first=True)"
+    )
+    days = read_reports(path, day_first=True)["date"].dt.strftime("%Y-%m-%d").tolist()
+    assert days == ["2021-08-05", "2021-08-15", "2021-08-13", "2021-08-14"]  # 05/08 is 5 August, not 8 May
+    path.write_text("date,place,status\n31/02/2021,Kabul,taliban\n08/15/2021,Herat,taliban\n", encoding="utf-8")
+    with pytest.raises(ReportsError) as info:
+        read_reports(path, day_first=True)
+    assert [p.split(": ", 2)[-1] for p in info.value.problems] == [
+        "no such day in the calendar (read day first); check the day and month"
+    ] * 2
