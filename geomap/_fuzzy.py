@@ -158,12 +158,18 @@ class FuzzyIndex:
         found: dict[str, list[tuple[str, int]]] = {query: [] for query in queries}
         if not nearby:
             return found
-        distances = cdist(queries, nearby, scorer=OSA.distance, score_cutoff=limit, dtype=np.int8)
+        # large blocks on every core (rapidfuzz's threads), small ones where starting threads would cost more
+        workers = -1 if len(queries) * len(nearby) >= _PARALLEL_CELLS else 1
+        distances = cdist(queries, nearby, scorer=OSA.distance, score_cutoff=limit, dtype=np.int8, workers=workers)
         rows, columns = np.nonzero(distances <= limit)  # row-major: each query's keys in sorted order
         close = distances[rows, columns].tolist()
         for row, column, distance in zip(rows.tolist(), columns.tolist(), close, strict=True):
             found[queries[row]].append((nearby[column], distance))
         return found
+
+
+#: Query-key pairs of one prefetch block from which its distances are computed on every core.
+_PARALLEL_CELLS = 1_000_000
 
 
 def allowed_edits(query: str, candidate: str, strong: bool) -> int:
