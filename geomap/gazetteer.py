@@ -1526,15 +1526,14 @@ class Gazetteer:
         default ``min_score``, listed in ``alternatives``. Names in Latin letters of two to five words only,
         and none that a place or village of the tables is spelled as.
         """
+        if not text.isascii() and _HAS_ARABIC.search(text):
+            return None
         norm = split_kind(text)[0]
         words = norm.split()
         if not 2 <= len(words) <= 5 or not norm.isascii() or len(norm) < 6:
             return None
-        whole = phonetic_key(norm)
-        if not _ENDS_IN_A_LETTER.search(text) and (whole in self._by_key or _villages.get_villages().positions(whole)):
-            return None  # a place of its own is spelled so ("Wali Muhammad", "Sar Hawz"), not after an initial
-        keys = tuple(phonetic_key(w) for w in words)
         index = self._district_words()
+        keys = tuple(phonetic_key(w) for w in words)
         found = [
             entry
             for start, entry in index.get(keys[:-1], ())
@@ -1542,6 +1541,9 @@ class Gazetteer:
         ] or [entry for _, entry in index.get(keys, ())]  # or cut after a whole word: "Hissa-e Awali"
         if not found:
             return None
+        whole = phonetic_key(norm)
+        if not _ENDS_IN_A_LETTER.search(text) and (whole in self._by_key or _villages.get_villages().positions(whole)):
+            return None  # a place of its own is spelled so ("Wali Muhammad", "Sar Hawz"), not after an initial
         first, *others = dict.fromkeys(found)  # each district once, in table order
         if others:  # "Nad Al": Nad Ali or Marjah; "Dara S": either Dara-i-Sufi
             return Match(first, AMBIGUOUS_VILLAGE_CONFIDENCE, "partial", tuple(others))
