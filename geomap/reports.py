@@ -801,28 +801,26 @@ COORDINATE_SYNONYMS = {
 }
 
 
-#: Columns that say where a place lies, each kind by the names people give it (lower case): read into the
-#: place's name after a comma, smaller first ("Sangar, Chawkay, Kunar"), which the geocoder reads as
-#: "Sangar, Kunar" is read (the place in that district and province, not a namesake elsewhere).
-ADMIN_COLUMNS = (
-    ("district", "admin2", "district_name", "districtname", "adm2_name"),
-    ("province", "admin1", "province_name", "provincename", "adm1_name"),
-)
+#: Columns that say which province a place lies in, by the names people give them (lower case): read into
+#: the place's name after a comma ("Arghandab, Zabul"), which the geocoder reads as the place in that
+#: province, not a namesake elsewhere. (Not a district column: ``geomap extract`` writes each place's
+#: district in the bundled spelling, "Hirat" for Herat, which says nothing more.)
+ADMIN_COLUMNS = (("province", "admin1", "province_name", "provincename", "adm1_name"),)
 
 
 def admin_column_names(columns: Iterable[object]) -> list[str]:
-    """The columns of ``columns`` (lower-case names) that :func:`with_admin_names` reads, smaller first."""
+    """The columns of ``columns`` (lower-case names) that :func:`with_admin_names` reads."""
     names = [str(c) for c in columns]
     found = [next((c for c in kind if c in names), None) for kind in ADMIN_COLUMNS]
     return [c for c in found if c is not None]
 
 
 def with_admin_names(places: pd.Series, frame: pd.DataFrame) -> pd.Series:
-    """``places`` (stripped text) with the district and province of ``frame``'s columns of them after a comma.
+    """``places`` (stripped text) with the province of ``frame``'s column of them after a comma.
 
     Only a name that has no comma of its own ("Kohistan", not "Kohistan, Kapisa"), and not the name
-    again, however joined ("Kandahar" in the Kandahar column stays "Kandahar", "Pul-i-Alam" in the
-    district Puli Alam stays "Pul-i-Alam": ``geomap extract`` writes each place's district).
+    again, however joined ("Kandahar" in the Kandahar column stays "Kandahar", "Sar-e Pul" in the
+    Sar-e-Pul column stays "Sar-e Pul").
     """
     columns = admin_column_names(frame.columns)
     if not columns:
