@@ -1210,21 +1210,45 @@ class Gazetteer:
         if runs is None:
             return None
         found: list[Match] = []
+        in_town: list[Match] = []  # "Serena Hotel, Kabul": the town the province is named as, if nothing else
+        qualifier = self._province_after_comma(text)
         for run in runs:
-            match = self._resolve(" ".join(run))
+            after = qualifier is not None and run == qualifier[0]
+            if after and qualifier[3] is None:  # type: ignore[index]
+                continue  # "Qarghayee High School, Laghman": the province says where the building is (below)
+            # "Sangar Mosque, Kunar": the place of the building's name in the province named after the comma
+            within = qualifier is not None and not after
+            match = self._resolve(" ".join(run) + (f", {qualifier[2]}" if within else ""))  # type: ignore[index]
             if match is not None and match.method == "fuzzy" and match.entry.kind != "village":
                 # a building is named as its writers spell the place: "Zafran School" is not a
                 # misspelt Zadran, "Faraj School" not Farah
                 match = None
-            if match is not None and not match.is_foreign and match.entry.kind in _FACILITY_HELD_KINDS:
-                match = self._with_namesake_villages(" ".join(run), match)
+            named_there = (
+                qualifier is not None
+                and match is not None
+                and match.entry.province_iso == qualifier[1].entry.province_iso
+            )
+            if (
+                match is not None
+                and not match.is_foreign
+                and match.entry.kind in _FACILITY_HELD_KINDS
+                and not named_there
+            ):
+                match = self._with_namesake_villages(" ".join(run), match)  # (the province rules out namesakes)
             elif match is not None and not match.is_foreign and match.entry.kind in _STRONG_KINDS:
                 match = self._as_town_named(run, match)
+            into = in_town if after else found
             if match is not None and not match.is_foreign:
-                found.append(match)
+                into.append(match)
             elif not any(_kind_word(w) == "village" for w in run):
                 # "Mazar Village Mosque" names a village, not Mazar-i-Sharif
-                found += self._strong_spans(run[:8])
+                into += self._strong_spans(run[:8])
+        found = found or in_town
+        if not found and qualifier is not None and qualifier[3] is None:
+            # the building's own name names no place: somewhere in the province, not the province; a
+            # candidate only, as "Xyzzy Qala, Kunar" is
+            province = qualifier[1]
+            return Match(province.entry, min(province.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), "partial")
         latin = not _HAS_ARABIC.search(text)  # Dari and Pashto write each capital's name one way
         held = [m for m in found if latin and _another_spelling_of_a_capital(m)]
         found = [m for m in found if not (latin and _another_spelling_of_a_capital(m))]
@@ -1247,6 +1271,35 @@ class Gazetteer:
         if len({best.entry.province_iso, *(o.province_iso for o in others)}) > 1 and len(found) > 1:
             confidence = min(confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE)
         return Match(best.entry, confidence, best.method, tuple(others))
+
+    def _province_after_comma(self, text: str) -> tuple[list[str], Match, str, Match | None] | None:
+        """The words of the last part of ``text`` after a comma, the province they name, that part as
+        written and the capital it names too (``None`` for a province's name alone), when they name a
+        province and the text before does not hold them: ``"Qarghayee High School, Laghman"``."""
+        parts = [p for p in _PART_SPLIT.split(text) if p.strip()]
+        if len(parts) < 2:
+            return None
+        words = _NON_ALNUM.sub(" ", _fold(parts[-1])).split()
+        norm, hint = split_kind(parts[-1])
+        if hint not in (None, "province") or _tokens(parts[-1], keep_generic=True)[0] != tuple(norm.split()):
+            return None  # "Bamyan Center": the town, not the province
+        if len(parts) > 2 and not _tokens(parts[-2])[0]:
+            return None  # "Provincial Capital (Ghazni)": the words before name what the name after is
+        before = _NON_ALNUM.sub(" ", _fold(" ".join(parts[:-1]))).split()
+        if any(before[i : i + len(words)] == words for i in range(len(before))):
+            return None  # "Laghman High School, Laghman": the building is named after it too
+        match = self._lookup(parts[-1], fuzzy=False)
+        if not words or match is None or match.is_foreign or match.entry.kind not in ("province", "capital"):
+            return None
+        if match.entry.kind == "capital":  # "..., Kabul": the province, which its capital is named after
+            iso = match.entry.province_iso
+            if normalize(match.entry.name) != normalize(self.province_name(iso)):
+                return None
+            province = next((e for e in self.entries if e.kind == "province" and e.province_iso == iso), None)
+            if province is None:
+                return None
+            return words, Match(province, match.confidence, match.method), parts[-1].strip(), match
+        return words, match, parts[-1].strip(), None
 
     def _with_namesake_villages(self, text: str, match: Match, provinces: int = 1) -> Match:
         """A district or town named in a building's name, weighed against villages of that name elsewhere.

@@ -818,19 +818,23 @@ def admin_column_names(columns: Iterable[object]) -> list[str]:
 def with_admin_names(places: pd.Series, frame: pd.DataFrame) -> pd.Series:
     """``places`` (stripped text) with the province of ``frame``'s column of them after a comma.
 
-    Only a name that has no comma of its own ("Kohistan", not "Kohistan, Kapisa"), and not the name
-    again, however joined ("Kandahar" in the Kandahar column stays "Kandahar", "Sar-e Pul" in the
-    Sar-e-Pul column stays "Sar-e Pul").
+    Not when the name or one of its parts between commas is that name already, however joined
+    ("Kandahar" in the Kandahar column stays "Kandahar", "Sar-e Pul" in the Sar-e-Pul column stays
+    "Sar-e Pul", "Tagab, Kapisa" in the Kapisa column stays "Tagab, Kapisa").
     """
     columns = admin_column_names(frame.columns)
     if not columns:
         return places
-    free = places.ne("") & ~places.str.contains("[,،]", regex=True)
-    named = _letters(places)
+    free = places.ne("")
+    parts = [_letters(part) for part in _comma_parts(places)]
     out = places
     for column in columns:
         admin = _text(frame[column])
-        add = (free & admin.ne("") & _letters(admin).ne(named)).to_numpy()
+        written = _letters(admin)
+        add = free & admin.ne("")
+        for part in parts:
+            add &= part.ne(written)
+        add = add.to_numpy()
         if add.any():
             out = out.where(~add, out + ", " + admin)
     return out
@@ -844,6 +848,12 @@ def _header_below(frame: pd.DataFrame, looked_at: int = 10) -> int | None:
         if {DATE, STATUS} <= cells and (PLACE in cells or {LAT, LON} <= cells):
             return i
     return None
+
+
+def _comma_parts(names: pd.Series) -> list[pd.Series]:
+    """The parts of each name between commas (Latin or Arabic), as columns: the first, the second, ..."""
+    split = names.str.split("[,،]", regex=True, expand=True)
+    return [split[c].fillna("") for c in split.columns] if len(split.columns) else [names]
 
 
 def _letters(names: pd.Series) -> pd.Series:

@@ -140,3 +140,19 @@ def test_every_listed_building_word_is_read_whatever_its_spelling_elsewhere():
 
     assert all(_may_name_a_facility(f"Herat {word}") for word in facility_words())
     assert not _may_name_a_facility("Herat")
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "kind", "iso", "confident"),
+    [
+        ("Qarghayee High School, Laghman", "Qarghayi", "district", "AF-LAG", True),  # not the province
+        ("Sangar Mosque, Kunar", "Sangar", "village", "AF-KNR", True),  # the Sangar of Kunar
+        ("Deh Sabz Girls School, Kabul", "Dih Sabz", "district", "AF-KAB", True),  # not Kabul city
+        ("Serena Hotel, Kabul", "Kabul", "capital", "AF-KAB", True),  # a name of no place: in the town
+        ("Xqzt High School, Laghman", "Laghman", "province", "AF-LAG", False),  # somewhere in Laghman only
+    ],
+)
+def test_a_province_after_a_building_says_where_it_is(query, name, kind, iso, confident):
+    match = get_gazetteer().resolve(query)
+    assert (match.entry.name, match.entry.kind, match.entry.province_iso) == (name, kind, iso)
+    assert (match.confidence >= 0.5) is confident

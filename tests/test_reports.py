@@ -467,13 +467,21 @@ def test_a_province_column_says_where_the_place_lies(tmp_path):
         "date,place,district,Province,status\n"
         "2021-08-01,Herat,Hirat,,taliban\n"  # a district column (geomap extract's) adds nothing
         "2021-08-02,Arghandab,,Zabul,government\n"
-        '2021-08-03,"Kohistan, Kapisa",,Badakhshan,taliban\n'  # the place's own comma stands
+        '2021-08-03,"Tagab, Kapisa",,Kapisa,taliban\n'  # said already
+        '2021-08-04,"Ismail Khel, Mandozai",,Khost,taliban\n'
         "2021-08-04,Kandahar,,Kandahar,taliban\n"  # not the name again
         "2021-08-06,Sar-e Pul,,Sar-e-Pul,taliban\n",  # however joined
         encoding="utf-8",
     )
     places = read_reports(path)["place"].tolist()
-    assert places == ["Herat", "Arghandab, Zabul", "Kohistan, Kapisa", "Kandahar", "Sar-e Pul"]
+    assert places == [
+        "Herat",
+        "Arghandab, Zabul",
+        "Tagab, Kapisa",
+        "Ismail Khel, Mandozai, Khost",
+        "Kandahar",
+        "Sar-e Pul",
+    ]
 
 
 def test_a_title_above_the_table(tmp_path):
