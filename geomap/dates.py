@@ -43,10 +43,17 @@ DAY_FIRST_HINT = "or read the file's dates day first (--day-first, day_first=Tru
 
 def day_first_problem(value: object) -> str:
     """:func:`date_problem` of a reports file's date, saying how to read the file's dates day first when a
-    date written day first with a four-digit year might be meant ("05/08/2021", "15.08.2021")."""
+    real date written day first with a four-digit year might be meant ("05/08/2021", "15.08.2021")."""
     problem = date_problem(value)
-    if problem.startswith(("ambiguous date", "day/month date")) and _DAY_FIRST.match(_date_text(value)):
-        return f"{problem}, {DAY_FIRST_HINT}"
+    written = _DAY_FIRST.match(_date_text(value))
+    if problem.startswith(("ambiguous date", "day/month date")) and written is not None:
+        day, month, year = (int(p) for p in written.groups())
+        try:
+            real = in_range(dt.date(year, month, day))
+        except ValueError:
+            real = False
+        if real:
+            return f"{problem}, {DAY_FIRST_HINT}"
     return problem
 
 
@@ -163,6 +170,8 @@ def _all_plain_iso(series: pd.Series) -> bool:
 def date_problem(value: object, *, day_first: bool = False) -> str:
     """Why a report's date cell is not a supported date, and what to write instead."""
     text = _date_text(value).strip()
+    if day_first and _NUMERIC_DATE.match(text) and not _DAY_FIRST.match(text):
+        return "a two-digit year; write the year in full (15/08/2021) or the date as YYYY-MM-DD"
     written = _DAY_FIRST.match(text) if day_first else None
     if written is not None:
         if not MIN_DATE.year <= int(written.group(3)) <= MAX_DATE.year:

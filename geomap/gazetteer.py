@@ -1190,6 +1190,8 @@ class Gazetteer:
         if not provinces or match is None or match.is_foreign or match.entry.province_iso in provinces:
             return match
         within = self._nearest_within(text, provinces)
+        if within is not None and within.entry.kind == "province" and match.entry.kind in _STRONG_KINDS:
+            within = None  # "Kabul, Zabul": a capital named with another province is no typo of that province
         if within is not None:
             return Match(within.entry, within.confidence, within.method, (*within.alternatives, match.entry))
         return Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), match.method,

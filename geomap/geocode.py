@@ -540,9 +540,10 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
         if stdin:
             import csv
 
-            rows = csv.DictReader(lines)
-            column = next(c for c in rows.fieldnames or () if c.strip().lower() == PLACE)
-            return [(row.get(column) or "").strip() for row in rows]
+            table = pd.DataFrame(list(csv.reader(lines[1:])), columns=None)
+            names = [c.strip().lower() for c in split_record(lines[0]) or []]
+            table = table.reindex(columns=range(len(names))).set_axis(names, axis=1)
+            return _table_places(table)
     from geomap.reports import read_table
 
     try:
@@ -557,9 +558,18 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
     if PLACE not in frame.columns:
         why = f"no {PLACE!r} column; name the column of place names {PLACE!r}"
         raise InputError(row_message(source, None, None, ", ".join(map(str, frame.columns)), why))
-    from geomap.reports import with_admin_names
+    return _table_places(frame)
 
-    places = pd.Series(["" if v is None or v != v else str(v).strip() for v in frame[PLACE]], dtype=object)
+
+def _table_places(frame: pd.DataFrame) -> list[str]:
+    """The place names of a names table (lower-case column names), with its province column read into them."""
+    from geomap.reports import with_admin_names
+    from geomap.schema import PLACE
+
+    cells = frame[PLACE]
+    if isinstance(cells, pd.DataFrame):  # the column named twice: the first
+        cells = cells.iloc[:, 0]
+    places = pd.Series(["" if v is None or v != v else str(v).strip() for v in cells], dtype=object)
     return [str(name) for name in with_admin_names(places, frame.reset_index(drop=True))]
 
 

@@ -415,8 +415,7 @@ def build_timeline_lean(reports: ReportsLike, **options: Any) -> ControlTimeline
     on_demand = bool(options.pop("text_on_demand", False))
     if isinstance(reports, str | os.PathLike) and options.get("engine", "pandas") == "pandas":
         path = Path(reports)
-        plain = options.get("sheet") is None and not options.get("day_first")  # else read whole, carefully
-        if path.suffix.lower() in (".csv", ".txt", ".tsv", "") and path.is_file() and plain:
+        if path.suffix.lower() in (".csv", ".txt", ".tsv", "") and path.is_file() and options.get("sheet") is None:
             try:
                 delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
                 return _build_in_chunks(

@@ -626,7 +626,7 @@ def _read_plain_reports(
     if header is None or _coordinates_named_otherwise(header):
         return None  # refused by name in validate_reports
     if admin_column_names(h.strip().lower() for h in header):
-        return None  # a district or province column: read into the place's name by validate_reports
+        return None  # a province column: read into the place's name by validate_reports
     columns = read_typed_csv(path, delimiter=delimiter, numbers=(LAT, LON), coded=_CODED, kept=_KEPT)
     if columns is None or any(c not in columns for c in REQUIRED_REPORT_COLUMNS if c != PLACE):
         return None
@@ -829,7 +829,10 @@ def with_admin_names(places: pd.Series, frame: pd.DataFrame) -> pd.Series:
     parts = [_letters(part) for part in _comma_parts(places)]
     out = places
     for column in columns:
-        admin = _text(frame[column])
+        cells = frame[column]
+        if isinstance(cells, pd.DataFrame):  # the column named twice ("province,Province"): the first
+            cells = cells.iloc[:, 0]
+        admin = _text(cells)
         written = _letters(admin)
         add = free & admin.ne("")
         for part in parts:

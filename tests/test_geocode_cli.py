@@ -255,3 +255,24 @@ def test_a_names_table_with_a_province_column(capsys, tmp_path):
     assert status == 0
     assert df["query"].tolist() == ["Kohistan, Kapisa", "Arghandab, Zabul", "Herat"]
     assert df["province_iso"].tolist() == ["AF-KAP", "AF-ZAB", "AF-HER"]
+
+
+def test_a_province_column_on_standard_input_and_named_twice(capsys, monkeypatch, tmp_path):
+    text = "place,province\nArghandab,Zabul\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    _, out, _ = _run(capsys, "--input", "-")
+    assert pd.read_csv(io.StringIO(out), dtype=str)["province_iso"].tolist() == ["AF-ZAB"]
+    src = tmp_path / "names.csv"
+    src.write_text("place,province,Province\nArghandab,Zabul,x\n", encoding="utf-8")
+    status, out, _ = _run(capsys, "--input", str(src))
+    assert status == 0
+    assert pd.read_csv(io.StringIO(out), dtype=str)["province_iso"].tolist() == ["AF-ZAB"]
+
+
+def test_a_province_column_that_disagrees_leaves_the_place_unplaced_not_the_province_painted(capsys, tmp_path):
+    src = tmp_path / "names.csv"
+    src.write_text("place,province\nKabul,Zabul\nLashkar Gah,Kandahar\n", encoding="utf-8")
+    _, out, _ = _run(capsys, "--input", str(src))
+    df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert df["province_iso"].tolist() == ["", ""]  # not Zabul province for "Kabul"
+    assert df["reason"].str.startswith("best match").all()

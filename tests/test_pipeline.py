@@ -431,3 +431,22 @@ def test_a_province_column_picks_the_district_among_namesakes():
     taken = timeline.status(on="2021-08-10").query("status == 'taliban'")["area_id"].tolist()
     assert sorted(taken) == ["AF-BDS-khash", "AF-KAP-hisa-i-awali-kohistan", "AF-ZAB-arghandab"]
     assert timeline.unresolved.empty
+
+
+def test_dates_read_day_first_by_the_chunked_reader_too(tmp_path, monkeypatch):
+    import geomap._chunked
+
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "date;place;status\n05/08/2021;Kabul;government\n15.08.2021;Kabul;taliban\n13-08-2021;Herat;taliban\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(geomap._chunked, "CHUNK_BYTES", 32)
+    whole = build_timeline(path, day_first=True).long()
+    lean = build_timeline_lean(path, day_first=True).long()
+    assert [d.strftime("%Y-%m-%d") for d in sorted(set(whole["date"]))] == ["2021-08-05", "2021-08-13", "2021-08-15"]
+    pd.testing.assert_frame_equal(
+        whole[["area_id", "date", "status"]].reset_index(drop=True),
+        lean[["area_id", "date", "status"]].reset_index(drop=True),
+        check_dtype=False,
+    )

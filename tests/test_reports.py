@@ -524,3 +524,23 @@ def test_dates_written_day_first_are_read_when_the_file_says_so(tmp_path):
     assert [p.split(": ", 2)[-1] for p in info.value.problems] == [
         "no such day in the calendar (read day first); check the day and month"
     ] * 2
+
+
+def test_a_province_column_named_twice_reads_the_first(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text("date,place,province,Province\n2021-08-02,Arghandab,Zabul,x\n", encoding="utf-8")
+    with pytest.raises(InputError, match="appear more than once"):
+        read_reports(path)  # a reports file refuses a repeated column, as before
+
+
+def test_day_first_hints_only_a_real_date_and_names_a_short_year(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text("date,place,status\n31/02/2021,Kabul,taliban\n15/08/21,Herat,taliban\n", encoding="utf-8")
+    with pytest.raises(ReportsError) as info:
+        read_reports(path)
+    assert "day first" not in info.value.problems[0]  # no such day either way
+    with pytest.raises(ReportsError) as info:
+        read_reports(path, day_first=True)
+    assert info.value.problems[1].endswith(
+        "a two-digit year; write the year in full (15/08/2021) or the date as YYYY-MM-DD"
+    )
