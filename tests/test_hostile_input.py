@@ -73,8 +73,10 @@ def test_symlink_loops_as_inputs(option, reports, tmp_path, capsys):
     argv = ["export", reports, "-o", tmp_path / "o.geojson"]
     if option == "reports":
         argv[1] = loop
-    else:
+    elif option == "--boundaries":
         argv += [option, loop, "--id-field", "id", "--name-field", "name"]
+    else:
+        argv += [option, loop]
     err = run(argv, capsys)
     assert str(loop) in err and ("loop" in err or "Too many levels of symbolic links" in err)
 
@@ -268,7 +270,7 @@ def test_a_huge_value_is_cut_in_the_message(tmp_path, capsys):
     assert main(["export", str(reports), "-o", str(tmp_path / "o.csv")]) == 1
     err = capsys.readouterr().err
     assert f"row 2, column 'status': '{'Y' * 59}... (100,000 characters): unknown status" in err
-    assert len(err) < 400
+    assert len(err) < 500
     assert row_message("f.csv", 3, "place", "x" * 10, "why") == "f.csv, row 3, column 'place': 'xxxxxxxxxx': why"
 
 
