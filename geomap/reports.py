@@ -1020,5 +1020,11 @@ def _numbers(text: pd.Series, blank: np.ndarray) -> np.ndarray:
             return np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
             pass
-    parsed: np.ndarray = pd.to_numeric(text.mask(blank), errors="coerce").to_numpy(float)
+    parsed: np.ndarray = pd.to_numeric(text.mask(blank), errors="coerce").to_numpy(float, copy=True)
+    comma = np.isnan(parsed) & ~blank
+    if comma.any():  # "36,72": a decimal comma, as spreadsheets of many countries write one
+        written = text.astype(object).where(pd.Series(comma, index=text.index), "")
+        decimal = written.str.fullmatch(r"\s*[-+]?\d+,\d+\s*", na=False).to_numpy()
+        if decimal.any():
+            parsed[decimal] = pd.to_numeric(written[decimal].str.replace(",", ".", regex=False)).to_numpy(float)
     return parsed

@@ -544,3 +544,12 @@ def test_day_first_hints_only_a_real_date_and_names_a_short_year(tmp_path):
     assert info.value.problems[1].endswith(
         "a two-digit year; write the year in full (15/08/2021) or the date as YYYY-MM-DD"
     )
+
+
+def test_a_decimal_comma_in_coordinates(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text("date;place;status;lat;lon\n2021-08-12;a point;taliban;36,72;68,86\n", encoding="utf-8")
+    assert read_reports(path)[["lat", "lon"]].values.tolist() == [[36.72, 68.86]]
+    path.write_text("date;place;status;lat;lon\n2021-08-12;a point;taliban;36,7,2;68.86\n", encoding="utf-8")
+    with pytest.raises(ReportsError, match=r"'36,7,2': not a number"):
+        read_reports(path)
