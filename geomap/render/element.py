@@ -216,8 +216,11 @@ def build_map(
         m.default_css = []
     groups: list[folium.FeatureGroup] = []
     if layers == "per-date":
+        from geomap.render.style import format_date
+
         for j, day in enumerate(data.dates):
-            group = folium.FeatureGroup(name=day.isoformat(), overlay=True, show=j == start)
+            # named as the panel writes the date ("7 Aug 2021", or --date-format's)
+            group = folium.FeatureGroup(name=format_date(day, date_format), overlay=True, show=j == start)
             group.add_to(m)
             groups.append(group)
     layer = _control_layer(
