@@ -526,7 +526,7 @@ def test_dates_written_day_first_are_read_when_the_file_says_so(tmp_path):
     ] * 2
 
 
-def test_a_province_column_named_twice_reads_the_first(tmp_path):
+def test_a_reports_file_naming_the_province_column_twice_is_refused_as_before(tmp_path):
     path = tmp_path / "reports.csv"
     path.write_text("date,place,province,Province\n2021-08-02,Arghandab,Zabul,x\n", encoding="utf-8")
     with pytest.raises(InputError, match="appear more than once"):
