@@ -1532,6 +1532,8 @@ class Gazetteer:
             and not _villages.get_villages().positions(key)
             for m, p in zip(looked, parts, strict=True)
         )  # fmt: skip
+        if unknown and (cut := self._cut_short(text)) is not None:
+            return cut  # "Khost wa Firi" is Khost wa Firing cut short, not Khost and a name known nowhere
         found.sort(key=lambda m: (_KIND_RANK[m.entry.kind], -m.confidence))
         best = found[0]
         others = []
