@@ -996,6 +996,8 @@ class Gazetteer:
             match = self._named_in_words(text)  # "Sangin Qala", "Tagab Keshm Bala"
         if match is None or match.confidence < 0.5 or match.method == "fuzzy" or _ENDS_IN_A_LETTER.search(text):
             match = self._against_cut_short(text, match)  # "Khwaja Baha", "Mohammad A"
+        if match is None or (match.confidence < 0.5 and not match.is_foreign):
+            match = self._with_connector_apart(text) or match  # "Pachir Wagam", "DilaWa Khushamand"
         if match is not None and "," in text and not match.is_foreign and match.confidence >= 0.5:
             match = self._against_other_parts(text, match)
         if len(self._memo) > 200_000:
@@ -1123,6 +1125,31 @@ class Gazetteer:
         if match is None and province is None:
             match = self._two_names(text)  # "Bano Andarab": a district and the one it was carved from
         return self._with_villages(head, match, {province} if province else set())
+
+    def _with_connector_apart(self, text: str) -> Match | None:
+        """A name whose "and" (``wa``, ``و``) is written onto a word: ``"Pachir Wagam"`` (Pachir wa Agam),
+        ``"DilaWa Khushamand"``, ``"لال وسرجنگل"``.
+
+        Each such word is split once; a reading with the connector apart answers only as it is on
+        record (exact and alias matches at ``min_score`` or above) and only with a place whose name
+        joins two with "and": many words begin with the letters ("Watani", "Wazir", "وزير"), and
+        "Hashim Abad Watani" is no Tani.
+        """
+        words = text.split()
+        if not 2 <= len(words) <= 6:
+            return None
+        for i, word in enumerate(words):
+            for apart in _connector_apart(word, first=i == 0, last=i == len(words) - 1):
+                match = self._resolve(" ".join([*words[:i], apart, *words[i + 1 :]]))
+                if (
+                    match is not None
+                    and not match.is_foreign
+                    and match.method != "fuzzy"
+                    and match.confidence >= 0.5
+                    and _names_two_joined(match.entry)
+                ):
+                    return match
+        return None
 
     def _against_other_parts(self, text: str, match: Match) -> Match:
         """A name of parts after commas whose parts name places of different provinces: ``"Deh Khudaydad, Sarbaz"``.
@@ -2930,6 +2957,30 @@ def _names_its_district(entry: Entry, key: str, *, in_part: bool) -> bool:
         if own and (OSA.distance(own, district) <= 2 or (in_part and (own in district or district in own))):
             return True
     return False
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _names_two_joined(entry: Entry) -> bool:
+    """Whether a spelling of ``entry`` joins two names with "and": Pachir wa Agam, Surkh-o-Parsa, لال و سرجنگل."""
+    spellings = (entry.name, *entry.aliases)
+    return any(word in _AND_WORDS for s in spellings for word in _NON_ALNUM.sub(" ", s.casefold()).split())
+
+
+#: "And" written between two names (Latin and Dari).
+_AND_WORDS = frozenset({"wa", "va", "o", "\u0648"})
+
+
+def _connector_apart(word: str, *, first: bool, last: bool) -> tuple[str, ...]:
+    """Readings of ``word`` with an "and" written onto it set apart: ``"Wagam"`` -> ``"wa gam"``, ``"w agam"``
+    (not the first word: the connector's vowel may be the next word's), ``"DilaWa"`` -> ``"Dila wa"`` (not the
+    last), ``"وسرجنگل"`` -> ``"و سرجنگل"``; none when it has no such connector."""
+    if not first and len(word) >= 5 and word[:2].casefold() == "wa" and word[2].isalpha():
+        return f"{word[:2]} {word[2:]}", f"{word[0]}a {word[1:]}"
+    if not last and len(word) >= 5 and word[-2:].casefold() == "wa" and word[-3].isalpha():
+        return (f"{word[:-2]} {word[-2:]}",)
+    if not first and len(word) >= 4 and word[0] == "\u0648" and _HAS_ARABIC.match(word[1]):
+        return (f"{word[0]} {word[1:]}",)
+    return ()
 
 
 def _word_starts(normalized: str) -> tuple[int, ...]:

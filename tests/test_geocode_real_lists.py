@@ -876,3 +876,21 @@ def test_a_name_cut_short_that_several_districts_begin_stays_a_candidate(query, 
 
 def test_a_connector_at_the_end_is_no_word_cut_short():
     assert _answer("Hesa-e Awal-e") == ("Khenj", "AF-PAN", pytest.approx(0.95))
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Pachir Wagam", "Pachier Agam", "AF-NAN"),  # Pachir wa Agam, the connector written onto the next word
+        ("PACHIR WAGAM", "Pachier Agam", "AF-NAN"),
+    ],
+)
+def test_and_written_onto_a_word_of_a_joined_name(query, name, iso):
+    assert _answer(query)[:2] == (name, iso)
+
+
+@pytest.mark.parametrize("query", ["Hashim Abad Watani", "قلعه وزير, مدرسه رسالت"])
+def test_a_word_beginning_with_the_letters_of_and_is_not_split(query):
+    # "Watani" is not "wa Tani" (Khost's district), "وزير" not "و زير": only a name joining two with "and" is read so
+    match = get_gazetteer().resolve(query)
+    assert match is None or match.confidence < 0.5
