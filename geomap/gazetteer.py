@@ -728,7 +728,7 @@ _QUALIFIER_SPELLINGS = (
     "kohna", "kuhna", "\u06a9\u0647\u0646\u0647",
     *_AFTER_SPELLINGS,
     "markaz", "markazi", "center", "centre", "central", "\u0645\u0631\u06a9\u0632", "\u0645\u0631\u06a9\u0632\u06cc",
-    "\u0634\u0647\u0631", "alaqahdari", "alaqadari", "hukumat", "hukumati",
+    "\u0634\u0647\u0631", "shahr", "shahre", "alaqahdari", "alaqadari", "hukumat", "hukumati",
     "no", "nr", "number", "nomber", "nambar", "numbar", "one", "two", "first", "second",
     "awal", "awali", "duwum", "duwumi", "dowom", "dovom",
     "\u0646\u0645\u0628\u0631", "\u0627\u0648\u0644", "\u062f\u0648\u0645",
@@ -994,6 +994,10 @@ class Gazetteer:
             match = self._facility(text)
         if match is None:
             match = self._named_in_words(text)  # "Sangin Qala", "Tagab Keshm Bala"
+        elif match.is_foreign and match.method == "fuzzy":
+            # "Kabul Shahr" (Kabul city) names Kabul in its words; it is no misspelling of Iran's Kamalshahr
+            named = self._named_in_words(text)
+            match = named if named is not None and named.confidence >= 0.5 else match
         if match is None or match.confidence < 0.5 or match.method == "fuzzy" or _ENDS_IN_A_LETTER.search(text):
             match = self._against_cut_short(text, match)  # "Khwaja Baha", "Mohammad A"
         if match is None or (match.confidence < 0.5 and not match.is_foreign):

@@ -894,3 +894,20 @@ def test_a_word_beginning_with_the_letters_of_and_is_not_split(query):
     # "Watani" is not "wa Tani" (Khost's district), "وزير" not "و زير": only a name joining two with "and" is read so
     match = get_gazetteer().resolve(query)
     assert match is None or match.confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Kabul Shahr", "Kabul", "AF-KAB"),  # Kabul city, not a misspelling of Iran's Kamalshahr
+        ("Herat Shahr", "Herat", "AF-HER"),
+        ("Matun Shahr", "Khost", "AF-KHO"),  # Matun, the town of Khost
+    ],
+)
+def test_the_word_for_city_after_a_towns_name(query, name, iso):
+    assert _answer(query)[:2] == (name, iso)
+
+
+def test_a_foreign_town_spelled_so_stays_foreign():
+    match = get_gazetteer().resolve("Kamal Shahr")
+    assert match is not None and match.is_foreign and match.entry.name == "Kamālshahr"
