@@ -319,12 +319,20 @@ def test_demonyms_are_not_places(query, place):
         ("Daesh", "an organisation"),
         ("October", "a month"),
         ("Wednesday", "a day of the week"),
+        ("Kochi", "Afghan nomads"),  # not the Indian city: Kuchi polling centres, "Kuchi nomads"
+        ("کوچی", "Afghan nomads"),
     ],
 )
 def test_common_words_of_afghan_news_are_not_places(query, what):
     row = geocode([query]).iloc[0]
     assert row["method"] == ""
     assert row["reason"] == f"{what}, not a place"
+
+
+def test_a_nomads_bracket_is_no_foreign_town():
+    df = geocode(["Khazana (Kuchi)", "Kochi, India"])
+    assert df.loc[0, "reason"] != "outside Afghanistan (Kochi)"
+    assert df.loc[1, "reason"] == "outside Afghanistan (India)"
 
 
 def test_only_a_recorded_foreign_name_is_said_to_be_abroad():
