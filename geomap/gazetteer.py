@@ -823,6 +823,8 @@ _BRACKETS = re.compile(r"[()]")
 _PART_SPLIT = re.compile(r"[,;/()\u060c\u061b]")  # and the Arabic comma and semicolon: "تگاب، کاپیسا"
 #: Names resolved per batch of :meth:`Gazetteer.resolve_many` (bounds the memory of a batch).
 _BATCH_SIZE = 8_192
+#: Parts after commas of a name whose keys are compared in the batch (:meth:`Gazetteer._prefetch`).
+_PREFETCHED_PARTS = 3
 #: A misspelling this long or longer written with a place's consonants (another vowel) is that place
 #: before places as close by another consonant; in shorter names a vowel makes another name (Chori, Chora).
 VOWEL_KEY = 6
@@ -1034,8 +1036,8 @@ class Gazetteer:
         for text in texts:
             if len(text) > MAX_NAME_CHARS or text in self._memo:
                 continue
-            head = _PART_SPLIT.split(text, 1)[0]
-            heads = [head]
+            head, *parts = _PART_SPLIT.split(text)
+            heads = [head, *parts[:_PREFETCHED_PARTS]]  # later parts are read on their own (:meth:`_against_other_parts`)
             if phonetic_key(split_kind(head)[0]) not in self._by_key and _may_name_a_facility(text):
                 # a building's name no place has: its runs of words are looked up next (:meth:`_facility`)
                 heads += [" ".join(run) for run in _facility_runs(text) or ()]
@@ -1144,7 +1146,7 @@ class Gazetteer:
             return None
         for i, word in enumerate(words):
             for apart in _connector_apart(word, first=i == 0, last=i == len(words) - 1):
-                match = self._resolve(" ".join([*words[:i], apart, *words[i + 1 :]]))
+                match = self._lookup(" ".join([*words[:i], apart, *words[i + 1 :]]), fuzzy=False)
                 if (
                     match is not None
                     and not match.is_foreign
