@@ -1037,7 +1037,7 @@ class Gazetteer:
             if len(text) > MAX_NAME_CHARS or text in self._memo:
                 continue
             head, *parts = _PART_SPLIT.split(text)
-            heads = [head, *parts[:_PREFETCHED_PARTS]]  # later parts are read on their own (:meth:`_against_other_parts`)
+            heads = [head, *parts[:_PREFETCHED_PARTS]]  # later parts: :meth:`_against_other_parts`
             if phonetic_key(split_kind(head)[0]) not in self._by_key and _may_name_a_facility(text):
                 # a building's name no place has: its runs of words are looked up next (:meth:`_facility`)
                 heads += [" ".join(run) for run in _facility_runs(text) or ()]
