@@ -2743,7 +2743,9 @@ class Gazetteer:
     def _district_spelled_so_first(self, ranked: list[int], recorded: dict[int, tuple[int, int]]) -> list[int]:
         """``ranked`` with a district spelled as asked by one of its own or curated names put before its
         province's capital or town that has that spelling only as a bulk alternate name, or not at all, and
-        shares the name's phonetic key ("Chaharikar", the district, and Charikar, its capital)."""
+        shares the name's phonetic key. Not a capital's own district: "Chaharikar", the district of
+        Parwan's capital Charikar, names the capital, as "Hirat" names Herat, so a report about it
+        sets the province's status."""
         if not recorded or not ranked or self.entries[ranked[0]].kind not in ("capital", "city"):
             return ranked
         first = self.entries[ranked[0]]
@@ -2755,6 +2757,7 @@ class Gazetteer:
                 and recorded[i][0] < min(first_tier, 2)
                 and entry.kind == "district"
                 and entry.province_iso == first.province_iso
+                and not (first.kind == "capital" and entry.district_id == first.district_id)
             ):
                 return [i, *(j for j in ranked if j != i)]
         return ranked

@@ -17,7 +17,7 @@ from geomap.geocode import geocode_table
         ("School of Pul-e Alam", "Pul-i-Alam", "AF-LOG"),  # ... or after them
         ("Markaz-e Sehi Baraki Barak", "Baraki Barak", "AF-LOG"),  # a health centre
         ("Madrasa Nazamia Khost", "Khost", "AF-KHO"),  # a span of the words left: the capital
-        ("High School, Chaharikar", "Chaharikar", "AF-PAR"),  # the place after a comma
+        ("High School, Jabalussaraj", "Jabalussaraj", "AF-PAR"),  # the place after a comma
         ("Ghazni High School No. 2", "Ghazni", "AF-GHA"),
         ("Bagram Air Base", "Bagram", "AF-PAR"),
         ("لیسه هرات", "Herat", "AF-HER"),  # a lycee, in Dari
