@@ -40,7 +40,7 @@ from geomap._json import has_lone_surrogate, load_json
 from geomap._text import read_text
 from geomap._threads import concurrently
 from geomap.dates import date_problem, day_first_problem, parse_date, parse_date_column
-from geomap.errors import InputError, row_message
+from geomap.errors import InputError, row_message, shown
 from geomap.precision import DATE_PRECISION, PLACE_PRECISION
 from geomap.precision import LEVELS as PRECISION_LEVELS
 from geomap.schema import DATE, LAT, LEVEL, LON, NOTE, PLACE, REQUIRED_REPORT_COLUMNS, SOURCE, STATUS
@@ -411,11 +411,40 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
         for line, fields in records[1:]
         if len(fields) != len(header)
     ]
+    problems += _open_quote_problems(path, records[1:], header, delimiter)
     if problems:
         raise ReportsError(str(path), problems)
     body = records[1:]
     frame = pd.DataFrame([[restore_formulas(f) for f in fields] for _, fields in body], columns=header, dtype=object)
     return frame, [line for line, _ in body]
+
+
+def _open_quote_problems(
+    path: Path, records: list[tuple[int, list[str]]], header: list[str], delimiter: str
+) -> list[str]:
+    """A value running over lines that read as records of their own: a quote left open has swallowed them.
+
+    A note may span lines; a line of it holding as many fields as the header (three or more) is a row
+    the quote took in, and it would be lost without a word.
+    """
+    if len(header) < 3:
+        return []
+    problems = []
+    for line, fields in records:
+        for column, value in zip(header, fields, strict=False):
+            if "\n" not in value and "\r" not in value:
+                continue
+            lines = value.splitlines()
+            taken = [text for text in lines[1:] if len(split_record(text, delimiter) or ()) >= len(header)]
+            if taken:
+                why = (
+                    f"a quote opened in this value takes in the next {len(lines) - 1} line(s), {len(taken)} of "
+                    f"them rows of their own (the first: {shown(taken[0])}); close the quote, or double a quote "
+                    'inside a quoted value ("")'
+                )
+                problems.append(row_message(str(path), line, column, lines[0], why))
+                break
+    return problems
 
 
 def ragged_problems(path: Path, ragged: RaggedRows) -> list[str]:

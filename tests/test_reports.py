@@ -145,6 +145,30 @@ def test_blank_lines_keep_row_numbers_and_ragged_rows_are_named(tmp_path):
     assert "4 fields where the header has 3" in info.value.problems[0]
 
 
+def test_a_quote_left_open_does_not_swallow_the_rows_after_it(tmp_path):
+    path = write(
+        tmp_path,
+        'date,place,status,note\n2021-08-06,Zaranj,taliban,"he said ""fell"" today\n2021-08-07,Sheberghan,taliban,x\n'
+        '2021-08-08,Kunduz,taliban,"y"\n2021-08-10,Kabul,taliban,w\n',
+    )
+    with pytest.raises(ReportsError) as info:
+        read_reports(path)
+    [problem] = info.value.problems
+    assert problem.startswith(f"{path}, row 2, column 'note': 'he said \"fell\" today': a quote opened in this value")
+    assert "takes in the next 2 line(s), 2 of them rows of their own (the first: '2021-08-07,Sheberghan,taliban,x')" in problem
+
+
+def test_a_note_over_several_lines_is_read(tmp_path):
+    path = write(
+        tmp_path,
+        'date,place,status,note\n2021-08-06,Zaranj,taliban,"the governor, the police chief\nand the mayor left"\n'
+        "2021-08-07,Sheberghan,taliban,x\n",
+    )
+    reports = read_reports(path)
+    assert reports["place"].tolist() == ["Zaranj", "Sheberghan"]
+    assert reports["note"].iloc[0] == "the governor, the police chief\nand the mayor left"
+
+
 def test_header_only_duplicates_and_non_text(tmp_path):
     with pytest.raises(InputError, match="there are no reports"):
         read_reports(write(tmp_path, "date,place,status\n"))
