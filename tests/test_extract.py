@@ -563,6 +563,22 @@ def test_descriptors_brackets_and_asides_before_the_place(text):
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kandahar, the second city after Kabul, fell on Thursday.", {("AF-KAN", "taliban")}),
+        ("Sheberghan, a stronghold of Dostum north of Andkhoy, fell on Friday.", {("AF-JOW", "taliban")}),
+        (
+            "Herat and Kandahar, the two largest cities after Kabul, are under siege.",
+            {("AF-HER", "contested"), ("AF-KAN", "contested")},
+        ),
+        ("Herat, Kandahar and Ghazni fell within a week.", {(i, "taliban") for i in ("AF-HER", "AF-KAN", "AF-GHA")}),
+    ],
+)
+def test_a_place_named_in_an_aside_about_another_is_not_what_fell(text, expected):
+    assert pairs(text) == expected
+
+
 def test_date_carried_from_the_sentence_before_and_counted_from_it():
     text = (
         "On Tuesday the Taliban entered Kunduz after a week of fighting. They captured Taloqan too. "

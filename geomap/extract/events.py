@@ -583,6 +583,12 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
                 continue  # "Tarinkot, 110 km north of Kandahar, fell": Kandahar only locates Tarinkot
             if gap.lstrip().startswith(",") and re.search(r"\bof\s+(?:the\s+)?$", sentence[: mention.start]):
                 continue  # "Qala-i-Naw, the capital of Badghis, changed hands": Badghis describes
+            if (
+                gap.lstrip().startswith(",")
+                and index
+                and _APPOSITION_OPENING.fullmatch(sentence[mentions[index - 1].end : mention.start])
+            ):
+                continue  # "Kandahar, the second city after Kabul, fell": Kabul is named in an aside about Kandahar
             raw_gap = gap
             gap = _without_asides(gap)
             if _NEGATION.search(raw_gap.rsplit(",", 1)[-1]) and not _NEGATION.search(gap):
@@ -612,6 +618,9 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
         anchor = mention.start
     return found
 
+
+# ", the second city after ", ", once home to ": a noun phrase set off by a comma after a place, describing it
+_APPOSITION_OPENING = re.compile(r"\s*,\s*(?:the|a|an|its|once|now|home|one|another|also)\b[^,;:()]*?\s", re.I)
 
 # "a week after", "since": the clause that follows tells of an earlier time than the sentence's ("held out for a
 # month before the city was overrun" is news of the fall)
