@@ -92,10 +92,17 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
         "[, source, note, lat, lon, level, place_precision, date_precision]",
     )
     p.add_argument("--sheet", metavar="NAME", help="worksheet of an .xlsx reports file: name or number (default: 1)")
-    p.add_argument(
+    order = p.add_mutually_exclusive_group()
+    order.add_argument(
         "--day-first",
         action="store_true",
         help="read dates written with numbers day first (15/08/2021, 05.08.2021: 5 August) besides YYYY-MM-DD",
+    )
+    order.add_argument(
+        "--month-first",
+        action="store_true",
+        help="read dates written with numbers month first, as American spreadsheets save them (8/15/2021; "
+        "08/05/2021: 5 August) besides YYYY-MM-DD",
     )
     g = p.add_argument_group("areas")
     g.add_argument(
@@ -231,6 +238,7 @@ def _timeline_from_args(
             strict=args.strict,
             sheet=_sheet(args.sheet),
             day_first=args.day_first,
+            month_first=args.month_first,
             min_precision=getattr(args, "min_precision", None),
             engine=args.engine,
             **extra,

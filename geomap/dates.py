@@ -35,26 +35,42 @@ _ISO_DATE = re.compile(rf"^\s*{_DATE}\s*$")
 _ISO_DATE_TIME = re.compile(rf"^\s*{_DATE}{_TIME}\s*$")
 _NUMERIC_DATE = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\s*$")
 _YEAR_FIRST = re.compile(r"^\s*\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}\s*$")
-# A date written day first with a four-digit year, as European spreadsheets save it: 15/08/2021, 15.08.2021.
-_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+# A date written with numbers and a four-digit year, day or month first, as spreadsheets save it: 15/08/2021,
+# 15.08.2021 (day first, European), 8/15/2021 (month first, American).
+_NUMBERED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 #: How to read numeric dates written day first, said in messages.
 DAY_FIRST_HINT = "or read the file's dates day first (--day-first, day_first=True)"
+#: How to read numeric dates written month first, said in messages.
+MONTH_FIRST_HINT = "or read the file's dates month first (--month-first, month_first=True)"
+
+
+def check_order(day_first: bool, month_first: bool) -> None:
+    """Refuse ``day_first`` and ``month_first`` together (an :class:`InputError`)."""
+    if day_first and month_first:
+        raise InputError("day_first and month_first: a file writes its dates one way; give one of them")
 
 
 def day_first_problem(value: object) -> str:
-    """:func:`date_problem` of a reports file's date, saying how to read the file's dates day first when a
-    real date written day first with a four-digit year might be meant ("05/08/2021", "15.08.2021")."""
+    """:func:`date_problem` of a reports file's date, saying how to read the file's dates day or month first
+    when a real date written so with a four-digit year might be meant ("05/08/2021", "15.08.2021",
+    "8/15/2021")."""
     problem = date_problem(value)
-    written = _DAY_FIRST.match(_date_text(value))
-    if problem.startswith(("ambiguous date", "day/month date")) and written is not None:
-        day, month, year = (int(p) for p in written.groups())
-        try:
-            real = in_range(dt.date(year, month, day))
-        except ValueError:
-            real = False
-        if real:
-            return f"{problem}, {DAY_FIRST_HINT}"
-    return problem
+    written = _NUMBERED.match(_date_text(value))
+    if not problem.startswith(("ambiguous date", "day/month date", "month/day date")) or written is None:
+        return problem
+    first, second, year = (int(p) for p in written.groups())
+    hints = [hint for hint, (day, month) in ((DAY_FIRST_HINT, (first, second)), (MONTH_FIRST_HINT, (second, first)))
+             if _real(year, month, day)]  # fmt: skip
+    if len(hints) == 2:
+        return f"{problem}, {hints[0]} or month first (--month-first, month_first=True)"
+    return f"{problem}, {hints[0]}" if hints else problem
+
+
+def _real(year: int, month: int, day: int) -> bool:
+    try:
+        return in_range(dt.date(year, month, day))
+    except ValueError:
+        return False
 
 
 _OUT_OF_RANGE = f"outside the supported dates ({SUPPORTED_RANGE}); check the year"
@@ -114,13 +130,16 @@ def parse_date(value: str | dt.date, what: str = "date") -> dt.date:
     return day
 
 
-def parse_date_column(series: pd.Series, *, day_first: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def parse_date_column(
+    series: pd.Series, *, day_first: bool = False, month_first: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Parse a column of report dates at once.
 
     Cells may be ``YYYY-MM-DD`` text (optionally with a real time of day, which is
     dropped), ``datetime.date``/``datetime`` objects or a datetime64 column; with
     ``day_first``, also ``DD/MM/YYYY``, ``DD.MM.YYYY`` and ``DD-MM-YYYY`` (the file
-    states its order once: 05/08/2021 is 5 August).
+    states its order once: 05/08/2021 is 5 August); with ``month_first``, ``MM/DD/YYYY``
+    and the like (8/5/2021 is 5 August, as American spreadsheets write it).
 
     Returns
     -------
@@ -133,7 +152,8 @@ def parse_date_column(series: pd.Series, *, day_first: bool = False) -> tuple[np
         values = values.dt.normalize()
         days = values.to_numpy("datetime64[ns]")
         return days, values.isna().to_numpy()
-    if not day_first and _all_plain_iso(series):
+    check_order(day_first, month_first)
+    if not (day_first or month_first) and _all_plain_iso(series):
         # The common case without a Python loop: every cell is exactly YYYY-MM-DD.
         parsed = pd.Series(pd.to_datetime(series, format="%Y-%m-%d", errors="coerce"), index=series.index)
         parsed = parsed.where(parsed.dt.year.between(MIN_DATE.year, MAX_DATE.year))
@@ -141,12 +161,13 @@ def parse_date_column(series: pd.Series, *, day_first: bool = False) -> tuple[np
     text = series.astype(object).map(_date_text)
     parts = text.str.extract(_ISO_DATE_TIME).apply(pd.to_numeric, errors="coerce")
     year, month, day, hour, minute, second = (parts[k] for k in range(6))
-    if day_first:
-        written = text.str.extract(_DAY_FIRST).apply(pd.to_numeric, errors="coerce")
+    if day_first or month_first:
+        written = text.str.extract(_NUMBERED).apply(pd.to_numeric, errors="coerce")
         numeric = written[2].notna().to_numpy()
+        day_at, month_at = (0, 1) if day_first else (1, 0)
         if numeric.any():
             year, month, day = (pd.Series(np.where(numeric, written[k], old), index=series.index)
-                                for k, old in ((2, year), (1, month), (0, day)))  # fmt: skip
+                                for k, old in ((2, year), (month_at, month), (day_at, day)))  # fmt: skip
     clock_ok = (hour.isna() | (hour < 24)) & (minute.isna() | (minute < 60)) & (second.isna() | (second < 60))
     year_ok = year.between(MIN_DATE.year, MAX_DATE.year)
     usable = year_ok & clock_ok & month.between(1, 12) & day.between(1, 31)
@@ -167,16 +188,24 @@ def _all_plain_iso(series: pd.Series) -> bool:
         return False
 
 
-def date_problem(value: object, *, day_first: bool = False) -> str:
+def date_problem(value: object, *, day_first: bool = False, month_first: bool = False) -> str:
     """Why a report's date cell is not a supported date, and what to write instead."""
     text = _date_text(value).strip()
-    if day_first and _NUMERIC_DATE.match(text) and not _DAY_FIRST.match(text):
-        return "a two-digit year; write the year in full (15/08/2021) or the date as YYYY-MM-DD"
-    written = _DAY_FIRST.match(text) if day_first else None
+    ordered = day_first or month_first
+    if ordered and _NUMERIC_DATE.match(text) and not _NUMBERED.match(text):
+        example = "15/08/2021" if day_first else "08/15/2021"
+        return f"a two-digit year; write the year in full ({example}) or the date as YYYY-MM-DD"
+    written = _NUMBERED.match(text) if ordered else None
     if written is not None:
         if not MIN_DATE.year <= int(written.group(3)) <= MAX_DATE.year:
             return _OUT_OF_RANGE
-        return "no such day in the calendar (read day first); check the day and month"
+        first, second, year = (int(p) for p in written.groups())
+        if day_first and _real(year, first, second):
+            return f"no such day in the calendar (read day first); {MONTH_FIRST_HINT.replace('or read', 'read')}"
+        if month_first and _real(year, second, first):
+            return f"no such day in the calendar (read month first); {DAY_FIRST_HINT.replace('or read', 'read')}"
+        order = "day" if day_first else "month"
+        return f"no such day in the calendar (read {order} first); check the day and month"
     if not text:
         return "empty date; write the date as YYYY-MM-DD"
     match = _ISO_DATE_TIME.match(text)

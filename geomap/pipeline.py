@@ -67,6 +67,7 @@ def build_timeline(
     min_precision: int | None = None,
     engine: Literal["pandas", "dask"] = "pandas",
     day_first: bool = False,
+    month_first: bool = False,
 ) -> ControlTimeline:
     """Read reports, geocode their places, join them to areas and build the control timeline.
 
@@ -109,6 +110,9 @@ def build_timeline(
     day_first
         Read dates written with numbers day first (``15/08/2021``, ``05.08.2021``: 5 August),
         as :func:`geomap.reports.read_reports` does.
+    month_first
+        Read dates written with numbers month first (``8/15/2021``: 15 August), as American
+        spreadsheets save them; not with ``day_first``.
     min_precision
         Keep only reports at least this precise in place and date (1-3, see
         :mod:`geomap.precision`); ``None`` keeps all. The number left out is
@@ -177,7 +181,15 @@ def build_timeline(
         provinces_later=True,  # the area columns are left to write (place(), below), and with them the provinces
     )
     on_points = ahead.start if min_precision is None and engine == "pandas" and bad_dates is None else None
-    table = read_reports(reports, scheme=scheme, bounds=bounds, sheet=sheet, on_points=on_points, day_first=day_first)
+    table = read_reports(
+        reports,
+        scheme=scheme,
+        bounds=bounds,
+        sheet=sheet,
+        on_points=on_points,
+        day_first=day_first,
+        month_first=month_first,
+    )
     if min_precision is not None:
         table = _geocoded_precision(table, geocoder, None if boundaries is None else areas)
     keep = keep_mask(table, min_precision)
@@ -445,6 +457,7 @@ def _build_in_chunks(
     text_dir: str | os.PathLike[str] | None = None,
     text_on_demand: bool = False,
     day_first: bool = False,
+    month_first: bool = False,
 ) -> ControlTimeline:
     """:func:`build_timeline` on a plain CSV file read a chunk at a time (see :func:`build_timeline_lean`).
 
@@ -504,7 +517,13 @@ def _build_in_chunks(
     for frame, rows in _checked_chunks(plain_csv_chunks(path, delimiter=delimiter, skip=later, blank=blank), path):
         try:
             table = validate_reports(
-                frame, scheme=scheme, source_name=str(path), rows=rows, bounds=bounds, day_first=day_first
+                frame,
+                scheme=scheme,
+                source_name=str(path),
+                rows=rows,
+                bounds=bounds,
+                day_first=day_first,
+                month_first=month_first,
             )
         except ReportsError as exc:
             problems += exc.problems

@@ -39,7 +39,7 @@ from geomap._fastcsv import RaggedRows, read_plain_csv, read_typed_csv
 from geomap._json import has_lone_surrogate, load_json
 from geomap._text import read_text
 from geomap._threads import concurrently
-from geomap.dates import date_problem, day_first_problem, parse_date, parse_date_column
+from geomap.dates import check_order, date_problem, day_first_problem, parse_date, parse_date_column
 from geomap.errors import InputError, row_message, shown
 from geomap.precision import DATE_PRECISION, PLACE_PRECISION
 from geomap.precision import LEVELS as PRECISION_LEVELS
@@ -81,6 +81,7 @@ def read_reports(
     sheet: str | int | None = None,
     on_points: Callable[[np.ndarray, np.ndarray], None] | None = None,
     day_first: bool = False,
+    month_first: bool = False,
 ) -> pd.DataFrame:
     """Read and validate reports from a CSV, TSV, JSON or Excel file, a DataFrame or a list of records.
 
@@ -102,8 +103,11 @@ def read_reports(
         first sheet by default.
     day_first
         Read dates written with numbers day first, as spreadsheets of many countries save them
-        (``15/08/2021``, ``05.08.2021``: 5 August), besides ``YYYY-MM-DD``. Without it such a
-        date is refused, with what it would be when that can be told.
+        (``15/08/2021``, ``05.08.2021``: 5 August), besides ``YYYY-MM-DD``. Without it (or
+        ``month_first``) such a date is refused, with what it would be when that can be told.
+    month_first
+        Read dates written with numbers month first, as American spreadsheets save them
+        (``8/15/2021``, ``08/05/2021``: 5 August); not with ``day_first``.
     on_points
         Called with every report's ``(lon, lat)`` (in order) as soon as the file's values are
         checked, when a large CSV file gives coordinates in every row, so that work on them (the
@@ -133,12 +137,15 @@ def read_reports(
     """
     if not isinstance(scheme, StatusScheme):
         raise InputError(f"scheme: expected a StatusScheme (see geomap.load_scheme), got {type(scheme).__name__}")
-    if isinstance(reports, str | os.PathLike) and sheet is None and not day_first:
+    check_order(day_first, month_first)
+    if isinstance(reports, str | os.PathLike) and sheet is None and not (day_first or month_first):
         plain = _read_plain_reports(Path(reports), scheme=scheme, bounds=bounds, on_points=on_points)
         if plain is not None:
             return plain
     name, frame, rows = read_table(reports, sheet=sheet)
-    return validate_reports(frame, scheme=scheme, source_name=name, rows=rows, bounds=bounds, day_first=day_first)
+    return validate_reports(
+        frame, scheme=scheme, source_name=name, rows=rows, bounds=bounds, day_first=day_first, month_first=month_first
+    )
 
 
 def _geometry_name(frame: pd.DataFrame) -> str | None:
@@ -480,12 +487,14 @@ def validate_reports(
     rows: list[int] | np.ndarray | None = None,
     bounds: tuple[float, float, float, float] | None = AFGHANISTAN_BOUNDS,
     day_first: bool = False,
+    month_first: bool = False,
 ) -> pd.DataFrame:
     """Validate a raw reports table; see :func:`read_reports` for the result.
 
-    ``rows`` gives the row number to report for each record (default: 1, 2, ...); ``day_first`` as
-    in :func:`read_reports`.
+    ``rows`` gives the row number to report for each record (default: 1, 2, ...); ``day_first`` and
+    ``month_first`` as in :func:`read_reports`.
     """
+    check_order(day_first, month_first)
     _refuse_lone_surrogates(frame, source_name, rows)
     lowered = [str(c).strip().lower() for c in frame.columns]
     below = None if {DATE, STATUS} <= set(lowered) else _header_below(frame)
@@ -533,8 +542,10 @@ def validate_reports(
             row = int(row_numbers[i])
             problems.append((row, order, row_message(source_name, row, column, value, reason)))
 
-    dates, date_bad = _parse_dates(frame[DATE], day_first=day_first)
-    bad(date_bad, DATE, 0, partial(date_problem, day_first=True) if day_first else day_first_problem)
+    dates, date_bad = _parse_dates(frame[DATE], day_first=day_first, month_first=month_first)
+    ordered = day_first or month_first
+    bad(date_bad, DATE, 0, partial(date_problem, day_first=day_first, month_first=month_first) if ordered
+        else day_first_problem)  # fmt: skip
 
     if not named_by_points:
         places = _text(frame[PLACE])
@@ -944,14 +955,17 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
 
 
-def _parse_dates(series: pd.Series, *, day_first: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def _parse_dates(
+    series: pd.Series, *, day_first: bool = False, month_first: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """:func:`geomap.dates.parse_date_column`; Arrow-backed text is parsed once per distinct cell."""
+    order = {"day_first": day_first, "month_first": month_first}
     if not isinstance(series.dtype, pd.StringDtype) or len(series) < 1000:
-        return parse_date_column(series, day_first=day_first)
+        return parse_date_column(series, **order)
     codes, distinct = pd.factorize(series, use_na_sentinel=False)
     if len(distinct) > len(series) // 2:
-        return parse_date_column(series, day_first=day_first)
-    days, bad = parse_date_column(pd.Series(distinct, dtype=series.dtype), day_first=day_first)
+        return parse_date_column(series, **order)
+    days, bad = parse_date_column(pd.Series(distinct, dtype=series.dtype), **order)
     return days[codes], bad[codes]
 
 

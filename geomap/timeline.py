@@ -214,7 +214,7 @@ class ControlTimeline:
         **options
             The keyword options of :func:`geomap.pipeline.build_timeline`
             (``level``, ``boundaries``, ``scheme``, ``geocoder``, ``dates``,
-            ``freq``, ``aggregate``, ``strict``, ``sheet``, ``day_first``, ``min_precision``,
+            ``freq``, ``aggregate``, ``strict``, ``sheet``, ``day_first``, ``month_first``, ``min_precision``,
             ``engine``).
 
         Returns

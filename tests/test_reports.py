@@ -57,7 +57,8 @@ def test_every_bad_row_is_reported_at_once(tmp_path):
     assert len(problems) == 5
     assert problems[0] == (
         f"{path}, row 3, column 'date': '12/08/2021': ambiguous date (day and month order unknown); "
-        "write it as YYYY-MM-DD, or read the file's dates day first (--day-first, day_first=True)"
+        "write it as YYYY-MM-DD, or read the file's dates day first (--day-first, day_first=True) "
+        "or month first (--month-first, month_first=True)"
     )
     assert "row 4, column 'date': '2021-02-30': no such day" in problems[1]
     assert "row 5, column 'place': '': empty place" in problems[2]
@@ -547,8 +548,35 @@ def test_dates_written_day_first_are_read_when_the_file_says_so(tmp_path):
     with pytest.raises(ReportsError) as info:
         read_reports(path, day_first=True)
     assert [p.split(": ", 2)[-1] for p in info.value.problems] == [
-        "no such day in the calendar (read day first); check the day and month"
-    ] * 2
+        "no such day in the calendar (read day first); check the day and month",
+        "no such day in the calendar (read day first); read the file's dates month first (--month-first, "
+        "month_first=True)",
+    ]
+
+
+def test_dates_written_month_first_are_read_when_the_file_says_so(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "date,place,status\n8/13/2021,Herat,taliban\n08/05/2021,Zaranj,taliban\n2021-08-15,Kabul,taliban\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReportsError) as info:
+        read_reports(path)
+    assert info.value.problems[0].endswith(
+        "'8/13/2021': month/day date; write it as YYYY-MM-DD (2021-08-13), "
+        "or read the file's dates month first (--month-first, month_first=True)"
+    )
+    days = read_reports(path, month_first=True)["date"].dt.strftime("%Y-%m-%d").tolist()
+    assert days == ["2021-08-13", "2021-08-05", "2021-08-15"]  # 08/05 is 5 August, not 8 May
+    path.write_text("date,place,status\n31/12/2021,Kabul,taliban\n8/13/21,Herat,taliban\n", encoding="utf-8")
+    with pytest.raises(ReportsError) as info:
+        read_reports(path, month_first=True)
+    assert [p.split(": ", 2)[-1] for p in info.value.problems] == [
+        "no such day in the calendar (read month first); read the file's dates day first (--day-first, day_first=True)",
+        "a two-digit year; write the year in full (08/15/2021) or the date as YYYY-MM-DD",
+    ]
+    with pytest.raises(InputError, match="day_first and month_first: a file writes its dates one way"):
+        read_reports(path, day_first=True, month_first=True)
 
 
 def test_a_reports_file_naming_the_province_column_twice_is_refused_as_before(tmp_path):
