@@ -199,10 +199,10 @@ def date_problem(value: object, *, day_first: bool = False, month_first: bool = 
     if written is not None:
         if not MIN_DATE.year <= int(written.group(3)) <= MAX_DATE.year:
             return _OUT_OF_RANGE
-        first, second, year = (int(p) for p in written.groups())
-        if day_first and _real(year, first, second):
+        before, after, written_year = (int(p) for p in written.groups())
+        if day_first and _real(written_year, before, after):
             return f"no such day in the calendar (read day first); {MONTH_FIRST_HINT.replace('or read', 'read')}"
-        if month_first and _real(year, second, first):
+        if month_first and _real(written_year, after, before):
             return f"no such day in the calendar (read month first); {DAY_FIRST_HINT.replace('or read', 'read')}"
         order = "day" if day_first else "month"
         return f"no such day in the calendar (read {order} first); check the day and month"
