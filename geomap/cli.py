@@ -1006,6 +1006,7 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="file with one name per line, or a CSV, TSV, JSON or .xlsx reports file with a 'place' column "
         "('-': standard input)",
     )
+    p.add_argument("--sheet", metavar="NAME", help="worksheet of an .xlsx --input file: name or number (default: 1)")
     p.add_argument("-o", "--output", metavar="FILE.csv", help="write the CSV here (atomically) instead of stdout")
     p.add_argument(
         "--strict",
@@ -1053,7 +1054,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         _check_extension(args.output, CSV_EXTENSIONS, flag="-o", writes="geomap geocode writes a CSV table")
     names = list(args.names)
     if args.input:
-        names += read_place_names(args.input)
+        names += read_place_names(args.input, sheet=_sheet(args.sheet))
     if not any(name.strip() for name in names):
         raise InputError("geocode: no names given; pass NAME ... or --input FILE (--input - reads standard input)")
     from geomap._csv import csv_text

@@ -484,7 +484,7 @@ def _district_index() -> tuple[shapely.STRtree, np.ndarray, np.ndarray]:
     return tree, districts[DISTRICT_ID].to_numpy(dtype=object), districts["name"].to_numpy(dtype=object)
 
 
-def read_place_names(path: str | os.PathLike[str]) -> list[str]:
+def read_place_names(path: str | os.PathLike[str], *, sheet: str | int | None = None) -> list[str]:
     """Read place names from a text file (one per line) or a table (CSV, TSV, JSON, .xlsx) with a ``place`` column.
 
     A file is read as CSV when its name ends in ``.csv`` or its first line is a CSV
@@ -498,6 +498,8 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
     ----------
     path
         The file to read (UTF-8), or ``"-"`` for standard input (names or CSV text).
+    sheet
+        The worksheet of an ``.xlsx`` file: its name or 1-based position; the first by default.
 
     Returns
     -------
@@ -547,7 +549,7 @@ def read_place_names(path: str | os.PathLike[str]) -> list[str]:
     from geomap.reports import read_table
 
     try:
-        _, frame, _ = read_table(path)  # the same reader as reports files (CSV, TSV, JSON, Excel)
+        _, frame, _ = read_table(path, sheet=sheet)  # the same reader as reports files (CSV, TSV, JSON, Excel)
     except InputError as exc:
         if "is empty" in str(exc):  # said of a reports file: a header row with date, place, status
             raise InputError(

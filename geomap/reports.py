@@ -271,6 +271,31 @@ MAX_SHEET_CELLS = 20_000_000
 _TITLE_ROWS = 10
 
 
+def _holds_reports(header: list[Any]) -> bool:
+    """Whether a header row names a reports table's date and status."""
+    return {DATE, STATUS} <= {str(v).strip().lower() for v in header}
+
+
+def _holds_reports_or_places(header: list[Any]) -> bool:
+    """Whether a header row names a reports table's date and status, or a names table's place."""
+    return _holds_reports(header) or PLACE in {str(v).strip().lower() for v in header}
+
+
+def _first_rows_header(sheet: Any) -> list[Any]:
+    """The first row among a worksheet's first rows that names date and status, or ``[]`` (read no further)."""
+    for values in sheet.iter_rows(max_row=_TITLE_ROWS + 1, values_only=True):
+        if _holds_reports(["" if v is None else v for v in values]):
+            return list(values)
+    return []
+
+
+def _quoted_sheet(name: str) -> str:
+    """A sheet's name as written on a command line (quoted when it holds spaces or shell characters)."""
+    import shlex
+
+    return shlex.quote(name)
+
+
 def _sheet_rows(sheet: Any) -> list[tuple[int, list[Any]]]:
     """The non-empty rows of a worksheet with their row numbers, the first (the header) cut after its last
     filled cell and the others read only that wide: a stray cell far to the right or far below (XFD1,
@@ -367,6 +392,13 @@ def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame
             rows = _sheet_rows(book[chosen])
         except InputError as exc:
             raise InputError(f"{name}: {exc}") from None
+        if sheet is None and len(names) > 1 and not _holds_reports_or_places(rows[0][1] if rows else []):
+            elsewhere = [n for n in names[1:] if _holds_reports(_first_rows_header(book[n]))]
+            if elsewhere:
+                raise InputError(
+                    f"{name}: no date, place, status header on the first sheet; sheet {elsewhere[0]!r} has one: "
+                    f"give --sheet {_quoted_sheet(elsewhere[0])} (sheet={elsewhere[0]!r})"
+                )
         extent = book[chosen].max_row if isinstance(book[chosen].max_row, int) else 0
     finally:
         book.close()

@@ -263,6 +263,28 @@ def test_xlsx_first_sheet_or_named_sheet_with_spreadsheet_rows(tmp_path):
         read_reports(path, sheet="Sept")
 
 
+def test_reports_on_a_later_sheet_are_pointed_to(tmp_path):
+    path = _workbook(
+        tmp_path / "reports.xlsx",
+        {
+            "Notes": [("this workbook holds the August reports",)],
+            "Aug reports": [("date", "place", "status"), ("2021-08-06", "Zaranj", "taliban")],
+        },
+    )
+    with pytest.raises(InputError) as info:
+        read_reports(path)
+    assert str(info.value) == (
+        f"{path} (sheet 'Notes'): no date, place, status header on the first sheet; sheet 'Aug reports' has one: "
+        "give --sheet 'Aug reports' (sheet='Aug reports')"
+    )
+    assert read_reports(path, sheet="Aug reports")["place"].tolist() == ["Zaranj"]
+    from geomap.geocode import read_place_names
+
+    assert read_place_names(path, sheet=2) == ["Zaranj"]
+    names = _workbook(tmp_path / "names.xlsx", {"Names": [("place",), ("Herat",)], "Reports": [("date", "status")]})
+    assert read_place_names(names) == ["Herat"]  # a names table on the first sheet is read as it is
+
+
 def test_a_workbook_saved_under_a_csv_name_is_named(tmp_path):
     path = _workbook(tmp_path / "book.xlsx", {"S": [("date", "place", "status")]})
     renamed = tmp_path / "book.csv"
