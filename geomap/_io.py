@@ -110,8 +110,11 @@ def _same_stem_on_disk(folder: Path, stem: str, parts: Iterable[str]) -> list[Pa
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike[str], *, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it over ``path`` on success.
+
+    The temporary file ends in ``suffix`` (default: ``path``'s own), as writers that judge a file by its
+    extension (GDAL's GeoPackage driver) want it.
 
     Missing parent folders are created. On any exception the temporary file is removed and an existing
     ``path`` is left exactly as it was, so a failed write never leaves a 0-byte or half-written file.
@@ -122,7 +125,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(target.parent)
         fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.{os.getpid()}-", suffix=TEMP_MARK + target.suffix, dir=target.parent
+            prefix=f".{target.name}.{os.getpid()}-",
+            suffix=TEMP_MARK + (target.suffix if suffix is None else suffix),
+            dir=target.parent,
         )
     except OSError as exc:
         raise OutputError(f"{path}: cannot write here ({exc.strerror or exc}); choose a writable folder") from None
@@ -241,8 +246,11 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     return Path(path)
 
 
-def write_with_atomic(path: str | os.PathLike[str], writer: Callable[[Path], object]) -> Path:
-    """Call ``writer(tmp_path)`` and move the result over ``path`` atomically."""
-    with atomic_path(path) as tmp:
+def write_with_atomic(
+    path: str | os.PathLike[str], writer: Callable[[Path], object], *, suffix: str | None = None
+) -> Path:
+    """Call ``writer(tmp_path)`` and move the result over ``path`` atomically (``suffix`` as for
+    :func:`atomic_path`)."""
+    with atomic_path(path, suffix=suffix) as tmp:
         writer(tmp)
     return Path(path)

@@ -374,7 +374,8 @@ def export(
         if kind == "gpkg":
             write_gpkg_style(tmp, timeline.scheme, layer=GPKG_LAYER, shape=shape)
 
-    return write_with_atomic(path, write)
+    # the temporary file carries the format's extension: GDAL warns of a GeoPackage named otherwise
+    return write_with_atomic(path, write, suffix=".gpkg" if kind == "gpkg" else None)
 
 
 def format_of(path: Path, format: str | None, *, option: str = "format=") -> str:

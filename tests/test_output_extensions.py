@@ -234,3 +234,12 @@ def test_long_names_are_cut_in_geocode_strict_and_unmapped_actors(tmp_path, caps
     assert len(warnings) == 1
     assert f"'{actor[:59]}... (100,011 characters): no side in the actor mapping" in warnings[0]
     assert len(warnings[0]) < 300
+
+
+def test_a_geopackage_named_without_its_extension_is_written_without_a_gdal_warning(tmp_path, capsys):
+    reports = _reports(tmp_path)
+    assert main(["export", str(reports), "-o", str(tmp_path / "control"), "--format", "gpkg"]) == 0
+    err = capsys.readouterr().err
+    assert "extension" not in err and "geomap-tmp" not in err
+    assert (tmp_path / "control").read_bytes()[:16] == b"SQLite format 3\x00"
+    assert [p.name for p in tmp_path.iterdir() if "geomap-tmp" in p.name] == []
