@@ -171,8 +171,8 @@ def _add_raw_csv(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--raw-csv",
         action="store_true",
-        help="write the cells of every CSV this command writes as they are; by default text starting with = + - @ gets a leading ' so spreadsheets show it instead of "
-        "running it as a formula",
+        help="write the cells of every CSV this command writes as they are; by default text starting with "
+        "= + - @ gets a leading ' so spreadsheets show it instead of running it as a formula",
     )
 
 
