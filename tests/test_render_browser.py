@@ -159,6 +159,7 @@ def test_self_contained_map_loads_offline_with_one_path_per_area(square_timeline
         "rgb({}, {}, {})".format(*(int(c[i : i + 2], 16) for i in (1, 3, 5))) for c in COLOR.values()
     ]
     assert page.text_content(".geomap-range") == "3 areas, 4 reporting dates, reports 1 Aug 2021 \u2013 7 Aug 2021"
+    assert page.title() == "Control of areas by date"  # no title given: the browser tab still says what it is
     # Contested is hatched on the map and in the legend, so it reads without colour.
     assert hatched(page) == Counter({COLOR["contested"]: 1})
     assert page.eval_on_selector_all(".geomap-counts .geomap-hatch", "els => els.length") == 1

@@ -130,7 +130,8 @@ function geomapControlMap(map, opts) {
   }
   var container = map.getContainer();
   if (opts.plain_background) container.classList.add("geomap-plain");
-  if (data.title) { try { document.title = data.title; } catch (e) {} }
+  // the browser tab says what the page is: the title, or the control of its areas by date
+  try { document.title = data.title || ("Control of " + noun() + " by date"); } catch (e) {}
 
   // An area whose status rests only on reports with an approximate place or date is drawn lighter.
   function impreciseAt(i, d) {
