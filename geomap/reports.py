@@ -247,7 +247,14 @@ def read_table(
     text = read_text(path, what="reports file")
     if suffix == ".json":
         return str(path), _json_frame(path, text), None
+    declared = _SEPARATOR_LINE.match(text)
+    if declared is not None:  # Excel's "sep=;" line: the delimiter, said; a blank line keeps the rows' numbers
+        return str(path), *_csv_frame(path, "\n" + text[declared.end() :], delimiter=declared.group(1))
     return (str(path), *_csv_frame(path, text, delimiter="\t" if suffix == ".tsv" else sniff_delimiter(text)))
+
+
+# The first line Excel writes (and reads) to say a CSV file's delimiter: "sep=;".
+_SEPARATOR_LINE = re.compile(r'\ufeff?sep=([^"\r\n])\r?\n', re.IGNORECASE)
 
 
 def sniff_delimiter(text: str) -> str:

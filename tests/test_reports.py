@@ -160,6 +160,16 @@ def test_a_quote_left_open_does_not_swallow_the_rows_after_it(tmp_path):
     assert "(the first: '2021-08-07,Sheberghan,taliban,x')" in problem
 
 
+def test_excels_separator_line_says_the_delimiter(tmp_path):
+    path = write(tmp_path, "sep=;\r\ndate;place;status;note\r\n2021-08-06;Zaranj;taliban;a, b, c\r\n2021-08-07;Herat;x;y\r\n")
+    with pytest.raises(ReportsError) as info:
+        read_reports(path)
+    assert [p.split(": ", 1)[0] for p in info.value.problems] == [f"{path}, row 4, column 'status'"]
+    path.write_text("sep=;\ndate;place;status;note\n2021-08-06;Zaranj;taliban;a, b, c\n", encoding="utf-8")
+    reports = read_reports(path)
+    assert reports[["row", "place", "note"]].values.tolist() == [[3, "Zaranj", "a, b, c"]]
+
+
 def test_a_note_over_several_lines_is_read(tmp_path):
     path = write(
         tmp_path,
