@@ -161,7 +161,8 @@ def test_a_quote_left_open_does_not_swallow_the_rows_after_it(tmp_path):
 
 
 def test_excels_separator_line_says_the_delimiter(tmp_path):
-    path = write(tmp_path, "sep=;\r\ndate;place;status;note\r\n2021-08-06;Zaranj;taliban;a, b, c\r\n2021-08-07;Herat;x;y\r\n")
+    text = "sep=;\r\ndate;place;status;note\r\n2021-08-06;Zaranj;taliban;a, b, c\r\n2021-08-07;Herat;x;y\r\n"
+    path = write(tmp_path, text)
     with pytest.raises(ReportsError) as info:
         read_reports(path)
     assert [p.split(": ", 1)[0] for p in info.value.problems] == [f"{path}, row 4, column 'status'"]
