@@ -597,6 +597,12 @@ def validate_reports(
         bad(not_text.to_numpy(), PLACE, 1, "not a place name; write the name as text")
         empty_place = ((places == "") & ~not_text).to_numpy()
         places = with_admin_names(places, frame)  # "Arghandab" in the Zabul row: "Arghandab, Zabul"
+        given = [c for c in ADMIN_COLUMNS[0] if c in frame.columns]
+        for other in given[1:]:  # "province" and "admin1" both given: one place, one province
+            first, second = (_letters(_text(_first_of(frame[c]))) for c in (given[0], other))
+            disagree = (first.ne("") & second.ne("") & first.ne(second)).to_numpy()
+            bad(disagree, other, 1, f"not the province the {given[0]!r} column gives; keep one province column, "
+                "or make them agree")  # fmt: skip
         if LAT not in frame.columns or LON not in frame.columns:
             bad(empty_place, PLACE, 1, "empty place; name the place or remove the row")
 
@@ -894,6 +900,11 @@ def admin_column_names(columns: Iterable[object]) -> list[str]:
     return [c for c in found if c is not None]
 
 
+def _first_of(cells: pd.Series | pd.DataFrame) -> pd.Series:
+    """A column's cells; of a column named twice ("province,Province"), the first's."""
+    return cells.iloc[:, 0] if isinstance(cells, pd.DataFrame) else cells
+
+
 def with_admin_names(places: pd.Series, frame: pd.DataFrame) -> pd.Series:
     """``places`` (stripped text) with the province of ``frame``'s column of them after a comma.
 
@@ -901,25 +912,19 @@ def with_admin_names(places: pd.Series, frame: pd.DataFrame) -> pd.Series:
     ("Kandahar" in the Kandahar column stays "Kandahar", "Sar-e Pul" in the Sar-e-Pul column stays
     "Sar-e Pul", "Tagab, Kapisa" in the Kapisa column stays "Tagab, Kapisa").
     """
-    columns = admin_column_names(frame.columns)
+    columns = [c for c in ADMIN_COLUMNS[0] if c in frame.columns]
     if not columns:
         return places
+    admin = _text(_first_of(frame[columns[0]]))
+    for column in columns[1:]:  # a row the first column leaves blank: the next that names it
+        admin = admin.where(admin.ne(""), _text(_first_of(frame[column])))
     free = places.ne("")
-    parts = [_letters(part) for part in _comma_parts(places)]
-    out = places
-    for column in columns:
-        cells = frame[column]
-        if isinstance(cells, pd.DataFrame):  # the column named twice ("province,Province"): the first
-            cells = cells.iloc[:, 0]
-        admin = _text(cells)
-        written = _letters(admin)
-        add = free & admin.ne("")
-        for part in parts:
-            add &= part.ne(written)
-        add = add.to_numpy()
-        if add.any():
-            out = out.where(~add, out + ", " + admin)
-    return out
+    written = _letters(admin)
+    add = free & admin.ne("")
+    for part in [_letters(part) for part in _comma_parts(places)]:
+        add &= part.ne(written)
+    add = add.to_numpy()
+    return places.where(~add, places + ", " + admin) if add.any() else places
 
 
 def _header_below(frame: pd.DataFrame, looked_at: int = 10) -> int | None:

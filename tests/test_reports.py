@@ -518,6 +518,24 @@ def test_precision_numbers_beside_blank_cells_are_read(tmp_path):
         read_reports(frame)
 
 
+def test_two_province_columns_fill_each_other_and_may_not_disagree(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "date,place,status,province,admin1\n"
+        "2021-08-07,Qalat,taliban,Zabul,zabul\n"  # the same province, however written
+        "2021-08-08,Tagab,taliban,,Kapisa\n",  # the first column blank: the second names it
+        encoding="utf-8",
+    )
+    assert read_reports(path)["place"].tolist() == ["Qalat, Zabul", "Tagab, Kapisa"]
+    path.write_text("date,place,status,province,admin1\n2021-08-06,Arghandab,taliban,Zabul,Kandahar\n")
+    with pytest.raises(ReportsError) as info:
+        read_reports(path)
+    assert info.value.problems == [
+        f"{path}, row 2, column 'admin1': 'Kandahar': not the province the 'province' column gives; "
+        "keep one province column, or make them agree"
+    ]
+
+
 def test_a_province_column_says_where_the_place_lies(tmp_path):
     # a file that names the province in a column of its own: read into the place's name, so the geocoder
     # takes the place there and not a namesake elsewhere
