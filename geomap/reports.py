@@ -413,7 +413,9 @@ def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame
         raise InputError(f"{name}: the sheet is empty; it needs a header row with date, place, status")
     header = [str(h).strip() for h in rows[0][1]]
     width = len(header)
-    unsaved = _unsaved_formulas(path, chosen, rows, width, extent)
+    read = {DATE, PLACE, STATUS, SOURCE, NOTE, LAT, LON, LEVEL, PLACE_PRECISION, DATE_PRECISION, *ADMIN_COLUMNS[0]}
+    # only the columns geomap reads: a sum in a column of casualties is none of its business
+    unsaved = [u for u in _unsaved_formulas(path, chosen, rows, width, extent) if header[u[1]].lower() in read]
     if unsaved:
         why = (
             "a formula with no saved value (the workbook was written by a program that does not compute "

@@ -494,6 +494,19 @@ def test_formulas_without_saved_values_in_a_workbook_are_named_not_read_as_blank
     )
 
 
+def test_a_formula_in_a_column_geomap_does_not_read_is_left_alone(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["date", "place", "status", "casualties"])
+    sheet.append(["2021-08-12", "Herat", "taliban", 3])
+    sheet.append(["2021-08-13", "Ghazni", "taliban", "=D2*2"])
+    path = tmp_path / "reports.xlsx"
+    book.save(path)
+    assert read_reports(path)["place"].tolist() == ["Herat", "Ghazni"]
+
+
 def test_precision_numbers_beside_blank_cells_are_read(tmp_path):
     # a number column with a blank cell holds floats (2.0), in a DataFrame or from JSON nulls
     frame = pd.DataFrame(
