@@ -88,7 +88,8 @@ def _add_timeline_options(p: argparse.ArgumentParser) -> None:
     """Options shared by every command that builds a control timeline from a reports file."""
     p.add_argument(
         "reports",
-        help="reports file: CSV (UTF-8; comma, semicolon or tab), JSON or Excel .xlsx with date, place, status"
+        help="reports file: CSV (UTF-8; comma, semicolon or tab), JSON, GeoJSON points or Excel .xlsx with "
+        "date, place, status"
         "[, source, note, lat, lon, level, place_precision, date_precision]",
     )
     p.add_argument("--sheet", metavar="NAME", help="worksheet of an .xlsx reports file: name or number (default: 1)")

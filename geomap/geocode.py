@@ -518,7 +518,7 @@ def read_place_names(path: str | os.PathLike[str], *, sheet: str | int | None = 
 
     source = str(path)
     stdin = source == "-"
-    table_file = not stdin and Path(path).suffix.lower() in (".csv", ".tsv", ".json", ".xlsx", ".xlsm")
+    table_file = not stdin and Path(path).suffix.lower() in (".csv", ".tsv", ".json", ".geojson", ".xlsx", ".xlsm")
     if not table_file:
         if stdin:
             import sys

@@ -195,6 +195,7 @@ def _points_as_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", "")
+JSON_SUFFIXES = (".json", ".geojson")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITERS = (",", ";", "\t")
 
@@ -234,8 +235,8 @@ def read_table(
         return _excel_frame(path, sheet)
     if sheet is not None:
         raise InputError(f"{path}: sheet {sheet!r} given, but only .xlsx workbooks have sheets")
-    if suffix not in (".json", *TEXT_SUFFIXES):
-        raise InputError(f"{path}: unsupported reports format {suffix!r}; use .csv, .tsv, .json or .xlsx")
+    if suffix not in (*JSON_SUFFIXES, *TEXT_SUFFIXES):
+        raise InputError(f"{path}: unsupported reports format {suffix!r}; use .csv, .tsv, .json, .geojson or .xlsx")
     if suffix in TEXT_SUFFIXES and path.is_file():
         delimiter = "\t" if suffix == ".tsv" else ","
         try:
@@ -245,7 +246,7 @@ def read_table(
         if plain is not None and len(plain[0].columns) > 1:  # large, well-formed comma or tab files
             return str(path), plain[0], plain[1]
     text = read_text(path, what="reports file")
-    if suffix == ".json":
+    if suffix in JSON_SUFFIXES:
         return str(path), _json_frame(path, text), None
     declared = _SEPARATOR_LINE.match(text)
     if declared is not None:  # Excel's "sep=;" line: the delimiter, said; a blank line keeps the rows' numbers
@@ -513,11 +514,45 @@ def _ragged_problem(path: Path, line: int, fields: list[str], header: int, delim
 
 def _json_frame(path: Path, text: str) -> pd.DataFrame:
     data = load_json(text, str(path))
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        return _features_frame(path, data.get("features"))
     if isinstance(data, dict) and isinstance(data.get("reports"), list):
         data = data["reports"]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise InputError(f"{path}: a JSON reports file must be a list of objects with date, place and status")
+        raise InputError(
+            f"{path}: a JSON reports file must be a list of objects with date, place and status, "
+            "or a GeoJSON FeatureCollection of them"
+        )
     return pd.DataFrame.from_records(data)
+
+
+def _features_frame(path: Path, features: object) -> pd.DataFrame:
+    """A GeoJSON FeatureCollection's reports: each feature's properties, its point (longitude, latitude, as
+    GeoJSON writes them) as ``lat``/``lon`` unless the properties give them; a feature without geometry
+    is named by its place."""
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise InputError(f"{path}: a GeoJSON FeatureCollection needs a list of features")
+    records = []
+    problems = []
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            problems.append(row_message(str(path), number, "properties", properties, "not an object of report values"))
+            continue
+        record = dict(properties)
+        geometry = feature.get("geometry")
+        if geometry is not None and LAT not in record and LON not in record:
+            coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+            kind = geometry.get("type") if isinstance(geometry, dict) else None
+            if kind != "Point" or not isinstance(coordinates, list) or len(coordinates) < 2:
+                why = "a report is a point; give a Point, or no geometry and a place name"
+                problems.append(row_message(str(path), number, "geometry", kind or geometry, why))
+                continue
+            record[LON], record[LAT] = coordinates[0], coordinates[1]
+        records.append(record)
+    if problems:
+        raise ReportsError(str(path), problems)
+    return pd.DataFrame.from_records(records)
 
 
 def validate_reports(

@@ -296,6 +296,28 @@ def test_reports_on_a_later_sheet_are_pointed_to(tmp_path):
     assert read_place_names(names) == ["Herat"]  # a names table on the first sheet is read as it is
 
 
+def test_a_geojson_file_of_points_is_a_reports_file(tmp_path):
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [61.88, 30.96]},
+         "properties": {"date": "2021-08-06", "status": "taliban"}},
+        {"type": "Feature", "geometry": None, "properties": {"date": "2021-08-07", "place": "Sheberghan",
+                                                              "status": "taliban"}},
+    ]  # fmt: skip
+    path = tmp_path / "reports.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    reports = read_reports(path)
+    assert reports[["lat", "lon"]].iloc[0].tolist() == [30.96, 61.88]  # GeoJSON writes longitude first
+    assert reports["place"].tolist()[1] == "Sheberghan" and np.isnan(reports["lat"].iloc[1])
+    features[0]["geometry"] = {"type": "LineString", "coordinates": [[61, 30], [62, 31]]}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    with pytest.raises(ReportsError) as info:
+        read_reports(path)
+    assert info.value.problems == [
+        f"{path}, row 1, column 'geometry': 'LineString': a report is a point; give a Point, or no geometry "
+        "and a place name"
+    ]
+
+
 def test_a_workbook_saved_under_a_csv_name_is_named(tmp_path):
     path = _workbook(tmp_path / "book.xlsx", {"S": [("date", "place", "status")]})
     renamed = tmp_path / "book.csv"
