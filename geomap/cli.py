@@ -872,6 +872,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             why = "see the reasons above" if skipped else "no .txt or .md file was found there"
             raise InputError(f"{named}: no article could be read; {why}")
         reports = extract_batch(articles, progress=sys.stderr.isatty(), unstated=unstated)
+    if reports.empty:
+        what = "the text" if len(args.articles) == 1 else f"{len(args.articles)} inputs"
+        print(f"geomap: no statement of control found in {what}; the CSV holds its header only", file=sys.stderr)
     text = csv_text(reports, raw=args.raw_csv)
     page = review_page(reports, unstated) if unstated is not None else None
     if args.output:

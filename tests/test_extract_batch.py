@@ -178,3 +178,13 @@ def test_cli_batch_over_the_current_folder(tmp_path, monkeypatch, capsys):
     table = pd.read_csv(tmp_path / "out.csv")
     assert table[["date", "place", "status"]].values.tolist() == [["2021-08-13", "Ghazni", "taliban"]]
     assert capsys.readouterr().err.strip() == "out.csv: 1 report(s)"
+
+
+def test_text_without_a_statement_of_control_is_said_to_have_none(tmp_path, capsys):
+    article = tmp_path / "weather.txt"
+    article.write_text("The weather in Kabul was hot on Friday.\n", encoding="utf-8")
+    assert main(["extract", str(article), "--published", "2021-08-13"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["date,place,status,source,note,province_iso,evidence,confidence,level,district,"
+                                "date_basis,claimed_by,denied_by"]  # fmt: skip
+    assert err.strip() == "geomap: no statement of control found in the text; the CSV holds its header only"
