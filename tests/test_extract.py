@@ -579,6 +579,19 @@ def test_a_place_named_in_an_aside_about_another_is_not_what_fell(text, expected
     assert pairs(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Resistance forces under Ahmad Massoud remained in control of Panjshir.", {("AF-PAN", "government")}),
+        ("Government troops led by General Sadat still hold Lashkar Gah.", {("AF-HEL", "government")}),
+        ("The Taliban under Mullah Yaqoob now control Kandahar.", {("AF-KAN", "taliban")}),
+        ("Militias loyal to Ismail Khan retook Karukh on Monday.", {("AF-HER", "government")}),
+    ],
+)
+def test_a_sides_commander_named_after_it(text, expected):
+    assert pairs(text) == expected
+
+
 def test_date_carried_from_the_sentence_before_and_counted_from_it():
     text = (
         "On Tuesday the Taliban entered Kunduz after a week of fighting. They captured Taloqan too. "

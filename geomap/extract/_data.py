@@ -84,12 +84,22 @@ def _literals(pattern: str) -> tuple[str, ...]:
     return tuple(sorted({r for r in runs if len(r) >= 3}))
 
 
+#: A side's commander after its name ("forces under Ahmad Massoud", "militias loyal to Ismail Khan"): up to four
+#: words that are no verb of holding (the phrase's own).
+_LED = (
+    r"(?:\s+(?:under|led\s+by|loyal\s+to|commanded\s+by)"
+    r"(?:\s+(?!(?:still|now|firmly|are|is|were|was|remain|remains|remained|hold|holds|held|control|controls|"
+    r"controlled|in|also|already)\b)[\w'’.-]+){1,4}?)?"
+)
+
+
 @cache
 def control_phrases() -> tuple[Phrase, ...]:
     """Every control phrase, compiled, in file order."""
     out = []
     for entry in _load("control_phrases.toml")["phrase"]:
         pattern = entry["pattern"].replace("<TALIBAN>", side("taliban")).replace("<GOVERNMENT>", side("government"))
+        pattern = pattern.replace("<LED>", _LED)
         out.append(
             Phrase(
                 name=entry["name"],

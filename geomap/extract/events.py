@@ -333,7 +333,9 @@ _SIDES = re.compile(
 _AUXILIARY = re.compile(
     r"(?:\s+(?:have|has|had|also|then|later|again|now|reportedly|quickly|swiftly|finally|eventually|successfully|"
     r"once|managed\s+to|were\s+able\s+to|was\s+able\s+to|on\s+\w+|in\s+\w+|yesterday|today|overnight|briefly|"
-    r"soon|after|that|backed\s+by\s+[\w-]+(?:\s+[\w-]+)?|and|,))*\s*$",
+    r"soon|after|that|backed\s+by\s+[\w-]+(?:\s+[\w-]+)?|and|,|"
+    # the side's commander: "resistance forces under Ahmad Massoud", "militias loyal to Ismail Khan"
+    r"(?:under|led\s+by|loyal\s+to|commanded\s+by)(?:\s+(?!(?:have|has|had)\b)[\w'’.-]+){1,4}))*\s*$",
     re.I,
 )
 _BY_SIDE = re.compile(rf"\s+(?:[\w'’-]+\s+){{0,3}}?by\s+(?:(?P<tal>{_OBJ})|(?P<gov>{_GOV}))", re.I)
