@@ -592,6 +592,15 @@ def test_a_sides_commander_named_after_it(text, expected):
     assert pairs(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text", ["On 12 May 2021 the Taliban captured Ghazni.", "On May 12, 2021 the Taliban captured Ghazni."]
+)
+def test_the_month_of_may_is_no_hedge(text):
+    found = rows(text, "2021-08-15")
+    assert found[["place", "status", "date"]].values.tolist() == [["Ghazni", "taliban", "2021-05-12"]]
+    assert rows("The Taliban may capture Ghazni soon.", "2021-08-15").empty  # the verb still hedges
+
+
 def test_date_carried_from_the_sentence_before_and_counted_from_it():
     text = (
         "On Tuesday the Taliban entered Kunduz after a week of fighting. They captured Taloqan too. "

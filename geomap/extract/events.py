@@ -66,6 +66,17 @@ _HEDGE = re.compile(
     r"intend(?:s|ed)?|prepar(?:e|es|ed|ing)|ready|fear(?:s|ed)?|warn(?:s|ed)?|predict(?:s|ed)?)\b",
     re.IGNORECASE,
 )
+# "12 May 2021", "May 12", "in May": the month, not the modal verb
+_MONTH_MAY = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+May\b|\bMay\.?\s+\d{1,4}\b|\b(?:in|of|since|until|early|late|mid-)\s*May\b", re.I
+)
+
+
+def _hedged(text: str) -> bool:
+    """Whether ``text`` holds a hedge ("could", "may", "threatened to"), the month of May aside."""
+    return _HEDGE.search(_MONTH_MAY.sub(" ", text)) is not None
+
+
 _ATTEMPT = re.compile(
     r"\b(?:(?:are|is|were|was|been)\s+(?:still\s+)?(?:trying|attempting|struggling|battling|fighting)|"
     r"efforts\s+(?:are|were)\s+(?:underway|under\s+way|ongoing))\s+to\s*$",
@@ -128,7 +139,7 @@ def _status_after(pattern: _Pattern, window: str, sentence: str, cue_start: int)
     """Apply hedges, negation and denials to a phrase's status; ``None`` drops it."""
     if window == _ATTEMPT_MARK:
         return CONTESTED
-    if _HEDGE.search(window):
+    if _hedged(window):
         return None
     status = pattern.status
     if status == CONTESTED and _PURPOSE.search(window):
@@ -604,7 +615,7 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
                 break
             # hedges and negations inside an aside ("once home to", "which had not been attacked") do not count
             # "allowed X to be taken": what is to be done is no statement
-            if _HEDGE.search(gap) or _INFINITIVE.search(raw_gap) or _conditional_before(sentence, mention):
+            if _hedged(gap) or _INFINITIVE.search(raw_gap) or _conditional_before(sentence, mention):
                 return []
             decided = _status_after(pattern, _own_predicate(gap), sentence, m.start())
             if decided is None:
@@ -722,7 +733,7 @@ def _conditional_before(sentence: str, mention: Mention) -> bool:
 
 
 def _strip_modal_words(gap: str) -> str:
-    return _STATE_AND.sub(r"\1 ", _HEDGE.sub(" ", gap)).replace(" to ", " ")
+    return _STATE_AND.sub(r"\1 ", _HEDGE.sub(" ", _MONTH_MAY.sub(" ", gap))).replace(" to ", " ")
 
 
 # "was calm and under government control": one word of state joined to the phrase by "and" after the verb
