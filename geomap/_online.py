@@ -150,10 +150,18 @@ class AnswerCache:
             ).fetchone()
         if row is None:
             return False, None
+        if not row[0]:
+            return True, None
         try:
-            return True, (json.loads(row[1]) if row[0] else None)
+            answer = json.loads(row[1])
         except (TypeError, ValueError):
-            return False, None  # a damaged row: ask again, and the new answer replaces it
+            answer = None
+        if not _well_formed(answer):
+            # a damaged row (not JSON, or not an answer geomap stores): forgotten, so the name is asked again
+            with self._transaction() as db:
+                db.execute("DELETE FROM answers WHERE service=? AND query=?", (service, query))
+            return False, None
+        return True, answer
 
     def put(self, service: str, query: str, answer: dict[str, Any] | None) -> None:
         """Store one answer, release its claim, and commit."""
@@ -423,6 +431,24 @@ _KIND_OF_TYPE = {
     "state_district": "district",
     "municipality": "district",
 }
+
+
+def _well_formed(answer: object) -> bool:
+    """Whether a cached answer is one geomap stores: a place's name, its kind, a province of the bundled table
+    (``AF-XXX``, with its name) and a point in that province, with a confidence between 0 and 1."""
+    if not isinstance(answer, dict):
+        return False
+    texts = [answer.get(k) for k in ("name", "kind", "province_iso", "province")]
+    numbers = [answer.get(k) for k in ("lat", "lon", "confidence")]
+    if not all(isinstance(t, str) and t for t in texts) or not all(
+        isinstance(n, int | float) and not isinstance(n, bool) for n in numbers
+    ):
+        return False
+    lat, lon, confidence = (float(n) for n in numbers)  # type: ignore[arg-type]
+    if not 0 <= confidence <= 1 or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return False
+    province = province_at(lat, lon)
+    return province is not None and province == (answer["province_iso"], answer["province"])
 
 
 def province_at(lat: float, lon: float) -> tuple[str, str] | None:

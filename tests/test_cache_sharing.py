@@ -166,3 +166,35 @@ def test_foreign_sqlite_file_is_not_taken_for_a_cache(tmp_path):
     db.close()
     with pytest.raises(CacheError, match="not a geomap geocoding cache"):
         AnswerCache(path)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {},
+        "oops",
+        {"name": "X", "kind": "city", "province_iso": "AF-ZZZ", "province": "Nowhere", "lat": 1e308, "lon": -999,
+         "confidence": 5},
+        {"name": "X", "kind": "city", "province_iso": "AF-KAB", "province": "Kabul", "lat": 34.55, "lon": 69.2,
+         "confidence": "high"},
+        {"name": "X", "kind": "city", "province_iso": "AF-HER", "province": "Herat", "lat": 34.55, "lon": 69.2,
+         "confidence": 0.6},  # a point in Kabul said to be in Herat
+    ],
+)  # fmt: skip
+def test_a_cached_answer_geomap_would_not_store_is_forgotten_and_asked_again(tmp_path, answer):
+    import sqlite3
+
+    path = tmp_path / "c.sqlite"
+    AnswerCache(path).close()
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", ("svc", "Qqqzzz", 1, json.dumps(answer), time.time()))
+    db.commit()
+    db.close()
+    cache = AnswerCache(path)
+    assert cache.get("svc", "Qqqzzz") == (False, None)
+    assert cache.claim("svc", "Qqqzzz", time.time()) == "claimed"  # the row is gone: the name is asked again
+    good = {"name": "X", "kind": "city", "province_iso": "AF-KAB", "province": "Kabul", "lat": 34.55, "lon": 69.2,
+            "confidence": 0.6}  # fmt: skip
+    cache.put("svc", "Qqqzzz", good)
+    assert cache.get("svc", "Qqqzzz") == (True, good)
+    cache.close()
