@@ -491,10 +491,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(args.style)
     if args.datapackage:
         from geomap.datapackage import write_datapackage
+        from geomap.errors import OutputError
 
         own = getattr(args, "boundaries", None)
-        print(
-            write_datapackage(
+        try:
+            descriptor = write_datapackage(
                 path,
                 format=kind,
                 scheme=timeline.scheme,
@@ -504,7 +505,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 boundaries=own,
                 areas=compact_areas_path(args.output) if args.compact else None,
             )
-        )
+        except OutputError as exc:  # the export itself is written (and printed above): say so
+            said = str(exc).removesuffix("; nothing was changed")
+            raise OutputError(f"{said}; the export is written, its data package not: run again to write it") from None
+        print(descriptor)
     return 0
 
 

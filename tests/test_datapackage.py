@@ -10,6 +10,7 @@ import pytest
 
 from geomap.cli import main
 from geomap.datapackage import package_descriptor, write_datapackage
+from geomap.errors import OutputError
 from geomap.export import export
 from geomap.scheme import AFGHANISTAN_2021
 from geomap.timeline import ControlTimeline
@@ -135,3 +136,22 @@ def test_a_compact_export_lists_its_geometry_file(tmp_path, capsys):
     assert resources[1]["hash"] == "sha256:" + hashlib.sha256(areas.read_bytes()).hexdigest()
     assert resources[1]["bytes"] == areas.stat().st_size
     assert frictionless.validate(str(package)).valid
+
+
+def test_a_data_package_that_cannot_be_written_is_said_to_be_missing_beside_the_export(tmp_path, capsys, monkeypatch):
+    import geomap.datapackage
+
+    def full(target, text):
+        raise OutputError(f"{target}: could not be written (the disk is full); nothing was changed")
+
+    monkeypatch.setattr(geomap.datapackage, "write_text_atomic", full)
+    reports = tmp_path / "reports.csv"
+    ROWS.to_csv(reports, index=False)
+    out = tmp_path / "control.csv"
+    assert main(["export", str(reports), "-o", str(out), "--datapackage"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().endswith(
+        "datapackage.json: could not be written (the disk is full); the export is written, its data package not: "
+        "run again to write it"
+    )
+    assert "nothing was changed" not in err and out.is_file() and not (tmp_path / "datapackage.json").exists()
