@@ -1540,3 +1540,18 @@ def test_the_word_a_sentence_opens_with_is_not_part_of_the_place():
     row = table.iloc[0]
     assert (row["place"], row["status"]) == ("Lashkar Gah", "taliban")
     assert "In Lashkar" not in row["note"] and "In Lashkar" not in row["evidence"][:2]
+
+
+def test_a_sentence_too_long_to_quote_is_quoted_around_its_statement():
+    filler = " ".join(["the convoy moved slowly along the road"] * 300)  # 11,700 characters, no full stop
+    found = rows(f"{filler} and then the Taliban captured Ghazni on Thursday and {filler}", "2021-08-13")
+    [evidence] = found["evidence"].tolist()
+    assert 300 < len(evidence) < 1_300  # the words around the statement, not the 2,000 characters of its piece
+    assert evidence.startswith("… ")
+    assert "the Taliban captured Ghazni on Thursday" in evidence
+
+
+def test_a_merged_row_quotes_a_bounded_number_of_statements():
+    text = " and ".join(f"fighting raged in Ghazni near post {i} while the Taliban held Ghazni" for i in range(40))
+    [row] = rows(text + ".", "2021-08-13").to_dict("records")
+    assert row["evidence"].count(" | ") <= 8 and len(row["evidence"]) < 12_000

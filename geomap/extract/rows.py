@@ -144,7 +144,7 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
         SOURCE: source or "",
         NOTE: f"{written}phrase: {' '.join(statement.cue.split())}{when}",
         PROVINCE_ISO: mention.province_iso,
-        EVIDENCE: " ".join(sentence.split()),
+        EVIDENCE: _evidence(sentence, statement),
         CONFIDENCE: _confidence(statement, sentence, date_kind, claimed_by, denied_by),
         LEVEL: level,
         DISTRICT: district,
@@ -152,6 +152,29 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
         CLAIMED_BY: claimed_by,
         DENIED_BY: denied_by,
     }
+
+
+#: Characters of a sentence quoted whole as a row's evidence; of a longer one (a text with no full stops), the
+#: part around the place and the phrase, :data:`EVIDENCE_CONTEXT` characters either side, is quoted.
+MAX_EVIDENCE_CHARS = 1_000
+EVIDENCE_CONTEXT = 300
+#: Statements of one place and day quoted in its merged row's evidence at most (the rest counted).
+MAX_QUOTED = 8
+
+
+def _evidence(sentence: str, statement: Statement) -> str:
+    """The sentence, spaces collapsed; of a sentence too long to quote, the part around the statement, cut at
+    words and marked with "…"."""
+    if len(sentence) > MAX_EVIDENCE_CHARS:
+        cue_end = statement.cue_start + len(statement.cue)
+        start = max(0, min(statement.mention.start, statement.cue_start) - EVIDENCE_CONTEXT)
+        end = min(len(sentence), max(statement.mention.end, cue_end) + EVIDENCE_CONTEXT)
+        while 0 < start < end and not sentence[start - 1].isspace():
+            start += 1  # a whole first word
+        while start < end < len(sentence) and not sentence[end].isspace():
+            end -= 1  # a whole last word
+        sentence = ("… " if start > 0 else "") + sentence[start:end] + (" …" if end < len(sentence) else "")
+    return " ".join(sentence.split())
 
 
 _WHOLE_PLACE = frozenset({"capital", "province"})
@@ -224,5 +247,7 @@ def _best(chosen: list[dict[str, Any]], group: list[dict[str, Any]], status: str
     if len(statuses) > 1:
         best[STATUS] = status
         best[NOTE] += f"; other statements: {', '.join(sorted(statuses - {status}))}"
-        best[EVIDENCE] = " | ".join(dict.fromkeys(r[EVIDENCE] for r in group))
+        quoted = list(dict.fromkeys(r[EVIDENCE] for r in group))
+        more = f" | … and {len(quoted) - MAX_QUOTED} more" if len(quoted) > MAX_QUOTED else ""
+        best[EVIDENCE] = " | ".join(quoted[:MAX_QUOTED]) + more
     return best
