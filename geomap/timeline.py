@@ -123,6 +123,22 @@ BATCH_EVIDENCE = 60_000
 rows, so a batch's evidence text does not grow with the reports behind each row."""
 
 
+MAX_AREA_DATES = 5_000_000
+"""Areas times reporting dates a timeline decides at most (the 398 districts on 12,500 dates): each is a
+status with its evidence, and a file of reports on tens of thousands of distinct days (or a daily frequency
+over decades) would otherwise need many gigabytes."""
+
+
+def _check_area_dates(areas: int, dates: int, noun: str) -> None:
+    """Refuse a timeline of more than :data:`MAX_AREA_DATES` area-dates, saying how to make fewer."""
+    if areas * dates > MAX_AREA_DATES:
+        raise InputError(
+            f"{dates:,} reporting dates for {areas:,} {noun} make {areas * dates:,} statuses to decide, more than "
+            f"{MAX_AREA_DATES:,}; report weekly (--freq W, freq='W'), give the dates (--dates), map fewer areas, "
+            "or check the reports' years"
+        )
+
+
 class ControlTimeline:
     """Every area's control status on every reporting date, with the evidence.
 
@@ -174,6 +190,7 @@ class ControlTimeline:
         if reporting_dates is None:
             reporting_dates = _distinct_days(self._reports[DATE])
         self.reporting_dates: list[dt.date] = sorted(set(reporting_dates))
+        _check_area_dates(len(self.areas), len(self.reporting_dates), self.area_noun)
         self._long: pd.DataFrame | None = None
         self._decided: Decisions | None = None
         self._disagreeing_rows: np.ndarray | None = None

@@ -450,3 +450,20 @@ def test_dates_read_day_first_by_the_chunked_reader_too(tmp_path, monkeypatch):
         lean[["area_id", "date", "status"]].reset_index(drop=True),
         check_dtype=False,
     )
+
+
+def test_reports_on_too_many_distinct_days_for_the_areas_are_refused_before_the_engine_runs():
+    # 13,000 report days at district level: 5,174,000 statuses, more than the engine decides
+    start = dt.date(1990, 1, 1)
+    rows = [
+        {"date": (start + dt.timedelta(days=i)).isoformat(), "place": "Herat", "status": "taliban", "lat": 34.35,
+         "lon": 62.2}
+        for i in range(13_000)
+    ]  # fmt: skip
+    with pytest.raises(InputError) as info:
+        build_timeline(rows, level="district")
+    assert str(info.value) == (
+        "13,000 reporting dates for 398 districts make 5,174,000 statuses to decide, more than 5,000,000; report "
+        "weekly (--freq W, freq='W'), give the dates (--dates), map fewer areas, or check the reports' years"
+    )
+    assert len(build_timeline(rows[:2_000], level="district").reporting_dates) == 2_000  # fewer dates: built

@@ -249,3 +249,20 @@ def test_a_grid_of_more_dates_than_a_sheet_holds_is_refused(demo_timeline, monke
     monkeypatch.setattr(geomap.render.image, "MAX_GRID_DATES", 5)
     with pytest.raises(InputError, match=r"the timeline has 20, more than 5; choose the dates to show"):
         render_image(demo_timeline, grid=True)
+
+
+def test_an_animation_whose_frames_would_not_fit_in_memory_is_refused_before_drawing(tmp_path, capsys, monkeypatch):
+    import geomap.render.image
+    from geomap.cli import main
+
+    monkeypatch.setattr(geomap.render.image, "MAX_ANIMATION_BYTES", 1_000_000)  # three 320-pixel frames: ~0.6 MB
+    out = tmp_path / "timeline.gif"
+    assert main(["animate", str(write_reports(tmp_path)), "-o", str(out), "--width", "800"]) == 1
+    err = capsys.readouterr().err
+    assert re.search(
+        r"an animation of 3 frames of 800 x \d+ pixels needs 0\.\d GB of memory, more than 0\.0 GB; report weekly "
+        r"\(--freq W\), give the dates \(--dates\) or draw it narrower \(--width\)",
+        err,
+    )
+    assert not out.exists()
+    assert main(["animate", str(write_reports(tmp_path)), "-o", str(out), "--width", "320"]) == 0

@@ -54,6 +54,8 @@ ANIMATION_FORMATS = ("gif", "mp4")
 """Animation formats (the file extension names the format)."""
 
 _HATCH = "////"
+MAX_ANIMATION_BYTES = 2_000_000_000
+"""Memory the frames of an animation may take (they are encoded together): about 1,800 frames 800 pixels wide."""
 MAX_GRID_DATES = 120
 """Small maps a grid image draws at most."""
 _COUNT_LEFT, _COUNT_RIGHT = 0.125, 0.34
@@ -187,6 +189,15 @@ def render_animation(
     figure, drawn = _single_figure(scene, width_px / dpi)
     frames = []
     total = len(scene.data.dates)
+    width, height = (round(v * dpi) for v in figure.get_size_inches())
+    needed = total * width * height * 3  # the frames are encoded together, so all are held at once
+    if needed > MAX_ANIMATION_BYTES:
+        _close(figure)
+        raise InputError(
+            f"an animation of {total:,} frames of {width} x {height} pixels needs {needed / 1e9:.1f} GB of memory, "
+            f"more than {MAX_ANIMATION_BYTES / 1e9:.1f} GB; report weekly (--freq W), give the dates (--dates) "
+            "or draw it narrower (--width)"
+        )
     for j in range(total):
         drawn(j)
         figure.canvas.draw()
