@@ -58,6 +58,10 @@ AFGHANISTAN_BOUNDS = (60.4, 29.3, 75.0, 38.6)
 MAX_PROBLEMS_SHOWN = 50
 
 
+MAX_SUGGESTIONS = 10_000
+"""Distinct bad statuses given a "did you mean" (each costs a fuzzy comparison with every status name)."""
+
+
 class ReportsError(InputError):
     """Reports failed validation; ``problems`` holds one line per bad value."""
 
@@ -611,10 +615,20 @@ def validate_reports(
     problems: list[tuple[int, int, str]] = []  # (row, column order, message)
 
     def bad(mask: np.ndarray, column: str, order: int, why: str | Callable[[object], str]) -> None:
+        said: dict[object, str] = {}  # the reason for each distinct value, worked out once
+        cells = frame[column] if column in frame.columns else None
         for i in np.flatnonzero(mask):
-            value = frame[column].iloc[i] if column in frame.columns else None
+            value = cells.iloc[i] if cells is not None else None
             value = None if _is_missing(value) else value
-            reason = why(value) if callable(why) else why
+            if callable(why):
+                key = (type(value), value) if isinstance(value, str | int | float) else None
+                reason = said.get(key) if key is not None else None
+                if reason is None:
+                    reason = why(value)
+                    if key is not None:
+                        said[key] = reason
+            else:
+                reason = why
             row = int(row_numbers[i])
             problems.append((row, order, row_message(source_name, row, column, value, reason)))
 
@@ -651,8 +665,11 @@ def validate_reports(
     empty_status = (raw_status == "").to_numpy()
     bad(empty_status, STATUS, 2, f"empty status; use one of {allowed}")
 
+    suggested = [0]  # spelling suggestions made: a file of a million different bad statuses gets the first ones
+
     def unknown_status(value: object) -> str:
-        guess = scheme.suggest(value)
+        suggested[0] += 1
+        guess = scheme.suggest(value) if suggested[0] <= MAX_SUGGESTIONS else None
         hint = f"did you mean {guess!r}? " if guess else ""
         return f"unknown status; {hint}use one of {allowed} (or add it to a status's aliases in a --scheme file)"
 

@@ -692,3 +692,14 @@ def test_a_decimal_comma_in_coordinates(tmp_path):
     path.write_text("date;place;status;lat;lon\n2021-08-12;a point;taliban;36,7,2;68.86\n", encoding="utf-8")
     with pytest.raises(ReportsError, match=r"'36,7,2': not a number"):
         read_reports(path)
+
+
+def test_spelling_suggestions_are_bounded_on_a_file_of_many_bad_statuses(tmp_path, monkeypatch):
+    import geomap.reports
+
+    monkeypatch.setattr(geomap.reports, "MAX_SUGGESTIONS", 2)
+    path = write(tmp_path, "date,place,status\n" + "".join(f"2021-08-06,Kabul,talibn{'x' * i}\n" for i in range(4)))
+    with pytest.raises(ReportsError) as info:
+        read_reports(path)
+    hinted = ["did you mean 'taliban'?" in p for p in info.value.problems]
+    assert hinted == [True, True, False, False] and len(info.value.problems) == 4  # every row still named
