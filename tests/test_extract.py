@@ -1555,3 +1555,17 @@ def test_a_merged_row_quotes_a_bounded_number_of_statements():
     text = " and ".join(f"fighting raged in Ghazni near post {i} while the Taliban held Ghazni" for i in range(40))
     [row] = rows(text + ".", "2021-08-13").to_dict("records")
     assert row["evidence"].count(" | ") <= 8 and len(row["evidence"]) < 12_000
+
+
+def test_an_article_saved_as_a_web_page_is_read_as_its_text():
+    page = (
+        "<html><head><style>p { color: red }</style></head><body><h1>Offensive</h1>"
+        "<p>The Taliban captured <b>Ghazni</b> on 12 August 2021.</p><p>Herat &amp; Kandahar fell on Friday.</p>"
+        '<script>var s = "Kabul fell";</script></body></html>'
+    )
+    found = rows(page, "2021-08-15")
+    assert found[["place", "date"]].values.tolist() == [
+        ["Ghazni", "2021-08-12"], ["Herat", "2021-08-13"], ["Kandahar", "2021-08-13"]
+    ]  # fmt: skip
+    assert found["evidence"].tolist()[0] == "The Taliban captured Ghazni on 12 August 2021."
+    assert "<" not in "".join(found["evidence"]) and "&amp;" not in "".join(found["evidence"])

@@ -35,7 +35,7 @@ BATCH_COLUMNS = (*EXTRACT_COLUMNS, SOURCES, N_SOURCES, FLAG)
 DATE_TOLERANCE_DAYS = 3
 #: Largest article read, in bytes; a longer file is refused with its name.
 MAX_ARTICLE_BYTES = 20_000_000
-_TEXT_SUFFIXES = (".txt", ".text", ".md")
+_TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>(?:[^\n]{0,500}\n){0,40}?)---[ \t]*\r?\n")
 
 

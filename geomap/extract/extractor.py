@@ -26,6 +26,7 @@ from geomap.extract.dates import (
     report_dates,
 )
 from geomap.extract.events import _statements, group_listed, group_status
+from geomap.extract.markup import html_as_text, looks_like_html
 from geomap.extract.mentions import _mentions_in, _names, _resolve_places, _runs, _runs_naming, place_by_text
 from geomap.extract.references import CAPITAL, Antecedent, _next_antecedent, _references
 from geomap.extract.rows import CONFIDENCE, DENIED_BY, ORDER, _merge, _row
@@ -84,8 +85,11 @@ def extract_reports(
     if text is not None and not isinstance(text, str):
         raise InputError(f"text: expected the article as a string, got {type(text).__name__}")
     published_on = _parse_published(published)
-    filed, default_date = report_dates(text or "", published_on)
-    text = clean_text(text or "")
+    text = text or ""
+    if looks_like_html(text):  # an article saved from a web page: its text, not its tags
+        text = html_as_text(text)
+    filed, default_date = report_dates(text, published_on)
+    text = clean_text(text)
     bounds = sentence_bounds(text)
     runs = _sentence_runs(text, bounds)
     resolved = _resolve_places(_candidate_names(runs), geocoder)
