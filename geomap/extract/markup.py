@@ -19,8 +19,32 @@ _TAG = re.compile(
     re.IGNORECASE,
 )
 _BLOCKS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote article section header footer main figure figcaption "
-    "table tr td title".split()
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "article",
+        "section",
+        "header",
+        "footer",
+        "main",
+        "figure",
+        "figcaption",
+        "table",
+        "tr",
+        "td",
+        "title",
+    ]
 )
 _HIDDEN = frozenset({"script", "style", "noscript", "template", "svg"})
 
