@@ -259,6 +259,11 @@ def _read(path: Path, encoding: str | None, layer: str | None = None) -> gpd.Geo
             "pass the right encoding, e.g. encoding='cp1256' (CLI: --encoding cp1256)"
         ) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
+        if "OGR_GEOJSON_MAX_OBJ_SIZE" in str(exc):  # GDAL reads a GeoJSON feature of up to 200 MB
+            raise BoundaryError(
+                f"{path}: a feature too large for GDAL's GeoJSON reader; save the boundaries as GeoPackage "
+                "(ogr2ogr out.gpkg in.geojson, or QGIS: Export > Save Features As) and give that, or simplify them"
+            ) from None
         raise BoundaryError(
             f"{path}: cannot be read as a boundary file ({_one_line(exc)}); use shp, gpkg or geojson"
         ) from None

@@ -406,3 +406,21 @@ def test_a_geodataframe_is_named_by_position_and_its_geometry_column_whatever_it
     assert areas.geometry.name == "geometry" and "shape" not in areas.columns
     with pytest.raises(BoundaryError, match=r"^layer: is for reading a file; a GeoDataFrame is given"):
         load_boundaries(_squares(), id_field="code", name_field="label", layer="x")
+
+
+def test_a_feature_too_large_for_gdals_geojson_reader_says_how_to_read_it(tmp_path):
+    import math
+
+    import pyogrio
+    from shapely.geometry import Polygon
+
+    ring = [(69 + 0.5 * math.cos(2 * math.pi * i / 60_000), 34 + 0.5 * math.sin(2 * math.pi * i / 60_000))
+            for i in range(60_000)]  # fmt: skip
+    path = tmp_path / "big.geojson"
+    gpd.GeoDataFrame({"id": [1], "name": ["a"]}, geometry=[Polygon(ring)], crs=4326).to_file(path)  # 2.6 MB
+    pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": "1"})  # GDAL's limit, in MB (200 by default)
+    try:
+        with pytest.raises(BoundaryError, match=r"big\.geojson: a feature too large for GDAL's GeoJSON reader; save"):
+            load_boundaries(path, id_field="id", name_field="name")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": None})
