@@ -613,11 +613,21 @@ def _write_gpkg(batches: Iterable[Batch], areas: gpd.GeoDataFrame, tmp: Path) ->
         errors = pyogrio.errors
         if not isinstance(exc, errors.DataSourceError | errors.DataLayerError | errors.FieldError):
             raise
-        # GDAL reports a full disk or an I/O failure as a layer error, not as an OSError
-        reason = " ".join(str(exc).split())[:200]
-        raise OutputError(f"{tmp}: could not be written (GDAL: {reason}); nothing was changed") from None
+        # GDAL reports a full disk or an I/O failure as a layer error (or a failed rollback), not as an OSError
+        reason = "the disk is full" if _disk_full(tmp) else "GDAL: " + " ".join(str(exc).split())[:200]
+        raise OutputError(f"{tmp}: could not be written ({reason}); nothing was changed") from None
     if failure:
         raise failure[0]
+
+
+def _disk_full(path: Path) -> bool:
+    """Whether the disk ``path`` is written to has (almost) no room left."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(path.parent).free < (1 << 20)
+    except OSError:
+        return False
 
 
 def _held_back(items: Iterator[pa.RecordBatch], failure: list[BaseException]) -> Iterator[pa.RecordBatch]:

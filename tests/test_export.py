@@ -191,3 +191,18 @@ def test_geojson_coordinates_are_written_with_seven_decimals_at_most(tmp_path):
     text = export(timeline, tmp_path / "districts.geojson").read_text(encoding="utf-8")
     assert re.findall(r"\d\.\d{8,}", text) == []
     assert len(json.loads(text)["features"]) == 398
+
+
+def test_a_geopackage_on_a_full_disk_is_said_to_be_on_a_full_disk(timeline, tmp_path, monkeypatch):
+    import shutil
+
+    def rollback_failed(*args, **kwargs):
+        raise pyogrio.errors.DataLayerError("sqlite3_exec(ROLLBACK) failed: cannot rollback - no transaction is active")
+
+    monkeypatch.setattr(pyogrio, "write_arrow", rollback_failed)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10_000_000, 9_990_000, 10_000))
+    out = tmp_path / "control.gpkg"
+    with pytest.raises(OutputError) as info:
+        export(timeline, out)
+    assert str(info.value) == f"{out}: could not be written (the disk is full); nothing was changed"
+    assert list(tmp_path.iterdir()) == []
