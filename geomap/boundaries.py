@@ -36,6 +36,10 @@ DISTRICT_COLUMNS = (DISTRICT_ID, "name", "name_alt", PROVINCE_ISO, PROVINCE)
 _DISTRICT_FIELDS = {"id": DISTRICT_ID, "prov_iso": PROVINCE_ISO}
 
 
+class AxisOrderWarning(UserWarning):
+    """Boundaries that lie far from Afghanistan but would lie in it with latitude and longitude swapped."""
+
+
 class RepairWarning(UserWarning):
     """Some polygons were invalid and have been repaired."""
 
@@ -191,6 +195,7 @@ def _as_areas(
     _check_finite_vertices(gdf, path, ids)
     _check_coordinates(gdf, path, stated=crs is not None)
     gdf = gdf.to_crs("EPSG:4326")
+    _warn_if_axes_swapped(gdf, path)
     gdf = _split_at_antimeridian(gdf, ids, str(path))
     gdf, repaired = _repair(gdf, ids, str(path))
     names = gdf[name_field].where(gdf[name_field].notna(), ids).astype(str).to_numpy()
@@ -272,6 +277,31 @@ def _read(path: Path, encoding: str | None, layer: str | None = None) -> gpd.Geo
     if gdf.empty:
         raise BoundaryError(f"{path}: the file has no features; boundaries need at least one polygon")
     return gdf
+
+
+#: Longitude/latitude box around Afghanistan (as the reports' check has it).
+_AFGHANISTAN = (60.4, 29.3, 75.0, 38.6)
+
+
+def _warn_if_axes_swapped(gdf: gpd.GeoDataFrame, path: object) -> None:
+    """Warn (:class:`AxisOrderWarning`) when the areas lie nowhere near Afghanistan but would with latitude
+    and longitude swapped: a file written latitude first, as some tools write EPSG:4326."""
+    import warnings
+
+    west, south, east, north = (float(v) for v in gdf.total_bounds)
+    if _overlaps((west, south, east, north), _AFGHANISTAN) or not _overlaps((south, west, north, east), _AFGHANISTAN):
+        return
+    warnings.warn(
+        f"{path}: the areas lie at longitudes {west:.1f} to {east:.1f} and latitudes {south:.1f} to {north:.1f}, "
+        "far from Afghanistan, where they would lie with latitude and longitude swapped; check the file's axis "
+        "order (GeoJSON is longitude first) or its coordinate reference system",
+        AxisOrderWarning,
+        stacklevel=3,
+    )
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def _layer_to_read(path: Path, layer: str | None) -> str | None:

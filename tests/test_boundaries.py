@@ -424,3 +424,22 @@ def test_a_feature_too_large_for_gdals_geojson_reader_says_how_to_read_it(tmp_pa
             load_boundaries(path, id_field="id", name_field="name")
     finally:
         pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": None})
+
+
+def test_areas_written_latitude_first_are_warned_about(tmp_path):
+    import warnings
+
+    from geomap.boundaries import AxisOrderWarning
+
+    swapped = Polygon([(34.0, 68.0), (34.5, 68.0), (34.5, 69.0), (34.0, 69.0)])  # (lat, lon) pairs near Kabul
+    path = tmp_path / "swapped.geojson"
+    gpd.GeoDataFrame({"id": [1], "name": ["a"]}, geometry=[swapped], crs=4326).to_file(path)
+    with pytest.warns(AxisOrderWarning, match=r"swapped\.geojson: the areas lie at longitudes 34\.0 to 34\.5 and "
+                      r"latitudes 68\.0 to 69\.0, far from Afghanistan"):  # fmt: skip
+        load_boundaries(path, id_field="id", name_field="name")
+    right = tmp_path / "right.geojson"
+    kabul = Polygon([(68.0, 34.0), (68.0, 34.5), (69.0, 34.5), (69.0, 34.0)])
+    gpd.GeoDataFrame({"id": [1], "name": ["a"]}, geometry=[kabul], crs=4326).to_file(right)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", AxisOrderWarning)
+        assert len(load_boundaries(right, id_field="id", name_field="name")) == 1
