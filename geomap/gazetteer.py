@@ -819,6 +819,8 @@ _CENTRE_PREFIX = "Markazi "
 _CENTRE_WORDS = frozenset({"\u0645\u0631\u06a9\u0632", "\u0645\u0631\u06a9\u0632\u06cc"})
 # Brackets, either way round.
 _BRACKETS = re.compile(r"[()]")
+# A capital letter and a full stop written onto the next word ("S.Noor"): an initial, or a list's conversion.
+_GLUED_INITIAL = re.compile(r"(?<![^\W\d_])[A-Z]\.(?=[A-Z][a-z])")
 # Where a name's later parts begin: "Tagab, Kapisa", "Ismail Khail (Mandozai)".
 _PART_SPLIT = re.compile(r"[,;/()\u060c\u061b]")  # and the Arabic comma and semicolon: "تگاب، کاپیسا"
 #: Names resolved per batch of :meth:`Gazetteer.resolve_many` (bounds the memory of a batch).
@@ -1004,6 +1006,12 @@ class Gazetteer:
             match = self._against_cut_short(text, match)  # "Khwaja Baha", "Mohammad A"
         if match is None or (match.confidence < 0.5 and not match.is_foreign):
             match = self._with_connector_apart(text) or match  # "Pachir Wagam", "DilaWa Khushamand"
+        if (match is None or (match.confidence < 0.5 and not match.is_foreign)) and _GLUED_INITIAL.search(text):
+            # "Darah -e- S.Noor", "Qala-i- S.Now": a letter and a full stop written onto a name (a list's
+            # conversion), read without them; answered only as the name is on record or fuzzily above min_score
+            bare = self.resolve(_GLUED_INITIAL.sub("", text))
+            if bare is not None and not bare.is_foreign and bare.confidence >= 0.5:
+                match = _as_alias(bare) if bare.method == "exact" else bare  # another spelling, at most
         if match is not None and "," in text and not match.is_foreign and match.confidence >= 0.5:
             match = self._against_other_parts(text, match)
         if len(self._memo) > 200_000:

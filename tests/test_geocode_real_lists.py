@@ -911,3 +911,16 @@ def test_the_word_for_city_after_a_towns_name(query, name, iso):
 def test_a_foreign_town_spelled_so_stays_foreign():
     match = get_gazetteer().resolve("Kamal Shahr")
     assert match is not None and match.is_foreign and match.entry.name == "Kamālshahr"
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Darah -e- S.Noor", "Dara-i-Nur", "AF-NAN"),  # a letter and a full stop written onto the name
+        ("Qala-i- S.Now", "Qala-i-Naw", "AF-BDG"),
+        ("S.Noorgal", "Nurgal", "AF-KNR"),
+    ],
+)
+def test_a_letter_and_full_stop_written_onto_a_name(query, name, iso):
+    assert _answer(query)[:2] == (name, iso)
+    assert get_gazetteer().resolve(query).confidence <= 0.95  # not the name as recorded
