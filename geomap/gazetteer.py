@@ -430,7 +430,10 @@ def split_kind(name: str) -> tuple[str, str | None]:
     words, hint = _tokens(name)
     if hint is not None and len(words) > 1 and words[0] == _PASHTO_OF:
         words = words[1:]  # Pashto "د ډند ولسوالۍ" (district of Dand)
-    words = [w for w in words if w not in CONNECTORS] or words
+    # a connector joins words; "wa" written first begins the name ("Wa Sher" is Washer, Helmand)
+    first = tuple(words[:1])
+    leading = list(first) if first in (("wa",), ("va",)) and _words(name)[:1] == first else []
+    words = leading + [w for w in words[len(leading) :] if w not in CONNECTORS] or list(words)
     return " ".join(words), hint
 
 

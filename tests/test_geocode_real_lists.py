@@ -924,3 +924,8 @@ def test_a_foreign_town_spelled_so_stays_foreign():
 def test_a_letter_and_full_stop_written_onto_a_name(query, name, iso):
     assert _answer(query)[:2] == (name, iso)
     assert get_gazetteer().resolve(query).confidence <= 0.95  # not the name as recorded
+
+
+def test_wa_written_first_begins_the_name():
+    assert _answer("Wa Sher")[:2] == ("Washer", "AF-HEL")  # Helmand's Washer, not Badakhshan's Sher
+    assert _answer("Markaz-e-Kishm")[:2] == ("Kishim", "AF-BDS")  # an izafa after a dropped word stays a connector
