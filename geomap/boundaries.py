@@ -264,10 +264,17 @@ def _read(path: Path, encoding: str | None, layer: str | None = None) -> gpd.Geo
             "pass the right encoding, e.g. encoding='cp1256' (CLI: --encoding cp1256)"
         ) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
+        as_package = "(QGIS: Export > Save Features As, or ogr2ogr out.gpkg in.geojson) and give that"
         if "OGR_GEOJSON_MAX_OBJ_SIZE" in str(exc):  # GDAL reads a GeoJSON feature of up to 200 MB
             raise BoundaryError(
                 f"{path}: a feature too large for GDAL's GeoJSON reader; save the boundaries as GeoPackage "
-                "(ogr2ogr out.gpkg in.geojson, or QGIS: Export > Save Features As) and give that, or simplify them"
+                f"{as_package}, or simplify them"
+            ) from None
+        if Path(str(path)).suffix.lower() in (".geojson", ".json") and "GeoJSON" in str(exc):
+            # older GDAL says only that it failed: a damaged file, or a feature too large for its reader
+            raise BoundaryError(
+                f"{path}: GDAL cannot read this GeoJSON ({_one_line(exc)}); check that it is complete, or, if a "
+                f"feature is very large, save the boundaries as GeoPackage {as_package}"
             ) from None
         raise BoundaryError(
             f"{path}: cannot be read as a boundary file ({_one_line(exc)}); use shp, gpkg or geojson"
