@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -455,14 +456,22 @@ def province_at(lat: float, lon: float) -> tuple[str, str] | None:
     """``(iso, name)`` of the bundled province containing the point, or ``None`` outside Afghanistan."""
     import shapely
 
+    polygons, provinces = _province_polygons()
+    inside = shapely.contains_xy(polygons, lon, lat).nonzero()[0]
+    return provinces[inside[0]] if len(inside) else None
+
+
+@cache
+def _province_polygons() -> tuple[Any, list[tuple[str, str]]]:
+    """The bundled provinces' polygons (prepared: each point asked costs microseconds) and ``(iso, name)``."""
+    import shapely
+
     from geomap.boundaries import load_provinces
 
     provinces = load_provinces()
-    inside = shapely.contains_xy(provinces.geometry.to_numpy(), lon, lat)
-    hits = provinces[inside]
-    if hits.empty:
-        return None
-    return str(hits["iso"].iloc[0]), str(hits["name"].iloc[0])
+    polygons = provinces.geometry.to_numpy()
+    shapely.prepare(polygons)
+    return polygons, [(str(i), str(n)) for i, n in zip(provinces["iso"], provinces["name"], strict=True)]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -323,8 +323,7 @@ def _sheet_rows(sheet: Any) -> list[tuple[int, list[Any]]]:
             continue
         if not header:
             header_row, header = number, cells
-        named = {str(v).strip().lower() for v in cells}
-        if {DATE, STATUS} <= named:  # the header; rows above it are a title ("Control reports, August 2021")
+        if _holds_reports(cells):  # the header; rows above it are a title ("Control reports, August 2021")
             header_row, header = number, cells
             break
         looked += 1
