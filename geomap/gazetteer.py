@@ -1008,7 +1008,7 @@ class Gazetteer:
         if match is None or match.confidence < 0.5 or match.method == "fuzzy" or _ENDS_IN_A_LETTER.search(text):
             match = self._against_cut_short(text, match)  # "Khwaja Baha", "Mohammad A"
         if match is None or (match.confidence < 0.5 and not match.is_foreign):
-            match = self._with_connector_apart(text) or match  # "Pachir Wagam", "DilaWa Khushamand"
+            match = self._with_connector_apart(text) or match  # "Pachir Wagam": Pachir wa Agam
         if (match is None or (match.confidence < 0.5 and not match.is_foreign)) and _GLUED_INITIAL.search(text):
             # "Darah -e- S.Noor", "Qala-i- S.Now": a letter and a full stop written onto a name (a list's
             # conversion), read without them; answered only as the name is on record or fuzzily above min_score
@@ -1145,7 +1145,7 @@ class Gazetteer:
 
     def _with_connector_apart(self, text: str) -> Match | None:
         """A name whose "and" (``wa``, ``و``) is written onto a word: ``"Pachir Wagam"`` (Pachir wa Agam),
-        ``"DilaWa Khushamand"``, ``"لال وسرجنگل"``.
+        ``"Lalwa Sarjangal"``, ``"لال وسرجنگل"``.
 
         Each such word is split once; a reading with the connector apart answers only as it is on
         record (exact and alias matches at ``min_score`` or above) and only with a place whose name
