@@ -50,7 +50,7 @@ def check_order(day_first: bool, month_first: bool) -> None:
         raise InputError("day_first and month_first: a file writes its dates one way; give one of them")
 
 
-def day_first_problem(value: object) -> str:
+def date_problem_with_hint(value: object) -> str:
     """:func:`date_problem` of a reports file's date, saying how to read the file's dates day or month first
     when a real date written so with a four-digit year might be meant ("05/08/2021", "15.08.2021",
     "8/15/2021")."""

@@ -39,7 +39,7 @@ from geomap._fastcsv import RaggedRows, read_plain_csv, read_typed_csv
 from geomap._json import has_lone_surrogate, load_json
 from geomap._text import read_text
 from geomap._threads import concurrently
-from geomap.dates import check_order, date_problem, day_first_problem, parse_date, parse_date_column
+from geomap.dates import check_order, date_problem, date_problem_with_hint, parse_date, parse_date_column
 from geomap.errors import InputError, row_message, shown
 from geomap.precision import DATE_PRECISION, PLACE_PRECISION
 from geomap.precision import LEVELS as PRECISION_LEVELS
@@ -634,7 +634,7 @@ def validate_reports(
     dates, date_bad = _parse_dates(frame[DATE], day_first=day_first, month_first=month_first)
     ordered = day_first or month_first
     bad(date_bad, DATE, 0, partial(date_problem, day_first=day_first, month_first=month_first) if ordered
-        else day_first_problem)  # fmt: skip
+        else date_problem_with_hint)  # fmt: skip
 
     if not named_by_points:
         places = _text(frame[PLACE])
