@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from geomap.errors import InputError
 
@@ -23,6 +26,10 @@ BINARY_SIGNATURES = {
 }
 #: Bytes looked at to tell UTF-16 without a byte-order mark, or binary data, from text.
 _SNIFF = 4096
+#: Bytes read at a time by :func:`iter_lines`.
+_CHUNK = 1 << 16
+#: A line longer than this (in bytes) stops :func:`iter_lines` with an error: no line of a list is so long.
+MAX_LINE_BYTES = 1_000_000
 
 
 def read_text(path: str | os.PathLike[str], *, what: str = "file") -> str:
@@ -49,19 +56,114 @@ def read_text(path: str | os.PathLike[str], *, what: str = "file") -> str:
         The file is missing, a folder, unreadable, a spreadsheet workbook, binary,
         or not UTF-8 (the message gives the line and byte and says how to save it).
     """
+    with open_binary(path, what=what) as stream:
+        try:
+            data = stream.read()
+        except OSError as exc:
+            raise InputError(
+                f"{Path(path)}: cannot read the {what} ({exc.strerror}); check the path and permissions"
+            ) from None
+    return decode_text(data, str(Path(path)), what=what)
+
+
+def open_binary(path: str | os.PathLike[str], *, what: str = "file") -> BinaryIO:
+    """Open a file to read its bytes, failing as :func:`read_text` does on a missing, unreadable or endless one."""
     file = Path(path)
     if file.exists() and not file.is_file() and not file.is_dir():
         # a device or pipe (/dev/zero) never ends: reading it would fill the memory
         raise InputError(f"{file}: is a device, pipe or socket, not a {what}; give a file")
     try:
-        data = file.read_bytes()
+        return open(file, "rb")  # the caller closes it
     except FileNotFoundError:
         raise InputError(f"{file}: {what} not found; check the path") from None
     except IsADirectoryError:
         raise InputError(f"{file}: is a folder; give the {what} itself") from None
     except OSError as exc:
         raise InputError(f"{file}: cannot read the {what} ({exc.strerror}); check the path and permissions") from None
-    return decode_text(data, str(file), what=what)
+
+
+def iter_lines(stream: BinaryIO, file: str, *, what: str = "file", max_line_bytes: int | None = None) -> Iterator[str]:
+    """The lines of a text stream, without their line ends, read a block at a time.
+
+    Memory holds a block and the line being read, not the file. Lines end at a line feed (a
+    carriage return before it is dropped), as :func:`split_lines` splits them. A stream that
+    does not start as plain UTF-8 text (UTF-16, a workbook, binary data, or lines ended by
+    carriage returns only) is read whole by :func:`decode_text`, which names its problem.
+
+    Raises
+    ------
+    InputError
+        A line is not UTF-8, holds a NUL byte, or is longer than ``max_line_bytes`` (default
+        :data:`MAX_LINE_BYTES`; the message gives the line number).
+    """
+    max_line_bytes = MAX_LINE_BYTES if max_line_bytes is None else max_line_bytes
+    head = stream.read(_SNIFF)
+    if _read_whole(head):
+        yield from split_lines(decode_text(head + stream.read(), file, what=what))
+        return
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    number = 0
+    pending = b""
+    chunk = head
+    while chunk:
+        parts = (pending + chunk).split(b"\n") if pending else chunk.split(b"\n")
+        pending = parts.pop()
+        for raw in parts:
+            number += 1
+            yield _decoded_line(raw, file, number, what, max_line_bytes)
+        if len(pending) > max_line_bytes:
+            raise _too_long(file, number + 1, what, max_line_bytes)
+        chunk = stream.read(_CHUNK)
+    if pending:
+        yield _decoded_line(pending, file, number + 1, what, max_line_bytes)
+
+
+def _read_whole(head: bytes) -> bool:
+    """Whether a stream starting with ``head`` is read whole by :func:`decode_text` (not plain UTF-8 lines)."""
+    return (
+        head.startswith((b"\xff\xfe", b"\xfe\xff", *WORKBOOK_SIGNATURES, *BINARY_SIGNATURES))
+        or b"\x00" in head
+        or head.count(b"\r") - head.count(b"\r\n") > head.count(b"\n")
+    )
+
+
+def _too_long(file: str, number: int, what: str, max_bytes: int) -> InputError:
+    return InputError(
+        f"{file}: line {number} is longer than {max_bytes:,} bytes, which no line of a {what} is; "
+        "check that this is the right file"
+    )
+
+
+def _decoded_line(raw: bytes, file: str, number: int, what: str, max_bytes: int) -> str:
+    """Line ``number`` of ``file`` from its bytes."""
+    if len(raw) > max_bytes:
+        raise _too_long(file, number, what, max_bytes)
+    if raw.endswith(b"\r"):
+        raw = raw[:-1]
+    if b"\x00" in raw:
+        raise InputError(f"{file}: line {number} holds a NUL byte: this is a binary file, not a text {what}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{file}: line {number} is not UTF-8 (byte {raw[exc.start]:#04x}); save the file as UTF-8 "
+            "(in Excel: Save As > CSV UTF-8)"
+        ) from None
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text, without their line ends: split at line feeds (a carriage return before one is
+    dropped), or at carriage returns in a text that ends its lines so (more carriage returns not before a
+    line feed than line feeds: an old Mac file, perhaps with one line added elsewhere). Not at other line
+    breaks Unicode knows (U+0085, U+2028), which may stand inside a name copied from a web page."""
+    if not text:
+        return []
+    feeds = text.count("\n")
+    lines = re.split(r"\r\n?|\n", text) if text.count("\r") - text.count("\r\n") > feeds else text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def decode_text(data: bytes, file: str, *, what: str = "file") -> str:

@@ -7,11 +7,12 @@ stderr with a non-zero exit status; warnings are printed as one line each.
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import signal
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
@@ -1035,23 +1036,25 @@ GEOCODE_BATCH_CHARS = 1_000_000
 """Characters of names in one batch at most (fewer names when they are long)."""
 
 
-def _batches(names: Sequence[str]) -> Iterator[tuple[int, int]]:
-    """``(start, stop)`` of consecutive batches of ``names``: at most :data:`GEOCODE_BATCH` names and, beyond
-    the first name of a batch, :data:`GEOCODE_BATCH_CHARS` characters."""
-    start = 0
-    while start < len(names):
-        stop, chars = start + 1, len(names[start])
-        while stop < len(names) and stop - start < GEOCODE_BATCH and chars + len(names[stop]) <= GEOCODE_BATCH_CHARS:
-            chars += len(names[stop])
-            stop += 1
-        yield start, stop
-        start = stop
+def _batches(names: Iterable[str]) -> Iterator[list[str]]:
+    """Consecutive batches of ``names``: at most :data:`GEOCODE_BATCH` names and, beyond the first name of a
+    batch, :data:`GEOCODE_BATCH_CHARS` characters."""
+    batch: list[str] = []
+    chars = 0
+    for name in names:
+        if batch and (len(batch) == GEOCODE_BATCH or chars + len(name) > GEOCODE_BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(name)
+        chars += len(name)
+    if batch:
+        yield batch
 
 
 def _cmd_geocode(args: argparse.Namespace) -> int:
     from geomap._io import refuse_overwriting_inputs
     from geomap.errors import GeocodeError, InputError, shown
-    from geomap.geocode import DEFAULT_MIN_SCORE, _geocode_queries, read_place_names
+    from geomap.geocode import DEFAULT_MIN_SCORE, _geocode_queries, iter_place_names
 
     if args.output:  # before the names are read: a wrong output is refused before any work
         from geomap._online import default_cache_path
@@ -1059,11 +1062,15 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         cache = args.cache or (default_cache_path() if args.online else None)
         refuse_overwriting_inputs(args.output, [args.input, cache])
         _check_extension(args.output, CSV_EXTENSIONS, flag="-o", writes="geomap geocode writes a CSV table")
-    names = list(args.names)
-    if args.input:
-        names += read_place_names(args.input, sheet=_sheet(args.sheet))
-    if not any(name.strip() for name in names):
-        raise InputError("geocode: no names given; pass NAME ... or --input FILE (--input - reads standard input)")
+    inputs = iter_place_names(args.input, sheet=_sheet(args.sheet)) if args.input else ()
+    batches = _batches(itertools.chain(args.names, inputs))  # a names file is read as its batches are resolved
+    first = next(batches, [])
+    if not any(name.strip() for name in first):
+        second = next(batches, None)  # blank lines at the end of a file are dropped: more means a name follows
+        if second is None:
+            raise InputError("geocode: no names given; pass NAME ... or --input FILE (--input - reads standard input)")
+        batches = itertools.chain([second], batches)
+    batches = itertools.chain([first], batches)
     from geomap._csv import csv_text
     from geomap._io import atomic_path
 
@@ -1076,12 +1083,14 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     }
     unresolved: list[str] = []
     count = 0
+    given = 0
     terminal = not args.output and sys.stdout.isatty()
 
     def pieces() -> Iterator[str]:  # the CSV a batch of names at a time: memory does not grow with the file
-        nonlocal count
-        for start, stop in _batches(names):
-            result = _geocode_queries(names[start:stop], **options)  # a batch of blank lines is a batch of rows
+        nonlocal count, given
+        for number, batch in enumerate(batches):
+            given += sum(1 for name in batch if name.strip())
+            result = _geocode_queries(batch, **options)  # a batch of blank lines is a batch of rows
             missed = (result["method"] == "") & (result["query"].str.strip() != "")  # a blank line is no name
             count += int(missed.sum())
             unresolved.extend(result.loc[missed, "query"].head(5 - len(unresolved)).tolist())
@@ -1089,7 +1098,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
             if terminal or (queries.str.len() > QUERY_CELL_CHARS).any():  # most batches: nothing to change
                 result["query"] = [_query_cell(q, terminal) for q in queries]
             text = csv_text(result, raw=args.raw_csv)
-            yield text if start == 0 else text.split("\n", 1)[1]  # the header once
+            yield text if number == 0 else text.split("\n", 1)[1]  # the header once
 
     if args.output:
         with atomic_path(args.output) as tmp, open(tmp, "w", encoding="utf-8") as out:
@@ -1098,10 +1107,9 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         for piece in pieces():
             sys.stdout.write(piece)
     if args.strict and count:
-        first = ", ".join(shown(name) for name in unresolved)
+        listed = ", ".join(shown(name) for name in unresolved)
         more = ", ..." if count > 5 else ""
-        given = sum(1 for name in names if name.strip())
-        raise GeocodeError(f"{count} of {given} names unresolved: {first}{more}")
+        raise GeocodeError(f"{count} of {given} names unresolved: {listed}{more}")
     return 0
 
 

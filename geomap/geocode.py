@@ -11,10 +11,11 @@ the network code lives in :mod:`geomap._online`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -511,43 +512,75 @@ def read_place_names(path: str | os.PathLike[str], *, sheet: str | int | None = 
     InputError
         The file is missing, not UTF-8, or a CSV file without a ``place`` column.
     """
+    return list(iter_place_names(path, sheet=sheet))
+
+
+def iter_place_names(path: str | os.PathLike[str], *, sheet: str | int | None = None) -> Iterator[str]:
+    """:func:`read_place_names` a name at a time: a names file of one name a line is read a block at a time,
+    so memory holds a block, not the file (a table is read whole).
+
+    Raises
+    ------
+    InputError
+        As :func:`read_place_names`, when the name with the problem is reached; also for a line longer
+        than :data:`geomap._text.MAX_LINE_BYTES` bytes (no place name is: a wrong file).
+    """
+    from contextlib import ExitStack
+
     from geomap._csv import split_record
-    from geomap._text import read_text
-    from geomap.errors import InputError, row_message
+    from geomap._text import iter_lines, open_binary
+    from geomap.errors import InputError
     from geomap.schema import PLACE
 
     source = str(path)
     stdin = source == "-"
-    table_file = not stdin and Path(path).suffix.lower() in (".csv", ".tsv", ".json", ".geojson", ".xlsx", ".xlsm")
-    if not table_file:
+    if not stdin and Path(path).suffix.lower() in (".csv", ".tsv", ".json", ".geojson", ".xlsx", ".xlsm"):
+        yield from _read_names_table(path, sheet)
+        return
+    with ExitStack() as stack:
         if stdin:
             import sys
 
-            from geomap._text import decode_text
-
             if sys.stdin is None:
                 raise InputError("-: standard input is closed; pipe the names in, or give --input FILE")
-            text = decode_text(sys.stdin.buffer.read(), "<stdin>", what="names")
+            lines = iter_lines(sys.stdin.buffer, "<stdin>", what="names")
         else:
-            text = read_text(path, what="names file")
-        lines = _lines(text)
-        header = [h.strip().lower() for h in (split_record(lines[0]) or [])] if lines else []
-        if header == [PLACE]:
-            lines = lines[1:]  # a column of names under its header ("cut -d, -f2 reports.csv")
-        if not (len(header) > 1 and PLACE in header):
-            names = [line.strip() for line in lines]
-            while names and not names[-1]:
-                names.pop()
-            return names if any(names) else []
-        if stdin:
+            lines = iter_lines(stack.enter_context(open_binary(path, what="names file")), source, what="names file")
+        first = next(lines, None)
+        if first is None:
+            return
+        header = [h.strip().lower() for h in (split_record(first) or [])]
+        if len(header) > 1 and PLACE in header:  # a CSV table under another file name
+            if not stdin:
+                stack.close()
+                yield from _read_names_table(path, sheet)
+                return
             import csv
 
-            table = pd.DataFrame(list(csv.reader(lines[1:])), columns=None)
-            names = [c.strip().lower() for c in split_record(lines[0]) or []]
-            table = table.reindex(columns=range(len(names))).set_axis(names, axis=1)
-            return _table_places(table)
-    from geomap.reports import read_table
+            table = pd.DataFrame(list(csv.reader(lines)), columns=None)
+            table = table.reindex(columns=range(len(header))).set_axis(header, axis=1)
+            yield from _table_places(table)
+            return
+        if header != [PLACE]:  # a column of names under its header ("cut -d, -f2 reports.csv") skips it
+            lines = itertools.chain([first], lines)
+        blanks = 0  # blank lines are names (the rows line up with the lines) unless no name follows them
+        for line in lines:
+            name = line.strip()
+            if not name:
+                blanks += 1
+                continue
+            yield from itertools.repeat("", blanks)
+            blanks = 0
+            yield name
 
+
+def _read_names_table(path: str | os.PathLike[str], sheet: str | int | None) -> list[str]:
+    """The place names of a table file (CSV, TSV, JSON, Excel) with a ``place`` column."""
+    from geomap.errors import InputError, row_message
+    from geomap.reports import read_table
+    from geomap.schema import PLACE
+
+    source = str(path)
     try:
         _, frame, _ = read_table(path, sheet=sheet)  # the same reader as reports files (CSV, TSV, JSON, Excel)
     except InputError as exc:
@@ -573,19 +606,6 @@ def _table_places(frame: pd.DataFrame) -> list[str]:
         cells = cells.iloc[:, 0]
     places = pd.Series(["" if v is None or v != v else str(v).strip() for v in cells], dtype=object)
     return [str(name) for name in with_admin_names(places, frame.reset_index(drop=True))]
-
-
-def _lines(text: str) -> list[str]:
-    """The lines of a names file: split at line feeds, or at carriage returns in a file that ends its lines so
-    (more carriage returns not before a line feed than line feeds: an old Mac file, perhaps with one line
-    added elsewhere)."""
-    if not text:
-        return []
-    feeds = text.count("\n")
-    lines = re.split(r"\r\n?|\n", text) if text.count("\r") - text.count("\r\n") > feeds else text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,8 @@ def test_batches_are_bounded_by_names_and_by_characters(monkeypatch):
     monkeypatch.setattr(cli, "GEOCODE_BATCH_CHARS", 20)
     names = ["Kabul", "Herat", "Ghazni", "Kunduz", "x" * 50, "Khost", "Paktika province", "Farah", "Zaranj"]
     # 3 names at most; then no more than 20 characters, but a batch always takes its first name
-    assert list(cli._batches(names)) == [(0, 3), (3, 4), (4, 5), (5, 6), (6, 7), (7, 9)]
+    assert [len(batch) for batch in cli._batches(iter(names))] == [3, 1, 1, 1, 1, 2]
+    assert [name for batch in cli._batches(names) for name in batch] == names
     assert list(cli._batches([])) == []
 
 
@@ -276,3 +277,67 @@ def test_a_province_column_that_disagrees_leaves_the_place_unplaced_not_the_prov
     df = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
     assert df["province_iso"].tolist() == ["", ""]  # not Zabul province for "Kabul"
     assert df["reason"].str.startswith("best match").all()
+
+
+def test_a_names_file_is_read_as_it_is_geocoded(capsys, tmp_path, monkeypatch):
+    import importlib
+
+    cli = importlib.import_module("geomap.cli")
+    text_module = importlib.import_module("geomap._text")
+    monkeypatch.setattr(text_module, "_CHUNK", 7)  # lines cut across blocks, a byte-order mark, CR LF
+    names_file = tmp_path / "names.txt"
+    names_file.write_bytes("\ufeffKabul\r\n\nMazar-e Sharif\nکابل\n\n\n".encode())
+    read = []
+    lines = text_module.iter_lines
+    monkeypatch.setattr(
+        text_module, "iter_lines", lambda *a, **k: (read.append(line) or line for line in lines(*a, **k))
+    )
+    monkeypatch.setattr(cli, "GEOCODE_BATCH", 1)
+    geocoded = []
+    geocode = importlib.import_module("geomap.geocode")
+    table = geocode._geocode_queries
+    monkeypatch.setattr(
+        geocode, "_geocode_queries", lambda batch, **kw: geocoded.append(len(read)) or table(batch, **kw)
+    )
+    assert main(["geocode", "-i", str(names_file)]) == 0
+    out = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    assert out["query"].tolist() == ["Kabul", "", "Mazar-e Sharif", "کابل"]  # blank lines at the end dropped
+    assert out["province_iso"].tolist() == ["AF-KAB", "", "AF-BAL", "AF-KAB"]
+    # each batch is resolved once the name after it is read (a blank line waits for a name), not after the file
+    assert geocoded == [3, 3, 4, 6]
+
+
+def test_a_names_file_problem_names_its_line(capsys, tmp_path, monkeypatch):
+    import importlib
+
+    text_module = importlib.import_module("geomap._text")
+    monkeypatch.setattr(text_module, "MAX_LINE_BYTES", 100)
+    monkeypatch.setattr(text_module, "_CHUNK", 16)
+    cases = {
+        b"Kabul\nHerat\n" + b"x" * 500 + b"\nGhazni\n": "line 3 is longer than 100 bytes, which no line of a names "
+        "file is; check that this is the right file",
+        b"Kabul\n" * 1000 + b"Her\xe2t\n": "line 1001 is not UTF-8 (byte 0xe2); save the file as UTF-8 "
+        "(in Excel: Save As > CSV UTF-8)",
+        b"Kabul\n" * 1000 + b"Her\x00at\n": "line 1001 holds a NUL byte: this is a binary file, not a text names file",
+    }
+    for number, (data, message) in enumerate(cases.items()):
+        names_file = tmp_path / f"names{number}.txt"
+        names_file.write_bytes(data)
+        out = tmp_path / f"out{number}.csv"
+        assert main(["geocode", "-i", str(names_file), "-o", str(out)]) == 1
+        assert capsys.readouterr().err.strip() == f"geomap: error: {names_file}: {message}"
+        assert not out.exists()  # nothing written
+
+
+def test_names_files_of_old_mac_line_ends_and_utf16_are_read_whole(tmp_path):
+    from geomap.geocode import read_place_names
+
+    mac = tmp_path / "mac.txt"
+    mac.write_bytes(b"Kabul\rHerat\r\rGhazni\r")
+    assert read_place_names(mac) == ["Kabul", "Herat", "", "Ghazni"]
+    utf16 = tmp_path / "unicode.txt"
+    utf16.write_bytes("Kabul\r\nکابل\r\n".encode("utf-16"))
+    assert read_place_names(utf16) == ["Kabul", "کابل"]
+    blank = tmp_path / "blank.txt"
+    blank.write_bytes(b"\n \n\t\n")
+    assert read_place_names(blank) == []
