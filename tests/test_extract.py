@@ -1569,3 +1569,50 @@ def test_an_article_saved_as_a_web_page_is_read_as_its_text():
     ]  # fmt: skip
     assert found["evidence"].tolist()[0] == "The Taliban captured Ghazni on 12 August 2021."
     assert "<" not in "".join(found["evidence"]) and "&amp;" not in "".join(found["evidence"])
+
+
+def test_a_month_named_alone_dates_its_clause_to_the_end_of_the_time_it_names():
+    text = (
+        "In May, the Taliban captured Nirkh district in Wardak province after days of fighting.\n\n"
+        "The Taliban captured Jalrez district of Wardak in June.\n\n"
+        "By the end of July, Taliban fighters had overrun Kohistanat district in Sar-e Pul province.\n\n"
+        "In early July the insurgents seized Spin Boldak, and on Monday they took Aybak.\n\n"
+        "The Taliban, who launched their offensive in May, captured Taloqan on Sunday.\n\n"
+        "Insurgents who had gathered in May overran Qala-i-Naw.\n\n"
+        "In mid-August the Taliban took Farah.\n\n"
+        "In December the Taliban captured Sheberghan."
+    )
+    found = extract_reports(text, published="2021-08-10").set_index("place")
+    got = {place: (row.date, row.date_basis, row.date_precision) for place, row in found.iterrows()}
+    assert got == {
+        "Nirkh": ("2021-05-31", "month", 3),  # the month opens the sentence
+        "Jalrez": ("2021-06-30", "month", 3),  # in the phrase's clause
+        "Kohistanat": ("2021-07-31", "month", 3),
+        "Spin Boldak": ("2021-07-10", "month", 3),  # the day is in another clause
+        "Aybak": ("2021-08-09", "weekday", 1),
+        "Taloqan": ("2021-08-08", "weekday", 1),  # the month is in a clause of its own
+        "Qala-i-Naw": ("2021-08-10", "publication", 1),
+        "Farah": ("2021-08-10", "month", 3),  # the 20th is after publication: the publication date
+        "Sheberghan": ("2021-08-10", "publication", 1),  # December is still to come
+    }
+    assert "only the month in the sentence" in found.loc["Nirkh", "note"]
+    assert found.loc["Nirkh", "confidence"] < found.loc["Aybak", "confidence"]
+
+
+def test_a_month_is_not_carried_to_the_next_sentence_and_its_rows_are_left_out_by_min_precision(tmp_path):
+    text = "In May, fighting raged across Wardak. The Taliban captured Nirkh district in Wardak in June."
+    found = extract_reports(text, published="2021-08-10").set_index("place")
+    assert found.loc["Nirkh", ["date", "date_basis"]].tolist() == ["2021-06-30", "month"]
+    assert found.loc["Wardak", ["date", "status"]].tolist() == ["2021-05-31", "contested"]
+    text = "In May, fighting raged across Wardak. The Taliban captured Nirkh district in Wardak."
+    found = extract_reports(text, published="2021-08-10").set_index("place")
+    assert found.loc["Nirkh", ["date", "date_basis", "date_precision"]].tolist() == ["2021-08-10", "publication", 1]
+    path = tmp_path / "reports.csv"
+    extract_reports("In June the Taliban captured Kunduz.", published="2021-08-10").to_csv(path, index=False)
+    assert build_timeline(read_reports(path)).reports["date_precision"].tolist() == [3]
+    assert build_timeline(read_reports(path), min_precision=2).reports.empty
+
+
+def test_a_month_is_a_whole_word_after_a_preposition():
+    text = "Clashes were reported in Maymana during the week. The Taliban may in future take Mayamay."
+    assert extract_reports(text, published="2021-08-11")["date_basis"].tolist() == ["publication"]

@@ -186,5 +186,5 @@ def test_text_without_a_statement_of_control_is_said_to_have_none(tmp_path, caps
     assert main(["extract", str(article), "--published", "2021-08-13"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == ["date,place,status,source,note,province_iso,evidence,confidence,level,district,"
-                                "date_basis,claimed_by,denied_by"]  # fmt: skip
+                                "date_basis,claimed_by,denied_by,date_precision"]  # fmt: skip
     assert err.strip() == "geomap: no statement of control found in the text; the CSV holds its header only"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, timedelta
 
@@ -45,6 +46,16 @@ _DATE_PATTERNS = (
             re.I,
         ),
     ),
+    # "in May", "in early July", "by the end of June": the month alone, read only when the sentence gives no day
+    (
+        "month",
+        re.compile(
+            r"\b(?i:in|during|since|by|through|throughout|until|till)\s+(?:(?i:the\s+)?(?P<part>(?i:early|late|mid|"
+            r"(?:start|beginning|middle|end)\s+of))[- ]?\s*)?(?P<mon>January|February|March|April|May|June|July|August|"
+            r"September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)(?!\w)"
+            r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?(?![\s,]*\d)"
+        ),
+    ),
     (
         "vague",
         re.compile(
@@ -58,15 +69,19 @@ _DATE_PATTERNS = (
 _FILTERED_DATE_PATTERNS = tuple((kind, prefiltered(regex)) for kind, regex in _DATE_PATTERNS)
 _DATE_CONFIDENCE = {
     "iso": 1.0, "numeric": 1.0, "md": 1.0, "dm": 1.0, "ordinal": 0.95, "weekday": 0.95, "relative": 0.92,
-    "later": 0.9, "carried": 0.85, "vague": 0.65, "published": 0.75,
+    "later": 0.9, "carried": 0.85, "month": 0.7, "vague": 0.65, "published": 0.75,
 }  # fmt: skip
 #: How each kind of date is reported in the ``date_basis`` column.
 DATE_BASIS = {
     "iso": "explicit", "numeric": "explicit", "md": "explicit", "dm": "explicit", "ordinal": "explicit",
     "weekday": "weekday",
-    "relative": "relative", "later": "relative", "carried": "carried", "vague": "publication",
+    "relative": "relative", "later": "relative", "carried": "carried", "month": "month", "vague": "publication",
     "published": "publication",
 }  # fmt: skip
+#: Kinds of date that give only the month: the row's ``date_precision`` is 3 (:mod:`geomap.precision`).
+MONTH_KINDS = frozenset({"month"})
+#: The day a part of a month is dated to ("early July": the 10th); the month alone, or its end, is its last day.
+_PART_OF_MONTH = {"early": 10, "start of": 10, "beginning of": 10, "mid": 20, "middle of": 20}
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _COUNT = r"(?P<n>an?|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)"
 # "a day later", "two days later", "the next day", "a day earlier", "the day before": counted from the date the
@@ -103,7 +118,7 @@ def _later_dates(
     report ("a week ago", counted from ``reference``): ``(position, date, "later")``."""
     out = []
     for m in _LATER.finditer(sentence):
-        before = [d for d in dates if d[0] < m.start()]
+        before = [d for d in dates if d[0] < m.start() and d[2] not in MONTH_KINDS]
         base = before[-1][1] if before else anchor
         if base is None:
             continue
@@ -188,6 +203,8 @@ def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:
         return None
     if kind == "ordinal":
         return _day_of_month(int(m["d"]), published)
+    if kind == "month":
+        return _month_date(m, published)
     if kind == "weekday":
         back = (published.weekday() - _WEEKDAYS[m["wd"].casefold()]) % 7
         if m["last"] and back == 0:
@@ -199,6 +216,24 @@ def _date_value(kind: str, m: re.Match[str], published: date) -> date | None:
     if rel in {"yesterday", "last night"}:
         return published - timedelta(days=1)
     return published
+
+
+def _month_date(m: re.Match[str], published: date) -> date | None:
+    """The day a month named alone is dated to: the end of the month or of its part ("early July": 10 July),
+    when the event had happened; the publication date when that is earlier. A month after publication is last
+    year's when over half a year ahead ("in December" in a January text), else still to come (``None``); a
+    month of an earlier year written out is history (``None``)."""
+    month = _MONTHS[m["mon"].casefold().rstrip(".")]
+    year = int(m["y"]) if m["y"] else published.year
+    if year < published.year:
+        return None  # "in September 2015": history, not news of the day (:func:`_history`)
+    part = " ".join((m["part"] or "").casefold().split())
+    if not m["y"] and date(year, month, 1) > published:
+        if (date(year, month, 1) - published).days <= 180:
+            return None
+        year -= 1
+    day = _PART_OF_MONTH.get(part, calendar.monthrange(year, month)[1])
+    return min(date(year, month, day), published)
 
 
 def _day_of_month(day: int, published: date) -> date | None:
@@ -271,8 +306,9 @@ def _date_for(
     sentence: str = "",
     clauses: list[tuple[int, int, date]] | None = None,
 ) -> tuple[date, str]:
-    """The date of a statement: the one written nearest its phrase, else the date the paragraph gave
-    last (``carried``), else ``published`` (the day of the report). A ``state`` ("now controls") takes only a
+    """The date of a statement: the one written nearest its phrase (a month named alone, "in May", only
+    when the sentence gives no day), else the date the paragraph gave last (``carried``), else
+    ``published`` (the day of the report). A ``state`` ("now controls") takes only a
     date written in its own clause; a statement in a clause counted from a date (:func:`counted_clauses`)
     takes that clause's date."""
     for start, end, value in clauses or ():
@@ -282,10 +318,50 @@ def _date_for(
         cue = statement.cue_start
         dates = [d for d in dates if not _CLAUSE_EDGE.search(sentence, min(d[0], cue), max(d[0], cue))]
         carried = None
+    dates = _with_months(dates, sentence, statement.cue_start)
     if not dates:
         return (carried, "carried") if carried is not None else (published, "published")
     _, value, kind = min(dates, key=lambda d: abs(d[0] - statement.cue_start))
     return value, kind
+
+
+def _with_months(dates: list[tuple[int, date, str]], sentence: str, cue: int) -> list[tuple[int, date, str]]:
+    """The dates a statement whose phrase is at ``cue`` may take: the days written, or a month named alone
+    that dates its clause (:func:`_month_dates`) when no day is written, or when the month is in the
+    phrase's clause and every day is in another ("In early July the Taliban seized Spin Boldak, and on
+    Monday they took Aybak": Spin Boldak in July)."""
+    days = [d for d in dates if d[2] not in MONTH_KINDS]
+    months = [d for d in dates if d[2] in MONTH_KINDS and _month_dates(sentence, d[0], cue)]
+    if not months or not days:
+        return days or months
+    if not sentence or any(not _CLAUSE_EDGE.search(sentence, min(d[0], cue), max(d[0], cue)) for d in days):
+        return days
+    near = [
+        m
+        for m in months
+        if not _CLAUSE_EDGE.search(sentence, min(m[0], cue), max(m[0], cue))
+        or not any(min(m[0], cue) < d[0] < max(m[0], cue) for d in days)  # "In May, ...": the sentence's
+    ]
+    return near or days
+
+
+# Words that open a clause of its own inside a sentence: "Fighting that began in May continued ..."
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|where)\b", re.I)
+
+
+def _month_dates(sentence: str, at: int, cue: int) -> bool:
+    """Whether a month named alone at ``at`` dates the statement whose phrase is at ``cue``: it opens the
+    sentence ("In May, the Taliban captured ..."), or stands in the phrase's clause ("captured Nirkh in
+    May", "the Taliban in May captured"), not in a clause of its own ("Fighting that began in May
+    continued", "the Taliban, who launched their offensive in May, took ...")."""
+    if not sentence or not sentence[:at].strip(" \t\n\"'“‘("):
+        return True
+    if _CLAUSE_EDGE.search(sentence, min(at, cue), max(at, cue)):
+        return False
+    if at > cue:
+        return True
+    edges = list(_CLAUSE_EDGE.finditer(sentence, 0, at))
+    return not _RELATIVE.search(sentence, edges[-1].end() if edges else 0, at)
 
 
 # A line that is only a date: the heading of a live blog's entries ("Friday 13 August", "Aug. 13, 2021")
@@ -309,10 +385,10 @@ def report_dates(text: str, published: date) -> tuple[date, date]:
     """The day the story was filed (its dateline's date, "HERAT, July 8:", else ``published``) and the day an
     undated statement gets (the end of the period the report covers, "(2 – 8 August 2021)", else the first)."""
     filed = published
-    found = _dates_in(dateline(text), published)
+    found = [d for d in _dates_in(dateline(text), published) if d[2] not in MONTH_KINDS]
     if found and 0 <= (published - found[0][1]).days <= 7:
         filed = found[0][1]
-    period = _dates_in(reporting_period_end(text), published)
+    period = [d for d in _dates_in(reporting_period_end(text), published) if d[2] not in MONTH_KINDS]
     if period and 0 <= (published - period[0][1]).days <= 14:
         return filed, period[0][1]
     return filed, filed

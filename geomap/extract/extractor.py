@@ -15,6 +15,7 @@ from geomap.errors import InputError
 from geomap.extract._model import CONTESTED, Mention, Statement
 from geomap.extract.claims import _DENIAL, _denies_previous, denier, denies_own_claim
 from geomap.extract.dates import (
+    MONTH_KINDS,
     _date_for,
     _dates_in,
     _history,
@@ -170,7 +171,7 @@ def extract_reports(
             places = list(dict.fromkeys(m.text for m in statable if not m.reference))
             if places:
                 unstated.append({"source": source or "", "sentence": " ".join(sentence.split()), "places": places})
-        carried = max((d[1] for d in dates), default=carried) if dates else carried
+        carried = max((d[1] for d in dates if d[2] not in MONTH_KINDS), default=carried)  # a day, not a month
         latest = carried or latest
         context = sentence
     return _merge(rows)

@@ -10,8 +10,9 @@ import pandas as pd
 
 from geomap.extract._model import CONTESTED, GOVERNMENT, TALIBAN, Mention, Statement
 from geomap.extract.claims import _CLAIM, denier, speaker, third_party
-from geomap.extract.dates import _DATE_CONFIDENCE, written_after
+from geomap.extract.dates import _DATE_CONFIDENCE, MONTH_KINDS, written_after
 from geomap.extract.dates import DATE_BASIS as DATE_BASIS_OF
+from geomap.precision import DATE_PRECISION
 from geomap.schema import DATE, EVIDENCE, NOTE, PLACE, PROVINCE_ISO, SOURCE, STATUS
 
 CONFIDENCE = "confidence"
@@ -23,8 +24,10 @@ DENIED_BY = "denied_by"
 #: Columns of :func:`extract_reports`'s result, in order.
 EXTRACT_COLUMNS = (
     DATE, PLACE, STATUS, SOURCE, NOTE, PROVINCE_ISO, EVIDENCE, CONFIDENCE, LEVEL, DISTRICT, DATE_BASIS, CLAIMED_BY,
-    DENIED_BY,
+    DENIED_BY, DATE_PRECISION,
 )  # fmt: skip
+#: ``date_precision`` of a row dated by a month named alone ("in May"): the month (:mod:`geomap.precision`).
+MONTH_PRECISION = 3
 
 #: Level of a place by the geocoder's kind of answer.
 _LEVELS = {"capital": "capital", "province": "province", "district": "district", "city": "town"}
@@ -127,6 +130,7 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
         "vague": "; vague date in the sentence, publication date used",
         "carried": "; date carried from an earlier sentence",
         "later": "; date counted from an earlier one",
+        "month": "; only the month in the sentence, dated to the end of the time it names",
     }.get(date_kind, "")
     level = _level(statement, sentence)
     place, district = _place_text(mention), mention.name if level == "district" else mention.district
@@ -151,6 +155,7 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
         DATE_BASIS: DATE_BASIS_OF[date_kind],
         CLAIMED_BY: claimed_by,
         DENIED_BY: denied_by,
+        DATE_PRECISION: MONTH_PRECISION if date_kind in MONTH_KINDS else 1,
     }
 
 
