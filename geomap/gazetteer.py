@@ -798,6 +798,8 @@ _FACILITY_BEGINNINGS = (
 # Where a compound name splits: " wa "/" aw " (Pashto)/" and "/" & " between names, or a hyphen or
 # dash between words (not the izafa hyphens of Mazar-e-Sharif, which leave a one-letter part).
 _COMPOUND_SPLIT = re.compile(r"\s+(?:wa|va|aw|and|&)\s+|\s*[-\u2010-\u2015\u2212]\s*", re.IGNORECASE)
+# The word for a road after the names of the places it joins: "Kabul-Kandahar highway".
+_ROAD_AFTER = re.compile(r"\s+(?:highway|road|motorway|route)s?\s*$", re.IGNORECASE)
 # Pashto "aw" (and) between two words, written for Dari "wa" (Dand aw Patan: Dand wa Patan).
 _PASHTO_AND = re.compile(r"\s+aw\s+", re.IGNORECASE)
 # A numbered part after a name: "Yakawlang 2", "Kohistan-1", "Yakawlang No. 2".
@@ -1017,6 +1019,8 @@ class Gazetteer:
                 match = _as_alias(bare) if bare.method == "exact" else bare  # another spelling, at most
         if match is not None and "," in text and not match.is_foreign and match.confidence >= 0.5:
             match = self._against_other_parts(text, match)
+        if match is not None and match.entry.kind == "village" and split_kind(text)[1] == "district":
+            match = self._as_seat_district(match)  # "ولسوالی ده صلاح": the district named after its seat
         if len(self._memo) > 200_000:
             self._memo.clear()
             self._fuzzy_memo.clear()
@@ -1124,6 +1128,8 @@ class Gazetteer:
             return head
         match = self._with_generic_words(text) or self._centre_named(text) or self._lookup(text)
         head, province = self._trailing_province(text)
+        if province is not None and self._capital_elsewhere(head, province):
+            head, province = text, None  # "Kabul Kandahar": two capitals (a road's name), not a place of Kandahar
         held = match is not None and match.method == "fuzzy" and match.confidence <= CROSS_PROVINCE_FUZZY_CONFIDENCE
         if (match is None or held) and province is not None:  # "Bazarak Panjshir": a place, then its province
             within = self._lookup(head, provinces={province})
@@ -1563,7 +1569,8 @@ class Gazetteer:
             joined = self._lookup(_PASHTO_AND.sub(" wa ", text), fuzzy=False)
             if joined is not None and not joined.is_foreign:
                 return joined
-        parts = [p.strip() for p in _COMPOUND_SPLIT.split(text) if p.strip()]
+        # "Kabul-Kandahar highway": a road is named after the places it joins
+        parts = [p.strip() for p in _COMPOUND_SPLIT.split(_ROAD_AFTER.sub("", text)) if p.strip()]
         if not 2 <= len(parts) <= 4 or any(len(p) < 3 or p.casefold() in CONNECTORS for p in parts):
             return None
         looked = [self._lookup(p, fuzzy=False) for p in parts]
@@ -1589,6 +1596,30 @@ class Gazetteer:
         held = others or (unknown and best.entry.kind not in _STRONG_KINDS)
         confidence = CROSS_PROVINCE_FUZZY_CONFIDENCE if held else COMPOUND_CONFIDENCE
         return Match(best.entry, confidence, best.method, tuple(others))
+
+    def _as_seat_district(self, match: Match) -> Match:
+        """A village asked for as a district ("Deh Salah district", "ولسوالی ده صلاح") answered by the district
+        it lies in when that district is named as the village (its seat, spelled alike); else ``match``."""
+        key = phonetic_key(normalize(match.entry.name))
+        for entry in self.entries:
+            if (
+                entry.kind == "district"
+                and entry.district_id == match.entry.district_id
+                and phonetic_key(normalize(entry.name)) == key
+            ):
+                return Match(entry, min(match.confidence, 0.95), "alias", match.alternatives)
+        return match
+
+    def _capital_elsewhere(self, text: str, province: str) -> bool:
+        """Whether ``text`` is spelled as a capital or province outside ``province`` writes its own name."""
+        named = self._lookup(text, fuzzy=False)
+        return (
+            named is not None
+            and not named.is_foreign
+            and named.method == "exact"
+            and named.entry.kind in _STRONG_KINDS
+            and named.entry.province_iso != province
+        )
 
     def _two_names(self, text: str) -> Match | None:
         """Two places of one province written side by side: a district and the one it was carved from, ...

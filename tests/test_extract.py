@@ -377,6 +377,9 @@ def test_sentence_split_of_long_runs_is_bounded():
         "KABUL: ",
         "Kabul, Afghanistan — ",
         "MAZAR-I-SHARIF, Aug 13 (Agency) -- ",
+        "KABUL, Afghanistan, Aug. 14 (Wire) — ",
+        "MAZAR-I-SHARIF, Afghanistan, Aug 14 (Agency) - ",
+        "Kabul, Afghanistan, Aug. 14 (Agency) — ",
     ],
 )
 def test_dateline_is_not_a_statement_about_its_city(dateline):
@@ -1616,3 +1619,25 @@ def test_a_month_is_not_carried_to_the_next_sentence_and_its_rows_are_left_out_b
 def test_a_month_is_a_whole_word_after_a_preposition():
     text = "Clashes were reported in Maymana during the week. The Taliban may in future take Mayamay."
     assert extract_reports(text, published="2021-08-11")["date_basis"].tolist() == ["publication"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "day"),
+    [
+        ("The Taliban captured the border town of Spin Boldak on Wednesday.", "Spin Boldak", "2021-07-14"),
+        ("Insurgents seized the key border crossing at Spin Boldak on Wednesday.", "Spin Boldak", "2021-07-14"),
+        ("The Taliban took the border crossing of Islam Qala on Thursday.", "Islam Qala", "2021-07-15"),
+        ("Taliban fighters overran the river port of Sher Khan Bandar on Tuesday.", "Sher Khan Bandar", "2021-07-13"),
+        ("The militants seized the customs post at Torghundi on Friday.", "Torghundi", "2021-07-09"),
+    ],
+)
+def test_a_border_town_or_crossing_of_a_place_is_the_place(text, place, day):
+    found = extract_reports(text, published="2021-07-15")
+    assert found[["date", "place", "status"]].values.tolist() == [[day, place, "taliban"]]
+
+
+def test_a_dateline_with_country_and_date_leaves_the_weekday_to_date_the_statement():
+    text = "KABUL, Afghanistan, July 6 (Wire) — Taliban insurgents took control of Kaldar district on Monday."
+    found = extract_reports(text, published="2021-07-06")
+    assert found[["date", "place", "date_basis"]].values.tolist() == [["2021-07-05", "Kaldar", "weekday"]]
+    assert found.loc[0, "evidence"].startswith("Taliban insurgents")

@@ -79,9 +79,44 @@ def test_places_in_two_provinces_leave_the_building_unresolved():
     assert row["alternatives"] == "Kabul (AF-KAB); Herat (AF-HER)"
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Kabul-Kandahar highway",
+        "Kabul Kandahar highway",
+        "Kabul Kandahar",
+        "Kandahar-Herat Road",
+        "Mazar - Kabul highway",
+    ],
+)
+def test_a_road_named_after_the_capitals_it_joins_is_in_neither(query):
+    row = geocode_table([query]).iloc[0]
+    assert pd.isna(row["province_iso"])
+    assert row["reason"].startswith("ambiguous: places of 2 provinces fit it")
+    names = {"Kabul": "AF-KAB", "Kandahar": "AF-KAN", "Herat": "AF-HER", "Mazar": "AF-BAL"}
+    isos = {iso for name, iso in names.items() if name in query}
+    assert {part.rsplit("(", 1)[1].rstrip(")") for part in row["alternatives"].split("; ")} == isos
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Kajaki dam", "Kajaki", "AF-HEL"),
+        ("Salang tunnel", "Salang", "AF-PAR"),
+        ("Spin Boldak-Chaman highway", "Spin Boldak", "AF-KAN"),  # the other end is abroad
+        ("Bazarak Panjshir", "Bazarak", "AF-PAN"),  # a capital, then its own province
+        ("Sangar Ghor", "Sangar", "AF-GHO"),  # a village, then its province
+    ],
+)
+def test_a_work_or_a_road_is_read_as_its_place(query, name, iso):
+    match = get_gazetteer().resolve(query)
+    assert (match.entry.name, match.entry.province_iso) == (name, iso)
+    assert match.confidence >= 0.5
+
+
 def test_the_word_list_is_a_data_file():
     words = facility_words()
-    assert {"school", "masjid", "clinic", "market", "مکتب"} <= words
+    assert {"school", "masjid", "clinic", "market", "مکتب", "highway", "dam"} <= words
     assert "kabul" not in words and "" not in words
 
 

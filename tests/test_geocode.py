@@ -13,7 +13,8 @@ import shapely
 
 from geomap._data import provinces_table
 from geomap.errors import InputError
-from geomap.geocode import GEOCODE_COLUMNS, geocode
+from geomap.gazetteer import get_gazetteer
+from geomap.geocode import GEOCODE_COLUMNS, geocode, geocode_table
 
 
 def test_columns_and_order_with_duplicates():
@@ -489,3 +490,24 @@ def test_an_ambiguous_name_is_told_to_add_its_province_only_when_it_names_none()
 def test_the_province_hint_stays_when_what_follows_the_comma_names_no_province():
     reasons = geocode(["Kohistan (district)", "Kohistan;"], min_score=0.9)["reason"].tolist()
     assert all(r.startswith("ambiguous") and "add the province, e.g. 'Kohistan" in r for r in reasons)
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "kind", "iso"),
+    [
+        ("اسلام قلعه", "Islam Qala", "city", "AF-HER"),  # the border town, not villages of three provinces
+        ("مارجه", "Marjah", "district", "AF-HEL"),
+        ("تورخم", "Torkham", "city", "AF-NAN"),
+        ("ولسوالی ده صلاح", "Dih Salah", "district", "AF-BGL"),  # the district named after its seat
+        ("Deh Salah district", "Dih Salah", "district", "AF-BGL"),
+        ("ده صلاح", "Deh-e Salah", "village", "AF-BGL"),  # without the word: the village
+    ],
+)
+def test_border_towns_and_seats_in_dari(query, name, kind, iso):
+    match = get_gazetteer().resolve(query)
+    assert (match.entry.name, match.entry.kind, match.entry.province_iso) == (name, kind, iso)
+    assert match.confidence >= 0.5
+
+
+def test_the_taliban_in_dari_is_an_organisation():
+    assert geocode_table(["طالبان"]).loc[0, "reason"] == "an organisation, not a place"

@@ -102,9 +102,13 @@ _THE_DISTRICT = re.compile(
 )
 
 
+# "the border crossing at X", "the customs post at X": X itself
+_CROSSING_AT = re.compile(r"\b(?:crossings?|posts?|points?|gates?)\s+at\b", re.I)
+
+
 def _gap_is_filler(gap: str, fillers: frozenset[str]) -> bool:
     gap = _DATE_FILLER.sub(" ", gap.replace("’", "'"))
-    gap = _THE_DISTRICT.sub(r"\1", _DISTRICT_SEAT.sub(" ", gap))
+    gap = _THE_DISTRICT.sub(r"\1", _DISTRICT_SEAT.sub(" ", _CROSSING_AT.sub(" crossing ", gap)))
     separators = 0
     for word in _WORDS.findall(gap):
         if word in {",", ":", "—", "–"}:

@@ -44,11 +44,13 @@ _AGENCY = r"(?:[ \t]*\([^()\n]{1,60}\))"
 _DATELINE = re.compile(
     r"^[ \t]*(?:"
     # KABUL, Afghanistan (AP) —   KABUL (Dispatches) –   KABUL:   MAZAR-I-SHARIF, Aug 13 (Reuters) -
+    # KABUL, Afghanistan, July 6 (AP) —
     rf"[A-Z][A-Z'’.-]{{2,25}}(?:[ -][A-Z][A-Z'’.-]{{0,25}}){{0,3}}"
-    r"(?:,[ \t]*[A-Z][A-Za-z.]{1,15}(?:[ \t]+\d{1,2}(?:st|nd|rd|th)?)?(?:,?[ \t]+\d{4})?)?"
+    r"(?:,[ \t]*[A-Z][A-Za-z.]{1,15}(?:[ \t]+\d{1,2}(?:st|nd|rd|th)?)?(?:,?[ \t]+\d{4})?){0,2}"
     rf"(?:{_AGENCY}?{_DASH}|{_AGENCY}[ \t])"
-    # Kabul, May 12 (EFE).-   Herat, Afghanistan —
-    rf"|[A-Z][a-z]{{2,20}}(?:[ -][A-Z][a-z]{{1,20}}){{0,2}},[ \t]*(?:Afghanistan|[A-Z][a-z]{{2,8}}\.?[ \t]+\d{{1,2}})"
+    # Kabul, May 12 (EFE).-   Herat, Afghanistan —   Kabul, Afghanistan, July 6 (AP) —
+    rf"|[A-Z][a-z]{{2,20}}(?:[ -][A-Z][a-z]{{1,20}}){{0,2}},[ \t]*"
+    r"(?:Afghanistan(?:,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?|[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})"
     rf"(?:,?[ \t]+\d{{4}})?{_AGENCY}?{_DASH}"
     r")[ \t]*",
     re.MULTILINE,
