@@ -89,6 +89,11 @@ REASON_AMBIGUOUS = (
     "ambiguous: places of {provinces} provinces fit it (see alternatives); best match {name} ({iso}) scored "
     "{score:.2f}, below min_score {min_score:.2f}"
 )
+#: The reason of a name held because the place it names lies outside the province written after it.
+REASON_OTHER_PROVINCE = (
+    "{name} is in {province} ({iso}), not in {given}, the province given with it: the name and its province "
+    "disagree; check both (best match scored {score:.2f}, below min_score {min_score:.2f})"
+)
 #: Said after :data:`REASON_AMBIGUOUS` of a name that names no province or district after a comma already.
 REASON_ADD_PROVINCE = "; add the province, e.g. '{query}, {province}'"
 
@@ -334,9 +339,13 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str,
     if match.confidence < min_score:
         provinces = {e.province_iso for e in (entry, *match.alternatives) if e.province_iso}
         low = REASON_AMBIGUOUS if len(provinces) > 1 else REASON_LOW
-        if low is REASON_AMBIGUOUS and not _gives_a_province(query):
+        given = _province_given(query)
+        if given is not None and given[0] not in provinces:
+            low = REASON_OTHER_PROVINCE
+        elif low is REASON_AMBIGUOUS and not _gives_a_province(query):
             low += REASON_ADD_PROVINCE
         reason = low.format(
+            given=given[1] if given is not None else "",
             name=entry.name,
             iso=entry.province_iso,
             score=match.confidence,
@@ -365,6 +374,22 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str,
         REASON: "",
         PLACE_PRECISION: _place_precision(entry),
     }
+
+
+def _province_given(query: str) -> tuple[str, str] | None:
+    """``(iso, name)`` of the province a part of ``query`` after a comma (or bracket, ...) names, if one does
+    (as a province or by its capital: "Herat, Kandahar")."""
+    for part in _PART_SPLIT.split(query)[1:]:
+        if part.strip():
+            found = get_gazetteer().resolve(part)
+            if (
+                found is not None
+                and not found.is_foreign
+                and found.entry.kind in ("province", "capital")
+                and found.confidence >= DEFAULT_MIN_SCORE
+            ):
+                return found.entry.province_iso, found.entry.province
+    return None
 
 
 def _gives_a_province(query: str) -> bool:

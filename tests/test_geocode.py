@@ -511,3 +511,14 @@ def test_border_towns_and_seats_in_dari(query, name, kind, iso):
 
 def test_the_taliban_in_dari_is_an_organisation():
     assert geocode_table(["طالبان"]).loc[0, "reason"] == "an organisation, not a place"
+
+
+def test_a_name_and_its_province_that_disagree_are_said_to():
+    table = geocode_table(["Jalrez, Kandahar", "Herat (Kandahar)", "Xyzzy, Kunar"])
+    assert table["province_iso"].isna().all()
+    assert table.loc[0, "reason"] == (
+        "Jalrez is in Wardak (AF-WAR), not in Kandahar, the province given with it: the name and its province "
+        "disagree; check both (best match scored 0.45, below min_score 0.50)"
+    )
+    assert table.loc[1, "reason"].startswith("Herat is in Herat (AF-HER), not in Kandahar")
+    assert table.loc[2, "reason"] == "best match Kunar (AF-KNR) scored 0.45, below min_score 0.50"  # nothing else
