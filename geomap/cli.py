@@ -746,7 +746,7 @@ def _add_animate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="timeline.gif or timeline.mp4")
     p.add_argument("--width", type=int, default=800, metavar="PIXELS", help="frame width (default 800)")
     p.add_argument("--seconds", type=float, default=0.8, help="seconds per date (default 0.8)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr (none when it is not a terminal)")
     _add_picture_options(p)
     p.set_defaults(func=_cmd_animate)
 
@@ -761,7 +761,7 @@ def _cmd_animate(args: argparse.Namespace) -> int:
         raise InputError(f"--seconds {args.seconds} must be between 0.05 and 60")
     timeline = _timeline_from_args(args)
     bar = None
-    if not args.no_progress:
+    if not args.no_progress and sys.stderr.isatty():  # a log file gets no bar
         from tqdm import tqdm
 
         bar = tqdm(total=len(timeline.reporting_dates), unit="frame", desc="frames", file=sys.stderr, leave=False)
@@ -1244,8 +1244,9 @@ def _refuse_unknown(parser: argparse.ArgumentParser, args: argparse.Namespace, u
     shown = []
     for item in unknown:
         name = item.split("=", 1)[0]
-        close = difflib.get_close_matches(name, options, n=1, cutoff=0.6) if name.startswith("-") else []
-        shown.append(f"{item} (did you mean {close[0]}?)" if close else item)
+        begun = [o for o in options if len(name) > 3 and o.startswith(name)][:3]  # "--self": --self-contained
+        close = begun or (difflib.get_close_matches(name, options, n=1, cutoff=0.6) if name.startswith("-") else [])
+        shown.append(f"{item} (did you mean {' or '.join(close)}?)" if close else item)
     command.error(f"unrecognized arguments: {' '.join(shown)}")
 
 

@@ -46,6 +46,10 @@ def test_a_misspelt_option_shows_the_commands_usage_and_the_nearest_option(repor
     assert err.strip().endswith(
         "geomap map: error: unrecognized arguments: --self-contaned (did you mean --self-contained?)"
     )
+    err = _usage_error(["map", str(reports), "-o", str(tmp_path / "m.html"), "--self"], capsys)
+    assert err.strip().endswith("unrecognized arguments: --self (did you mean --self-contained?)")  # its beginning
+    err = _usage_error(["export", str(reports), "-o", str(tmp_path / "x.csv"), "--as"], capsys)
+    assert err.strip().endswith("unrecognized arguments: --as (did you mean --as-of?)")
     err = _usage_error(["map", str(reports), "-o", str(tmp_path / "m.html"), "stray"], capsys)
     assert err.strip().endswith("geomap map: error: unrecognized arguments: stray")
 

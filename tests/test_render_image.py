@@ -198,7 +198,9 @@ def test_cli_failure_keeps_an_existing_image(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_cli_animate_gif(tmp_path, capsys):
+def test_cli_animate_gif(tmp_path, capsys, monkeypatch):
+    import sys
+
     from PIL import Image
 
     from geomap.cli import main
@@ -206,7 +208,10 @@ def test_cli_animate_gif(tmp_path, capsys):
     out = tmp_path / "timeline.gif"
     assert main(["animate", str(write_reports(tmp_path)), "-o", str(out), "--width", "320"]) == 0
     assert Image.open(out).n_frames == 3
-    assert "frames" in capsys.readouterr().err  # the progress bar
+    assert "frames" not in capsys.readouterr().err  # no progress bar in a log
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert main(["animate", str(write_reports(tmp_path)), "-o", str(out), "--width", "320"]) == 0
+    assert "frames" in capsys.readouterr().err  # on a terminal, the progress bar
 
 
 def test_timeline_plot_is_render_image(demo_timeline):
