@@ -746,7 +746,9 @@ def _add_animate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="timeline.gif or timeline.mp4")
     p.add_argument("--width", type=int, default=800, metavar="PIXELS", help="frame width (default 800)")
     p.add_argument("--seconds", type=float, default=0.8, help="seconds per date (default 0.8)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr (none when it is not a terminal)")
+    p.add_argument(
+        "--no-progress", action="store_true", help="no progress bar on stderr (none when it is not a terminal)"
+    )
     _add_picture_options(p)
     p.set_defaults(func=_cmd_animate)
 
