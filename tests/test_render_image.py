@@ -49,6 +49,21 @@ def test_png_shows_the_scheme_colours_of_its_date(demo_timeline, tmp_path):
     assert not has_colour(legend_free, drawn(scheme.color("government")))
 
 
+def test_an_image_is_written_to_the_path_given(demo_timeline, tmp_path):
+    from PIL import Image
+
+    figure = render_image(demo_timeline, tmp_path / "map.png", dpi=50)
+    with Image.open(tmp_path / "map.png") as image:
+        assert image.format == "PNG"
+        assert image.size == (round(figure.get_figwidth() * 50), round(figure.get_figheight() * 50))
+    render_image(demo_timeline, str(tmp_path / "map.svg"), date="2021-08-12")
+    assert (tmp_path / "map.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    (tmp_path / "map.gif").write_bytes(b"old")
+    with pytest.raises(InputError, match=r"map\.gif: an image is written as \.png, \.svg, \.pdf"):
+        render_image(demo_timeline, tmp_path / "map.gif")
+    assert (tmp_path / "map.gif").read_bytes() == b"old"
+
+
 def test_svg_keeps_text_as_text_with_title_date_counts_and_names(demo_timeline):
     figure = render_image(demo_timeline, date="2021-08-12", title="Offensive <b>{{x}}</b> $5")
     out = io.StringIO()

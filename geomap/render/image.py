@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import os
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ class _Scene:
 
 def render_image(
     timeline: ControlTimeline,
+    path: str | os.PathLike[str] | None = None,
     *,
     date: dt.date | str | None = None,
     grid: bool = False,
@@ -90,6 +92,7 @@ def render_image(
     date_format: str | None = None,
     width: float = 10.0,
     credit: str | None = None,
+    dpi: int = 300,
 ) -> Figure:
     """Draw the timeline on one date (or every reporting date, as small multiples) as a figure.
 
@@ -97,6 +100,8 @@ def render_image(
     ----------
     timeline
         A :class:`geomap.timeline.ControlTimeline`.
+    path
+        Also write the figure here (atomically), as PNG, SVG or PDF by the file's extension.
     date
         The date to show (the reporting date on or before it); default the last one. Ignored
         with ``grid``.
@@ -113,17 +118,21 @@ def render_image(
         Figure width in inches (the height follows the map).
     credit
         Source line at the bottom; default names the bundled boundaries' sources.
+    dpi
+        Resolution of a PNG written to ``path``.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Save it with ``fig.savefig("map.png", dpi=300)`` (or ``.svg``, ``.pdf``).
+        Save it with ``fig.savefig("map.png", dpi=300)`` (or ``.svg``, ``.pdf``), or pass ``path``.
 
     Raises
     ------
     InputError
-        A date before the timeline's first reporting date, or a bad date format.
+        A date before the timeline's first reporting date, a bad date format, or a ``path`` whose
+        extension is not ``.png``, ``.svg`` or ``.pdf``.
     """
+    fmt = _image_format(path) if path is not None else None
     if grid and len(timeline.reporting_dates) > MAX_GRID_DATES:
         raise InputError(
             f"grid: one small map per reporting date, and the timeline has {len(timeline.reporting_dates):,}, "
@@ -131,11 +140,28 @@ def render_image(
         )
     scene = _scene(timeline, title=title, labels=labels, date_format=date_format, credit=credit)
     if grid:
-        return _grid_figure(scene, width)
-    index = pick_date(scene.data.dates, date)
-    figure, drawn = _single_figure(scene, width)
-    drawn(index)
+        figure = _grid_figure(scene, width)
+    else:
+        index = pick_date(scene.data.dates, date)
+        figure, drawn = _single_figure(scene, width)
+        drawn(index)
+    if path is not None:
+        from geomap._io import atomic_path
+
+        with atomic_path(path) as tmp:
+            figure.savefig(tmp, format=fmt, dpi=dpi, facecolor="white")
     return figure
+
+
+def _image_format(path: str | os.PathLike[str]) -> str:
+    """The image format a file's extension names (``"png"``, ``"svg"``, ``"pdf"``)."""
+    fmt = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    if fmt not in IMAGE_FORMATS:
+        raise InputError(
+            f"{os.fspath(path)}: an image is written as {', '.join('.' + f for f in IMAGE_FORMATS)}; "
+            "give a file name ending so"
+        )
+    return fmt
 
 
 def render_animation(
