@@ -114,6 +114,12 @@ def test_a_work_or_a_road_is_read_as_its_place(query, name, iso):
     assert match.confidence >= 0.5
 
 
+def test_a_quarter_of_kabul_named_after_a_province_is_in_kabul():
+    for query in ("Karte Parwan Mosque", "مسجد کارته پروان"):
+        match = get_gazetteer().resolve(query)
+        assert (match.entry.name, match.entry.province_iso) == ("Karte Parwan", "AF-KAB")
+
+
 def test_the_word_list_is_a_data_file():
     words = facility_words()
     assert {"school", "masjid", "clinic", "market", "مکتب", "highway", "dam"} <= words
@@ -123,8 +129,8 @@ def test_the_word_list_is_a_data_file():
 @pytest.mark.parametrize(
     "query",
     [
-        "Karte Parwan Mosque",  # a quarter of Kabul named after Parwan
-        "مسجد جامع کارته پروان",
+        "Tapa-e Balkh Mosque",  # a hill or quarter named after Balkh
+        "مسجد جامع تپه بلخ",
         "Boland Ghor School",  # a village name ending in a province's
         "Abdul Rahim Wardak School",  # a person's name
     ],

@@ -522,3 +522,27 @@ def test_a_name_and_its_province_that_disagree_are_said_to():
     )
     assert table.loc[1, "reason"].startswith("Herat is in Herat (AF-HER), not in Kandahar")
     assert table.loc[2, "reason"] == "best match Kunar (AF-KNR) scored 0.45, below min_score 0.50"  # nothing else
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Dasht-e-Barchi",
+        "دشت برچی",
+        "Darulaman",
+        "Karte 3",
+        "Kart-e Parwan",
+        "کارته چهار",
+        "Wazir Akbar Khan",
+        "Kote Sangi",
+    ],
+)
+def test_the_quarters_of_kabul_city_are_in_kabul(query):
+    match = get_gazetteer().resolve(query)
+    assert (match.entry.province_iso, match.entry.district) == ("AF-KAB", "Kabul")
+    assert match.confidence >= 0.5
+
+
+def test_a_quarter_of_kabul_does_not_take_a_district_spelled_a_letter_away():
+    assert get_gazetteer().resolve("دشت ارچی").entry.name == "Dashte Archi"  # not Dasht-e Barchi, Kabul
+    assert get_gazetteer().resolve("Dasht-e Archi").entry.province_iso == "AF-KDZ"
