@@ -1641,3 +1641,23 @@ def test_a_dateline_with_country_and_date_leaves_the_weekday_to_date_the_stateme
     found = extract_reports(text, published="2021-07-06")
     assert found[["date", "place", "date_basis"]].values.tolist() == [["2021-07-05", "Kaldar", "weekday"]]
     assert found.loc[0, "evidence"].startswith("Taliban insurgents")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A resident of Ghazni, which fell on Thursday, said the streets were quiet.",
+        "The governor of Ghazni, which fell to the Taliban on Thursday, was arrested.",
+        "Residents of Ghazni, which the Taliban captured on Thursday, fled to Kabul.",
+    ],
+)
+def test_which_after_a_place_of_a_person_is_about_the_place(text):
+    found = extract_reports(text, published="2021-08-14")
+    assert found[["date", "place", "status"]].values.tolist() == [["2021-08-12", "Ghazni", "taliban"]]
+
+
+def test_which_after_an_aside_is_about_the_place_before_it():
+    found = extract_reports(
+        "Qala-i-Naw, the capital of Badghis, which fell on Sunday, was quiet.", published="2021-08-14"
+    )
+    assert found[["date", "place", "status"]].values.tolist() == [["2021-08-08", "Qala-i-Naw", "taliban"]]

@@ -598,8 +598,13 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
         if not found:
             if _locative(sentence, mention):
                 continue  # "Tarinkot, 110 km north of Kandahar, fell": Kandahar only locates Tarinkot
-            if gap.lstrip().startswith(",") and re.search(r"\bof\s+(?:the\s+)?$", sentence[: mention.start]):
-                continue  # "Qala-i-Naw, the capital of Badghis, changed hands": Badghis describes
+            if (
+                gap.lstrip().startswith(",")
+                and re.search(r"\bof\s+(?:the\s+)?$", sentence[: mention.start])
+                and not (_WHICH.match(gap) and "," not in sentence[: mention.start])
+            ):
+                continue  # "Qala-i-Naw, the capital of Badghis, changed hands": Badghis describes (not "A resident
+                # of Ghazni, which fell on Thursday, said": "which" takes the place before it)
             if (
                 gap.lstrip().startswith(",")
                 and index
@@ -636,6 +641,8 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
     return found
 
 
+# ", which": a relative clause about the thing named right before it
+_WHICH = re.compile(r"\s*,\s*which\b", re.I)
 # ", the second city after ", ", once home to ": a noun phrase set off by a comma after a place, describing it
 _APPOSITION_OPENING = re.compile(r"\s*,\s*(?:the|a|an|its|once|now|home|one|another|also)\b[^,;:()]*?\s", re.I)
 
