@@ -24,6 +24,7 @@ import io
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -308,10 +309,14 @@ def _quoted_sheet(name: str) -> str:
     return shlex.quote(name)
 
 
-def _sheet_rows(sheet: Any) -> list[tuple[int, list[Any]]]:
+def _sheet_rows(sheet: Any) -> tuple[list[tuple[int, list[Any]]], int]:
     """The non-empty rows of a worksheet with their row numbers, the first (the header) cut after its last
     filled cell and the others read only that wide: a stray cell far to the right or far below (XFD1,
-    A1048576) makes the sheet's extent huge but costs nothing more than its own row."""
+    A1048576) makes the sheet's extent huge but costs nothing more than its own row; and the number of
+    the sheet's last row. Every row the sheet holds is read, whatever extent the file declares (some
+    programs write a stale one, which would hide the rows below it)."""
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
     header_row = 0
     header: list[Any] = []
     looked = 0
@@ -330,21 +335,24 @@ def _sheet_rows(sheet: Any) -> list[tuple[int, list[Any]]]:
         if looked == _TITLE_ROWS:
             break
     if not header:
-        return []
-    last_row = sheet.max_row if isinstance(sheet.max_row, int) else 0
-    if len(header) * max(last_row - header_row, 0) > MAX_SHEET_CELLS:
-        raise InputError(
-            f"the sheet spans {last_row:,} rows and {len(header):,} columns from its header, more cells than "
-            f"{MAX_SHEET_CELLS:,}: delete the stray cells far below or to the right, or save the reports as CSV"
-        )
+        return [], 0
     rows: list[tuple[int, list[Any]]] = [(header_row, header)]
+    last_row = header_row
+    most = header_row + MAX_SHEET_CELLS // len(header)
     for number, values in enumerate(
         sheet.iter_rows(min_row=header_row + 1, max_col=len(header), values_only=True), start=header_row + 1
     ):
+        if number > most:
+            raise InputError(
+                f"the sheet spans more than {most:,} rows of {len(header):,} columns from its header, more cells "
+                f"than {MAX_SHEET_CELLS:,}: delete the stray cells far below or to the right, or save the "
+                "reports as CSV"
+            )
+        last_row = number
         cells = ["" if v is None else v for v in values]
         if any(str(v).strip() for v in cells):
             rows.append((number, cells))
-    return rows
+    return rows, last_row
 
 
 def _unsaved_formulas(
@@ -362,6 +370,7 @@ def _unsaved_formulas(
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         found = []
+        book[sheet].reset_dimensions()
         cells = book[sheet].iter_rows(min_row=header_row + 1, max_row=last, max_col=width, values_only=True)
         for number, formulas in enumerate(cells, start=header_row + 1):
             values = body.get(number, [])
@@ -372,6 +381,10 @@ def _unsaved_formulas(
         return found
     finally:
         book.close()
+
+
+def _unreadable_workbook(exc: Exception) -> str:
+    return f"not a readable .xlsx workbook ({type(exc).__name__}); save it again from Excel"
 
 
 def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame, list[int]]:
@@ -385,8 +398,7 @@ def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError and XML errors on damaged files
-        why = f"not a readable .xlsx workbook ({type(exc).__name__}); save it again from Excel"
-        raise InputError(f"{path}: {why}") from None
+        raise InputError(f"{path}: {_unreadable_workbook(exc)}") from None
     try:
         names = book.sheetnames
         if sheet is None:
@@ -400,9 +412,11 @@ def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame
             raise InputError(f"{path}: no sheet {sheet!r}; the workbook has {shown} (give a name or a number from 1)")
         name = f"{path} (sheet {chosen!r})" if len(names) > 1 or sheet is not None else str(path)
         try:
-            rows = _sheet_rows(book[chosen])
+            rows, extent = _sheet_rows(book[chosen])
         except InputError as exc:
             raise InputError(f"{name}: {exc}") from None
+        except Exception as exc:  # a damaged sheet: openpyxl raises XML and zipfile errors while reading it
+            raise InputError(f"{name}: {_unreadable_workbook(exc)}") from None
         if sheet is None and len(names) > 1 and not _holds_reports_or_places(rows[0][1] if rows else []):
             elsewhere = [n for n in names[1:] if _holds_reports(_first_rows_header(book[n]))]
             if elsewhere:
@@ -410,16 +424,23 @@ def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame
                     f"{name}: no date, place, status header on the first sheet; sheet {elsewhere[0]!r} has one: "
                     f"give --sheet {_quoted_sheet(elsewhere[0])} (sheet={elsewhere[0]!r})"
                 )
-        extent = book[chosen].max_row if isinstance(book[chosen].max_row, int) else 0
+    except InputError:
+        raise
+    except Exception as exc:  # another sheet, damaged, looked at for a header
+        raise InputError(f"{path}: {_unreadable_workbook(exc)}") from None
     finally:
         book.close()
     if not rows:
         raise InputError(f"{name}: the sheet is empty; it needs a header row with date, place, status")
     header = [str(h).strip() for h in rows[0][1]]
     width = len(header)
-    read = {DATE, PLACE, STATUS, SOURCE, NOTE, LAT, LON, LEVEL, PLACE_PRECISION, DATE_PRECISION, *ADMIN_COLUMNS[0]}
+    _refuse_wide(name, width)
     # only the columns geomap reads: a sum in a column of casualties is none of its business
-    unsaved = [u for u in _unsaved_formulas(path, chosen, rows, width, extent) if header[u[1]].lower() in read]
+    try:
+        formulas = _unsaved_formulas(path, chosen, rows, width, extent)
+    except Exception as exc:  # the sheet read for its formulas: damaged where its values were not
+        raise InputError(f"{name}: {_unreadable_workbook(exc)}") from None
+    unsaved = [u for u in formulas if header[u[1]].lower() in _READ_COLUMNS]
     if unsaved:
         why = (
             "a formula with no saved value (the workbook was written by a program that does not compute "
@@ -458,6 +479,7 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
         raise InputError(f"{path}: the file is empty; it needs a header row with date,place,status")
     header = records[0][1]
     header = [h.strip() for h in header]
+    _refuse_wide(str(path), len(header))
     problems = [
         _ragged_problem(path, line, fields, len(header), delimiter)
         for line, fields in records[1:]
@@ -574,6 +596,7 @@ def validate_reports(
     ``month_first`` as in :func:`read_reports`.
     """
     check_order(day_first, month_first)
+    _refuse_wide(source_name, len(frame.columns))
     _refuse_lone_surrogates(frame, source_name, rows)
     lowered = [str(c).strip().lower() for c in frame.columns]
     below = None if {DATE, STATUS} <= set(lowered) else _header_below(frame)
@@ -590,7 +613,7 @@ def validate_reports(
     keep = [i for i, name in enumerate(lowered) if name != ""]  # blank, empty columns: trailing commas
     frame = frame.iloc[:, keep]
     lowered = [lowered[i] for i in keep]
-    duplicated = sorted({c for c in lowered if lowered.count(c) > 1})
+    duplicated = sorted(c for c, n in Counter(lowered).items() if n > 1)
     if duplicated:
         shown = ", ".join(repr(c) for c in duplicated)
         raise InputError(f"{source_name}: column(s) {shown} appear more than once; keep one of each")
@@ -760,9 +783,10 @@ def _read_plain_reports(
         return None
     delimiter = "\t" if suffix == ".tsv" else ","
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-        header = split_record(fh.readline(1 << 16), delimiter)
-    if header is None or _coordinates_named_otherwise(header):
-        return None  # refused by name in validate_reports
+        line = fh.readline(1 << 16)
+    header = split_record(line, delimiter)
+    if header is None or len(line) >= 1 << 16 or _coordinates_named_otherwise(header):
+        return None  # refused by name (or a header too wide to be one) in validate_reports
     if admin_column_names(h.strip().lower() for h in header):
         return None  # a province column: read into the place's name by validate_reports
     columns = read_typed_csv(path, delimiter=delimiter, numbers=(LAT, LON), coded=_CODED, kept=_KEPT)
@@ -898,6 +922,18 @@ def _plain_numbers(values: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype=float), blank
 
 
+#: More columns than this is no reports table (geomap reads a dozen of them): refused before they are built.
+MAX_REPORT_COLUMNS = 10_000
+
+
+def _refuse_wide(source_name: str, columns: int) -> None:
+    if columns > MAX_REPORT_COLUMNS:
+        raise InputError(
+            f"{source_name}: the header has {columns:,} columns, more than {MAX_REPORT_COLUMNS:,}; a reports "
+            "table needs date, place and status (and a few more): check that this is the right file"
+        )
+
+
 def _refuse_lone_surrogates(frame: pd.DataFrame, source_name: str, rows: list[int] | np.ndarray | None) -> None:
     """Refuse text cells holding a lone surrogate (text no UTF-8 file or page can hold).
 
@@ -908,7 +944,7 @@ def _refuse_lone_surrogates(frame: pd.DataFrame, source_name: str, rows: list[in
     for position, name in enumerate(frame.columns):
         if has_lone_surrogate(str(name)):
             raise InputError(f"{source_name}: column {position + 1}'s name holds a lone UTF-16 surrogate; fix it")
-        values = frame.iloc[:, position]
+    for name, values in frame.items():
         if values.dtype != object:
             continue
         texts = [v for v in values.tolist() if isinstance(v, str)]
@@ -944,6 +980,8 @@ COORDINATE_SYNONYMS = {
 #: province, not a namesake elsewhere. (Not a district column: ``geomap extract`` writes each place's
 #: district in the bundled spelling, "Hirat" for Herat, which says nothing more.)
 ADMIN_COLUMNS = (("province", "admin1", "province_name", "provincename", "adm1_name"),)
+#: The columns geomap reads from a reports table, folded (the kept ones and the province columns).
+_READ_COLUMNS = frozenset({*_KEPT, *ADMIN_COLUMNS[0]})
 
 
 def admin_column_names(columns: Iterable[object]) -> list[str]:

@@ -59,6 +59,29 @@ def test_lone_surrogate_in_a_dataframe_names_row_and_column():
         read_reports(frame)
 
 
+def test_a_header_of_too_many_columns_is_refused_before_they_are_built(tmp_path, capsys):
+    path = tmp_path / "wide.csv"
+    n = 200_000
+    path.write_text("date,place,status," + ",".join(f"c{i}" for i in range(n)) + "\n2021-08-12,Ghazni,taliban"
+                    + "," * n + "\n", encoding="utf-8")  # fmt: skip
+    err = run(["summary", path], capsys)
+    assert err == (
+        f"geomap: error: {path}: the header has 200,003 columns, more than 10,000; a reports table needs date, "
+        "place and status (and a few more): check that this is the right file\n"
+    )
+    frame = pd.DataFrame([["2021-08-12", "Ghazni", "taliban", *[""] * 10_000]],
+                         columns=["date", "place", "status", *(f"c{i}" for i in range(10_000))])  # fmt: skip
+    with pytest.raises(InputError, match="the header has 10,003 columns"):
+        read_reports(frame)
+
+
+def test_duplicate_columns_among_many_are_named():
+    columns = ["date", "place", "status", *(f"c{i}" for i in range(5_000)), "c17", "C4"]
+    frame = pd.DataFrame([["2021-08-12", "Ghazni", "taliban", *[""] * 5_002]], columns=columns)
+    with pytest.raises(InputError, match=r"column\(s\) 'c17', 'c4' appear more than once"):
+        read_reports(frame)
+
+
 def test_undecodable_command_line_text(reports, tmp_path, capsys):
     err = run(["map", reports, "-o", tmp_path / "m.html", "--title", "a\udcffb"], capsys)
     assert "--title holds bytes that are not text" in err

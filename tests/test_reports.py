@@ -441,8 +441,55 @@ def test_a_stray_cell_far_out_in_a_workbook_costs_nothing_or_is_refused(tmp_path
     assert read_reports(tmp_path / "tall.xlsx")["place"].tolist() == ["Herat"]
     sheet.cell(row=1, column=16_384, value="notes")  # a header cell at XFD1 over a million rows
     book.save(tmp_path / "wide.xlsx")
-    with pytest.raises(InputError, match=r"the sheet spans 1,048,576 rows and 16,384 columns from its header"):
+    with pytest.raises(InputError, match=r"the sheet spans more than 1,221 rows of 16,384 columns from its header"):
         read_reports(tmp_path / "wide.xlsx")
+
+
+def _with_stale_extent(path, extent: str) -> None:
+    """Rewrite a workbook's declared sheet extent (``<dimension ref=...>``), as some programs leave it stale."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{extent}"', sheet).encode()
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+
+
+def test_a_workbook_declaring_a_stale_extent_is_read_whole(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["date", "place", "status"])
+    for day, place in ((6, "Zaranj"), (8, "Kunduz"), (12, "Herat"), (13, "Kandahar")):
+        book.active.append([f"2021-08-{day:02d}", place, "taliban"])
+    path = tmp_path / "stale.xlsx"
+    book.save(path)
+    _with_stale_extent(path, "A1:C2")
+    assert read_reports(path)["place"].tolist() == ["Zaranj", "Kunduz", "Herat", "Kandahar"]
+
+
+def test_a_damaged_sheet_in_a_workbook_is_a_one_line_error(tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["date", "place", "status"])
+    book.active.append(["2021-08-12", "Herat", "taliban"])
+    path = tmp_path / "damaged.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as saved:
+        parts = {name: saved.read(name) for name in saved.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b"</c>", b"", 1)
+    with zipfile.ZipFile(path, "w") as damaged:
+        for name, data in parts.items():
+            damaged.writestr(name, data)
+    with pytest.raises(InputError, match=r"damaged\.xlsx: not a readable \.xlsx workbook \(ParseError\); save it"):
+        read_reports(path)
 
 
 def test_a_geodataframe_of_points_gives_each_report_its_coordinates():

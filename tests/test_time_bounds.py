@@ -58,7 +58,38 @@ def read_csv_long_cells(kb: int, tmp=[]) -> None:  # noqa: B006 - a cache of the
     read_reports(path)
 
 
-@pytest.mark.parametrize("work", [extract, geocode_long_name, read_csv_long_cells], ids=lambda w: w.__name__)
+def read_csv_wide_header(kb: int, tmp=[]) -> None:  # noqa: B006 - a cache of the folder
+    """A header of many columns (four for each KB asked, times 128: 2 KB is 1,024 of them, 16 KB 8,192)."""
+    import tempfile
+    from pathlib import Path
+
+    from geomap.reports import read_reports
+
+    if not tmp:
+        tmp.append(Path(tempfile.mkdtemp()))
+    path = tmp[0] / f"w{kb}.csv"
+    n = kb * 512
+    path.write_text(
+        "date,place,status," + ",".join(f"c{i:06d}" for i in range(n)) + "\n2021-08-12,Ghazni,taliban" + "," * n + "\n",
+        encoding="utf-8",
+    )
+    read_reports(path)
+
+
+def extract_unclosed_markup(kb: int) -> None:
+    """A page whose tags and comments are never closed, the text the standard library's parser reads again and
+    again."""
+    from geomap.extract import extract_reports
+
+    unit = "<a <!-- "
+    extract_reports("<p>The Taliban captured Ghazni.</p>" + unit * (kb * 1024 // len(unit)), published="2021-08-15")
+
+
+@pytest.mark.parametrize(
+    "work",
+    [extract, geocode_long_name, read_csv_long_cells, read_csv_wide_header, extract_unclosed_markup],
+    ids=lambda w: w.__name__,
+)
 def test_time_per_kb_is_flat(work):
     work(1)  # warm up: imports, gazetteer
     small, large = per_kb(work, SMALL_KB), per_kb(work, LARGE_KB)

@@ -77,10 +77,44 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
+def _closed_markup(text: str) -> str:
+    """``text`` with each ``<`` that opens no tag (no ``>`` before the next ``<``) written as ``&lt;``, and an
+    unclosed comment cut off, in one pass: the standard library's parser reads the rest of the text again
+    at each unclosed ``<a `` or ``<!--``, so that a page of them would take time growing with its square."""
+    out: list[str] = []
+    start = 0
+    close = -1  # the next ">" at or after the current "<" (-1: none left)
+    while True:
+        at = text.find("<", start)
+        if at < 0:
+            out.append(text[start:])
+            break
+        out.append(text[start:at])
+        if text.startswith("<!--", at):
+            end = text.find("-->", at + 4)
+            if end < 0:
+                break  # a comment to the end of the text: nothing after it is shown
+            out.append(text[at : end + 3])
+            start = end + 3
+            continue
+        if close <= at:
+            close = text.find(">", at + 1)
+            if close < 0:
+                close = len(text)  # no ">" left: no "<" from here on opens a tag
+        following = text.find("<", at + 1, close)
+        if close == len(text) or following >= 0:
+            out.append("&lt;")  # not a tag: "<" shown as written
+            start = at + 1
+            continue
+        out.append(text[at : close + 1])
+        start = close + 1
+    return "".join(out)
+
+
 def html_as_text(text: str) -> str:
     """The text a browser shows for ``text``: paragraphs apart, inline tags gone, entities decoded."""
     parser = _Text()
-    parser.feed(text)
+    parser.feed(_closed_markup(text))
     parser.close()
     joined = "".join(parser.parts)
     # each paragraph on one line, paragraphs apart by a blank line
