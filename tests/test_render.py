@@ -181,6 +181,13 @@ def test_per_date_layers_share_one_geometry(timeline):
         assert f'"{day}"' in html
 
 
+def test_per_date_layer_names_are_text_and_one_for_each_date(timeline):
+    html = map_html(control_map(timeline, layers="per-date", self_contained=True, date_format="<b>%B</b> %Y"))
+    names = re.findall(r'^\s*"([^"]*)" : feature_group_\w+,$', html, flags=re.M)
+    assert names == [f"\\u0026lt;b\\u0026gt;August\\u0026lt;/b\\u0026gt; 2021 (2021-08-0{d})" for d in (1, 3, 5, 7)]
+    assert "<b>August" not in html  # the layer control writes its names as markup: they are escaped to be text
+
+
 def test_coverage_simplify_keeps_borders_shared():
     data = synthetic(1, n_side=3)
     wiggly = shapely.transform(

@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -26,6 +28,21 @@ if TYPE_CHECKING:
 
 
 _LAYER_MODES = ("slider", "per-date")
+
+
+def _layer_labels(dates: Sequence[Any], date_format: str | None) -> list[str]:
+    """The names of the per-date layers as the panel writes the dates ("7 Aug 2021", or ``date_format``'s),
+    one for each date (a date whose label another date shares gets its ISO date after it: "August 2021
+    (2021-08-06)"), as HTML: the layer control shows its names as markup, so a label is escaped to be text."""
+    from html import escape
+
+    from geomap.render.style import format_date
+
+    labels = [format_date(day, date_format) for day in dates]
+    counts = Counter(labels)
+    labels = [f"{label} ({str(day)[:10]})" if counts[label] > 1 else label
+              for label, day in zip(labels, dates, strict=True)]  # fmt: skip
+    return [escape(label) for label in labels]
 
 
 def control_map(
@@ -216,11 +233,9 @@ def build_map(
         m.default_css = []
     groups: list[folium.FeatureGroup] = []
     if layers == "per-date":
-        from geomap.render.style import format_date
 
-        for j, day in enumerate(data.dates):
-            # named as the panel writes the date ("7 Aug 2021", or --date-format's)
-            group = folium.FeatureGroup(name=format_date(day, date_format), overlay=True, show=j == start)
+        for j, label in enumerate(_layer_labels(data.dates, date_format)):
+            group = folium.FeatureGroup(name=label, overlay=True, show=j == start)
             group.add_to(m)
             groups.append(group)
     layer = _control_layer(
