@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -136,6 +137,7 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str | None = None) -> I
     tmp.unlink()  # writers such as GDAL want to create the file themselves
     try:
         yield tmp
+        _keep_mode(target, tmp)
         os.replace(tmp, target)
     except BaseException as exc:
         _remove_temporary(tmp)
@@ -144,6 +146,15 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str | None = None) -> I
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise OutputError(f"{path}: could not be written ({_os_reason(exc)}); nothing was changed") from None
         raise
+
+
+def _keep_mode(target: Path, tmp: Path) -> None:
+    """Give ``tmp`` the permissions of the file it replaces (a private output stays private)."""
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        return  # a new file: the permissions the process gives new files
+    os.chmod(tmp, mode)
 
 
 def _write_target(target: Path) -> Path:
@@ -163,6 +174,8 @@ def _write_target(target: Path) -> Path:
         raise OutputError(f"{target}: is a device, pipe or socket, not a file; geomap writes files: give a file name")
     if target.is_dir():
         raise OutputError(f"{target}: is a folder; give a file name for the output")
+    if target.is_file() and not os.access(target, os.W_OK):
+        raise OutputError(f"{target}: is read-only; make it writable (chmod u+w) or give another name")
     blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:
         raise OutputError(f"{target}: {blocking} is a file, not a folder; choose another output folder")

@@ -621,9 +621,8 @@ def _repair(gdf: gpd.GeoDataFrame, ids: pd.Series, source: str) -> tuple[gpd.Geo
         geoms = geoms.copy()
         geoms[invalid] = fixed
         repaired = ids[invalid].tolist()
-        warnings.warn(
-            f"repaired {len(repaired)} invalid polygon(s): {', '.join(repaired)}", RepairWarning, stacklevel=3
-        )
+        listed = ", ".join(shown(r) for r in repaired[:5]) + (", ..." if len(repaired) > 5 else "")
+        warnings.warn(f"repaired {len(repaired)} invalid polygon(s): {listed}", RepairWarning, stacklevel=3)
     gdf = gdf.set_geometry(gpd.GeoSeries(shapely.orient_polygons(geoms), index=gdf.index, crs=gdf.crs))
     return gdf, repaired
 

@@ -969,7 +969,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
         sys.stdout.write(csv_text(table, raw=args.raw_csv))
     else:
-        sys.stdout.write(table.to_string(index=False) + "\n")
+        sys.stdout.write(_as_terminal_text(table.to_string(index=False)) + "\n")
     if args.plot:
         print(args.plot, file=sys.stderr)
     return 0
@@ -1119,6 +1119,16 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 #: refuse cells of more than 131,072).
 QUERY_CELL_CHARS = 1_000
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _as_terminal_text(text: str) -> str:
+    """``text`` with control characters and bidirectional overrides written as escapes (``\\x1b``, ``\\u202e``):
+    a terminal shows them, and acts on none (a scheme's label cannot clear the screen or reverse the text)."""
+    text = _CONTROL_CHARS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return _BIDI_CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _query_cell(query: str, terminal: bool) -> str:

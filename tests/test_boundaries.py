@@ -149,13 +149,24 @@ def test_projected_file_is_reprojected(tmp_path, squares):
     assert areas.total_bounds == pytest.approx([65, 33, 68, 34], abs=1e-6)
 
 
+def test_many_repaired_polygons_are_counted_and_their_ids_shown_as_text(squares):
+    bowties = squares.iloc[[0] * 8].reset_index(drop=True)
+    bowties["geometry"] = Polygon([(65, 33), (66, 34), (66, 33), (65, 34)])
+    bowties["code"] = [f"\x1b[2J{'x' * 200}{i}" for i in range(8)]
+    with pytest.warns(RepairWarning) as caught:
+        load_boundaries(bowties, id_field="code", name_field="label")
+    message = str(caught[0].message)
+    assert message.startswith("repaired 8 invalid polygon(s): '\\x1b[2Jxxx") and message.endswith(", ...")
+    assert "\x1b" not in message and len(message) < 600  # five ids, cut and escaped, then "..."
+
+
 def test_self_intersecting_polygon_is_repaired_and_reported(tmp_path, squares):
     bowtie = Polygon([(65, 33), (66, 34), (66, 33), (65, 34)])
     gdf = squares.copy()
     gdf.loc[0, "geometry"] = bowtie
     path = tmp_path / "bowtie.shp"
     gdf.to_file(path)
-    with pytest.warns(RepairWarning, match="repaired 1 invalid polygon.*: A"):
+    with pytest.warns(RepairWarning, match=r"^repaired 1 invalid polygon\(s\): 'A'$"):
         areas = load_boundaries(path, id_field="code", name_field="label")
     assert areas.attrs["repaired"] == ["A"]
     assert areas.is_valid.all()

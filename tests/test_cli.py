@@ -160,6 +160,19 @@ def test_scheme_file(tmp_path, capsys):
     assert "scheme.json: line 1: not valid JSON" in capsys.readouterr().err
 
 
+def test_summary_shows_a_schemes_control_characters_as_escapes(tmp_path, capsys):
+    scheme = tmp_path / "scheme.json"
+    scheme.write_text(json.dumps({"name": "Test", "statuses": [
+        {"key": "north", "label": "North\x1b[2J\u202e", "color": "#0000ff"},
+        {"key": "unknown", "label": "No report", "color": "#cccccc"}]}))  # fmt: skip
+    reports = tmp_path / "r.csv"
+    reports.write_text("date,place,status\n2021-08-01,Kabul,north\n", encoding="utf-8")
+    assert main(["summary", str(reports), "--scheme", str(scheme)]) == 0
+    out = capsys.readouterr().out
+    assert "North\\x1b[2J\\u202e" in out.splitlines()[0]
+    assert "\x1b" not in out and "\u202e" not in out
+
+
 def test_failed_export_writes_no_unresolved_list(reports, tmp_path, capsys):
     unresolved = tmp_path / "unresolved.csv"
     args = ["export", str(reports), "-o", str(tmp_path / "o.geojson"), "--unresolved", str(unresolved)]

@@ -250,3 +250,26 @@ def test_an_output_path_longer_than_the_system_allows_is_one_line(tmp_path, caps
     assert main(["export", str(reports), "-o", "d/" * 2100 + "x.csv"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.endswith("; give -o a shorter path\n")
+
+
+def test_a_replaced_output_keeps_its_permissions(reports, tmp_path):
+    private = tmp_path / "private.csv"
+    private.write_text("old", encoding="utf-8")
+    private.chmod(0o600)
+    assert main(["export", str(reports), "-o", str(private)]) == 0
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600 and private.read_text(encoding="utf-8") != "old"
+    write_text_atomic(private, "new")
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+
+
+def test_a_read_only_output_is_refused_and_kept(reports, tmp_path, capsys, monkeypatch):
+    kept = tmp_path / "kept.csv"
+    kept.write_text("old", encoding="utf-8")
+    kept.chmod(0o444)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if str(p) == str(kept) else real_access(p, mode))
+    assert main(["export", str(reports), "-o", str(kept)]) == 1  # (checked whatever the user: root may write)
+    assert capsys.readouterr().err.strip() == (
+        f"geomap: error: {kept}: is read-only; make it writable (chmod u+w) or give another name"
+    )
+    assert kept.read_text(encoding="utf-8") == "old"
