@@ -1661,3 +1661,10 @@ def test_which_after_an_aside_is_about_the_place_before_it():
         "Qala-i-Naw, the capital of Badghis, which fell on Sunday, was quiet.", published="2021-08-14"
     )
     assert found[["date", "place", "status"]].values.tolist() == [["2021-08-08", "Qala-i-Naw", "taliban"]]
+
+
+def test_a_date_counted_past_the_last_mappable_day_is_not_written():
+    text = "The Taliban captured Ghazni on 31 December. Two days later, the Taliban captured Herat."
+    found = extract_reports(text, published="2261-12-31")
+    assert found["date"].max() <= "2261-12-31"  # 2262-01-02 could not be mapped
+    assert set(found["place"]) == {"Ghazni", "Herat"}

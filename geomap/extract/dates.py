@@ -131,7 +131,7 @@ def _later_dates(
         out.append((m.start(), base + timedelta(days=days), "later"))
     if reference is not None:
         out += [(m.start(), reference - timedelta(days=_days(m)), "later") for m in _AGO.finditer(sentence)]
-    return out
+    return [d for d in out if in_range(d[1])]  # past 2261 or before 1678: no date a map can show
 
 
 def _history(sentence: str, published: date) -> list[int]:
