@@ -188,3 +188,17 @@ def test_text_without_a_statement_of_control_is_said_to_have_none(tmp_path, caps
     assert out.splitlines() == ["date,place,status,source,note,province_iso,evidence,confidence,level,district,"
                                 "date_basis,claimed_by,denied_by,date_precision"]  # fmt: skip
     assert err.strip() == "geomap: no statement of control found in the text; the CSV holds its header only"
+
+
+def test_a_broken_or_mistyped_sidecar_is_named_and_its_article_skipped(tmp_path):
+    from geomap.extract.batch import Skipped, load_articles
+
+    for name, sidecar in (("a", '{"published": "2021-08-14", "url": {"a": 1}}'), ("b", "[[[["), ("c", "[1, 2]")):
+        (tmp_path / f"{name}.txt").write_text("The Taliban captured Ghazni on Thursday.", encoding="utf-8")
+        (tmp_path / f"{name}.json").write_text(sidecar, encoding="utf-8")
+    loaded = list(load_articles(sorted(tmp_path.glob("*.txt"))))
+    assert all(isinstance(item, Skipped) for item in loaded)
+    reasons = [item.reason for item in loaded]
+    assert reasons[0] == "its metadata file a.json: url is {'a': 1}, not text; fix it"
+    assert reasons[1].startswith("its metadata file b.json cannot be read (Expecting value")
+    assert reasons[2] == "its metadata file c.json is not a JSON object with published and url; fix it"

@@ -137,16 +137,29 @@ def read_meta(path: str | Path) -> dict[str, dict[str, str]]:
 
 
 def _sidecar(path: Path) -> dict[str, str]:
+    """The publication date and source a JSON file beside an article gives (``article.json``: ``published``,
+    ``url`` or ``source``); ``{}`` when there is none.
+
+    Raises
+    ------
+    InputError
+        The file is not a JSON object, or one of those fields is not text.
+    """
     side = path.with_suffix(".json")
     if not side.is_file():
         return {}
     try:
         data = json.loads(side.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    except (OSError, ValueError) as exc:
+        raise InputError(f"its metadata file {side.name} cannot be read ({exc}); fix or remove it") from None
     if not isinstance(data, dict):
-        return {}
-    return {"published": str(data.get("published") or ""), "source": str(data.get("url") or data.get("source") or "")}
+        raise InputError(f"its metadata file {side.name} is not a JSON object with published and url; fix it")
+    found = {"published": data.get("published"), "source": data.get("url") or data.get("source")}
+    for key, value in found.items():
+        if value is not None and not isinstance(value, str):
+            field = "published" if key == "published" else ("url" if data.get("url") else "source")
+            raise InputError(f"its metadata file {side.name}: {field} is {value!r}, not text; fix it")
+    return {k: v or "" for k, v in found.items()}
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -210,7 +223,12 @@ def load_articles(
             continue
         front, text = _front_matter(text)
         info = {"published": published or "", "source": ""}
-        for found in (_sidecar(path), front, meta.get(str(path.resolve()), {})):
+        try:
+            side = _sidecar(path)
+        except InputError as exc:
+            yield Skipped(str(path), str(exc))
+            continue
+        for found in (side, front, meta.get(str(path.resolve()), {})):
             info.update({k: v for k, v in found.items() if v})
         if not text.strip():
             yield Skipped(str(path), "empty file")
