@@ -276,6 +276,11 @@ def _read(path: Path, encoding: str | None, layer: str | None = None) -> gpd.Geo
                 f"{path}: GDAL cannot read this GeoJSON ({_one_line(exc)}); check that it is complete, or, if a "
                 f"feature is very large, save the boundaries as GeoPackage {as_package}"
             ) from None
+        if Path(str(path)).suffix.lower() in (".geojson", ".json") and "not recognized" in str(exc):
+            raise BoundaryError(
+                f"{path}: not GeoJSON (GDAL does not recognise it as any format it reads); check that the file is "
+                "complete and holds a FeatureCollection"
+            ) from None
         raise BoundaryError(
             f"{path}: cannot be read as a boundary file ({_one_line(exc)}); use shp, gpkg or geojson"
         ) from None

@@ -461,3 +461,14 @@ def test_areas_written_latitude_first_are_warned_about(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", AxisOrderWarning)
         assert len(load_boundaries(right, id_field="id", name_field="name")) == 1
+
+
+def test_a_geojson_that_is_not_json_is_named_so(tmp_path):
+    path = tmp_path / "areas.geojson"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(BoundaryError) as raised:
+        load_boundaries(path, id_field="id", name_field="name")
+    assert str(raised.value) == (
+        f"{path}: not GeoJSON (GDAL does not recognise it as any format it reads); check that the file is complete "
+        "and holds a FeatureCollection"
+    )
