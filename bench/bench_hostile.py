@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 KB = 1000
 PUBLISHED = "2021-08-16"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_TAGS = re.compile(r"<[^<>]*>")
 
 
 # ------------------------------------------------------------------------------------- inputs
@@ -132,6 +133,28 @@ def statement_run(size: int) -> str:
         size // 90 + 1
     )
     return out[:size]
+
+
+def unclosed_markup(size: int) -> str:
+    """A page of tags that are never closed (the standard library's HTML parser reads the rest of the text again
+    at each), among sentences."""
+    unit = "<a href=x The Taliban took Ghazni. "
+    return "<p>The Taliban captured Ghazni on Thursday.</p>" + unit * (size // len(unit))
+
+
+def html_floor(text: str) -> None:
+    """The least an HTML reader does: tags dropped by one regex, then words."""
+    _TAGS.sub(" ", text).split()
+
+
+def csv_with_wide_header(size: int, folder: Path) -> Path:
+    """A header of as many columns as fit in ``size`` bytes (8 bytes each), up to the 10,000 read."""
+    path = folder / f"wide-{size}.csv"
+    if not path.exists():
+        n = min(size // 8, 9_990)
+        header = "date,place,status," + ",".join(f"c{i:06d}" for i in range(n))
+        path.write_text(header + "\n" + ("2021-08-12,Ghazni,taliban" + "," * n + "\n") * 3, encoding="utf-8")
+    return path
 
 
 def long_name(size: int) -> str:
@@ -250,6 +273,15 @@ def main(argv: list[str]) -> int:
         ("speech run", [10 * KB, 100 * KB, 1_000_000], speech_run, extract, split_floor, "one sentence"),
         ("statement run", [10 * KB, 100 * KB, 400 * KB], statement_run, extract, split_floor, "no sentence end"),
         ("long name", [1 * KB, 10 * KB, 100 * KB, 1_000_000], long_name, geocode_name, name_floor, "geocode"),
+        ("unclosed markup", [10 * KB, 100 * KB, 1_000_000], unclosed_markup, extract, html_floor, "HTML page"),
+        (
+            "wide CSV header",
+            [10 * KB, 40 * KB, 80 * KB],
+            lambda size: csv_with_wide_header(size, tmp),
+            read_reports,
+            pandas_floor,
+            "columns: 1,280 to 9,990",
+        ),
         (
             "long CSV cells",
             [100 * KB, 1_000_000, 10_000_000],
