@@ -233,7 +233,6 @@ def build_map(
         m.default_css = []
     groups: list[folium.FeatureGroup] = []
     if layers == "per-date":
-
         for j, label in enumerate(_layer_labels(data.dates, date_format)):
             group = folium.FeatureGroup(name=label, overlay=True, show=j == start)
             group.add_to(m)
