@@ -174,7 +174,8 @@ def _write_target(target: Path) -> Path:
         raise OutputError(f"{target}: is a device, pipe or socket, not a file; geomap writes files: give a file name")
     if target.is_dir():
         raise OutputError(f"{target}: is a folder; give a file name for the output")
-    if target.is_file() and not os.access(target, os.W_OK):
+    if target.is_file() and (not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222):
+        # not writable for this user, or for anyone (chmod 444: kept so on purpose, even from root)
         raise OutputError(f"{target}: is read-only; make it writable (chmod u+w) or give another name")
     blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:

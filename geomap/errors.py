@@ -43,6 +43,11 @@ class UncountedReportsWarning(UserWarning):
     province's status: they are kept as evidence but count for nothing on the map."""
 
 
+class NamesakesWarning(UserWarning):
+    """Some place names are places of several provinces and were placed in the first of them (the larger
+    place, or the first by province code): add the province to place them surely."""
+
+
 class SuspectDatesWarning(UserWarning):
     """Some report dates look mistyped: after today, or a year or more apart from every other report's."""
 

@@ -1020,7 +1020,7 @@ class Gazetteer:
         if match is not None and "," in text and not match.is_foreign and match.confidence >= 0.5:
             match = self._against_other_parts(text, match)
         if match is not None and match.entry.kind == "village" and split_kind(text)[1] == "district":
-            match = self._as_seat_district(match)  # "ولسوالی ده صلاح": the district named after its seat
+            match = self._as_seat_district(match, text)  # "ولسوالی ده صلاح": the district named after its seat
         if len(self._memo) > 200_000:
             self._memo.clear()
             self._fuzzy_memo.clear()
@@ -1597,15 +1597,23 @@ class Gazetteer:
         confidence = CROSS_PROVINCE_FUZZY_CONFIDENCE if held else COMPOUND_CONFIDENCE
         return Match(best.entry, confidence, best.method, tuple(others))
 
-    def _as_seat_district(self, match: Match) -> Match:
-        """A village asked for as a district ("Deh Salah district", "ولسوالی ده صلاح") answered by the district
-        it lies in when that district is named as the village (its seat, spelled alike); else ``match``."""
-        key = phonetic_key(normalize(match.entry.name))
+    def _as_seat_district(self, match: Match, text: str) -> Match:
+        """A village asked for as a district ("Deh Salah district", "ولسوالی ده صلاح", "Narai district") answered
+        by the district it lies in when that district is named as the village, or as the name asked, within a
+        letter (its seat: Naray is the seat of Nari); else ``match``."""
+        from rapidfuzz.distance import OSA
+
+        keys = {phonetic_key(normalize(match.entry.name)), phonetic_key(split_kind(text)[0])}
+        keys = {k for k in keys if len(k) >= SHORT_KEY}
         for entry in self.entries:
             if (
                 entry.kind == "district"
                 and entry.district_id == match.entry.district_id
-                and phonetic_key(normalize(entry.name)) == key
+                and any(
+                    OSA.distance(phonetic_key(normalize(spelling)), key) <= 1
+                    for spelling in (entry.name, *entry.aliases[: entry.curated])
+                    for key in keys
+                )
             ):
                 return Match(entry, min(match.confidence, 0.95), "alias", match.alternatives)
         return match

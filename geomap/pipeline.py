@@ -21,6 +21,7 @@ import errno
 import functools
 import itertools
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -1206,7 +1207,41 @@ def _geocoder_answers(geocoder: GeocoderLike, unique: list[str]) -> pd.DataFrame
     result = pd.DataFrame(result).reset_index(drop=True)
     if "reason" not in result:
         result["reason"] = ""
+    _warn_namesakes(result)
     return result
+
+
+#: An Afghan province's code in a geocoder's ``alternatives`` ("Qarabagh (AF-KAB)").
+_ALTERNATIVE_PROVINCE = re.compile(r"\((AF-[A-Z]{3})\)")
+
+
+def _warn_namesakes(result: pd.DataFrame) -> None:
+    """Warn (:class:`~geomap.errors.NamesakesWarning`) about names answered in one province while places of
+    other provinces bear them too ("Qarabagh": Ghazni, and Kabul listed): the map shows them in the first.
+    Not a capital or province (Fayzabad, Badakhshan's capital, before the districts named so)."""
+    if "alternatives" not in result or not len(result):
+        return
+    placed = result["method"].fillna("").astype(str).ne("") & result["alternatives"].fillna("").astype(str).ne("")
+    placed &= ~result["kind"].isin(("capital", "province"))  # a capital before its namesakes: what reports mean
+    shared = []
+    for row in result.loc[placed].itertuples():
+        others = sorted(set(_ALTERNATIVE_PROVINCE.findall(str(row.alternatives))) - {row.province_iso})
+        if others:
+            shared.append((str(row.query), str(row.province_iso), others))
+    if not shared:
+        return
+    import warnings
+
+    from geomap.errors import NamesakesWarning, shown
+
+    listed = ", ".join(f"{shown(q)} in {iso} (also {', '.join(o[:3])})" for q, iso, o in shared[:3])
+    warnings.warn(
+        f"{len(shared):,} place name(s) are places of several provinces and were placed in the first of them: "
+        f"{listed}{', ...' if len(shared) > 3 else ''}; add the province to be sure (a province column, or "
+        f"{shown(shared[0][0] + ', <province>')})",
+        NamesakesWarning,
+        stacklevel=_outside_geomap(),
+    )
 
 
 def _fold_name(name: object) -> str:

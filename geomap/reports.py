@@ -701,7 +701,9 @@ def validate_reports(
     if named_by_points:
         places = pd.Series(from_arrow(points_as_places(lat, lon)), index=frame.index)
         no_point = (_text(frame[LAT]) == "").to_numpy() & (_text(frame[LON]) == "").to_numpy()
-        bad(no_point, LAT, 3, NO_POINT)
+        named = _column_like(PLACE, frame.columns)  # "Location": the names, under another heading
+        bad(no_point, LAT, 3, NO_POINT if named is None else f"{NO_POINT}; did you mean {named!r} -> 'place'? "
+            "rename the column")  # fmt: skip
     elif LAT in frame.columns and LON in frame.columns and empty_place.any():
         # a row with coordinates and no name is named by its point, as in a file without a place column
         point = ~np.isnan(lat) & ~np.isnan(lon)

@@ -1668,3 +1668,16 @@ def test_a_date_counted_past_the_last_mappable_day_is_not_written():
     found = extract_reports(text, published="2261-12-31")
     assert found["date"].max() <= "2261-12-31"  # 2262-01-02 could not be mapped
     assert set(found["place"]) == {"Ghazni", "Herat"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nirkh district, in Wardak province, fell to the Taliban.",
+        "Nirkh district, located in central Wardak province, fell to the Taliban.",
+        "Nirkh, situated in the central province of Wardak, fell to the Taliban.",
+    ],
+)
+def test_a_province_set_off_by_commas_only_locates_the_place_before_it(text):
+    found = extract_reports(text, published="2021-08-14")
+    assert found[["place", "status", "level"]].values.tolist() == [["Nirkh", "taliban", "district"]]

@@ -546,3 +546,9 @@ def test_the_quarters_of_kabul_city_are_in_kabul(query):
 def test_a_quarter_of_kabul_does_not_take_a_district_spelled_a_letter_away():
     assert get_gazetteer().resolve("دشت ارچی").entry.name == "Dashte Archi"  # not Dasht-e Barchi, Kabul
     assert get_gazetteer().resolve("Dasht-e Archi").entry.province_iso == "AF-KDZ"
+
+
+def test_a_village_asked_for_as_a_district_is_the_district_named_after_it_within_a_letter():
+    match = get_gazetteer().resolve("Narai district")  # Naray, the seat of Nari
+    assert (match.entry.name, match.entry.kind, match.entry.province_iso) == ("Nari", "district", "AF-KNR")
+    assert get_gazetteer().resolve("Narai").entry.kind == "village"  # without the word: the village

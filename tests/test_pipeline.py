@@ -467,3 +467,20 @@ def test_reports_on_too_many_distinct_days_for_the_areas_are_refused_before_the_
         "weekly (--freq W, freq='W'), give the dates (--dates), map fewer areas, or check the reports' years"
     )
     assert len(build_timeline(rows[:2_000], level="district").reporting_dates) == 2_000  # fewer dates: built
+
+
+def test_names_of_several_provinces_placed_in_one_are_warned_about():
+    from geomap.errors import NamesakesWarning
+
+    rows = [
+        {"date": "2021-08-01", "place": "Qarabagh", "status": "taliban"},
+        {"date": "2021-08-02", "place": "Qarabagh, Kabul", "status": "taliban"},  # the province says which
+        {"date": "2021-08-03", "place": "Fayzabad", "status": "taliban"},  # Badakhshan's capital first
+    ]
+    with pytest.warns(NamesakesWarning) as caught:
+        build_timeline(rows, level="district")
+    (warning,) = [w for w in caught if w.category is NamesakesWarning]
+    assert str(warning.message) == (
+        "1 place name(s) are places of several provinces and were placed in the first of them: 'Qarabagh' in "
+        "AF-GHA (also AF-HER, AF-KAB); add the province to be sure (a province column, or 'Qarabagh, <province>')"
+    )

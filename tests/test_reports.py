@@ -750,3 +750,17 @@ def test_spelling_suggestions_are_bounded_on_a_file_of_many_bad_statuses(tmp_pat
         read_reports(path)
     hinted = ["did you mean 'taliban'?" in p for p in info.value.problems]
     assert hinted == [True, True, False, False] and len(info.value.problems) == 4  # every row still named
+
+
+def test_a_place_column_under_another_name_beside_coordinates_is_pointed_to(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "date,Location,status,lat,lon\n2021-08-01,Kabul,taliban,,\n2021-08-02,Herat,taliban,34.3,62.2\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReportsError) as raised:
+        read_reports(path)
+    assert raised.value.problems == [
+        f"{path}, row 2, column 'lat': '': no place and no coordinates; give lat and lon (the file has no place "
+        "column), or remove the row; did you mean 'location' -> 'place'? rename the column"
+    ]

@@ -652,9 +652,9 @@ _EARLIER_CLAUSE = re.compile(r"\b(?:after|since)\s+$", re.I)
 
 # "Waghaz district in", ", a district of the northern", " in": a place, then the province it lies in
 _LOCATED_BY_NEXT = re.compile(
-    r"\s*(?:(?:districts?|city|town)\s+)?(?:(?:centres?|centers?)\s+)?,?\s*"
+    r"\s*(?:(?:districts?|city|town)\s*)?(?:(?:centres?|centers?)\s*)?,?\s*"
     r"(?:(?:a|the)\s+(?:[\w'’-]+\s+){0,2}?(?:district|city|town|village)\s+)?"
-    r"(?:in|of)\s+(?:the\s+)?(?:[\w-]+ern\s+)?(?:province\s+of\s+)?$",
+    r"(?:(?:located|situated|lying)\s+)?(?:in|of)\s+(?:the\s+)?(?:(?:[\w-]+ern|central|remote)\s+)?(?:province\s+of\s+)?$",
     re.I,
 )
 
