@@ -764,3 +764,12 @@ def test_a_place_column_under_another_name_beside_coordinates_is_pointed_to(tmp_
         f"{path}, row 2, column 'lat': '': no place and no coordinates; give lat and lon (the file has no place "
         "column), or remove the row; did you mean 'location' -> 'place'? rename the column"
     ]
+
+
+def test_the_default_schemes_common_abbreviations_are_read(tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "date,place,status\n2021-08-01,Kabul,Govt\n2021-08-02,Herat,gov\n2021-08-03,Ghazni,Taliban-held\n",
+        encoding="utf-8",
+    )
+    assert read_reports(path)["status"].tolist() == ["government", "government", "taliban"]
