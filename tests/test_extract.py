@@ -1681,3 +1681,16 @@ def test_a_date_counted_past_the_last_mappable_day_is_not_written():
 def test_a_province_set_off_by_commas_only_locates_the_place_before_it(text):
     found = extract_reports(text, published="2021-08-14")
     assert found[["place", "status", "level"]].values.tolist() == [["Nirkh", "taliban", "district"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Narai district fell to the Taliban on Friday.", "Nari"),  # "Narai" alone is Naray, Nari's seat, a village
+        ("The Taliban captured Narai district in Kunar on Friday.", "Nari"),
+        ("Nawur district fell to the Taliban on Friday.", "Nawur"),  # the name alone, as before
+    ],
+)
+def test_a_name_before_the_word_district_is_read_with_it_when_alone_it_is_a_village(text, place):
+    found = extract_reports(text, published="2021-08-14")
+    assert found[["date", "place", "status", "level"]].values.tolist() == [["2021-08-13", place, "taliban", "district"]]

@@ -58,15 +58,37 @@ def _candidates(sentence: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+# A capitalised run and the word for district after it, in lower case: "Narai district".
+_RUN_DISTRICT = re.compile(rf"({_RUN.pattern})\s+district\b")
+_DISTRICT_WORD = " district"
+
+
 def _runs(sentence: str) -> frozenset[str]:
-    """The distinct capitalised runs of ``sentence`` (their candidates are :func:`_run_candidates`)."""
-    return frozenset(_RUN.findall(sentence))
+    """The distinct capitalised runs of ``sentence`` (their candidates are :func:`_run_candidates`), and each
+    followed by the word for district, read with it ("Narai district": the district Nari, where "Narai" alone
+    is its seat, a village)."""
+    runs = set(_RUN.findall(sentence))
+    if "district" in sentence:
+        runs.update(key for m in _RUN_DISTRICT.finditer(sentence) for _, _, key in _district_readings(m.group(1)))
+    return frozenset(runs)
+
+
+def _district_readings(run: str) -> list[tuple[int, int, str]]:
+    """The candidates of ``run`` that end it, each read with the word for district after it ("Mazar-i-Sharif's
+    Chimtal district": "Chimtal district", not the whole run)."""
+    return [
+        (a, b, f"{text}{_DISTRICT_WORD}")
+        for a, b, text in _run_candidates(run)
+        if b == len(run) and "'s " not in text and "’s " not in text  # an owner names no district
+    ]
 
 
 @lru_cache(maxsize=65_536)
 def _run_candidates(run: str) -> tuple[tuple[int, int, str], ...]:
     """The candidates of one capitalised run, as :func:`_candidates` gives them, offsets counted from the
     run's start; worked out once per distinct run (a text repeats its names)."""
+    if run.endswith(_DISTRICT_WORD):
+        return ((0, len(run), run),)  # looked up whole; its name's own candidates come from the run alone
     if run.isalpha() or len(run.split(None, 1)[0]) == len(run):  # one word, the usual case
         return tuple(_spans_of(0, _strip_possessive(run)))
     words = [w.span() for w in _WORD.finditer(run)]
@@ -116,6 +138,12 @@ def _mentions_in(sentence: str, resolved: dict[str, dict[str, Any]], runs: froze
         if run in wanted:
             start = m.start()
             candidates += [(start + a, start + b, text) for a, b, text in _run_candidates(run)]
+    if "district" in sentence:
+        for m in _RUN_DISTRICT.finditer(sentence):
+            # a name's span, read with the word after it: chosen when the name alone (the span's first
+            # candidate, as long) is no place a report is about
+            start = m.start(1)
+            candidates += [(start + a, start + b, key) for a, b, key in _district_readings(m.group(1)) if key in wanted]
     return _mentions(sentence, resolved, candidates)
 
 
