@@ -151,7 +151,7 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str | None = None) -> I
 def _keep_mode(target: Path, tmp: Path) -> None:
     """Give ``tmp`` the permissions of the file it replaces (a private output stays private)."""
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
+        mode = stat.S_IMODE(target.stat().st_mode) & 0o777  # its permissions, not its setuid or sticky bits
     except FileNotFoundError:
         return  # a new file: the permissions the process gives new files
     os.chmod(tmp, mode)

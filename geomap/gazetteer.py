@@ -1569,7 +1569,8 @@ class Gazetteer:
             joined = self._lookup(_PASHTO_AND.sub(" wa ", text), fuzzy=False)
             if joined is not None and not joined.is_foreign:
                 return joined
-        # "Kabul-Kandahar highway": a road is named after the places it joins
+        # "Kabul-Kandahar highway": a road is named after the places it joins, and is neither of them
+        road = _ROAD_AFTER.search(text) is not None
         parts = [p.strip() for p in _COMPOUND_SPLIT.split(_ROAD_AFTER.sub("", text)) if p.strip()]
         if not 2 <= len(parts) <= 4 or any(len(p) < 3 or p.casefold() in CONNECTORS for p in parts):
             return None
@@ -1593,7 +1594,7 @@ class Gazetteer:
                 o.province_iso for o in others
             }:
                 others.append(m.entry)
-        held = others or (unknown and best.entry.kind not in _STRONG_KINDS)
+        held = others or road or (unknown and best.entry.kind not in _STRONG_KINDS)
         confidence = CROSS_PROVINCE_FUZZY_CONFIDENCE if held else COMPOUND_CONFIDENCE
         return Match(best.entry, confidence, best.method, tuple(others))
 

@@ -434,7 +434,7 @@ def _excel_frame(path: Path, sheet: str | int | None) -> tuple[str, pd.DataFrame
         raise InputError(f"{name}: the sheet is empty; it needs a header row with date, place, status")
     header = [str(h).strip() for h in rows[0][1]]
     width = len(header)
-    _refuse_wide(name, width)
+    _refuse_wide(name, header)
     # only the columns geomap reads: a sum in a column of casualties is none of its business
     try:
         formulas = _unsaved_formulas(path, chosen, rows, width, extent)
@@ -479,7 +479,7 @@ def _csv_frame(path: Path, text: str, *, delimiter: str) -> tuple[pd.DataFrame, 
         raise InputError(f"{path}: the file is empty; it needs a header row with date,place,status")
     header = records[0][1]
     header = [h.strip() for h in header]
-    _refuse_wide(str(path), len(header))
+    _refuse_wide(str(path), header)
     problems = [
         _ragged_problem(path, line, fields, len(header), delimiter)
         for line, fields in records[1:]
@@ -596,7 +596,7 @@ def validate_reports(
     ``month_first`` as in :func:`read_reports`.
     """
     check_order(day_first, month_first)
-    _refuse_wide(source_name, len(frame.columns))
+    _refuse_wide(source_name, frame.columns)
     _refuse_lone_surrogates(frame, source_name, rows)
     lowered = [str(c).strip().lower() for c in frame.columns]
     below = None if {DATE, STATUS} <= set(lowered) else _header_below(frame)
@@ -924,15 +924,22 @@ def _plain_numbers(values: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype=float), blank
 
 
-#: More columns than this is no reports table (geomap reads a dozen of them): refused before they are built.
+#: More named columns than this is no reports table (geomap reads a dozen of them): refused before they are built.
 MAX_REPORT_COLUMNS = 10_000
+#: More columns than this, named or blank, is refused too (a spreadsheet's last column is the 16,384th).
+MAX_BLANK_COLUMNS = 100_000
 
 
-def _refuse_wide(source_name: str, columns: int) -> None:
-    if columns > MAX_REPORT_COLUMNS:
+def _refuse_wide(source_name: str, names: Iterable[object]) -> None:
+    """Refuse a header of more than :data:`MAX_REPORT_COLUMNS` named columns (or :data:`MAX_BLANK_COLUMNS` in
+    all): blank ones, a stray cell far to the right or trailing commas, cost little and are left out."""
+    names = list(names)
+    named = sum(1 for name in names if str(name).strip())
+    if named > MAX_REPORT_COLUMNS or len(names) > MAX_BLANK_COLUMNS:
         raise InputError(
-            f"{source_name}: the header has {columns:,} columns, more than {MAX_REPORT_COLUMNS:,}; a reports "
-            "table needs date, place and status (and a few more): check that this is the right file"
+            f"{source_name}: the header has {named:,} named columns ({len(names):,} in all), more than "
+            f"{MAX_REPORT_COLUMNS:,}; a reports table needs date, place and status (and a few more): check that "
+            "this is the right file"
         )
 
 

@@ -1694,3 +1694,13 @@ def test_a_province_set_off_by_commas_only_locates_the_place_before_it(text):
 def test_a_name_before_the_word_district_is_read_with_it_when_alone_it_is_a_village(text, place):
     found = extract_reports(text, published="2021-08-14")
     assert found[["date", "place", "status", "level"]].values.tolist() == [["2021-08-13", place, "taliban", "district"]]
+
+
+def test_a_pages_comments_and_stray_markup_hide_nothing_shown():
+    from geomap.extract.markup import html_as_text
+
+    assert html_as_text('<p>a</p><script>var ad = "<!--";</script><p>The Taliban captured Nirkh.</p>') == (
+        "a\n\nThe Taliban captured Nirkh."
+    )  # an unclosed comment opener, in a script, is no comment
+    assert html_as_text("<p>a</p><!--><p>Nirkh fell.</p><!-- x --><p>b <!-- c --> d</p>") == "a\n\nNirkh fell.\n\nb d"
+    assert html_as_text("<p>3 < 4 <a href=x>Ghazni</a></p>") == "3 < 4 Ghazni"

@@ -99,11 +99,23 @@ def test_a_road_named_after_the_capitals_it_joins_is_in_neither(query):
 
 
 @pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Spin Boldak-Kandahar highway", "Kandahar (AF-KAN)"),  # both ends in one province
+        ("Herat-Islam Qala highway", "Herat (AF-HER)"),
+        ("Spin Boldak-Chaman highway", "Spin Boldak (AF-KAN)"),  # the other end abroad
+    ],
+)
+def test_a_road_is_none_of_the_places_it_joins(query, listed):
+    row = geocode_table([query]).iloc[0]
+    assert pd.isna(row["province_iso"]) and row["alternatives"] == listed
+
+
+@pytest.mark.parametrize(
     ("query", "name", "iso"),
     [
         ("Kajaki dam", "Kajaki", "AF-HEL"),
         ("Salang tunnel", "Salang", "AF-PAR"),
-        ("Spin Boldak-Chaman highway", "Spin Boldak", "AF-KAN"),  # the other end is abroad
         ("Bazarak Panjshir", "Bazarak", "AF-PAN"),  # a capital, then its own province
         ("Sangar Ghor", "Sangar", "AF-GHO"),  # a village, then its province
     ],

@@ -50,10 +50,10 @@ _DATE_PATTERNS = (
     (
         "month",
         re.compile(
-            r"\b(?i:in|during|since|by|through|throughout|until|till)\s+(?:(?i:the\s+)?(?P<part>(?i:early|late|mid|"
+            r"\b(?i:in|during|by)\s+(?:(?i:the\s+)?(?P<part>(?i:early|late|mid|"
             r"(?:start|beginning|middle|end)\s+of))[- ]?\s*)?(?P<mon>January|February|March|April|May|June|July|August|"
             r"September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)(?!\w)"
-            r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?(?![\s,]*\d)"
+            r"(?:,?\s+(?P<y>(?:19|20)\d{2})|(?P<last>\s+(?i:last\s+year)))?(?![\s,]*\d)"
         ),
     ),
     (
@@ -98,8 +98,9 @@ _AGO = prefiltered(re.compile(rf"\b{_COUNT}\s+ago\b", re.I))
 # "overran Kunduz in 2015 and 2016": history, not news of the day ("under siege since 2020" still holds)
 _PAST_YEAR = prefiltered(
     re.compile(
-        r"\b(?:in|during|until|of|back\s+in)\s+(?:(?:early|late|mid)[- ]?)?"
-        rf"(?:{_MONTH_RE.replace('(?P<mon>', '(?:')}\s+)?(?P<y>(?:19|20)\d{{2}})\b",
+        r"\b(?:(?:in|during|until|of|back\s+in)\s+(?:(?:early|late|mid)[- ]?)?"
+        rf"(?:{_MONTH_RE.replace('(?P<mon>', '(?:')}\s+)?(?:(?P<y>(?:19|20)\d{{2}})|(?P<last>last\s+year))"
+        r"|(?P<bare>last\s+year))\b",
         re.I,
     )
 )
@@ -136,7 +137,7 @@ def _later_dates(
 
 def _history(sentence: str, published: date) -> list[int]:
     """Positions of years before the publication year ("in 2015"): statements nearest them are history."""
-    return [m.start() for m in _PAST_YEAR.finditer(sentence) if int(m["y"]) < published.year]
+    return [m.start() for m in _PAST_YEAR.finditer(sentence) if m["last"] or m["bare"] or int(m["y"]) < published.year]
 
 
 def _dates_in(sentence: str, published: date) -> list[tuple[int, date, str]]:
@@ -224,10 +225,14 @@ def _month_date(m: re.Match[str], published: date) -> date | None:
     year's when over half a year ahead ("in December" in a January text), else still to come (``None``); a
     month of an earlier year written out is history (``None``)."""
     month = _MONTHS[m["mon"].casefold().rstrip(".")]
+    if m["last"]:
+        return None  # "in June last year": history, not news of the day (:func:`_history`)
     year = int(m["y"]) if m["y"] else published.year
     if year < published.year:
-        return None  # "in September 2015": history, not news of the day (:func:`_history`)
+        return None  # "in September 2015": history too
     part = " ".join((m["part"] or "").casefold().split())
+    if m["y"] and date(year, month, 1) > published:
+        return None  # "in May 2022" in a 2021 text: still to come
     if not m["y"] and date(year, month, 1) > published:
         if (date(year, month, 1) - published).days <= 180:
             return None
@@ -334,8 +339,17 @@ def _with_months(dates: list[tuple[int, date, str]], sentence: str, cue: int) ->
     months = [d for d in dates if d[2] in MONTH_KINDS and _month_dates(sentence, d[0], cue)]
     if not months or not days:
         return days or months
-    if not sentence or any(not _CLAUSE_EDGE.search(sentence, min(d[0], cue), max(d[0], cue)) for d in days):
+    if not sentence:
         return days
+    in_clause = [
+        d for d in days if not _CLAUSE_EDGE.search(sentence, min(d[0], cue), max(d[0], cue))
+        and not _THAT.search(sentence, min(d[0], cue), max(d[0], cue))  # "said on Monday that ...": the saying's day
+    ]  # fmt: skip
+    months_in_clause = [m for m in months if not _CLAUSE_EDGE.search(sentence, min(m[0], cue), max(m[0], cue))]
+    if in_clause:
+        # "officials said on Monday that the Taliban captured Nirkh in May": the nearer of the clause's dates
+        nearest = min(in_clause + months_in_clause, key=lambda d: abs(d[0] - cue))
+        return months_in_clause if nearest[2] in MONTH_KINDS else days
     near = [
         m
         for m in months
@@ -345,6 +359,7 @@ def _with_months(dates: list[tuple[int, date, str]], sentence: str, cue: int) ->
     return near or days
 
 
+_THAT = re.compile(r"\bthat\b", re.I)
 # Words that open a clause of its own inside a sentence: "Fighting that began in May continued ..."
 _RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|where)\b", re.I)
 

@@ -601,7 +601,7 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
             if (
                 gap.lstrip().startswith(",")
                 and re.search(r"\bof\s+(?:the\s+)?$", sentence[: mention.start])
-                and not (_WHICH.match(gap) and "," not in sentence[: mention.start])
+                and not (_WHICH.match(gap) and _PEOPLE_OF.search(sentence, 0, mention.start))
             ):
                 continue  # "Qala-i-Naw, the capital of Badghis, changed hands": Badghis describes (not "A resident
                 # of Ghazni, which fell on Thursday, said": "which" takes the place before it)
@@ -643,6 +643,13 @@ def _subjects_of(sentence: str, mentions: list[Mention], m: re.Match[str], patte
 
 # ", which": a relative clause about the thing named right before it
 _WHICH = re.compile(r"\s*,\s*which\b", re.I)
+# People of a place ("a resident of Ghazni, which fell": "which" is the place, as people are "who"), not a part
+# of it ("the capital of Badghis, which fell": the capital)
+_PEOPLE_OF = re.compile(
+    r"\b(?:residents?|people|citizens|inhabitants|natives?|elders?|famil(?:y|ies)|officials?|governor|mayor|"
+    r"spokes(?:man|woman|person)|lawmakers?|MPs?|journalists?|activists?|traders?)\s+of\s+(?:the\s+)?$",
+    re.I,
+)
 # ", the second city after ", ", once home to ": a noun phrase set off by a comma after a place, describing it
 _APPOSITION_OPENING = re.compile(r"\s*,\s*(?:the|a|an|its|once|now|home|one|another|also)\b[^,;:()]*?\s", re.I)
 

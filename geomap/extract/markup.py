@@ -78,12 +78,13 @@ class _Text(HTMLParser):
 
 
 def _closed_markup(text: str) -> str:
-    """``text`` with each ``<`` that opens no tag (no ``>`` before the next ``<``) written as ``&lt;``, and an
-    unclosed comment cut off, in one pass: the standard library's parser reads the rest of the text again
+    """``text`` with each ``<`` that opens no tag (no ``>`` before the next ``<``) or comment (no ``-->`` after
+    it) written as ``&lt;``, in one pass: the standard library's parser reads the rest of the text again
     at each unclosed ``<a `` or ``<!--``, so that a page of them would take time growing with its square."""
     out: list[str] = []
     start = 0
     close = -1  # the next ">" at or after the current "<" (-1: none left)
+    no_comment_end = False  # no "-->" is left in the text
     while True:
         at = text.find("<", start)
         if at < 0:
@@ -91,11 +92,13 @@ def _closed_markup(text: str) -> str:
             break
         out.append(text[start:at])
         if text.startswith("<!--", at):
-            end = text.find("-->", at + 4)
+            end = -1 if no_comment_end else text.find("-->", at + 2)  # "<!-->" is an empty comment
             if end < 0:
-                break  # a comment to the end of the text: nothing after it is shown
-            out.append(text[at : end + 3])
-            start = end + 3
+                no_comment_end = True  # none after this one either: each "<!--" from here on is text
+                out.append("&lt;")
+                start = at + 1
+                continue
+            start = end + 3  # a comment shows nothing: left out ("<!-->" too, which the parser would run on)
             continue
         if close <= at:
             close = text.find(">", at + 1)

@@ -137,9 +137,13 @@ def _row(statement: Statement, sentence: str, on: date, date_kind: str, source: 
     named = _named_part(statement)
     if named is not None:  # "Sangar village in Kunar": the village, placed in the province the text names
         place, district = named
-    elif statement.level in _PART_LEVELS and mention.kind in ("province", "capital") and not mention.reference:
-        # "several villages in Ghazni", "two districts in Kandahar": a part of the province (not its capital,
-        # whose name it shares), which a timeline does not take for the whole province
+    elif (
+        (statement.level in _PART_LEVELS or level == "crossing")
+        and mention.kind in ("province", "capital")
+        and not mention.reference
+    ):
+        # "several villages in Ghazni", "two districts in Kandahar", "the border town of Kandahar province": a part
+        # of the province (not its capital, whose name it shares), which a timeline does not take for the whole
         place, district = _province_text(mention.province_iso) or place, ""
     return {
         DATE: on.isoformat(),
