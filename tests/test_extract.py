@@ -1704,3 +1704,28 @@ def test_a_pages_comments_and_stray_markup_hide_nothing_shown():
     )  # an unclosed comment opener, in a script, is no comment
     assert html_as_text("<p>a</p><!--><p>Nirkh fell.</p><!-- x --><p>b <!-- c --> d</p>") == "a\n\nNirkh fell.\n\nb d"
     assert html_as_text("<p>3 < 4 <a href=x>Ghazni</a></p>") == "3 < 4 Ghazni"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Since May, the Taliban have seized Nirkh district.", ["2021-08-14", "publication"]),  # no month end
+        ("In May 2022 the Taliban captured Nirkh district.", ["2021-08-14", "publication"]),  # still to come
+        ("Officials said on Monday that the Taliban captured Nirkh district in May.", ["2021-05-31", "month"]),
+        ("In June last year, the Taliban captured Nirkh district.", ["2021-08-14", "publication"]),  # not 2021
+    ],
+)
+def test_a_month_alone_is_read_only_where_it_dates_the_event(text, expected):
+    found = extract_reports(text, published="2021-08-14")
+    assert found[["date", "date_basis"]].values.tolist() == [expected]
+
+
+def test_which_after_a_part_of_a_place_is_not_about_the_place():
+    assert extract_reports("The capital of Badghis, which fell on Thursday, was quiet.", published="2021-08-14").empty
+
+
+def test_a_border_town_of_a_province_is_a_part_of_it():
+    found = extract_reports(
+        "The Taliban captured the border town of Kandahar province on Wednesday.", published="2021-08-14"
+    )
+    assert found[["place", "level"]].values.tolist() == [["Kandahar province", "crossing"]]

@@ -271,3 +271,11 @@ def test_a_read_only_output_is_refused_and_kept(reports, tmp_path, capsys):
         f"geomap: error: {kept}: is read-only; make it writable (chmod u+w) or give another name"
     )
     assert kept.read_text(encoding="utf-8") == "old"
+
+
+def test_a_replaced_output_keeps_no_setuid_bit(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o4755)
+    write_text_atomic(target, "new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755
