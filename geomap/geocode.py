@@ -94,6 +94,11 @@ REASON_OTHER_PROVINCE = (
     "{name} is in {province} ({iso}), not in {given}, the province given with it: the name and its province "
     "disagree; check both (best match scored {score:.2f}, below min_score {min_score:.2f})"
 )
+#: The reason of a name held because the provinces written after it are two or more ("Jalalabad, Nangarhar, Laghman").
+REASON_PROVINCES_DISAGREE = (
+    "the provinces given with it disagree ({given}); keep the one it lies in (best match {name} ({iso}) scored "
+    "{score:.2f}, below min_score {min_score:.2f})"
+)
 #: Said after :data:`REASON_AMBIGUOUS` of a name that names no province or district after a comma already.
 REASON_ADD_PROVINCE = "; add the province, e.g. '{query}, {province}'"
 
@@ -339,13 +344,15 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str,
     if match.confidence < min_score:
         provinces = {e.province_iso for e in (entry, *match.alternatives) if e.province_iso}
         low = REASON_AMBIGUOUS if len(provinces) > 1 else REASON_LOW
-        given = _province_given(query)
-        if given is not None and given[0] not in provinces:
+        given = _provinces_given(query)
+        if len(given) > 1:
+            low = REASON_PROVINCES_DISAGREE
+        elif given and next(iter(given)) not in provinces:
             low = REASON_OTHER_PROVINCE
         elif low is REASON_AMBIGUOUS and not _gives_a_province(query):
             low += REASON_ADD_PROVINCE
         reason = low.format(
-            given=given[1] if given is not None else "",
+            given=" and ".join(given.values()),
             name=entry.name,
             iso=entry.province_iso,
             score=match.confidence,
@@ -376,9 +383,10 @@ def _offline_row(query: str, match: Match | None, min_score: float) -> dict[str,
     }
 
 
-def _province_given(query: str) -> tuple[str, str] | None:
-    """``(iso, name)`` of the province a part of ``query`` after a comma (or bracket, ...) names, if one does
-    (as a province or by its capital: "Herat, Kandahar")."""
+def _provinces_given(query: str) -> dict[str, str]:
+    """The provinces the parts of ``query`` after a comma (or bracket, ...) name, as a province or by its
+    capital ("Herat, Kandahar"): ISO code -> name, in the order given."""
+    given: dict[str, str] = {}
     for part in _PART_SPLIT.split(query)[1:]:
         if part.strip():
             found = get_gazetteer().resolve(part)
@@ -388,8 +396,8 @@ def _province_given(query: str) -> tuple[str, str] | None:
                 and found.entry.kind in ("province", "capital")
                 and found.confidence >= DEFAULT_MIN_SCORE
             ):
-                return found.entry.province_iso, found.entry.province
-    return None
+                given.setdefault(found.entry.province_iso, found.entry.province)
+    return given
 
 
 def _gives_a_province(query: str) -> bool:

@@ -552,3 +552,17 @@ def test_a_village_asked_for_as_a_district_is_the_district_named_after_it_within
     match = get_gazetteer().resolve("Narai district")  # Naray, the seat of Nari
     assert (match.entry.name, match.entry.kind, match.entry.province_iso) == ("Nari", "district", "AF-KNR")
     assert get_gazetteer().resolve("Narai").entry.kind == "village"  # without the word: the village
+
+
+def test_two_provinces_given_with_a_name_are_said_to_disagree(tmp_path):
+    from geomap.reports import read_reports
+
+    row = geocode_table(["Jalalabad, Nangarhar, Laghman"]).iloc[0]
+    assert pd.isna(row["province_iso"])
+    assert row["reason"] == (
+        "the provinces given with it disagree (Nangarhar and Laghman); keep the one it lies in (best match "
+        "Jalalabad (AF-NAN) scored 0.45, below min_score 0.50)"
+    )
+    path = tmp_path / "reports.csv"  # the place says one province and the province column another
+    path.write_text('date,place,status,province\n2021-08-01,"Jalalabad, Nangarhar",taliban,Laghman\n')
+    assert read_reports(path)["place"].tolist() == ["Jalalabad, Nangarhar, Laghman"]
