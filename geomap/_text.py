@@ -142,14 +142,21 @@ def _decoded_line(raw: bytes, file: str, number: int, what: str, max_bytes: int)
     if raw.endswith(b"\r"):
         raw = raw[:-1]
     if b"\x00" in raw:
-        raise InputError(f"{file}: line {number} holds a NUL byte: this is a binary file, not a text {what}")
+        raise _nul_byte(file, number, what)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{file}: line {number} is not UTF-8 (byte {raw[exc.start]:#04x}); save the file as UTF-8 "
-            "(in Excel: Save As > CSV UTF-8)"
-        ) from None
+        raise _not_utf8(file, number, raw[exc.start]) from None
+
+
+def _nul_byte(file: str, line: int, what: str) -> InputError:
+    return InputError(f"{file}: line {line} holds a NUL byte: this is a binary file, not a text {what}")
+
+
+def _not_utf8(file: str, line: int, byte: int) -> InputError:
+    return InputError(
+        f"{file}: line {line} is not UTF-8 (byte {byte:#04x}); save the file as UTF-8 (in Excel: Save As > CSV UTF-8)"
+    )
 
 
 def split_lines(text: str) -> list[str]:
@@ -188,19 +195,13 @@ def decode_text(data: bytes, file: str, *, what: str = "file") -> str:
     if kind is not None and (binary or not _is_utf8(data[:_SNIFF])):  # text may begin so ("MZ", "GIF8")
         raise InputError(f"{file}: is {kind}, not a text {what}; give the {what} itself")
     if binary:  # binary data, before any byte that is not UTF-8 says otherwise
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise InputError(f"{file}: line {line} holds a NUL byte: this is a binary file, not a text {what}")
+        raise _nul_byte(file, data[: data.index(b"\x00")].count(b"\n") + 1, what)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{file}: line {line} is not UTF-8 (byte {data[exc.start]:#04x}); save the file as UTF-8 "
-            "(in Excel: Save As > CSV UTF-8)"
-        ) from None
+        raise _not_utf8(file, data[: exc.start].count(b"\n") + 1, data[exc.start]) from None
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise InputError(f"{file}: line {line} holds a NUL byte: this is a binary file, not a text {what}")
+        raise _nul_byte(file, text[: text.index("\x00")].count("\n") + 1, what)
     return text
 
 

@@ -1121,14 +1121,14 @@ QUERY_CELL_CHARS = 1_000
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# What a terminal acts on rather than shows: control characters and bidirectional overrides.
+_TERMINAL_CONTROLS = re.compile(f"{_CONTROL_CHARS.pattern}|[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _as_terminal_text(text: str) -> str:
     """``text`` with control characters and bidirectional overrides written as escapes (``\\x1b``, ``\\u202e``):
     a terminal shows them, and acts on none (a scheme's label cannot clear the screen or reverse the text)."""
-    text = _CONTROL_CHARS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-    return _BIDI_CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return _TERMINAL_CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _query_cell(query: str, terminal: bool) -> str:
@@ -1136,9 +1136,7 @@ def _query_cell(query: str, terminal: bool) -> str:
     terminal, control characters written as escapes (``\\x1b``), so the terminal shows them and acts on none."""
     if len(query) > QUERY_CELL_CHARS:
         query = f"{query[:200]}... ({len(query):,} characters)"
-    if terminal and _CONTROL_CHARS.search(query):
-        query = _CONTROL_CHARS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), query)
-    return query
+    return _as_terminal_text(query) if terminal else query
 
 
 def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
