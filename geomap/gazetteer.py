@@ -358,10 +358,14 @@ _FILLER_WORDS = frozenset({"the", "of", "in", "afghanistan", "افغانستان
 _WEIGHED_WORDS = GENERIC_WORDS - _FILLER_WORDS
 
 
+# Words written together, each with its capital ("HeratCenter", "TarangWaJaldak", "SabzPosh"): apart.
+_CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _words(name: str) -> tuple[str, ...]:
     """The words of ``name``, folded, generic and kind words included."""
-    return tuple(_NON_ALNUM.sub(" ", _fold(_POSSESSIVE.sub("", name))).split())
+    return tuple(_NON_ALNUM.sub(" ", _fold(_POSSESSIVE.sub("", _CAMEL_CASE.sub(" ", name)))).split())
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -826,6 +830,13 @@ _CENTRE_WORDS = frozenset({"\u0645\u0631\u06a9\u0632", "\u0645\u0631\u06a9\u0632
 _BRACKETS = re.compile(r"[()]")
 # A capital letter and a full stop written onto the next word ("S.Noor"): an initial, or a list's conversion.
 _GLUED_INITIAL = re.compile(r"(?<![^\W\d_])[A-Z]\.(?=[A-Z][a-z])")
+# "or" between two names of one place ("Anawa or Hisa-e-Char"), and Dari "یا".
+_EITHER = re.compile(r"\s(?:or|OR|Or|\u06cc\u0627|\u064a\u0627)\s")
+#: The letters ending a name after Pashto "of" (ى, ې, ی, ي) where it ends in ه (the district Kama,
+#: کامه: "د کامى"; the first two also without "of": "گلدرى", Guldara), and the ending of a people's name
+#: in the plural there (و: "د شينوارو", of the Shinwaris).
+_PASHTO_OBLIQUE = "\u0649\u06d0\u06cc\u064a"
+_PASHTO_PLURAL = "\u0648"
 # Where a name's later parts begin: "Tagab, Kapisa", "Ismail Khail (Mandozai)".
 _PART_SPLIT = re.compile(r"[,;/()\u060c\u061b]")  # and the Arabic comma and semicolon: "تگاب، کاپیسا"
 #: Names resolved per batch of :meth:`Gazetteer.resolve_many` (bounds the memory of a batch).
@@ -1011,6 +1022,10 @@ class Gazetteer:
             match = self._against_cut_short(text, match)  # "Khwaja Baha", "Mohammad A"
         if match is None or (match.confidence < 0.5 and not match.is_foreign):
             match = self._with_connector_apart(text) or match  # "Pachir Wagam": Pachir wa Agam
+        if (match is None or (match.confidence < 0.5 and not match.is_foreign)) and _HAS_ARABIC.search(text):
+            match = self._in_pashto_case(text) or match  # "د کامى" (of Kama), as Pashto tables write a district
+        if (match is None or (match.confidence < 0.5 and not match.is_foreign)) and _EITHER.search(text):
+            match = self._either_name(text) or match  # "Anawa or Hisa-e-Char": a list's two names of one place
         if (match is None or (match.confidence < 0.5 and not match.is_foreign)) and _GLUED_INITIAL.search(text):
             # "Darah -e- S.Noor", "Qala-i- S.Now": a letter and a full stop written onto a name (a list's
             # conversion), read without them; answered only as the name is on record or fuzzily above min_score
@@ -1148,6 +1163,38 @@ class Gazetteer:
         if match is None and province is None:
             match = self._two_names(text)  # "Bano Andarab": a district and the one it was carved from
         return self._with_villages(head, match, {province} if province else set())
+
+    def _in_pashto_case(self, text: str) -> Match | None:
+        """A name as Pashto writes it after "of" (``د``): ``"د بلخ"`` (of Balkh), ``"د کامى"`` (of Kama),
+        ``"د شينوارو"`` (of the Shinwaris); and a name ending as it does there (``"گلدرى"``, Guldara).
+
+        Each reading of :func:`_pashto_readings` is resolved in turn; the first answered at ``min_score`` or
+        above (not abroad) is the answer, as another spelling of its place; None when none is.
+        """
+        after_of = text.split()[0] == _PASHTO_OF
+        if after_of and _may_name_a_facility(text):
+            return None  # "د نیک نام مسجد" (the mosque of Nek Nam): a building's name, whose village may be anywhere
+        for reading in _pashto_readings(text):
+            found = self.resolve(reading)
+            if found is None or found.is_foreign or found.confidence < 0.5:
+                continue
+            if after_of or (found.entry.kind == "district" and found.method != "fuzzy"):
+                # alone, only a district's name on record: "قند هارى" (Kandahari) and "بادغيسى" are people's
+                return _as_alias(found) if found.method == "exact" else found
+        return None
+
+    def _either_name(self, text: str) -> Match | None:
+        """A list's two names of one place, joined by "or": ``"Anawa or Hisa-e-Char"``, ``"Khair Kot or Katawaz"``.
+
+        The names are resolved alone; when those answered at ``min_score`` or above lie in one province,
+        the first of them is the answer (at most at the confidence of another spelling); None when none is,
+        or when they lie in different provinces.
+        """
+        found = [self.resolve(part) for part in _EITHER.split(text) if part.strip()]
+        answered = [m for m in found if m is not None and not m.is_foreign and m.confidence >= 0.5]
+        if not answered or len({m.entry.province_iso for m in answered}) > 1:
+            return None
+        return _as_alias(answered[0]) if answered[0].method == "exact" else answered[0]
 
     def _with_connector_apart(self, text: str) -> Match | None:
         """A name whose "and" (``wa``, ``و``) is written onto a word: ``"Pachir Wagam"`` (Pachir wa Agam),
@@ -3171,6 +3218,30 @@ def _facility_runs(text: str) -> list[list[str]] | None:
     runs = [run[: max(i for i, w in enumerate(run) if w not in CONNECTORS) + 1] for run in runs if any(
         w not in CONNECTORS for w in run)]  # fmt: skip
     return runs[:_FACILITY_RUNS]
+
+
+def _pashto_readings(text: str) -> list[str]:
+    """Readings of a name in Arabic script as Pashto writes it after "of" (``د``), in order: without the
+    word; then with the last word's ending (:data:`_PASHTO_OBLIQUE`; without "of", only ``ى`` and ``ې``)
+    written ``ه``; then, after "of", without a plural ending (:data:`_PASHTO_PLURAL`). Empty for a name
+    with neither.
+
+    >>> _pashto_readings("\u062f \u06a9\u0627\u0645\u0649") == ["\u06a9\u0627\u0645\u0649", "\u06a9\u0627\u0645\u0647"]
+    True
+    """
+    words = text.split()
+    if not words:
+        return []
+    after_of = words[0] == _PASHTO_OF and len(words) > 1
+    if after_of:
+        words = words[1:]
+    readings = [" ".join(words)] if after_of else []
+    last = words[-1]
+    if len(last) >= 3 and last[-1] in (_PASHTO_OBLIQUE if after_of else _PASHTO_OBLIQUE[:2]):
+        readings.append(" ".join([*words[:-1], last[:-1] + "\u0647"]))
+    if after_of and len(last) >= 4 and last[-1] == _PASHTO_PLURAL:
+        readings.append(" ".join([*words[:-1], last[:-1]]))
+    return readings
 
 
 def _may_name_a_facility(text: str) -> bool:

@@ -929,3 +929,71 @@ def test_a_letter_and_full_stop_written_onto_a_name(query, name, iso):
 def test_wa_written_first_begins_the_name():
     assert _answer("Wa Sher")[:2] == ("Washer", "AF-HEL")  # Helmand's Washer, not Badakhshan's Sher
     assert _answer("Markaz-e-Kishm")[:2] == ("Kishim", "AF-BDS")  # an izafa after a dropped word stays a connector
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("د غزني", "Ghazni", "AF-GHA"),  # Pashto "of Ghazni", as Pashto tables write a district without its word
+        ("د کامې", "Kama", "AF-NAN"),  # after "of" a name ending in ه ends in ې
+        ("د کامى", "Kama", "AF-NAN"),  # and so typed with the Arabic letter
+        ("د شینوارو", "Shinwar", "AF-NAN"),  # of the Shinwaris: the plural ending
+        ("کامې", "Kama", "AF-NAN"),  # the ending alone, answered as a district's name on record
+    ],
+)
+def test_a_name_as_pashto_writes_it_after_of(query, name, iso):
+    assert _answer(query)[:2] == (name, iso)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "د نیک نام مسجد",  # the mosque of a village: a building's name is not read past "of"
+        "قندهارى",  # Kandahari, a man from Kandahar: the ending alone reaches only a district
+    ],
+)
+def test_pashto_readings_answer_no_building_or_people(query):
+    match = get_gazetteer().resolve(query)
+    assert match is None or match.confidence < 0.5
+
+
+def test_pashto_readings_are_pure_and_ordered():
+    from geomap.gazetteer import _pashto_readings
+
+    assert _pashto_readings("د کامى") == ["کامى", "کامه"]
+    assert _pashto_readings("د شینوارو") == ["شینوارو", "شینوار"]
+    assert _pashto_readings("کامې") == ["کامه"]
+    assert _pashto_readings("زاری") == []  # ی ends many names; read so only after "of"
+    assert _pashto_readings("Kabul") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Jaghori or Malistan", "Jaghuri", "AF-GHA"),  # a list's two names, one province
+        ("کابل یا پغمان", "Kabul", "AF-KAB"),
+    ],
+)
+def test_two_names_joined_by_or(query, name, iso):
+    assert _answer(query)[:2] == (name, iso)
+
+
+def test_two_names_joined_by_or_in_different_provinces_stay_candidates():
+    match = get_gazetteer().resolve("Ghazni or Herat")
+    assert match is None or match.confidence < 0.5
+    assert match is None or {match.entry.province_iso, *(e.province_iso for e in match.alternatives)} >= {
+        "AF-GHA",
+        "AF-HER",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("GhazniCenter (Ghazni)", "Ghazni", "AF-GHA"),  # a statistics table's "centre of the province"
+        ("provinceCenter (Chighcheran)", "Chaghcharan", "AF-GHO"),
+        ("ChaharBolak", "Chahar Bolak", "AF-BAL"),  # words written together, each with its capital
+    ],
+)
+def test_words_written_together_with_their_capitals(query, name, iso):
+    assert _answer(query)[:2] == (name, iso)
