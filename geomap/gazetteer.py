@@ -31,7 +31,7 @@ import re
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
@@ -1336,6 +1336,10 @@ class Gazetteer:
                 match = self._with_namesake_villages(" ".join(run), match)  # (the province rules out namesakes)
             elif match is not None and not match.is_foreign and match.entry.kind in _STRONG_KINDS:
                 match = self._as_town_named(run, match)
+            if match is not None and not match.is_foreign and match.entry.kind == "village" and _names_a_person(run):
+                # "Haji Baz Mohammad Mosque": named after a man, as villages all over the country are; a candidate
+                match = Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), match.method,
+                              match.alternatives)  # fmt: skip
             into = in_town if after else found
             if match is not None and not match.is_foreign:
                 into.append(match)
@@ -3300,6 +3304,21 @@ def facility_words() -> frozenset[str]:
     """Words naming a building, not a place (``school``, ``masjid``, ``clinic``...), from ``facility_words.txt``."""
     lines = data_file("facility_words.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(_fold(line) for line in (raw.split("#")[0].strip() for raw in lines) if line)
+
+
+@lru_cache(maxsize=1)
+def personal_name_words() -> frozenset[str]:
+    """Words of people's names buildings are named after (``haji``, ``muhammad``, ``غلام``...), from
+    ``personal_names.txt``."""
+    lines = data_file("personal_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_fold(line) for line in (raw.split("#")[0].strip() for raw in lines) if line)
+
+
+def _names_a_person(words: Sequence[str]) -> bool:
+    """Whether folded ``words`` hold a word of a person's name (:func:`personal_name_words`, or one ending in
+    ``ullah`` or ``الله``): ``("haji", "baz", "muhammad")``, ``("رحمت", "الله")``."""
+    people = personal_name_words()
+    return any(w in people or w.endswith(("ullah", "الله")) for w in words)
 
 
 def _split_alt(value: str) -> tuple[str, ...]:

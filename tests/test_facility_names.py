@@ -209,3 +209,29 @@ def test_a_province_after_a_building_says_where_it_is(query, name, kind, iso, co
     match = get_gazetteer().resolve(query)
     assert (match.entry.name, match.entry.kind, match.entry.province_iso) == (name, kind, iso)
     assert (match.confidence >= 0.5) is confident
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Haji Baz Mohammad Mosque",  # named after a man; villages so named lie all over the country
+        "مکتب رحمت الله",  # the school of Rahmatullah
+        "Ghulam Haidar High School",
+    ],
+)
+def test_a_building_named_after_a_person_leaves_its_village_a_candidate(query):
+    match = get_gazetteer().resolve(query)
+    assert match is None or (match.entry.kind == "village" and match.confidence < 0.5)
+
+
+def test_a_building_named_after_a_person_in_a_named_place_answers_the_place():
+    # the man's name holds no village; the place written beside it still answers
+    assert get_gazetteer().resolve("Haji Baz Mohammad Mosque, Deh Sabz").entry.name == "Dih Sabz"
+
+
+def test_personal_name_words_are_folded_and_hold_the_suffix():
+    from geomap.gazetteer import _names_a_person, personal_name_words
+
+    assert {"haji", "muhammad", "حاجی"} <= personal_name_words()
+    assert _names_a_person(("rahmatullah",)) and _names_a_person(("رحمت", "الله"))
+    assert not _names_a_person(("deh", "sabz"))
