@@ -108,6 +108,37 @@ def test_prefetched_answers_stay_bounded(monkeypatch):
         assert len(index._found) <= 190
 
 
+def test_remembered_lookups_stay_bounded_and_answer_as_new(monkeypatch):
+    import geomap.gazetteer as gazetteer_module
+
+    monkeypatch.setattr(gazetteer_module, "_LOOKUPS_REMEMBERED", 50)
+    gazetteer = _fresh()
+    names = _spellings(300, seed=5)
+    answers = [repr(gazetteer.resolve(name)) for name in names]
+    assert len(gazetteer._lookup_memo) <= 51
+    assert answers == [repr(_fresh().resolve(name)) for name in names]
+
+
+def test_a_batch_leaves_the_collector_on_and_a_cycle_made_in_it_collectable():
+    import gc
+    import weakref
+
+    from geomap.gazetteer import gc_paused
+
+    class Node:
+        pass
+
+    with gc_paused():
+        assert not gc.isenabled()
+        node = Node()
+        node.self = node  # a reference cycle, freed by the collector only
+        alive = weakref.ref(node)
+        del node
+    assert gc.isenabled()
+    gc.collect()
+    assert alive() is None
+
+
 def test_compiled_village_keys_are_fresh_and_equal_the_indexed_ones():
     table = data_file(_villages.VILLAGES_FILE).read_bytes()
     rows = _villages.load_keys(table)
