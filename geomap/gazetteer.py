@@ -374,14 +374,15 @@ _FILLER_WORDS = frozenset({"the", "of", "in", "afghanistan", "افغانستان
 _WEIGHED_WORDS = GENERIC_WORDS - _FILLER_WORDS
 
 
-# Words written together, each with its capital ("HeratCenter", "TarangWaJaldak", "SabzPosh"): apart.
+# Words written together, each with its capital ("HeratCenter", "TarangWaJaldak", "SabzPosh"): read apart
+# when the name as written is not answered.
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _words(name: str) -> tuple[str, ...]:
     """The words of ``name``, folded, generic and kind words included."""
-    return tuple(_NON_ALNUM.sub(" ", _fold(_POSSESSIVE.sub("", _CAMEL_CASE.sub(" ", name)))).split())
+    return tuple(_NON_ALNUM.sub(" ", _fold(_POSSESSIVE.sub("", name))).split())
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -492,8 +493,9 @@ def gc_paused() -> Iterator[None]:
     reference cycles; every few hundred of them would start the collector, which walks all
     long-lived objects, the whole index included, again: about a fifth of the time of a
     batch. Reference counting still frees everything at once; a cycle made meanwhile is
-    collected by a later full collection (what the block kept is moved to the oldest generation,
-    not walked at once: :func:`gc.freeze` then :func:`gc.unfreeze`).
+    collected by a later full collection: what the block kept (and any object not yet collected) is
+    moved to the oldest generation, not walked at once (:func:`gc.freeze` then :func:`gc.unfreeze`;
+    not when the program has frozen objects itself, which stay frozen).
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -501,10 +503,11 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if collecting:
-            # what the block made and kept (caches, answers) joins the oldest generation at once, as it
-            # would after surviving: the collector does not walk it all again as soon as it is enabled
-            gc.freeze()
-            gc.unfreeze()
+            if not gc.get_freeze_count():  # (a program that froze objects of its own keeps them frozen)
+                # what the block made and kept (caches, answers) joins the oldest generation at once, as it
+                # would after surviving: the collector does not walk it all again as soon as it is enabled
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -1048,8 +1051,11 @@ class Gazetteer:
             match = self._with_connector_apart(text) or match  # "Pachir Wagam": Pachir wa Agam
         if (match is None or (match.confidence < 0.5 and not match.is_foreign)) and _HAS_ARABIC.search(text):
             match = self._in_pashto_case(text) or match  # "د کامى" (of Kama), as Pashto tables write a district
-        if (match is None or (match.confidence < 0.5 and not match.is_foreign)) and _EITHER.search(text):
-            match = self._either_name(text) or match  # "Anawa or Hisa-e-Char": a list's two names of one place
+        if (match is None or (match.confidence < 0.5 and not match.is_foreign)) and _CAMEL_CASE.search(text):
+            apart = self.resolve(_CAMEL_CASE.sub(" ", text))  # "HeratCenter (Herat)", "TarangWaJaldak"
+            match = apart if apart is not None and not apart.is_foreign and apart.confidence >= 0.5 else match
+        if (match is None or match.confidence < 0.5 or match.method in ("partial", "fuzzy")) and _EITHER.search(text):
+            match = self._either_name(text) or match  # a list's two names of one place, or two places
         if (match is None or (match.confidence < 0.5 and not match.is_foreign)) and _GLUED_INITIAL.search(text):
             # "Darah -e- S.Noor", "Qala-i- S.Now": a letter and a full stop written onto a name (a list's
             # conversion), read without them; answered only as the name is on record or fuzzily above min_score
@@ -1209,17 +1215,33 @@ class Gazetteer:
         return None
 
     def _either_name(self, text: str) -> Match | None:
-        """A list's two names of one place, joined by "or": ``"Anawa or Hisa-e-Char"``, ``"Khair Kot or Katawaz"``.
+        """A list's two names of one place, joined by "or": ``"Bahrami Shahid or Jaghatu"``.
 
-        The names are resolved alone; when those answered at ``min_score`` or above lie in one province,
-        the first of them is the answer (at most at the confidence of another spelling); None when none is,
-        or when they lie in different provinces.
+        The names are resolved alone. None when one is abroad or no place ("Taliban or Kandahar", "Kabul or
+        Quetta") or none is answered at ``min_score`` or above. When those answered name one place (one
+        district), the first is the answer: at most at the confidence of another spelling, or of
+        :data:`WORDS_CONFIDENCE` when another name is not answered ("Aashawah or Aashabah"). When they name
+        several, the first is a candidate below the default ``min_score`` with the others listed
+        ("Jaghori or Malistan": either district).
         """
-        found = [self.resolve(part) for part in _EITHER.split(text) if part.strip()]
-        answered = [m for m in found if m is not None and not m.is_foreign and m.confidence >= 0.5]
-        if not answered or len({m.entry.province_iso for m in answered}) > 1:
+        parts = [part for part in _EITHER.split(text) if part.strip()]
+        found = [self.resolve(part) for part in parts]
+        if any(
+            (m is not None and m.is_foreign) or self.refusal(part) is not None
+            for part, m in zip(parts, found, strict=True)
+        ):
+            return None  # "Taliban or Kandahar", "Kabul or Quetta": not two names of one Afghan place
+        answered = [m for m in found if m is not None and m.confidence >= 0.5]
+        if not answered:
             return None
-        return _as_alias(answered[0]) if answered[0].method == "exact" else answered[0]
+        first = answered[0]
+        if len({m.entry.district_id or (m.entry.name, m.entry.province_iso) for m in answered}) > 1:
+            # "Jaghori or Malistan", "Kabul or Paghman": two places, either of which may be meant
+            others = [m.entry for m in answered[1:] if m.entry is not first.entry]
+            return Match(first.entry, CROSS_PROVINCE_FUZZY_CONFIDENCE, "partial", (*first.alternatives, *others))
+        if len(answered) < len(found):  # "Aashawah or Aashabah": the other name is not on record
+            return Match(first.entry, min(first.confidence, WORDS_CONFIDENCE), "partial", first.alternatives)
+        return _as_alias(first) if first.method == "exact" else first
 
     def _with_connector_apart(self, text: str) -> Match | None:
         """A name whose "and" (``wa``, ``و``) is written onto a word: ``"Pachir Wagam"`` (Pachir wa Agam),
@@ -1361,8 +1383,15 @@ class Gazetteer:
                 match = self._with_namesake_villages(" ".join(run), match)  # (the province rules out namesakes)
             elif match is not None and not match.is_foreign and match.entry.kind in _STRONG_KINDS:
                 match = self._as_town_named(run, match)
-            if match is not None and not match.is_foreign and match.entry.kind == "village" and _names_a_person(run):
+            if (
+                match is not None
+                and not match.is_foreign
+                and match.entry.kind == "village"
+                and not within
+                and _names_a_person(run)
+            ):
                 # "Haji Baz Mohammad Mosque": named after a man, as villages all over the country are; a candidate
+                # (with the province after a comma, its village of the name is meant)
                 match = Match(match.entry, min(match.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), match.method,
                               match.alternatives)  # fmt: skip
             into = in_town if after else found
@@ -1371,6 +1400,11 @@ class Gazetteer:
             elif not any(_kind_word(w) == "village" for w in run):
                 # "Mazar Village Mosque" names a village, not Mazar-i-Sharif
                 into += self._strong_spans(run[:8])
+        if not found and in_town and qualifier is not None and town_institution_words().isdisjoint(_words(text)):
+            # "Haji Mohammad Mosque, Ghazni": a mosque, school or clinic may stand anywhere in the province
+            # named as its capital is; only a town's institutions ("Serena Hotel, Kabul") are read in the town
+            province = qualifier[1]
+            return Match(province.entry, min(province.confidence, CROSS_PROVINCE_FUZZY_CONFIDENCE), "partial")
         found = found or in_town
         if not found and qualifier is not None and qualifier[3] is None:
             # the building's own name names no place: somewhere in the province, not the province; a
@@ -3337,6 +3371,14 @@ def _literal_alternation(words: Iterable[str]) -> str:
 def facility_words() -> frozenset[str]:
     """Words naming a building, not a place (``school``, ``masjid``, ``clinic``...), from ``facility_words.txt``."""
     lines = data_file("facility_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_fold(line) for line in (raw.split("#")[0].strip() for raw in lines) if line)
+
+
+@lru_cache(maxsize=1)
+def town_institution_words() -> frozenset[str]:
+    """Words of buildings a town has rather than a village (``hotel``, ``university``, ``prison``...), from
+    ``town_institutions.txt``."""
+    lines = data_file("town_institutions.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(_fold(line) for line in (raw.split("#")[0].strip() for raw in lines) if line)
 
 

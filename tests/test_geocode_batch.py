@@ -139,6 +139,21 @@ def test_a_batch_leaves_the_collector_on_and_a_cycle_made_in_it_collectable():
     assert alive() is None
 
 
+def test_a_batch_keeps_the_objects_a_program_froze_frozen():
+    import gc
+
+    from geomap.gazetteer import gc_paused
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            kept = [object() for _ in range(10)]
+        assert frozen > 0 and gc.get_freeze_count() == frozen and kept
+    finally:
+        gc.unfreeze()
+
+
 def test_compiled_village_keys_are_fresh_and_equal_the_indexed_ones():
     table = data_file(_villages.VILLAGES_FILE).read_bytes()
     rows = _villages.load_keys(table)
