@@ -178,6 +178,20 @@ def _add_raw_csv(p: argparse.ArgumentParser) -> None:
     )
 
 
+#: Options naming one date, checked before any report is read.
+_DATE_OPTIONS = (("date", "--date"), ("start_date", "--start-date"))
+
+
+def _check_date_options(args: argparse.Namespace) -> None:
+    """Refuse a date option that is no date (``--date 14/08/2021``) before the reports are read and geocoded."""
+    from geomap.dates import parse_date
+
+    for attribute, option in _DATE_OPTIONS:
+        value = getattr(args, attribute, None)
+        if value is not None:
+            parse_date(value, option)
+
+
 def _timeline_from_args(
     args: argparse.Namespace, *, lean: bool = False, text_dir: Path | None = None, text_on_demand: bool = False
 ) -> ControlTimeline:
@@ -195,6 +209,7 @@ def _timeline_from_args(
     from geomap.pipeline import build_timeline, build_timeline_lean
     from geomap.scheme import load_scheme
 
+    _check_date_options(args)
     if args.unresolved:
         refuse_overwriting_inputs(args.unresolved, _run_inputs(args))
         if Path(args.unresolved).is_dir():
@@ -1111,7 +1126,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     if args.strict and count:
         listed = ", ".join(shown(name) for name in unresolved)
         more = ", ..." if count > 5 else ""
-        raise GeocodeError(f"{count} of {given} names unresolved: {listed}{more}")
+        written = f"; {args.output} lists them with their reasons" if args.output else ""
+        raise GeocodeError(f"{count} of {given} names unresolved: {listed}{more}{written}")
     return 0
 
 

@@ -276,3 +276,25 @@ def test_reports_after_the_last_of_dates_are_named(tmp_path, capsys):
     assert "1 report(s) are dated after the last of --dates (2021-08-07; the latest report is of 2021-08-09)" in err
     assert main(["export", str(reports), "--dates", "2021-08-05,2021-08-09", "-o", str(tmp_path / "all.csv")]) == 0
     assert "dated after the last of --dates" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [("image", "--date", "14/08/2021"), ("map", "--start-date", "2021-13-01")],
+)
+def test_a_date_option_that_is_no_date_is_refused_before_the_reports_are_read(command, option, value, tmp_path, capsys):
+    out = tmp_path / ("x.png" if command == "image" else "x.html")
+    # the reports file does not exist: the option is checked first, and named
+    assert main([command, str(tmp_path / "missing.csv"), "-o", str(out), option, value]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"geomap: error: {option} '{value}'") and "missing.csv" not in err and not out.exists()
+
+
+def test_geocode_strict_says_where_the_unresolved_names_are_listed(tmp_path, capsys):
+    names = tmp_path / "names.txt"
+    names.write_text("Kabul\nXyzzyq\n", encoding="utf-8")
+    out = tmp_path / "places.csv"
+    assert main(["geocode", "--input", str(names), "-o", str(out), "--strict"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"geomap: error: 1 of 2 names unresolved: 'Xyzzyq'; {out} lists them with their reasons"
+    assert out.read_text(encoding="utf-8").count("\n") == 3  # header and both names

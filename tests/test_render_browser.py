@@ -784,3 +784,44 @@ def test_per_date_list_folds_on_a_phone_and_opens_on_a_tap(chromium, square_time
         assert wide.evaluate(expanded)  # a few dates stay listed on a wide screen
     finally:
         wide.close()
+
+
+def test_report_markers_are_drawn_over_the_capitals_dots_and_the_newest_over_older_ones(chromium, tmp_path):
+    import pandas as pd
+
+    from geomap.timeline import ControlTimeline
+
+    # Lashkar Gah: a capital whose name and white dot the page draws; two places reported a street apart
+    reports = pd.DataFrame(
+        [
+            ("2021-08-10", "Lashkar Gah", "taliban", 31.583, 64.369),
+            ("2021-08-11", "Bolan bridge", "government", 31.60, 64.36),
+            ("2021-08-13", "Bolan", "taliban", 31.601, 64.361),
+        ],
+        columns=["date", "place", "status", "lat", "lon"],
+    )
+    timeline = ControlTimeline.from_reports(reports)
+    path = tmp_path / "map.html"
+    path.write_text(map_html(control_map(timeline, self_contained=True, markers=True)), encoding="utf-8")
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(path.as_uri() + "#2021-08-13")
+        page.wait_for_function("window.geomapMaps && window.geomapMaps.length > 0")
+        # zoomed in on the city, where its dot and name are drawn
+        page.evaluate("() => { const m = window.geomapMaps[0].map; m.setView([31.59, 64.365], 11, {animate: false}); }")
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.geomap-label-capital')].some(l => l.textContent.includes('Lashkar')
+                && getComputedStyle(l).display !== 'none' && getComputedStyle(l).visibility !== 'hidden')"""
+        )
+        top = page.evaluate(
+            """() => [...document.querySelectorAll('.leaflet-geomapMarkers-pane path')].map(p => {
+                const r = p.getBoundingClientRect();
+                const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                return [p.getAttribute('fill'), hit === p];
+            })"""
+        )
+        # the city's report is not under its name's white dot; of the two places a street apart, the one
+        # reported on the shown date is drawn over the other
+        assert top == [[COLOR["taliban"], True], [COLOR["government"], False], [COLOR["taliban"], True]], top
+    finally:
+        page.close()

@@ -735,10 +735,13 @@ function geomapControlMap(map, opts) {
       places[key].reports.push(k);
     });
     var group = L.featureGroup().addTo(map);
+    // Above the names (460): a capital's white dot must not hide the report made there.
+    map.createPane("geomapMarkers").style.zIndex = 470;
     var circles = order.map(function (key) {
       var p = places[key];
       p.reports.sort(function (a, b) { return data.reports[a][0] < data.reports[b][0] ? -1 : 1; });
-      var circle = L.circleMarker([p.lat, p.lon], {radius: 5, weight: 1.5, color: "#222222", fillOpacity: 0.95});
+      var circle = L.circleMarker([p.lat, p.lon],
+        {pane: "geomapMarkers", radius: 5, weight: 1.5, color: "#222222", fillOpacity: 0.95});
       circle.bindTooltip(function () {
         var box = el("div", "geomap-tip");
         box.appendChild(el("b", null, p.name));
@@ -758,6 +761,7 @@ function geomapControlMap(map, opts) {
     });
     api.refreshMarkers = function (d) {
       var day = dates[d];
+      var today = [];  // places reported on the shown date: drawn over older reports nearby
       circles.forEach(function (c) {
         var latest = null, code = null, disagree = false;
         c.place.reports.forEach(function (k) { if (data.reports[k][0] <= day) latest = k; });
@@ -775,7 +779,9 @@ function geomapControlMap(map, opts) {
         var s = statuses[code];
         c.circle.setStyle({fillColor: s ? s.color : "#ffffff"});
         if (!group.hasLayer(c.circle)) group.addLayer(c.circle);
+        if (data.reports[latest][0] === day) today.push(c.circle);
       });
+      today.forEach(function (circle) { circle.bringToFront(); });
     };
   }
 }
