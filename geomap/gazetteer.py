@@ -127,6 +127,8 @@ _LEADING_GENERIC_WORDS = frozenset({"central", "of"})
 _UPPER = ("bala", "ulya", "olya", "hulya", "ulia", "olia", "alya", "oliya", "uliya")
 _LOWER = ("sufla", "sofla", "sufli", "payan", "paeen", "paen", "payen", "pain", "payin")
 _UPPER_LOWER = {**dict.fromkeys(_UPPER, ("bala", "ulya")), **dict.fromkeys(_LOWER, ("payin", "sufla"))}
+#: The English words, written before the name ("Lower Yaftal" is Yaftal-e Sufla).
+_ENGLISH_UPPER_LOWER = {"upper": ("bala", "ulya"), "lower": ("payin", "sufla")}
 #: Words common in reports that are a letter or two away from a place name but never mean one.
 NOT_PLACE_NAMES = frozenset(
     {
@@ -2611,15 +2613,19 @@ class Gazetteer:
         """``"Yaftal Payan"`` is Yaftal-e Sufla: upper and lower in the other language's word.
 
         Districts are named with the Persian (bala, payin) or the Arabic word (ulya, sufla) for upper
-        and lower, and lists write the other. Read so for districts, towns, capitals and provinces
-        only: villages of both forms are different places as often as not.
+        and lower, and lists write the other, or the English word before the name ("Lower Yaftal"). Read
+        so for districts, towns, capitals and provinces only: villages of both forms are different places
+        as often as not.
         """
         words = norm.split()
-        if len(words) < 2 or not any(w in _UPPER_LOWER for w in words):
+        if len(words) >= 2 and words[0] in _ENGLISH_UPPER_LOWER:
+            words = [*words[1:], words[0]]  # "Lower Yaftal": Yaftal Lower
+        forms = {**_UPPER_LOWER, **_ENGLISH_UPPER_LOWER}
+        if len(words) < 2 or not any(w in forms for w in words):
             return None
         hits = {}
         for form in (0, 1):
-            respelled = " ".join(_UPPER_LOWER[w][form] if w in _UPPER_LOWER else w for w in words)
+            respelled = " ".join(forms[w][form] if w in forms else w for w in words)
             slot = self._by_key.get(phonetic_key(respelled))
             if slot is not None:
                 hits = {i: hit for i, hit in slot.hits.items() if hit[0] <= 1 and self.entries[i].kind in _LARGER_KINDS}

@@ -195,7 +195,8 @@ def test_a_long_names_file_is_geocoded_and_written_in_batches(capsys, tmp_path, 
     assert whole.count("query,name,kind") == 1 and len(whole.splitlines()) == 15
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err == (
-        "geomap: error: 6 of 14 names unresolved: 'Xqzt Qqq', 'Zzvq Xxq', 'Qqxz Vvq', 'Xqzt Qqq', 'Zzvq Xxq', ..."
+        "geomap: error: 6 of 14 names unresolved: 'Xqzt Qqq', 'Zzvq Xxq', 'Qqxz Vvq', 'Xqzt Qqq', 'Zzvq Xxq', ...; "
+        f"{tmp_path / 'batched.csv'} lists them with their reasons"
     )
 
 

@@ -1018,3 +1018,15 @@ def test_a_name_answered_as_written_is_not_read_apart(query, name):
     # read apart only when not answered as written: "Jalal Abad" is also Kyrgyzstan's Jalal-Abad
     match = get_gazetteer().resolve(query)
     assert match.entry.name == name and match.confidence >= 0.95 and not match.alternatives
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso"),
+    [
+        ("Lower Yaftal", "Yaftal Sufla", "AF-BDS"),  # the English word before the name
+        ("Upper Darwaz", "Darwazbala", "AF-BDS"),
+        ("Lower Darwaz", "Darwaz-e-Payin", "AF-BDS"),
+    ],
+)
+def test_upper_and_lower_in_english_before_a_districts_name(query, name, iso):
+    assert _answer(query) == (name, iso, pytest.approx(0.9))
