@@ -259,3 +259,10 @@ def test_a_mosque_or_school_after_a_province_named_as_its_capital_is_somewhere_i
 def test_a_towns_institution_after_a_province_named_as_its_capital_is_in_the_town(query, name):
     match = get_gazetteer().resolve(query)
     assert (match.entry.name, match.entry.kind) == (name, "capital") and match.confidence >= 0.5
+
+
+def test_the_dari_word_for_building_is_a_building_word_not_a_village():
+    # تعمیر (building): "the district building of Qaramqol", not the village Ta'mir of Farah
+    assert get_gazetteer().resolve("تعمیر ولسوالی قرمقول").entry.name == "Qaramqol"
+    match = get_gazetteer().resolve("تعمیر لیسه ذکور ده نو")
+    assert match is None or match.entry.name != "Ta'mir"
