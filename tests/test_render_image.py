@@ -286,3 +286,18 @@ def test_an_animation_whose_frames_would_not_fit_in_memory_is_refused_before_dra
     )
     assert not out.exists()
     assert main(["animate", str(write_reports(tmp_path)), "-o", str(out), "--width", "320"]) == 0
+
+
+def test_every_capital_has_its_dot_and_no_name_overlaps_one(demo_timeline):
+    figure = render_image(demo_timeline, date="2021-08-14")
+    ax = figure.axes[0]
+    dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert len(dots) == 34  # a map of who holds the provincial capitals shows every one
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    centres = [ax.transData.transform(line.get_xydata()[0]) for line in dots]
+    names = [t for t in ax.texts if t.get_text()]
+    assert len(names) > 34  # area names, and capitals' names where they fit
+    for text in names:
+        box = text.get_window_extent(renderer)
+        assert not any(box.contains(x, y) for x, y in centres), text.get_text()

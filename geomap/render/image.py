@@ -585,6 +585,11 @@ class _MapDrawer:
                     clip_on=True,
                     bbox=halo,
                 )
+        if not self.small:  # every capital's dot is drawn (below): area names go around them
+            radius = (3.5 / 2 + 1) * s * px_per_pt
+            for _, _, lon, lat in scene.capitals:
+                x, y = to_px((lon, lat))
+                placed.append((x - radius, y - radius, x + radius, y + radius))
         names = scene.data.areas[AREA_NAME].tolist()
         extents = [p.get_extents() for p in scene.paths]
         order = sorted(range(len(names)), key=lambda i: extents[i].width * extents[i].height)
@@ -616,30 +621,37 @@ class _MapDrawer:
                     break
         if not self.small:
             for _, name, lon, lat in scene.capitals:
+                # every capital's dot (a map of who holds the capitals must show them all); its name where
+                # it fits, right of the dot or else left of it
+                ax.plot(
+                    [lon],
+                    [lat],
+                    "o",
+                    markersize=3.5 * s,
+                    markerfacecolor="white",
+                    markeredgecolor="#222222",
+                    markeredgewidth=1.1 * s,
+                    zorder=6,
+                )
                 x, y = to_px((lon, lat))
-                b = box(x + 4 * px_per_pt, y, name, 6 * s, anchor="left")
-                if free(b):
-                    placed.append(b)
-                    ax.plot(
-                        [lon],
-                        [lat],
-                        "o",
-                        markersize=3.5 * s,
-                        markerfacecolor="white",
-                        markeredgecolor="#222222",
-                        markeredgewidth=1.1 * s,
-                        zorder=6,
-                    )
-                    ax.annotate(
-                        _literal(name),
-                        (lon, lat),
-                        xytext=(4 * s, 0),
-                        textcoords="offset points",
-                        fontsize=6 * s,
-                        va="center",
-                        zorder=6,
-                        bbox=halo,
-                    )
+                right = box(x + 4 * px_per_pt, y, name, 6 * s, anchor="left")
+                width = right[2] - right[0]
+                left = (x - 4 * px_per_pt - width, right[1], x - 4 * px_per_pt, right[3])
+                for b, offset, align in ((right, 4 * s, "left"), (left, -4 * s, "right")):
+                    if free(b):
+                        placed.append(b)
+                        ax.annotate(
+                            _literal(name),
+                            (lon, lat),
+                            xytext=(offset, 0),
+                            textcoords="offset points",
+                            fontsize=6 * s,
+                            ha=align,
+                            va="center",
+                            zorder=6,
+                            bbox=halo,
+                        )
+                        break
 
     def _scale_bar(self) -> None:
         ax, s = self.ax, self.scale
