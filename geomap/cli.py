@@ -726,6 +726,8 @@ def _cmd_image(args: argparse.Namespace) -> int:
     from geomap.render.image import IMAGE_FORMATS, render_image
 
     fmt = _picture_output(args, IMAGE_FORMATS)
+    if args.grid and args.date is not None:
+        raise InputError("--date picks the one date an image shows; with --grid choose the dates with --dates")
     if not 50 <= args.dpi <= 1200:
         raise InputError(f"--dpi {args.dpi} must be between 50 and 1200")
     if not 2 <= args.width <= 40:

@@ -557,8 +557,14 @@ class _MapDrawer:
             left = x - w / 2 if anchor == "center" else x
             return (left, y - h / 2, left + w, y + h / 2)
 
-        def free(b: tuple[float, float, float, float]) -> bool:
-            return all(not (b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3]) for o in placed)
+        def free(
+            b: tuple[float, float, float, float], others: list[tuple[float, float, float, float]] | None = None
+        ) -> bool:
+            """Whether box ``b`` overlaps none of ``others`` (default: the names placed so far)."""
+            return all(
+                not (b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3])
+                for o in (placed if others is None else others)
+            )
 
         # A light box rather than a stroke: stroked text would be drawn as paths, and SVG text must stay text.
         halo = {"boxstyle": "round,pad=0.12", "facecolor": (1, 1, 1, 0.55), "edgecolor": "none"}
@@ -585,11 +591,12 @@ class _MapDrawer:
                     clip_on=True,
                     bbox=halo,
                 )
-        if not self.small:  # every capital's dot is drawn (below): area names go around them
-            radius = (3.5 / 2 + 1) * s * px_per_pt
+        dots: list[tuple[float, float, float, float]] = []
+        if not self.small:  # every capital's dot is drawn (below): names go around them where they can
+            radius = (3.5 / 2 + 0.5) * s * px_per_pt
             for _, _, lon, lat in scene.capitals:
                 x, y = to_px((lon, lat))
-                placed.append((x - radius, y - radius, x + radius, y + radius))
+                dots.append((x - radius, y - radius, x + radius, y + radius))
         names = scene.data.areas[AREA_NAME].tolist()
         extents = [p.get_extents() for p in scene.paths]
         order = sorted(range(len(names)), key=lambda i: extents[i].width * extents[i].height)
@@ -599,26 +606,31 @@ class _MapDrawer:
             text = str(names[i])
             ex = extents[i]
             (x0, y0), (x1, y1) = to_px((ex.x0, ex.y0)), to_px((ex.x1, ex.y1))
+            boxes = []
             for lon, lat in options:
-                x, y = to_px((lon, lat))
-                b = box(x, y, text, size)
+                b = box(*to_px((lon, lat)), text, size)
                 if b[2] - b[0] > 1.5 * (x1 - x0) or b[3] - b[1] > 1.2 * (y1 - y0):
                     break
-                if free(b):
-                    placed.append(b)
-                    ax.text(
-                        lon,
-                        lat,
-                        _literal(text),
-                        fontsize=size,
-                        weight="bold",
-                        ha="center",
-                        va="center",
-                        color="#1e1e1e",
-                        zorder=6,
-                        bbox=halo,
-                    )
-                    break
+                boxes.append((lon, lat, b))
+            # a place clear of the capitals' dots, else any place clear of other names (an area's name
+            # matters more than keeping clear of a dot)
+            spot = next((c for c in boxes if free(c[2]) and free(c[2], dots)), None)
+            spot = spot or next((c for c in boxes if free(c[2])), None)
+            if spot is not None:
+                lon, lat, b = spot
+                placed.append(b)
+                ax.text(
+                    lon,
+                    lat,
+                    _literal(text),
+                    fontsize=size,
+                    weight="bold",
+                    ha="center",
+                    va="center",
+                    color="#1e1e1e",
+                    zorder=6,
+                    bbox=halo,
+                )
         if not self.small:
             for _, name, lon, lat in scene.capitals:
                 # every capital's dot (a map of who holds the capitals must show them all); its name where
@@ -634,11 +646,13 @@ class _MapDrawer:
                     zorder=6,
                 )
                 x, y = to_px((lon, lat))
-                right = box(x + 4 * px_per_pt, y, name, 6 * s, anchor="left")
+                gap = 4 * s * px_per_pt  # where the name is drawn: 4 points (at this sheet's scale) from the dot
+                right = box(x + gap, y, name, 6 * s, anchor="left")
                 width = right[2] - right[0]
-                left = (x - 4 * px_per_pt - width, right[1], x - 4 * px_per_pt, right[3])
+                left = (x - gap - width, right[1], x - gap, right[3])
+                own = [d for d in dots if d[0] <= x <= d[2] and d[1] <= y <= d[3]]
                 for b, offset, align in ((right, 4 * s, "left"), (left, -4 * s, "right")):
-                    if free(b):
+                    if free(b) and free(b, [d for d in dots if d not in own]):
                         placed.append(b)
                         ax.annotate(
                             _literal(name),
