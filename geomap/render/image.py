@@ -608,7 +608,8 @@ class _MapDrawer:
             (x0, y0), (x1, y1) = to_px((ex.x0, ex.y0)), to_px((ex.x1, ex.y1))
             boxes = []
             for lon, lat in options:
-                b = box(*to_px((lon, lat)), text, size)
+                x, y = to_px((lon, lat))
+                b = box(x, y, text, size)
                 if b[2] - b[0] > 1.5 * (x1 - x0) or b[3] - b[1] > 1.2 * (y1 - y0):
                     break
                 boxes.append((lon, lat, b))
