@@ -825,3 +825,32 @@ def test_report_markers_are_drawn_over_the_capitals_dots_and_the_newest_over_old
         assert top == [[COLOR["taliban"], True], [COLOR["government"], False], [COLOR["taliban"], True]], top
     finally:
         page.close()
+
+
+def test_the_newest_report_is_drawn_over_older_ones_nearby_on_any_shown_date(chromium, tmp_path):
+    import pandas as pd
+
+    from geomap.timeline import ControlTimeline
+
+    # the file lists the newer report first; the page opens on a date with no report of its own
+    reports = pd.DataFrame(
+        [
+            ("2021-08-11", "Bolan bridge", "government", 31.60, 64.36),
+            ("2021-08-10", "Bolan", "taliban", 31.601, 64.361),
+        ],
+        columns=["date", "place", "status", "lat", "lon"],
+    )
+    timeline = ControlTimeline.from_reports(reports, dates=["2021-08-10", "2021-08-11", "2021-08-12"])
+    path = tmp_path / "map.html"
+    path.write_text(map_html(control_map(timeline, self_contained=True, markers=True)), encoding="utf-8")
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    top = "() => [...document.querySelectorAll('.leaflet-geomapMarkers-pane path')].map(p => p.getAttribute('fill'))"
+    try:
+        page.goto(path.as_uri() + "#2021-08-12")
+        page.wait_for_function("window.geomapMaps && window.geomapMaps.length > 0")
+        assert page.evaluate(top) == [COLOR["taliban"], COLOR["government"]]  # 08-11's over 08-10's
+        page.evaluate("window.geomapMaps[0].setDate(0)")  # 08-10: only Bolan
+        page.evaluate("window.geomapMaps[0].setDate(2)")  # back: the same order, whatever was shown before
+        assert page.evaluate(top) == [COLOR["taliban"], COLOR["government"]]
+    finally:
+        page.close()

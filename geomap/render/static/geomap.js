@@ -759,9 +759,10 @@ function geomapControlMap(map, opts) {
       });
       return {circle: circle, place: p};
     });
+    var drawn = [];  // the shown circles, bottom to top
     api.refreshMarkers = function (d) {
       var day = dates[d];
-      var today = [];  // places reported on the shown date: drawn over older reports nearby
+      var shown = [];  // [circle, date of its latest report], in the places' order
       circles.forEach(function (c) {
         var latest = null, code = null, disagree = false;
         c.place.reports.forEach(function (k) { if (data.reports[k][0] <= day) latest = k; });
@@ -779,9 +780,15 @@ function geomapControlMap(map, opts) {
         var s = statuses[code];
         c.circle.setStyle({fillColor: s ? s.color : "#ffffff"});
         if (!group.hasLayer(c.circle)) group.addLayer(c.circle);
-        if (data.reports[latest][0] === day) today.push(c.circle);
+        shown.push([c.circle, data.reports[latest][0]]);
       });
-      today.forEach(function (circle) { circle.bringToFront(); });
+      // newer reports over older ones nearby, whatever dates were shown before (a stable sort: places of
+      // one date keep their order); the circles are moved only when that order changes
+      shown.sort(function (a, b) { return a[1] < b[1] ? -1 : (a[1] > b[1] ? 1 : 0); });
+      var order = shown.map(function (s) { return s[0]; });
+      var same = order.length === drawn.length && order.every(function (circle, i) { return circle === drawn[i]; });
+      if (!same) order.forEach(function (circle) { circle.bringToFront(); });
+      drawn = order;
     };
   }
 }
