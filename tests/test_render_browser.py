@@ -786,27 +786,37 @@ def test_per_date_list_folds_on_a_phone_and_opens_on_a_tap(chromium, square_time
         wide.close()
 
 
-def test_report_markers_are_drawn_over_the_capitals_dots_and_the_newest_over_older_ones(chromium, tmp_path):
+def _markers_page(chromium, tmp_path, rows, fragment, **timeline_options):
+    """A page of ``rows`` (date, place, status, lat, lon) with markers, opened on ``fragment``."""
     import pandas as pd
 
     from geomap.timeline import ControlTimeline
 
-    # Lashkar Gah: a capital whose name and white dot the page draws; two places reported a street apart
-    reports = pd.DataFrame(
-        [
-            ("2021-08-10", "Lashkar Gah", "taliban", 31.583, 64.369),
-            ("2021-08-11", "Bolan bridge", "government", 31.60, 64.36),
-            ("2021-08-13", "Bolan", "taliban", 31.601, 64.361),
-        ],
-        columns=["date", "place", "status", "lat", "lon"],
-    )
-    timeline = ControlTimeline.from_reports(reports)
+    reports = pd.DataFrame(rows, columns=["date", "place", "status", "lat", "lon"])
+    timeline = ControlTimeline.from_reports(reports, **timeline_options)
     path = tmp_path / "map.html"
     path.write_text(map_html(control_map(timeline, self_contained=True, markers=True)), encoding="utf-8")
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(path.as_uri() + fragment)
+    page.wait_for_function("window.geomapMaps && window.geomapMaps.length > 0")
+    return page
+
+
+#: The fill of each report circle, bottom to top.
+MARKER_FILLS = (
+    "() => [...document.querySelectorAll('.leaflet-geomapMarkers-pane path')].map(p => p.getAttribute('fill'))"
+)
+
+
+def test_report_markers_are_drawn_over_the_capitals_dots_and_the_newest_over_older_ones(chromium, tmp_path):
+    # Lashkar Gah: a capital whose name and white dot the page draws; two places reported a street apart
+    rows = [
+        ("2021-08-10", "Lashkar Gah", "taliban", 31.583, 64.369),
+        ("2021-08-11", "Bolan bridge", "government", 31.60, 64.36),
+        ("2021-08-13", "Bolan", "taliban", 31.601, 64.361),
+    ]
+    page = _markers_page(chromium, tmp_path, rows, "#2021-08-13")
     try:
-        page.goto(path.as_uri() + "#2021-08-13")
-        page.wait_for_function("window.geomapMaps && window.geomapMaps.length > 0")
         # zoomed in on the city, where its dot and name are drawn
         page.evaluate("() => { const m = window.geomapMaps[0].map; m.setView([31.59, 64.365], 11, {animate: false}); }")
         page.wait_for_function(
@@ -828,29 +838,16 @@ def test_report_markers_are_drawn_over_the_capitals_dots_and_the_newest_over_old
 
 
 def test_the_newest_report_is_drawn_over_older_ones_nearby_on_any_shown_date(chromium, tmp_path):
-    import pandas as pd
-
-    from geomap.timeline import ControlTimeline
-
     # the file lists the newer report first; the page opens on a date with no report of its own
-    reports = pd.DataFrame(
-        [
-            ("2021-08-11", "Bolan bridge", "government", 31.60, 64.36),
-            ("2021-08-10", "Bolan", "taliban", 31.601, 64.361),
-        ],
-        columns=["date", "place", "status", "lat", "lon"],
-    )
-    timeline = ControlTimeline.from_reports(reports, dates=["2021-08-10", "2021-08-11", "2021-08-12"])
-    path = tmp_path / "map.html"
-    path.write_text(map_html(control_map(timeline, self_contained=True, markers=True)), encoding="utf-8")
-    page = chromium.new_page(viewport={"width": 1280, "height": 800})
-    top = "() => [...document.querySelectorAll('.leaflet-geomapMarkers-pane path')].map(p => p.getAttribute('fill'))"
+    rows = [
+        ("2021-08-11", "Bolan bridge", "government", 31.60, 64.36),
+        ("2021-08-10", "Bolan", "taliban", 31.601, 64.361),
+    ]
+    page = _markers_page(chromium, tmp_path, rows, "#2021-08-12", dates=["2021-08-10", "2021-08-11", "2021-08-12"])
     try:
-        page.goto(path.as_uri() + "#2021-08-12")
-        page.wait_for_function("window.geomapMaps && window.geomapMaps.length > 0")
-        assert page.evaluate(top) == [COLOR["taliban"], COLOR["government"]]  # 08-11's over 08-10's
+        assert page.evaluate(MARKER_FILLS) == [COLOR["taliban"], COLOR["government"]]  # 08-11's over 08-10's
         page.evaluate("window.geomapMaps[0].setDate(0)")  # 08-10: only Bolan
         page.evaluate("window.geomapMaps[0].setDate(2)")  # back: the same order, whatever was shown before
-        assert page.evaluate(top) == [COLOR["taliban"], COLOR["government"]]
+        assert page.evaluate(MARKER_FILLS) == [COLOR["taliban"], COLOR["government"]]
     finally:
         page.close()
