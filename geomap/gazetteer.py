@@ -3374,26 +3374,27 @@ def _literal_alternation(words: Iterable[str]) -> str:
 
 
 @cache
-def facility_words() -> frozenset[str]:
-    """Words naming a building, not a place (``school``, ``masjid``, ``clinic``...), from ``facility_words.txt``."""
-    lines = data_file("facility_words.txt").read_text(encoding="utf-8").splitlines()
+def _word_list(filename: str) -> frozenset[str]:
+    """The folded words of a word list of the package data: one per line, ``#`` starting a comment."""
+    lines = data_file(filename).read_text(encoding="utf-8").splitlines()
     return frozenset(_fold(line) for line in (raw.split("#")[0].strip() for raw in lines) if line)
 
 
-@lru_cache(maxsize=1)
+def facility_words() -> frozenset[str]:
+    """Words naming a building, not a place (``school``, ``masjid``, ``clinic``...), from ``facility_words.txt``."""
+    return _word_list("facility_words.txt")
+
+
 def town_institution_words() -> frozenset[str]:
     """Words of buildings a town has rather than a village (``hotel``, ``university``, ``prison``...), from
     ``town_institutions.txt``."""
-    lines = data_file("town_institutions.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(_fold(line) for line in (raw.split("#")[0].strip() for raw in lines) if line)
+    return _word_list("town_institutions.txt")
 
 
-@lru_cache(maxsize=1)
 def personal_name_words() -> frozenset[str]:
     """Words of people's names buildings are named after (``haji``, ``muhammad``, ``غلام``...), from
     ``personal_names.txt``."""
-    lines = data_file("personal_names.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(_fold(line) for line in (raw.split("#")[0].strip() for raw in lines) if line)
+    return _word_list("personal_names.txt")
 
 
 def _names_a_person(words: Sequence[str]) -> bool:
