@@ -129,6 +129,7 @@ _LOWER = ("sufla", "sofla", "sufli", "payan", "paeen", "paen", "payen", "pain", 
 _UPPER_LOWER = {**dict.fromkeys(_UPPER, ("bala", "ulya")), **dict.fromkeys(_LOWER, ("payin", "sufla"))}
 #: The English words, written before the name ("Lower Yaftal" is Yaftal-e Sufla).
 _ENGLISH_UPPER_LOWER = {"upper": ("bala", "ulya"), "lower": ("payin", "sufla")}
+_ANY_UPPER_LOWER = {**_UPPER_LOWER, **_ENGLISH_UPPER_LOWER}
 #: Words common in reports that are a letter or two away from a place name but never mean one.
 NOT_PLACE_NAMES = frozenset(
     {
@@ -1217,7 +1218,7 @@ class Gazetteer:
         return None
 
     def _either_name(self, text: str) -> Match | None:
-        """A list's two names of one place, joined by "or": ``"Bahrami Shahid or Jaghatu"``.
+        """A list's two names of one place, joined by "or": ``"Khair Kot or Katawaz"`` (Zarghun Shahr).
 
         The names are resolved alone. None when one is abroad or no place ("Taliban or Kandahar", "Kabul or
         Quetta") or none is answered at ``min_score`` or above. When those answered name one place (one
@@ -2620,7 +2621,7 @@ class Gazetteer:
         words = norm.split()
         if len(words) >= 2 and words[0] in _ENGLISH_UPPER_LOWER:
             words = [*words[1:], words[0]]  # "Lower Yaftal": Yaftal Lower
-        forms = {**_UPPER_LOWER, **_ENGLISH_UPPER_LOWER}
+        forms = _ANY_UPPER_LOWER
         if len(words) < 2 or not any(w in forms for w in words):
             return None
         hits = {}
