@@ -1,8 +1,8 @@
 """Time per KB stays flat on pathological text: the extractor, the geocoder and the readers.
 
-Each check times the same work at two sizes, 8x apart, and compares the time per KB (best of two
+Each check times the same work at two sizes, 8x apart, and compares the time per KB (best of three
 runs), so it holds on a slow or busy machine: quadratic work would be 8x slower per KB at the larger
-size; the bound allows 2.5x for noise.
+size; the bound allows 3x for noise (a pause of the machine in both runs of one size made 2.5x).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import time
 import pytest
 
 SMALL_KB, LARGE_KB = 2, 16
-MAX_RATIO = 2.5
+MAX_RATIO = 3.0
 
 
 def per_kb(work, kb: int) -> float:
     best = float("inf")
-    for _ in range(2):
+    for _ in range(3):
         start = time.perf_counter()
         work(kb)
         best = min(best, time.perf_counter() - start)
